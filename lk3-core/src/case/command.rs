@@ -1,0 +1,217 @@
+use serde::{Deserialize, Serialize};
+
+use super::{CaseClient, Consent, PlanItem, RiskLevel};
+use crate::ids::{CaseId, CaseNumber, ConsentId, PlanItemId, ReferralId, UnitCode};
+use crate::label::labelled_enum;
+use crate::vocab::{
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
+    Sasaran, ServiceCancelReason, ServiceKind, TerminationReason,
+};
+
+labelled_enum! {
+    /// The name of a case command, as used in the rule-set table, in errors
+    /// and as the `type` tag of [`CaseCommand`] in JSON.
+    pub enum CaseCommandKind {
+        /// Open a case from a contact.
+        RecordContact = ("record_contact", "Catat kontak / pengaduan", "Record a contact"),
+        /// Register the case and its clients.
+        Register = ("register", "Registrasi", "Register"),
+        /// Resolve a contact on the spot with one informasi or konsultasi.
+        ResolveOnSpot = ("resolve_on_spot", "Selesai di tempat", "Resolve on the spot"),
+        /// Start the first engagement.
+        StartEngagement = ("start_engagement", "Mulai pendekatan awal", "Start engagement"),
+        /// Record a consent.
+        RecordConsent = ("record_consent", "Catat persetujuan", "Record consent"),
+        /// Withdraw a consent.
+        WithdrawConsent = ("withdraw_consent", "Cabut persetujuan", "Withdraw consent"),
+        /// Make the service agreement.
+        AgreeContract = ("agree_contract", "Sepakati kontrak layanan", "Agree the service contract"),
+        /// Close without service: not eligible or refused.
+        DeclineService = ("decline_service", "Tutup tanpa layanan", "Decline service"),
+        /// Start the assessment.
+        StartAssessment = ("start_assessment", "Mulai asesmen", "Start assessment"),
+        /// Complete the assessment.
+        CompleteAssessment = ("complete_assessment", "Selesaikan asesmen", "Complete assessment"),
+        /// Propose an intervention plan.
+        ProposePlan = ("propose_plan", "Ajukan rencana intervensi", "Propose a plan"),
+        /// Approve the proposed plan (the ketua, not the plan's author).
+        ApprovePlan = ("approve_plan", "Setujui rencana intervensi", "Approve the plan"),
+        /// Mark a planned service finished.
+        FinishPlannedService = ("finish_planned_service", "Selesaikan layanan terencana", "Finish a planned service"),
+        /// Cancel a planned service with a reason.
+        CancelPlannedService = ("cancel_planned_service", "Batalkan layanan terencana", "Cancel a planned service"),
+        /// Begin the evaluation.
+        BeginEvaluation = ("begin_evaluation", "Mulai evaluasi", "Begin evaluation"),
+        /// Go back to assessment after evaluation.
+        Reassess = ("reassess", "Asesmen ulang", "Re-assess"),
+        /// Go back to planning after evaluation.
+        Replan = ("replan", "Susun ulang rencana", "Re-plan"),
+        /// Terminate with a reason.
+        Terminate = ("terminate", "Terminasi", "Terminate"),
+        /// Start aftercare.
+        StartAftercare = ("start_aftercare", "Mulai bimbingan lanjut", "Start aftercare"),
+        /// Approve closure (the ketua, not who terminated).
+        ApproveClosure = ("approve_closure", "Setujui penutupan kasus", "Approve closure"),
+        /// Report a relapse during aftercare.
+        ReportRelapse = ("report_relapse", "Laporkan kekambuhan", "Report a relapse"),
+        /// Reopen a closed case with a reason.
+        Reopen = ("reopen", "Buka kembali kasus", "Reopen"),
+        /// Send an emergency protective referral.
+        SendProtectiveReferral = ("send_protective_referral", "Kirim rujukan perlindungan darurat", "Send a protective referral"),
+    }
+}
+
+/// A request to change a case. Build it, then pass it to
+/// [`super::Case::decide`] with a [`crate::CommandContext`].
+///
+/// In JSON a command is an object tagged by `type`:
+///
+/// ```
+/// use lk3_core::case::CaseCommand;
+/// let cmd: CaseCommand = serde_json::from_str(r#"{"type":"terminate","reason":"pindah"}"#)?;
+/// assert_eq!(cmd.kind().to_string(), "terminate");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CaseCommand {
+    /// Open a case from a contact (kontak / pengaduan).
+    RecordContact {
+        /// The new case's id (the stream id of its events).
+        case_id: CaseId,
+        /// The LK3 unit.
+        unit: UnitCode,
+        /// The human case number, handed out by the store.
+        case_number: CaseNumber,
+        /// How the contact came in.
+        channel: ContactChannel,
+        /// Who the service is for.
+        sasaran: Sasaran,
+    },
+    /// Register the case and its clients (by registry id only).
+    Register {
+        /// The clients; at least one.
+        clients: Vec<CaseClient>,
+        /// Problems stated at registration.
+        #[serde(default)]
+        problems: Vec<Problem>,
+    },
+    /// Close a contact with one informasi or konsultasi.
+    ResolveOnSpot {
+        /// `informasi` or `konsultasi`.
+        service: ServiceKind,
+        /// What it was about.
+        #[serde(default)]
+        problems: Vec<Problem>,
+    },
+    /// Start the first engagement; the actor becomes the case's worker.
+    StartEngagement {},
+    /// Record a consent given now.
+    RecordConsent {
+        /// The consent.
+        consent: Consent,
+    },
+    /// Withdraw a consent from now on.
+    WithdrawConsent {
+        /// Which consent.
+        consent_id: ConsentId,
+    },
+    /// Make the service agreement.
+    AgreeContract {},
+    /// Close without service.
+    DeclineService {
+        /// Why.
+        reason: RefusalReason,
+    },
+    /// Start the assessment.
+    StartAssessment {},
+    /// Complete the assessment.
+    CompleteAssessment {
+        /// The problems found.
+        problems: Vec<Problem>,
+        /// The risk found.
+        risk: RiskLevel,
+    },
+    /// Propose an intervention plan (replaces an unapproved proposal).
+    ProposePlan {
+        /// The services planned; at least one.
+        items: Vec<PlanItem>,
+    },
+    /// Approve the proposed plan.
+    ApprovePlan {},
+    /// Mark a planned service finished.
+    FinishPlannedService {
+        /// Which service line.
+        item_id: PlanItemId,
+    },
+    /// Cancel a planned service.
+    CancelPlannedService {
+        /// Which service line.
+        item_id: PlanItemId,
+        /// Why.
+        reason: ServiceCancelReason,
+    },
+    /// Begin the evaluation.
+    BeginEvaluation {},
+    /// Go back to assessment.
+    Reassess {},
+    /// Go back to planning.
+    Replan {},
+    /// Terminate.
+    Terminate {
+        /// Why.
+        reason: TerminationReason,
+    },
+    /// Start aftercare.
+    StartAftercare {},
+    /// Approve closure.
+    ApproveClosure {},
+    /// Report a relapse during aftercare.
+    ReportRelapse {},
+    /// Reopen a closed case.
+    Reopen {
+        /// Why.
+        reason: ReopenReason,
+    },
+    /// Send an emergency protective referral.
+    SendProtectiveReferral {
+        /// The referral's id.
+        referral_id: ReferralId,
+        /// Where to.
+        partner: ProtectivePartner,
+        /// Why it cannot wait.
+        reason: EmergencyReason,
+    },
+}
+
+impl CaseCommand {
+    /// The command's name in the rule-set table.
+    pub fn kind(&self) -> CaseCommandKind {
+        use CaseCommandKind as K;
+        match self {
+            Self::RecordContact { .. } => K::RecordContact,
+            Self::Register { .. } => K::Register,
+            Self::ResolveOnSpot { .. } => K::ResolveOnSpot,
+            Self::StartEngagement {} => K::StartEngagement,
+            Self::RecordConsent { .. } => K::RecordConsent,
+            Self::WithdrawConsent { .. } => K::WithdrawConsent,
+            Self::AgreeContract {} => K::AgreeContract,
+            Self::DeclineService { .. } => K::DeclineService,
+            Self::StartAssessment {} => K::StartAssessment,
+            Self::CompleteAssessment { .. } => K::CompleteAssessment,
+            Self::ProposePlan { .. } => K::ProposePlan,
+            Self::ApprovePlan {} => K::ApprovePlan,
+            Self::FinishPlannedService { .. } => K::FinishPlannedService,
+            Self::CancelPlannedService { .. } => K::CancelPlannedService,
+            Self::BeginEvaluation {} => K::BeginEvaluation,
+            Self::Reassess {} => K::Reassess,
+            Self::Replan {} => K::Replan,
+            Self::Terminate { .. } => K::Terminate,
+            Self::StartAftercare {} => K::StartAftercare,
+            Self::ApproveClosure {} => K::ApproveClosure,
+            Self::ReportRelapse {} => K::ReportRelapse,
+            Self::Reopen { .. } => K::Reopen,
+            Self::SendProtectiveReferral { .. } => K::SendProtectiveReferral,
+        }
+    }
+}

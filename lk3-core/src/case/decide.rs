@@ -1,0 +1,391 @@
+use super::{
+    Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError,
+    CommandProblem, PlanItemStatus, Reference, Violation,
+};
+use crate::context::CommandContext;
+use crate::event::Event;
+use crate::ids::{CaseId, EventId};
+use crate::rules::{Requirement, RuleSet};
+use crate::vocab::{ConsentPurpose, ServiceKind, TerminationReason};
+
+impl Case {
+    /// Decides a command: returns the events it produces, or the rule it
+    /// breaks. Nothing changes either way; apply the events to move on.
+    ///
+    /// The checks, in order: the case exists (or, for `record_contact`, does
+    /// not); the rule set allows the command in the stage; the actor's role
+    /// may issue it; the command is not dated before the last event; every
+    /// requirement of the rule-set row holds; the content is consistent.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use lk3_core::case::{Case, CaseCommand};
+    /// use lk3_core::event::Actor;
+    /// use lk3_core::ids::*;
+    /// use lk3_core::vocab::*;
+    /// use lk3_core::{CommandContext, ErrorCode, Lk3Error};
+    ///
+    /// let at = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
+    /// let sekretaris = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
+    /// let ctx = CommandContext::new(sekretaris, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
+    /// let open = CaseCommand::RecordContact {
+    ///     case_id: CaseId::new_v7(at, IdSeed::new([4; 10])),
+    ///     unit: "64.74".parse()?,
+    ///     case_number: "64.74/2019/0001".parse()?,
+    ///     channel: ContactChannel::TeleponHotline,
+    ///     sasaran: Sasaran::Keluarga,
+    /// };
+    /// let mut case = Case::default();
+    /// let events = case.decide(&open, &ctx)?;
+    /// case.apply(&events[0]);
+    /// assert_eq!(case.stage(), Some(Stage::Kontak));
+    ///
+    /// // A secretary cannot approve a plan, and there is none to approve.
+    /// let err = case.decide(&CaseCommand::ApprovePlan {}, &ctx).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::TransitionNotAllowed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(
+        &self,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<Vec<CaseEventRecord>, CommandError> {
+        let kind = command.kind();
+        let rules = RuleSet::get(if self.stage.is_some() {
+            self.rule_set
+        } else {
+            ctx.rule_set
+        });
+        let refuse = |violation| CommandError::new(kind, self.stage, violation, rules);
+
+        let stream_id = match (self.case_id, command) {
+            (None, CaseCommand::RecordContact { case_id, .. }) => *case_id,
+            (None, _) => return Err(refuse(Violation::CaseNotFound)),
+            (Some(case_id), CaseCommand::RecordContact { .. }) => {
+                return Err(refuse(Violation::CaseExists { case_id }));
+            }
+            (Some(case_id), _) => case_id,
+        };
+        let Some(row) = rules.transition(self.stage, kind) else {
+            return Err(refuse(Violation::TransitionNotAllowed));
+        };
+        if !row.roles.contains(&ctx.actor.role) {
+            return Err(refuse(Violation::RoleNotAllowed {
+                role: ctx.actor.role,
+                allowed_roles: row.roles.clone(),
+            }));
+        }
+        if let Some(last) = self.last_at.filter(|last| ctx.at < *last) {
+            return Err(refuse(Violation::TimeRunsBackwards { last, at: ctx.at }));
+        }
+        for requirement in &row.requires {
+            self.check(*requirement, command, ctx).map_err(refuse)?;
+        }
+        let payload = self.payload(command, ctx).map_err(refuse)?;
+        let event = Event {
+            event_id: EventId::new_v7(ctx.at, ctx.seed.derive(0)),
+            stream_id: *CaseId::as_uuid(&stream_id),
+            seq: self.version + 1,
+            occurred_at: ctx.at,
+            actor: ctx.actor,
+            command_id: ctx.command_id,
+            rule_set: rules.id(),
+            payload,
+            prev_hash: self.last_hash,
+            hash: Default::default(),
+        };
+        let event = event.seal().map_err(|e| {
+            refuse(Violation::Serialization {
+                message: e.to_string(),
+            })
+        })?;
+        Ok(vec![event])
+    }
+
+    /// Decides a command and applies its events: the usual way to drive an
+    /// in-memory case. On refusal the case is unchanged.
+    pub fn execute(
+        &mut self,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<Vec<CaseEventRecord>, CommandError> {
+        let events = self.decide(command, ctx)?;
+        for e in &events {
+            self.apply(e);
+        }
+        Ok(events)
+    }
+
+    fn check(
+        &self,
+        requirement: Requirement,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<(), Violation> {
+        match (requirement, command) {
+            // Reasons are typed fields: a command without one does not parse.
+            (Requirement::Reason, _) => Ok(()),
+            (Requirement::ConsentToServices, _) => {
+                match self.clients.iter().find(|c| {
+                    self.consent_for(c.client_id, ConsentPurpose::Layanan)
+                        .is_none()
+                }) {
+                    Some(c) => Err(Violation::ConsentRequired {
+                        client: c.client_id,
+                    }),
+                    None => Ok(()),
+                }
+            }
+            (Requirement::GuardianForChild, CaseCommand::RecordConsent { consent }) => {
+                let minor = self
+                    .clients
+                    .iter()
+                    .any(|c| c.client_id == consent.subject && c.minor);
+                if minor && consent.guardian.is_none() {
+                    return Err(Violation::GuardianRequired {
+                        client: consent.subject,
+                    });
+                }
+                Ok(())
+            }
+            (Requirement::GuardianForChild, _) => {
+                let unguarded = self.clients.iter().filter(|c| c.minor).find(|c| {
+                    self.consent_for(c.client_id, ConsentPurpose::Layanan)
+                        .is_none_or(|r| r.consent.guardian.is_none())
+                });
+                match unguarded {
+                    Some(c) => Err(Violation::GuardianRequired {
+                        client: c.client_id,
+                    }),
+                    None => Ok(()),
+                }
+            }
+            (Requirement::PlanProposed, _) => self
+                .proposal
+                .as_ref()
+                .map(|_| ())
+                .ok_or(Violation::PlanRequired),
+            (Requirement::SecondPerson, _) => {
+                let (proposer, step) = match command.kind() {
+                    K::ApprovePlan => (
+                        self.proposal.as_ref().map(|p| p.proposed_by),
+                        K::ProposePlan,
+                    ),
+                    _ => (self.termination.map(|(_, by)| by), K::Terminate),
+                };
+                match proposer {
+                    Some(p) if p == ctx.actor.staff_id => {
+                        Err(Violation::SecondPersonRequired { proposer: p, step })
+                    }
+                    _ => Ok(()),
+                }
+            }
+            (Requirement::PlannedServicesClosed, _) => {
+                let open: Vec<_> = self
+                    .services
+                    .iter()
+                    .filter(|s| s.status == PlanItemStatus::Terbuka)
+                    .map(|s| s.item.item_id)
+                    .collect();
+                if open.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Violation::PlannedServicesOpen { open })
+                }
+            }
+            (
+                Requirement::GoalsMetOnlyAfterEvaluation,
+                CaseCommand::Terminate {
+                    reason: TerminationReason::TujuanTercapai,
+                },
+            ) => Err(Violation::ReasonNotAllowed {
+                reason: TerminationReason::TujuanTercapai,
+            }),
+            (Requirement::GoalsMetOnlyAfterEvaluation, _) => Ok(()),
+            (Requirement::KnownReference, _) => self.check_reference(command),
+        }
+    }
+
+    fn check_reference(&self, command: &CaseCommand) -> Result<(), Violation> {
+        let unknown = |what, id: String| Err(Violation::UnknownReference { what, id });
+        match command {
+            CaseCommand::RecordConsent { consent } => {
+                if !self.clients.iter().any(|c| c.client_id == consent.subject) {
+                    return unknown(Reference::Klien, consent.subject.to_string());
+                }
+                Ok(())
+            }
+            CaseCommand::WithdrawConsent { consent_id } => {
+                match self
+                    .consents
+                    .iter()
+                    .find(|c| c.consent.consent_id == *consent_id)
+                {
+                    None => unknown(Reference::Persetujuan, consent_id.to_string()),
+                    Some(c) if c.withdrawn_at.is_some() => Err(Violation::InvalidCommand {
+                        problem: CommandProblem::ConsentAlreadyWithdrawn,
+                    }),
+                    Some(_) => Ok(()),
+                }
+            }
+            CaseCommand::FinishPlannedService { item_id }
+            | CaseCommand::CancelPlannedService { item_id, .. } => {
+                match self.services.iter().find(|s| s.item.item_id == *item_id) {
+                    None => unknown(Reference::LayananTerencana, item_id.to_string()),
+                    Some(s) if s.status != PlanItemStatus::Terbuka => {
+                        Err(Violation::PlannedServiceClosed { item_id: *item_id })
+                    }
+                    Some(_) => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the command's content and builds its event payload.
+    fn payload(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<CaseEvent, Violation> {
+        let invalid = |problem| Err(Violation::InvalidCommand { problem });
+        Ok(match command {
+            CaseCommand::RecordContact {
+                case_id: _,
+                unit,
+                case_number,
+                channel,
+                sasaran,
+            } => CaseEvent::ContactRecorded {
+                unit: unit.clone(),
+                case_number: case_number.clone(),
+                channel: *channel,
+                sasaran: *sasaran,
+            },
+            CaseCommand::Register { clients, problems } => {
+                if clients.is_empty() {
+                    return invalid(CommandProblem::NoClients);
+                }
+                if clients
+                    .iter()
+                    .enumerate()
+                    .any(|(i, c)| clients[..i].iter().any(|d| d.client_id == c.client_id))
+                {
+                    return invalid(CommandProblem::DuplicateClient);
+                }
+                CaseEvent::Registered {
+                    clients: clients.clone(),
+                    problems: problems.clone(),
+                }
+            }
+            CaseCommand::ResolveOnSpot { service, problems } => {
+                if !matches!(service, ServiceKind::Informasi | ServiceKind::Konsultasi) {
+                    return invalid(CommandProblem::OnSpotService);
+                }
+                CaseEvent::ResolvedOnSpot {
+                    service: *service,
+                    problems: problems.clone(),
+                }
+            }
+            CaseCommand::StartEngagement {} => CaseEvent::EngagementStarted {
+                worker: ctx.actor.staff_id,
+            },
+            CaseCommand::RecordConsent { consent } => {
+                if consent.purposes.is_empty() {
+                    return invalid(CommandProblem::NoPurpose);
+                }
+                if self
+                    .consents
+                    .iter()
+                    .any(|c| c.consent.consent_id == consent.consent_id)
+                {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                CaseEvent::ConsentRecorded {
+                    consent: consent.clone(),
+                }
+            }
+            CaseCommand::WithdrawConsent { consent_id } => CaseEvent::ConsentWithdrawn {
+                consent_id: *consent_id,
+            },
+            CaseCommand::AgreeContract {} => CaseEvent::ContractAgreed {
+                consents: self
+                    .clients
+                    .iter()
+                    .filter_map(|c| self.consent_for(c.client_id, ConsentPurpose::Layanan))
+                    .map(|r| r.consent.consent_id)
+                    .collect(),
+            },
+            CaseCommand::DeclineService { reason } => {
+                CaseEvent::ServiceDeclined { reason: *reason }
+            }
+            CaseCommand::StartAssessment {} => CaseEvent::AssessmentStarted {},
+            CaseCommand::CompleteAssessment { problems, risk } => {
+                if problems.is_empty() {
+                    return invalid(CommandProblem::NoProblems);
+                }
+                CaseEvent::AssessmentCompleted {
+                    problems: problems.clone(),
+                    risk: *risk,
+                }
+            }
+            CaseCommand::ProposePlan { items } => {
+                if items.is_empty() {
+                    return invalid(CommandProblem::EmptyPlan);
+                }
+                let reused = items.iter().enumerate().any(|(i, item)| {
+                    items[..i].iter().any(|o| o.item_id == item.item_id)
+                        || self.services.iter().any(|s| s.item.item_id == item.item_id)
+                });
+                if reused {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                CaseEvent::PlanProposed {
+                    plan_version: self.plan_versions + 1,
+                    items: items.clone(),
+                }
+            }
+            CaseCommand::ApprovePlan {} => match &self.proposal {
+                Some(p) => CaseEvent::PlanApproved {
+                    plan_version: p.plan_version,
+                    proposed_by: p.proposed_by,
+                },
+                None => return Err(Violation::PlanRequired),
+            },
+            CaseCommand::FinishPlannedService { item_id } => {
+                CaseEvent::PlannedServiceFinished { item_id: *item_id }
+            }
+            CaseCommand::CancelPlannedService { item_id, reason } => {
+                CaseEvent::PlannedServiceCancelled {
+                    item_id: *item_id,
+                    reason: *reason,
+                }
+            }
+            CaseCommand::BeginEvaluation {} => CaseEvent::EvaluationStarted {},
+            CaseCommand::Reassess {} => CaseEvent::ReassessmentStarted {},
+            CaseCommand::Replan {} => CaseEvent::ReplanStarted {},
+            CaseCommand::Terminate { reason } => CaseEvent::Terminated { reason: *reason },
+            CaseCommand::StartAftercare {} => CaseEvent::AftercareStarted {},
+            CaseCommand::ApproveClosure {} => match self.termination {
+                Some((_, terminated_by)) => CaseEvent::ClosureApproved { terminated_by },
+                // Unreachable under the table (closure follows termination), kept total.
+                None => return Err(Violation::TransitionNotAllowed),
+            },
+            CaseCommand::ReportRelapse {} => CaseEvent::RelapseReported {},
+            CaseCommand::Reopen { reason } => CaseEvent::Reopened { reason: *reason },
+            CaseCommand::SendProtectiveReferral {
+                referral_id,
+                partner,
+                reason,
+            } => {
+                let consented = !self.clients.is_empty()
+                    && self.clients.iter().all(|c| {
+                        self.consent_for(c.client_id, ConsentPurpose::PengungkapanKeMitra)
+                            .is_some()
+                    });
+                CaseEvent::ProtectiveReferralSent {
+                    referral_id: *referral_id,
+                    partner: *partner,
+                    reason: *reason,
+                    consent_override: !consented,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,332 @@
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::CaseCommandKind;
+use crate::error::{ErrorCode, Lk3Error};
+use crate::ids::{CaseId, ClientId, PlanItemId, StaffId};
+use crate::label::{Labelled, labelled_enum};
+use crate::rules::RuleSet;
+use crate::vocab::{Role, Stage, TerminationReason};
+
+/// A refused command. It names the command, the stage, the rule broken and
+/// the commands the stage allows. A refused command produces no event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommandError {
+    /// The command refused.
+    pub command: CaseCommandKind,
+    /// The case's stage (`None`: the case does not exist).
+    pub stage: Option<Stage>,
+    /// The rule broken.
+    pub violation: Violation,
+    /// What the rule set allows in this stage.
+    pub allowed: Vec<CaseCommandKind>,
+}
+
+labelled_enum! {
+    /// The kind of record a command referred to.
+    pub enum Reference {
+        /// A client of the case.
+        Klien = ("klien", "klien", "client"),
+        /// A consent record.
+        Persetujuan = ("persetujuan", "persetujuan", "consent"),
+        /// A planned service line.
+        LayananTerencana = ("layanan_terencana", "layanan terencana", "planned service"),
+    }
+}
+
+labelled_enum! {
+    /// What is inconsistent in a command's content.
+    pub enum CommandProblem {
+        /// Registration without clients.
+        NoClients = ("tanpa_klien", "registrasi memerlukan paling sedikit satu klien", "registration needs at least one client"),
+        /// The same client twice.
+        DuplicateClient = ("klien_ganda", "klien yang sama tercantum dua kali", "the same client is listed twice"),
+        /// On-the-spot resolution with a service other than informasi/konsultasi.
+        OnSpotService = ("layanan_di_tempat", "penyelesaian di tempat hanya dengan informasi atau konsultasi", "only informasi or konsultasi can resolve a contact on the spot"),
+        /// Consent without a purpose.
+        NoPurpose = ("tanpa_tujuan", "persetujuan memerlukan paling sedikit satu tujuan", "a consent needs at least one purpose"),
+        /// An id already used in this case.
+        DuplicateId = ("id_ganda", "id sudah dipakai dalam kasus ini", "the id is already used in this case"),
+        /// A plan without services.
+        EmptyPlan = ("rencana_kosong", "rencana memerlukan paling sedikit satu layanan", "a plan needs at least one service"),
+        /// An assessment without problems.
+        NoProblems = ("tanpa_masalah", "asesmen memerlukan paling sedikit satu masalah", "an assessment needs at least one problem"),
+        /// Withdrawing a consent twice.
+        ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
+    }
+}
+
+/// The rule a refused command broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Violation {
+    /// The stage does not allow the command.
+    TransitionNotAllowed,
+    /// The actor's role may not issue the command.
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// The roles that may.
+        allowed_roles: Vec<Role>,
+    },
+    /// A client has no valid consent to services.
+    ConsentRequired {
+        /// The client.
+        client: ClientId,
+    },
+    /// A child's consent lacks a guardian.
+    GuardianRequired {
+        /// The child.
+        client: ClientId,
+    },
+    /// The approver is the proposer (or the one who terminated).
+    SecondPersonRequired {
+        /// Who proposed (or terminated).
+        proposer: StaffId,
+        /// The step they took: `propose_plan` or `terminate`.
+        step: CaseCommandKind,
+    },
+    /// No plan was proposed.
+    PlanRequired,
+    /// Planned services are still open.
+    PlannedServicesOpen {
+        /// The open lines.
+        open: Vec<PlanItemId>,
+    },
+    /// The reason does not fit the step.
+    ReasonNotAllowed {
+        /// The reason given.
+        reason: TerminationReason,
+    },
+    /// The command is dated before the case's last event.
+    TimeRunsBackwards {
+        /// The last event's time.
+        last: DateTime<Utc>,
+        /// The command's time.
+        at: DateTime<Utc>,
+    },
+    /// The case already exists.
+    CaseExists {
+        /// Its id.
+        case_id: CaseId,
+    },
+    /// The case does not exist.
+    CaseNotFound,
+    /// A referenced record is not in the case.
+    UnknownReference {
+        /// What kind of record.
+        what: Reference,
+        /// The id given.
+        id: String,
+    },
+    /// The planned service is already finished or cancelled.
+    PlannedServiceClosed {
+        /// The line.
+        item_id: PlanItemId,
+    },
+    /// The command's content is inconsistent.
+    InvalidCommand {
+        /// What is wrong.
+        problem: CommandProblem,
+    },
+    /// An event could not be serialised for hashing.
+    Serialization {
+        /// The serialiser's message.
+        message: String,
+    },
+}
+
+fn list<T: Labelled>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "-".to_owned();
+    }
+    items.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
+}
+
+fn ids<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Violation {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::TransitionNotAllowed => ErrorCode::TransitionNotAllowed,
+            Self::RoleNotAllowed { .. } => ErrorCode::RoleNotAllowed,
+            Self::ConsentRequired { .. } => ErrorCode::ConsentRequired,
+            Self::GuardianRequired { .. } => ErrorCode::GuardianRequired,
+            Self::SecondPersonRequired { .. } => ErrorCode::SecondPersonRequired,
+            Self::PlanRequired => ErrorCode::PlanRequired,
+            Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
+            Self::ReasonNotAllowed { .. } => ErrorCode::ReasonNotAllowed,
+            Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
+            Self::CaseExists { .. } => ErrorCode::CaseExists,
+            Self::CaseNotFound => ErrorCode::CaseNotFound,
+            Self::UnknownReference { .. } => ErrorCode::UnknownReference,
+            Self::PlannedServiceClosed { .. } => ErrorCode::PlannedServiceClosed,
+            Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
+            Self::Serialization { .. } => ErrorCode::Serialization,
+        }
+    }
+
+    fn message_en(&self, command: CaseCommandKind) -> String {
+        match self {
+            Self::TransitionNotAllowed => "the rule set does not allow this step here".to_owned(),
+            Self::RoleNotAllowed {
+                role,
+                allowed_roles,
+            } => {
+                format!(
+                    "role `{role}` may not do this; allowed roles: {}",
+                    list(allowed_roles)
+                )
+            }
+            Self::ConsentRequired { client } => {
+                format!(
+                    "client {client} has no valid consent to services (rule: every client has consented)"
+                )
+            }
+            Self::GuardianRequired { client } => {
+                format!("client {client} is a child: the consent must name a guardian")
+            }
+            Self::SecondPersonRequired { proposer, step } => format!(
+                "staff {proposer} did `{step}`, so someone else must approve it (rule: approvals need a second person)"
+            ),
+            Self::PlanRequired => "no intervention plan has been proposed".to_owned(),
+            Self::PlannedServicesOpen { open } => format!(
+                "planned services are still open: {}; finish or cancel each with a reason first",
+                ids(open)
+            ),
+            Self::ReasonNotAllowed { reason } => {
+                format!("reason `{reason}` is only allowed after an evaluation")
+            }
+            Self::TimeRunsBackwards { last, at } => {
+                format!("the command is dated {at}, before the case's last event at {last}")
+            }
+            Self::CaseExists { case_id } => format!("case {case_id} already exists"),
+            Self::CaseNotFound => format!(
+                "there is no case yet; only `{}` can open one",
+                CaseCommandKind::RecordContact
+            ),
+            Self::UnknownReference { what, id } => {
+                format!("no {} `{id}` in this case", what.label_en())
+            }
+            Self::PlannedServiceClosed { item_id } => {
+                format!("planned service {item_id} is already finished or cancelled")
+            }
+            Self::InvalidCommand { problem } => problem.label_en().to_owned(),
+            Self::Serialization { message } => {
+                format!("the event could not be serialised ({message}) for `{command}`")
+            }
+        }
+    }
+
+    fn message_id(&self, command: CaseCommandKind) -> String {
+        match self {
+            Self::TransitionNotAllowed => "aturan tidak mengizinkan langkah ini di sini".to_owned(),
+            Self::RoleNotAllowed {
+                role,
+                allowed_roles,
+            } => {
+                format!(
+                    "peran `{role}` tidak berwenang; peran yang berwenang: {}",
+                    list(allowed_roles)
+                )
+            }
+            Self::ConsentRequired { client } => {
+                format!(
+                    "klien {client} belum memberi persetujuan layanan yang berlaku (aturan: setiap klien memberi persetujuan)"
+                )
+            }
+            Self::GuardianRequired { client } => {
+                format!("klien {client} adalah anak: persetujuan harus menyebut walinya")
+            }
+            Self::SecondPersonRequired { proposer, step } => format!(
+                "staf {proposer} yang melakukan `{step}`, jadi orang lain yang harus menyetujui (aturan: persetujuan oleh orang kedua)"
+            ),
+            Self::PlanRequired => "belum ada rencana intervensi yang diajukan".to_owned(),
+            Self::PlannedServicesOpen { open } => format!(
+                "layanan terencana masih terbuka: {}; selesaikan atau batalkan masing-masing dengan alasan lebih dulu",
+                ids(open)
+            ),
+            Self::ReasonNotAllowed { reason } => {
+                format!("alasan `{reason}` hanya boleh setelah evaluasi")
+            }
+            Self::TimeRunsBackwards { last, at } => {
+                format!("perintah bertanggal {at}, sebelum peristiwa terakhir kasus pada {last}")
+            }
+            Self::CaseExists { case_id } => format!("kasus {case_id} sudah ada"),
+            Self::CaseNotFound => format!(
+                "kasus belum ada; hanya `{}` yang dapat membukanya",
+                CaseCommandKind::RecordContact
+            ),
+            Self::UnknownReference { what, id } => {
+                format!("tidak ada {} `{id}` dalam kasus ini", what.label_id())
+            }
+            Self::PlannedServiceClosed { item_id } => {
+                format!("layanan terencana {item_id} sudah selesai atau dibatalkan")
+            }
+            Self::InvalidCommand { problem } => problem.label_id().to_owned(),
+            Self::Serialization { message } => {
+                format!("peristiwa tidak dapat diserialisasi ({message}) untuk `{command}`")
+            }
+        }
+    }
+}
+
+impl CommandError {
+    pub(crate) fn new(
+        command: CaseCommandKind,
+        stage: Option<Stage>,
+        violation: Violation,
+        rules: &RuleSet,
+    ) -> Self {
+        CommandError {
+            command,
+            stage,
+            violation,
+            allowed: rules.allowed_commands(stage),
+        }
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stage = self.stage.map_or("(no case)", Labelled::id);
+        write!(
+            f,
+            "[{}] cannot `{}` in stage `{}`: {}; allowed in this stage: {}",
+            self.code().id(),
+            self.command,
+            stage,
+            self.violation.message_en(self.command),
+            list(&self.allowed)
+        )
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl Lk3Error for CommandError {
+    fn code(&self) -> ErrorCode {
+        self.violation.code()
+    }
+
+    fn message_id(&self) -> String {
+        let stage = self.stage.map_or("(belum ada kasus)", Labelled::id);
+        format!(
+            "[{}] tidak dapat `{}` pada tahap `{}`: {}; yang diizinkan pada tahap ini: {}",
+            self.code().id(),
+            self.command,
+            stage,
+            self.violation.message_id(self.command),
+            list(&self.allowed)
+        )
+    }
+}

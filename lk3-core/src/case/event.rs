@@ -1,0 +1,205 @@
+use serde::{Deserialize, Serialize};
+
+use super::{CaseClient, CaseCommandKind, Consent, PlanItem, RiskLevel};
+use crate::ids::{CaseNumber, ConsentId, PlanItemId, ReferralId, StaffId, UnitCode};
+use crate::vocab::{
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
+    Sasaran, ServiceCancelReason, ServiceKind, TerminationReason,
+};
+
+/// What happened to a case: the payload of an [`crate::event::Event`].
+///
+/// Events hold ids and vocabulary values only, never a client's name, NIK,
+/// address or a note's text (DESIGN §7). Each payload answers to exactly one
+/// command kind; the stage it leads to is read from the case's rule set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CaseEvent {
+    /// A case was opened from a contact.
+    ContactRecorded {
+        /// The unit.
+        unit: UnitCode,
+        /// The human case number.
+        case_number: CaseNumber,
+        /// How the contact came in.
+        channel: ContactChannel,
+        /// Who the service is for.
+        sasaran: Sasaran,
+    },
+    /// The case and its clients were registered.
+    Registered {
+        /// The clients.
+        clients: Vec<CaseClient>,
+        /// Problems stated.
+        problems: Vec<Problem>,
+    },
+    /// The contact was resolved on the spot.
+    ResolvedOnSpot {
+        /// `informasi` or `konsultasi`.
+        service: ServiceKind,
+        /// What it was about.
+        problems: Vec<Problem>,
+    },
+    /// Engagement started; the actor is the case's worker.
+    EngagementStarted {
+        /// The worker.
+        worker: StaffId,
+    },
+    /// A consent was given.
+    ConsentRecorded {
+        /// The consent.
+        consent: Consent,
+    },
+    /// A consent was withdrawn.
+    ConsentWithdrawn {
+        /// Which.
+        consent_id: ConsentId,
+    },
+    /// The service agreement was made.
+    ContractAgreed {
+        /// The consents it rests on.
+        consents: Vec<ConsentId>,
+    },
+    /// The case closed without service.
+    ServiceDeclined {
+        /// Why.
+        reason: RefusalReason,
+    },
+    /// Assessment started.
+    AssessmentStarted {},
+    /// Assessment completed.
+    AssessmentCompleted {
+        /// Problems found.
+        problems: Vec<Problem>,
+        /// Risk found.
+        risk: RiskLevel,
+    },
+    /// A plan was proposed.
+    PlanProposed {
+        /// 1 for the first proposal of the case, then 2, 3 ...
+        plan_version: u32,
+        /// The services planned.
+        items: Vec<PlanItem>,
+    },
+    /// The proposed plan was approved.
+    PlanApproved {
+        /// Which proposal.
+        plan_version: u32,
+        /// Who proposed it (never the approver).
+        proposed_by: StaffId,
+    },
+    /// A planned service finished.
+    PlannedServiceFinished {
+        /// Which.
+        item_id: PlanItemId,
+    },
+    /// A planned service was cancelled.
+    PlannedServiceCancelled {
+        /// Which.
+        item_id: PlanItemId,
+        /// Why.
+        reason: ServiceCancelReason,
+    },
+    /// Evaluation started.
+    EvaluationStarted {},
+    /// Back to assessment after evaluation.
+    ReassessmentStarted {},
+    /// Back to planning after evaluation.
+    ReplanStarted {},
+    /// The case was terminated.
+    Terminated {
+        /// Why.
+        reason: TerminationReason,
+    },
+    /// Aftercare started.
+    AftercareStarted {},
+    /// Closure was approved.
+    ClosureApproved {
+        /// Who terminated (never the approver).
+        terminated_by: StaffId,
+    },
+    /// A relapse was reported during aftercare.
+    RelapseReported {},
+    /// A closed case was reopened; its client now counts as continuing.
+    Reopened {
+        /// Why.
+        reason: ReopenReason,
+    },
+    /// An emergency protective referral was sent. Always flagged for audit.
+    ProtectiveReferralSent {
+        /// The referral's id.
+        referral_id: ReferralId,
+        /// Where to.
+        partner: ProtectivePartner,
+        /// Why it could not wait.
+        reason: EmergencyReason,
+        /// True when no consent to disclose covered it: the audited override.
+        consent_override: bool,
+    },
+}
+
+impl CaseEvent {
+    /// The command kind this event records.
+    pub fn command_kind(&self) -> CaseCommandKind {
+        use CaseCommandKind as K;
+        match self {
+            Self::ContactRecorded { .. } => K::RecordContact,
+            Self::Registered { .. } => K::Register,
+            Self::ResolvedOnSpot { .. } => K::ResolveOnSpot,
+            Self::EngagementStarted { .. } => K::StartEngagement,
+            Self::ConsentRecorded { .. } => K::RecordConsent,
+            Self::ConsentWithdrawn { .. } => K::WithdrawConsent,
+            Self::ContractAgreed { .. } => K::AgreeContract,
+            Self::ServiceDeclined { .. } => K::DeclineService,
+            Self::AssessmentStarted {} => K::StartAssessment,
+            Self::AssessmentCompleted { .. } => K::CompleteAssessment,
+            Self::PlanProposed { .. } => K::ProposePlan,
+            Self::PlanApproved { .. } => K::ApprovePlan,
+            Self::PlannedServiceFinished { .. } => K::FinishPlannedService,
+            Self::PlannedServiceCancelled { .. } => K::CancelPlannedService,
+            Self::EvaluationStarted {} => K::BeginEvaluation,
+            Self::ReassessmentStarted {} => K::Reassess,
+            Self::ReplanStarted {} => K::Replan,
+            Self::Terminated { .. } => K::Terminate,
+            Self::AftercareStarted {} => K::StartAftercare,
+            Self::ClosureApproved { .. } => K::ApproveClosure,
+            Self::RelapseReported {} => K::ReportRelapse,
+            Self::Reopened { .. } => K::Reopen,
+            Self::ProtectiveReferralSent { .. } => K::SendProtectiveReferral,
+        }
+    }
+
+    /// The `type` tag, e.g. `"plan_approved"`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::ContactRecorded { .. } => "contact_recorded",
+            Self::Registered { .. } => "registered",
+            Self::ResolvedOnSpot { .. } => "resolved_on_spot",
+            Self::EngagementStarted { .. } => "engagement_started",
+            Self::ConsentRecorded { .. } => "consent_recorded",
+            Self::ConsentWithdrawn { .. } => "consent_withdrawn",
+            Self::ContractAgreed { .. } => "contract_agreed",
+            Self::ServiceDeclined { .. } => "service_declined",
+            Self::AssessmentStarted {} => "assessment_started",
+            Self::AssessmentCompleted { .. } => "assessment_completed",
+            Self::PlanProposed { .. } => "plan_proposed",
+            Self::PlanApproved { .. } => "plan_approved",
+            Self::PlannedServiceFinished { .. } => "planned_service_finished",
+            Self::PlannedServiceCancelled { .. } => "planned_service_cancelled",
+            Self::EvaluationStarted {} => "evaluation_started",
+            Self::ReassessmentStarted {} => "reassessment_started",
+            Self::ReplanStarted {} => "replan_started",
+            Self::Terminated { .. } => "terminated",
+            Self::AftercareStarted {} => "aftercare_started",
+            Self::ClosureApproved { .. } => "closure_approved",
+            Self::RelapseReported {} => "relapse_reported",
+            Self::Reopened { .. } => "reopened",
+            Self::ProtectiveReferralSent { .. } => "protective_referral_sent",
+        }
+    }
+
+    /// Whether the event must stand out in an audit (emergency overrides).
+    pub fn is_audit_flagged(&self) -> bool {
+        matches!(self, Self::ProtectiveReferralSent { .. })
+    }
+}

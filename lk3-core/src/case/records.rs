@@ -1,0 +1,96 @@
+//! The records a case holds besides its stage: clients, consents, plan items.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ClientId, ConsentId, PlanItemId};
+use crate::label::labelled_enum;
+use crate::vocab::{ConsentPurpose, ServiceKind};
+
+/// A client of a case, by registry id. Identity (name, NIK, address) lives in
+/// the client registry, never in events (DESIGN §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseClient {
+    /// The registry id.
+    pub client_id: ClientId,
+    /// Whether the client is a child (under 18) when registered: a child's
+    /// consent needs a guardian.
+    pub minor: bool,
+}
+
+labelled_enum! {
+    /// How a consent was given (UU 27/2022 Pasal 22: written or recorded [R: S28]).
+    pub enum ConsentForm {
+        /// Signed on paper.
+        Tertulis = ("tertulis", "Tertulis", "Written"),
+        /// Recorded (audio, video, electronic).
+        Terekam = ("terekam", "Terekam", "Recorded"),
+    }
+}
+
+/// A consent record: who consents, for what, with which guardian (DESIGN §7).
+/// When it was given and withdrawn is taken from the events that record it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// The consent's id.
+    pub consent_id: ConsentId,
+    /// The client who is the subject of the data.
+    pub subject: ClientId,
+    /// The guardian who consents for a child (a client id in the registry).
+    pub guardian: Option<ClientId>,
+    /// What it covers; at least one purpose.
+    pub purposes: Vec<ConsentPurpose>,
+    /// Partner ids the subject agrees to disclose to (for `pengungkapan_ke_mitra`).
+    #[serde(default)]
+    pub disclose_to: Vec<String>,
+    /// How it was given.
+    pub form: ConsentForm,
+}
+
+/// One service line of an intervention plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanItem {
+    /// The line's id.
+    pub item_id: PlanItemId,
+    /// The service planned.
+    pub service: ServiceKind,
+}
+
+labelled_enum! {
+    /// The risk found by the assessment.
+    pub enum RiskLevel {
+        /// Low.
+        Rendah = ("rendah", "Rendah", "Low"),
+        /// Medium.
+        Sedang = ("sedang", "Sedang", "Medium"),
+        /// High.
+        Tinggi = ("tinggi", "Tinggi", "High"),
+        /// Critical: immediate protection needed.
+        Kritis = ("kritis", "Kritis", "Critical"),
+    }
+}
+
+labelled_enum! {
+    /// Where a planned service stands.
+    pub enum PlanItemStatus {
+        /// Planned or under way.
+        Terbuka = ("terbuka", "Terbuka", "Open"),
+        /// Finished.
+        Selesai = ("selesai", "Selesai", "Finished"),
+        /// Cancelled with a reason.
+        Dibatalkan = ("dibatalkan", "Dibatalkan", "Cancelled"),
+    }
+}
+
+/// An approved plan item and where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedService {
+    /// The item.
+    pub item: PlanItem,
+    /// Its status.
+    pub status: PlanItemStatus,
+    /// The plan version that approved it.
+    pub plan_version: u32,
+}

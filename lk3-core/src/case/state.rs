@@ -1,0 +1,336 @@
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{
+    CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, PlanItemStatus, PlannedService,
+    RiskLevel,
+};
+use crate::event::{ChainError, Hash, verify_chain};
+use crate::ids::{CaseId, CaseNumber, ClientId, ReferralId, StaffId, UnitCode};
+use crate::rules::{RuleSet, RuleSetId};
+use crate::vocab::{
+    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason,
+    Sasaran, ServiceKind, Stage, TerminationReason,
+};
+
+/// A consent and when it was given and withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentRecord {
+    /// The consent.
+    pub consent: Consent,
+    /// When it was recorded.
+    pub given_at: DateTime<Utc>,
+    /// When it was withdrawn, if it was.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl ConsentRecord {
+    /// Whether it is in force and covers `purpose`.
+    pub fn covers(&self, purpose: ConsentPurpose) -> bool {
+        self.withdrawn_at.is_none() && self.consent.purposes.contains(&purpose)
+    }
+}
+
+/// A plan awaiting approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanProposal {
+    /// 1, 2, 3 ... per case.
+    pub plan_version: u32,
+    /// Who proposed it.
+    pub proposed_by: StaffId,
+    /// The services.
+    pub items: Vec<PlanItem>,
+}
+
+/// An emergency protective referral sent from the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ProtectiveReferral {
+    /// The referral's id.
+    pub referral_id: ReferralId,
+    /// Where to.
+    pub partner: ProtectivePartner,
+    /// Why.
+    pub reason: EmergencyReason,
+    /// Whether it overrode missing consent.
+    pub consent_override: bool,
+    /// When.
+    pub sent_at: DateTime<Utc>,
+    /// Who sent it.
+    pub sent_by: StaffId,
+}
+
+/// The state of a case: the fold of its events. `Case::default()` is the
+/// state before the first event (no case yet).
+///
+/// ```
+/// use lk3_core::case::Case;
+/// let empty = Case::default();
+/// assert_eq!(empty.stage(), None);
+/// assert_eq!(empty.version(), 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Case {
+    pub(super) case_id: Option<CaseId>,
+    pub(super) rule_set: RuleSetId,
+    pub(super) stage: Option<Stage>,
+    pub(super) version: u64,
+    pub(super) last_hash: Hash,
+    pub(super) last_at: Option<DateTime<Utc>>,
+    pub(super) unit: Option<UnitCode>,
+    pub(super) case_number: Option<CaseNumber>,
+    pub(super) channel: Option<ContactChannel>,
+    pub(super) sasaran: Option<Sasaran>,
+    pub(super) clients: Vec<CaseClient>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) risk: Option<RiskLevel>,
+    pub(super) worker: Option<StaffId>,
+    pub(super) consents: Vec<ConsentRecord>,
+    pub(super) plan_versions: u32,
+    pub(super) proposal: Option<PlanProposal>,
+    pub(super) services: Vec<PlannedService>,
+    pub(super) on_spot_service: Option<ServiceKind>,
+    pub(super) refusal: Option<RefusalReason>,
+    pub(super) termination: Option<(TerminationReason, StaffId)>,
+    pub(super) continuing: bool,
+    pub(super) reopen_count: u32,
+    pub(super) protective_referrals: Vec<ProtectiveReferral>,
+}
+
+impl Case {
+    /// The case's id, once opened.
+    pub fn case_id(&self) -> Option<CaseId> {
+        self.case_id
+    }
+    /// The rule set the case was opened under.
+    pub fn rule_set(&self) -> RuleSetId {
+        self.rule_set
+    }
+    /// The current stage (`None` before the first event).
+    pub fn stage(&self) -> Option<Stage> {
+        self.stage
+    }
+    /// The seq of the last event applied (0 before the first).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// The hash of the last event applied.
+    pub fn last_hash(&self) -> Hash {
+        self.last_hash
+    }
+    /// When the last event happened.
+    pub fn last_at(&self) -> Option<DateTime<Utc>> {
+        self.last_at
+    }
+    /// The LK3 unit.
+    pub fn unit(&self) -> Option<&UnitCode> {
+        self.unit.as_ref()
+    }
+    /// The human case number.
+    pub fn case_number(&self) -> Option<&CaseNumber> {
+        self.case_number.as_ref()
+    }
+    /// How the contact came in.
+    pub fn channel(&self) -> Option<ContactChannel> {
+        self.channel
+    }
+    /// Who the service is for.
+    pub fn sasaran(&self) -> Option<Sasaran> {
+        self.sasaran
+    }
+    /// The registered clients.
+    pub fn clients(&self) -> &[CaseClient] {
+        &self.clients
+    }
+    /// The problems stated at registration, replaced by the last assessment's.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+    /// The last assessment's risk.
+    pub fn risk(&self) -> Option<RiskLevel> {
+        self.risk
+    }
+    /// The worker who started the engagement.
+    pub fn worker(&self) -> Option<StaffId> {
+        self.worker
+    }
+    /// Every consent recorded, in order.
+    pub fn consents(&self) -> &[ConsentRecord] {
+        &self.consents
+    }
+    /// The plan awaiting approval.
+    pub fn proposal(&self) -> Option<&PlanProposal> {
+        self.proposal.as_ref()
+    }
+    /// Every approved planned service, of every plan version.
+    pub fn planned_services(&self) -> &[PlannedService] {
+        &self.services
+    }
+    /// The service that resolved the contact on the spot, if any.
+    pub fn on_spot_service(&self) -> Option<ServiceKind> {
+        self.on_spot_service
+    }
+    /// Why the case closed without service, if it did.
+    pub fn refusal(&self) -> Option<RefusalReason> {
+        self.refusal
+    }
+    /// Why and by whom the case was terminated, while terminated.
+    pub fn termination(&self) -> Option<(TerminationReason, StaffId)> {
+        self.termination
+    }
+    /// Whether the client counts as continuing (klien binaan lanjutan): the
+    /// case was reopened after closure.
+    pub fn is_continuing(&self) -> bool {
+        self.continuing
+    }
+    /// How many times the case was reopened.
+    pub fn reopen_count(&self) -> u32 {
+        self.reopen_count
+    }
+    /// Emergency protective referrals sent.
+    pub fn protective_referrals(&self) -> &[ProtectiveReferral] {
+        &self.protective_referrals
+    }
+
+    /// The valid consent to `purpose` for `client`, if any.
+    pub fn consent_for(&self, client: ClientId, purpose: ConsentPurpose) -> Option<&ConsentRecord> {
+        self.consents
+            .iter()
+            .rev()
+            .find(|c| c.consent.subject == client && c.covers(purpose))
+    }
+
+    /// Folds one event into the state. The stage the event leads to is read
+    /// from the case's rule set. `apply` trusts its input: use
+    /// [`Case::replay`] for events from outside, which verifies them first.
+    pub fn apply(&mut self, event: &CaseEventRecord) {
+        let rules = RuleSet::get(event.rule_set);
+        if let Some(t) = rules.transition(self.stage, event.payload.command_kind()) {
+            self.stage = Some(t.to);
+        }
+        self.version = event.seq;
+        self.last_hash = event.hash;
+        self.last_at = Some(event.occurred_at);
+        let actor = event.actor.staff_id;
+        match &event.payload {
+            CaseEvent::ContactRecorded {
+                unit,
+                case_number,
+                channel,
+                sasaran,
+            } => {
+                self.case_id = Some(CaseId::from_uuid(event.stream_id));
+                self.rule_set = event.rule_set;
+                self.unit = Some(unit.clone());
+                self.case_number = Some(case_number.clone());
+                self.channel = Some(*channel);
+                self.sasaran = Some(*sasaran);
+            }
+            CaseEvent::Registered { clients, problems } => {
+                self.clients.clone_from(clients);
+                self.problems.clone_from(problems);
+            }
+            CaseEvent::ResolvedOnSpot { service, problems } => {
+                self.on_spot_service = Some(*service);
+                self.problems.clone_from(problems);
+            }
+            CaseEvent::EngagementStarted { worker } => self.worker = Some(*worker),
+            CaseEvent::ConsentRecorded { consent } => self.consents.push(ConsentRecord {
+                consent: consent.clone(),
+                given_at: event.occurred_at,
+                withdrawn_at: None,
+            }),
+            CaseEvent::ConsentWithdrawn { consent_id } => {
+                if let Some(c) = self
+                    .consents
+                    .iter_mut()
+                    .find(|c| c.consent.consent_id == *consent_id)
+                {
+                    c.withdrawn_at = Some(event.occurred_at);
+                }
+            }
+            CaseEvent::ContractAgreed { .. }
+            | CaseEvent::AssessmentStarted {}
+            | CaseEvent::EvaluationStarted {} => {}
+            CaseEvent::ServiceDeclined { reason } => self.refusal = Some(*reason),
+            CaseEvent::AssessmentCompleted { problems, risk } => {
+                self.problems.clone_from(problems);
+                self.risk = Some(*risk);
+            }
+            CaseEvent::PlanProposed {
+                plan_version,
+                items,
+            } => {
+                self.plan_versions = *plan_version;
+                self.proposal = Some(PlanProposal {
+                    plan_version: *plan_version,
+                    proposed_by: actor,
+                    items: items.clone(),
+                });
+            }
+            CaseEvent::PlanApproved { .. } => {
+                if let Some(p) = self.proposal.take() {
+                    self.services
+                        .extend(p.items.iter().map(|item| PlannedService {
+                            item: *item,
+                            status: PlanItemStatus::Terbuka,
+                            plan_version: p.plan_version,
+                        }));
+                }
+            }
+            CaseEvent::PlannedServiceFinished { item_id } => {
+                self.set_service_status(*item_id, PlanItemStatus::Selesai)
+            }
+            CaseEvent::PlannedServiceCancelled { item_id, .. } => {
+                self.set_service_status(*item_id, PlanItemStatus::Dibatalkan)
+            }
+            CaseEvent::ReassessmentStarted {} | CaseEvent::ReplanStarted {} => self.proposal = None,
+            CaseEvent::Terminated { reason } => self.termination = Some((*reason, actor)),
+            CaseEvent::AftercareStarted {} | CaseEvent::ClosureApproved { .. } => {}
+            CaseEvent::RelapseReported {} => {
+                self.termination = None;
+                self.proposal = None;
+            }
+            CaseEvent::Reopened { .. } => {
+                self.termination = None;
+                self.proposal = None;
+                self.continuing = true;
+                self.reopen_count += 1;
+            }
+            CaseEvent::ProtectiveReferralSent {
+                referral_id,
+                partner,
+                reason,
+                consent_override,
+            } => self.protective_referrals.push(ProtectiveReferral {
+                referral_id: *referral_id,
+                partner: *partner,
+                reason: *reason,
+                consent_override: *consent_override,
+                sent_at: event.occurred_at,
+                sent_by: actor,
+            }),
+        }
+    }
+
+    fn set_service_status(&mut self, item_id: crate::ids::PlanItemId, status: PlanItemStatus) {
+        if let Some(s) = self.services.iter_mut().find(|s| s.item.item_id == item_id) {
+            s.status = status;
+        }
+    }
+
+    /// Folds events without verifying them (for trusted, already verified
+    /// streams and for benchmarks).
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a CaseEventRecord>) -> Self {
+        let mut case = Case::default();
+        for e in events {
+            case.apply(e);
+        }
+        case
+    }
+
+    /// Verifies a stream's hash chain and sequence, then folds it.
+    pub fn replay(events: &[CaseEventRecord]) -> Result<Self, ChainError> {
+        verify_chain(events)?;
+        Ok(Self::from_events(events))
+    }
+}

@@ -1,0 +1,95 @@
+//! Error codes and the bilingual error trait shared by every error enum.
+//!
+//! Each API area has its own error enum ([`crate::ids::IdentifierError`],
+//! [`crate::case::CommandError`], [`crate::event::ChainError`], ...). Every
+//! variant has a stable machine code from [`ErrorCode`] and a message in
+//! English (its `Display`) and in Indonesian ([`Lk3Error::message_id`]).
+//! Codes are never reused or renumbered; a removed error keeps its number.
+
+use crate::label::labelled_enum;
+
+labelled_enum! {
+    /// The stable machine code of an error (`LK3-E001` ...). The labels are
+    /// the short title of the error.
+    ///
+    /// ```
+    /// use lk3_core::{ErrorCode, Labelled};
+    /// assert_eq!(ErrorCode::TransitionNotAllowed.id(), "LK3-E020");
+    /// ```
+    pub enum ErrorCode {
+        /// A NIK that is not 16 digits.
+        NikFormat = ("LK3-E001", "Format NIK salah", "Malformed NIK"),
+        /// A NIK whose region part cannot exist.
+        NikRegion = ("LK3-E002", "Kode wilayah NIK tidak sah", "Invalid NIK region"),
+        /// A NIK whose birth date part cannot exist.
+        NikBirthDate = ("LK3-E003", "Tanggal lahir NIK tidak sah", "Invalid NIK birth date"),
+        /// A NIK with serial 0000.
+        NikSerial = ("LK3-E004", "Nomor urut NIK tidak sah", "Invalid NIK serial"),
+        /// A No. KK that is not 16 digits.
+        KkFormat = ("LK3-E005", "Format No. KK salah", "Malformed family card number"),
+        /// A No. KK whose region part cannot exist.
+        KkRegion = ("LK3-E006", "Kode wilayah No. KK tidak sah", "Invalid family card region"),
+        /// A kode wilayah that does not match `PP.KK.CC.DDDD`.
+        KodeWilayahFormat = ("LK3-E007", "Format kode wilayah salah", "Malformed region code"),
+        /// A case number that does not parse.
+        CaseNumberFormat = ("LK3-E008", "Format nomor kasus salah", "Malformed case number"),
+        /// An LK3 unit code that does not parse.
+        UnitCodeFormat = ("LK3-E009", "Format kode unit salah", "Malformed unit code"),
+        /// A string that is not a value of a vocabulary.
+        UnknownValue = ("LK3-E010", "Nilai tidak dikenal", "Unknown value"),
+        /// An id that is not a UUID.
+        IdFormat = ("LK3-E011", "Format id salah", "Malformed id"),
+        /// The command is not allowed in the case's stage.
+        TransitionNotAllowed = ("LK3-E020", "Langkah tidak diizinkan", "Step not allowed"),
+        /// The actor's role may not issue the command.
+        RoleNotAllowed = ("LK3-E021", "Peran tidak berwenang", "Role not permitted"),
+        /// No valid consent covers the step.
+        ConsentRequired = ("LK3-E022", "Persetujuan diperlukan", "Consent required"),
+        /// A child's consent lacks a guardian.
+        GuardianRequired = ("LK3-E023", "Persetujuan wali diperlukan", "Guardian consent required"),
+        /// An approval by the person who proposed the thing approved.
+        SecondPersonRequired = ("LK3-E024", "Persetujuan oleh orang lain diperlukan", "Second person required"),
+        /// Approving a plan that was never proposed.
+        PlanRequired = ("LK3-E025", "Rencana intervensi belum diajukan", "No plan proposed"),
+        /// Leaving intervensi while planned services are open.
+        PlannedServicesOpen = ("LK3-E026", "Layanan terencana masih berjalan", "Planned services still open"),
+        /// A reason that does not fit the step.
+        ReasonNotAllowed = ("LK3-E027", "Alasan tidak sesuai", "Reason not allowed"),
+        /// A command dated before the case's last event.
+        TimeRunsBackwards = ("LK3-E028", "Waktu mundur", "Time runs backwards"),
+        /// Opening a case that already exists.
+        CaseExists = ("LK3-E029", "Kasus sudah ada", "Case already exists"),
+        /// A command to a case that does not exist.
+        CaseNotFound = ("LK3-E030", "Kasus tidak ditemukan", "Case not found"),
+        /// A reference to a planned service, consent or client the case lacks.
+        UnknownReference = ("LK3-E031", "Rujukan data tidak dikenal", "Unknown reference"),
+        /// A planned service that is already finished or cancelled.
+        PlannedServiceClosed = ("LK3-E032", "Layanan terencana sudah selesai", "Planned service already closed"),
+        /// A command whose content is inconsistent (empty plan, duplicate ids ...).
+        InvalidCommand = ("LK3-E033", "Perintah tidak sah", "Invalid command"),
+        /// A context whose rule set differs from the case's.
+        RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai", "Rule set mismatch"),
+        /// Sequence numbers with a gap or out of order.
+        SequenceGap = ("LK3-E050", "Nomor urut peristiwa terputus", "Event sequence gap"),
+        /// An event whose hash does not match its content.
+        HashMismatch = ("LK3-E051", "Hash peristiwa tidak cocok", "Event hash mismatch"),
+        /// An event whose prev_hash is not its predecessor's hash.
+        ChainBroken = ("LK3-E052", "Rantai hash terputus", "Hash chain broken"),
+        /// An event that belongs to another stream.
+        StreamMismatch = ("LK3-E053", "Peristiwa dari aliran lain", "Event from another stream"),
+        /// A value that could not be serialised.
+        Serialization = ("LK3-E060", "Gagal serialisasi", "Serialisation failed"),
+    }
+}
+
+/// What every lk3 error offers besides `Display` (the English message).
+pub trait Lk3Error: std::error::Error {
+    /// The stable machine code.
+    fn code(&self) -> ErrorCode;
+    /// The message in Indonesian.
+    fn message_id(&self) -> String;
+    /// The message in English (the same text as `Display`).
+    fn message_en(&self) -> String {
+        self.to_string()
+    }
+}

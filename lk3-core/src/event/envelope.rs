@@ -1,0 +1,98 @@
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ids::{CommandId, EventId, StaffId};
+use crate::rules::RuleSetId;
+use crate::vocab::Role;
+
+/// Who issued a command: a staff member acting in a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// The staff member.
+    pub staff_id: StaffId,
+    /// The role they act in.
+    pub role: Role,
+}
+
+/// A SHA-256 digest, written as 64 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Hash(pub [u8; 32]);
+
+impl Hash {
+    /// The `prev_hash` of a stream's first event: 64 zeros.
+    pub const GENESIS: Hash = Hash([0; 32]);
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Option<Self> {
+        if s.len() != 64 || !s.is_ascii() {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Hash(out))
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash({self})")
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Hash::from_hex(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected 64 lowercase hex digits"))
+    }
+}
+
+/// The envelope of every event (DESIGN §7). `P` is the aggregate's payload,
+/// e.g. [`crate::case::CaseEvent`], serialised under `payload` with its `type`
+/// tag.
+///
+/// `hash` is the SHA-256 of the event's canonical JSON without the `hash`
+/// member (see [`super::canonical_json`]); `prev_hash` is the previous
+/// event's `hash`, or [`Hash::GENESIS`] for `seq` 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event<P> {
+    /// The event's id (UUID v7).
+    pub event_id: EventId,
+    /// The aggregate the event belongs to (a case id for cases).
+    pub stream_id: Uuid,
+    /// 1, 2, 3 ... within the stream, without gaps.
+    pub seq: u64,
+    /// When it happened (UTC, microsecond precision, from the caller).
+    pub occurred_at: DateTime<Utc>,
+    /// Who.
+    pub actor: Actor,
+    /// The command that produced it; a retried command id is answered with the first result.
+    pub command_id: CommandId,
+    /// The rule set the stream is governed by.
+    pub rule_set: RuleSetId,
+    /// What happened.
+    pub payload: P,
+    /// The previous event's hash.
+    pub prev_hash: Hash,
+    /// This event's hash.
+    pub hash: Hash,
+}

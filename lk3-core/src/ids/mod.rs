@@ -1,0 +1,44 @@
+//! Identifiers: Indonesian civil-registry numbers (NIK, No. KK, kode wilayah),
+//! LK3 unit codes and case numbers, and the UUID v7 ids of aggregates, events
+//! and commands.
+//!
+//! Parsing is strict about what cannot exist (a 17-digit NIK, a birth day of
+//! 35) and returns an [`IdentifierError`]; what is possible but odd (a NIK
+//! whose sex or birth date disagrees with the declared one) is an
+//! [`IdentifierWarning`].
+
+/// Serialises a type through its `Display` and deserialises it through its
+/// `parse`, so JSON holds the same text users read.
+macro_rules! serde_as_string {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                <$t>::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+mod case_number;
+mod error;
+mod nik;
+mod no_kk;
+mod uuid7;
+mod wilayah;
+
+pub use case_number::{CaseNumber, UnitCode};
+pub use error::{IdentifierError, IdentifierWarning};
+pub use nik::{Nik, NikFacts, Sex};
+pub use no_kk::NoKk;
+pub use uuid7::{
+    CaseId, ClientId, CommandId, ConsentId, EventId, IdSeed, PlanItemId, ReferralId, StaffId,
+};
+pub use wilayah::{KodeWilayah, TimeZoneId, VillageKind, WilayahLevel};
+
+serde_as_string!(Nik, NoKk, KodeWilayah, UnitCode, CaseNumber);

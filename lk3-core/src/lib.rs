@@ -1,0 +1,33 @@
+//! # lk3-core
+//!
+//! The pure domain of lk3: the service workflow of Indonesia's LK3 units
+//! (Lembaga Konsultasi Kesejahteraan Keluarga, Permensos 16/2013) as typed
+//! state machines.
+//!
+//! No I/O, no async, no clock, no randomness: time and randomness are inputs
+//! ([`CommandContext`]). The core is a *decider*: [`case::Case::decide`] turns
+//! a command into events or a typed error, [`case::Case::apply`] folds an
+//! event into the state, and the events carry a per-stream SHA-256 hash chain
+//! ([`event`]).
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`vocab`] | stages, sasaran, channels, roles, PMKS, problems, reasons: each value with `label_id`/`label_en` |
+//! | [`ids`] | NIK, No. KK, kode wilayah, unit codes, case numbers, UUID v7 ids |
+//! | [`rules`] | rule sets as data (`permensos-16-2013`) and their export as JSON, Mermaid, DOT |
+//! | [`case`] | the `Case` aggregate: commands, events, state, decide/apply |
+//! | [`event`] | the event envelope, canonical JSON, the hash chain and its verification |
+//! | [`error`] | stable error codes `LK3-Exxx` and the bilingual error trait |
+
+pub mod case;
+pub mod context;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod label;
+pub mod rules;
+pub mod vocab;
+
+pub use context::CommandContext;
+pub use error::{ErrorCode, Lk3Error};
+pub use label::Labelled;

@@ -1,0 +1,293 @@
+//! The rule set `permensos-16-2013`: the case lifecycle of DESIGN §5.
+//!
+//! What is read in a source and what is our reading of practice is tagged as in
+//! `shared/research/domain.md`. The stage list and its order come from the
+//! generalist process and PP 39/2012 Pasal 7(2) [R: §5]; the LK3 structure
+//! (ketua, sekretaris, tenaga profesional) from the Permensos 16/2013 model as
+//! copied in Perda Tasikmalaya 8/2015 Pasal 21 [R: §6]; who performs each
+//! step is our reading of practice [I: §5 table "Performer"]; the emergency
+//! route and the second-person approvals are design decisions (DESIGN §5, §7).
+
+use super::{Requirement as Req, RuleSet, RuleSetId, Transition};
+use crate::case::CaseCommandKind as C;
+use crate::vocab::{Role as R, Stage as S};
+
+/// Social worker, counsellor, psychologist: the case workers.
+const CASEWORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog];
+
+fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Transition {
+    Transition {
+        from,
+        to,
+        command,
+        roles: roles.to_vec(),
+        requires: requires.to_vec(),
+    }
+}
+
+/// Builds the table. Order: the main path first, then branches, then the
+/// rows that repeat across stages.
+pub(crate) fn rule_set() -> RuleSet {
+    let mut t = vec![
+        // A contact is recorded by whoever receives it, including a volunteer on the hotline.
+        row(
+            None,
+            S::Kontak,
+            C::RecordContact,
+            &[
+                R::Sekretaris,
+                R::PekerjaSosial,
+                R::Konselor,
+                R::Psikolog,
+                R::Ketua,
+                R::Relawan,
+            ],
+            &[],
+        ),
+        // The secretary keeps the register [R: S10, S19].
+        row(
+            Some(S::Kontak),
+            S::Registrasi,
+            C::Register,
+            &[R::Sekretaris, R::PekerjaSosial, R::Ketua],
+            &[],
+        ),
+        // One-off informasi or konsultasi closes the contact and still counts in reports.
+        row(
+            Some(S::Kontak),
+            S::Ditutup,
+            C::ResolveOnSpot,
+            &[
+                R::PekerjaSosial,
+                R::Konselor,
+                R::Psikolog,
+                R::Ketua,
+                R::TenagaProfesional,
+            ],
+            &[],
+        ),
+        row(
+            Some(S::Registrasi),
+            S::PendekatanAwal,
+            C::StartEngagement,
+            CASEWORKERS,
+            &[],
+        ),
+        // The written agreement needs consent, a child's with a guardian [R: S17; UU 27/2022 Pasal 25].
+        row(
+            Some(S::PendekatanAwal),
+            S::Kontrak,
+            C::AgreeContract,
+            CASEWORKERS,
+            &[Req::ConsentToServices, Req::GuardianForChild],
+        ),
+        row(
+            Some(S::PendekatanAwal),
+            S::Ditutup,
+            C::DeclineService,
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
+            &[Req::Reason],
+        ),
+        row(
+            Some(S::Kontrak),
+            S::Ditutup,
+            C::DeclineService,
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
+            &[Req::Reason],
+        ),
+        row(
+            Some(S::Kontrak),
+            S::Asesmen,
+            C::StartAssessment,
+            &[R::PekerjaSosial, R::Psikolog],
+            &[],
+        ),
+        row(
+            Some(S::Asesmen),
+            S::RencanaIntervensi,
+            C::CompleteAssessment,
+            &[R::PekerjaSosial, R::Psikolog],
+            &[],
+        ),
+        row(
+            Some(S::RencanaIntervensi),
+            S::RencanaIntervensi,
+            C::ProposePlan,
+            CASEWORKERS,
+            &[],
+        ),
+        // The ketua decides [R: S10]; never the plan's own author.
+        row(
+            Some(S::RencanaIntervensi),
+            S::Intervensi,
+            C::ApprovePlan,
+            &[R::Ketua],
+            &[Req::PlanProposed, Req::SecondPerson],
+        ),
+        row(
+            Some(S::Intervensi),
+            S::Intervensi,
+            C::FinishPlannedService,
+            &[
+                R::PekerjaSosial,
+                R::Konselor,
+                R::Psikolog,
+                R::TenagaProfesional,
+            ],
+            &[Req::KnownReference],
+        ),
+        row(
+            Some(S::Intervensi),
+            S::Intervensi,
+            C::CancelPlannedService,
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
+            &[Req::KnownReference, Req::Reason],
+        ),
+        row(
+            Some(S::Intervensi),
+            S::Evaluasi,
+            C::BeginEvaluation,
+            &[R::PekerjaSosial],
+            &[Req::PlannedServicesClosed],
+        ),
+        row(
+            Some(S::Evaluasi),
+            S::Asesmen,
+            C::Reassess,
+            &[R::PekerjaSosial, R::Psikolog],
+            &[],
+        ),
+        row(
+            Some(S::Evaluasi),
+            S::RencanaIntervensi,
+            C::Replan,
+            &[R::PekerjaSosial],
+            &[],
+        ),
+        row(
+            Some(S::Terminasi),
+            S::BimbinganLanjut,
+            C::StartAftercare,
+            &[R::PekerjaSosial],
+            &[],
+        ),
+        // Closure needs the ketua's approval, by someone other than who terminated.
+        // The penanggung jawab may approve too, so that a case the ketua
+        // terminated can still be closed by a second person [I].
+        row(
+            Some(S::Terminasi),
+            S::Ditutup,
+            C::ApproveClosure,
+            &[R::Ketua, R::PenanggungJawab],
+            &[Req::SecondPerson],
+        ),
+        row(
+            Some(S::BimbinganLanjut),
+            S::Ditutup,
+            C::ApproveClosure,
+            &[R::Ketua, R::PenanggungJawab],
+            &[Req::SecondPerson],
+        ),
+        row(
+            Some(S::BimbinganLanjut),
+            S::Asesmen,
+            C::ReportRelapse,
+            &[R::PekerjaSosial],
+            &[],
+        ),
+        // Reopening makes the client a continuing one (klien binaan lanjutan) [R: S9].
+        row(
+            Some(S::Ditutup),
+            S::Asesmen,
+            C::Reopen,
+            &[R::PekerjaSosial, R::Ketua],
+            &[Req::Reason],
+        ),
+    ];
+    // Any active stage may be terminated with a reason; "goals met" only after evaluation.
+    for from in [
+        S::Kontak,
+        S::Registrasi,
+        S::PendekatanAwal,
+        S::Kontrak,
+        S::Asesmen,
+        S::RencanaIntervensi,
+        S::Intervensi,
+    ] {
+        t.push(row(
+            Some(from),
+            S::Terminasi,
+            C::Terminate,
+            &[R::PekerjaSosial, R::Ketua],
+            &[Req::Reason, Req::GoalsMetOnlyAfterEvaluation],
+        ));
+    }
+    t.push(row(
+        Some(S::Evaluasi),
+        S::Terminasi,
+        C::Terminate,
+        &[R::PekerjaSosial, R::Ketua],
+        &[Req::Reason],
+    ));
+    // Consent can be recorded or withdrawn once the clients are registered, until closure.
+    for s in [
+        S::Registrasi,
+        S::PendekatanAwal,
+        S::Kontrak,
+        S::Asesmen,
+        S::RencanaIntervensi,
+        S::Intervensi,
+        S::Evaluasi,
+        S::Terminasi,
+        S::BimbinganLanjut,
+    ] {
+        t.push(row(
+            Some(s),
+            s,
+            C::RecordConsent,
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
+            &[Req::KnownReference, Req::GuardianForChild],
+        ));
+        t.push(row(
+            Some(s),
+            s,
+            C::WithdrawConsent,
+            &[
+                R::PekerjaSosial,
+                R::Konselor,
+                R::Psikolog,
+                R::Ketua,
+                R::Sekretaris,
+            ],
+            &[Req::KnownReference],
+        ));
+    }
+    // Emergency: a protective referral from any stage but a closed one, before
+    // consent, by a peksos or the ketua, with a reason; flagged in the audit.
+    for s in [
+        S::Kontak,
+        S::Registrasi,
+        S::PendekatanAwal,
+        S::Kontrak,
+        S::Asesmen,
+        S::RencanaIntervensi,
+        S::Intervensi,
+        S::Evaluasi,
+        S::Terminasi,
+        S::BimbinganLanjut,
+    ] {
+        t.push(row(
+            Some(s),
+            s,
+            C::SendProtectiveReferral,
+            &[R::PekerjaSosial, R::Ketua],
+            &[Req::Reason],
+        ));
+    }
+    RuleSet::new(
+        RuleSetId::Permensos16_2013,
+        "Permensos 16/2013 (BN 2013/1509); stages per PP 39/2012 Pasal 7(2) and the Kemensos generalist process; see shared/research/domain.md",
+        t,
+        vec![S::Ditutup],
+    )
+}

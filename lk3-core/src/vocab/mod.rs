@@ -1,0 +1,26 @@
+//! The domain vocabulary: every closed list a user reads in the regulation or
+//! says at work, each value with an Indonesian id and two labels.
+//!
+//! Sources are tagged as in `shared/research/domain.md`: **[R]** read in a
+//! source, **[I]** our reading of practice, **[M]** recalled and not yet checked
+//! against the official text.
+
+mod channel;
+mod pmks;
+mod problem;
+mod reason;
+mod role;
+mod sasaran;
+mod service;
+mod stage;
+
+pub use channel::ContactChannel;
+pub use pmks::Pmks;
+pub use problem::Problem;
+pub use reason::{
+    EmergencyReason, RefusalReason, ReopenReason, ServiceCancelReason, TerminationReason,
+};
+pub use role::{Profession, Role};
+pub use sasaran::Sasaran;
+pub use service::{ConsentPurpose, ProtectivePartner, ServiceKind};
+pub use stage::Stage;

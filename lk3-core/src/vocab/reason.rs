@@ -1,0 +1,80 @@
+use crate::label::labelled_enum;
+
+labelled_enum! {
+    /// Why a case is terminated. DESIGN §5 lists the reasons for leaving an
+    /// active stage; Sekarsari practice reports resolved, referred, withdrew and
+    /// unreachable [R: domain.md §5, S10].
+    pub enum TerminationReason {
+        /// Goals met: only from evaluasi, after the evaluation.
+        TujuanTercapai = ("tujuan_tercapai", "Tujuan tercapai", "Goals met"),
+        /// The client withdrew.
+        KlienMengundurkanDiri = ("klien_mengundurkan_diri", "Klien mengundurkan diri", "Client withdrew"),
+        /// The client cannot be reached.
+        TidakDapatDihubungi = ("tidak_dapat_dihubungi", "Tidak dapat dihubungi", "Client unreachable"),
+        /// The client moved away.
+        Pindah = ("pindah", "Pindah domisili", "Client moved away"),
+        /// The client died.
+        Meninggal = ("meninggal", "Meninggal dunia", "Client died"),
+        /// Handed over to a partner by referral.
+        DialihkanRujukan = ("dialihkan_rujukan", "Dialihkan melalui rujukan", "Handed over by referral"),
+        /// Outside the LK3's scope.
+        DiLuarLingkup = ("di_luar_lingkup", "Di luar lingkup layanan", "Out of scope"),
+    }
+}
+
+labelled_enum! {
+    /// Why a case closes at pendekatan awal or kontrak without service
+    /// (DESIGN §5: not eligible, client refuses).
+    pub enum RefusalReason {
+        /// The person is not eligible for LK3 service.
+        TidakMemenuhiSyarat = ("tidak_memenuhi_syarat", "Tidak memenuhi syarat", "Not eligible"),
+        /// The client refuses the service or the agreement.
+        KlienMenolak = ("klien_menolak", "Klien menolak layanan", "Client refuses"),
+        /// The problem belongs to another institution.
+        DiLuarLingkup = ("di_luar_lingkup", "Di luar lingkup layanan", "Out of scope"),
+    }
+}
+
+labelled_enum! {
+    /// Why a closed case, or a case in aftercare, goes back to assessment.
+    pub enum ReopenReason {
+        /// The problem came back (relapse).
+        Kambuh = ("kambuh", "Masalah kambuh", "Relapse"),
+        /// A new problem in the same family.
+        MasalahBaru = ("masalah_baru", "Masalah baru", "New problem"),
+        /// The client asks for help again.
+        PermintaanKlien = ("permintaan_klien", "Permintaan klien", "Client request"),
+        /// A partner or the community reports new facts.
+        LaporanBaru = ("laporan_baru", "Laporan baru", "New report"),
+    }
+}
+
+labelled_enum! {
+    /// Why a protective (emergency) referral is sent before the usual steps.
+    pub enum EmergencyReason {
+        /// The client's life or safety is in immediate danger.
+        AncamanKeselamatan = ("ancaman_keselamatan", "Ancaman keselamatan jiwa", "Immediate danger to life or safety"),
+        /// Violence is ongoing.
+        KekerasanBerlanjut = ("kekerasan_berlanjut", "Kekerasan sedang berlangsung", "Ongoing violence"),
+        /// Injuries need medical care now.
+        CederaPerluMedis = ("cedera_perlu_medis", "Cedera memerlukan penanganan medis", "Injury needing medical care"),
+        /// A child is in danger.
+        AnakDalamBahaya = ("anak_dalam_bahaya", "Anak dalam bahaya", "Child in danger"),
+        /// Risk of suicide or self-harm.
+        RisikoBunuhDiri = ("risiko_bunuh_diri", "Risiko bunuh diri / menyakiti diri", "Risk of suicide or self-harm"),
+    }
+}
+
+labelled_enum! {
+    /// Why a planned service is cancelled before it is finished.
+    pub enum ServiceCancelReason {
+        /// The client no longer needs it.
+        TidakDiperlukanLagi = ("tidak_diperlukan_lagi", "Tidak diperlukan lagi", "No longer needed"),
+        /// The client declined it.
+        KlienMenolak = ("klien_menolak", "Klien menolak", "Client declined"),
+        /// No provider or resource is available.
+        TidakTersedia = ("tidak_tersedia", "Layanan tidak tersedia", "Not available"),
+        /// Replaced by another service in a new plan.
+        Diganti = ("diganti", "Diganti layanan lain", "Replaced by another service"),
+    }
+}

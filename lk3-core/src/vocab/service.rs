@@ -1,0 +1,47 @@
+use crate::label::labelled_enum;
+
+labelled_enum! {
+    /// The six LK3 services of Permensos 16/2013 (as copied in Perda
+    /// Tasikmalaya 8/2015 Pasal 21(7)) [R: domain.md §4, S5].
+    pub enum ServiceKind {
+        /// Information, including on the service network.
+        Informasi = ("informasi", "Informasi", "Information"),
+        /// Consultation: advice, often one session.
+        Konsultasi = ("konsultasi", "Konsultasi", "Consultation"),
+        /// Counselling: multi-session helping.
+        Konseling = ("konseling", "Konseling", "Counselling"),
+        /// Social advocacy.
+        Advokasi = ("advokasi", "Advokasi", "Advocacy"),
+        /// Referral to a partner.
+        Rujukan = ("rujukan", "Rujukan", "Referral"),
+        /// Outreach (jemput bola).
+        Penjangkauan = ("penjangkauan", "Penjangkauan", "Outreach"),
+    }
+}
+
+labelled_enum! {
+    /// What a consent covers (DESIGN §7; UU 27/2022 Pasal 20–22 [R: S28]).
+    pub enum ConsentPurpose {
+        /// Receiving LK3 services.
+        Layanan = ("layanan", "Layanan", "Services"),
+        /// Being assessed.
+        Asesmen = ("asesmen", "Asesmen", "Assessment"),
+        /// Disclosure to the named partners.
+        PengungkapanKeMitra = ("pengungkapan_ke_mitra", "Pengungkapan ke mitra", "Disclosure to partners"),
+        /// Use in pseudonymised statistics.
+        Statistik = ("statistik", "Statistik", "Statistics"),
+    }
+}
+
+labelled_enum! {
+    /// Where a protective (emergency) referral may go (DESIGN §5: police,
+    /// P2TP2A, hospital) [R: Kemenkes 2023 KtP/A network, domain.md §7].
+    pub enum ProtectivePartner {
+        /// Police women-and-children unit (UPPA Polres).
+        PolisiUppa = ("polisi_uppa", "Polisi (UPPA)", "Police (women and children unit)"),
+        /// UPTD PPA / P2TP2A.
+        UptdPpa = ("uptd_ppa", "UPTD PPA / P2TP2A", "Women and child protection unit"),
+        /// Hospital (including its PPT/PKT).
+        RumahSakit = ("rumah_sakit", "Rumah sakit", "Hospital"),
+    }
+}

@@ -1,0 +1,377 @@
+//! A small world for tests: staff in every role, a clock that moves forward,
+//! and a case driven to any stage along the main path.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use lk3_core::case::{
+    Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm,
+    PlanItem, RiskLevel,
+};
+use lk3_core::event::Actor;
+use lk3_core::ids::{
+    CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId,
+};
+use lk3_core::rules::{RuleSet, RuleSetId};
+use lk3_core::vocab::{
+    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason,
+    ReopenReason, Role, Sasaran, ServiceCancelReason, ServiceKind, Stage, TerminationReason,
+};
+use lk3_core::{CommandContext, Labelled};
+
+pub struct World {
+    pub now: DateTime<Utc>,
+    counter: u64,
+    /// Two staff members per role, so approvals can find a second person.
+    pub staff: Vec<Actor>,
+    pub adult: ClientId,
+    pub child: ClientId,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl World {
+    pub fn new() -> Self {
+        let start = Utc
+            .with_ymd_and_hms(2019, 3, 4, 1, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let mut w = World {
+            now: start,
+            counter: 0,
+            staff: Vec::new(),
+            adult: ClientId::new_v7(start, IdSeed::new([1; 10])),
+            child: ClientId::new_v7(start, IdSeed::new([2; 10])),
+        };
+        for role in Role::ALL {
+            for _ in 0..2 {
+                let id = StaffId::new_v7(start, w.fresh_seed());
+                w.staff.push(Actor {
+                    staff_id: id,
+                    role: *role,
+                });
+            }
+        }
+        w
+    }
+
+    pub fn fresh_seed(&mut self) -> IdSeed {
+        self.counter += 1;
+        let mut b = [0u8; 10];
+        b[2..].copy_from_slice(&self.counter.to_be_bytes());
+        IdSeed::new(b)
+    }
+
+    /// The first (or, with `second`, the other) staff member in a role.
+    pub fn actor(&self, role: Role, second: bool) -> Actor {
+        let mut it = self.staff.iter().filter(|a| a.role == role);
+        let first = it.next().copied();
+        if second {
+            it.next().copied().or(first)
+        } else {
+            first
+        }
+        .unwrap_or(self.staff[0])
+    }
+
+    /// A context one minute after the previous one.
+    pub fn ctx(&mut self, actor: Actor) -> CommandContext {
+        self.now += Duration::minutes(1);
+        let command_id = CommandId::new_v7(self.now, self.fresh_seed());
+        let seed = self.fresh_seed();
+        CommandContext::new(actor, self.now, command_id, seed)
+    }
+
+    /// Runs a command that must be accepted.
+    pub fn run(
+        &mut self,
+        case: &mut Case,
+        events: &mut Vec<CaseEventRecord>,
+        actor: Actor,
+        cmd: CaseCommand,
+    ) {
+        let ctx = self.ctx(actor);
+        match case.execute(&cmd, &ctx) {
+            Ok(new) => events.extend(new),
+            Err(e) => panic!("fixture step {:?} refused: {e}", cmd.kind()),
+        }
+    }
+
+    pub fn open_command(&mut self) -> CaseCommand {
+        let unit = "64.74".parse().unwrap_or_else(|_| unreachable!());
+        CaseCommand::RecordContact {
+            case_id: CaseId::new_v7(self.now, self.fresh_seed()),
+            case_number: CaseNumber::new(unit, 2019, 1),
+            unit: "64.74".parse().unwrap_or_else(|_| unreachable!()),
+            channel: ContactChannel::TeleponHotline,
+            sasaran: Sasaran::Keluarga,
+        }
+    }
+
+    pub fn consent_command(
+        &mut self,
+        subject: ClientId,
+        guardian: Option<ClientId>,
+    ) -> CaseCommand {
+        CaseCommand::RecordConsent {
+            consent: Consent {
+                consent_id: ConsentId::new_v7(self.now, self.fresh_seed()),
+                subject,
+                guardian,
+                purposes: vec![ConsentPurpose::Layanan, ConsentPurpose::Asesmen],
+                disclose_to: vec![],
+                form: ConsentForm::Tertulis,
+            },
+        }
+    }
+
+    pub fn plan_command(&mut self) -> CaseCommand {
+        let items = [ServiceKind::Konseling, ServiceKind::Rujukan]
+            .iter()
+            .map(|s| PlanItem {
+                item_id: PlanItemId::new_v7(self.now, self.fresh_seed()),
+                service: *s,
+            })
+            .collect();
+        CaseCommand::ProposePlan { items }
+    }
+
+    /// A case at `stage`, reached along the main path. Its plan (if any) was
+    /// proposed by the first social worker; it was terminated by the first
+    /// social worker; it has an adult and a child client, both consenting.
+    pub fn case_at(&mut self, stage: Stage) -> (Case, Vec<CaseEventRecord>) {
+        let peksos = self.actor(Role::PekerjaSosial, false);
+        let ketua = self.actor(Role::Ketua, false);
+        let mut case = Case::default();
+        let mut ev = Vec::new();
+        let open = self.open_command();
+        self.run(
+            &mut case,
+            &mut ev,
+            self.actor(Role::Sekretaris, false),
+            open,
+        );
+        let path = [
+            Stage::Registrasi,
+            Stage::PendekatanAwal,
+            Stage::Kontrak,
+            Stage::Asesmen,
+            Stage::RencanaIntervensi,
+            Stage::Intervensi,
+            Stage::Evaluasi,
+            Stage::Terminasi,
+            Stage::BimbinganLanjut,
+        ];
+        if stage == Stage::Ditutup {
+            let (mut c, mut e) = self.case_at(Stage::Terminasi);
+            self.run(&mut c, &mut e, ketua, CaseCommand::ApproveClosure {});
+            return (c, e);
+        }
+        for next in path {
+            if case.stage() == Some(stage) {
+                break;
+            }
+            match next {
+                Stage::Registrasi => {
+                    let clients = vec![
+                        CaseClient {
+                            client_id: self.adult,
+                            minor: false,
+                        },
+                        CaseClient {
+                            client_id: self.child,
+                            minor: true,
+                        },
+                    ];
+                    self.run(
+                        &mut case,
+                        &mut ev,
+                        self.actor(Role::Sekretaris, false),
+                        CaseCommand::Register {
+                            clients,
+                            problems: vec![Problem::Kdrt],
+                        },
+                    );
+                }
+                Stage::PendekatanAwal => {
+                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartEngagement {})
+                }
+                Stage::Kontrak => {
+                    let (a, c) = (self.adult, self.child);
+                    let cmd = self.consent_command(a, None);
+                    self.run(&mut case, &mut ev, peksos, cmd);
+                    let cmd = self.consent_command(c, Some(a));
+                    self.run(&mut case, &mut ev, peksos, cmd);
+                    self.run(&mut case, &mut ev, peksos, CaseCommand::AgreeContract {});
+                }
+                Stage::Asesmen => {
+                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartAssessment {})
+                }
+                Stage::RencanaIntervensi => self.run(
+                    &mut case,
+                    &mut ev,
+                    peksos,
+                    CaseCommand::CompleteAssessment {
+                        problems: vec![Problem::Kdrt],
+                        risk: RiskLevel::Tinggi,
+                    },
+                ),
+                Stage::Intervensi => {
+                    let cmd = self.plan_command();
+                    self.run(&mut case, &mut ev, peksos, cmd);
+                    self.run(&mut case, &mut ev, ketua, CaseCommand::ApprovePlan {});
+                }
+                Stage::Evaluasi => {
+                    let open: Vec<_> = case
+                        .planned_services()
+                        .iter()
+                        .map(|s| s.item.item_id)
+                        .collect();
+                    for item_id in open {
+                        self.run(
+                            &mut case,
+                            &mut ev,
+                            peksos,
+                            CaseCommand::FinishPlannedService { item_id },
+                        );
+                    }
+                    self.run(&mut case, &mut ev, peksos, CaseCommand::BeginEvaluation {});
+                }
+                Stage::Terminasi => self.run(
+                    &mut case,
+                    &mut ev,
+                    peksos,
+                    CaseCommand::Terminate {
+                        reason: TerminationReason::TujuanTercapai,
+                    },
+                ),
+                Stage::BimbinganLanjut => {
+                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartAftercare {})
+                }
+                _ => unreachable!(),
+            }
+        }
+        assert_eq!(case.stage(), Some(stage), "fixture did not reach {stage}");
+        (case, ev)
+    }
+
+    /// A well-formed command of `kind` for this case, with fresh ids and
+    /// references to the case's own records where it needs them.
+    pub fn command(&mut self, case: &Case, kind: K) -> CaseCommand {
+        let open_item = case
+            .planned_services()
+            .iter()
+            .find(|s| s.status == lk3_core::case::PlanItemStatus::Terbuka)
+            .map(|s| s.item.item_id);
+        let any_item =
+            open_item.unwrap_or_else(|| PlanItemId::new_v7(self.now, IdSeed::new([9; 10])));
+        match kind {
+            K::RecordContact => self.open_command(),
+            K::Register => CaseCommand::Register {
+                clients: vec![CaseClient {
+                    client_id: self.adult,
+                    minor: false,
+                }],
+                problems: vec![],
+            },
+            K::ResolveOnSpot => CaseCommand::ResolveOnSpot {
+                service: ServiceKind::Informasi,
+                problems: vec![],
+            },
+            K::StartEngagement => CaseCommand::StartEngagement {},
+            K::RecordConsent => self.consent_command(self.adult, None),
+            K::WithdrawConsent => CaseCommand::WithdrawConsent {
+                consent_id: case
+                    .consents()
+                    .iter()
+                    .find(|c| c.withdrawn_at.is_none())
+                    .map(|c| c.consent.consent_id)
+                    .unwrap_or_else(|| ConsentId::new_v7(self.now, IdSeed::new([8; 10]))),
+            },
+            K::AgreeContract => CaseCommand::AgreeContract {},
+            K::DeclineService => CaseCommand::DeclineService {
+                reason: RefusalReason::KlienMenolak,
+            },
+            K::StartAssessment => CaseCommand::StartAssessment {},
+            K::CompleteAssessment => CaseCommand::CompleteAssessment {
+                problems: vec![Problem::Kemiskinan],
+                risk: RiskLevel::Rendah,
+            },
+            K::ProposePlan => self.plan_command(),
+            K::ApprovePlan => CaseCommand::ApprovePlan {},
+            K::FinishPlannedService => CaseCommand::FinishPlannedService { item_id: any_item },
+            K::CancelPlannedService => CaseCommand::CancelPlannedService {
+                item_id: any_item,
+                reason: ServiceCancelReason::TidakTersedia,
+            },
+            K::BeginEvaluation => CaseCommand::BeginEvaluation {},
+            K::Reassess => CaseCommand::Reassess {},
+            K::Replan => CaseCommand::Replan {},
+            K::Terminate => CaseCommand::Terminate {
+                reason: TerminationReason::Pindah,
+            },
+            K::StartAftercare => CaseCommand::StartAftercare {},
+            K::ApproveClosure => CaseCommand::ApproveClosure {},
+            K::ReportRelapse => CaseCommand::ReportRelapse {},
+            K::Reopen => CaseCommand::Reopen {
+                reason: ReopenReason::Kambuh,
+            },
+            K::SendProtectiveReferral => CaseCommand::SendProtectiveReferral {
+                referral_id: ReferralId::new_v7(self.now, self.fresh_seed()),
+                partner: ProtectivePartner::UptdPpa,
+                reason: EmergencyReason::AnakDalamBahaya,
+            },
+        }
+    }
+
+    /// Runs the in-stage steps that `kind` needs before it can be accepted
+    /// (a proposal before approval, open lines finished before evaluation,
+    /// consents before the contract or a withdrawal).
+    pub fn prepare(&mut self, case: &mut Case, events: &mut Vec<CaseEventRecord>, kind: K) {
+        let peksos = self.actor(Role::PekerjaSosial, false);
+        match kind {
+            K::ApprovePlan if case.proposal().is_none() => {
+                let cmd = self.plan_command();
+                self.run(case, events, peksos, cmd);
+            }
+            K::BeginEvaluation => {
+                let open: Vec<_> = case
+                    .planned_services()
+                    .iter()
+                    .filter(|s| s.status == lk3_core::case::PlanItemStatus::Terbuka)
+                    .map(|s| s.item.item_id)
+                    .collect();
+                for item_id in open {
+                    self.run(
+                        case,
+                        events,
+                        peksos,
+                        CaseCommand::FinishPlannedService { item_id },
+                    );
+                }
+            }
+            K::AgreeContract | K::WithdrawConsent if case.consents().is_empty() => {
+                let (a, c) = (self.adult, self.child);
+                let cmd = self.consent_command(a, None);
+                self.run(case, events, peksos, cmd);
+                let cmd = self.consent_command(c, Some(a));
+                self.run(case, events, peksos, cmd);
+            }
+            _ => {}
+        }
+    }
+
+    /// An actor allowed to issue `kind` in `stage`, who did not propose the
+    /// plan or terminate the case (the fixture's first social worker did).
+    pub fn permitted_actor(&self, stage: Option<Stage>, kind: K) -> Actor {
+        let rules = RuleSet::get(RuleSetId::default());
+        let role = rules
+            .transition(stage, kind)
+            .map(|t| t.roles[0])
+            .unwrap_or(Role::Ketua);
+        self.actor(role, true)
+    }
+}

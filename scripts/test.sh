@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every check CI runs, from a fresh clone, with only the Rust toolchain
+# and python3 on the machine. Installs what it needs itself (a Python virtual
+# environment in .venv) and is safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+
+step "Python virtual environment (.venv)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+# Activated once for every step: pyo3 rebuilds when the interpreter changes.
+. .venv/bin/activate
+python -m pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
+# The lk3-py build links libpython; use the interpreter's own.
+LIBDIR="$(python -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')"
+export LD_LIBRARY_PATH="${LIBDIR}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export PYO3_PYTHON="$(command -v python)"
+
+step "cargo fmt"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test (unit, property, integration, CLI; benches run once as tests)"
+cargo test --workspace --all-targets
+
+step "cargo test --doc (every public item's example and the README)"
+cargo test --workspace --doc
+
+step "Python wheel (maturin) and pytest"
+rm -rf target/wheels
+maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin -o target/wheels
+python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/*.whl
+python -m pytest -q lk3-py/tests
+
+step "done in $((SECONDS - started)) s"
