@@ -30,6 +30,13 @@ cargo test --workspace --all-targets
 step "cargo test --doc (every public item's example and the README)"
 cargo test --workspace --doc
 
+step "examples run"
+for example in examples/*.rs; do
+  name="$(basename "$example" .rs)"
+  cargo run -q --example "$name" > /dev/null
+  echo "example $name: ok"
+done
+
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels
 maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin -o target/wheels

@@ -52,8 +52,8 @@ pub fn timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<(
     writeln!(out, "\n== {number} — {} ({sasaran}, {channel})", c.title)?;
     writeln!(
         out,
-        "   {:>3}  {:<16}  {:<26}  {:<16}  {:<28}  {}",
-        "seq", "waktu (WITA)", "staf", "peran", "peristiwa / event", "tahap / stage"
+        "   {:>3}  {:<16}  {:<26}  {:<16}  {:<28}  tahap / stage",
+        "seq", "waktu (WITA)", "staf", "peran", "peristiwa / event"
     )?;
     let mut stage: Option<Stage> = None;
     let rules = RuleSet::get(c.case.rule_set());
@@ -116,7 +116,7 @@ pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
     writeln!(out, "\nRingkasan / summary")?;
     writeln!(
         out,
-        "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} {}",
+        "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} darurat",
         "nomor kasus",
         "sasaran",
         "kanal",
@@ -125,7 +125,6 @@ pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
         "ditolak",
         "klien",
         "layanan (selesai/total)",
-        "darurat"
     )?;
     let mut by_stage: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cases {

@@ -141,3 +141,17 @@ fn unknown_fields_and_bad_hashes_do_not_parse() {
     v["hash"] = serde_json::json!("not-hex");
     assert!(serde_json::from_value::<CaseEventRecord>(v).is_err());
 }
+
+proptest::proptest! {
+    #[test]
+    fn timestamps_are_written_as_chrono_writes_them(secs in 0i64..253_402_300_799, nanos in 0u32..1_000_000_000, shape in 0u8..4) {
+        let nanos = match shape { 0 => 0, 1 => nanos / 1_000_000 * 1_000_000, 2 => nanos / 1_000 * 1_000, _ => nanos };
+        let mut e = closed_case().remove(0);
+        e.occurred_at = chrono::DateTime::from_timestamp(secs, nanos).expect("in range");
+        let mut ours = Vec::new();
+        canonical_json(&e, &mut ours).expect("serialises");
+        let mut value = serde_json::to_value(&e).expect("value");
+        value.as_object_mut().expect("object").remove("hash");
+        proptest::prop_assert_eq!(String::from_utf8(ours).expect("utf-8"), serde_json::to_string(&value).expect("json"));
+    }
+}

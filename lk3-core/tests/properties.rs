@@ -58,13 +58,11 @@ fn command_for(w: &mut World, case: &Case, kind: CaseCommandKind, variant: u8) -
                 consent.subject = ClientId::new_v7(w.now, IdSeed::new([variant; 10]));
             }
         }
-        CaseCommand::Register { clients, .. } => {
-            if variant & 1 == 1 {
-                clients.push(lk3_core::case::CaseClient {
-                    client_id: w.child,
-                    minor: true,
-                });
-            }
+        CaseCommand::Register { clients, .. } if variant & 1 == 1 => {
+            clients.push(lk3_core::case::CaseClient {
+                client_id: w.child,
+                minor: true,
+            });
         }
         _ => {}
     }

@@ -82,7 +82,7 @@ impl Case {
             self.check(*requirement, command, ctx).map_err(refuse)?;
         }
         let payload = self.payload(command, ctx).map_err(refuse)?;
-        let event = Event {
+        let mut event = Event {
             event_id: EventId::new_v7(ctx.at, ctx.seed.derive(0)),
             stream_id: *CaseId::as_uuid(&stream_id),
             seq: self.version + 1,
@@ -94,7 +94,7 @@ impl Case {
             prev_hash: self.last_hash,
             hash: Default::default(),
         };
-        let event = event.seal().map_err(|e| {
+        event.seal_in_place().map_err(|e| {
             refuse(Violation::Serialization {
                 message: e.to_string(),
             })

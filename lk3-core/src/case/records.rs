@@ -29,23 +29,24 @@ labelled_enum! {
 }
 
 /// A consent record: who consents, for what, with which guardian (DESIGN §7).
+/// Fields are in key order, as in every event type.
 /// When it was given and withdrawn is taken from the events that record it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// The consent's id.
     pub consent_id: ConsentId,
-    /// The client who is the subject of the data.
-    pub subject: ClientId,
-    /// The guardian who consents for a child (a client id in the registry).
-    pub guardian: Option<ClientId>,
-    /// What it covers; at least one purpose.
-    pub purposes: Vec<ConsentPurpose>,
     /// Partner ids the subject agrees to disclose to (for `pengungkapan_ke_mitra`).
     #[serde(default)]
     pub disclose_to: Vec<String>,
     /// How it was given.
     pub form: ConsentForm,
+    /// The guardian who consents for a child (a client id in the registry).
+    pub guardian: Option<ClientId>,
+    /// What it covers; at least one purpose.
+    pub purposes: Vec<ConsentPurpose>,
+    /// The client who is the subject of the data.
+    pub subject: ClientId,
 }
 
 /// One service line of an intervention plan.

@@ -1,5 +1,8 @@
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use super::canonical::write_canonical;
 use uuid::Uuid;
 
 use super::{Event, Hash};
@@ -110,10 +113,6 @@ impl Lk3Error for ChainError {
     }
 }
 
-fn ser_err(e: serde_json::Error) -> ChainError {
-    ChainError::Serialization(e.to_string())
-}
-
 /// Writes the event's canonical JSON, the bytes its hash is taken over: the
 /// event without its `hash` member, object keys sorted by code point at every
 /// depth, no white space, strings as serde_json writes them (UTF-8, minimal
@@ -121,53 +120,116 @@ fn ser_err(e: serde_json::Error) -> ChainError {
 /// Canonicalization Scheme (RFC 8785) of the event for every value it can
 /// hold; Python reproduces it with
 /// `json.dumps(event_without_hash, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`.
-///
-/// The envelope's keys are written in sorted order by hand (it is the hot
-/// path); the payload goes through `serde_json::Value`, whose maps are sorted.
 pub fn canonical_json<P: Serialize>(event: &Event<P>, out: &mut Vec<u8>) -> Result<(), ChainError> {
-    fn field<T: Serialize + ?Sized>(
+    // The envelope's keys are known and written in sorted order by hand (the
+    // hot path); every value goes through the canonical serializer.
+    fn value<T: Serialize + ?Sized>(
         out: &mut Vec<u8>,
-        key: &str,
-        value: &T,
-        first: bool,
+        key: &[u8],
+        v: &T,
     ) -> Result<(), ChainError> {
-        if !first {
-            out.push(b',');
-        }
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\":");
-        serde_json::to_writer(&mut *out, value).map_err(ser_err)
+        out.extend_from_slice(key);
+        write_canonical(v, out).map_err(|e| ChainError::Serialization(e.to_string()))
     }
-    out.extend_from_slice(b"{\"actor\":{");
-    field(out, "role", &event.actor.role, true)?;
-    field(out, "staff_id", &event.actor.staff_id, false)?;
-    out.push(b'}');
-    field(out, "command_id", &event.command_id, false)?;
-    field(out, "event_id", &event.event_id, false)?;
-    field(out, "occurred_at", &event.occurred_at, false)?;
-    let payload = serde_json::to_value(&event.payload).map_err(ser_err)?;
-    field(out, "payload", &payload, false)?;
-    field(out, "prev_hash", &event.prev_hash, false)?;
-    field(out, "rule_set", &event.rule_set, false)?;
-    field(out, "seq", &event.seq, false)?;
-    field(out, "stream_id", &event.stream_id, false)?;
+    value(out, b"{\"actor\":{\"role\":", &event.actor.role)?;
+    value(out, b",\"staff_id\":", &event.actor.staff_id)?;
+    value(out, b"},\"command_id\":", &event.command_id)?;
+    value(out, b",\"event_id\":", &event.event_id)?;
+    value(out, b",\"occurred_at\":", &Rfc3339(&event.occurred_at))?;
+    value(out, b",\"payload\":", &event.payload)?;
+    value(out, b",\"prev_hash\":", &event.prev_hash)?;
+    value(out, b",\"rule_set\":", &event.rule_set)?;
+    value(out, b",\"seq\":", &event.seq)?;
+    value(out, b",\"stream_id\":", &event.stream_id)?;
     out.push(b'}');
     Ok(())
+}
+
+/// A UTC time written exactly as chrono's serde writes it (RFC 3339, `Z`,
+/// no fraction or 3, 6 or 9 digits), without going through `fmt`.
+struct Rfc3339<'a>(&'a DateTime<Utc>);
+
+impl Serialize for Rfc3339<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0.naive_utc();
+        let (year, nanos) = (t.year(), t.nanosecond());
+        if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+            return self.0.serialize(s);
+        }
+        let mut out = [0u8; 30];
+        let year = year as u32;
+        for (i, slot) in out[..4].iter_mut().enumerate() {
+            *slot = b'0' + (year / 10u32.pow(3 - i as u32) % 10) as u8;
+        }
+        let mut len = 4;
+        for (c, value) in [
+            (b'-', t.month()),
+            (b'-', t.day()),
+            (b'T', t.hour()),
+            (b':', t.minute()),
+            (b':', t.second()),
+        ] {
+            out[len] = c;
+            out[len + 1] = b'0' + (value / 10) as u8;
+            out[len + 2] = b'0' + (value % 10) as u8;
+            len += 3;
+        }
+        let (digits, value) = if nanos == 0 {
+            (0, 0)
+        } else if nanos % 1_000_000 == 0 {
+            (3, nanos / 1_000_000)
+        } else if nanos % 1_000 == 0 {
+            (6, nanos / 1_000)
+        } else {
+            (9, nanos)
+        };
+        if digits > 0 {
+            out[len] = b'.';
+            len += 1;
+            for i in 0..digits {
+                out[len + i] = b'0' + (value / 10u32.pow((digits - 1 - i) as u32) % 10) as u8;
+            }
+            len += digits;
+        }
+        out[len] = b'Z';
+        len += 1;
+        s.serialize_str(std::str::from_utf8(&out[..len]).map_err(serde::ser::Error::custom)?)
+    }
 }
 
 impl<P: Serialize> Event<P> {
     /// The SHA-256 of the event's canonical JSON.
     pub fn compute_hash(&self) -> Result<Hash, ChainError> {
-        let mut buf = Vec::with_capacity(512);
-        canonical_json(self, &mut buf)?;
-        Ok(Hash(Sha256::digest(&buf).into()))
+        // One buffer per thread: hashing is the hot path of every decided
+        // and every verified event.
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1024));
+        }
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => {
+                buf.clear();
+                canonical_json(self, &mut buf)?;
+                Ok(Hash(Sha256::digest(buf.as_slice()).into()))
+            }
+            // Re-entered (a Serialize impl hashing an event): use a fresh buffer.
+            Err(_) => {
+                let mut buf = Vec::with_capacity(1024);
+                canonical_json(self, &mut buf)?;
+                Ok(Hash(Sha256::digest(&buf).into()))
+            }
+        })
     }
 
     /// Sets `hash` from the content.
     pub fn seal(mut self) -> Result<Self, ChainError> {
-        self.hash = self.compute_hash()?;
+        self.seal_in_place()?;
         Ok(self)
+    }
+
+    /// Sets `hash` from the content, in place.
+    pub fn seal_in_place(&mut self) -> Result<(), ChainError> {
+        self.hash = self.compute_hash()?;
+        Ok(())
     }
 }
 

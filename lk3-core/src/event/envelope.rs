@@ -8,14 +8,15 @@ use crate::ids::{CommandId, EventId, StaffId};
 use crate::rules::RuleSetId;
 use crate::vocab::Role;
 
-/// Who issued a command: a staff member acting in a role.
+/// Who issued a command: a staff member acting in a role. (Fields of event
+/// types are declared in key order: canonical JSON then needs no reordering.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
-    /// The staff member.
-    pub staff_id: StaffId,
     /// The role they act in.
     pub role: Role,
+    /// The staff member.
+    pub staff_id: StaffId,
 }
 
 /// A SHA-256 digest, written as 64 lowercase hex digits.
@@ -39,9 +40,23 @@ impl Hash {
     }
 }
 
+impl Hash {
+    /// The 64 lowercase hex digits.
+    pub fn to_hex(&self) -> [u8; 64] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (i, b) in self.0.iter().enumerate() {
+            out[2 * i] = DIGITS[usize::from(b >> 4)];
+            out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+        }
+        out
+    }
+}
+
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        let hex = self.to_hex();
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -53,7 +68,8 @@ impl fmt::Debug for Hash {
 
 impl Serialize for Hash {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let hex = self.to_hex();
+        s.serialize_str(std::str::from_utf8(&hex).map_err(serde::ser::Error::custom)?)
     }
 }
 

@@ -5,6 +5,7 @@
 //! chained to its predecessor by hash. [`verify_chain`] finds any changed,
 //! removed or reordered event and names the first bad one.
 
+mod canonical;
 mod chain;
 mod envelope;
 

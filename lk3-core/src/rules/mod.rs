@@ -24,16 +24,12 @@ use crate::vocab::{Role, Stage};
 
 labelled_enum! {
     /// The rule sets this library knows. A case records the one it was opened
-    /// under and is always replayed under it.
+    /// under and is always replayed under it. The default is `permensos-16-2013`.
+    #[derive(Default)]
     pub enum RuleSetId {
         /// Permensos 16/2013 tentang Lembaga Konsultasi Kesejahteraan Keluarga.
+        #[default]
         Permensos16_2013 = ("permensos-16-2013", "Permensos 16/2013 tentang LK3", "Minister of Social Affairs Regulation 16/2013 on LK3"),
-    }
-}
-
-impl Default for RuleSetId {
-    fn default() -> Self {
-        RuleSetId::Permensos16_2013
     }
 }
 
