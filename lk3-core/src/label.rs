@@ -72,3 +72,16 @@ pub struct UnknownValue {
     /// The string that was given.
     pub value: String,
 }
+
+impl crate::error::Lk3Error for UnknownValue {
+    fn code(&self) -> crate::error::ErrorCode {
+        crate::error::ErrorCode::UnknownValue
+    }
+
+    fn message_id(&self) -> String {
+        format!(
+            "`{}` bukan nilai {} yang dikenal",
+            self.value, self.vocabulary
+        )
+    }
+}

@@ -243,6 +243,21 @@ fn check_vocabulary<T: Labelled + serde::Serialize + std::fmt::Debug + std::str:
 }
 
 #[test]
+fn an_unknown_vocabulary_value_has_its_code_in_both_languages() {
+    use lk3_core::{ErrorCode, Lk3Error};
+    let err = "rehabilitasi".parse::<Stage>().expect_err("not a stage");
+    assert_eq!(err.code(), ErrorCode::UnknownValue);
+    assert!(
+        err.message_en()
+            .contains("`rehabilitasi` is not a known Stage value")
+    );
+    assert!(
+        err.message_id()
+            .contains("`rehabilitasi` bukan nilai Stage")
+    );
+}
+
+#[test]
 fn every_vocabulary_has_unique_ids_and_two_labels() {
     check_vocabulary::<Stage>();
     check_vocabulary::<Sasaran>();
