@@ -13,16 +13,11 @@ use std::hint::black_box;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lk3::core::CommandContext;
-use lk3::core::case::{
-    Case, CaseClient, CaseCommand, CaseEventRecord, Consent, ConsentForm, PlanItem, RiskLevel,
-};
+use lk3::core::case::{Case, CaseClient, CaseCommand, CaseEventRecord, Consent, ConsentForm, PlanItem, RiskLevel};
 use lk3::core::event::Actor;
-use lk3::core::ids::{
-    CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, StaffId,
-};
+use lk3::core::ids::{CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, StaffId};
 use lk3::core::vocab::{
-    ConsentPurpose, ContactChannel, Problem, ReopenReason, Role, Sasaran, ServiceKind,
-    TerminationReason,
+    ConsentPurpose, ContactChannel, Problem, ReopenReason, Role, Sasaran, ServiceKind, TerminationReason,
 };
 
 struct Script {
@@ -43,16 +38,8 @@ impl Script {
 
     fn push(&mut self, actor: Actor, cmd: CaseCommand) {
         self.at += Duration::minutes(7);
-        let ctx = CommandContext::new(
-            actor,
-            self.at,
-            CommandId::new_v7(self.at, self.seed()),
-            self.seed(),
-        );
-        let events = self
-            .case
-            .execute(&cmd, &ctx)
-            .unwrap_or_else(|e| panic!("script step refused: {e}"));
+        let ctx = CommandContext::new(actor, self.at, CommandId::new_v7(self.at, self.seed()), self.seed());
+        let events = self.case.execute(&cmd, &ctx).unwrap_or_else(|e| panic!("script step refused: {e}"));
         self.events.extend(events);
         self.steps.push((cmd, ctx));
     }
@@ -61,30 +48,12 @@ impl Script {
 /// A case of exactly `len` accepted commands: the full lifecycle, then
 /// reopen-and-repeat cycles, with four services per plan.
 fn script(len: usize) -> Script {
-    let at = Utc
-        .with_ymd_and_hms(2019, 3, 4, 1, 0, 0)
-        .single()
-        .unwrap_or_default();
-    let mut s = Script {
-        case: Case::default(),
-        steps: Vec::new(),
-        events: Vec::new(),
-        at,
-        n: 0,
-    };
-    let staff = |s: &mut Script, role| Actor {
-        staff_id: StaffId::new_v7(at, s.seed()),
-        role,
-    };
-    let (sek, peksos, ketua) = (
-        staff(&mut s, Role::Sekretaris),
-        staff(&mut s, Role::PekerjaSosial),
-        staff(&mut s, Role::Ketua),
-    );
-    let (adult, child) = (
-        ClientId::new_v7(at, s.seed()),
-        ClientId::new_v7(at, s.seed()),
-    );
+    let at = Utc.with_ymd_and_hms(2019, 3, 4, 1, 0, 0).single().unwrap_or_default();
+    let mut s = Script { case: Case::default(), steps: Vec::new(), events: Vec::new(), at, n: 0 };
+    let staff = |s: &mut Script, role| Actor { staff_id: StaffId::new_v7(at, s.seed()), role };
+    let (sek, peksos, ketua) =
+        (staff(&mut s, Role::Sekretaris), staff(&mut s, Role::PekerjaSosial), staff(&mut s, Role::Ketua));
+    let (adult, child) = (ClientId::new_v7(at, s.seed()), ClientId::new_v7(at, s.seed()));
     let unit = "64.74".parse().unwrap_or_else(|_| unreachable!());
     let number = CaseNumber::new("64.74".parse().unwrap_or_else(|_| unreachable!()), 2019, 1);
     let case_id = CaseId::new_v7(at, s.seed());
@@ -101,16 +70,7 @@ fn script(len: usize) -> Script {
     s.push(
         sek,
         CaseCommand::Register {
-            clients: vec![
-                CaseClient {
-                    client_id: adult,
-                    minor: false,
-                },
-                CaseClient {
-                    client_id: child,
-                    minor: true,
-                },
-            ],
+            clients: vec![CaseClient { client_id: adult, minor: false }, CaseClient { client_id: child, minor: true }],
             problems: vec![Problem::Kdrt],
         },
     );
@@ -134,55 +94,23 @@ fn script(len: usize) -> Script {
     s.push(peksos, CaseCommand::AgreeContract {});
     s.push(peksos, CaseCommand::StartAssessment {});
     while s.steps.len() < len {
-        s.push(
-            peksos,
-            CaseCommand::CompleteAssessment {
-                problems: vec![Problem::Kdrt],
-                risk: RiskLevel::Tinggi,
-            },
-        );
-        let items: Vec<PlanItem> = [
-            ServiceKind::Konseling,
-            ServiceKind::Advokasi,
-            ServiceKind::Rujukan,
-            ServiceKind::Informasi,
-        ]
-        .iter()
-        .map(|k| PlanItem {
-            item_id: PlanItemId::new_v7(at, s.seed()),
-            service: *k,
-        })
-        .collect();
-        s.push(
-            peksos,
-            CaseCommand::ProposePlan {
-                items: items.clone(),
-            },
-        );
-        s.push(ketua, CaseCommand::ApprovePlan {});
+        s.push(peksos, CaseCommand::CompleteAssessment { problems: vec![Problem::Kdrt], risk: RiskLevel::Tinggi });
+        let items: Vec<PlanItem> =
+            [ServiceKind::Konseling, ServiceKind::Advokasi, ServiceKind::Rujukan, ServiceKind::Informasi]
+                .iter()
+                .map(|k| PlanItem { item_id: PlanItemId::new_v7(at, s.seed()), service: *k })
+                .collect();
+        s.push(peksos, CaseCommand::ProposePlan { items: items.clone() });
+        let plan_version = s.case.proposal().map_or(0, |p| p.plan_version);
+        s.push(ketua, CaseCommand::ApprovePlan { plan_version });
         for item in &items {
-            s.push(
-                peksos,
-                CaseCommand::FinishPlannedService {
-                    item_id: item.item_id,
-                },
-            );
+            s.push(peksos, CaseCommand::FinishPlannedService { item_id: item.item_id });
         }
         s.push(peksos, CaseCommand::BeginEvaluation {});
-        s.push(
-            peksos,
-            CaseCommand::Terminate {
-                reason: TerminationReason::TujuanTercapai,
-            },
-        );
+        s.push(peksos, CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai });
         s.push(peksos, CaseCommand::StartAftercare {});
         s.push(ketua, CaseCommand::ApproveClosure {});
-        s.push(
-            peksos,
-            CaseCommand::Reopen {
-                reason: ReopenReason::Kambuh,
-            },
-        );
+        s.push(peksos, CaseCommand::Reopen { reason: ReopenReason::Kambuh });
     }
     s.steps.truncate(len);
     s.events.truncate(len);
@@ -214,12 +142,8 @@ fn replay(c: &mut Criterion) {
     assert_eq!(s.events.len(), 100);
     let mut group = c.benchmark_group("replay");
     group.throughput(Throughput::Elements(100));
-    group.bench_function("fold_100_events", |b| {
-        b.iter(|| Case::from_events(black_box(&s.events)))
-    });
-    group.bench_function("verify_and_fold_100_events", |b| {
-        b.iter(|| Case::replay(black_box(&s.events)))
-    });
+    group.bench_function("fold_100_events", |b| b.iter(|| Case::from_events(black_box(&s.events))));
+    group.bench_function("verify_and_fold_100_events", |b| b.iter(|| Case::replay(black_box(&s.events))));
     group.finish();
 }
 

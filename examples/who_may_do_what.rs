@@ -19,17 +19,8 @@ fn main() {
         }
         let roles: Vec<&str> = t.roles.iter().map(|r| r.label_id()).collect();
         let requires: Vec<&str> = t.requires.iter().map(|r| r.label_id()).collect();
-        let to = if t.from == Some(t.to) {
-            "(tetap)".to_owned()
-        } else {
-            format!("→ {}", t.to.label_id())
-        };
-        println!(
-            "  {:<42} {:<22} oleh: {}",
-            t.command.label_id(),
-            to,
-            roles.join(", ")
-        );
+        let to = if t.from == Some(t.to) { "(tetap)".to_owned() } else { format!("→ {}", t.to.label_id()) };
+        println!("  {:<42} {:<22} oleh: {}", t.command.label_id(), to, roles.join(", "));
         if !requires.is_empty() {
             println!("  {:<42} {:<22} syarat: {}", "", "", requires.join("; "));
         }

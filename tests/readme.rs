@@ -20,8 +20,5 @@ fn readme_diagram_is_fresh() {
         std::fs::write(path, fresh).expect("writable");
         return;
     }
-    assert_eq!(
-        current, generated,
-        "README diagram is stale: run `LK3_BLESS=1 cargo test --test readme`"
-    );
+    assert_eq!(current, generated, "README diagram is stale: run `LK3_BLESS=1 cargo test --test readme`");
 }

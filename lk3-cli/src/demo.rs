@@ -11,17 +11,16 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use lk3_core::CommandContext;
 use lk3_core::case::{
-    Case, CaseClient, CaseCommand, CaseCommandKind, CaseEventRecord, CommandError, Consent,
-    ConsentForm, PlanItem, RiskLevel,
+    Case, CaseClient, CaseCommand, CaseCommandKind, CaseEventRecord, CommandError, Consent, ConsentForm, PlanItem,
+    RiskLevel,
 };
 use lk3_core::event::Actor;
 use lk3_core::ids::{
-    CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId,
-    TimeZoneId, UnitCode,
+    CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId, TimeZoneId, UnitCode,
 };
 use lk3_core::vocab::{
-    ConsentPurpose as P, ContactChannel, EmergencyReason, Problem, ProtectivePartner,
-    RefusalReason, ReopenReason, Role, Sasaran, ServiceKind, TerminationReason,
+    ConsentPurpose as P, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
+    Role, Sasaran, ServiceKind, TerminationReason,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -94,26 +93,11 @@ impl Unit {
             ("Konselor Rahmat", Role::Konselor),
             ("Relawan hotline", Role::Relawan),
         ] {
-            staff.push(Staff {
-                id: StaffId::new_v7(hired, IdSeed::new(rng.random())),
-                name,
-                role,
-            });
+            staff.push(Staff { id: StaffId::new_v7(hired, IdSeed::new(rng.random())), name, role });
         }
         let code = UnitCode::parse("64.74").unwrap_or_else(|_| unreachable!("a valid literal"));
-        let tz = code
-            .region()
-            .time_zone()
-            .unwrap_or(TimeZoneId::Wita)
-            .offset();
-        Unit {
-            rng,
-            code,
-            tz,
-            staff,
-            cases: Vec::new(),
-            serial: 0,
-        }
+        let tz = code.region().time_zone().unwrap_or(TimeZoneId::Wita).offset();
+        Unit { rng, code, tz, staff, cases: Vec::new(), serial: 0 }
     }
 
     pub fn seed(&mut self) -> IdSeed {
@@ -140,12 +124,7 @@ impl Unit {
     ) -> usize {
         self.serial += 1;
         let year = u16::try_from(
-            at.with_timezone(&self.tz)
-                .date_naive()
-                .format("%Y")
-                .to_string()
-                .parse::<u32>()
-                .unwrap_or(2019),
+            at.with_timezone(&self.tz).date_naive().format("%Y").to_string().parse::<u32>().unwrap_or(2019),
         )
         .unwrap_or(2019);
         let command = CaseCommand::RecordContact {
@@ -155,29 +134,15 @@ impl Unit {
             channel,
             sasaran,
         };
-        self.cases.push(DemoCase {
-            title,
-            case: Case::default(),
-            events: Vec::new(),
-            steps: Vec::new(),
-        });
+        self.cases.push(DemoCase { title, case: Case::default(), events: Vec::new(), steps: Vec::new() });
         let index = self.cases.len() - 1;
         self.step(index, staff, at, command);
         index
     }
 
     /// Attempts a command on a case; returns whether it was accepted.
-    pub fn step(
-        &mut self,
-        case: usize,
-        staff: usize,
-        at: DateTime<Utc>,
-        command: CaseCommand,
-    ) -> bool {
-        let actor = Actor {
-            staff_id: self.staff[staff].id,
-            role: self.staff[staff].role,
-        };
+    pub fn step(&mut self, case: usize, staff: usize, at: DateTime<Utc>, command: CaseCommand) -> bool {
+        let actor = Actor { staff_id: self.staff[staff].id, role: self.staff[staff].role };
         let ctx = CommandContext::new(actor, at, CommandId::new_v7(at, self.seed()), self.seed());
         let c = &mut self.cases[case];
         let outcome = c.case.execute(&command, &ctx);
@@ -185,35 +150,18 @@ impl Unit {
             c.events.extend(events.iter().cloned());
         }
         let accepted = outcome.is_ok();
-        c.steps.push(Step {
-            at: ctx.at,
-            staff,
-            command: command.kind(),
-            outcome,
-        });
+        c.steps.push(Step { at: ctx.at, staff, command: command.kind(), outcome });
         accepted
     }
 }
 
 /// A time in Bontang (WITA, UTC+8) as UTC.
 pub fn wita(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    let local = NaiveDate::from_ymd_opt(y, m, d)
-        .and_then(|date| date.and_hms_opt(h, min, 0))
-        .unwrap_or_default();
-    TimeZoneId::Wita
-        .offset()
-        .from_local_datetime(&local)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    let local = NaiveDate::from_ymd_opt(y, m, d).and_then(|date| date.and_hms_opt(h, min, 0)).unwrap_or_default();
+    TimeZoneId::Wita.offset().from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
-fn consent(
-    u: &mut Unit,
-    subject: ClientId,
-    guardian: Option<ClientId>,
-    purposes: &[P],
-) -> CaseCommand {
+fn consent(u: &mut Unit, subject: ClientId, guardian: Option<ClientId>, purposes: &[P]) -> CaseCommand {
     let at = wita(2019, 1, 1, 0, 0);
     CaseCommand::RecordConsent {
         consent: Consent {
@@ -229,15 +177,15 @@ fn consent(
 
 fn plan(u: &mut Unit, services: &[ServiceKind]) -> (CaseCommand, Vec<PlanItemId>) {
     let at = wita(2019, 1, 1, 0, 0);
-    let items: Vec<PlanItem> = services
-        .iter()
-        .map(|s| PlanItem {
-            item_id: PlanItemId::new_v7(at, u.seed()),
-            service: *s,
-        })
-        .collect();
+    let items: Vec<PlanItem> =
+        services.iter().map(|s| PlanItem { item_id: PlanItemId::new_v7(at, u.seed()), service: *s }).collect();
     let ids = items.iter().map(|i| i.item_id).collect();
     (CaseCommand::ProposePlan { items }, ids)
+}
+
+/// Approval of the plan currently proposed in a case, naming its version.
+pub fn approve_current(u: &Unit, case: usize) -> CaseCommand {
+    CaseCommand::ApprovePlan { plan_version: u.cases[case].case.proposal().map_or(0, |p| p.plan_version) }
 }
 
 /// KDRT: a night hotline call, an emergency referral to the police before any
@@ -258,6 +206,7 @@ fn kdrt(u: &mut Unit) {
         CaseCommand::SendProtectiveReferral {
             referral_id: referral,
             partner: ProtectivePartner::PolisiUppa,
+            partner_id: None,
             reason: EmergencyReason::KekerasanBerlanjut,
         },
     );
@@ -268,63 +217,24 @@ fn kdrt(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 3, 5, 8, 30),
         CaseCommand::Register {
-            clients: vec![
-                CaseClient {
-                    client_id: mother,
-                    minor: false,
-                },
-                CaseClient {
-                    client_id: child,
-                    minor: true,
-                },
-            ],
+            clients: vec![CaseClient { client_id: mother, minor: false }, CaseClient { client_id: child, minor: true }],
             problems: vec![Problem::Kdrt],
         },
     );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 3, 5, 10, 0),
-        CaseCommand::StartEngagement {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 0), CaseCommand::StartEngagement {});
     // Refused: assessment before the service agreement.
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 3, 5, 10, 30),
-        CaseCommand::StartAssessment {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 30), CaseCommand::StartAssessment {});
     // Refused: no consent recorded yet.
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 3, 5, 10, 35),
-        CaseCommand::AgreeContract {},
-    );
-    let cmd = consent(
-        u,
-        mother,
-        None,
-        &[P::Layanan, P::Asesmen, P::PengungkapanKeMitra],
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 35), CaseCommand::AgreeContract {});
+    let cmd = consent(u, mother, None, &[P::Layanan, P::Asesmen, P::PengungkapanKeMitra]);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 40), cmd);
     // Refused: a child's consent without a guardian.
     let cmd = consent(u, child, None, &[P::Layanan, P::Asesmen]);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 45), cmd);
     let cmd = consent(u, child, Some(mother), &[P::Layanan, P::Asesmen]);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 50), cmd);
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 3, 5, 11, 0),
-        CaseCommand::AgreeContract {},
-    );
-    u.step(
-        c,
-        PSIKOLOG,
-        wita(2019, 3, 7, 9, 0),
-        CaseCommand::StartAssessment {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 11, 0), CaseCommand::AgreeContract {});
+    u.step(c, PSIKOLOG, wita(2019, 3, 7, 9, 0), CaseCommand::StartAssessment {});
     u.step(
         c,
         PSIKOLOG,
@@ -334,79 +244,26 @@ fn kdrt(u: &mut Unit) {
             risk: RiskLevel::Tinggi,
         },
     );
-    let (cmd, items) = plan(
-        u,
-        &[
-            ServiceKind::Konseling,
-            ServiceKind::Advokasi,
-            ServiceKind::Rujukan,
-        ],
-    );
+    let (cmd, items) = plan(u, &[ServiceKind::Konseling, ServiceKind::Advokasi, ServiceKind::Rujukan]);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 13, 9, 0), cmd);
     // Refused: a social worker cannot approve a plan.
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 3, 13, 9, 5),
-        CaseCommand::ApprovePlan {},
-    );
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 3, 14, 8, 0),
-        CaseCommand::ApprovePlan {},
-    );
-    u.step(
-        c,
-        KONSELOR,
-        wita(2019, 4, 18, 15, 0),
-        CaseCommand::FinishPlannedService { item_id: items[0] },
-    );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 4, 25, 11, 0),
-        CaseCommand::FinishPlannedService { item_id: items[1] },
-    );
+    let approve = approve_current(u, c);
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 13, 9, 5), approve.clone());
+    u.step(c, KETUA, wita(2019, 3, 14, 8, 0), approve);
+    u.step(c, KONSELOR, wita(2019, 4, 18, 15, 0), CaseCommand::FinishPlannedService { item_id: items[0] });
+    u.step(c, PEKSOS_ANDI, wita(2019, 4, 25, 11, 0), CaseCommand::FinishPlannedService { item_id: items[1] });
     // Refused: the referral line is still open.
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 4, 26, 9, 0),
-        CaseCommand::BeginEvaluation {},
-    );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 5, 2, 10, 0),
-        CaseCommand::FinishPlannedService { item_id: items[2] },
-    );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 5, 3, 9, 0),
-        CaseCommand::BeginEvaluation {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 4, 26, 9, 0), CaseCommand::BeginEvaluation {});
+    u.step(c, PEKSOS_ANDI, wita(2019, 5, 2, 10, 0), CaseCommand::FinishPlannedService { item_id: items[2] });
+    u.step(c, PEKSOS_ANDI, wita(2019, 5, 3, 9, 0), CaseCommand::BeginEvaluation {});
     u.step(
         c,
         PEKSOS_ANDI,
         wita(2019, 5, 20, 9, 0),
-        CaseCommand::Terminate {
-            reason: TerminationReason::TujuanTercapai,
-        },
+        CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai },
     );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 5, 21, 9, 0),
-        CaseCommand::StartAftercare {},
-    );
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 8, 20, 9, 0),
-        CaseCommand::ApproveClosure {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 5, 21, 9, 0), CaseCommand::StartAftercare {});
+    u.step(c, KETUA, wita(2019, 8, 20, 9, 0), CaseCommand::ApproveClosure {});
 }
 
 /// A walk-in asking about maintenance after divorce: one konsultasi, closed on the spot.
@@ -422,10 +279,7 @@ fn one_off(u: &mut Unit) {
         c,
         KONSELOR,
         wita(2019, 3, 11, 10, 20),
-        CaseCommand::ResolveOnSpot {
-            service: ServiceKind::Konsultasi,
-            problems: vec![Problem::Perceraian],
-        },
+        CaseCommand::ResolveOnSpot { service: ServiceKind::Konsultasi, problems: vec![Problem::Perceraian] },
     );
 }
 
@@ -446,99 +300,42 @@ fn reopened(u: &mut Unit) {
         wita(2019, 1, 14, 9, 10),
         CaseCommand::Register {
             clients: vec![
-                CaseClient {
-                    client_id: wife,
-                    minor: false,
-                },
-                CaseClient {
-                    client_id: husband,
-                    minor: false,
-                },
+                CaseClient { client_id: wife, minor: false },
+                CaseClient { client_id: husband, minor: false },
             ],
             problems: vec![Problem::KonflikKeluarga, Problem::Perselingkuhan],
         },
     );
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 1, 15, 9, 0),
-        CaseCommand::StartEngagement {},
-    );
+    u.step(c, PEKSOS_SARI, wita(2019, 1, 15, 9, 0), CaseCommand::StartEngagement {});
     for client in [wife, husband] {
         let cmd = consent(u, client, None, &[P::Layanan, P::Asesmen]);
         u.step(c, PEKSOS_SARI, wita(2019, 1, 15, 9, 30), cmd);
     }
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 1, 15, 10, 0),
-        CaseCommand::AgreeContract {},
-    );
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 1, 17, 9, 0),
-        CaseCommand::StartAssessment {},
-    );
+    u.step(c, PEKSOS_SARI, wita(2019, 1, 15, 10, 0), CaseCommand::AgreeContract {});
+    u.step(c, PEKSOS_SARI, wita(2019, 1, 17, 9, 0), CaseCommand::StartAssessment {});
     u.step(
         c,
         PEKSOS_SARI,
         wita(2019, 1, 22, 9, 0),
-        CaseCommand::CompleteAssessment {
-            problems: vec![Problem::KonflikKeluarga],
-            risk: RiskLevel::Sedang,
-        },
+        CaseCommand::CompleteAssessment { problems: vec![Problem::KonflikKeluarga], risk: RiskLevel::Sedang },
     );
     let (cmd, items) = plan(u, &[ServiceKind::Konseling]);
     u.step(c, PEKSOS_SARI, wita(2019, 1, 23, 9, 0), cmd);
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 1, 24, 9, 0),
-        CaseCommand::ApprovePlan {},
-    );
-    u.step(
-        c,
-        KONSELOR,
-        wita(2019, 2, 28, 16, 0),
-        CaseCommand::FinishPlannedService { item_id: items[0] },
-    );
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 3, 1, 9, 0),
-        CaseCommand::BeginEvaluation {},
-    );
+    let approve = approve_current(u, c);
+    u.step(c, KETUA, wita(2019, 1, 24, 9, 0), approve);
+    u.step(c, KONSELOR, wita(2019, 2, 28, 16, 0), CaseCommand::FinishPlannedService { item_id: items[0] });
+    u.step(c, PEKSOS_SARI, wita(2019, 3, 1, 9, 0), CaseCommand::BeginEvaluation {});
     u.step(
         c,
         PEKSOS_SARI,
         wita(2019, 3, 4, 9, 0),
-        CaseCommand::Terminate {
-            reason: TerminationReason::TujuanTercapai,
-        },
+        CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai },
     );
     // Refused: the secretary cannot approve a closure.
-    u.step(
-        c,
-        SEKRETARIS,
-        wita(2019, 3, 4, 9, 30),
-        CaseCommand::ApproveClosure {},
-    );
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 3, 5, 9, 0),
-        CaseCommand::ApproveClosure {},
-    );
+    u.step(c, SEKRETARIS, wita(2019, 3, 4, 9, 30), CaseCommand::ApproveClosure {});
+    u.step(c, KETUA, wita(2019, 3, 5, 9, 0), CaseCommand::ApproveClosure {});
     // Three months later the conflict flares up again: the client now counts as continuing.
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 6, 10, 9, 0),
-        CaseCommand::Reopen {
-            reason: ReopenReason::Kambuh,
-        },
-    );
+    u.step(c, PEKSOS_SARI, wita(2019, 6, 10, 9, 0), CaseCommand::Reopen { reason: ReopenReason::Kambuh });
 }
 
 /// A community report that turns out not to be for the LK3.
@@ -556,26 +353,16 @@ fn declined(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 2, 7, 9, 0),
         CaseCommand::Register {
-            clients: vec![CaseClient {
-                client_id: person,
-                minor: false,
-            }],
+            clients: vec![CaseClient { client_id: person, minor: false }],
             problems: vec![Problem::Lainnya],
         },
     );
-    u.step(
-        c,
-        PEKSOS_SARI,
-        wita(2019, 2, 8, 10, 0),
-        CaseCommand::StartEngagement {},
-    );
+    u.step(c, PEKSOS_SARI, wita(2019, 2, 8, 10, 0), CaseCommand::StartEngagement {});
     u.step(
         c,
         PEKSOS_SARI,
         wita(2019, 2, 8, 11, 0),
-        CaseCommand::DeclineService {
-            reason: RefusalReason::DiLuarLingkup,
-        },
+        CaseCommand::DeclineService { reason: RefusalReason::DiLuarLingkup },
     );
 }
 
@@ -595,72 +382,29 @@ fn moved(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 4, 1, 13, 10),
         CaseCommand::Register {
-            clients: vec![
-                CaseClient {
-                    client_id: parent,
-                    minor: false,
-                },
-                CaseClient {
-                    client_id: child,
-                    minor: true,
-                },
-            ],
+            clients: vec![CaseClient { client_id: parent, minor: false }, CaseClient { client_id: child, minor: true }],
             problems: vec![Problem::PenelantaranAnak],
         },
     );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 4, 2, 9, 0),
-        CaseCommand::StartEngagement {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 0), CaseCommand::StartEngagement {});
     let cmd = consent(u, parent, None, &[P::Layanan]);
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 30), cmd);
     let cmd = consent(u, child, Some(parent), &[P::Layanan]);
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 35), cmd);
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 4, 2, 10, 0),
-        CaseCommand::AgreeContract {},
-    );
-    u.step(
-        c,
-        PEKSOS_ANDI,
-        wita(2019, 4, 4, 9, 0),
-        CaseCommand::StartAssessment {},
-    );
+    u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 10, 0), CaseCommand::AgreeContract {});
+    u.step(c, PEKSOS_ANDI, wita(2019, 4, 4, 9, 0), CaseCommand::StartAssessment {});
     // Refused: "goals met" is not a reason before an evaluation.
     u.step(
         c,
         PEKSOS_ANDI,
         wita(2019, 4, 20, 9, 0),
-        CaseCommand::Terminate {
-            reason: TerminationReason::TujuanTercapai,
-        },
+        CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai },
     );
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 4, 20, 9, 5),
-        CaseCommand::Terminate {
-            reason: TerminationReason::Pindah,
-        },
-    );
+    u.step(c, KETUA, wita(2019, 4, 20, 9, 5), CaseCommand::Terminate { reason: TerminationReason::Pindah });
     // Refused: the ketua terminated, so someone else must approve the closure ...
-    u.step(
-        c,
-        KETUA,
-        wita(2019, 4, 22, 9, 0),
-        CaseCommand::ApproveClosure {},
-    );
+    u.step(c, KETUA, wita(2019, 4, 22, 9, 0), CaseCommand::ApproveClosure {});
     // ... the penanggung jawab does.
-    u.step(
-        c,
-        PJ,
-        wita(2019, 4, 23, 9, 0),
-        CaseCommand::ApproveClosure {},
-    );
+    u.step(c, PJ, wita(2019, 4, 23, 9, 0), CaseCommand::ApproveClosure {});
 }
 
 /// The document `--export` writes for each case.
@@ -673,26 +417,13 @@ struct CaseDocument<'a> {
 }
 
 fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
-    std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
     for c in cases {
-        let name = c
-            .case
-            .case_number()
-            .map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
+        let name = c.case.case_number().map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
         let path = dir.join(format!("{name}.json"));
-        let doc = CaseDocument {
-            document: "lk3.case",
-            version: 1,
-            case: &c.case,
-            events: &c.events,
-        };
-        let mut json = serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json {
-            what: name.clone(),
-            source,
-        })?;
+        let doc = CaseDocument { document: "lk3.case", version: 1, case: &c.case, events: &c.events };
+        let mut json =
+            serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json { what: name.clone(), source })?;
         json.push('\n');
         std::fs::write(&path, json).map_err(|source| CliError::Io { path, source })?;
     }
@@ -728,8 +459,5 @@ pub fn run(options: &Options) -> Result<(), CliError> {
 }
 
 fn io_stdout(source: std::io::Error) -> CliError {
-    CliError::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
+    CliError::Io { path: PathBuf::from("<stdout>"), source }
 }

@@ -51,29 +51,15 @@ enum Command {
 #[derive(Debug, thiserror::Error)]
 enum CliError {
     #[error("I/O error on {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("could not serialise {what}: {source}")]
-    Json {
-        what: String,
-        source: serde_json::Error,
-    },
+    Json { what: String, source: serde_json::Error },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Demo {
-            export,
-            cases,
-            seed,
-        } => demo::run(&demo::Options {
-            export,
-            cases,
-            seed,
-        }),
+        Command::Demo { export, cases, seed } => demo::run(&demo::Options { export, cases, seed }),
         Command::Diagram { format } => {
             print!("{}", diagram::render(format));
             Ok(())

@@ -12,41 +12,22 @@ use crate::demo::{DemoCase, Unit};
 use crate::synthetic::Stats;
 
 pub fn header(out: &mut impl Write, unit: &Unit) -> io::Result<()> {
-    writeln!(
-        out,
-        "LK3 Kota Bontang — unit {} — zona waktu WITA (UTC+8)",
-        unit.code
-    )?;
+    writeln!(out, "LK3 Kota Bontang — unit {} — zona waktu WITA (UTC+8)", unit.code)?;
     writeln!(out, "Rule set: {}", lk3_core::rules::RuleSetId::default())?;
     writeln!(out, "Staf / staff:")?;
     for s in &unit.staff {
-        writeln!(
-            out,
-            "  {:<26} {:<18} {}",
-            s.name,
-            s.role.id(),
-            short(&s.id.to_string())
-        )?;
+        writeln!(out, "  {:<26} {:<18} {}", s.name, s.role.id(), short(&s.id.to_string()))?;
     }
-    writeln!(
-        out,
-        "Klien tercatat hanya dengan id registri / clients appear by registry id only."
-    )
+    writeln!(out, "Klien tercatat hanya dengan id registri / clients appear by registry id only.")
 }
 
 /// The tail of an id: v7 ids made in the same millisecond share their head.
 fn short(id: &str) -> String {
-    id.get(id.len().saturating_sub(8)..)
-        .map(|s| format!("…{s}"))
-        .unwrap_or_else(|| id.to_owned())
+    id.get(id.len().saturating_sub(8)..).map(|s| format!("…{s}")).unwrap_or_else(|| id.to_owned())
 }
 
 pub fn timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<()> {
-    let number = c
-        .case
-        .case_number()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let number = c.case.case_number().map(ToString::to_string).unwrap_or_default();
     let sasaran = c.case.sasaran().map_or("-", Labelled::id);
     let channel = c.case.channel().map_or("-", Labelled::id);
     writeln!(out, "\n== {number} — {} ({sasaran}, {channel})", c.title)?;
@@ -64,15 +45,8 @@ pub fn timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<(
         match &step.outcome {
             Ok(events) => {
                 for e in events {
-                    stage = rules
-                        .transition(stage, e.payload.command_kind())
-                        .map(|t| t.to)
-                        .or(stage);
-                    let flag = if e.payload.is_audit_flagged() {
-                        " ⚑ audit"
-                    } else {
-                        ""
-                    };
+                    stage = rules.transition(stage, e.payload.command_kind()).map(|t| t.to).or(stage);
+                    let flag = if e.payload.is_audit_flagged() { " ⚑ audit" } else { "" };
                     writeln!(
                         out,
                         "   {:>3}  {when}  {who:<26}  {role:<16}  {:<28}  {}{flag}",
@@ -84,32 +58,21 @@ pub fn timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<(
             }
             Err(err) => {
                 use lk3_core::Lk3Error;
-                writeln!(
-                    out,
-                    "     ✗  {when}  {who:<26}  {role:<16}  DITOLAK / REFUSED: {}",
-                    step.command
-                )?;
+                writeln!(out, "     ✗  {when}  {who:<26}  {role:<16}  DITOLAK / REFUSED: {}", step.command)?;
                 writeln!(out, "          id: {}", err.message_id())?;
                 writeln!(out, "          en: {err}")?;
             }
         }
     }
     let chain = match lk3_core::event::verify_chain(&c.events) {
-        Ok(()) => format!(
-            "rantai hash utuh / hash chain intact ({} events)",
-            c.events.len()
-        ),
+        Ok(()) => format!("rantai hash utuh / hash chain intact ({} events)", c.events.len()),
         Err(e) => format!("RANTAI RUSAK / CHAIN BROKEN: {e}"),
     };
     writeln!(out, "   {chain}; klien: {}", client_status(c))
 }
 
 fn client_status(c: &DemoCase) -> &'static str {
-    if c.case.is_continuing() {
-        "binaan lanjutan (continuing)"
-    } else {
-        "baru (new)"
-    }
+    if c.case.is_continuing() { "binaan lanjutan (continuing)" } else { "baru (new)" }
 }
 
 pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
@@ -117,14 +80,7 @@ pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
     writeln!(
         out,
         "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} darurat",
-        "nomor kasus",
-        "sasaran",
-        "kanal",
-        "tahap",
-        "events",
-        "ditolak",
-        "klien",
-        "layanan (selesai/total)",
+        "nomor kasus", "sasaran", "kanal", "tahap", "events", "ditolak", "klien", "layanan (selesai/total)",
     )?;
     let mut by_stage: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cases {
@@ -132,61 +88,33 @@ pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
         *by_stage.entry(stage).or_default() += 1;
         let refused = c.steps.iter().filter(|s| s.outcome.is_err()).count();
         let services = c.case.planned_services();
-        let done = services
-            .iter()
-            .filter(|s| s.status == PlanItemStatus::Selesai)
-            .count();
+        let done = services.iter().filter(|s| s.status == PlanItemStatus::Selesai).count();
         let services = match c.case.on_spot_service() {
             Some(s) => format!("{} (di tempat)", s.id()),
             None if services.is_empty() => "-".to_owned(),
             None => format!(
                 "{done}/{} {}",
                 services.len(),
-                services
-                    .iter()
-                    .map(|s| s.item.service.id())
-                    .collect::<Vec<_>>()
-                    .join(",")
+                services.iter().map(|s| s.item.service.id()).collect::<Vec<_>>().join(",")
             ),
         };
-        let emergency = c
-            .case
-            .protective_referrals()
-            .iter()
-            .map(|r| r.partner.id())
-            .collect::<Vec<_>>()
-            .join(",");
+        let emergency = c.case.protective_referrals().iter().map(|r| r.partner.id()).collect::<Vec<_>>().join(",");
         writeln!(
             out,
             "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} {}",
-            c.case
-                .case_number()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            c.case.case_number().map(ToString::to_string).unwrap_or_default(),
             c.case.sasaran().map_or("-", Labelled::id),
             c.case.channel().map_or("-", Labelled::id),
             stage,
             c.events.len(),
             refused,
-            if c.case.is_continuing() {
-                "lanjutan"
-            } else {
-                "baru"
-            },
+            if c.case.is_continuing() { "lanjutan" } else { "baru" },
             services,
-            if emergency.is_empty() {
-                "-".to_owned()
-            } else {
-                emergency
-            },
+            if emergency.is_empty() { "-".to_owned() } else { emergency },
         )?;
     }
     let per_stage: Vec<String> = by_stage.iter().map(|(s, n)| format!("{s}: {n}")).collect();
-    writeln!(
-        out,
-        "  kasus per tahap / cases per stage: {}",
-        per_stage.join(", ")
-    )
+    writeln!(out, "  kasus per tahap / cases per stage: {}", per_stage.join(", "))
 }
 
 pub fn synthetic(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
@@ -196,10 +124,6 @@ pub fn synthetic(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
         "  events: {}, langkah ditolak / refused steps: {}, rantai utuh / chains intact: {}",
         stats.events, stats.refused, stats.chains_intact
     )?;
-    let per_stage: Vec<String> = stats
-        .by_stage
-        .iter()
-        .map(|(s, n)| format!("{}: {n}", s.id()))
-        .collect();
+    let per_stage: Vec<String> = stats.by_stage.iter().map(|(s, n)| format!("{}: {n}", s.id())).collect();
     writeln!(out, "  per tahap / per stage: {}", per_stage.join(", "))
 }

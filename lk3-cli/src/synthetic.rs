@@ -10,15 +10,13 @@ use lk3_core::case::{CaseClient, CaseCommand, Consent, ConsentForm, PlanItem, Ri
 use lk3_core::event::verify_chain;
 use lk3_core::ids::{ConsentId, PlanItemId, ReferralId};
 use lk3_core::vocab::{
-    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason,
-    ReopenReason, Sasaran, ServiceCancelReason, ServiceKind, Stage, TerminationReason,
+    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
+    ServiceCancelReason, ServiceKind, Stage, TerminationReason,
 };
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::demo::{
-    KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, wita,
-};
+use crate::demo::{KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, wita};
 
 /// What the synthetic run produced.
 pub struct Stats {
@@ -36,10 +34,8 @@ pub fn generate(unit: &mut Unit, n: u32) -> Option<Stats> {
     }
     let bar = ProgressBar::new(u64::from(n));
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} kasus sintetis {pos}/{len} [{bar:40}] {per_sec} eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{spinner} kasus sintetis {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let first = unit.cases.len();
     for _ in 0..n {
@@ -48,13 +44,7 @@ pub fn generate(unit: &mut Unit, n: u32) -> Option<Stats> {
     }
     bar.finish_and_clear();
     let generated = &unit.cases[first..];
-    let mut stats = Stats {
-        cases: n,
-        events: 0,
-        refused: 0,
-        chains_intact: 0,
-        by_stage: BTreeMap::new(),
-    };
+    let mut stats = Stats { cases: n, events: 0, refused: 0, chains_intact: 0, by_stage: BTreeMap::new() };
     for c in generated {
         stats.events += c.events.len();
         stats.refused += c.steps.iter().filter(|s| s.outcome.is_err()).count();
@@ -74,33 +64,17 @@ fn later(unit: &mut Unit, at: &mut DateTime<Utc>, max_hours: i64) -> DateTime<Ut
 fn walk(unit: &mut Unit) {
     let day = unit.rng().random_range(0..360);
     let mut at = wita(2019, 1, 1, 8, 0) + Duration::days(day);
-    let channel = *ContactChannel::ALL
-        .choose(unit.rng())
-        .unwrap_or(&ContactChannel::DatangLangsung);
-    let sasaran = if unit.rng().random_bool(0.6) {
-        Sasaran::Keluarga
-    } else {
-        Sasaran::Individu
-    };
-    let receiver = if unit.rng().random_bool(0.3) {
-        RELAWAN
-    } else {
-        SEKRETARIS
-    };
+    let channel = *ContactChannel::ALL.choose(unit.rng()).unwrap_or(&ContactChannel::DatangLangsung);
+    let sasaran = if unit.rng().random_bool(0.6) { Sasaran::Keluarga } else { Sasaran::Individu };
+    let receiver = if unit.rng().random_bool(0.3) { RELAWAN } else { SEKRETARIS };
     let c = unit.open("sintetis", receiver, at, channel, sasaran);
-    let worker = if unit.rng().random_bool(0.5) {
-        PEKSOS_ANDI
-    } else {
-        PEKSOS_SARI
-    };
+    let worker = if unit.rng().random_bool(0.5) { PEKSOS_ANDI } else { PEKSOS_SARI };
     let problem = *Problem::ALL.choose(unit.rng()).unwrap_or(&Problem::Lainnya);
 
     if unit.rng().random_bool(0.05) {
         let t = later(unit, &mut at, 1);
         let referral_id = ReferralId::new_v7(t, unit.seed());
-        let partner = *ProtectivePartner::ALL
-            .choose(unit.rng())
-            .unwrap_or(&ProtectivePartner::PolisiUppa);
+        let partner = *ProtectivePartner::ALL.choose(unit.rng()).unwrap_or(&ProtectivePartner::PolisiUppa);
         unit.step(
             c,
             worker,
@@ -108,63 +82,30 @@ fn walk(unit: &mut Unit) {
             CaseCommand::SendProtectiveReferral {
                 referral_id,
                 partner,
+                partner_id: None,
                 reason: EmergencyReason::AncamanKeselamatan,
             },
         );
     }
     if unit.rng().random_bool(0.15) {
-        let service = if unit.rng().random_bool(0.5) {
-            ServiceKind::Informasi
-        } else {
-            ServiceKind::Konsultasi
-        };
+        let service = if unit.rng().random_bool(0.5) { ServiceKind::Informasi } else { ServiceKind::Konsultasi };
         let t = later(unit, &mut at, 2);
-        unit.step(
-            c,
-            KONSELOR,
-            t,
-            CaseCommand::ResolveOnSpot {
-                service,
-                problems: vec![problem],
-            },
-        );
+        unit.step(c, KONSELOR, t, CaseCommand::ResolveOnSpot { service, problems: vec![problem] });
         return;
     }
-    let members = if sasaran == Sasaran::Keluarga {
-        unit.rng().random_range(2..=4)
-    } else {
-        1
-    };
+    let members = if sasaran == Sasaran::Keluarga { unit.rng().random_range(2..=4) } else { 1 };
     let mut clients = Vec::new();
     for i in 0..members {
         let minor = i > 0 && unit.rng().random_bool(0.5);
-        clients.push(CaseClient {
-            client_id: unit.client(at),
-            minor,
-        });
+        clients.push(CaseClient { client_id: unit.client(at), minor });
     }
     let t = later(unit, &mut at, 24);
-    unit.step(
-        c,
-        SEKRETARIS,
-        t,
-        CaseCommand::Register {
-            clients: clients.clone(),
-            problems: vec![problem],
-        },
-    );
+    unit.step(c, SEKRETARIS, t, CaseCommand::Register { clients: clients.clone(), problems: vec![problem] });
     let t = later(unit, &mut at, 48);
     unit.step(c, worker, t, CaseCommand::StartEngagement {});
     if unit.rng().random_bool(0.1) {
         let t = later(unit, &mut at, 24);
-        unit.step(
-            c,
-            worker,
-            t,
-            CaseCommand::DeclineService {
-                reason: RefusalReason::KlienMenolak,
-            },
-        );
+        unit.step(c, worker, t, CaseCommand::DeclineService { reason: RefusalReason::KlienMenolak });
         return;
     }
     let adult = clients[0].client_id;
@@ -196,46 +137,23 @@ fn walk(unit: &mut Unit) {
     loop {
         rounds += 1;
         let t = later(unit, &mut at, 120);
-        let risk = *RiskLevel::ALL
-            .choose(unit.rng())
-            .unwrap_or(&RiskLevel::Sedang);
-        unit.step(
-            c,
-            PSIKOLOG,
-            t,
-            CaseCommand::CompleteAssessment {
-                problems: vec![problem],
-                risk,
-            },
-        );
+        let risk = *RiskLevel::ALL.choose(unit.rng()).unwrap_or(&RiskLevel::Sedang);
+        unit.step(c, PSIKOLOG, t, CaseCommand::CompleteAssessment { problems: vec![problem], risk });
         let n_services = unit.rng().random_range(1..=3);
         let mut items = Vec::new();
         for _ in 0..n_services {
-            let service = *ServiceKind::ALL
-                .choose(unit.rng())
-                .unwrap_or(&ServiceKind::Konseling);
-            items.push(PlanItem {
-                item_id: PlanItemId::new_v7(at, unit.seed()),
-                service,
-            });
+            let service = *ServiceKind::ALL.choose(unit.rng()).unwrap_or(&ServiceKind::Konseling);
+            items.push(PlanItem { item_id: PlanItemId::new_v7(at, unit.seed()), service });
         }
         let t = later(unit, &mut at, 24);
-        unit.step(
-            c,
-            worker,
-            t,
-            CaseCommand::ProposePlan {
-                items: items.clone(),
-            },
-        );
+        unit.step(c, worker, t, CaseCommand::ProposePlan { items: items.clone() });
         let t = later(unit, &mut at, 48);
-        unit.step(c, KETUA, t, CaseCommand::ApprovePlan {});
+        let approve = crate::demo::approve_current(unit, c);
+        unit.step(c, KETUA, t, approve);
         for item in &items {
             let t = later(unit, &mut at, 240);
             let cmd = if unit.rng().random_bool(0.9) {
-                CaseCommand::FinishPlannedService {
-                    item_id: item.item_id,
-                }
+                CaseCommand::FinishPlannedService { item_id: item.item_id }
             } else {
                 CaseCommand::CancelPlannedService {
                     item_id: item.item_id,
@@ -254,14 +172,7 @@ fn walk(unit: &mut Unit) {
         break;
     }
     let t = later(unit, &mut at, 48);
-    unit.step(
-        c,
-        worker,
-        t,
-        CaseCommand::Terminate {
-            reason: TerminationReason::TujuanTercapai,
-        },
-    );
+    unit.step(c, worker, t, CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai });
     if unit.rng().random_bool(0.5) {
         let t = later(unit, &mut at, 24);
         unit.step(c, worker, t, CaseCommand::StartAftercare {});
@@ -270,13 +181,6 @@ fn walk(unit: &mut Unit) {
     unit.step(c, KETUA, t, CaseCommand::ApproveClosure {});
     if unit.rng().random_bool(0.1) {
         let t = later(unit, &mut at, 2000);
-        unit.step(
-            c,
-            worker,
-            t,
-            CaseCommand::Reopen {
-                reason: ReopenReason::Kambuh,
-            },
-        );
+        unit.step(c, worker, t, CaseCommand::Reopen { reason: ReopenReason::Kambuh });
     }
 }

@@ -8,10 +8,7 @@ use lk3_core::event::verify_chain;
 use lk3_core::rules::{RuleSet, RuleSetId, export};
 
 fn lk3(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lk3"))
-        .args(args)
-        .output()
-        .expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).output().expect("runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -26,19 +23,9 @@ fn diagram_prints_the_enforced_table_in_each_format() {
     let doc: export::RuleSetExport = serde_json::from_str(&stdout(&json)).expect("valid JSON");
     assert_eq!(doc, export::to_export(rules));
     assert_eq!(doc.machines[0].states.len(), 11);
-    assert_eq!(
-        stdout(&lk3(&["diagram", "--format", "mermaid"])),
-        export::to_mermaid(rules)
-    );
-    assert_eq!(
-        stdout(&lk3(&["diagram"])),
-        export::to_mermaid(rules),
-        "mermaid is the default"
-    );
-    assert_eq!(
-        stdout(&lk3(&["diagram", "--format", "dot"])),
-        export::to_dot(rules)
-    );
+    assert_eq!(stdout(&lk3(&["diagram", "--format", "mermaid"])), export::to_mermaid(rules));
+    assert_eq!(stdout(&lk3(&["diagram"])), export::to_mermaid(rules), "mermaid is the default");
+    assert_eq!(stdout(&lk3(&["diagram", "--format", "dot"])), export::to_dot(rules));
 }
 
 #[test]
@@ -52,83 +39,41 @@ fn usage_errors_exit_2() {
 #[test]
 fn demo_tells_the_story_with_its_refusals() {
     let out = lk3(&["demo"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = stdout(&out);
-    for code in [
-        "LK3-E020", "LK3-E021", "LK3-E022", "LK3-E023", "LK3-E024", "LK3-E026", "LK3-E027",
-    ] {
-        assert!(
-            text.contains(&format!("[{code}]")),
-            "demo does not show {code}"
-        );
+    for code in ["LK3-E020", "LK3-E021", "LK3-E022", "LK3-E023", "LK3-E024", "LK3-E026", "LK3-E027"] {
+        assert!(text.contains(&format!("[{code}]")), "demo does not show {code}");
     }
     for n in 1..=5 {
-        assert!(
-            text.contains(&format!("64.74/2019/000{n}")),
-            "case {n} missing"
-        );
+        assert!(text.contains(&format!("64.74/2019/000{n}")), "case {n} missing");
     }
-    assert!(
-        text.contains("protective_referral_sent") && text.contains("⚑ audit"),
-        "emergency referral flagged"
-    );
+    assert!(text.contains("protective_referral_sent") && text.contains("⚑ audit"), "emergency referral flagged");
     assert!(text.contains("resolved_on_spot"), "one-off konsultasi");
-    assert!(
-        text.contains("reopened") && text.contains("binaan lanjutan"),
-        "reopen makes a continuing client"
-    );
+    assert!(text.contains("reopened") && text.contains("binaan lanjutan"), "reopen makes a continuing client");
     assert_eq!(text.matches("hash chain intact").count(), 5);
-    assert!(
-        text.contains("tidak dapat") && text.contains("cannot"),
-        "errors in both languages"
-    );
+    assert!(text.contains("tidak dapat") && text.contains("cannot"), "errors in both languages");
     assert!(!text.contains("CHAIN BROKEN"));
 }
 
 #[test]
 fn demo_is_reproducible_for_a_seed() {
-    assert_eq!(
-        stdout(&lk3(&["demo", "--seed", "7"])),
-        stdout(&lk3(&["demo", "--seed", "7"]))
-    );
-    assert_ne!(
-        stdout(&lk3(&["demo", "--seed", "7"])),
-        stdout(&lk3(&["demo", "--seed", "8"]))
-    );
+    assert_eq!(stdout(&lk3(&["demo", "--seed", "7"])), stdout(&lk3(&["demo", "--seed", "7"])));
+    assert_ne!(stdout(&lk3(&["demo", "--seed", "7"])), stdout(&lk3(&["demo", "--seed", "8"])));
 }
 
 fn read_case(path: &Path) -> (serde_json::Value, Vec<CaseEventRecord>) {
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(path).expect("readable")).expect("JSON");
-    let events: Vec<CaseEventRecord> =
-        serde_json::from_value(doc["events"].clone()).expect("events parse");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("readable")).expect("JSON");
+    let events: Vec<CaseEventRecord> = serde_json::from_value(doc["events"].clone()).expect("events parse");
     (doc, events)
 }
 
 #[test]
 fn demo_exports_verifiable_case_documents() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = lk3(&[
-        "demo",
-        "--cases",
-        "40",
-        "--export",
-        dir.path().to_str().expect("utf-8 path"),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = lk3(&["demo", "--cases", "40", "--export", dir.path().to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("chains intact: 40"));
-    let files: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let files: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").path()).collect();
     assert_eq!(files.len(), 45);
     for f in &files {
         let (doc, events) = read_case(f);
@@ -141,31 +86,18 @@ fn demo_exports_verifiable_case_documents() {
             "{} header is the fold of its events",
             f.display()
         );
-        let number = doc["case"]["case_number"]
-            .as_str()
-            .expect("number")
-            .replace('/', "_");
-        assert_eq!(
-            f.file_stem().and_then(|s| s.to_str()),
-            Some(number.as_str())
-        );
+        let number = doc["case"]["case_number"].as_str().expect("number").replace('/', "_");
+        assert_eq!(f.file_stem().and_then(|s| s.to_str()), Some(number.as_str()));
     }
     let (_, mut events) = read_case(&dir.path().join("64.74_2019_0001.json"));
     events[3].actor.role = lk3_core::vocab::Role::Ketua;
-    assert!(
-        verify_chain(&events).is_err(),
-        "an edited export no longer verifies"
-    );
+    assert!(verify_chain(&events).is_err(), "an edited export no longer verifies");
 }
 
 #[test]
 fn export_into_a_file_is_an_io_error() {
     let file = tempfile::NamedTempFile::new().expect("file");
-    let out = lk3(&[
-        "demo",
-        "--export",
-        file.path().to_str().expect("utf-8 path"),
-    ]);
+    let out = lk3(&["demo", "--export", file.path().to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("I/O error"));
 }

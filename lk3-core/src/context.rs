@@ -27,12 +27,6 @@ pub struct CommandContext {
 impl CommandContext {
     /// A context under the default rule set (`permensos-16-2013`).
     pub fn new(actor: Actor, at: DateTime<Utc>, command_id: CommandId, seed: IdSeed) -> Self {
-        CommandContext {
-            actor,
-            at: at.trunc_subsecs(6),
-            command_id,
-            seed,
-            rule_set: RuleSetId::default(),
-        }
+        CommandContext { actor, at: at.trunc_subsecs(6), command_id, seed, rule_set: RuleSetId::default() }
     }
 }

@@ -67,6 +67,8 @@ labelled_enum! {
         PlannedServiceClosed = ("LK3-E032", "Layanan terencana sudah selesai", "Planned service already closed"),
         /// A command whose content is inconsistent (empty plan, duplicate ids ...).
         InvalidCommand = ("LK3-E033", "Perintah tidak sah", "Invalid command"),
+        /// Reopening a case that was never served.
+        NotReopenable = ("LK3-E035", "Kasus tidak dapat dibuka kembali", "Case cannot be reopened"),
         /// A context whose rule set differs from the case's.
         RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai", "Rule set mismatch"),
         /// Sequence numbers with a gap or out of order.

@@ -16,6 +16,9 @@ pub trait Labelled: Sized + Copy + 'static {
     /// The English label (`"Intervention planning"`).
     fn label_en(self) -> &'static str;
 
+    /// The value's position in [`Labelled::ALL`], for table indexes.
+    fn index(self) -> usize;
+
     /// Looks a value up by its id.
     fn from_id(id: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|v| v.id() == id)
@@ -39,6 +42,7 @@ macro_rules! labelled_enum {
 
         impl $crate::label::Labelled for $name {
             const ALL: &'static [Self] = &[ $( Self::$variant ),+ ];
+            fn index(self) -> usize { self as usize }
             fn id(self) -> &'static str { match self { $( Self::$variant => $id ),+ } }
             fn label_id(self) -> &'static str { match self { $( Self::$variant => $label_id ),+ } }
             fn label_en(self) -> &'static str { match self { $( Self::$variant => $label_en ),+ } }
@@ -79,9 +83,6 @@ impl crate::error::Lk3Error for UnknownValue {
     }
 
     fn message_id(&self) -> String {
-        format!(
-            "`{}` bukan nilai {} yang dikenal",
-            self.value, self.vocabulary
-        )
+        format!("`{}` bukan nilai {} yang dikenal", self.value, self.vocabulary)
     }
 }

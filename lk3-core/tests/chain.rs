@@ -27,17 +27,9 @@ fn an_intact_stream_verifies_and_replays() {
 #[test]
 fn a_changed_event_is_named() {
     let mut events = closed_case();
-    events[4].payload = CaseEvent::ServiceDeclined {
-        reason: RefusalReason::KlienMenolak,
-    };
+    events[4].payload = CaseEvent::ServiceDeclined { reason: RefusalReason::KlienMenolak };
     let err = verify_chain(&events).expect_err("changed");
-    assert_eq!(
-        err,
-        ChainError::HashMismatch {
-            event_id: events[4].event_id,
-            seq: 5
-        }
-    );
+    assert_eq!(err, ChainError::HashMismatch { event_id: events[4].event_id, seq: 5 });
     assert_eq!(err.code(), ErrorCode::HashMismatch);
     assert!(err.message_id().contains(&events[4].event_id.to_string()));
 }
@@ -48,13 +40,7 @@ fn a_changed_and_resealed_event_breaks_the_link_to_its_successor() {
     events[4].occurred_at += chrono::Duration::seconds(1);
     events[4] = events[4].clone().seal().expect("seals");
     let err = verify_chain(&events).expect_err("relinked");
-    assert_eq!(
-        err,
-        ChainError::ChainBroken {
-            event_id: events[5].event_id,
-            seq: 6
-        }
-    );
+    assert_eq!(err, ChainError::ChainBroken { event_id: events[5].event_id, seq: 6 });
 }
 
 #[test]
@@ -64,28 +50,17 @@ fn a_removed_or_reordered_event_is_named() {
     removed.remove(3);
     assert_eq!(
         verify_chain(&removed).expect_err("gap"),
-        ChainError::SequenceGap {
-            event_id: events[4].event_id,
-            expected: 4,
-            found: 5
-        }
+        ChainError::SequenceGap { event_id: events[4].event_id, expected: 4, found: 5 }
     );
     let mut swapped = events.clone();
     swapped.swap(2, 3);
     assert_eq!(
         verify_chain(&swapped).expect_err("order"),
-        ChainError::SequenceGap {
-            event_id: events[3].event_id,
-            expected: 3,
-            found: 4
-        }
+        ChainError::SequenceGap { event_id: events[3].event_id, expected: 3, found: 4 }
     );
     let mut truncated_head = events.clone();
     truncated_head.remove(0);
-    assert!(matches!(
-        verify_chain(&truncated_head),
-        Err(ChainError::SequenceGap { expected: 1, .. })
-    ));
+    assert!(matches!(verify_chain(&truncated_head), Err(ChainError::SequenceGap { expected: 1, .. })));
 }
 
 #[test]
@@ -95,10 +70,7 @@ fn events_from_another_stream_are_named() {
     w.fresh_seed(); // another case id than the first world's
     let (_, other) = w.case_at(Stage::Ditutup);
     events[2] = other[2].clone();
-    assert!(matches!(
-        verify_chain(&events),
-        Err(ChainError::StreamMismatch { seq: 3, .. })
-    ));
+    assert!(matches!(verify_chain(&events), Err(ChainError::StreamMismatch { seq: 3, .. })));
 }
 
 #[test]
@@ -109,10 +81,7 @@ fn canonical_json_is_sorted_compact_json_without_the_hash() {
         // serde_json's Value keeps object keys sorted: an independent route to the same bytes.
         let mut value = serde_json::to_value(&e).expect("value");
         value.as_object_mut().expect("object").remove("hash");
-        assert_eq!(
-            String::from_utf8(ours).expect("utf-8"),
-            serde_json::to_string(&value).expect("json")
-        );
+        assert_eq!(String::from_utf8(ours).expect("utf-8"), serde_json::to_string(&value).expect("json"));
     }
 }
 
@@ -125,10 +94,7 @@ fn events_round_trip_through_json_and_still_verify() {
     verify_chain(&back).expect("still intact");
     let tampered = json.replacen("\"tujuan_tercapai\"", "\"meninggal\"", 1);
     let back: Vec<CaseEventRecord> = serde_json::from_str(&tampered).expect("parses");
-    assert!(matches!(
-        verify_chain(&back),
-        Err(ChainError::HashMismatch { .. })
-    ));
+    assert!(matches!(verify_chain(&back), Err(ChainError::HashMismatch { .. })));
 }
 
 #[test]
@@ -154,4 +120,13 @@ proptest::proptest! {
         value.as_object_mut().expect("object").remove("hash");
         proptest::prop_assert_eq!(String::from_utf8(ours).expect("utf-8"), serde_json::to_string(&value).expect("json"));
     }
+}
+
+#[test]
+fn hashes_parse_only_as_lowercase_hex() {
+    let h = closed_case()[0].hash;
+    let hex = h.to_string();
+    assert_eq!(Hash::from_hex(&hex), Some(h));
+    assert_eq!(Hash::from_hex(&hex.to_uppercase()), None);
+    assert_eq!(Hash::from_hex(&format!("+{}", &hex[1..])), None);
 }

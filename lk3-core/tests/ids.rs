@@ -25,27 +25,35 @@ fn nik_errors_have_their_codes() {
     assert_eq!(nik_code("6474012902850002"), ErrorCode::NikBirthDate);
     assert_eq!(nik_code("6474011213850002"), ErrorCode::NikBirthDate);
     assert_eq!(nik_code("6474011203850000"), ErrorCode::NikSerial);
-    assert!(
-        Nik::parse("6474012902840002").is_ok(),
-        "29 Feb in a leap year"
-    );
-    assert!(
-        Nik::parse("6474016902000002").is_ok(),
-        "29 Feb for a woman, year 00"
-    );
+    assert!(Nik::parse("6474012902840002").is_ok(), "29 Feb in a leap year");
+    assert!(Nik::parse("6474016902000002").is_ok(), "29 Feb for a woman, year 00");
 }
 
 #[test]
 fn error_messages_never_repeat_the_number() {
-    for bad in [
-        "647401520385000",
-        "6474013203850002",
-        "6474011203850000",
-        "0974015203850002",
-    ] {
+    for bad in ["647401520385000", "6474013203850002", "6474011203850000", "0974015203850002"] {
         let e = Nik::parse(bad).expect_err(bad);
         assert!(!e.message_en().contains(bad) && !e.message_id().contains(bad));
     }
+}
+
+#[test]
+fn echoed_inputs_never_carry_a_personal_number() {
+    for (e, secret) in [
+        (KodeWilayah::parse("6474015203850002").expect_err(""), "6474015203850002"),
+        (KodeWilayah::parse("6474 0152 0385 0002").expect_err(""), "0385"),
+        (CaseNumber::parse("6474015203850002/2019/1").expect_err(""), "6474015203850002"),
+        (UnitCode::parse("64.74.0152.0385.0002").expect_err(""), "0385"),
+        (CaseId::parse("6474015203850002").expect_err(""), "6474015203850002"),
+    ] {
+        assert!(!e.message_en().contains(secret) && !e.message_id().contains(secret), "{e}");
+        assert!(!format!("{e:?}").contains(secret));
+    }
+    // Short, harmless inputs are still echoed to help the user.
+    assert!(KodeWilayah::parse("64.7").expect_err("").message_en().contains("`64.7`"));
+    // A NIK error does not reveal the birth date or sex it encodes.
+    let e = Nik::parse("6474017203850002").expect_err("day 72");
+    assert!(!e.message_en().contains("72") && !e.message_id().contains("72"));
 }
 
 #[test]
@@ -53,22 +61,13 @@ fn nik_facts_and_warnings() {
     let man = Nik::parse("6474010712990015").expect("valid");
     let f = man.facts();
     assert_eq!((f.province, f.kab_kota, f.kecamatan), (64, 74, 1));
-    assert_eq!(
-        (f.birth_day, f.birth_month, f.birth_year_2d, f.sex, f.serial),
-        (7, 12, 99, Sex::LakiLaki, 15)
-    );
+    assert_eq!((f.birth_day, f.birth_month, f.birth_year_2d, f.sex, f.serial), (7, 12, 99, Sex::LakiLaki, 15));
     let born = NaiveDate::from_ymd_opt(1999, 12, 7).expect("date");
-    assert!(
-        man.check_against(Some(Sex::LakiLaki), Some(born))
-            .is_empty()
-    );
+    assert!(man.check_against(Some(Sex::LakiLaki), Some(born)).is_empty());
     let wrong = NaiveDate::from_ymd_opt(1999, 12, 8).expect("date");
     assert_eq!(
         man.check_against(Some(Sex::Perempuan), Some(wrong)),
-        vec![
-            IdentifierWarning::NikSexMismatch,
-            IdentifierWarning::NikBirthDateMismatch
-        ]
+        vec![IdentifierWarning::NikSexMismatch, IdentifierWarning::NikBirthDateMismatch]
     );
     assert_eq!(IdentifierWarning::NikSexMismatch.code(), "LK3-W001");
     assert_eq!(man.to_string(), "6474010712990015");
@@ -80,28 +79,11 @@ fn nik_facts_and_warnings() {
 
 #[test]
 fn no_kk_checks_the_region_and_warns_on_the_rest() {
-    assert!(
-        NoKk::parse("6474012005100003")
-            .expect("valid")
-            .warnings()
-            .is_empty()
-    );
-    assert_eq!(
-        NoKk::parse("647401200510000").expect_err("").code(),
-        ErrorCode::KkFormat
-    );
-    assert_eq!(
-        NoKk::parse("6400012005100003").expect_err("").code(),
-        ErrorCode::KkRegion
-    );
+    assert!(NoKk::parse("6474012005100003").expect("valid").warnings().is_empty());
+    assert_eq!(NoKk::parse("647401200510000").expect_err("").code(), ErrorCode::KkFormat);
+    assert_eq!(NoKk::parse("6400012005100003").expect_err("").code(), ErrorCode::KkRegion);
     let odd = NoKk::parse("6474013513100000").expect("possible");
-    assert_eq!(
-        odd.warnings(),
-        vec![
-            IdentifierWarning::KkDateOdd,
-            IdentifierWarning::KkSerialZero
-        ]
-    );
+    assert_eq!(odd.warnings(), vec![IdentifierWarning::KkDateOdd, IdentifierWarning::KkSerialZero]);
     assert_eq!(odd.region(), "64.74.01");
 }
 
@@ -118,20 +100,9 @@ fn kode_wilayah_levels_and_errors() {
         assert_eq!(k.to_string(), s);
     }
     assert!(!KodeWilayah::parse("64.05").expect("kab").is_kota());
-    assert_eq!(
-        KodeWilayah::parse("32.04.05.2001")
-            .expect("desa")
-            .village_kind(),
-        Some(VillageKind::Desa)
-    );
-    assert_eq!(
-        KodeWilayah::parse("13.71").expect("Padang").time_zone(),
-        Some(TimeZoneId::Wib)
-    );
-    assert_eq!(
-        KodeWilayah::parse("91.01").expect("Papua").time_zone(),
-        Some(TimeZoneId::Wit)
-    );
+    assert_eq!(KodeWilayah::parse("32.04.05.2001").expect("desa").village_kind(), Some(VillageKind::Desa));
+    assert_eq!(KodeWilayah::parse("13.71").expect("Padang").time_zone(), Some(TimeZoneId::Wib));
+    assert_eq!(KodeWilayah::parse("91.01").expect("Papua").time_zone(), Some(TimeZoneId::Wit));
     for bad in [
         "",
         "6",
@@ -158,12 +129,7 @@ fn unit_codes_and_case_numbers() {
     let n = CaseNumber::parse("13.71-RAUDAH/2018/0042").expect("valid");
     assert_eq!(n.unit().suffix(), Some("RAUDAH"));
     assert_eq!(n.to_string(), "13.71-RAUDAH/2018/0042");
-    assert_eq!(
-        CaseNumber::parse("64.74/2019/12345")
-            .expect("wide serial")
-            .serial(),
-        12345
-    );
+    assert_eq!(CaseNumber::parse("64.74/2019/12345").expect("wide serial").serial(), 12345);
     for bad in [
         "64.74/2019",
         "64.74/19/0001",
@@ -173,45 +139,25 @@ fn unit_codes_and_case_numbers() {
         "64.74/2019/-1",
         "x/y/z/w",
     ] {
-        assert_eq!(
-            CaseNumber::parse(bad).expect_err(bad).code(),
-            ErrorCode::CaseNumberFormat,
-            "{bad}"
-        );
+        assert_eq!(CaseNumber::parse(bad).expect_err(bad).code(), ErrorCode::CaseNumberFormat, "{bad}");
     }
-    assert_eq!(
-        UnitCode::parse("64.74-").expect_err("").code(),
-        ErrorCode::UnitCodeFormat
-    );
+    assert_eq!(UnitCode::parse("64.74-").expect_err("").code(), ErrorCode::UnitCodeFormat);
     let json = serde_json::to_string(&n).expect("json");
     assert_eq!(json, "\"13.71-RAUDAH/2018/0042\"");
 }
 
 #[test]
 fn uuid_v7_ids_come_from_the_caller_and_sort_by_time() {
-    let t1 = Utc
-        .with_ymd_and_hms(2019, 4, 8, 1, 0, 0)
-        .single()
-        .expect("time");
+    let t1 = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).single().expect("time");
     let t2 = t1 + chrono::Duration::milliseconds(1);
     let a = EventId::new_v7(t1, IdSeed::new([0xFF; 10]));
     let b = EventId::new_v7(t2, IdSeed::new([0; 10]));
     assert!(a < b, "later ids sort after earlier ones");
-    assert_eq!(
-        a,
-        EventId::new_v7(t1, IdSeed::new([0xFF; 10])),
-        "same inputs, same id"
-    );
-    assert_ne!(
-        IdSeed::new([1; 10]).derive(0),
-        IdSeed::new([1; 10]).derive(1)
-    );
+    assert_eq!(a, EventId::new_v7(t1, IdSeed::new([0xFF; 10])), "same inputs, same id");
+    assert_ne!(IdSeed::new([1; 10]).derive(0), IdSeed::new([1; 10]).derive(1));
     assert_eq!(a.as_uuid().get_version_num(), 7);
     assert_eq!(EventId::parse(&a.to_string()).expect("round trip"), a);
-    assert_eq!(
-        CaseId::parse("not-a-uuid").expect_err("").code(),
-        ErrorCode::IdFormat
-    );
+    assert_eq!(CaseId::parse("not-a-uuid").expect_err("").code(), ErrorCode::IdFormat);
 }
 
 #[test]
@@ -220,11 +166,7 @@ fn error_codes_are_unique_and_well_formed() {
     for code in ErrorCode::ALL {
         assert!(seen.insert(code.id()), "duplicate {}", code.id());
         let digits = code.id().strip_prefix("LK3-E").expect("prefix");
-        assert!(
-            digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
-            "{}",
-            code.id()
-        );
+        assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", code.id());
         assert!(!code.label_id().is_empty() && !code.label_en().is_empty());
     }
 }

@@ -23,13 +23,7 @@ struct Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    (
-        any::<u8>(),
-        prop::bool::weighted(0.8),
-        any::<u8>(),
-        any::<u8>(),
-        prop_oneof![9 => 0i16..600, 1 => -120i16..0],
-    )
+    (any::<u8>(), prop::bool::weighted(0.8), any::<u8>(), any::<u8>(), prop_oneof![9 => 0i16..600, 1 => -120i16..0])
         .prop_map(|(pick, prefer_allowed, actor, variant, minutes)| Step {
             pick,
             prefer_allowed,
@@ -59,19 +53,14 @@ fn command_for(w: &mut World, case: &Case, kind: CaseCommandKind, variant: u8) -
             }
         }
         CaseCommand::Register { clients, .. } if variant & 1 == 1 => {
-            clients.push(lk3_core::case::CaseClient {
-                client_id: w.child,
-                minor: true,
-            });
+            clients.push(lk3_core::case::CaseClient { client_id: w.child, minor: true });
         }
         _ => {}
     }
     cmd
 }
 
-fn run(
-    steps: &[Step],
-) -> Result<std::collections::BTreeSet<lk3_core::vocab::Stage>, TestCaseError> {
+fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Stage>, TestCaseError> {
     let mut visited = std::collections::BTreeSet::new();
     let rules = RuleSet::get(RuleSetId::default());
     let mut w = World::new();
@@ -85,12 +74,8 @@ fn run(
             CaseCommandKind::ALL[s.pick as usize % CaseCommandKind::ALL.len()]
         };
         let actor = if s.actor < 200 {
-            let role = rules
-                .transition(case.stage(), kind)
-                .map(|t| t.roles[s.actor as usize % t.roles.len()]);
-            role.map_or(w.staff[s.actor as usize % w.staff.len()], |r| {
-                w.actor(r, s.actor & 1 == 1)
-            })
+            let role = rules.transition(case.stage(), kind).map(|t| t.roles[s.actor as usize % t.roles.len()]);
+            role.map_or(w.staff[s.actor as usize % w.staff.len()], |r| w.actor(r, s.actor & 1 == 1))
         } else {
             w.staff[s.actor as usize % w.staff.len()]
         };
@@ -118,21 +103,25 @@ fn run(
                     }
                     CaseEvent::ContractAgreed { .. } => {
                         for c in case.clients() {
-                            prop_assert!(
-                                case.consent_for(c.client_id, ConsentPurpose::Layanan)
-                                    .is_some()
-                            );
+                            prop_assert!(case.consent_for(c.client_id, ConsentPurpose::Layanan).is_some());
                         }
                     }
                     _ => {}
                 }
                 let row = rules.transition(case.stage(), e.payload.command_kind());
-                prop_assert!(
-                    row.is_some(),
-                    "event {} not allowed from {:?}",
-                    e.payload.type_name(),
-                    case.stage()
-                );
+                // Work steps happened only with every client's consent in force.
+                if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::Requirement::ConsentToServices)) {
+                    prop_assert!(!case.clients().is_empty());
+                    for c in case.clients() {
+                        let consent = case.consent_for(c.client_id, ConsentPurpose::Layanan);
+                        prop_assert!(consent.is_some());
+                        if c.minor {
+                            let g = consent.and_then(|r| r.consent.guardian);
+                            prop_assert!(g.is_some_and(|g| g != c.client_id));
+                        }
+                    }
+                }
+                prop_assert!(row.is_some(), "event {} not allowed from {:?}", e.payload.type_name(), case.stage());
                 prop_assert!(row.is_some_and(|r| r.roles.contains(&e.actor.role)));
                 case.apply(e);
                 prop_assert_eq!(case.stage(), row.map(|r| r.to));
@@ -154,8 +143,7 @@ fn run(
     prop_assert_eq!(&replayed, &case);
     // JSON round-trips, and the round-tripped stream still verifies.
     let json = serde_json::to_string(&events).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let back: Vec<CaseEventRecord> =
-        serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let back: Vec<CaseEventRecord> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&back, &events);
     prop_assert!(verify_chain(&back).is_ok());
     Ok(visited)
@@ -193,11 +181,7 @@ fn random_runs_reach_every_stage() {
         let steps = strategy.new_tree(&mut runner).expect("generates").current();
         visited.extend(run(&steps).expect("invariants hold"));
     }
-    assert_eq!(
-        visited.len(),
-        lk3_core::vocab::Stage::ALL.len(),
-        "visited only {visited:?}"
-    );
+    assert_eq!(visited.len(), lk3_core::vocab::Stage::ALL.len(), "visited only {visited:?}");
 }
 
 #[test]

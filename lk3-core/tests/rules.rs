@@ -50,15 +50,8 @@ fn design_stage_changes() -> BTreeSet<(&'static str, &'static str)> {
     .into_iter()
     .collect();
     // Any active stage -> terminasi.
-    for active in [
-        "kontak",
-        "registrasi",
-        "pendekatan_awal",
-        "kontrak",
-        "asesmen",
-        "rencana_intervensi",
-        "intervensi",
-    ] {
+    for active in ["kontak", "registrasi", "pendekatan_awal", "kontrak", "asesmen", "rencana_intervensi", "intervensi"]
+    {
         s.insert((active, "terminasi"));
     }
     s
@@ -66,22 +59,14 @@ fn design_stage_changes() -> BTreeSet<(&'static str, &'static str)> {
 
 #[test]
 fn the_json_export_has_the_eleven_stages_and_only_design_transitions() {
-    let doc: export::RuleSetExport =
-        serde_json::from_str(&export::to_json(rules())).expect("valid JSON");
+    let doc: export::RuleSetExport = serde_json::from_str(&export::to_json(rules())).expect("valid JSON");
     assert_eq!(doc.rule_set, RuleSetId::Permensos16_2013);
-    let case = doc
-        .machines
-        .iter()
-        .find(|m| m.name == "case")
-        .expect("case machine");
+    let case = doc.machines.iter().find(|m| m.name == "case").expect("case machine");
     let ids: Vec<&str> = case.states.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, DESIGN_STAGES);
     for s in &case.states {
         let stage: Stage = s.id.parse().expect("a stage");
-        assert_eq!(
-            (s.label_id.as_str(), s.label_en.as_str()),
-            (stage.label_id(), stage.label_en())
-        );
+        assert_eq!((s.label_id.as_str(), s.label_en.as_str()), (stage.label_id(), stage.label_en()));
         assert_eq!(s.terminal, s.id == "ditutup");
     }
     let changes: BTreeSet<(&str, &str)> = case
@@ -91,30 +76,16 @@ fn the_json_export_has_the_eleven_stages_and_only_design_transitions() {
         .filter(|(f, t)| f != t)
         .collect();
     let design = design_stage_changes();
-    assert_eq!(
-        changes, design,
-        "the table's stage changes are exactly the design's"
-    );
-    let creators: Vec<_> = case
-        .transitions
-        .iter()
-        .filter(|t| t.from.is_none())
-        .collect();
+    assert_eq!(changes, design, "the table's stage changes are exactly the design's");
+    let creators: Vec<_> = case.transitions.iter().filter(|t| t.from.is_none()).collect();
     assert_eq!(creators.len(), 1);
-    assert_eq!(
-        (creators[0].to.as_str(), creators[0].command.as_str()),
-        ("kontak", "record_contact")
-    );
+    assert_eq!((creators[0].to.as_str(), creators[0].command.as_str()), ("kontak", "record_contact"));
 }
 
 #[test]
 fn in_stage_commands_are_exactly_the_design_ones() {
-    let in_stage: HashSet<CaseCommandKind> = rules()
-        .transitions()
-        .iter()
-        .filter(|t| t.from == Some(t.to))
-        .map(|t| t.command)
-        .collect();
+    let in_stage: HashSet<CaseCommandKind> =
+        rules().transitions().iter().filter(|t| t.from == Some(t.to)).map(|t| t.command).collect();
     let expected: HashSet<CaseCommandKind> = [
         CaseCommandKind::RecordConsent,
         CaseCommandKind::WithdrawConsent,
@@ -140,37 +111,24 @@ fn in_stage_commands_are_exactly_the_design_ones() {
 fn each_stage_and_command_pair_has_at_most_one_row() {
     let mut seen = HashSet::new();
     for t in rules().transitions() {
-        assert!(
-            seen.insert((t.from, t.command)),
-            "duplicate row {:?}/{}",
-            t.from,
-            t.command
-        );
-        assert!(
-            !t.roles.is_empty(),
-            "{:?}/{} has no role",
-            t.from,
-            t.command
-        );
+        assert!(seen.insert((t.from, t.command)), "duplicate row {:?}/{}", t.from, t.command);
+        assert!(!t.roles.is_empty(), "{:?}/{} has no role", t.from, t.command);
     }
 }
 
 #[test]
 fn approvals_belong_to_the_ketua_and_need_a_second_person() {
     use lk3_core::rules::Requirement;
-    for t in rules().transitions().iter().filter(|t| {
-        matches!(
-            t.command,
-            CaseCommandKind::ApprovePlan | CaseCommandKind::ApproveClosure
-        )
-    }) {
+    for t in rules()
+        .transitions()
+        .iter()
+        .filter(|t| matches!(t.command, CaseCommandKind::ApprovePlan | CaseCommandKind::ApproveClosure))
+    {
         assert!(t.roles.contains(&Role::Ketua));
         assert!(t.requires.contains(&Requirement::SecondPerson));
         assert!(!t.roles.contains(&Role::PekerjaSosial));
     }
-    let contract = rules()
-        .transition(Some(Stage::PendekatanAwal), CaseCommandKind::AgreeContract)
-        .expect("row");
+    let contract = rules().transition(Some(Stage::PendekatanAwal), CaseCommandKind::AgreeContract).expect("row");
     assert!(contract.requires.contains(&Requirement::ConsentToServices));
     assert!(contract.requires.contains(&Requirement::GuardianForChild));
 }
@@ -191,10 +149,7 @@ fn every_stage_is_reachable_and_every_stage_can_reach_closure() {
     };
     assert_eq!(reach(None).len(), 11);
     for s in Stage::ALL {
-        assert!(
-            reach(Some(*s)).contains(&Stage::Ditutup),
-            "{s} cannot reach ditutup"
-        );
+        assert!(reach(Some(*s)).contains(&Stage::Ditutup), "{s} cannot reach ditutup");
     }
 }
 
@@ -202,25 +157,16 @@ fn every_stage_is_reachable_and_every_stage_can_reach_closure() {
 fn diagrams_draw_every_stage_change() {
     let mermaid = export::to_mermaid(rules());
     let dot = export::to_dot(rules());
-    for t in rules()
-        .transitions()
-        .iter()
-        .filter(|t| t.from != Some(t.to))
-    {
+    for t in rules().transitions().iter().filter(|t| t.from != Some(t.to)) {
         let from = t.from.map_or("[*]", |s| s.id());
         assert!(
             mermaid.contains(&format!("    {from} --> {} : {}\n", t.to, t.command)),
             "mermaid lacks {from}->{}",
             t.to
         );
-        let from_dot = t
-            .from
-            .map_or("case__start".to_owned(), |s| s.id().to_owned());
+        let from_dot = t.from.map_or("case__start".to_owned(), |s| s.id().to_owned());
         assert!(
-            dot.contains(&format!(
-                "\"{from_dot}\" -> \"{}\" [label=\"{}\"]",
-                t.to, t.command
-            )),
+            dot.contains(&format!("\"{from_dot}\" -> \"{}\" [label=\"{}\"]", t.to, t.command)),
             "dot lacks {from_dot}->{}",
             t.to
         );
@@ -233,10 +179,7 @@ fn check_vocabulary<T: Labelled + serde::Serialize + std::fmt::Debug + std::str:
     for v in T::ALL {
         assert!(ids.insert(v.id()), "duplicate id {}", v.id());
         assert!(!v.label_id().is_empty() && !v.label_en().is_empty());
-        assert_eq!(
-            serde_json::to_value(v).expect("json"),
-            serde_json::json!(v.id())
-        );
+        assert_eq!(serde_json::to_value(v).expect("json"), serde_json::json!(v.id()));
         assert!(v.id().parse::<T>().is_ok());
     }
     assert!("no-such-value".parse::<T>().is_err());
@@ -247,14 +190,8 @@ fn an_unknown_vocabulary_value_has_its_code_in_both_languages() {
     use lk3_core::{ErrorCode, Lk3Error};
     let err = "rehabilitasi".parse::<Stage>().expect_err("not a stage");
     assert_eq!(err.code(), ErrorCode::UnknownValue);
-    assert!(
-        err.message_en()
-            .contains("`rehabilitasi` is not a known Stage value")
-    );
-    assert!(
-        err.message_id()
-            .contains("`rehabilitasi` bukan nilai Stage")
-    );
+    assert!(err.message_en().contains("`rehabilitasi` is not a known Stage value"));
+    assert!(err.message_id().contains("`rehabilitasi` bukan nilai Stage"));
 }
 
 #[test]

@@ -35,12 +35,7 @@ fn every_stage_and_command_pair_follows_the_table() {
                     assert_eq!(new[0].prev_hash, case.last_hash());
                     assert_eq!(new[0].payload.command_kind(), *kind);
                     case.apply(&new[0]);
-                    assert_eq!(
-                        case.stage(),
-                        Some(row.to),
-                        "{stage}/{kind} must lead to {}",
-                        row.to
-                    );
+                    assert_eq!(case.stage(), Some(row.to), "{stage}/{kind} must lead to {}", row.to);
                 }
                 (Some(_), Err(e)) => panic!("{stage}/{kind} is in the table but was refused: {e}"),
                 (None, Ok(_)) => panic!("{stage}/{kind} is not in the table but was accepted"),
@@ -61,14 +56,7 @@ fn every_stage_and_command_pair_follows_the_table() {
         }
     }
     assert_eq!(checked, Stage::ALL.len() * CaseCommandKind::ALL.len());
-    assert_eq!(
-        allowed_pairs,
-        rules
-            .transitions()
-            .iter()
-            .filter(|t| t.from.is_some())
-            .count()
-    );
+    assert_eq!(allowed_pairs, rules.transitions().iter().filter(|t| t.from.is_some()).count());
 }
 
 #[test]
@@ -97,22 +85,14 @@ fn every_role_outside_a_row_is_refused_with_the_role_error() {
     let rules = RuleSet::get(RuleSetId::default());
     for row in rules.transitions().iter().filter(|t| t.from.is_some()) {
         let stage = row.from.unwrap_or(Stage::Kontak);
-        for role in lk3_core::vocab::Role::ALL
-            .iter()
-            .filter(|r| !row.roles.contains(r))
-        {
+        for role in lk3_core::vocab::Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
             let mut w = World::new();
             let (mut case, mut events) = w.case_at(stage);
             w.prepare(&mut case, &mut events, row.command);
             let cmd = w.command(&case, row.command);
             let ctx = w.ctx(w.actor(*role, true));
             let err = case.decide(&cmd, &ctx).expect_err("role outside the row");
-            assert_eq!(
-                err.code(),
-                ErrorCode::RoleNotAllowed,
-                "{stage}/{} by {role}: {err}",
-                row.command
-            );
+            assert_eq!(err.code(), ErrorCode::RoleNotAllowed, "{stage}/{} by {role}: {err}", row.command);
             assert!(err.message_en().contains(role.id()));
             assert!(err.message_id().contains(role.id()));
         }

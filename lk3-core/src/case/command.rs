@@ -1,11 +1,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CaseClient, Consent, PlanItem, RiskLevel};
-use crate::ids::{CaseId, CaseNumber, ConsentId, PlanItemId, ReferralId, UnitCode};
+use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, PlanItemId, ReferralId, UnitCode};
 use crate::label::labelled_enum;
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
-    Sasaran, ServiceCancelReason, ServiceKind, TerminationReason,
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
+    ServiceCancelReason, ServiceKind, TerminationReason,
 };
 
 labelled_enum! {
@@ -137,8 +137,12 @@ pub enum CaseCommand {
         /// The services planned; at least one.
         items: Vec<PlanItem>,
     },
-    /// Approve the proposed plan.
-    ApprovePlan {},
+    /// Approve the proposed plan, naming the version reviewed: a plan
+    /// changed since is not approved by accident.
+    ApprovePlan {
+        /// The proposal's version.
+        plan_version: u32,
+    },
     /// Mark a planned service finished.
     FinishPlannedService {
         /// Which service line.
@@ -179,6 +183,10 @@ pub enum CaseCommand {
         referral_id: ReferralId,
         /// Where to.
         partner: ProtectivePartner,
+        /// The partner's registry id, when known: a consent to disclose to
+        /// it means the referral overrides nothing.
+        #[serde(default)]
+        partner_id: Option<PartnerId>,
         /// Why it cannot wait.
         reason: EmergencyReason,
     },
@@ -200,7 +208,7 @@ impl CaseCommand {
             Self::StartAssessment {} => K::StartAssessment,
             Self::CompleteAssessment { .. } => K::CompleteAssessment,
             Self::ProposePlan { .. } => K::ProposePlan,
-            Self::ApprovePlan {} => K::ApprovePlan,
+            Self::ApprovePlan { .. } => K::ApprovePlan,
             Self::FinishPlannedService { .. } => K::FinishPlannedService,
             Self::CancelPlannedService { .. } => K::CancelPlannedService,
             Self::BeginEvaluation {} => K::BeginEvaluation,

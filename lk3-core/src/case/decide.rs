@@ -1,7 +1,9 @@
 use super::{
-    Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError,
-    CommandProblem, PlanItemStatus, Reference, Violation,
+    Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError, CommandProblem, PlanItemStatus,
+    Reference, Violation,
 };
+use chrono::SubsecRound;
+
 use crate::context::CommandContext;
 use crate::event::Event;
 use crate::ids::{CaseId, EventId};
@@ -41,21 +43,13 @@ impl Case {
     /// assert_eq!(case.stage(), Some(Stage::Kontak));
     ///
     /// // A secretary cannot approve a plan, and there is none to approve.
-    /// let err = case.decide(&CaseCommand::ApprovePlan {}, &ctx).unwrap_err();
+    /// let err = case.decide(&CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).unwrap_err();
     /// assert_eq!(err.code(), ErrorCode::TransitionNotAllowed);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn decide(
-        &self,
-        command: &CaseCommand,
-        ctx: &CommandContext,
-    ) -> Result<Vec<CaseEventRecord>, CommandError> {
+    pub fn decide(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEventRecord>, CommandError> {
         let kind = command.kind();
-        let rules = RuleSet::get(if self.stage.is_some() {
-            self.rule_set
-        } else {
-            ctx.rule_set
-        });
+        let rules = RuleSet::get(if self.stage.is_some() { self.rule_set } else { ctx.rule_set });
         let refuse = |violation| CommandError::new(kind, self.stage, violation, rules);
 
         let stream_id = match (self.case_id, command) {
@@ -70,23 +64,25 @@ impl Case {
             return Err(refuse(Violation::TransitionNotAllowed));
         };
         if !row.roles.contains(&ctx.actor.role) {
-            return Err(refuse(Violation::RoleNotAllowed {
-                role: ctx.actor.role,
-                allowed_roles: row.roles.clone(),
-            }));
+            return Err(refuse(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() }));
         }
-        if let Some(last) = self.last_at.filter(|last| ctx.at < *last) {
-            return Err(refuse(Violation::TimeRunsBackwards { last, at: ctx.at }));
+        // Stores keep microseconds; a context built by hand may carry more.
+        let at = ctx.at.trunc_subsecs(6);
+        if let Some(last) = self.last_at.filter(|last| at < *last) {
+            return Err(refuse(Violation::TimeRunsBackwards { last, at }));
         }
         for requirement in &row.requires {
             self.check(*requirement, command, ctx).map_err(refuse)?;
         }
         let payload = self.payload(command, ctx).map_err(refuse)?;
+        let Some(seq) = self.version.checked_add(1) else {
+            return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::CounterExhausted }));
+        };
         let mut event = Event {
-            event_id: EventId::new_v7(ctx.at, ctx.seed.derive(0)),
+            event_id: EventId::new_v7(at, ctx.seed.derive(0)),
             stream_id: *CaseId::as_uuid(&stream_id),
-            seq: self.version + 1,
-            occurred_at: ctx.at,
+            seq,
+            occurred_at: at,
             actor: ctx.actor,
             command_id: ctx.command_id,
             rule_set: rules.id(),
@@ -94,11 +90,7 @@ impl Case {
             prev_hash: self.last_hash,
             hash: Default::default(),
         };
-        event.seal_in_place().map_err(|e| {
-            refuse(Violation::Serialization {
-                message: e.to_string(),
-            })
-        })?;
+        event.seal_in_place().map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?;
         Ok(vec![event])
     }
 
@@ -116,67 +108,44 @@ impl Case {
         Ok(events)
     }
 
-    fn check(
-        &self,
-        requirement: Requirement,
-        command: &CaseCommand,
-        ctx: &CommandContext,
-    ) -> Result<(), Violation> {
+    fn check(&self, requirement: Requirement, command: &CaseCommand, ctx: &CommandContext) -> Result<(), Violation> {
         match (requirement, command) {
             // Reasons are typed fields: a command without one does not parse.
             (Requirement::Reason, _) => Ok(()),
             (Requirement::ConsentToServices, _) => {
-                match self.clients.iter().find(|c| {
-                    self.consent_for(c.client_id, ConsentPurpose::Layanan)
-                        .is_none()
-                }) {
-                    Some(c) => Err(Violation::ConsentRequired {
-                        client: c.client_id,
-                    }),
+                if self.clients.is_empty() {
+                    return Err(Violation::InvalidCommand { problem: CommandProblem::NoClientsRegistered });
+                }
+                match self.clients.iter().find(|c| self.consent_for(c.client_id, ConsentPurpose::Layanan).is_none()) {
+                    Some(c) => Err(Violation::ConsentRequired { client: c.client_id }),
                     None => Ok(()),
                 }
             }
             (Requirement::GuardianForChild, CaseCommand::RecordConsent { consent }) => {
-                let minor = self
-                    .clients
-                    .iter()
-                    .any(|c| c.client_id == consent.subject && c.minor);
-                if minor && consent.guardian.is_none() {
-                    return Err(Violation::GuardianRequired {
-                        client: consent.subject,
-                    });
+                let minor = self.clients.iter().any(|c| c.client_id == consent.subject && c.minor);
+                if minor && !self.valid_guardian(consent) {
+                    return Err(Violation::GuardianRequired { client: consent.subject });
                 }
                 Ok(())
             }
             (Requirement::GuardianForChild, _) => {
                 let unguarded = self.clients.iter().filter(|c| c.minor).find(|c| {
                     self.consent_for(c.client_id, ConsentPurpose::Layanan)
-                        .is_none_or(|r| r.consent.guardian.is_none())
+                        .is_none_or(|r| !self.valid_guardian(&r.consent))
                 });
                 match unguarded {
-                    Some(c) => Err(Violation::GuardianRequired {
-                        client: c.client_id,
-                    }),
+                    Some(c) => Err(Violation::GuardianRequired { client: c.client_id }),
                     None => Ok(()),
                 }
             }
-            (Requirement::PlanProposed, _) => self
-                .proposal
-                .as_ref()
-                .map(|_| ())
-                .ok_or(Violation::PlanRequired),
+            (Requirement::PlanProposed, _) => self.proposal.as_ref().map(|_| ()).ok_or(Violation::PlanRequired),
             (Requirement::SecondPerson, _) => {
                 let (proposer, step) = match command.kind() {
-                    K::ApprovePlan => (
-                        self.proposal.as_ref().map(|p| p.proposed_by),
-                        K::ProposePlan,
-                    ),
+                    K::ApprovePlan => (self.proposal.as_ref().map(|p| p.proposed_by), K::ProposePlan),
                     _ => (self.termination.map(|(_, by)| by), K::Terminate),
                 };
                 match proposer {
-                    Some(p) if p == ctx.actor.staff_id => {
-                        Err(Violation::SecondPersonRequired { proposer: p, step })
-                    }
+                    Some(p) if p == ctx.actor.staff_id => Err(Violation::SecondPersonRequired { proposer: p, step }),
                     _ => Ok(()),
                 }
             }
@@ -187,23 +156,31 @@ impl Case {
                     .filter(|s| s.status == PlanItemStatus::Terbuka)
                     .map(|s| s.item.item_id)
                     .collect();
-                if open.is_empty() {
-                    Ok(())
-                } else {
-                    Err(Violation::PlannedServicesOpen { open })
-                }
+                if open.is_empty() { Ok(()) } else { Err(Violation::PlannedServicesOpen { open }) }
             }
             (
                 Requirement::GoalsMetOnlyAfterEvaluation,
-                CaseCommand::Terminate {
-                    reason: TerminationReason::TujuanTercapai,
-                },
-            ) => Err(Violation::ReasonNotAllowed {
-                reason: TerminationReason::TujuanTercapai,
-            }),
+                CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai },
+            ) => Err(Violation::ReasonNotAllowed { reason: TerminationReason::TujuanTercapai }),
             (Requirement::GoalsMetOnlyAfterEvaluation, _) => Ok(()),
             (Requirement::KnownReference, _) => self.check_reference(command),
+            // A contact resolved on the spot or a case declined before any
+            // service was never served: a new contact opens a new case.
+            (Requirement::ClosedAfterService, _) => {
+                if self.on_spot_service.is_some() || self.refusal.is_some() {
+                    Err(Violation::NotReopenable)
+                } else {
+                    Ok(())
+                }
+            }
         }
+    }
+
+    /// A guardian is named, is not the child, and is not a child of the case.
+    fn valid_guardian(&self, consent: &super::Consent) -> bool {
+        consent
+            .guardian
+            .is_some_and(|g| g != consent.subject && !self.clients.iter().any(|c| c.client_id == g && c.minor))
     }
 
     fn check_reference(&self, command: &CaseCommand) -> Result<(), Violation> {
@@ -216,20 +193,15 @@ impl Case {
                 Ok(())
             }
             CaseCommand::WithdrawConsent { consent_id } => {
-                match self
-                    .consents
-                    .iter()
-                    .find(|c| c.consent.consent_id == *consent_id)
-                {
+                match self.consents.iter().find(|c| c.consent.consent_id == *consent_id) {
                     None => unknown(Reference::Persetujuan, consent_id.to_string()),
-                    Some(c) if c.withdrawn_at.is_some() => Err(Violation::InvalidCommand {
-                        problem: CommandProblem::ConsentAlreadyWithdrawn,
-                    }),
+                    Some(c) if c.withdrawn_at.is_some() => {
+                        Err(Violation::InvalidCommand { problem: CommandProblem::ConsentAlreadyWithdrawn })
+                    }
                     Some(_) => Ok(()),
                 }
             }
-            CaseCommand::FinishPlannedService { item_id }
-            | CaseCommand::CancelPlannedService { item_id, .. } => {
+            CaseCommand::FinishPlannedService { item_id } | CaseCommand::CancelPlannedService { item_id, .. } => {
                 match self.services.iter().find(|s| s.item.item_id == *item_id) {
                     None => unknown(Reference::LayananTerencana, item_id.to_string()),
                     Some(s) if s.status != PlanItemStatus::Terbuka => {
@@ -246,64 +218,40 @@ impl Case {
     fn payload(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<CaseEvent, Violation> {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
-            CaseCommand::RecordContact {
-                case_id: _,
-                unit,
-                case_number,
-                channel,
-                sasaran,
-            } => CaseEvent::ContactRecorded {
-                unit: unit.clone(),
-                case_number: case_number.clone(),
-                channel: *channel,
-                sasaran: *sasaran,
-            },
+            CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {
+                CaseEvent::ContactRecorded {
+                    unit: unit.clone(),
+                    case_number: case_number.clone(),
+                    channel: *channel,
+                    sasaran: *sasaran,
+                }
+            }
             CaseCommand::Register { clients, problems } => {
                 if clients.is_empty() {
                     return invalid(CommandProblem::NoClients);
                 }
-                if clients
-                    .iter()
-                    .enumerate()
-                    .any(|(i, c)| clients[..i].iter().any(|d| d.client_id == c.client_id))
-                {
+                if clients.iter().enumerate().any(|(i, c)| clients[..i].iter().any(|d| d.client_id == c.client_id)) {
                     return invalid(CommandProblem::DuplicateClient);
                 }
-                CaseEvent::Registered {
-                    clients: clients.clone(),
-                    problems: problems.clone(),
-                }
+                CaseEvent::Registered { clients: clients.clone(), problems: problems.clone() }
             }
             CaseCommand::ResolveOnSpot { service, problems } => {
                 if !matches!(service, ServiceKind::Informasi | ServiceKind::Konsultasi) {
                     return invalid(CommandProblem::OnSpotService);
                 }
-                CaseEvent::ResolvedOnSpot {
-                    service: *service,
-                    problems: problems.clone(),
-                }
+                CaseEvent::ResolvedOnSpot { service: *service, problems: problems.clone() }
             }
-            CaseCommand::StartEngagement {} => CaseEvent::EngagementStarted {
-                worker: ctx.actor.staff_id,
-            },
+            CaseCommand::StartEngagement {} => CaseEvent::EngagementStarted { worker: ctx.actor.staff_id },
             CaseCommand::RecordConsent { consent } => {
                 if consent.purposes.is_empty() {
                     return invalid(CommandProblem::NoPurpose);
                 }
-                if self
-                    .consents
-                    .iter()
-                    .any(|c| c.consent.consent_id == consent.consent_id)
-                {
+                if self.consents.iter().any(|c| c.consent.consent_id == consent.consent_id) {
                     return invalid(CommandProblem::DuplicateId);
                 }
-                CaseEvent::ConsentRecorded {
-                    consent: consent.clone(),
-                }
+                CaseEvent::ConsentRecorded { consent: consent.clone() }
             }
-            CaseCommand::WithdrawConsent { consent_id } => CaseEvent::ConsentWithdrawn {
-                consent_id: *consent_id,
-            },
+            CaseCommand::WithdrawConsent { consent_id } => CaseEvent::ConsentWithdrawn { consent_id: *consent_id },
             CaseCommand::AgreeContract {} => CaseEvent::ContractAgreed {
                 consents: self
                     .clients
@@ -312,18 +260,13 @@ impl Case {
                     .map(|r| r.consent.consent_id)
                     .collect(),
             },
-            CaseCommand::DeclineService { reason } => {
-                CaseEvent::ServiceDeclined { reason: *reason }
-            }
+            CaseCommand::DeclineService { reason } => CaseEvent::ServiceDeclined { reason: *reason },
             CaseCommand::StartAssessment {} => CaseEvent::AssessmentStarted {},
             CaseCommand::CompleteAssessment { problems, risk } => {
                 if problems.is_empty() {
                     return invalid(CommandProblem::NoProblems);
                 }
-                CaseEvent::AssessmentCompleted {
-                    problems: problems.clone(),
-                    risk: *risk,
-                }
+                CaseEvent::AssessmentCompleted { problems: problems.clone(), risk: *risk }
             }
             CaseCommand::ProposePlan { items } => {
                 if items.is_empty() {
@@ -336,26 +279,21 @@ impl Case {
                 if reused {
                     return invalid(CommandProblem::DuplicateId);
                 }
-                CaseEvent::PlanProposed {
-                    plan_version: self.plan_versions + 1,
-                    items: items.clone(),
-                }
+                let Some(plan_version) = self.plan_versions.checked_add(1) else {
+                    return invalid(CommandProblem::CounterExhausted);
+                };
+                CaseEvent::PlanProposed { plan_version, items: items.clone() }
             }
-            CaseCommand::ApprovePlan {} => match &self.proposal {
-                Some(p) => CaseEvent::PlanApproved {
-                    plan_version: p.plan_version,
-                    proposed_by: p.proposed_by,
-                },
+            CaseCommand::ApprovePlan { plan_version } => match &self.proposal {
+                Some(p) if p.plan_version == *plan_version => {
+                    CaseEvent::PlanApproved { plan_version: p.plan_version, proposed_by: p.proposed_by }
+                }
+                Some(_) => return invalid(CommandProblem::PlanVersionMismatch),
                 None => return Err(Violation::PlanRequired),
             },
-            CaseCommand::FinishPlannedService { item_id } => {
-                CaseEvent::PlannedServiceFinished { item_id: *item_id }
-            }
+            CaseCommand::FinishPlannedService { item_id } => CaseEvent::PlannedServiceFinished { item_id: *item_id },
             CaseCommand::CancelPlannedService { item_id, reason } => {
-                CaseEvent::PlannedServiceCancelled {
-                    item_id: *item_id,
-                    reason: *reason,
-                }
+                CaseEvent::PlannedServiceCancelled { item_id: *item_id, reason: *reason }
             }
             CaseCommand::BeginEvaluation {} => CaseEvent::EvaluationStarted {},
             CaseCommand::Reassess {} => CaseEvent::ReassessmentStarted {},
@@ -369,19 +307,25 @@ impl Case {
             },
             CaseCommand::ReportRelapse {} => CaseEvent::RelapseReported {},
             CaseCommand::Reopen { reason } => CaseEvent::Reopened { reason: *reason },
-            CaseCommand::SendProtectiveReferral {
-                referral_id,
-                partner,
-                reason,
-            } => {
-                let consented = !self.clients.is_empty()
-                    && self.clients.iter().all(|c| {
-                        self.consent_for(c.client_id, ConsentPurpose::PengungkapanKeMitra)
-                            .is_some()
-                    });
+            CaseCommand::SendProtectiveReferral { referral_id, partner, partner_id, reason } => {
+                if self.protective_referrals.iter().any(|r| r.referral_id == *referral_id) {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                // Consent counts only when every client agreed to disclose to this very partner.
+                let consented = partner_id.is_some_and(|partner_id| {
+                    !self.clients.is_empty()
+                        && self.clients.iter().all(|c| {
+                            self.consents.iter().any(|r| {
+                                r.consent.subject == c.client_id
+                                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
+                                    && r.consent.disclose_to.contains(&partner_id)
+                            })
+                        })
+                });
                 CaseEvent::ProtectiveReferralSent {
                     referral_id: *referral_id,
                     partner: *partner,
+                    partner_id: *partner_id,
                     reason: *reason,
                     consent_override: !consented,
                 }

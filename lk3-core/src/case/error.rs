@@ -53,6 +53,12 @@ labelled_enum! {
         EmptyPlan = ("rencana_kosong", "rencana memerlukan paling sedikit satu layanan", "a plan needs at least one service"),
         /// An assessment without problems.
         NoProblems = ("tanpa_masalah", "asesmen memerlukan paling sedikit satu masalah", "an assessment needs at least one problem"),
+        /// Approving another version of the plan than the current proposal.
+        PlanVersionMismatch = ("versi_rencana_berbeda", "rencana telah diubah sejak ditinjau; setujui versi yang berlaku", "the plan changed since it was reviewed; approve the current version"),
+        /// A per-case counter would overflow (only reachable from forged history).
+        CounterExhausted = ("penghitung_habis", "penghitung kasus sudah mencapai batas", "a counter of the case is exhausted"),
+        /// A step that needs clients on a case without any.
+        NoClientsRegistered = ("belum_ada_klien", "kasus belum memiliki klien terdaftar", "the case has no registered clients"),
         /// Withdrawing a consent twice.
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
     }
@@ -115,6 +121,8 @@ pub enum Violation {
     },
     /// The case does not exist.
     CaseNotFound,
+    /// The case was closed without service and cannot be reopened.
+    NotReopenable,
     /// A referenced record is not in the case.
     UnknownReference {
         /// What kind of record.
@@ -147,11 +155,7 @@ fn list<T: Labelled>(items: &[T]) -> String {
 }
 
 fn ids<T: fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 impl Violation {
@@ -168,6 +172,7 @@ impl Violation {
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
             Self::CaseExists { .. } => ErrorCode::CaseExists,
             Self::CaseNotFound => ErrorCode::CaseNotFound,
+            Self::NotReopenable => ErrorCode::NotReopenable,
             Self::UnknownReference { .. } => ErrorCode::UnknownReference,
             Self::PlannedServiceClosed { .. } => ErrorCode::PlannedServiceClosed,
             Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
@@ -178,19 +183,11 @@ impl Violation {
     fn message_en(&self, command: CaseCommandKind) -> String {
         match self {
             Self::TransitionNotAllowed => "the rule set does not allow this step here".to_owned(),
-            Self::RoleNotAllowed {
-                role,
-                allowed_roles,
-            } => {
-                format!(
-                    "role `{role}` may not do this; allowed roles: {}",
-                    list(allowed_roles)
-                )
+            Self::RoleNotAllowed { role, allowed_roles } => {
+                format!("role `{role}` may not do this; allowed roles: {}", list(allowed_roles))
             }
             Self::ConsentRequired { client } => {
-                format!(
-                    "client {client} has no valid consent to services (rule: every client has consented)"
-                )
+                format!("client {client} has no valid consent to services (rule: every client has consented)")
             }
             Self::GuardianRequired { client } => {
                 format!("client {client} is a child: the consent must name a guardian")
@@ -199,10 +196,9 @@ impl Violation {
                 "staff {proposer} did `{step}`, so someone else must approve it (rule: approvals need a second person)"
             ),
             Self::PlanRequired => "no intervention plan has been proposed".to_owned(),
-            Self::PlannedServicesOpen { open } => format!(
-                "planned services are still open: {}; finish or cancel each with a reason first",
-                ids(open)
-            ),
+            Self::PlannedServicesOpen { open } => {
+                format!("planned services are still open: {}; finish or cancel each with a reason first", ids(open))
+            }
             Self::ReasonNotAllowed { reason } => {
                 format!("reason `{reason}` is only allowed after an evaluation")
             }
@@ -210,10 +206,12 @@ impl Violation {
                 format!("the command is dated {at}, before the case's last event at {last}")
             }
             Self::CaseExists { case_id } => format!("case {case_id} already exists"),
-            Self::CaseNotFound => format!(
-                "there is no case yet; only `{}` can open one",
-                CaseCommandKind::RecordContact
-            ),
+            Self::NotReopenable => {
+                "the case was closed on the spot or declined, never served: record a new contact instead".to_owned()
+            }
+            Self::CaseNotFound => {
+                format!("there is no case yet; only `{}` can open one", CaseCommandKind::RecordContact)
+            }
             Self::UnknownReference { what, id } => {
                 format!("no {} `{id}` in this case", what.label_en())
             }
@@ -230,14 +228,8 @@ impl Violation {
     fn message_id(&self, command: CaseCommandKind) -> String {
         match self {
             Self::TransitionNotAllowed => "aturan tidak mengizinkan langkah ini di sini".to_owned(),
-            Self::RoleNotAllowed {
-                role,
-                allowed_roles,
-            } => {
-                format!(
-                    "peran `{role}` tidak berwenang; peran yang berwenang: {}",
-                    list(allowed_roles)
-                )
+            Self::RoleNotAllowed { role, allowed_roles } => {
+                format!("peran `{role}` tidak berwenang; peran yang berwenang: {}", list(allowed_roles))
             }
             Self::ConsentRequired { client } => {
                 format!(
@@ -262,10 +254,12 @@ impl Violation {
                 format!("perintah bertanggal {at}, sebelum peristiwa terakhir kasus pada {last}")
             }
             Self::CaseExists { case_id } => format!("kasus {case_id} sudah ada"),
-            Self::CaseNotFound => format!(
-                "kasus belum ada; hanya `{}` yang dapat membukanya",
-                CaseCommandKind::RecordContact
-            ),
+            Self::NotReopenable => {
+                "kasus ditutup di tempat atau ditolak, belum pernah dilayani: catat kontak baru".to_owned()
+            }
+            Self::CaseNotFound => {
+                format!("kasus belum ada; hanya `{}` yang dapat membukanya", CaseCommandKind::RecordContact)
+            }
             Self::UnknownReference { what, id } => {
                 format!("tidak ada {} `{id}` dalam kasus ini", what.label_id())
             }
@@ -281,18 +275,8 @@ impl Violation {
 }
 
 impl CommandError {
-    pub(crate) fn new(
-        command: CaseCommandKind,
-        stage: Option<Stage>,
-        violation: Violation,
-        rules: &RuleSet,
-    ) -> Self {
-        CommandError {
-            command,
-            stage,
-            violation,
-            allowed: rules.allowed_commands(stage),
-        }
+    pub(crate) fn new(command: CaseCommandKind, stage: Option<Stage>, violation: Violation, rules: &RuleSet) -> Self {
+        CommandError { command, stage, violation, allowed: rules.allowed_commands(stage) }
     }
 }
 

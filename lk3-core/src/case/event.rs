@@ -1,10 +1,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CaseClient, CaseCommandKind, Consent, PlanItem, RiskLevel};
-use crate::ids::{CaseNumber, ConsentId, PlanItemId, ReferralId, StaffId, UnitCode};
+use crate::ids::{CaseNumber, ConsentId, PartnerId, PlanItemId, ReferralId, StaffId, UnitCode};
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
-    Sasaran, ServiceCancelReason, ServiceKind, TerminationReason,
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
+    ServiceCancelReason, ServiceKind, TerminationReason,
 };
 
 /// What happened to a case: the payload of an [`crate::event::Event`].
@@ -131,6 +131,8 @@ pub enum CaseEvent {
         referral_id: ReferralId,
         /// Where to.
         partner: ProtectivePartner,
+        /// The partner's registry id, when known.
+        partner_id: Option<PartnerId>,
         /// Why it could not wait.
         reason: EmergencyReason,
         /// True when no consent to disclose covered it: the audited override.

@@ -15,9 +15,7 @@ mod state;
 pub use command::{CaseCommand, CaseCommandKind};
 pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
-pub use records::{
-    CaseClient, Consent, ConsentForm, PlanItem, PlanItemStatus, PlannedService, RiskLevel,
-};
+pub use records::{CaseClient, Consent, ConsentForm, PlanItem, PlanItemStatus, PlannedService, RiskLevel};
 pub use state::{Case, ConsentRecord, PlanProposal, ProtectiveReferral};
 
 /// An event of a case, in its envelope.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ClientId, ConsentId, PlanItemId};
+use crate::ids::{ClientId, ConsentId, PartnerId, PlanItemId};
 use crate::label::labelled_enum;
 use crate::vocab::{ConsentPurpose, ServiceKind};
 
@@ -36,9 +36,10 @@ labelled_enum! {
 pub struct Consent {
     /// The consent's id.
     pub consent_id: ConsentId,
-    /// Partner ids the subject agrees to disclose to (for `pengungkapan_ke_mitra`).
+    /// Partners (registry ids, never names) the subject agrees to disclose
+    /// to, for `pengungkapan_ke_mitra`.
     #[serde(default)]
-    pub disclose_to: Vec<String>,
+    pub disclose_to: Vec<PartnerId>,
     /// How it was given.
     pub form: ConsentForm,
     /// The guardian who consents for a child (a client id in the registry).

@@ -1,16 +1,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{
-    CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, PlanItemStatus, PlannedService,
-    RiskLevel,
-};
+use super::{CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, PlanItemStatus, PlannedService, RiskLevel};
 use crate::event::{ChainError, Hash, verify_chain};
 use crate::ids::{CaseId, CaseNumber, ClientId, ReferralId, StaffId, UnitCode};
 use crate::rules::{RuleSet, RuleSetId};
 use crate::vocab::{
-    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason,
-    Sasaran, ServiceKind, Stage, TerminationReason,
+    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, Sasaran, ServiceKind,
+    Stage, TerminationReason,
 };
 
 /// A consent and when it was given and withdrawn.
@@ -49,6 +46,8 @@ pub struct ProtectiveReferral {
     pub referral_id: ReferralId,
     /// Where to.
     pub partner: ProtectivePartner,
+    /// The partner's registry id, when known.
+    pub partner_id: Option<crate::ids::PartnerId>,
     /// Why.
     pub reason: EmergencyReason,
     /// Whether it overrode missing consent.
@@ -193,10 +192,7 @@ impl Case {
 
     /// The valid consent to `purpose` for `client`, if any.
     pub fn consent_for(&self, client: ClientId, purpose: ConsentPurpose) -> Option<&ConsentRecord> {
-        self.consents
-            .iter()
-            .rev()
-            .find(|c| c.consent.subject == client && c.covers(purpose))
+        self.consents.iter().rev().find(|c| c.consent.subject == client && c.covers(purpose))
     }
 
     /// Folds one event into the state. The stage the event leads to is read
@@ -212,12 +208,7 @@ impl Case {
         self.last_at = Some(event.occurred_at);
         let actor = event.actor.staff_id;
         match &event.payload {
-            CaseEvent::ContactRecorded {
-                unit,
-                case_number,
-                channel,
-                sasaran,
-            } => {
+            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => {
                 self.case_id = Some(CaseId::from_uuid(event.stream_id));
                 self.rule_set = event.rule_set;
                 self.unit = Some(unit.clone());
@@ -240,46 +231,31 @@ impl Case {
                 withdrawn_at: None,
             }),
             CaseEvent::ConsentWithdrawn { consent_id } => {
-                if let Some(c) = self
-                    .consents
-                    .iter_mut()
-                    .find(|c| c.consent.consent_id == *consent_id)
-                {
+                if let Some(c) = self.consents.iter_mut().find(|c| c.consent.consent_id == *consent_id) {
                     c.withdrawn_at = Some(event.occurred_at);
                 }
             }
-            CaseEvent::ContractAgreed { .. }
-            | CaseEvent::AssessmentStarted {}
-            | CaseEvent::EvaluationStarted {} => {}
+            CaseEvent::ContractAgreed { .. } | CaseEvent::AssessmentStarted {} | CaseEvent::EvaluationStarted {} => {}
             CaseEvent::ServiceDeclined { reason } => self.refusal = Some(*reason),
             CaseEvent::AssessmentCompleted { problems, risk } => {
                 self.problems.clone_from(problems);
                 self.risk = Some(*risk);
             }
-            CaseEvent::PlanProposed {
-                plan_version,
-                items,
-            } => {
+            CaseEvent::PlanProposed { plan_version, items } => {
                 self.plan_versions = *plan_version;
-                self.proposal = Some(PlanProposal {
-                    plan_version: *plan_version,
-                    proposed_by: actor,
-                    items: items.clone(),
-                });
+                self.proposal =
+                    Some(PlanProposal { plan_version: *plan_version, proposed_by: actor, items: items.clone() });
             }
             CaseEvent::PlanApproved { .. } => {
                 if let Some(p) = self.proposal.take() {
-                    self.services
-                        .extend(p.items.iter().map(|item| PlannedService {
-                            item: *item,
-                            status: PlanItemStatus::Terbuka,
-                            plan_version: p.plan_version,
-                        }));
+                    self.services.extend(p.items.iter().map(|item| PlannedService {
+                        item: *item,
+                        status: PlanItemStatus::Terbuka,
+                        plan_version: p.plan_version,
+                    }));
                 }
             }
-            CaseEvent::PlannedServiceFinished { item_id } => {
-                self.set_service_status(*item_id, PlanItemStatus::Selesai)
-            }
+            CaseEvent::PlannedServiceFinished { item_id } => self.set_service_status(*item_id, PlanItemStatus::Selesai),
             CaseEvent::PlannedServiceCancelled { item_id, .. } => {
                 self.set_service_status(*item_id, PlanItemStatus::Dibatalkan)
             }
@@ -294,21 +270,19 @@ impl Case {
                 self.termination = None;
                 self.proposal = None;
                 self.continuing = true;
-                self.reopen_count += 1;
+                self.reopen_count = self.reopen_count.saturating_add(1);
             }
-            CaseEvent::ProtectiveReferralSent {
-                referral_id,
-                partner,
-                reason,
-                consent_override,
-            } => self.protective_referrals.push(ProtectiveReferral {
-                referral_id: *referral_id,
-                partner: *partner,
-                reason: *reason,
-                consent_override: *consent_override,
-                sent_at: event.occurred_at,
-                sent_by: actor,
-            }),
+            CaseEvent::ProtectiveReferralSent { referral_id, partner, partner_id, reason, consent_override } => {
+                self.protective_referrals.push(ProtectiveReferral {
+                    referral_id: *referral_id,
+                    partner: *partner,
+                    partner_id: *partner_id,
+                    reason: *reason,
+                    consent_override: *consent_override,
+                    sent_at: event.occurred_at,
+                    sent_by: actor,
+                })
+            }
         }
     }
 
@@ -328,7 +302,10 @@ impl Case {
         case
     }
 
-    /// Verifies a stream's hash chain and sequence, then folds it.
+    /// Verifies a stream's hash chain and sequence (not the legality of each
+    /// step: the case-document validator does that), then folds it. The chain
+    /// has no key: it finds a changed, removed or reordered event, not a
+    /// history rewritten whole and resealed; stores anchor the head hash.
     pub fn replay(events: &[CaseEventRecord]) -> Result<Self, ChainError> {
         verify_chain(events)?;
         Ok(Self::from_events(events))

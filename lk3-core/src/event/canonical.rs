@@ -31,11 +31,10 @@ impl ser::Error for CanonicalError {
     }
 }
 
-/// Writes `value` as canonical JSON at the end of `out`.
-pub fn write_canonical<T: Serialize + ?Sized>(
-    value: &T,
-    out: &mut Vec<u8>,
-) -> Result<(), CanonicalError> {
+/// Writes `value` as canonical JSON at the end of `out`. Map keys must be
+/// strings (serde_json would also accept integers and write them as strings;
+/// canonical JSON here refuses them rather than guess).
+pub fn write_canonical<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
     value.serialize(Canonical { out })
 }
 
@@ -68,9 +67,7 @@ fn write_static(out: &mut Vec<u8>, s: &'static str) {
 /// rest go through serde_json's escaping.
 fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), CanonicalError> {
     // A fold without early exit, so that the compiler vectorises the scan.
-    let needs_escape = s.bytes().fold(false, |acc, b| {
-        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
+    let needs_escape = s.bytes().fold(false, |acc, b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
     if !needs_escape {
         out.reserve(s.len() + 2);
         out.push(b'"');
@@ -119,13 +116,7 @@ impl<'a> Object<'a> {
     fn open(out: &'a mut Vec<u8>) -> Self {
         out.push(b'{');
         let body = out.len();
-        Object {
-            out,
-            body,
-            members: SmallVec::new(),
-            owned_keys: Vec::new(),
-            pending: None,
-        }
+        Object { out, body, members: SmallVec::new(), owned_keys: Vec::new(), pending: None }
     }
 
     fn key_str(&self, key: Key) -> &str {
@@ -142,9 +133,7 @@ impl<'a> Object<'a> {
         let start = self.out.len();
         match key {
             Key::Static(s) => write_static(self.out, s),
-            Key::Owned(i) => {
-                write_str(self.out, self.owned_keys.get(i).map_or("", String::as_str))?
-            }
+            Key::Owned(i) => write_str(self.out, self.owned_keys.get(i).map_or("", String::as_str))?,
         }
         self.out.push(b':');
         value.serialize(Canonical { out: self.out })?;
@@ -156,22 +145,12 @@ impl<'a> Object<'a> {
     /// the object; returns the buffer for the caller to go on writing.
     fn finish(mut self) -> Result<&'a mut Vec<u8>, CanonicalError> {
         let n = self.members.len();
-        let out_of_order = (1..n).find(|&i| {
-            !key_order(
-                self.key_str(self.members[i - 1].0),
-                self.key_str(self.members[i].0),
-            )
-            .is_lt()
-        });
-        if let Some(first_bad) = out_of_order {
-            let rest_sorted = (first_bad + 1..n).all(|i| {
-                key_order(
-                    self.key_str(self.members[i - 1].0),
-                    self.key_str(self.members[i].0),
-                )
-                .is_lt()
-            });
-            if first_bad == 1 && rest_sorted {
+        let order = |a: usize, b: usize| key_order(self.key_str(self.members[a].0), self.key_str(self.members[b].0));
+        if let Some(first_bad) = (1..n).find(|&i| !order(i - 1, i).is_lt()) {
+            let rest_sorted = (first_bad + 1..n).all(|i| order(i - 1, i).is_lt());
+            // The fast path only when the first key differs from every other one.
+            let first_unique = (1..n).all(|i| order(0, i).is_ne());
+            if first_bad == 1 && rest_sorted && first_unique {
                 self.move_first_member_into_place();
             } else {
                 self.sort_members()?;
@@ -187,21 +166,15 @@ impl<'a> Object<'a> {
         let first = self.key_str(self.members[0].0);
         let n = self.members.len();
         // Members 1..=last_before go before the first one.
-        let last_before = (1..n)
-            .take_while(|&i| key_order(self.key_str(self.members[i].0), first).is_lt())
-            .last()
-            .unwrap_or(1);
+        let last_before =
+            (1..n).take_while(|&i| key_order(self.key_str(self.members[i].0), first).is_lt()).last().unwrap_or(1);
         let first_len = self.members[0].2 - self.members[0].1;
         let region_start = self.members[0].1;
         let trailing = last_before + 1 == n;
         if trailing {
             self.out.push(b',');
         }
-        let region_end = if trailing {
-            self.out.len()
-        } else {
-            self.members[last_before + 1].1
-        };
+        let region_end = if trailing { self.out.len() } else { self.members[last_before + 1].1 };
         self.out[region_start..region_end].rotate_left(first_len + 1);
         if trailing {
             self.out.pop();
@@ -211,10 +184,7 @@ impl<'a> Object<'a> {
     fn sort_members(&mut self) -> Result<(), CanonicalError> {
         let mut members = std::mem::take(&mut self.members);
         members.sort_by(|a, b| key_order(self.key_str(a.0), self.key_str(b.0)));
-        if members
-            .windows(2)
-            .any(|w| self.key_str(w[0].0) == self.key_str(w[1].0))
-        {
+        if members.windows(2).any(|w| self.key_str(w[0].0) == self.key_str(w[1].0)) {
             return Err(CanonicalError("duplicate object key".to_owned()));
         }
         let body: SmallVec<[u8; 512]> = SmallVec::from_slice(&self.out[self.body..]);
@@ -223,8 +193,7 @@ impl<'a> Object<'a> {
             if i > 0 {
                 self.out.push(b',');
             }
-            self.out
-                .extend_from_slice(&body[start - self.body..end - self.body]);
+            self.out.extend_from_slice(&body[start - self.body..end - self.body]);
         }
         Ok(())
     }
@@ -287,14 +256,10 @@ impl<'a> ser::Serializer for Canonical<'a> {
     }
 
     fn serialize_f32(self, _: f32) -> Result<(), CanonicalError> {
-        Err(CanonicalError(
-            "floating-point numbers have no canonical form here".to_owned(),
-        ))
+        Err(CanonicalError("floating-point numbers have no canonical form here".to_owned()))
     }
     fn serialize_f64(self, _: f64) -> Result<(), CanonicalError> {
-        Err(CanonicalError(
-            "floating-point numbers have no canonical form here".to_owned(),
-        ))
+        Err(CanonicalError("floating-point numbers have no canonical form here".to_owned()))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), CanonicalError> {
         self.plain(v)
@@ -312,20 +277,11 @@ impl<'a> ser::Serializer for Canonical<'a> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), CanonicalError> {
         self.serialize_none()
     }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<(), CanonicalError> {
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), CanonicalError> {
         write_static(self.out, variant);
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), CanonicalError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), CanonicalError> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -341,19 +297,12 @@ impl<'a> ser::Serializer for Canonical<'a> {
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Array<'a>, CanonicalError> {
         self.out.push(b'[');
-        Ok(Array {
-            out: self.out,
-            first: true,
-        })
+        Ok(Array { out: self.out, first: true })
     }
     fn serialize_tuple(self, len: usize) -> Result<Array<'a>, CanonicalError> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        len: usize,
-    ) -> Result<Array<'a>, CanonicalError> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Array<'a>, CanonicalError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -363,9 +312,7 @@ impl<'a> ser::Serializer for Canonical<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, CanonicalError> {
-        Err(CanonicalError(
-            "tuple variants are not used in lk3 documents".to_owned(),
-        ))
+        Err(CanonicalError("tuple variants are not used in lk3 documents".to_owned()))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, CanonicalError> {
         Ok(Object::open(self.out))
@@ -383,9 +330,7 @@ impl<'a> ser::Serializer for Canonical<'a> {
         self.out.push(b'{');
         write_str(self.out, variant)?;
         self.out.push(b':');
-        Ok(VariantObject {
-            inner: Object::open(self.out),
-        })
+        Ok(VariantObject { inner: Object::open(self.out) })
     }
     fn collect_str<T: Display + ?Sized>(self, v: &T) -> Result<(), CanonicalError> {
         write_str(self.out, &v.to_string())
@@ -428,11 +373,7 @@ impl ser::SerializeTupleStruct for Array<'_> {
 impl ser::SerializeStruct for Object<'_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), CanonicalError> {
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonicalError> {
         self.member(Key::Static(key), v)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -443,11 +384,7 @@ impl ser::SerializeStruct for Object<'_> {
 impl ser::SerializeStructVariant for VariantObject<'_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), CanonicalError> {
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonicalError> {
         self.inner.member(Key::Static(key), v)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -463,17 +400,14 @@ impl ser::SerializeMap for Object<'_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), CanonicalError> {
         let mut buf = Vec::new();
         key.serialize(Canonical { out: &mut buf })?;
-        let key: String = serde_json::from_slice(&buf)
-            .map_err(|_| CanonicalError("object keys must be strings".to_owned()))?;
+        let key: String =
+            serde_json::from_slice(&buf).map_err(|_| CanonicalError("object keys must be strings".to_owned()))?;
         self.owned_keys.push(key);
         self.pending = Some(Key::Owned(self.owned_keys.len() - 1));
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonicalError> {
-        let key = self
-            .pending
-            .take()
-            .ok_or_else(|| CanonicalError("map value without a key".to_owned()))?;
+        let key = self.pending.take().ok_or_else(|| CanonicalError("map value without a key".to_owned()))?;
         self.member(key, v)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -516,23 +450,14 @@ mod tests {
     fn members_are_sorted_at_every_depth() {
         let v = Unsorted {
             zeta: 1,
-            alpha: vec![Inner {
-                y: true,
-                x: Tagged::Thing {
-                    reason: "a\"b\n\u{1}",
-                    amount: 7,
-                },
-            }],
+            alpha: vec![Inner { y: true, x: Tagged::Thing { reason: "a\"b\n\u{1}", amount: 7 } }],
             mid: None,
         };
         assert_eq!(
             canonical(&v),
             r#"{"alpha":[{"x":{"amount":7,"reason":"a\"b\n\u0001","type":"thing"},"y":true}],"mid":null,"zeta":1}"#
         );
-        assert_eq!(
-            canonical(&v),
-            serde_json::to_string(&serde_json::to_value(&v).expect("value")).expect("json")
-        );
+        assert_eq!(canonical(&v), serde_json::to_string(&serde_json::to_value(&v).expect("value")).expect("json"));
     }
 
     #[test]
@@ -569,10 +494,29 @@ mod tests {
             Shapes::Alone {},
             Shapes::Mixed { z: 1, a: 2 },
         ] {
-            assert_eq!(
-                canonical(&v),
-                serde_json::to_string(&serde_json::to_value(&v).expect("value")).expect("json")
-            );
+            assert_eq!(canonical(&v), serde_json::to_string(&serde_json::to_value(&v).expect("value")).expect("json"));
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let mut out = Vec::new();
+        assert!(write_canonical(&MapOf(vec![("b", 2), ("b", 1)]), &mut out).is_err());
+        let mut out = Vec::new();
+        assert!(write_canonical(&MapOf(vec![("b", 1), ("b", 2), ("a", 0)]), &mut out).is_err());
+    }
+
+    /// A map with possibly repeated keys, in the given order.
+    struct MapOf(Vec<(&'static str, u8)>);
+
+    impl serde::Serialize for MapOf {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                m.serialize_entry(k, v)?;
+            }
+            m.end()
         }
     }
 

@@ -34,9 +34,7 @@ pub enum ChainError {
         seq: u64,
     },
     /// The event's prev_hash is not its predecessor's hash.
-    #[error(
-        "event {event_id} (seq {seq}) does not follow its predecessor: prev_hash does not match"
-    )]
+    #[error("event {event_id} (seq {seq}) does not follow its predecessor: prev_hash does not match")]
     ChainBroken {
         /// The event.
         event_id: EventId,
@@ -82,27 +80,16 @@ impl Lk3Error for ChainError {
 
     fn message_id(&self) -> String {
         match self {
-            Self::SequenceGap {
-                event_id,
-                expected,
-                found,
-            } => format!(
+            Self::SequenceGap { event_id, expected, found } => format!(
                 "peristiwa {event_id} bernomor urut {found}, seharusnya {expected}: ada peristiwa yang hilang, ganda atau tertukar urutannya"
             ),
             Self::HashMismatch { event_id, seq } => {
-                format!(
-                    "peristiwa {event_id} (nomor {seq}) telah diubah: isinya tidak cocok dengan hash-nya"
-                )
+                format!("peristiwa {event_id} (nomor {seq}) telah diubah: isinya tidak cocok dengan hash-nya")
             }
             Self::ChainBroken { event_id, seq } => format!(
                 "peristiwa {event_id} (nomor {seq}) tidak menyambung ke peristiwa sebelumnya: prev_hash tidak cocok"
             ),
-            Self::StreamMismatch {
-                event_id,
-                seq,
-                expected,
-                found,
-            } => {
+            Self::StreamMismatch { event_id, seq, expected, found } => {
                 format!("peristiwa {event_id} (nomor {seq}) milik aliran {found}, bukan {expected}")
             }
             Self::RuleSetMismatch { event_id, seq } => format!(
@@ -114,20 +101,17 @@ impl Lk3Error for ChainError {
 }
 
 /// Writes the event's canonical JSON, the bytes its hash is taken over: the
-/// event without its `hash` member, object keys sorted by code point at every
-/// depth, no white space, strings as serde_json writes them (UTF-8, minimal
-/// escapes). Events hold no floating-point numbers, so this is the JSON
-/// Canonicalization Scheme (RFC 8785) of the event for every value it can
-/// hold; Python reproduces it with
+/// event without its `hash` member, object keys sorted by UTF-16 code units at
+/// every depth (RFC 8785), no white space, strings as serde_json writes them
+/// (UTF-8, minimal escapes). Events hold no floating-point numbers, so this is
+/// the JSON Canonicalization Scheme of the event for every value it can hold.
+/// Every key in an event is ASCII, where code-unit and code-point order agree,
+/// so Python reproduces it with
 /// `json.dumps(event_without_hash, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`.
 pub fn canonical_json<P: Serialize>(event: &Event<P>, out: &mut Vec<u8>) -> Result<(), ChainError> {
     // The envelope's keys are known and written in sorted order by hand (the
     // hot path); every value goes through the canonical serializer.
-    fn value<T: Serialize + ?Sized>(
-        out: &mut Vec<u8>,
-        key: &[u8],
-        v: &T,
-    ) -> Result<(), ChainError> {
+    fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) -> Result<(), ChainError> {
         out.extend_from_slice(key);
         write_canonical(v, out).map_err(|e| ChainError::Serialization(e.to_string()))
     }
@@ -162,13 +146,8 @@ impl Serialize for Rfc3339<'_> {
             *slot = b'0' + (year / 10u32.pow(3 - i as u32) % 10) as u8;
         }
         let mut len = 4;
-        for (c, value) in [
-            (b'-', t.month()),
-            (b'-', t.day()),
-            (b'T', t.hour()),
-            (b':', t.minute()),
-            (b':', t.second()),
-        ] {
+        for (c, value) in [(b'-', t.month()), (b'-', t.day()), (b'T', t.hour()), (b':', t.minute()), (b':', t.second())]
+        {
             out[len] = c;
             out[len + 1] = b'0' + (value / 10) as u8;
             out[len + 2] = b'0' + (value % 10) as u8;
@@ -251,11 +230,7 @@ pub fn verify_chain<P: Serialize>(events: &[Event<P>]) -> Result<(), ChainError>
     for (i, e) in events.iter().enumerate() {
         let expected = i as u64 + 1;
         if e.seq != expected {
-            return Err(ChainError::SequenceGap {
-                event_id: e.event_id,
-                expected,
-                found: e.seq,
-            });
+            return Err(ChainError::SequenceGap { event_id: e.event_id, expected, found: e.seq });
         }
         if e.stream_id != first.stream_id {
             return Err(ChainError::StreamMismatch {
@@ -266,22 +241,13 @@ pub fn verify_chain<P: Serialize>(events: &[Event<P>]) -> Result<(), ChainError>
             });
         }
         if e.rule_set != first.rule_set {
-            return Err(ChainError::RuleSetMismatch {
-                event_id: e.event_id,
-                seq: e.seq,
-            });
+            return Err(ChainError::RuleSetMismatch { event_id: e.event_id, seq: e.seq });
         }
         if e.compute_hash()? != e.hash {
-            return Err(ChainError::HashMismatch {
-                event_id: e.event_id,
-                seq: e.seq,
-            });
+            return Err(ChainError::HashMismatch { event_id: e.event_id, seq: e.seq });
         }
         if e.prev_hash != prev {
-            return Err(ChainError::ChainBroken {
-                event_id: e.event_id,
-                seq: e.seq,
-            });
+            return Err(ChainError::ChainBroken { event_id: e.event_id, seq: e.seq });
         }
         prev = e.hash;
     }

@@ -26,33 +26,22 @@ pub struct UnitCode {
 impl UnitCode {
     /// Parses `PP[.KK][-SUFFIX]`.
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
-        let err = || IdentifierError::UnitCodeFormat {
-            input: s.to_owned(),
-        };
+        let err = || IdentifierError::UnitCodeFormat { input: super::error::echo(s) };
         let (region, suffix) = match s.split_once('-') {
             Some((r, suf)) => (r, Some(suf)),
             None => (s, None),
         };
         let region = KodeWilayah::parse(region).map_err(|_| err())?;
-        if !matches!(
-            region.level(),
-            WilayahLevel::Provinsi | WilayahLevel::KabKota
-        ) {
+        if !matches!(region.level(), WilayahLevel::Provinsi | WilayahLevel::KabKota) {
             return Err(err());
         }
         if let Some(suf) = suffix {
-            let ok = (1..=16).contains(&suf.len())
-                && suf
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            let ok = (1..=16).contains(&suf.len()) && suf.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
             if !ok {
                 return Err(err());
             }
         }
-        Ok(UnitCode {
-            region,
-            suffix: suffix.map(str::to_owned),
-        })
+        Ok(UnitCode { region, suffix: suffix.map(str::to_owned) })
     }
 
     /// The province or kab/kota that runs the unit.
@@ -105,19 +94,12 @@ pub struct CaseNumber {
 impl CaseNumber {
     /// A case number from its parts; `serial` 0 is raised to 1.
     pub fn new(unit: UnitCode, year: u16, serial: u32) -> Self {
-        CaseNumber {
-            unit,
-            year,
-            serial: serial.max(1),
-        }
+        CaseNumber { unit, year, serial: serial.max(1) }
     }
 
     /// Parses `UNIT/YEAR/SERIAL`.
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
-        let err = |problem| IdentifierError::CaseNumberFormat {
-            input: s.to_owned(),
-            problem,
-        };
+        let err = |problem| IdentifierError::CaseNumberFormat { input: super::error::echo(s), problem };
         let parts: Vec<&str> = s.split('/').collect();
         let [unit, year, serial] = parts[..] else {
             return Err(err("expected three parts separated by /"));
@@ -152,11 +134,7 @@ impl CaseNumber {
     }
     /// The following number in the same unit and year.
     pub fn next(&self) -> Self {
-        CaseNumber {
-            unit: self.unit.clone(),
-            year: self.year,
-            serial: self.serial.saturating_add(1),
-        }
+        CaseNumber { unit: self.unit.clone(), year: self.year, serial: self.serial.saturating_add(1) }
     }
 }
 

@@ -1,14 +1,14 @@
 use crate::error::{ErrorCode, Lk3Error};
 
 /// An identifier that cannot exist. Messages never repeat a personal number
-/// (NIK, No. KK) so that they are safe to log.
+/// (NIK, No. KK) or the birth date and sex a NIK encodes, so that they are safe
+/// to log: an echoed input that holds a long run of digits is withheld (see
+/// [`IdentifierError::safe_input`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentifierError {
     /// Not 16 ASCII digits.
-    #[error(
-        "a NIK must be exactly 16 digits; got {length} characters, {non_digits} of them not digits"
-    )]
+    #[error("a NIK must be exactly 16 digits; got {length} characters, {non_digits} of them not digits")]
     NikFormat {
         /// Characters given.
         length: usize,
@@ -16,30 +16,19 @@ pub enum IdentifierError {
         non_digits: usize,
     },
     /// The province, kab/kota or kecamatan part cannot exist.
-    #[error("the NIK's region part is invalid: {part} `{value:02}` does not exist")]
+    #[error("the NIK's region part is invalid: its {part} code does not exist")]
     NikRegion {
         /// `province`, `kab/kota` or `kecamatan`.
         part: &'static str,
-        /// The number found.
-        value: u8,
     },
     /// The encoded birth date cannot exist.
-    #[error(
-        "the NIK's birth date part is invalid: day {day:02} of month {month:02} does not exist (women have 40 added to the day)"
-    )]
-    NikBirthDate {
-        /// The DD part as written (41–71 for women).
-        day: u8,
-        /// The MM part.
-        month: u8,
-    },
+    #[error("the NIK's birth date part (digits 7 to 12) is not a possible date (women have 40 added to the day)")]
+    NikBirthDate,
     /// The serial is 0000.
     #[error("the NIK's serial number is 0000, which is never issued")]
     NikSerial,
     /// Not 16 ASCII digits.
-    #[error(
-        "a No. KK must be exactly 16 digits; got {length} characters, {non_digits} of them not digits"
-    )]
+    #[error("a No. KK must be exactly 16 digits; got {length} characters, {non_digits} of them not digits")]
     KkFormat {
         /// Characters given.
         length: usize,
@@ -47,17 +36,13 @@ pub enum IdentifierError {
         non_digits: usize,
     },
     /// The issuing region cannot exist.
-    #[error("the No. KK's region part is invalid: {part} `{value:02}` does not exist")]
+    #[error("the No. KK's region part is invalid: its {part} code does not exist")]
     KkRegion {
         /// `province`, `kab/kota` or `kecamatan`.
         part: &'static str,
-        /// The number found.
-        value: u8,
     },
     /// Not a kode wilayah (`PP`, `PP.KK`, `PP.KK.CC` or `PP.KK.CC.DDDD`).
-    #[error(
-        "`{input}` is not a kode wilayah: expected PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD ({problem})"
-    )]
+    #[error("`{input}` is not a kode wilayah: expected PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD ({problem})")]
     KodeWilayahFormat {
         /// The text given.
         input: String,
@@ -73,9 +58,7 @@ pub enum IdentifierError {
         input: String,
     },
     /// Not a case number (`UNIT/YEAR/SERIAL`).
-    #[error(
-        "`{input}` is not a case number: expected UNIT/YEAR/SERIAL such as `64.74/2019/0007` ({problem})"
-    )]
+    #[error("`{input}` is not a case number: expected UNIT/YEAR/SERIAL such as `64.74/2019/0007` ({problem})")]
     CaseNumberFormat {
         /// The text given.
         input: String,
@@ -83,9 +66,7 @@ pub enum IdentifierError {
         problem: &'static str,
     },
     /// Not a UUID.
-    #[error(
-        "`{input}` is not a valid id: expected a UUID such as `01890a5d-ac96-774b-bcce-b302099a8057`"
-    )]
+    #[error("`{input}` is not a valid id: expected a UUID such as `01890a5d-ac96-774b-bcce-b302099a8057`")]
     IdFormat {
         /// The text given.
         input: String,
@@ -97,7 +78,7 @@ impl Lk3Error for IdentifierError {
         match self {
             Self::NikFormat { .. } => ErrorCode::NikFormat,
             Self::NikRegion { .. } => ErrorCode::NikRegion,
-            Self::NikBirthDate { .. } => ErrorCode::NikBirthDate,
+            Self::NikBirthDate => ErrorCode::NikBirthDate,
             Self::NikSerial => ErrorCode::NikSerial,
             Self::KkFormat { .. } => ErrorCode::KkFormat,
             Self::KkRegion { .. } => ErrorCode::KkRegion,
@@ -110,28 +91,16 @@ impl Lk3Error for IdentifierError {
 
     fn message_id(&self) -> String {
         match self {
-            Self::NikFormat { length, non_digits } => format!(
-                "NIK harus tepat 16 digit; diterima {length} karakter, {non_digits} di antaranya bukan digit"
-            ),
-            Self::NikRegion { part, value } => {
-                format!(
-                    "bagian wilayah NIK tidak sah: {} `{value:02}` tidak ada",
-                    part_id(part)
-                )
+            Self::NikFormat { length, non_digits } => {
+                format!("NIK harus tepat 16 digit; diterima {length} karakter, {non_digits} di antaranya bukan digit")
             }
-            Self::NikBirthDate { day, month } => format!(
-                "bagian tanggal lahir NIK tidak sah: tanggal {day:02} bulan {month:02} tidak ada (untuk perempuan tanggal ditambah 40)"
-            ),
+            Self::NikRegion { part } => format!("bagian wilayah NIK tidak sah: kode {} tidak ada", part_id(part)),
+            Self::NikBirthDate => "bagian tanggal lahir NIK (digit ke-7 sampai ke-12) bukan tanggal yang mungkin (untuk perempuan tanggal ditambah 40)".to_owned(),
             Self::NikSerial => "nomor urut NIK 0000 tidak pernah diterbitkan".to_owned(),
             Self::KkFormat { length, non_digits } => format!(
                 "No. KK harus tepat 16 digit; diterima {length} karakter, {non_digits} di antaranya bukan digit"
             ),
-            Self::KkRegion { part, value } => {
-                format!(
-                    "bagian wilayah No. KK tidak sah: {} `{value:02}` tidak ada",
-                    part_id(part)
-                )
-            }
+            Self::KkRegion { part } => format!("bagian wilayah No. KK tidak sah: kode {} tidak ada", part_id(part)),
             Self::KodeWilayahFormat { input, problem } => format!(
                 "`{input}` bukan kode wilayah: seharusnya PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD ({})",
                 problem_id(problem)
@@ -143,11 +112,35 @@ impl Lk3Error for IdentifierError {
                 "`{input}` bukan nomor kasus: seharusnya UNIT/TAHUN/NOMOR seperti `64.74/2019/0007` ({})",
                 problem_id(problem)
             ),
-            Self::IdFormat { input } => format!(
-                "`{input}` bukan id yang sah: seharusnya UUID seperti `01890a5d-ac96-774b-bcce-b302099a8057`"
-            ),
+            Self::IdFormat { input } => {
+                format!("`{input}` bukan id yang sah: seharusnya UUID seperti `01890a5d-ac96-774b-bcce-b302099a8057`")
+            }
         }
     }
+}
+
+/// The input to echo in a message: withheld when it holds a run of 12 or
+/// more digits (separators ` `, `.` and `-` ignored), which could be a NIK or
+/// a No. KK, and cut to 40 characters otherwise.
+pub(crate) fn echo(input: &str) -> String {
+    let mut run = 0usize;
+    let mut longest = 0usize;
+    for c in input.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            longest = longest.max(run);
+        } else if !matches!(c, ' ' | '.' | '-') {
+            run = 0;
+        }
+    }
+    if longest >= 12 {
+        return format!("<{} characters withheld>", input.chars().count());
+    }
+    let mut out: String = input.chars().take(40).collect();
+    if input.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 fn part_id(part: &str) -> &str {
@@ -221,9 +214,7 @@ impl IdentifierWarning {
     pub fn message_en(self) -> &'static str {
         match self {
             Self::NikSexMismatch => "the sex encoded in the NIK differs from the declared sex",
-            Self::NikBirthDateMismatch => {
-                "the birth date encoded in the NIK differs from the declared birth date"
-            }
+            Self::NikBirthDateMismatch => "the birth date encoded in the NIK differs from the declared birth date",
             Self::KkDateOdd => "the No. KK's date part is not a calendar date",
             Self::KkSerialZero => "the No. KK's serial number is 0000",
         }

@@ -36,9 +36,7 @@ pub use case_number::{CaseNumber, UnitCode};
 pub use error::{IdentifierError, IdentifierWarning};
 pub use nik::{Nik, NikFacts, Sex};
 pub use no_kk::NoKk;
-pub use uuid7::{
-    CaseId, ClientId, CommandId, ConsentId, EventId, IdSeed, PlanItemId, ReferralId, StaffId,
-};
+pub use uuid7::{CaseId, ClientId, CommandId, ConsentId, EventId, IdSeed, PartnerId, PlanItemId, ReferralId, StaffId};
 pub use wilayah::{KodeWilayah, TimeZoneId, VillageKind, WilayahLevel};
 
 serde_as_string!(Nik, NoKk, KodeWilayah, UnitCode, CaseNumber);

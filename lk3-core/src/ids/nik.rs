@@ -105,13 +105,12 @@ pub(super) fn plausible_date(day: u8, month: u8, yy: u8) -> bool {
 impl Nik {
     /// Parses and checks a NIK. Spaces and dots are not accepted: strip them first.
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
-        let d = digits16(s)
-            .map_err(|(length, non_digits)| IdentifierError::NikFormat { length, non_digits })?;
-        check_region(&d).map_err(|(part, value)| IdentifierError::NikRegion { part, value })?;
+        let d = digits16(s).map_err(|(length, non_digits)| IdentifierError::NikFormat { length, non_digits })?;
+        check_region(&d).map_err(|(part, _)| IdentifierError::NikRegion { part })?;
         let (dd, mm, yy) = (pair(&d, 6), pair(&d, 8), pair(&d, 10));
         let day = if dd > 40 { dd - 40 } else { dd };
         if !(1..=31).contains(&dd) && !(41..=71).contains(&dd) || !plausible_date(day, mm, yy) {
-            return Err(IdentifierError::NikBirthDate { day: dd, month: mm });
+            return Err(IdentifierError::NikBirthDate);
         }
         if d[12..].iter().all(|x| *x == 0) {
             return Err(IdentifierError::NikSerial);
@@ -130,11 +129,7 @@ impl Nik {
             birth_day: if dd > 40 { dd - 40 } else { dd },
             birth_month: pair(d, 8),
             birth_year_2d: pair(d, 10),
-            sex: if dd > 40 {
-                Sex::Perempuan
-            } else {
-                Sex::LakiLaki
-            },
+            sex: if dd > 40 { Sex::Perempuan } else { Sex::LakiLaki },
             serial: d[12..].iter().fold(0u16, |acc, x| acc * 10 + u16::from(*x)),
         }
     }
@@ -152,11 +147,7 @@ impl Nik {
     /// assert_eq!(nik.check_against(Some(Sex::LakiLaki), None), vec![IdentifierWarning::NikSexMismatch]);
     /// # Ok::<(), lk3_core::ids::IdentifierError>(())
     /// ```
-    pub fn check_against(
-        &self,
-        sex: Option<Sex>,
-        birth_date: Option<NaiveDate>,
-    ) -> Vec<IdentifierWarning> {
+    pub fn check_against(&self, sex: Option<Sex>, birth_date: Option<NaiveDate>) -> Vec<IdentifierWarning> {
         let f = self.facts();
         let mut warnings = Vec::new();
         if sex.is_some_and(|s| s != f.sex) {

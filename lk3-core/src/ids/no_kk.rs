@@ -23,9 +23,8 @@ pub struct NoKk([u8; 16]);
 impl NoKk {
     /// Parses and checks a No. KK.
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
-        let d = digits16(s)
-            .map_err(|(length, non_digits)| IdentifierError::KkFormat { length, non_digits })?;
-        check_region(&d).map_err(|(part, value)| IdentifierError::KkRegion { part, value })?;
+        let d = digits16(s).map_err(|(length, non_digits)| IdentifierError::KkFormat { length, non_digits })?;
+        check_region(&d).map_err(|(part, _)| IdentifierError::KkRegion { part })?;
         Ok(NoKk(d))
     }
 

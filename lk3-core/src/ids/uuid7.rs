@@ -68,13 +68,13 @@ macro_rules! uuid_id {
             pub const fn as_uuid(&self) -> &Uuid {
                 &self.0
             }
-            /// The milliseconds since the Unix epoch encoded in a v7 id (0 for other versions).
+            /// The milliseconds since the Unix epoch encoded in the id (0 when the UUID carries no timestamp).
             pub fn timestamp_millis(&self) -> u64 {
                 self.0.get_timestamp().map(|t| { let (s, n) = t.to_unix(); s * 1000 + u64::from(n / 1_000_000) }).unwrap_or(0)
             }
             /// Parses the hyphenated form.
             pub fn parse(s: &str) -> Result<Self, IdentifierError> {
-                Uuid::try_parse(s).map($name).map_err(|_| IdentifierError::IdFormat { input: s.to_owned() })
+                Uuid::try_parse(s).map($name).map_err(|_| IdentifierError::IdFormat { input: super::error::echo(s) })
             }
         }
 
@@ -116,4 +116,6 @@ uuid_id! {
     PlanItemId,
     /// A referral to a partner.
     ReferralId,
+    /// A partner institution in the unit's network (jejaring).
+    PartnerId,
 }

@@ -103,16 +103,11 @@ const WITA: FixedOffset = hours_east(8);
 const WIT: FixedOffset = hours_east(9);
 
 fn format_err(input: &str, problem: &'static str) -> IdentifierError {
-    IdentifierError::KodeWilayahFormat {
-        input: input.to_owned(),
-        problem,
-    }
+    IdentifierError::KodeWilayahFormat { input: super::error::echo(input), problem }
 }
 
 fn two_digits(part: &str) -> Option<u8> {
-    (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| part.parse().ok())
-        .flatten()
+    (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok()).flatten()
 }
 
 impl KodeWilayah {
@@ -154,12 +149,7 @@ impl KodeWilayah {
             }
             Some(_) => return Err(wrong_digits()),
         };
-        Ok(KodeWilayah {
-            province,
-            kab_kota,
-            kecamatan,
-            village,
-        })
+        Ok(KodeWilayah { province, kab_kota, kecamatan, village })
     }
 
     /// How deep the code goes.

@@ -69,12 +69,7 @@ impl RuleSet {
     ///
     /// A (stage, command) pair must appear at most once: a later duplicate
     /// is ignored and reported by the rule-set tests.
-    pub(crate) fn new(
-        id: RuleSetId,
-        source: &'static str,
-        transitions: Vec<Transition>,
-        terminal: Vec<Stage>,
-    ) -> Self {
+    pub(crate) fn new(id: RuleSetId, source: &'static str, transitions: Vec<Transition>, terminal: Vec<Stage>) -> Self {
         let mut index = vec![vec![None; CaseCommandKind::ALL.len()]; Stage::ALL.len() + 1];
         for (row, t) in transitions.iter().enumerate() {
             let slot = &mut index[stage_slot(t.from)][t.command as usize];
@@ -82,13 +77,7 @@ impl RuleSet {
                 *slot = Some(row);
             }
         }
-        RuleSet {
-            id,
-            source,
-            transitions,
-            terminal,
-            index,
-        }
+        RuleSet { id, source, transitions, terminal, index }
     }
 
     /// The rule set with the given id.
@@ -138,11 +127,7 @@ impl RuleSet {
 
     /// The commands the table allows in `from`, in table order.
     pub fn allowed_commands(&self, from: Option<Stage>) -> Vec<CaseCommandKind> {
-        CaseCommandKind::ALL
-            .iter()
-            .copied()
-            .filter(|c| self.transition(from, *c).is_some())
-            .collect()
+        CaseCommandKind::ALL.iter().copied().filter(|c| self.transition(from, *c).is_some()).collect()
     }
 
     /// The stages a case can be in under this rule set.
@@ -150,11 +135,7 @@ impl RuleSet {
         Stage::ALL
             .iter()
             .copied()
-            .filter(|s| {
-                self.transitions
-                    .iter()
-                    .any(|t| t.to == *s || t.from == Some(*s))
-            })
+            .filter(|s| self.transitions.iter().any(|t| t.to == *s || t.from == Some(*s)))
             .collect()
     }
 }

@@ -16,71 +16,37 @@ use crate::vocab::{Role as R, Stage as S};
 const CASEWORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog];
 
 fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Transition {
-    Transition {
-        from,
-        to,
-        command,
-        roles: roles.to_vec(),
-        requires: requires.to_vec(),
-    }
+    Transition { from, to, command, roles: roles.to_vec(), requires: requires.to_vec() }
 }
 
 /// Builds the table. Order: the main path first, then branches, then the
 /// rows that repeat across stages.
 pub(crate) fn rule_set() -> RuleSet {
+    // Every step of the work itself needs every client's consent to services
+    // in force: a withdrawal stops the work from then on (UU 27/2022 [R: S28]).
+    const WORK: &[Req] = &[Req::ConsentToServices, Req::GuardianForChild];
     let mut t = vec![
         // A contact is recorded by whoever receives it, including a volunteer on the hotline.
         row(
             None,
             S::Kontak,
             C::RecordContact,
-            &[
-                R::Sekretaris,
-                R::PekerjaSosial,
-                R::Konselor,
-                R::Psikolog,
-                R::Ketua,
-                R::Relawan,
-            ],
+            &[R::Sekretaris, R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua, R::Relawan],
             &[],
         ),
         // The secretary keeps the register [R: S10, S19].
-        row(
-            Some(S::Kontak),
-            S::Registrasi,
-            C::Register,
-            &[R::Sekretaris, R::PekerjaSosial, R::Ketua],
-            &[],
-        ),
+        row(Some(S::Kontak), S::Registrasi, C::Register, &[R::Sekretaris, R::PekerjaSosial, R::Ketua], &[]),
         // One-off informasi or konsultasi closes the contact and still counts in reports.
         row(
             Some(S::Kontak),
             S::Ditutup,
             C::ResolveOnSpot,
-            &[
-                R::PekerjaSosial,
-                R::Konselor,
-                R::Psikolog,
-                R::Ketua,
-                R::TenagaProfesional,
-            ],
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua, R::TenagaProfesional],
             &[],
         ),
-        row(
-            Some(S::Registrasi),
-            S::PendekatanAwal,
-            C::StartEngagement,
-            CASEWORKERS,
-            &[],
-        ),
+        row(Some(S::Registrasi), S::PendekatanAwal, C::StartEngagement, CASEWORKERS, &[]),
         // The written agreement needs consent, a child's with a guardian [R: S17; UU 27/2022 Pasal 25].
-        row(
-            Some(S::PendekatanAwal),
-            S::Kontrak,
-            C::AgreeContract,
-            CASEWORKERS,
-            &[Req::ConsentToServices, Req::GuardianForChild],
-        ),
+        row(Some(S::PendekatanAwal), S::Kontrak, C::AgreeContract, CASEWORKERS, WORK),
         row(
             Some(S::PendekatanAwal),
             S::Ditutup,
@@ -95,46 +61,23 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
             &[Req::Reason],
         ),
-        row(
-            Some(S::Kontrak),
-            S::Asesmen,
-            C::StartAssessment,
-            &[R::PekerjaSosial, R::Psikolog],
-            &[],
-        ),
-        row(
-            Some(S::Asesmen),
-            S::RencanaIntervensi,
-            C::CompleteAssessment,
-            &[R::PekerjaSosial, R::Psikolog],
-            &[],
-        ),
-        row(
-            Some(S::RencanaIntervensi),
-            S::RencanaIntervensi,
-            C::ProposePlan,
-            CASEWORKERS,
-            &[],
-        ),
+        row(Some(S::Kontrak), S::Asesmen, C::StartAssessment, &[R::PekerjaSosial, R::Psikolog], WORK),
+        row(Some(S::Asesmen), S::RencanaIntervensi, C::CompleteAssessment, &[R::PekerjaSosial, R::Psikolog], WORK),
+        row(Some(S::RencanaIntervensi), S::RencanaIntervensi, C::ProposePlan, CASEWORKERS, WORK),
         // The ketua decides [R: S10]; never the plan's own author.
         row(
             Some(S::RencanaIntervensi),
             S::Intervensi,
             C::ApprovePlan,
             &[R::Ketua],
-            &[Req::PlanProposed, Req::SecondPerson],
+            &[Req::PlanProposed, Req::SecondPerson, Req::ConsentToServices, Req::GuardianForChild],
         ),
         row(
             Some(S::Intervensi),
             S::Intervensi,
             C::FinishPlannedService,
-            &[
-                R::PekerjaSosial,
-                R::Konselor,
-                R::Psikolog,
-                R::TenagaProfesional,
-            ],
-            &[Req::KnownReference],
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional],
+            &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
         ),
         row(
             Some(S::Intervensi),
@@ -143,44 +86,14 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
             &[Req::KnownReference, Req::Reason],
         ),
-        row(
-            Some(S::Intervensi),
-            S::Evaluasi,
-            C::BeginEvaluation,
-            &[R::PekerjaSosial],
-            &[Req::PlannedServicesClosed],
-        ),
-        row(
-            Some(S::Evaluasi),
-            S::Asesmen,
-            C::Reassess,
-            &[R::PekerjaSosial, R::Psikolog],
-            &[],
-        ),
-        row(
-            Some(S::Evaluasi),
-            S::RencanaIntervensi,
-            C::Replan,
-            &[R::PekerjaSosial],
-            &[],
-        ),
-        row(
-            Some(S::Terminasi),
-            S::BimbinganLanjut,
-            C::StartAftercare,
-            &[R::PekerjaSosial],
-            &[],
-        ),
+        row(Some(S::Intervensi), S::Evaluasi, C::BeginEvaluation, &[R::PekerjaSosial], &[Req::PlannedServicesClosed]),
+        row(Some(S::Evaluasi), S::Asesmen, C::Reassess, &[R::PekerjaSosial, R::Psikolog], WORK),
+        row(Some(S::Evaluasi), S::RencanaIntervensi, C::Replan, &[R::PekerjaSosial], WORK),
+        row(Some(S::Terminasi), S::BimbinganLanjut, C::StartAftercare, &[R::PekerjaSosial], &[]),
         // Closure needs the ketua's approval, by someone other than who terminated.
         // The penanggung jawab may approve too, so that a case the ketua
         // terminated can still be closed by a second person [I].
-        row(
-            Some(S::Terminasi),
-            S::Ditutup,
-            C::ApproveClosure,
-            &[R::Ketua, R::PenanggungJawab],
-            &[Req::SecondPerson],
-        ),
+        row(Some(S::Terminasi), S::Ditutup, C::ApproveClosure, &[R::Ketua, R::PenanggungJawab], &[Req::SecondPerson]),
         row(
             Some(S::BimbinganLanjut),
             S::Ditutup,
@@ -188,32 +101,21 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::Ketua, R::PenanggungJawab],
             &[Req::SecondPerson],
         ),
-        row(
-            Some(S::BimbinganLanjut),
-            S::Asesmen,
-            C::ReportRelapse,
-            &[R::PekerjaSosial],
-            &[],
-        ),
-        // Reopening makes the client a continuing one (klien binaan lanjutan) [R: S9].
+        row(Some(S::BimbinganLanjut), S::Asesmen, C::ReportRelapse, &[R::PekerjaSosial], WORK),
+        // Reopening makes the client a continuing one (klien binaan lanjutan) [R: S9];
+        // only a case that was served can be reopened, and only with consent in force.
         row(
             Some(S::Ditutup),
             S::Asesmen,
             C::Reopen,
             &[R::PekerjaSosial, R::Ketua],
-            &[Req::Reason],
+            &[Req::Reason, Req::ClosedAfterService, Req::ConsentToServices, Req::GuardianForChild],
         ),
     ];
     // Any active stage may be terminated with a reason; "goals met" only after evaluation.
-    for from in [
-        S::Kontak,
-        S::Registrasi,
-        S::PendekatanAwal,
-        S::Kontrak,
-        S::Asesmen,
-        S::RencanaIntervensi,
-        S::Intervensi,
-    ] {
+    for from in
+        [S::Kontak, S::Registrasi, S::PendekatanAwal, S::Kontrak, S::Asesmen, S::RencanaIntervensi, S::Intervensi]
+    {
         t.push(row(
             Some(from),
             S::Terminasi,
@@ -222,14 +124,9 @@ pub(crate) fn rule_set() -> RuleSet {
             &[Req::Reason, Req::GoalsMetOnlyAfterEvaluation],
         ));
     }
-    t.push(row(
-        Some(S::Evaluasi),
-        S::Terminasi,
-        C::Terminate,
-        &[R::PekerjaSosial, R::Ketua],
-        &[Req::Reason],
-    ));
-    // Consent can be recorded or withdrawn once the clients are registered, until closure.
+    t.push(row(Some(S::Evaluasi), S::Terminasi, C::Terminate, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
+    // Consent can be recorded or withdrawn once the clients are registered,
+    // also in a closed case (a new consent before reopening it).
     for s in [
         S::Registrasi,
         S::PendekatanAwal,
@@ -240,6 +137,7 @@ pub(crate) fn rule_set() -> RuleSet {
         S::Evaluasi,
         S::Terminasi,
         S::BimbinganLanjut,
+        S::Ditutup,
     ] {
         t.push(row(
             Some(s),
@@ -252,18 +150,13 @@ pub(crate) fn rule_set() -> RuleSet {
             Some(s),
             s,
             C::WithdrawConsent,
-            &[
-                R::PekerjaSosial,
-                R::Konselor,
-                R::Psikolog,
-                R::Ketua,
-                R::Sekretaris,
-            ],
+            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua, R::Sekretaris],
             &[Req::KnownReference],
         ));
     }
-    // Emergency: a protective referral from any stage but a closed one, before
-    // consent, by a peksos or the ketua, with a reason; flagged in the audit.
+    // Emergency: a protective referral from any stage but a closed one (reopen
+    // it first), before consent, by a peksos or the ketua, with a reason;
+    // flagged in the audit.
     for s in [
         S::Kontak,
         S::Registrasi,
@@ -276,13 +169,7 @@ pub(crate) fn rule_set() -> RuleSet {
         S::Terminasi,
         S::BimbinganLanjut,
     ] {
-        t.push(row(
-            Some(s),
-            s,
-            C::SendProtectiveReferral,
-            &[R::PekerjaSosial, R::Ketua],
-            &[Req::Reason],
-        ));
+        t.push(row(Some(s), s, C::SendProtectiveReferral, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
     }
     RuleSet::new(
         RuleSetId::Permensos16_2013,

@@ -19,6 +19,8 @@ labelled_enum! {
         PlannedServicesClosed = ("layanan_terencana_tuntas", "Semua layanan terencana selesai atau dibatalkan dengan alasan", "Every planned service is finished or cancelled with a reason"),
         /// "Goals met" can only be the reason after an evaluation.
         GoalsMetOnlyAfterEvaluation = ("tujuan_tercapai_setelah_evaluasi", "Alasan tujuan tercapai hanya setelah evaluasi", "Goals met only after an evaluation"),
+        /// The case was closed after service (not on the spot, not declined).
+        ClosedAfterService = ("ditutup_setelah_layanan", "Kasus ditutup setelah mendapat layanan", "The case was closed after service"),
         /// The referenced client, consent or service line exists in the case.
         KnownReference = ("rujukan_data_dikenal", "Data yang dirujuk ada dalam kasus", "Referenced records exist in the case"),
     }

@@ -17,9 +17,7 @@ mod stage;
 pub use channel::ContactChannel;
 pub use pmks::Pmks;
 pub use problem::Problem;
-pub use reason::{
-    EmergencyReason, RefusalReason, ReopenReason, ServiceCancelReason, TerminationReason,
-};
+pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceCancelReason, TerminationReason};
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
 pub use service::{ConsentPurpose, ProtectivePartner, ServiceKind};

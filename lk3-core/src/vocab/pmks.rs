@@ -70,10 +70,7 @@ impl Pmks {
     /// The category's number (1 to 26) in Permensos 08/2012.
     pub fn number(self) -> u8 {
         // ALL is in regulation order; the position is the number.
-        let position = <Self as crate::label::Labelled>::ALL
-            .iter()
-            .position(|p| *p == self)
-            .unwrap_or_default();
+        let position = <Self as crate::label::Labelled>::ALL.iter().position(|p| *p == self).unwrap_or_default();
         position as u8 + 1
     }
 }

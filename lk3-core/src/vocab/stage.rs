@@ -45,9 +45,6 @@ impl Stage {
     /// Whether work on the case is under way: every stage before terminasi.
     /// Any active stage may be terminated with a reason.
     pub fn is_active(self) -> bool {
-        !matches!(
-            self,
-            Stage::Terminasi | Stage::BimbinganLanjut | Stage::Ditutup
-        )
+        !matches!(self, Stage::Terminasi | Stage::BimbinganLanjut | Stage::Ditutup)
     }
 }

@@ -4,17 +4,14 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lk3_core::case::{
-    Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm,
-    PlanItem, RiskLevel,
+    Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm, PlanItem, RiskLevel,
 };
 use lk3_core::event::Actor;
-use lk3_core::ids::{
-    CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId,
-};
+use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId};
 use lk3_core::rules::{RuleSet, RuleSetId};
 use lk3_core::vocab::{
-    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason,
-    ReopenReason, Role, Sasaran, ServiceCancelReason, ServiceKind, Stage, TerminationReason,
+    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Role,
+    Sasaran, ServiceCancelReason, ServiceKind, Stage, TerminationReason,
 };
 use lk3_core::{CommandContext, Labelled};
 
@@ -35,10 +32,7 @@ impl Default for World {
 
 impl World {
     pub fn new() -> Self {
-        let start = Utc
-            .with_ymd_and_hms(2019, 3, 4, 1, 0, 0)
-            .single()
-            .unwrap_or_default();
+        let start = Utc.with_ymd_and_hms(2019, 3, 4, 1, 0, 0).single().unwrap_or_default();
         let mut w = World {
             now: start,
             counter: 0,
@@ -49,10 +43,7 @@ impl World {
         for role in Role::ALL {
             for _ in 0..2 {
                 let id = StaffId::new_v7(start, w.fresh_seed());
-                w.staff.push(Actor {
-                    staff_id: id,
-                    role: *role,
-                });
+                w.staff.push(Actor { staff_id: id, role: *role });
             }
         }
         w
@@ -69,12 +60,7 @@ impl World {
     pub fn actor(&self, role: Role, second: bool) -> Actor {
         let mut it = self.staff.iter().filter(|a| a.role == role);
         let first = it.next().copied();
-        if second {
-            it.next().copied().or(first)
-        } else {
-            first
-        }
-        .unwrap_or(self.staff[0])
+        if second { it.next().copied().or(first) } else { first }.unwrap_or(self.staff[0])
     }
 
     /// A context one minute after the previous one.
@@ -86,13 +72,7 @@ impl World {
     }
 
     /// Runs a command that must be accepted.
-    pub fn run(
-        &mut self,
-        case: &mut Case,
-        events: &mut Vec<CaseEventRecord>,
-        actor: Actor,
-        cmd: CaseCommand,
-    ) {
+    pub fn run(&mut self, case: &mut Case, events: &mut Vec<CaseEventRecord>, actor: Actor, cmd: CaseCommand) {
         let ctx = self.ctx(actor);
         match case.execute(&cmd, &ctx) {
             Ok(new) => events.extend(new),
@@ -111,11 +91,7 @@ impl World {
         }
     }
 
-    pub fn consent_command(
-        &mut self,
-        subject: ClientId,
-        guardian: Option<ClientId>,
-    ) -> CaseCommand {
+    pub fn consent_command(&mut self, subject: ClientId, guardian: Option<ClientId>) -> CaseCommand {
         CaseCommand::RecordConsent {
             consent: Consent {
                 consent_id: ConsentId::new_v7(self.now, self.fresh_seed()),
@@ -131,10 +107,7 @@ impl World {
     pub fn plan_command(&mut self) -> CaseCommand {
         let items = [ServiceKind::Konseling, ServiceKind::Rujukan]
             .iter()
-            .map(|s| PlanItem {
-                item_id: PlanItemId::new_v7(self.now, self.fresh_seed()),
-                service: *s,
-            })
+            .map(|s| PlanItem { item_id: PlanItemId::new_v7(self.now, self.fresh_seed()), service: *s })
             .collect();
         CaseCommand::ProposePlan { items }
     }
@@ -148,12 +121,7 @@ impl World {
         let mut case = Case::default();
         let mut ev = Vec::new();
         let open = self.open_command();
-        self.run(
-            &mut case,
-            &mut ev,
-            self.actor(Role::Sekretaris, false),
-            open,
-        );
+        self.run(&mut case, &mut ev, self.actor(Role::Sekretaris, false), open);
         let path = [
             Stage::Registrasi,
             Stage::PendekatanAwal,
@@ -177,28 +145,17 @@ impl World {
             match next {
                 Stage::Registrasi => {
                     let clients = vec![
-                        CaseClient {
-                            client_id: self.adult,
-                            minor: false,
-                        },
-                        CaseClient {
-                            client_id: self.child,
-                            minor: true,
-                        },
+                        CaseClient { client_id: self.adult, minor: false },
+                        CaseClient { client_id: self.child, minor: true },
                     ];
                     self.run(
                         &mut case,
                         &mut ev,
                         self.actor(Role::Sekretaris, false),
-                        CaseCommand::Register {
-                            clients,
-                            problems: vec![Problem::Kdrt],
-                        },
+                        CaseCommand::Register { clients, problems: vec![Problem::Kdrt] },
                     );
                 }
-                Stage::PendekatanAwal => {
-                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartEngagement {})
-                }
+                Stage::PendekatanAwal => self.run(&mut case, &mut ev, peksos, CaseCommand::StartEngagement {}),
                 Stage::Kontrak => {
                     let (a, c) = (self.adult, self.child);
                     let cmd = self.consent_command(a, None);
@@ -207,36 +164,23 @@ impl World {
                     self.run(&mut case, &mut ev, peksos, cmd);
                     self.run(&mut case, &mut ev, peksos, CaseCommand::AgreeContract {});
                 }
-                Stage::Asesmen => {
-                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartAssessment {})
-                }
+                Stage::Asesmen => self.run(&mut case, &mut ev, peksos, CaseCommand::StartAssessment {}),
                 Stage::RencanaIntervensi => self.run(
                     &mut case,
                     &mut ev,
                     peksos,
-                    CaseCommand::CompleteAssessment {
-                        problems: vec![Problem::Kdrt],
-                        risk: RiskLevel::Tinggi,
-                    },
+                    CaseCommand::CompleteAssessment { problems: vec![Problem::Kdrt], risk: RiskLevel::Tinggi },
                 ),
                 Stage::Intervensi => {
                     let cmd = self.plan_command();
                     self.run(&mut case, &mut ev, peksos, cmd);
-                    self.run(&mut case, &mut ev, ketua, CaseCommand::ApprovePlan {});
+                    let plan_version = case.proposal().map_or(0, |p| p.plan_version);
+                    self.run(&mut case, &mut ev, ketua, CaseCommand::ApprovePlan { plan_version });
                 }
                 Stage::Evaluasi => {
-                    let open: Vec<_> = case
-                        .planned_services()
-                        .iter()
-                        .map(|s| s.item.item_id)
-                        .collect();
+                    let open: Vec<_> = case.planned_services().iter().map(|s| s.item.item_id).collect();
                     for item_id in open {
-                        self.run(
-                            &mut case,
-                            &mut ev,
-                            peksos,
-                            CaseCommand::FinishPlannedService { item_id },
-                        );
+                        self.run(&mut case, &mut ev, peksos, CaseCommand::FinishPlannedService { item_id });
                     }
                     self.run(&mut case, &mut ev, peksos, CaseCommand::BeginEvaluation {});
                 }
@@ -244,13 +188,9 @@ impl World {
                     &mut case,
                     &mut ev,
                     peksos,
-                    CaseCommand::Terminate {
-                        reason: TerminationReason::TujuanTercapai,
-                    },
+                    CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai },
                 ),
-                Stage::BimbinganLanjut => {
-                    self.run(&mut case, &mut ev, peksos, CaseCommand::StartAftercare {})
-                }
+                Stage::BimbinganLanjut => self.run(&mut case, &mut ev, peksos, CaseCommand::StartAftercare {}),
                 _ => unreachable!(),
             }
         }
@@ -266,21 +206,14 @@ impl World {
             .iter()
             .find(|s| s.status == lk3_core::case::PlanItemStatus::Terbuka)
             .map(|s| s.item.item_id);
-        let any_item =
-            open_item.unwrap_or_else(|| PlanItemId::new_v7(self.now, IdSeed::new([9; 10])));
+        let any_item = open_item.unwrap_or_else(|| PlanItemId::new_v7(self.now, IdSeed::new([9; 10])));
         match kind {
             K::RecordContact => self.open_command(),
             K::Register => CaseCommand::Register {
-                clients: vec![CaseClient {
-                    client_id: self.adult,
-                    minor: false,
-                }],
+                clients: vec![CaseClient { client_id: self.adult, minor: false }],
                 problems: vec![],
             },
-            K::ResolveOnSpot => CaseCommand::ResolveOnSpot {
-                service: ServiceKind::Informasi,
-                problems: vec![],
-            },
+            K::ResolveOnSpot => CaseCommand::ResolveOnSpot { service: ServiceKind::Informasi, problems: vec![] },
             K::StartEngagement => CaseCommand::StartEngagement {},
             K::RecordConsent => self.consent_command(self.adult, None),
             K::WithdrawConsent => CaseCommand::WithdrawConsent {
@@ -292,36 +225,29 @@ impl World {
                     .unwrap_or_else(|| ConsentId::new_v7(self.now, IdSeed::new([8; 10]))),
             },
             K::AgreeContract => CaseCommand::AgreeContract {},
-            K::DeclineService => CaseCommand::DeclineService {
-                reason: RefusalReason::KlienMenolak,
-            },
+            K::DeclineService => CaseCommand::DeclineService { reason: RefusalReason::KlienMenolak },
             K::StartAssessment => CaseCommand::StartAssessment {},
-            K::CompleteAssessment => CaseCommand::CompleteAssessment {
-                problems: vec![Problem::Kemiskinan],
-                risk: RiskLevel::Rendah,
-            },
+            K::CompleteAssessment => {
+                CaseCommand::CompleteAssessment { problems: vec![Problem::Kemiskinan], risk: RiskLevel::Rendah }
+            }
             K::ProposePlan => self.plan_command(),
-            K::ApprovePlan => CaseCommand::ApprovePlan {},
+            K::ApprovePlan => CaseCommand::ApprovePlan { plan_version: case.proposal().map_or(1, |p| p.plan_version) },
             K::FinishPlannedService => CaseCommand::FinishPlannedService { item_id: any_item },
-            K::CancelPlannedService => CaseCommand::CancelPlannedService {
-                item_id: any_item,
-                reason: ServiceCancelReason::TidakTersedia,
-            },
+            K::CancelPlannedService => {
+                CaseCommand::CancelPlannedService { item_id: any_item, reason: ServiceCancelReason::TidakTersedia }
+            }
             K::BeginEvaluation => CaseCommand::BeginEvaluation {},
             K::Reassess => CaseCommand::Reassess {},
             K::Replan => CaseCommand::Replan {},
-            K::Terminate => CaseCommand::Terminate {
-                reason: TerminationReason::Pindah,
-            },
+            K::Terminate => CaseCommand::Terminate { reason: TerminationReason::Pindah },
             K::StartAftercare => CaseCommand::StartAftercare {},
             K::ApproveClosure => CaseCommand::ApproveClosure {},
             K::ReportRelapse => CaseCommand::ReportRelapse {},
-            K::Reopen => CaseCommand::Reopen {
-                reason: ReopenReason::Kambuh,
-            },
+            K::Reopen => CaseCommand::Reopen { reason: ReopenReason::Kambuh },
             K::SendProtectiveReferral => CaseCommand::SendProtectiveReferral {
                 referral_id: ReferralId::new_v7(self.now, self.fresh_seed()),
                 partner: ProtectivePartner::UptdPpa,
+                partner_id: None,
                 reason: EmergencyReason::AnakDalamBahaya,
             },
         }
@@ -345,12 +271,7 @@ impl World {
                     .map(|s| s.item.item_id)
                     .collect();
                 for item_id in open {
-                    self.run(
-                        case,
-                        events,
-                        peksos,
-                        CaseCommand::FinishPlannedService { item_id },
-                    );
+                    self.run(case, events, peksos, CaseCommand::FinishPlannedService { item_id });
                 }
             }
             K::AgreeContract | K::WithdrawConsent if case.consents().is_empty() => {
@@ -368,10 +289,7 @@ impl World {
     /// plan or terminate the case (the fixture's first social worker did).
     pub fn permitted_actor(&self, stage: Option<Stage>, kind: K) -> Actor {
         let rules = RuleSet::get(RuleSetId::default());
-        let role = rules
-            .transition(stage, kind)
-            .map(|t| t.roles[0])
-            .unwrap_or(Role::Ketua);
+        let role = rules.transition(stage, kind).map(|t| t.roles[0]).unwrap_or(Role::Ketua);
         self.actor(role, true)
     }
 }
