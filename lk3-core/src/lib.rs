@@ -25,6 +25,8 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod label;
+pub mod outreach;
+pub mod partner;
 pub mod rules;
 pub mod vocab;
 

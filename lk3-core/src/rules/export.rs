@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Requirement, RuleSet, RuleSetId};
+use super::{Requirement, RuleSet, RuleSetId, Table};
 use crate::label::Labelled;
 use crate::vocab::Role;
 
@@ -75,18 +75,29 @@ pub struct TransitionExport {
 /// assert_eq!(doc.machines[0].states.len(), 11);
 /// ```
 pub fn to_export(rules: &RuleSet) -> RuleSetExport {
-    let states = rules
-        .stages()
+    RuleSetExport {
+        rule_set: rules.id(),
+        label_id: rules.id().label_id().to_owned(),
+        label_en: rules.id().label_en().to_owned(),
+        source: rules.source().to_owned(),
+        machines: vec![machine("case", rules.case_table())],
+    }
+}
+
+/// The exported form of one machine table.
+pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq>(name: &str, table: &Table<S, C>) -> MachineExport {
+    let states = table
+        .states()
         .into_iter()
         .map(|s| StateExport {
             id: s.id().to_owned(),
             label_id: s.label_id().to_owned(),
             label_en: s.label_en().to_owned(),
-            terminal: rules.terminal_stages().contains(&s),
+            terminal: table.is_terminal(s),
         })
         .collect();
-    let transitions = rules
-        .transitions()
+    let transitions = table
+        .rows()
         .iter()
         .map(|t| TransitionExport {
             from: t.from.map(|s| s.id().to_owned()),
@@ -96,13 +107,7 @@ pub fn to_export(rules: &RuleSet) -> RuleSetExport {
             requires: t.requires.clone(),
         })
         .collect();
-    RuleSetExport {
-        rule_set: rules.id(),
-        label_id: rules.id().label_id().to_owned(),
-        label_en: rules.id().label_en().to_owned(),
-        source: rules.source().to_owned(),
-        machines: vec![MachineExport { name: "case".to_owned(), states, transitions }],
-    }
+    MachineExport { name: name.to_owned(), states, transitions }
 }
 
 /// Pretty JSON of [`to_export`], ending in a newline.

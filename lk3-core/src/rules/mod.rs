@@ -13,14 +13,16 @@
 pub mod export;
 pub mod permensos_16_2013;
 mod requirement;
+mod table;
 
 use std::sync::LazyLock;
 
 pub use requirement::Requirement;
+pub use table::{Row, Table};
 
 use crate::case::CaseCommandKind;
-use crate::label::{Labelled, labelled_enum};
-use crate::vocab::{Role, Stage};
+use crate::label::labelled_enum;
+use crate::vocab::Stage;
 
 labelled_enum! {
     /// The rule sets this library knows. A case records the one it was opened
@@ -34,50 +36,21 @@ labelled_enum! {
 }
 
 /// One row of a rule set's case table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    /// The stage the command is issued in; `None` for the command that opens a case.
-    pub from: Option<Stage>,
-    /// The stage after it (equal to `from` for in-stage commands such as recording consent).
-    pub to: Stage,
-    /// The command.
-    pub command: CaseCommandKind,
-    /// The roles that may issue it.
-    pub roles: Vec<Role>,
-    /// What must hold for it to be accepted.
-    pub requires: Vec<Requirement>,
-}
+pub type Transition = Row<Stage, CaseCommandKind>;
 
-/// A rule set: the case lifecycle table and its lookup index.
+/// A rule set: the case lifecycle table (the service and outreach machines
+/// join it in their own modules).
 #[derive(Debug)]
 pub struct RuleSet {
     id: RuleSetId,
     source: &'static str,
-    transitions: Vec<Transition>,
-    terminal: Vec<Stage>,
-    /// `index[from][command]`: the row for a (stage, command) pair. Row 0 of
-    /// the first dimension is "no case yet".
-    index: Vec<Vec<Option<usize>>>,
-}
-
-fn stage_slot(stage: Option<Stage>) -> usize {
-    stage.map_or(0, |s| s as usize + 1)
+    case: Table<Stage, CaseCommandKind>,
 }
 
 impl RuleSet {
-    /// Builds a rule set from its table; used by the rule-set modules.
-    ///
-    /// A (stage, command) pair must appear at most once: a later duplicate
-    /// is ignored and reported by the rule-set tests.
+    /// Builds a rule set from its case table; used by the rule-set modules.
     pub(crate) fn new(id: RuleSetId, source: &'static str, transitions: Vec<Transition>, terminal: Vec<Stage>) -> Self {
-        let mut index = vec![vec![None; CaseCommandKind::ALL.len()]; Stage::ALL.len() + 1];
-        for (row, t) in transitions.iter().enumerate() {
-            let slot = &mut index[stage_slot(t.from)][t.command as usize];
-            if slot.is_none() {
-                *slot = Some(row);
-            }
-        }
-        RuleSet { id, source, transitions, terminal, index }
+        RuleSet { id, source, case: Table::new(transitions, terminal) }
     }
 
     /// The rule set with the given id.
@@ -108,34 +81,35 @@ impl RuleSet {
         self.source
     }
 
+    /// The case lifecycle table.
+    pub fn case_table(&self) -> &Table<Stage, CaseCommandKind> {
+        &self.case
+    }
+
     /// Every row of the case table, in presentation order.
     pub fn transitions(&self) -> &[Transition] {
-        &self.transitions
+        self.case.rows()
     }
 
     /// The stages in which a case is finished (unless reopened).
     pub fn terminal_stages(&self) -> &[Stage] {
-        &self.terminal
+        self.case.terminal()
     }
 
     /// The row for issuing `command` in `from` (`None`: no case yet), if the
     /// table allows it.
     #[inline]
     pub fn transition(&self, from: Option<Stage>, command: CaseCommandKind) -> Option<&Transition> {
-        self.index[stage_slot(from)][command as usize].map(|row| &self.transitions[row])
+        self.case.row(from, command)
     }
 
-    /// The commands the table allows in `from`, in table order.
+    /// The commands the table allows in `from`.
     pub fn allowed_commands(&self, from: Option<Stage>) -> Vec<CaseCommandKind> {
-        CaseCommandKind::ALL.iter().copied().filter(|c| self.transition(from, *c).is_some()).collect()
+        self.case.allowed(from)
     }
 
     /// The stages a case can be in under this rule set.
     pub fn stages(&self) -> Vec<Stage> {
-        Stage::ALL
-            .iter()
-            .copied()
-            .filter(|s| self.transitions.iter().any(|t| t.to == *s || t.from == Some(*s)))
-            .collect()
+        self.case.states()
     }
 }

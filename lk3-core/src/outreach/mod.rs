@@ -1,0 +1,1 @@
+//! Penjangkauan (outreach) as its own aggregate: being written.

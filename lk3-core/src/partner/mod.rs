@@ -1,0 +1,1 @@
+//! The partner registry (jejaring): being written.

@@ -1,0 +1,87 @@
+use super::Requirement;
+use crate::label::Labelled;
+use crate::vocab::Role;
+
+/// One row of a state-machine table: in state `from` (`None`: the machine
+/// does not exist yet), `command` by one of `roles` leads to `to`, provided
+/// every requirement holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<S, C> {
+    /// The state the command is issued in; `None` for the command that creates the machine.
+    pub from: Option<S>,
+    /// The state after it (equal to `from` for in-state commands).
+    pub to: S,
+    /// The command.
+    pub command: C,
+    /// The roles that may issue it.
+    pub roles: Vec<Role>,
+    /// What must hold for it to be accepted.
+    pub requires: Vec<Requirement>,
+}
+
+impl<S, C> Row<S, C> {
+    /// A row; roles and requirements are copied from the slices.
+    pub fn new(from: Option<S>, to: S, command: C, roles: &[Role], requires: &[Requirement]) -> Self {
+        Row { from, to, command, roles: roles.to_vec(), requires: requires.to_vec() }
+    }
+}
+
+/// A state machine as data: its rows, its terminal states and an O(1)
+/// index from (state, command) to row.
+#[derive(Debug, Clone)]
+pub struct Table<S, C> {
+    rows: Vec<Row<S, C>>,
+    terminal: Vec<S>,
+    /// `index[from][command]`; slot 0 of the first dimension is "no machine yet".
+    index: Vec<Vec<Option<usize>>>,
+}
+
+fn slot<S: Labelled>(state: Option<S>) -> usize {
+    state.map_or(0, |s| s.index() + 1)
+}
+
+impl<S: Labelled + PartialEq, C: Labelled + PartialEq> Table<S, C> {
+    /// Builds a table. A (state, command) pair must appear at most once; a
+    /// later duplicate is ignored (and caught by the rule-set tests).
+    pub fn new(rows: Vec<Row<S, C>>, terminal: Vec<S>) -> Self {
+        let mut index = vec![vec![None; C::ALL.len()]; S::ALL.len() + 1];
+        for (i, row) in rows.iter().enumerate() {
+            let cell = &mut index[slot(row.from)][row.command.index()];
+            if cell.is_none() {
+                *cell = Some(i);
+            }
+        }
+        Table { rows, terminal, index }
+    }
+
+    /// The row for issuing `command` in `from`, if the table allows it.
+    #[inline]
+    pub fn row(&self, from: Option<S>, command: C) -> Option<&Row<S, C>> {
+        self.index[slot(from)][command.index()].map(|i| &self.rows[i])
+    }
+
+    /// Every row, in presentation order.
+    pub fn rows(&self) -> &[Row<S, C>] {
+        &self.rows
+    }
+
+    /// The states in which the machine's work is finished.
+    pub fn terminal(&self) -> &[S] {
+        &self.terminal
+    }
+
+    /// Whether `state` is terminal.
+    pub fn is_terminal(&self, state: S) -> bool {
+        self.terminal.contains(&state)
+    }
+
+    /// The commands allowed in `from`, in vocabulary order.
+    pub fn allowed(&self, from: Option<S>) -> Vec<C> {
+        C::ALL.iter().copied().filter(|c| self.row(from, *c).is_some()).collect()
+    }
+
+    /// The states the machine uses, in vocabulary order.
+    pub fn states(&self) -> Vec<S> {
+        S::ALL.iter().copied().filter(|s| self.rows.iter().any(|r| r.to == *s || r.from == Some(*s))).collect()
+    }
+}
