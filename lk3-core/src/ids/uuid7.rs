@@ -118,4 +118,10 @@ uuid_id! {
     ReferralId,
     /// A partner institution in the unit's network (jejaring).
     PartnerId,
+    /// An outreach (penjangkauan), which can exist before any case.
+    OutreachId,
+    /// A service instance inside a case (informasi, konsultasi ...).
+    ServiceId,
+    /// A record of material aid (bantuan).
+    AidId,
 }
