@@ -1,8 +1,10 @@
 //! Benchmarks of the core decider (see BENCHMARKS.md for the numbers):
 //!
 //! - `decide_apply/100_commands`: decide + apply of a 100-command case, from
-//!   contact through two reopenings, every command accepted (includes
-//!   building, hashing and sealing each event);
+//!   contact through reopenings, every command accepted, services in play
+//!   (each cycle plans konseling, advokasi, informasi and konsultasi and takes
+//!   each through its own machine); includes building, hashing and sealing
+//!   each event;
 //! - `replay/fold_100_events`: folding 100 events into a case;
 //! - `replay/verify_and_fold_100_events`: the same after verifying the hash chain.
 //!
@@ -15,7 +17,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lk3::core::CommandContext;
 use lk3::core::case::{Case, CaseClient, CaseCommand, CaseEventRecord, Consent, ConsentForm, PlanItem, RiskLevel};
 use lk3::core::event::Actor;
-use lk3::core::ids::{CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, StaffId};
+use lk3::core::ids::{CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, ServiceId, StaffId};
+use lk3::core::service::ServiceCommand;
 use lk3::core::vocab::{
     ConsentPurpose, ContactChannel, Problem, ReopenReason, Role, Sasaran, ServiceKind, TerminationReason,
 };
@@ -95,16 +98,24 @@ fn script(len: usize) -> Script {
     s.push(peksos, CaseCommand::StartAssessment {});
     while s.steps.len() < len {
         s.push(peksos, CaseCommand::CompleteAssessment { problems: vec![Problem::Kdrt], risk: RiskLevel::Tinggi });
-        let items: Vec<PlanItem> =
-            [ServiceKind::Konseling, ServiceKind::Advokasi, ServiceKind::Rujukan, ServiceKind::Informasi]
-                .iter()
-                .map(|k| PlanItem { item_id: PlanItemId::new_v7(at, s.seed()), service: *k })
-                .collect();
+        let kinds = [ServiceKind::Konseling, ServiceKind::Advokasi, ServiceKind::Informasi, ServiceKind::Konsultasi];
+        let items: Vec<PlanItem> = kinds
+            .iter()
+            .map(|k| PlanItem { partner_id: None, service: *k, service_id: ServiceId::new_v7(at, s.seed()) })
+            .collect();
         s.push(peksos, CaseCommand::ProposePlan { items: items.clone() });
         let plan_version = s.case.proposal().map_or(0, |p| p.plan_version);
         s.push(ketua, CaseCommand::ApprovePlan { plan_version });
+        // Each service to its normal end: 7 steps.
         for item in &items {
-            s.push(peksos, CaseCommand::FinishPlannedService { item_id: item.item_id });
+            let steps: &[ServiceCommand] = match item.service {
+                ServiceKind::Advokasi => &[ServiceCommand::Start {}, ServiceCommand::Succeed {}],
+                ServiceKind::Informasi => &[ServiceCommand::Provide {}],
+                _ => &[ServiceCommand::HoldSession {}, ServiceCommand::Complete { feedback: None }],
+            };
+            for step in steps {
+                s.push(peksos, CaseCommand::ServiceStep { service_id: item.service_id, step: step.clone() });
+            }
         }
         s.push(peksos, CaseCommand::BeginEvaluation {});
         s.push(peksos, CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai });

@@ -13,12 +13,15 @@ pub enum Format {
     Dot,
 }
 
-/// The default rule set in the given format.
-pub fn render(format: Format) -> String {
+/// The default rule set in the given format; with `machine`, Mermaid of that
+/// machine alone (`None` when there is no such machine).
+pub fn render(format: Format, machine: Option<&str>) -> Option<String> {
     let rules = RuleSet::get(RuleSetId::default());
-    match format {
-        Format::Json => export::to_json(rules),
-        Format::Mermaid => export::to_mermaid(rules),
-        Format::Dot => export::to_dot(rules),
+    match (format, machine) {
+        (Format::Mermaid, Some(name)) => export::to_mermaid_machine(rules, name),
+        (_, Some(_)) => None,
+        (Format::Json, None) => Some(export::to_json(rules)),
+        (Format::Mermaid, None) => Some(export::to_mermaid(rules)),
+        (Format::Dot, None) => Some(export::to_dot(rules)),
     }
 }

@@ -44,6 +44,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = diagram::Format::Mermaid)]
         format: diagram::Format,
+        /// Only this machine (Mermaid): case, informasi, konsultasi, konseling, advokasi, rujukan, penjangkauan.
+        #[arg(long, value_name = "NAME")]
+        machine: Option<String>,
     },
 }
 
@@ -54,16 +57,24 @@ enum CliError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("could not serialise {what}: {source}")]
     Json { what: String, source: serde_json::Error },
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { export, cases, seed } => demo::run(&demo::Options { export, cases, seed }),
-        Command::Diagram { format } => {
-            print!("{}", diagram::render(format));
-            Ok(())
-        }
+        Command::Diagram { format, machine } => match diagram::render(format, machine.as_deref()) {
+            Some(text) => {
+                print!("{text}");
+                Ok(())
+            }
+            None => Err(CliError::Usage(format!(
+                "--machine takes one of case, informasi, konsultasi, konseling, advokasi, rujukan, penjangkauan, with --format mermaid (got `{}`)",
+                machine.unwrap_or_default()
+            ))),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,14 +1,12 @@
-//! Printing the demo: the unit, each case's timeline, the summary tables.
+//! Printing the demo: the unit, each case's and outreach's timeline, the summary tables.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use lk3_core::Labelled;
-use lk3_core::case::PlanItemStatus;
-use lk3_core::rules::RuleSet;
-use lk3_core::vocab::Stage;
+use lk3_core::event::verify_chain;
 
-use crate::demo::{DemoCase, Unit};
+use crate::demo::{DemoCase, DemoOutreach, Step, Unit, wita};
 use crate::synthetic::Stats;
 
 pub fn header(out: &mut impl Write, unit: &Unit) -> io::Result<()> {
@@ -18,6 +16,11 @@ pub fn header(out: &mut impl Write, unit: &Unit) -> io::Result<()> {
     for s in &unit.staff {
         writeln!(out, "  {:<26} {:<18} {}", s.name, s.role.id(), short(&s.id.to_string()))?;
     }
+    writeln!(out, "Jejaring / partner network ({} mitra):", unit.partners.len())?;
+    for p in unit.partners.iter() {
+        let flags = if p.emergency_line { " (24 jam)" } else { "" };
+        writeln!(out, "  {:<36} {:<16}{flags}", p.name, p.kind.id())?;
+    }
     writeln!(out, "Klien tercatat hanya dengan id registri / clients appear by registry id only.")
 }
 
@@ -26,82 +29,92 @@ fn short(id: &str) -> String {
     id.get(id.len().saturating_sub(8)..).map(|s| format!("…{s}")).unwrap_or_else(|| id.to_owned())
 }
 
-pub fn timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<()> {
-    let number = c.case.case_number().map(ToString::to_string).unwrap_or_default();
-    let sasaran = c.case.sasaran().map_or("-", Labelled::id);
-    let channel = c.case.channel().map_or("-", Labelled::id);
-    writeln!(out, "\n== {number} — {} ({sasaran}, {channel})", c.title)?;
+fn steps(out: &mut impl Write, unit: &Unit, steps: &[Step]) -> io::Result<()> {
     writeln!(
         out,
-        "   {:>3}  {:<16}  {:<26}  {:<16}  {:<28}  tahap / stage",
+        "   {:>3}  {:<16}  {:<26}  {:<16}  {:<60}  tahap / state",
         "seq", "waktu (WITA)", "staf", "peran", "peristiwa / event"
     )?;
-    let mut stage: Option<Stage> = None;
-    let rules = RuleSet::get(c.case.rule_set());
-    for step in &c.steps {
+    for step in steps {
         let when = step.at.with_timezone(&unit.tz).format("%Y-%m-%d %H:%M");
         let who = unit.staff[step.staff].name;
         let role = unit.staff[step.staff].role.id();
         match &step.outcome {
-            Ok(events) => {
-                for e in events {
-                    stage = rules.transition(stage, e.payload.command_kind()).map(|t| t.to).or(stage);
-                    let flag = if e.payload.is_audit_flagged() { " ⚑ audit" } else { "" };
-                    writeln!(
-                        out,
-                        "   {:>3}  {when}  {who:<26}  {role:<16}  {:<28}  {}{flag}",
-                        e.seq,
-                        e.payload.type_name(),
-                        stage.map_or("-", Labelled::id)
-                    )?;
+            Ok(lines) => {
+                for l in lines {
+                    let flag = if l.flagged { " ⚑ audit" } else { "" };
+                    writeln!(out, "   {:>3}  {when}  {who:<26}  {role:<16}  {:<60}  {}{flag}", l.seq, l.what, l.state)?;
                 }
             }
-            Err(err) => {
-                use lk3_core::Lk3Error;
+            Err((message_id, message_en)) => {
                 writeln!(out, "     ✗  {when}  {who:<26}  {role:<16}  DITOLAK / REFUSED: {}", step.command)?;
-                writeln!(out, "          id: {}", err.message_id())?;
-                writeln!(out, "          en: {err}")?;
+                writeln!(out, "          id: {message_id}")?;
+                writeln!(out, "          en: {message_en}")?;
             }
         }
     }
-    let chain = match lk3_core::event::verify_chain(&c.events) {
+    Ok(())
+}
+
+pub fn case_timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Result<()> {
+    let number = c.case.case_number().map(ToString::to_string).unwrap_or_default();
+    let sasaran = c.case.sasaran().map_or("-", Labelled::id);
+    let channel = c.case.channel().map_or("-", Labelled::id);
+    writeln!(out, "\n== {number} — {} ({sasaran}, {channel})", c.title)?;
+    steps(out, unit, &c.steps)?;
+    let chain = match verify_chain(&c.events) {
         Ok(()) => format!("rantai hash utuh / hash chain intact ({} events)", c.events.len()),
         Err(e) => format!("RANTAI RUSAK / CHAIN BROKEN: {e}"),
     };
-    writeln!(out, "   {chain}; klien: {}", client_status(c))
+    let client = if c.case.is_continuing() { "binaan lanjutan (continuing)" } else { "baru (new)" };
+    writeln!(out, "   {chain}; klien: {client}")
 }
 
-fn client_status(c: &DemoCase) -> &'static str {
-    if c.case.is_continuing() { "binaan lanjutan (continuing)" } else { "baru (new)" }
+pub fn outreach_timeline(out: &mut impl Write, unit: &Unit, o: &DemoOutreach) -> io::Result<()> {
+    writeln!(out, "\n== penjangkauan — {}", o.title)?;
+    steps(out, unit, &o.steps)?;
+    let chain = match verify_chain(&o.events) {
+        Ok(()) => format!("rantai hash utuh / hash chain intact ({} events)", o.events.len()),
+        Err(e) => format!("RANTAI RUSAK / CHAIN BROKEN: {e}"),
+    };
+    let link = o
+        .outreach
+        .case_link()
+        .map(|l| format!("; kasus / case {}", short(&l.case_id().to_string())))
+        .unwrap_or_default();
+    writeln!(out, "   {chain}; kunjungan / visits: {}{link}", o.outreach.attempts())
 }
 
-pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
-    writeln!(out, "\nRingkasan / summary")?;
+pub fn summary(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Result<()> {
+    let report_at = wita(2019, 12, 31, 23, 59);
+    writeln!(out, "\nRingkasan per 31-12-2019 / summary as of 31 Dec 2019")?;
     writeln!(
         out,
-        "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} darurat",
-        "nomor kasus", "sasaran", "kanal", "tahap", "events", "ditolak", "klien", "layanan (selesai/total)",
+        "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<9} {:<40} darurat",
+        "nomor kasus", "sasaran", "kanal", "tahap", "events", "ditolak", "klien", "layanan (tuntas/total)",
     )?;
     let mut by_stage: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cases {
         let stage = c.case.stage().map_or("-", Labelled::id);
         *by_stage.entry(stage).or_default() += 1;
         let refused = c.steps.iter().filter(|s| s.outcome.is_err()).count();
-        let services = c.case.planned_services();
-        let done = services.iter().filter(|s| s.status == PlanItemStatus::Selesai).count();
+        let all = c.case.services();
+        let done = all.iter().filter(|s| s.is_closed(c.case.rule_set())).count();
+        let overdue = c.case.overdue_referrals(report_at).count();
         let services = match c.case.on_spot_service() {
             Some(s) => format!("{} (di tempat)", s.id()),
-            None if services.is_empty() => "-".to_owned(),
+            None if all.is_empty() => "-".to_owned(),
             None => format!(
-                "{done}/{} {}",
-                services.len(),
-                services.iter().map(|s| s.item.service.id()).collect::<Vec<_>>().join(",")
+                "{done}/{} {}{}",
+                all.len(),
+                all.iter().map(|s| s.kind.id()).collect::<Vec<_>>().join(","),
+                if overdue > 0 { format!(" ⏰ {overdue} terlambat") } else { String::new() }
             ),
         };
         let emergency = c.case.protective_referrals().iter().map(|r| r.partner.id()).collect::<Vec<_>>().join(",");
         writeln!(
             out,
-            "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<10} {:<24} {}",
+            "  {:<16} {:<10} {:<18} {:<18} {:>6} {:>7} {:<9} {:<40} {}",
             c.case.case_number().map(ToString::to_string).unwrap_or_default(),
             c.case.sasaran().map_or("-", Labelled::id),
             c.case.channel().map_or("-", Labelled::id),
@@ -114,7 +127,34 @@ pub fn summary(out: &mut impl Write, cases: &[DemoCase]) -> io::Result<()> {
         )?;
     }
     let per_stage: Vec<String> = by_stage.iter().map(|(s, n)| format!("{s}: {n}")).collect();
-    writeln!(out, "  kasus per tahap / cases per stage: {}", per_stage.join(", "))
+    writeln!(out, "  kasus per tahap / cases per stage: {}", per_stage.join(", "))?;
+    let mut mix: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in cases.iter().flat_map(|c| c.case.services()) {
+        *mix.entry(s.kind.id()).or_default() += 1;
+    }
+    for c in cases {
+        if let Some(s) = c.case.on_spot_service() {
+            *mix.entry(s.id()).or_default() += 1;
+        }
+    }
+    let mix: Vec<String> = mix.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    let outreach = unit.outreaches.len();
+    writeln!(out, "  layanan / services: {}, penjangkauan: {outreach}", mix.join(", "))?;
+    let aid: Vec<String> = cases
+        .iter()
+        .flat_map(|c| c.case.aid())
+        .fold(BTreeMap::<(&str, &str), u32>::new(), |mut m, a| {
+            *m.entry((a.item.id(), a.funding.id())).or_default() += a.quantity;
+            m
+        })
+        .iter()
+        .map(|((item, funding), n)| format!("{item} ×{n} ({funding})"))
+        .collect();
+    if !aid.is_empty() {
+        writeln!(out, "  bantuan / aid: {}", aid.join(", "))?;
+    }
+    let reached: u32 = cases.iter().flat_map(|c| c.case.participants()).map(|p| p.count).sum();
+    writeln!(out, "  peserta sosialisasi / people reached by group informasi: {reached}")
 }
 
 pub fn synthetic(out: &mut impl Write, stats: &Stats) -> io::Result<()> {

@@ -8,15 +8,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lk3_core::Labelled;
 use lk3_core::case::{CaseClient, CaseCommand, Consent, ConsentForm, PlanItem, RiskLevel};
 use lk3_core::event::verify_chain;
-use lk3_core::ids::{ConsentId, PlanItemId, ReferralId};
+use lk3_core::ids::{ConsentId, ReferralId, ServiceId};
 use lk3_core::vocab::{
     ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
-    ServiceCancelReason, ServiceKind, Stage, TerminationReason,
+    ServiceKind, Stage, TerminationReason,
 };
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::demo::{KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, wita};
+use crate::demo::{
+    KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, early_end, normal_path, wita,
+};
 
 /// What the synthetic run produced.
 pub struct Stats {
@@ -90,7 +92,12 @@ fn walk(unit: &mut Unit) {
     if unit.rng().random_bool(0.15) {
         let service = if unit.rng().random_bool(0.5) { ServiceKind::Informasi } else { ServiceKind::Konsultasi };
         let t = later(unit, &mut at, 2);
-        unit.step(c, KONSELOR, t, CaseCommand::ResolveOnSpot { service, problems: vec![problem] });
+        unit.step(
+            c,
+            KONSELOR,
+            t,
+            CaseCommand::ResolveOnSpot { service, problems: vec![problem], participants: vec![] },
+        );
         return;
     }
     let members = if sasaran == Sasaran::Keluarga { unit.rng().random_range(2..=4) } else { 1 };
@@ -142,8 +149,10 @@ fn walk(unit: &mut Unit) {
         let n_services = unit.rng().random_range(1..=3);
         let mut items = Vec::new();
         for _ in 0..n_services {
-            let service = *ServiceKind::ALL.choose(unit.rng()).unwrap_or(&ServiceKind::Konseling);
-            items.push(PlanItem { item_id: PlanItemId::new_v7(at, unit.seed()), service });
+            let kinds =
+                [ServiceKind::Konseling, ServiceKind::Advokasi, ServiceKind::Informasi, ServiceKind::Konsultasi];
+            let service = *kinds.choose(unit.rng()).unwrap_or(&ServiceKind::Konseling);
+            items.push(PlanItem { partner_id: None, service, service_id: ServiceId::new_v7(at, unit.seed()) });
         }
         let t = later(unit, &mut at, 24);
         unit.step(c, worker, t, CaseCommand::ProposePlan { items: items.clone() });
@@ -151,16 +160,15 @@ fn walk(unit: &mut Unit) {
         let approve = crate::demo::approve_current(unit, c);
         unit.step(c, KETUA, t, approve);
         for item in &items {
-            let t = later(unit, &mut at, 240);
-            let cmd = if unit.rng().random_bool(0.9) {
-                CaseCommand::FinishPlannedService { item_id: item.item_id }
+            let path = if unit.rng().random_bool(0.9) {
+                normal_path(item.service, worker)
             } else {
-                CaseCommand::CancelPlannedService {
-                    item_id: item.item_id,
-                    reason: ServiceCancelReason::TidakDiperlukanLagi,
-                }
+                vec![early_end(item.service, worker)]
             };
-            unit.step(c, worker, t, cmd);
+            for (staff, step) in path {
+                let t = later(unit, &mut at, 120);
+                unit.step(c, staff, t, CaseCommand::ServiceStep { service_id: item.service_id, step });
+            }
         }
         let t = later(unit, &mut at, 48);
         unit.step(c, worker, t, CaseCommand::BeginEvaluation {});

@@ -26,6 +26,11 @@ fn diagram_prints_the_enforced_table_in_each_format() {
     assert_eq!(stdout(&lk3(&["diagram", "--format", "mermaid"])), export::to_mermaid(rules));
     assert_eq!(stdout(&lk3(&["diagram"])), export::to_mermaid(rules), "mermaid is the default");
     assert_eq!(stdout(&lk3(&["diagram", "--format", "dot"])), export::to_dot(rules));
+    let names: Vec<&str> = doc.machines.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["case", "informasi", "konsultasi", "konseling", "advokasi", "rujukan", "penjangkauan"]);
+    let one = lk3(&["diagram", "--format", "mermaid", "--machine", "rujukan"]);
+    assert_eq!(stdout(&one), export::to_mermaid_machine(rules, "rujukan").expect("machine"));
+    assert_eq!(lk3(&["diagram", "--machine", "nope"]).status.code(), Some(2));
 }
 
 #[test]
@@ -41,16 +46,32 @@ fn demo_tells_the_story_with_its_refusals() {
     let out = lk3(&["demo"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = stdout(&out);
-    for code in ["LK3-E020", "LK3-E021", "LK3-E022", "LK3-E023", "LK3-E024", "LK3-E026", "LK3-E027"] {
+    for code in [
+        "LK3-E020", "LK3-E021", "LK3-E022", "LK3-E023", "LK3-E024", "LK3-E026", "LK3-E027", "LK3-E033", "LK3-E035",
+        "LK3-E037", "LK3-E039",
+    ] {
         assert!(text.contains(&format!("[{code}]")), "demo does not show {code}");
     }
-    for n in 1..=5 {
+    for n in 1..=9 {
         assert!(text.contains(&format!("64.74/2019/000{n}")), "case {n} missing");
     }
     assert!(text.contains("protective_referral_sent") && text.contains("⚑ audit"), "emergency referral flagged");
     assert!(text.contains("resolved_on_spot"), "one-off konsultasi");
     assert!(text.contains("reopened") && text.contains("binaan lanjutan"), "reopen makes a continuing client");
-    assert_eq!(text.matches("hash chain intact").count(), 5);
+    assert_eq!(text.matches("hash chain intact").count(), 10, "nine cases and one outreach");
+    // All six services and the partner network are in play.
+    for service in ["informasi", "konsultasi", "konseling", "advokasi", "rujukan"] {
+        assert!(
+            text.contains(&format!(" {service}: ")) || text.contains(&format!("resolved_on_spot {service}")),
+            "{service}"
+        );
+    }
+    assert!(text.contains("== penjangkauan") && text.contains("agreement_recorded"), "outreach opens a case");
+    assert!(text.contains("Jejaring / partner network (7 mitra)"));
+    assert!(text.contains("dicatat atas nama mitra") && text.contains("Staf LBH Bontang"), "partner steps");
+    assert!(text.contains("kursi_roda ×3 (apbd_dpa)") && text.contains("kacamata ×2 (baznas)"), "Bontang 2019 aid");
+    assert!(text.contains("peserta: kelompok 120, masyarakat 35"), "sosialisasi counts");
+    assert!(text.contains("⏰ 1 terlambat"), "the unanswered referral is overdue");
     assert!(text.contains("tidak dapat") && text.contains("cannot"), "errors in both languages");
     assert!(!text.contains("CHAIN BROKEN"));
 }
@@ -74,7 +95,7 @@ fn demo_exports_verifiable_case_documents() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("chains intact: 40"));
     let files: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").path()).collect();
-    assert_eq!(files.len(), 45);
+    assert_eq!(files.len(), 49);
     for f in &files {
         let (doc, events) = read_case(f);
         assert_eq!(doc["document"], "lk3.case");

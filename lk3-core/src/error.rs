@@ -63,12 +63,21 @@ labelled_enum! {
         CaseNotFound = ("LK3-E030", "Kasus tidak ditemukan", "Case not found"),
         /// A reference to a planned service, consent or client the case lacks.
         UnknownReference = ("LK3-E031", "Rujukan data tidak dikenal", "Unknown reference"),
-        /// A planned service that is already finished or cancelled.
+        /// Retired: a planned service line already closed (service steps now
+        /// answer with [`ErrorCode::ServiceStepNotAllowed`]). Kept so the code is never reused.
         PlannedServiceClosed = ("LK3-E032", "Layanan terencana sudah selesai", "Planned service already closed"),
         /// A command whose content is inconsistent (empty plan, duplicate ids ...).
         InvalidCommand = ("LK3-E033", "Perintah tidak sah", "Invalid command"),
         /// Reopening a case that was never served.
         NotReopenable = ("LK3-E035", "Kasus tidak dapat dibuka kembali", "Case cannot be reopened"),
+        /// A service step its machine does not allow in the service's state.
+        ServiceStepNotAllowed = ("LK3-E036", "Langkah layanan tidak diizinkan", "Service step not allowed"),
+        /// Completing a referral without the partner's feedback.
+        FeedbackRequired = ("LK3-E037", "Umpan balik mitra diperlukan", "Partner feedback required"),
+        /// Completing a referral whose consent override nobody approved.
+        OverrideNotApproved = ("LK3-E038", "Pengecualian persetujuan belum disetujui", "Consent override not approved"),
+        /// Sending a referral without consent to disclose to that partner.
+        DisclosureConsentRequired = ("LK3-E039", "Persetujuan pengungkapan ke mitra diperlukan", "Consent to disclose required"),
         /// A context whose rule set differs from the case's.
         RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai", "Rule set mismatch"),
         /// Sequence numbers with a gap or out of order.

@@ -28,6 +28,7 @@ pub mod label;
 pub mod outreach;
 pub mod partner;
 pub mod rules;
+pub mod service;
 pub mod vocab;
 
 pub use context::CommandContext;

@@ -67,19 +67,35 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
     let mut case = Case::default();
     let mut events: Vec<CaseEventRecord> = Vec::new();
     for s in steps {
-        let allowed = rules.allowed_commands(case.stage());
+        // Exits (termination, declining, withdrawing consent) are picked less
+        // often, so that random runs also get deep into the lifecycle.
+        let mut allowed = rules.allowed_commands(case.stage());
+        if s.variant % 4 != 0 {
+            let exits = [CaseCommandKind::Terminate, CaseCommandKind::DeclineService, CaseCommandKind::WithdrawConsent];
+            allowed.retain(|k| !exits.contains(k));
+        }
         let kind = if s.prefer_allowed && !allowed.is_empty() {
             allowed[s.pick as usize % allowed.len()]
         } else {
             CaseCommandKind::ALL[s.pick as usize % CaseCommandKind::ALL.len()]
         };
+        let cmd = command_for(&mut w, &case, kind, s.variant);
+        // Mostly a role the tables allow: the service's own table for a service step.
+        let service_roles = match &cmd {
+            CaseCommand::ServiceStep { service_id, step } => case.service(*service_id).and_then(|i| {
+                lk3_core::service::table(case.rule_set(), i.kind)
+                    .row(Some(i.state), step.kind())
+                    .map(|r| r.roles.clone())
+            }),
+            _ => None,
+        };
         let actor = if s.actor < 200 {
-            let role = rules.transition(case.stage(), kind).map(|t| t.roles[s.actor as usize % t.roles.len()]);
+            let roles = service_roles.or_else(|| rules.transition(case.stage(), kind).map(|t| t.roles.clone()));
+            let role = roles.map(|r| r[s.actor as usize % r.len()]);
             role.map_or(w.staff[s.actor as usize % w.staff.len()], |r| w.actor(r, s.actor & 1 == 1))
         } else {
             w.staff[s.actor as usize % w.staff.len()]
         };
-        let cmd = command_for(&mut w, &case, kind, s.variant);
         let mut ctx = w.ctx(actor);
         ctx.at += chrono::Duration::minutes(i64::from(s.minutes));
         w.now = w.now.max(ctx.at);

@@ -5,7 +5,8 @@ mod common;
 
 use common::World;
 use lk3_core::case::{CaseCommand, CaseEvent, CommandProblem, PlanItem, Violation};
-use lk3_core::ids::{ConsentId, IdSeed, PlanItemId};
+use lk3_core::ids::{ConsentId, IdSeed, ServiceId};
+use lk3_core::service::ServiceState;
 use lk3_core::vocab::{Role, ServiceKind, Stage, TerminationReason};
 use lk3_core::{ErrorCode, Lk3Error};
 
@@ -100,36 +101,40 @@ fn closure_needs_a_second_person() {
 
 #[test]
 fn evaluation_waits_for_every_planned_service() {
+    use lk3_core::service::ServiceCommand;
     let mut w = World::new();
     let (mut case, mut ev) = w.case_at(Stage::Intervensi);
     let peksos = w.actor(Role::PekerjaSosial, false);
-    let items: Vec<PlanItemId> = case.planned_services().iter().map(|s| s.item.item_id).collect();
-    assert_eq!(items.len(), 2);
+    let konselor = w.actor(Role::Konselor, false);
+    let ids: Vec<ServiceId> = case.planned_services().map(|s| s.service_id).collect();
+    assert_eq!(ids.len(), 2, "konseling and advokasi opened on approval");
     let ctx = w.ctx(peksos);
     assert_eq!(
         case.decide(&CaseCommand::BeginEvaluation {}, &ctx).expect_err("open").violation,
-        Violation::PlannedServicesOpen { open: items.clone() }
+        Violation::PlannedServicesOpen { open: ids.clone() }
     );
-    w.run(&mut case, &mut ev, peksos, CaseCommand::FinishPlannedService { item_id: items[0] });
+    // Counselling: completing before a session is refused by the service's machine.
+    let complete = CaseCommand::ServiceStep { service_id: ids[0], step: ServiceCommand::Complete { feedback: None } };
+    let ctx = w.ctx(konselor);
+    assert_eq!(code_of(case.decide(&complete, &ctx)), ErrorCode::ServiceStepNotAllowed);
+    for step in
+        [ServiceCommand::HoldSession {}, ServiceCommand::HoldSession {}, ServiceCommand::Complete { feedback: None }]
+    {
+        w.run(&mut case, &mut ev, konselor, CaseCommand::ServiceStep { service_id: ids[0], step });
+    }
+    assert_eq!(case.service(ids[0]).map(|s| (s.state, s.sessions)), Some((ServiceState::Selesai, 2)));
     let ctx = w.ctx(peksos);
     assert_eq!(
         case.decide(&CaseCommand::BeginEvaluation {}, &ctx).expect_err("open").violation,
-        Violation::PlannedServicesOpen { open: vec![items[1]] }
+        Violation::PlannedServicesOpen { open: vec![ids[1]] }
     );
-    let ctx = w.ctx(peksos);
-    assert_eq!(
-        code_of(case.decide(&CaseCommand::FinishPlannedService { item_id: items[0] }, &ctx)),
-        ErrorCode::PlannedServiceClosed
-    );
-    w.run(
-        &mut case,
-        &mut ev,
-        peksos,
-        CaseCommand::CancelPlannedService {
-            item_id: items[1],
-            reason: lk3_core::vocab::ServiceCancelReason::KlienMenolak,
-        },
-    );
+    // A closed service takes no more steps.
+    let ctx = w.ctx(konselor);
+    let again = CaseCommand::ServiceStep { service_id: ids[0], step: ServiceCommand::HoldSession {} };
+    assert_eq!(code_of(case.decide(&again, &ctx)), ErrorCode::ServiceStepNotAllowed);
+    // Advocacy stopped with a reason also counts as an end.
+    let stop = ServiceCommand::Stop { reason: lk3_core::vocab::ServiceReason::KlienMenolak };
+    w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id: ids[1], step: stop });
     w.run(&mut case, &mut ev, peksos, CaseCommand::BeginEvaluation {});
     assert_eq!(case.stage(), Some(Stage::Evaluasi));
 }
@@ -182,7 +187,8 @@ fn inconsistent_content_is_refused() {
         Violation::InvalidCommand { problem: CommandProblem::DuplicateClient }
     );
     let ctx = w.ctx(peksos);
-    let counselling = CaseCommand::ResolveOnSpot { service: ServiceKind::Konseling, problems: vec![] };
+    let counselling =
+        CaseCommand::ResolveOnSpot { service: ServiceKind::Konseling, problems: vec![], participants: vec![] };
     assert_eq!(
         kontak.decide(&counselling, &ctx).expect_err("").violation,
         Violation::InvalidCommand { problem: CommandProblem::OnSpotService }
@@ -194,7 +200,11 @@ fn inconsistent_content_is_refused() {
         plan_stage.decide(&CaseCommand::ProposePlan { items: vec![] }, &ctx).expect_err("").violation,
         Violation::InvalidCommand { problem: CommandProblem::EmptyPlan }
     );
-    let item = PlanItem { item_id: PlanItemId::new_v7(w.now, IdSeed::new([5; 10])), service: ServiceKind::Advokasi };
+    let item = PlanItem {
+        partner_id: None,
+        service: ServiceKind::Advokasi,
+        service_id: ServiceId::new_v7(w.now, IdSeed::new([5; 10])),
+    };
     let dup = CaseCommand::ProposePlan { items: vec![item, item] };
     assert_eq!(
         plan_stage.decide(&dup, &ctx).expect_err("").violation,
@@ -280,7 +290,7 @@ fn every_refusal_speaks_both_languages_with_its_code() {
     let (en, id) = (err.message_en(), err.message_id());
     assert!(en.starts_with("[LK3-E026] cannot `begin_evaluation` in stage `intervensi`"), "{en}");
     assert!(id.starts_with("[LK3-E026] tidak dapat `begin_evaluation` pada tahap `intervensi`"), "{id}");
-    assert!(en.contains("allowed in this stage: ") && en.contains("finish_planned_service"));
+    assert!(en.contains("allowed in this stage: ") && en.contains("service_step"));
     assert!(id.contains("yang diizinkan pada tahap ini: "));
     let json = serde_json::to_value(&err).expect("serialises");
     assert_eq!(json["violation"]["rule"], "planned_services_open");

@@ -90,8 +90,9 @@ fn in_stage_commands_are_exactly_the_design_ones() {
         CaseCommandKind::RecordConsent,
         CaseCommandKind::WithdrawConsent,
         CaseCommandKind::ProposePlan,
-        CaseCommandKind::FinishPlannedService,
-        CaseCommandKind::CancelPlannedService,
+        CaseCommandKind::OpenService,
+        CaseCommandKind::ServiceStep,
+        CaseCommandKind::RecordAid,
         CaseCommandKind::SendProtectiveReferral,
     ]
     .into_iter()
@@ -207,7 +208,13 @@ fn every_vocabulary_has_unique_ids_and_two_labels() {
     check_vocabulary::<RefusalReason>();
     check_vocabulary::<ReopenReason>();
     check_vocabulary::<EmergencyReason>();
-    check_vocabulary::<ServiceCancelReason>();
+    check_vocabulary::<ServiceReason>();
+    check_vocabulary::<AidItem>();
+    check_vocabulary::<FundingSource>();
+    check_vocabulary::<AdvocacyAction>();
+    check_vocabulary::<FeedbackOutcome>();
+    check_vocabulary::<lk3_core::service::ServiceState>();
+    check_vocabulary::<lk3_core::service::ServiceCommandKind>();
     check_vocabulary::<ServiceKind>();
     check_vocabulary::<ConsentPurpose>();
     check_vocabulary::<CaseCommandKind>();

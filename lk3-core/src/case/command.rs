@@ -1,11 +1,12 @@
 use serde::{Deserialize, Serialize};
 
-use super::{CaseClient, Consent, PlanItem, RiskLevel};
-use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, PlanItemId, ReferralId, UnitCode};
+use super::{Aid, CaseClient, Consent, PlanItem, RiskLevel};
+use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, UnitCode};
 use crate::label::labelled_enum;
+use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
-    ServiceCancelReason, ServiceKind, TerminationReason,
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind,
+    TerminationReason,
 };
 
 labelled_enum! {
@@ -36,10 +37,12 @@ labelled_enum! {
         ProposePlan = ("propose_plan", "Ajukan rencana intervensi", "Propose a plan"),
         /// Approve the proposed plan (the ketua, not the plan's author).
         ApprovePlan = ("approve_plan", "Setujui rencana intervensi", "Approve the plan"),
-        /// Mark a planned service finished.
-        FinishPlannedService = ("finish_planned_service", "Selesaikan layanan terencana", "Finish a planned service"),
-        /// Cancel a planned service with a reason.
-        CancelPlannedService = ("cancel_planned_service", "Batalkan layanan terencana", "Cancel a planned service"),
+        /// Open a service instance (informasi, konsultasi, konseling, advokasi, rujukan).
+        OpenService = ("open_service", "Buka layanan", "Open a service"),
+        /// Take a step of a service instance, checked against the service's own machine.
+        ServiceStep = ("service_step", "Langkah layanan", "Service step"),
+        /// Record material aid given to a client.
+        RecordAid = ("record_aid", "Catat bantuan", "Record aid"),
         /// Begin the evaluation.
         BeginEvaluation = ("begin_evaluation", "Mulai evaluasi", "Begin evaluation"),
         /// Go back to assessment after evaluation.
@@ -103,6 +106,10 @@ pub enum CaseCommand {
         /// What it was about.
         #[serde(default)]
         problems: Vec<Problem>,
+        /// For a group (kelompok, organisasi, masyarakat): how many people of
+        /// each kind it reached, e.g. a sosialisasi to students and RT heads.
+        #[serde(default)]
+        participants: Vec<ParticipantCount>,
     },
     /// Start the first engagement; the actor becomes the case's worker.
     StartEngagement {},
@@ -143,17 +150,28 @@ pub enum CaseCommand {
         /// The proposal's version.
         plan_version: u32,
     },
-    /// Mark a planned service finished.
-    FinishPlannedService {
-        /// Which service line.
-        item_id: PlanItemId,
+    /// Open a service instance. Planned services open when the plan is
+    /// approved; this opens one outside the plan (or a referral).
+    OpenService {
+        /// The instance's id.
+        service_id: ServiceId,
+        /// Which service (not penjangkauan, which is its own aggregate).
+        kind: ServiceKind,
+        /// For a referral: the partner.
+        #[serde(default)]
+        referral: Option<ReferralDraft>,
     },
-    /// Cancel a planned service.
-    CancelPlannedService {
-        /// Which service line.
-        item_id: PlanItemId,
-        /// Why.
-        reason: ServiceCancelReason,
+    /// Take a step of a service instance.
+    ServiceStep {
+        /// Which instance.
+        service_id: ServiceId,
+        /// The step.
+        step: ServiceCommand,
+    },
+    /// Record material aid given to a client.
+    RecordAid {
+        /// The aid.
+        aid: Aid,
     },
     /// Begin the evaluation.
     BeginEvaluation {},
@@ -209,8 +227,9 @@ impl CaseCommand {
             Self::CompleteAssessment { .. } => K::CompleteAssessment,
             Self::ProposePlan { .. } => K::ProposePlan,
             Self::ApprovePlan { .. } => K::ApprovePlan,
-            Self::FinishPlannedService { .. } => K::FinishPlannedService,
-            Self::CancelPlannedService { .. } => K::CancelPlannedService,
+            Self::OpenService { .. } => K::OpenService,
+            Self::ServiceStep { .. } => K::ServiceStep,
+            Self::RecordAid { .. } => K::RecordAid,
             Self::BeginEvaluation {} => K::BeginEvaluation,
             Self::Reassess {} => K::Reassess,
             Self::Replan {} => K::Replan,

@@ -1,6 +1,6 @@
 use super::{
-    Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError, CommandProblem, PlanItemStatus,
-    Reference, Violation,
+    Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError, CommandProblem, Reference,
+    Violation,
 };
 use chrono::SubsecRound;
 
@@ -8,7 +8,7 @@ use crate::context::CommandContext;
 use crate::event::Event;
 use crate::ids::{CaseId, EventId};
 use crate::rules::{Requirement, RuleSet};
-use crate::vocab::{ConsentPurpose, ServiceKind, TerminationReason};
+use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
 
 impl Case {
     /// Decides a command: returns the events it produces, or the rule it
@@ -150,12 +150,8 @@ impl Case {
                 }
             }
             (Requirement::PlannedServicesClosed, _) => {
-                let open: Vec<_> = self
-                    .services
-                    .iter()
-                    .filter(|s| s.status == PlanItemStatus::Terbuka)
-                    .map(|s| s.item.item_id)
-                    .collect();
+                let open: Vec<_> =
+                    self.planned_services().filter(|s| !s.is_closed(self.rule_set)).map(|s| s.service_id).collect();
                 if open.is_empty() { Ok(()) } else { Err(Violation::PlannedServicesOpen { open }) }
             }
             (
@@ -164,6 +160,14 @@ impl Case {
             ) => Err(Violation::ReasonNotAllowed { reason: TerminationReason::TujuanTercapai }),
             (Requirement::GoalsMetOnlyAfterEvaluation, _) => Ok(()),
             (Requirement::KnownReference, _) => self.check_reference(command),
+            // Requirements of the service machines, checked by the service step.
+            (
+                Requirement::AtLeastOneSession
+                | Requirement::PartnerFeedback
+                | Requirement::ConsentToDisclose
+                | Requirement::OverrideReviewed,
+                _,
+            ) => Ok(()),
             // A contact resolved on the spot or a case declined before any
             // service was never served: a new contact opens a new case.
             (Requirement::ClosedAfterService, _) => {
@@ -201,14 +205,15 @@ impl Case {
                     Some(_) => Ok(()),
                 }
             }
-            CaseCommand::FinishPlannedService { item_id } | CaseCommand::CancelPlannedService { item_id, .. } => {
-                match self.services.iter().find(|s| s.item.item_id == *item_id) {
-                    None => unknown(Reference::LayananTerencana, item_id.to_string()),
-                    Some(s) if s.status != PlanItemStatus::Terbuka => {
-                        Err(Violation::PlannedServiceClosed { item_id: *item_id })
-                    }
-                    Some(_) => Ok(()),
+            CaseCommand::ServiceStep { service_id, .. } => match self.service(*service_id) {
+                None => unknown(Reference::Layanan, service_id.to_string()),
+                Some(_) => Ok(()),
+            },
+            CaseCommand::RecordAid { aid } => {
+                if !self.clients.iter().any(|c| c.client_id == aid.recipient) {
+                    return unknown(Reference::Klien, aid.recipient.to_string());
                 }
+                Ok(())
             }
             _ => Ok(()),
         }
@@ -235,11 +240,26 @@ impl Case {
                 }
                 CaseEvent::Registered { clients: clients.clone(), problems: problems.clone() }
             }
-            CaseCommand::ResolveOnSpot { service, problems } => {
+            CaseCommand::ResolveOnSpot { service, problems, participants } => {
                 if !matches!(service, ServiceKind::Informasi | ServiceKind::Konsultasi) {
                     return invalid(CommandProblem::OnSpotService);
                 }
-                CaseEvent::ResolvedOnSpot { service: *service, problems: problems.clone() }
+                let group = matches!(self.sasaran, Some(Sasaran::Kelompok | Sasaran::Organisasi | Sasaran::Masyarakat));
+                if group && participants.is_empty() {
+                    return invalid(CommandProblem::ParticipantsRequired);
+                }
+                let repeated = participants
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| participants[..i].iter().any(|q| q.sasaran == p.sasaran));
+                if repeated || participants.iter().any(|p| p.count == 0) {
+                    return invalid(CommandProblem::InvalidParticipants);
+                }
+                CaseEvent::ResolvedOnSpot {
+                    participants: participants.clone(),
+                    problems: problems.clone(),
+                    service: *service,
+                }
             }
             CaseCommand::StartEngagement {} => CaseEvent::EngagementStarted { worker: ctx.actor.staff_id },
             CaseCommand::RecordConsent { consent } => {
@@ -273,11 +293,17 @@ impl Case {
                     return invalid(CommandProblem::EmptyPlan);
                 }
                 let reused = items.iter().enumerate().any(|(i, item)| {
-                    items[..i].iter().any(|o| o.item_id == item.item_id)
-                        || self.services.iter().any(|s| s.item.item_id == item.item_id)
+                    items[..i].iter().any(|o| o.service_id == item.service_id)
+                        || self.service(item.service_id).is_some()
                 });
                 if reused {
                     return invalid(CommandProblem::DuplicateId);
+                }
+                if items.iter().any(|i| i.service == ServiceKind::Penjangkauan) {
+                    return invalid(CommandProblem::NotACaseService);
+                }
+                if items.iter().any(|i| i.partner_id.is_some() && i.service != ServiceKind::Rujukan) {
+                    return invalid(CommandProblem::ReferralOnlyForRujukan);
                 }
                 let Some(plan_version) = self.plan_versions.checked_add(1) else {
                     return invalid(CommandProblem::CounterExhausted);
@@ -291,9 +317,18 @@ impl Case {
                 Some(_) => return invalid(CommandProblem::PlanVersionMismatch),
                 None => return Err(Violation::PlanRequired),
             },
-            CaseCommand::FinishPlannedService { item_id } => CaseEvent::PlannedServiceFinished { item_id: *item_id },
-            CaseCommand::CancelPlannedService { item_id, reason } => {
-                CaseEvent::PlannedServiceCancelled { item_id: *item_id, reason: *reason }
+            CaseCommand::OpenService { service_id, kind, referral } => {
+                self.open_service(*service_id, *kind, *referral, ctx)?
+            }
+            CaseCommand::ServiceStep { service_id, step } => self.service_step(*service_id, step, ctx)?,
+            CaseCommand::RecordAid { aid } => {
+                if aid.quantity == 0 {
+                    return invalid(CommandProblem::InvalidQuantity);
+                }
+                if self.aid.iter().any(|a| a.aid_id == aid.aid_id) {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                CaseEvent::AidGiven { aid: *aid }
             }
             CaseCommand::BeginEvaluation {} => CaseEvent::EvaluationStarted {},
             CaseCommand::Reassess {} => CaseEvent::ReassessmentStarted {},

@@ -5,10 +5,11 @@ use serde::Serialize;
 
 use super::CaseCommandKind;
 use crate::error::{ErrorCode, Lk3Error};
-use crate::ids::{CaseId, ClientId, PlanItemId, StaffId};
+use crate::ids::{CaseId, ClientId, PartnerId, ServiceId, StaffId};
 use crate::label::{Labelled, labelled_enum};
 use crate::rules::RuleSet;
-use crate::vocab::{Role, Stage, TerminationReason};
+use crate::service::{ServiceCommandKind, ServiceState};
+use crate::vocab::{Role, ServiceKind, Stage, TerminationReason};
 
 /// A refused command. It names the command, the stage, the rule broken and
 /// the commands the stage allows. A refused command produces no event.
@@ -31,8 +32,8 @@ labelled_enum! {
         Klien = ("klien", "klien", "client"),
         /// A consent record.
         Persetujuan = ("persetujuan", "persetujuan", "consent"),
-        /// A planned service line.
-        LayananTerencana = ("layanan_terencana", "layanan terencana", "planned service"),
+        /// A service instance.
+        Layanan = ("layanan", "layanan", "service"),
     }
 }
 
@@ -59,6 +60,22 @@ labelled_enum! {
         CounterExhausted = ("penghitung_habis", "penghitung kasus sudah mencapai batas", "a counter of the case is exhausted"),
         /// A step that needs clients on a case without any.
         NoClientsRegistered = ("belum_ada_klien", "kasus belum memiliki klien terdaftar", "the case has no registered clients"),
+        /// A referral without a partner.
+        NoPartner = ("tanpa_mitra", "rujukan memerlukan mitra", "a referral needs a partner"),
+        /// A partner given for a service that is not a referral.
+        ReferralOnlyForRujukan = ("mitra_hanya_untuk_rujukan", "mitra hanya untuk layanan rujukan", "only a referral has a partner"),
+        /// Penjangkauan opened as a service of a case.
+        NotACaseService = ("bukan_layanan_kasus", "penjangkauan dicatat sebagai penjangkauan tersendiri, bukan layanan kasus", "penjangkauan is recorded as an outreach of its own, not a service of a case"),
+        /// A response deadline not after the sending.
+        DeadlineNotAfterSending = ("tenggat_tidak_sah", "tenggat jawaban harus sesudah waktu pengiriman", "the response deadline must come after the sending"),
+        /// A group service without participant counts.
+        ParticipantsRequired = ("jumlah_peserta_diperlukan", "layanan kelompok memerlukan jumlah peserta menurut sasaran", "a group service needs participant counts by sasaran"),
+        /// Participant counts of zero or with a sasaran twice.
+        InvalidParticipants = ("jumlah_peserta_tidak_sah", "jumlah peserta harus positif dan tiap sasaran sekali", "participant counts must be positive, each sasaran once"),
+        /// Aid with a quantity of zero.
+        InvalidQuantity = ("jumlah_tidak_sah", "jumlah bantuan paling sedikit satu", "the aid quantity must be at least one"),
+        /// Completing counselling before any session.
+        NoSession = ("belum_ada_sesi", "konseling belum memiliki sesi", "the counselling has had no session"),
         /// Withdrawing a consent twice.
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
     }
@@ -99,8 +116,32 @@ pub enum Violation {
     PlanRequired,
     /// Planned services are still open.
     PlannedServicesOpen {
-        /// The open lines.
-        open: Vec<PlanItemId>,
+        /// The open services.
+        open: Vec<ServiceId>,
+    },
+    /// The service's own machine does not allow the step in its state.
+    ServiceStepNotAllowed {
+        /// The instance.
+        service_id: ServiceId,
+        /// Which service.
+        service: ServiceKind,
+        /// Its state.
+        state: ServiceState,
+        /// The step refused.
+        step: ServiceCommandKind,
+        /// The steps its state allows.
+        allowed_steps: Vec<ServiceCommandKind>,
+    },
+    /// A referral completed without the partner's feedback.
+    FeedbackRequired,
+    /// A referral completed while its consent override awaits approval.
+    OverrideNotApproved,
+    /// A client has not consented to disclosure to the partner.
+    DisclosureConsentRequired {
+        /// The client.
+        client: ClientId,
+        /// The partner.
+        partner_id: PartnerId,
     },
     /// The reason does not fit the step.
     ReasonNotAllowed {
@@ -129,11 +170,6 @@ pub enum Violation {
         what: Reference,
         /// The id given.
         id: String,
-    },
-    /// The planned service is already finished or cancelled.
-    PlannedServiceClosed {
-        /// The line.
-        item_id: PlanItemId,
     },
     /// The command's content is inconsistent.
     InvalidCommand {
@@ -168,13 +204,16 @@ impl Violation {
             Self::SecondPersonRequired { .. } => ErrorCode::SecondPersonRequired,
             Self::PlanRequired => ErrorCode::PlanRequired,
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
+            Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
+            Self::FeedbackRequired => ErrorCode::FeedbackRequired,
+            Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
+            Self::DisclosureConsentRequired { .. } => ErrorCode::DisclosureConsentRequired,
             Self::ReasonNotAllowed { .. } => ErrorCode::ReasonNotAllowed,
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
             Self::CaseExists { .. } => ErrorCode::CaseExists,
             Self::CaseNotFound => ErrorCode::CaseNotFound,
             Self::NotReopenable => ErrorCode::NotReopenable,
             Self::UnknownReference { .. } => ErrorCode::UnknownReference,
-            Self::PlannedServiceClosed { .. } => ErrorCode::PlannedServiceClosed,
             Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
             Self::Serialization { .. } => ErrorCode::Serialization,
         }
@@ -197,8 +236,25 @@ impl Violation {
             ),
             Self::PlanRequired => "no intervention plan has been proposed".to_owned(),
             Self::PlannedServicesOpen { open } => {
-                format!("planned services are still open: {}; finish or cancel each with a reason first", ids(open))
+                format!(
+                    "planned services are still open: {}; bring each to an end (finished, or stopped or cancelled with a reason) first",
+                    ids(open)
+                )
             }
+            Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
+                "{service} {service_id} is `{state}`, where its machine does not allow `{step}`; allowed steps: {}",
+                list(allowed_steps)
+            ),
+            Self::FeedbackRequired => {
+                "a referral is completed only with the partner's feedback (umpan balik)".to_owned()
+            }
+            Self::OverrideNotApproved => {
+                "the referral was sent under an emergency consent override that a second person has not yet approved"
+                    .to_owned()
+            }
+            Self::DisclosureConsentRequired { client, partner_id } => format!(
+                "client {client} has not consented to disclosure to partner {partner_id}; send only with that consent or as an emergency override"
+            ),
             Self::ReasonNotAllowed { reason } => {
                 format!("reason `{reason}` is only allowed after an evaluation")
             }
@@ -214,9 +270,6 @@ impl Violation {
             }
             Self::UnknownReference { what, id } => {
                 format!("no {} `{id}` in this case", what.label_en())
-            }
-            Self::PlannedServiceClosed { item_id } => {
-                format!("planned service {item_id} is already finished or cancelled")
             }
             Self::InvalidCommand { problem } => problem.label_en().to_owned(),
             Self::Serialization { message } => {
@@ -244,8 +297,19 @@ impl Violation {
             ),
             Self::PlanRequired => "belum ada rencana intervensi yang diajukan".to_owned(),
             Self::PlannedServicesOpen { open } => format!(
-                "layanan terencana masih terbuka: {}; selesaikan atau batalkan masing-masing dengan alasan lebih dulu",
+                "layanan terencana masih terbuka: {}; tuntaskan masing-masing (selesai, atau dihentikan/dibatalkan dengan alasan) lebih dulu",
                 ids(open)
+            ),
+            Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
+                "{service} {service_id} berstatus `{state}`, yang tidak mengizinkan `{step}`; langkah yang diizinkan: {}",
+                list(allowed_steps)
+            ),
+            Self::FeedbackRequired => "rujukan hanya dapat diselesaikan dengan umpan balik mitra".to_owned(),
+            Self::OverrideNotApproved => {
+                "rujukan dikirim dengan pengecualian persetujuan darurat yang belum disetujui orang kedua".to_owned()
+            }
+            Self::DisclosureConsentRequired { client, partner_id } => format!(
+                "klien {client} belum setuju datanya diungkap ke mitra {partner_id}; kirim hanya dengan persetujuan itu atau sebagai pengecualian darurat"
             ),
             Self::ReasonNotAllowed { reason } => {
                 format!("alasan `{reason}` hanya boleh setelah evaluasi")
@@ -262,9 +326,6 @@ impl Violation {
             }
             Self::UnknownReference { what, id } => {
                 format!("tidak ada {} `{id}` dalam kasus ini", what.label_id())
-            }
-            Self::PlannedServiceClosed { item_id } => {
-                format!("layanan terencana {item_id} sudah selesai atau dibatalkan")
             }
             Self::InvalidCommand { problem } => problem.label_id().to_owned(),
             Self::Serialization { message } => {

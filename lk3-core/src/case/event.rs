@@ -1,10 +1,11 @@
 use serde::{Deserialize, Serialize};
 
-use super::{CaseClient, CaseCommandKind, Consent, PlanItem, RiskLevel};
-use crate::ids::{CaseNumber, ConsentId, PartnerId, PlanItemId, ReferralId, StaffId, UnitCode};
+use super::{Aid, CaseClient, CaseCommandKind, Consent, PlanItem, RiskLevel};
+use crate::ids::{CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
+use crate::service::{ParticipantCount, ServiceCommand};
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran,
-    ServiceCancelReason, ServiceKind, TerminationReason,
+    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind,
+    TerminationReason,
 };
 
 /// What happened to a case: the payload of an [`crate::event::Event`].
@@ -35,10 +36,12 @@ pub enum CaseEvent {
     },
     /// The contact was resolved on the spot.
     ResolvedOnSpot {
-        /// `informasi` or `konsultasi`.
-        service: ServiceKind,
+        /// For a group: how many people of each kind it reached.
+        participants: Vec<ParticipantCount>,
         /// What it was about.
         problems: Vec<Problem>,
+        /// `informasi` or `konsultasi`.
+        service: ServiceKind,
     },
     /// Engagement started; the actor is the case's worker.
     EngagementStarted {
@@ -88,17 +91,31 @@ pub enum CaseEvent {
         /// Who proposed it (never the approver).
         proposed_by: StaffId,
     },
-    /// A planned service finished.
-    PlannedServiceFinished {
-        /// Which.
-        item_id: PlanItemId,
+    /// A service instance was opened (outside the plan; planned ones open
+    /// with `plan_approved`).
+    ServiceOpened {
+        /// Which service.
+        kind: ServiceKind,
+        /// For a referral: the partner.
+        partner_id: Option<PartnerId>,
+        /// The instance.
+        service_id: ServiceId,
     },
-    /// A planned service was cancelled.
-    PlannedServiceCancelled {
-        /// Which.
-        item_id: PlanItemId,
-        /// Why.
-        reason: ServiceCancelReason,
+    /// A step of a service instance was taken.
+    ServiceStepRecorded {
+        /// True when a sending overrode missing consent to disclose (emergency): flagged for audit.
+        consent_override: bool,
+        /// True when LK3 staff recorded a partner's step on its behalf.
+        on_behalf_of_partner: bool,
+        /// The instance.
+        service_id: ServiceId,
+        /// The step, as accepted (a sending carries its resolved deadline).
+        step: ServiceCommand,
+    },
+    /// Material aid was given.
+    AidGiven {
+        /// The aid.
+        aid: Aid,
     },
     /// Evaluation started.
     EvaluationStarted {},
@@ -157,8 +174,9 @@ impl CaseEvent {
             Self::AssessmentCompleted { .. } => K::CompleteAssessment,
             Self::PlanProposed { .. } => K::ProposePlan,
             Self::PlanApproved { .. } => K::ApprovePlan,
-            Self::PlannedServiceFinished { .. } => K::FinishPlannedService,
-            Self::PlannedServiceCancelled { .. } => K::CancelPlannedService,
+            Self::ServiceOpened { .. } => K::OpenService,
+            Self::ServiceStepRecorded { .. } => K::ServiceStep,
+            Self::AidGiven { .. } => K::RecordAid,
             Self::EvaluationStarted {} => K::BeginEvaluation,
             Self::ReassessmentStarted {} => K::Reassess,
             Self::ReplanStarted {} => K::Replan,
@@ -186,8 +204,9 @@ impl CaseEvent {
             Self::AssessmentCompleted { .. } => "assessment_completed",
             Self::PlanProposed { .. } => "plan_proposed",
             Self::PlanApproved { .. } => "plan_approved",
-            Self::PlannedServiceFinished { .. } => "planned_service_finished",
-            Self::PlannedServiceCancelled { .. } => "planned_service_cancelled",
+            Self::ServiceOpened { .. } => "service_opened",
+            Self::ServiceStepRecorded { .. } => "service_step_recorded",
+            Self::AidGiven { .. } => "aid_given",
             Self::EvaluationStarted {} => "evaluation_started",
             Self::ReassessmentStarted {} => "reassessment_started",
             Self::ReplanStarted {} => "replan_started",
@@ -202,6 +221,6 @@ impl CaseEvent {
 
     /// Whether the event must stand out in an audit (emergency overrides).
     pub fn is_audit_flagged(&self) -> bool {
-        matches!(self, Self::ProtectiveReferralSent { .. })
+        matches!(self, Self::ProtectiveReferralSent { .. } | Self::ServiceStepRecorded { consent_override: true, .. })
     }
 }

@@ -10,12 +10,13 @@ mod decide;
 mod error;
 mod event;
 mod records;
+mod service_step;
 mod state;
 
 pub use command::{CaseCommand, CaseCommandKind};
 pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
-pub use records::{CaseClient, Consent, ConsentForm, PlanItem, PlanItemStatus, PlannedService, RiskLevel};
+pub use records::{Aid, CaseClient, Consent, ConsentForm, PlanItem, RiskLevel};
 pub use state::{Case, ConsentRecord, PlanProposal, ProtectiveReferral};
 
 /// An event of a case, in its envelope.

@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ClientId, ConsentId, PartnerId, PlanItemId};
+use chrono::NaiveDate;
+
+use crate::ids::{AidId, ClientId, ConsentId, PartnerId, ServiceId};
 use crate::label::labelled_enum;
-use crate::vocab::{ConsentPurpose, ServiceKind};
+use crate::vocab::{AidItem, ConsentPurpose, FundingSource, ServiceKind};
 
 /// A client of a case, by registry id. Identity (name, NIK, address) lives in
 /// the client registry, never in events (DESIGN §7).
@@ -50,14 +52,36 @@ pub struct Consent {
     pub subject: ClientId,
 }
 
-/// One service line of an intervention plan.
+/// One service of an intervention plan. On approval it becomes a service
+/// instance of the case with the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanItem {
-    /// The line's id.
-    pub item_id: PlanItemId,
+    /// For a planned referral, the partner, if already chosen.
+    #[serde(default)]
+    pub partner_id: Option<PartnerId>,
     /// The service planned.
     pub service: ServiceKind,
+    /// The id the service instance will have.
+    pub service_id: ServiceId,
+}
+
+/// Material aid (bantuan) given to a client, with who paid for it (DESIGN §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aid {
+    /// The record's id.
+    pub aid_id: AidId,
+    /// Who paid.
+    pub funding: FundingSource,
+    /// The unit's local date it was handed over.
+    pub given_on: NaiveDate,
+    /// What.
+    pub item: AidItem,
+    /// How many (at least one).
+    pub quantity: u32,
+    /// The client who received it.
+    pub recipient: ClientId,
 }
 
 labelled_enum! {
@@ -72,27 +96,4 @@ labelled_enum! {
         /// Critical: immediate protection needed.
         Kritis = ("kritis", "Kritis", "Critical"),
     }
-}
-
-labelled_enum! {
-    /// Where a planned service stands.
-    pub enum PlanItemStatus {
-        /// Planned or under way.
-        Terbuka = ("terbuka", "Terbuka", "Open"),
-        /// Finished.
-        Selesai = ("selesai", "Selesai", "Finished"),
-        /// Cancelled with a reason.
-        Dibatalkan = ("dibatalkan", "Dibatalkan", "Cancelled"),
-    }
-}
-
-/// An approved plan item and where it stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedService {
-    /// The item.
-    pub item: PlanItem,
-    /// Its status.
-    pub status: PlanItemStatus,
-    /// The plan version that approved it.
-    pub plan_version: u32,
 }

@@ -1,10 +1,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, PlanItemStatus, PlannedService, RiskLevel};
+use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, RiskLevel};
 use crate::event::{ChainError, Hash, verify_chain};
 use crate::ids::{CaseId, CaseNumber, ClientId, ReferralId, StaffId, UnitCode};
 use crate::rules::{RuleSet, RuleSetId};
+use crate::service::{ParticipantCount, ServiceInstance};
 use crate::vocab::{
     ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, Sasaran, ServiceKind,
     Stage, TerminationReason,
@@ -86,7 +87,9 @@ pub struct Case {
     pub(super) consents: Vec<ConsentRecord>,
     pub(super) plan_versions: u32,
     pub(super) proposal: Option<PlanProposal>,
-    pub(super) services: Vec<PlannedService>,
+    pub(super) services: Vec<ServiceInstance>,
+    pub(super) aid: Vec<Aid>,
+    pub(super) participants: Vec<ParticipantCount>,
     pub(super) on_spot_service: Option<ServiceKind>,
     pub(super) refusal: Option<RefusalReason>,
     pub(super) termination: Option<(TerminationReason, StaffId)>,
@@ -160,9 +163,29 @@ impl Case {
     pub fn proposal(&self) -> Option<&PlanProposal> {
         self.proposal.as_ref()
     }
-    /// Every approved planned service, of every plan version.
-    pub fn planned_services(&self) -> &[PlannedService] {
+    /// Every service instance of the case, planned or not, in the order opened.
+    pub fn services(&self) -> &[ServiceInstance] {
         &self.services
+    }
+    /// The service instances that approved plans planned.
+    pub fn planned_services(&self) -> impl Iterator<Item = &ServiceInstance> {
+        self.services.iter().filter(|s| s.plan_version.is_some())
+    }
+    /// A service instance by id.
+    pub fn service(&self, service_id: crate::ids::ServiceId) -> Option<&ServiceInstance> {
+        self.services.iter().find(|s| s.service_id == service_id)
+    }
+    /// Referrals waiting for the partner's answer past their deadline at `now`.
+    pub fn overdue_referrals(&self, now: DateTime<Utc>) -> impl Iterator<Item = &ServiceInstance> {
+        self.services.iter().filter(move |s| s.is_overdue(now))
+    }
+    /// Material aid given, in order.
+    pub fn aid(&self) -> &[Aid] {
+        &self.aid
+    }
+    /// For a group contact resolved on the spot: people reached, by sasaran.
+    pub fn participants(&self) -> &[ParticipantCount] {
+        &self.participants
     }
     /// The service that resolved the contact on the spot, if any.
     pub fn on_spot_service(&self) -> Option<ServiceKind> {
@@ -220,9 +243,10 @@ impl Case {
                 self.clients.clone_from(clients);
                 self.problems.clone_from(problems);
             }
-            CaseEvent::ResolvedOnSpot { service, problems } => {
+            CaseEvent::ResolvedOnSpot { participants, problems, service } => {
                 self.on_spot_service = Some(*service);
                 self.problems.clone_from(problems);
+                self.participants.clone_from(participants);
             }
             CaseEvent::EngagementStarted { worker } => self.worker = Some(*worker),
             CaseEvent::ConsentRecorded { consent } => self.consents.push(ConsentRecord {
@@ -248,17 +272,31 @@ impl Case {
             }
             CaseEvent::PlanApproved { .. } => {
                 if let Some(p) = self.proposal.take() {
-                    self.services.extend(p.items.iter().map(|item| PlannedService {
-                        item: *item,
-                        status: PlanItemStatus::Terbuka,
-                        plan_version: p.plan_version,
+                    let (rule_set, at) = (self.rule_set, event.occurred_at);
+                    self.services.extend(p.items.iter().map(|item| {
+                        ServiceInstance::open(
+                            item.service_id,
+                            item.service,
+                            rule_set,
+                            Some(p.plan_version),
+                            item.partner_id,
+                            at,
+                        )
                     }));
                 }
             }
-            CaseEvent::PlannedServiceFinished { item_id } => self.set_service_status(*item_id, PlanItemStatus::Selesai),
-            CaseEvent::PlannedServiceCancelled { item_id, .. } => {
-                self.set_service_status(*item_id, PlanItemStatus::Dibatalkan)
+            CaseEvent::ServiceOpened { kind, partner_id, service_id } => {
+                let open =
+                    ServiceInstance::open(*service_id, *kind, self.rule_set, None, *partner_id, event.occurred_at);
+                self.services.push(open);
             }
+            CaseEvent::ServiceStepRecorded { consent_override, service_id, step, .. } => {
+                let rule_set = self.rule_set;
+                if let Some(s) = self.services.iter_mut().find(|s| s.service_id == *service_id) {
+                    s.apply_step(step, rule_set, event.occurred_at, actor, *consent_override);
+                }
+            }
+            CaseEvent::AidGiven { aid } => self.aid.push(*aid),
             CaseEvent::ReassessmentStarted {} | CaseEvent::ReplanStarted {} => self.proposal = None,
             CaseEvent::Terminated { reason } => self.termination = Some((*reason, actor)),
             CaseEvent::AftercareStarted {} | CaseEvent::ClosureApproved { .. } => {}
@@ -283,12 +321,6 @@ impl Case {
                     sent_by: actor,
                 })
             }
-        }
-    }
-
-    fn set_service_status(&mut self, item_id: crate::ids::PlanItemId, status: PlanItemStatus) {
-        if let Some(s) = self.services.iter_mut().find(|s| s.item.item_id == item_id) {
-            s.status = status;
         }
     }
 

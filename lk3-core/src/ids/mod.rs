@@ -36,7 +36,10 @@ pub use case_number::{CaseNumber, UnitCode};
 pub use error::{IdentifierError, IdentifierWarning};
 pub use nik::{Nik, NikFacts, Sex};
 pub use no_kk::NoKk;
-pub use uuid7::{CaseId, ClientId, CommandId, ConsentId, EventId, IdSeed, PartnerId, PlanItemId, ReferralId, StaffId};
+pub use uuid7::{
+    AidId, CaseId, ClientId, CommandId, ConsentId, EventId, IdSeed, OutreachId, PartnerId, PlanItemId, ReferralId,
+    ServiceId, StaffId,
+};
 pub use wilayah::{KodeWilayah, TimeZoneId, VillageKind, WilayahLevel};
 
 serde_as_string!(Nik, NoKk, KodeWilayah, UnitCode, CaseNumber);

@@ -72,20 +72,6 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::Ketua],
             &[Req::PlanProposed, Req::SecondPerson, Req::ConsentToServices, Req::GuardianForChild],
         ),
-        row(
-            Some(S::Intervensi),
-            S::Intervensi,
-            C::FinishPlannedService,
-            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional],
-            &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
-        ),
-        row(
-            Some(S::Intervensi),
-            S::Intervensi,
-            C::CancelPlannedService,
-            &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
-            &[Req::KnownReference, Req::Reason],
-        ),
         row(Some(S::Intervensi), S::Evaluasi, C::BeginEvaluation, &[R::PekerjaSosial], &[Req::PlannedServicesClosed]),
         row(Some(S::Evaluasi), S::Asesmen, C::Reassess, &[R::PekerjaSosial, R::Psikolog], WORK),
         row(Some(S::Evaluasi), S::RencanaIntervensi, C::Replan, &[R::PekerjaSosial], WORK),
@@ -152,6 +138,51 @@ pub(crate) fn rule_set() -> RuleSet {
             C::WithdrawConsent,
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua, R::Sekretaris],
             &[Req::KnownReference],
+        ));
+    }
+    // Services run inside the case in every stage but a closed one; each
+    // step is then decided by the service's own machine (crate::service).
+    // Before the contract only what needs no consent to services is possible
+    // (an informasi or konsultasi for a contact); from the contract on, every
+    // step needs that consent in force.
+    let service_openers =
+        &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional, R::Ketua, R::Sekretaris, R::Relawan];
+    let service_steppers = &[
+        R::PekerjaSosial,
+        R::Konselor,
+        R::Psikolog,
+        R::TenagaProfesional,
+        R::Ketua,
+        R::PenanggungJawab,
+        R::Sekretaris,
+        R::Relawan,
+        R::Mitra,
+    ];
+    for s in [S::Kontak, S::Registrasi, S::PendekatanAwal] {
+        t.push(row(Some(s), s, C::OpenService, service_openers, &[]));
+        t.push(row(Some(s), s, C::ServiceStep, service_steppers, &[Req::KnownReference]));
+    }
+    for s in
+        [S::Kontrak, S::Asesmen, S::RencanaIntervensi, S::Intervensi, S::Evaluasi, S::Terminasi, S::BimbinganLanjut]
+    {
+        t.push(row(Some(s), s, C::OpenService, service_openers, WORK));
+        t.push(row(
+            Some(s),
+            s,
+            C::ServiceStep,
+            service_steppers,
+            &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
+        ));
+    }
+    // Material aid during and after the intervention, recorded by the
+    // worker, the ketua or the treasurer who pays it out [I].
+    for s in [S::Intervensi, S::Evaluasi, S::BimbinganLanjut] {
+        t.push(row(
+            Some(s),
+            s,
+            C::RecordAid,
+            &[R::PekerjaSosial, R::Ketua, R::Bendahara],
+            &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
         ));
     }
     // Emergency: a protective referral from any stage but a closed one (reopen

@@ -21,6 +21,14 @@ labelled_enum! {
         GoalsMetOnlyAfterEvaluation = ("tujuan_tercapai_setelah_evaluasi", "Alasan tujuan tercapai hanya setelah evaluasi", "Goals met only after an evaluation"),
         /// The case was closed after service (not on the spot, not declined).
         ClosedAfterService = ("ditutup_setelah_layanan", "Kasus ditutup setelah mendapat layanan", "The case was closed after service"),
+        /// A counselling has had at least one session.
+        AtLeastOneSession = ("minimal_satu_sesi", "Paling sedikit satu sesi telah dilaksanakan", "At least one session was held"),
+        /// A referral is completed with the partner's feedback.
+        PartnerFeedback = ("umpan_balik_mitra", "Disertai umpan balik mitra", "With the partner's feedback"),
+        /// Every client consented to disclosure to this partner, or the sending is an audited emergency override.
+        ConsentToDisclose = ("persetujuan_pengungkapan", "Setiap klien setuju data diungkap ke mitra ini, atau pengecualian darurat yang diaudit", "Every client consented to disclosure to this partner, or an audited emergency override"),
+        /// An emergency override of consent was approved by a second person.
+        OverrideReviewed = ("pengecualian_disetujui", "Pengecualian persetujuan telah disetujui orang kedua", "A consent override was approved by a second person"),
         /// The referenced client, consent or service line exists in the case.
         KnownReference = ("rujukan_data_dikenal", "Data yang dirujuk ada dalam kasus", "Referenced records exist in the case"),
     }

@@ -5,6 +5,7 @@
 //! source, **[I]** our reading of practice, **[M]** recalled and not yet checked
 //! against the official text.
 
+mod aid;
 mod channel;
 mod pmks;
 mod problem;
@@ -14,10 +15,11 @@ mod sasaran;
 mod service;
 mod stage;
 
+pub use aid::{AdvocacyAction, AidItem, FeedbackOutcome, FundingSource};
 pub use channel::ContactChannel;
 pub use pmks::Pmks;
 pub use problem::Problem;
-pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceCancelReason, TerminationReason};
+pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason};
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
 pub use service::{ConsentPurpose, ProtectivePartner, ServiceKind};

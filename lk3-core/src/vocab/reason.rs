@@ -66,15 +66,30 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// Why a planned service is cancelled before it is finished.
-    pub enum ServiceCancelReason {
-        /// The client no longer needs it.
-        TidakDiperlukanLagi = ("tidak_diperlukan_lagi", "Tidak diperlukan lagi", "No longer needed"),
-        /// The client declined it.
+    /// Why a service step ends or pauses the service: mandatory on a refused,
+    /// cancelled, postponed or failed referral (as the HL7 SDOH referral Task
+    /// requires `statusReason` [R: peers.md §2]) and on every stopped or
+    /// failed service.
+    pub enum ServiceReason {
+        /// The client declined.
         KlienMenolak = ("klien_menolak", "Klien menolak", "Client declined"),
-        /// No provider or resource is available.
-        TidakTersedia = ("tidak_tersedia", "Layanan tidak tersedia", "Not available"),
-        /// Replaced by another service in a new plan.
-        Diganti = ("diganti", "Diganti layanan lain", "Replaced by another service"),
+        /// The client cannot be reached.
+        TidakDapatDihubungi = ("tidak_dapat_dihubungi", "Klien tidak dapat dihubungi", "Client unreachable"),
+        /// The partner is not competent for the problem.
+        DiLuarKewenanganMitra = ("di_luar_kewenangan_mitra", "Di luar kewenangan mitra", "Outside the partner's competence"),
+        /// The partner has no capacity now.
+        KapasitasPenuh = ("kapasitas_penuh", "Kapasitas mitra penuh", "Partner at capacity"),
+        /// Documents or requirements are missing.
+        PersyaratanTidakLengkap = ("persyaratan_tidak_lengkap", "Persyaratan tidak lengkap", "Requirements incomplete"),
+        /// No longer needed.
+        TidakDiperlukanLagi = ("tidak_diperlukan_lagi", "Tidak diperlukan lagi", "No longer needed"),
+        /// Handed to another partner or service.
+        DialihkanKeMitraLain = ("dialihkan_ke_mitra_lain", "Dialihkan ke mitra lain", "Redirected to another partner"),
+        /// The resource (staff, room, budget) is not available.
+        SumberDayaTidakTersedia = ("sumber_daya_tidak_tersedia", "Sumber daya tidak tersedia", "Resource not available"),
+        /// The client's situation changed (moved, hospitalised ...).
+        KeadaanKlienBerubah = ("keadaan_klien_berubah", "Keadaan klien berubah", "Client's situation changed"),
+        /// Anything else.
+        Lainnya = ("lainnya", "Lainnya", "Other"),
     }
 }

@@ -4,14 +4,18 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lk3_core::case::{
-    Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm, PlanItem, RiskLevel,
+    Aid, Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm, PlanItem,
+    RiskLevel,
 };
 use lk3_core::event::Actor;
-use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, PlanItemId, ReferralId, StaffId};
+use lk3_core::ids::{
+    AidId, CaseId, CaseNumber, ClientId, CommandId, ConsentId, IdSeed, ReferralId, ServiceId, StaffId,
+};
 use lk3_core::rules::{RuleSet, RuleSetId};
+use lk3_core::service::{ServiceCommand, ServiceInstance, ServiceState};
 use lk3_core::vocab::{
-    ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Role,
-    Sasaran, ServiceCancelReason, ServiceKind, Stage, TerminationReason,
+    AidItem, ConsentPurpose, ContactChannel, EmergencyReason, FundingSource, Problem, ProtectivePartner, RefusalReason,
+    ReopenReason, Role, Sasaran, ServiceKind, ServiceReason, Stage, TerminationReason,
 };
 use lk3_core::{CommandContext, Labelled};
 
@@ -105,9 +109,13 @@ impl World {
     }
 
     pub fn plan_command(&mut self) -> CaseCommand {
-        let items = [ServiceKind::Konseling, ServiceKind::Rujukan]
+        let items = [ServiceKind::Konseling, ServiceKind::Advokasi]
             .iter()
-            .map(|s| PlanItem { item_id: PlanItemId::new_v7(self.now, self.fresh_seed()), service: *s })
+            .map(|s| PlanItem {
+                partner_id: None,
+                service: *s,
+                service_id: ServiceId::new_v7(self.now, self.fresh_seed()),
+            })
             .collect();
         CaseCommand::ProposePlan { items }
     }
@@ -178,10 +186,7 @@ impl World {
                     self.run(&mut case, &mut ev, ketua, CaseCommand::ApprovePlan { plan_version });
                 }
                 Stage::Evaluasi => {
-                    let open: Vec<_> = case.planned_services().iter().map(|s| s.item.item_id).collect();
-                    for item_id in open {
-                        self.run(&mut case, &mut ev, peksos, CaseCommand::FinishPlannedService { item_id });
-                    }
+                    self.close_planned(&mut case, &mut ev);
                     self.run(&mut case, &mut ev, peksos, CaseCommand::BeginEvaluation {});
                 }
                 Stage::Terminasi => self.run(
@@ -201,19 +206,23 @@ impl World {
     /// A well-formed command of `kind` for this case, with fresh ids and
     /// references to the case's own records where it needs them.
     pub fn command(&mut self, case: &Case, kind: K) -> CaseCommand {
-        let open_item = case
-            .planned_services()
-            .iter()
-            .find(|s| s.status == lk3_core::case::PlanItemStatus::Terbuka)
-            .map(|s| s.item.item_id);
-        let any_item = open_item.unwrap_or_else(|| PlanItemId::new_v7(self.now, IdSeed::new([9; 10])));
+        // The first open planned service, else the first open one.
+        let open = |planned: bool| {
+            case.services()
+                .iter()
+                .find(|s| !s.is_closed(case.rule_set()) && (s.plan_version.is_some() || !planned))
+                .cloned()
+        };
+        let open_service = open(true).or_else(|| open(false));
         match kind {
             K::RecordContact => self.open_command(),
             K::Register => CaseCommand::Register {
                 clients: vec![CaseClient { client_id: self.adult, minor: false }],
                 problems: vec![],
             },
-            K::ResolveOnSpot => CaseCommand::ResolveOnSpot { service: ServiceKind::Informasi, problems: vec![] },
+            K::ResolveOnSpot => {
+                CaseCommand::ResolveOnSpot { service: ServiceKind::Informasi, problems: vec![], participants: vec![] }
+            }
             K::StartEngagement => CaseCommand::StartEngagement {},
             K::RecordConsent => self.consent_command(self.adult, None),
             K::WithdrawConsent => CaseCommand::WithdrawConsent {
@@ -232,10 +241,30 @@ impl World {
             }
             K::ProposePlan => self.plan_command(),
             K::ApprovePlan => CaseCommand::ApprovePlan { plan_version: case.proposal().map_or(1, |p| p.plan_version) },
-            K::FinishPlannedService => CaseCommand::FinishPlannedService { item_id: any_item },
-            K::CancelPlannedService => {
-                CaseCommand::CancelPlannedService { item_id: any_item, reason: ServiceCancelReason::TidakTersedia }
-            }
+            K::OpenService => CaseCommand::OpenService {
+                service_id: ServiceId::new_v7(self.now, self.fresh_seed()),
+                kind: ServiceKind::Informasi,
+                referral: None,
+            },
+            K::ServiceStep => match open_service {
+                Some(instance) => {
+                    CaseCommand::ServiceStep { service_id: instance.service_id, step: progress_step(&instance) }
+                }
+                None => CaseCommand::ServiceStep {
+                    service_id: ServiceId::new_v7(self.now, IdSeed::new([9; 10])),
+                    step: ServiceCommand::Provide {},
+                },
+            },
+            K::RecordAid => CaseCommand::RecordAid {
+                aid: Aid {
+                    aid_id: AidId::new_v7(self.now, self.fresh_seed()),
+                    funding: FundingSource::Baznas,
+                    given_on: self.now.date_naive(),
+                    item: AidItem::Kacamata,
+                    quantity: 1,
+                    recipient: self.adult,
+                },
+            },
             K::BeginEvaluation => CaseCommand::BeginEvaluation {},
             K::Reassess => CaseCommand::Reassess {},
             K::Replan => CaseCommand::Replan {},
@@ -263,16 +292,10 @@ impl World {
                 let cmd = self.plan_command();
                 self.run(case, events, peksos, cmd);
             }
-            K::BeginEvaluation => {
-                let open: Vec<_> = case
-                    .planned_services()
-                    .iter()
-                    .filter(|s| s.status == lk3_core::case::PlanItemStatus::Terbuka)
-                    .map(|s| s.item.item_id)
-                    .collect();
-                for item_id in open {
-                    self.run(case, events, peksos, CaseCommand::FinishPlannedService { item_id });
-                }
+            K::BeginEvaluation => self.close_planned(case, events),
+            K::ServiceStep if case.services().iter().all(|s| s.is_closed(case.rule_set())) => {
+                let cmd = self.command(case, K::OpenService);
+                self.run(case, events, peksos, cmd);
             }
             K::AgreeContract | K::WithdrawConsent if case.consents().is_empty() => {
                 let (a, c) = (self.adult, self.child);
@@ -285,11 +308,38 @@ impl World {
         }
     }
 
+    /// Takes every open planned service to one of its ends, step by step.
+    pub fn close_planned(&mut self, case: &mut Case, events: &mut Vec<CaseEventRecord>) {
+        let worker = self.actor(Role::PekerjaSosial, false);
+        for _ in 0..8 {
+            let Some(instance) = case.planned_services().find(|s| !s.is_closed(case.rule_set())).cloned() else {
+                return;
+            };
+            let step = progress_step(&instance);
+            self.run(case, events, worker, CaseCommand::ServiceStep { service_id: instance.service_id, step });
+        }
+    }
+
     /// An actor allowed to issue `kind` in `stage`, who did not propose the
     /// plan or terminate the case (the fixture's first social worker did).
     pub fn permitted_actor(&self, stage: Option<Stage>, kind: K) -> Actor {
         let rules = RuleSet::get(RuleSetId::default());
         let role = rules.transition(stage, kind).map(|t| t.roles[0]).unwrap_or(Role::Ketua);
         self.actor(role, true)
+    }
+}
+
+/// A step that moves a service instance towards a normal end.
+pub fn progress_step(instance: &ServiceInstance) -> ServiceCommand {
+    use ServiceState as S;
+    match (instance.kind, instance.state) {
+        (ServiceKind::Informasi, _) => ServiceCommand::Provide {},
+        (_, S::Direncanakan) if instance.kind == ServiceKind::Advokasi => ServiceCommand::Start {},
+        (_, S::Berlangsung) if instance.kind == ServiceKind::Advokasi => ServiceCommand::Succeed {},
+        (_, S::Direncanakan | S::Dijadwalkan) => ServiceCommand::HoldSession {},
+        (_, S::Ditunda) if instance.kind == ServiceKind::Konseling => ServiceCommand::Resume {},
+        (_, S::TidakHadir) => ServiceCommand::Reschedule {},
+        (_, S::Berlangsung | S::Dilaksanakan) => ServiceCommand::Complete { feedback: None },
+        _ => ServiceCommand::Cancel { reason: ServiceReason::TidakDiperlukanLagi },
     }
 }

@@ -1,0 +1,81 @@
+//! `lk3 demo`: LK3 Kota Bontang (kode wilayah 64.74, WITA) at work in 2019.
+//!
+//! The stories are drawn from the seed reports: a KDRT case handled with the
+//! police, the UPTD PPA and the six services; a walk-in consultation; a
+//! sosialisasi to students and RT heads; aid for blind and stroke clients
+//! from Baznas and the DPA budget; a family conflict that comes back; a
+//! report that is not for the LK3; a client who moves away; a referral the
+//! partner refuses and that is re-sent elsewhere; an RT's report of a
+//! neglected older woman found on the second visit. Refused steps are
+//! attempted on purpose and shown with their errors.
+
+mod stories;
+mod unit;
+
+use std::path::{Path, PathBuf};
+
+use lk3_core::case::{Case, CaseEventRecord};
+use serde::Serialize;
+
+pub use unit::{DemoCase, DemoOutreach, Step, Unit, approve_current, early_end, normal_path, wita};
+pub use unit::{KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS};
+
+use crate::{CliError, render, synthetic};
+
+/// Options of `lk3 demo`.
+pub struct Options {
+    pub export: Option<PathBuf>,
+    pub cases: u32,
+    pub seed: u64,
+}
+
+/// The document `--export` writes for each case.
+#[derive(Serialize)]
+struct CaseDocument<'a> {
+    document: &'static str,
+    version: u32,
+    case: &'a Case,
+    events: &'a [CaseEventRecord],
+}
+
+fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+    for c in cases {
+        let name = c.case.case_number().map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
+        let path = dir.join(format!("{name}.json"));
+        let doc = CaseDocument { document: "lk3.case", version: 1, case: &c.case, events: &c.events };
+        let mut json =
+            serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json { what: name.clone(), source })?;
+        json.push('\n');
+        std::fs::write(&path, json).map_err(|source| CliError::Io { path, source })?;
+    }
+    Ok(cases.len())
+}
+
+/// Runs the demo.
+pub fn run(options: &Options) -> Result<(), CliError> {
+    let mut unit = Unit::new(options.seed);
+    stories::all(&mut unit);
+    let scripted = unit.cases.len();
+    let synthetic = synthetic::generate(&mut unit, options.cases);
+
+    let mut out = std::io::stdout().lock();
+    let io = |source| CliError::Io { path: PathBuf::from("<stdout>"), source };
+    render::header(&mut out, &unit).map_err(io)?;
+    for c in &unit.cases[..scripted] {
+        render::case_timeline(&mut out, &unit, c).map_err(io)?;
+    }
+    for o in &unit.outreaches {
+        render::outreach_timeline(&mut out, &unit, o).map_err(io)?;
+    }
+    render::summary(&mut out, &unit, &unit.cases[..scripted]).map_err(io)?;
+    if let Some(stats) = synthetic {
+        render::synthetic(&mut out, &stats).map_err(io)?;
+    }
+    if let Some(dir) = &options.export {
+        let n = export(dir, &unit.cases)?;
+        use std::io::Write;
+        writeln!(out, "\nExported {n} case documents to {}", dir.display()).map_err(io)?;
+    }
+    Ok(())
+}

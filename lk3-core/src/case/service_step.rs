@@ -1,0 +1,144 @@
+//! Deciding service steps: after the case's own table has allowed the step
+//! in the case's stage, the service's machine decides it.
+
+use chrono::SubsecRound;
+
+use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, Violation};
+use crate::context::CommandContext;
+use crate::ids::{PartnerId, ServiceId};
+use crate::rules::Requirement;
+use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind, default_response_time, table};
+use crate::vocab::{ConsentPurpose, Role, ServiceKind};
+
+impl Case {
+    pub(super) fn open_service(
+        &self,
+        service_id: ServiceId,
+        kind: ServiceKind,
+        referral: Option<ReferralDraft>,
+        ctx: &CommandContext,
+    ) -> Result<CaseEvent, Violation> {
+        let invalid = |problem| Err(Violation::InvalidCommand { problem });
+        if kind == ServiceKind::Penjangkauan {
+            return invalid(CommandProblem::NotACaseService);
+        }
+        if self.service(service_id).is_some()
+            || self.proposal.as_ref().is_some_and(|p| p.items.iter().any(|i| i.service_id == service_id))
+        {
+            return invalid(CommandProblem::DuplicateId);
+        }
+        match (kind, referral) {
+            (ServiceKind::Rujukan, None) => return invalid(CommandProblem::NoPartner),
+            (ServiceKind::Rujukan, Some(_)) => {}
+            (_, Some(_)) => return invalid(CommandProblem::ReferralOnlyForRujukan),
+            (_, None) => {}
+        }
+        let machine = table(self.rule_set, kind);
+        if let Some(row) = machine.row(None, ServiceCommandKind::Open)
+            && !row.roles.contains(&ctx.actor.role)
+        {
+            return Err(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() });
+        }
+        Ok(CaseEvent::ServiceOpened { kind, partner_id: referral.map(|r| r.partner_id), service_id })
+    }
+
+    pub(super) fn service_step(
+        &self,
+        service_id: ServiceId,
+        step: &ServiceCommand,
+        ctx: &CommandContext,
+    ) -> Result<CaseEvent, Violation> {
+        let invalid = |problem| Err(Violation::InvalidCommand { problem });
+        let Some(instance) = self.service(service_id) else {
+            return Err(Violation::UnknownReference { what: super::Reference::Layanan, id: service_id.to_string() });
+        };
+        let machine = table(self.rule_set, instance.kind);
+        let Some(row) = machine.row(Some(instance.state), step.kind()) else {
+            return Err(Violation::ServiceStepNotAllowed {
+                service_id,
+                service: instance.kind,
+                state: instance.state,
+                step: step.kind(),
+                allowed_steps: machine.allowed(Some(instance.state)),
+            });
+        };
+        if !row.roles.contains(&ctx.actor.role) {
+            return Err(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() });
+        }
+        let mut consent_override = false;
+        for requirement in &row.requires {
+            match requirement {
+                Requirement::AtLeastOneSession if instance.sessions == 0 => return invalid(CommandProblem::NoSession),
+                Requirement::PartnerFeedback if !matches!(step, ServiceCommand::Complete { feedback: Some(_) }) => {
+                    return Err(Violation::FeedbackRequired);
+                }
+                Requirement::OverrideReviewed
+                    if instance.consent_override && instance.override_approved_by.is_none() =>
+                {
+                    return Err(Violation::OverrideNotApproved);
+                }
+                Requirement::SecondPerson => {
+                    if let Some((_, sender)) = instance.sent.filter(|(_, sender)| *sender == ctx.actor.staff_id) {
+                        return Err(Violation::SecondPersonRequired {
+                            proposer: sender,
+                            step: CaseCommandKind::ServiceStep,
+                        });
+                    }
+                }
+                Requirement::ConsentToDisclose => {
+                    let Some(partner_id) = instance.partner_id else {
+                        return invalid(CommandProblem::NoPartner);
+                    };
+                    match (self.client_without_disclosure_consent(partner_id), step) {
+                        (None, _) => {}
+                        (Some(_), ServiceCommand::Send { emergency: Some(_), .. }) => consent_override = true,
+                        (Some(client), _) => return Err(Violation::DisclosureConsentRequired { client, partner_id }),
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A sending carries its resolved deadline; the approval of an override
+        // only makes sense for a sending that overrode.
+        let mut step = step.clone();
+        match &mut step {
+            ServiceCommand::Send { response_deadline, .. } => {
+                let at = ctx.at.trunc_subsecs(6);
+                let deadline = response_deadline.unwrap_or(at + default_response_time(self.rule_set)).trunc_subsecs(6);
+                if deadline <= at {
+                    return invalid(CommandProblem::DeadlineNotAfterSending);
+                }
+                *response_deadline = Some(deadline);
+            }
+            ServiceCommand::ApproveOverride {} if !instance.consent_override => {
+                return Err(Violation::ServiceStepNotAllowed {
+                    service_id,
+                    service: instance.kind,
+                    state: instance.state,
+                    step: ServiceCommandKind::ApproveOverride,
+                    allowed_steps: machine
+                        .allowed(Some(instance.state))
+                        .into_iter()
+                        .filter(|s| *s != ServiceCommandKind::ApproveOverride)
+                        .collect(),
+                });
+            }
+            _ => {}
+        }
+        let on_behalf_of_partner =
+            instance.kind == ServiceKind::Rujukan && step.kind().is_partner_step() && ctx.actor.role != Role::Mitra;
+        Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
+    }
+
+    /// The first client without a consent in force to disclose to `partner_id`.
+    fn client_without_disclosure_consent(&self, partner_id: PartnerId) -> Option<crate::ids::ClientId> {
+        let consented = |client| {
+            self.consents.iter().any(|r| {
+                r.consent.subject == client
+                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
+                    && r.consent.disclose_to.contains(&partner_id)
+            })
+        };
+        self.clients.iter().map(|c| c.client_id).find(|c| !consented(*c))
+    }
+}

@@ -1,0 +1,209 @@
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{OutreachCommandKind, OutreachState};
+use crate::error::{ErrorCode, Lk3Error};
+use crate::ids::OutreachId;
+use crate::label::{Labelled, labelled_enum};
+use crate::rules::Requirement;
+use crate::vocab::Role;
+
+/// A refused outreach command. It names the command, the outreach's state,
+/// the rule broken and the commands allowed now. A refused command produces
+/// no event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutreachError {
+    /// The command refused.
+    pub command: OutreachCommandKind,
+    /// The outreach's state (`None`: there is no outreach yet).
+    pub state: Option<OutreachState>,
+    /// The rule broken.
+    pub violation: OutreachViolation,
+    /// The commands allowed now (the table's, less `schedule` once the visits
+    /// are used up).
+    pub allowed: Vec<OutreachCommandKind>,
+}
+
+labelled_enum! {
+    /// What is inconsistent in an outreach command's content.
+    pub enum OutreachProblem {
+        /// The outreach's event counter would overflow (only reachable from forged history).
+        CounterExhausted = ("penghitung_habis", "penghitung penjangkauan sudah mencapai batas", "a counter of the outreach is exhausted"),
+    }
+}
+
+/// The rule a refused outreach command broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OutreachViolation {
+    /// The state does not allow the command.
+    TransitionNotAllowed,
+    /// The actor's role may not issue the command.
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// The roles that may.
+        allowed_roles: Vec<Role>,
+    },
+    /// The command is dated before the outreach's last event.
+    TimeRunsBackwards {
+        /// The last event's time.
+        last: DateTime<Utc>,
+        /// The command's time.
+        at: DateTime<Utc>,
+    },
+    /// The outreach already exists.
+    OutreachExists {
+        /// Its id.
+        outreach_id: OutreachId,
+    },
+    /// There is no outreach yet.
+    OutreachNotFound,
+    /// Every allowed visit was carried out: only `close` is left.
+    AttemptsExhausted {
+        /// Visits carried out.
+        attempts: u32,
+        /// Visits the rule set allows.
+        max_attempts: u32,
+    },
+    /// The rule-set row names a requirement an outreach cannot meet (a rule
+    /// set built wrongly); refused rather than ignored.
+    RequirementUnsupported {
+        /// The requirement.
+        requirement: Requirement,
+    },
+    /// The command's content is inconsistent.
+    InvalidCommand {
+        /// What is wrong.
+        problem: OutreachProblem,
+    },
+    /// An event could not be serialised for hashing.
+    Serialization {
+        /// The serialiser's message.
+        message: String,
+    },
+}
+
+fn list<T: Labelled>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "-".to_owned();
+    }
+    items.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
+}
+
+impl OutreachViolation {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::TransitionNotAllowed | Self::RequirementUnsupported { .. } => ErrorCode::TransitionNotAllowed,
+            Self::RoleNotAllowed { .. } => ErrorCode::RoleNotAllowed,
+            Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
+            Self::OutreachExists { .. } => ErrorCode::CaseExists,
+            Self::OutreachNotFound => ErrorCode::CaseNotFound,
+            Self::AttemptsExhausted { .. } | Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
+            Self::Serialization { .. } => ErrorCode::Serialization,
+        }
+    }
+
+    fn message_en(&self, command: OutreachCommandKind) -> String {
+        match self {
+            Self::TransitionNotAllowed => "the rule set does not allow this step here".to_owned(),
+            Self::RoleNotAllowed { role, allowed_roles } => {
+                format!("role `{role}` may not do this; allowed roles: {}", list(allowed_roles))
+            }
+            Self::TimeRunsBackwards { last, at } => {
+                format!("the command is dated {at}, before the outreach's last event at {last}")
+            }
+            Self::OutreachExists { outreach_id } => format!("outreach {outreach_id} already exists"),
+            Self::OutreachNotFound => {
+                format!("there is no outreach yet; only `{}` can open one", OutreachCommandKind::Report)
+            }
+            Self::AttemptsExhausted { attempts, max_attempts } => format!(
+                "{attempts} visits were carried out, the most the rule set allows ({max_attempts}) \
+                 (rule: limited attempts); close the outreach instead"
+            ),
+            Self::RequirementUnsupported { requirement } => {
+                format!("the rule set requires `{requirement}`, which an outreach cannot meet")
+            }
+            Self::InvalidCommand { problem } => problem.label_en().to_owned(),
+            Self::Serialization { message } => {
+                format!("the event could not be serialised ({message}) for `{command}`")
+            }
+        }
+    }
+
+    fn message_id(&self, command: OutreachCommandKind) -> String {
+        match self {
+            Self::TransitionNotAllowed => "aturan tidak mengizinkan langkah ini di sini".to_owned(),
+            Self::RoleNotAllowed { role, allowed_roles } => {
+                format!("peran `{role}` tidak berwenang; peran yang berwenang: {}", list(allowed_roles))
+            }
+            Self::TimeRunsBackwards { last, at } => {
+                format!("perintah bertanggal {at}, sebelum peristiwa terakhir penjangkauan pada {last}")
+            }
+            Self::OutreachExists { outreach_id } => format!("penjangkauan {outreach_id} sudah ada"),
+            Self::OutreachNotFound => {
+                format!("penjangkauan belum ada; hanya `{}` yang dapat membukanya", OutreachCommandKind::Report)
+            }
+            Self::AttemptsExhausted { attempts, max_attempts } => format!(
+                "sudah {attempts} kali penjangkauan dilaksanakan, batas yang diizinkan aturan ({max_attempts}) \
+                 (aturan: jumlah upaya terbatas); tutup penjangkauan ini"
+            ),
+            Self::RequirementUnsupported { requirement } => {
+                format!("aturan mensyaratkan `{requirement}`, yang tidak dapat dipenuhi penjangkauan")
+            }
+            Self::InvalidCommand { problem } => problem.label_id().to_owned(),
+            Self::Serialization { message } => {
+                format!("peristiwa tidak dapat diserialisasi ({message}) untuk `{command}`")
+            }
+        }
+    }
+}
+
+impl OutreachError {
+    pub(super) fn new(
+        command: OutreachCommandKind,
+        state: Option<OutreachState>,
+        violation: OutreachViolation,
+        allowed: Vec<OutreachCommandKind>,
+    ) -> Self {
+        OutreachError { command, state, violation, allowed }
+    }
+}
+
+impl fmt::Display for OutreachError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.map_or("(no outreach)", Labelled::id);
+        write!(
+            f,
+            "[{}] cannot `{}` in outreach state `{}`: {}; allowed now: {}",
+            self.code().id(),
+            self.command,
+            state,
+            self.violation.message_en(self.command),
+            list(&self.allowed)
+        )
+    }
+}
+
+impl std::error::Error for OutreachError {}
+
+impl Lk3Error for OutreachError {
+    fn code(&self) -> ErrorCode {
+        self.violation.code()
+    }
+
+    fn message_id(&self) -> String {
+        let state = self.state.map_or("(belum ada penjangkauan)", Labelled::id);
+        format!(
+            "[{}] tidak dapat `{}` pada status penjangkauan `{}`: {}; yang diizinkan sekarang: {}",
+            self.code().id(),
+            self.command,
+            state,
+            self.violation.message_id(self.command),
+            list(&self.allowed)
+        )
+    }
+}

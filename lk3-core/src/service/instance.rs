@@ -1,0 +1,112 @@
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{PartnerFeedback, ServiceCommand, ServiceState, table};
+use crate::ids::{PartnerId, ServiceId, StaffId};
+use crate::rules::RuleSetId;
+use crate::vocab::{AdvocacyAction, ServiceKind, ServiceReason};
+
+/// A service inside a case and where it stands: the fold of its steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceInstance {
+    /// Its id (a plan item's id for a planned service).
+    pub service_id: ServiceId,
+    /// Which service.
+    pub kind: ServiceKind,
+    /// Where it stands.
+    pub state: ServiceState,
+    /// The plan version that planned it, if the plan did.
+    pub plan_version: Option<u32>,
+    /// When it was opened.
+    pub opened_at: DateTime<Utc>,
+    /// Sessions held (konsultasi, konseling).
+    pub sessions: u32,
+    /// Advocacy actions taken, in order.
+    pub actions: Vec<AdvocacyAction>,
+    /// The reason of the last step that gave one.
+    pub reason: Option<ServiceReason>,
+    /// The partner of a referral.
+    pub partner_id: Option<PartnerId>,
+    /// When a referral was sent, and by whom.
+    pub sent: Option<(DateTime<Utc>, StaffId)>,
+    /// When the partner must answer by.
+    pub response_deadline: Option<DateTime<Utc>>,
+    /// Whether the sending overrode missing consent (emergency).
+    pub consent_override: bool,
+    /// Who approved that override.
+    pub override_approved_by: Option<StaffId>,
+    /// The partner's feedback.
+    pub feedback: Option<PartnerFeedback>,
+}
+
+impl ServiceInstance {
+    pub(crate) fn open(
+        service_id: ServiceId,
+        kind: ServiceKind,
+        rule_set: RuleSetId,
+        plan_version: Option<u32>,
+        partner_id: Option<PartnerId>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        let table = table(rule_set, kind);
+        let state = table.row(None, super::ServiceCommandKind::Open).map_or(ServiceState::Diminta, |r| r.to);
+        ServiceInstance {
+            service_id,
+            kind,
+            state,
+            plan_version,
+            opened_at: at,
+            sessions: 0,
+            actions: Vec::new(),
+            reason: None,
+            partner_id,
+            sent: None,
+            response_deadline: None,
+            consent_override: false,
+            override_approved_by: None,
+            feedback: None,
+        }
+    }
+
+    /// Folds one step in; the next state is read from the service's table.
+    pub(crate) fn apply_step(
+        &mut self,
+        step: &ServiceCommand,
+        rule_set: RuleSetId,
+        at: DateTime<Utc>,
+        actor: StaffId,
+        consent_override: bool,
+    ) {
+        if let Some(row) = table(rule_set, self.kind).row(Some(self.state), step.kind()) {
+            self.state = row.to;
+        }
+        if let Some(reason) = step.reason() {
+            self.reason = Some(reason);
+        }
+        match step {
+            ServiceCommand::HoldSession {} => self.sessions = self.sessions.saturating_add(1),
+            ServiceCommand::RecordAction { action } => self.actions.push(*action),
+            ServiceCommand::Send { response_deadline, .. } => {
+                self.sent = Some((at, actor));
+                self.response_deadline = *response_deadline;
+                self.consent_override = consent_override;
+            }
+            ServiceCommand::ApproveOverride {} => self.override_approved_by = Some(actor),
+            ServiceCommand::Complete { feedback } => self.feedback = *feedback,
+            _ => {}
+        }
+    }
+
+    /// Whether the instance's work is over (a terminal state of its machine).
+    pub fn is_closed(&self, rule_set: RuleSetId) -> bool {
+        table(rule_set, self.kind).is_terminal(self.state)
+    }
+
+    /// Whether a referral waits for the partner's answer past its deadline at `now`.
+    ///
+    /// Overdue means: sent, not yet accepted or refused, and `now` after the
+    /// response deadline.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.state == ServiceState::Dikirim && self.response_deadline.is_some_and(|d| now > d)
+    }
+}

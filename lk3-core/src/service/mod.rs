@@ -1,0 +1,28 @@
+//! The six LK3 services as typed state machines (DESIGN §6).
+//!
+//! Five of them live inside a case as service instances: informasi,
+//! konsultasi, konseling, advokasi and rujukan; a case can hold many, of
+//! several kinds, planned by its intervention plan or opened on their own.
+//! Penjangkauan (outreach) can exist before any case and is its own
+//! aggregate, [`crate::outreach`].
+//!
+//! Each machine is a [`crate::rules::Table`] of the rule set
+//! ([`table`]); [`crate::case::Case::decide`] looks every service step up in
+//! it, after the case's own table has allowed the step in the case's stage.
+//! Rujukan follows the HL7 SDOH closed-loop referral Task [R: peers.md §2]:
+//! a reason on every refusal, cancellation, hold and failure; the partner's
+//! feedback to complete; the partner's steps may be recorded by LK3 staff on
+//! its behalf, and the event says so; sending needs every client's consent to
+//! disclose to that partner, or an audited emergency override that a second
+//! person must approve before the referral can be completed; a response
+//! deadline makes the referral overdue.
+
+mod command;
+mod instance;
+mod rules;
+mod state;
+
+pub use command::{ParticipantCount, PartnerFeedback, ReferralDraft, ServiceCommand};
+pub use instance::ServiceInstance;
+pub use rules::{default_response_time, machine_exports, table};
+pub use state::{ServiceCommandKind, ServiceState};
