@@ -452,7 +452,11 @@ fn the_table_is_the_design_and_exports_as_penjangkauan() {
         assert!(t.rows().iter().any(|r| r.command == *kind), "{kind}");
     }
     for row in t.rows() {
-        assert!(row.requires.iter().all(|r| *r == Requirement::Reason), "{}", row.command);
+        assert!(
+            row.requires.iter().all(|r| matches!(r, Requirement::Reason | Requirement::AttemptsRemaining)),
+            "{}",
+            row.command
+        );
         assert!(row.from.is_none_or(|s| !t.is_terminal(s)), "no step leaves a terminal state");
     }
     assert_eq!(max_attempts(RuleSetId::Permensos16_2013), 3);
@@ -663,9 +667,9 @@ proptest! {
 fn random_runs_reach_every_state_and_every_refusal() {
     use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let strategy = prop::collection::vec(step(), 20..80);
+    let strategy = prop::collection::vec(step(), 40..120);
     let mut all = Seen::default();
-    for _ in 0..300 {
+    for _ in 0..600 {
         let steps = strategy.new_tree(&mut runner).expect("generates").current();
         let seen = run(&steps).expect("invariants hold");
         all.states.extend(seen.states);

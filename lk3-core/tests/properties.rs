@@ -117,6 +117,18 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
                     CaseEvent::ClosureApproved { terminated_by } => {
                         prop_assert_ne!(*terminated_by, e.actor.staff_id)
                     }
+                    CaseEvent::EvaluationStarted {} => {
+                        prop_assert!(case.planned_services().all(|s| s.is_closed(case.rule_set())));
+                    }
+                    CaseEvent::ServiceStepRecorded { service_id, step, .. } => {
+                        // The service's own machine allowed the step, to a role of its row.
+                        let instance = case.service(*service_id);
+                        prop_assert!(instance.is_some());
+                        let row = instance.and_then(|i| {
+                            lk3_core::service::table(case.rule_set(), i.kind).row(Some(i.state), step.kind())
+                        });
+                        prop_assert!(row.is_some_and(|r| r.roles.contains(&e.actor.role)));
+                    }
                     CaseEvent::ContractAgreed { .. } => {
                         for c in case.clients() {
                             prop_assert!(case.consent_for(c.client_id, ConsentPurpose::Layanan).is_some());

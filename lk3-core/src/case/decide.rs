@@ -168,6 +168,8 @@ impl Case {
                 | Requirement::OverrideReviewed,
                 _,
             ) => Ok(()),
+            // An outreach requirement: no case row names it.
+            (Requirement::AttemptsRemaining, _) => Ok(()),
             // A contact resolved on the spot or a case declined before any
             // service was never served: a new contact opens a new case.
             (Requirement::ClosedAfterService, _) => {

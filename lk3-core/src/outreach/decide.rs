@@ -82,6 +82,17 @@ impl Outreach {
             match requirement {
                 // Reasons are typed fields: a command without one does not parse.
                 Requirement::Reason => {}
+                // Also enforced when the visit number is assigned; named here so
+                // that the exported table shows the limit.
+                Requirement::AttemptsRemaining => {
+                    let max = super::max_attempts(rule_set);
+                    if self.attempts >= max {
+                        return Err(refuse(Violation::AttemptsExhausted {
+                            attempts: self.attempts,
+                            max_attempts: max,
+                        }));
+                    }
+                }
                 other => return Err(refuse(Violation::RequirementUnsupported { requirement: *other })),
             }
         }

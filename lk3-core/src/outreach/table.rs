@@ -86,13 +86,14 @@ fn permensos_16_2013() -> Table<S, C> {
         Row::new(Some(S::Dilaksanakan), S::Bersedia, C::RecordAgreement, &[R::PekerjaSosial], &[]),
         Row::new(Some(S::Dilaksanakan), S::Menolak, C::RecordRefusal, &[R::PekerjaSosial], &[Req::Reason]),
         Row::new(Some(S::Dilaksanakan), S::TidakDitemukan, C::RecordNotFound, &[R::PekerjaSosial], &[]),
-        // Another attempt. The attempt limit (`max_attempts`) is checked by
-        // `Outreach::decide` on every `schedule`: `Requirement` has no value
-        // for it yet, so it does not show in the exported table.
-        Row::new(Some(S::TidakDitemukan), S::Dijadwalkan, C::Schedule, &[R::PekerjaSosial], &[]),
+        // Another attempt, while visits remain (`max_attempts`).
+        Row::new(Some(S::TidakDitemukan), S::Dijadwalkan, C::Schedule, &[R::PekerjaSosial], &[Req::AttemptsRemaining]),
         Row::new(Some(S::TidakDitemukan), S::Ditutup, C::Close, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]),
-        // A report closed without a visit (unfounded, duplicate, handled by others).
+        // A report closed without a visit (unfounded, duplicate, handled by others),
+        // or a planned visit that became pointless (the person moved, the police
+        // already acted) [I].
         Row::new(Some(S::Dilaporkan), S::Ditutup, C::Close, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]),
+        Row::new(Some(S::Dijadwalkan), S::Ditutup, C::Close, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]),
     ];
     Table::new(rows, vec![S::Bersedia, S::Menolak, S::Ditutup])
 }

@@ -29,6 +29,8 @@ labelled_enum! {
         ConsentToDisclose = ("persetujuan_pengungkapan", "Setiap klien setuju data diungkap ke mitra ini, atau pengecualian darurat yang diaudit", "Every client consented to disclosure to this partner, or an audited emergency override"),
         /// An emergency override of consent was approved by a second person.
         OverrideReviewed = ("pengecualian_disetujui", "Pengecualian persetujuan telah disetujui orang kedua", "A consent override was approved by a second person"),
+        /// An outreach has visits left under the rule set's limit.
+        AttemptsRemaining = ("kunjungan_tersisa", "Masih ada sisa kesempatan kunjungan", "Visits remain under the limit"),
         /// The referenced client, consent or service line exists in the case.
         KnownReference = ("rujukan_data_dikenal", "Data yang dirujuk ada dalam kasus", "Referenced records exist in the case"),
     }

@@ -1,0 +1,401 @@
+//! The five in-case service machines: every (state, step) pair is accepted
+//! exactly when the service's table allows it; the referral's closed loop.
+
+mod common;
+
+use common::World;
+use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandProblem, Violation};
+use lk3_core::event::Actor;
+use lk3_core::ids::{IdSeed, PartnerId, ServiceId};
+use lk3_core::rules::RuleSetId;
+use lk3_core::service::{PartnerFeedback, ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, table};
+use lk3_core::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Role, ServiceKind, ServiceReason, Stage};
+use lk3_core::{ErrorCode, Labelled, Lk3Error};
+
+const KINDS: [ServiceKind; 5] = [
+    ServiceKind::Informasi,
+    ServiceKind::Konsultasi,
+    ServiceKind::Konseling,
+    ServiceKind::Advokasi,
+    ServiceKind::Rujukan,
+];
+
+fn partner() -> PartnerId {
+    PartnerId::new_v7(chrono::DateTime::UNIX_EPOCH, IdSeed::new([0x77; 10]))
+}
+
+/// A well-formed step of the given kind.
+fn step_of(kind: K) -> ServiceCommand {
+    let reason = ServiceReason::Lainnya;
+    match kind {
+        K::Open => ServiceCommand::Provide {},
+        K::Provide => ServiceCommand::Provide {},
+        K::MarkUnavailable => ServiceCommand::MarkUnavailable { reason },
+        K::HoldSession => ServiceCommand::HoldSession {},
+        K::MarkNoShow => ServiceCommand::MarkNoShow {},
+        K::Reschedule => ServiceCommand::Reschedule {},
+        K::Complete => ServiceCommand::Complete {
+            feedback: Some(PartnerFeedback { note_digest: None, outcome: FeedbackOutcome::Tertangani }),
+        },
+        K::Cancel => ServiceCommand::Cancel { reason },
+        K::Postpone => ServiceCommand::Postpone { reason },
+        K::Resume => ServiceCommand::Resume {},
+        K::Stop => ServiceCommand::Stop { reason },
+        K::Start => ServiceCommand::Start {},
+        K::RecordAction => ServiceCommand::RecordAction { action: AdvocacyAction::Surat },
+        K::Succeed => ServiceCommand::Succeed {},
+        K::Fail => ServiceCommand::Fail { reason },
+        // Nobody consented to disclose to the test partner: an emergency override.
+        K::Send => {
+            ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) }
+        }
+        K::Accept => ServiceCommand::Accept {},
+        K::Reject => ServiceCommand::Reject { reason },
+        K::Process => ServiceCommand::Process {},
+        K::ApproveOverride => ServiceCommand::ApproveOverride {},
+    }
+}
+
+/// Who takes a step: the first role of its row; approvals by the ketua (never the sender).
+fn actor_for(w: &World, kind: ServiceKind, state: Option<ServiceState>, step: K) -> Actor {
+    let role = table(RuleSetId::default(), kind).row(state, step).map_or(Role::PekerjaSosial, |r| r.roles[0]);
+    let role = if step == K::ApproveOverride { Role::Ketua } else { role };
+    w.actor(role, step != K::Send)
+}
+
+/// The shortest path of steps from the open state to `target`, by the table.
+fn path_to(kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
+    let t = table(RuleSetId::default(), kind);
+    let start = t.row(None, K::Open)?.to;
+    let mut queue = std::collections::VecDeque::from([(start, Vec::new())]);
+    let mut seen = vec![start];
+    while let Some((state, path)) = queue.pop_front() {
+        if state == target {
+            return Some(path);
+        }
+        for row in t.rows().iter().filter(|r| r.from == Some(state)) {
+            if !seen.contains(&row.to) {
+                seen.push(row.to);
+                let mut p = path.clone();
+                p.push(row.command);
+                queue.push_back((row.to, p));
+            }
+        }
+    }
+    None
+}
+
+/// A case in intervensi with a service of `kind` brought to `state`.
+fn service_in(kind: ServiceKind, state: ServiceState) -> Option<(World, Case, Vec<CaseEventRecord>, ServiceId)> {
+    let path = path_to(kind, state)?;
+    let mut w = World::new();
+    let (mut case, mut ev) = w.case_at(Stage::Intervensi);
+    let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
+    let referral = (kind == ServiceKind::Rujukan).then(|| ReferralDraft { partner_id: partner() });
+    let opener = actor_for(&w, kind, None, K::Open);
+    w.run(&mut case, &mut ev, opener, CaseCommand::OpenService { service_id, kind, referral });
+    for step in path {
+        let actor = actor_for(&w, kind, case.service(service_id).map(|s| s.state), step);
+        w.run(&mut case, &mut ev, actor, CaseCommand::ServiceStep { service_id, step: step_of(step) });
+        // An emergency sending is approved by a second person at once, so that the loop can close.
+        if step == K::Send {
+            let ketua = w.actor(Role::Ketua, true);
+            w.run(
+                &mut case,
+                &mut ev,
+                ketua,
+                CaseCommand::ServiceStep { service_id, step: ServiceCommand::ApproveOverride {} },
+            );
+        }
+    }
+    assert_eq!(case.service(service_id).map(|s| s.state), Some(state));
+    Some((w, case, ev, service_id))
+}
+
+#[test]
+fn every_state_and_step_pair_follows_the_service_table() {
+    let mut checked = 0;
+    for kind in KINDS {
+        let t = table(RuleSetId::default(), kind);
+        for state in t.states() {
+            let (mut w, case, _, service_id) = service_in(kind, state).expect("every state is reachable");
+            for step in K::ALL.iter().copied().filter(|s| *s != K::Open) {
+                let row = t.row(Some(state), step);
+                let ctx = w.ctx(actor_for(&w, kind, Some(state), step));
+                let cmd = CaseCommand::ServiceStep { service_id, step: step_of(step) };
+                match (row, case.decide(&cmd, &ctx)) {
+                    (Some(row), Ok(events)) => {
+                        let mut after = case.clone();
+                        after.apply(&events[0]);
+                        assert_eq!(after.service(service_id).map(|s| s.state), Some(row.to), "{kind} {state} {step}");
+                        assert_eq!(after.stage(), case.stage(), "a service step does not move the case");
+                    }
+                    (Some(_), Err(e)) => panic!("{kind} {state} {step} is in the table but was refused: {e}"),
+                    (None, Ok(_)) => panic!("{kind} {state} {step} is not in the table but was accepted"),
+                    (None, Err(e)) => {
+                        assert_eq!(e.code(), ErrorCode::ServiceStepNotAllowed, "{kind} {state} {step}: {e}");
+                        let Violation::ServiceStepNotAllowed { allowed_steps, .. } = &e.violation else { panic!() };
+                        assert_eq!(allowed_steps, &t.allowed(Some(state)));
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+#[test]
+fn roles_outside_a_service_row_are_refused() {
+    for kind in KINDS {
+        let t = table(RuleSetId::default(), kind);
+        for row in t.rows().iter().filter(|r| r.from.is_some() && r.command != K::ApproveOverride) {
+            let state = row.from.unwrap_or(ServiceState::Diminta);
+            let (mut w, case, _, service_id) = service_in(kind, state).expect("reachable");
+            // Roles the case lets take service steps, but this row does not.
+            for role in [Role::Sekretaris, Role::Relawan, Role::Mitra, Role::Konselor, Role::TenagaProfesional] {
+                if row.roles.contains(&role) {
+                    continue;
+                }
+                let ctx = w.ctx(w.actor(role, true));
+                let cmd = CaseCommand::ServiceStep { service_id, step: step_of(row.command) };
+                let err = case.decide(&cmd, &ctx).expect_err("role outside the row");
+                assert_eq!(err.code(), ErrorCode::RoleNotAllowed, "{kind} {state} {} by {role}", row.command);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_seven_machines_have_the_design_states() {
+    let doc = lk3_core::rules::export::to_export(lk3_core::rules::RuleSet::get(RuleSetId::default()));
+    let states = |name: &str| -> Vec<String> {
+        let m = doc.machines.iter().find(|m| m.name == name).expect(name);
+        let mut s: Vec<String> = m.states.iter().map(|s| s.id.clone()).collect();
+        s.sort();
+        s
+    };
+    let sorted = |v: &[&str]| -> Vec<String> {
+        let mut s: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(states("informasi"), sorted(&["diminta", "diberikan", "tidak_tersedia"]));
+    assert_eq!(states("konsultasi"), sorted(&["dijadwalkan", "dilaksanakan", "selesai", "tidak_hadir", "dibatalkan"]));
+    assert_eq!(states("konseling"), sorted(&["direncanakan", "berlangsung", "ditunda", "selesai", "dihentikan"]));
+    assert_eq!(
+        states("advokasi"),
+        sorted(&["direncanakan", "berlangsung", "berhasil", "tidak_berhasil", "dihentikan"])
+    );
+    assert_eq!(
+        states("rujukan"),
+        sorted(&["draf", "dikirim", "diterima", "diproses", "ditunda", "selesai", "gagal", "ditolak", "dibatalkan"])
+    );
+    assert_eq!(
+        states("penjangkauan"),
+        sorted(&["dilaporkan", "dijadwalkan", "dilaksanakan", "bersedia", "menolak", "tidak_ditemukan", "ditutup"])
+    );
+    assert_eq!(doc.machines.len(), 7);
+    // A reason on every negative referral step, feedback to complete, as the SDOH referral Task asks.
+    let rujukan = table(RuleSetId::default(), ServiceKind::Rujukan);
+    for row in rujukan.rows() {
+        let negative = matches!(
+            row.to,
+            ServiceState::Ditolak | ServiceState::Dibatalkan | ServiceState::Ditunda | ServiceState::Gagal
+        );
+        if negative && row.from != Some(row.to) {
+            assert!(row.requires.contains(&lk3_core::rules::Requirement::Reason), "{} {}", row.command, row.to);
+        }
+        if row.to == ServiceState::Selesai {
+            assert!(row.requires.contains(&lk3_core::rules::Requirement::PartnerFeedback));
+        }
+    }
+    for kind in KINDS {
+        for s in table(RuleSetId::default(), kind).terminal() {
+            assert!(
+                table(RuleSetId::default(), kind).rows().iter().all(|r| r.from != Some(*s)),
+                "{kind}: {s} is terminal"
+            );
+        }
+        assert!(
+            ServiceState::ALL
+                .iter()
+                .any(|s| s.id() == table(RuleSetId::default(), kind).row(None, K::Open).map_or("", |r| r.to.id()))
+        );
+    }
+}
+
+fn code(r: Result<Vec<CaseEventRecord>, lk3_core::case::CommandError>) -> ErrorCode {
+    r.expect_err("expected a refusal").code()
+}
+
+#[test]
+fn a_referral_is_sent_only_with_consent_to_that_partner_or_an_audited_override() {
+    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let plain = CaseCommand::ServiceStep {
+        service_id: id,
+        step: ServiceCommand::Send { response_deadline: None, emergency: None },
+    };
+    let ctx = w.ctx(peksos);
+    let err = case.decide(&plain, &ctx).expect_err("no consent to disclose");
+    assert_eq!(err.code(), ErrorCode::DisclosureConsentRequired);
+    assert!(
+        matches!(err.violation, Violation::DisclosureConsentRequired { partner_id, .. } if partner_id == partner())
+    );
+    // Both clients consent to this partner: a plain sending goes, no override.
+    for (subject, guardian) in [(w.adult, None), (w.child, Some(w.adult))] {
+        let mut cmd = w.consent_command(subject, guardian);
+        if let CaseCommand::RecordConsent { consent } = &mut cmd {
+            consent.purposes.push(lk3_core::vocab::ConsentPurpose::PengungkapanKeMitra);
+            consent.disclose_to.push(partner());
+        }
+        w.run(&mut case, &mut ev, peksos, cmd);
+    }
+    w.run(&mut case, &mut ev, peksos, plain);
+    let CaseEvent::ServiceStepRecorded { consent_override, step, .. } = &ev.last().expect("event").payload else {
+        panic!()
+    };
+    assert!(!consent_override);
+    let ServiceCommand::Send { response_deadline: Some(deadline), .. } = step else { panic!("deadline resolved") };
+    assert_eq!(*deadline, ev.last().expect("event").occurred_at + chrono::Duration::days(3));
+    let s = case.service(id).expect("service");
+    assert!(!s.is_overdue(*deadline) && s.is_overdue(*deadline + chrono::Duration::seconds(1)));
+    assert_eq!(case.overdue_referrals(*deadline + chrono::Duration::hours(1)).count(), 1);
+}
+
+#[test]
+fn an_override_needs_a_second_person_before_the_loop_closes() {
+    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let mitra = w.actor(Role::Mitra, false);
+    let step = |s| CaseCommand::ServiceStep { service_id: id, step: s };
+    w.run(&mut case, &mut ev, peksos, step(step_of(K::Send)));
+    let last = ev.last().expect("event");
+    assert!(last.payload.is_audit_flagged(), "an override is flagged for audit");
+    // The sender cannot approve their own override.
+    let ctx = w.ctx(w.actor(Role::Ketua, false));
+    let mut as_sender = ctx;
+    as_sender.actor.staff_id = peksos.staff_id;
+    as_sender.actor.role = Role::Ketua;
+    assert_eq!(
+        code(case.decide(&step(ServiceCommand::ApproveOverride {}), &as_sender)),
+        ErrorCode::SecondPersonRequired
+    );
+    for s in [K::Accept, K::Process] {
+        w.run(&mut case, &mut ev, mitra, step(step_of(s)));
+    }
+    assert!(matches!(
+        ev.last().expect("event").payload,
+        CaseEvent::ServiceStepRecorded { on_behalf_of_partner: false, .. }
+    ));
+    let ctx = w.ctx(mitra);
+    assert_eq!(code(case.decide(&step(step_of(K::Complete)), &ctx)), ErrorCode::OverrideNotApproved);
+    w.run(&mut case, &mut ev, w.actor(Role::Ketua, true), step(ServiceCommand::ApproveOverride {}));
+    let ctx = w.ctx(mitra);
+    assert_eq!(
+        code(case.decide(&step(ServiceCommand::Complete { feedback: None }), &ctx)),
+        ErrorCode::FeedbackRequired
+    );
+    // Recorded by LK3 staff on the partner's behalf: the event says so.
+    w.run(&mut case, &mut ev, peksos, step(step_of(K::Complete)));
+    assert!(matches!(
+        ev.last().expect("event").payload,
+        CaseEvent::ServiceStepRecorded { on_behalf_of_partner: true, .. }
+    ));
+    let s = case.service(id).expect("service");
+    assert_eq!((s.state, s.consent_override, s.override_approved_by.is_some()), (ServiceState::Selesai, true, true));
+    assert_eq!(s.feedback.map(|f| f.outcome), Some(FeedbackOutcome::Tertangani));
+}
+
+#[test]
+fn an_override_without_one_is_not_a_step() {
+    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    for (subject, guardian) in [(w.adult, None), (w.child, Some(w.adult))] {
+        let mut cmd = w.consent_command(subject, guardian);
+        if let CaseCommand::RecordConsent { consent } = &mut cmd {
+            consent.purposes.push(lk3_core::vocab::ConsentPurpose::PengungkapanKeMitra);
+            consent.disclose_to.push(partner());
+        }
+        w.run(&mut case, &mut ev, peksos, cmd);
+    }
+    let send = ServiceCommand::Send { response_deadline: None, emergency: None };
+    w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id: id, step: send });
+    let ctx = w.ctx(w.actor(Role::Ketua, true));
+    let approve = CaseCommand::ServiceStep { service_id: id, step: ServiceCommand::ApproveOverride {} };
+    assert_eq!(code(case.decide(&approve, &ctx)), ErrorCode::ServiceStepNotAllowed);
+}
+
+#[test]
+fn a_deadline_must_come_after_the_sending() {
+    let (mut w, case, _, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let send =
+        ServiceCommand::Send { response_deadline: Some(ctx.at), emergency: Some(EmergencyReason::AncamanKeselamatan) };
+    let err = case.decide(&CaseCommand::ServiceStep { service_id: id, step: send }, &ctx).expect_err("past deadline");
+    assert_eq!(err.violation, Violation::InvalidCommand { problem: CommandProblem::DeadlineNotAfterSending });
+}
+
+#[test]
+fn opening_services_checks_kind_partner_and_id() {
+    let mut w = World::new();
+    let (mut case, mut ev) = w.case_at(Stage::Intervensi);
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let open = |w: &mut World, kind, referral| CaseCommand::OpenService {
+        service_id: ServiceId::new_v7(w.now, w.fresh_seed()),
+        kind,
+        referral,
+    };
+    let cmd = open(&mut w, ServiceKind::Penjangkauan, None);
+    let ctx = w.ctx(peksos);
+    assert_eq!(
+        case.decide(&cmd, &ctx).expect_err("").violation,
+        Violation::InvalidCommand { problem: CommandProblem::NotACaseService }
+    );
+    let cmd = open(&mut w, ServiceKind::Rujukan, None);
+    let ctx = w.ctx(peksos);
+    assert_eq!(
+        case.decide(&cmd, &ctx).expect_err("").violation,
+        Violation::InvalidCommand { problem: CommandProblem::NoPartner }
+    );
+    let cmd = open(&mut w, ServiceKind::Konseling, Some(ReferralDraft { partner_id: partner() }));
+    let ctx = w.ctx(peksos);
+    assert_eq!(
+        case.decide(&cmd, &ctx).expect_err("").violation,
+        Violation::InvalidCommand { problem: CommandProblem::ReferralOnlyForRujukan }
+    );
+    let planned = case.planned_services().next().map(|s| s.service_id).expect("planned");
+    let ctx = w.ctx(peksos);
+    let dup = CaseCommand::OpenService { service_id: planned, kind: ServiceKind::Informasi, referral: None };
+    assert_eq!(
+        case.decide(&dup, &ctx).expect_err("").violation,
+        Violation::InvalidCommand { problem: CommandProblem::DuplicateId }
+    );
+    // A volunteer may open an informasi, not a referral.
+    let cmd = open(&mut w, ServiceKind::Rujukan, Some(ReferralDraft { partner_id: partner() }));
+    let ctx = w.ctx(w.actor(Role::Relawan, false));
+    assert_eq!(code(case.decide(&cmd, &ctx)), ErrorCode::RoleNotAllowed);
+    let cmd = open(&mut w, ServiceKind::Informasi, None);
+    w.run(&mut case, &mut ev, w.actor(Role::Relawan, false), cmd);
+    assert_eq!(case.services().len(), 3);
+    assert_eq!(case.planned_services().count(), 2, "an opened service is not a planned one");
+}
+
+#[test]
+fn counselling_counts_sessions_and_completes_only_after_one() {
+    let (mut w, mut case, mut ev, id) =
+        service_in(ServiceKind::Konseling, ServiceState::Berlangsung).expect("under way");
+    let konselor = w.actor(Role::Konselor, false);
+    for _ in 0..3 {
+        w.run(
+            &mut case,
+            &mut ev,
+            konselor,
+            CaseCommand::ServiceStep { service_id: id, step: ServiceCommand::HoldSession {} },
+        );
+    }
+    assert_eq!(case.service(id).map(|s| (s.state, s.sessions)), Some((ServiceState::Berlangsung, 4)));
+    w.run(&mut case, &mut ev, konselor, CaseCommand::ServiceStep { service_id: id, step: step_of(K::Complete) });
+    assert_eq!(case.service(id).map(|s| s.state), Some(ServiceState::Selesai));
+}
