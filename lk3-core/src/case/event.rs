@@ -36,7 +36,8 @@ pub enum CaseEvent {
     },
     /// The contact was resolved on the spot.
     ResolvedOnSpot {
-        /// For a group: how many people of each kind it reached.
+        /// For a group: how many people of each kind it reached (absent when none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         participants: Vec<ParticipantCount>,
         /// What it was about.
         problems: Vec<Problem>,
@@ -97,15 +98,20 @@ pub enum CaseEvent {
         /// Which service.
         kind: ServiceKind,
         /// For a referral: the partner.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         partner_id: Option<PartnerId>,
         /// The instance.
         service_id: ServiceId,
     },
     /// A step of a service instance was taken.
     ServiceStepRecorded {
-        /// True when a sending overrode missing consent to disclose (emergency): flagged for audit.
+        /// True when a sending overrode missing consent to disclose (emergency):
+        /// flagged for audit. Absent from JSON when false.
+        #[serde(default, skip_serializing_if = "is_false")]
         consent_override: bool,
-        /// True when LK3 staff recorded a partner's step on its behalf.
+        /// True when LK3 staff recorded a partner's step on its behalf. Absent
+        /// from JSON when false.
+        #[serde(default, skip_serializing_if = "is_false")]
         on_behalf_of_partner: bool,
         /// The instance.
         service_id: ServiceId,
@@ -149,6 +155,7 @@ pub enum CaseEvent {
         /// Where to.
         partner: ProtectivePartner,
         /// The partner's registry id, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         partner_id: Option<PartnerId>,
         /// Why it could not wait.
         reason: EmergencyReason,
@@ -223,4 +230,10 @@ impl CaseEvent {
     pub fn is_audit_flagged(&self) -> bool {
         matches!(self, Self::ProtectiveReferralSent { .. } | Self::ServiceStepRecorded { consent_override: true, .. })
     }
+}
+
+/// Flags that are usually false are left out of the JSON (and so out of the
+/// hashed canonical form), which keeps the common event small.
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -40,11 +40,12 @@ pub struct Consent {
     pub consent_id: ConsentId,
     /// Partners (registry ids, never names) the subject agrees to disclose
     /// to, for `pengungkapan_ke_mitra`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disclose_to: Vec<PartnerId>,
     /// How it was given.
     pub form: ConsentForm,
     /// The guardian who consents for a child (a client id in the registry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guardian: Option<ClientId>,
     /// What it covers; at least one purpose.
     pub purposes: Vec<ConsentPurpose>,
@@ -58,7 +59,7 @@ pub struct Consent {
 #[serde(deny_unknown_fields)]
 pub struct PlanItem {
     /// For a planned referral, the partner, if already chosen.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_id: Option<PartnerId>,
     /// The service planned.
     pub service: ServiceKind,

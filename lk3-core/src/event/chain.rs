@@ -109,22 +109,33 @@ impl Lk3Error for ChainError {
 /// so Python reproduces it with
 /// `json.dumps(event_without_hash, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`.
 pub fn canonical_json<P: Serialize>(event: &Event<P>, out: &mut Vec<u8>) -> Result<(), ChainError> {
-    // The envelope's keys are known and written in sorted order by hand (the
-    // hot path); every value goes through the canonical serializer.
-    fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) -> Result<(), ChainError> {
+    // The envelope's keys are known and written in sorted order by hand, and
+    // so are its ids, hash and vocabulary values, none of which needs escaping
+    // (the hot path); the payload goes through the canonical serializer.
+    fn raw(out: &mut Vec<u8>, key: &[u8], text: &[u8]) {
         out.extend_from_slice(key);
-        write_canonical(v, out).map_err(|e| ChainError::Serialization(e.to_string()))
+        out.push(b'"');
+        out.extend_from_slice(text);
+        out.push(b'"');
     }
-    value(out, b"{\"actor\":{\"role\":", &event.actor.role)?;
-    value(out, b",\"staff_id\":", &event.actor.staff_id)?;
-    value(out, b"},\"command_id\":", &event.command_id)?;
-    value(out, b",\"event_id\":", &event.event_id)?;
-    value(out, b",\"occurred_at\":", &Rfc3339(&event.occurred_at))?;
-    value(out, b",\"payload\":", &event.payload)?;
-    value(out, b",\"prev_hash\":", &event.prev_hash)?;
-    value(out, b",\"rule_set\":", &event.rule_set)?;
-    value(out, b",\"seq\":", &event.seq)?;
-    value(out, b",\"stream_id\":", &event.stream_id)?;
+    fn uuid(out: &mut Vec<u8>, key: &[u8], id: &Uuid) {
+        let mut buf = Uuid::encode_buffer();
+        raw(out, key, id.hyphenated().encode_lower(&mut buf).as_bytes());
+    }
+    use crate::label::Labelled;
+    raw(out, b"{\"actor\":{\"role\":", event.actor.role.id().as_bytes());
+    uuid(out, b",\"staff_id\":", event.actor.staff_id.as_uuid());
+    uuid(out, b"},\"command_id\":", event.command_id.as_uuid());
+    uuid(out, b",\"event_id\":", event.event_id.as_uuid());
+    out.extend_from_slice(b",\"occurred_at\":");
+    write_canonical(&Rfc3339(&event.occurred_at), out).map_err(|e| ChainError::Serialization(e.to_string()))?;
+    out.extend_from_slice(b",\"payload\":");
+    write_canonical(&event.payload, out).map_err(|e| ChainError::Serialization(e.to_string()))?;
+    raw(out, b",\"prev_hash\":", &event.prev_hash.to_hex());
+    raw(out, b",\"rule_set\":", event.rule_set.id().as_bytes());
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(event.seq.to_string().as_bytes());
+    uuid(out, b",\"stream_id\":", &event.stream_id);
     out.push(b'}');
     Ok(())
 }

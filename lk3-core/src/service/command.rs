@@ -21,7 +21,7 @@ pub struct ReferralDraft {
 #[serde(deny_unknown_fields)]
 pub struct PartnerFeedback {
     /// The SHA-256 of the feedback note, if there is one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_digest: Option<Hash>,
     /// What the partner reports.
     pub outcome: FeedbackOutcome,
@@ -65,7 +65,7 @@ pub enum ServiceCommand {
     /// Finish; a referral needs the partner's feedback.
     Complete {
         /// The partner's feedback (referrals only).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         feedback: Option<PartnerFeedback>,
     },
     /// Cancel.
@@ -103,12 +103,12 @@ pub enum ServiceCommand {
     Send {
         /// When the partner must answer by; the rule set's default response
         /// time after sending when absent.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         response_deadline: Option<DateTime<Utc>>,
         /// Sending without every client's consent to disclose to this
         /// partner: the emergency override, audited and to be approved by a
         /// second person.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         emergency: Option<EmergencyReason>,
     },
     /// Rujukan: the partner accepts.
