@@ -37,6 +37,13 @@ for example in examples/*.rs; do
   echo "example $name: ok"
 done
 
+step "demo export for the external checks"
+LK3_DEMO_EXPORT="$(mktemp -d -t lk3-demo.XXXXXX)"
+trap 'rm -rf "$LK3_DEMO_EXPORT"' EXIT
+export LK3_DEMO_EXPORT
+cargo run -q -p lk3-cli -- demo --export "$LK3_DEMO_EXPORT" > /dev/null
+ls "$LK3_DEMO_EXPORT" | wc -l
+
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels
 maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin -o target/wheels
