@@ -86,3 +86,12 @@ impl crate::error::Lk3Error for UnknownValue {
         format!("`{}` bukan nilai {} yang dikenal", self.value, self.vocabulary)
     }
 }
+
+/// The ids of `items`, comma-separated, or `-` when there are none: how
+/// errors list allowed commands and roles.
+pub(crate) fn id_list<T: Labelled>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "-".to_owned();
+    }
+    items.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
+}

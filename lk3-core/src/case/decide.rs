@@ -6,7 +6,7 @@ use chrono::SubsecRound;
 
 use crate::context::CommandContext;
 use crate::event::Event;
-use crate::ids::{CaseId, EventId};
+use crate::ids::CaseId;
 use crate::rules::{Requirement, RuleSet};
 use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
 
@@ -75,22 +75,11 @@ impl Case {
             self.check(*requirement, command, ctx).map_err(refuse)?;
         }
         let payload = self.payload(command, ctx).map_err(refuse)?;
-        let Some(seq) = self.version.checked_add(1) else {
-            return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::CounterExhausted }));
+        let head = (self.version, self.last_hash);
+        let event = match Event::next(*CaseId::as_uuid(&stream_id), head, ctx, rules.id(), payload) {
+            None => return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::CounterExhausted })),
+            Some(sealed) => sealed.map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?,
         };
-        let mut event = Event {
-            event_id: EventId::new_v7(at, ctx.seed.derive(0)),
-            stream_id: *CaseId::as_uuid(&stream_id),
-            seq,
-            occurred_at: at,
-            actor: ctx.actor,
-            command_id: ctx.command_id,
-            rule_set: rules.id(),
-            payload,
-            prev_hash: self.last_hash,
-            hash: Default::default(),
-        };
-        event.seal_in_place().map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?;
         Ok(vec![event])
     }
 

@@ -183,12 +183,7 @@ pub enum Violation {
     },
 }
 
-fn list<T: Labelled>(items: &[T]) -> String {
-    if items.is_empty() {
-        return "-".to_owned();
-    }
-    items.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
-}
+use crate::label::id_list as list;
 
 fn ids<T: fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")

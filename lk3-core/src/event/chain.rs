@@ -210,6 +210,35 @@ impl<P: Serialize> Event<P> {
         })
     }
 
+    /// The next event of a stream whose head is (`version`, `head_hash`): seq
+    /// `version + 1`, chained to the head, its id and time from the context
+    /// (time truncated to microseconds, the precision stores keep), sealed.
+    /// `None` when the seq would overflow (only reachable from forged history).
+    pub fn next(
+        stream_id: Uuid,
+        (version, head_hash): (u64, Hash),
+        ctx: &crate::CommandContext,
+        rule_set: crate::rules::RuleSetId,
+        payload: P,
+    ) -> Option<Result<Self, ChainError>> {
+        use chrono::SubsecRound;
+        let seq = version.checked_add(1)?;
+        let at = ctx.at.trunc_subsecs(6);
+        let mut event = Event {
+            event_id: EventId::new_v7(at, ctx.seed.derive(0)),
+            stream_id,
+            seq,
+            occurred_at: at,
+            actor: ctx.actor,
+            command_id: ctx.command_id,
+            rule_set,
+            payload,
+            prev_hash: head_hash,
+            hash: Hash::GENESIS,
+        };
+        Some(event.seal_in_place().map(|()| event))
+    }
+
     /// Sets `hash` from the content.
     pub fn seal(mut self) -> Result<Self, ChainError> {
         self.seal_in_place()?;

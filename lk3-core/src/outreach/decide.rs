@@ -6,7 +6,7 @@ use super::{
 };
 use crate::context::CommandContext;
 use crate::event::Event;
-use crate::ids::{EventId, OutreachId};
+use crate::ids::OutreachId;
 use crate::rules::{Requirement, RuleSetId};
 
 impl Outreach {
@@ -97,22 +97,11 @@ impl Outreach {
             }
         }
         let payload = self.payload(command, rule_set).map_err(refuse)?;
-        let Some(seq) = self.version.checked_add(1) else {
-            return Err(refuse(Violation::InvalidCommand { problem: OutreachProblem::CounterExhausted }));
+        let head = (self.version, self.last_hash);
+        let event = match Event::next(*OutreachId::as_uuid(&stream_id), head, ctx, rule_set, payload) {
+            None => return Err(refuse(Violation::InvalidCommand { problem: OutreachProblem::CounterExhausted })),
+            Some(sealed) => sealed.map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?,
         };
-        let mut event = Event {
-            event_id: EventId::new_v7(at, ctx.seed.derive(0)),
-            stream_id: *OutreachId::as_uuid(&stream_id),
-            seq,
-            occurred_at: at,
-            actor: ctx.actor,
-            command_id: ctx.command_id,
-            rule_set,
-            payload,
-            prev_hash: self.last_hash,
-            hash: Default::default(),
-        };
-        event.seal_in_place().map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?;
         Ok(vec![event])
     }
 

@@ -87,12 +87,7 @@ pub enum OutreachViolation {
     },
 }
 
-fn list<T: Labelled>(items: &[T]) -> String {
-    if items.is_empty() {
-        return "-".to_owned();
-    }
-    items.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
-}
+use crate::label::id_list as list;
 
 impl OutreachViolation {
     fn code(&self) -> ErrorCode {
