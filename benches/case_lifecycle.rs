@@ -87,7 +87,7 @@ fn script(len: usize) -> Script {
                     consent_id,
                     subject,
                     guardian,
-                    purposes: vec![ConsentPurpose::Layanan],
+                    purposes: vec![ConsentPurpose::Layanan, ConsentPurpose::Asesmen],
                     disclose_to: vec![],
                     form: ConsentForm::Tertulis,
                 },

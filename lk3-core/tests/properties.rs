@@ -143,6 +143,10 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
                     for c in case.clients() {
                         let consent = case.consent_for(c.client_id, ConsentPurpose::Layanan);
                         prop_assert!(consent.is_some());
+                        if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::Requirement::ConsentToAssessment))
+                        {
+                            prop_assert!(case.consent_for(c.client_id, ConsentPurpose::Asesmen).is_some());
+                        }
                         if c.minor {
                             let g = consent.and_then(|r| r.consent.guardian);
                             prop_assert!(g.is_some_and(|g| g != c.client_id));

@@ -450,3 +450,24 @@ fn forged_counters_are_an_error_not_a_panic() {
         Violation::InvalidCommand { problem: CommandProblem::CounterExhausted }
     );
 }
+
+#[test]
+fn assessing_needs_the_assessment_purpose_in_force() {
+    let mut w = World::new();
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let (mut case, mut ev) = w.case_at(Stage::PendekatanAwal);
+    // Consent to services only: the contract can be made, the assessment cannot start.
+    for (subject, guardian) in [(w.adult, None), (w.child, Some(w.adult))] {
+        let mut cmd = w.consent_command(subject, guardian);
+        if let CaseCommand::RecordConsent { consent } = &mut cmd {
+            consent.purposes.retain(|p| *p == lk3_core::vocab::ConsentPurpose::Layanan);
+        }
+        w.run(&mut case, &mut ev, peksos, cmd);
+    }
+    w.run(&mut case, &mut ev, peksos, CaseCommand::AgreeContract {});
+    let ctx = w.ctx(peksos);
+    assert_eq!(
+        case.decide(&CaseCommand::StartAssessment {}, &ctx).expect_err("no asesmen").violation,
+        Violation::ConsentRequired { client: w.adult }
+    );
+}

@@ -491,9 +491,9 @@ fn moved(u: &mut Unit) {
         },
     );
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 0), CaseCommand::StartEngagement {});
-    let cmd = consent(u, parent, None, &[P::Layanan], &[]);
+    let cmd = consent(u, parent, None, &[P::Layanan, P::Asesmen], &[]);
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 30), cmd);
-    let cmd = consent(u, child, Some(parent), &[P::Layanan], &[]);
+    let cmd = consent(u, child, Some(parent), &[P::Layanan, P::Asesmen], &[]);
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 9, 35), cmd);
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 2, 10, 0), CaseCommand::AgreeContract {});
     u.step(c, PEKSOS_ANDI, wita(2019, 4, 4, 9, 0), CaseCommand::StartAssessment {});

@@ -110,6 +110,12 @@ impl Case {
                     None => Ok(()),
                 }
             }
+            (Requirement::ConsentToAssessment, _) => {
+                match self.clients.iter().find(|c| self.consent_for(c.client_id, ConsentPurpose::Asesmen).is_none()) {
+                    Some(c) => Err(Violation::ConsentRequired { client: c.client_id }),
+                    None => Ok(()),
+                }
+            }
             (Requirement::GuardianForChild, CaseCommand::RecordConsent { consent }) => {
                 let minor = self.clients.iter().any(|c| c.client_id == consent.subject && c.minor);
                 if minor && !self.valid_guardian(consent) {

@@ -25,6 +25,8 @@ pub(crate) fn rule_set() -> RuleSet {
     // Every step of the work itself needs every client's consent to services
     // in force: a withdrawal stops the work from then on (UU 27/2022 [R: S28]).
     const WORK: &[Req] = &[Req::ConsentToServices, Req::GuardianForChild];
+    // Assessing needs the assessment purpose as well (DESIGN §7: consent names its purposes).
+    const ASSESS: &[Req] = &[Req::ConsentToServices, Req::ConsentToAssessment, Req::GuardianForChild];
     let mut t = vec![
         // A contact is recorded by whoever receives it, including a volunteer on the hotline.
         row(
@@ -61,8 +63,8 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
             &[Req::Reason],
         ),
-        row(Some(S::Kontrak), S::Asesmen, C::StartAssessment, &[R::PekerjaSosial, R::Psikolog], WORK),
-        row(Some(S::Asesmen), S::RencanaIntervensi, C::CompleteAssessment, &[R::PekerjaSosial, R::Psikolog], WORK),
+        row(Some(S::Kontrak), S::Asesmen, C::StartAssessment, &[R::PekerjaSosial, R::Psikolog], ASSESS),
+        row(Some(S::Asesmen), S::RencanaIntervensi, C::CompleteAssessment, &[R::PekerjaSosial, R::Psikolog], ASSESS),
         row(Some(S::RencanaIntervensi), S::RencanaIntervensi, C::ProposePlan, CASEWORKERS, WORK),
         // The ketua decides [R: S10]; never the plan's own author.
         row(
@@ -73,7 +75,7 @@ pub(crate) fn rule_set() -> RuleSet {
             &[Req::PlanProposed, Req::SecondPerson, Req::ConsentToServices, Req::GuardianForChild],
         ),
         row(Some(S::Intervensi), S::Evaluasi, C::BeginEvaluation, &[R::PekerjaSosial], &[Req::PlannedServicesClosed]),
-        row(Some(S::Evaluasi), S::Asesmen, C::Reassess, &[R::PekerjaSosial, R::Psikolog], WORK),
+        row(Some(S::Evaluasi), S::Asesmen, C::Reassess, &[R::PekerjaSosial, R::Psikolog], ASSESS),
         row(Some(S::Evaluasi), S::RencanaIntervensi, C::Replan, &[R::PekerjaSosial], WORK),
         row(Some(S::Terminasi), S::BimbinganLanjut, C::StartAftercare, &[R::PekerjaSosial], &[]),
         // Closure needs the ketua's approval, by someone other than who terminated.
@@ -87,7 +89,7 @@ pub(crate) fn rule_set() -> RuleSet {
             &[R::Ketua, R::PenanggungJawab],
             &[Req::SecondPerson],
         ),
-        row(Some(S::BimbinganLanjut), S::Asesmen, C::ReportRelapse, &[R::PekerjaSosial], WORK),
+        row(Some(S::BimbinganLanjut), S::Asesmen, C::ReportRelapse, &[R::PekerjaSosial], ASSESS),
         // Reopening makes the client a continuing one (klien binaan lanjutan) [R: S9];
         // only a case that was served can be reopened, and only with consent in force.
         row(
@@ -95,7 +97,13 @@ pub(crate) fn rule_set() -> RuleSet {
             S::Asesmen,
             C::Reopen,
             &[R::PekerjaSosial, R::Ketua],
-            &[Req::Reason, Req::ClosedAfterService, Req::ConsentToServices, Req::GuardianForChild],
+            &[
+                Req::Reason,
+                Req::ClosedAfterService,
+                Req::ConsentToServices,
+                Req::ConsentToAssessment,
+                Req::GuardianForChild,
+            ],
         ),
     ];
     // Any active stage may be terminated with a reason; "goals met" only after evaluation.

@@ -9,6 +9,8 @@ labelled_enum! {
         Reason = ("alasan", "Alasan wajib diisi", "A reason is required"),
         /// Every client of the case has a valid consent to services.
         ConsentToServices = ("persetujuan_layanan", "Setiap klien telah memberi persetujuan layanan", "Every client has consented to services"),
+        /// Every client has a consent in force to be assessed.
+        ConsentToAssessment = ("persetujuan_asesmen", "Setiap klien memberi persetujuan asesmen yang berlaku", "Every client has consented to assessment"),
         /// A child's consent names a guardian.
         GuardianForChild = ("persetujuan_wali_anak", "Persetujuan anak disertai wali", "A child's consent names a guardian"),
         /// A plan has been proposed.
