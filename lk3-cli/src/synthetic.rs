@@ -30,7 +30,10 @@ pub struct Stats {
 }
 
 /// Generates `n` cases into the unit; `None` when `n` is 0.
-pub fn generate(unit: &mut Unit, n: u32) -> Option<Stats> {
+/// Generates `n` cases into the unit; `None` when `n` is 0. Each case is
+/// verified as soon as it is written; its events are kept only when
+/// `keep_events` (an export wants them), so that long runs stay small.
+pub fn generate(unit: &mut Unit, n: u32, keep_events: bool) -> Option<Stats> {
     if n == 0 {
         return None;
     }
@@ -39,22 +42,25 @@ pub fn generate(unit: &mut Unit, n: u32) -> Option<Stats> {
         ProgressStyle::with_template("{spinner} kasus sintetis {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let first = unit.cases.len();
+    let mut stats = Stats { cases: n, events: 0, refused: 0, chains_intact: 0, by_stage: BTreeMap::new() };
+    unit.record_lines = false;
     for _ in 0..n {
         walk(unit);
+        if let Some(c) = unit.cases.last_mut() {
+            stats.events += c.events.len();
+            stats.refused += c.steps.iter().filter(|s| s.outcome.is_err()).count();
+            stats.chains_intact += usize::from(verify_chain(&c.events).is_ok());
+            if let Some(s) = c.case.stage() {
+                *stats.by_stage.entry(s).or_default() += 1;
+            }
+            c.steps = Vec::new();
+            if !keep_events {
+                c.events = Vec::new();
+            }
+        }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let generated = &unit.cases[first..];
-    let mut stats = Stats { cases: n, events: 0, refused: 0, chains_intact: 0, by_stage: BTreeMap::new() };
-    for c in generated {
-        stats.events += c.events.len();
-        stats.refused += c.steps.iter().filter(|s| s.outcome.is_err()).count();
-        stats.chains_intact += usize::from(verify_chain(&c.events).is_ok());
-        if let Some(s) = c.case.stage() {
-            *stats.by_stage.entry(s).or_default() += 1;
-        }
-    }
     Some(stats)
 }
 

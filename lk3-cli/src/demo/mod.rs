@@ -57,7 +57,7 @@ pub fn run(options: &Options) -> Result<(), CliError> {
     let mut unit = Unit::new(options.seed);
     stories::all(&mut unit);
     let scripted = unit.cases.len();
-    let synthetic = synthetic::generate(&mut unit, options.cases);
+    let synthetic = synthetic::generate(&mut unit, options.cases, options.export.is_some());
 
     let mut out = std::io::stdout().lock();
     let io = |source| CliError::Io { path: PathBuf::from("<stdout>"), source };

@@ -75,6 +75,8 @@ pub struct Unit {
     pub network: Network,
     pub cases: Vec<DemoCase>,
     pub outreaches: Vec<DemoOutreach>,
+    /// Whether steps are logged for the timelines (not for synthetic cases).
+    pub record_lines: bool,
     serial: u32,
 }
 
@@ -120,6 +122,7 @@ impl Unit {
             network: Network::default(),
             cases: Vec::new(),
             outreaches: Vec::new(),
+            record_lines: true,
             serial: 0,
         };
         super::stories::partner_network(&mut unit);
@@ -185,18 +188,21 @@ impl Unit {
     /// Attempts a command on a case; returns whether it was accepted.
     pub fn step(&mut self, case: usize, staff: usize, at: DateTime<Utc>, command: CaseCommand) -> bool {
         let ctx = self.context(staff, at);
+        let record = self.record_lines;
         let c = &mut self.cases[case];
         let outcome = match c.case.decide(&command, &ctx) {
             Ok(events) => {
                 let mut lines = Vec::new();
                 for e in events {
                     c.case.apply(&e);
-                    lines.push(case_line(&c.case, &e));
+                    if record {
+                        lines.push(case_line(&c.case, &e));
+                    }
                     c.events.push(e);
                 }
                 Ok(lines)
             }
-            Err(e) => Err(refusal(&e)),
+            Err(e) => Err(if record { refusal(&e) } else { (String::new(), String::new()) }),
         };
         let accepted = outcome.is_ok();
         c.steps.push(Step { at: ctx.at, staff, command: command.kind().id(), outcome });
