@@ -39,6 +39,14 @@ enum Command {
         #[arg(long, default_value_t = 2019)]
         seed: u64,
     },
+    /// Print or write the JSON Schemas (draft 2020-12) of lk3's documents.
+    Schema {
+        /// One schema by name (case, event, command, outreach, outreach-event, outreach-command, partner, rule-set); all with --out.
+        name: Option<String>,
+        /// Write `<name>.schema.json` files into this directory instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print the rule set's state machines, generated from the enforced table.
     Diagram {
         /// Output format.
@@ -65,6 +73,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { export, cases, seed } => demo::run(&demo::Options { export, cases, seed }),
+        Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
         Command::Diagram { format, machine } => match diagram::render(format, machine.as_deref()) {
             Some(text) => {
                 print!("{text}");
@@ -83,4 +92,35 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `lk3 schema`: one schema to stdout, or files into a directory; without a
+/// name and a directory, the list of schema names.
+fn schema(name: Option<&str>, out: Option<&std::path::Path>) -> Result<(), CliError> {
+    use lk3_core::schema::{DOCUMENTS, to_json};
+    let names: Vec<&str> = match name {
+        Some(n) if DOCUMENTS.iter().any(|d| d.name == n) => vec![n],
+        Some(n) => {
+            let known: Vec<&str> = DOCUMENTS.iter().map(|d| d.name).collect();
+            return Err(CliError::Usage(format!("no schema named `{n}`; known: {}", known.join(", "))));
+        }
+        None => DOCUMENTS.iter().map(|d| d.name).collect(),
+    };
+    match out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+            for n in names {
+                let path = dir.join(format!("{n}.schema.json"));
+                std::fs::write(&path, to_json(n).unwrap_or_default())
+                    .map_err(|source| CliError::Io { path, source })?;
+            }
+        }
+        None if name.is_some() => print!("{}", names.first().and_then(|n| to_json(n)).unwrap_or_default()),
+        None => {
+            for d in DOCUMENTS {
+                println!("{:<18} {}", d.name, d.title);
+            }
+        }
+    }
+    Ok(())
 }

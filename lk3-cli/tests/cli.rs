@@ -122,3 +122,22 @@ fn export_into_a_file_is_an_io_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("I/O error"));
 }
+
+#[test]
+fn schema_prints_and_writes_the_published_schemas() {
+    let one = lk3(&["schema", "event"]);
+    assert!(one.status.success());
+    assert_eq!(stdout(&one), lk3_core::schema::to_json("event").expect("schema"));
+    let list = stdout(&lk3(&["schema"]));
+    assert_eq!(list.lines().count(), lk3_core::schema::DOCUMENTS.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = lk3(&["schema", "--out", dir.path().to_str().expect("utf-8 path")]);
+    assert!(out.status.success());
+    for d in lk3_core::schema::DOCUMENTS {
+        let written = std::fs::read_to_string(dir.path().join(format!("{}.schema.json", d.name))).expect("written");
+        assert_eq!(Some(written), lk3_core::schema::to_json(d.name));
+    }
+    let bad = lk3(&["schema", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("known: case"));
+}

@@ -54,6 +54,26 @@ macro_rules! labelled_enum {
             }
         }
 
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                // Every value with its Indonesian label (title) and English label (description).
+                let values: Vec<::serde_json::Value> = [$( ($id, $label_id, $label_en) ),+]
+                    .iter()
+                    .map(|(id, label_id, label_en)| ::serde_json::json!({
+                        "const": id,
+                        "title": label_id,
+                        "description": label_en,
+                        "x-label-id": label_id,
+                        "x-label-en": label_en,
+                    }))
+                    .collect();
+                ::schemars::json_schema!({ "type": "string", "oneOf": values })
+            }
+        }
+
         impl ::core::str::FromStr for $name {
             type Err = $crate::label::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

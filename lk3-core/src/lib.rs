@@ -28,6 +28,7 @@ pub mod label;
 pub mod outreach;
 pub mod partner;
 pub mod rules;
+pub mod schema;
 pub mod service;
 pub mod vocab;
 

@@ -14,8 +14,7 @@ mod unit;
 
 use std::path::{Path, PathBuf};
 
-use lk3_core::case::{Case, CaseEventRecord};
-use serde::Serialize;
+use lk3_core::schema::CaseDocument;
 
 pub use unit::{DemoCase, DemoOutreach, Step, Unit, approve_current, early_end, normal_path, wita};
 pub use unit::{KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS};
@@ -29,21 +28,12 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// The document `--export` writes for each case.
-#[derive(Serialize)]
-struct CaseDocument<'a> {
-    document: &'static str,
-    version: u32,
-    case: &'a Case,
-    events: &'a [CaseEventRecord],
-}
-
 fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
     std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
     for c in cases {
         let name = c.case.case_number().map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
         let path = dir.join(format!("{name}.json"));
-        let doc = CaseDocument { document: "lk3.case", version: 1, case: &c.case, events: &c.events };
+        let doc = CaseDocument::new(c.case.clone(), c.events.clone());
         let mut json =
             serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json { what: name.clone(), source })?;
         json.push('\n');

@@ -75,7 +75,7 @@ labelled_enum! {
 /// assert_eq!(cmd.kind().to_string(), "terminate");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseCommand {
     /// Open a case from a contact (kontak / pengaduan).

@@ -13,7 +13,7 @@ use crate::vocab::{Role, ServiceKind, Stage, TerminationReason};
 
 /// A refused command. It names the command, the stage, the rule broken and
 /// the commands the stage allows. A refused command produces no event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CommandError {
     /// The command refused.
     pub command: CaseCommandKind,
@@ -82,7 +82,7 @@ labelled_enum! {
 }
 
 /// The rule a refused command broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Violation {

@@ -13,7 +13,7 @@ use crate::vocab::{
 /// Events hold ids and vocabulary values only, never a client's name, NIK,
 /// address or a note's text (DESIGN §7). Each payload answers to exactly one
 /// command kind; the stage it leads to is read from the case's rule set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseEvent {
     /// A case was opened from a contact.

@@ -10,7 +10,7 @@ use crate::vocab::{AidItem, ConsentPurpose, FundingSource, ServiceKind};
 
 /// A client of a case, by registry id. Identity (name, NIK, address) lives in
 /// the client registry, never in events (DESIGN §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseClient {
     /// The registry id.
@@ -33,7 +33,7 @@ labelled_enum! {
 /// A consent record: who consents, for what, with which guardian (DESIGN §7).
 /// Fields are in key order, as in every event type.
 /// When it was given and withdrawn is taken from the events that record it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// The consent's id.
@@ -55,7 +55,7 @@ pub struct Consent {
 
 /// One service of an intervention plan. On approval it becomes a service
 /// instance of the case with the same id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanItem {
     /// For a planned referral, the partner, if already chosen.
@@ -68,7 +68,7 @@ pub struct PlanItem {
 }
 
 /// Material aid (bantuan) given to a client, with who paid for it (DESIGN §6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Aid {
     /// The record's id.

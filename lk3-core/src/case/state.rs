@@ -12,7 +12,7 @@ use crate::vocab::{
 };
 
 /// A consent and when it was given and withdrawn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ConsentRecord {
     /// The consent.
     pub consent: Consent,
@@ -30,7 +30,7 @@ impl ConsentRecord {
 }
 
 /// A plan awaiting approval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlanProposal {
     /// 1, 2, 3 ... per case.
     pub plan_version: u32,
@@ -41,7 +41,7 @@ pub struct PlanProposal {
 }
 
 /// An emergency protective referral sent from the case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ProtectiveReferral {
     /// The referral's id.
     pub referral_id: ReferralId,
@@ -68,7 +68,7 @@ pub struct ProtectiveReferral {
 /// assert_eq!(empty.stage(), None);
 /// assert_eq!(empty.version(), 0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct Case {
     pub(super) case_id: Option<CaseId>,
     pub(super) rule_set: RuleSetId,

@@ -10,7 +10,7 @@ use crate::vocab::Role;
 
 /// Who issued a command: a staff member acting in a role. (Fields of event
 /// types are declared in key order: canonical JSON then needs no reordering.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// The role they act in.
@@ -73,6 +73,15 @@ impl Serialize for Hash {
     }
 }
 
+impl schemars::JsonSchema for Hash {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Hash".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256, 64 lowercase hex digits" })
+    }
+}
+
 impl<'de> Deserialize<'de> for Hash {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
@@ -87,7 +96,7 @@ impl<'de> Deserialize<'de> for Hash {
 /// `hash` is the SHA-256 of the event's canonical JSON without the `hash`
 /// member (see [`super::canonical_json`]); `prev_hash` is the previous
 /// event's `hash`, or [`Hash::GENESIS`] for `seq` 1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Event<P> {
     /// The event's id (UUID v7).

@@ -170,7 +170,7 @@ fn problem_id(problem: &str) -> &str {
 }
 
 /// A possible but odd identifier: worth a look, not a refusal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(tag = "code")]
 #[non_exhaustive]
 pub enum IdentifierWarning {

@@ -10,7 +10,7 @@
 /// Serialises a type through its `Display` and deserialises it through its
 /// `parse`, so JSON holds the same text users read.
 macro_rules! serde_as_string {
-    ($($t:ty),*) => {$(
+    ($($t:ty => ($pattern:literal, $description:literal)),* $(,)?) => {$(
         impl serde::Serialize for $t {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)
@@ -20,6 +20,14 @@ macro_rules! serde_as_string {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 <$t>::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+        impl schemars::JsonSchema for $t {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($t).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "pattern": $pattern, "description": $description })
             }
         }
     )*};
@@ -42,4 +50,10 @@ pub use uuid7::{
 };
 pub use wilayah::{KodeWilayah, TimeZoneId, VillageKind, WilayahLevel};
 
-serde_as_string!(Nik, NoKk, KodeWilayah, UnitCode, CaseNumber);
+serde_as_string!(
+    Nik => ("^[0-9]{16}$", "NIK: 16 digits PP KK CC DD MM YY SSSS (day + 40 for women); semantic checks beyond the pattern"),
+    NoKk => ("^[0-9]{16}$", "No. KK: 16 digits, the first six the issuing region"),
+    KodeWilayah => ("^[1-9][0-9](\\.[0-9]{2}(\\.[0-9]{2}(\\.[123][0-9]{3})?)?)?$", "kode wilayah PP[.KK[.CC[.DDDD]]] (Permendagri 137/2017)"),
+    UnitCode => ("^[1-9][0-9](\\.[0-9]{2})?(-[A-Z0-9]{1,16})?$", "LK3 unit: province or kab/kota code, optional -SUFFIX"),
+    CaseNumber => ("^[1-9][0-9](\\.[0-9]{2})?(-[A-Z0-9]{1,16})?/[0-9]{4}/[0-9]+$", "case number UNIT/YEAR/SERIAL, e.g. 64.74/2019/0007"),
+);

@@ -90,6 +90,15 @@ macro_rules! uuid_id {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "format": "uuid", "description": concat!(stringify!($name), ": a UUID (v7 when made by lk3)") })
+            }
+        }
+
         impl FromStr for $name {
             type Err = IdentifierError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -88,7 +88,7 @@ labelled_enum! {
 /// or registers the person in the existing case.
 ///
 /// In JSON: `{"link":"opens","case_id":"..."}` or `{"link":"joins","case_id":"..."}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "link", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseLink {
     /// A new case is opened with this id.
@@ -131,7 +131,7 @@ impl CaseLink {
 /// assert!(serde_json::from_str::<OutreachCommand>(r#"{"type":"record_refusal"}"#).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum OutreachCommand {
     /// Record a report: opens the outreach.

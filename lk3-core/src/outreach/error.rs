@@ -13,7 +13,7 @@ use crate::vocab::Role;
 /// A refused outreach command. It names the command, the outreach's state,
 /// the rule broken and the commands allowed now. A refused command produces
 /// no event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OutreachError {
     /// The command refused.
     pub command: OutreachCommandKind,
@@ -35,7 +35,7 @@ labelled_enum! {
 }
 
 /// The rule a refused outreach command broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OutreachViolation {

@@ -11,7 +11,7 @@ use crate::vocab::{Problem, Sasaran};
 /// a note's text (DESIGN §7). Each payload answers to exactly one command
 /// kind; the state it leads to is read from the outreach table. (Fields are
 /// declared in key order, so canonical JSON needs no reordering.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum OutreachEvent {
     /// A person was reported; the outreach is open.

@@ -33,7 +33,7 @@ labelled_enum! {
 }
 
 /// One planned visit and what came of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OutreachVisit {
     /// 1 for the first visit, then 2, 3 ...
     pub attempt: u32,
@@ -60,7 +60,7 @@ pub struct OutreachVisit {
 /// assert_eq!(empty.state(), None);
 /// assert_eq!(empty.attempts(), 0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct Outreach {
     pub(super) outreach_id: Option<OutreachId>,
     pub(super) rule_set: RuleSetId,

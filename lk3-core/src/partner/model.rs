@@ -26,7 +26,7 @@ pub const MAX_SLUG_CHARS: usize = 63;
 /// its services and offices), never a client's. Deserialising does not
 /// validate: call [`Partner::validate`], or insert the partner into a
 /// [`super::PartnerDirectory`], which refuses invalid partners.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     /// The partner's id in the registry; cases and consents refer to partners
@@ -54,7 +54,7 @@ pub struct Partner {
 }
 
 /// One service a partner offers (visum, legal aid, safe-house stay ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerService {
     /// A short slug, unique within the partner (`visum-et-repertum`): see
@@ -67,7 +67,7 @@ pub struct PartnerService {
 }
 
 /// One place where a partner can be reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerLocation {
     /// A short slug, unique within the partner (`kantor-pusat`): see
@@ -110,7 +110,7 @@ labelled_enum! {
 /// JSON Pointer into the partner's JSON (`/services/1/service_id`).
 ///
 /// Messages never repeat the offending value, only its place.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerProblem {
     /// The rule broken.

@@ -13,7 +13,7 @@ use crate::label::Labelled;
 use crate::vocab::Role;
 
 /// A rule set as exported: `{"rule_set": ..., "machines": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleSetExport {
     /// The rule set's id.
     pub rule_set: RuleSetId,
@@ -29,7 +29,7 @@ pub struct RuleSetExport {
 }
 
 /// One state machine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MachineExport {
     /// `case`, or a service name.
     pub name: String,
@@ -40,7 +40,7 @@ pub struct MachineExport {
 }
 
 /// One state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StateExport {
     /// The state's id.
     pub id: String,
@@ -53,7 +53,7 @@ pub struct StateExport {
 }
 
 /// One transition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TransitionExport {
     /// The state it is issued in; `null` for the command that creates the machine.
     pub from: Option<String>,

@@ -8,7 +8,7 @@ use crate::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Sasaran, Se
 
 /// What a new referral is about: the partner, by registry id. Fields of event
 /// types are declared in key order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferralDraft {
     /// The partner in the unit's network (jejaring).
@@ -17,7 +17,7 @@ pub struct ReferralDraft {
 
 /// The partner's feedback (umpan balik) that completes a referral. Its text,
 /// if any, lives in the notes store; the event holds only the digest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerFeedback {
     /// The SHA-256 of the feedback note, if there is one.
@@ -29,7 +29,7 @@ pub struct PartnerFeedback {
 
 /// How many people of one kind a group service reached (a sosialisasi to
 /// students, to RT heads ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantCount {
     /// How many.
@@ -46,7 +46,7 @@ pub struct ParticipantCount {
 /// assert_eq!(step.kind().to_string(), "reject");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ServiceCommand {
     /// Informasi: give it.

@@ -7,7 +7,7 @@ use crate::rules::RuleSetId;
 use crate::vocab::{AdvocacyAction, ServiceKind, ServiceReason};
 
 /// A service inside a case and where it stands: the fold of its steps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ServiceInstance {
     /// Its id (a plan item's id for a planned service).
     pub service_id: ServiceId,

@@ -1,0 +1,79 @@
+//! The published schemas are generated from the types, valid JSON Schema
+//! documents, and the committed copies in `schemas/` are fresh.
+//! `LK3_BLESS=1 cargo test -p lk3-core --test schema` rewrites them.
+
+use lk3_core::schema::{DOCUMENTS, generate, to_json};
+
+fn committed(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas").join(format!("{name}.schema.json"))
+}
+
+#[test]
+fn committed_schemas_are_fresh() {
+    let bless = std::env::var_os("LK3_BLESS").is_some();
+    for doc in DOCUMENTS {
+        let fresh = to_json(doc.name).expect("a schema");
+        let path = committed(doc.name);
+        if bless {
+            std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
+            std::fs::write(&path, &fresh).expect("writable");
+            continue;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "schemas/{}.schema.json is stale: run `LK3_BLESS=1 cargo test -p lk3-core --test schema`",
+            doc.name
+        );
+    }
+    if !bless {
+        let files = std::fs::read_dir(committed("x").parent().expect("dir")).expect("schemas/").count();
+        assert_eq!(files, DOCUMENTS.len(), "schemas/ holds exactly one file per document type");
+    }
+}
+
+#[test]
+fn every_schema_has_its_id_title_and_draft() {
+    let mut ids = std::collections::HashSet::new();
+    for doc in DOCUMENTS {
+        let s = generate(doc.name).expect("a schema");
+        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(s["$id"], format!("urn:lk3:schema:{}:1", doc.name));
+        assert!(ids.insert(s["$id"].as_str().map(str::to_owned)));
+        assert!(s["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(s["description"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+}
+
+#[test]
+fn vocabulary_values_carry_both_labels() {
+    let s = generate("event").expect("a schema");
+    let stage = &s["$defs"]["RuleSetId"]["oneOf"][0];
+    assert_eq!(stage["const"], "permensos-16-2013");
+    let roles = s["$defs"]["Role"]["oneOf"].as_array().expect("role values");
+    let ketua = roles.iter().find(|v| v["const"] == "ketua").expect("ketua");
+    assert_eq!((ketua["x-label-id"].as_str(), ketua["x-label-en"].as_str()), (Some("Ketua"), Some("Chair")));
+    let text = serde_json::to_string(&generate("case").expect("a schema")).expect("json");
+    assert!(text.contains("\"rencana_intervensi\"") && text.contains("Intervention planning"));
+}
+
+#[test]
+fn unknown_fields_are_refused_by_the_event_schema() {
+    let s = generate("event").expect("a schema");
+    assert_eq!(s["additionalProperties"], false);
+    let required: Vec<&str> = s["required"].as_array().expect("required").iter().filter_map(|v| v.as_str()).collect();
+    for field in [
+        "event_id",
+        "stream_id",
+        "seq",
+        "occurred_at",
+        "actor",
+        "command_id",
+        "rule_set",
+        "payload",
+        "prev_hash",
+        "hash",
+    ] {
+        assert!(required.contains(&field), "{field}");
+    }
+}
