@@ -88,6 +88,18 @@ labelled_enum! {
         ChainBroken = ("LK3-E052", "Rantai hash terputus", "Hash chain broken"),
         /// An event that belongs to another stream.
         StreamMismatch = ("LK3-E053", "Peristiwa dari aliran lain", "Event from another stream"),
+        /// A document's header disagrees with the fold of its events.
+        HeaderMismatch = ("LK3-E061", "Kepala dokumen tidak sesuai peristiwa", "Header disagrees with the events"),
+        /// A document larger than the limit.
+        DocumentTooLarge = ("LK3-E062", "Dokumen terlalu besar", "Document too large"),
+        /// A document nested deeper than the limit.
+        DocumentTooDeep = ("LK3-E063", "Dokumen terlalu dalam bersarang", "Document nested too deep"),
+        /// Text that is not JSON.
+        MalformedJson = ("LK3-E064", "JSON tidak sah", "Malformed JSON"),
+        /// A JSON document of no known kind.
+        UnknownDocument = ("LK3-E065", "Jenis dokumen tidak dikenal", "Unknown document kind"),
+        /// A document that breaks its JSON Schema.
+        SchemaViolation = ("LK3-E070", "Tidak sesuai skema", "Schema violation"),
         /// A value that could not be serialised.
         Serialization = ("LK3-E060", "Gagal serialisasi", "Serialisation failed"),
     }

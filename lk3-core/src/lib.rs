@@ -29,6 +29,7 @@ pub mod outreach;
 pub mod partner;
 pub mod rules;
 pub mod schema;
+pub mod validate;
 pub mod service;
 pub mod vocab;
 

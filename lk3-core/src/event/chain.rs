@@ -263,17 +263,29 @@ impl<P: Serialize> Event<P> {
 /// assert!(verify_chain(&events).is_ok()); // an empty stream is intact
 /// ```
 pub fn verify_chain<P: Serialize>(events: &[Event<P>]) -> Result<(), ChainError> {
+    match chain_problems(events, true).into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Every problem of a stream, with the index of the event it concerns (a
+/// validator reports them all). After a problem the check goes on from that
+/// event, so that one removed event is one finding, not one per later event.
+pub fn chain_problems<P: Serialize>(events: &[Event<P>], first_only: bool) -> Vec<(usize, ChainError)> {
+    let mut found = Vec::new();
     let Some(first) = events.first() else {
-        return Ok(());
+        return found;
     };
     let mut prev = Hash::GENESIS;
     for (i, e) in events.iter().enumerate() {
         let expected = i as u64 + 1;
+        let mut problems = Vec::new();
         if e.seq != expected {
-            return Err(ChainError::SequenceGap { event_id: e.event_id, expected, found: e.seq });
+            problems.push(ChainError::SequenceGap { event_id: e.event_id, expected, found: e.seq });
         }
         if e.stream_id != first.stream_id {
-            return Err(ChainError::StreamMismatch {
+            problems.push(ChainError::StreamMismatch {
                 event_id: e.event_id,
                 seq: e.seq,
                 expected: first.stream_id,
@@ -281,15 +293,23 @@ pub fn verify_chain<P: Serialize>(events: &[Event<P>]) -> Result<(), ChainError>
             });
         }
         if e.rule_set != first.rule_set {
-            return Err(ChainError::RuleSetMismatch { event_id: e.event_id, seq: e.seq });
+            problems.push(ChainError::RuleSetMismatch { event_id: e.event_id, seq: e.seq });
         }
-        if e.compute_hash()? != e.hash {
-            return Err(ChainError::HashMismatch { event_id: e.event_id, seq: e.seq });
+        match e.compute_hash() {
+            Ok(h) if h != e.hash => problems.push(ChainError::HashMismatch { event_id: e.event_id, seq: e.seq }),
+            Ok(_) => {}
+            Err(err) => problems.push(err),
         }
         if e.prev_hash != prev {
-            return Err(ChainError::ChainBroken { event_id: e.event_id, seq: e.seq });
+            problems.push(ChainError::ChainBroken { event_id: e.event_id, seq: e.seq });
+        }
+        for p in problems {
+            found.push((i, p));
+            if first_only {
+                return found;
+            }
         }
         prev = e.hash;
     }
-    Ok(())
+    found
 }

@@ -9,5 +9,5 @@ mod canonical;
 mod chain;
 mod envelope;
 
-pub use chain::{ChainError, canonical_json, verify_chain};
+pub use chain::{ChainError, canonical_json, chain_problems, verify_chain};
 pub use envelope::{Actor, Event, Hash};

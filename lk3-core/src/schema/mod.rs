@@ -90,6 +90,12 @@ pub const DOCUMENTS: &[DocumentSchema] = &[
         generate: root::<Partner>,
     },
     DocumentSchema {
+        name: "validation-result",
+        title: "LK3 validation result",
+        description: "What `lk3 validate` finds in one document: every finding with its code, severity, JSON Pointer and messages in Indonesian and English.",
+        generate: root::<crate::validate::Report>,
+    },
+    DocumentSchema {
         name: "rule-set",
         title: "LK3 rule set",
         description: "A rule set's state machines as `lk3 diagram --format json` exports them: states and transitions with roles and requirements.",

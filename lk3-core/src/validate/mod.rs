@@ -1,0 +1,214 @@
+//! The document validator: everything a schema can check, and what it cannot.
+//!
+//! [`validate`] takes raw bytes (a case export, an event, a command, an
+//! outreach, a partner, a rule set), refuses what is too large or too deeply
+//! nested before parsing, checks the structure against the published JSON
+//! Schema ([`crate::schema`]) and then the meaning: that a case's events
+//! replay legally under its rule set and end where its header says, that
+//! seq has no gaps and the hash chain holds, that times do not run
+//! backwards, that referenced services and consents exist, that disclosure
+//! to a partner had consent or was a flagged override. It reports every
+//! finding, not only the first, each with a stable code, a severity, a JSON
+//! Pointer and messages in Indonesian and English. It never panics.
+//!
+//! ```
+//! use lk3_core::validate::{validate, Limits};
+//! let report = validate(br#"{"type":"terminate","reason":"pindah"}"#, None, &Limits::default());
+//! assert!(report.valid);
+//! assert_eq!(report.document.as_deref(), Some("command"));
+//! let report = validate(br#"{"type":"terminate","reason":"bosan"}"#, None, &Limits::default());
+//! assert!(!report.valid);
+//! assert_eq!(report.findings[0].code, "LK3-E070");
+//! assert_eq!(report.findings[0].pointer, "/reason");
+//! ```
+
+mod semantic;
+mod structure;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::ErrorCode;
+use crate::label::Labelled;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The document is invalid.
+    Error,
+    /// Worth a look; the document is still valid.
+    Warning,
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    /// The stable code (`LK3-E070`, `LK3-W005` ...).
+    pub code: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where, as a JSON Pointer (RFC 6901) into the document; `""` is the whole document.
+    pub pointer: String,
+    /// The message in Indonesian.
+    pub message_id: String,
+    /// The message in English.
+    pub message_en: String,
+}
+
+impl Finding {
+    pub(crate) fn error(code: ErrorCode, pointer: impl Into<String>, message_id: String, message_en: String) -> Self {
+        Finding { code: code.id().to_owned(), severity: Severity::Error, pointer: pointer.into(), message_id, message_en }
+    }
+
+    pub(crate) fn warning(code: &str, pointer: impl Into<String>, message_id: String, message_en: String) -> Self {
+        Finding { code: code.to_owned(), severity: Severity::Warning, pointer: pointer.into(), message_id, message_en }
+    }
+}
+
+/// The result of validating one document (the `validation-result` document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    /// The document kind found (`case`, `event`, `command` ...), if it could be told.
+    pub document: Option<String>,
+    /// True when there is no error (warnings allowed).
+    pub valid: bool,
+    /// True when the document matches its JSON Schema, whatever the meaning checks say.
+    pub structurally_valid: bool,
+    /// Every finding, in document order.
+    pub findings: Vec<Finding>,
+}
+
+/// Limits that protect the validator from hostile input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest document accepted, in bytes.
+    pub max_bytes: usize,
+    /// Deepest nesting of arrays and objects accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    /// 32 MiB and 64 levels: far above any real case, far below what hurts.
+    fn default() -> Self {
+        Limits { max_bytes: 32 * 1024 * 1024, max_depth: 64 }
+    }
+}
+
+/// The kinds of document the validator knows, by schema name.
+pub const KINDS: &[&str] = &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "partner", "rule-set"];
+
+/// Validates one JSON document. `kind` forces the document kind (a schema
+/// name); otherwise it is told from the document itself.
+pub fn validate(bytes: &[u8], kind: Option<&str>, limits: &Limits) -> Report {
+    let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
+    if bytes.len() > limits.max_bytes {
+        report.findings.push(Finding::error(
+            ErrorCode::DocumentTooLarge,
+            "",
+            format!("dokumen {} byte, melebihi batas {} byte", bytes.len(), limits.max_bytes),
+            format!("the document is {} bytes, over the limit of {} bytes", bytes.len(), limits.max_bytes),
+        ));
+        return report;
+    }
+    if let Some(depth) = too_deep(bytes, limits.max_depth) {
+        report.findings.push(Finding::error(
+            ErrorCode::DocumentTooDeep,
+            "",
+            format!("dokumen bersarang lebih dari {} tingkat (ditemukan pada byte {depth})", limits.max_depth),
+            format!("the document nests deeper than {} levels (found at byte {depth})", limits.max_depth),
+        ));
+        return report;
+    }
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            report.findings.push(Finding::error(
+                ErrorCode::MalformedJson,
+                "",
+                format!("bukan JSON yang sah pada baris {} kolom {}", e.line(), e.column()),
+                format!("not valid JSON at line {} column {}: {e}", e.line(), e.column()),
+            ));
+            return report;
+        }
+    };
+    validate_value(&value, kind, report)
+}
+
+fn validate_value(value: &Value, kind: Option<&str>, mut report: Report) -> Report {
+    let Some(kind) = kind.filter(|k| KINDS.contains(k)).or_else(|| detect(value)) else {
+        report.findings.push(Finding::error(
+            ErrorCode::UnknownDocument,
+            "",
+            "jenis dokumen tidak dapat dikenali (case, outreach, event, command, partner, rule-set)".to_owned(),
+            "the document kind cannot be told (case, outreach, event, command, partner, rule-set)".to_owned(),
+        ));
+        return report;
+    };
+    report.document = Some(kind.to_owned());
+    let structural = structure::check(kind, value);
+    report.structurally_valid = structural.is_empty();
+    report.findings.extend(structural);
+    if report.structurally_valid {
+        report.findings.extend(semantic::check(kind, value));
+    }
+    report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
+    report
+}
+
+/// Tells a document's kind from its content.
+fn detect(value: &Value) -> Option<&'static str> {
+    let obj = value.as_object()?;
+    match obj.get("document").and_then(Value::as_str) {
+        Some("lk3.case") => return Some("case"),
+        Some("lk3.outreach") => return Some("outreach"),
+        Some(_) => return None,
+        None => {}
+    }
+    let payload_type = obj.get("payload").and_then(|p| p.get("type")).and_then(Value::as_str);
+    if obj.contains_key("hash") && obj.contains_key("seq") {
+        let outreach_events =
+            ["reported", "scheduled", "carried_out", "agreement_recorded", "refusal_recorded", "not_found_recorded", "closed"];
+        return Some(if payload_type.is_some_and(|t| outreach_events.contains(&t)) { "outreach-event" } else { "event" });
+    }
+    if obj.contains_key("rule_set") && obj.contains_key("machines") {
+        return Some("rule-set");
+    }
+    if obj.contains_key("partner_id") && obj.contains_key("kind") {
+        return Some("partner");
+    }
+    let command = obj.get("type").and_then(Value::as_str)?;
+    if crate::outreach::OutreachCommandKind::from_id(command).is_some() {
+        return Some("outreach-command");
+    }
+    crate::case::CaseCommandKind::from_id(command).map(|_| "command")
+}
+
+/// The byte offset at which nesting first exceeds `max_depth`, if it does.
+/// Strings are skipped, escapes included; anything else is left to the parser.
+fn too_deep(bytes: &[u8], max_depth: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

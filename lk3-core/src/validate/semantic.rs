@@ -1,0 +1,250 @@
+//! Meaning checks, for documents that match their schema.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::Finding;
+use crate::case::{Case, CaseEvent, CaseEventRecord};
+use crate::error::{ErrorCode, Lk3Error};
+use crate::event::{ChainError, Event, chain_problems};
+use crate::label::Labelled;
+use crate::outreach::{Outreach, OutreachEventRecord};
+use crate::partner::Partner;
+use crate::rules::RuleSet;
+use crate::service::{ServiceCommand, table};
+use crate::vocab::ConsentPurpose;
+
+pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
+    match kind {
+        "case" => case(value),
+        "outreach" => outreach(value),
+        "event" => single_event::<crate::case::CaseEvent>(value),
+        "outreach-event" => single_event::<crate::outreach::OutreachEvent>(value),
+        "partner" => partner(value),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses a part the schema has already checked; a failure here means the
+/// schema and the types disagree, which is reported rather than hidden.
+fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Finding> {
+    serde_json::from_value(value.clone()).map_err(|e| {
+        Finding::error(
+            ErrorCode::SchemaViolation,
+            pointer,
+            format!("tidak dapat dibaca: {e}"),
+            format!("cannot be read: {e}"),
+        )
+    })
+}
+
+fn chain_finding(prefix: &str, index: usize, e: &ChainError) -> Finding {
+    let field = match e {
+        ChainError::SequenceGap { .. } => "/seq",
+        ChainError::HashMismatch { .. } => "/hash",
+        ChainError::ChainBroken { .. } => "/prev_hash",
+        ChainError::StreamMismatch { .. } => "/stream_id",
+        ChainError::RuleSetMismatch { .. } => "/rule_set",
+        _ => "",
+    };
+    Finding::error(e.code(), format!("{prefix}/{index}{field}"), e.message_id(), e.message_en())
+}
+
+fn chain<P: serde::Serialize>(events: &[Event<P>]) -> Vec<Finding> {
+    let mut found: Vec<Finding> = chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect();
+    for (i, pair) in events.windows(2).enumerate() {
+        if pair[1].occurred_at < pair[0].occurred_at {
+            found.push(Finding::error(
+                ErrorCode::TimeRunsBackwards,
+                format!("/events/{}/occurred_at", i + 1),
+                format!("peristiwa nomor {} lebih awal dari peristiwa sebelumnya", pair[1].seq),
+                format!("event {} happened before the event before it", pair[1].seq),
+            ));
+        }
+    }
+    found
+}
+
+fn single_event<P: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Finding> {
+    let event: Event<P> = match parse(value, "") {
+        Ok(e) => e,
+        Err(f) => return vec![f],
+    };
+    match event.compute_hash() {
+        Ok(h) if h == event.hash => Vec::new(),
+        Ok(_) => vec![Finding::error(
+            ErrorCode::HashMismatch,
+            "/hash",
+            "isi peristiwa tidak cocok dengan hash-nya".to_owned(),
+            "the event's content does not match its hash".to_owned(),
+        )],
+        Err(e) => vec![Finding::error(e.code(), "", e.message_id(), e.message_en())],
+    }
+}
+
+/// Replays a case's events and checks each step against the rule set.
+fn case(value: &Value) -> Vec<Finding> {
+    let events: Vec<CaseEventRecord> = match parse(&value["events"], "/events") {
+        Ok(e) => e,
+        Err(f) => return vec![f],
+    };
+    let mut found = chain(&events);
+    let mut state = Case::default();
+    for (i, e) in events.iter().enumerate() {
+        let at = |field: &str| format!("/events/{i}{field}");
+        let rules = RuleSet::get(e.rule_set);
+        let kind = e.payload.command_kind();
+        match rules.transition(state.stage(), kind) {
+            None => found.push(Finding::error(
+                ErrorCode::TransitionNotAllowed,
+                at("/payload/type"),
+                format!("`{}` tidak diizinkan pada tahap `{}`", e.payload.type_name(), state.stage().map_or("-", Labelled::id)),
+                format!("`{}` is not allowed in stage `{}`", e.payload.type_name(), state.stage().map_or("-", Labelled::id)),
+            )),
+            Some(row) if !row.roles.contains(&e.actor.role) => found.push(Finding::error(
+                ErrorCode::RoleNotAllowed,
+                at("/actor/role"),
+                format!("peran `{}` tidak berwenang untuk `{kind}`", e.actor.role),
+                format!("role `{}` may not do `{kind}`", e.actor.role),
+            )),
+            Some(_) => {}
+        }
+        found.extend(references(&state, e, i));
+        state.apply(e);
+    }
+    // The header is the fold of the events.
+    let header = &value["case"];
+    let expected = serde_json::to_value(&state).unwrap_or(Value::Null);
+    for field in ["stage", "version", "case_id", "case_number", "rule_set", "last_hash"] {
+        if header.get(field) != expected.get(field) {
+            found.push(Finding::error(
+                ErrorCode::HeaderMismatch,
+                format!("/case/{field}"),
+                format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya ({})", expected[field]),
+                format!("the header's `{field}` is not what the events give ({})", expected[field]),
+            ));
+        }
+    }
+    found
+}
+
+/// References inside an event: services, consents, disclosure consent.
+fn references(state: &Case, e: &CaseEventRecord, i: usize) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let unknown = |field: &str, what: &str, id: String| {
+        Finding::error(
+            ErrorCode::UnknownReference,
+            format!("/events/{i}/payload/{field}"),
+            format!("{what} `{id}` tidak ada dalam kasus pada saat itu"),
+            format!("no {what} `{id}` in the case at that point"),
+        )
+    };
+    match &e.payload {
+        CaseEvent::ServiceStepRecorded { service_id, step, consent_override, .. } => match state.service(*service_id) {
+            None => found.push(unknown("service_id", "layanan / service", service_id.to_string())),
+            Some(s) => {
+                if table(e.rule_set, s.kind).row(Some(s.state), step.kind()).is_none() {
+                    found.push(Finding::error(
+                        ErrorCode::ServiceStepNotAllowed,
+                        format!("/events/{i}/payload/step/type"),
+                        format!("{} berstatus `{}` tidak mengizinkan `{}`", s.kind, s.state, step.kind()),
+                        format!("{} in state `{}` does not allow `{}`", s.kind, s.state, step.kind()),
+                    ));
+                }
+                if let (ServiceCommand::Send { .. }, false, Some(partner)) = (step, consent_override, s.partner_id) {
+                    found.extend(disclosure(state, partner, i));
+                }
+            }
+        },
+        CaseEvent::ConsentWithdrawn { consent_id } if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) => {
+            found.push(unknown("consent_id", "persetujuan / consent", consent_id.to_string()));
+        }
+        CaseEvent::ProtectiveReferralSent { consent_override: false, partner_id, .. } => match partner_id {
+            Some(p) => found.extend(disclosure(state, *p, i)),
+            None => found.push(Finding::error(
+                ErrorCode::DisclosureConsentRequired,
+                format!("/events/{i}/payload/consent_override"),
+                "rujukan tanpa mitra tertentu harus dicatat sebagai pengecualian persetujuan".to_owned(),
+                "a referral without a named partner must be recorded as a consent override".to_owned(),
+            )),
+        },
+        _ => {}
+    }
+    if e.payload.is_audit_flagged() {
+        found.push(Finding::warning(
+            "LK3-W005",
+            format!("/events/{i}"),
+            "peristiwa darurat atau pengecualian persetujuan: tinjau dalam audit".to_owned(),
+            "emergency step or consent override: review it in the audit".to_owned(),
+        ));
+    }
+    found
+}
+
+/// A disclosure without override must have every client's consent to that partner.
+fn disclosure(state: &Case, partner: crate::ids::PartnerId, i: usize) -> Vec<Finding> {
+    state
+        .clients()
+        .iter()
+        .filter(|c| {
+            !state.consents().iter().any(|r| {
+                r.consent.subject == c.client_id
+                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
+                    && r.consent.disclose_to.contains(&partner)
+            })
+        })
+        .map(|c| {
+            Finding::error(
+                ErrorCode::DisclosureConsentRequired,
+                format!("/events/{i}/payload"),
+                format!("klien {} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian", c.client_id),
+                format!("client {} had not consented to disclosure to partner {partner}, and this is no override", c.client_id),
+            )
+        })
+        .collect()
+}
+
+fn outreach(value: &Value) -> Vec<Finding> {
+    let events: Vec<OutreachEventRecord> = match parse(&value["events"], "/events") {
+        Ok(e) => e,
+        Err(f) => return vec![f],
+    };
+    let mut found = chain(&events);
+    let mut state = Outreach::default();
+    for (i, e) in events.iter().enumerate() {
+        let kind = e.payload.command_kind();
+        if crate::outreach::table(e.rule_set).row(state.state(), kind).is_none() {
+            found.push(Finding::error(
+                ErrorCode::TransitionNotAllowed,
+                format!("/events/{i}/payload/type"),
+                format!("`{}` tidak diizinkan pada status `{}`", e.payload.type_name(), state.state().map_or("-", Labelled::id)),
+                format!("`{}` is not allowed in state `{}`", e.payload.type_name(), state.state().map_or("-", Labelled::id)),
+            ));
+        }
+        state.apply(e);
+    }
+    let expected = serde_json::to_value(&state).unwrap_or(Value::Null);
+    for field in ["state", "version", "outreach_id", "last_hash"] {
+        if value["outreach"].get(field) != expected.get(field) {
+            found.push(Finding::error(
+                ErrorCode::HeaderMismatch,
+                format!("/outreach/{field}"),
+                format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya"),
+                format!("the header's `{field}` is not what the events give"),
+            ));
+        }
+    }
+    found
+}
+
+fn partner(value: &Value) -> Vec<Finding> {
+    let partner: Partner = match parse(value, "") {
+        Ok(p) => p,
+        Err(f) => return vec![f],
+    };
+    partner
+        .validate()
+        .into_iter()
+        .map(|p| Finding::error(ErrorCode::InvalidCommand, p.pointer.clone(), p.message_id(), p.message_en()))
+        .collect()
+}

@@ -1,0 +1,73 @@
+//! Structural checks: the published JSON Schemas, compiled once.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use super::Finding;
+use crate::error::ErrorCode;
+
+static VALIDATORS: LazyLock<HashMap<&'static str, jsonschema::Validator>> = LazyLock::new(|| {
+    super::KINDS
+        .iter()
+        .filter_map(|kind| {
+            let schema = crate::schema::generate(kind)?;
+            let validator = jsonschema::options().should_validate_formats(true).build(&schema).ok()?;
+            Some((*kind, validator))
+        })
+        .collect()
+});
+
+/// Every schema violation of `value` as a `kind` document.
+pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
+    let Some(validator) = VALIDATORS.get(kind) else {
+        return vec![Finding::error(
+            ErrorCode::UnknownDocument,
+            "",
+            format!("tidak ada skema untuk `{kind}`"),
+            format!("there is no schema for `{kind}`"),
+        )];
+    };
+    let mut found = Vec::new();
+    for e in validator.iter_errors(value) {
+        expand(&e, &mut found);
+    }
+    found
+        .into_iter()
+        .map(|(pointer, message)| {
+            Finding::error(
+                ErrorCode::SchemaViolation,
+                pointer.clone(),
+                format!("tidak sesuai skema `{kind}` di `{pointer}`: {message}"),
+                format!("breaks the `{kind}` schema at `{pointer}`: {message}"),
+            )
+        })
+        .collect()
+}
+
+/// Turns a validator error into findings with the most precise pointer: for
+/// a tagged union (`oneOf` over variants keyed by `type`), the errors of the
+/// variant whose tag matches, or the tag itself when no variant's does.
+fn expand(e: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, String)>) {
+    use jsonschema::error::ValidationErrorKind as K;
+    let branches = match e.kind() {
+        K::OneOfNotValid { context } => context,
+        _ => {
+            out.push((e.instance_path().to_string(), e.to_string()));
+            return;
+        }
+    };
+    let tag_mismatch = |branch: &Vec<jsonschema::ValidationError<'_>>| {
+        branch.iter().any(|b| matches!(b.kind(), K::Constant { .. }) && b.instance_path().to_string().ends_with("/type"))
+    };
+    let matching: Vec<_> = branches.iter().filter(|b| !tag_mismatch(b)).collect();
+    match matching.as_slice() {
+        [one] => one.iter().for_each(|b| expand(b, out)),
+        [] if !branches.is_empty() => {
+            let pointer = format!("{}/type", e.instance_path());
+            out.push((pointer, "the `type` tag is not one of the known values".to_owned()));
+        }
+        _ => out.push((e.instance_path().to_string(), e.to_string())),
+    }
+}
