@@ -5,12 +5,17 @@
 //! - `lk3 diagram`: the rule set as JSON, Mermaid or DOT, from the table the
 //!   code enforces.
 //!
-//! Exit codes: 0 success, 1 a check failed, 2 usage or I/O error.
+//! - `lk3 schema`: the JSON Schemas of the documents.
+//! - `lk3 validate`: structure and meaning of case, event, command, outreach,
+//!   partner and rule-set documents.
+//!
+//! Exit codes: 0 success (all valid), 1 a check failed (some invalid), 2 usage or I/O error.
 
 mod demo;
 mod diagram;
 mod render;
 mod synthetic;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +43,24 @@ enum Command {
         /// Seed for ids and synthetic cases, so runs are reproducible.
         #[arg(long, default_value_t = 2019)]
         seed: u64,
+    },
+    /// Validate case, event, command, outreach, partner and rule-set documents: structure and meaning.
+    Validate {
+        /// Files, directories (recursive), `-` for standard input; `.ndjson`/`.jsonl` files are streams.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = validate::Format::Text)]
+        format: validate::Format,
+        /// Treat every document as this kind (case, outreach, event, command, partner, rule-set ...).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Read standard input as an NDJSON stream.
+        #[arg(long)]
+        ndjson: bool,
+        /// Refuse documents larger than this many bytes.
+        #[arg(long, default_value_t = 32 * 1024 * 1024)]
+        max_bytes: usize,
     },
     /// Print or write the JSON Schemas (draft 2020-12) of lk3's documents.
     Schema {
@@ -71,9 +94,22 @@ enum CliError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Validate { paths, format, kind, ndjson, max_bytes } = cli.command {
+        let limits = lk3_core::validate::Limits { max_bytes, ..Default::default() };
+        let options = validate::Options { paths, format, kind, ndjson, limits };
+        return match validate::run(&options) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("lk3: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let result = match cli.command {
         Command::Demo { export, cases, seed } => demo::run(&demo::Options { export, cases, seed }),
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
+        Command::Validate { .. } => Ok(()),
         Command::Diagram { format, machine } => match diagram::render(format, machine.as_deref()) {
             Some(text) => {
                 print!("{text}");

@@ -141,3 +141,48 @@ fn schema_prints_and_writes_the_published_schemas() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("known: case"));
 }
+
+#[test]
+fn validate_reports_every_problem_with_pointers_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("export");
+    assert!(lk3(&["demo", "--export", export.to_str().expect("utf-8")]).status.success());
+    // A clean export: exit 0.
+    let clean = lk3(&["validate", export.to_str().expect("utf-8")]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("9 documents: 9 valid, 0 invalid"));
+    // A corrupted copy: exit 1, JSON pointers, both languages.
+    let text = std::fs::read_to_string(export.join("64.74_2019_0001.json")).expect("export");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    doc["events"][4]["actor"]["role"] = serde_json::json!("relawan");
+    doc["events"][7]["hash"] = serde_json::json!("0".repeat(64));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_string(&doc).expect("json")).expect("write");
+    let out = lk3(&["validate", "--format", "json", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let findings = report["documents"][0]["findings"].as_array().expect("findings");
+    let has = |code: &str, pointer: &str| findings.iter().any(|f| f["code"] == code && f["pointer"] == pointer);
+    assert!(has("LK3-E051", "/events/7/hash"), "{findings:?}");
+    assert!(has("LK3-E052", "/events/8/prev_hash"), "{findings:?}");
+    assert!(findings.iter().all(|f| !f["message_id"].as_str().unwrap_or("").is_empty()));
+    // NDJSON on standard input, and usage errors.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lk3"))
+        .args(["validate", "--ndjson", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"{\"type\":\"reassess\"}\n\n{\"type\":\"terminate\",\"reason\":\"bosan\"}\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("<stdin>:3: INVALID (command)") && stdout(&out).contains("/reason"));
+    assert_eq!(lk3(&["validate", "/no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(lk3(&["validate"]).status.code(), Some(2));
+}

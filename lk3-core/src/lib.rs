@@ -29,8 +29,8 @@ pub mod outreach;
 pub mod partner;
 pub mod rules;
 pub mod schema;
-pub mod validate;
 pub mod service;
+pub mod validate;
 pub mod vocab;
 
 pub use context::CommandContext;

@@ -58,7 +58,13 @@ pub struct Finding {
 
 impl Finding {
     pub(crate) fn error(code: ErrorCode, pointer: impl Into<String>, message_id: String, message_en: String) -> Self {
-        Finding { code: code.id().to_owned(), severity: Severity::Error, pointer: pointer.into(), message_id, message_en }
+        Finding {
+            code: code.id().to_owned(),
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            message_id,
+            message_en,
+        }
     }
 
     pub(crate) fn warning(code: &str, pointer: impl Into<String>, message_id: String, message_en: String) -> Self {
@@ -96,7 +102,8 @@ impl Default for Limits {
 }
 
 /// The kinds of document the validator knows, by schema name.
-pub const KINDS: &[&str] = &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "partner", "rule-set"];
+pub const KINDS: &[&str] =
+    &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "partner", "rule-set"];
 
 /// Validates one JSON document. `kind` forces the document kind (a schema
 /// name); otherwise it is told from the document itself.
@@ -167,9 +174,20 @@ fn detect(value: &Value) -> Option<&'static str> {
     }
     let payload_type = obj.get("payload").and_then(|p| p.get("type")).and_then(Value::as_str);
     if obj.contains_key("hash") && obj.contains_key("seq") {
-        let outreach_events =
-            ["reported", "scheduled", "carried_out", "agreement_recorded", "refusal_recorded", "not_found_recorded", "closed"];
-        return Some(if payload_type.is_some_and(|t| outreach_events.contains(&t)) { "outreach-event" } else { "event" });
+        let outreach_events = [
+            "reported",
+            "scheduled",
+            "carried_out",
+            "agreement_recorded",
+            "refusal_recorded",
+            "not_found_recorded",
+            "closed",
+        ];
+        return Some(if payload_type.is_some_and(|t| outreach_events.contains(&t)) {
+            "outreach-event"
+        } else {
+            "event"
+        });
     }
     if obj.contains_key("rule_set") && obj.contains_key("machines") {
         return Some("rule-set");

@@ -51,7 +51,8 @@ fn chain_finding(prefix: &str, index: usize, e: &ChainError) -> Finding {
 }
 
 fn chain<P: serde::Serialize>(events: &[Event<P>]) -> Vec<Finding> {
-    let mut found: Vec<Finding> = chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect();
+    let mut found: Vec<Finding> =
+        chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect();
     for (i, pair) in events.windows(2).enumerate() {
         if pair[1].occurred_at < pair[0].occurred_at {
             found.push(Finding::error(
@@ -98,8 +99,16 @@ fn case(value: &Value) -> Vec<Finding> {
             None => found.push(Finding::error(
                 ErrorCode::TransitionNotAllowed,
                 at("/payload/type"),
-                format!("`{}` tidak diizinkan pada tahap `{}`", e.payload.type_name(), state.stage().map_or("-", Labelled::id)),
-                format!("`{}` is not allowed in stage `{}`", e.payload.type_name(), state.stage().map_or("-", Labelled::id)),
+                format!(
+                    "`{}` tidak diizinkan pada tahap `{}`",
+                    e.payload.type_name(),
+                    state.stage().map_or("-", Labelled::id)
+                ),
+                format!(
+                    "`{}` is not allowed in stage `{}`",
+                    e.payload.type_name(),
+                    state.stage().map_or("-", Labelled::id)
+                ),
             )),
             Some(row) if !row.roles.contains(&e.actor.role) => found.push(Finding::error(
                 ErrorCode::RoleNotAllowed,
@@ -156,7 +165,9 @@ fn references(state: &Case, e: &CaseEventRecord, i: usize) -> Vec<Finding> {
                 }
             }
         },
-        CaseEvent::ConsentWithdrawn { consent_id } if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) => {
+        CaseEvent::ConsentWithdrawn { consent_id }
+            if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) =>
+        {
             found.push(unknown("consent_id", "persetujuan / consent", consent_id.to_string()));
         }
         CaseEvent::ProtectiveReferralSent { consent_override: false, partner_id, .. } => match partner_id {
@@ -197,8 +208,14 @@ fn disclosure(state: &Case, partner: crate::ids::PartnerId, i: usize) -> Vec<Fin
             Finding::error(
                 ErrorCode::DisclosureConsentRequired,
                 format!("/events/{i}/payload"),
-                format!("klien {} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian", c.client_id),
-                format!("client {} had not consented to disclosure to partner {partner}, and this is no override", c.client_id),
+                format!(
+                    "klien {} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian",
+                    c.client_id
+                ),
+                format!(
+                    "client {} had not consented to disclosure to partner {partner}, and this is no override",
+                    c.client_id
+                ),
             )
         })
         .collect()
@@ -217,8 +234,16 @@ fn outreach(value: &Value) -> Vec<Finding> {
             found.push(Finding::error(
                 ErrorCode::TransitionNotAllowed,
                 format!("/events/{i}/payload/type"),
-                format!("`{}` tidak diizinkan pada status `{}`", e.payload.type_name(), state.state().map_or("-", Labelled::id)),
-                format!("`{}` is not allowed in state `{}`", e.payload.type_name(), state.state().map_or("-", Labelled::id)),
+                format!(
+                    "`{}` tidak diizinkan pada status `{}`",
+                    e.payload.type_name(),
+                    state.state().map_or("-", Labelled::id)
+                ),
+                format!(
+                    "`{}` is not allowed in state `{}`",
+                    e.payload.type_name(),
+                    state.state().map_or("-", Labelled::id)
+                ),
             ));
         }
         state.apply(e);

@@ -59,7 +59,9 @@ fn expand(e: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, String)>) 
         }
     };
     let tag_mismatch = |branch: &Vec<jsonschema::ValidationError<'_>>| {
-        branch.iter().any(|b| matches!(b.kind(), K::Constant { .. }) && b.instance_path().to_string().ends_with("/type"))
+        branch
+            .iter()
+            .any(|b| matches!(b.kind(), K::Constant { .. }) && b.instance_path().to_string().ends_with("/type"))
     };
     let matching: Vec<_> = branches.iter().filter(|b| !tag_mismatch(b)).collect();
     match matching.as_slice() {

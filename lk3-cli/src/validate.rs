@@ -1,0 +1,202 @@
+//! `lk3 validate PATH...`: files, directories (recursive, in parallel across
+//! cores), `-` for standard input, and NDJSON streams (`.ndjson`/`.jsonl`
+//! files, or `--ndjson` for standard input), one report per document.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use lk3_core::validate::{Limits, Report, Severity, validate};
+use serde::Serialize;
+
+use crate::CliError;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// One line per document, then its findings in both languages.
+    Text,
+    /// One JSON object: every document's report and a summary.
+    Json,
+}
+
+/// Options of `lk3 validate`.
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub kind: Option<String>,
+    pub ndjson: bool,
+    pub limits: Limits,
+}
+
+/// One input: a file, a line of an NDJSON stream, or standard input.
+enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    source: String,
+    #[serde(flatten)]
+    report: Report,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    documents: usize,
+    valid: usize,
+    invalid: usize,
+    unreadable: usize,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    summary: &'a Summary,
+    documents: &'a [Entry],
+    errors: &'a [String],
+}
+
+fn collect(path: &Path, out: &mut Vec<Source>, errors: &mut Vec<String>) {
+    if path == Path::new("-") {
+        out.push(Source::Stdin);
+        return;
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                children.sort();
+                for child in children {
+                    let is_dir = child.is_dir();
+                    let is_doc = child.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
+                    if is_dir || is_doc {
+                        collect(&child, out, errors);
+                    }
+                }
+            }
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+        },
+        Ok(_) => out.push(Source::File(path.to_owned())),
+        Err(e) => errors.push(format!("{}: {e}", path.display())),
+    }
+}
+
+fn is_stream(name: &str) -> bool {
+    name.ends_with(".ndjson") || name.ends_with(".jsonl")
+}
+
+/// Validates one source; an NDJSON stream gives one entry per non-empty line.
+fn check(source: &Source, options: &Options) -> Result<Vec<Entry>, String> {
+    let (name, bytes) = match source {
+        Source::File(p) => (p.display().to_string(), std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        Source::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("<stdin>: {e}"))?;
+            ("<stdin>".to_owned(), buf)
+        }
+    };
+    let kind = options.kind.as_deref();
+    if is_stream(&name) || (matches!(source, Source::Stdin) && options.ndjson) {
+        Ok(bytes
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
+            .map(|(i, line)| Entry {
+                source: format!("{name}:{}", i + 1),
+                report: validate(line, kind, &options.limits),
+            })
+            .collect())
+    } else {
+        Ok(vec![Entry { source: name, report: validate(&bytes, kind, &options.limits) }])
+    }
+}
+
+/// Runs `lk3 validate`; returns whether every document was valid.
+pub fn run(options: &Options) -> Result<bool, CliError> {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for p in &options.paths {
+        collect(p, &mut sources, &mut errors);
+    }
+    // In parallel across cores, each worker taking the next source; results keep input order.
+    let results: Vec<std::sync::Mutex<Option<Result<Vec<Entry>, String>>>> =
+        sources.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let bar = if sources.len() > 200 { ProgressBar::new(sources.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} validasi {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sources.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(source) = sources.get(i) else { break };
+                    let result = check(source, options);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(result);
+                    }
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let mut entries = Vec::new();
+    for slot in results {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(e)) => entries.extend(e),
+            Some(Err(e)) => errors.push(e),
+            None => errors.push("a document was not validated".to_owned()),
+        }
+    }
+    let valid = entries.iter().filter(|e| e.report.valid).count();
+    let summary = Summary { documents: entries.len(), valid, invalid: entries.len() - valid, unreadable: errors.len() };
+    let mut out = std::io::stdout().lock();
+    let io = |source| CliError::Io { path: PathBuf::from("<stdout>"), source };
+    match options.format {
+        Format::Json => {
+            let doc = Output { summary: &summary, documents: &entries, errors: &errors };
+            let json =
+                serde_json::to_string(&doc).map_err(|source| CliError::Json { what: "report".into(), source })?;
+            writeln!(out, "{json}").map_err(io)?;
+        }
+        Format::Text => {
+            for e in &entries {
+                let kind = e.report.document.as_deref().unwrap_or("?");
+                let verdict = if e.report.valid { "valid" } else { "INVALID" };
+                writeln!(out, "{}: {verdict} ({kind})", e.source).map_err(io)?;
+                for f in &e.report.findings {
+                    let level = if f.severity == Severity::Error { "error" } else { "warning" };
+                    writeln!(out, "  {level} [{}] {}: {}", f.code, display_pointer(&f.pointer), f.message_en)
+                        .map_err(io)?;
+                    writeln!(out, "        id: {}", f.message_id).map_err(io)?;
+                }
+            }
+            for e in &errors {
+                writeln!(out, "error: {e}").map_err(io)?;
+            }
+            writeln!(
+                out,
+                "{} documents: {} valid, {} invalid{}",
+                summary.documents,
+                summary.valid,
+                summary.invalid,
+                if errors.is_empty() { String::new() } else { format!(", {} unreadable", errors.len()) }
+            )
+            .map_err(io)?;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Usage(format!("{} input(s) could not be read", errors.len())));
+    }
+    Ok(summary.invalid == 0)
+}
+
+fn display_pointer(p: &str) -> &str {
+    if p.is_empty() { "/" } else { p }
+}
