@@ -30,6 +30,9 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// Where a worker leaves one source's result (or the reason it could not be read).
+type Slot = std::sync::Mutex<Option<Result<Vec<Entry>, String>>>;
+
 /// One input: a file, a line of an NDJSON stream, or standard input.
 enum Source {
     File(PathBuf),
@@ -121,8 +124,7 @@ pub fn run(options: &Options) -> Result<bool, CliError> {
         collect(p, &mut sources, &mut errors);
     }
     // In parallel across cores, each worker taking the next source; results keep input order.
-    let results: Vec<std::sync::Mutex<Option<Result<Vec<Entry>, String>>>> =
-        sources.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<Slot> = sources.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let bar = if sources.len() > 200 { ProgressBar::new(sources.len() as u64) } else { ProgressBar::hidden() };
     bar.set_style(
