@@ -61,6 +61,9 @@ enum Command {
         /// Refuse documents larger than this many bytes.
         #[arg(long, default_value_t = 32 * 1024 * 1024)]
         max_bytes: usize,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Print or write the JSON Schemas (draft 2020-12) of lk3's documents.
     Schema {
@@ -94,9 +97,9 @@ enum CliError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Validate { paths, format, kind, ndjson, max_bytes } = cli.command {
+    if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs } = cli.command {
         let limits = lk3_core::validate::Limits { max_bytes, ..Default::default() };
-        let options = validate::Options { paths, format, kind, ndjson, limits };
+        let options = validate::Options { paths, format, kind, ndjson, limits, jobs };
         return match validate::run(&options) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),

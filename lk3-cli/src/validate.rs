@@ -28,6 +28,7 @@ pub struct Options {
     pub kind: Option<String>,
     pub ndjson: bool,
     pub limits: Limits,
+    pub jobs: Option<usize>,
 }
 
 /// Where a worker leaves one source's result (or the reason it could not be read).
@@ -131,7 +132,8 @@ pub fn run(options: &Options) -> Result<bool, CliError> {
         ProgressStyle::with_template("{spinner} validasi {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sources.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = options.jobs.unwrap_or(cores).max(1).min(sources.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
