@@ -77,3 +77,33 @@ fn unknown_fields_are_refused_by_the_event_schema() {
         assert!(required.contains(&field), "{field}");
     }
 }
+
+#[test]
+fn every_validated_kind_has_a_compiled_schema() {
+    for kind in lk3_core::validate::KINDS {
+        let report = lk3_core::validate::validate(b"{}", Some(kind), &lk3_core::validate::Limits::default());
+        assert_eq!(report.document.as_deref(), Some(*kind));
+        assert!(report.findings.iter().all(|f| f.code != "LK3-E065"), "{kind}: {:?}", report.findings);
+        assert!(!report.valid, "{kind}: an empty object is never a valid document");
+    }
+}
+
+#[test]
+fn client_records_get_identifier_errors_and_warnings() {
+    use lk3_core::validate::{Limits, Severity, validate};
+    let bad =
+        br#"{"client_id":"01694b41-d740-74fa-886a-acc24fe79c1b","unit":"64.74","name":"S","nik":"6474017203850002"}"#;
+    let r = validate(bad, None, &Limits::default());
+    assert_eq!((r.document.as_deref(), r.valid), (Some("client"), false));
+    assert_eq!((r.findings[0].code.as_str(), r.findings[0].pointer.as_str()), ("LK3-E003", "/nik"));
+    let odd = br#"{"client_id":"01694b41-d740-74fa-886a-acc24fe79c1b","unit":"64.74","name":"S","nik":"6474015203850002","sex":"laki_laki"}"#;
+    let r = validate(odd, None, &Limits::default());
+    assert!(r.valid);
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!((r.findings[0].code.as_str(), r.findings[0].severity), ("LK3-W001", Severity::Warning));
+    let deep = "[".repeat(200);
+    let r = validate(deep.as_bytes(), None, &Limits::default());
+    assert_eq!(r.findings[0].code, "LK3-E063");
+    let r = validate(b"{\"a\":", None, &Limits { max_bytes: 4, max_depth: 64 });
+    assert_eq!(r.findings[0].code, "LK3-E062");
+}

@@ -14,8 +14,10 @@
 //! assert!(lk3_core::schema::generate("no-such-document").is_none());
 //! ```
 
+mod client;
 mod documents;
 
+pub use client::ClientRecord;
 pub use documents::{CaseDocument, OutreachDocument};
 
 use schemars::{JsonSchema, SchemaGenerator};
@@ -82,6 +84,12 @@ pub const DOCUMENTS: &[DocumentSchema] = &[
         title: "LK3 outreach command",
         description: "A request to change an outreach, tagged by `type`.",
         generate: root::<OutreachCommand>,
+    },
+    DocumentSchema {
+        name: "client",
+        title: "LK3 client (registry record)",
+        description: "A person in a unit's client registry: the identity events never hold, referred to by client_id.",
+        generate: root::<ClientRecord>,
     },
     DocumentSchema {
         name: "partner",

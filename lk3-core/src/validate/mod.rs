@@ -103,7 +103,7 @@ impl Default for Limits {
 
 /// The kinds of document the validator knows, by schema name.
 pub const KINDS: &[&str] =
-    &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "partner", "rule-set"];
+    &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "client", "partner", "rule-set"];
 
 /// Validates one JSON document. `kind` forces the document kind (a schema
 /// name); otherwise it is told from the document itself.
@@ -194,6 +194,9 @@ fn detect(value: &Value) -> Option<&'static str> {
     }
     if obj.contains_key("partner_id") && obj.contains_key("kind") {
         return Some("partner");
+    }
+    if obj.contains_key("client_id") && obj.contains_key("name") {
+        return Some("client");
     }
     let command = obj.get("type").and_then(Value::as_str)?;
     if crate::outreach::OutreachCommandKind::from_id(command).is_some() {

@@ -21,6 +21,7 @@ pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
         "event" => single_event::<crate::case::CaseEvent>(value),
         "outreach-event" => single_event::<crate::outreach::OutreachEvent>(value),
         "partner" => partner(value),
+        "client" => client(value),
         _ => Vec::new(),
     }
 }
@@ -271,5 +272,33 @@ fn partner(value: &Value) -> Vec<Finding> {
         .validate()
         .into_iter()
         .map(|p| Finding::error(ErrorCode::InvalidCommand, p.pointer.clone(), p.message_id(), p.message_en()))
+        .collect()
+}
+
+fn client(value: &Value) -> Vec<Finding> {
+    // Identifiers the pattern lets through but that cannot exist (a birth
+    // day of 72, kab/kota 00): their own codes, at their own pointers.
+    let mut found = Vec::new();
+    let mut check = |field: &str, result: Option<Result<(), crate::ids::IdentifierError>>| {
+        if let Some(Err(e)) = result {
+            found.push(Finding::error(e.code(), format!("/{field}"), e.message_id(), e.message_en()));
+        }
+    };
+    let text = |field: &str| value.get(field).and_then(Value::as_str);
+    check("nik", text("nik").map(|s| crate::ids::Nik::parse(s).map(|_| ())));
+    check("no_kk", text("no_kk").map(|s| crate::ids::NoKk::parse(s).map(|_| ())));
+    check("domicile", text("domicile").map(|s| crate::ids::KodeWilayah::parse(s).map(|_| ())));
+    check("unit", text("unit").map(|s| crate::ids::UnitCode::parse(s).map(|_| ())));
+    if !found.is_empty() {
+        return found;
+    }
+    let record: crate::schema::ClientRecord = match parse(value, "") {
+        Ok(r) => r,
+        Err(f) => return vec![f],
+    };
+    record
+        .warnings()
+        .into_iter()
+        .map(|(pointer, w)| Finding::warning(w.code(), pointer, w.message_id().to_owned(), w.message_en().to_owned()))
         .collect()
 }
