@@ -44,7 +44,25 @@ pub struct DocumentSchema {
 }
 
 fn root<T: JsonSchema>() -> Value {
-    SchemaGenerator::default().into_root_schema_for::<T>().to_value()
+    let settings = schemars::generate::SchemaSettings::draft2020_12()
+        .with_transform(schemars::transform::RecursiveTransform(bound_integers));
+    SchemaGenerator::new(settings).into_root_schema_for::<T>().to_value()
+}
+
+/// `"format": "uint32"` is only an annotation in JSON Schema: give such
+/// integers the bounds the Rust types have, so that every validator enforces them.
+fn bound_integers(schema: &mut schemars::Schema) {
+    let max: Option<u64> = match schema.get("format").and_then(Value::as_str) {
+        Some("uint8") => Some(u8::MAX.into()),
+        Some("uint16") => Some(u16::MAX.into()),
+        Some("uint32") => Some(u32::MAX.into()),
+        Some("uint64") => Some(u64::MAX),
+        _ => None,
+    };
+    if let (Some(max), Some(obj)) = (max, schema.as_object_mut()) {
+        obj.insert("maximum".into(), Value::from(max));
+        obj.entry("minimum").or_insert(Value::from(0));
+    }
 }
 
 /// Every document type, in presentation order.

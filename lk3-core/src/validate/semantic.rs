@@ -119,7 +119,8 @@ fn case(value: &Value) -> Vec<Finding> {
             )),
             Some(_) => {}
         }
-        found.extend(references(&state, e, i));
+        let allowed = rules.transition(state.stage(), kind).is_some_and(|row| row.roles.contains(&e.actor.role));
+        found.extend(references(&state, e, i, allowed));
         state.apply(e);
     }
     // The header is the fold of the events.
@@ -127,9 +128,10 @@ fn case(value: &Value) -> Vec<Finding> {
     let expected = serde_json::to_value(&state).unwrap_or(Value::Null);
     for field in ["stage", "version", "case_id", "case_number", "rule_set", "last_hash"] {
         if header.get(field) != expected.get(field) {
+            let pointer = if header.get(field).is_some() { format!("/case/{field}") } else { "/case".to_owned() };
             found.push(Finding::error(
                 ErrorCode::HeaderMismatch,
-                format!("/case/{field}"),
+                pointer,
                 format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya ({})", expected[field]),
                 format!("the header's `{field}` is not what the events give ({})", expected[field]),
             ));
@@ -139,7 +141,9 @@ fn case(value: &Value) -> Vec<Finding> {
 }
 
 /// References inside an event: services, consents, disclosure consent.
-fn references(state: &Case, e: &CaseEventRecord, i: usize) -> Vec<Finding> {
+/// `allowed`: the step itself was legal; its requirements are only worth
+/// checking then (an illegal step is one finding, not several).
+fn references(state: &Case, e: &CaseEventRecord, i: usize, allowed: bool) -> Vec<Finding> {
     let mut found = Vec::new();
     let unknown = |field: &str, what: &str, id: String| {
         Finding::error(
@@ -153,19 +157,69 @@ fn references(state: &Case, e: &CaseEventRecord, i: usize) -> Vec<Finding> {
         CaseEvent::ServiceStepRecorded { service_id, step, consent_override, .. } => match state.service(*service_id) {
             None => found.push(unknown("service_id", "layanan / service", service_id.to_string())),
             Some(s) => {
-                if table(e.rule_set, s.kind).row(Some(s.state), step.kind()).is_none() {
-                    found.push(Finding::error(
+                match table(e.rule_set, s.kind).row(Some(s.state), step.kind()) {
+                    None => found.push(Finding::error(
                         ErrorCode::ServiceStepNotAllowed,
                         format!("/events/{i}/payload/step/type"),
                         format!("{} berstatus `{}` tidak mengizinkan `{}`", s.kind, s.state, step.kind()),
                         format!("{} in state `{}` does not allow `{}`", s.kind, s.state, step.kind()),
-                    ));
+                    )),
+                    Some(row) if !row.roles.contains(&e.actor.role) => found.push(Finding::error(
+                        ErrorCode::RoleNotAllowed,
+                        format!("/events/{i}/actor/role"),
+                        format!("peran `{}` tidak berwenang untuk `{}` pada {}", e.actor.role, step.kind(), s.kind),
+                        format!("role `{}` may not take `{}` on {}", e.actor.role, step.kind(), s.kind),
+                    )),
+                    Some(_) => {}
                 }
                 if let (ServiceCommand::Send { .. }, false, Some(partner)) = (step, consent_override, s.partner_id) {
                     found.extend(disclosure(state, partner, i));
                 }
+                if matches!(step, ServiceCommand::ApproveOverride {})
+                    && s.sent.is_some_and(|(_, by)| by == e.actor.staff_id)
+                {
+                    found.push(second_person(i));
+                }
+                if matches!(step, ServiceCommand::Complete { .. })
+                    && s.consent_override
+                    && s.override_approved_by.is_none()
+                {
+                    found.push(Finding::error(
+                        ErrorCode::OverrideNotApproved,
+                        format!("/events/{i}/payload/step"),
+                        "rujukan diselesaikan padahal pengecualian persetujuannya belum disetujui orang kedua"
+                            .to_owned(),
+                        "the referral was completed while its consent override was never approved by a second person"
+                            .to_owned(),
+                    ));
+                }
             }
         },
+        CaseEvent::PlanApproved { .. }
+            if allowed && state.proposal().is_some_and(|p| p.proposed_by == e.actor.staff_id) =>
+        {
+            found.push(second_person(i));
+        }
+        CaseEvent::ClosureApproved { .. }
+            if allowed && state.termination().is_some_and(|(_, by)| by == e.actor.staff_id) =>
+        {
+            found.push(second_person(i));
+        }
+        CaseEvent::ContractAgreed { .. } if allowed => {
+            for c in state.clients() {
+                if state.consent_for(c.client_id, ConsentPurpose::Layanan).is_none() {
+                    found.push(Finding::error(
+                        ErrorCode::ConsentRequired,
+                        format!("/events/{i}"),
+                        format!("kontrak disepakati tanpa persetujuan layanan dari klien {}", c.client_id),
+                        format!("the contract was agreed without client {}'s consent to services", c.client_id),
+                    ));
+                }
+            }
+        }
+        CaseEvent::AidGiven { aid } if !state.clients().iter().any(|c| c.client_id == aid.recipient) => {
+            found.push(unknown("aid/recipient", "klien / client", aid.recipient.to_string()));
+        }
         CaseEvent::ConsentWithdrawn { consent_id }
             if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) =>
         {
@@ -191,6 +245,15 @@ fn references(state: &Case, e: &CaseEventRecord, i: usize) -> Vec<Finding> {
         ));
     }
     found
+}
+
+fn second_person(i: usize) -> Finding {
+    Finding::error(
+        ErrorCode::SecondPersonRequired,
+        format!("/events/{i}/actor/staff_id"),
+        "persetujuan diberikan oleh orang yang mengajukan atau melakukan langkahnya sendiri".to_owned(),
+        "the approval was given by the person who proposed or took the step".to_owned(),
+    )
 }
 
 /// A disclosure without override must have every client's consent to that partner.
@@ -231,6 +294,16 @@ fn outreach(value: &Value) -> Vec<Finding> {
     let mut state = Outreach::default();
     for (i, e) in events.iter().enumerate() {
         let kind = e.payload.command_kind();
+        if let Some(row) = crate::outreach::table(e.rule_set).row(state.state(), kind)
+            && !row.roles.contains(&e.actor.role)
+        {
+            found.push(Finding::error(
+                ErrorCode::RoleNotAllowed,
+                format!("/events/{i}/actor/role"),
+                format!("peran `{}` tidak berwenang untuk `{kind}`", e.actor.role),
+                format!("role `{}` may not do `{kind}`", e.actor.role),
+            ));
+        }
         if crate::outreach::table(e.rule_set).row(state.state(), kind).is_none() {
             found.push(Finding::error(
                 ErrorCode::TransitionNotAllowed,
