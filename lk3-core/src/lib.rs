@@ -27,6 +27,7 @@ pub mod ids;
 pub mod label;
 pub mod outreach;
 pub mod partner;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod service;

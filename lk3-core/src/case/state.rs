@@ -71,6 +71,7 @@ pub struct ProtectiveReferral {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct Case {
     pub(super) case_id: Option<CaseId>,
+    pub(super) opened_at: Option<DateTime<Utc>>,
     pub(super) rule_set: RuleSetId,
     pub(super) stage: Option<Stage>,
     pub(super) version: u64,
@@ -102,6 +103,10 @@ impl Case {
     /// The case's id, once opened.
     pub fn case_id(&self) -> Option<CaseId> {
         self.case_id
+    }
+    /// When the contact that opened the case was recorded.
+    pub fn opened_at(&self) -> Option<DateTime<Utc>> {
+        self.opened_at
     }
     /// The rule set the case was opened under.
     pub fn rule_set(&self) -> RuleSetId {
@@ -233,6 +238,7 @@ impl Case {
         match &event.payload {
             CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => {
                 self.case_id = Some(CaseId::from_uuid(event.stream_id));
+                self.opened_at = Some(event.occurred_at);
                 self.rule_set = event.rule_set;
                 self.unit = Some(unit.clone());
                 self.case_number = Some(case_number.clone());

@@ -116,6 +116,18 @@ pub const DOCUMENTS: &[DocumentSchema] = &[
         generate: root::<Partner>,
     },
     DocumentSchema {
+        name: "activity",
+        title: "LK3 group activity",
+        description: "A group activity (sosialisasi): a contact with a group resolved on the spot by informasi or konsultasi, with participant counts by sasaran.",
+        generate: root::<crate::report::ActivityRecord>,
+    },
+    DocumentSchema {
+        name: "report",
+        title: "LK3 unit report",
+        description: "A unit's figures over a period of its local dates: cases, new and continuing clients, stages, channels, PMKS, services, referrals, aid, people reached.",
+        generate: root::<crate::report::UnitReport>,
+    },
+    DocumentSchema {
         name: "validation-result",
         title: "LK3 validation result",
         description: "What `lk3 validate` finds in one document: every finding with its code, severity, JSON Pointer and messages in Indonesian and English.",

@@ -102,8 +102,19 @@ impl Default for Limits {
 }
 
 /// The kinds of document the validator knows, by schema name.
-pub const KINDS: &[&str] =
-    &["case", "outreach", "event", "outreach-event", "command", "outreach-command", "client", "partner", "rule-set"];
+pub const KINDS: &[&str] = &[
+    "case",
+    "outreach",
+    "event",
+    "outreach-event",
+    "command",
+    "outreach-command",
+    "client",
+    "partner",
+    "activity",
+    "report",
+    "rule-set",
+];
 
 /// Validates one JSON document. `kind` forces the document kind (a schema
 /// name); otherwise it is told from the document itself.
@@ -197,6 +208,12 @@ fn detect(value: &Value) -> Option<&'static str> {
     }
     if obj.contains_key("client_id") && obj.contains_key("name") {
         return Some("client");
+    }
+    if obj.contains_key("cases_opened") && obj.contains_key("time_zone") {
+        return Some("report");
+    }
+    if obj.contains_key("participants") && obj.contains_key("case_number") {
+        return Some("activity");
     }
     let command = obj.get("type").and_then(Value::as_str)?;
     if crate::outreach::OutreachCommandKind::from_id(command).is_some() {

@@ -1,27 +1,30 @@
 //! Structural checks: the published JSON Schemas, compiled once.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use super::Finding;
 use crate::error::ErrorCode;
 
-static VALIDATORS: LazyLock<HashMap<&'static str, jsonschema::Validator>> = LazyLock::new(|| {
-    super::KINDS
-        .iter()
-        .filter_map(|kind| {
+/// One compiled validator per document kind, compiled the first time that
+/// kind is seen (a run over case files never compiles the partner schema).
+static VALIDATORS: [OnceLock<Option<jsonschema::Validator>>; super::KINDS.len()] =
+    [const { OnceLock::new() }; super::KINDS.len()];
+
+fn validator(kind: &str) -> Option<&'static jsonschema::Validator> {
+    let index = super::KINDS.iter().position(|k| *k == kind)?;
+    VALIDATORS[index]
+        .get_or_init(|| {
             let schema = crate::schema::generate(kind)?;
-            let validator = jsonschema::options().should_validate_formats(true).build(&schema).ok()?;
-            Some((*kind, validator))
+            jsonschema::options().should_validate_formats(true).build(&schema).ok()
         })
-        .collect()
-});
+        .as_ref()
+}
 
 /// Every schema violation of `value` as a `kind` document.
 pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
-    let Some(validator) = VALIDATORS.get(kind) else {
+    let Some(validator) = validator(kind) else {
         return vec![Finding::error(
             ErrorCode::UnknownDocument,
             "",
