@@ -93,3 +93,32 @@ fn a_service_step_by_a_role_its_machine_does_not_allow_is_found() {
     reseal(&mut events, i);
     assert_eq!(codes(events), ["LK3-E021"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// Any bytes: a report, never a panic.
+    #[test]
+    fn any_bytes_give_a_report(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
+        let report = validate(&bytes, None, &Limits::default());
+        proptest::prop_assert!(report.valid || !report.findings.is_empty());
+    }
+
+    /// A real export with bytes flipped: a report, never a panic, and any
+    /// finding's pointer resolves in the document when it is still JSON.
+    #[test]
+    fn damaged_exports_give_a_report(flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..6)) {
+        let (case, events) = World::new().case_at(Stage::Intervensi);
+        let mut doc = serde_json::to_vec(&CaseDocument::new(case, events)).expect("json");
+        for (at, b) in flips {
+            let i = at % doc.len();
+            doc[i] = b;
+        }
+        let report = validate(&doc, None, &Limits::default());
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&doc) {
+            for f in &report.findings {
+                proptest::prop_assert!(value.pointer(&f.pointer).is_some(), "{} does not resolve", f.pointer);
+            }
+        }
+    }
+}
