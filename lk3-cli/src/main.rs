@@ -64,6 +64,9 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// The unit's partner network (a JSON array of partners): every partner a case refers to must be in it.
+        #[arg(long, value_name = "FILE")]
+        partners: Option<PathBuf>,
     },
     /// Print or write the JSON Schemas (draft 2020-12) of lk3's documents.
     Schema {
@@ -97,9 +100,16 @@ enum CliError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs } = cli.command {
+    if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs, partners } = cli.command {
         let limits = lk3_core::validate::Limits { max_bytes, ..Default::default() };
-        let options = validate::Options { paths, format, kind, ndjson, limits, jobs };
+        let partners = match partners.as_deref().map(validate::load_partners).transpose() {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("lk3: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let options = validate::Options { paths, format, kind, ndjson, limits, jobs, partners };
         return match validate::run(&options) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),

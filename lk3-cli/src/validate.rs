@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lk3_core::validate::{Limits, Report, Severity, validate};
+use lk3_core::partner::PartnerDirectory;
+use lk3_core::validate::{Limits, Report, Severity, validate_with};
 use serde::Serialize;
 
 use crate::CliError;
@@ -29,6 +30,24 @@ pub struct Options {
     pub ndjson: bool,
     pub limits: Limits,
     pub jobs: Option<usize>,
+    pub partners: Option<PartnerDirectory>,
+}
+
+/// Reads a partner network: a JSON array of partners, or NDJSON with one
+/// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each valid.
+pub fn load_partners(path: &Path) -> Result<PartnerDirectory, CliError> {
+    let text = std::fs::read(path).map_err(|source| CliError::Io { path: path.to_owned(), source })?;
+    let what = || path.display().to_string();
+    let partners: Vec<lk3_core::partner::Partner> = if text.trim_ascii_start().starts_with(b"[") {
+        serde_json::from_slice(&text).map_err(|source| CliError::Json { what: what(), source })?
+    } else {
+        text.split(|b| *b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty())
+            .map(serde_json::from_slice)
+            .collect::<Result<_, _>>()
+            .map_err(|source| CliError::Json { what: what(), source })?
+    };
+    PartnerDirectory::try_from_partners(partners).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
 
 /// Where a worker leaves one source's result (or the reason it could not be read).
@@ -109,11 +128,14 @@ fn check(source: &Source, options: &Options) -> Result<Vec<Entry>, String> {
             .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
             .map(|(i, line)| Entry {
                 source: format!("{name}:{}", i + 1),
-                report: validate(line, kind, &options.limits),
+                report: validate_with(line, kind, &options.limits, options.partners.as_ref()),
             })
             .collect())
     } else {
-        Ok(vec![Entry { source: name, report: validate(&bytes, kind, &options.limits) }])
+        Ok(vec![Entry {
+            source: name,
+            report: validate_with(&bytes, kind, &options.limits, options.partners.as_ref()),
+        }])
     }
 }
 

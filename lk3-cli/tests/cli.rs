@@ -94,8 +94,13 @@ fn demo_exports_verifiable_case_documents() {
     let out = lk3(&["demo", "--cases", "40", "--export", dir.path().to_str().expect("utf-8 path")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("chains intact: 40"));
-    let files: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").path()).collect();
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     assert_eq!(files.len(), 49);
+    assert!(dir.path().join("jejaring.ndjson").exists(), "the partner network is exported too");
     for f in &files {
         let (doc, events) = read_case(f);
         assert_eq!(doc["document"], "lk3.case");
@@ -150,7 +155,16 @@ fn validate_reports_every_problem_with_pointers_and_exit_codes() {
     // A clean export: exit 0.
     let clean = lk3(&["validate", export.to_str().expect("utf-8")]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("9 documents: 9 valid, 0 invalid"));
+    assert!(stdout(&clean).contains("16 documents: 16 valid, 0 invalid"), "9 cases and 7 partners");
+    // With the network, every partner a case refers to must be in it; with an empty one, some are not.
+    let network = export.join("jejaring.ndjson");
+    let with = lk3(&["validate", "--partners", network.to_str().expect("utf-8"), export.to_str().expect("utf-8")]);
+    assert_eq!(with.status.code(), Some(0), "{}", stdout(&with));
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "[]").expect("write");
+    let without = lk3(&["validate", "--partners", empty.to_str().expect("utf-8"), export.to_str().expect("utf-8")]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(stdout(&without).contains("[LK3-E031]") && stdout(&without).contains("is not in the network"));
     // A corrupted copy: exit 1, JSON pointers, both languages.
     let text = std::fs::read_to_string(export.join("64.74_2019_0001.json")).expect("export");
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");

@@ -122,3 +122,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn partners_a_case_refers_to_must_be_in_the_network_when_it_is_given() {
+    use lk3_core::validate::validate_with;
+    let mut w = World::new();
+    let (mut case, mut events) = w.case_at(Stage::Registrasi);
+    let partner_id = lk3_core::ids::PartnerId::new_v7(w.now, w.fresh_seed());
+    let mut cmd = w.consent_command(w.adult, None);
+    if let lk3_core::case::CaseCommand::RecordConsent { consent } = &mut cmd {
+        consent.purposes.push(lk3_core::vocab::ConsentPurpose::PengungkapanKeMitra);
+        consent.disclose_to.push(partner_id);
+    }
+    w.run(&mut case, &mut events, w.actor(Role::PekerjaSosial, false), cmd);
+    let doc = serde_json::to_vec(&CaseDocument::new(case, events)).expect("json");
+    let empty = lk3_core::partner::PartnerDirectory::new();
+    let without = validate(&doc, None, &Limits::default());
+    assert!(without.valid, "no network given: nothing to check against");
+    let with = validate_with(&doc, None, &Limits::default(), Some(&empty));
+    assert!(!with.valid);
+    let f = &with.findings[0];
+    assert_eq!((f.code.as_str(), f.pointer.as_str()), ("LK3-E031", "/events/2/payload/consent/disclose_to/0"));
+}

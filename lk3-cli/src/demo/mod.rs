@@ -42,6 +42,17 @@ fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
     Ok(cases.len())
 }
 
+/// Writes the unit's partner network as NDJSON, one partner a line.
+fn export_network(dir: &Path, unit: &Unit) -> Result<(), CliError> {
+    let path = dir.join("jejaring.ndjson");
+    let mut text = String::new();
+    for p in unit.partners.iter() {
+        text.push_str(&serde_json::to_string(p).map_err(|source| CliError::Json { what: p.name.clone(), source })?);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })
+}
+
 /// Runs the demo.
 pub fn run(options: &Options) -> Result<(), CliError> {
     let mut unit = Unit::new(options.seed);
@@ -64,8 +75,10 @@ pub fn run(options: &Options) -> Result<(), CliError> {
     }
     if let Some(dir) = &options.export {
         let n = export(dir, &unit.cases)?;
+        export_network(dir, &unit)?;
         use std::io::Write;
-        writeln!(out, "\nExported {n} case documents to {}", dir.display()).map_err(io)?;
+        writeln!(out, "\nExported {n} case documents and the partner network (jejaring.ndjson) to {}", dir.display())
+            .map_err(io)?;
     }
     Ok(())
 }

@@ -119,6 +119,17 @@ pub const KINDS: &[&str] = &[
 /// Validates one JSON document. `kind` forces the document kind (a schema
 /// name); otherwise it is told from the document itself.
 pub fn validate(bytes: &[u8], kind: Option<&str>, limits: &Limits) -> Report {
+    validate_with(bytes, kind, limits, None)
+}
+
+/// [`validate`], and with a partner directory every partner a case refers to
+/// (consents, plans, referrals) must be in it.
+pub fn validate_with(
+    bytes: &[u8],
+    kind: Option<&str>,
+    limits: &Limits,
+    partners: Option<&crate::partner::PartnerDirectory>,
+) -> Report {
     let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
     if bytes.len() > limits.max_bytes {
         report.findings.push(Finding::error(
@@ -150,10 +161,15 @@ pub fn validate(bytes: &[u8], kind: Option<&str>, limits: &Limits) -> Report {
             return report;
         }
     };
-    validate_value(&value, kind, report)
+    validate_value(&value, kind, partners, report)
 }
 
-fn validate_value(value: &Value, kind: Option<&str>, mut report: Report) -> Report {
+fn validate_value(
+    value: &Value,
+    kind: Option<&str>,
+    partners: Option<&crate::partner::PartnerDirectory>,
+    mut report: Report,
+) -> Report {
     let Some(kind) = kind.filter(|k| KINDS.contains(k)).or_else(|| detect(value)) else {
         report.findings.push(Finding::error(
             ErrorCode::UnknownDocument,
@@ -168,7 +184,7 @@ fn validate_value(value: &Value, kind: Option<&str>, mut report: Report) -> Repo
     report.structurally_valid = structural.is_empty();
     report.findings.extend(structural);
     if report.structurally_valid {
-        report.findings.extend(semantic::check(kind, value));
+        report.findings.extend(semantic::check(kind, value, partners));
     }
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
     report

@@ -14,9 +14,15 @@ use crate::rules::RuleSet;
 use crate::service::{ServiceCommand, table};
 use crate::vocab::ConsentPurpose;
 
-pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
+pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
     match kind {
-        "case" => case(value),
+        "case" => {
+            let mut found = case(value);
+            if let Some(directory) = partners {
+                found.extend(partner_references(value, directory));
+            }
+            found
+        }
         "outreach" => outreach(value),
         "event" => single_event::<crate::case::CaseEvent>(value),
         "outreach-event" => single_event::<crate::outreach::OutreachEvent>(value),
@@ -373,5 +379,43 @@ fn client(value: &Value) -> Vec<Finding> {
         .warnings()
         .into_iter()
         .map(|(pointer, w)| Finding::warning(w.code(), pointer, w.message_id().to_owned(), w.message_en().to_owned()))
+        .collect()
+}
+
+/// Every partner id a case refers to must be in the unit's network.
+fn partner_references(value: &Value, directory: &crate::partner::PartnerDirectory) -> Vec<Finding> {
+    let Ok(events) = serde_json::from_value::<Vec<CaseEventRecord>>(value["events"].clone()) else {
+        return Vec::new();
+    };
+    let mut refs: Vec<(String, crate::ids::PartnerId)> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        match &e.payload {
+            CaseEvent::ConsentRecorded { consent } => refs.extend(
+                consent
+                    .disclose_to
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| (format!("/events/{i}/payload/consent/disclose_to/{k}"), *p)),
+            ),
+            CaseEvent::PlanProposed { items, .. } => refs.extend(items.iter().enumerate().filter_map(|(k, item)| {
+                item.partner_id.map(|p| (format!("/events/{i}/payload/items/{k}/partner_id"), p))
+            })),
+            CaseEvent::ServiceOpened { partner_id: Some(p), .. }
+            | CaseEvent::ProtectiveReferralSent { partner_id: Some(p), .. } => {
+                refs.push((format!("/events/{i}/payload/partner_id"), *p));
+            }
+            _ => {}
+        }
+    }
+    refs.into_iter()
+        .filter(|(_, p)| !directory.contains(*p))
+        .map(|(pointer, p)| {
+            Finding::error(
+                ErrorCode::UnknownReference,
+                pointer,
+                format!("mitra `{p}` tidak ada dalam jejaring"),
+                format!("partner `{p}` is not in the network"),
+            )
+        })
         .collect()
 }
