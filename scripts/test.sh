@@ -18,6 +18,11 @@ LIBDIR="$(python -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") 
 export LD_LIBRARY_PATH="${LIBDIR}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PYO3_PYTHON="$(command -v python)"
 
+step "PostgreSQL (a throwaway cluster for the storage tests)"
+. scripts/postgres.sh
+cleanup() { stop_postgres; rm -rf "${LK3_DEMO_EXPORT:-}" "${LK3_DEMO_DB:-}"; }
+trap cleanup EXIT
+
 step "cargo fmt"
 cargo fmt --all -- --check
 
@@ -39,7 +44,6 @@ done
 
 step "demo export for the external checks"
 LK3_DEMO_EXPORT="$(mktemp -d -t lk3-demo.XXXXXX)"
-trap 'rm -rf "$LK3_DEMO_EXPORT"' EXIT
 export LK3_DEMO_EXPORT
 cargo run -q -p lk3-cli -- demo --export "$LK3_DEMO_EXPORT" > /dev/null
 ls "$LK3_DEMO_EXPORT" | wc -l

@@ -102,6 +102,28 @@ labelled_enum! {
         SchemaViolation = ("LK3-E070", "Tidak sesuai skema", "Schema violation"),
         /// A value that could not be serialised.
         Serialization = ("LK3-E060", "Gagal serialisasi", "Serialisation failed"),
+        /// An append whose expected stream version is not the stream's version: another writer was first.
+        VersionConflict = ("LK3-E080", "Versi aliran sudah berubah", "Stream version conflict"),
+        /// A case, outreach, client or note id the store does not hold.
+        NotFound = ("LK3-E081", "Tidak ditemukan", "Not found"),
+        /// A command id already used for another stream or with other events.
+        CommandIdReused = ("LK3-E082", "Id perintah sudah dipakai", "Command id reused"),
+        /// Events handed to a store that do not continue the stream's chain.
+        BatchRejected = ("LK3-E083", "Peristiwa tidak menyambung ke aliran", "Events do not continue the stream"),
+        /// A store written by a newer lk3 than this one.
+        SchemaTooNew = ("LK3-E084", "Basis data dari versi lk3 yang lebih baru", "Store schema too new"),
+        /// The database or file could not be used.
+        StoreUnavailable = ("LK3-E085", "Penyimpanan tidak dapat dipakai", "Store unavailable"),
+        /// A stored row that no longer decodes as what it should be.
+        CorruptRow = ("LK3-E086", "Baris tersimpan rusak", "Corrupt stored row"),
+        /// A stream whose recorded head disagrees with its last event: events were removed or added outside lk3.
+        HeadMismatch = ("LK3-E087", "Kepala aliran tidak cocok dengan peristiwanya", "Stream head disagrees with its events"),
+        /// A projection row that disagrees with the fold of its stream.
+        ProjectionMismatch = ("LK3-E088", "Proyeksi tidak cocok dengan peristiwa", "Projection disagrees with the events"),
+        /// A document refused by import.
+        ImportRejected = ("LK3-E089", "Dokumen ditolak saat impor", "Document refused by import"),
+        /// A store URL that names no known backend or is malformed.
+        StoreUrl = ("LK3-E090", "Alamat penyimpanan tidak dikenal", "Unknown store URL"),
     }
 }
 

@@ -1,19 +1,53 @@
 //! # lk3-storage
 //!
-//! Where LK3 cases will be kept. This crate is the home of:
+//! Where LK3 cases are kept: an append-only, hash-chained event log per case
+//! and outreach, the projections a Dinas queries, and personal data kept
+//! apart from the events (DESIGN §7–8).
 //!
-//! - the async `CaseStore` trait: append events with an expected stream
-//!   version in one transaction (a concurrent writer gets a typed conflict, a
-//!   retried command id returns the first result), load and replay a case,
-//!   verify every stream's hash chain, query projections keyed first by LK3
-//!   unit;
-//! - its adapters, one module each: `memory`, `sqlite` (the embedded default,
-//!   bundled SQLite in WAL mode) and `postgres` (for a province or the nation);
-//! - the client registry, the notes store addressed by digest, and erasure
-//!   under UU 27/2022 that keeps every chain verifiable.
+//! - [`CaseStore`]: the async trait every adapter implements. An append
+//!   carries the stream version it continues and is one transaction with
+//!   its projection: a concurrent writer gets [`StoreError::VersionConflict`],
+//!   never a silent overwrite; a retried command id returns the first result.
+//! - [`CaseStoreExt`]: load (verified), append and execute, written once.
+//! - Adapters, one module each: [`memory`], [`sqlite`] (the embedded
+//!   default: bundled SQLite, WAL, durable commits) and [`postgres`] (feature
+//!   `postgres`, for a province or the nation). [`open`] picks one by URL.
+//! - [`verify`](verify::verify) re-reads a whole store and names every bad
+//!   event; [`document`] exports and imports the schema documents.
 //!
-//! None of that exists yet: it is the storage issue's work. Until then the
-//! crate re-exports the core so that the dependency direction
-//! (cli, py -> storage -> core) is in place from the start.
+//! ```
+//! use lk3_storage::{CaseStore, CaseStoreExt, memory::MemoryStore};
+//! # tokio_test_runtime(async {
+//! let store = MemoryStore::new();
+//! let report = lk3_storage::verify::verify(&store).await?;
+//! assert!(report.is_ok() && report.streams == 0);
+//! # Ok::<(), lk3_storage::StoreError>(())
+//! # });
+//! # fn tokio_test_runtime<F: std::future::Future<Output = Result<(), lk3_storage::StoreError>>>(f: F) {
+//! #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f).unwrap()
+//! # }
+//! ```
 
+pub mod aggregate;
+pub mod document;
+mod error;
+pub mod memory;
+pub mod model;
+mod open;
+pub mod personal;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod projection;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+mod store;
+pub mod verify;
+
+pub use aggregate::{Aggregate, Loaded};
+pub use error::StoreError;
 pub use lk3_core as core;
+pub use open::{open, redact_url};
+pub use projection::{CaseQuery, CaseSummary, Projection};
+pub use store::{CaseStore, CaseStoreExt, Executed};

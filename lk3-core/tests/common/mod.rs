@@ -26,6 +26,8 @@ pub struct World {
     pub staff: Vec<Actor>,
     pub adult: ClientId,
     pub child: ClientId,
+    /// The unit new cases are opened in.
+    pub unit: &'static str,
 }
 
 impl Default for World {
@@ -43,6 +45,7 @@ impl World {
             staff: Vec::new(),
             adult: ClientId::new_v7(start, IdSeed::new([1; 10])),
             child: ClientId::new_v7(start, IdSeed::new([2; 10])),
+            unit: "64.74",
         };
         for role in Role::ALL {
             for _ in 0..2 {
@@ -85,11 +88,11 @@ impl World {
     }
 
     pub fn open_command(&mut self) -> CaseCommand {
-        let unit = "64.74".parse().unwrap_or_else(|_| unreachable!());
+        let unit: lk3_core::ids::UnitCode = self.unit.parse().unwrap_or_else(|_| unreachable!());
         CaseCommand::RecordContact {
             case_id: CaseId::new_v7(self.now, self.fresh_seed()),
-            case_number: CaseNumber::new(unit, 2019, 1),
-            unit: "64.74".parse().unwrap_or_else(|_| unreachable!()),
+            case_number: CaseNumber::new(unit.clone(), 2019, 1),
+            unit,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
         }

@@ -1,0 +1,217 @@
+//! What the store needs to know of an aggregate (a case, an outreach): its
+//! events' payload, how to fold and decide, its unit and query row. Turning
+//! typed events into a checked [`Batch`] and stored rows back into a
+//! verified fold is written once here, not once per adapter.
+
+use lk3_core::case::{Case, CaseCommand, CaseEvent};
+use lk3_core::event::{Event, chain_problems};
+use lk3_core::ids::UnitCode;
+use lk3_core::outreach::{Outreach, OutreachCommand, OutreachEvent};
+use lk3_core::schema::{CaseDocument, OutreachDocument};
+use lk3_core::{CommandContext, Lk3Error};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::model::{Batch, CommandSpan, StoredEvent, StreamInfo, StreamKind};
+use crate::projection::{CaseSummary, OutreachSummary, Projection};
+
+/// An event-sourced aggregate the store can keep.
+pub trait Aggregate: Default + Clone + Serialize + Send + Sync + 'static {
+    /// The payload of its events.
+    type Payload: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
+    /// Its commands.
+    type Command: Send + Sync;
+    /// The stream kind it is stored as.
+    const KIND: StreamKind;
+    /// Folds one event.
+    fn apply(&mut self, event: &Event<Self::Payload>);
+    /// Decides a command against the state.
+    fn decide(&self, command: &Self::Command, ctx: &CommandContext) -> Result<Vec<Event<Self::Payload>>, StoreError>;
+    /// The events folded so far.
+    fn version(&self) -> u64;
+    /// The unit it belongs to, once opened.
+    fn unit(&self) -> Option<&UnitCode>;
+    /// Its query row, once opened.
+    fn projection(&self) -> Option<Projection>;
+    /// The export document of the state and its events.
+    fn document(self, events: Vec<Event<Self::Payload>>) -> impl Serialize;
+}
+
+impl Aggregate for Case {
+    type Payload = CaseEvent;
+    type Command = CaseCommand;
+    const KIND: StreamKind = StreamKind::Case;
+    fn apply(&mut self, event: &Event<CaseEvent>) {
+        Case::apply(self, event)
+    }
+    fn decide(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<Vec<Event<CaseEvent>>, StoreError> {
+        Ok(Case::decide(self, command, ctx)?)
+    }
+    fn version(&self) -> u64 {
+        Case::version(self)
+    }
+    fn unit(&self) -> Option<&UnitCode> {
+        Case::unit(self)
+    }
+    fn projection(&self) -> Option<Projection> {
+        CaseSummary::of(self).map(Projection::Case)
+    }
+    fn document(self, events: Vec<Event<CaseEvent>>) -> impl Serialize {
+        CaseDocument::new(self, events)
+    }
+}
+
+impl Aggregate for Outreach {
+    type Payload = OutreachEvent;
+    type Command = OutreachCommand;
+    const KIND: StreamKind = StreamKind::Outreach;
+    fn apply(&mut self, event: &Event<OutreachEvent>) {
+        Outreach::apply(self, event)
+    }
+    fn decide(&self, command: &OutreachCommand, ctx: &CommandContext) -> Result<Vec<Event<OutreachEvent>>, StoreError> {
+        Ok(Outreach::decide(self, command, ctx)?)
+    }
+    fn version(&self) -> u64 {
+        Outreach::version(self)
+    }
+    fn unit(&self) -> Option<&UnitCode> {
+        Outreach::unit(self)
+    }
+    fn projection(&self) -> Option<Projection> {
+        OutreachSummary::of(self).map(Projection::Outreach)
+    }
+    fn document(self, events: Vec<Event<OutreachEvent>>) -> impl Serialize {
+        OutreachDocument::new(self, events)
+    }
+}
+
+/// A stream loaded from a store: its fold, verified, and its events.
+#[derive(Debug, Clone)]
+pub struct Loaded<A: Aggregate> {
+    /// The fold of `events`.
+    pub state: A,
+    /// Every event, seq 1, 2, 3 ...
+    pub events: Vec<Event<A::Payload>>,
+}
+
+/// Checks that `events` are one command's events continuing the stream whose
+/// fold *before* them is `before` (seq, chain, hashes, one stream, one
+/// command id), and encodes them with the projection after them.
+pub fn batch<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
+    let out = encode(before, events)?;
+    if out.0.commands.len() > 1 {
+        return Err(StoreError::BatchRejected {
+            stream_id: out.0.stream_id,
+            reason: "events of more than one command".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// Like [`batch`], for a whole stream being imported: the events may come
+/// from many commands, each a run of consecutive events.
+pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
+    let Some(first) = events.first() else {
+        return Err(StoreError::BatchRejected { stream_id: Uuid::nil(), reason: "no events".into() });
+    };
+    let stream_id = first.stream_id;
+    let reject = |reason: String| StoreError::BatchRejected { stream_id, reason };
+    let expected_version = before.version();
+    if first.seq != expected_version + 1 {
+        return Err(reject(format!(
+            "the first event has seq {}, the state is at version {expected_version}",
+            first.seq
+        )));
+    }
+    let mut after = before.clone();
+    let mut prev = first.prev_hash;
+    let mut stored = Vec::with_capacity(events.len());
+    let mut commands: Vec<CommandSpan> = Vec::with_capacity(1);
+    for (i, e) in events.iter().enumerate() {
+        if e.stream_id != stream_id {
+            return Err(reject(format!("event {} belongs to another stream", e.seq)));
+        }
+        match commands.last_mut() {
+            Some(span) if span.command_id == e.command_id => span.last_seq = e.seq,
+            _ => {
+                if commands.iter().any(|c| c.command_id == e.command_id) {
+                    return Err(reject(format!("event {} repeats an earlier command id", e.seq)));
+                }
+                commands.push(CommandSpan { command_id: e.command_id, first_seq: e.seq, last_seq: e.seq })
+            }
+        }
+        if e.seq != first.seq + i as u64 || (i > 0 && e.prev_hash != prev) {
+            return Err(reject(format!("event {} does not follow the one before it", e.seq)));
+        }
+        let hash = e.compute_hash().map_err(|err| reject(err.to_string()))?;
+        if hash != e.hash {
+            return Err(reject(format!("event {} does not match its hash", e.seq)));
+        }
+        prev = e.hash;
+        let body = serde_json::to_string(e).map_err(|err| reject(err.to_string()))?;
+        stored.push(StoredEvent {
+            seq: e.seq,
+            event_id: *e.event_id.as_uuid(),
+            occurred_at: e.occurred_at,
+            hash: e.hash,
+            body,
+        });
+        after.apply(e);
+    }
+    let (Some(unit), Some(projection)) = (after.unit().cloned(), after.projection()) else {
+        return Err(reject("the events do not open the stream".into()));
+    };
+    let batch = Batch {
+        unit,
+        stream_id,
+        kind: A::KIND,
+        commands,
+        expected_version,
+        prev_hash: first.prev_hash,
+        events: stored,
+        projection,
+    };
+    Ok((batch, after))
+}
+
+/// Decodes stored rows of a stream, naming the first row that does not decode.
+pub fn decode<P: DeserializeOwned>(stream_id: Uuid, rows: &[StoredEvent]) -> Result<Vec<Event<P>>, StoreError> {
+    rows.iter()
+        .map(|row| {
+            serde_json::from_str(&row.body).map_err(|e| StoreError::CorruptRow {
+                stream_id,
+                seq: row.seq,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Decodes, verifies (chain and head) and folds a stream read from a store.
+pub fn load<A: Aggregate>(info: &StreamInfo, rows: &[StoredEvent]) -> Result<Loaded<A>, StoreError> {
+    let stream_id = info.stream_id;
+    let events: Vec<Event<A::Payload>> = decode(stream_id, rows)?;
+    if let Some((_, source)) = chain_problems(&events, true).into_iter().next() {
+        return Err(StoreError::Chain { stream_id, source });
+    }
+    if events.first().is_some_and(|e| e.stream_id != stream_id) {
+        return Err(StoreError::CorruptRow { stream_id, seq: 1, message: "event of another stream".into() });
+    }
+    let head = events.last().map(|e| e.hash);
+    if events.len() as u64 != info.version || head != Some(info.head_hash) {
+        return Err(StoreError::HeadMismatch { stream_id, recorded: info.version, found: events.len() as u64 });
+    }
+    let mut state = A::default();
+    for e in &events {
+        state.apply(e);
+    }
+    Ok(Loaded { state, events })
+}
+
+/// The code and bilingual messages of an error, for reports.
+pub(crate) fn describe(e: &dyn Lk3Error) -> (String, String, String) {
+    use lk3_core::Labelled;
+    (e.code().id().to_owned(), e.message_en(), e.message_id())
+}

@@ -1,0 +1,194 @@
+//! The store's errors: one enum, each variant with a stable `LK3-E08x` code
+//! and messages in English (`Display`) and Indonesian.
+
+use lk3_core::case::CommandError;
+use lk3_core::event::ChainError;
+use lk3_core::outreach::OutreachError;
+use lk3_core::{ErrorCode, Lk3Error};
+use uuid::Uuid;
+
+/// What can go wrong in a [`crate::CaseStore`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another writer appended to the stream first: reload, decide again, retry.
+    #[error("stream {stream_id} is at version {actual}, not the expected {expected}: another writer was first")]
+    VersionConflict {
+        /// The stream.
+        stream_id: Uuid,
+        /// The version the append expected.
+        expected: u64,
+        /// The version the store holds.
+        actual: u64,
+    },
+    /// No stream, client or note with this id.
+    #[error("{what} {id} is not in the store")]
+    NotFound {
+        /// `case`, `outreach`, `client`, `note` or `stream`.
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The command id was used before for another stream.
+    #[error("command id {command_id} was already used for stream {first_stream}")]
+    CommandIdReused {
+        /// The command id.
+        command_id: Uuid,
+        /// The stream it was first used for.
+        first_stream: Uuid,
+    },
+    /// Events that do not continue the stream (wrong seq, broken chain,
+    /// mixed command ids or streams, a bad hash).
+    #[error("events refused for stream {stream_id}: {reason}")]
+    BatchRejected {
+        /// The stream.
+        stream_id: Uuid,
+        /// What is wrong, in English.
+        reason: String,
+    },
+    /// The store was written by a newer lk3.
+    #[error("the store's schema is version {found}; this lk3 knows versions up to {supported}: upgrade lk3")]
+    SchemaTooNew {
+        /// The schema version found.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// The database could not be opened, read or written.
+    #[error("the store is unavailable: {message}")]
+    Unavailable {
+        /// The driver's message.
+        message: String,
+    },
+    /// A stored row that does not decode.
+    #[error("stream {stream_id}, event {seq}: the stored row does not decode: {message}")]
+    CorruptRow {
+        /// The stream.
+        stream_id: Uuid,
+        /// The seq of the row (0 for the stream's own row).
+        seq: u64,
+        /// The decoder's message.
+        message: String,
+    },
+    /// A stream's events fail chain verification on load.
+    #[error("stream {stream_id} fails verification: {source}")]
+    Chain {
+        /// The stream.
+        stream_id: Uuid,
+        /// The first problem.
+        source: ChainError,
+    },
+    /// A stream whose recorded head is not its last event.
+    #[error("stream {stream_id} records version {recorded} but holds {found} events")]
+    HeadMismatch {
+        /// The stream.
+        stream_id: Uuid,
+        /// The version in the stream's row.
+        recorded: u64,
+        /// The events found.
+        found: u64,
+    },
+    /// The case refused the command.
+    #[error(transparent)]
+    Command(Box<CommandError>),
+    /// The outreach refused the command.
+    #[error(transparent)]
+    Outreach(Box<OutreachError>),
+    /// A document refused by import.
+    #[error("{source_name}: refused by import: {reason}")]
+    ImportRejected {
+        /// The file or document.
+        source_name: String,
+        /// Why, in English (with the validator's first code).
+        reason: String,
+    },
+    /// A store URL that is not `memory:`, `sqlite://...` or `postgres://...`.
+    #[error("unknown store URL {url:?}: use sqlite://PATH, postgres://... or memory:")]
+    Url {
+        /// The URL given (credentials removed).
+        url: String,
+    },
+}
+
+impl From<CommandError> for StoreError {
+    fn from(e: CommandError) -> Self {
+        StoreError::Command(Box::new(e))
+    }
+}
+
+impl From<OutreachError> for StoreError {
+    fn from(e: OutreachError) -> Self {
+        StoreError::Outreach(Box::new(e))
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Unavailable { message: e.to_string() }
+    }
+}
+
+impl Lk3Error for StoreError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::VersionConflict { .. } => ErrorCode::VersionConflict,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::CommandIdReused { .. } => ErrorCode::CommandIdReused,
+            Self::BatchRejected { .. } => ErrorCode::BatchRejected,
+            Self::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Self::Unavailable { .. } => ErrorCode::StoreUnavailable,
+            Self::CorruptRow { .. } => ErrorCode::CorruptRow,
+            Self::Chain { source, .. } => source.code(),
+            Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
+            Self::Command(e) => e.code(),
+            Self::Outreach(e) => e.code(),
+            Self::ImportRejected { .. } => ErrorCode::ImportRejected,
+            Self::Url { .. } => ErrorCode::StoreUrl,
+        }
+    }
+
+    fn message_id(&self) -> String {
+        match self {
+            Self::VersionConflict { stream_id, expected, actual } => format!(
+                "aliran {stream_id} sudah pada versi {actual}, bukan {expected} seperti yang diharapkan: ada penulis lain yang lebih dulu; muat ulang lalu coba lagi"
+            ),
+            Self::NotFound { what, id } => format!("{} {id} tidak ada di penyimpanan", what_id(what)),
+            Self::CommandIdReused { command_id, first_stream } => {
+                format!("id perintah {command_id} sudah dipakai untuk aliran {first_stream}")
+            }
+            Self::BatchRejected { stream_id, reason } => {
+                format!("peristiwa untuk aliran {stream_id} ditolak karena tidak menyambung ke aliran ({reason})")
+            }
+            Self::SchemaTooNew { found, supported } => format!(
+                "skema penyimpanan versi {found}; lk3 ini hanya mengenal sampai versi {supported}: perbarui lk3"
+            ),
+            Self::Unavailable { message } => format!("penyimpanan tidak dapat dipakai: {message}"),
+            Self::CorruptRow { stream_id, seq, message } => {
+                format!("aliran {stream_id}, peristiwa {seq}: baris tersimpan tidak dapat dibaca: {message}")
+            }
+            Self::Chain { stream_id, source } => {
+                format!("aliran {stream_id} gagal verifikasi: {}", source.message_id())
+            }
+            Self::HeadMismatch { stream_id, recorded, found } => {
+                format!("aliran {stream_id} mencatat versi {recorded} tetapi berisi {found} peristiwa")
+            }
+            Self::Command(e) => e.message_id(),
+            Self::Outreach(e) => e.message_id(),
+            Self::ImportRejected { source_name, reason } => format!("{source_name}: ditolak saat impor: {reason}"),
+            Self::Url { url } => {
+                format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
+            }
+        }
+    }
+}
+
+fn what_id(what: &str) -> &str {
+    match what {
+        "case" => "kasus",
+        "outreach" => "penjangkauan",
+        "client" => "klien",
+        "note" => "catatan",
+        _ => "aliran",
+    }
+}

@@ -1,0 +1,242 @@
+//! The in-memory store: for tests, examples and short-lived tools. Nothing
+//! survives the process. One lock serialises writers, so an append is
+//! trivially atomic; it is checked in full before anything is changed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lk3_core::event::Hash;
+use lk3_core::ids::{ClientId, CommandId, UnitCode};
+use lk3_core::schema::ClientRecord;
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::model::{AppendDecision, AppendOutcome, Batch, CommandRecord, StoredEvent, StreamInfo, decide_append};
+use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
+use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::store::CaseStore;
+
+#[derive(Default)]
+struct Inner {
+    streams: BTreeMap<Uuid, StreamInfo>,
+    events: HashMap<Uuid, Vec<StoredEvent>>,
+    commands: HashMap<CommandId, CommandRecord>,
+    projections: HashMap<Uuid, Projection>,
+    clients: HashMap<(UnitCode, ClientId), ClientRecord>,
+    notes: HashMap<(UnitCode, Hash), Note>,
+}
+
+/// A store held in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while the lock was held cannot leave a half-applied append
+        // (appends are checked before they change anything), so go on.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Inner {
+    fn cases(&self) -> impl Iterator<Item = &CaseSummary> {
+        self.streams.keys().filter_map(|id| match self.projections.get(id) {
+            Some(Projection::Case(c)) => Some(c),
+            _ => None,
+        })
+    }
+}
+
+#[async_trait]
+impl CaseStore for MemoryStore {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
+        let mut inner = self.lock();
+        // First pass: decide every batch against the heads as the earlier
+        // batches of this call leave them; change nothing yet.
+        let mut heads: HashMap<Uuid, StreamInfo> = HashMap::new();
+        let mut new_commands: HashMap<CommandId, Uuid> = HashMap::new();
+        let mut decisions = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let head = heads.get(&batch.stream_id).or_else(|| inner.streams.get(&batch.stream_id)).cloned();
+            let first = batch.commands.first().map(|c| c.command_id);
+            let record = first.and_then(|id| {
+                inner.commands.get(&id).copied().or_else(|| {
+                    new_commands.get(&id).map(|s| CommandRecord { stream_id: *s, first_seq: 0, last_seq: 0 })
+                })
+            });
+            let decision = decide_append(batch, head.as_ref(), record)?;
+            if decision == AppendDecision::Write {
+                for span in &batch.commands {
+                    if let Some(stream) = inner.commands.get(&span.command_id).map(|r| r.stream_id) {
+                        return Err(StoreError::CommandIdReused {
+                            command_id: *span.command_id.as_uuid(),
+                            first_stream: stream,
+                        });
+                    }
+                    if let Some(stream) = new_commands.insert(span.command_id, batch.stream_id) {
+                        return Err(StoreError::CommandIdReused {
+                            command_id: *span.command_id.as_uuid(),
+                            first_stream: stream,
+                        });
+                    }
+                }
+                heads.insert(
+                    batch.stream_id,
+                    StreamInfo {
+                        unit: batch.unit.clone(),
+                        stream_id: batch.stream_id,
+                        kind: batch.kind,
+                        version: batch.new_version(),
+                        head_hash: batch.head_hash(),
+                    },
+                );
+            }
+            decisions.push(decision);
+        }
+        // Second pass: apply.
+        let mut outcomes = Vec::with_capacity(batches.len());
+        for (batch, decision) in batches.iter().zip(decisions) {
+            match decision {
+                AppendDecision::AlreadyApplied(r) => {
+                    let events = inner.events.get(&r.stream_id).map_or(&[][..], |v| v.as_slice());
+                    let picked = events.iter().filter(|e| (r.first_seq..=r.last_seq).contains(&e.seq)).cloned();
+                    outcomes.push(AppendOutcome::AlreadyApplied { events: picked.collect() });
+                }
+                AppendDecision::Write => {
+                    let info = StreamInfo {
+                        unit: batch.unit.clone(),
+                        stream_id: batch.stream_id,
+                        kind: batch.kind,
+                        version: batch.new_version(),
+                        head_hash: batch.head_hash(),
+                    };
+                    inner.streams.insert(batch.stream_id, info);
+                    inner.events.entry(batch.stream_id).or_default().extend(batch.events.iter().cloned());
+                    for span in &batch.commands {
+                        let record = CommandRecord {
+                            stream_id: batch.stream_id,
+                            first_seq: span.first_seq,
+                            last_seq: span.last_seq,
+                        };
+                        inner.commands.insert(span.command_id, record);
+                    }
+                    inner.projections.insert(batch.stream_id, batch.projection.clone());
+                    outcomes.push(AppendOutcome::Written { version: batch.new_version() });
+                }
+            }
+        }
+        Ok(outcomes)
+    }
+
+    async fn read_stream(&self, stream_id: Uuid) -> Result<Option<(StreamInfo, Vec<StoredEvent>)>, StoreError> {
+        let inner = self.lock();
+        Ok(inner.streams.get(&stream_id).map(|info| {
+            let events = inner.events.get(&stream_id).cloned().unwrap_or_default();
+            (info.clone(), events)
+        }))
+    }
+
+    async fn streams(&self, after: Option<Uuid>, limit: u32) -> Result<Vec<StreamInfo>, StoreError> {
+        let inner = self.lock();
+        let range = match after {
+            Some(a) => inner.streams.range((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded)),
+            None => inner.streams.range(..),
+        };
+        Ok(range.take(limit as usize).map(|(_, s)| s.clone()).collect())
+    }
+
+    async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
+        Ok(self.lock().commands.get(&command_id).copied())
+    }
+
+    async fn read_events(&self, stream_id: Uuid, first: u64, last: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        let inner = self.lock();
+        let events = inner.events.get(&stream_id).map_or(&[][..], |v| v.as_slice());
+        Ok(events.iter().filter(|e| (first..=last).contains(&e.seq)).cloned().collect())
+    }
+
+    async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {
+        Ok(self.lock().projections.get(&stream_id).cloned())
+    }
+
+    async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError> {
+        let inner = self.lock();
+        Ok(inner
+            .cases()
+            .filter(|c| query.after.is_none_or(|a| c.case_id > a) && query.matches(c))
+            .take(query.limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
+        Ok(self.lock().cases().filter(|c| query.matches(c)).count() as u64)
+    }
+
+    async fn client_consents(&self, unit: &UnitCode, client: ClientId) -> Result<Vec<ClientConsent>, StoreError> {
+        let inner = self.lock();
+        Ok(inner
+            .cases()
+            .filter(|c| c.unit == *unit)
+            .flat_map(|c| {
+                c.consents
+                    .iter()
+                    .filter(|k| k.subject == client)
+                    .map(|k| ClientConsent { case_id: c.case_id, consent: k.clone() })
+            })
+            .collect())
+    }
+
+    async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {
+        self.lock().clients.insert((record.unit.clone(), record.client_id), record.clone());
+        Ok(())
+    }
+
+    async fn client(&self, unit: &UnitCode, client: ClientId) -> Result<Option<ClientRecord>, StoreError> {
+        Ok(self.lock().clients.get(&(unit.clone(), client)).cloned())
+    }
+
+    async fn put_note(&self, note: &NewNote) -> Result<Hash, StoreError> {
+        let digest = note_digest(&new_salt(), &note.text);
+        let stored = Note {
+            digest,
+            case_id: note.case_id,
+            subjects: note.subjects.clone(),
+            text: Some(note.text.clone()),
+            erased_at: None,
+        };
+        self.lock().notes.insert((note.unit.clone(), digest), stored);
+        Ok(digest)
+    }
+
+    async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError> {
+        Ok(self.lock().notes.get(&(unit.clone(), digest)).cloned())
+    }
+
+    async fn erase_client(&self, unit: &UnitCode, client: ClientId, at: DateTime<Utc>) -> Result<Erasure, StoreError> {
+        let mut inner = self.lock();
+        let identity_removed = inner.clients.remove(&(unit.clone(), client)).is_some();
+        let mut notes_erased = 0;
+        for ((u, _), note) in inner.notes.iter_mut() {
+            if u == unit && note.text.is_some() && note.subjects.contains(&client) {
+                note.text = None;
+                note.erased_at = Some(at);
+                notes_erased += 1;
+            }
+        }
+        Ok(Erasure { identity_removed, notes_erased })
+    }
+}

@@ -1,0 +1,36 @@
+//! Opening a store by URL: `memory:`, `sqlite://PATH` (or a plain path) and
+//! `postgres://...`.
+
+use crate::{CaseStore, StoreError};
+
+/// Opens the store a URL names. A plain path (no scheme) is a SQLite file.
+pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
+    if url == "memory:" {
+        return Ok(Box::new(crate::memory::MemoryStore::new()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(crate::postgres::PostgresStore::open(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::Url { url: redact_url(url) });
+    }
+    #[cfg(feature = "sqlite")]
+    {
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        Ok(Box::new(crate::sqlite::SqliteStore::open(&url).await?))
+    }
+    #[cfg(not(feature = "sqlite"))]
+    Err(StoreError::Url { url: redact_url(url) })
+}
+
+/// The URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,239 @@
+//! Projections: the rows a Dinas queries (cases by unit, stage, service,
+//! problem, worker, dates, overdue referrals), derived from a stream's fold
+//! and rewritten in the same transaction as its events. They are never the
+//! truth: `verify` recomputes them from the events and names any that differ.
+
+use chrono::{DateTime, Utc};
+use lk3_core::case::{Case, RiskLevel};
+use lk3_core::ids::{CaseId, CaseNumber, ClientId, ConsentId, OutreachId, ServiceId, StaffId, UnitCode};
+use lk3_core::outreach::{Outreach, OutreachState};
+use lk3_core::service::ServiceState;
+use lk3_core::vocab::{ConsentPurpose, Problem, ServiceKind, Stage};
+use serde::{Deserialize, Serialize};
+
+/// The query row of a stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Projection {
+    /// A case's row.
+    Case(CaseSummary),
+    /// An outreach's row.
+    Outreach(OutreachSummary),
+}
+
+/// A case as the queries see it: no personal data, only ids and vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSummary {
+    /// The LK3 unit.
+    pub unit: UnitCode,
+    /// The case.
+    pub case_id: CaseId,
+    /// The human case number.
+    pub case_number: Option<CaseNumber>,
+    /// The stage now.
+    pub stage: Stage,
+    /// When the case was opened (its first event).
+    pub opened_at: DateTime<Utc>,
+    /// Its last event.
+    pub last_at: DateTime<Utc>,
+    /// Its number of events.
+    pub version: u64,
+    /// The social worker in charge, once assigned.
+    pub worker: Option<StaffId>,
+    /// The assessed risk.
+    pub risk: Option<RiskLevel>,
+    /// The problems recorded.
+    pub problems: Vec<Problem>,
+    /// The clients (registry ids only).
+    pub clients: Vec<ClientId>,
+    /// The services opened.
+    pub services: Vec<ServiceSummary>,
+    /// The consents recorded.
+    pub consents: Vec<ConsentSummary>,
+}
+
+/// A service instance inside a case summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSummary {
+    /// The instance.
+    pub service_id: ServiceId,
+    /// Which of the six services.
+    pub kind: ServiceKind,
+    /// Its state.
+    pub state: ServiceState,
+    /// For a sent referral: when the partner must answer by.
+    pub response_deadline: Option<DateTime<Utc>>,
+}
+
+/// A consent inside a case summary: who, for what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentSummary {
+    /// The consent.
+    pub consent_id: ConsentId,
+    /// Whose consent.
+    pub subject: ClientId,
+    /// The guardian who gave it for a child.
+    pub guardian: Option<ClientId>,
+    /// What it covers.
+    pub purposes: Vec<ConsentPurpose>,
+    /// When it was given.
+    pub given_at: DateTime<Utc>,
+    /// When it was withdrawn.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// An outreach as the queries see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutreachSummary {
+    /// The LK3 unit.
+    pub unit: UnitCode,
+    /// The outreach.
+    pub outreach_id: OutreachId,
+    /// Its state.
+    pub state: OutreachState,
+    /// When it was reported.
+    pub reported_at: DateTime<Utc>,
+    /// Its last event.
+    pub last_at: DateTime<Utc>,
+    /// Its number of events.
+    pub version: u64,
+}
+
+impl CaseSummary {
+    /// The summary of a case; `None` for a case with no events.
+    pub fn of(case: &Case) -> Option<Self> {
+        Some(CaseSummary {
+            unit: case.unit()?.clone(),
+            case_id: case.case_id()?,
+            case_number: case.case_number().cloned(),
+            stage: case.stage()?,
+            opened_at: case.opened_at()?,
+            last_at: case.last_at()?,
+            version: case.version(),
+            worker: case.worker(),
+            risk: case.risk(),
+            problems: case.problems().to_vec(),
+            clients: case.clients().iter().map(|c| c.client_id).collect(),
+            services: case
+                .services()
+                .iter()
+                .map(|s| ServiceSummary {
+                    service_id: s.service_id,
+                    kind: s.kind,
+                    state: s.state,
+                    response_deadline: s.response_deadline,
+                })
+                .collect(),
+            consents: case
+                .consents()
+                .iter()
+                .map(|c| ConsentSummary {
+                    consent_id: c.consent.consent_id,
+                    subject: c.consent.subject,
+                    guardian: c.consent.guardian,
+                    purposes: c.consent.purposes.clone(),
+                    given_at: c.given_at,
+                    withdrawn_at: c.withdrawn_at,
+                })
+                .collect(),
+        })
+    }
+
+    /// Whether a sent referral of the case waits past its deadline at `now`
+    /// (the rule of `ServiceInstance::is_overdue`).
+    pub fn has_overdue_referral(&self, now: DateTime<Utc>) -> bool {
+        self.services.iter().any(|s| s.state == ServiceState::Dikirim && s.response_deadline.is_some_and(|d| now > d))
+    }
+}
+
+impl OutreachSummary {
+    /// The summary of an outreach; `None` for one with no events.
+    pub fn of(outreach: &Outreach) -> Option<Self> {
+        Some(OutreachSummary {
+            unit: outreach.unit()?.clone(),
+            outreach_id: outreach.outreach_id()?,
+            state: outreach.state()?,
+            reported_at: outreach.reported_at()?,
+            last_at: outreach.last_at()?,
+            version: outreach.version(),
+        })
+    }
+}
+
+/// A query over case summaries. Every filter is optional and they combine
+/// with AND; results come in case id order (UUID v7: opening order), a page
+/// of `limit` at a time after the `after` cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseQuery {
+    /// Only this unit's cases (the first key of every index).
+    pub unit: Option<UnitCode>,
+    /// Only cases in this stage.
+    pub stage: Option<Stage>,
+    /// Only cases with a service of this kind.
+    pub service_kind: Option<ServiceKind>,
+    /// Only cases with a service in this state (of `service_kind`, if given).
+    pub service_state: Option<ServiceState>,
+    /// Only cases with this problem.
+    pub problem: Option<Problem>,
+    /// Only cases of this worker.
+    pub worker: Option<StaffId>,
+    /// Only cases opened at or after this time.
+    pub opened_from: Option<DateTime<Utc>>,
+    /// Only cases opened before this time.
+    pub opened_before: Option<DateTime<Utc>>,
+    /// Only cases with a sent referral past its deadline at this time.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Only cases after this one (the last id of the previous page).
+    pub after: Option<CaseId>,
+    /// At most this many cases.
+    pub limit: u32,
+}
+
+impl Default for CaseQuery {
+    fn default() -> Self {
+        CaseQuery {
+            unit: None,
+            stage: None,
+            service_kind: None,
+            service_state: None,
+            problem: None,
+            worker: None,
+            opened_from: None,
+            opened_before: None,
+            overdue_at: None,
+            after: None,
+            limit: 100,
+        }
+    }
+}
+
+impl CaseQuery {
+    /// Whether a summary passes every filter except the cursor and the limit
+    /// (the reference the SQL adapters are tested against).
+    pub fn matches(&self, s: &CaseSummary) -> bool {
+        self.unit.as_ref().is_none_or(|u| *u == s.unit)
+            && self.stage.is_none_or(|st| st == s.stage)
+            && (self.service_kind.is_none() && self.service_state.is_none()
+                || s.services.iter().any(|v| {
+                    self.service_kind.is_none_or(|k| k == v.kind) && self.service_state.is_none_or(|st| st == v.state)
+                }))
+            && self.problem.is_none_or(|p| s.problems.contains(&p))
+            && self.worker.is_none_or(|w| s.worker == Some(w))
+            && self.opened_from.is_none_or(|t| s.opened_at >= t)
+            && self.opened_before.is_none_or(|t| s.opened_at < t)
+            && self.overdue_at.is_none_or(|t| s.has_overdue_referral(t))
+    }
+}
+
+/// A consent as listed for a client, with the case it was given in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConsent {
+    /// The case.
+    pub case_id: CaseId,
+    /// The consent.
+    pub consent: ConsentSummary,
+}

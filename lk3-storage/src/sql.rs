@@ -1,0 +1,756 @@
+//! What the SQL adapters share: the schema version, value conversions, the
+//! case query compiled to SQL, and the `CaseStore` implementation itself,
+//! written once as a macro over the sqlx driver (statements are written with
+//! PostgreSQL's `$n` placeholders; SQLite reads them as `?n`).
+
+use chrono::{DateTime, Utc};
+use lk3_core::Labelled;
+use lk3_core::event::Hash;
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::projection::CaseQuery;
+
+/// The newest schema version this build knows (the last migration's number).
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// A bound value: every column is TEXT or a 64-bit integer.
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub(crate) fn corrupt(stream_id: Uuid, seq: u64, message: impl Into<String>) -> StoreError {
+    StoreError::CorruptRow { stream_id, seq, message: message.into() }
+}
+
+pub(crate) fn from_micros(stream_id: Uuid, v: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(v).ok_or_else(|| corrupt(stream_id, 0, format!("time {v} out of range")))
+}
+
+pub(crate) fn uuid(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::try_parse(text).map_err(|e| corrupt(Uuid::nil(), 0, format!("id {text:?}: {e}")))
+}
+
+pub(crate) fn hash(stream_id: Uuid, text: &str) -> Result<Hash, StoreError> {
+    Hash::from_hex(text).ok_or_else(|| corrupt(stream_id, 0, format!("hash {text:?} is not 64 hex digits")))
+}
+
+pub(crate) fn unsigned(stream_id: Uuid, v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| corrupt(stream_id, 0, format!("negative count {v}")))
+}
+
+pub(crate) fn signed(v: u64) -> i64 {
+    // Versions and seqs are counts of events: far below i64::MAX.
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn unhex(text: &str) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    if text.len() != 32 {
+        return None;
+    }
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The WHERE clause (with `$n` placeholders) and its values for a case
+/// query; `cases` is aliased `c`.
+pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind>) {
+    let mut sql = String::from("1 = 1");
+    let mut binds = Vec::new();
+    let mut push = |sql: &mut String, clause: &str, values: Vec<Bind>| {
+        let mut clause = clause.to_owned();
+        for (i, v) in values.into_iter().enumerate() {
+            binds.push(v);
+            clause = clause.replacen(&format!("${{{i}}}"), &format!("${}", binds.len()), 1);
+        }
+        sql.push_str(" AND ");
+        sql.push_str(&clause);
+    };
+    if let Some(u) = &q.unit {
+        push(&mut sql, "c.unit = ${0}", vec![Bind::Text(u.to_string())]);
+    }
+    if let Some(s) = q.stage {
+        push(&mut sql, "c.stage = ${0}", vec![Bind::Text(s.id().to_owned())]);
+    }
+    if let Some(w) = q.worker {
+        push(&mut sql, "c.worker = ${0}", vec![Bind::Text(w.to_string())]);
+    }
+    if let Some(t) = q.opened_from {
+        push(&mut sql, "c.opened_at >= ${0}", vec![Bind::Int(micros(t))]);
+    }
+    if let Some(t) = q.opened_before {
+        push(&mut sql, "c.opened_at < ${0}", vec![Bind::Int(micros(t))]);
+    }
+    if let Some(p) = q.problem {
+        push(
+            &mut sql,
+            "EXISTS (SELECT 1 FROM case_problems p WHERE p.unit = c.unit AND p.problem = ${0} AND p.case_id = c.case_id)",
+            vec![Bind::Text(p.id().to_owned())],
+        );
+    }
+    match (q.service_kind, q.service_state) {
+        (None, None) => {}
+        (kind, state) => {
+            let mut clause =
+                String::from("EXISTS (SELECT 1 FROM case_services s WHERE s.unit = c.unit AND s.case_id = c.case_id");
+            let mut values = Vec::new();
+            if let Some(k) = kind {
+                clause.push_str(&format!(" AND s.kind = ${{{}}}", values.len()));
+                values.push(Bind::Text(k.id().to_owned()));
+            }
+            if let Some(s) = state {
+                clause.push_str(&format!(" AND s.state = ${{{}}}", values.len()));
+                values.push(Bind::Text(s.id().to_owned()));
+            }
+            clause.push(')');
+            push(&mut sql, &clause, values);
+        }
+    }
+    if let Some(t) = q.overdue_at {
+        push(
+            &mut sql,
+            "EXISTS (SELECT 1 FROM case_services s WHERE s.unit = c.unit AND s.case_id = c.case_id \
+             AND s.state = 'dikirim' AND s.deadline < ${0})",
+            vec![Bind::Int(micros(t))],
+        );
+    }
+    if let Some(a) = q.after.filter(|_| with_cursor) {
+        push(&mut sql, "c.case_id > ${0}", vec![Bind::Text(a.to_string())]);
+    }
+    (sql, binds)
+}
+
+/// Implements `CaseStore` for a SQL store type with a `pool` field and an
+/// associated `fn stmt(&'static str) -> impl SqlSafeStr` that adapts `$n`
+/// placeholders to its driver. `$begin` opens a write transaction and
+/// `$lock` is appended to the SELECT of a stream's head (`FOR UPDATE` where
+/// the database has row locks).
+macro_rules! sql_store {
+    ($store:ty, $db:ty, begin = $begin:expr, lock = $lock:literal) => {
+        mod sql_impl {
+            use async_trait::async_trait;
+            use chrono::{DateTime, Utc};
+            use lk3_core::event::Hash;
+            use lk3_core::ids::{ClientId, CommandId, UnitCode};
+            use lk3_core::schema::ClientRecord;
+            use lk3_core::Labelled;
+            use sqlx::Row;
+            use uuid::Uuid;
+
+            use super::*;
+            use $crate::model::{AppendDecision, AppendOutcome, Batch, CommandRecord, StoredEvent, StreamInfo, StreamKind, decide_append};
+            use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
+            use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+            use $crate::sql::{self, Bind};
+            use $crate::{CaseStore, StoreError};
+
+            type Tx = sqlx::Transaction<'static, $db>;
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            fn is_unique(e: &sqlx::Error) -> bool {
+                e.as_database_error().is_some_and(|d| d.is_unique_violation())
+            }
+
+            fn stream_row(row: &DbRow) -> Result<StreamInfo, StoreError> {
+                let stream_id = sql::uuid(row.try_get::<&str, _>(1)?)?;
+                let kind: &str = row.try_get(2)?;
+                Ok(StreamInfo {
+                    unit: UnitCode::parse(row.try_get::<&str, _>(0)?)
+                        .map_err(|e| sql::corrupt(stream_id, 0, e.to_string()))?,
+                    stream_id,
+                    kind: StreamKind::parse(kind).ok_or_else(|| sql::corrupt(stream_id, 0, format!("kind {kind:?}")))?,
+                    version: sql::unsigned(stream_id, row.try_get(3)?)?,
+                    head_hash: sql::hash(stream_id, row.try_get(4)?)?,
+                })
+            }
+
+            fn event_row(stream_id: Uuid, row: &DbRow) -> Result<StoredEvent, StoreError> {
+                let seq = sql::unsigned(stream_id, row.try_get(0)?)?;
+                let at = row.try_get(2)?;
+                Ok(StoredEvent {
+                    seq,
+                    event_id: sql::uuid(row.try_get(1)?).map_err(|_| sql::corrupt(stream_id, seq, "event id"))?,
+                    occurred_at: sql::from_micros(stream_id, at).map_err(|_| sql::corrupt(stream_id, seq, "time"))?,
+                    hash: sql::hash(stream_id, row.try_get(3)?).map_err(|_| sql::corrupt(stream_id, seq, "hash"))?,
+                    body: row.try_get(4)?,
+                })
+            }
+
+            fn command_row(row: &DbRow) -> Result<CommandRecord, StoreError> {
+                let stream_id = sql::uuid(row.try_get(0)?)?;
+                Ok(CommandRecord {
+                    stream_id,
+                    first_seq: sql::unsigned(stream_id, row.try_get(1)?)?,
+                    last_seq: sql::unsigned(stream_id, row.try_get(2)?)?,
+                })
+            }
+
+            fn bind_all<'q>(
+                mut query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+                binds: Vec<Bind>,
+            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
+                for b in binds {
+                    query = match b {
+                        Bind::Text(s) => query.bind(s),
+                        Bind::Int(i) => query.bind(i),
+                    };
+                }
+                query
+            }
+
+            async fn read_events_in(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                stream_id: Uuid,
+                first: u64,
+                last: u64,
+            ) -> Result<Vec<StoredEvent>, StoreError> {
+                let rows = sqlx::query(<$store>::stmt(
+                    "SELECT seq, event_id, occurred_at, hash, body FROM events \
+                     WHERE unit = (SELECT unit FROM streams WHERE stream_id = $1) AND stream_id = $1 \
+                     AND seq >= $2 AND seq <= $3 ORDER BY seq",
+                ))
+                .bind(stream_id.to_string())
+                .bind(sql::signed(first))
+                .bind(sql::signed(last))
+                .fetch_all(&mut *conn)
+                .await?;
+                rows.iter().map(|r| event_row(stream_id, r)).collect()
+            }
+
+            async fn write_projection(tx: &mut Tx, projection: &Projection) -> Result<(), StoreError> {
+                match projection {
+                    Projection::Case(c) => write_case(tx, c).await,
+                    Projection::Outreach(o) => {
+                        let summary = serde_json::to_string(o)
+                            .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                        sqlx::query(<$store>::stmt(
+                            "INSERT INTO outreaches (unit, outreach_id, state, reported_at, summary) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit, outreach_id) \
+                             DO UPDATE SET state = excluded.state, summary = excluded.summary",
+                        ))
+                        .bind(o.unit.to_string())
+                        .bind(o.outreach_id.to_string())
+                        .bind(o.state.id())
+                        .bind(sql::micros(o.reported_at))
+                        .bind(summary)
+                        .execute(&mut **tx)
+                        .await?;
+                        Ok(())
+                    }
+                }
+            }
+
+            async fn write_case(tx: &mut Tx, c: &CaseSummary) -> Result<(), StoreError> {
+                let unit = c.unit.to_string();
+                let case_id = c.case_id.to_string();
+                let summary = serde_json::to_string(c).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                sqlx::query(<$store>::stmt(
+                    "INSERT INTO cases (unit, case_id, stage, worker, opened_at, summary) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (unit, case_id) DO UPDATE SET stage = excluded.stage, worker = excluded.worker, \
+                     summary = excluded.summary",
+                ))
+                .bind(&unit)
+                .bind(&case_id)
+                .bind(c.stage.id())
+                .bind(c.worker.map(|w| w.to_string()))
+                .bind(sql::micros(c.opened_at))
+                .bind(summary)
+                .execute(&mut **tx)
+                .await?;
+                for table in [
+                    "DELETE FROM case_problems WHERE unit = $1 AND case_id = $2",
+                    "DELETE FROM case_services WHERE unit = $1 AND case_id = $2",
+                    "DELETE FROM case_consents WHERE unit = $1 AND case_id = $2",
+                ] {
+                    sqlx::query(<$store>::stmt(table)).bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                }
+                for p in &c.problems {
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO case_problems (unit, problem, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(&unit)
+                    .bind(p.id())
+                    .bind(&case_id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                for s in &c.services {
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO case_services (unit, case_id, service_id, kind, state, deadline) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    ))
+                    .bind(&unit)
+                    .bind(&case_id)
+                    .bind(s.service_id.to_string())
+                    .bind(s.kind.id())
+                    .bind(s.state.id())
+                    .bind(s.response_deadline.map(sql::micros))
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                for k in &c.consents {
+                    let consent =
+                        serde_json::to_string(k).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO case_consents (unit, client_id, consent_id, case_id, consent) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    ))
+                    .bind(&unit)
+                    .bind(k.subject.to_string())
+                    .bind(k.consent_id.to_string())
+                    .bind(&case_id)
+                    .bind(consent)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
+                let stream = batch.stream_id.to_string();
+                let unit = batch.unit.to_string();
+                let record = match batch.commands.first() {
+                    Some(c) => sqlx::query(<$store>::stmt(
+                        "SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1",
+                    ))
+                    .bind(c.command_id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .map(|r| command_row(&r))
+                    .transpose()?,
+                    None => None,
+                };
+                let head = sqlx::query(<$store>::stmt(concat!(
+                    "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
+                    $lock
+                )))
+                .bind(&stream)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| stream_row(&r))
+                .transpose()?;
+                if let AppendDecision::AlreadyApplied(r) = decide_append(batch, head.as_ref(), record)? {
+                    let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
+                    return Ok(AppendOutcome::AlreadyApplied { events });
+                }
+                for span in &batch.commands {
+                    let inserted = sqlx::query(<$store>::stmt(
+                        "INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(&unit)
+                    .bind(span.command_id.to_string())
+                    .bind(&stream)
+                    .bind(sql::signed(span.first_seq))
+                    .bind(sql::signed(span.last_seq))
+                    .execute(&mut **tx)
+                    .await?;
+                    if inserted.rows_affected() == 0 {
+                        let first = sqlx::query(<$store>::stmt("SELECT stream_id FROM commands WHERE command_id = $1"))
+                            .bind(span.command_id.to_string())
+                            .fetch_optional(&mut **tx)
+                            .await?
+                            .map(|r| r.try_get::<String, _>(0))
+                            .transpose()?;
+                        return Err(StoreError::CommandIdReused {
+                            command_id: *span.command_id.as_uuid(),
+                            first_stream: first.as_deref().map(sql::uuid).transpose()?.unwrap_or_default(),
+                        });
+                    }
+                }
+                let new_version = sql::signed(batch.new_version());
+                let head_hash = batch.head_hash().to_string();
+                let moved = if batch.expected_version == 0 {
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO streams (unit, stream_id, kind, version, head_hash) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(&unit)
+                    .bind(&stream)
+                    .bind(batch.kind.as_str())
+                    .bind(new_version)
+                    .bind(&head_hash)
+                    .execute(&mut **tx)
+                    .await?
+                } else {
+                    sqlx::query(<$store>::stmt(
+                        "UPDATE streams SET version = $1, head_hash = $2 \
+                         WHERE unit = $3 AND stream_id = $4 AND version = $5 AND head_hash = $6",
+                    ))
+                    .bind(new_version)
+                    .bind(&head_hash)
+                    .bind(&unit)
+                    .bind(&stream)
+                    .bind(sql::signed(batch.expected_version))
+                    .bind(batch.prev_hash.to_string())
+                    .execute(&mut **tx)
+                    .await?
+                };
+                if moved.rows_affected() != 1 {
+                    return Err(StoreError::VersionConflict {
+                        stream_id: batch.stream_id,
+                        expected: batch.expected_version,
+                        actual: batch.expected_version + 1,
+                    });
+                }
+                for (e, span) in batch.events.iter().map(|e| (e, batch.commands.iter().rev().find(|c| c.first_seq <= e.seq))) {
+                    let command = span.map(|c| c.command_id.to_string()).unwrap_or_default();
+                    let written = sqlx::query(<$store>::stmt(
+                        "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    ))
+                    .bind(&unit)
+                    .bind(&stream)
+                    .bind(sql::signed(e.seq))
+                    .bind(e.event_id.to_string())
+                    .bind(command)
+                    .bind(sql::micros(e.occurred_at))
+                    .bind(e.hash.to_string())
+                    .bind(&e.body)
+                    .execute(&mut **tx)
+                    .await;
+                    if let Err(err) = written {
+                        if is_unique(&err) {
+                            return Err(StoreError::VersionConflict {
+                                stream_id: batch.stream_id,
+                                expected: batch.expected_version,
+                                actual: batch.expected_version + 1,
+                            });
+                        }
+                        return Err(err.into());
+                    }
+                }
+                write_projection(tx, &batch.projection).await?;
+                Ok(AppendOutcome::Written { version: batch.new_version() })
+            }
+
+            #[async_trait]
+            impl CaseStore for $store {
+                fn backend(&self) -> &'static str {
+                    <$store>::BACKEND
+                }
+
+                async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
+                    let mut tx: Tx = match $begin {
+                        Some(statement) => self.pool.begin_with(statement).await?,
+                        None => self.pool.begin().await?,
+                    };
+                    let mut outcomes = Vec::with_capacity(batches.len());
+                    for batch in batches {
+                        outcomes.push(append_one(&mut tx, batch).await?);
+                    }
+                    tx.commit().await?;
+                    Ok(outcomes)
+                }
+
+                async fn read_stream(
+                    &self,
+                    stream_id: Uuid,
+                ) -> Result<Option<(StreamInfo, Vec<StoredEvent>)>, StoreError> {
+                    let mut conn = self.pool.acquire().await?;
+                    let Some(row) = sqlx::query(<$store>::stmt(
+                        "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
+                    ))
+                    .bind(stream_id.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    else {
+                        return Ok(None);
+                    };
+                    let info = stream_row(&row)?;
+                    // Events are append-only: reading up to the head's version is a consistent snapshot.
+                    let events = read_events_in(&mut *conn, stream_id, 1, info.version).await?;
+                    Ok(Some((info, events)))
+                }
+
+                async fn streams(&self, after: Option<Uuid>, limit: u32) -> Result<Vec<StreamInfo>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt(
+                        "SELECT unit, stream_id, kind, version, head_hash FROM streams \
+                         WHERE stream_id > $1 ORDER BY stream_id LIMIT $2",
+                    ))
+                    .bind(after.map_or_else(String::new, |a| a.to_string()))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(stream_row).collect()
+                }
+
+                async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
+                    sqlx::query(<$store>::stmt("SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1"))
+                        .bind(command_id.to_string())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .map(|r| command_row(&r))
+                        .transpose()
+                }
+
+                async fn read_events(&self, stream_id: Uuid, first: u64, last: u64) -> Result<Vec<StoredEvent>, StoreError> {
+                    let mut conn = self.pool.acquire().await?;
+                    read_events_in(&mut *conn, stream_id, first, last).await
+                }
+
+                async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {
+                    let id = stream_id.to_string();
+                    let case = sqlx::query(<$store>::stmt("SELECT summary FROM cases WHERE case_id = $1"))
+                        .bind(&id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if let Some(row) = case {
+                        let s: &str = row.try_get(0)?;
+                        return serde_json::from_str(s)
+                            .map(|c| Some(Projection::Case(c)))
+                            .map_err(|e| sql::corrupt(stream_id, 0, e.to_string()));
+                    }
+                    let outreach = sqlx::query(<$store>::stmt(
+                        "SELECT summary FROM outreaches WHERE unit = (SELECT unit FROM streams WHERE stream_id = $1) \
+                         AND outreach_id = $1",
+                    ))
+                    .bind(&id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    match outreach {
+                        Some(row) => serde_json::from_str(row.try_get::<&str, _>(0)?)
+                            .map(|o| Some(Projection::Outreach(o)))
+                            .map_err(|e| sql::corrupt(stream_id, 0, e.to_string())),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError> {
+                    let (filter, mut binds) = sql::case_filter(query, true);
+                    binds.push(Bind::Int(i64::from(query.limit)));
+                    let text = format!(
+                        "SELECT c.summary FROM cases c WHERE {filter} ORDER BY c.case_id LIMIT ${}",
+                        binds.len()
+                    );
+                    let rows = bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            let s: &str = r.try_get(0)?;
+                            serde_json::from_str(s).map_err(|e| sql::corrupt(Uuid::nil(), 0, e.to_string()))
+                        })
+                        .collect()
+                }
+
+                async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
+                    let (filter, binds) = sql::case_filter(query, false);
+                    let text = format!("SELECT COUNT(*) FROM cases c WHERE {filter}");
+                    let row = bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_one(&self.pool).await?;
+                    sql::unsigned(Uuid::nil(), row.try_get(0)?)
+                }
+
+                async fn client_consents(
+                    &self,
+                    unit: &UnitCode,
+                    client: ClientId,
+                ) -> Result<Vec<ClientConsent>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt(
+                        "SELECT case_id, consent FROM case_consents WHERE unit = $1 AND client_id = $2 \
+                         ORDER BY case_id, consent_id",
+                    ))
+                    .bind(unit.to_string())
+                    .bind(client.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let case_id = sql::uuid(r.try_get(0)?)?;
+                            let consent = serde_json::from_str(r.try_get::<&str, _>(1)?)
+                                .map_err(|e| sql::corrupt(case_id, 0, e.to_string()))?;
+                            Ok(ClientConsent { case_id: lk3_core::ids::CaseId::from_uuid(case_id), consent })
+                        })
+                        .collect()
+                }
+
+                async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {
+                    let json = serde_json::to_string(record).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO clients (unit, client_id, record) VALUES ($1, $2, $3) \
+                         ON CONFLICT (unit, client_id) DO UPDATE SET record = excluded.record",
+                    ))
+                    .bind(record.unit.to_string())
+                    .bind(record.client_id.to_string())
+                    .bind(json)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn client(&self, unit: &UnitCode, client: ClientId) -> Result<Option<ClientRecord>, StoreError> {
+                    let row = sqlx::query(<$store>::stmt("SELECT record FROM clients WHERE unit = $1 AND client_id = $2"))
+                        .bind(unit.to_string())
+                        .bind(client.to_string())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(|r| {
+                        serde_json::from_str(r.try_get::<&str, _>(0)?)
+                            .map_err(|e| sql::corrupt(*client.as_uuid(), 0, e.to_string()))
+                    })
+                    .transpose()
+                }
+
+                async fn put_note(&self, note: &NewNote) -> Result<Hash, StoreError> {
+                    let salt = new_salt();
+                    let digest = note_digest(&salt, &note.text);
+                    let unit = note.unit.to_string();
+                    let subjects = serde_json::to_string(&note.subjects)
+                        .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO notes (unit, digest, case_id, subjects, salt, text) VALUES ($1, $2, $3, $4, $5, $6)",
+                    ))
+                    .bind(&unit)
+                    .bind(digest.to_string())
+                    .bind(note.case_id.map(|c| c.to_string()))
+                    .bind(subjects)
+                    .bind(sql::hex(&salt))
+                    .bind(&note.text)
+                    .execute(&mut *tx)
+                    .await?;
+                    for s in &note.subjects {
+                        sqlx::query(<$store>::stmt(
+                            "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        ))
+                        .bind(&unit)
+                        .bind(s.to_string())
+                        .bind(digest.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(digest)
+                }
+
+                async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError> {
+                    let row = sqlx::query(<$store>::stmt(
+                        "SELECT case_id, subjects, salt, text, erased_at FROM notes WHERE unit = $1 AND digest = $2",
+                    ))
+                    .bind(unit.to_string())
+                    .bind(digest.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    let bad = |m: &str| sql::corrupt(Uuid::nil(), 0, format!("note {digest}: {m}"));
+                    let case_id: Option<String> = row.try_get(0)?;
+                    let salt: Option<String> = row.try_get(2)?;
+                    let text: Option<String> = row.try_get(3)?;
+                    if let (Some(salt), Some(text)) = (&salt, &text) {
+                        // The text must still be the one the digest was made of.
+                        let salt = sql::unhex(salt).ok_or_else(|| bad("salt"))?;
+                        if note_digest(&salt, text) != digest {
+                            return Err(bad("the text does not match its digest"));
+                        }
+                    }
+                    Ok(Some(Note {
+                        digest,
+                        case_id: case_id.as_deref().map(sql::uuid).transpose()?.map(lk3_core::ids::CaseId::from_uuid),
+                        subjects: serde_json::from_str(row.try_get::<&str, _>(1)?).map_err(|_| bad("subjects"))?,
+                        text,
+                        erased_at: row
+                            .try_get::<Option<i64>, _>(4)?
+                            .map(|v| sql::from_micros(Uuid::nil(), v))
+                            .transpose()?,
+                    }))
+                }
+
+                async fn erase_client(
+                    &self,
+                    unit: &UnitCode,
+                    client: ClientId,
+                    at: DateTime<Utc>,
+                ) -> Result<Erasure, StoreError> {
+                    let unit_text = unit.to_string();
+                    let client_text = client.to_string();
+                    let mut tx: Tx = match $begin {
+                        Some(statement) => self.pool.begin_with(statement).await?,
+                        None => self.pool.begin().await?,
+                    };
+                    let removed = sqlx::query(<$store>::stmt("DELETE FROM clients WHERE unit = $1 AND client_id = $2"))
+                        .bind(&unit_text)
+                        .bind(&client_text)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    let notes = sqlx::query(<$store>::stmt(
+                        "UPDATE notes SET text = NULL, salt = NULL, erased_at = $1 \
+                         WHERE unit = $2 AND text IS NOT NULL AND digest IN \
+                         (SELECT digest FROM note_subjects WHERE unit = $2 AND client_id = $3)",
+                    ))
+                    .bind(sql::micros(at))
+                    .bind(&unit_text)
+                    .bind(&client_text)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO erasures (unit, client_id, erased_at, identity_removed, notes_erased) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(&unit_text)
+                    .bind(&client_text)
+                    .bind(sql::micros(at))
+                    .bind(i64::from(removed > 0))
+                    .bind(sql::signed(notes))
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(Erasure { identity_removed: removed > 0, notes_erased: notes })
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;
+
+/// The embedded migrations of a dialect, numbered from 1.
+pub(crate) fn migrator(scripts: &[&'static str]) -> sqlx::migrate::Migrator {
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let migrations = scripts
+        .iter()
+        .enumerate()
+        .map(|(i, sql)| {
+            let version = i as i64 + 1;
+            Migration::new(
+                version,
+                format!("lk3 schema {version}").into(),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+/// Refuses a store whose newest applied migration is newer than this build.
+pub(crate) fn check_schema(found: Option<i64>) -> Result<(), StoreError> {
+    match found {
+        Some(found) if found > SCHEMA_VERSION => Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION }),
+        _ => Ok(()),
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            sqlx::migrate::MigrateError::VersionMissing(found) if found > SCHEMA_VERSION => {
+                StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION }
+            }
+            other => StoreError::Unavailable { message: other.to_string() },
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The `CaseStore` trait every adapter implements, and `CaseStoreExt`, the
+//! typed operations written once on top of it (load, append, execute).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lk3_core::CommandContext;
+use lk3_core::case::Case;
+use lk3_core::event::{Event, Hash};
+use lk3_core::ids::{CaseId, ClientId, CommandId, OutreachId, UnitCode};
+use lk3_core::outreach::Outreach;
+use lk3_core::schema::ClientRecord;
+use uuid::Uuid;
+
+use crate::aggregate::{self, Aggregate, Loaded};
+use crate::error::StoreError;
+use crate::model::{AppendOutcome, Batch, CommandRecord, StoredEvent, StreamInfo};
+use crate::personal::{Erasure, NewNote, Note};
+use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+
+/// Where LK3 streams, their projections and personal data are kept.
+///
+/// Adapters implement these storage operations; the typed ones
+/// ([`CaseStoreExt`]) are written once on top. Every method is one
+/// transaction or a consistent read: nothing is ever half-written.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// The backend's name (`memory`, `sqlite`, `postgres`).
+    fn backend(&self) -> &'static str;
+
+    /// Appends every batch in one transaction, each continuing its stream
+    /// at its `expected_version` and updating its projection. A batch whose
+    /// command id was already appended to the same stream writes nothing and
+    /// returns the first events ([`AppendOutcome::AlreadyApplied`]). Fails
+    /// whole, writing nothing, with [`StoreError::VersionConflict`] when a
+    /// stream moved on, [`StoreError::CommandIdReused`] for a command id of
+    /// another stream, [`StoreError::BatchRejected`] when the first event
+    /// does not chain to the stream's head.
+    async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError>;
+
+    /// A stream's row and its events up to that row's version (a consistent
+    /// read: events appended meanwhile are not included).
+    async fn read_stream(&self, stream_id: Uuid) -> Result<Option<(StreamInfo, Vec<StoredEvent>)>, StoreError>;
+
+    /// Stream rows in stream id order, after `after`, at most `limit`.
+    async fn streams(&self, after: Option<Uuid>, limit: u32) -> Result<Vec<StreamInfo>, StoreError>;
+
+    /// Where a command id was appended, if it was.
+    async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError>;
+
+    /// Events `first..=last` of a stream.
+    async fn read_events(&self, stream_id: Uuid, first: u64, last: u64) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// The stored projection of a stream.
+    async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError>;
+
+    /// Case summaries matching a query, a page at a time.
+    async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError>;
+
+    /// How many cases match a query (cursor and limit ignored).
+    async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError>;
+
+    /// Every consent recorded for a client in the unit's cases.
+    async fn client_consents(&self, unit: &UnitCode, client: ClientId) -> Result<Vec<ClientConsent>, StoreError>;
+
+    /// Adds or replaces a client's identity in the registry.
+    async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError>;
+
+    /// A client's identity, if held (not after erasure).
+    async fn client(&self, unit: &UnitCode, client: ClientId) -> Result<Option<ClientRecord>, StoreError>;
+
+    /// Stores a note's text and returns its digest, for the event to hold.
+    async fn put_note(&self, note: &NewNote) -> Result<Hash, StoreError>;
+
+    /// A note by digest; its text is `None` once erased.
+    async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError>;
+
+    /// Erases a person (UU 27/2022): their identity record and the text of
+    /// every note about them. Events keep only ids and digests, so every
+    /// chain still verifies. Erasing twice is not an error.
+    async fn erase_client(&self, unit: &UnitCode, client: ClientId, at: DateTime<Utc>) -> Result<Erasure, StoreError>;
+}
+
+/// A command's events as the store holds them.
+#[derive(Debug, Clone)]
+pub struct Executed<A: Aggregate> {
+    /// The events of the command (of its first run when `replayed`).
+    pub events: Vec<Event<A::Payload>>,
+    /// True when the command id had been appended before: nothing new was written.
+    pub replayed: bool,
+}
+
+/// The typed operations every store has: load and verify a stream, append
+/// decided events, execute a command (load, decide, append).
+#[async_trait]
+pub trait CaseStoreExt: CaseStore {
+    /// Loads a stream, verifies its chain and head, and folds it.
+    async fn load<A: Aggregate>(&self, stream_id: Uuid) -> Result<Loaded<A>, StoreError> {
+        match self.read_stream(stream_id).await? {
+            Some((info, rows)) if info.kind == A::KIND => aggregate::load(&info, &rows),
+            _ => Err(StoreError::NotFound { what: A::KIND.as_str(), id: stream_id.to_string() }),
+        }
+    }
+
+    /// Loads a case.
+    async fn load_case(&self, case_id: CaseId) -> Result<Loaded<Case>, StoreError> {
+        self.load(*case_id.as_uuid()).await
+    }
+
+    /// Loads an outreach.
+    async fn load_outreach(&self, outreach_id: OutreachId) -> Result<Loaded<Outreach>, StoreError> {
+        self.load(*outreach_id.as_uuid()).await
+    }
+
+    /// Appends events decided against `before` (the stream's state they
+    /// continue) and returns the events the store holds for their command:
+    /// these, or the first run's when the command id was seen before.
+    async fn append<A: Aggregate>(&self, before: &A, events: &[Event<A::Payload>]) -> Result<Executed<A>, StoreError> {
+        let (batch, _) = aggregate::batch(before, events)?;
+        let stream_id = batch.stream_id;
+        let outcome = self.append_batches(std::slice::from_ref(&batch)).await?;
+        match outcome.into_iter().next() {
+            Some(AppendOutcome::AlreadyApplied { events: rows }) => {
+                Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+            }
+            _ => Ok(Executed { events: events.to_vec(), replayed: false }),
+        }
+    }
+
+    /// Executes a command on a stream: answers a retried command id with its
+    /// first events; otherwise loads the stream (a new one starts empty),
+    /// decides, and appends. A refusal is [`StoreError::Command`] (or
+    /// `Outreach`) and writes nothing; a concurrent writer's win is
+    /// [`StoreError::VersionConflict`] and the caller may simply retry.
+    async fn execute<A: Aggregate>(
+        &self,
+        stream_id: Uuid,
+        command: &A::Command,
+        ctx: &CommandContext,
+    ) -> Result<Executed<A>, StoreError> {
+        if let Some(record) = self.command(ctx.command_id).await? {
+            if record.stream_id != stream_id {
+                return Err(StoreError::CommandIdReused {
+                    command_id: *ctx.command_id.as_uuid(),
+                    first_stream: record.stream_id,
+                });
+            }
+            let rows = self.read_events(stream_id, record.first_seq, record.last_seq).await?;
+            return Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true });
+        }
+        let state = match self.load::<A>(stream_id).await {
+            Ok(loaded) => loaded.state,
+            Err(StoreError::NotFound { .. }) => A::default(),
+            Err(e) => return Err(e),
+        };
+        let events = state.decide(command, ctx)?;
+        self.append(&state, &events).await
+    }
+
+    /// Executes a case command (see [`CaseStoreExt::execute`]).
+    async fn execute_case(
+        &self,
+        case_id: CaseId,
+        command: &lk3_core::case::CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<Executed<Case>, StoreError> {
+        self.execute::<Case>(*case_id.as_uuid(), command, ctx).await
+    }
+
+    /// Executes an outreach command.
+    async fn execute_outreach(
+        &self,
+        outreach_id: OutreachId,
+        command: &lk3_core::outreach::OutreachCommand,
+        ctx: &CommandContext,
+    ) -> Result<Executed<Outreach>, StoreError> {
+        self.execute::<Outreach>(*outreach_id.as_uuid(), command, ctx).await
+    }
+}
+
+impl<S: CaseStore + ?Sized> CaseStoreExt for S {}

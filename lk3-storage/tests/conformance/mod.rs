@@ -1,0 +1,510 @@
+//! The conformance suite: the same behaviour asked of every adapter. Each
+//! adapter's test file calls `conformance_suite!(factory)`, which makes one
+//! test per function here.
+#![allow(dead_code)]
+
+#[path = "../../../lk3-core/tests/common/mod.rs"]
+pub mod world;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::Duration;
+use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K, CaseEventRecord};
+use lk3_core::event::Hash;
+use lk3_core::ids::{ClientId, CommandId, IdSeed, PartnerId, ServiceId, UnitCode};
+use lk3_core::schema::ClientRecord;
+use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceState};
+use lk3_core::vocab::{EmergencyReason, Problem, Role, ServiceKind, Stage};
+use lk3_core::{CommandContext, ErrorCode, Lk3Error};
+use lk3_storage::aggregate::encode;
+use lk3_storage::document::{export_stream, import_batch, import_documents};
+use lk3_storage::model::{AppendOutcome, StreamKind};
+use lk3_storage::personal::NewNote;
+use lk3_storage::verify::verify;
+use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, StoreError};
+use world::World;
+
+pub type Store = Arc<dyn CaseStore>;
+
+/// Makes one `#[tokio::test]` per conformance check for a store factory
+/// (an async fn returning `Option<Store>`; `None` skips outside CI).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($factory:path: $($name:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            if let Some(store) = $factory().await {
+                conformance::$name(store).await;
+            }
+        }
+    )*};
+    ($factory:path) => {
+        conformance_suite!($factory:
+            a_case_appended_step_by_step_loads_back_equal,
+            execute_decides_appends_and_refuses_without_writing,
+            a_stale_writer_gets_a_typed_conflict_and_writes_nothing,
+            a_retried_command_id_returns_the_first_result,
+            a_command_id_of_another_stream_is_refused,
+            events_that_do_not_continue_the_chain_are_refused,
+            a_failed_multi_stream_append_writes_nothing,
+            queries_agree_with_the_reference_filter,
+            overdue_referrals_are_found_by_deadline,
+            personal_data_is_kept_apart_and_erasure_keeps_chains_valid,
+            export_import_round_trips_byte_for_byte,
+            eight_writers_on_one_case_lose_and_duplicate_nothing,
+            eight_writers_on_many_cases_lose_and_duplicate_nothing,
+        );
+    };
+}
+
+fn code(e: &StoreError) -> ErrorCode {
+    e.code()
+}
+
+/// A case at `stage` in a fresh world.
+fn case_at(w: &mut World, stage: Stage) -> (Case, Vec<CaseEventRecord>) {
+    w.case_at(stage)
+}
+
+async fn import_case(store: &Store, events: &[CaseEventRecord]) {
+    let (batch, _) = encode(&Case::default(), events).expect("encodes");
+    let out = store.append_batches(&[batch]).await.expect("imports");
+    assert!(matches!(out[0], AppendOutcome::Written { .. }));
+}
+
+pub async fn a_case_appended_step_by_step_loads_back_equal(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Ditutup);
+    let mut before = Case::default();
+    for e in &events {
+        let done = store.append(&before, std::slice::from_ref(e)).await.expect("append");
+        assert!(!done.replayed);
+        before.apply(e);
+    }
+    let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+    assert_eq!(loaded.events, events);
+    assert_eq!(loaded.state, case);
+    let missing = lk3_core::ids::CaseId::new_v7(w.now, w.fresh_seed());
+    assert_eq!(store.load_case(missing).await.map(|_| ()).map_err(|e| code(&e)), Err(ErrorCode::NotFound));
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!((report.streams, report.events), (1, events.len() as u64));
+}
+
+pub async fn execute_decides_appends_and_refuses_without_writing(store: Store) {
+    let mut w = World::new();
+    let open = w.open_command();
+    let CaseCommand::RecordContact { case_id, .. } = &open else { unreachable!() };
+    let case_id = *case_id;
+    let ctx = w.ctx(w.actor(Role::Sekretaris, false));
+    let done = store.execute_case(case_id, &open, &ctx).await.expect("opens");
+    assert_eq!(done.events.len(), 1);
+    // A step the stage does not allow: refused, typed, nothing written.
+    let ctx = w.ctx(w.actor(Role::Ketua, false));
+    let err = store.execute_case(case_id, &CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::TransitionNotAllowed);
+    assert!(!err.message_id().is_empty() && err.message_id() != err.message_en());
+    assert_eq!(store.load_case(case_id).await.expect("load").events.len(), 1);
+    assert!(store.command(ctx.command_id).await.expect("read").is_none());
+    // A command on a case that does not exist.
+    let other = lk3_core::ids::CaseId::new_v7(w.now, w.fresh_seed());
+    let ctx = w.ctx(w.actor(Role::Sekretaris, false));
+    let cmd = w.command(&Case::default(), K::Register);
+    let err = store.execute_case(other, &cmd, &ctx).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::CaseNotFound);
+    assert!(store.read_stream(*other.as_uuid()).await.expect("read").is_none());
+}
+
+pub async fn a_stale_writer_gets_a_typed_conflict_and_writes_nothing(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &events).await;
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let first = case.decide(&w.consent_command(w.adult, None), &w.ctx(peksos)).expect("decides");
+    let second = case.decide(&w.consent_command(w.adult, None), &w.ctx(peksos)).expect("decides");
+    store.append(&case, &first).await.expect("first wins");
+    let err = store.append(&case, &second).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::VersionConflict);
+    let StoreError::VersionConflict { expected, actual, .. } = err else { unreachable!() };
+    assert_eq!((expected, actual), (case.version(), case.version() + 1));
+    let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+    assert_eq!(loaded.events.len(), events.len() + 1);
+    assert_eq!(loaded.events.last().map(|e| e.event_id), first.last().map(|e| e.event_id));
+    assert!(store.command(second[0].command_id).await.expect("read").is_none());
+}
+
+pub async fn a_retried_command_id_returns_the_first_result(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &events).await;
+    let case_id = case.case_id().expect("id");
+    let cmd = w.consent_command(w.adult, None);
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let first = store.execute_case(case_id, &cmd, &ctx).await.expect("first");
+    assert!(!first.replayed);
+    // The same command id again, even decided later with other randomness: the first result.
+    let mut retry_ctx = ctx;
+    retry_ctx.at += Duration::minutes(5);
+    retry_ctx.seed = w.fresh_seed();
+    let again = store.execute_case(case_id, &cmd, &retry_ctx).await.expect("retry");
+    assert!(again.replayed);
+    assert_eq!(again.events, first.events);
+    // A retry racing in with the stale state (append, not execute) is answered the same way.
+    let stale = case.decide(&cmd, &retry_ctx).expect("decides");
+    let raced = store.append(&case, &stale).await.expect("answered");
+    assert!(raced.replayed);
+    assert_eq!(raced.events, first.events);
+    assert_eq!(store.load_case(case_id).await.expect("load").events.len(), events.len() + 1);
+}
+
+pub async fn a_command_id_of_another_stream_is_refused(store: Store) {
+    let mut w = World::new();
+    let (a, a_events) = case_at(&mut w, Stage::Registrasi);
+    let (b, b_events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &a_events).await;
+    import_case(&store, &b_events).await;
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let cmd = w.consent_command(w.adult, None);
+    store.execute_case(a.case_id().expect("id"), &cmd, &ctx).await.expect("on a");
+    let err = store.execute_case(b.case_id().expect("id"), &cmd, &ctx).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::CommandIdReused);
+    // The raw path says the same.
+    let events = b.decide(&cmd, &ctx).expect("decides");
+    let err = store.append(&b, &events).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::CommandIdReused);
+    assert_eq!(store.load_case(b.case_id().expect("id")).await.expect("load").events.len(), b_events.len());
+}
+
+pub async fn events_that_do_not_continue_the_chain_are_refused(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &events).await;
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let good = case.decide(&w.consent_command(w.adult, None), &ctx).expect("decides");
+    // Content changed after sealing.
+    let mut changed = good.clone();
+    changed[0].occurred_at += Duration::seconds(1);
+    assert_eq!(code(&store.append(&case, &changed).await.unwrap_err()), ErrorCode::BatchRejected);
+    // Resealed but chained to nothing.
+    let mut unchained = good.clone();
+    unchained[0].prev_hash = Hash([7; 32]);
+    let unchained = vec![unchained.remove(0).seal().expect("seal")];
+    assert_eq!(code(&store.append(&case, &unchained).await.unwrap_err()), ErrorCode::BatchRejected);
+    // An empty batch.
+    assert_eq!(code(&store.append(&case, &[]).await.unwrap_err()), ErrorCode::BatchRejected);
+    assert_eq!(store.load_case(case.case_id().expect("id")).await.expect("load").events, events);
+    store.append(&case, &good).await.expect("the good one still goes");
+}
+
+pub async fn a_failed_multi_stream_append_writes_nothing(store: Store) {
+    let mut w = World::new();
+    let (_, a) = case_at(&mut w, Stage::Kontrak);
+    let (_, b) = case_at(&mut w, Stage::Asesmen);
+    let (c, c_events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &c_events).await;
+    let batches = vec![
+        encode(&Case::default(), &a).expect("a").0,
+        encode(&Case::default(), &b).expect("b").0,
+        // Opening c again: c exists, so the whole call fails.
+        encode(&Case::default(), &c_events).expect("c").0,
+    ];
+    let mut renamed = batches[2].clone();
+    // Same stream, new command ids: not a re-import but a conflict.
+    for span in &mut renamed.commands {
+        span.command_id = CommandId::new_v7(w.now, w.fresh_seed());
+    }
+    let err = store.append_batches(&[batches[0].clone(), batches[1].clone(), renamed]).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::VersionConflict);
+    let streams = store.streams(None, 100).await.expect("list");
+    assert_eq!(streams.len(), 1, "only c, from before");
+    assert_eq!(streams[0].stream_id, *c.case_id().expect("id").as_uuid());
+    for events in [&a, &b] {
+        assert!(store.command(events[0].command_id).await.expect("read").is_none());
+    }
+    // The same three as a re-import: a and b written, c already present.
+    let report = import_documents(&*store, &batches).await.expect("import");
+    assert_eq!((report.imported, report.already_present), (2, 1));
+}
+
+/// Cases in two units, at several stages, with problems and services.
+async fn populate(store: &Store, w: &mut World) -> Vec<CaseSummary> {
+    let mut summaries = Vec::new();
+    for (unit, stage) in [
+        ("64.74", Stage::Registrasi),
+        ("64.74", Stage::Asesmen),
+        ("64.74", Stage::Intervensi),
+        ("64.74", Stage::Ditutup),
+        ("31.71", Stage::Intervensi),
+        ("31.71", Stage::Evaluasi),
+        ("31.71", Stage::Kontak),
+    ] {
+        w.unit = unit;
+        let (case, events) = case_at(w, stage);
+        import_case(store, &events).await;
+        summaries.push(CaseSummary::of(&case).expect("summary"));
+    }
+    w.unit = "64.74";
+    summaries.sort_by_key(|s| s.case_id);
+    summaries
+}
+
+pub async fn queries_agree_with_the_reference_filter(store: Store) {
+    let mut w = World::new();
+    let all = populate(&store, &mut w).await;
+    let bontang: UnitCode = "64.74".parse().expect("unit");
+    let worker = all.iter().find_map(|s| s.worker);
+    assert!(
+        worker.is_some() && all.iter().any(|s| !s.services.is_empty()) && all.iter().any(|s| !s.problems.is_empty())
+    );
+    let mid = all[all.len() / 2].opened_at;
+    let queries = vec![
+        CaseQuery::default(),
+        CaseQuery { unit: Some(bontang.clone()), ..Default::default() },
+        CaseQuery { stage: Some(Stage::Intervensi), ..Default::default() },
+        CaseQuery { unit: Some(bontang.clone()), stage: Some(Stage::Intervensi), ..Default::default() },
+        CaseQuery { problem: Some(Problem::Kemiskinan), ..Default::default() },
+        CaseQuery { problem: Some(Problem::Trafficking), ..Default::default() },
+        CaseQuery { service_kind: Some(ServiceKind::Konseling), ..Default::default() },
+        CaseQuery { service_state: Some(ServiceState::Selesai), ..Default::default() },
+        CaseQuery { worker, ..Default::default() },
+        CaseQuery { opened_from: Some(mid), ..Default::default() },
+        CaseQuery { opened_before: Some(mid), unit: Some(bontang), ..Default::default() },
+    ];
+    let mut nonempty = 0;
+    for q in &queries {
+        let expected: Vec<_> = all.iter().filter(|s| q.matches(s)).cloned().collect();
+        let got = store.query_cases(q).await.expect("query");
+        assert_eq!(got, expected, "{q:?}");
+        assert_eq!(store.count_cases(q).await.expect("count"), expected.len() as u64, "{q:?}");
+        nonempty += usize::from(!expected.is_empty() && expected.len() < all.len());
+        // Page by two: the pages put together are the whole answer.
+        let mut paged = Vec::new();
+        let mut page = CaseQuery { limit: 2, ..q.clone() };
+        loop {
+            let got = store.query_cases(&page).await.expect("page");
+            let Some(last) = got.last() else { break };
+            page.after = Some(last.case_id);
+            paged.extend(got);
+        }
+        assert_eq!(paged, expected, "paged {q:?}");
+    }
+    assert!(nonempty >= 6, "the queries must discriminate");
+}
+
+/// A case with a referral sent under an emergency override, due in 3 days.
+fn sent_referral(w: &mut World) -> (Case, Vec<CaseEventRecord>, ServiceId) {
+    let (mut case, mut ev) = w.case_at(Stage::Intervensi);
+    let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
+    let partner_id = PartnerId::new_v7(w.now, IdSeed::new([0x77; 10]));
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let open = CaseCommand::OpenService {
+        service_id,
+        kind: ServiceKind::Rujukan,
+        referral: Some(ReferralDraft { partner_id }),
+    };
+    w.run(&mut case, &mut ev, peksos, open);
+    let send = ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) };
+    w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id, step: send });
+    (case, ev, service_id)
+}
+
+pub async fn overdue_referrals_are_found_by_deadline(store: Store) {
+    let mut w = World::new();
+    populate(&store, &mut w).await;
+    let (case, events, service_id) = sent_referral(&mut w);
+    import_case(&store, &events).await;
+    let deadline = case.service(service_id).and_then(|s| s.response_deadline).expect("deadline");
+    let at = |t| CaseQuery { overdue_at: Some(t), ..Default::default() };
+    assert!(store.query_cases(&at(deadline)).await.expect("query").is_empty());
+    let late = store.query_cases(&at(deadline + Duration::seconds(1))).await.expect("query");
+    assert_eq!(late.iter().map(|s| s.case_id).collect::<Vec<_>>(), vec![case.case_id().expect("id")]);
+    assert_eq!(case.overdue_referrals(deadline + Duration::seconds(1)).count(), 1);
+    // The partner answers: no longer overdue.
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let accept = CaseCommand::ServiceStep { service_id, step: ServiceCommand::Accept {} };
+    store.execute_case(case.case_id().expect("id"), &accept, &ctx).await.expect("accepted");
+    assert!(store.query_cases(&at(deadline + Duration::days(30))).await.expect("query").is_empty());
+}
+
+pub async fn personal_data_is_kept_apart_and_erasure_keeps_chains_valid(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Intervensi);
+    import_case(&store, &events).await;
+    let unit = case.unit().expect("unit").clone();
+    let record = ClientRecord {
+        client_id: w.adult,
+        unit: unit.clone(),
+        name: "Siti Aminah".into(),
+        nik: Some("6474015203850001".parse().expect("nik")),
+        no_kk: None,
+        sex: None,
+        birth_date: None,
+        domicile: None,
+    };
+    store.put_client(&record).await.expect("put");
+    assert_eq!(store.client(&unit, w.adult).await.expect("get"), Some(record.clone()));
+    // Identity never reaches the events or the projections.
+    let (_, rows) = store.read_stream(*case.case_id().expect("id").as_uuid()).await.expect("read").expect("stream");
+    assert!(rows.iter().all(|r| !r.body.contains("Siti") && !r.body.contains("6474015203850001")));
+    let text = "Klien menceritakan kekerasan yang dialami sejak 2017.";
+    let about_adult =
+        NewNote { unit: unit.clone(), case_id: case.case_id(), subjects: vec![w.adult], text: text.into() };
+    let digest = store.put_note(&about_adult).await.expect("note");
+    let other_client = ClientId::new_v7(w.now, w.fresh_seed());
+    let about_other = NewNote { subjects: vec![other_client], text: "Lain".into(), ..about_adult.clone() };
+    let other_digest = store.put_note(&about_other).await.expect("note");
+    // The same text twice gets two digests (salted): a digest cannot be guessed from a text.
+    assert_ne!(store.put_note(&about_adult).await.expect("note"), digest);
+    let note = store.note(&unit, digest).await.expect("read").expect("note");
+    assert_eq!((note.text.as_deref(), note.subjects.as_slice()), (Some(text), &[w.adult][..]));
+    // Consent records, by client.
+    let consents = store.client_consents(&unit, w.adult).await.expect("consents");
+    assert!(!consents.is_empty() && consents.iter().all(|c| c.consent.subject == w.adult));
+    let at = w.now + Duration::days(1);
+    let erased = store.erase_client(&unit, w.adult, at).await.expect("erase");
+    assert!(erased.identity_removed);
+    assert_eq!(erased.notes_erased, 2);
+    assert_eq!(store.client(&unit, w.adult).await.expect("get"), None);
+    let note = store.note(&unit, digest).await.expect("read").expect("digest kept");
+    assert_eq!((note.text, note.erased_at), (None, Some(at)));
+    assert!(store.note(&unit, other_digest).await.expect("read").expect("note").text.is_some(), "others kept");
+    let again = store.erase_client(&unit, w.adult, at + Duration::seconds(1)).await.expect("twice");
+    assert_eq!((again.identity_removed, again.notes_erased), (false, 0));
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && report.streams == 1, "{report:?}");
+    store.load_case(case.case_id().expect("id")).await.expect("still loads");
+}
+
+pub async fn export_import_round_trips_byte_for_byte(store: Store) {
+    let mut w = World::new();
+    let summaries = populate(&store, &mut w).await;
+    let mut docs = Vec::new();
+    for s in &summaries {
+        docs.push(export_stream(&*store, StreamKind::Case, *s.case_id.as_uuid()).await.expect("export"));
+    }
+    let target: Store = Arc::new(lk3_storage::memory::MemoryStore::new());
+    let batches: Vec<_> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| import_batch(&format!("doc{i}"), d.as_bytes(), &Default::default()).expect("valid"))
+        .collect();
+    let report = import_documents(&*target, &batches).await.expect("import");
+    assert_eq!(report.imported, summaries.len() as u64);
+    for (s, doc) in summaries.iter().zip(&docs) {
+        let again = export_stream(&*target, StreamKind::Case, *s.case_id.as_uuid()).await.expect("export");
+        assert_eq!(&again, doc);
+    }
+    // And into the store under test from another: the same bytes back.
+    let fresh_docs: Vec<_> = {
+        let mut w2 = World::new();
+        w2.now += Duration::days(400);
+        let (_, events) = case_at(&mut w2, Stage::Evaluasi);
+        let src: Store = Arc::new(lk3_storage::memory::MemoryStore::new());
+        import_case(&src, &events).await;
+        vec![(export_stream(&*src, StreamKind::Case, events[0].stream_id).await.expect("export"), events[0].stream_id)]
+    };
+    for (doc, id) in &fresh_docs {
+        let batch = import_batch("fresh", doc.as_bytes(), &Default::default()).expect("valid");
+        import_documents(&*store, &[batch]).await.expect("import");
+        assert_eq!(&export_stream(&*store, StreamKind::Case, *id).await.expect("export"), doc);
+    }
+    // A document with one changed hash is refused, naming the rule.
+    let mut v: serde_json::Value = serde_json::from_str(&docs[0]).expect("json");
+    v["events"][1]["occurred_at"] = serde_json::Value::String("2030-01-01T00:00:00Z".into());
+    let tampered = serde_json::to_string_pretty(&v).expect("json");
+    let err = import_batch("tampered", tampered.as_bytes(), &Default::default()).unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ImportRejected);
+    assert!(err.to_string().contains("LK3-E0"), "{err}");
+}
+
+/// The consent command a writer issues: its own command id and seed.
+fn consent_by(w: &mut World) -> (CaseCommand, CommandContext) {
+    let cmd = w.consent_command(w.adult, None);
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    (cmd, ctx)
+}
+
+/// Each writer executes its commands on `cases`, retrying on conflict; every
+/// accepted command must be in the store exactly once.
+async fn writers(store: Store, cases: Vec<lk3_core::ids::CaseId>, per_writer: usize) {
+    let mut w = World::new();
+    w.now += Duration::days(3650);
+    let mut plans = Vec::new();
+    for i in 0..8 {
+        let mut plan = Vec::new();
+        for j in 0..per_writer {
+            let (cmd, ctx) = consent_by(&mut w);
+            plan.push((cases[(i + j) % cases.len()], cmd, ctx));
+        }
+        plans.push(plan);
+    }
+    // One time for all: concurrent writers share a clock, and none may be
+    // refused for coming after another.
+    for (_, _, ctx) in plans.iter_mut().flatten() {
+        ctx.at = w.now;
+    }
+    let mut tasks = Vec::new();
+    for plan in plans {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut conflicts = 0u32;
+            let mut done = Vec::new();
+            for (case_id, cmd, ctx) in plan {
+                loop {
+                    match store.execute_case(case_id, &cmd, &ctx).await {
+                        Ok(executed) => {
+                            done.push((case_id, ctx.command_id, executed.events[0].event_id));
+                            break;
+                        }
+                        Err(e) if e.code() == ErrorCode::VersionConflict => {
+                            conflicts += 1;
+                            tokio::task::yield_now().await;
+                        }
+                        Err(e) => panic!("untyped or unexpected failure: {} {e}", lk3_core::Labelled::id(e.code())),
+                    }
+                }
+            }
+            (done, conflicts)
+        }));
+    }
+    let mut accepted = Vec::new();
+    for t in tasks {
+        let (done, _) = t.await.expect("writer");
+        accepted.extend(done);
+    }
+    assert_eq!(accepted.len(), 8 * per_writer);
+    let mut seen = HashSet::new();
+    for case_id in &cases {
+        let loaded = store.load_case(*case_id).await.expect("verifies");
+        for e in &loaded.events {
+            assert!(seen.insert(e.event_id), "duplicated event {}", e.event_id);
+        }
+    }
+    for (case_id, command_id, event_id) in accepted {
+        let record = store.command(command_id).await.expect("read").expect("recorded");
+        assert_eq!(record.stream_id, *case_id.as_uuid());
+        assert!(seen.contains(&event_id), "lost event {event_id}");
+    }
+    assert!(verify(&*store).await.expect("verify").is_ok());
+}
+
+pub async fn eight_writers_on_one_case_lose_and_duplicate_nothing(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &events).await;
+    writers(store.clone(), vec![case.case_id().expect("id")], 6).await;
+    let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+    assert_eq!(loaded.events.len(), events.len() + 48);
+}
+
+pub async fn eight_writers_on_many_cases_lose_and_duplicate_nothing(store: Store) {
+    let mut w = World::new();
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let (case, events) = case_at(&mut w, Stage::Registrasi);
+        import_case(&store, &events).await;
+        ids.push(case.case_id().expect("id"));
+    }
+    writers(store.clone(), ids, 10).await;
+}

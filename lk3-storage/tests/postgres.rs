@@ -1,0 +1,75 @@
+//! The conformance suite on a real PostgreSQL server. `scripts/test.sh`
+//! starts a throwaway cluster and sets `LK3_TEST_PG_URL`; each test gets a
+//! database of its own. Without the URL the tests fail under CI=true and
+//! are skipped (with a message) elsewhere.
+
+mod conformance;
+
+use std::sync::Arc;
+
+use lk3_core::{ErrorCode, Lk3Error};
+use lk3_storage::CaseStore;
+use lk3_storage::postgres::PostgresStore;
+
+/// A URL to a fresh, empty database on the test server.
+async fn fresh_database() -> Option<String> {
+    let Ok(base) = std::env::var("LK3_TEST_PG_URL") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "LK3_TEST_PG_URL is not set: under CI the PostgreSQL tests must run (scripts/test.sh starts a server)"
+        );
+        eprintln!("skipped: LK3_TEST_PG_URL is not set (scripts/test.sh sets it)");
+        return None;
+    };
+    let admin = sqlx::PgPool::connect(&base).await.expect("connect to LK3_TEST_PG_URL");
+    let name = format!("lk3_t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create");
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').expect("a database in the URL");
+    Some(format!("{prefix}/{name}"))
+}
+
+async fn store() -> Option<conformance::Store> {
+    let url = fresh_database().await?;
+    Some(Arc::new(PostgresStore::open(&url).await.expect("open")))
+}
+
+conformance_suite!(store);
+
+#[tokio::test]
+async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
+    let Some(url) = fresh_database().await else { return };
+    let s = PostgresStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Asesmen);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    s.append_batches(&[batch]).await.expect("append");
+    let victim = &events[2];
+    let edited =
+        sqlx::query("UPDATE events SET body = replace(body, '\"seq\":3,', '\"seq\":3,\"x\":1,') WHERE seq = 3")
+            .execute(s.pool())
+            .await
+            .expect("edit");
+    assert_eq!(edited.rows_affected(), 1);
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    let p = &report.problems[0];
+    assert_eq!((p.seq, p.event_id), (Some(3), Some(*victim.event_id.as_uuid())));
+    assert_eq!(p.code, "LK3-E086", "an unknown field does not decode");
+}
+
+#[tokio::test]
+async fn a_store_from_a_newer_lk3_is_refused() {
+    let Some(url) = fresh_database().await else { return };
+    let s = PostgresStore::open(&url).await.expect("open");
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (2, 'from the future', TRUE, '\\x00', 0)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("insert");
+    s.close().await;
+    let err = PostgresStore::open(&url).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SchemaTooNew);
+}

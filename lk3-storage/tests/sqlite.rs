@@ -1,0 +1,106 @@
+//! The conformance suite on SQLite files, and what only SQL stores can be
+//! asked: a row edited behind lk3's back, a schema from a newer lk3,
+//! durability settings.
+
+mod conformance;
+
+use std::sync::Arc;
+
+use lk3_core::{ErrorCode, Lk3Error};
+use lk3_storage::CaseStore;
+use lk3_storage::sqlite::SqliteStore;
+
+/// A fresh store in its own temporary directory (kept alive for the test).
+async fn store() -> Option<conformance::Store> {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let url = format!("sqlite://{}", dir.join("lk3.db").display());
+    Some(Arc::new(SqliteStore::open(&url).await.expect("open")))
+}
+
+conformance_suite!(store);
+
+async fn store_with_case() -> (SqliteStore, String, Vec<lk3_core::case::CaseEventRecord>) {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let url = format!("sqlite://{}", dir.join("lk3.db").display());
+    let s = SqliteStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    s.append_batches(&[batch]).await.expect("append");
+    (s, url, events)
+}
+
+#[tokio::test]
+async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
+    let (s, _, events) = store_with_case().await;
+    let victim = &events[3];
+    let edited = sqlx::query("UPDATE events SET body = replace(body, '\"seq\":4,', '\"seq\":4, ') WHERE seq = 4")
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    assert_eq!(edited.rows_affected(), 1);
+    // A whitespace change keeps the content: still valid (the hash is over content).
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    let body = serde_json::to_string(victim).expect("json");
+    let forged = body.replace(&victim.occurred_at.format("%Y-%m-%dT%H:%M").to_string(), "2019-12-31T23:59");
+    assert_ne!(forged, body);
+    sqlx::query("UPDATE events SET body = ?1 WHERE seq = 4").bind(&forged).execute(s.pool()).await.expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    let p = &report.problems[0];
+    assert_eq!((p.seq, p.event_id, p.code.as_str()), (Some(4), Some(*victim.event_id.as_uuid()), "LK3-E051"));
+    assert!(p.message_en.contains(&victim.event_id.to_string()));
+    // Loading the case refuses it too, with the same code.
+    use lk3_storage::CaseStoreExt;
+    let err = s.load::<lk3_core::case::Case>(victim.stream_id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::HashMismatch);
+}
+
+#[tokio::test]
+async fn a_removed_last_event_and_an_edited_projection_are_found() {
+    let (s, _, events) = store_with_case().await;
+    let last = events.len() as i64;
+    sqlx::query("DELETE FROM events WHERE seq = ?1").bind(last).execute(s.pool()).await.expect("delete");
+    sqlx::query("UPDATE cases SET summary = replace(summary, '\"intervensi\"', '\"ditutup\"')")
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert!(codes.contains(&"LK3-E087"), "{codes:?}");
+    assert!(codes.contains(&"LK3-E088"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_store_from_a_newer_lk3_is_refused() {
+    let (s, url, _) = store_with_case().await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (2, 'from the future', TRUE, X'00', 0)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("insert");
+    s.close().await;
+    let err = SqliteStore::open(&url).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SchemaTooNew);
+    assert!(err.message_id().contains("perbarui"));
+}
+
+#[tokio::test]
+async fn a_bad_url_or_an_unwritable_path_is_a_typed_error() {
+    let err = lk3_storage::open("sqlite:///proc/nope/lk3.db").await.err().expect("fails");
+    assert_eq!(err.code(), ErrorCode::StoreUnavailable);
+    let err = lk3_storage::open("postgres://user:secret@127.0.0.1:1/x").await.err().expect("fails");
+    assert_eq!(err.code(), ErrorCode::StoreUnavailable);
+    assert!(!err.to_string().contains("secret"), "{err}");
+}
+
+#[tokio::test]
+async fn the_default_store_is_durable_wal() {
+    let (s, _, _) = store_with_case().await;
+    let mode: String =
+        sqlx::Row::get(&sqlx::query("PRAGMA journal_mode").fetch_one(s.pool()).await.expect("pragma"), 0);
+    let sync: i64 = sqlx::Row::get(&sqlx::query("PRAGMA synchronous").fetch_one(s.pool()).await.expect("pragma"), 0);
+    assert_eq!((mode.as_str(), sync), ("wal", 2), "WAL with synchronous = FULL");
+}
