@@ -23,11 +23,11 @@ else
 fi
 PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-# Durability is switched off on this throwaway cluster only: it holds test
-# data and is deleted at exit.
-as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
-  -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null
+# Durability is switched off on this throwaway cluster (it holds test data
+# and is deleted at exit) unless LK3_PG_DURABLE=1, as for benchmarks.
+PGOPTS="-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c max_connections=300"
+[ "${LK3_PG_DURABLE:-0}" = 1 ] || PGOPTS="$PGOPTS -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 -o "$PGOPTS" start >/dev/null
 stop_postgres() {
   as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PGTMP"
