@@ -172,6 +172,7 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
         prev_hash: first.prev_hash,
         events: stored,
         projection,
+        previous: before.projection(),
     };
     Ok((batch, after))
 }

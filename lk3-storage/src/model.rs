@@ -92,6 +92,11 @@ pub struct Batch {
     pub events: Vec<StoredEvent>,
     /// The stream's query row after the events.
     pub projection: Projection,
+    /// The query row before them (`None` for a new stream): adapters rewrite
+    /// only the parts that changed. It is the projection of the state the
+    /// batch continues, so it is what the store holds whenever the expected
+    /// version matches.
+    pub previous: Option<Projection>,
 }
 
 impl Batch {

@@ -229,9 +229,19 @@ macro_rules! sql_store {
                 rows.iter().map(|r| event_row(stream_id, r)).collect()
             }
 
-            async fn write_projection(tx: &mut Tx, projection: &Projection) -> Result<(), StoreError> {
+            async fn write_projection(
+                tx: &mut Tx,
+                projection: &Projection,
+                previous: Option<&Projection>,
+            ) -> Result<(), StoreError> {
                 match projection {
-                    Projection::Case(c) => write_case(tx, c).await,
+                    Projection::Case(c) => {
+                        let before = match previous {
+                            Some(Projection::Case(p)) => Some(p),
+                            _ => None,
+                        };
+                        write_case(tx, c, before).await
+                    }
                     Projection::Outreach(o) => {
                         let summary = serde_json::to_string(o)
                             .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
@@ -252,7 +262,9 @@ macro_rules! sql_store {
                 }
             }
 
-            async fn write_case(tx: &mut Tx, c: &CaseSummary) -> Result<(), StoreError> {
+            /// Rewrites the case row, and of its child rows only the kinds
+            /// that changed (all of them for a new case, none deleted).
+            async fn write_case(tx: &mut Tx, c: &CaseSummary, before: Option<&CaseSummary>) -> Result<(), StoreError> {
                 let unit = c.unit.to_string();
                 let case_id = c.case_id.to_string();
                 let summary = serde_json::to_string(c).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
@@ -269,51 +281,65 @@ macro_rules! sql_store {
                 .bind(summary)
                 .execute(&mut **tx)
                 .await?;
-                for table in [
-                    "DELETE FROM case_problems WHERE unit = $1 AND case_id = $2",
-                    "DELETE FROM case_services WHERE unit = $1 AND case_id = $2",
-                    "DELETE FROM case_consents WHERE unit = $1 AND case_id = $2",
-                ] {
-                    sqlx::query(<$store>::stmt(table)).bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                let changed = |same: bool| before.is_none() || !same;
+                if changed(before.is_some_and(|b| b.problems == c.problems)) {
+                    if before.is_some() {
+                        sqlx::query(<$store>::stmt("DELETE FROM case_problems WHERE unit = $1 AND case_id = $2"))
+                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                    }
+                    if !c.problems.is_empty() {
+                        let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO case_problems (unit, problem, case_id) ");
+                        q.push_values(&c.problems, |mut row, p| {
+                            row.push_bind(unit.clone()).push_bind(p.id()).push_bind(case_id.clone());
+                        });
+                        q.push(" ON CONFLICT DO NOTHING");
+                        q.build().execute(&mut **tx).await?;
+                    }
                 }
-                for p in &c.problems {
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO case_problems (unit, problem, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    ))
-                    .bind(&unit)
-                    .bind(p.id())
-                    .bind(&case_id)
-                    .execute(&mut **tx)
-                    .await?;
+                if changed(before.is_some_and(|b| b.services == c.services)) {
+                    if before.is_some() {
+                        sqlx::query(<$store>::stmt("DELETE FROM case_services WHERE unit = $1 AND case_id = $2"))
+                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                    }
+                    if !c.services.is_empty() {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO case_services (unit, case_id, service_id, kind, state, deadline) ",
+                        );
+                        q.push_values(&c.services, |mut row, s| {
+                            row.push_bind(unit.clone())
+                                .push_bind(case_id.clone())
+                                .push_bind(s.service_id.to_string())
+                                .push_bind(s.kind.id())
+                                .push_bind(s.state.id())
+                                .push_bind(s.response_deadline.map(sql::micros));
+                        });
+                        q.build().execute(&mut **tx).await?;
+                    }
                 }
-                for s in &c.services {
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO case_services (unit, case_id, service_id, kind, state, deadline) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    ))
-                    .bind(&unit)
-                    .bind(&case_id)
-                    .bind(s.service_id.to_string())
-                    .bind(s.kind.id())
-                    .bind(s.state.id())
-                    .bind(s.response_deadline.map(sql::micros))
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                for k in &c.consents {
-                    let consent =
-                        serde_json::to_string(k).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO case_consents (unit, client_id, consent_id, case_id, consent) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    ))
-                    .bind(&unit)
-                    .bind(k.subject.to_string())
-                    .bind(k.consent_id.to_string())
-                    .bind(&case_id)
-                    .bind(consent)
-                    .execute(&mut **tx)
-                    .await?;
+                if changed(before.is_some_and(|b| b.consents == c.consents)) {
+                    if before.is_some() {
+                        sqlx::query(<$store>::stmt("DELETE FROM case_consents WHERE unit = $1 AND case_id = $2"))
+                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                    }
+                    if !c.consents.is_empty() {
+                        let mut rows = Vec::with_capacity(c.consents.len());
+                        for k in &c.consents {
+                            let json = serde_json::to_string(k)
+                                .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                            rows.push((k, json));
+                        }
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO case_consents (unit, client_id, consent_id, case_id, consent) ",
+                        );
+                        q.push_values(rows, |mut row, (k, json)| {
+                            row.push_bind(unit.clone())
+                                .push_bind(k.subject.to_string())
+                                .push_bind(k.consent_id.to_string())
+                                .push_bind(case_id.clone())
+                                .push_bind(json);
+                        });
+                        q.build().execute(&mut **tx).await?;
+                    }
                 }
                 Ok(())
             }
@@ -405,34 +431,33 @@ macro_rules! sql_store {
                         actual: batch.expected_version + 1,
                     });
                 }
-                for (e, span) in batch.events.iter().map(|e| (e, batch.commands.iter().rev().find(|c| c.first_seq <= e.seq))) {
-                    let command = span.map(|c| c.command_id.to_string()).unwrap_or_default();
-                    let written = sqlx::query(<$store>::stmt(
-                        "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    ))
-                    .bind(&unit)
-                    .bind(&stream)
-                    .bind(sql::signed(e.seq))
-                    .bind(e.event_id.to_string())
-                    .bind(command)
-                    .bind(sql::micros(e.occurred_at))
-                    .bind(e.hash.to_string())
-                    .bind(&e.body)
-                    .execute(&mut **tx)
-                    .await;
-                    if let Err(err) = written {
-                        if is_unique(&err) {
-                            return Err(StoreError::VersionConflict {
-                                stream_id: batch.stream_id,
-                                expected: batch.expected_version,
-                                actual: batch.expected_version + 1,
-                            });
-                        }
-                        return Err(err.into());
+                // One statement for the batch's events (at most 8 values each, far
+                // below either driver's limit of bound parameters per batch).
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) ",
+                );
+                q.push_values(&batch.events, |mut row, e| {
+                    let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
+                    row.push_bind(unit.clone())
+                        .push_bind(stream.clone())
+                        .push_bind(sql::signed(e.seq))
+                        .push_bind(e.event_id.to_string())
+                        .push_bind(span.map(|c| c.command_id.to_string()).unwrap_or_default())
+                        .push_bind(sql::micros(e.occurred_at))
+                        .push_bind(e.hash.to_string())
+                        .push_bind(e.body.clone());
+                });
+                if let Err(err) = q.build().execute(&mut **tx).await {
+                    if is_unique(&err) {
+                        return Err(StoreError::VersionConflict {
+                            stream_id: batch.stream_id,
+                            expected: batch.expected_version,
+                            actual: batch.expected_version + 1,
+                        });
                     }
+                    return Err(err.into());
                 }
-                write_projection(tx, &batch.projection).await?;
+                write_projection(tx, &batch.projection, batch.previous.as_ref()).await?;
                 Ok(AppendOutcome::Written { version: batch.new_version() })
             }
 
