@@ -347,17 +347,6 @@ macro_rules! sql_store {
             async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
                 let stream = batch.stream_id.to_string();
                 let unit = batch.unit.to_string();
-                let record = match batch.commands.first() {
-                    Some(c) => sqlx::query(<$store>::stmt(
-                        "SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1",
-                    ))
-                    .bind(c.command_id.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .map(|r| command_row(&r))
-                    .transpose()?,
-                    None => None,
-                };
                 let head = sqlx::query(<$store>::stmt(concat!(
                     "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
                     $lock
@@ -367,12 +356,12 @@ macro_rules! sql_store {
                 .await?
                 .map(|r| stream_row(&r))
                 .transpose()?;
-                if let AppendDecision::AlreadyApplied(r) = decide_append(batch, head.as_ref(), record)? {
-                    let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
-                    return Ok(AppendOutcome::AlreadyApplied { events });
-                }
-                for span in &batch.commands {
-                    let inserted = sqlx::query(<$store>::stmt(
+                // Claim the command ids; a claim that finds one already there is
+                // a retry (same stream) or a reuse. On any error the caller's
+                // transaction is rolled back, claims included.
+                let mut record = None;
+                for (i, span) in batch.commands.iter().enumerate() {
+                    let claimed = sqlx::query(<$store>::stmt(
                         "INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq) \
                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                     ))
@@ -382,19 +371,31 @@ macro_rules! sql_store {
                     .bind(sql::signed(span.first_seq))
                     .bind(sql::signed(span.last_seq))
                     .execute(&mut **tx)
-                    .await?;
-                    if inserted.rows_affected() == 0 {
-                        let first = sqlx::query(<$store>::stmt("SELECT stream_id FROM commands WHERE command_id = $1"))
-                            .bind(span.command_id.to_string())
-                            .fetch_optional(&mut **tx)
-                            .await?
-                            .map(|r| r.try_get::<String, _>(0))
-                            .transpose()?;
-                        return Err(StoreError::CommandIdReused {
-                            command_id: *span.command_id.as_uuid(),
-                            first_stream: first.as_deref().map(sql::uuid).transpose()?.unwrap_or_default(),
-                        });
+                    .await?
+                    .rows_affected();
+                    if claimed == 1 {
+                        continue;
                     }
+                    let found = sqlx::query(<$store>::stmt(
+                        "SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1",
+                    ))
+                    .bind(span.command_id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .map(|r| command_row(&r))
+                    .transpose()?;
+                    if i == 0 {
+                        record = found;
+                        break;
+                    }
+                    return Err(StoreError::CommandIdReused {
+                        command_id: *span.command_id.as_uuid(),
+                        first_stream: found.map_or_else(Uuid::nil, |r| r.stream_id),
+                    });
+                }
+                if let AppendDecision::AlreadyApplied(r) = decide_append(batch, head.as_ref(), record)? {
+                    let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
+                    return Ok(AppendOutcome::AlreadyApplied { events });
                 }
                 let new_version = sql::signed(batch.new_version());
                 let head_hash = batch.head_hash().to_string();
