@@ -57,6 +57,21 @@ async fn populate(store: &SqliteStore, n: u64) {
     println!("built {n} cases in {s:.1} s ({:.0} cases/s)", n as f64 / s);
 }
 
+/// Reads every summary a query matches, 500 a page; returns how many.
+async fn scan(store: &SqliteStore, name: &str, mut q: CaseQuery) -> usize {
+    let t = Instant::now();
+    q.limit = 500;
+    let mut rows = 0;
+    loop {
+        let page = store.query_cases(&q).await.expect("page");
+        let Some(last) = page.last() else { break };
+        q.after = Some(last.case_id);
+        rows += page.len();
+    }
+    println!("paged scan: {name}: {rows} summaries in {:.3} s", t.elapsed().as_secs_f64());
+    rows
+}
+
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
     let n: u64 = std::env::var("LK3_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(if bench {
@@ -96,27 +111,19 @@ fn main() {
             let count = store.count_cases(q).await.expect("count");
             println!("{name}: {count} cases in {:.3} s", t.elapsed().as_secs_f64());
         }
-        // Every case of a unit with a problem, page by page (500 a page).
-        let t = Instant::now();
-        let mut q = CaseQuery { unit: bontang, problem: Some(Problem::Kemiskinan), limit: 500, ..Default::default() };
-        let mut rows = 0;
-        loop {
-            let page = store.query_cases(&q).await.expect("page");
-            let Some(last) = page.last() else { break };
-            q.after = Some(last.case_id);
-            rows += page.len();
-        }
-        println!("paged scan: unit 64.74, kemiskinan: {rows} summaries in {:.3} s", t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        let mut q = CaseQuery { problem: Some(Problem::Disabilitas), limit: 500, ..Default::default() };
-        let mut rows = 0;
-        loop {
-            let page = store.query_cases(&q).await.expect("page");
-            let Some(last) = page.last() else { break };
-            q.after = Some(last.case_id);
-            rows += page.len();
-        }
-        println!("paged scan: all units, disabilitas: {rows} summaries in {:.3} s", t.elapsed().as_secs_f64());
+        // Every case of a unit with a problem, then of all units, page by page.
+        scan(
+            &store,
+            "unit 64.74, kemiskinan",
+            CaseQuery { unit: bontang, problem: Some(Problem::Kemiskinan), ..Default::default() },
+        )
+        .await;
+        let rows = scan(
+            &store,
+            "all units, disabilitas",
+            CaseQuery { problem: Some(Problem::Disabilitas), ..Default::default() },
+        )
+        .await;
         println!(
             "memory: RSS {rss_before} MB before the queries, {} MB after; peak {} MB (building included)",
             status("VmRSS:"),
