@@ -77,7 +77,7 @@ def main():
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "cases"
-        subprocess.run([str(LK3), "demo", "--cases", str(n), "--export", str(corpus)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(LK3), "demo", "--no-db", "--cases", str(n), "--export", str(corpus)], check=True, stdout=subprocess.DEVNULL)
         files = sorted(corpus.glob("*.json"))
         total = sum(f.stat().st_size for f in files)
         one, s1 = run_lk3(corpus, 1)

@@ -45,8 +45,22 @@ done
 step "demo export for the external checks"
 LK3_DEMO_EXPORT="$(mktemp -d -t lk3-demo.XXXXXX)"
 export LK3_DEMO_EXPORT
-cargo run -q -p lk3-cli -- demo --export "$LK3_DEMO_EXPORT" > /dev/null
+LK3_DEMO_DB="$(mktemp -d -t lk3-db.XXXXXX)"
+lk3() { cargo run -q -p lk3-cli -- "$@"; }
+lk3 demo --db "$LK3_DEMO_DB/lk3.db" --export "$LK3_DEMO_EXPORT" > /dev/null
 ls "$LK3_DEMO_EXPORT" | wc -l
+
+step "the demo's SQLite store verifies, exports the same documents, and imports into PostgreSQL"
+lk3 verify --db "$LK3_DEMO_DB/lk3.db"
+lk3 export --db "$LK3_DEMO_DB/lk3.db" --out "$LK3_DEMO_DB/export" > /dev/null
+for f in "$LK3_DEMO_DB"/export/*.json; do
+  name="$(basename "$f")"
+  [ -f "$LK3_DEMO_EXPORT/$name" ] || continue
+  cmp "$f" "$LK3_DEMO_EXPORT/$name"
+done
+lk3 import --db "$LK3_TEST_PG_URL" "$LK3_DEMO_DB/export"
+lk3 verify --db "$LK3_TEST_PG_URL"
+lk3 cases --db "$LK3_TEST_PG_URL" --limit 5
 
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels

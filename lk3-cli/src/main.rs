@@ -8,12 +8,20 @@
 //! - `lk3 schema`: the JSON Schemas of the documents.
 //! - `lk3 validate`: structure and meaning of case, event, command, outreach,
 //!   partner and rule-set documents.
+//! - Stores (`--db URL`: `sqlite://PATH` or a plain path, `postgres://...`,
+//!   `memory:`; default `lk3.db` in the current directory): `lk3 demo`
+//!   writes its cases and outreaches into one; `lk3 verify` re-checks every
+//!   stored event; `lk3 export` writes every stream as a document;
+//!   `lk3 import` loads documents (all or nothing); `lk3 cases` queries the
+//!   case projections.
 //!
-//! Exit codes: 0 success (all valid), 1 a check failed (some invalid), 2 usage or I/O error.
+//! Exit codes: 0 success (all valid), 1 a check failed (some invalid, a
+//! store with problems, a refused import), 2 usage, I/O or store error.
 
 mod demo;
 mod diagram;
 mod render;
+mod store;
 mod synthetic;
 mod validate;
 
@@ -21,6 +29,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lk3_core::ids::{StaffId, UnitCode};
+use lk3_core::service::ServiceState;
+use lk3_core::vocab::{Problem, ServiceKind, Stage};
+use lk3_storage::StoreError;
+
+/// The store the commands use when `--db` is not given: a SQLite file in the current directory.
+const DEFAULT_DB: &str = "lk3.db";
 
 /// lk3: the LK3 service workflow (Permensos 16/2013) as typed state machines.
 #[derive(Debug, Parser)]
@@ -43,6 +58,79 @@ enum Command {
         /// Seed for ids and synthetic cases, so runs are reproducible.
         #[arg(long, default_value_t = 2019)]
         seed: u64,
+        /// Store every case and outreach here: sqlite://PATH or a plain path, postgres://..., memory:.
+        /// Running again with the same seed finds them already there.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Do not store the cases anywhere.
+        #[arg(long, conflicts_with = "db")]
+        no_db: bool,
+    },
+    /// Re-read every stream of a store: hashes, chains, heads and query rows; name every bad event.
+    Verify {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::VerifyFormat::Text)]
+        format: store::VerifyFormat,
+    },
+    /// Write every stream of a store as a JSON document (the form `lk3 demo --export` writes).
+    Export {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Import case and outreach documents into a store, in one transaction: all of them or none.
+    Import {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory: (created if missing).
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Files or directories (recursive, `.json` files); `.ndjson`/`.jsonl` files are skipped.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List the cases of a store that match every filter given.
+    Cases {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this unit's cases (kode wilayah, e.g. 64.74).
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Only cases in this stage (kontak, registrasi, ..., ditutup).
+        #[arg(long, value_name = "S", value_parser = store::vocabulary::<Stage>)]
+        stage: Option<Stage>,
+        /// Only cases with a service of this kind (informasi, konsultasi, konseling, advokasi, rujukan, penjangkauan).
+        #[arg(long, value_name = "KIND", value_parser = store::vocabulary::<ServiceKind>)]
+        service: Option<ServiceKind>,
+        /// Only cases with a service in this state (of --service, if given).
+        #[arg(long, value_name = "STATE", value_parser = store::vocabulary::<ServiceState>)]
+        service_state: Option<ServiceState>,
+        /// Only cases with this problem.
+        #[arg(long, value_name = "P", value_parser = store::vocabulary::<Problem>)]
+        problem: Option<Problem>,
+        /// Only cases of this social worker (staff id).
+        #[arg(long, value_name = "STAFF_ID", value_parser = parse_staff)]
+        worker: Option<StaffId>,
+        /// Only cases opened at or after this time (YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "DATE", value_parser = store::date_time)]
+        opened_from: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only cases opened before this time (YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "DATE", value_parser = store::date_time)]
+        opened_before: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only cases with a sent referral past its response deadline now.
+        #[arg(long)]
+        overdue: bool,
+        /// Show at most this many cases.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
     },
     /// Validate case, event, command, outreach, partner and rule-set documents: structure and meaning.
     Validate {
@@ -96,6 +184,28 @@ enum CliError {
     Json { what: String, source: serde_json::Error },
     #[error("{0}")]
     Usage(String),
+    #[error("{}", store::store_error(url, source))]
+    Store { url: String, source: StoreError },
+}
+
+fn parse_unit(s: &str) -> Result<UnitCode, String> {
+    UnitCode::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_staff(s: &str) -> Result<StaffId, String> {
+    s.parse().map_err(|e: lk3_core::ids::IdentifierError| e.to_string())
+}
+
+/// The exit code of a command that checks something: 0 clean, 1 not, 2 an error.
+fn checked(result: Result<bool, CliError>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("lk3: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -120,7 +230,40 @@ fn main() -> ExitCode {
         };
     }
     let result = match cli.command {
-        Command::Demo { export, cases, seed } => demo::run(&demo::Options { export, cases, seed }),
+        Command::Demo { export, cases, seed, db, no_db } => {
+            demo::run(&demo::Options { export, cases, seed, db: (!no_db).then_some(db) })
+        }
+        Command::Verify { db, format } => return checked(store::verify(&db, format)),
+        Command::Export { db, out } => return checked(store::export(&db, &out)),
+        Command::Import { db, paths } => return checked(store::import(&db, &paths)),
+        Command::Cases {
+            db,
+            unit,
+            stage,
+            service,
+            service_state,
+            problem,
+            worker,
+            opened_from,
+            opened_before,
+            overdue,
+            limit,
+            format,
+        } => {
+            let query = lk3_storage::CaseQuery {
+                unit,
+                stage,
+                service_kind: service,
+                service_state,
+                problem,
+                worker,
+                opened_from,
+                opened_before,
+                overdue_at: overdue.then(chrono::Utc::now),
+                ..Default::default()
+            };
+            store::cases(&db, query, limit, format)
+        }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
         Command::Validate { .. } => Ok(()),
         Command::Diagram { format, machine } => match diagram::render(format, machine.as_deref()) {

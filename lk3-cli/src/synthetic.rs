@@ -16,8 +16,10 @@ use lk3_core::vocab::{
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
+use crate::CliError;
 use crate::demo::{
-    KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, early_end, normal_path, wita,
+    DemoCase, KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS, Unit, early_end, normal_path,
+    wita,
 };
 
 /// What the synthetic run produced.
@@ -29,13 +31,18 @@ pub struct Stats {
     pub by_stage: BTreeMap<Stage, usize>,
 }
 
-/// Generates `n` cases into the unit; `None` when `n` is 0.
 /// Generates `n` cases into the unit; `None` when `n` is 0. Each case is
-/// verified as soon as it is written; its events are kept only when
-/// `keep_events` (an export wants them), so that long runs stay small.
-pub fn generate(unit: &mut Unit, n: u32, keep_events: bool) -> Option<Stats> {
+/// verified as soon as it is written and handed to `on_case` (the demo
+/// stores it); its events are kept only when `keep_events` (an export wants
+/// them), so that long runs stay small. An error of `on_case` ends the run.
+pub fn generate(
+    unit: &mut Unit,
+    n: u32,
+    keep_events: bool,
+    mut on_case: impl FnMut(&DemoCase) -> Result<(), CliError>,
+) -> Result<Option<Stats>, CliError> {
     if n == 0 {
-        return None;
+        return Ok(None);
     }
     let bar = ProgressBar::new(u64::from(n));
     bar.set_style(
@@ -53,6 +60,10 @@ pub fn generate(unit: &mut Unit, n: u32, keep_events: bool) -> Option<Stats> {
             if let Some(s) = c.case.stage() {
                 *stats.by_stage.entry(s).or_default() += 1;
             }
+            if let Err(e) = on_case(c) {
+                bar.finish_and_clear();
+                return Err(e);
+            }
             c.steps = Vec::new();
             if !keep_events {
                 c.events = Vec::new();
@@ -61,7 +72,7 @@ pub fn generate(unit: &mut Unit, n: u32, keep_events: bool) -> Option<Stats> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Some(stats)
+    Ok(Some(stats))
 }
 
 fn later(unit: &mut Unit, at: &mut DateTime<Utc>, max_hours: i64) -> DateTime<Utc> {

@@ -7,8 +7,11 @@ use lk3_core::case::{Case, CaseEventRecord};
 use lk3_core::event::verify_chain;
 use lk3_core::rules::{RuleSet, RuleSetId, export};
 
+/// Runs `lk3` in a fresh directory of its own, so that `lk3 demo` writes its
+/// default store (`lk3.db`) there rather than into the source tree.
 fn lk3(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).output().expect("runs")
+    let cwd = tempfile::tempdir().expect("tempdir");
+    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).current_dir(cwd.path()).output().expect("runs")
 }
 
 fn stdout(o: &Output) -> String {

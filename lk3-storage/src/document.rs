@@ -52,10 +52,18 @@ pub struct ImportReport {
 
 /// A document checked and turned into a batch, ready to append.
 pub fn import_batch(name: &str, bytes: &[u8], limits: &Limits) -> Result<Batch, StoreError> {
-    let refuse = |reason: String| StoreError::ImportRejected { source_name: name.to_owned(), reason };
+    let refuse = |reason: String| StoreError::ImportRejected {
+        source_name: name.to_owned(),
+        reason_id: format!("dokumen tidak dapat dipakai: {reason}"),
+        reason,
+    };
     let report = validate(bytes, None, limits);
     if let Some(f) = report.findings.iter().find(|f| f.severity == Severity::Error) {
-        return Err(refuse(format!("{} at {:?}: {}", f.code, f.pointer, f.message_en)));
+        return Err(StoreError::ImportRejected {
+            source_name: name.to_owned(),
+            reason: format!("{} at {:?}: {}", f.code, f.pointer, f.message_en),
+            reason_id: format!("{} pada {:?}: {}", f.code, f.pointer, f.message_id),
+        });
     }
     match report.document.as_deref() {
         Some("case") => batch_of::<Case, CaseEvent>(bytes).map_err(refuse),

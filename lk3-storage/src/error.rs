@@ -101,6 +101,8 @@ pub enum StoreError {
         source_name: String,
         /// Why, in English (with the validator's first code).
         reason: String,
+        /// Why, in Indonesian.
+        reason_id: String,
     },
     /// A store URL that is not `memory:`, `sqlite://...` or `postgres://...`.
     #[error("unknown store URL {url:?}: use sqlite://PATH, postgres://... or memory:")]
@@ -175,7 +177,9 @@ impl Lk3Error for StoreError {
             }
             Self::Command(e) => e.message_id(),
             Self::Outreach(e) => e.message_id(),
-            Self::ImportRejected { source_name, reason } => format!("{source_name}: ditolak saat impor: {reason}"),
+            Self::ImportRejected { source_name, reason_id, .. } => {
+                format!("{source_name}: ditolak saat impor: {reason_id}")
+            }
             Self::Url { url } => {
                 format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
             }

@@ -14,6 +14,10 @@ pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
         #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Url { url: redact_url(url) });
     }
+    // Anything else with a scheme is not ours; a bare path is a SQLite file.
+    if url.contains("://") && !url.starts_with("sqlite://") {
+        return Err(StoreError::Url { url: redact_url(url) });
+    }
     #[cfg(feature = "sqlite")]
     {
         let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };

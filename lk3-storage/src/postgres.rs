@@ -12,6 +12,9 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
 use crate::StoreError;
 use crate::sql::{self, sql_store};
 
+/// How long opening waits for the server to answer.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A store in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -33,7 +36,11 @@ impl PostgresStore {
         let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Url { url: crate::redact_url(url) })?;
         // One direct connection first: a refused or unknown server fails at
         // once instead of after the pool's acquire timeout.
-        options.connect().await.map_err(unavailable)?.close().await.map_err(unavailable)?;
+        let probe =
+            tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await.map_err(|_| StoreError::Unavailable {
+                message: format!("{}: no answer within {} s", crate::redact_url(url), CONNECT_TIMEOUT.as_secs()),
+            })?;
+        probe.map_err(unavailable)?.close().await.map_err(unavailable)?;
         let pool =
             PgPoolOptions::new().max_connections(connections).connect_with(options).await.map_err(unavailable)?;
         let exists: bool =

@@ -70,6 +70,6 @@ async fn a_store_from_a_newer_lk3_is_refused() {
     .await
     .expect("insert");
     s.close().await;
-    let err = PostgresStore::open(&url).await.unwrap_err();
+    let err = PostgresStore::open(&url).await.expect_err("must fail");
     assert_eq!(err.code(), ErrorCode::SchemaTooNew);
 }

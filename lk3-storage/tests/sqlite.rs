@@ -52,7 +52,7 @@ async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
     assert!(p.message_en.contains(&victim.event_id.to_string()));
     // Loading the case refuses it too, with the same code.
     use lk3_storage::CaseStoreExt;
-    let err = s.load::<lk3_core::case::Case>(victim.stream_id).await.unwrap_err();
+    let err = s.load::<lk3_core::case::Case>(victim.stream_id).await.expect_err("must fail");
     assert_eq!(err.code(), ErrorCode::HashMismatch);
 }
 
@@ -82,7 +82,7 @@ async fn a_store_from_a_newer_lk3_is_refused() {
     .await
     .expect("insert");
     s.close().await;
-    let err = SqliteStore::open(&url).await.unwrap_err();
+    let err = SqliteStore::open(&url).await.expect_err("must fail");
     assert_eq!(err.code(), ErrorCode::SchemaTooNew);
     assert!(err.message_id().contains("perbarui"));
 }

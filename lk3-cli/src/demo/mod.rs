@@ -19,6 +19,7 @@ use lk3_core::schema::CaseDocument;
 pub use unit::{DemoCase, DemoOutreach, Step, Unit, approve_current, early_end, normal_path, wita};
 pub use unit::{KETUA, KONSELOR, PEKSOS_ANDI, PEKSOS_SARI, PSIKOLOG, RELAWAN, SEKRETARIS};
 
+use crate::store::DemoWriter;
 use crate::{CliError, render, synthetic};
 
 /// Options of `lk3 demo`.
@@ -26,6 +27,8 @@ pub struct Options {
     pub export: Option<PathBuf>,
     pub cases: u32,
     pub seed: u64,
+    /// The store URL to write every case and outreach into (`None`: `--no-db`).
+    pub db: Option<String>,
 }
 
 fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
@@ -55,10 +58,28 @@ fn export_network(dir: &Path, unit: &Unit) -> Result<(), CliError> {
 
 /// Runs the demo.
 pub fn run(options: &Options) -> Result<(), CliError> {
+    // Opened first: a store that cannot be used ends the run before any work.
+    let mut store = options.db.as_deref().map(DemoWriter::open).transpose()?;
     let mut unit = Unit::new(options.seed);
     stories::all(&mut unit);
     let scripted = unit.cases.len();
-    let synthetic = synthetic::generate(&mut unit, options.cases, options.export.is_some());
+    if let Some(w) = store.as_mut() {
+        for c in &unit.cases {
+            w.case(&c.events)?;
+        }
+        for o in &unit.outreaches {
+            w.outreach(&o.events)?;
+        }
+    }
+    // Synthetic cases are stored as they are made, in chunks, before their events are dropped.
+    let synthetic =
+        synthetic::generate(&mut unit, options.cases, options.export.is_some(), |c| match store.as_mut() {
+            Some(w) => w.case(&c.events),
+            None => Ok(()),
+        })?;
+    if let Some(w) = store.as_mut() {
+        w.flush()?;
+    }
 
     let mut out = std::io::stdout().lock();
     let io = |source| CliError::Io { path: PathBuf::from("<stdout>"), source };
@@ -73,10 +94,13 @@ pub fn run(options: &Options) -> Result<(), CliError> {
     if let Some(stats) = synthetic {
         render::synthetic(&mut out, &stats).map_err(io)?;
     }
+    use std::io::Write;
+    if let Some(w) = &store {
+        writeln!(out, "\n{}", w.summary()).map_err(io)?;
+    }
     if let Some(dir) = &options.export {
         let n = export(dir, &unit.cases)?;
         export_network(dir, &unit)?;
-        use std::io::Write;
         writeln!(out, "\nExported {n} case documents and the partner network (jejaring.ndjson) to {}", dir.display())
             .map_err(io)?;
     }

@@ -102,7 +102,8 @@ pub async fn execute_decides_appends_and_refuses_without_writing(store: Store) {
     assert_eq!(done.events.len(), 1);
     // A step the stage does not allow: refused, typed, nothing written.
     let ctx = w.ctx(w.actor(Role::Ketua, false));
-    let err = store.execute_case(case_id, &CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).await.unwrap_err();
+    let err =
+        store.execute_case(case_id, &CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::TransitionNotAllowed);
     assert!(!err.message_id().is_empty() && err.message_id() != err.message_en());
     assert_eq!(store.load_case(case_id).await.expect("load").events.len(), 1);
@@ -111,7 +112,7 @@ pub async fn execute_decides_appends_and_refuses_without_writing(store: Store) {
     let other = lk3_core::ids::CaseId::new_v7(w.now, w.fresh_seed());
     let ctx = w.ctx(w.actor(Role::Sekretaris, false));
     let cmd = w.command(&Case::default(), K::Register);
-    let err = store.execute_case(other, &cmd, &ctx).await.unwrap_err();
+    let err = store.execute_case(other, &cmd, &ctx).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::CaseNotFound);
     assert!(store.read_stream(*other.as_uuid()).await.expect("read").is_none());
 }
@@ -124,7 +125,7 @@ pub async fn a_stale_writer_gets_a_typed_conflict_and_writes_nothing(store: Stor
     let first = case.decide(&w.consent_command(w.adult, None), &w.ctx(peksos)).expect("decides");
     let second = case.decide(&w.consent_command(w.adult, None), &w.ctx(peksos)).expect("decides");
     store.append(&case, &first).await.expect("first wins");
-    let err = store.append(&case, &second).await.unwrap_err();
+    let err = store.append(&case, &second).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::VersionConflict);
     let StoreError::VersionConflict { expected, actual, .. } = err else { unreachable!() };
     assert_eq!((expected, actual), (case.version(), case.version() + 1));
@@ -167,11 +168,11 @@ pub async fn a_command_id_of_another_stream_is_refused(store: Store) {
     let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
     let cmd = w.consent_command(w.adult, None);
     store.execute_case(a.case_id().expect("id"), &cmd, &ctx).await.expect("on a");
-    let err = store.execute_case(b.case_id().expect("id"), &cmd, &ctx).await.unwrap_err();
+    let err = store.execute_case(b.case_id().expect("id"), &cmd, &ctx).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::CommandIdReused);
     // The raw path says the same.
     let events = b.decide(&cmd, &ctx).expect("decides");
-    let err = store.append(&b, &events).await.unwrap_err();
+    let err = store.append(&b, &events).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::CommandIdReused);
     assert_eq!(store.load_case(b.case_id().expect("id")).await.expect("load").events.len(), b_events.len());
 }
@@ -185,14 +186,14 @@ pub async fn events_that_do_not_continue_the_chain_are_refused(store: Store) {
     // Content changed after sealing.
     let mut changed = good.clone();
     changed[0].occurred_at += Duration::seconds(1);
-    assert_eq!(code(&store.append(&case, &changed).await.unwrap_err()), ErrorCode::BatchRejected);
+    assert_eq!(code(&store.append(&case, &changed).await.expect_err("must fail")), ErrorCode::BatchRejected);
     // Resealed but chained to nothing.
     let mut unchained = good.clone();
     unchained[0].prev_hash = Hash([7; 32]);
     let unchained = vec![unchained.remove(0).seal().expect("seal")];
-    assert_eq!(code(&store.append(&case, &unchained).await.unwrap_err()), ErrorCode::BatchRejected);
+    assert_eq!(code(&store.append(&case, &unchained).await.expect_err("must fail")), ErrorCode::BatchRejected);
     // An empty batch.
-    assert_eq!(code(&store.append(&case, &[]).await.unwrap_err()), ErrorCode::BatchRejected);
+    assert_eq!(code(&store.append(&case, &[]).await.expect_err("must fail")), ErrorCode::BatchRejected);
     assert_eq!(store.load_case(case.case_id().expect("id")).await.expect("load").events, events);
     store.append(&case, &good).await.expect("the good one still goes");
 }
@@ -214,7 +215,7 @@ pub async fn a_failed_multi_stream_append_writes_nothing(store: Store) {
     for span in &mut renamed.commands {
         span.command_id = CommandId::new_v7(w.now, w.fresh_seed());
     }
-    let err = store.append_batches(&[batches[0].clone(), batches[1].clone(), renamed]).await.unwrap_err();
+    let err = store.append_batches(&[batches[0].clone(), batches[1].clone(), renamed]).await.expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::VersionConflict);
     let streams = store.streams(None, 100).await.expect("list");
     assert_eq!(streams.len(), 1, "only c, from before");
@@ -413,7 +414,7 @@ pub async fn export_import_round_trips_byte_for_byte(store: Store) {
     let mut v: serde_json::Value = serde_json::from_str(&docs[0]).expect("json");
     v["events"][1]["occurred_at"] = serde_json::Value::String("2030-01-01T00:00:00Z".into());
     let tampered = serde_json::to_string_pretty(&v).expect("json");
-    let err = import_batch("tampered", tampered.as_bytes(), &Default::default()).unwrap_err();
+    let err = import_batch("tampered", tampered.as_bytes(), &Default::default()).expect_err("must fail");
     assert_eq!(code(&err), ErrorCode::ImportRejected);
     assert!(err.to_string().contains("LK3-E0"), "{err}");
 }

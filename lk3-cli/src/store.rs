@@ -1,0 +1,583 @@
+//! The store subcommands (`lk3 verify`, `lk3 export`, `lk3 import`,
+//! `lk3 cases`) and the writer `lk3 demo` stores its cases with.
+//!
+//! A store is named by URL (`sqlite://PATH` or a plain path, `postgres://...`,
+//! `memory:`) and opened with `lk3_storage::open`. The store is async; each
+//! command builds one tokio runtime and blocks on it, so the rest of the CLI
+//! stays synchronous. Messages name the store by its URL without password.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lk3_core::case::{Case, CaseEventRecord};
+use lk3_core::event::Event;
+use lk3_core::outreach::{Outreach, OutreachEvent};
+use lk3_core::validate::Limits;
+use lk3_core::{Labelled, Lk3Error};
+use lk3_storage::document::{ImportReport, export_stream, import_batch, import_documents};
+use lk3_storage::model::{Batch, StreamKind};
+use lk3_storage::{CaseQuery, CaseStore, CaseSummary, Projection, StoreError, aggregate, redact_url};
+use serde::Serialize;
+use tokio::runtime::Runtime;
+
+use crate::CliError;
+
+/// Streams written per transaction by `lk3 demo`.
+const DEMO_CHUNK: usize = 1000;
+/// Stream rows read per page by `lk3 export`, case rows per page by `lk3 cases`.
+const PAGE: u32 = 500;
+
+/// An open store with the runtime that drives it.
+pub struct Db {
+    rt: Runtime,
+    store: Box<dyn CaseStore>,
+    /// The URL without its password, for messages.
+    url: String,
+}
+
+impl Db {
+    /// Opens the store `url` names. With `must_exist`, a SQLite file that
+    /// does not exist is an error rather than a new, empty store (the read
+    /// commands should not create files).
+    pub fn open(url: &str, must_exist: bool) -> Result<Self, CliError> {
+        let redacted = redact_url(url);
+        check_scheme(url).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
+        if must_exist && let Some(path) = sqlite_path(url).filter(|p| !p.exists()) {
+            return Err(CliError::Usage(format!(
+                "no store at {path} / tidak ada penyimpanan di {path}: create one with `lk3 demo --db {redacted}` or `lk3 import --db {redacted} PATH...`",
+                path = path.display()
+            )));
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| CliError::Io { path: PathBuf::from("<tokio runtime>"), source })?;
+        let store =
+            rt.block_on(lk3_storage::open(url)).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
+        Ok(Db { rt, store, url: redacted })
+    }
+
+    /// Runs one store operation to completion.
+    fn run<T>(&self, f: impl Future<Output = Result<T, StoreError>>) -> Result<T, CliError> {
+        self.rt.block_on(f).map_err(|source| self.error(source))
+    }
+
+    fn error(&self, source: StoreError) -> CliError {
+        CliError::Store { url: self.url.clone(), source }
+    }
+
+    /// `sqlite`, `postgres` or `memory`.
+    fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+}
+
+/// Refuses a URL with a scheme no store has (`lk3_storage::open` would take
+/// `mysql://...` for a SQLite file name).
+fn check_scheme(url: &str) -> Result<(), StoreError> {
+    match url.split_once("://") {
+        Some((scheme, _)) if !matches!(scheme, "sqlite" | "postgres" | "postgresql") => {
+            Err(StoreError::Url { url: redact_url(url) })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The SQLite file a URL names, when it names one (not memory, not PostgreSQL).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    if url == "memory:" || url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// An error's code and its messages in both languages, the way every store
+/// problem is printed: `[LK3-E085] English` and, on the next line, `id: Indonesian`.
+pub fn bilingual(e: &dyn Lk3Error) -> String {
+    format!("[{}] {}\n     id: {}", e.code().id(), e.message_en(), e.message_id())
+}
+
+/// A store error as the CLI prints it: prefixed with the store's URL unless
+/// the message already names it.
+pub fn store_error(url: &str, e: &StoreError) -> String {
+    if e.message_en().contains(url) { bilingual(e) } else { format!("{url}: {}", bilingual(e)) }
+}
+
+/// `1 case`, `2 cases`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn stdout_error(source: std::io::Error) -> CliError {
+    CliError::Io { path: PathBuf::from("<stdout>"), source }
+}
+
+fn json_error(what: &str) -> impl Fn(serde_json::Error) -> CliError + '_ {
+    move |source| CliError::Json { what: what.to_owned(), source }
+}
+
+// ---------------------------------------------------------------------------
+// lk3 demo --db
+
+/// What the demo stored, per stream kind.
+#[derive(Debug, Default, Clone, Copy)]
+struct Totals {
+    cases: ImportReport,
+    outreaches: ImportReport,
+}
+
+/// Writes the demo's streams into a store, [`DEMO_CHUNK`] streams per
+/// transaction, so that a large synthetic run keeps little in memory.
+pub struct DemoWriter {
+    db: Db,
+    pending: Vec<Batch>,
+    pending_kind: StreamKind,
+    totals: Totals,
+}
+
+impl DemoWriter {
+    /// Opens (creating if needed) the store the demo writes into.
+    pub fn open(url: &str) -> Result<Self, CliError> {
+        Ok(DemoWriter {
+            db: Db::open(url, false)?,
+            pending: Vec::with_capacity(DEMO_CHUNK),
+            pending_kind: StreamKind::Case,
+            totals: Totals::default(),
+        })
+    }
+
+    /// Queues a case's events (already decided and chained).
+    pub fn case(&mut self, events: &[CaseEventRecord]) -> Result<(), CliError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (batch, _) = aggregate::encode(&Case::default(), events).map_err(|e| self.db.error(e))?;
+        self.push(StreamKind::Case, batch)
+    }
+
+    /// Queues an outreach's events.
+    pub fn outreach(&mut self, events: &[Event<OutreachEvent>]) -> Result<(), CliError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (batch, _) = aggregate::encode(&Outreach::default(), events).map_err(|e| self.db.error(e))?;
+        self.push(StreamKind::Outreach, batch)
+    }
+
+    fn push(&mut self, kind: StreamKind, batch: Batch) -> Result<(), CliError> {
+        // One kind per transaction, so that the report can count each kind.
+        if kind != self.pending_kind {
+            self.flush()?;
+            self.pending_kind = kind;
+        }
+        self.pending.push(batch);
+        if self.pending.len() >= DEMO_CHUNK { self.flush() } else { Ok(()) }
+    }
+
+    /// Writes what is queued, in one transaction.
+    pub fn flush(&mut self) -> Result<(), CliError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let report = self.db.run(import_documents(&*self.db.store, &self.pending))?;
+        self.pending.clear();
+        let total = match self.pending_kind {
+            StreamKind::Case => &mut self.totals.cases,
+            StreamKind::Outreach => &mut self.totals.outreaches,
+        };
+        total.imported += report.imported;
+        total.already_present += report.already_present;
+        total.events += report.events;
+        Ok(())
+    }
+
+    /// The line the demo prints: what was written where, and what was already there.
+    pub fn summary(&self) -> String {
+        let Totals { cases, outreaches } = self.totals;
+        let mut line = format!(
+            "Stored in {} ({}): {}, {}, {} written",
+            self.db.url,
+            self.db.backend(),
+            count(cases.imported, "case", "cases"),
+            count(outreaches.imported, "outreach", "outreaches"),
+            count(cases.events + outreaches.events, "event", "events")
+        );
+        if self.db.backend() == "memory" {
+            line.push_str(" (kept only while lk3 runs)");
+        }
+        if cases.already_present + outreaches.already_present > 0 {
+            line.push_str(&format!(
+                "; {} and {} already there (same seed), not written again",
+                count(cases.already_present, "case", "cases"),
+                count(outreaches.already_present, "outreach", "outreaches")
+            ));
+        }
+        line
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lk3 verify
+
+/// Output formats of `lk3 verify`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum VerifyFormat {
+    /// Each problem in both languages, then a summary line.
+    Text,
+    /// One JSON object: `ok`, `streams`, `events`, `problems`.
+    Json,
+}
+
+/// `lk3 verify`: re-reads every stream; returns whether the store is clean.
+pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
+    let db = Db::open(url, true)?;
+    let report = db.run(lk3_storage::verify::verify(&*db.store))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        VerifyFormat::Json => {
+            #[derive(Serialize)]
+            struct Output<'a> {
+                ok: bool,
+                store: &'a str,
+                #[serde(flatten)]
+                report: &'a lk3_storage::verify::VerifyReport,
+            }
+            let doc = Output { ok: report.is_ok(), store: &db.url, report: &report };
+            let json = serde_json::to_string(&doc).map_err(json_error("verify report"))?;
+            writeln!(out, "{json}").map_err(stdout_error)?;
+        }
+        VerifyFormat::Text => {
+            for p in &report.problems {
+                let seq = p.seq.map_or_else(|| "-".to_owned(), |s| s.to_string());
+                let event = p.event_id.map_or_else(|| "-".to_owned(), |e| e.to_string());
+                writeln!(out, "stream {} seq {seq} event {event}: [{}] {}", p.stream_id, p.code, p.message_en)
+                    .map_err(stdout_error)?;
+                writeln!(out, "     id: {}", p.message_id).map_err(stdout_error)?;
+            }
+            let verdict = match report.problems.len() {
+                0 => "no problems / tidak ada masalah".to_owned(),
+                1 => "1 problem / 1 masalah".to_owned(),
+                n => format!("{n} problems / {n} masalah"),
+            };
+            writeln!(
+                out,
+                "{} ({}): {} streams, {} events checked: {verdict}",
+                db.url,
+                db.backend(),
+                report.streams,
+                report.events
+            )
+            .map_err(stdout_error)?;
+        }
+    }
+    Ok(report.is_ok())
+}
+
+// ---------------------------------------------------------------------------
+// lk3 export
+
+/// Whether a store error is about one stream's data (the export goes on
+/// without it) rather than about the store itself.
+fn is_stream_problem(e: &StoreError) -> bool {
+    matches!(e, StoreError::Chain { .. } | StoreError::HeadMismatch { .. } | StoreError::CorruptRow { .. })
+}
+
+/// The file name of a stream's document: the case number with `/` as `_`
+/// (as `lk3 demo --export` names it), else the stream id;
+/// `penjangkauan-<id>` for an outreach.
+fn file_stem(kind: StreamKind, stream_id: impl std::fmt::Display, projection: Option<&Projection>) -> String {
+    match (kind, projection) {
+        (StreamKind::Case, Some(Projection::Case(CaseSummary { case_number: Some(n), .. }))) => {
+            n.to_string().replace('/', "_")
+        }
+        (StreamKind::Case, _) => stream_id.to_string(),
+        (StreamKind::Outreach, _) => format!("penjangkauan-{stream_id}"),
+    }
+}
+
+/// `lk3 export`: every stream as a document into `dir`; returns false when
+/// some stream could not be exported (it fails verification).
+pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
+    let db = Db::open(url, true)?;
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+    let (mut cases, mut outreaches, mut failed) = (0u64, 0u64, 0u64);
+    let mut names = HashSet::new();
+    let mut after = None;
+    loop {
+        let page = db.run(db.store.streams(after, PAGE))?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.stream_id);
+        for info in &page {
+            let doc = match db.rt.block_on(export_stream(&*db.store, info.kind, info.stream_id)) {
+                Ok(doc) => doc,
+                Err(e) if is_stream_problem(&e) => {
+                    eprintln!("lk3: not exported: {}", bilingual(&e));
+                    failed += 1;
+                    continue;
+                }
+                Err(e) => return Err(db.error(e)),
+            };
+            let projection = match info.kind {
+                StreamKind::Case => db.run(db.store.projection(info.stream_id))?,
+                StreamKind::Outreach => None,
+            };
+            let mut stem = file_stem(info.kind, info.stream_id, projection.as_ref());
+            if !names.insert(stem.clone()) {
+                // Two cases with one number (e.g. demo runs with different seeds in one store).
+                stem = format!("{stem}_{}", info.stream_id);
+                eprintln!("lk3: case number used twice in the store; writing {stem}.json");
+                names.insert(stem.clone());
+            }
+            let path = dir.join(format!("{stem}.json"));
+            std::fs::write(&path, doc).map_err(|source| CliError::Io { path, source })?;
+            match info.kind {
+                StreamKind::Case => cases += 1,
+                StreamKind::Outreach => outreaches += 1,
+            }
+        }
+    }
+    println!(
+        "Exported {} and {} from {} to {}{}",
+        count(cases, "case document", "case documents"),
+        count(outreaches, "outreach document", "outreach documents"),
+        db.url,
+        dir.display(),
+        if failed > 0 {
+            format!("; not exported, failing verification (see `lk3 verify`): {}", count(failed, "stream", "streams"))
+        } else {
+            String::new()
+        }
+    );
+    Ok(failed == 0)
+}
+
+// ---------------------------------------------------------------------------
+// lk3 import
+
+fn is_stream_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "ndjson" || e == "jsonl")
+}
+
+/// Collects the `.json` files under `path` (every file named directly),
+/// noting the NDJSON files that are skipped.
+fn collect_documents(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let io = |source| CliError::Io { path: path.to_owned(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_dir() {
+        if is_stream_file(path) {
+            skipped.push(path.to_owned())
+        } else {
+            out.push(path.to_owned())
+        }
+        return Ok(());
+    }
+    let mut children: Vec<PathBuf> =
+        std::fs::read_dir(path).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
+    children.sort();
+    for child in children {
+        if child.is_dir() {
+            collect_documents(&child, out, skipped)?;
+        } else if is_stream_file(&child) {
+            skipped.push(child);
+        } else if child.extension().is_some_and(|e| e == "json") {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a store error means the documents conflict with the store's
+/// data (exit 1) rather than that the store could not be used (exit 2).
+fn is_data_conflict(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::VersionConflict { .. }
+            | StoreError::CommandIdReused { .. }
+            | StoreError::BatchRejected { .. }
+            | StoreError::ImportRejected { .. }
+    )
+}
+
+/// `lk3 import`: every document in one transaction, or none; returns false
+/// when a document was refused (nothing is written then).
+pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
+    let db = Db::open(url, false)?;
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        collect_documents(p, &mut files, &mut skipped)?;
+    }
+    for s in &skipped {
+        eprintln!("lk3: skipped {} (NDJSON, e.g. the partner network, is not a stream document)", s.display());
+    }
+    let limits = Limits::default();
+    let mut batches = Vec::with_capacity(files.len());
+    let mut refused = 0usize;
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|source| CliError::Io { path: f.clone(), source })?;
+        match import_batch(&f.display().to_string(), &bytes, &limits) {
+            Ok(batch) => batches.push(batch),
+            Err(e) => {
+                refused += 1;
+                eprintln!("lk3: {}", bilingual(&e));
+            }
+        }
+    }
+    if refused > 0 {
+        eprintln!(
+            "lk3: {refused} of {} documents refused; nothing was written to {} / tidak ada yang ditulis",
+            files.len(),
+            db.url
+        );
+        return Ok(false);
+    }
+    let report = match db.rt.block_on(import_documents(&*db.store, &batches)) {
+        Ok(report) => report,
+        Err(e) if is_data_conflict(&e) => {
+            eprintln!("lk3: {}: {}", db.url, bilingual(&e));
+            eprintln!("lk3: nothing was written to {} / tidak ada yang ditulis", db.url);
+            return Ok(false);
+        }
+        Err(e) => return Err(db.error(e)),
+    };
+    println!(
+        "Imported into {} ({}): {} documents read, {} streams imported, {} already present, {} events written",
+        db.url,
+        db.backend(),
+        files.len(),
+        report.imported,
+        report.already_present,
+        report.events
+    );
+    Ok(true)
+}
+
+// ---------------------------------------------------------------------------
+// lk3 cases
+
+/// Output formats of `lk3 cases`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CasesFormat {
+    /// One line per case, then the count.
+    Table,
+    /// One JSON object: `count` (every match) and `cases` (the summaries shown).
+    Json,
+}
+
+/// Parses a vocabulary value by its id, listing the known ids when it is not one.
+pub fn vocabulary<T: Labelled>(s: &str) -> Result<T, String> {
+    T::from_id(s).ok_or_else(|| {
+        let known: Vec<&str> = T::ALL.iter().map(|v| v.id()).collect();
+        format!("`{s}` is not known; use one of {}", known.join(", "))
+    })
+}
+
+/// Parses `YYYY-MM-DD` (UTC midnight) or an RFC 3339 time.
+pub fn date_time(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is neither YYYY-MM-DD nor an RFC 3339 time: {e}"))
+}
+
+/// `lk3 cases`: the cases matching `query`, at most `limit`, and how many match in all.
+pub fn cases(url: &str, query: CaseQuery, limit: u32, format: CasesFormat) -> Result<(), CliError> {
+    let db = Db::open(url, true)?;
+    let mut shown: Vec<CaseSummary> = Vec::new();
+    let mut page_query = CaseQuery { after: None, ..query.clone() };
+    while (shown.len() as u64) < u64::from(limit) {
+        let want = (limit - shown.len() as u32).min(PAGE);
+        page_query.limit = want;
+        let page = db.run(db.store.query_cases(&page_query))?;
+        let full = page.len() as u32 == want;
+        page_query.after = page.last().map(|s| s.case_id);
+        shown.extend(page);
+        if !full || page_query.after.is_none() {
+            break;
+        }
+    }
+    let count = db.run(db.store.count_cases(&query))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        CasesFormat::Json => {
+            #[derive(Serialize)]
+            struct Output<'a> {
+                count: u64,
+                cases: &'a [CaseSummary],
+            }
+            let json = serde_json::to_string(&Output { count, cases: &shown }).map_err(json_error("cases"))?;
+            writeln!(out, "{json}").map_err(stdout_error)?;
+        }
+        CasesFormat::Table => {
+            writeln!(
+                out,
+                "{:<22} {:<20} {:<10} {:<36} {:<24} layanan / services",
+                "nomor kasus / case", "tahap / stage", "dibuka", "pekerja sosial / worker", "masalah / problems"
+            )
+            .map_err(stdout_error)?;
+            for s in &shown {
+                writeln!(out, "{}", table_row(s)).map_err(stdout_error)?;
+            }
+            writeln!(out, "{count} kasus cocok / cases match; ditampilkan / shown: {}", shown.len())
+                .map_err(stdout_error)?;
+        }
+    }
+    Ok(())
+}
+
+fn table_row(s: &CaseSummary) -> String {
+    let number = s.case_number.as_ref().map_or_else(|| s.case_id.to_string(), ToString::to_string);
+    let worker = s.worker.map_or_else(|| "-".to_owned(), |w| w.to_string());
+    let problems: Vec<&str> = s.problems.iter().map(|p| p.id()).collect();
+    let problems = if problems.is_empty() { "-".to_owned() } else { problems.join(",") };
+    let services: Vec<String> = s.services.iter().map(|v| format!("{}:{}", v.kind.id(), v.state.id())).collect();
+    let services = if services.is_empty() { "-".to_owned() } else { services.join(", ") };
+    format!(
+        "{number:<22} {:<20} {:<10} {worker:<36} {problems:<24} {services}",
+        s.stage.id(),
+        s.opened_at.format("%Y-%m-%d")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_are_found_in_urls() {
+        assert_eq!(sqlite_path("lk3.db"), Some(PathBuf::from("lk3.db")));
+        assert_eq!(sqlite_path("sqlite:///tmp/a.db"), Some(PathBuf::from("/tmp/a.db")));
+        assert_eq!(sqlite_path("sqlite://a.db?mode=rwc"), Some(PathBuf::from("a.db")));
+        assert_eq!(sqlite_path("sqlite:a.db"), Some(PathBuf::from("a.db")));
+        assert_eq!(sqlite_path("memory:"), None);
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://u:p@h/db"), None);
+    }
+
+    #[test]
+    fn dates_are_utc_midnight_or_rfc3339() {
+        assert_eq!(date_time("2019-03-01").map(|t| t.to_rfc3339()), Ok("2019-03-01T00:00:00+00:00".to_owned()));
+        assert_eq!(
+            date_time("2019-03-01T08:00:00+08:00").map(|t| t.to_rfc3339()),
+            Ok("2019-03-01T00:00:00+00:00".to_owned())
+        );
+        assert!(date_time("01/03/2019").is_err());
+    }
+
+    #[test]
+    fn vocabulary_errors_list_the_known_values() {
+        assert_eq!(vocabulary::<lk3_core::vocab::Stage>("ditutup"), Ok(lk3_core::vocab::Stage::Ditutup));
+        let e = vocabulary::<lk3_core::vocab::Stage>("closed").expect_err("unknown");
+        assert!(e.contains("kontak") && e.contains("ditutup"), "{e}");
+    }
+}

@@ -1,0 +1,345 @@
+//! The store commands as a user runs them: `lk3 demo --db`, `lk3 verify`,
+//! `lk3 export`, `lk3 import`, `lk3 cases`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sqlx::Row;
+
+/// Runs `lk3` in `cwd`.
+fn lk3_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).current_dir(cwd).output().expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+/// Every file of a directory by name, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| (p.file_name().and_then(|n| n.to_str()).expect("name").to_owned(), std::fs::read(&p).expect("read")))
+        .collect()
+}
+
+fn is_case_document(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|d| d["document"] == "lk3.case")
+}
+
+/// A demo written into `<dir>/<name>`; returns the store's path.
+fn demo_store(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let db = dir.join(name);
+    let mut args = vec!["demo", "--db", path(&db)];
+    args.extend_from_slice(extra);
+    let out = lk3_in(dir, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+/// How many streams a store holds, read with the storage crate itself.
+fn stream_count(db: &Path) -> usize {
+    runtime().block_on(async {
+        let store = lk3_storage::open(path(db)).await.expect("opens");
+        store.streams(None, 10_000).await.expect("streams").len()
+    })
+}
+
+#[test]
+fn demo_stores_its_streams_and_verify_finds_them_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The default store is lk3.db in the current directory.
+    let first = lk3_in(dir.path(), &["demo"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let line = stdout(&first).lines().find(|l| l.starts_with("Stored in")).expect("the store line").to_owned();
+    assert!(line.starts_with("Stored in lk3.db (sqlite): 9 cases, 1 outreach, "), "{line}");
+    assert!(!line.contains("already"), "{line}");
+    assert!(dir.path().join("lk3.db").exists());
+    assert_eq!(stream_count(&dir.path().join("lk3.db")), 10);
+
+    // Again, with the same seed: the same ids, found already there, nothing written, no failure.
+    let again = lk3_in(dir.path(), &["demo", "--db", "lk3.db"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains(
+            "Stored in lk3.db (sqlite): 0 cases, 0 outreaches, 0 events written; 9 cases and 1 outreach already there"
+        ),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(stream_count(&dir.path().join("lk3.db")), 10);
+
+    let verify = lk3_in(dir.path(), &["verify", "--db", "sqlite://lk3.db"]);
+    assert_eq!(verify.status.code(), Some(0), "{}{}", stdout(&verify), stderr(&verify));
+    assert!(stdout(&verify).contains("10 streams") && stdout(&verify).contains("no problems"), "{}", stdout(&verify));
+    let json = lk3_in(dir.path(), &["verify", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["streams"], 10);
+    assert!(report["events"].as_u64().is_some_and(|n| n > 50));
+    assert_eq!(report["problems"], serde_json::json!([]));
+
+    // --no-db writes nothing; a store that does not exist is not created by a read command.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    assert!(lk3_in(elsewhere.path(), &["demo", "--no-db"]).status.success());
+    assert!(!elsewhere.path().join("lk3.db").exists());
+    let missing = lk3_in(elsewhere.path(), &["verify"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no store at lk3.db"), "{}", stderr(&missing));
+    assert!(!elsewhere.path().join("lk3.db").exists());
+}
+
+#[test]
+fn verify_names_an_edited_event_by_seq_and_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let url = format!("sqlite://{}", path(&db));
+    let (stream_id, seq, event_id) = runtime().block_on(async {
+        let store = lk3_storage::sqlite::SqliteStore::open(&url).await.expect("opens");
+        let row = sqlx::query("SELECT stream_id, seq, event_id, body FROM events WHERE seq = 3 ORDER BY stream_id LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .expect("a third event");
+        let stream_id: String = row.get(0);
+        let seq: i64 = row.get(1);
+        let event_id: String = row.get(2);
+        let body: String = row.get(3);
+        assert!(body.contains("\"occurred_at\":\"2019-"), "{body}");
+        // The event now claims to have happened a year earlier; its stored hash is unchanged.
+        let edit = sqlx::query(
+            "UPDATE events SET body = replace(body, '\"occurred_at\":\"2019-', '\"occurred_at\":\"2018-') WHERE stream_id = ?1 AND seq = ?2",
+        )
+        .bind(&stream_id)
+        .bind(seq)
+        .execute(store.pool())
+        .await
+        .expect("update");
+        assert_eq!(edit.rows_affected(), 1);
+        let after: String = sqlx::query("SELECT body FROM events WHERE stream_id = ?1 AND seq = ?2")
+            .bind(&stream_id)
+            .bind(seq)
+            .fetch_one(store.pool())
+            .await
+            .expect("row")
+            .get(0);
+        assert_ne!(after, body, "the edit changed the body");
+        store.close().await;
+        (stream_id, seq, event_id)
+    });
+
+    let out = lk3_in(dir.path(), &["verify", "--db", &url]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.contains(&event_id)).unwrap_or_else(|| panic!("names {event_id}: {text}"));
+    assert!(line.contains(&format!("stream {stream_id} seq {seq} event {event_id}: [LK3-E")), "{line}");
+    assert!(text.contains("id: "), "the Indonesian message too: {text}");
+    assert!(text.contains("10 streams") && text.contains("problem"), "{text}");
+
+    let json = lk3_in(dir.path(), &["verify", "--db", &url, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(report["ok"], false);
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(
+        problems.iter().any(|p| p["event_id"] == event_id.as_str()
+            && p["seq"] == seq
+            && p["stream_id"] == stream_id.as_str()
+            && p["code"].as_str().is_some_and(|c| c.starts_with("LK3-E"))
+            && p["message_id"].as_str().is_some_and(|m| !m.is_empty())),
+        "{problems:?}"
+    );
+
+    // Export skips the stream that fails verification and says so.
+    let export = lk3_in(dir.path(), &["export", "--db", &url, "--out", path(&dir.path().join("out"))]);
+    assert_eq!(export.status.code(), Some(1), "{}", stderr(&export));
+    assert!(
+        stdout(&export).contains("not exported, failing verification (see `lk3 verify`): 1 stream"),
+        "{}",
+        stdout(&export)
+    );
+}
+
+#[test]
+fn export_from_the_store_matches_demo_export_byte_for_byte_and_import_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    let out = lk3_in(dir.path(), &["demo", "--no-db", "--cases", "30", "--export", path(&a)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let x = demo_store(dir.path(), "x.db", &["--cases", "30"]);
+    let out = lk3_in(dir.path(), &["export", "--db", path(&x), "--out", path(&b)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Exported 39 case documents and 1 outreach document"), "{}", stdout(&out));
+
+    // (c) Every case document of `demo --export` is the same bytes as the store's export.
+    let from_demo = files(&a);
+    let from_store = files(&b);
+    let mut cases = 0;
+    for (name, bytes) in &from_demo {
+        if is_case_document(bytes) {
+            cases += 1;
+            assert!(from_store.get(name) == Some(bytes), "{name} differs or is missing");
+        }
+    }
+    assert_eq!(cases, 39);
+    assert_eq!(from_store.keys().filter(|n| n.starts_with("penjangkauan-")).count(), 1);
+    assert_eq!(from_store.len(), 40, "39 cases and 1 outreach");
+
+    // (d) Imported into a fresh store (the partner network, NDJSON, is skipped) and exported again: the same bytes.
+    let y = dir.path().join("y.db");
+    let network = a.join("jejaring.ndjson");
+    let out = lk3_in(dir.path(), &["import", "--db", path(&y), path(&b), path(&network)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("40 documents read, 40 streams imported, 0 already present"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("skipped") && stderr(&out).contains("jejaring.ndjson"), "{}", stderr(&out));
+    let out = lk3_in(dir.path(), &["export", "--db", path(&y), "--out", path(&c)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(files(&c) == from_store, "export → import → export changes nothing");
+    let verify = lk3_in(dir.path(), &["verify", "--db", path(&y)]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+
+    // Importing the same documents again writes nothing and says they were there.
+    let again = lk3_in(dir.path(), &["import", "--db", path(&y), path(&b)]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("0 streams imported, 40 already present, 0 events written"), "{}", stdout(&again));
+    assert_eq!(stream_count(&y), 40);
+}
+
+#[test]
+fn a_corrupted_document_refuses_the_whole_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("docs");
+    let out = lk3_in(dir.path(), &["demo", "--no-db", "--export", path(&docs)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let victim = docs.join("64.74_2019_0004.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&victim).expect("read")).expect("json");
+    assert_ne!(doc["events"][2]["hash"], serde_json::json!("0".repeat(64)));
+    doc["events"][2]["hash"] = serde_json::json!("0".repeat(64));
+    std::fs::write(&victim, serde_json::to_string_pretty(&doc).expect("json")).expect("write");
+
+    let z = dir.path().join("z.db");
+    let out = lk3_in(dir.path(), &["import", "--db", path(&z), path(&docs)]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("64.74_2019_0004.json") && err.contains("[LK3-E089]"), "{err}");
+    assert!(err.contains("LK3-E051"), "the validator's code: {err}");
+    assert!(err.contains("id: ") && err.contains("ditolak"), "in Indonesian too: {err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(stream_count(&z), 0, "all or nothing: the eight good cases were not written either");
+}
+
+/// The data rows of `lk3 cases` (the header and the count line left out).
+fn table_rows(text: &str) -> Vec<Vec<String>> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[1..lines.len() - 1].iter().map(|l| l.split_whitespace().map(str::to_owned).collect()).collect()
+}
+
+fn count_line(text: &str) -> u64 {
+    let last = text.lines().last().expect("a count line");
+    last.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("count in {last:?}"))
+}
+
+#[test]
+fn cases_lists_only_the_matching_cases_with_their_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let db = path(&db);
+
+    let all = lk3_in(dir.path(), &["cases", "--db", db]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    assert_eq!(count_line(&stdout(&all)), 9);
+    assert_eq!(table_rows(&stdout(&all)).len(), 9);
+
+    let closed = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "ditutup"]);
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    let text = stdout(&closed);
+    let rows = table_rows(&text);
+    assert!(!rows.is_empty() && rows.len() < 9, "{text}");
+    assert!(rows.iter().all(|r| r[1] == "ditutup"), "{text}");
+    assert!(rows.iter().all(|r| r[0].starts_with("64.74/2019/")), "{text}");
+    let json = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "ditutup", "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let listed = doc["cases"].as_array().expect("cases");
+    assert_eq!(doc["count"].as_u64(), Some(count_line(&text)));
+    assert_eq!(listed.len() as u64, count_line(&text));
+    assert_eq!(listed.len(), rows.len());
+    assert!(listed.iter().all(|c| c["stage"] == "ditutup"));
+    let numbers: Vec<&str> = listed.iter().map(|c| c["case_number"].as_str().expect("number")).collect();
+    assert_eq!(numbers, rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>());
+
+    // --limit shows fewer; the count is still every match.
+    let two = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "ditutup", "--limit", "2"]);
+    assert_eq!(table_rows(&stdout(&two)).len(), 2);
+    assert_eq!(count_line(&stdout(&two)), count_line(&text));
+
+    // Filters combine; the unanswered referral of the demo is overdue now.
+    let overdue = lk3_in(dir.path(), &["cases", "--db", db, "--overdue", "--service", "rujukan", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&overdue.stdout).expect("json");
+    assert_eq!(doc["count"], 1, "{doc}");
+    let none = lk3_in(dir.path(), &["cases", "--db", db, "--opened-before", "2019-01-01", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&none.stdout).expect("json");
+    assert_eq!(doc["count"], 0);
+    let from = lk3_in(dir.path(), &["cases", "--db", db, "--opened-from", "2019-03-01T00:00:00+08:00"]);
+    let rows = table_rows(&stdout(&from));
+    assert!(rows.iter().all(|r| r[2].as_str() >= "2019-02-28"), "{}", stdout(&from));
+
+    // Usage errors: exit 2, with the known values.
+    let bad = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "closed"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("ditutup"), "{}", stderr(&bad));
+    let bad = lk3_in(dir.path(), &["cases", "--db", db, "--opened-from", "1/3/2019"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn cases_pages_through_more_than_one_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &["--cases", "600"]);
+    let out = lk3_in(dir.path(), &["cases", "--db", path(&db), "--limit", "1000", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let ids: Vec<&str> =
+        doc["cases"].as_array().expect("cases").iter().map(|c| c["case_id"].as_str().expect("id")).collect();
+    assert_eq!(doc["count"], 609);
+    assert_eq!(ids.len(), 609);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "case id order, no repeats across pages");
+    let out = lk3_in(dir.path(), &["cases", "--db", path(&db)]);
+    assert_eq!(table_rows(&stdout(&out)).len(), 50, "50 by default");
+    assert_eq!(count_line(&stdout(&out)), 609);
+}
+
+#[test]
+fn an_unreachable_store_is_an_error_with_its_code_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let started = std::time::Instant::now();
+    let out = lk3_in(dir.path(), &["verify", "--db", "postgres://nobody:secret@127.0.0.1:1/x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("[LK3-E085]") && err.contains("the store is unavailable"), "{err}");
+    assert!(err.contains("penyimpanan tidak dapat dipakai"), "in Indonesian too: {err}");
+    assert!(!err.contains("secret") && err.contains("nobody:***@"), "the password is not shown: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(started.elapsed().as_secs() < 20, "refused at once, not after the pool's timeout");
+
+    let out = lk3_in(dir.path(), &["cases", "--db", "mysql://a@b/c"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("[LK3-E090]"), "{}", stderr(&out));
+    let out = lk3_in(dir.path(), &["demo", "--db", "postgres://nobody@127.0.0.1:1/x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty(), "the demo does not run without its store");
+}
