@@ -32,9 +32,23 @@ pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+            match userinfo.split_once(':') {
+                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_hidden_and_nothing_else_changes() {
+        assert_eq!(redact_url("postgres://lk3:rahasia@db:5432/lk3"), "postgres://lk3:***@db:5432/lk3");
+        assert_eq!(redact_url("postgres://lk3@db/lk3"), "postgres://lk3@db/lk3");
+        assert_eq!(redact_url("sqlite://lk3.db"), "sqlite://lk3.db");
     }
 }
