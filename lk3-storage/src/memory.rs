@@ -13,7 +13,10 @@ use lk3_core::schema::ClientRecord;
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::model::{AppendDecision, AppendOutcome, Batch, CommandRecord, StoredEvent, StreamInfo, decide_append};
+use crate::model::{
+    AppendDecision, AppendOutcome, Batch, CommandRecord, CursorPosition, EventCursor, ScannedEvent, StoredEvent,
+    StreamInfo, decide_append,
+};
 use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 use crate::store::CaseStore;
@@ -166,6 +169,39 @@ impl CaseStore for MemoryStore {
         let inner = self.lock();
         let events = inner.events.get(&stream_id).map_or(&[][..], |v| v.as_slice());
         Ok(events.iter().filter(|e| (first..=last).contains(&e.seq)).cloned().collect())
+    }
+
+    async fn scan_events(
+        &self,
+        unit: Option<&UnitCode>,
+        after: Option<&EventCursor>,
+        limit: u32,
+    ) -> Result<Vec<ScannedEvent>, StoreError> {
+        let inner = self.lock();
+        let mut streams: Vec<&StreamInfo> =
+            inner.streams.values().filter(|s| unit.is_none_or(|u| *u == s.unit)).collect();
+        streams.sort_by(|a, b| (&a.unit, a.stream_id).cmp(&(&b.unit, b.stream_id)));
+        let mut out = Vec::new();
+        for s in streams {
+            for e in inner.events.get(&s.stream_id).map_or(&[][..], |v| v.as_slice()) {
+                let position = CursorPosition::Key(s.unit.clone(), s.stream_id, e.seq);
+                if after.is_some_and(|a| position <= a.0) {
+                    continue;
+                }
+                if out.len() == limit as usize {
+                    return Ok(out);
+                }
+                out.push(ScannedEvent {
+                    unit: s.unit.clone(),
+                    stream_id: s.stream_id,
+                    kind: s.kind,
+                    seq: e.seq,
+                    body: e.body.clone(),
+                    cursor: EventCursor(position),
+                });
+            }
+        }
+        Ok(out)
     }
 
     async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {

@@ -127,6 +127,40 @@ pub enum AppendOutcome {
     },
 }
 
+/// An event as a bulk scan returns it: where it belongs and its body (the
+/// whole event as JSON, the truth; the envelope's other columns are left
+/// out, which makes a scan cheaper).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedEvent {
+    /// The stream's unit.
+    pub unit: UnitCode,
+    /// The stream.
+    pub stream_id: Uuid,
+    /// Case or outreach.
+    pub kind: StreamKind,
+    /// The seq within the stream.
+    pub seq: u64,
+    /// The whole event as JSON.
+    pub body: String,
+    /// Where the scan goes on after this event.
+    pub cursor: EventCursor,
+}
+
+/// Where a bulk scan goes on. Opaque: each adapter scans in the order that
+/// is cheapest for it (SQLite: the order rows were written; PostgreSQL and
+/// memory: unit, stream, seq). Within a stream, events always come in seq
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCursor(pub(crate) CursorPosition);
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum CursorPosition {
+    /// After this (unit, stream, seq).
+    Key(UnitCode, Uuid, u64),
+    /// After this row number.
+    Row(i64),
+}
+
 /// The events of one command within a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandSpan {

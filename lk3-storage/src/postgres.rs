@@ -22,6 +22,8 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// Bulk scans walk the table in row order (true) or the primary key.
+    const SCAN_BY_ROW: bool = false;
     const BACKEND: &'static str = "postgres";
 
     /// Connects to `postgres://...` and brings the schema up to date.

@@ -30,6 +30,8 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Bulk scans walk the table in row order (true) or the primary key.
+    const SCAN_BY_ROW: bool = true;
     const BACKEND: &'static str = "sqlite";
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate, Loaded};
 use crate::error::StoreError;
-use crate::model::{AppendOutcome, Batch, CommandRecord, StoredEvent, StreamInfo};
+use crate::model::{AppendOutcome, Batch, CommandRecord, EventCursor, ScannedEvent, StoredEvent, StreamInfo};
 use crate::personal::{Erasure, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 
@@ -49,6 +49,18 @@ pub trait CaseStore: Send + Sync {
 
     /// Events `first..=last` of a stream.
     async fn read_events(&self, stream_id: Uuid, first: u64, last: u64) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Events of every stream (of `unit`, if given), a page of at most
+    /// `limit` after `after` (the last event's `cursor`): the bulk read behind
+    /// tables and analyses. Each event comes once, a stream's in seq order;
+    /// the order across streams is the adapter's cheapest (see
+    /// [`EventCursor`]). Rows come as stored; `verify` is what checks them.
+    async fn scan_events(
+        &self,
+        unit: Option<&UnitCode>,
+        after: Option<&EventCursor>,
+        limit: u32,
+    ) -> Result<Vec<ScannedEvent>, StoreError>;
 
     /// The stored projection of a stream.
     async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError>;

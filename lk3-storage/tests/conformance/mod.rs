@@ -49,6 +49,7 @@ macro_rules! conformance_suite {
             events_that_do_not_continue_the_chain_are_refused,
             a_failed_multi_stream_append_writes_nothing,
             queries_agree_with_the_reference_filter,
+            a_bulk_scan_pages_through_every_event_once,
             overdue_referrals_are_found_by_deadline,
             personal_data_is_kept_apart_and_erasure_keeps_chains_valid,
             export_import_round_trips_byte_for_byte,
@@ -291,6 +292,42 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
         assert_eq!(paged, expected, "paged {q:?}");
     }
     assert!(nonempty >= 6, "the queries must discriminate");
+}
+
+pub async fn a_bulk_scan_pages_through_every_event_once(store: Store) {
+    let mut w = World::new();
+    let all = populate(&store, &mut w).await;
+    let mut expected = Vec::new();
+    for s in &all {
+        let (_, rows) = store.read_stream(*s.case_id.as_uuid()).await.expect("read").expect("stream");
+        expected.extend(rows.into_iter().map(|r| (s.unit.clone(), *s.case_id.as_uuid(), r.seq, r.body)));
+    }
+    for unit in [None, Some("31.71".parse::<UnitCode>().expect("unit"))] {
+        let mut got = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.scan_events(unit.as_ref(), after.as_ref(), 7).await.expect("scan");
+            assert!(page.len() <= 7);
+            let Some(last) = page.last() else { break };
+            after = Some(last.cursor.clone());
+            got.extend(page.into_iter().map(|e| {
+                assert_eq!(e.kind, StreamKind::Case);
+                (e.unit, e.stream_id, e.seq, e.body)
+            }));
+        }
+        // A stream's events in seq order, whatever the order across streams.
+        for pair in got.windows(2) {
+            if pair[0].1 == pair[1].1 {
+                assert_eq!(pair[0].2 + 1, pair[1].2, "seq order within a stream");
+            }
+        }
+        let mut want: Vec<_> =
+            expected.iter().filter(|(u, ..)| unit.as_ref().is_none_or(|x| x == u)).cloned().collect();
+        assert!(want.len() > 7, "more than one page");
+        got.sort_by_key(|e| (e.1, e.2));
+        want.sort_by_key(|e| (e.1, e.2));
+        assert_eq!(got, want, "unit {unit:?}: every event once");
+    }
 }
 
 /// A case with a referral sent under an emergency override, due in 3 days.
