@@ -68,4 +68,8 @@ maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin
 python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/*.whl
 python -m pytest -q lk3-py/tests
 
+step "mypy --strict on the package's stubs and a typed usage example"
+python -m mypy --strict --no-incremental -p lk3
+python -m mypy --strict --no-incremental examples/python/typed_usage.py
+
 step "done in $((SECONDS - started)) s"

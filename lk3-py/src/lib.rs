@@ -1,33 +1,108 @@
 //! # lk3-py
 //!
 //! The Python package `lk3`, built by maturin: a thin layer over the Rust core
-//! in the manner of pydantic-core. For now it exposes the package version and
-//! the rule-set export; the Python issue adds stores, validation, typed case
-//! objects, DataFrames and exceptions mirroring the Rust error areas.
+//! in the manner of pydantic-core. This crate is the compiled module
+//! `lk3._lk3`: the rule set and its diagrams, the JSON Schemas, the document
+//! validator, ids, and `NativeStore` (an `lk3_storage` store driven by a
+//! tokio runtime, with the GIL released while Rust works) with its analysis
+//! tables built column by column. The Pythonic API (`lk3.Store`, case
+//! objects, DataFrames, exceptions) is the package's Python layer in
+//! `python/lk3`, typed by `.pyi` stubs.
 
+mod error;
+mod frames;
+mod pseudo;
+mod store;
+
+use lk3_core::rules::{RuleSet, RuleSetId, export};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-/// The rule set as JSON (`lk3 diagram --format json`), or Mermaid or DOT.
+use crate::error::IntoPyResult;
+
+/// The rule set as JSON (`lk3 diagram --format json`), or Mermaid or DOT;
+/// with `machine`, only that machine (JSON and Mermaid).
 #[pyfunction]
-#[pyo3(signature = (format = "json"))]
-fn diagram(format: &str) -> PyResult<String> {
-    use lk3_core::rules::{RuleSet, RuleSetId, export};
+#[pyo3(signature = (format = "json", machine = None))]
+fn diagram(format: &str, machine: Option<&str>) -> PyResult<String> {
     let rules = RuleSet::get(RuleSetId::default());
-    match format {
-        "json" => Ok(export::to_json(rules)),
-        "mermaid" => Ok(export::to_mermaid(rules)),
-        "dot" => Ok(export::to_dot(rules)),
-        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+    let unknown_machine = |m: &str| {
+        PyValueError::new_err(format!(
+            "unknown machine `{m}`: expected case, informasi, konsultasi, konseling, advokasi, rujukan or penjangkauan / mesin tidak dikenal"
+        ))
+    };
+    match (format, machine) {
+        ("json", None) => Ok(export::to_json(rules)),
+        ("json", Some(m)) => {
+            let doc = export::to_export(rules);
+            let found = doc.machines.iter().find(|x| x.name == m).ok_or_else(|| unknown_machine(m))?;
+            serde_json::to_string_pretty(found).map_err(|e| PyValueError::new_err(e.to_string()))
+        }
+        ("mermaid", None) => Ok(export::to_mermaid(rules)),
+        ("mermaid", Some(m)) => export::to_mermaid_machine(rules, m).ok_or_else(|| unknown_machine(m)),
+        ("dot", None) => Ok(export::to_dot(rules)),
+        ("dot", Some(_)) => Err(PyValueError::new_err("`machine` is for the json and mermaid formats")),
+        (other, _) => Err(PyValueError::new_err(format!(
             "unknown format `{other}`: expected json, mermaid or dot / format tidak dikenal"
         ))),
     }
+}
+
+/// The names of the published JSON Schemas.
+#[pyfunction]
+fn schema_names() -> Vec<&'static str> {
+    lk3_core::schema::DOCUMENTS.iter().map(|d| d.name).collect()
+}
+
+/// The JSON Schema named `name` as JSON text, or `None`.
+#[pyfunction]
+fn schema_json(name: &str) -> Option<String> {
+    lk3_core::schema::to_json(name)
+}
+
+/// Validates one JSON document (bytes); returns the report as JSON (the
+/// `validation-result` document). Runs with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (data, kind = None))]
+fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>) -> PyResult<String> {
+    if let Some(k) = kind.as_deref().filter(|k| !lk3_core::validate::KINDS.contains(k)) {
+        return Err(PyValueError::new_err(format!(
+            "unknown document kind `{k}`: expected one of {}",
+            lk3_core::validate::KINDS.join(", ")
+        )));
+    }
+    let report =
+        py.detach(|| lk3_core::validate::validate(&data, kind.as_deref(), &lk3_core::validate::Limits::default()));
+    serde_json::to_string(&report).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// A new UUID v7 for the time `at` (RFC 3339), with random bits.
+#[pyfunction]
+fn new_id(py: Python<'_>, at: &str) -> PyResult<String> {
+    let at = store::parse_time(at).py(py)?;
+    Ok(lk3_core::ids::CaseId::new_v7(at, store::random_seed()).to_string())
+}
+
+/// The pseudonym of `id` under `key` (what the pseudonymised frames hold).
+#[pyfunction]
+fn pseudonym(key: &[u8], id: &str) -> String {
+    pseudo::Keyed::new(key).pseudonym(id)
+}
+
+/// The age bands of pseudonymised frames, youngest first.
+#[pyfunction]
+fn age_bands() -> Vec<&'static str> {
+    pseudo::AGE_BANDS.to_vec()
 }
 
 /// The compiled module `lk3._lk3` behind the `lk3` Python package.
 #[pymodule]
 mod _lk3 {
     #[pymodule_export]
-    use super::diagram;
+    use super::{age_bands, diagram, new_id, pseudonym, schema_json, schema_names, validate_bytes};
+
+    #[pymodule_export]
+    use super::store::NativeStore;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1,8 +1,96 @@
 """lk3: the LK3 service workflow (Permensos 16/2013) as typed state machines.
 
-A thin Python layer over the Rust core (the compiled module ``lk3._lk3``).
+A thin Python layer over the Rust core (the compiled module ``lk3._lk3``):
+the same rule set, validator and stores the Rust crates use.
+
+- :func:`rule_set`, :func:`diagram`: the rule set as data and as diagrams;
+- :func:`validate`, :func:`schema`: documents checked against the published
+  JSON Schemas and the rules;
+- :class:`Store`: cases in memory, SQLite or PostgreSQL; commands as typed
+  methods or ``store.execute(case_id, {"type": ...}, actor=..., at=...)``;
+  read-only :class:`Case` objects; queries;
+- DataFrames (pandas, optional): ``store.cases_frame()``, ``events_frame()``,
+  ``services_frame()``, ``referrals_frame()``, ``clients_frame()``, each
+  with ``pseudonymise=True`` for data fit to analyse outside the unit;
+- exceptions: :class:`Lk3Error` and one subclass per error area, each with
+  the ``LK3-Exxx`` code and the message in English and Indonesian.
 """
 
-from ._lk3 import __version__, diagram
+from ._frames import MissingDependency, Table
+from ._lk3 import __version__
+from .errors import (
+    CommandRefused,
+    ConsentRequired,
+    Conflict,
+    Finding,
+    IntegrityError,
+    Lk3Error,
+    NotFound,
+    PermissionDenied,
+    StoreError,
+    TransitionRefused,
+    ValidationError,
+)
+from .models import (
+    Actor,
+    Case,
+    CaseClient,
+    CaseSummary,
+    Consent,
+    Executed,
+    ImportReport,
+    Service,
+    ServiceSummary,
+)
+from .rules import (
+    ValidationResult,
+    age_bands,
+    diagram,
+    new_id,
+    pseudonym,
+    rule_set,
+    schema,
+    schema_names,
+    validate,
+)
+from .store import TABLES, Store
 
-__all__ = ["__version__", "diagram"]
+__all__ = [
+    "__version__",
+    # rules, schemas, validation
+    "rule_set",
+    "diagram",
+    "schema",
+    "schema_names",
+    "validate",
+    "ValidationResult",
+    "Finding",
+    "new_id",
+    "pseudonym",
+    "age_bands",
+    # stores and cases
+    "Store",
+    "Actor",
+    "Case",
+    "CaseClient",
+    "Consent",
+    "Service",
+    "CaseSummary",
+    "ServiceSummary",
+    "Executed",
+    "ImportReport",
+    "Table",
+    "TABLES",
+    "MissingDependency",
+    # errors
+    "Lk3Error",
+    "ValidationError",
+    "CommandRefused",
+    "TransitionRefused",
+    "PermissionDenied",
+    "ConsentRequired",
+    "NotFound",
+    "Conflict",
+    "IntegrityError",
+    "StoreError",
+]

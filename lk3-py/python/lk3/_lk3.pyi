@@ -1,4 +1,69 @@
+"""Stubs of the compiled module ``lk3._lk3`` (Rust, pyo3). Use the package
+``lk3`` instead: this low-level layer takes and returns JSON text."""
+
+from typing import Dict, List, Optional, Tuple
+
 __version__: str
 
-def diagram(format: str = "json") -> str:
-    """The rule set as ``json``, ``mermaid`` or ``dot``."""
+def diagram(format: str = "json", machine: Optional[str] = None) -> str:
+    """The rule set as ``json``, ``mermaid`` or ``dot``; one ``machine`` (json, mermaid)."""
+
+def schema_names() -> List[str]:
+    """The names of the published JSON Schemas."""
+
+def schema_json(name: str) -> Optional[str]:
+    """The JSON Schema ``name`` as JSON text, or ``None``."""
+
+def validate_bytes(data: bytes, kind: Optional[str] = None) -> str:
+    """Validates a JSON document; the report as JSON (GIL released)."""
+
+def new_id(at: str) -> str:
+    """A UUID v7 for the RFC 3339 time ``at``, with random bits."""
+
+def pseudonym(key: bytes, id: str) -> str:
+    """The keyed pseudonym (HMAC-SHA256, 16 hex digits) of ``id``."""
+
+def age_bands() -> List[str]:
+    """The age bands of pseudonymised frames, youngest first."""
+
+ColumnData = Tuple[str, str, object, Optional[List[str]]]
+
+class NativeStore:
+    """An lk3 store and the tokio runtime that drives it."""
+
+    @staticmethod
+    def open(url: str) -> "NativeStore": ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def backend(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def execute(
+        self,
+        case_id: str,
+        command: str,
+        staff_id: str,
+        role: str,
+        at: str,
+        command_id: Optional[str] = None,
+        expected_version: Optional[int] = None,
+    ) -> Tuple[str, bool]: ...
+    def case(self, case_id: str, events: bool = False) -> str: ...
+    def cases(self, filters: Dict[str, str], limit: Optional[int] = None) -> str: ...
+    def count_cases(self, filters: Dict[str, str]) -> int: ...
+    def put_client(self, record: str) -> None: ...
+    def client(self, unit: str, client_id: str) -> Optional[str]: ...
+    def erase_client(self, unit: str, client_id: str, at: str) -> Tuple[bool, int]: ...
+    def verify(self) -> str: ...
+    def export_case(self, case_id: str) -> str: ...
+    def import_documents(self, documents: List[Tuple[str, bytes]]) -> Tuple[int, int, int]: ...
+    def table(
+        self,
+        name: str,
+        filters: Dict[str, str],
+        key: Optional[bytes],
+        now: str,
+        as_of: str,
+    ) -> List[ColumnData]: ...

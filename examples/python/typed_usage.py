@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""A typed tour of the lk3 Python API, checked by `mypy --strict` in the
+test suite (lk3-py/tests/test_typing.py) and run as a script there too.
+
+    python examples/python/typed_usage.py
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from typing import Dict, List, Optional
+
+import pandas as pd
+
+import lk3
+
+
+def tour(url: str = "memory://") -> Dict[str, object]:
+    start = datetime(2019, 3, 4, 13, 15, tzinfo=timezone.utc)
+    clock = iter(start + timedelta(minutes=n) for n in range(1000))
+    staff: Dict[str, lk3.Actor] = {
+        role: lk3.Actor(lk3.new_id(start), role)
+        for role in ("relawan", "sekretaris", "pekerja_sosial", "psikolog", "konselor", "ketua")
+    }
+    rules: Dict[str, object] = lk3.rule_set()
+    mermaid: str = lk3.diagram("mermaid", machine="case")
+    schema: Dict[str, object] = lk3.schema("command")
+    result: lk3.ValidationResult = lk3.validate({"type": "terminate", "reason": "pindah"})
+    assert result.valid and result.document == "command" and not rules == {} and mermaid and schema
+
+    with lk3.Store.open(url) as store:
+        case: lk3.Case = store.open_case(
+            unit="64.74", case_number="64.74/2019/0001", channel="telepon_hotline", sasaran="keluarga",
+            actor=staff["relawan"], at=next(clock),
+        )
+        client: str = lk3.new_id(start)
+        case = store.register(case.case_id, clients=[(client, False)], problems=["kdrt"],
+                              actor=staff["sekretaris"], at=next(clock))
+        case = store.start_engagement(case.case_id, actor=staff["pekerja_sosial"], at=next(clock))
+        case = store.record_consent(case.case_id, subject=client, purposes=["layanan", "asesmen"],
+                                    actor=staff["pekerja_sosial"], at=next(clock))
+        done: lk3.Executed = store.execute(case.case_id, {"type": "agree_contract"},
+                                           actor=staff["pekerja_sosial"], at=next(clock))
+        assert not done.replayed and done.event_types == ("contract_agreed",)
+
+        refused: Optional[lk3.Lk3Error] = None
+        try:
+            store.approve_plan(case.case_id, plan_version=1, actor=staff["ketua"], at=next(clock))
+        except lk3.TransitionRefused as e:
+            refused = e
+        assert refused is not None and refused.code == "LK3-E020" and refused.message_id
+
+        case = store.case(case.case_id)
+        services: List[lk3.Service] = list(case.services)
+        summaries: List[lk3.CaseSummary] = store.cases(stage="kontrak")
+        count: int = store.count_cases(problem="kdrt")
+
+        key = os.urandom(32)
+        table: lk3.Table = store.table("events", key=key)
+        records: List[Dict[str, object]] = table.to_records()
+        frame: pd.DataFrame = store.cases_frame(key=key)
+        stages = frame["stage"]
+        return {
+            "stage": case.stage,
+            "services": len(services),
+            "kontrak": len(summaries),
+            "kdrt": count,
+            "events": len(records),
+            "stages": stages.tolist(),
+        }
+
+
+if __name__ == "__main__":
+    print(tour())

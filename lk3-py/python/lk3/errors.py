@@ -1,0 +1,181 @@
+"""Exceptions mirroring the error areas of the Rust core.
+
+Every exception lk3 raises for a rule, a document or a store is an
+:class:`Lk3Error` carrying the stable code (``LK3-Exxx``) and the message in
+English and in Indonesian; catch the subclass for the area you handle::
+
+    try:
+        store.execute(case_id, {"type": "start_assessment"}, actor=peksos, at=now)
+    except lk3.TransitionRefused as e:
+        print(e.code, e.message_id)       # LK3-E020, "[LK3-E020] tidak dapat ..."
+
+=================  ==========================================================
+class              codes
+=================  ==========================================================
+ValidationError    identifiers (E001-E011), documents (E060-E070)
+CommandRefused     any refused command (E020-E039), and more precisely:
+TransitionRefused  a step the stage or service state does not allow (E020, E036)
+PermissionDenied   the actor's role may not issue the command (E021)
+ConsentRequired    no consent in force, a guardian missing, no consent to disclose (E022, E023, E039)
+NotFound           no such case, client or stream (E030, E081)
+Conflict           another writer was first (E080), a command id reused (E082)
+IntegrityError     a broken chain or stored data changed behind lk3's back (E050-E053, E083, E086-E088)
+StoreError         the store cannot be used (E084, E085, E089, E090)
+=================  ==========================================================
+
+Messages never repeat a NIK or No. KK: they are safe to log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Sequence, Tuple, Type
+
+__all__ = [
+    "Lk3Error",
+    "ValidationError",
+    "CommandRefused",
+    "TransitionRefused",
+    "PermissionDenied",
+    "ConsentRequired",
+    "NotFound",
+    "Conflict",
+    "IntegrityError",
+    "StoreError",
+    "Finding",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the validator found in a document."""
+
+    code: str
+    """The stable code (``LK3-E070``, ``LK3-W001`` ...)."""
+    severity: str
+    """``error`` (the document is invalid) or ``warning``."""
+    pointer: str
+    """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole document."""
+    message_en: str
+    """The message in English."""
+    message_id: str
+    """The message in Indonesian."""
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> Finding:
+        return cls(
+            code=str(d["code"]),
+            severity=str(d["severity"]),
+            pointer=str(d["pointer"]),
+            message_en=str(d["message_en"]),
+            message_id=str(d["message_id"]),
+        )
+
+
+class Lk3Error(Exception):
+    """An error of the lk3 core or a store: a stable code and both messages."""
+
+    code: str
+    """The stable machine code, ``LK3-Exxx``."""
+    message_en: str
+    """The message in English."""
+    message_id: str
+    """The message in Indonesian (Bahasa Indonesia)."""
+    findings: Tuple[Finding, ...]
+    """For a refused document or command: every finding of the validator."""
+
+    def __init__(
+        self,
+        message_en: str,
+        *,
+        code: str,
+        message_id: str = "",
+        findings: Sequence[Finding] = (),
+    ) -> None:
+        text = message_en if message_en.startswith(f"[{code}]") else f"[{code}] {message_en}"
+        super().__init__(text)
+        self.code = code
+        self.message_en = message_en
+        self.message_id = message_id or message_en
+        self.findings = tuple(findings)
+
+
+class ValidationError(Lk3Error, ValueError):
+    """A malformed identifier or vocabulary value, or a document (or command)
+    that breaks its schema or meaning; ``findings`` lists every problem."""
+
+
+class CommandRefused(Lk3Error):
+    """The rules refused a command: nothing was written."""
+
+
+class TransitionRefused(CommandRefused):
+    """The case's stage (or the service's state) does not allow the step."""
+
+
+class PermissionDenied(CommandRefused):
+    """The actor's role may not issue the command."""
+
+
+class ConsentRequired(CommandRefused):
+    """No consent in force covers the step, a child's consent lacks a
+    guardian, or a referral lacks consent to disclose to that partner."""
+
+
+class NotFound(Lk3Error, LookupError):
+    """No such case, client, note or stream."""
+
+
+class Conflict(Lk3Error):
+    """Another writer appended first (reload and retry), or a command id was
+    already used for another case."""
+
+
+class IntegrityError(Lk3Error):
+    """Stored events that fail verification: a broken chain, a changed or
+    missing event, a projection that disagrees with its events."""
+
+
+class StoreError(Lk3Error):
+    """The store cannot be used: unreachable, written by a newer lk3, an
+    unknown URL, a document refused by import."""
+
+
+_BY_CODE: Dict[str, Type[Lk3Error]] = {
+    "LK3-E020": TransitionRefused,
+    "LK3-E036": TransitionRefused,
+    "LK3-E021": PermissionDenied,
+    "LK3-E022": ConsentRequired,
+    "LK3-E023": ConsentRequired,
+    "LK3-E039": ConsentRequired,
+    "LK3-E030": NotFound,
+    "LK3-E081": NotFound,
+    "LK3-E080": Conflict,
+    "LK3-E082": Conflict,
+}
+
+
+def error_class(code: str) -> Type[Lk3Error]:
+    """The exception class lk3 raises for ``code``."""
+    if code in _BY_CODE:
+        return _BY_CODE[code]
+    try:
+        n = int(code.rsplit("E", 1)[1])
+    except (IndexError, ValueError):
+        return Lk3Error
+    if 1 <= n <= 11 or 60 <= n <= 70:
+        return ValidationError
+    if 20 <= n <= 39:
+        return CommandRefused
+    if 50 <= n <= 53 or n == 83 or 86 <= n <= 88:
+        return IntegrityError
+    if 84 <= n <= 90:
+        return StoreError
+    return Lk3Error
+
+
+def _from_code(code: str, message_en: str, message_id: str, findings_json: str = "[]") -> Lk3Error:
+    """Builds the exception for an error of the Rust core (called from Rust)."""
+    findings = [Finding._from_json(f) for f in json.loads(findings_json or "[]")]
+    return error_class(code)(message_en, code=code, message_id=message_id, findings=findings)

@@ -1,0 +1,284 @@
+"""Read-only objects for what a store holds: cases, their services, clients
+and consents, case summaries, executed commands.
+
+They are frozen dataclasses: attributes cannot be assigned, and
+``to_dict()`` gives the JSON form the Rust core writes (the ``case`` header
+of an export document, the summary row of a query).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Dict, NamedTuple, Optional, Tuple, Union
+
+from . import _time
+
+__all__ = [
+    "Actor",
+    "ActorLike",
+    "Case",
+    "CaseClient",
+    "Consent",
+    "Service",
+    "CaseSummary",
+    "ServiceSummary",
+    "Executed",
+    "ImportReport",
+]
+
+
+class Actor(NamedTuple):
+    """Who issues a command: a staff member (id) acting in a role
+    (``relawan``, ``sekretaris``, ``pekerja_sosial``, ``ketua`` ...)."""
+
+    staff_id: str
+    role: str
+
+
+ActorLike = Union[Actor, Tuple[str, str]]
+"""An :class:`Actor` or a ``(staff_id, role)`` tuple."""
+
+
+@dataclass(frozen=True)
+class CaseClient:
+    """A client of a case, by registry id (identity lives in the client registry)."""
+
+    client_id: str
+    minor: bool
+    """Under 18 when registered: the consent needs a guardian."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A consent recorded in a case."""
+
+    consent_id: str
+    subject: str
+    """The client whose data it covers."""
+    purposes: Tuple[str, ...]
+    form: str
+    guardian: Optional[str]
+    disclose_to: Tuple[str, ...]
+    """Partners (registry ids) the subject agrees to disclose to."""
+    given_at: datetime
+    withdrawn_at: Optional[datetime]
+
+    @property
+    def in_force(self) -> bool:
+        """Not withdrawn."""
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service instance inside a case (informasi, konsultasi, konseling,
+    advokasi, rujukan) and where it stands."""
+
+    service_id: str
+    kind: str
+    state: str
+    plan_version: Optional[int]
+    """The plan version that planned it; ``None`` when opened outside a plan."""
+    opened_at: datetime
+    sessions: int
+    partner_id: Optional[str]
+    """For a referral: the partner (registry id)."""
+    response_deadline: Optional[datetime]
+    """For a sent referral: when the partner must answer by."""
+    consent_override: bool
+    """A referral sent without consent to disclose (emergency), for audit."""
+    feedback_outcome: Optional[str]
+    """The partner's feedback on a completed referral."""
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> Service:
+        feedback = d.get("feedback")
+        return cls(
+            service_id=d["service_id"],
+            kind=d["kind"],
+            state=d["state"],
+            plan_version=d.get("plan_version"),
+            opened_at=_time.parse_required(d["opened_at"]),
+            sessions=int(d.get("sessions", 0)),
+            partner_id=d.get("partner_id"),
+            response_deadline=_time.parse(d.get("response_deadline")),
+            consent_override=bool(d.get("consent_override", False)),
+            feedback_outcome=feedback.get("outcome") if feedback else None,
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as the store holds it: the verified fold of its events.
+
+    >>> case.stage, case.version
+    ('registrasi', 2)
+    """
+
+    case_id: str
+    unit: str
+    case_number: Optional[str]
+    stage: str
+    """The lifecycle stage (``kontak``, ``registrasi`` ... ``ditutup``)."""
+    version: int
+    """The number of events: the expected version for the next command."""
+    rule_set: str
+    opened_at: datetime
+    last_at: datetime
+    channel: Optional[str]
+    sasaran: Optional[str]
+    worker: Optional[str]
+    """The social worker who started the engagement (staff id)."""
+    risk: Optional[str]
+    problems: Tuple[str, ...]
+    clients: Tuple[CaseClient, ...]
+    consents: Tuple[Consent, ...]
+    services: Tuple[Service, ...]
+    proposal_version: Optional[int]
+    """The plan version awaiting approval, if one does."""
+    continuing: bool
+    """Reopened after closure: the client counts as continuing (binaan lanjutan)."""
+    reopen_count: int
+    _raw: Dict[str, Any] = field(repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The case as JSON data (a copy): the ``case`` of an export document."""
+        return copy.deepcopy(self._raw)
+
+    def service(self, service_id: str) -> Service:
+        """The service instance with this id (``KeyError`` if none)."""
+        for s in self.services:
+            if s.service_id == service_id:
+                return s
+        raise KeyError(service_id)
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> Case:
+        proposal = d.get("proposal")
+        return cls(
+            case_id=d["case_id"],
+            unit=d["unit"],
+            case_number=d.get("case_number"),
+            stage=d["stage"],
+            version=int(d["version"]),
+            rule_set=d["rule_set"],
+            opened_at=_time.parse_required(d["opened_at"]),
+            last_at=_time.parse_required(d["last_at"]),
+            channel=d.get("channel"),
+            sasaran=d.get("sasaran"),
+            worker=d.get("worker"),
+            risk=d.get("risk"),
+            problems=tuple(d.get("problems", ())),
+            clients=tuple(CaseClient(c["client_id"], bool(c["minor"])) for c in d.get("clients", ())),
+            consents=tuple(
+                Consent(
+                    consent_id=c["consent"]["consent_id"],
+                    subject=c["consent"]["subject"],
+                    purposes=tuple(c["consent"]["purposes"]),
+                    form=c["consent"]["form"],
+                    guardian=c["consent"].get("guardian"),
+                    disclose_to=tuple(c["consent"].get("disclose_to", ())),
+                    given_at=_time.parse_required(c["given_at"]),
+                    withdrawn_at=_time.parse(c.get("withdrawn_at")),
+                )
+                for c in d.get("consents", ())
+            ),
+            services=tuple(Service._from_json(s) for s in d.get("services", ())),
+            proposal_version=proposal["plan_version"] if proposal else None,
+            continuing=bool(d.get("continuing", False)),
+            reopen_count=int(d.get("reopen_count", 0)),
+            _raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """A service inside a case summary."""
+
+    service_id: str
+    kind: str
+    state: str
+    response_deadline: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as the queries see it: ids and vocabulary, no personal data."""
+
+    case_id: str
+    unit: str
+    case_number: Optional[str]
+    stage: str
+    opened_at: datetime
+    last_at: datetime
+    version: int
+    worker: Optional[str]
+    risk: Optional[str]
+    problems: Tuple[str, ...]
+    clients: Tuple[str, ...]
+    services: Tuple[ServiceSummary, ...]
+    _raw: Dict[str, Any] = field(repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The summary as JSON data (a copy)."""
+        return copy.deepcopy(self._raw)
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> CaseSummary:
+        return cls(
+            case_id=d["case_id"],
+            unit=d["unit"],
+            case_number=d.get("case_number"),
+            stage=d["stage"],
+            opened_at=_time.parse_required(d["opened_at"]),
+            last_at=_time.parse_required(d["last_at"]),
+            version=int(d["version"]),
+            worker=d.get("worker"),
+            risk=d.get("risk"),
+            problems=tuple(d.get("problems", ())),
+            clients=tuple(d.get("clients", ())),
+            services=tuple(
+                ServiceSummary(
+                    service_id=s["service_id"],
+                    kind=s["kind"],
+                    state=s["state"],
+                    response_deadline=_time.parse(s.get("response_deadline")),
+                )
+                for s in d.get("services", ())
+            ),
+            _raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What a command did: its events (JSON data, as stored) and whether the
+    command id had been executed before (then nothing new was written and
+    these are the first run's events)."""
+
+    case_id: str
+    events: Tuple[Dict[str, Any], ...]
+    replayed: bool
+
+    @property
+    def version(self) -> int:
+        """The case's version after the command's events."""
+        return int(self.events[-1]["seq"]) if self.events else 0
+
+    @property
+    def event_types(self) -> Tuple[str, ...]:
+        """The ``type`` of each event's payload."""
+        return tuple(str(e["payload"]["type"]) for e in self.events)
+
+
+class ImportReport(NamedTuple):
+    """What :meth:`lk3.Store.import_documents` did."""
+
+    imported: int
+    """Streams written."""
+    already_present: int
+    """Streams already in the store from the same first command."""
+    events: int
+    """Events written."""

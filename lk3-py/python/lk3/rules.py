@@ -1,0 +1,166 @@
+"""The rule set, its diagrams, the JSON Schemas and the document validator:
+the same tables and checks the Rust core enforces."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _lk3, _time
+from .errors import Finding, ValidationError
+
+__all__ = [
+    "rule_set",
+    "diagram",
+    "schema",
+    "schema_names",
+    "validate",
+    "ValidationResult",
+    "Document",
+    "new_id",
+    "pseudonym",
+    "age_bands",
+]
+
+Document = Union[Mapping[str, Any], Sequence[Any], str, bytes, "os.PathLike[str]"]
+"""What :func:`validate` reads: JSON data (a dict), JSON text (``str`` or
+``bytes``), or a path (``pathlib.Path``, or a ``str`` that is not JSON text)."""
+
+
+def rule_set() -> Dict[str, Any]:
+    """The rule set ``permensos-16-2013`` as data: its seven state machines
+    (``case``, the five services, ``penjangkauan``), each with its states and
+    transitions (from, to, command, roles, requirements).
+
+    >>> [m["name"] for m in lk3.rule_set()["machines"]][:2]
+    ['case', 'informasi']
+    """
+    result: Dict[str, Any] = json.loads(_lk3.diagram("json"))
+    return result
+
+
+def diagram(format: str = "json", machine: Optional[str] = None) -> str:
+    """The rule set as a diagram: ``mermaid`` (``stateDiagram-v2``), ``dot``
+    (Graphviz) or ``json``; ``machine`` (``case``, ``rujukan`` ...) draws one
+    machine (mermaid, json). Generated from the table the core enforces."""
+    return _lk3.diagram(format, machine)
+
+
+def schema_names() -> List[str]:
+    """The names of the published JSON Schemas (``case``, ``event``, ``command`` ...)."""
+    return _lk3.schema_names()
+
+
+def schema(name: str) -> Dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document type, e.g. ``schema("case")``;
+    ``ValueError`` for an unknown name."""
+    text = _lk3.schema_json(name)
+    if text is None:
+        raise ValueError(f"unknown schema `{name}`: expected one of {', '.join(schema_names())}")
+    result: Dict[str, Any] = json.loads(text)
+    return result
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What :func:`validate` found in one document. True when valid."""
+
+    document: Optional[str]
+    """The document kind found (``case``, ``event``, ``command`` ...), if it could be told."""
+    valid: bool
+    """No error (warnings allowed)."""
+    structurally_valid: bool
+    """The document matches its JSON Schema, whatever the meaning checks say."""
+    findings: Tuple[Finding, ...]
+    """Every finding, in document order."""
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    @property
+    def errors(self) -> Tuple[Finding, ...]:
+        """The findings of severity ``error``."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> Tuple[Finding, ...]:
+        """The findings of severity ``warning``."""
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    def raise_for_errors(self) -> None:
+        """Raises :class:`lk3.ValidationError` (with every finding) unless valid."""
+        if self.valid:
+            return
+        first = self.errors[0]
+        raise ValidationError(
+            f"{first.message_en} (at {first.pointer!r})",
+            code=first.code,
+            message_id=f"{first.message_id} (pada {first.pointer!r})",
+            findings=self.findings,
+        )
+
+
+def _bytes(doc: Document) -> bytes:
+    if isinstance(doc, bytes):
+        return doc
+    if isinstance(doc, str):
+        if doc.lstrip()[:1] in ("{", "["):
+            return doc.encode("utf-8")
+        return Path(doc).read_bytes()
+    if isinstance(doc, os.PathLike):
+        return Path(doc).read_bytes()
+    return json.dumps(doc, ensure_ascii=False, default=_json_default).encode("utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return _time.to_rfc3339(value, "a time in the document")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def validate(doc: Document, *, kind: Optional[str] = None) -> ValidationResult:
+    """Validates a document: structure (the published JSON Schema, with JSON
+    Pointers into tagged unions) and meaning (a case's events replay legally
+    and end where its header says, seq, the hash chain, times, references,
+    disclosure only with consent). Never raises for a bad document: the
+    findings say what is wrong. ``kind`` forces the document kind (a schema
+    name); otherwise it is told from the document.
+
+    >>> r = lk3.validate({"type": "terminate", "reason": "bosan"})
+    >>> r.valid, r.findings[0].code, r.findings[0].pointer
+    (False, 'LK3-E070', '/reason')
+    """
+    report = json.loads(_lk3.validate_bytes(_bytes(doc), kind))
+    return ValidationResult(
+        document=report.get("document"),
+        valid=bool(report["valid"]),
+        structurally_valid=bool(report["structurally_valid"]),
+        findings=tuple(Finding._from_json(f) for f in report["findings"]),
+    )
+
+
+def new_id(at: Optional[_time.TimeLike] = None) -> str:
+    """A new UUID v7 (time-ordered, random bits) for a case, client, consent
+    or service id; ``at`` defaults to now."""
+    return _lk3.new_id(_time.to_rfc3339(at if at is not None else _time.now()))
+
+
+def pseudonym(key: bytes, id: str) -> str:
+    """The pseudonym pseudonymised frames give ``id`` under ``key``:
+    HMAC-SHA256(key, id) as hex, truncated to 16 digits. With the key, a
+    holder of the original data can link their own rows to a frame."""
+    return _lk3.pseudonym(bytes(key), id)
+
+
+def age_bands() -> List[str]:
+    """The age bands of pseudonymised client frames, youngest first."""
+    return _lk3.age_bands()

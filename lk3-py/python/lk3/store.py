@@ -1,0 +1,670 @@
+"""``lk3.Store``: cases kept in a store (in memory, a SQLite file or
+PostgreSQL), commands decided by the Rust core, and analysis tables.
+
+Every method is synchronous and releases the GIL while Rust works, so
+threads can share a store or use stores of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+)
+
+from . import _lk3, _time
+from ._frames import Table
+from ._time import DateLike, TimeLike
+from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
+from .rules import _json_default, new_id
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["Store", "ClientLike", "PlanItemLike", "TABLES"]
+
+ClientLike = Union[str, Tuple[str, bool], Mapping[str, Any]]
+"""A client to register: a client id (an adult), ``(client_id, minor)``, or
+``{"client_id": ..., "minor": ...}``."""
+
+PlanItemLike = Union[str, Mapping[str, Any]]
+"""A planned service: its kind (``"konseling"``; a new service id is made),
+or ``{"service": kind, "service_id": ..., "partner_id": ...}``."""
+
+TABLES = ("cases", "services", "referrals", "events", "clients")
+"""The analysis tables a store builds."""
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _actor(actor: ActorLike) -> Actor:
+    if isinstance(actor, Actor):
+        return actor
+    if isinstance(actor, tuple) and len(actor) == 2:
+        return Actor(str(actor[0]), str(actor[1]))
+    raise TypeError("`actor` must be an lk3.Actor or a (staff_id, role) tuple")
+
+
+class Store:
+    """Cases kept in a store. Open one with :meth:`Store.open`::
+
+        with lk3.Store.open("sqlite://lk3.db") as store:
+            case = store.open_case(unit="64.74", case_number="64.74/2019/0001",
+                                   channel="datang_langsung", sasaran="keluarga",
+                                   actor=relawan, at=now)
+            print(case.stage)            # kontak
+            frame = store.cases_frame()  # a pandas DataFrame
+
+    Commands are checked by the Rust core against the rule set and appended
+    in one transaction; a refusal raises an :class:`lk3.Lk3Error` subclass
+    and writes nothing. Executing a command again with the same
+    ``command_id`` returns the first result and writes nothing.
+    """
+
+    def __init__(self, native: _lk3.NativeStore) -> None:
+        """Use :meth:`Store.open`."""
+        self._native = native
+
+    @classmethod
+    def open(cls, url: PathLike) -> Store:
+        """Opens the store ``url`` names, creating it if needed:
+
+        - ``memory://`` (or ``memory:``): in memory, gone when closed;
+        - ``sqlite://PATH``, or a plain path: a SQLite file (WAL, durable commits);
+        - ``postgres://user@host:port/db``: a PostgreSQL database.
+        """
+        return cls(_lk3.NativeStore.open(os.fspath(url)))
+
+    @property
+    def url(self) -> str:
+        """The URL, without its password."""
+        return self._native.url
+
+    @property
+    def backend(self) -> str:
+        """``memory``, ``sqlite`` or ``postgres``."""
+        return self._native.backend
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._native.closed
+
+    def close(self) -> None:
+        """Releases the store's connections; later calls raise ``ValueError``."""
+        self._native.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = " (closed)" if self.closed else ""
+        return f"<lk3.Store {self.backend} {self.url}{state}>"
+
+    # -- commands ---------------------------------------------------------
+
+    def execute(
+        self,
+        case_id: str,
+        command: Mapping[str, Any],
+        *,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+        expected_version: Optional[int] = None,
+    ) -> Executed:
+        """Executes a case command given as JSON data tagged by ``type``
+        (the ``command`` schema, :func:`lk3.schema` ``("command")``)::
+
+            store.execute(case_id, {"type": "terminate", "reason": "pindah"},
+                          actor=("0190...", "pekerja_sosial"), at=now)
+
+        ``at`` is when it happened (an aware datetime). ``command_id`` makes
+        retries safe: the same id again returns the first result (``replayed``).
+        With ``expected_version`` (a :attr:`Case.version` you read), the
+        command is refused with :class:`lk3.Conflict` if the case moved on.
+        Raises :class:`lk3.ValidationError` for a malformed command and a
+        :class:`lk3.CommandRefused` subclass when the rules refuse it.
+        """
+        a = _actor(actor)
+        text = json.dumps(dict(command), default=_json_default)
+        events, replayed = self._native.execute(
+            case_id,
+            text,
+            a.staff_id,
+            a.role,
+            _time.to_rfc3339(at),
+            command_id,
+            expected_version,
+        )
+        return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed)
+
+    def _run(
+        self,
+        case_id: str,
+        command: Dict[str, Any],
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str],
+        expected_version: Optional[int] = None,
+    ) -> Case:
+        self.execute(case_id, command, actor=actor, at=at, command_id=command_id, expected_version=expected_version)
+        return self.case(case_id)
+
+    def open_case(
+        self,
+        *,
+        unit: str,
+        case_number: str,
+        channel: str,
+        sasaran: str,
+        actor: ActorLike,
+        at: TimeLike,
+        case_id: Optional[str] = None,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Opens a case from a contact (``record_contact``): ``channel`` is
+        how it came in (``datang_langsung``, ``telepon_hotline`` ...),
+        ``sasaran`` who the service is for (``perorangan``, ``keluarga`` ...).
+        A new case id is made unless given. Returns the case (stage ``kontak``)."""
+        case_id = case_id or new_id(at)
+        command = {
+            "type": "record_contact",
+            "case_id": case_id,
+            "unit": unit,
+            "case_number": case_number,
+            "channel": channel,
+            "sasaran": sasaran,
+        }
+        return self._run(case_id, command, actor, at, command_id)
+
+    def register(
+        self,
+        case_id: str,
+        *,
+        clients: Sequence[ClientLike],
+        problems: Iterable[str] = (),
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Registers the case's clients (registry ids; identities go to
+        :meth:`put_client`) and the problems stated (``kdrt`` ...)."""
+        listed: List[Dict[str, Any]] = []
+        for c in clients:
+            if isinstance(c, str):
+                listed.append({"client_id": c, "minor": False})
+            elif isinstance(c, tuple):
+                listed.append({"client_id": c[0], "minor": bool(c[1])})
+            else:
+                listed.append(dict(c))
+        command = {"type": "register", "clients": listed, "problems": list(problems)}
+        return self._run(case_id, command, actor, at, command_id)
+
+    def start_engagement(
+        self, case_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Starts the first engagement; the actor becomes the case's worker."""
+        return self._run(case_id, {"type": "start_engagement"}, actor, at, command_id)
+
+    def record_consent(
+        self,
+        case_id: str,
+        *,
+        subject: str,
+        purposes: Iterable[str],
+        form: str = "tertulis",
+        guardian: Optional[str] = None,
+        disclose_to: Iterable[str] = (),
+        consent_id: Optional[str] = None,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Records a client's consent for ``purposes`` (``layanan``,
+        ``asesmen``, ``pengungkapan_ke_mitra`` ...), given ``tertulis``
+        (written) or ``terekam`` (recorded); a child's needs a ``guardian``."""
+        consent: Dict[str, Any] = {
+            "consent_id": consent_id or new_id(at),
+            "form": form,
+            "purposes": list(purposes),
+            "subject": subject,
+        }
+        if guardian is not None:
+            consent["guardian"] = guardian
+        partners = list(disclose_to)
+        if partners:
+            consent["disclose_to"] = partners
+        return self._run(case_id, {"type": "record_consent", "consent": consent}, actor, at, command_id)
+
+    def withdraw_consent(
+        self, case_id: str, consent_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Withdraws a consent from now on."""
+        return self._run(case_id, {"type": "withdraw_consent", "consent_id": consent_id}, actor, at, command_id)
+
+    def agree_contract(
+        self, case_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Makes the service agreement (every client's consent needed)."""
+        return self._run(case_id, {"type": "agree_contract"}, actor, at, command_id)
+
+    def start_assessment(
+        self, case_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Starts the assessment (consent to assessment needed)."""
+        return self._run(case_id, {"type": "start_assessment"}, actor, at, command_id)
+
+    def complete_assessment(
+        self,
+        case_id: str,
+        *,
+        problems: Iterable[str],
+        risk: str,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Completes the assessment with the problems and the risk
+        (``rendah``, ``sedang``, ``tinggi``, ``kritis``) found."""
+        command = {"type": "complete_assessment", "problems": list(problems), "risk": risk}
+        return self._run(case_id, command, actor, at, command_id)
+
+    def propose_plan(
+        self,
+        case_id: str,
+        *,
+        items: Sequence[PlanItemLike],
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Proposes an intervention plan; each planned service becomes a
+        service instance (same id) when the ketua approves the plan."""
+        planned: List[Dict[str, Any]] = []
+        for item in items:
+            if isinstance(item, str):
+                planned.append({"service": item, "service_id": new_id(at)})
+            else:
+                d = dict(item)
+                d.setdefault("service_id", new_id(at))
+                planned.append(d)
+        return self._run(case_id, {"type": "propose_plan", "items": planned}, actor, at, command_id)
+
+    def approve_plan(
+        self,
+        case_id: str,
+        *,
+        plan_version: int,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Approves the proposed plan (the ketua, not its author), naming the
+        version reviewed (:attr:`Case.proposal_version`)."""
+        return self._run(case_id, {"type": "approve_plan", "plan_version": plan_version}, actor, at, command_id)
+
+    def open_service(
+        self,
+        case_id: str,
+        *,
+        kind: str,
+        partner_id: Optional[str] = None,
+        service_id: Optional[str] = None,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Opens a service instance outside the plan: ``informasi``,
+        ``konsultasi``, ``konseling``, ``advokasi``, or ``rujukan`` (a
+        referral, to ``partner_id``). Returns the case; the new service is
+        ``case.services[-1]``."""
+        command: Dict[str, Any] = {"type": "open_service", "kind": kind, "service_id": service_id or new_id(at)}
+        if partner_id is not None:
+            command["referral"] = {"partner_id": partner_id}
+        return self._run(case_id, command, actor, at, command_id)
+
+    def service_step(
+        self,
+        case_id: str,
+        service_id: str,
+        step: str,
+        *,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+        **fields: Any,
+    ) -> Case:
+        """Takes a step of a service instance, checked against the service's
+        own machine: ``store.service_step(case_id, sid, "hold_session", ...)``,
+        ``store.service_step(case_id, sid, "reject", reason="kapasitas_penuh", ...)``,
+        ``store.service_step(case_id, sid, "complete", feedback={"outcome": "tertangani"}, ...)``."""
+        command = {"type": "service_step", "service_id": service_id, "step": {"type": step, **fields}}
+        return self._run(case_id, command, actor, at, command_id)
+
+    def begin_evaluation(
+        self, case_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Begins the evaluation (every planned service finished or cancelled)."""
+        return self._run(case_id, {"type": "begin_evaluation"}, actor, at, command_id)
+
+    def terminate(
+        self, case_id: str, *, reason: str, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Terminates the case with a reason (``tujuan_tercapai``, ``pindah`` ...)."""
+        return self._run(case_id, {"type": "terminate", "reason": reason}, actor, at, command_id)
+
+    def approve_closure(
+        self, case_id: str, *, actor: ActorLike, at: TimeLike, command_id: Optional[str] = None
+    ) -> Case:
+        """Approves the closure (the ketua or penanggung jawab, not who terminated)."""
+        return self._run(case_id, {"type": "approve_closure"}, actor, at, command_id)
+
+    # -- reading ----------------------------------------------------------
+
+    def case(self, case_id: str) -> Case:
+        """A case, loaded and verified (its chain and head); :class:`lk3.NotFound` if none."""
+        return Case._from_json(json.loads(self._native.case(case_id))["case"])
+
+    def events(self, case_id: str) -> List[Dict[str, Any]]:
+        """A case's events (JSON data: seq, time, actor, payload, hashes), verified."""
+        events: List[Dict[str, Any]] = json.loads(self._native.case(case_id, True))["events"]
+        return events
+
+    def cases(
+        self,
+        *,
+        unit: Optional[str] = None,
+        stage: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        service_state: Optional[str] = None,
+        problem: Optional[str] = None,
+        worker: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+        overdue_at: Optional[DateLike] = None,
+        limit: Optional[int] = None,
+    ) -> List[CaseSummary]:
+        """Case summaries matching every filter given, in case id (opening)
+        order, at most ``limit``: ``store.cases(stage="intervensi", problem="kdrt")``.
+        ``overdue_at``: cases with a sent referral past its deadline then."""
+        filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
+        return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit))]
+
+    def count_cases(
+        self,
+        *,
+        unit: Optional[str] = None,
+        stage: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        service_state: Optional[str] = None,
+        problem: Optional[str] = None,
+        worker: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+        overdue_at: Optional[DateLike] = None,
+    ) -> int:
+        """How many cases match the filters (see :meth:`cases`)."""
+        filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
+        return self._native.count_cases(filters)
+
+    # -- personal data ----------------------------------------------------
+
+    def put_client(self, record: Mapping[str, Any]) -> None:
+        """Adds or replaces a client's identity in the unit's registry (a
+        ``client`` document: client_id, unit, name, nik, no_kk, sex,
+        birth_date, domicile). Events never hold it; analysis frames leave it
+        out when pseudonymised."""
+        self._native.put_client(json.dumps(dict(record), default=_json_default))
+
+    def client(self, unit: str, client_id: str) -> Optional[Dict[str, Any]]:
+        """A client's identity record, or ``None`` (never held, or erased)."""
+        text = self._native.client(unit, client_id)
+        if text is None:
+            return None
+        record: Dict[str, Any] = json.loads(text)
+        return record
+
+    def erase_client(self, unit: str, client_id: str, *, at: TimeLike) -> Tuple[bool, int]:
+        """Erases a person (UU 27/2022): their identity and the text of every
+        note about them; every chain still verifies. Returns (identity
+        removed, notes erased)."""
+        return self._native.erase_client(unit, client_id, _time.to_rfc3339(at))
+
+    # -- integrity, export, import -----------------------------------------
+
+    def verify(self) -> Dict[str, Any]:
+        """Re-reads every stream: rows, hashes, chains, heads, query rows.
+        ``{"streams": n, "events": n, "problems": [...]}``: no problems, all good."""
+        report: Dict[str, Any] = json.loads(self._native.verify())
+        return report
+
+    def export_case(self, case_id: str) -> str:
+        """A case's export document (``lk3.case``, pretty JSON)."""
+        return self._native.export_case(case_id)
+
+    def import_documents(self, paths: Union[PathLike, Iterable[PathLike]]) -> ImportReport:
+        """Imports ``lk3.case`` / ``lk3.outreach`` documents (files, or every
+        ``*.json`` in a directory) in one transaction: all or none. Documents
+        already in the store count as present."""
+        items: List[PathLike]
+        if isinstance(paths, (str, os.PathLike)):
+            items = [paths]
+        else:
+            items = list(paths)
+        files: List[Path] = []
+        for p in items:
+            path = Path(os.fspath(p))
+            files.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+        docs = [(str(f), f.read_bytes()) for f in files]
+        return ImportReport(*self._native.import_documents(docs))
+
+    # -- analysis tables ---------------------------------------------------
+
+    def table(
+        self,
+        name: str,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        now: Optional[TimeLike] = None,
+        as_of: Optional[date] = None,
+        unit: Optional[str] = None,
+        stage: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        service_state: Optional[str] = None,
+        problem: Optional[str] = None,
+        worker: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> Table:
+        """An analysis table (``cases``, ``services``, ``referrals``,
+        ``events``, ``clients``) for the cases matching the filters (the
+        events table takes ``unit`` only), built column by column in Rust.
+
+        ``pseudonymise=True`` (or a ``key``) makes a table fit to analyse
+        outside the unit: ids become keyed pseudonyms (HMAC-SHA256 under
+        ``key``, see :func:`lk3.pseudonym`), case numbers, names, NIK, No. KK
+        and birth dates are left out, ages become bands and domiciles their
+        kab/kota. Without a ``key`` a random one is made for the call, so two
+        calls' tables do not link to each other (nor to anything else): pass
+        one key to join the tables of several calls, and keep it apart.
+
+        ``now`` is when referrals are judged overdue (default: now);
+        ``as_of`` the date ages are computed on (default: ``now``'s date).
+        """
+        if name not in TABLES:
+            raise ValueError(f"unknown table `{name}`: expected one of {', '.join(TABLES)}")
+        if key is not None:
+            if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
+                raise ValueError("`key` must be at least 16 bytes (e.g. os.urandom(32))")
+            pseudonymise = True
+        elif pseudonymise:
+            key = os.urandom(32)
+        moment = now if now is not None else _time.now()
+        day = as_of if as_of is not None else (moment.date() if isinstance(moment, datetime) else _time.now().date())
+        filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, None)
+        columns = self._native.table(
+            name,
+            filters,
+            bytes(key) if key is not None else None,
+            _time.to_rfc3339(moment, "now"),
+            day.isoformat(),
+        )
+        return Table(name, columns, pseudonymised=key is not None)
+
+    def cases_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        now: Optional[TimeLike] = None,
+        unit: Optional[str] = None,
+        stage: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        problem: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> pandas.DataFrame:
+        """One row per case: unit, case_id, case_number, stage, opened_at,
+        last_at, events, worker, risk, problems, counts of clients, services,
+        referrals and consents, overdue_referral. See :meth:`table`."""
+        return self.table(
+            "cases",
+            pseudonymise=pseudonymise,
+            key=key,
+            now=now,
+            unit=unit,
+            stage=stage,
+            service_kind=service_kind,
+            problem=problem,
+            opened_from=opened_from,
+            opened_before=opened_before,
+        ).to_pandas()
+
+    def services_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        now: Optional[TimeLike] = None,
+        unit: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> pandas.DataFrame:
+        """One row per service instance: unit, case_id, service_id, kind,
+        state, response_deadline, overdue, case_stage, case_opened_at.
+        ``service_kind`` selects the cases that have one (their other
+        services come too). See :meth:`table`."""
+        return self.table(
+            "services",
+            pseudonymise=pseudonymise,
+            key=key,
+            now=now,
+            unit=unit,
+            service_kind=service_kind,
+            opened_from=opened_from,
+            opened_before=opened_before,
+        ).to_pandas()
+
+    def referrals_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        now: Optional[TimeLike] = None,
+        unit: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> pandas.DataFrame:
+        """One row per referral (rujukan): unit, case_id, service_id, state
+        (the rujukan machine's states), response_deadline, overdue, closed,
+        case_stage, case_opened_at. See :meth:`table`."""
+        return self.table(
+            "referrals",
+            pseudonymise=pseudonymise,
+            key=key,
+            now=now,
+            unit=unit,
+            opened_from=opened_from,
+            opened_before=opened_before,
+        ).to_pandas()
+
+    def events_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        unit: Optional[str] = None,
+    ) -> pandas.DataFrame:
+        """One row per stored event (cases and outreaches): unit,
+        stream_kind, stream_id, seq, event_id, occurred_at, type, role,
+        staff_id, command_id, rule_set, service_id, step, consent_override.
+        Events hold no personal data; pseudonymised, every id is a keyed
+        pseudonym. See :meth:`table`."""
+        return self.table("events", pseudonymise=pseudonymise, key=key, unit=unit).to_pandas()
+
+    def clients_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        as_of: Optional[date] = None,
+        unit: Optional[str] = None,
+    ) -> pandas.DataFrame:
+        """One row per registered client of the unit's cases: unit,
+        client_id, sex, cases, and either the identity (name, nik, no_kk,
+        birth_date, age, domicile) or, pseudonymised, only age_band and
+        domicile_kab_kota. See :meth:`table`."""
+        return self.table("clients", pseudonymise=pseudonymise, key=key, as_of=as_of, unit=unit).to_pandas()
+
+
+def _filters(
+    unit: Optional[str],
+    stage: Optional[str],
+    service_kind: Optional[str],
+    service_state: Optional[str],
+    problem: Optional[str],
+    worker: Optional[str],
+    opened_from: Optional[DateLike],
+    opened_before: Optional[DateLike],
+    overdue_at: Optional[DateLike],
+) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    for k, v in (
+        ("unit", unit),
+        ("stage", stage),
+        ("service_kind", service_kind),
+        ("service_state", service_state),
+        ("problem", problem),
+        ("worker", worker),
+    ):
+        if v is not None:
+            out[k] = str(v)
+    for k, t in (("opened_from", opened_from), ("opened_before", opened_before), ("overdue_at", overdue_at)):
+        if t is not None:
+            out[k] = _time.to_bound(t, k)
+    return out

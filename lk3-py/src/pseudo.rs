@@ -1,0 +1,89 @@
+//! Pseudonymisation for analysis frames: keyed hashes of ids (HMAC-SHA256,
+//! RFC 2104) and birth dates coarsened to age bands.
+//!
+//! The same key gives the same pseudonym for the same id in every frame, so
+//! frames made with one key join; without the key a pseudonym cannot be
+//! turned back into an id, nor checked against a guessed one.
+
+use chrono::{Datelike, NaiveDate};
+use sha2::{Digest, Sha256};
+
+/// Hex digits of a pseudonym: 64 bits, collision-free in practice for the
+/// millions of ids a national store holds.
+pub const PSEUDONYM_HEX: usize = 16;
+
+/// HMAC-SHA256 with a fixed key: the inner and outer hash states are keyed
+/// once, so each id costs two SHA-256 blocks.
+#[derive(Clone)]
+pub struct Keyed {
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl Keyed {
+    /// Keys the hasher (any key length; keys longer than a block are hashed first).
+    pub fn new(key: &[u8]) -> Self {
+        const BLOCK: usize = 64;
+        let mut block = [0u8; BLOCK];
+        if key.len() > BLOCK {
+            block[..32].copy_from_slice(&Sha256::digest(key));
+        } else {
+            block[..key.len()].copy_from_slice(key);
+        }
+        let pad = |byte: u8| {
+            let mut h = Sha256::new();
+            h.update(block.map(|b| b ^ byte));
+            h
+        };
+        Keyed { inner: pad(0x36), outer: pad(0x5c) }
+    }
+
+    /// The full HMAC of `message`.
+    pub fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner.clone();
+        inner.update(message);
+        let mut outer = self.outer.clone();
+        outer.update(inner.finalize());
+        outer.finalize().into()
+    }
+
+    /// The pseudonym of an id: the first [`PSEUDONYM_HEX`] hex digits of its HMAC.
+    pub fn pseudonym(&self, id: &str) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mac = self.mac(id.as_bytes());
+        let mut out = String::with_capacity(PSEUDONYM_HEX);
+        for b in &mac[..PSEUDONYM_HEX / 2] {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        }
+        out
+    }
+}
+
+/// The age bands of pseudonymised frames, youngest first: the child bands
+/// follow UU 35/2014 (a child is under 18), the adult ones BPS's usual groups.
+pub const AGE_BANDS: &[&str] = &["0-4", "5-9", "10-14", "15-17", "18-24", "25-34", "35-44", "45-59", "60+"];
+
+/// Whole years from `birth` to `on`; `None` for a birth date after `on`.
+pub fn age(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+/// The index in [`AGE_BANDS`] of the band of `age`.
+pub fn age_band(age: u32) -> usize {
+    match age {
+        0..=4 => 0,
+        5..=9 => 1,
+        10..=14 => 2,
+        15..=17 => 3,
+        18..=24 => 4,
+        25..=34 => 5,
+        35..=44 => 6,
+        45..=59 => 7,
+        _ => 8,
+    }
+}

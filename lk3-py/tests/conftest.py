@@ -1,0 +1,167 @@
+"""Shared fixtures: stores of every backend, a clock, staff in every role,
+and a `World` that walks cases through the lifecycle with the Python API."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import uuid
+from datetime import datetime, timedelta, timezone
+from glob import glob
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+from urllib.parse import urlparse
+
+import pytest
+
+import lk3
+
+ROOT = Path(__file__).resolve().parents[2]
+UNIT = "64.74"
+CI = os.environ.get("CI") == "true"
+
+ROLES = [
+    "relawan",
+    "sekretaris",
+    "pekerja_sosial",
+    "psikolog",
+    "konselor",
+    "ketua",
+    "penanggung_jawab",
+    "mitra",
+    "tenaga_profesional",
+    "admin",
+]
+
+
+class World:
+    """Staff, a clock and the lifecycle steps, over one store."""
+
+    def __init__(self, store: lk3.Store, start: Optional[datetime] = None) -> None:
+        self.store = store
+        self.now = start or datetime(2019, 3, 4, 13, 15, tzinfo=timezone.utc)
+        self.staff: Dict[str, lk3.Actor] = {r: lk3.Actor(lk3.new_id(self.now), r) for r in ROLES}
+        self.peksos2 = lk3.Actor(lk3.new_id(self.now), "pekerja_sosial")
+        self.partner = lk3.new_id(self.now)
+        self.serial = 0
+
+    def at(self) -> datetime:
+        """The next moment: each command a minute after the one before."""
+        self.now += timedelta(minutes=1)
+        return self.now
+
+    def __getattr__(self, role: str) -> lk3.Actor:
+        try:
+            return self.__dict__["staff"][role]
+        except KeyError:
+            raise AttributeError(role) from None
+
+    def contact(self, sasaran: str = "keluarga", channel: str = "datang_langsung") -> lk3.Case:
+        self.serial += 1
+        return self.store.open_case(
+            unit=UNIT,
+            case_number=f"{UNIT}/2019/{self.serial:04d}",
+            channel=channel,
+            sasaran=sasaran,
+            actor=self.relawan,
+            at=self.at(),
+        )
+
+    def registered(self, problems: List[str] = ["kdrt"]) -> lk3.Case:
+        case = self.contact()
+        self.mother, self.child = lk3.new_id(self.now), lk3.new_id(self.now)
+        return self.store.register(
+            case.case_id,
+            clients=[self.mother, (self.child, True)],
+            problems=problems,
+            actor=self.sekretaris,
+            at=self.at(),
+        )
+
+    def consented(self, case: lk3.Case) -> lk3.Case:
+        purposes = ["layanan", "asesmen", "pengungkapan_ke_mitra"]
+        for subject, guardian in ((self.mother, None), (self.child, self.mother)):
+            case = self.store.record_consent(
+                case.case_id,
+                subject=subject,
+                guardian=guardian,
+                purposes=purposes,
+                disclose_to=[self.partner],
+                actor=self.pekerja_sosial,
+                at=self.at(),
+            )
+        return case
+
+    def in_contract(self) -> lk3.Case:
+        case = self.registered()
+        self.store.start_engagement(case.case_id, actor=self.pekerja_sosial, at=self.at())
+        case = self.consented(case)
+        return self.store.agree_contract(case.case_id, actor=self.pekerja_sosial, at=self.at())
+
+    def in_intervention(self, items: Optional[List[lk3.store.PlanItemLike]] = None) -> lk3.Case:
+        case = self.in_contract()
+        s, cid = self.store, case.case_id
+        s.start_assessment(cid, actor=self.psikolog, at=self.at())
+        s.complete_assessment(cid, problems=["kdrt", "kekerasan_anak"], risk="tinggi", actor=self.psikolog, at=self.at())
+        plan = items if items is not None else ["konseling", {"service": "rujukan", "partner_id": self.partner}]
+        case = s.propose_plan(cid, items=plan, actor=self.pekerja_sosial, at=self.at())
+        assert case.proposal_version is not None
+        return s.approve_plan(cid, plan_version=case.proposal_version, actor=self.ketua, at=self.at())
+
+    def closed(self) -> lk3.Case:
+        """A case taken through the whole lifecycle to `ditutup`."""
+        case = self.in_intervention(items=["konseling"])
+        s, cid = self.store, case.case_id
+        sid = case.services[0].service_id
+        s.service_step(cid, sid, "hold_session", actor=self.konselor, at=self.at())
+        s.service_step(cid, sid, "complete", actor=self.konselor, at=self.at())
+        s.begin_evaluation(cid, actor=self.pekerja_sosial, at=self.at())
+        s.terminate(cid, reason="tujuan_tercapai", actor=self.pekerja_sosial, at=self.at())
+        return s.approve_closure(cid, actor=self.ketua, at=self.at())
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[lk3.Store]:
+    """A fresh store of each embedded backend."""
+    url = "memory://" if request.param == "memory" else f"sqlite://{tmp_path / 'lk3.db'}"
+    with lk3.Store.open(url) as s:
+        yield s
+
+
+@pytest.fixture
+def world(store: lk3.Store) -> World:
+    return World(store)
+
+
+def _createdb() -> str:
+    found = shutil.which("createdb") or next(iter(sorted(glob("/usr/lib/postgresql/*/bin/createdb"))), None)
+    if not found:
+        pytest.fail("createdb (PostgreSQL client) is not installed")
+    return found
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A URL to a fresh, empty database on the test server (LK3_TEST_PG_URL):
+    PostgreSQL tests fail under CI=true without it and are skipped otherwise."""
+    base = os.environ.get("LK3_TEST_PG_URL")
+    if not base:
+        if CI:
+            pytest.fail("LK3_TEST_PG_URL is not set: under CI the PostgreSQL tests must run (scripts/test.sh starts a server)")
+        pytest.skip("LK3_TEST_PG_URL is not set (scripts/test.sh starts a server and sets it)")
+    u = urlparse(base)
+    name = f"lk3_py_{uuid.uuid4().hex[:16]}"
+    cmd = [_createdb(), "-h", u.hostname or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres", name]
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = u.password
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    return re.sub(r"/[^/]*$", f"/{name}", base)
+
+
+def demo_export() -> Optional[Path]:
+    """The directory `lk3 demo --export` wrote (scripts/test.sh sets LK3_DEMO_EXPORT)."""
+    path = os.environ.get("LK3_DEMO_EXPORT")
+    return Path(path) if path else None

@@ -1,0 +1,187 @@
+"""DataFrames: columns and dtypes of every frame, records without pandas,
+and pseudonymised frames that leak no identity."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import hmac
+import json
+import os
+import sys
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+import lk3
+from conftest import UNIT, World
+
+pd = pytest.importorskip("pandas") if os.environ.get("CI") != "true" else __import__("pandas")
+
+NIKS = ["6474015505850003", "6474011203100001"]
+NAMES = ["Siti Aminah Binti Rahmat", "Budi Santoso"]
+KK = "6474010101190007"
+VILLAGE = "64.74.01.1001"
+
+
+@pytest.fixture
+def populated(world: World) -> World:
+    """A closed case, a case in intervention with a sent referral, a fresh
+    contact; the first case's clients in the registry."""
+    s = world.store
+    world.closed()
+    mother, child = world.mother, world.child
+    for client_id, name, nik, sex, born in (
+        (mother, NAMES[0], NIKS[0], "perempuan", date(1985, 5, 15)),
+        (child, NAMES[1], NIKS[1], "laki_laki", date(2010, 3, 12)),
+    ):
+        s.put_client({"client_id": client_id, "unit": UNIT, "name": name, "nik": nik, "no_kk": KK, "sex": sex,
+                      "birth_date": born.isoformat(), "domicile": VILLAGE})
+    case = world.in_intervention()
+    referral = next(x for x in case.services if x.kind == "rujukan")
+    s.service_step(case.case_id, referral.service_id, "send", response_deadline=world.now + timedelta(days=1),
+                   actor=world.pekerja_sosial, at=world.at())
+    world.contact()
+    return world
+
+
+def dtypes(frame: Any) -> Dict[str, str]:
+    return {str(k): str(v) for k, v in frame.dtypes.items()}
+
+
+def test_cases_frame_columns_and_dtypes(populated: World) -> None:
+    f = populated.store.cases_frame(now=populated.now + timedelta(days=2))
+    assert len(f) == 3
+    assert dtypes(f) == {
+        "unit": "category", "case_id": "string", "case_number": "string", "stage": "category",
+        "opened_at": "datetime64[us, UTC]", "last_at": "datetime64[us, UTC]", "events": "int64",
+        "worker": "category", "risk": "category", "problems": "object", "clients": "int64",
+        "services": "int64", "referrals": "int64", "consents": "int64", "overdue_referral": "bool",
+    }
+    assert list(f["stage"]) == ["ditutup", "intervensi", "kontak"]
+    assert list(f["stage"].cat.categories)[:3] == ["kontak", "registrasi", "pendekatan_awal"]
+    assert list(f["overdue_referral"]) == [False, True, False]
+    assert f["problems"][0] == ["kdrt", "kekerasan_anak"] and f["problems"][2] == []
+    assert pd.isna(f["worker"][2]) and f["worker"][0] == populated.pekerja_sosial.staff_id
+    assert f["opened_at"].dt.month.tolist() == [3, 3, 3]
+
+
+def test_services_and_referrals_frames(populated: World) -> None:
+    s = populated.store
+    services = s.services_frame()
+    assert dtypes(services) == {
+        "unit": "category", "case_id": "string", "service_id": "string", "kind": "category", "state": "category",
+        "response_deadline": "datetime64[us, UTC]", "overdue": "bool", "case_stage": "category",
+        "case_opened_at": "datetime64[us, UTC]",
+    }
+    assert services.groupby("kind", observed=True).size().to_dict() == {"konseling": 2, "rujukan": 1}
+    referrals = s.referrals_frame(now=populated.now + timedelta(days=2))
+    assert list(referrals.columns) == ["unit", "case_id", "service_id", "state", "response_deadline", "overdue",
+                                       "closed", "case_stage", "case_opened_at"]
+    assert list(referrals["state"]) == ["dikirim"] and list(referrals["overdue"]) == [True]
+    assert set(referrals["state"].cat.categories) == {"draf", "dikirim", "diterima", "diproses", "ditunda", "ditolak",
+                                                      "gagal", "selesai", "dibatalkan"}
+
+
+def test_events_frame(populated: World) -> None:
+    s = populated.store
+    f = s.events_frame()
+    total = sum(c.version for c in s.cases())
+    assert len(f) == total
+    assert dtypes(f) == {
+        "unit": "category", "stream_kind": "category", "stream_id": "category", "seq": "int64",
+        "event_id": "string", "occurred_at": "datetime64[us, UTC]", "type": "category", "role": "category",
+        "staff_id": "category", "command_id": "string", "rule_set": "category", "service_id": "string",
+        "step": "category", "consent_override": "bool",
+    }
+    first = f.iloc[0]
+    assert (first["seq"], first["type"], first["role"], first["stream_kind"]) == (1, "contact_recorded", "relawan", "case")
+    assert all(g.is_monotonic_increasing for _, g in f.groupby("stream_id", observed=True)["seq"])
+    sessions = f[f["step"] == "hold_session"]
+    assert len(sessions) == 1 and sessions.iloc[0]["type"] == "service_step_recorded"
+    assert f.groupby("stream_id", observed=True)["seq"].max().sum() == total
+    assert len(s.events_frame(unit="64.71")) == 0
+
+
+def test_clients_frame(populated: World) -> None:
+    f = populated.store.clients_frame(as_of=date(2019, 6, 1))
+    assert list(f.columns) == ["unit", "client_id", "sex", "cases", "name", "nik", "no_kk", "birth_date", "age",
+                               "domicile"]
+    assert sorted(f["name"]) == sorted(NAMES) and sorted(f["age"]) == [9, 34]
+
+
+def test_to_records_works_without_pandas(populated: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pandas(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "pandas", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    s = populated.store
+    with pytest.raises(lk3.MissingDependency, match="pip install pandas") as e:
+        s.cases_frame()
+    assert isinstance(e.value, ImportError)
+    table = s.table("cases")
+    records = table.to_records()
+    assert len(records) == len(table) == 3
+    r = records[0]
+    assert r["stage"] == "ditutup" and isinstance(r["opened_at"], datetime) and r["opened_at"].tzinfo is not None
+    assert r["problems"] == ["kdrt", "kekerasan_anak"] and r["overdue_referral"] is False and isinstance(r["events"], int)
+    assert records[2]["risk"] is None and records[2]["worker"] is None
+    events = s.table("events").to_records()
+    assert events[0]["type"] == "contact_recorded" and events[0]["service_id"] is None
+    assert {t.name for t in map(lambda n: s.table(n), lk3.TABLES)} == set(lk3.TABLES)
+
+
+def everything(frames: List[Any]) -> str:
+    """Every value of every frame, as text."""
+    return "\n".join(f.to_csv(index=False) + json.dumps(f.astype(str).to_dict(orient="records")) for f in frames)
+
+
+def test_pseudonymised_frames_leak_no_identity(populated: World) -> None:
+    s = populated.store
+    key = os.urandom(32)
+    frames = [
+        s.cases_frame(key=key), s.services_frame(key=key), s.referrals_frame(key=key), s.events_frame(key=key),
+        s.clients_frame(key=key, as_of=date(2019, 6, 1)),
+    ]
+    text = everything(frames)
+    ids = [c.case_id for c in s.cases()] + [cl for c in s.cases() for cl in c.clients]
+    ids += [a.staff_id for a in populated.staff.values()] + [x.service_id for c in s.cases() for x in c.services]
+    ids += [e["event_id"] for c in s.cases() for e in s.events(c.case_id)]
+    secrets = NIKS + NAMES + [KK, VILLAGE, "1985-05-15", "2010-03-12", "Siti", "Budi", f"{UNIT}/2019/0001"] + ids
+    for secret in secrets:
+        assert secret not in text, secret
+    records = "\n".join(json.dumps(s.table(n, key=key).to_records(), default=str) for n in lk3.TABLES)
+    for secret in secrets:
+        assert secret not in records, secret
+    clients = frames[4]
+    assert list(clients.columns) == ["unit", "client_id", "sex", "cases", "age_band", "domicile_kab_kota"]
+    assert sorted(clients["age_band"]) == ["25-34", "5-9"] and set(clients["domicile_kab_kota"]) == {"64.74"}
+    assert list(clients["age_band"].cat.categories) == lk3.age_bands()
+    assert "case_number" not in frames[0].columns
+
+
+def test_pseudonyms_are_keyed_hashes_that_join_across_frames(populated: World) -> None:
+    s = populated.store
+    key = b"k" * 32
+    cases, events, services = s.cases_frame(key=key), s.events_frame(key=key), s.services_frame(key=key)
+    case_id = s.cases()[0].case_id
+    expected = hmac.new(key, case_id.encode(), hashlib.sha256).hexdigest()[:16]
+    assert lk3.pseudonym(key, case_id) == expected == cases["case_id"][0]
+    assert set(events["stream_id"].astype(str)) == set(cases["case_id"]), "events join cases under one key"
+    assert set(services["case_id"]) <= set(cases["case_id"])
+    assert cases["worker"][0] == lk3.pseudonym(key, populated.pekerja_sosial.staff_id)
+    again = s.cases_frame(key=key)
+    assert list(again["case_id"]) == list(cases["case_id"]), "the same key gives the same pseudonyms"
+    a, b = s.cases_frame(pseudonymise=True), s.cases_frame(pseudonymise=True)
+    assert not set(a["case_id"]) & set(b["case_id"]), "a per-call key makes calls unlinkable"
+    assert not set(a["case_id"]) & set(cases["case_id"])
+    with pytest.raises(ValueError, match="16 bytes"):
+        s.table("cases", key=b"short")
+    with pytest.raises(ValueError, match="unknown table"):
+        s.table("notes")
