@@ -1,7 +1,7 @@
 //! PostgreSQL, for a province or the nation: many writers, one server.
-//! Appends lock the stream's row (`SELECT ... FOR UPDATE`) and update it
-//! only at the expected version, so a concurrent writer gets a typed
-//! conflict. Every table is keyed first by unit, ready for a distributed
+//! An append moves the stream's head with one conditional `UPDATE` (only at
+//! the expected version): the row lock orders concurrent writers and the
+//! later one finds the version moved, a typed conflict. Every table is keyed first by unit, ready for a distributed
 //! PostgreSQL (Citus, distribution key = unit).
 
 use std::str::FromStr;
@@ -75,4 +75,4 @@ impl PostgresStore {
     }
 }
 
-sql_store!(PostgresStore, sqlx::Postgres, begin = None::<&'static str>, lock = " FOR UPDATE");
+sql_store!(PostgresStore, sqlx::Postgres, begin = None::<&'static str>);

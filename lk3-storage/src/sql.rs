@@ -134,11 +134,9 @@ pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind
 
 /// Implements `CaseStore` for a SQL store type with a `pool` field and an
 /// associated `fn stmt(&'static str) -> impl SqlSafeStr` that adapts `$n`
-/// placeholders to its driver. `$begin` opens a write transaction and
-/// `$lock` is appended to the SELECT of a stream's head (`FOR UPDATE` where
-/// the database has row locks).
+/// placeholders to its driver. `$begin` opens a write transaction.
 macro_rules! sql_store {
-    ($store:ty, $db:ty, begin = $begin:expr, lock = $lock:literal) => {
+    ($store:ty, $db:ty, begin = $begin:expr) => {
         mod sql_impl {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
@@ -350,15 +348,6 @@ macro_rules! sql_store {
             async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
                 let stream = batch.stream_id.to_string();
                 let unit = batch.unit.to_string();
-                let head = sqlx::query(<$store>::stmt(concat!(
-                    "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
-                    $lock
-                )))
-                .bind(&stream)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(|r| stream_row(&r))
-                .transpose()?;
                 // Claim the command ids; a claim that finds one already there is
                 // a retry (same stream) or a reuse. On any error the caller's
                 // transaction is rolled back, claims included.
@@ -396,9 +385,12 @@ macro_rules! sql_store {
                         first_stream: found.map_or_else(Uuid::nil, |r| r.stream_id),
                     });
                 }
-                if let AppendDecision::AlreadyApplied(r) = decide_append(batch, head.as_ref(), record)? {
-                    let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
-                    return Ok(AppendOutcome::AlreadyApplied { events });
+                // A seen command is answered before the head is looked at.
+                if record.is_some() {
+                    if let AppendDecision::AlreadyApplied(r) = decide_append(batch, None, record)? {
+                        let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
+                        return Ok(AppendOutcome::AlreadyApplied { events });
+                    }
                 }
                 let new_version = sql::signed(batch.new_version());
                 let head_hash = batch.head_hash().to_string();
@@ -415,24 +407,37 @@ macro_rules! sql_store {
                     .execute(&mut **tx)
                     .await?
                 } else {
+                    // The conditional update is the check: it locks the row, and a
+                    // writer that waited for another's commit finds the version moved.
                     sqlx::query(<$store>::stmt(
                         "UPDATE streams SET version = $1, head_hash = $2 \
-                         WHERE unit = $3 AND stream_id = $4 AND version = $5 AND head_hash = $6",
+                         WHERE unit = $3 AND stream_id = $4 AND kind = $5 AND version = $6 AND head_hash = $7",
                     ))
                     .bind(new_version)
                     .bind(&head_hash)
                     .bind(&unit)
                     .bind(&stream)
+                    .bind(batch.kind.as_str())
                     .bind(sql::signed(batch.expected_version))
                     .bind(batch.prev_hash.to_string())
                     .execute(&mut **tx)
                     .await?
                 };
                 if moved.rows_affected() != 1 {
+                    // Only now read the head, to say precisely what is wrong.
+                    let head = sqlx::query(<$store>::stmt(
+                        "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
+                    ))
+                    .bind(&stream)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .map(|r| stream_row(&r))
+                    .transpose()?;
+                    decide_append(batch, head.as_ref(), None)?;
                     return Err(StoreError::VersionConflict {
                         stream_id: batch.stream_id,
                         expected: batch.expected_version,
-                        actual: batch.expected_version + 1,
+                        actual: head.map_or(0, |h| h.version),
                     });
                 }
                 // One statement for the batch's events (at most 8 values each, far

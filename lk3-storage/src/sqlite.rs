@@ -90,4 +90,4 @@ impl SqliteStore {
     }
 }
 
-sql_store!(SqliteStore, sqlx::Sqlite, begin = Some("BEGIN IMMEDIATE"), lock = "");
+sql_store!(SqliteStore, sqlx::Sqlite, begin = Some("BEGIN IMMEDIATE"));
