@@ -44,7 +44,7 @@ impl Db {
     /// commands should not create files).
     pub fn open(url: &str, must_exist: bool) -> Result<Self, CliError> {
         let redacted = redact_url(url);
-        check_scheme(url).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
+        lk3_storage::check_url(url).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
         if must_exist && let Some(path) = sqlite_path(url).filter(|p| !p.exists()) {
             return Err(CliError::Usage(format!(
                 "no store at {path} / tidak ada penyimpanan di {path}: create one with `lk3 demo --db {redacted}` or `lk3 import --db {redacted} PATH...`",
@@ -72,17 +72,6 @@ impl Db {
     /// `sqlite`, `postgres` or `memory`.
     fn backend(&self) -> &'static str {
         self.store.backend()
-    }
-}
-
-/// Refuses a URL with a scheme no store has (`lk3_storage::open` would take
-/// `mysql://...` for a SQLite file name).
-fn check_scheme(url: &str) -> Result<(), StoreError> {
-    match url.split_once("://") {
-        Some((scheme, _)) if !matches!(scheme, "sqlite" | "postgres" | "postgresql") => {
-            Err(StoreError::Url { url: redact_url(url) })
-        }
-        _ => Ok(()),
     }
 }
 

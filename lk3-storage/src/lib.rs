@@ -48,6 +48,6 @@ pub mod verify;
 pub use aggregate::{Aggregate, Loaded};
 pub use error::StoreError;
 pub use lk3_core as core;
-pub use open::{open, redact_url};
+pub use open::{check_url, open, redact_url};
 pub use projection::{CaseQuery, CaseSummary, Projection};
 pub use store::{CaseStore, CaseStoreExt, Executed};

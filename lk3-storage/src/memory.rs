@@ -96,16 +96,7 @@ impl CaseStore for MemoryStore {
                         });
                     }
                 }
-                heads.insert(
-                    batch.stream_id,
-                    StreamInfo {
-                        unit: batch.unit.clone(),
-                        stream_id: batch.stream_id,
-                        kind: batch.kind,
-                        version: batch.new_version(),
-                        head_hash: batch.head_hash(),
-                    },
-                );
+                heads.insert(batch.stream_id, batch.stream_after());
             }
             decisions.push(decision);
         }
@@ -119,14 +110,7 @@ impl CaseStore for MemoryStore {
                     outcomes.push(AppendOutcome::AlreadyApplied { events: picked.collect() });
                 }
                 AppendDecision::Write => {
-                    let info = StreamInfo {
-                        unit: batch.unit.clone(),
-                        stream_id: batch.stream_id,
-                        kind: batch.kind,
-                        version: batch.new_version(),
-                        head_hash: batch.head_hash(),
-                    };
-                    inner.streams.insert(batch.stream_id, info);
+                    inner.streams.insert(batch.stream_id, batch.stream_after());
                     inner.events.entry(batch.stream_id).or_default().extend(batch.events.iter().cloned());
                     for span in &batch.commands {
                         let record = CommandRecord {

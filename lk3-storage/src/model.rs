@@ -109,6 +109,17 @@ impl Batch {
     pub fn head_hash(&self) -> Hash {
         self.events.last().map_or(self.prev_hash, |e| e.hash)
     }
+
+    /// The stream's row after the batch.
+    pub fn stream_after(&self) -> StreamInfo {
+        StreamInfo {
+            unit: self.unit.clone(),
+            stream_id: self.stream_id,
+            kind: self.kind,
+            version: self.new_version(),
+            head_hash: self.head_hash(),
+        }
+    }
 }
 
 /// What an append did.

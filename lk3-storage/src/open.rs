@@ -14,10 +14,7 @@ pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
         #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Url { url: redact_url(url) });
     }
-    // Anything else with a scheme is not ours; a bare path is a SQLite file.
-    if url.contains("://") && !url.starts_with("sqlite://") {
-        return Err(StoreError::Url { url: redact_url(url) });
-    }
+    check_url(url)?;
     #[cfg(feature = "sqlite")]
     {
         let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
@@ -25,6 +22,17 @@ pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
     }
     #[cfg(not(feature = "sqlite"))]
     Err(StoreError::Url { url: redact_url(url) })
+}
+
+/// Refuses a URL with a scheme no store has (`mysql://...`): without this a
+/// plain path rule would take it for a SQLite file name.
+pub fn check_url(url: &str) -> Result<(), StoreError> {
+    match url.split_once("://") {
+        Some((scheme, _)) if !matches!(scheme, "sqlite" | "postgres" | "postgresql") => {
+            Err(StoreError::Url { url: redact_url(url) })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The URL without its password, for messages.

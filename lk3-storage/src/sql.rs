@@ -49,19 +49,14 @@ pub(crate) fn signed(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A note's salt as stored: 32 hex digits.
+pub(crate) fn salt_text(salt: &[u8; 16]) -> String {
+    Uuid::from_bytes(*salt).simple().to_string()
 }
 
-pub(crate) fn unhex(text: &str) -> Option<[u8; 16]> {
-    let mut out = [0u8; 16];
-    if text.len() != 32 {
-        return None;
-    }
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
+/// A stored salt back to bytes.
+pub(crate) fn salt_bytes(text: &str) -> Option<[u8; 16]> {
+    Uuid::try_parse(text).ok().map(Uuid::into_bytes)
 }
 
 /// The WHERE clause (with `$n` placeholders) and its values for a case
@@ -263,6 +258,12 @@ macro_rules! sql_store {
                 }
             }
 
+            /// Deletes a case's rows of one child table.
+            async fn clear(tx: &mut Tx, delete: &'static str, unit: &str, case_id: &str) -> Result<(), StoreError> {
+                sqlx::query(<$store>::stmt(delete)).bind(unit).bind(case_id).execute(&mut **tx).await?;
+                Ok(())
+            }
+
             /// Rewrites the case row, and of its child rows only the kinds
             /// that changed (all of them for a new case, none deleted).
             async fn write_case(tx: &mut Tx, c: &CaseSummary, before: Option<&CaseSummary>) -> Result<(), StoreError> {
@@ -285,8 +286,7 @@ macro_rules! sql_store {
                 let changed = |same: bool| before.is_none() || !same;
                 if changed(before.is_some_and(|b| b.problems == c.problems)) {
                     if before.is_some() {
-                        sqlx::query(<$store>::stmt("DELETE FROM case_problems WHERE unit = $1 AND case_id = $2"))
-                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                        clear(tx, "DELETE FROM case_problems WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
                     }
                     if !c.problems.is_empty() {
                         let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO case_problems (unit, problem, case_id) ");
@@ -299,8 +299,7 @@ macro_rules! sql_store {
                 }
                 if changed(before.is_some_and(|b| b.services == c.services)) {
                     if before.is_some() {
-                        sqlx::query(<$store>::stmt("DELETE FROM case_services WHERE unit = $1 AND case_id = $2"))
-                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                        clear(tx, "DELETE FROM case_services WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
                     }
                     if !c.services.is_empty() {
                         let mut q = sqlx::QueryBuilder::<$db>::new(
@@ -319,8 +318,7 @@ macro_rules! sql_store {
                 }
                 if changed(before.is_some_and(|b| b.consents == c.consents)) {
                     if before.is_some() {
-                        sqlx::query(<$store>::stmt("DELETE FROM case_consents WHERE unit = $1 AND case_id = $2"))
-                            .bind(&unit).bind(&case_id).execute(&mut **tx).await?;
+                        clear(tx, "DELETE FROM case_consents WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
                     }
                     if !c.consents.is_empty() {
                         let mut rows = Vec::with_capacity(c.consents.len());
@@ -343,6 +341,14 @@ macro_rules! sql_store {
                     }
                 }
                 Ok(())
+            }
+
+            /// A transaction for writing (SQLite takes the write lock at once).
+            async fn begin_write(pool: &sqlx::Pool<$db>) -> Result<Tx, StoreError> {
+                Ok(match $begin {
+                    Some(statement) => pool.begin_with(statement).await?,
+                    None => pool.begin().await?,
+                })
             }
 
             async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
@@ -477,10 +483,7 @@ macro_rules! sql_store {
                 }
 
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
-                    let mut tx: Tx = match $begin {
-                        Some(statement) => self.pool.begin_with(statement).await?,
-                        None => self.pool.begin().await?,
-                    };
+                    let mut tx = begin_write(&self.pool).await?;
                     let mut outcomes = Vec::with_capacity(batches.len());
                     for batch in batches {
                         outcomes.push(append_one(&mut tx, batch).await?);
@@ -748,7 +751,7 @@ macro_rules! sql_store {
                     .bind(digest.to_string())
                     .bind(note.case_id.map(|c| c.to_string()))
                     .bind(subjects)
-                    .bind(sql::hex(&salt))
+                    .bind(sql::salt_text(&salt))
                     .bind(&note.text)
                     .execute(&mut *tx)
                     .await?;
@@ -781,7 +784,7 @@ macro_rules! sql_store {
                     let text: Option<String> = row.try_get(3)?;
                     if let (Some(salt), Some(text)) = (&salt, &text) {
                         // The text must still be the one the digest was made of.
-                        let salt = sql::unhex(salt).ok_or_else(|| bad("salt"))?;
+                        let salt = sql::salt_bytes(salt).ok_or_else(|| bad("salt"))?;
                         if note_digest(&salt, text) != digest {
                             return Err(bad("the text does not match its digest"));
                         }
@@ -806,10 +809,7 @@ macro_rules! sql_store {
                 ) -> Result<Erasure, StoreError> {
                     let unit_text = unit.to_string();
                     let client_text = client.to_string();
-                    let mut tx: Tx = match $begin {
-                        Some(statement) => self.pool.begin_with(statement).await?,
-                        None => self.pool.begin().await?,
-                    };
+                    let mut tx = begin_write(&self.pool).await?;
                     let removed = sqlx::query(<$store>::stmt("DELETE FROM clients WHERE unit = $1 AND client_id = $2"))
                         .bind(&unit_text)
                         .bind(&client_text)
