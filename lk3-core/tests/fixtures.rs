@@ -1821,6 +1821,62 @@ fn invalid_case_meaning(c: &mut Corpus) {
     );
     let behind = to_value(&Case::from_events(&base.ev[..9]));
     h("one-event-behind", "header: the header of the case one event earlier", set(&d, "/case", behind));
+
+    // E033: a case number that is not the unit's, or not of the opening year
+    // (local time), re-sealed so that only the rule can catch it.
+    let base = CaseBuild::at(Stage::Kontak);
+    for (name, number) in [("other-unit", "64.72/2019/0001"), ("other-year", "64.74/2031/0001")] {
+        let mut ev = base.ev.clone();
+        let CaseEvent::ContactRecorded { case_number, .. } = &mut ev[0].payload else { unreachable!("a contact") };
+        *case_number = number.parse().expect("a case number");
+        rechain(&mut ev, 0);
+        let rule = format!("rules: a case number is the unit's own, of the year the case opens ({number} under 64.74)");
+        let mut doc = case_doc(&ev);
+        // The header follows the events, so that the case number is the only finding.
+        *at(&mut doc, "/case/case_number") = json!(number);
+        c.meaning(&format!("case-number-{name}"), "case", &rule, &doc, &[E033], &[]);
+    }
+
+    // E033: aid handed over on a date after the day it is recorded.
+    let mut b = CaseBuild::at(Stage::Intervensi);
+    let mut aid = b.aid(AidItem::KursiRoda, FundingSource::Baznas);
+    aid.given_on += Duration::days(2);
+    b.append(Role::Bendahara, CaseEvent::AidGiven { aid });
+    c.meaning(
+        "case-aid-given-after-recording",
+        "case",
+        "rules: aid is recorded on or after its hand-over date",
+        &b.doc(),
+        &[E033],
+        &[],
+    );
+
+    // E039: a referral sent before any client is registered, with no
+    // override: there was nobody whose consent could cover the disclosure.
+    let mut b = CaseBuild::at(Stage::Kontak);
+    let p = partner_id(1);
+    let service_id = ServiceId::new_v7(b.w.now, b.w.fresh_seed());
+    b.append(
+        Role::PekerjaSosial,
+        CaseEvent::ServiceOpened { kind: ServiceKind::Rujukan, partner_id: Some(p), service_id },
+    );
+    b.append(
+        Role::PekerjaSosial,
+        CaseEvent::ServiceStepRecorded {
+            consent_override: false,
+            on_behalf_of_partner: false,
+            service_id,
+            step: ServiceCommand::Send { emergency: None, response_deadline: Some(b.w.now + Duration::days(3)) },
+        },
+    );
+    c.meaning(
+        "case-referral-sent-without-clients",
+        "case",
+        "rules: disclosure needs registered clients who consented",
+        &b.doc(),
+        &[E039],
+        &[],
+    );
 }
 
 // ------------------------------------------------------ invalid: outreach

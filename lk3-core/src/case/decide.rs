@@ -6,7 +6,7 @@ use chrono::SubsecRound;
 
 use crate::context::CommandContext;
 use crate::event::Event;
-use crate::ids::CaseId;
+use crate::ids::{CaseId, CaseNumberMismatch};
 use crate::rules::{Requirement, RuleSet};
 use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
 
@@ -221,6 +221,11 @@ impl Case {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
             CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {
+                match case_number.check_fits(unit, ctx.at) {
+                    Ok(()) => {}
+                    Err(CaseNumberMismatch::OtherUnit) => return invalid(CommandProblem::CaseNumberOfAnotherUnit),
+                    Err(CaseNumberMismatch::OtherYear) => return invalid(CommandProblem::CaseNumberOfAnotherYear),
+                }
                 CaseEvent::ContactRecorded {
                     unit: unit.clone(),
                     case_number: case_number.clone(),
@@ -322,6 +327,9 @@ impl Case {
                 if aid.quantity == 0 {
                     return invalid(CommandProblem::InvalidQuantity);
                 }
+                if self.unit.as_ref().is_some_and(|unit| aid.given_on > unit.local_dates(ctx.at).1) {
+                    return invalid(CommandProblem::AidDateAfterCommand);
+                }
                 if self.aid.iter().any(|a| a.aid_id == aid.aid_id) {
                     return invalid(CommandProblem::DuplicateId);
                 }
@@ -344,16 +352,7 @@ impl Case {
                     return invalid(CommandProblem::DuplicateId);
                 }
                 // Consent counts only when every client agreed to disclose to this very partner.
-                let consented = partner_id.is_some_and(|partner_id| {
-                    !self.clients.is_empty()
-                        && self.clients.iter().all(|c| {
-                            self.consents.iter().any(|r| {
-                                r.consent.subject == c.client_id
-                                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
-                                    && r.consent.disclose_to.contains(&partner_id)
-                            })
-                        })
-                });
+                let consented = partner_id.is_some_and(|partner_id| self.disclosure_gap(partner_id).is_none());
                 CaseEvent::ProtectiveReferralSent {
                     referral_id: *referral_id,
                     partner: *partner,

@@ -78,6 +78,12 @@ labelled_enum! {
         NoSession = ("belum_ada_sesi", "konseling belum memiliki sesi", "the counselling has had no session"),
         /// Withdrawing a consent twice.
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
+        /// A case number of another unit than the case's.
+        CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
+        /// A case number of another year than the one the case opens in.
+        CaseNumberOfAnotherYear = ("nomor_kasus_tahun_lain", "tahun pada nomor kasus bukan tahun kasus dibuka (waktu setempat unit)", "the case number's year is not the year the case opens in (the unit's local time)"),
+        /// Aid handed over on a date after the command's.
+        AidDateAfterCommand = ("tanggal_bantuan_mendatang", "tanggal penyerahan bantuan sesudah tanggal pencatatannya", "the aid's hand-over date is after the date it is recorded"),
     }
 }
 
@@ -143,6 +149,12 @@ pub enum Violation {
         /// The partner.
         partner_id: PartnerId,
     },
+    /// Data would go to a partner about a case with no registered client:
+    /// nobody could have consented, so only the audited emergency path may.
+    DisclosureWithoutClients {
+        /// The partner.
+        partner_id: PartnerId,
+    },
     /// The reason does not fit the step.
     ReasonNotAllowed {
         /// The reason given.
@@ -202,7 +214,9 @@ impl Violation {
             Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
             Self::FeedbackRequired => ErrorCode::FeedbackRequired,
             Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
-            Self::DisclosureConsentRequired { .. } => ErrorCode::DisclosureConsentRequired,
+            Self::DisclosureConsentRequired { .. } | Self::DisclosureWithoutClients { .. } => {
+                ErrorCode::DisclosureConsentRequired
+            }
             Self::ReasonNotAllowed { .. } => ErrorCode::ReasonNotAllowed,
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
             Self::CaseExists { .. } => ErrorCode::CaseExists,
@@ -249,6 +263,9 @@ impl Violation {
             }
             Self::DisclosureConsentRequired { client, partner_id } => format!(
                 "client {client} has not consented to disclosure to partner {partner_id}; send only with that consent or as an emergency override"
+            ),
+            Self::DisclosureWithoutClients { partner_id } => format!(
+                "the case has no registered client, so nobody consented to disclosure to partner {partner_id}; register the clients and their consent first, or send as an emergency override"
             ),
             Self::ReasonNotAllowed { reason } => {
                 format!("reason `{reason}` is only allowed after an evaluation")
@@ -305,6 +322,9 @@ impl Violation {
             }
             Self::DisclosureConsentRequired { client, partner_id } => format!(
                 "klien {client} belum setuju datanya diungkap ke mitra {partner_id}; kirim hanya dengan persetujuan itu atau sebagai pengecualian darurat"
+            ),
+            Self::DisclosureWithoutClients { partner_id } => format!(
+                "kasus belum memiliki klien terdaftar, jadi belum ada yang setuju datanya diungkap ke mitra {partner_id}; daftarkan klien dan persetujuannya lebih dulu, atau kirim sebagai pengecualian darurat"
             ),
             Self::ReasonNotAllowed { reason } => {
                 format!("alasan `{reason}` hanya boleh setelah evaluasi")

@@ -17,7 +17,7 @@ pub use command::{CaseCommand, CaseCommandKind};
 pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
 pub use records::{Aid, CaseClient, Consent, ConsentForm, PlanItem, RiskLevel};
-pub use state::{Case, ConsentRecord, PlanProposal, ProtectiveReferral};
+pub use state::{Case, ConsentRecord, DisclosureGap, PlanProposal, ProtectiveReferral};
 
 /// An event of a case, in its envelope.
 pub type CaseEventRecord = crate::event::Event<CaseEvent>;

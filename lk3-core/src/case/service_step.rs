@@ -3,12 +3,12 @@
 
 use chrono::SubsecRound;
 
-use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, Violation};
+use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, DisclosureGap, Violation};
 use crate::context::CommandContext;
-use crate::ids::{PartnerId, ServiceId};
+use crate::ids::ServiceId;
 use crate::rules::Requirement;
 use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind, default_response_time, table};
-use crate::vocab::{ConsentPurpose, Role, ServiceKind};
+use crate::vocab::{Role, ServiceKind};
 
 impl Case {
     pub(super) fn open_service(
@@ -89,10 +89,15 @@ impl Case {
                     let Some(partner_id) = instance.partner_id else {
                         return invalid(CommandProblem::NoPartner);
                     };
-                    match (self.client_without_disclosure_consent(partner_id), step) {
+                    match (self.disclosure_gap(partner_id), step) {
                         (None, _) => {}
                         (Some(_), ServiceCommand::Send { emergency: Some(_), .. }) => consent_override = true,
-                        (Some(client), _) => return Err(Violation::DisclosureConsentRequired { client, partner_id }),
+                        (Some(DisclosureGap::NoClients), _) => {
+                            return Err(Violation::DisclosureWithoutClients { partner_id });
+                        }
+                        (Some(DisclosureGap::Client(client)), _) => {
+                            return Err(Violation::DisclosureConsentRequired { client, partner_id });
+                        }
                     }
                 }
                 _ => {}
@@ -128,17 +133,5 @@ impl Case {
         let on_behalf_of_partner =
             instance.kind == ServiceKind::Rujukan && step.kind().is_partner_step() && ctx.actor.role != Role::Mitra;
         Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
-    }
-
-    /// The first client without a consent in force to disclose to `partner_id`.
-    fn client_without_disclosure_consent(&self, partner_id: PartnerId) -> Option<crate::ids::ClientId> {
-        let consented = |client| {
-            self.consents.iter().any(|r| {
-                r.consent.subject == client
-                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
-                    && r.consent.disclose_to.contains(&partner_id)
-            })
-        };
-        self.clients.iter().map(|c| c.client_id).find(|c| !consented(*c))
     }
 }

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, RiskLevel};
 use crate::event::{ChainError, Hash, verify_chain};
-use crate::ids::{CaseId, CaseNumber, ClientId, ReferralId, StaffId, UnitCode};
+use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, StaffId, UnitCode};
 use crate::rules::{RuleSet, RuleSetId};
 use crate::service::{ParticipantCount, ServiceInstance};
 use crate::vocab::{
@@ -97,6 +97,15 @@ pub struct Case {
     pub(super) continuing: bool,
     pub(super) reopen_count: u32,
     pub(super) protective_referrals: Vec<ProtectiveReferral>,
+}
+
+/// Why a disclosure to a partner lacks consent (see [`Case::disclosure_gap`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisclosureGap {
+    /// The case has no registered client: nobody could consent.
+    NoClients,
+    /// This client has no consent in force to disclose to the partner.
+    Client(ClientId),
 }
 
 impl Case {
@@ -221,6 +230,24 @@ impl Case {
     /// The valid consent to `purpose` for `client`, if any.
     pub fn consent_for(&self, client: ClientId, purpose: ConsentPurpose) -> Option<&ConsentRecord> {
         self.consents.iter().rev().find(|c| c.consent.subject == client && c.covers(purpose))
+    }
+
+    /// Why data may not go to `partner_id` without the emergency override, or
+    /// `None` when it may: disclosure needs at least one registered client
+    /// and every client's consent in force to disclose to that very partner
+    /// (a check over zero clients must not pass by default).
+    pub fn disclosure_gap(&self, partner_id: PartnerId) -> Option<DisclosureGap> {
+        if self.clients.is_empty() {
+            return Some(DisclosureGap::NoClients);
+        }
+        let consented = |client| {
+            self.consents.iter().any(|r| {
+                r.consent.subject == client
+                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
+                    && r.consent.disclose_to.contains(&partner_id)
+            })
+        };
+        self.clients.iter().map(|c| c.client_id).find(|c| !consented(*c)).map(DisclosureGap::Client)
     }
 
     /// Folds one event into the state. The stage the event leads to is read

@@ -1,7 +1,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{IdentifierError, KodeWilayah, wilayah::WilayahLevel};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{IdentifierError, KodeWilayah, TimeZoneId, wilayah::WilayahLevel};
 
 /// The code of an LK3 unit: the kode wilayah of the province or kab/kota that
 /// runs it, with an optional suffix for a community-based unit (LK3 berbasis
@@ -53,6 +55,42 @@ impl UnitCode {
     pub fn suffix(&self) -> Option<&str> {
         self.suffix.as_deref()
     }
+
+    /// The unit's time zone (its province's); `None` for a province code
+    /// lk3 does not place.
+    pub fn time_zone(&self) -> Option<TimeZoneId> {
+        self.region.time_zone()
+    }
+
+    /// The unit's local date at `at`, as the earliest and latest it can be:
+    /// one date in a known time zone; for a province lk3 does not place, the
+    /// dates in Indonesia's westernmost and easternmost zones.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use lk3_core::ids::UnitCode;
+    /// let bontang: UnitCode = "64.74".parse()?; // WITA, UTC+8
+    /// let at = Utc.with_ymd_and_hms(2019, 12, 31, 17, 0, 0).unwrap();
+    /// let new_year = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    /// assert_eq!(bontang.local_dates(at), (new_year, new_year));
+    /// # Ok::<(), lk3_core::ids::IdentifierError>(())
+    /// ```
+    pub fn local_dates(&self, at: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+        let on = |tz: TimeZoneId| at.with_timezone(&tz.offset()).date_naive();
+        match self.time_zone() {
+            Some(tz) => (on(tz), on(tz)),
+            None => (on(TimeZoneId::Wib), on(TimeZoneId::Wit)),
+        }
+    }
+}
+
+/// Why a case number cannot be that of a case (see [`CaseNumber::check_fits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseNumberMismatch {
+    /// The number is another unit's.
+    OtherUnit,
+    /// The number's year is not the year the case is opened in.
+    OtherYear,
 }
 
 impl fmt::Display for UnitCode {
@@ -132,6 +170,36 @@ impl CaseNumber {
     pub fn serial(&self) -> u32 {
         self.serial
     }
+    /// Checks that this can be the number of a case of `unit` opened at
+    /// `opened_at`: the unit's own number, of the year of that moment in the
+    /// unit's local time (numbers are counted per unit and year).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use lk3_core::ids::{CaseNumber, CaseNumberMismatch, UnitCode};
+    /// let unit: UnitCode = "64.74".parse()?;
+    /// let at = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
+    /// let n: CaseNumber = "64.74/2019/0001".parse()?;
+    /// assert_eq!(n.check_fits(&unit, at), Ok(()));
+    /// let other: CaseNumber = "64.72/2019/0001".parse()?;
+    /// assert_eq!(other.check_fits(&unit, at), Err(CaseNumberMismatch::OtherUnit));
+    /// let later: CaseNumber = "64.74/2031/0001".parse()?;
+    /// assert_eq!(later.check_fits(&unit, at), Err(CaseNumberMismatch::OtherYear));
+    /// # Ok::<(), lk3_core::ids::IdentifierError>(())
+    /// ```
+    pub fn check_fits(&self, unit: &UnitCode, opened_at: DateTime<Utc>) -> Result<(), CaseNumberMismatch> {
+        use chrono::Datelike;
+        if self.unit != *unit {
+            return Err(CaseNumberMismatch::OtherUnit);
+        }
+        let (earliest, latest) = unit.local_dates(opened_at);
+        let year = i32::from(self.year);
+        if year < earliest.year() || year > latest.year() {
+            return Err(CaseNumberMismatch::OtherYear);
+        }
+        Ok(())
+    }
+
     /// The following number in the same unit and year.
     pub fn next(&self) -> Self {
         CaseNumber { unit: self.unit.clone(), year: self.year, serial: self.serial.saturating_add(1) }

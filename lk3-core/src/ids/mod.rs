@@ -40,7 +40,7 @@ mod no_kk;
 mod uuid7;
 mod wilayah;
 
-pub use case_number::{CaseNumber, UnitCode};
+pub use case_number::{CaseNumber, CaseNumberMismatch, UnitCode};
 pub use error::{IdentifierError, IdentifierWarning};
 pub use nik::{Nik, NikFacts, Sex};
 pub use no_kk::NoKk;

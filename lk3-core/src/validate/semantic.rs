@@ -4,9 +4,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Finding;
-use crate::case::{Case, CaseEvent, CaseEventRecord};
+use crate::case::{Case, CaseEvent, CaseEventRecord, CommandProblem, DisclosureGap};
 use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, chain_problems};
+use crate::ids::CaseNumberMismatch;
 use crate::label::Labelled;
 use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::Partner;
@@ -223,8 +224,22 @@ fn references(state: &Case, e: &CaseEventRecord, i: usize, allowed: bool) -> Vec
                 }
             }
         }
-        CaseEvent::AidGiven { aid } if !state.clients().iter().any(|c| c.client_id == aid.recipient) => {
-            found.push(unknown("aid/recipient", "klien / client", aid.recipient.to_string()));
+        CaseEvent::ContactRecorded { unit, case_number, .. } => match case_number.check_fits(unit, e.occurred_at) {
+            Ok(()) => {}
+            Err(CaseNumberMismatch::OtherUnit) => {
+                found.push(invalid(i, "case_number", CommandProblem::CaseNumberOfAnotherUnit))
+            }
+            Err(CaseNumberMismatch::OtherYear) => {
+                found.push(invalid(i, "case_number", CommandProblem::CaseNumberOfAnotherYear))
+            }
+        },
+        CaseEvent::AidGiven { aid } => {
+            if !state.clients().iter().any(|c| c.client_id == aid.recipient) {
+                found.push(unknown("aid/recipient", "klien / client", aid.recipient.to_string()));
+            }
+            if state.unit().is_some_and(|unit| aid.given_on > unit.local_dates(e.occurred_at).1) {
+                found.push(invalid(i, "aid/given_on", CommandProblem::AidDateAfterCommand));
+            }
         }
         CaseEvent::ConsentWithdrawn { consent_id }
             if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) =>
@@ -262,33 +277,32 @@ fn second_person(i: usize) -> Finding {
     )
 }
 
-/// A disclosure without override must have every client's consent to that partner.
+/// A disclosure without override needs clients, each with consent to that partner.
 fn disclosure(state: &Case, partner: crate::ids::PartnerId, i: usize) -> Vec<Finding> {
-    state
-        .clients()
-        .iter()
-        .filter(|c| {
-            !state.consents().iter().any(|r| {
-                r.consent.subject == c.client_id
-                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
-                    && r.consent.disclose_to.contains(&partner)
-            })
-        })
-        .map(|c| {
-            Finding::error(
-                ErrorCode::DisclosureConsentRequired,
-                format!("/events/{i}/payload"),
-                format!(
-                    "klien {} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian",
-                    c.client_id
-                ),
-                format!(
-                    "client {} had not consented to disclosure to partner {partner}, and this is no override",
-                    c.client_id
-                ),
-            )
-        })
-        .collect()
+    let (message_id, message_en) = match state.disclosure_gap(partner) {
+        None => return Vec::new(),
+        Some(DisclosureGap::NoClients) => (
+            format!(
+                "data diungkap ke mitra {partner} padahal kasus belum memiliki klien terdaftar, dan ini bukan pengecualian"
+            ),
+            format!("data went to partner {partner} while the case had no registered client, and this is no override"),
+        ),
+        Some(DisclosureGap::Client(client)) => (
+            format!("klien {client} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian"),
+            format!("client {client} had not consented to disclosure to partner {partner}, and this is no override"),
+        ),
+    };
+    vec![Finding::error(ErrorCode::DisclosureConsentRequired, format!("/events/{i}/payload"), message_id, message_en)]
+}
+
+/// A problem with the content of an event, as `decide` words it.
+fn invalid(i: usize, field: &str, problem: CommandProblem) -> Finding {
+    Finding::error(
+        ErrorCode::InvalidCommand,
+        format!("/events/{i}/payload/{field}"),
+        problem.label_id().to_owned(),
+        problem.label_en().to_owned(),
+    )
 }
 
 fn outreach(value: &Value) -> Vec<Finding> {

@@ -91,7 +91,8 @@ impl World {
         let unit: lk3_core::ids::UnitCode = self.unit.parse().unwrap_or_else(|_| unreachable!());
         CaseCommand::RecordContact {
             case_id: CaseId::new_v7(self.now, self.fresh_seed()),
-            case_number: CaseNumber::new(unit.clone(), 2019, 1),
+            // Numbered in the year the contact is recorded (the next context's time).
+            case_number: CaseNumber::new(unit.clone(), local_year(&unit, self.now + Duration::minutes(1)), 1),
             unit,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
@@ -345,4 +346,10 @@ pub fn progress_step(instance: &ServiceInstance) -> ServiceCommand {
         (_, S::Berlangsung | S::Dilaksanakan) => ServiceCommand::Complete { feedback: None },
         _ => ServiceCommand::Cancel { reason: ServiceReason::TidakDiperlukanLagi },
     }
+}
+
+/// The unit's local year at `at`.
+pub fn local_year(unit: &lk3_core::ids::UnitCode, at: DateTime<Utc>) -> u16 {
+    use chrono::Datelike;
+    u16::try_from(unit.local_dates(at).0.year()).unwrap_or_else(|_| unreachable!("a year after 1900"))
 }
