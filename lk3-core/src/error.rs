@@ -124,6 +124,16 @@ labelled_enum! {
         ImportRejected = ("LK3-E089", "Dokumen ditolak saat impor", "Document refused by import"),
         /// A store URL that names no known backend or is malformed.
         StoreUrl = ("LK3-E090", "Alamat penyimpanan tidak dikenal", "Unknown store URL"),
+        /// A command sent to one stream that names another (a case id that is not the stream's).
+        StreamIdMismatch = ("LK3-E091", "Perintah menyebut aliran lain", "Command names another stream"),
+        /// A case number the unit already gave to another case.
+        CaseNumberTaken = ("LK3-E092", "Nomor kasus sudah dipakai", "Case number already used"),
+        /// A file or database that is not an lk3 store (empty, another program's, missing).
+        NotAStore = ("LK3-E093", "Bukan penyimpanan lk3", "Not an lk3 store"),
+        /// A store of an older schema opened for reading: it must be upgraded by opening it for writing.
+        SchemaTooOld = ("LK3-E094", "Skema penyimpanan perlu diperbarui", "Store schema needs an upgrade"),
+        /// An input or output path lk3 will not use: not a regular file, a symbolic link, too large.
+        UnsafePath = ("LK3-E095", "Berkas tidak dapat dipakai", "File cannot be used"),
     }
 }
 

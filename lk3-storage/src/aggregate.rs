@@ -14,15 +14,15 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::model::{Batch, CommandSpan, StoredEvent, StreamInfo, StreamKind};
+use crate::model::{Batch, CommandSpan, Fingerprint, StoredEvent, StreamInfo, StreamKind};
 use crate::projection::{CaseSummary, OutreachSummary, Projection};
 
 /// An event-sourced aggregate the store can keep.
 pub trait Aggregate: Default + Clone + Serialize + Send + Sync + 'static {
     /// The payload of its events.
     type Payload: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
-    /// Its commands.
-    type Command: Send + Sync;
+    /// Its commands (serialisable: a command's fingerprint is taken over its JSON).
+    type Command: Serialize + Send + Sync;
     /// The stream kind it is stored as.
     const KIND: StreamKind;
     /// Folds one event.
@@ -134,12 +134,20 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
             return Err(reject(format!("event {} belongs to another stream", e.seq)));
         }
         match commands.last_mut() {
-            Some(span) if span.command_id == e.command_id => span.last_seq = e.seq,
+            Some(span) if span.command_id == e.command_id => {
+                span.last_seq = e.seq;
+                span.fingerprint = Fingerprint::of_events(e.hash);
+            }
             _ => {
                 if commands.iter().any(|c| c.command_id == e.command_id) {
                     return Err(reject(format!("event {} repeats an earlier command id", e.seq)));
                 }
-                commands.push(CommandSpan { command_id: e.command_id, first_seq: e.seq, last_seq: e.seq })
+                commands.push(CommandSpan {
+                    command_id: e.command_id,
+                    first_seq: e.seq,
+                    last_seq: e.seq,
+                    fingerprint: Fingerprint::of_events(e.hash),
+                })
             }
         }
         if e.seq != first.seq + i as u64 || (i > 0 && e.prev_hash != prev) {

@@ -37,6 +37,53 @@ pub enum StoreError {
         /// The stream it was first used for.
         first_stream: Uuid,
     },
+    /// The command id was used before on this stream for another command
+    /// (or by another actor), or a re-imported document's events differ
+    /// from the stored ones: not a retry, so nothing is answered from the
+    /// first use.
+    #[error(
+        "command id {command_id} was already used on stream {stream_id} for a different command or actor (a retry must repeat the same command)"
+    )]
+    CommandIdConflict {
+        /// The command id.
+        command_id: Uuid,
+        /// The stream.
+        stream_id: Uuid,
+    },
+    /// A command sent to one stream names another as its own.
+    #[error("the command was sent to stream {stream_id} but names stream {command_stream} as its own")]
+    StreamIdMismatch {
+        /// The stream the command was sent to.
+        stream_id: Uuid,
+        /// The stream the command names.
+        command_stream: Uuid,
+    },
+    /// A case number the unit already gave to another case.
+    #[error("case number {case_number} is already used by another case of unit {unit}")]
+    CaseNumberTaken {
+        /// The unit.
+        unit: String,
+        /// The case number.
+        case_number: String,
+    },
+    /// A file or database that is not an lk3 store.
+    #[error("{location} is not an lk3 store: {reason}")]
+    NotAStore {
+        /// The file or URL (credentials removed).
+        location: String,
+        /// What was found, in English.
+        reason: String,
+    },
+    /// A store of an older schema opened for reading only.
+    #[error(
+        "the store's schema is version {found}, older than this lk3's {supported}: open it for writing once to upgrade it (lk3 migrate --db URL)"
+    )]
+    SchemaTooOld {
+        /// The schema version found.
+        found: i64,
+        /// The version this build writes.
+        supported: i64,
+    },
     /// Events that do not continue the stream (wrong seq, broken chain,
     /// mixed command ids or streams, a bad hash).
     #[error("events refused for stream {stream_id}: {reason}")]
@@ -136,7 +183,11 @@ impl Lk3Error for StoreError {
         match self {
             Self::VersionConflict { .. } => ErrorCode::VersionConflict,
             Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::CommandIdReused { .. } => ErrorCode::CommandIdReused,
+            Self::CommandIdReused { .. } | Self::CommandIdConflict { .. } => ErrorCode::CommandIdReused,
+            Self::StreamIdMismatch { .. } => ErrorCode::StreamIdMismatch,
+            Self::CaseNumberTaken { .. } => ErrorCode::CaseNumberTaken,
+            Self::NotAStore { .. } => ErrorCode::NotAStore,
+            Self::SchemaTooOld { .. } => ErrorCode::SchemaTooOld,
             Self::BatchRejected { .. } => ErrorCode::BatchRejected,
             Self::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Self::Unavailable { .. } => ErrorCode::StoreUnavailable,
@@ -159,6 +210,23 @@ impl Lk3Error for StoreError {
             Self::CommandIdReused { command_id, first_stream } => {
                 format!("id perintah {command_id} sudah dipakai untuk aliran {first_stream}")
             }
+            Self::CommandIdConflict { command_id, stream_id } => format!(
+                "id perintah {command_id} sudah dipakai pada aliran {stream_id} untuk perintah atau pelaku lain (pengulangan harus mengirim perintah yang sama)"
+            ),
+            Self::StreamIdMismatch { stream_id, command_stream } => {
+                format!(
+                    "perintah dikirim ke aliran {stream_id} tetapi menyebut aliran {command_stream} sebagai miliknya"
+                )
+            }
+            Self::CaseNumberTaken { unit, case_number } => {
+                format!("nomor kasus {case_number} sudah dipakai kasus lain pada unit {unit}")
+            }
+            Self::NotAStore { location, reason } => {
+                format!("{location} bukan penyimpanan lk3: {}", not_a_store_id(reason))
+            }
+            Self::SchemaTooOld { found, supported } => format!(
+                "skema penyimpanan versi {found}, lebih lama dari versi {supported} milik lk3 ini: buka sekali untuk menulis agar diperbarui (lk3 migrate --db URL)"
+            ),
             Self::BatchRejected { stream_id, reason } => {
                 format!("peristiwa untuk aliran {stream_id} ditolak karena tidak menyambung ke aliran ({reason})")
             }
@@ -186,6 +254,23 @@ impl Lk3Error for StoreError {
         }
     }
 }
+
+/// The reasons [`StoreError::NotAStore`] gives, in Indonesian.
+fn not_a_store_id(reason: &str) -> &str {
+    match reason {
+        NOT_FOUND => "berkasnya tidak ada",
+        NO_LK3_TABLES => "tidak berisi tabel lk3 (berkas kosong atau basis data program lain)",
+        NOT_A_DATABASE => "bukan berkas basis data SQLite",
+        _ => reason,
+    }
+}
+
+/// [`StoreError::NotAStore`]: the file does not exist.
+pub(crate) const NOT_FOUND: &str = "there is no such file";
+/// [`StoreError::NotAStore`]: a database without lk3's tables.
+pub(crate) const NO_LK3_TABLES: &str = "it holds no lk3 tables (an empty file or another program's database)";
+/// [`StoreError::NotAStore`]: not a SQLite file at all.
+pub(crate) const NOT_A_DATABASE: &str = "it is not a SQLite database file";
 
 fn what_id(what: &str) -> &str {
     match what {

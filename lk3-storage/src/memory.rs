@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lk3_core::event::Hash;
-use lk3_core::ids::{ClientId, CommandId, UnitCode};
+use lk3_core::ids::{CaseNumber, ClientId, CommandId, UnitCode};
 use lk3_core::schema::ClientRecord;
 use uuid::Uuid;
 
@@ -57,6 +57,11 @@ impl Inner {
             _ => None,
         })
     }
+
+    /// The case of `unit` numbered `number`, if any.
+    fn case_with_number(&self, unit: &UnitCode, number: &CaseNumber) -> Option<Uuid> {
+        self.cases().find(|c| c.unit == *unit && c.case_number.as_ref() == Some(number)).map(|c| *c.case_id.as_uuid())
+    }
 }
 
 #[async_trait]
@@ -70,31 +75,37 @@ impl CaseStore for MemoryStore {
         // First pass: decide every batch against the heads as the earlier
         // batches of this call leave them; change nothing yet.
         let mut heads: HashMap<Uuid, StreamInfo> = HashMap::new();
-        let mut new_commands: HashMap<CommandId, Uuid> = HashMap::new();
+        let mut new_commands: HashMap<CommandId, CommandRecord> = HashMap::new();
+        let mut numbers: HashMap<(UnitCode, CaseNumber), Uuid> = HashMap::new();
         let mut decisions = Vec::with_capacity(batches.len());
         for batch in batches {
             let head = heads.get(&batch.stream_id).or_else(|| inner.streams.get(&batch.stream_id)).cloned();
-            let first = batch.commands.first().map(|c| c.command_id);
-            let record = first.and_then(|id| {
-                inner.commands.get(&id).copied().or_else(|| {
-                    new_commands.get(&id).map(|s| CommandRecord { stream_id: *s, first_seq: 0, last_seq: 0 })
-                })
-            });
-            let decision = decide_append(batch, head.as_ref(), record)?;
+            let seen: Vec<Option<CommandRecord>> = batch
+                .commands
+                .iter()
+                .map(|c| inner.commands.get(&c.command_id).or_else(|| new_commands.get(&c.command_id)).copied())
+                .collect();
+            let decision = decide_append(batch, head.as_ref(), &seen)?;
             if decision == AppendDecision::Write {
                 for span in &batch.commands {
-                    if let Some(stream) = inner.commands.get(&span.command_id).map(|r| r.stream_id) {
-                        return Err(StoreError::CommandIdReused {
-                            command_id: *span.command_id.as_uuid(),
-                            first_stream: stream,
+                    let record = CommandRecord {
+                        stream_id: batch.stream_id,
+                        first_seq: span.first_seq,
+                        last_seq: span.last_seq,
+                        fingerprint: span.fingerprint,
+                    };
+                    new_commands.insert(span.command_id, record);
+                }
+                if let Projection::Case(CaseSummary { case_number: Some(number), .. }) = &batch.projection {
+                    let key = (batch.unit.clone(), number.clone());
+                    let holder = numbers.get(&key).copied().or_else(|| inner.case_with_number(&batch.unit, number));
+                    if holder.is_some_and(|h| h != batch.stream_id) {
+                        return Err(StoreError::CaseNumberTaken {
+                            unit: batch.unit.to_string(),
+                            case_number: number.to_string(),
                         });
                     }
-                    if let Some(stream) = new_commands.insert(span.command_id, batch.stream_id) {
-                        return Err(StoreError::CommandIdReused {
-                            command_id: *span.command_id.as_uuid(),
-                            first_stream: stream,
-                        });
-                    }
+                    numbers.insert(key, batch.stream_id);
                 }
                 heads.insert(batch.stream_id, batch.stream_after());
             }
@@ -117,6 +128,7 @@ impl CaseStore for MemoryStore {
                             stream_id: batch.stream_id,
                             first_seq: span.first_seq,
                             last_seq: span.last_seq,
+                            fingerprint: span.fingerprint,
                         };
                         inner.commands.insert(span.command_id, record);
                     }

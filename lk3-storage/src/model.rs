@@ -2,9 +2,10 @@
 //! batches appended, and what appending returns.
 
 use chrono::{DateTime, Utc};
-use lk3_core::event::Hash;
+use lk3_core::event::{Actor, Hash, write_canonical};
 use lk3_core::ids::{CommandId, UnitCode};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::projection::Projection;
@@ -181,6 +182,9 @@ pub struct CommandSpan {
     pub first_seq: u64,
     /// The seq of its last event.
     pub last_seq: u64,
+    /// What the command id stands for, kept with it so that a retry is
+    /// recognised only when it is the same command (see [`Fingerprint`]).
+    pub fingerprint: Fingerprint,
 }
 
 /// Where a command id was used.
@@ -192,34 +196,82 @@ pub struct CommandRecord {
     pub first_seq: u64,
     /// The seq of its last event.
     pub last_seq: u64,
+    /// The fingerprint it was appended with.
+    pub fingerprint: Fingerprint,
+}
+
+/// What a command id stands for: a SHA-256 over the command and its actor
+/// (for a command executed by the store) or the hash of its last event (for
+/// events appended or imported as they are, whose chain hash already covers
+/// every event before). A command id seen again is a retry only with the
+/// same fingerprint; anything else is a reuse ([`crate::StoreError::CommandIdConflict`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub Hash);
+
+impl Fingerprint {
+    /// The fingerprint of a command issued by `actor` (canonical JSON, so
+    /// the same command written with other white space, key order or
+    /// explicit defaults has the same fingerprint).
+    pub fn of_command<C: Serialize>(actor: &Actor, command: &C) -> Result<Self, crate::StoreError> {
+        #[derive(Serialize)]
+        struct Issued<'a, C> {
+            actor: &'a Actor,
+            command: &'a C,
+        }
+        let mut bytes = b"lk3.command\n".to_vec();
+        write_canonical(&Issued { actor, command }, &mut bytes)
+            .map_err(|e| crate::StoreError::Unavailable { message: format!("command fingerprint: {e}") })?;
+        Ok(Fingerprint(Hash(Sha256::digest(&bytes).into())))
+    }
+
+    /// The fingerprint of events appended as they are: the last one's hash.
+    pub fn of_events(last_hash: Hash) -> Self {
+        Fingerprint(last_hash)
+    }
 }
 
 /// What an adapter does with a batch, given what it holds: the stream's
-/// head (version, hash, unit, kind) and the record of the batch's first
-/// command id. The rule is written once here; adapters read the inputs
-/// inside their transaction.
+/// head (version, hash, unit, kind) and the records of the batch's command
+/// ids. The rule is written once here; adapters read the inputs inside
+/// their transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppendDecision {
     /// Write the batch.
     Write,
-    /// The command was appended before: return its events.
+    /// Every command of the batch was appended before, the same: return the
+    /// events from the first one's first to the last one's last.
     AlreadyApplied(CommandRecord),
 }
 
-/// Decides an append (see [`AppendDecision`]).
+/// Decides an append (see [`AppendDecision`]). `seen` holds, for each of
+/// the batch's commands in order, where its id was appended before (`None`:
+/// never). A retry is recognised only when every command id of the batch is
+/// there, on this stream, with the same fingerprint: a reused id with
+/// another command is refused, never answered with the first command's
+/// events; a re-import of a document whose events differ from the stored
+/// stream is refused too.
 pub fn decide_append(
     batch: &Batch,
     head: Option<&StreamInfo>,
-    first_command: Option<CommandRecord>,
+    seen: &[Option<CommandRecord>],
 ) -> Result<AppendDecision, crate::StoreError> {
     use crate::StoreError;
     let stream_id = batch.stream_id;
-    if let Some(record) = first_command {
-        if record.stream_id == stream_id {
-            return Ok(AppendDecision::AlreadyApplied(record));
+    for (span, record) in batch.commands.iter().zip(seen) {
+        let Some(record) = record else { continue };
+        let command_id = *span.command_id.as_uuid();
+        if record.stream_id != stream_id {
+            return Err(StoreError::CommandIdReused { command_id, first_stream: record.stream_id });
         }
-        let command_id = batch.commands.first().map_or(Uuid::nil(), |c| *c.command_id.as_uuid());
-        return Err(StoreError::CommandIdReused { command_id, first_stream: record.stream_id });
+        if record.fingerprint != span.fingerprint {
+            return Err(StoreError::CommandIdConflict { command_id, stream_id });
+        }
+    }
+    let found: Vec<&CommandRecord> = seen.iter().flatten().collect();
+    if let (Some(first), Some(last)) = (found.first(), found.last())
+        && found.len() == batch.commands.len()
+    {
+        return Ok(AppendDecision::AlreadyApplied(CommandRecord { last_seq: last.last_seq, ..**first }));
     }
     let actual = head.map_or(0, |h| h.version);
     if actual != batch.expected_version {
@@ -236,6 +288,18 @@ pub fn decide_append(
             stream_id,
             reason: "the first event does not chain to the head".into(),
         });
+    }
+    // Some of the batch's commands are on the stream and some are not: a
+    // document that only partly matches what is stored.
+    if let Some(first) = found.first() {
+        let command_id = batch
+            .commands
+            .iter()
+            .zip(seen)
+            .find(|(_, r)| r.is_some())
+            .map_or(Uuid::nil(), |(s, _)| *s.command_id.as_uuid());
+        debug_assert_eq!(first.stream_id, stream_id);
+        return Err(StoreError::CommandIdConflict { command_id, stream_id });
     }
     Ok(AppendDecision::Write)
 }

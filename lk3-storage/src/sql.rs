@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// A bound value: every column is TEXT or a 64-bit integer.
 pub(crate) enum Bind {
@@ -144,8 +144,8 @@ macro_rules! sql_store {
 
             use super::*;
             use $crate::model::{
-                AppendDecision, AppendOutcome, Batch, CommandRecord, CursorPosition, EventCursor, ScannedEvent,
-                StoredEvent, StreamInfo, StreamKind, decide_append,
+                AppendDecision, AppendOutcome, Batch, CommandRecord, CursorPosition, EventCursor, Fingerprint,
+                ScannedEvent, StoredEvent, StreamInfo, StreamKind, decide_append,
             };
             use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
             use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
@@ -190,6 +190,7 @@ macro_rules! sql_store {
                     stream_id,
                     first_seq: sql::unsigned(stream_id, row.try_get(1)?)?,
                     last_seq: sql::unsigned(stream_id, row.try_get(2)?)?,
+                    fingerprint: Fingerprint(sql::hash(stream_id, row.try_get(3)?)?),
                 })
             }
 
@@ -270,8 +271,9 @@ macro_rules! sql_store {
                 let unit = c.unit.to_string();
                 let case_id = c.case_id.to_string();
                 let summary = serde_json::to_string(c).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                sqlx::query(<$store>::stmt(
-                    "INSERT INTO cases (unit, case_id, stage, worker, opened_at, summary) VALUES ($1, $2, $3, $4, $5, $6) \
+                let written = sqlx::query(<$store>::stmt(
+                    "INSERT INTO cases (unit, case_id, stage, worker, opened_at, case_number, summary) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
                      ON CONFLICT (unit, case_id) DO UPDATE SET stage = excluded.stage, worker = excluded.worker, \
                      summary = excluded.summary",
                 ))
@@ -280,9 +282,22 @@ macro_rules! sql_store {
                 .bind(c.stage.id())
                 .bind(c.worker.map(|w| w.to_string()))
                 .bind(sql::micros(c.opened_at))
+                .bind(c.case_number.as_ref().map(ToString::to_string))
                 .bind(summary)
                 .execute(&mut **tx)
-                .await?;
+                .await;
+                match written {
+                    // The one unique key an upsert of this case can break: (unit, case_number).
+                    Err(e) if is_unique(&e) => {
+                        return Err(StoreError::CaseNumberTaken {
+                            unit,
+                            case_number: c.case_number.as_ref().map_or_else(String::new, ToString::to_string),
+                        });
+                    }
+                    other => {
+                        other?;
+                    }
+                }
                 let changed = |same: bool| before.is_none() || !same;
                 if changed(before.is_some_and(|b| b.problems == c.problems)) {
                     if before.is_some() {
@@ -351,52 +366,65 @@ macro_rules! sql_store {
                 })
             }
 
+            async fn read_head(tx: &mut Tx, stream: &str) -> Result<Option<StreamInfo>, StoreError> {
+                sqlx::query(<$store>::stmt(
+                    "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
+                ))
+                .bind(stream)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| stream_row(&r))
+                .transpose()
+            }
+
             async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
                 let stream = batch.stream_id.to_string();
                 let unit = batch.unit.to_string();
                 // Claim the command ids; a claim that finds one already there is
-                // a retry (same stream) or a reuse. On any error the caller's
-                // transaction is rolled back, claims included.
-                let mut record = None;
-                for (i, span) in batch.commands.iter().enumerate() {
+                // a retry or a reuse, which `decide_append` tells apart. On any
+                // error the caller's transaction is rolled back, claims included.
+                let mut seen = Vec::with_capacity(batch.commands.len());
+                for span in &batch.commands {
                     let claimed = sqlx::query(<$store>::stmt(
-                        "INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                        "INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq, fingerprint) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                     ))
                     .bind(&unit)
                     .bind(span.command_id.to_string())
                     .bind(&stream)
                     .bind(sql::signed(span.first_seq))
                     .bind(sql::signed(span.last_seq))
+                    .bind(span.fingerprint.0.to_string())
                     .execute(&mut **tx)
                     .await?
                     .rows_affected();
                     if claimed == 1 {
+                        seen.push(None);
                         continue;
                     }
                     let found = sqlx::query(<$store>::stmt(
-                        "SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1",
+                        "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
                     ))
                     .bind(span.command_id.to_string())
                     .fetch_optional(&mut **tx)
                     .await?
                     .map(|r| command_row(&r))
                     .transpose()?;
-                    if i == 0 {
-                        record = found;
-                        break;
-                    }
-                    return Err(StoreError::CommandIdReused {
-                        command_id: *span.command_id.as_uuid(),
-                        first_stream: found.map_or_else(Uuid::nil, |r| r.stream_id),
-                    });
+                    seen.push(found);
                 }
-                // A seen command is answered before the head is looked at.
-                if record.is_some() {
-                    if let AppendDecision::AlreadyApplied(r) = decide_append(batch, None, record)? {
+                // A command seen before is answered before the head is looked at.
+                if seen.iter().all(Option::is_some) {
+                    if let AppendDecision::AlreadyApplied(r) = decide_append(batch, None, &seen)? {
                         let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
                         return Ok(AppendOutcome::AlreadyApplied { events });
                     }
+                }
+                // Some commands stored and some not: refused, with the head to say why.
+                if seen.iter().any(Option::is_some) {
+                    let head = read_head(tx, &stream).await?;
+                    decide_append(batch, head.as_ref(), &seen)?;
+                    let command_id = batch.commands.first().map_or(Uuid::nil(), |c| *c.command_id.as_uuid());
+                    return Err(StoreError::CommandIdConflict { command_id, stream_id: batch.stream_id });
                 }
                 let new_version = sql::signed(batch.new_version());
                 let head_hash = batch.head_hash().to_string();
@@ -431,20 +459,23 @@ macro_rules! sql_store {
                 };
                 if moved.rows_affected() != 1 {
                     // Only now read the head, to say precisely what is wrong.
-                    let head = sqlx::query(<$store>::stmt(
-                        "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
-                    ))
-                    .bind(&stream)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .map(|r| stream_row(&r))
-                    .transpose()?;
-                    decide_append(batch, head.as_ref(), None)?;
+                    let head = read_head(tx, &stream).await?;
+                    decide_append(batch, head.as_ref(), &seen)?;
                     return Err(StoreError::VersionConflict {
                         stream_id: batch.stream_id,
                         expected: batch.expected_version,
                         actual: head.map_or(0, |h| h.version),
                     });
+                }
+                if batch.expected_version == 0 {
+                    // Counted per unit, so that a stream deleted outside lk3 shows in `verify`.
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO manifest (unit, streams) VALUES ($1, 1) \
+                         ON CONFLICT (unit) DO UPDATE SET streams = manifest.streams + 1",
+                    ))
+                    .bind(&unit)
+                    .execute(&mut **tx)
+                    .await?;
                 }
                 // One statement for the batch's events (at most 8 values each, far
                 // below either driver's limit of bound parameters per batch).
@@ -525,7 +556,9 @@ macro_rules! sql_store {
                 }
 
                 async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
-                    sqlx::query(<$store>::stmt("SELECT stream_id, first_seq, last_seq FROM commands WHERE command_id = $1"))
+                    sqlx::query(<$store>::stmt(
+                        "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
+                    ))
                         .bind(command_id.to_string())
                         .fetch_optional(&self.pool)
                         .await?

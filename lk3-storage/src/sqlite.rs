@@ -66,7 +66,12 @@ impl SqliteStore {
                 sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await?.try_get(0)?;
             sql::check_schema(found)?;
         }
-        sql::migrator(&[include_str!("../migrations/sqlite/0001_init.sql")]).run(&pool).await?;
+        sql::migrator(&[
+            include_str!("../migrations/sqlite/0001_init.sql"),
+            include_str!("../migrations/sqlite/0002_retries_numbers_manifest.sql"),
+        ])
+        .run(&pool)
+        .await?;
         Ok(SqliteStore { pool })
     }
 

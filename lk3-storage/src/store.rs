@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate, Loaded};
 use crate::error::StoreError;
-use crate::model::{AppendOutcome, Batch, CommandRecord, EventCursor, ScannedEvent, StoredEvent, StreamInfo};
+use crate::model::{
+    AppendOutcome, Batch, CommandRecord, EventCursor, Fingerprint, ScannedEvent, StoredEvent, StreamInfo,
+};
 use crate::personal::{Erasure, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 
@@ -125,47 +127,52 @@ pub trait CaseStoreExt: CaseStore {
 
     /// Appends events decided against `before` (the stream's state they
     /// continue) and returns the events the store holds for their command:
-    /// these, or the first run's when the command id was seen before.
+    /// these, or the first run's when the same events were appended before
+    /// under their command id. The events are the command's fingerprint here
+    /// (see [`Fingerprint`]); [`CaseStoreExt::execute`] keeps the command's.
     async fn append<A: Aggregate>(&self, before: &A, events: &[Event<A::Payload>]) -> Result<Executed<A>, StoreError> {
-        let (batch, _) = aggregate::batch(before, events)?;
-        let stream_id = batch.stream_id;
-        let outcome = self.append_batches(std::slice::from_ref(&batch)).await?;
-        match outcome.into_iter().next() {
-            Some(AppendOutcome::AlreadyApplied { events: rows }) => {
-                Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
-            }
-            _ => Ok(Executed { events: events.to_vec(), replayed: false }),
-        }
+        append_batch(self, before, events, None).await
     }
 
-    /// Executes a command on a stream: answers a retried command id with its
-    /// first events; otherwise loads the stream (a new one starts empty),
-    /// decides, and appends. A refusal is [`StoreError::Command`] (or
-    /// `Outreach`) and writes nothing; a concurrent writer's win is
-    /// [`StoreError::VersionConflict`] and the caller may simply retry.
+    /// Executes a command on a stream: answers a retried command id (the
+    /// same command by the same actor) with its first events; otherwise loads
+    /// the stream (a new one starts empty), decides, and appends. A refusal
+    /// is [`StoreError::Command`] (or `Outreach`) and writes nothing; a
+    /// concurrent writer's win is [`StoreError::VersionConflict`] and the
+    /// caller may simply retry. A command id already used for another
+    /// command is [`StoreError::CommandIdConflict`] (on this stream) or
+    /// [`StoreError::CommandIdReused`] (on another), and a command that
+    /// names another stream than `stream_id` is [`StoreError::StreamIdMismatch`].
     async fn execute<A: Aggregate>(
         &self,
         stream_id: Uuid,
         command: &A::Command,
         ctx: &CommandContext,
     ) -> Result<Executed<A>, StoreError> {
+        let fingerprint = Fingerprint::of_command(&ctx.actor, command)?;
         if let Some(record) = self.command(ctx.command_id).await? {
-            if record.stream_id != stream_id {
-                return Err(StoreError::CommandIdReused {
-                    command_id: *ctx.command_id.as_uuid(),
-                    first_stream: record.stream_id,
-                });
-            }
-            let rows = self.read_events(stream_id, record.first_seq, record.last_seq).await?;
-            return Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true });
+            return answer_retry(self, ctx, stream_id, fingerprint, record).await;
         }
         let state = match self.load::<A>(stream_id).await {
             Ok(loaded) => loaded.state,
             Err(StoreError::NotFound { .. }) => A::default(),
             Err(e) => return Err(e),
         };
-        let events = state.decide(command, ctx)?;
-        self.append(&state, &events).await
+        let events = match state.decide(command, ctx) {
+            Ok(events) => events,
+            Err(refusal) => {
+                // A retry that raced its first run past the check above may
+                // find the stream already moved on by it: answer it as a retry.
+                return match self.command(ctx.command_id).await? {
+                    Some(record) => answer_retry(self, ctx, stream_id, fingerprint, record).await,
+                    None => Err(refusal),
+                };
+            }
+        };
+        if let Some(other) = events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
+            return Err(StoreError::StreamIdMismatch { stream_id, command_stream: other });
+        }
+        append_batch(self, &state, &events, Some(fingerprint)).await
     }
 
     /// Executes a case command (see [`CaseStoreExt::execute`]).
@@ -190,3 +197,45 @@ pub trait CaseStoreExt: CaseStore {
 }
 
 impl<S: CaseStore + ?Sized> CaseStoreExt for S {}
+
+/// The answer to a command id seen before: its first events when it is the
+/// same command on the same stream, a refusal otherwise.
+async fn answer_retry<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    ctx: &CommandContext,
+    stream_id: Uuid,
+    fingerprint: Fingerprint,
+    record: CommandRecord,
+) -> Result<Executed<A>, StoreError> {
+    let command_id = *ctx.command_id.as_uuid();
+    if record.stream_id != stream_id {
+        return Err(StoreError::CommandIdReused { command_id, first_stream: record.stream_id });
+    }
+    if record.fingerprint != fingerprint {
+        return Err(StoreError::CommandIdConflict { command_id, stream_id });
+    }
+    let rows = store.read_events(stream_id, record.first_seq, record.last_seq).await?;
+    Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+}
+
+/// Appends one command's events, under the command's fingerprint when the
+/// store decided them (the events' own otherwise).
+async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    before: &A,
+    events: &[Event<A::Payload>],
+    fingerprint: Option<Fingerprint>,
+) -> Result<Executed<A>, StoreError> {
+    let (mut batch, _) = aggregate::batch(before, events)?;
+    if let (Some(fingerprint), Some(span)) = (fingerprint, batch.commands.first_mut()) {
+        span.fingerprint = fingerprint;
+    }
+    let stream_id = batch.stream_id;
+    let outcome = store.append_batches(std::slice::from_ref(&batch)).await?;
+    match outcome.into_iter().next() {
+        Some(AppendOutcome::AlreadyApplied { events: rows }) => {
+            Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+        }
+        _ => Ok(Executed { events: events.to_vec(), replayed: false }),
+    }
+}

@@ -9,5 +9,6 @@ mod canonical;
 mod chain;
 mod envelope;
 
+pub use canonical::{CanonicalError, write_canonical};
 pub use chain::{ChainError, canonical_json, chain_problems, verify_chain};
 pub use envelope::{Actor, Event, Hash};

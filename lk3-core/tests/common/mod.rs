@@ -28,6 +28,8 @@ pub struct World {
     pub child: ClientId,
     /// The unit new cases are opened in.
     pub unit: &'static str,
+    /// Cases opened so far: the serial of the next case number.
+    pub cases_opened: u32,
 }
 
 impl Default for World {
@@ -46,6 +48,7 @@ impl World {
             adult: ClientId::new_v7(start, IdSeed::new([1; 10])),
             child: ClientId::new_v7(start, IdSeed::new([2; 10])),
             unit: "64.74",
+            cases_opened: 0,
         };
         for role in Role::ALL {
             for _ in 0..2 {
@@ -89,10 +92,13 @@ impl World {
 
     pub fn open_command(&mut self) -> CaseCommand {
         let unit: lk3_core::ids::UnitCode = self.unit.parse().unwrap_or_else(|_| unreachable!());
+        self.cases_opened += 1;
+        let serial = self.cases_opened;
         CaseCommand::RecordContact {
             case_id: CaseId::new_v7(self.now, self.fresh_seed()),
             // Numbered in the year the contact is recorded (the next context's time).
-            case_number: CaseNumber::new(unit.clone(), local_year(&unit, self.now + Duration::minutes(1)), 1),
+            // and given once per unit, as a store requires.
+            case_number: CaseNumber::new(unit.clone(), local_year(&unit, self.now + Duration::minutes(1)), serial),
             unit,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,

@@ -19,7 +19,7 @@ use lk3_core::vocab::{EmergencyReason, Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Lk3Error};
 use lk3_storage::aggregate::encode;
 use lk3_storage::document::{export_stream, import_batch, import_documents};
-use lk3_storage::model::{AppendOutcome, StreamKind};
+use lk3_storage::model::{AppendOutcome, Fingerprint, StreamKind};
 use lk3_storage::personal::NewNote;
 use lk3_storage::verify::verify;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, StoreError};
@@ -46,6 +46,9 @@ macro_rules! conformance_suite {
             a_stale_writer_gets_a_typed_conflict_and_writes_nothing,
             a_retried_command_id_returns_the_first_result,
             a_command_id_of_another_stream_is_refused,
+            a_command_id_reused_for_another_command_is_refused,
+            a_command_naming_another_case_is_refused,
+            a_case_number_is_given_once_per_unit,
             events_that_do_not_continue_the_chain_are_refused,
             a_failed_multi_stream_append_writes_nothing,
             queries_agree_with_the_reference_filter,
@@ -152,12 +155,93 @@ pub async fn a_retried_command_id_returns_the_first_result(store: Store) {
     let again = store.execute_case(case_id, &cmd, &retry_ctx).await.expect("retry");
     assert!(again.replayed);
     assert_eq!(again.events, first.events);
-    // A retry racing in with the stale state (append, not execute) is answered the same way.
+    // A retry racing in with the stale state (past `execute`'s first check,
+    // so decided and handed to the store) is answered the same way.
     let stale = case.decide(&cmd, &retry_ctx).expect("decides");
-    let raced = store.append(&case, &stale).await.expect("answered");
-    assert!(raced.replayed);
-    assert_eq!(raced.events, first.events);
+    let (mut batch, _) = lk3_storage::aggregate::batch(&case, &stale).expect("a batch");
+    batch.commands[0].fingerprint = Fingerprint::of_command(&retry_ctx.actor, &cmd).expect("a fingerprint");
+    let raced = store.append_batches(std::slice::from_ref(&batch)).await.expect("answered");
+    assert!(matches!(&raced[0], AppendOutcome::AlreadyApplied { events } if events.len() == first.events.len()));
+    // Events appended as they are, under the same id, are not the command: refused.
+    let err = store.append(&case, &stale).await.expect_err("not the same");
+    assert_eq!(code(&err), ErrorCode::CommandIdReused);
     assert_eq!(store.load_case(case_id).await.expect("load").events.len(), events.len() + 1);
+}
+
+/// Every command the table allows at a stage, as a second command sent
+/// under the id of the first: never answered with the first's events.
+pub async fn a_command_id_reused_for_another_command_is_refused(store: Store) {
+    let mut w = World::new();
+    let open = w.open_command();
+    let CaseCommand::RecordContact { case_id, .. } = &open else { unreachable!() };
+    let case_id = *case_id;
+    let sekretaris = w.actor(Role::Sekretaris, false);
+    let ctx = w.ctx(sekretaris);
+    store.execute_case(case_id, &open, &ctx).await.expect("opens");
+    let register = w.command(&store.load_case(case_id).await.expect("load").state, K::Register);
+    let reg_ctx = w.ctx(w.actor(Role::Sekretaris, false));
+    store.execute_case(case_id, &register, &reg_ctx).await.expect("registers");
+    let state = store.load_case(case_id).await.expect("load").state;
+    let rules = lk3_core::rules::RuleSet::get(state.rule_set());
+    let mut tried = 0;
+    for kind in rules.allowed_commands(state.stage()) {
+        let other = w.command(&state, kind);
+        // The same id, another command (terminate, register again ...): E082, nothing written.
+        let mut reuse = w.ctx(w.permitted_actor(state.stage(), kind));
+        reuse.command_id = reg_ctx.command_id;
+        let err = store.execute_case(case_id, &other, &reuse).await.expect_err("a reuse, not a retry");
+        assert_eq!(code(&err), ErrorCode::CommandIdReused, "{kind}: {err}");
+        assert!(matches!(err, StoreError::CommandIdConflict { .. }), "{kind}");
+        tried += 1;
+    }
+    assert!(tried >= 3, "the stage allows several commands");
+    // The same command by another actor is not a retry either.
+    let mut other_actor = reg_ctx;
+    other_actor.actor = w.actor(Role::Sekretaris, true);
+    let err = store.execute_case(case_id, &register, &other_actor).await.expect_err("another actor");
+    assert!(matches!(err, StoreError::CommandIdConflict { .. }));
+    // The true retry still answers with the first events.
+    assert!(store.execute_case(case_id, &register, &reg_ctx).await.expect("retry").replayed);
+    assert_eq!(store.load_case(case_id).await.expect("load").events.len(), 2);
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok(), "{report:?}");
+}
+
+/// A command sent to one case that names another as its own.
+pub async fn a_command_naming_another_case_is_refused(store: Store) {
+    let mut w = World::new();
+    let open = w.open_command();
+    let stream = lk3_core::ids::CaseId::new_v7(w.now, w.fresh_seed());
+    let ctx = w.ctx(w.actor(Role::Sekretaris, false));
+    let err = store.execute_case(stream, &open, &ctx).await.expect_err("names another case");
+    assert_eq!(code(&err), ErrorCode::StreamIdMismatch);
+    assert!(store.streams(None, 10).await.expect("list").is_empty(), "nothing written");
+}
+
+/// A unit gives a case number once, in every store.
+pub async fn a_case_number_is_given_once_per_unit(store: Store) {
+    let mut w = World::new();
+    let first = w.open_command();
+    let CaseCommand::RecordContact { case_id, .. } = &first else { unreachable!() };
+    store.execute_case(*case_id, &first, &w.ctx(w.actor(Role::Sekretaris, false))).await.expect("first");
+    let mut again = w.open_command();
+    let CaseCommand::RecordContact { case_id: second_id, case_number, .. } = &mut again else { unreachable!() };
+    let CaseCommand::RecordContact { case_number: taken, .. } = &first else { unreachable!() };
+    *case_number = taken.clone();
+    let second_id = *second_id;
+    let err = store
+        .execute_case(second_id, &again, &w.ctx(w.actor(Role::Sekretaris, false)))
+        .await
+        .expect_err("the number is taken");
+    assert_eq!(code(&err), ErrorCode::CaseNumberTaken);
+    assert!(store.read_stream(*second_id.as_uuid()).await.expect("read").is_none(), "nothing written");
+    // The same serial in another unit is another number.
+    w.unit = "31.71";
+    let mut elsewhere = w.open_command();
+    let CaseCommand::RecordContact { case_number, case_id, .. } = &mut elsewhere else { unreachable!() };
+    *case_number = lk3_core::ids::CaseNumber::new("31.71".parse().expect("unit"), taken.year(), taken.serial());
+    let elsewhere_id = *case_id;
+    store.execute_case(elsewhere_id, &elsewhere, &w.ctx(w.actor(Role::Sekretaris, false))).await.expect("another unit");
 }
 
 pub async fn a_command_id_of_another_stream_is_refused(store: Store) {
