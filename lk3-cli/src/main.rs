@@ -75,6 +75,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = store::VerifyFormat::Text)]
         format: store::VerifyFormat,
     },
+    /// Bring a store written by an older lk3 up to this lk3's schema (the read commands never do).
+    Migrate {
+        /// The store: sqlite://PATH or a plain path, postgres://....
+        #[arg(long, value_name = "URL")]
+        db: String,
+    },
     /// Write every stream of a store as a JSON document (the form `lk3 demo --export` writes).
     Export {
         /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
@@ -186,6 +192,8 @@ enum CliError {
     Usage(String),
     #[error("{}", store::store_error(url, source))]
     Store { url: String, source: StoreError },
+    #[error("{}", store::bilingual(.0))]
+    File(#[from] lk3_storage::files::FileError),
 }
 
 fn parse_unit(s: &str) -> Result<UnitCode, String> {
@@ -234,6 +242,7 @@ fn main() -> ExitCode {
             demo::run(&demo::Options { export, cases, seed, db: (!no_db).then_some(db) })
         }
         Command::Verify { db, format } => return checked(store::verify(&db, format)),
+        Command::Migrate { db } => store::migrate(&db),
         Command::Export { db, out } => return checked(store::export(&db, &out)),
         Command::Import { db, paths } => return checked(store::import(&db, &paths)),
         Command::Cases {

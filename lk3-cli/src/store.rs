@@ -18,6 +18,7 @@ use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::validate::Limits;
 use lk3_core::{Labelled, Lk3Error};
 use lk3_storage::document::{ImportReport, export_stream, import_batch, import_documents};
+use lk3_storage::files;
 use lk3_storage::model::{Batch, StreamKind};
 use lk3_storage::{CaseQuery, CaseStore, CaseSummary, Projection, StoreError, aggregate, redact_url};
 use serde::Serialize;
@@ -38,25 +39,30 @@ pub struct Db {
     url: String,
 }
 
+/// How a command uses its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: nothing is created or written (`verify`, `cases`, `export`).
+    Read,
+    /// Writes, creating a new store when there is none (`demo`, `import`, `migrate`).
+    Write,
+}
+
 impl Db {
-    /// Opens the store `url` names. With `must_exist`, a SQLite file that
-    /// does not exist is an error rather than a new, empty store (the read
-    /// commands should not create files).
-    pub fn open(url: &str, must_exist: bool) -> Result<Self, CliError> {
+    /// Opens the store `url` names. A reading command never writes: a
+    /// missing, empty or foreign file is "not an lk3 store", not a new one.
+    pub fn open(url: &str, access: Access) -> Result<Self, CliError> {
         let redacted = redact_url(url);
         lk3_storage::check_url(url).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
-        if must_exist && let Some(path) = sqlite_path(url).filter(|p| !p.exists()) {
-            return Err(CliError::Usage(format!(
-                "no store at {path} / tidak ada penyimpanan di {path}: create one with `lk3 demo --db {redacted}` or `lk3 import --db {redacted} PATH...`",
-                path = path.display()
-            )));
-        }
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|source| CliError::Io { path: PathBuf::from("<tokio runtime>"), source })?;
-        let store =
-            rt.block_on(lk3_storage::open(url)).map_err(|source| CliError::Store { url: redacted.clone(), source })?;
+        let opened = match access {
+            Access::Read => rt.block_on(lk3_storage::open_read_only(url)),
+            Access::Write => rt.block_on(lk3_storage::open(url)),
+        };
+        let store = opened.map_err(|source| CliError::Store { url: redacted.clone(), source })?;
         Ok(Db { rt, store, url: redacted })
     }
 
@@ -68,24 +74,21 @@ impl Db {
     fn error(&self, source: StoreError) -> CliError {
         CliError::Store { url: self.url.clone(), source }
     }
+}
 
+impl Drop for Db {
+    fn drop(&mut self) {
+        // Closed, SQLite folds its write-ahead log into the file and removes
+        // the -wal and -shm files: nothing is left beside the store.
+        self.rt.block_on(self.store.close());
+    }
+}
+
+impl Db {
     /// `sqlite`, `postgres` or `memory`.
     fn backend(&self) -> &'static str {
         self.store.backend()
     }
-}
-
-/// The SQLite file a URL names, when it names one (not memory, not PostgreSQL).
-fn sqlite_path(url: &str) -> Option<PathBuf> {
-    if url == "memory:" || url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return None;
-    }
-    if url.contains(":memory:") || url.contains("mode=memory") {
-        return None;
-    }
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty()).then(|| PathBuf::from(path))
 }
 
 /// An error's code and its messages in both languages, the way every store
@@ -136,7 +139,7 @@ impl DemoWriter {
     /// Opens (creating if needed) the store the demo writes into.
     pub fn open(url: &str) -> Result<Self, CliError> {
         Ok(DemoWriter {
-            db: Db::open(url, false)?,
+            db: Db::open(url, Access::Write)?,
             pending: Vec::with_capacity(DEMO_CHUNK),
             pending_kind: StreamKind::Case,
             totals: Totals::default(),
@@ -227,7 +230,7 @@ pub enum VerifyFormat {
 
 /// `lk3 verify`: re-reads every stream; returns whether the store is clean.
 pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
-    let db = Db::open(url, true)?;
+    let db = Db::open(url, Access::Read)?;
     let report = db.run(lk3_storage::verify::verify(&*db.store))?;
     let mut out = std::io::stdout().lock();
     match format {
@@ -245,9 +248,11 @@ pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
         }
         VerifyFormat::Text => {
             for p in &report.problems {
-                let seq = p.seq.map_or_else(|| "-".to_owned(), |s| s.to_string());
-                let event = p.event_id.map_or_else(|| "-".to_owned(), |e| e.to_string());
-                writeln!(out, "stream {} seq {seq} event {event}: [{}] {}", p.stream_id, p.code, p.message_en)
+                let shown = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
+                let stream = shown(p.stream_id.map(|s| s.to_string()));
+                let (seq, event) = (shown(p.seq.map(|s| s.to_string())), shown(p.event_id.map(|e| e.to_string())));
+                let table = shown(p.table.clone());
+                writeln!(out, "stream {stream} seq {seq} event {event} table {table}: [{}] {}", p.code, p.message_en)
                     .map_err(stdout_error)?;
                 writeln!(out, "     id: {}", p.message_id).map_err(stdout_error)?;
             }
@@ -268,6 +273,17 @@ pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
         }
     }
     Ok(report.is_ok())
+}
+
+// ---------------------------------------------------------------------------
+// lk3 migrate
+
+/// `lk3 migrate`: opens the store for writing, which brings its schema up
+/// to date (and gives rows of older schemas their checks).
+pub fn migrate(url: &str) -> Result<(), CliError> {
+    let db = Db::open(url, Access::Write)?;
+    println!("{} ({}): the schema is up to date / skema sudah terbaru", db.url, db.backend());
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -295,8 +311,8 @@ fn file_stem(kind: StreamKind, stream_id: impl std::fmt::Display, projection: Op
 /// `lk3 export`: every stream as a document into `dir`; returns false when
 /// some stream could not be exported (it fails verification).
 pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
-    let db = Db::open(url, true)?;
-    std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+    let db = Db::open(url, Access::Read)?;
+    files::create_private_dir(dir)?;
     let (mut cases, mut outreaches, mut failed) = (0u64, 0u64, 0u64);
     let mut names = HashSet::new();
     let mut after = None;
@@ -325,8 +341,7 @@ pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
                 eprintln!("lk3: case number used twice in the store; writing {stem}.json");
                 names.insert(stem.clone());
             }
-            let path = dir.join(format!("{stem}.json"));
-            std::fs::write(&path, doc).map_err(|source| CliError::Io { path, source })?;
+            files::write_private(dir, &format!("{stem}.json"), doc.as_bytes())?;
             match info.kind {
                 StreamKind::Case => cases += 1,
                 StreamKind::Outreach => outreaches += 1,
@@ -355,30 +370,13 @@ fn is_stream_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "ndjson" || e == "jsonl")
 }
 
-/// Collects the `.json` files under `path` (every file named directly),
-/// noting the NDJSON files that are skipped.
+/// Collects the `.json` files under `path` (a file named directly, whatever
+/// its name), noting the NDJSON files that are skipped. Links inside a
+/// directory are not followed.
 fn collect_documents(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let io = |source| CliError::Io { path: path.to_owned(), source };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_dir() {
-        if is_stream_file(path) {
-            skipped.push(path.to_owned())
-        } else {
-            out.push(path.to_owned())
-        }
-        return Ok(());
-    }
-    let mut children: Vec<PathBuf> =
-        std::fs::read_dir(path).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
-    children.sort();
-    for child in children {
-        if child.is_dir() {
-            collect_documents(&child, out, skipped)?;
-        } else if is_stream_file(&child) {
-            skipped.push(child);
-        } else if child.extension().is_some_and(|e| e == "json") {
-            out.push(child);
-        }
+    for found in files::walk(path, &["json", "ndjson", "jsonl"]) {
+        let found = found?;
+        if is_stream_file(&found) { skipped.push(found) } else { out.push(found) }
     }
     Ok(())
 }
@@ -390,6 +388,8 @@ fn is_data_conflict(e: &StoreError) -> bool {
         e,
         StoreError::VersionConflict { .. }
             | StoreError::CommandIdReused { .. }
+            | StoreError::CommandIdConflict { .. }
+            | StoreError::CaseNumberTaken { .. }
             | StoreError::BatchRejected { .. }
             | StoreError::ImportRejected { .. }
     )
@@ -398,7 +398,7 @@ fn is_data_conflict(e: &StoreError) -> bool {
 /// `lk3 import`: every document in one transaction, or none; returns false
 /// when a document was refused (nothing is written then).
 pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
-    let db = Db::open(url, false)?;
+    let db = Db::open(url, Access::Write)?;
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
@@ -411,7 +411,7 @@ pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
     let mut batches = Vec::with_capacity(files.len());
     let mut refused = 0usize;
     for f in &files {
-        let bytes = std::fs::read(f).map_err(|source| CliError::Io { path: f.clone(), source })?;
+        let bytes = files::read_limited(f, limits.max_bytes as u64)?;
         match import_batch(&f.display().to_string(), &bytes, &limits) {
             Ok(batch) => batches.push(batch),
             Err(e) => {
@@ -481,7 +481,7 @@ pub fn date_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// `lk3 cases`: the cases matching `query`, at most `limit`, and how many match in all.
 pub fn cases(url: &str, query: CaseQuery, limit: u32, format: CasesFormat) -> Result<(), CliError> {
-    let db = Db::open(url, true)?;
+    let db = Db::open(url, Access::Read)?;
     let mut shown: Vec<CaseSummary> = Vec::new();
     let mut page_query = CaseQuery { after: None, ..query.clone() };
     while (shown.len() as u64) < u64::from(limit) {
@@ -541,17 +541,6 @@ fn table_row(s: &CaseSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sqlite_paths_are_found_in_urls() {
-        assert_eq!(sqlite_path("lk3.db"), Some(PathBuf::from("lk3.db")));
-        assert_eq!(sqlite_path("sqlite:///tmp/a.db"), Some(PathBuf::from("/tmp/a.db")));
-        assert_eq!(sqlite_path("sqlite://a.db?mode=rwc"), Some(PathBuf::from("a.db")));
-        assert_eq!(sqlite_path("sqlite:a.db"), Some(PathBuf::from("a.db")));
-        assert_eq!(sqlite_path("memory:"), None);
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
-        assert_eq!(sqlite_path("postgres://u:p@h/db"), None);
-    }
 
     #[test]
     fn dates_are_utc_midnight_or_rfc3339() {

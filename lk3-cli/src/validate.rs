@@ -2,14 +2,17 @@
 //! cores), `-` for standard input, and NDJSON streams (`.ndjson`/`.jsonl`
 //! files, or `--ndjson` for standard input), one report per document.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use lk3_core::partner::PartnerDirectory;
 use lk3_core::validate::{Limits, Report, Severity, validate_with};
+use lk3_storage::files;
 use serde::Serialize;
+
+use crate::store::bilingual;
 
 use crate::CliError;
 
@@ -36,7 +39,7 @@ pub struct Options {
 /// Reads a partner network: a JSON array of partners, or NDJSON with one
 /// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each valid.
 pub fn load_partners(path: &Path) -> Result<PartnerDirectory, CliError> {
-    let text = std::fs::read(path).map_err(|source| CliError::Io { path: path.to_owned(), source })?;
+    let text = files::read_limited(path, Limits::default().max_bytes as u64)?;
     let what = || path.display().to_string();
     let partners: Vec<lk3_core::partner::Partner> = if text.trim_ascii_start().starts_with(b"[") {
         serde_json::from_slice(&text).map_err(|source| CliError::Json { what: what(), source })?
@@ -86,23 +89,11 @@ fn collect(path: &Path, out: &mut Vec<Source>, errors: &mut Vec<String>) {
         out.push(Source::Stdin);
         return;
     }
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                children.sort();
-                for child in children {
-                    let is_dir = child.is_dir();
-                    let is_doc = child.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
-                    if is_dir || is_doc {
-                        collect(&child, out, errors);
-                    }
-                }
-            }
-            Err(e) => errors.push(format!("{}: {e}", path.display())),
-        },
-        Ok(_) => out.push(Source::File(path.to_owned())),
-        Err(e) => errors.push(format!("{}: {e}", path.display())),
+    for found in files::walk(path, &["json", "ndjson", "jsonl"]) {
+        match found {
+            Ok(p) => out.push(Source::File(p)),
+            Err(e) => errors.push(bilingual(&e)),
+        }
     }
 }
 
@@ -112,13 +103,12 @@ fn is_stream(name: &str) -> bool {
 
 /// Validates one source; an NDJSON stream gives one entry per non-empty line.
 fn check(source: &Source, options: &Options) -> Result<Vec<Entry>, String> {
+    // Never more than the limit plus one byte, never a FIFO or a device:
+    // an NDJSON stream is limited as a whole, like any document.
+    let limit = options.limits.max_bytes as u64;
     let (name, bytes) = match source {
-        Source::File(p) => (p.display().to_string(), std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?),
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("<stdin>: {e}"))?;
-            ("<stdin>".to_owned(), buf)
-        }
+        Source::File(p) => (p.display().to_string(), files::read_limited(p, limit).map_err(|e| bilingual(&e))?),
+        Source::Stdin => ("<stdin>".to_owned(), files::read_stdin_limited(limit).map_err(|e| bilingual(&e))?),
     };
     let kind = options.kind.as_deref();
     if is_stream(&name) || (matches!(source, Source::Stdin) && options.ndjson) {

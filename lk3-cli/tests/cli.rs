@@ -128,7 +128,7 @@ fn export_into_a_file_is_an_io_error() {
     let file = tempfile::NamedTempFile::new().expect("file");
     let out = lk3(&["demo", "--export", file.path().to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("I/O error"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[LK3-E085]"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

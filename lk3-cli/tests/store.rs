@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use lk3_storage::CaseStore;
 use sqlx::Row;
 
 /// Runs `lk3` in `cwd`.
@@ -100,7 +101,11 @@ fn demo_stores_its_streams_and_verify_finds_them_clean() {
     assert!(!elsewhere.path().join("lk3.db").exists());
     let missing = lk3_in(elsewhere.path(), &["verify"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("no store at lk3.db"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("[LK3-E093]") && stderr(&missing).contains("no such file"),
+        "{}",
+        stderr(&missing)
+    );
     assert!(!elsewhere.path().join("lk3.db").exists());
 }
 
@@ -146,7 +151,7 @@ fn verify_names_an_edited_event_by_seq_and_id() {
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     let line = text.lines().find(|l| l.contains(&event_id)).unwrap_or_else(|| panic!("names {event_id}: {text}"));
-    assert!(line.contains(&format!("stream {stream_id} seq {seq} event {event_id}: [LK3-E")), "{line}");
+    assert!(line.contains(&format!("stream {stream_id} seq {seq} event {event_id} table events: [LK3-E")), "{line}");
     assert!(text.contains("id: "), "the Indonesian message too: {text}");
     assert!(text.contains("10 streams") && text.contains("problem"), "{text}");
 

@@ -107,8 +107,9 @@ pub enum StoreError {
         /// The driver's message.
         message: String,
     },
-    /// A stored row that does not decode.
-    #[error("stream {stream_id}, event {seq}: the stored row does not decode: {message}")]
+    /// A stored row that is damaged: it does not decode, or its columns
+    /// disagree with what it holds.
+    #[error("stream {stream_id}, event {seq}: the stored row is damaged: {message}")]
     CorruptRow {
         /// The stream.
         stream_id: Uuid,
@@ -235,7 +236,7 @@ impl Lk3Error for StoreError {
             ),
             Self::Unavailable { message } => format!("penyimpanan tidak dapat dipakai: {message}"),
             Self::CorruptRow { stream_id, seq, message } => {
-                format!("aliran {stream_id}, peristiwa {seq}: baris tersimpan tidak dapat dibaca: {message}")
+                format!("aliran {stream_id}, peristiwa {seq}: baris tersimpan rusak: {message}")
             }
             Self::Chain { stream_id, source } => {
                 format!("aliran {stream_id} gagal verifikasi: {}", source.message_id())

@@ -31,6 +31,7 @@
 pub mod aggregate;
 pub mod document;
 mod error;
+pub mod files;
 pub mod memory;
 pub mod model;
 mod open;
@@ -38,6 +39,7 @@ pub mod personal;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod projection;
+pub mod rows;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(feature = "sqlite")]
@@ -48,6 +50,6 @@ pub mod verify;
 pub use aggregate::{Aggregate, Loaded};
 pub use error::StoreError;
 pub use lk3_core as core;
-pub use open::{check_url, open, redact_url};
+pub use open::{check_url, open, open_read_only, redact_url};
 pub use projection::{CaseQuery, CaseSummary, Projection};
 pub use store::{CaseStore, CaseStoreExt, Executed};

@@ -19,7 +19,9 @@ use crate::model::{
 };
 use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::rows;
 use crate::store::CaseStore;
+use crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
 
 #[derive(Default)]
 struct Inner {
@@ -198,6 +200,58 @@ impl CaseStore for MemoryStore {
             }
         }
         Ok(out)
+    }
+
+    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<Vec<StreamEntry>, StoreError> {
+        let inner = self.lock();
+        let from = match after.map(|a| &a.0) {
+            Some(CursorPosition::Key(_, id, _)) => std::ops::Bound::Excluded(*id),
+            _ => std::ops::Bound::Unbounded,
+        };
+        Ok(inner
+            .streams
+            .range((from, std::ops::Bound::Unbounded))
+            .take(limit as usize)
+            .map(|(id, s)| StreamEntry {
+                cursor: StreamCursor(CursorPosition::Key(s.unit.clone(), *id, 0)),
+                row: rows::stream_row(s),
+            })
+            .collect())
+    }
+
+    async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError> {
+        let inner = self.lock();
+        let Some(info) = inner.streams.get(&stream_id).filter(|s| s.unit == *unit) else {
+            return Ok(StreamAudit::default());
+        };
+        let commands: Vec<(&CommandId, &CommandRecord)> =
+            inner.commands.iter().filter(|(_, r)| r.stream_id == stream_id).collect();
+        let command_of = |seq: u64| {
+            commands.iter().find(|(_, r)| (r.first_seq..=r.last_seq).contains(&seq)).map(|(id, _)| id.to_string())
+        };
+        let events = inner.events.get(&stream_id).map_or(&[][..], |v| v.as_slice());
+        Ok(StreamAudit {
+            stream: Some(rows::stream_row(info)),
+            events: events
+                .iter()
+                .map(|e| rows::event_row(unit, stream_id, &command_of(e.seq).unwrap_or_default(), e))
+                .collect(),
+            commands: commands.iter().map(|(id, r)| rows::command_row(unit, &id.to_string(), r)).collect(),
+            projection: inner.projections.get(&stream_id).map(rows::projection_rows).transpose()?.unwrap_or_default(),
+        })
+    }
+
+    async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
+        // One lock holds everything together: no row can lose its stream,
+        // and note salts are not kept, so there is nothing more to compare.
+        let inner = self.lock();
+        let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+        for s in inner.streams.values() {
+            *counts.entry(s.unit.to_string()).or_default() += 1;
+        }
+        let counts: Vec<(rows::Value, rows::Value)> =
+            counts.into_iter().map(|(u, n)| (rows::Value::Text(u), rows::Value::Int(n))).collect();
+        Ok(StoreAudit { manifest: counts.clone(), stream_counts: counts, ..StoreAudit::default() })
     }
 
     async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {

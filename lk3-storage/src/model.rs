@@ -171,6 +171,8 @@ pub(crate) enum CursorPosition {
     Key(UnitCode, Uuid, u64),
     /// After this row number.
     Row(i64),
+    /// After this text key.
+    Text(String),
 }
 
 /// The events of one command within a batch.

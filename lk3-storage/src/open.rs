@@ -24,6 +24,30 @@ pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
     Err(StoreError::Url { url: redact_url(url) })
 }
 
+/// Opens the store a URL names for reading only: nothing is created or
+/// written (SQLite in `mode=ro`, PostgreSQL in read-only transactions); a
+/// missing, empty or foreign file or database is [`StoreError::NotAStore`].
+/// `memory:` is an empty store.
+pub async fn open_read_only(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
+    if url == "memory:" {
+        return Ok(Box::new(crate::memory::MemoryStore::new()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(crate::postgres::PostgresStore::open_read_only(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::Url { url: redact_url(url) });
+    }
+    check_url(url)?;
+    #[cfg(feature = "sqlite")]
+    {
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        Ok(Box::new(crate::sqlite::SqliteStore::open_read_only(&url).await?))
+    }
+    #[cfg(not(feature = "sqlite"))]
+    Err(StoreError::Url { url: redact_url(url) })
+}
+
 /// Refuses a URL with a scheme no store has (`mysql://...`): without this a
 /// plain path rule would take it for a SQLite file name.
 pub fn check_url(url: &str) -> Result<(), StoreError> {
@@ -35,18 +59,35 @@ pub fn check_url(url: &str) -> Result<(), StoreError> {
     }
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password, for messages: the one in `user:pass@`
+/// and any `password=` (or `sslpassword=`) parameter.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
+            let userinfo = &base[scheme + 3..at];
             match userinfo.split_once(':') {
-                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+                Some((user, _password)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().ends_with("password") => format!("{key}=***"),
+                _ => p.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -58,5 +99,14 @@ mod tests {
         assert_eq!(redact_url("postgres://lk3:rahasia@db:5432/lk3"), "postgres://lk3:***@db:5432/lk3");
         assert_eq!(redact_url("postgres://lk3@db/lk3"), "postgres://lk3@db/lk3");
         assert_eq!(redact_url("sqlite://lk3.db"), "sqlite://lk3.db");
+        assert_eq!(
+            redact_url("postgres://db/lk3?user=lk3&password=rahasia&sslmode=disable"),
+            "postgres://db/lk3?user=lk3&password=***&sslmode=disable"
+        );
+        assert_eq!(
+            redact_url("postgres://a:b@db/lk3?PASSWORD=c&sslpassword=d"),
+            "postgres://a:***@db/lk3?PASSWORD=***&sslpassword=***"
+        );
+        assert_eq!(redact_url("sqlite://lk3.db?mode=ro"), "sqlite://lk3.db?mode=ro");
     }
 }

@@ -22,9 +22,22 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// How `verify` opens its read of one snapshot.
+    const READ_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    /// What runs after an erasure, so that no copy of the erased data stays
+    /// in a log beside the database.
+    const AFTER_ERASURE: Option<&'static str> = None;
+    /// The database's own integrity check, if it has one.
+    const INTEGRITY_CHECK: Option<&'static str> = None;
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = false;
     const BACKEND: &'static str = "postgres";
+
+    /// The migrations, in order: the schema of a store of this build.
+    const MIGRATIONS: &'static [&'static str] = &[
+        include_str!("../migrations/postgres/0001_init.sql"),
+        include_str!("../migrations/postgres/0002_retries_numbers_manifest.sql"),
+    ];
 
     /// Connects to `postgres://...` and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -33,42 +46,39 @@ impl PostgresStore {
 
     /// [`PostgresStore::open`] with at most `connections` connections.
     pub async fn open_with_pool(url: &str, connections: u32) -> Result<Self, StoreError> {
-        let unavailable =
-            |e: sqlx::Error| StoreError::Unavailable { message: format!("{}: {e}", crate::redact_url(url)) };
-        let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Url { url: crate::redact_url(url) })?;
-        // One direct connection first: a refused or unknown server fails at
-        // once instead of after the pool's acquire timeout.
-        let probe =
-            tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await.map_err(|_| StoreError::Unavailable {
-                message: format!("{}: no answer within {} s", crate::redact_url(url), CONNECT_TIMEOUT.as_secs()),
-            })?;
-        probe.map_err(unavailable)?.close().await.map_err(unavailable)?;
-        let pool =
-            PgPoolOptions::new().max_connections(connections).connect_with(options).await.map_err(unavailable)?;
-        let exists: bool =
-            sqlx::query("SELECT to_regclass('_sqlx_migrations') IS NOT NULL").fetch_one(&pool).await?.try_get(0)?;
-        if exists {
-            let found: Option<i64> =
-                sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await?.try_get(0)?;
-            sql::check_schema(found)?;
+        let pool = connect(url, connections, false).await?;
+        match schema_version(&pool).await? {
+            Some(found) => sql::check_schema(Some(found))?,
+            // lk3 makes its tables only in an empty database, never beside another program's.
+            None if has_tables(&pool).await? => return Err(not_a_store(url)),
+            None => {}
         }
-        sql::migrator(&[
-            include_str!("../migrations/postgres/0001_init.sql"),
-            include_str!("../migrations/postgres/0002_retries_numbers_manifest.sql"),
-        ])
-        .run(&pool)
-        .await?;
-        Ok(PostgresStore { pool })
+        sql::migrator(Self::MIGRATIONS).run(&pool).await?;
+        let store = PostgresStore { pool };
+        store.check_legacy_rows().await?;
+        Ok(store)
+    }
+
+    /// Connects for reading only: every transaction is read-only, nothing is
+    /// migrated; a database without lk3's tables is [`StoreError::NotAStore`],
+    /// one of an older schema [`StoreError::SchemaTooOld`].
+    pub async fn open_read_only(url: &str) -> Result<Self, StoreError> {
+        let pool = connect(url, 4, true).await?;
+        match schema_version(&pool).await? {
+            None => Err(not_a_store(url)),
+            Some(found) if found < sql::SCHEMA_VERSION => {
+                Err(StoreError::SchemaTooOld { found, supported: sql::SCHEMA_VERSION })
+            }
+            Some(found) => {
+                sql::check_schema(Some(found))?;
+                Ok(PostgresStore { pool })
+            }
+        }
     }
 
     /// The connection pool, for tools that read the tables directly.
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// Closes the pool.
-    pub async fn close(&self) {
-        self.pool.close().await
     }
 
     fn stmt(text: &'static str) -> &'static str {
@@ -81,3 +91,41 @@ impl PostgresStore {
 }
 
 sql_store!(PostgresStore, sqlx::Postgres, begin = None::<&'static str>);
+
+/// A pool to `url`, after one direct connection: a refused or unknown
+/// server fails at once instead of after the pool's acquire timeout.
+async fn connect(url: &str, connections: u32, read_only: bool) -> Result<PgPool, StoreError> {
+    let unavailable = |e: sqlx::Error| StoreError::Unavailable { message: format!("{}: {e}", crate::redact_url(url)) };
+    let mut options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Url { url: crate::redact_url(url) })?;
+    if read_only {
+        options = options.options([("default_transaction_read_only", "on")]);
+    }
+    let probe =
+        tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await.map_err(|_| StoreError::Unavailable {
+            message: format!("{}: no answer within {} s", crate::redact_url(url), CONNECT_TIMEOUT.as_secs()),
+        })?;
+    probe.map_err(unavailable)?.close().await.map_err(unavailable)?;
+    PgPoolOptions::new().max_connections(connections).connect_with(options).await.map_err(unavailable)
+}
+
+/// The newest migration applied, `None` when the database has no lk3 schema.
+async fn schema_version(pool: &PgPool) -> Result<Option<i64>, StoreError> {
+    let exists: bool =
+        sqlx::query("SELECT to_regclass('_sqlx_migrations') IS NOT NULL").fetch_one(pool).await?.try_get(0)?;
+    if !exists {
+        return Ok(None);
+    }
+    Ok(sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await?.try_get(0)?)
+}
+
+/// Whether the database's current schema holds any table.
+async fn has_tables(pool: &PgPool) -> Result<bool, StoreError> {
+    Ok(sqlx::query("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() LIMIT 1")
+        .fetch_optional(pool)
+        .await?
+        .is_some())
+}
+
+fn not_a_store(url: &str) -> StoreError {
+    StoreError::NotAStore { location: crate::redact_url(url), reason: crate::error::NO_LK3_TABLES.to_owned() }
+}

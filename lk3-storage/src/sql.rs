@@ -138,7 +138,6 @@ macro_rules! sql_store {
             use lk3_core::event::Hash;
             use lk3_core::ids::{ClientId, CommandId, UnitCode};
             use lk3_core::schema::ClientRecord;
-            use lk3_core::Labelled;
             use sqlx::Row;
             use uuid::Uuid;
 
@@ -149,6 +148,8 @@ macro_rules! sql_store {
             };
             use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
             use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+            use $crate::rows::{self, ColumnType, Table, Value};
+            use $crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
             use $crate::sql::{self, Bind};
             use $crate::{CaseStore, StoreError};
 
@@ -226,134 +227,198 @@ macro_rules! sql_store {
                 rows.iter().map(|r| event_row(stream_id, r)).collect()
             }
 
+            /// A value of a row in its column's type, or what was found instead.
+            fn read_value(row: &DbRow, i: usize, ty: ColumnType) -> Value {
+                match ty {
+                    ColumnType::Int => match row.try_get::<Option<i64>, _>(i) {
+                        Ok(Some(v)) => Value::Int(v),
+                        Ok(None) => Value::Null,
+                        Err(e) => Value::Invalid(e.to_string()),
+                    },
+                    ColumnType::Text => match row.try_get::<Option<String>, _>(i) {
+                        Ok(Some(v)) => Value::Text(v),
+                        Ok(None) => Value::Null,
+                        Err(e) => Value::Invalid(e.to_string()),
+                    },
+                }
+            }
+
+            /// A row read in its table's columns, from column `offset` on.
+            fn read_row(row: &DbRow, table: &Table, offset: usize) -> rows::Row {
+                table.columns.iter().enumerate().map(|(i, c)| read_value(row, offset + i, c.ty)).collect()
+            }
+
+            fn audit_failed(what: &str, e: sqlx::Error) -> String {
+                format!("{what} could not be read: {e}")
+            }
+
+            /// Notes whose text no longer matches its digest, or whose subject
+            /// rows are not its subjects.
+            async fn read_notes(tx: &mut Tx) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
+                let mut found = Vec::new();
+                let notes = sqlx::query("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest")
+                    .fetch_all(&mut **tx)
+                    .await?;
+                let mut subjects: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
+                for r in sqlx::query("SELECT unit, digest, client_id FROM note_subjects").fetch_all(&mut **tx).await? {
+                    let v = |i| read_value(&r, i, ColumnType::Text).as_text().map(str::to_owned).unwrap_or_default();
+                    subjects.entry((v(0), v(1))).or_default().push(v(2));
+                }
+                for r in &notes {
+                    let v = |i| read_value(r, i, ColumnType::Text);
+                    let (unit, digest, salt, text, listed) = (v(0), v(1), v(2), v(3), v(4));
+                    let matches = match (&salt, &text, digest.as_text().and_then(Hash::from_hex)) {
+                        (Value::Text(salt), Value::Text(text), Some(d)) => {
+                            sql::salt_bytes(salt).is_some_and(|salt| note_digest(&salt, text) == d)
+                        }
+                        // Erased: no text and no salt.
+                        (Value::Null, Value::Null, Some(_)) => true,
+                        _ => false,
+                    };
+                    if !matches {
+                        found.push((unit.clone(), digest.clone(), $crate::verify::NOTE_TEXT));
+                        continue;
+                    }
+                    let mut want: Vec<String> = listed
+                        .as_text()
+                        .and_then(|l| serde_json::from_str::<Vec<String>>(l).ok())
+                        .unwrap_or_else(|| vec![String::from("(unreadable)")]);
+                    want.sort();
+                    want.dedup();
+                    let key = (unit.as_text().unwrap_or_default().to_owned(), digest.as_text().unwrap_or_default().to_owned());
+                    let mut got = subjects.remove(&key).unwrap_or_default();
+                    got.sort();
+                    if got != want {
+                        found.push((unit, digest, $crate::verify::NOTE_SUBJECTS));
+                    }
+                }
+                // Subject rows of no note.
+                for ((unit, digest), _) in subjects {
+                    found.push((Value::Text(unit), Value::Text(digest), $crate::verify::NOTE_SUBJECTS));
+                }
+                Ok(found)
+            }
+
+            /// Inserts a checked row ([`rows::CheckedTable`]) with its check.
+            async fn insert_checked(
+                tx: &mut Tx,
+                table: &rows::CheckedTable,
+                values: rows::Row,
+                on_conflict: &str,
+            ) -> Result<u64, StoreError> {
+                let row = rows::checked(values);
+                let placeholders: Vec<String> = (1..=row.len()).map(|n| format!("${n}")).collect();
+                let text = format!(
+                    "INSERT INTO {} ({}) VALUES ({}) {on_conflict}",
+                    table.name,
+                    table.column_list(),
+                    placeholders.join(", ")
+                );
+                let mut query = sqlx::query(<$store>::stmt_owned(text));
+                let types = table.columns.iter().map(|c| c.ty).chain(std::iter::once(ColumnType::Text));
+                for (value, ty) in row.iter().zip(types) {
+                    query = bind_value(query, value, ty);
+                }
+                Ok(query.execute(&mut **tx).await?.rows_affected())
+            }
+
+            fn bind_value<'q>(
+                query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+                value: &Value,
+                ty: ColumnType,
+            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
+                match (value, ty) {
+                    (Value::Int(v), _) => query.bind(*v),
+                    (Value::Text(v), _) => query.bind(v.clone()),
+                    // A NULL is bound with its column's type (PostgreSQL checks it).
+                    (_, ColumnType::Int) => query.bind(None::<i64>),
+                    (_, ColumnType::Text) => query.bind(None::<String>),
+                }
+            }
+
+            /// Writes the stream's own query row (`cases`, `outreaches`), new or
+            /// replacing the one before.
+            async fn upsert(tx: &mut Tx, table: &Table, row: &rows::Row) -> Result<(), sqlx::Error> {
+                let placeholders: Vec<String> = (1..=table.columns.len()).map(|n| format!("${n}")).collect();
+                let updates: Vec<String> = table
+                    .columns
+                    .iter()
+                    .filter(|c| !table.key.contains(&c.name))
+                    .map(|c| format!("{0} = excluded.{0}", c.name))
+                    .collect();
+                let text = format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+                    table.name,
+                    table.column_list(),
+                    placeholders.join(", "),
+                    table.key.join(", "),
+                    updates.join(", ")
+                );
+                let mut query = sqlx::query(<$store>::stmt_owned(text));
+                for (value, column) in row.iter().zip(table.columns) {
+                    query = bind_value(query, value, column.ty);
+                }
+                query.execute(&mut **tx).await.map(drop)
+            }
+
+            /// Replaces a stream's rows of a child table.
+            async fn replace_rows(
+                tx: &mut Tx,
+                table: &Table,
+                stream: (&str, &str),
+                rows: &[rows::Row],
+                had_rows: bool,
+            ) -> Result<(), StoreError> {
+                if had_rows {
+                    let text =
+                        format!("DELETE FROM {} WHERE unit = $1 AND {} = $2", table.name, table.stream_column);
+                    sqlx::query(<$store>::stmt_owned(text)).bind(stream.0).bind(stream.1).execute(&mut **tx).await?;
+                }
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO {} ({}) ", table.name, table.column_list()));
+                q.push_values(rows, |mut b, row| {
+                    for (value, column) in row.iter().zip(table.columns) {
+                        match (value, column.ty) {
+                            (Value::Int(v), _) => b.push_bind(*v),
+                            (Value::Text(v), _) => b.push_bind(v.clone()),
+                            (_, ColumnType::Int) => b.push_bind(None::<i64>),
+                            (_, ColumnType::Text) => b.push_bind(None::<String>),
+                        };
+                    }
+                });
+                q.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Writes a stream's query rows ([`rows::projection_rows`]): its own
+            /// row always, and of its child tables only those that changed.
             async fn write_projection(
                 tx: &mut Tx,
                 projection: &Projection,
                 previous: Option<&Projection>,
             ) -> Result<(), StoreError> {
-                match projection {
-                    Projection::Case(c) => {
-                        let before = match previous {
-                            Some(Projection::Case(p)) => Some(p),
-                            _ => None,
-                        };
-                        write_case(tx, c, before).await
-                    }
-                    Projection::Outreach(o) => {
-                        let summary = serde_json::to_string(o)
-                            .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                        sqlx::query(<$store>::stmt(
-                            "INSERT INTO outreaches (unit, outreach_id, state, reported_at, summary) \
-                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit, outreach_id) \
-                             DO UPDATE SET state = excluded.state, summary = excluded.summary",
-                        ))
-                        .bind(o.unit.to_string())
-                        .bind(o.outreach_id.to_string())
-                        .bind(o.state.id())
-                        .bind(sql::micros(o.reported_at))
-                        .bind(summary)
-                        .execute(&mut **tx)
-                        .await?;
-                        Ok(())
-                    }
-                }
-            }
-
-            /// Deletes a case's rows of one child table.
-            async fn clear(tx: &mut Tx, delete: &'static str, unit: &str, case_id: &str) -> Result<(), StoreError> {
-                sqlx::query(<$store>::stmt(delete)).bind(unit).bind(case_id).execute(&mut **tx).await?;
-                Ok(())
-            }
-
-            /// Rewrites the case row, and of its child rows only the kinds
-            /// that changed (all of them for a new case, none deleted).
-            async fn write_case(tx: &mut Tx, c: &CaseSummary, before: Option<&CaseSummary>) -> Result<(), StoreError> {
-                let unit = c.unit.to_string();
-                let case_id = c.case_id.to_string();
-                let summary = serde_json::to_string(c).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                let written = sqlx::query(<$store>::stmt(
-                    "INSERT INTO cases (unit, case_id, stage, worker, opened_at, case_number, summary) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (unit, case_id) DO UPDATE SET stage = excluded.stage, worker = excluded.worker, \
-                     summary = excluded.summary",
-                ))
-                .bind(&unit)
-                .bind(&case_id)
-                .bind(c.stage.id())
-                .bind(c.worker.map(|w| w.to_string()))
-                .bind(sql::micros(c.opened_at))
-                .bind(c.case_number.as_ref().map(ToString::to_string))
-                .bind(summary)
-                .execute(&mut **tx)
-                .await;
-                match written {
-                    // The one unique key an upsert of this case can break: (unit, case_number).
-                    Err(e) if is_unique(&e) => {
+                let tables = rows::projection_rows(projection)?;
+                let before = previous.map(rows::projection_rows).transpose()?;
+                let Some(((own, own_rows), children)) = tables.split_first() else { return Ok(()) };
+                let stream = (own_rows[0][0].as_text().unwrap_or_default(), own_rows[0][1].as_text().unwrap_or_default());
+                match (upsert(tx, own, &own_rows[0]).await, projection) {
+                    // The one unique key an upsert of a case can break is (unit, case_number).
+                    (Err(e), Projection::Case(c)) if is_unique(&e) => {
                         return Err(StoreError::CaseNumberTaken {
-                            unit,
+                            unit: c.unit.to_string(),
                             case_number: c.case_number.as_ref().map_or_else(String::new, ToString::to_string),
                         });
                     }
-                    other => {
-                        other?;
-                    }
+                    (written, _) => written?,
                 }
-                let changed = |same: bool| before.is_none() || !same;
-                if changed(before.is_some_and(|b| b.problems == c.problems)) {
-                    if before.is_some() {
-                        clear(tx, "DELETE FROM case_problems WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
+                for (k, (table, table_rows)) in children.iter().enumerate() {
+                    let old = before.as_ref().and_then(|b| b.get(k + 1)).map(|(_, r)| r);
+                    if old == Some(table_rows) {
+                        continue;
                     }
-                    if !c.problems.is_empty() {
-                        let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO case_problems (unit, problem, case_id) ");
-                        q.push_values(&c.problems, |mut row, p| {
-                            row.push_bind(unit.clone()).push_bind(p.id()).push_bind(case_id.clone());
-                        });
-                        q.push(" ON CONFLICT DO NOTHING");
-                        q.build().execute(&mut **tx).await?;
-                    }
-                }
-                if changed(before.is_some_and(|b| b.services == c.services)) {
-                    if before.is_some() {
-                        clear(tx, "DELETE FROM case_services WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
-                    }
-                    if !c.services.is_empty() {
-                        let mut q = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO case_services (unit, case_id, service_id, kind, state, deadline) ",
-                        );
-                        q.push_values(&c.services, |mut row, s| {
-                            row.push_bind(unit.clone())
-                                .push_bind(case_id.clone())
-                                .push_bind(s.service_id.to_string())
-                                .push_bind(s.kind.id())
-                                .push_bind(s.state.id())
-                                .push_bind(s.response_deadline.map(sql::micros));
-                        });
-                        q.build().execute(&mut **tx).await?;
-                    }
-                }
-                if changed(before.is_some_and(|b| b.consents == c.consents)) {
-                    if before.is_some() {
-                        clear(tx, "DELETE FROM case_consents WHERE unit = $1 AND case_id = $2", &unit, &case_id).await?;
-                    }
-                    if !c.consents.is_empty() {
-                        let mut rows = Vec::with_capacity(c.consents.len());
-                        for k in &c.consents {
-                            let json = serde_json::to_string(k)
-                                .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                            rows.push((k, json));
-                        }
-                        let mut q = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO case_consents (unit, client_id, consent_id, case_id, consent) ",
-                        );
-                        q.push_values(rows, |mut row, (k, json)| {
-                            row.push_bind(unit.clone())
-                                .push_bind(k.subject.to_string())
-                                .push_bind(k.consent_id.to_string())
-                                .push_bind(case_id.clone())
-                                .push_bind(json);
-                        });
-                        q.build().execute(&mut **tx).await?;
-                    }
+                    replace_rows(tx, table, stream, table_rows, old.is_some_and(|o| !o.is_empty())).await?;
                 }
                 Ok(())
             }
@@ -385,19 +450,15 @@ macro_rules! sql_store {
                 // error the caller's transaction is rolled back, claims included.
                 let mut seen = Vec::with_capacity(batch.commands.len());
                 for span in &batch.commands {
-                    let claimed = sqlx::query(<$store>::stmt(
-                        "INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq, fingerprint) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                    ))
-                    .bind(&unit)
-                    .bind(span.command_id.to_string())
-                    .bind(&stream)
-                    .bind(sql::signed(span.first_seq))
-                    .bind(sql::signed(span.last_seq))
-                    .bind(span.fingerprint.0.to_string())
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected();
+                    let record = CommandRecord {
+                        stream_id: batch.stream_id,
+                        first_seq: span.first_seq,
+                        last_seq: span.last_seq,
+                        fingerprint: span.fingerprint,
+                    };
+                    let values = rows::command_row(&batch.unit, &span.command_id.to_string(), &record);
+                    let claimed =
+                        insert_checked(tx, &rows::CHECKED_COMMANDS, values, "ON CONFLICT DO NOTHING").await?;
                     if claimed == 1 {
                         seen.push(None);
                         continue;
@@ -507,10 +568,41 @@ macro_rules! sql_store {
                 Ok(AppendOutcome::Written { version: batch.new_version() })
             }
 
+            impl $store {
+                /// Gives rows written before schema 2 their check (see
+                /// [`rows::CheckedTable`]); run when the store is opened for writing.
+                pub(crate) async fn check_legacy_rows(&self) -> Result<(), StoreError> {
+                    let mut tx = begin_write(&self.pool).await?;
+                    for table in rows::CHECKED {
+                        let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+                        let text = format!("SELECT {} FROM {} WHERE row_check = ''", columns.join(", "), table.name);
+                        let legacy = sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await?;
+                        let filter: Vec<String> =
+                            table.key.iter().enumerate().map(|(i, k)| format!("{k} = ${}", i + 2)).collect();
+                        let update = format!("UPDATE {} SET row_check = $1 WHERE {}", table.name, filter.join(" AND "));
+                        for r in &legacy {
+                            let values: rows::Row =
+                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                            let mut query = sqlx::query(<$store>::stmt_owned(update.clone())).bind(rows::row_check(&values));
+                            for (value, column) in values.iter().zip(table.columns).take(table.key.len()) {
+                                query = bind_value(query, value, column.ty);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
             #[async_trait]
             impl CaseStore for $store {
                 fn backend(&self) -> &'static str {
                     <$store>::BACKEND
+                }
+
+                async fn close(&self) {
+                    self.pool.close().await
                 }
 
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
@@ -670,6 +762,207 @@ macro_rules! sql_store {
                         .collect()
                 }
 
+                async fn audit_streams(
+                    &self,
+                    after: Option<&StreamCursor>,
+                    limit: u32,
+                ) -> Result<Vec<StreamEntry>, StoreError> {
+                    let columns = rows::STREAMS.column_list();
+                    // SQLite pages by row number, which a damaged id cannot upset;
+                    // PostgreSQL by id (its text is always valid).
+                    let found = if <$store>::SCAN_BY_ROW {
+                        let from = match after.map(|a| &a.0) {
+                            Some(CursorPosition::Row(r)) => *r,
+                            _ => 0,
+                        };
+                        let text = format!("SELECT rowid, {columns} FROM streams WHERE rowid > $1 ORDER BY rowid LIMIT $2");
+                        sqlx::query(<$store>::stmt_owned(text))
+                            .bind(from)
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                    } else {
+                        let from = match after.map(|a| &a.0) {
+                            Some(CursorPosition::Text(t)) => t.clone(),
+                            _ => String::new(),
+                        };
+                        let text = format!(
+                            "SELECT 0::BIGINT, {columns} FROM streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2"
+                        );
+                        sqlx::query(<$store>::stmt_owned(text))
+                            .bind(from)
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                    };
+                    Ok(found
+                        .iter()
+                        .map(|r| {
+                            let row = read_row(r, &rows::STREAMS, 1);
+                            let cursor = if <$store>::SCAN_BY_ROW {
+                                CursorPosition::Row(r.try_get(0).unwrap_or(i64::MAX))
+                            } else {
+                                CursorPosition::Text(row[1].as_text().unwrap_or_default().to_owned())
+                            };
+                            StreamEntry { cursor: StreamCursor(cursor), row }
+                        })
+                        .collect())
+                }
+
+                async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError> {
+                    let (unit, id) = (unit.to_string(), stream_id.to_string());
+                    // One snapshot for every table, so a writer at work cannot
+                    // make the rows of one moment disagree with those of another.
+                    let mut tx = self.pool.begin_with(<$store>::READ_SNAPSHOT).await?;
+                    let select = |table: &Table, filter: &str| {
+                        <$store>::stmt_owned(format!("SELECT {} FROM {} WHERE {filter}", table.column_list(), table.name))
+                    };
+                    let stream = sqlx::query(select(&rows::STREAMS, "unit = $1 AND stream_id = $2"))
+                        .bind(&unit)
+                        .bind(&id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|r| read_row(&r, &rows::STREAMS, 0));
+                    let mut audit = StreamAudit::default();
+                    let Some(stream) = stream else { return Ok(audit) };
+                    audit.events = sqlx::query(select(&rows::EVENTS, "unit = $1 AND stream_id = $2 ORDER BY seq"))
+                        .bind(&unit)
+                        .bind(&id)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|r| read_row(r, &rows::EVENTS, 0))
+                        .collect();
+                    audit.commands = sqlx::query(select(
+                        &rows::COMMANDS,
+                        "command_id IN (SELECT command_id FROM events WHERE unit = $1 AND stream_id = $2)",
+                    ))
+                    .bind(&unit)
+                    .bind(&id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| read_row(r, &rows::COMMANDS, 0))
+                    .collect();
+                    let tables: &[&Table] = match stream[2].as_text() {
+                        Some("case") => &[&rows::CASES, &rows::CASE_PROBLEMS, &rows::CASE_SERVICES, &rows::CASE_CONSENTS],
+                        Some("outreach") => &[&rows::OUTREACHES],
+                        _ => &[
+                            &rows::CASES,
+                            &rows::CASE_PROBLEMS,
+                            &rows::CASE_SERVICES,
+                            &rows::CASE_CONSENTS,
+                            &rows::OUTREACHES,
+                        ],
+                    };
+                    for table in tables {
+                        let filter = format!("unit = $1 AND {} = $2", table.stream_column);
+                        let found = sqlx::query(select(table, &filter))
+                            .bind(&unit)
+                            .bind(&id)
+                            .fetch_all(&mut *tx)
+                            .await?
+                            .iter()
+                            .map(|r| read_row(r, table, 0))
+                            .collect();
+                        audit.projection.push((*table, found));
+                    }
+                    audit.stream = Some(stream);
+                    tx.rollback().await?;
+                    Ok(audit)
+                }
+
+                async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
+                    let mut tx = self.pool.begin_with(<$store>::READ_SNAPSHOT).await?;
+                    let mut audit = StoreAudit::default();
+                    // Each part is read on its own: one that fails is a finding, not the end.
+                    let failed = |what: &str, e: sqlx::Error| audit_failed(what, e);
+                    if let Some(check) = <$store>::INTEGRITY_CHECK {
+                        let lines = match sqlx::query(check).fetch_all(&mut *tx).await {
+                            Ok(found) => found
+                                .iter()
+                                .map(|r| r.try_get::<String, _>(0).unwrap_or_else(|e| e.to_string()))
+                                .filter(|line| line != "ok")
+                                .collect(),
+                            Err(e) => vec![failed("the integrity check", e)],
+                        };
+                        audit.engine = Some(lines);
+                    }
+                    let mut errors = Vec::new();
+                    for table in rows::DERIVED.iter().skip(1) {
+                        let col = table.stream_column;
+                        let text = format!(
+                            "SELECT DISTINCT x.unit, x.{col} FROM {} x WHERE NOT EXISTS \
+                             (SELECT 1 FROM streams s WHERE s.stream_id = x.{col} AND s.unit = x.unit)",
+                            table.name
+                        );
+                        match sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await {
+                            Ok(found) => audit.orphans.extend(found.iter().map(|r| {
+                                (table.name, read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Text))
+                            })),
+                            Err(e) => errors.push(failed(table.name, e)),
+                        }
+                    }
+                    let dangling = sqlx::query(
+                        "SELECT c.unit, c.command_id, c.stream_id FROM commands c WHERE NOT EXISTS \
+                         (SELECT 1 FROM events e WHERE e.unit = c.unit AND e.stream_id = c.stream_id \
+                         AND e.seq = c.first_seq AND e.command_id = c.command_id)",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await;
+                    match dangling {
+                        Ok(found) => {
+                            audit.dangling_commands = found
+                                .iter()
+                                .map(|r| {
+                                    let v = |i| read_value(r, i, ColumnType::Text);
+                                    (v(0), v(1), v(2))
+                                })
+                                .collect()
+                        }
+                        Err(e) => errors.push(failed(rows::COMMANDS.name, e)),
+                    }
+                    let pairs = |found: Vec<DbRow>| -> Vec<(Value, Value)> {
+                        found.iter().map(|r| (read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Int))).collect()
+                    };
+                    match sqlx::query("SELECT unit, streams FROM manifest ORDER BY unit").fetch_all(&mut *tx).await {
+                        Ok(found) => audit.manifest = pairs(found),
+                        Err(e) => errors.push(failed("manifest", e)),
+                    }
+                    match sqlx::query("SELECT unit, COUNT(*) FROM streams GROUP BY unit ORDER BY unit").fetch_all(&mut *tx).await {
+                        Ok(found) => audit.stream_counts = pairs(found),
+                        Err(e) => errors.push(failed(rows::STREAMS.name, e)),
+                    }
+                    for table in rows::CHECKED {
+                        let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
+                        match sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await {
+                            Ok(found) => {
+                                for r in &found {
+                                    let values: rows::Row = table
+                                        .columns
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, c)| read_value(r, i, c.ty))
+                                        .collect();
+                                    let stored = read_value(r, table.columns.len(), ColumnType::Text);
+                                    if stored.as_text() != Some(rows::row_check(&values).as_str()) {
+                                        let key = values[..table.key.len()].to_vec();
+                                        audit.changed.push((table.name, key));
+                                    }
+                                }
+                            }
+                            Err(e) => errors.push(failed(table.name, e)),
+                        }
+                    }
+                    match read_notes(&mut tx).await {
+                        Ok(found) => audit.notes = found,
+                        Err(e) => errors.push(failed("notes", e)),
+                    }
+                    audit.unreadable = errors;
+                    tx.rollback().await?;
+                    Ok(audit)
+                }
+
                 async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {
                     let id = stream_id.to_string();
                     let case = sqlx::query(<$store>::stmt("SELECT summary FROM cases WHERE case_id = $1"))
@@ -745,15 +1038,16 @@ macro_rules! sql_store {
 
                 async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {
                     let json = serde_json::to_string(record).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO clients (unit, client_id, record) VALUES ($1, $2, $3) \
-                         ON CONFLICT (unit, client_id) DO UPDATE SET record = excluded.record",
-                    ))
-                    .bind(record.unit.to_string())
-                    .bind(record.client_id.to_string())
-                    .bind(json)
-                    .execute(&self.pool)
+                    let values = vec![Value::Text(record.unit.to_string()), Value::Text(record.client_id.to_string()), Value::Text(json)];
+                    let mut tx = self.pool.begin().await?;
+                    insert_checked(
+                        &mut tx,
+                        &rows::CLIENTS,
+                        values,
+                        "ON CONFLICT (unit, client_id) DO UPDATE SET record = excluded.record, row_check = excluded.row_check",
+                    )
                     .await?;
+                    tx.commit().await?;
                     Ok(())
                 }
 
@@ -777,17 +1071,16 @@ macro_rules! sql_store {
                     let subjects = serde_json::to_string(&note.subjects)
                         .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
                     let mut tx = self.pool.begin().await?;
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO notes (unit, digest, case_id, subjects, salt, text) VALUES ($1, $2, $3, $4, $5, $6)",
-                    ))
-                    .bind(&unit)
-                    .bind(digest.to_string())
-                    .bind(note.case_id.map(|c| c.to_string()))
-                    .bind(subjects)
-                    .bind(sql::salt_text(&salt))
-                    .bind(&note.text)
-                    .execute(&mut *tx)
-                    .await?;
+                    let values = vec![
+                        Value::Text(unit.clone()),
+                        Value::Text(digest.to_string()),
+                        note.case_id.map_or(Value::Null, |c| Value::Text(c.to_string())),
+                        Value::Text(subjects),
+                        Value::Text(sql::salt_text(&salt)),
+                        Value::Text(note.text.clone()),
+                        Value::Null,
+                    ];
+                    insert_checked(&mut tx, &rows::NOTES, values, "").await?;
                     for s in &note.subjects {
                         sqlx::query(<$store>::stmt(
                             "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -849,29 +1142,55 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
-                    let notes = sqlx::query(<$store>::stmt(
-                        "UPDATE notes SET text = NULL, salt = NULL, erased_at = $1 \
-                         WHERE unit = $2 AND text IS NOT NULL AND digest IN \
-                         (SELECT digest FROM note_subjects WHERE unit = $2 AND client_id = $3)",
-                    ))
-                    .bind(sql::micros(at))
-                    .bind(&unit_text)
-                    .bind(&client_text)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO erasures (unit, client_id, erased_at, identity_removed, notes_erased) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    // Each erased note keeps its check, made again without text and salt.
+                    let erased = sqlx::query(<$store>::stmt(
+                        "SELECT digest, case_id, subjects FROM notes \
+                         WHERE unit = $1 AND text IS NOT NULL AND digest IN \
+                         (SELECT digest FROM note_subjects WHERE unit = $1 AND client_id = $2)",
                     ))
                     .bind(&unit_text)
                     .bind(&client_text)
-                    .bind(sql::micros(at))
-                    .bind(i64::from(removed > 0))
-                    .bind(sql::signed(notes))
-                    .execute(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
+                    for r in &erased {
+                        let digest: String = r.try_get(0)?;
+                        let case_id: Option<String> = r.try_get(1)?;
+                        let subjects: String = r.try_get(2)?;
+                        let values = vec![
+                            Value::Text(unit_text.clone()),
+                            Value::Text(digest.clone()),
+                            case_id.map_or(Value::Null, Value::Text),
+                            Value::Text(subjects),
+                            Value::Null,
+                            Value::Null,
+                            Value::Int(sql::micros(at)),
+                        ];
+                        sqlx::query(<$store>::stmt(
+                            "UPDATE notes SET text = NULL, salt = NULL, erased_at = $1, row_check = $2 \
+                             WHERE unit = $3 AND digest = $4",
+                        ))
+                        .bind(sql::micros(at))
+                        .bind(rows::row_check(&values))
+                        .bind(&unit_text)
+                        .bind(&digest)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let notes = erased.len() as u64;
+                    let values = vec![
+                        Value::Text(unit_text.clone()),
+                        Value::Text(client_text.clone()),
+                        Value::Int(sql::micros(at)),
+                        Value::Int(i64::from(removed > 0)),
+                        Value::Int(sql::signed(notes)),
+                    ];
+                    insert_checked(&mut tx, &rows::ERASURES, values, "ON CONFLICT DO NOTHING").await?;
                     tx.commit().await?;
+                    // Old page images with the erased data may still sit in the
+                    // write-ahead log: copy them out and empty it.
+                    if let Some(statement) = <$store>::AFTER_ERASURE {
+                        sqlx::query(statement).execute(&self.pool).await?;
+                    }
                     Ok(Erasure { identity_removed: removed > 0, notes_erased: notes })
                 }
             }

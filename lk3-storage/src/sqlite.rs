@@ -3,6 +3,7 @@
 //! crash or a power cut. Writers take the write lock when their transaction
 //! begins (`BEGIN IMMEDIATE`), so two appends never interleave.
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -30,13 +31,30 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// How `verify` opens its read of one snapshot.
+    const READ_SNAPSHOT: &'static str = "BEGIN";
+    /// What runs after an erasure, so that no copy of the erased data stays
+    /// in a log beside the database.
+    const AFTER_ERASURE: Option<&'static str> = Some("PRAGMA wal_checkpoint(TRUNCATE)");
+    /// The database's own integrity check, if it has one.
+    const INTEGRITY_CHECK: Option<&'static str> = Some("PRAGMA integrity_check");
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = true;
     const BACKEND: &'static str = "sqlite";
 
+    /// The migrations, in order: the schema of a store of this build.
+    const MIGRATIONS: &'static [&'static str] = &[
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/sqlite/0002_retries_numbers_manifest.sql"),
+    ];
+
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
     /// `sqlite:PATH` or `sqlite::memory:`) with durable commits, and brings
-    /// its schema up to date.
+    /// its schema up to date. A new file is created readable and writable by
+    /// its owner only (0600), and so are its `-wal` and `-shm` files, which
+    /// take the file's permissions; deleted content is overwritten with
+    /// zeros (`secure_delete`), so that erased personal data leaves no trace
+    /// in free pages.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         Self::open_with(url, Durability::Full).await
     }
@@ -52,37 +70,65 @@ impl SqliteStore {
                 Durability::Normal => SqliteSynchronous::Normal,
             })
             .busy_timeout(Duration::from_secs(30))
+            .pragma("secure_delete", "ON")
             .foreign_keys(true);
         // Each connection to `:memory:` is its own empty database.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool =
-            SqlitePoolOptions::new().max_connections(if in_memory { 1 } else { 4 }).connect_with(options).await?;
-        let exists = sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(&pool)
-            .await?
-            .is_some();
-        if exists {
-            let found: Option<i64> =
-                sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await?.try_get(0)?;
-            sql::check_schema(found)?;
+        if !in_memory {
+            create_owner_only(options.get_filename())?;
         }
-        sql::migrator(&[
-            include_str!("../migrations/sqlite/0001_init.sql"),
-            include_str!("../migrations/sqlite/0002_retries_numbers_manifest.sql"),
-        ])
-        .run(&pool)
-        .await?;
-        Ok(SqliteStore { pool })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 4 })
+            .connect_with(options)
+            .await
+            .map_err(|e| not_a_store(url, e))?;
+        match schema_version(&pool).await.map_err(|e| not_a_store(url, e))? {
+            Some(found) => sql::check_schema(Some(found))?,
+            // lk3 makes its tables only in an empty file, never in another program's database.
+            None if has_tables(&pool).await? => return Err(not_a_store_reason(url, crate::error::NO_LK3_TABLES)),
+            None => {}
+        }
+        sql::migrator(Self::MIGRATIONS).run(&pool).await?;
+        let store = SqliteStore { pool };
+        store.check_legacy_rows().await?;
+        Ok(store)
+    }
+
+    /// Opens the store at `url` for reading only (`mode=ro`): nothing is
+    /// created or written, not even on a missing, empty or foreign file,
+    /// which is refused as [`StoreError::NotAStore`]; a store of an older
+    /// schema is refused as [`StoreError::SchemaTooOld`] (opening it for
+    /// writing upgrades it). Works on read-only media.
+    pub async fn open_read_only(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|_| StoreError::Url { url: crate::redact_url(url) })?
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let path = options.get_filename().to_owned();
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => return Err(not_a_store_reason(url, "it is not a regular file")),
+            Err(_) => return Err(not_a_store_reason(url, crate::error::NOT_FOUND)),
+        }
+        let pool =
+            SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| not_a_store(url, e))?;
+        match schema_version(&pool).await.map_err(|e| not_a_store(url, e))? {
+            None => Err(not_a_store_reason(url, crate::error::NO_LK3_TABLES)),
+            Some(found) if found < sql::SCHEMA_VERSION => {
+                Err(StoreError::SchemaTooOld { found, supported: sql::SCHEMA_VERSION })
+            }
+            Some(found) => {
+                sql::check_schema(Some(found))?;
+                Ok(SqliteStore { pool })
+            }
+        }
     }
 
     /// The connection pool, for tools that read the tables directly.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// Closes the pool, checkpointing the WAL.
-    pub async fn close(&self) {
-        self.pool.close().await
     }
 
     fn stmt(text: &'static str) -> AssertSqlSafe<String> {
@@ -96,3 +142,60 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite, begin = Some("BEGIN IMMEDIATE"));
+
+/// The newest migration applied, `None` when the file has no lk3 schema.
+async fn schema_version(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
+    let exists = sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+        .fetch_optional(pool)
+        .await?
+        .is_some();
+    if !exists {
+        return Ok(None);
+    }
+    sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await?.try_get(0)
+}
+
+/// Whether the database holds any table at all.
+async fn has_tables(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1")
+        .fetch_optional(pool)
+        .await?
+        .is_some())
+}
+
+/// Creates a missing store file, empty, owner-only (SQLite then creates its
+/// `-wal` and `-shm` with the same permissions). An existing file is left
+/// as it is.
+fn create_owner_only(path: &Path) -> Result<(), StoreError> {
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    match create.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Unavailable { message: format!("{}: {e}", path.display()) }),
+    }
+}
+
+fn not_a_store_reason(url: &str, reason: &str) -> StoreError {
+    StoreError::NotAStore { location: crate::redact_url(url), reason: reason.to_owned() }
+}
+
+/// A file SQLite will not read as a database is not a store; other errors
+/// (locked, unreadable) are what they are.
+fn not_a_store(url: &str, e: sqlx::Error) -> StoreError {
+    let is_not_db = e.as_database_error().is_some_and(|d| {
+        let m = d.message();
+        m.contains("not a database") || m.contains("malformed") || m.contains("unable to open")
+    });
+    if is_not_db {
+        let reason = if e.to_string().contains("unable to open") {
+            crate::error::NOT_FOUND
+        } else {
+            crate::error::NOT_A_DATABASE
+        };
+        return not_a_store_reason(url, reason);
+    }
+    StoreError::from(e)
+}

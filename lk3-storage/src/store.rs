@@ -18,6 +18,7 @@ use crate::model::{
 };
 use crate::personal::{Erasure, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
 
 /// Where LK3 streams, their projections and personal data are kept.
 ///
@@ -28,6 +29,11 @@ use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 pub trait CaseStore: Send + Sync {
     /// The backend's name (`memory`, `sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
+
+    /// Closes the store's connections: SQLite checkpoints its WAL into the
+    /// file and removes the `-wal` and `-shm` files. Using the store after
+    /// this is an error ([`StoreError::Unavailable`]).
+    async fn close(&self) {}
 
     /// Appends every batch in one transaction, each continuing its stream
     /// at its `expected_version` and updating its projection. A batch whose
@@ -63,6 +69,18 @@ pub trait CaseStore: Send + Sync {
         after: Option<&EventCursor>,
         limit: u32,
     ) -> Result<Vec<ScannedEvent>, StoreError>;
+
+    /// Stream rows as stored, a page of at most `limit` after `after`, for
+    /// [`crate::verify::verify`] (rows are read as they are, so that a damaged
+    /// one is a finding rather than an error).
+    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<Vec<StreamEntry>, StoreError>;
+
+    /// Everything stored of one stream, read in one snapshot, for
+    /// [`crate::verify::verify`].
+    async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError>;
+
+    /// The store-wide checks of [`crate::verify::verify`], in one snapshot.
+    async fn audit_store(&self) -> Result<StoreAudit, StoreError>;
 
     /// The stored projection of a stream.
     async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError>;

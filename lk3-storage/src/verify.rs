@@ -1,9 +1,19 @@
-//! `verify`: every stream of a store re-read from its rows, every hash
-//! recomputed, every chain link, head and projection checked; every problem
-//! named by stream, seq and event id.
+//! `verify`: everything a store holds re-read and checked against the
+//! events, the truth. For each stream, read in one snapshot (so that a
+//! writer at work cannot make a false alarm): every row decodes, every
+//! column agrees with its event's body, the hash chain, the head (no event
+//! missing, none past it), and every derived row (the query row and its
+//! child rows, the command rows) equals the same rows made again from the
+//! fold of the events. Then the store as a whole: the database's own
+//! integrity check, rows whose stream row is gone, the count of streams
+//! per unit, note texts against their digests. A row that cannot be read is
+//! a problem of that row, never the end of the run.
+
+use std::collections::BTreeMap;
 
 use lk3_core::case::Case;
 use lk3_core::event::{Event, chain_problems};
+use lk3_core::ids::UnitCode;
 use lk3_core::outreach::Outreach;
 use lk3_core::{ErrorCode, Labelled, Lk3Error};
 use serde::Serialize;
@@ -11,18 +21,21 @@ use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate};
 use crate::error::StoreError;
-use crate::model::{StoredEvent, StreamInfo, StreamKind};
+use crate::model::{CursorPosition, StoredEvent, StreamKind};
+use crate::rows::{self, Row, Table, Value};
 use crate::store::CaseStore;
 
 /// One thing wrong in a store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    /// The stream.
-    pub stream_id: Uuid,
+    /// The stream, when the problem is a stream's (`None`: the store's).
+    pub stream_id: Option<Uuid>,
     /// The event's seq, when the problem is an event's.
     pub seq: Option<u64>,
     /// The event's id, when its row still decodes.
     pub event_id: Option<Uuid>,
+    /// The table the problem was found in.
+    pub table: Option<String>,
     /// The stable code (`LK3-E051` ...).
     pub code: String,
     /// In English.
@@ -38,7 +51,7 @@ pub struct VerifyReport {
     pub streams: u64,
     /// Events read.
     pub events: u64,
-    /// Every problem, in stream order.
+    /// Every problem: the streams' in listing order, then the store's.
     pub problems: Vec<Problem>,
 }
 
@@ -49,97 +62,487 @@ impl VerifyReport {
     }
 }
 
-/// Streams read per page.
+/// Where a listing of stream rows goes on (opaque; each adapter pages in
+/// its cheapest order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamCursor(pub(crate) CursorPosition);
+
+/// A stream row as listed for [`verify`], in the columns of [`rows::STREAMS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamEntry {
+    /// Where the listing goes on after it.
+    pub cursor: StreamCursor,
+    /// The row as stored.
+    pub row: Row,
+}
+
+/// Everything a store holds of one stream, read in one snapshot, as stored
+/// (each row in the columns of its [`Table`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamAudit {
+    /// The stream's row (`None`: it went away since it was listed).
+    pub stream: Option<Row>,
+    /// Every event row of the stream, in seq order, past the head too.
+    pub events: Vec<Row>,
+    /// The command rows of the command ids the events name.
+    pub commands: Vec<Row>,
+    /// The rows of each query table naming the stream: `cases` and its child
+    /// tables, or `outreaches`.
+    pub projection: Vec<(&'static Table, Vec<Row>)>,
+}
+
+/// What the store-wide checks found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreAudit {
+    /// Whether the backend has an integrity check of its own (SQLite's
+    /// `integrity_check`), and what it reported besides "ok".
+    pub engine: Option<Vec<String>>,
+    /// Rows naming a stream that has no stream row: table, unit, stream id.
+    pub orphans: Vec<(&'static str, Value, Value)>,
+    /// Command rows whose first event is not there: unit, command id, stream id.
+    pub dangling_commands: Vec<(Value, Value, Value)>,
+    /// Streams per unit as recorded in the manifest.
+    pub manifest: Vec<(Value, Value)>,
+    /// Streams per unit as counted in `streams`.
+    pub stream_counts: Vec<(Value, Value)>,
+    /// Notes whose stored text, salt or subjects no longer match their
+    /// digest or subject rows: unit, digest, what.
+    pub notes: Vec<(Value, Value, &'static str)>,
+    /// Checked rows whose check no longer matches them: table and key.
+    pub changed: Vec<(&'static str, Row)>,
+    /// Parts of the store that could not be read, and why.
+    pub unreadable: Vec<String>,
+}
+
+/// Streams listed per page.
 const PAGE: u32 = 500;
 
-/// Verifies every stream of a store. Fails only when the store cannot be
-/// read; what is wrong with the data is in the report.
+/// Verifies a whole store. Fails only when the store cannot be opened or
+/// listed at all; everything found wrong is in the report.
 pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, StoreError> {
     let mut report = VerifyReport::default();
-    let mut after = None;
+    let mut after: Option<StreamCursor> = None;
     loop {
-        let page = store.streams(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.stream_id);
-        for info in &page {
-            let Some((info, rows)) = store.read_stream(info.stream_id).await? else { continue };
-            report.streams += 1;
-            report.events += rows.len() as u64;
-            let stored = store.projection(info.stream_id).await?;
-            match info.kind {
-                StreamKind::Case => check::<Case>(&info, &rows, stored, &mut report.problems),
-                StreamKind::Outreach => check::<Outreach>(&info, &rows, stored, &mut report.problems),
+        let page = match store.audit_streams(after.as_ref(), PAGE).await {
+            Ok(page) => page,
+            Err(e) if report.streams > 0 => {
+                // The listing broke part-way (a damaged page): say so, then run the store's checks.
+                report.problems.push(store_problem(Some(rows::STREAMS.name), &e));
+                break;
             }
+            Err(e) => return Err(e),
+        };
+        let Some(last) = page.last() else { break };
+        after = Some(last.cursor.clone());
+        for entry in &page {
+            report.streams += 1;
+            check_stream(store, &entry.row, &mut report).await;
         }
+    }
+    match store.audit_store().await {
+        Ok(audit) => check_store(&audit, &mut report.problems),
+        Err(e) => report.problems.push(store_problem(None, &e)),
     }
     Ok(report)
 }
 
-fn problem(stream_id: Uuid, seq: Option<u64>, event_id: Option<Uuid>, e: &dyn Lk3Error) -> Problem {
+fn problem(
+    stream_id: Option<Uuid>,
+    seq: Option<u64>,
+    event_id: Option<Uuid>,
+    table: &str,
+    e: &dyn Lk3Error,
+) -> Problem {
     let (code, message_en, message_id) = aggregate::describe(e);
-    Problem { stream_id, seq, event_id, code, message_en, message_id }
+    Problem { stream_id, seq, event_id, table: Some(table.to_owned()), code, message_en, message_id }
 }
 
-fn check<A: Aggregate>(
-    info: &StreamInfo,
-    rows: &[StoredEvent],
-    stored: Option<crate::projection::Projection>,
+fn store_problem(table: Option<&str>, e: &dyn Lk3Error) -> Problem {
+    let (code, message_en, message_id) = aggregate::describe(e);
+    Problem {
+        stream_id: None,
+        seq: None,
+        event_id: None,
+        table: table.map(str::to_owned),
+        code,
+        message_en,
+        message_id,
+    }
+}
+
+/// A problem with a fixed code and both messages.
+fn said(stream_id: Option<Uuid>, table: &str, code: ErrorCode, en: String, id: String) -> Problem {
+    Problem {
+        stream_id,
+        seq: None,
+        event_id: None,
+        table: Some(table.to_owned()),
+        code: code.id().to_owned(),
+        message_en: en,
+        message_id: id,
+    }
+}
+
+fn corrupt(stream_id: Uuid, seq: u64, message: impl Into<String>) -> StoreError {
+    StoreError::CorruptRow { stream_id, seq, message: message.into() }
+}
+
+/// A value as a message may show it: ids, codes and numbers only ever reach
+/// these tables, never a name or a number of a person.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".to_owned(),
+        Value::Int(i) => i.to_string(),
+        Value::Text(s) => s.chars().take(64).collect(),
+        Value::Invalid(_) => "(unreadable)".to_owned(),
+    }
+}
+
+/// The stream row decoded: unit, id, kind, version, head.
+struct StreamRow {
+    unit: UnitCode,
+    stream_id: Uuid,
+    kind: StreamKind,
+    version: u64,
+    head_hash: lk3_core::event::Hash,
+}
+
+fn decode_stream(row: &Row) -> Result<StreamRow, String> {
+    let text = |i: usize, what: &str| row.get(i).and_then(Value::as_text).ok_or_else(|| format!("{what} unreadable"));
+    let stream_id = Uuid::try_parse(text(1, "stream id")?).map_err(|_| "the stream id is not a UUID".to_owned())?;
+    Ok(StreamRow {
+        unit: UnitCode::parse(text(0, "unit")?).map_err(|_| "the unit is not a unit code".to_owned())?,
+        stream_id,
+        kind: StreamKind::parse(text(2, "kind")?).ok_or_else(|| "the kind is neither case nor outreach".to_owned())?,
+        version: row
+            .get(3)
+            .and_then(Value::as_int)
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| "the version is not a count".to_owned())?,
+        head_hash: lk3_core::event::Hash::from_hex(text(4, "head hash")?)
+            .ok_or_else(|| "the head hash is not 64 hex digits".to_owned())?,
+    })
+}
+
+async fn check_stream<S: CaseStore + ?Sized>(store: &S, listed: &Row, report: &mut VerifyReport) {
+    let stream = match decode_stream(listed) {
+        Ok(s) => s,
+        Err(why) => {
+            // Its events, if any, show as rows without a stream row.
+            let named = listed.get(1).and_then(Value::as_text).and_then(|s| Uuid::try_parse(s).ok());
+            let e = corrupt(named.unwrap_or_default(), 0, format!("the stream row does not decode: {why}"));
+            report.problems.push(problem(named, None, None, rows::STREAMS.name, &e));
+            return;
+        }
+    };
+    let audit = match store.audit_stream(&stream.unit, stream.stream_id).await {
+        Ok(audit) => audit,
+        Err(e) => {
+            let e = corrupt(stream.stream_id, 0, format!("its rows cannot be read: {e}"));
+            report.problems.push(problem(Some(stream.stream_id), None, None, rows::EVENTS.name, &e));
+            return;
+        }
+    };
+    let Some(row) = &audit.stream else { return };
+    // Read again inside the snapshot: the listing may be older.
+    let stream = match decode_stream(row) {
+        Ok(s) => s,
+        Err(why) => {
+            let e = corrupt(stream.stream_id, 0, format!("the stream row does not decode: {why}"));
+            report.problems.push(problem(Some(stream.stream_id), None, None, rows::STREAMS.name, &e));
+            return;
+        }
+    };
+    report.events += audit.events.len() as u64;
+    let found = match stream.kind {
+        StreamKind::Case => check::<Case>(&stream, &audit),
+        StreamKind::Outreach => check::<Outreach>(&stream, &audit),
+    };
+    report.problems.extend(found);
+}
+
+/// An event row: its body decoded, and whether its columns agree with it.
+fn read_event<A: Aggregate>(
+    stream: &StreamRow,
+    index: usize,
+    row: &Row,
     out: &mut Vec<Problem>,
-) {
-    let stream_id = info.stream_id;
-    // Decode row by row so that one bad row is one problem, not the end of the check.
-    let mut events: Vec<Event<A::Payload>> = Vec::with_capacity(rows.len());
+) -> Option<Event<A::Payload>> {
+    let stream_id = stream.stream_id;
+    let seq = row.get(2).and_then(Value::as_int).and_then(|v| u64::try_from(v).ok()).unwrap_or(index as u64 + 1);
+    let row_event_id = row.get(3).and_then(Value::as_text).and_then(|s| Uuid::try_parse(s).ok());
+    let table = rows::EVENTS.name;
+    let body = match row.get(7) {
+        Some(Value::Text(body)) => body,
+        _ => {
+            let e = corrupt(stream_id, seq, "the body is not readable text (a damaged byte?)");
+            out.push(problem(Some(stream_id), Some(seq), row_event_id, table, &e));
+            return None;
+        }
+    };
+    let event: Event<A::Payload> = match serde_json::from_str(body) {
+        Ok(e) => e,
+        Err(err) => {
+            let e = corrupt(stream_id, seq, format!("the body does not decode: {err}"));
+            out.push(problem(Some(stream_id), Some(seq), row_event_id, table, &e));
+            return None;
+        }
+    };
+    let event_id = Some(*event.event_id.as_uuid());
+    // The body must be exactly what lk3 writes for this event: a change
+    // that still decodes (an unknown member, another spelling) is a change.
+    let rewritten = serde_json::to_string(&event).ok();
+    if rewritten.as_deref() != Some(body.as_str()) {
+        let e = corrupt(stream_id, seq, "the body is not in the form lk3 wrote it");
+        out.push(problem(Some(stream_id), Some(seq), event_id, table, &e));
+    }
+    let stored = StoredEvent {
+        seq: event.seq,
+        event_id: *event.event_id.as_uuid(),
+        occurred_at: event.occurred_at,
+        hash: event.hash,
+        body: body.clone(),
+    };
+    let expected = rows::event_row(&stream.unit, stream_id, &event.command_id.to_string(), &stored);
+    let differing: Vec<&str> = rows::EVENTS
+        .columns
+        .iter()
+        .zip(expected.iter().zip(row))
+        .filter(|(_, (want, got))| want != got)
+        .map(|(c, _)| c.name)
+        .collect();
+    if !differing.is_empty() {
+        let e = corrupt(stream_id, seq, format!("the row's columns disagree with its body: {}", differing.join(", ")));
+        out.push(problem(Some(stream_id), Some(seq), event_id, table, &e));
+    }
+    Some(event)
+}
+
+fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let stream_id = stream.stream_id;
+    let mut events: Vec<Event<A::Payload>> = Vec::with_capacity(audit.events.len());
     let mut decodable = true;
-    for row in rows {
-        match serde_json::from_str::<Event<A::Payload>>(&row.body) {
-            Ok(e) => {
-                if e.seq != row.seq || e.hash != row.hash || *e.event_id.as_uuid() != row.event_id {
-                    let err = StoreError::CorruptRow {
-                        stream_id,
-                        seq: row.seq,
-                        message: "the row's columns disagree with its body".into(),
-                    };
-                    out.push(problem(stream_id, Some(row.seq), Some(row.event_id), &err));
-                }
-                events.push(e)
-            }
-            Err(e) => {
-                decodable = false;
-                let err = StoreError::CorruptRow { stream_id, seq: row.seq, message: e.to_string() };
-                out.push(problem(stream_id, Some(row.seq), Some(row.event_id), &err));
-            }
+    for (i, row) in audit.events.iter().enumerate() {
+        match read_event::<A>(stream, i, row, &mut out) {
+            Some(e) => events.push(e),
+            None => decodable = false,
         }
     }
     // With a row missing from the decoded list every later seq would look
     // wrong: the undecodable row is the finding.
     let chain = if decodable { chain_problems(&events, false) } else { Vec::new() };
-    // A fold of altered events says nothing about the projection.
     decodable &= chain.is_empty();
     for (_, e) in chain {
         let (seq, event_id) = chain_subject(&e);
-        out.push(problem(stream_id, seq, event_id, &e));
+        out.push(problem(Some(stream_id), seq, event_id, rows::EVENTS.name, &e));
     }
-    // The stream row records the head: a removed or added last event shows here.
-    let head = rows.last().map(|r| r.hash);
-    if rows.len() as u64 != info.version || head != Some(info.head_hash) {
-        let err = StoreError::HeadMismatch { stream_id, recorded: info.version, found: rows.len() as u64 };
-        out.push(problem(stream_id, None, None, &err));
+    // The stream row records the head: an event removed, added or past it shows here.
+    let head = audit.events.last().and_then(|r| r.get(6)).and_then(Value::as_text);
+    let past_head = audit
+        .events
+        .iter()
+        .filter(|r| {
+            r.get(2).and_then(Value::as_int).is_some_and(|s| s > i64::try_from(stream.version).unwrap_or(i64::MAX))
+        })
+        .count();
+    if audit.events.len() as u64 != stream.version
+        || head != Some(stream.head_hash.to_string().as_str())
+        || past_head > 0
+    {
+        let err = StoreError::HeadMismatch { stream_id, recorded: stream.version, found: audit.events.len() as u64 };
+        out.push(problem(Some(stream_id), None, None, rows::STREAMS.name, &err));
     }
-    if decodable {
-        let mut state = A::default();
-        for e in &events {
-            state.apply(e);
+    if !decodable {
+        // A fold of altered events says nothing about the derived rows.
+        return out;
+    }
+    let mut state = A::default();
+    for e in &events {
+        state.apply(e);
+    }
+    if state.unit().is_some_and(|u| *u != stream.unit) {
+        let e = corrupt(stream_id, 0, "the stream row's unit is not the events' unit");
+        out.push(problem(Some(stream_id), None, None, rows::STREAMS.name, &e));
+    }
+    // Every derived row, made again from the fold, against what is stored.
+    let expected = match state.projection().map(|p| rows::projection_rows(&p)).transpose() {
+        Ok(tables) => tables.unwrap_or_default(),
+        Err(e) => {
+            out.push(problem(Some(stream_id), None, None, "projection", &e));
+            return out;
         }
-        if state.projection() != stored {
-            out.push(Problem {
-                stream_id,
-                seq: None,
-                event_id: None,
-                code: ErrorCode::ProjectionMismatch.id().to_owned(),
-                message_en: format!("stream {stream_id}: the query row disagrees with the fold of its events"),
-                message_id: format!("aliran {stream_id}: baris kueri tidak cocok dengan hasil lipatan peristiwanya"),
-            });
+    };
+    let mut stored: BTreeMap<&str, Vec<Row>> =
+        audit.projection.iter().map(|(t, r)| (t.name, rows::sorted(r.clone()))).collect();
+    for (table, want) in &expected {
+        let got = stored.remove(table.name).unwrap_or_default();
+        if got != *want {
+            out.push(mismatch(stream_id, table, &got, want));
         }
+    }
+    for (table, got) in stored.into_iter().filter(|(_, r)| !r.is_empty()) {
+        let table = rows::DERIVED.iter().find(|t| t.name == table).copied().unwrap_or(&rows::CASES);
+        out.push(mismatch(stream_id, table, &got, &[]));
+    }
+    check_commands(stream, &events, audit, &mut out);
+    out
+}
+
+/// A derived table whose stored rows are not the fold's.
+fn mismatch(stream_id: Uuid, table: &Table, got: &[Row], want: &[Row]) -> Problem {
+    // Name the first column that differs in the first differing row.
+    let column = got
+        .iter()
+        .zip(want)
+        .find(|(g, w)| g != w)
+        .and_then(|(g, w)| table.columns.iter().zip(g.iter().zip(w.iter())).find(|(_, (a, b))| a != b))
+        .map(|(c, (a, b))| format!(": column {} is {}, the events give {}", c.name, shown(a), shown(b)));
+    let detail = column.unwrap_or_else(|| format!(": {} rows stored, {} from the events", got.len(), want.len()));
+    let detail_id = detail
+        .replace(": column", ": kolom")
+        .replace(" is ", " berisi ")
+        .replace(", the events give ", ", menurut peristiwa ")
+        .replace(" rows stored, ", " baris tersimpan, ")
+        .replace(" from the events", " menurut peristiwa");
+    said(
+        Some(stream_id),
+        table.name,
+        ErrorCode::ProjectionMismatch,
+        format!("stream {stream_id}: the rows of {} disagree with the fold of its events{detail}", table.name),
+        format!("aliran {stream_id}: baris {} tidak cocok dengan hasil lipatan peristiwanya{detail_id}", table.name),
+    )
+}
+
+/// The command rows: one per command id the events name, spanning its
+/// events, on this stream, with a fingerprint.
+fn check_commands<P>(stream: &StreamRow, events: &[Event<P>], audit: &StreamAudit, out: &mut Vec<Problem>) {
+    let mut spans: Vec<(String, u64, u64)> = Vec::new();
+    for e in events {
+        match spans.last_mut() {
+            Some((id, _, last)) if *id == e.command_id.to_string() => *last = e.seq,
+            _ => spans.push((e.command_id.to_string(), e.seq, e.seq)),
+        }
+    }
+    let fingerprint_ok =
+        |r: &Row| r.get(5).and_then(Value::as_text).is_some_and(|f| lk3_core::event::Hash::from_hex(f).is_some());
+    let mut want: Vec<Row> = spans
+        .iter()
+        .map(|(id, first, last)| {
+            vec![
+                Value::Text(stream.unit.to_string()),
+                Value::Text(id.clone()),
+                Value::Text(stream.stream_id.to_string()),
+                Value::Int(i64::try_from(*first).unwrap_or(i64::MAX)),
+                Value::Int(i64::try_from(*last).unwrap_or(i64::MAX)),
+            ]
+        })
+        .collect();
+    want.sort();
+    let got: Vec<Row> = rows::sorted(audit.commands.iter().map(|r| r.iter().take(5).cloned().collect()).collect());
+    if got != want || !audit.commands.iter().all(fingerprint_ok) {
+        out.push(mismatch(stream.stream_id, &rows::COMMANDS, &got, &want));
+    }
+}
+
+fn check_store(audit: &StoreAudit, out: &mut Vec<Problem>) {
+    let found = |message: String| StoreError::CorruptRow { stream_id: Uuid::nil(), seq: 0, message };
+    if let Some(engine) = &audit.engine {
+        for line in engine.iter().chain(&audit.unreadable) {
+            let e = found(format!("the database's integrity check: {line}"));
+            out.push(store_problem(None, &e));
+        }
+    }
+    if audit.engine.is_none() {
+        for line in &audit.unreadable {
+            out.push(store_problem(None, &found(line.clone())));
+        }
+    }
+    for (table, unit, stream) in &audit.orphans {
+        let stream_id = stream.as_text().and_then(|s| Uuid::try_parse(s).ok());
+        out.push(said(
+            stream_id,
+            table,
+            ErrorCode::HeadMismatch,
+            format!(
+                "rows of stream {} (unit {}) in {table} have no stream row: a stream deleted or renamed outside lk3",
+                shown(stream),
+                shown(unit)
+            ),
+            format!(
+                "baris aliran {} (unit {}) di {table} tidak memiliki baris aliran: aliran dihapus atau diubah di luar lk3",
+                shown(stream),
+                shown(unit)
+            ),
+        ));
+    }
+    for (unit, command, stream) in &audit.dangling_commands {
+        let stream_id = stream.as_text().and_then(|s| Uuid::try_parse(s).ok());
+        out.push(said(
+            stream_id,
+            rows::COMMANDS.name,
+            ErrorCode::ProjectionMismatch,
+            format!("command {} of unit {} names events that are not there", shown(command), shown(unit)),
+            format!("perintah {} pada unit {} menyebut peristiwa yang tidak ada", shown(command), shown(unit)),
+        ));
+    }
+    let recorded: BTreeMap<&Value, &Value> = audit.manifest.iter().map(|(u, n)| (u, n)).collect();
+    let counted: BTreeMap<&Value, &Value> = audit.stream_counts.iter().map(|(u, n)| (u, n)).collect();
+    let zero = Value::Int(0);
+    for unit in recorded.keys().chain(counted.keys()).collect::<std::collections::BTreeSet<_>>() {
+        let (r, c) = (recorded.get(unit).copied().unwrap_or(&zero), counted.get(unit).copied().unwrap_or(&zero));
+        if r != c {
+            out.push(said(
+                None,
+                "manifest",
+                ErrorCode::HeadMismatch,
+                format!(
+                    "unit {} recorded {} streams but holds {}: streams were deleted or added outside lk3",
+                    shown(unit),
+                    shown(r),
+                    shown(c)
+                ),
+                format!(
+                    "unit {} mencatat {} aliran tetapi berisi {}: aliran dihapus atau ditambah di luar lk3",
+                    shown(unit),
+                    shown(r),
+                    shown(c)
+                ),
+            ));
+        }
+    }
+    for (table, key) in &audit.changed {
+        let key: Vec<String> = key.iter().map(shown).collect();
+        let key = key.join(" ");
+        out.push(said(
+            None,
+            table,
+            ErrorCode::CorruptRow,
+            format!("the row {key} of {table} was changed outside lk3: it no longer matches its check"),
+            format!("baris {key} pada {table} diubah di luar lk3: tidak lagi cocok dengan pemeriksaannya"),
+        ));
+    }
+    for (unit, digest, what) in &audit.notes {
+        out.push(said(
+            None,
+            "notes",
+            ErrorCode::CorruptRow,
+            format!("note {} of unit {}: {what}", shown(digest), shown(unit)),
+            format!("catatan {} pada unit {}: {}", shown(digest), shown(unit), note_problem_id(what)),
+        ));
+    }
+}
+
+/// What [`StoreAudit::notes`] says of a note.
+pub(crate) const NOTE_TEXT: &str = "the text or salt does not match the digest";
+/// What [`StoreAudit::notes`] says of a note.
+pub(crate) const NOTE_SUBJECTS: &str = "the subject rows do not match the note's subjects";
+
+fn note_problem_id(what: &str) -> &str {
+    match what {
+        NOTE_TEXT => "teks atau garamnya tidak cocok dengan digest",
+        NOTE_SUBJECTS => "baris subjek tidak cocok dengan subjek catatan",
+        _ => what,
     }
 }
 

@@ -14,6 +14,8 @@ mod unit;
 
 use std::path::{Path, PathBuf};
 
+use lk3_storage::files;
+
 use lk3_core::schema::CaseDocument;
 
 pub use unit::{DemoCase, DemoOutreach, Step, Unit, approve_current, early_end, normal_path, wita};
@@ -32,28 +34,27 @@ pub struct Options {
 }
 
 fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
-    std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+    files::create_private_dir(dir)?;
     for c in cases {
         let name = c.case.case_number().map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
-        let path = dir.join(format!("{name}.json"));
         let doc = CaseDocument::new(c.case.clone(), c.events.clone());
         let mut json =
             serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json { what: name.clone(), source })?;
         json.push('\n');
-        std::fs::write(&path, json).map_err(|source| CliError::Io { path, source })?;
+        files::write_private(dir, &format!("{name}.json"), json.as_bytes())?;
     }
     Ok(cases.len())
 }
 
 /// Writes the unit's partner network as NDJSON, one partner a line.
 fn export_network(dir: &Path, unit: &Unit) -> Result<(), CliError> {
-    let path = dir.join("jejaring.ndjson");
     let mut text = String::new();
     for p in unit.partners.iter() {
         text.push_str(&serde_json::to_string(p).map_err(|source| CliError::Json { what: p.name.clone(), source })?);
         text.push('\n');
     }
-    std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })
+    files::write_private(dir, "jejaring.ndjson", text.as_bytes())?;
+    Ok(())
 }
 
 /// Runs the demo.

@@ -24,3 +24,11 @@ CREATE TABLE manifest (
     streams INTEGER NOT NULL
 );
 INSERT INTO manifest (unit, streams) SELECT unit, COUNT(*) FROM streams GROUP BY unit;
+
+-- Rows that cannot be made again from the events carry a check over their
+-- other columns, so that `verify` finds a change made outside lk3. Rows of
+-- version 1 are checked when the store is first opened for writing.
+ALTER TABLE commands ADD COLUMN row_check TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN row_check TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN row_check TEXT NOT NULL DEFAULT '';
+ALTER TABLE erasures ADD COLUMN row_check TEXT NOT NULL DEFAULT '';

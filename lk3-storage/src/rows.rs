@@ -1,0 +1,392 @@
+//! The rows a store derives from a stream, in their stored form, written
+//! once: the SQL adapters write exactly these rows, and `verify` compares
+//! what a store holds with the same rows made again from the fold of the
+//! events. A table's columns are listed here and nowhere else.
+
+use lk3_core::Labelled;
+use lk3_core::ids::UnitCode;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::model::{CommandRecord, StoredEvent, StreamInfo};
+use crate::projection::{CaseSummary, OutreachSummary, Projection};
+
+/// A stored value: every column is TEXT or a 64-bit integer, or NULL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// An integer (times are microseconds since the Unix epoch, UTC).
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// What a read found where the column's type should be (bytes that are
+    /// not UTF-8, text where a number belongs): read, never written.
+    Invalid(String),
+}
+
+impl Value {
+    /// The text, if the value is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if the value is one.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+/// A row: its values in the order of its table's [`Table::columns`].
+pub type Row = Vec<Value>;
+
+/// The SQL type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// TEXT.
+    Text,
+    /// A 64-bit integer.
+    Int,
+}
+
+/// A column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Its name.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: ColumnType,
+}
+
+const fn text(name: &'static str) -> Column {
+    Column { name, ty: ColumnType::Text }
+}
+
+const fn int(name: &'static str) -> Column {
+    Column { name, ty: ColumnType::Int }
+}
+
+/// A table of rows derived from streams. Every such table starts with the
+/// unit and has one column naming the stream a row belongs to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Its name.
+    pub name: &'static str,
+    /// Its columns, in row order.
+    pub columns: &'static [Column],
+    /// The column holding the stream id.
+    pub stream_column: &'static str,
+    /// The columns of its primary key.
+    pub key: &'static [&'static str],
+}
+
+impl Table {
+    /// The comma-separated column names.
+    pub fn column_list(&self) -> String {
+        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The position of a column.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+/// `streams`: one row per stream, its head.
+pub const STREAMS: Table = Table {
+    name: "streams",
+    columns: &[text("unit"), text("stream_id"), text("kind"), int("version"), text("head_hash")],
+    stream_column: "stream_id",
+    key: &["unit", "stream_id"],
+};
+
+/// `events`: the append-only log; `body` is the truth, the other columns are
+/// taken from it.
+pub const EVENTS: Table = Table {
+    name: "events",
+    columns: &[
+        text("unit"),
+        text("stream_id"),
+        int("seq"),
+        text("event_id"),
+        text("command_id"),
+        int("occurred_at"),
+        text("hash"),
+        text("body"),
+    ],
+    stream_column: "stream_id",
+    key: &["unit", "stream_id", "seq"],
+};
+
+/// `commands`: where each command id was appended, with its fingerprint.
+pub const COMMANDS: Table = Table {
+    name: "commands",
+    columns: &[
+        text("unit"),
+        text("command_id"),
+        text("stream_id"),
+        int("first_seq"),
+        int("last_seq"),
+        text("fingerprint"),
+    ],
+    stream_column: "stream_id",
+    key: &["unit", "command_id"],
+};
+
+/// `cases`: a case's query row.
+pub const CASES: Table = Table {
+    name: "cases",
+    columns: &[
+        text("unit"),
+        text("case_id"),
+        text("stage"),
+        text("worker"),
+        int("opened_at"),
+        text("case_number"),
+        text("summary"),
+    ],
+    stream_column: "case_id",
+    key: &["unit", "case_id"],
+};
+
+/// `case_problems`: the problems of a case.
+pub const CASE_PROBLEMS: Table = Table {
+    name: "case_problems",
+    columns: &[text("unit"), text("problem"), text("case_id")],
+    stream_column: "case_id",
+    key: &["unit", "problem", "case_id"],
+};
+
+/// `case_services`: the services of a case.
+pub const CASE_SERVICES: Table = Table {
+    name: "case_services",
+    columns: &[text("unit"), text("case_id"), text("service_id"), text("kind"), text("state"), int("deadline")],
+    stream_column: "case_id",
+    key: &["unit", "case_id", "service_id"],
+};
+
+/// `case_consents`: the consents recorded in a case, by client.
+pub const CASE_CONSENTS: Table = Table {
+    name: "case_consents",
+    columns: &[text("unit"), text("client_id"), text("consent_id"), text("case_id"), text("consent")],
+    stream_column: "case_id",
+    key: &["unit", "client_id", "consent_id"],
+};
+
+/// `outreaches`: an outreach's query row.
+pub const OUTREACHES: Table = Table {
+    name: "outreaches",
+    columns: &[text("unit"), text("outreach_id"), text("state"), int("reported_at"), text("summary")],
+    stream_column: "outreach_id",
+    key: &["unit", "outreach_id"],
+};
+
+/// Every table of rows derived from streams, the streams first.
+pub const DERIVED: [&Table; 8] =
+    [&STREAMS, &EVENTS, &COMMANDS, &CASES, &CASE_PROBLEMS, &CASE_SERVICES, &CASE_CONSENTS, &OUTREACHES];
+
+fn t(s: impl ToString) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn opt(v: Option<Value>) -> Value {
+    v.unwrap_or(Value::Null)
+}
+
+fn micros(at: chrono::DateTime<chrono::Utc>) -> Value {
+    Value::Int(at.timestamp_micros())
+}
+
+fn count(v: u64) -> Value {
+    // Versions and seqs count events: far below i64::MAX.
+    Value::Int(i64::try_from(v).unwrap_or(i64::MAX))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Value, StoreError> {
+    serde_json::to_string(v).map(Value::Text).map_err(|e| StoreError::Unavailable { message: e.to_string() })
+}
+
+/// The query rows of a projection, table by table: the stream's own row
+/// first, then its child rows (sorted, as [`sorted`] orders them).
+pub fn projection_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
+    Ok(match p {
+        Projection::Case(c) => case_rows(c)?,
+        Projection::Outreach(o) => vec![(&OUTREACHES, vec![outreach_row(o)?])],
+    })
+}
+
+fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
+    let (unit, case_id) = (t(&c.unit), t(c.case_id));
+    let case = vec![
+        unit.clone(),
+        case_id.clone(),
+        t(c.stage.id()),
+        opt(c.worker.map(t)),
+        micros(c.opened_at),
+        opt(c.case_number.as_ref().map(t)),
+        json(c)?,
+    ];
+    let problems = c.problems.iter().map(|p| vec![unit.clone(), t(p.id()), case_id.clone()]).collect();
+    let services = c
+        .services
+        .iter()
+        .map(|s| {
+            vec![
+                unit.clone(),
+                case_id.clone(),
+                t(s.service_id),
+                t(s.kind.id()),
+                t(s.state.id()),
+                opt(s.response_deadline.map(micros)),
+            ]
+        })
+        .collect();
+    let consents = c
+        .consents
+        .iter()
+        .map(|k| Ok(vec![unit.clone(), t(k.subject), t(k.consent_id), case_id.clone(), json(k)?]))
+        .collect::<Result<_, StoreError>>()?;
+    Ok(vec![
+        (&CASES, vec![case]),
+        (&CASE_PROBLEMS, sorted(problems)),
+        (&CASE_SERVICES, sorted(services)),
+        (&CASE_CONSENTS, sorted(consents)),
+    ])
+}
+
+fn outreach_row(o: &OutreachSummary) -> Result<Row, StoreError> {
+    Ok(vec![t(&o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?])
+}
+
+/// The stream's row.
+pub fn stream_row(s: &StreamInfo) -> Row {
+    vec![t(&s.unit), t(s.stream_id), t(s.kind.as_str()), count(s.version), t(s.head_hash)]
+}
+
+/// An event's row, its command id given.
+pub fn event_row(unit: &UnitCode, stream_id: Uuid, command_id: &str, e: &StoredEvent) -> Row {
+    vec![
+        t(unit),
+        t(stream_id),
+        count(e.seq),
+        t(e.event_id),
+        t(command_id),
+        micros(e.occurred_at),
+        t(e.hash),
+        t(&e.body),
+    ]
+}
+
+/// A command's row.
+pub fn command_row(unit: &UnitCode, command_id: &str, r: &CommandRecord) -> Row {
+    vec![t(unit), t(command_id), t(r.stream_id), count(r.first_seq), count(r.last_seq), t(r.fingerprint.0)]
+}
+
+/// Rows in one order and each once (a table's key holds each once), so
+/// that stored and derived rows compare as sets.
+pub fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort();
+    rows.dedup();
+    rows
+}
+
+/// A table whose rows cannot be made again from the events (personal data,
+/// command fingerprints, erasure records): each row carries a `row_check`,
+/// a SHA-256 over its other columns, so that a change made outside lk3 is
+/// found by `verify` all the same.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CheckedTable {
+    /// Its name.
+    pub name: &'static str,
+    /// The columns the check covers, in order (`row_check` is not one).
+    pub columns: &'static [Column],
+    /// The columns of its primary key (a prefix of `columns`).
+    pub key: &'static [&'static str],
+}
+
+impl CheckedTable {
+    /// The comma-separated column names, `row_check` last.
+    pub fn column_list(&self) -> String {
+        let mut names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        names.push(ROW_CHECK);
+        names.join(", ")
+    }
+}
+
+/// The name of the check column.
+pub const ROW_CHECK: &str = "row_check";
+
+/// `commands`, checked: its fingerprint is the one column not derived from events.
+pub const CHECKED_COMMANDS: CheckedTable =
+    CheckedTable { name: "commands", columns: COMMANDS.columns, key: &["unit", "command_id"] };
+
+/// `clients`: the client registry.
+pub const CLIENTS: CheckedTable = CheckedTable {
+    name: "clients",
+    columns: &[text("unit"), text("client_id"), text("record")],
+    key: &["unit", "client_id"],
+};
+
+/// `notes`: note texts by digest.
+pub const NOTES: CheckedTable = CheckedTable {
+    name: "notes",
+    columns: &[
+        text("unit"),
+        text("digest"),
+        text("case_id"),
+        text("subjects"),
+        text("salt"),
+        text("text"),
+        int("erased_at"),
+    ],
+    key: &["unit", "digest"],
+};
+
+/// `erasures`: who was erased, when, what was removed.
+pub const ERASURES: CheckedTable = CheckedTable {
+    name: "erasures",
+    columns: &[text("unit"), text("client_id"), int("erased_at"), int("identity_removed"), int("notes_erased")],
+    key: &["unit", "client_id", "erased_at"],
+};
+
+/// Every checked table.
+pub const CHECKED: [&CheckedTable; 4] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES];
+
+/// The check of a row's values: SHA-256 over each value tagged with its
+/// type and length, as 64 hex digits.
+pub fn row_check(values: &[Value]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"lk3.row\n");
+    for v in values {
+        let (tag, bytes): (u8, Vec<u8>) = match v {
+            Value::Null => (0, Vec::new()),
+            Value::Int(i) => (1, i.to_be_bytes().to_vec()),
+            Value::Text(s) => (2, s.as_bytes().to_vec()),
+            Value::Invalid(s) => (3, s.as_bytes().to_vec()),
+        };
+        hasher.update([tag]);
+        hasher.update((bytes.len() as u64).to_be_bytes());
+        hasher.update(&bytes);
+    }
+    lk3_core::event::Hash(hasher.finalize().into()).to_string()
+}
+
+/// A checked row: its values and their check.
+pub fn checked(values: Row) -> Row {
+    let check = row_check(&values);
+    let mut row = values;
+    row.push(Value::Text(check));
+    row
+}
+
+/// A command's row with its check.
+pub fn checked_command_row(unit: &UnitCode, command_id: &str, r: &CommandRecord) -> Row {
+    checked(command_row(unit, command_id, r))
+}
