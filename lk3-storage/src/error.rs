@@ -118,6 +118,13 @@ pub enum StoreError {
         /// The decoder's message.
         message: String,
     },
+    /// The store's own schema (its tables and indexes) is not what lk3's
+    /// migrations made: changed outside lk3, or damaged.
+    #[error("the store's schema was changed outside lk3 or is damaged ({what}); it is not read further")]
+    SchemaChanged {
+        /// Which part differs.
+        what: String,
+    },
     /// A stream's events fail chain verification on load.
     #[error("stream {stream_id} fails verification: {source}")]
     Chain {
@@ -192,7 +199,7 @@ impl Lk3Error for StoreError {
             Self::BatchRejected { .. } => ErrorCode::BatchRejected,
             Self::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Self::Unavailable { .. } => ErrorCode::StoreUnavailable,
-            Self::CorruptRow { .. } => ErrorCode::CorruptRow,
+            Self::CorruptRow { .. } | Self::SchemaChanged { .. } => ErrorCode::CorruptRow,
             Self::Chain { source, .. } => source.code(),
             Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
             Self::Command(e) => e.code(),
@@ -237,6 +244,9 @@ impl Lk3Error for StoreError {
             Self::Unavailable { message } => format!("penyimpanan tidak dapat dipakai: {message}"),
             Self::CorruptRow { stream_id, seq, message } => {
                 format!("aliran {stream_id}, peristiwa {seq}: baris tersimpan rusak: {message}")
+            }
+            Self::SchemaChanged { what } => {
+                format!("skema penyimpanan diubah di luar lk3 atau rusak ({what}); tidak dibaca lebih lanjut")
             }
             Self::Chain { stream_id, source } => {
                 format!("aliran {stream_id} gagal verifikasi: {}", source.message_id())

@@ -322,6 +322,12 @@ impl CheckedTable {
 /// The name of the check column.
 pub const ROW_CHECK: &str = "row_check";
 
+/// The check column of a [`CheckedTable`].
+pub const ROW_CHECK_COLUMN: Column = text(ROW_CHECK);
+
+/// The column of `manifest` (keyed by unit) that counts a unit's streams.
+pub const MANIFEST_STREAMS: Column = int("streams");
+
 /// `commands`, checked: its fingerprint is the one column not derived from events.
 pub const CHECKED_COMMANDS: CheckedTable =
     CheckedTable { name: "commands", columns: COMMANDS.columns, key: &["unit", "command_id"] };

@@ -933,6 +933,31 @@ macro_rules! sql_store {
                         Ok(found) => audit.stream_counts = pairs(found),
                         Err(e) => errors.push(failed(rows::STREAMS.name, e)),
                     }
+                    // The record of the migrations applied is the embedded migrations'.
+                    let applied = sqlx::query(
+                        "SELECT version, description, success, checksum FROM _sqlx_migrations ORDER BY version",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await;
+                    match applied {
+                        Ok(found) => {
+                            let migrator = sql::migrator(<$store>::MIGRATIONS);
+                            let mut known = migrator.iter();
+                            for r in &found {
+                                let version = r.try_get::<i64, _>(0).unwrap_or(-1);
+                                let same = known.next().is_some_and(|m| {
+                                    m.version == version
+                                        && r.try_get::<String, _>(1).is_ok_and(|d| d == m.description)
+                                        && r.try_get::<bool, _>(2).unwrap_or(false)
+                                        && r.try_get::<Vec<u8>, _>(3).is_ok_and(|c| c.as_slice() == &*m.checksum)
+                                });
+                                if !same {
+                                    audit.migrations.push(format!("the record of migration {version} is not lk3's"));
+                                }
+                            }
+                        }
+                        Err(e) => errors.push(failed("_sqlx_migrations", e)),
+                    }
                     for table in rows::CHECKED {
                         let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
                         match sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await {

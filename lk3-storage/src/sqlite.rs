@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::StoreError;
+use crate::rows;
 use crate::sql::{self, sql_store};
 
 /// Durability of a commit.
@@ -83,7 +84,10 @@ impl SqliteStore {
             .await
             .map_err(|e| not_a_store(url, e))?;
         match schema_version(&pool).await.map_err(|e| not_a_store(url, e))? {
-            Some(found) => sql::check_schema(Some(found))?,
+            Some(found) => {
+                sql::check_schema(Some(found))?;
+                check_schema_text(&pool, found).await?;
+            }
             // lk3 makes its tables only in an empty file, never in another program's database.
             None if has_tables(&pool).await? => return Err(not_a_store_reason(url, crate::error::NO_LK3_TABLES)),
             None => {}
@@ -121,6 +125,7 @@ impl SqliteStore {
             }
             Some(found) => {
                 sql::check_schema(Some(found))?;
+                check_schema_text(&pool, found).await?;
                 Ok(SqliteStore { pool })
             }
         }
@@ -153,6 +158,60 @@ async fn schema_version(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
         return Ok(None);
     }
     sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await?.try_get(0)
+}
+
+/// The schema entries (type, name, table, SQL) of a database, as stored.
+async fn schema_entries(pool: &SqlitePool) -> Result<Vec<Vec<rows::Value>>, StoreError> {
+    let found =
+        sqlx::query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name").fetch_all(pool).await?;
+    Ok(found
+        .iter()
+        .map(|r| {
+            (0..4)
+                .map(|i| match r.try_get::<Option<String>, _>(i) {
+                    Ok(Some(v)) => rows::Value::Text(v),
+                    Ok(None) => rows::Value::Null,
+                    Err(e) => rows::Value::Invalid(e.to_string()),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Refuses a store whose schema is not the one lk3's migrations make (the
+/// text SQLite keeps of every table and index): a schema changed outside
+/// lk3 is found before any query reads through it.
+async fn check_schema_text(pool: &SqlitePool, version: i64) -> Result<(), StoreError> {
+    let stored = schema_entries(pool).await?;
+    let reference = reference_schema(version).await?;
+    match stored.iter().zip(&reference).find(|(a, b)| a != b) {
+        None if stored.len() == reference.len() => Ok(()),
+        found => {
+            let name = found
+                .and_then(|(a, _)| a.get(1))
+                .and_then(rows::Value::as_text)
+                .map_or_else(|| "an entry".to_owned(), |n| n.chars().take(64).collect());
+            Err(StoreError::SchemaChanged { what: format!("sqlite_schema: {name}") })
+        }
+    }
+}
+
+/// The schema entries a store of `version` has: made once per version in a
+/// database in memory by the same migrations.
+async fn reference_schema(version: i64) -> Result<Vec<Vec<rows::Value>>, StoreError> {
+    static MADE: std::sync::Mutex<Vec<(i64, Vec<Vec<rows::Value>>)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, entries)) = MADE.lock().ok().and_then(|m| m.iter().find(|(v, _)| *v == version).cloned()) {
+        return Ok(entries);
+    }
+    let upto = usize::try_from(version).unwrap_or(0).min(SqliteStore::MIGRATIONS.len());
+    let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await?;
+    sql::migrator(&SqliteStore::MIGRATIONS[..upto]).run(&pool).await?;
+    let entries = schema_entries(&pool).await?;
+    pool.close().await;
+    if let Ok(mut made) = MADE.lock() {
+        made.push((version, entries.clone()));
+    }
+    Ok(entries)
 }
 
 /// Whether the database holds any table at all.

@@ -108,6 +108,8 @@ pub struct StoreAudit {
     /// Notes whose stored text, salt or subjects no longer match their
     /// digest or subject rows: unit, digest, what.
     pub notes: Vec<(Value, Value, &'static str)>,
+    /// Applied migrations whose record is not that of lk3's migrations.
+    pub migrations: Vec<String>,
     /// Checked rows whose check no longer matches them: table and key.
     pub changed: Vec<(&'static str, Row)>,
     /// Parts of the store that could not be read, and why.
@@ -510,6 +512,10 @@ fn check_store(audit: &StoreAudit, out: &mut Vec<Problem>) {
                 ),
             ));
         }
+    }
+    for line in &audit.migrations {
+        let e = found(format!("_sqlx_migrations: {line}"));
+        out.push(store_problem(Some("_sqlx_migrations"), &e));
     }
     for (table, key) in &audit.changed {
         let key: Vec<String> = key.iter().map(shown).collect();

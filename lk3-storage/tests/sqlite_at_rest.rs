@@ -1,0 +1,378 @@
+//! The SQLite file at rest, tried as an auditor or an attacker would:
+//! owner-only files, erased data gone from the raw bytes, read commands that
+//! never write, every derived column and every checked row changed behind
+//! lk3's back, and single-byte flips anywhere in the file.
+
+mod conformance;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+use lk3_core::case::Case;
+use lk3_core::schema::ClientRecord;
+use lk3_core::vocab::Stage;
+use lk3_core::{ErrorCode, Lk3Error};
+use lk3_storage::personal::NewNote;
+use lk3_storage::rows::{self, ColumnType};
+use lk3_storage::sqlite::SqliteStore;
+use lk3_storage::verify::verify;
+use lk3_storage::{CaseStore, CaseStoreExt};
+use sqlx::{Column, Row, TypeInfo, ValueRef};
+
+/// What the populated store's personal data says, to look for in raw bytes.
+const NAME: &str = "Sulastri Wulandari";
+const NIK: &str = "6474015203850001";
+const NO_KK: &str = "6474010101190007";
+const BIRTH: &str = "1985-03-12";
+const NOTE: &str = "Klien menceritakan kekerasan yang dialami sejak Lebaran.";
+
+fn url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("lk3.db").display())
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777).unwrap_or(0)
+}
+
+/// A store with cases at several stages (imported and executed), two
+/// clients, notes, and one client erased; closed.
+async fn populated(dir: &Path) -> conformance::world::World {
+    let store = SqliteStore::open(&url(dir)).await.expect("open");
+    let mut w = conformance::world::World::new();
+    for stage in [Stage::Kontak, Stage::Intervensi, Stage::Ditutup] {
+        let (_, events) = w.case_at(stage);
+        let (batch, _) = lk3_storage::aggregate::encode(&Case::default(), &events).expect("encode");
+        store.append_batches(&[batch]).await.expect("import");
+    }
+    // One case through `execute`, so that command fingerprints of both kinds are stored.
+    let open = w.open_command();
+    let lk3_core::case::CaseCommand::RecordContact { case_id, .. } = &open else { unreachable!() };
+    let ctx = w.ctx(w.actor(lk3_core::vocab::Role::Sekretaris, false));
+    store.execute_case(*case_id, &open, &ctx).await.expect("execute");
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    for (client, name) in [(w.adult, NAME), (w.child, "Anak Kedua")] {
+        let record = ClientRecord {
+            client_id: client,
+            unit: unit.clone(),
+            name: name.into(),
+            nik: (client == w.adult).then(|| NIK.parse().expect("nik")),
+            no_kk: Some(NO_KK.parse().expect("no kk")),
+            sex: None,
+            birth_date: (client == w.adult).then(|| BIRTH.parse().expect("date")),
+            domicile: None,
+        };
+        store.put_client(&record).await.expect("put");
+    }
+    let note = NewNote { unit: unit.clone(), case_id: None, subjects: vec![w.adult], text: NOTE.into() };
+    store.put_note(&note).await.expect("note");
+    store.put_note(&NewNote { subjects: vec![w.child], text: "Catatan lain".into(), ..note }).await.expect("note");
+    store.close().await;
+    w
+}
+
+#[tokio::test]
+async fn a_new_store_and_its_logs_are_owner_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&url(dir.path())).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(Stage::Registrasi);
+    let (batch, _) = lk3_storage::aggregate::encode(&Case::default(), &events).expect("encode");
+    store.append_batches(&[batch]).await.expect("import");
+    // While it is open, the write-ahead log and its index exist beside it.
+    for name in ["lk3.db", "lk3.db-wal", "lk3.db-shm"] {
+        let path = dir.path().join(name);
+        assert!(path.exists(), "{name}");
+        assert_eq!(mode(&path), 0o600, "{name} is owner-only");
+    }
+    store.close().await;
+    assert!(!dir.path().join("lk3.db-wal").exists(), "closing leaves no log behind");
+}
+
+/// Every place erased data could hide: the file, its log, its free pages.
+fn raw_bytes(dir: &Path) -> Vec<u8> {
+    ["lk3.db", "lk3.db-wal", "lk3.db-shm"].iter().filter_map(|n| std::fs::read(dir.join(n)).ok()).flatten().collect()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn an_erased_client_leaves_no_trace_in_the_raw_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = populated(dir.path()).await;
+    let before = raw_bytes(dir.path());
+    for secret in [NAME, NIK, NO_KK, BIRTH, NOTE] {
+        assert!(contains(&before, secret), "{secret} is stored before the erasure (the test would prove nothing)");
+    }
+    let store = SqliteStore::open(&url(dir.path())).await.expect("open");
+    let unit = "64.74".parse().expect("unit");
+    let erased = store.erase_client(&unit, w.adult, w.now + Duration::days(1)).await.expect("erase");
+    assert!(erased.identity_removed && erased.notes_erased == 1);
+    // Right after the erasure, with the store still open (its log beside it) ...
+    let open = raw_bytes(dir.path());
+    // ... and once it is closed.
+    store.close().await;
+    let closed = raw_bytes(dir.path());
+    for bytes in [&open, &closed] {
+        for secret in [NAME, NIK, BIRTH, NOTE] {
+            assert!(!contains(bytes, secret), "{secret} is still in the raw bytes after the erasure");
+        }
+    }
+    // The other client, on the same family card, is still there.
+    assert!(contains(&closed, NO_KK) && contains(&closed, "Anak Kedua"));
+    let store = SqliteStore::open_read_only(&url(dir.path())).await.expect("open");
+    let report = verify(&store).await.expect("verify");
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[tokio::test]
+async fn reading_never_writes_and_what_is_not_a_store_is_said_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A missing file, an empty file, another program's database.
+    let missing = dir.path().join("missing.db");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").expect("empty");
+    let foreign = dir.path().join("foreign.db");
+    {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", foreign.display())).await.expect("db");
+        sqlx::query("CREATE TABLE kontak (nama TEXT)").execute(&pool).await.expect("table");
+        pool.close().await;
+    }
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, b"not a database at all, just some text that is long enough").expect("text");
+    for path in [&missing, &empty, &foreign, &text] {
+        let before = std::fs::read(path).ok();
+        let err = SqliteStore::open_read_only(&format!("sqlite://{}", path.display())).await.expect_err("not a store");
+        assert_eq!(err.code(), ErrorCode::NotAStore, "{}: {err}", path.display());
+        assert!(!err.message_id().is_empty() && err.message_id() != err.message_en());
+        assert_eq!(std::fs::read(path).ok(), before, "{} unchanged", path.display());
+        let log = PathBuf::from(format!("{}-wal", path.display()));
+        assert!(!log.exists(), "no log left beside {}", path.display());
+    }
+    // The read-write open refuses another program's database too, rather than adding lk3's tables to it.
+    let err = SqliteStore::open(&format!("sqlite://{}", foreign.display())).await.expect_err("foreign");
+    assert_eq!(err.code(), ErrorCode::NotAStore);
+    // An lk3 store read: the file's bytes do not change and no log is left.
+    populated(dir.path()).await;
+    let db = dir.path().join("lk3.db");
+    let before = std::fs::read(&db).expect("bytes");
+    let store = SqliteStore::open_read_only(&url(dir.path())).await.expect("open");
+    assert!(verify(&store).await.expect("verify").is_ok());
+    assert!(store.query_cases(&Default::default()).await.expect("cases").len() >= 4);
+    store.close().await;
+    assert_eq!(std::fs::read(&db).expect("bytes"), before, "reading changed the file");
+    // A reader may not remove SQLite's log beside a store in WAL mode (a
+    // writer could be using it); what it leaves holds nothing.
+    let log = dir.path().join("lk3.db-wal");
+    assert!(std::fs::metadata(&log).map_or(0, |m| m.len()) == 0, "the log a reader leaves is empty");
+}
+
+#[tokio::test]
+async fn a_store_of_an_older_schema_is_read_only_after_an_upgrade() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    populated(dir.path()).await;
+    // Make it look like a version 1 store that predates the checks.
+    {
+        let pool = sqlx::SqlitePool::connect(&url(dir.path())).await.expect("db");
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 2").execute(&pool).await.expect("downgrade");
+        pool.close().await;
+    }
+    let err = SqliteStore::open_read_only(&url(dir.path())).await.expect_err("too old to read");
+    assert_eq!(err.code(), ErrorCode::SchemaTooOld);
+}
+
+/// The first row (by row number) of a table, as a WHERE clause on its rowid.
+async fn first_rowid(pool: &sqlx::SqlitePool, table: &str) -> Option<i64> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} ORDER BY rowid LIMIT 1")))
+        .fetch_optional(pool)
+        .await
+        .expect("select")
+        .map(|r| r.get(0))
+}
+
+/// Changes one column of the first row of a table behind lk3's back and
+/// returns whether verify names a problem.
+async fn tamper(dir: &Path, pristine: &[u8], table: &str, column: &str, ty: ColumnType) -> Option<usize> {
+    std::fs::write(dir.join("lk3.db"), pristine).expect("restore");
+    let pool = sqlx::SqlitePool::connect(&url(dir)).await.expect("db");
+    let rowid = first_rowid(&pool, table).await?;
+    let change = match ty {
+        ColumnType::Text => format!("{column} = COALESCE({column}, '') || 'x'"),
+        ColumnType::Int => format!("{column} = COALESCE({column}, 0) + 1000003"),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {change} WHERE rowid = {rowid}")))
+        .execute(&pool)
+        .await
+        .expect("update");
+    pool.close().await;
+    let store = SqliteStore::open_read_only(&url(dir)).await.expect("open");
+    let report = verify(&store).await.expect("verify");
+    store.close().await;
+    Some(report.problems.len())
+}
+
+#[tokio::test]
+async fn every_column_changed_behind_lk3s_back_is_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    populated(dir.path()).await;
+    let pristine = std::fs::read(dir.path().join("lk3.db")).expect("bytes");
+    let mut tried = 0;
+    let derived = rows::DERIVED.iter().map(|t| (t.name, t.columns.to_vec()));
+    let checked = rows::CHECKED.iter().map(|t| {
+        let mut columns = t.columns.to_vec();
+        columns.push(rows::ROW_CHECK_COLUMN);
+        (t.name, columns)
+    });
+    let manifest = std::iter::once(("manifest", vec![rows::MANIFEST_STREAMS]));
+    for (table, columns) in derived.chain(checked).chain(manifest) {
+        for column in &columns {
+            let Some(problems) = tamper(dir.path(), &pristine, table, column.name, column.ty).await else {
+                continue;
+            };
+            assert!(problems > 0, "{table}.{} changed, and verify said nothing", column.name);
+            tried += 1;
+        }
+    }
+    assert!(tried > 50, "every table had a row to change ({tried} columns tried)");
+}
+
+/// Every row of every table, as text, in row order (sqlx's own bookkeeping
+/// of when a migration ran is left out: nothing checks a date of that kind).
+async fn dump(db: &Path) -> Result<BTreeMap<String, Vec<String>>, sqlx::Error> {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await?;
+    let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .fetch_all(&pool)
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = BTreeMap::new();
+    let schema: Vec<String> =
+        sqlx::query("SELECT type || name || tbl_name || COALESCE(sql, '') FROM sqlite_schema ORDER BY name")
+            .fetch_all(&pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0).unwrap_or_default())
+            .collect();
+    out.insert("sqlite_schema".to_owned(), schema);
+    for table in tables {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM \"{table}\" ORDER BY rowid")))
+            .fetch_all(&pool)
+            .await?;
+        let rendered = rows
+            .iter()
+            .map(|r| {
+                r.columns()
+                    .iter()
+                    .filter(|c| !(table == "_sqlx_migrations" && matches!(c.name(), "installed_on" | "execution_time")))
+                    .map(|c| {
+                        let raw = r.try_get_raw(c.ordinal()).expect("raw");
+                        if raw.is_null() {
+                            return "NULL".to_owned();
+                        }
+                        match raw.type_info().name() {
+                            "INTEGER" => r.try_get::<i64, _>(c.ordinal()).map(|v| v.to_string()).unwrap_or_default(),
+                            "TEXT" => r
+                                .try_get_unchecked::<Vec<u8>, _>(c.ordinal())
+                                .map(|v| format!("{v:?}"))
+                                .unwrap_or_default(),
+                            other => format!(
+                                "{other}:{:?}",
+                                r.try_get_unchecked::<Vec<u8>, _>(c.ordinal()).unwrap_or_default()
+                            ),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        out.insert(table, rendered);
+    }
+    pool.close().await;
+    Ok(out)
+}
+
+/// What verify made of a store file with one byte changed.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Opening it failed with a typed error (not a store, unreadable).
+    Refused,
+    /// Verify named problems.
+    Reported,
+    /// Verify found nothing, and nothing lk3 keeps changed (free space, padding).
+    CleanAndUnchanged,
+    /// Verify found nothing though something lk3 keeps changed: a miss.
+    Missed(String),
+}
+
+async fn flipped(
+    dir: &Path,
+    pristine: &[u8],
+    reference: &BTreeMap<String, Vec<String>>,
+    offset: usize,
+    xor: u8,
+) -> Verdict {
+    let db = dir.join("lk3.db");
+    let mut bytes = pristine.to_vec();
+    bytes[offset] ^= xor;
+    std::fs::write(&db, &bytes).expect("write");
+    let _ = std::fs::remove_file(dir.join("lk3.db-wal"));
+    let _ = std::fs::remove_file(dir.join("lk3.db-shm"));
+    let store = match SqliteStore::open_read_only(&url(dir)).await {
+        Ok(s) => s,
+        Err(_) => return Verdict::Refused,
+    };
+    let report = verify(&store).await;
+    store.close().await;
+    match report {
+        Err(_) => Verdict::Refused,
+        Ok(r) if !r.is_ok() => Verdict::Reported,
+        Ok(_) => match dump(&db).await {
+            Ok(now) if now == *reference => Verdict::CleanAndUnchanged,
+            Ok(now) => {
+                let table = now.iter().find(|(k, v)| reference.get(*k) != Some(*v)).map(|(k, _)| k.clone());
+                Verdict::Missed(format!("offset {offset} (page {}): {table:?} changed", offset / 4096 + 1))
+            }
+            Err(e) => Verdict::Missed(format!("offset {offset}: clean, yet the file cannot be read: {e}")),
+        },
+    }
+}
+
+/// Offsets to flip: every `LK3_FLIP_STEP`-th byte (all of them with 1),
+/// starting at a different place on each page, so that page headers, cell
+/// pointers, cell contents and free space are all reached.
+fn offsets(len: usize) -> Vec<usize> {
+    let step: usize = std::env::var("LK3_FLIP_STEP").ok().and_then(|v| v.parse().ok()).unwrap_or(97).max(1);
+    (0..len).step_by(step).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_single_byte_flip_is_reported_or_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    populated(dir.path()).await;
+    let db = dir.path().join("lk3.db");
+    let pristine = std::fs::read(&db).expect("bytes");
+    let reference = dump(&db).await.expect("dump");
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut missed = Vec::new();
+    for (i, offset) in offsets(pristine.len()).into_iter().enumerate() {
+        // A different bit pattern each time, never zero.
+        let xor = [0x01, 0x80, 0xff, 0x10, 0x5a][i % 5];
+        let verdict = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            flipped(dir.path(), &pristine, &reference, offset, xor),
+        );
+        match verdict.await.unwrap_or_else(|_| Verdict::Missed(format!("offset {offset}: verify hung"))) {
+            Verdict::Refused => *counts.entry("refused").or_default() += 1,
+            Verdict::Reported => *counts.entry("reported").or_default() += 1,
+            Verdict::CleanAndUnchanged => *counts.entry("clean, nothing changed").or_default() += 1,
+            Verdict::Missed(what) => missed.push(what),
+        }
+    }
+    println!("{} bytes; flips: {counts:?}; missed: {}", pristine.len(), missed.len());
+    assert!(missed.is_empty(), "flips verify called clean: {missed:#?}");
+    assert!(counts.get("reported").copied().unwrap_or(0) > 10, "{counts:?}");
+}
