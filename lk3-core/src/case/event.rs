@@ -113,6 +113,7 @@ pub enum CaseEvent {
         service_id: ServiceId,
     },
     /// A step of a service instance was taken.
+    #[schemars(transform = crate::schema::limits::recorded_step)]
     ServiceStepRecorded {
         /// True when a sending overrode missing consent to disclose (emergency):
         /// flagged for audit. Absent from JSON when false.

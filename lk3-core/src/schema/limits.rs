@@ -17,6 +17,7 @@ use crate::label::Labelled;
 use crate::outreach::max_attempts;
 use crate::partner::MAX_SLUG_CHARS;
 use crate::rules::RuleSetId;
+use crate::service::ServiceCommandKind;
 use crate::vocab::ServiceKind;
 
 /// Whether the schema also admits `null` (an `Option` field: schemars writes
@@ -88,6 +89,24 @@ pub(crate) fn partner_iff_rujukan(kind: &'static str, partner: &'static str) -> 
             }),
         );
     }
+}
+
+/// On a recorded service step (`service_step_recorded`), what `decide`
+/// writes itself: a sending carries its resolved deadline; the consent
+/// override flags only a sending under an emergency; a step recorded on the
+/// partner's behalf is a partner's step.
+pub(crate) fn recorded_step(schema: &mut Schema) {
+    let send = ServiceCommandKind::Send.id();
+    let flag = |name: &str| json!({ "required": [name], "properties": { name: { "const": true } } });
+    let step = |sub: Value| json!({ "properties": { "step": sub } });
+    let partner_steps: Vec<&str> =
+        ServiceCommandKind::ALL.iter().filter(|k| k.is_partner_step()).map(|k| k.id()).collect();
+    let sending = json!({ "required": ["type"], "properties": { "type": { "const": send } } });
+    also(schema, step(json!({ "if": sending, "then": given("response_deadline") })));
+    let emergency = json!({ "allOf": [sending, given("emergency")] });
+    also(schema, json!({ "if": flag("consent_override"), "then": step(emergency) }));
+    let partner_step = json!({ "properties": { "type": { "enum": partner_steps } } });
+    also(schema, json!({ "if": flag("on_behalf_of_partner"), "then": step(partner_step) }));
 }
 
 /// The most visits any rule set allows an outreach.

@@ -22,8 +22,8 @@ use lk3_core::partner::{
 };
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::{CaseDocument, OutreachDocument};
-use lk3_core::service::{ParticipantCount, ReferralDraft};
-use lk3_core::vocab::{ContactChannel, Problem, Role, Sasaran, ServiceKind, Stage};
+use lk3_core::service::{ParticipantCount, ReferralDraft, ServiceCommand};
+use lk3_core::vocab::{ContactChannel, EmergencyReason, Problem, Role, Sasaran, ServiceKind, Stage};
 use serde_json::{Value, json};
 
 use super::common::World;
@@ -37,8 +37,9 @@ pub enum Twin {
     /// `Outreach::decide` refuses another visit once the rule set's visits
     /// are used up (`attempts_exhausted`).
     AttemptsExhausted,
-    /// A number `decide` assigns itself (seq 1, 2, 3 ...; visits from 1;
-    /// a plan's version from 1): no command can make it 0.
+    /// What `decide` writes itself, whatever the command says: numbers from
+    /// 1 (seq, visits, plan versions), a sending's resolved deadline, the
+    /// audit flags of a service step.
     Assigned,
     /// `Partner::validate` reports this problem at the same place.
     Partner(PartnerProblemKind),
@@ -65,7 +66,9 @@ pub enum Base {
     OpenReferral,
     /// `record_aid`, in intervensi.
     RecordAid,
-    /// A case in intervensi with an informasi opened and aid given.
+    /// A case in intervensi with an informasi opened, aid given and a
+    /// rujukan sent under an emergency override, then accepted on the
+    /// partner's behalf.
     CaseIntervensi,
     /// A case in rencana intervensi with a plan proposed.
     CaseProposal,
@@ -267,6 +270,19 @@ impl Base {
                 world.run(&mut case, &mut events, peksos, cmd);
                 let aid = world.command(&case, K::RecordAid);
                 world.run(&mut case, &mut events, world.actor(Role::Bendahara, false), aid);
+                let referral = open(&mut world, ServiceKind::Rujukan);
+                let CaseCommand::OpenService { service_id, .. } = referral else { unreachable!() };
+                world.run(&mut case, &mut events, peksos, referral);
+                let steps = [
+                    ServiceCommand::Send {
+                        response_deadline: None,
+                        emergency: Some(EmergencyReason::AncamanKeselamatan),
+                    },
+                    ServiceCommand::Accept {},
+                ];
+                for step in steps {
+                    world.run(&mut case, &mut events, peksos, CaseCommand::ServiceStep { service_id, step });
+                }
                 case_doc(world, &events)
             }
             Base::CaseProposal => {
@@ -483,6 +499,36 @@ pub fn limits() -> Vec<Limit> {
             "/events/{service_opened}/payload/partner_id",
             Set(partner.clone()),
             D(P::ReferralOnlyForRujukan),
+        ),
+        at(
+            "/events/{service_step_recorded}/payload/step",
+            row(
+                "case-send-without-deadline",
+                B::CaseIntervensi,
+                "/events/{service_step_recorded}/payload/step/response_deadline",
+                Remove,
+                Assigned,
+            ),
+        ),
+        at(
+            "/events/{service_step_recorded}/payload/step",
+            row(
+                "case-override-without-emergency",
+                B::CaseIntervensi,
+                "/events/{service_step_recorded}/payload/step/emergency",
+                Remove,
+                Assigned,
+            ),
+        ),
+        at(
+            "/events/{service_step_recorded}/payload/step/type",
+            row(
+                "case-on-behalf-not-a-partner-step",
+                B::CaseIntervensi,
+                "/events/{service_step_recorded}/payload/on_behalf_of_partner",
+                Set(json!(true)),
+                Assigned,
+            ),
         ),
         row(
             "case-aid-quantity-zero",
@@ -718,7 +764,7 @@ impl Twin {
             Twin::Decide(problem) => problem.label_en(),
             Twin::Partner(problem) => problem.label_en(),
             Twin::AttemptsExhausted => "no visit past the number the rule set allows",
-            Twin::Assigned => "numbers that decide assigns (seq, visits, plan versions) start at 1",
+            Twin::Assigned => "what decide writes itself: numbers from 1, a sending's deadline, the audit flags",
         }
     }
 }
