@@ -17,6 +17,8 @@
 //! `LK3-E062` (a 32 MiB document).
 
 mod common;
+#[path = "common/limits.rs"]
+mod limits;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -524,6 +526,7 @@ fn generate() -> Vec<Fixture> {
     invalid_events(&mut c);
     invalid_commands(&mut c);
     invalid_partners_and_rules(&mut c);
+    invalid_limits(&mut c);
     c.fixtures.sort_by(|a, b| a.entry.file.cmp(&b.entry.file));
     c.fixtures
 }
@@ -1336,10 +1339,6 @@ fn invalid_case_chain(c: &mut Corpus) {
     m("seq-duplicate", "chain: seq 6 twice (resealed)", &[E050], &|ev| {
         ev[6].seq = 6;
         rechain(ev, 6);
-    });
-    m("seq-zero-first", "chain: the first event has seq 0 (resealed)", &[E050], &|ev| {
-        ev[0].seq = 0;
-        rechain(ev, 0);
     });
     m("seq-last-skips", "chain: the last event skips a seq (resealed)", &[E050], &|ev| {
         ev[9].seq = 11;
@@ -2285,21 +2284,9 @@ fn invalid_partners_and_rules(c: &mut Corpus) {
         false,
     );
 
+    // The other rules of `Partner::validate` are in the schema: see `invalid_limits`.
     let mut m =
         |name: &str, rule: &str, doc: Value| c.meaning(&format!("partner-{name}"), "partner", rule, &doc, &[E033], &[]);
-    m("name-blank", "partner: the name is not blank", set(&d, "/name", json!("   ")));
-    m("name-too-long", "partner: the name has at most 200 characters", set(&d, "/name", json!("Ä".repeat(201))));
-    m("service-name-empty", "partner: a service has a name", set(&d, "/services/1/name", json!("")));
-    m(
-        "service-id-not-slug",
-        "partner: a service id is a lowercase slug",
-        set(&d, "/services/0/service_id", json!("Pendampingan_Hukum")),
-    );
-    m(
-        "service-id-leading-hyphen",
-        "partner: a slug does not start with a hyphen",
-        set(&d, "/services/1/service_id", json!("-rumah-aman")),
-    );
     m(
         "service-id-duplicate",
         "partner: service ids are unique",
@@ -2310,23 +2297,6 @@ fn invalid_partners_and_rules(c: &mut Corpus) {
         "partner: location ids are unique",
         set(&d, "/locations/1/location_id", json!("kantor")),
     );
-    m(
-        "location-id-too-long",
-        "partner: a slug has at most 63 characters",
-        set(&d, "/locations/0/location_id", json!("k".repeat(64))),
-    );
-    m("address-blank", "partner: an address given is not blank", set(&d, "/locations/0/address", json!(" ")));
-    m(
-        "address-too-long",
-        "partner: an address has at most 500 characters",
-        set(&d, "/locations/0/address", json!("Jl. ".repeat(126))),
-    );
-    m(
-        "no-active-service",
-        "partner: taking referrals needs an active service",
-        set(&d, "/services/0/status", json!("tidak_aktif")),
-    );
-    m("no-locations", "partner: a partner has at least one location", set(&d, "/locations", json!([])));
 
     let r = to_value(&to_export(RuleSet::get(RuleSetId::default())));
     let mut s = |name: &str, rule: &str, doc: Value| c.schema(&format!("rule-set-{name}"), "rule-set", rule, &doc);
@@ -2344,6 +2314,19 @@ fn invalid_partners_and_rules(c: &mut Corpus) {
     s("terminal-string", "schema: terminal is a boolean", set(&r, "/machines/0/states/0/terminal", json!("tidak")));
     s("machines-object", "schema: machines is an array", set(&r, "/machines", json!({"case": []})));
     s("missing-source", "schema: a rule set names its source", remove(&r, "/source"));
+}
+
+// ------------------------------------------- invalid: the deciders' limits
+
+/// One fixture per row of `common/limits.rs`: a limit the deciders enforce
+/// and the schemas express, so that Python's `jsonschema` is held to each.
+fn invalid_limits(c: &mut Corpus) {
+    for limit in limits::limits() {
+        let built = limit.base.build();
+        let (doc, _, _) = limit.apply(&built.doc);
+        let rule = format!("schema mirrors decide: {}", limit.twin.rule());
+        c.schema(&format!("limit-{}", limit.name), built.kind, &rule, &doc);
+    }
 }
 
 // ================================================================= tests

@@ -8,6 +8,8 @@ use lk3_core::case::{Case, CaseCommand, CaseCommandKind, CaseEvent, CaseEventRec
 use lk3_core::event::verify_chain;
 use lk3_core::ids::{ClientId, IdSeed};
 use lk3_core::rules::{RuleSet, RuleSetId};
+use lk3_core::schema::CaseDocument;
+use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{ConsentPurpose, TerminationReason};
 use proptest::prelude::*;
 
@@ -108,6 +110,10 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
             }
             Ok(new) => {
                 prop_assert_eq!(new.len(), 1);
+                // What decide accepts, the published schema accepts (no schema limit decide lacks).
+                let report =
+                    validate(&serde_json::to_vec(&cmd).unwrap_or_default(), Some("command"), &Limits::default());
+                prop_assert!(report.valid, "{} accepted, its schema refuses: {:?}", kind, report.findings);
                 let e = &new[0];
                 // Approvals by a second person; a contract only with every client's consent.
                 match &e.payload {
@@ -178,6 +184,10 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
     let back: Vec<CaseEventRecord> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&back, &events);
     prop_assert!(verify_chain(&back).is_ok());
+    // The whole case validates: its schema (no limit decide lacks) and its meaning.
+    let doc = serde_json::to_vec(&CaseDocument::new(case, events)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let report = validate(&doc, Some("case"), &Limits::default());
+    prop_assert!(report.valid, "a case decide built does not validate: {:?}", report.findings);
     Ok(visited)
 }
 

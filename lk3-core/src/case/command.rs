@@ -94,6 +94,7 @@ pub enum CaseCommand {
     /// Register the case and its clients (by registry id only).
     Register {
         /// The clients; at least one.
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
         clients: Vec<CaseClient>,
         /// Problems stated at registration.
         #[serde(default)]
@@ -102,13 +103,16 @@ pub enum CaseCommand {
     /// Close a contact with one informasi or konsultasi.
     ResolveOnSpot {
         /// `informasi` or `konsultasi`.
+        #[schemars(transform = crate::schema::limits::on_spot_service)]
         service: ServiceKind,
         /// What it was about.
         #[serde(default)]
         problems: Vec<Problem>,
         /// For a group (kelompok, organisasi, masyarakat): how many people of
-        /// each kind it reached, e.g. a sosialisasi to students and RT heads.
+        /// each kind it reached, e.g. a sosialisasi to students and RT heads;
+        /// each sasaran once.
         #[serde(default)]
+        #[schemars(extend("uniqueItems" = true))]
         participants: Vec<ParticipantCount>,
     },
     /// Start the first engagement; the actor becomes the case's worker.
@@ -134,7 +138,8 @@ pub enum CaseCommand {
     StartAssessment {},
     /// Complete the assessment.
     CompleteAssessment {
-        /// The problems found.
+        /// The problems found; at least one.
+        #[schemars(length(min = 1))]
         problems: Vec<Problem>,
         /// The risk found.
         risk: RiskLevel,
@@ -142,22 +147,26 @@ pub enum CaseCommand {
     /// Propose an intervention plan (replaces an unapproved proposal).
     ProposePlan {
         /// The services planned; at least one.
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
         items: Vec<PlanItem>,
     },
     /// Approve the proposed plan, naming the version reviewed: a plan
     /// changed since is not approved by accident.
     ApprovePlan {
-        /// The proposal's version.
+        /// The proposal's version (1, 2, 3 ...).
+        #[schemars(range(min = 1))]
         plan_version: u32,
     },
     /// Open a service instance. Planned services open when the plan is
     /// approved; this opens one outside the plan (or a referral).
+    #[schemars(transform = crate::schema::limits::partner_iff_rujukan("kind", "referral"))]
     OpenService {
         /// The instance's id.
         service_id: ServiceId,
         /// Which service (not penjangkauan, which is its own aggregate).
+        #[schemars(transform = crate::schema::limits::case_service)]
         kind: ServiceKind,
-        /// For a referral: the partner.
+        /// For a referral (and only for one): the partner.
         #[serde(default)]
         referral: Option<ReferralDraft>,
     },

@@ -29,7 +29,8 @@ pub enum CaseEvent {
     },
     /// The case and its clients were registered.
     Registered {
-        /// The clients.
+        /// The clients; at least one, each once.
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
         clients: Vec<CaseClient>,
         /// Problems stated.
         problems: Vec<Problem>,
@@ -38,10 +39,12 @@ pub enum CaseEvent {
     ResolvedOnSpot {
         /// For a group: how many people of each kind it reached (absent when none).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[schemars(extend("uniqueItems" = true))]
         participants: Vec<ParticipantCount>,
         /// What it was about.
         problems: Vec<Problem>,
         /// `informasi` or `konsultasi`.
+        #[schemars(transform = crate::schema::limits::on_spot_service)]
         service: ServiceKind,
     },
     /// Engagement started; the actor is the case's worker.
@@ -73,7 +76,8 @@ pub enum CaseEvent {
     AssessmentStarted {},
     /// Assessment completed.
     AssessmentCompleted {
-        /// Problems found.
+        /// Problems found; at least one.
+        #[schemars(length(min = 1))]
         problems: Vec<Problem>,
         /// Risk found.
         risk: RiskLevel,
@@ -81,29 +85,35 @@ pub enum CaseEvent {
     /// A plan was proposed.
     PlanProposed {
         /// 1 for the first proposal of the case, then 2, 3 ...
+        #[schemars(range(min = 1))]
         plan_version: u32,
-        /// The services planned.
+        /// The services planned; at least one.
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
         items: Vec<PlanItem>,
     },
     /// The proposed plan was approved.
     PlanApproved {
         /// Which proposal.
+        #[schemars(range(min = 1))]
         plan_version: u32,
         /// Who proposed it (never the approver).
         proposed_by: StaffId,
     },
     /// A service instance was opened (outside the plan; planned ones open
     /// with `plan_approved`).
+    #[schemars(transform = crate::schema::limits::partner_iff_rujukan("kind", "partner_id"))]
     ServiceOpened {
-        /// Which service.
+        /// Which service (not penjangkauan).
+        #[schemars(transform = crate::schema::limits::case_service)]
         kind: ServiceKind,
-        /// For a referral: the partner.
+        /// For a referral (and only for one): the partner.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partner_id: Option<PartnerId>,
         /// The instance.
         service_id: ServiceId,
     },
     /// A step of a service instance was taken.
+    #[schemars(transform = crate::schema::limits::recorded_step)]
     ServiceStepRecorded {
         /// True when a sending overrode missing consent to disclose (emergency):
         /// flagged for audit. Absent from JSON when false.

@@ -48,6 +48,7 @@ pub struct Consent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guardian: Option<ClientId>,
     /// What it covers; at least one purpose.
+    #[schemars(length(min = 1))]
     pub purposes: Vec<ConsentPurpose>,
     /// The client who is the subject of the data.
     pub subject: ClientId,
@@ -57,11 +58,13 @@ pub struct Consent {
 /// instance of the case with the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::limits::partner_only_for_rujukan("service", "partner_id"))]
 pub struct PlanItem {
     /// For a planned referral, the partner, if already chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_id: Option<PartnerId>,
-    /// The service planned.
+    /// The service planned (not penjangkauan).
+    #[schemars(transform = crate::schema::limits::case_service)]
     pub service: ServiceKind,
     /// The id the service instance will have.
     pub service_id: ServiceId,
@@ -80,6 +83,7 @@ pub struct Aid {
     /// What.
     pub item: AidItem,
     /// How many (at least one).
+    #[schemars(range(min = 1))]
     pub quantity: u32,
     /// The client who received it.
     pub recipient: ClientId,

@@ -33,10 +33,12 @@ impl ConsentRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlanProposal {
     /// 1, 2, 3 ... per case.
+    #[schemars(range(min = 1))]
     pub plan_version: u32,
     /// Who proposed it.
     pub proposed_by: StaffId,
-    /// The services.
+    /// The services; at least one.
+    #[schemars(length(min = 1), extend("uniqueItems" = true))]
     pub items: Vec<PlanItem>,
 }
 
@@ -81,6 +83,7 @@ pub struct Case {
     pub(super) case_number: Option<CaseNumber>,
     pub(super) channel: Option<ContactChannel>,
     pub(super) sasaran: Option<Sasaran>,
+    #[schemars(extend("uniqueItems" = true))]
     pub(super) clients: Vec<CaseClient>,
     pub(super) problems: Vec<Problem>,
     pub(super) risk: Option<RiskLevel>,
@@ -90,7 +93,9 @@ pub struct Case {
     pub(super) proposal: Option<PlanProposal>,
     pub(super) services: Vec<ServiceInstance>,
     pub(super) aid: Vec<Aid>,
+    #[schemars(extend("uniqueItems" = true))]
     pub(super) participants: Vec<ParticipantCount>,
+    #[schemars(transform = crate::schema::limits::on_spot_service)]
     pub(super) on_spot_service: Option<ServiceKind>,
     pub(super) refusal: Option<RefusalReason>,
     pub(super) termination: Option<(TerminationReason, StaffId)>,

@@ -104,6 +104,7 @@ pub struct Event<P> {
     /// The aggregate the event belongs to (a case id for cases).
     pub stream_id: Uuid,
     /// 1, 2, 3 ... within the stream, without gaps.
+    #[schemars(range(min = 1))]
     pub seq: u64,
     /// When it happened (UTC, microsecond precision, from the caller).
     pub occurred_at: DateTime<Utc>,

@@ -29,7 +29,9 @@ pub enum OutreachEvent {
     },
     /// A visit was planned.
     Scheduled {
-        /// Which visit this is: 1 for the first, then 2, 3 ...
+        /// Which visit this is: 1 for the first, then 2, 3 ... up to the
+        /// rule set's limit.
+        #[schemars(transform = crate::schema::limits::visit_number)]
         attempt: u32,
         /// Whether the mobile unit goes.
         mobile_unit: bool,
@@ -39,6 +41,7 @@ pub enum OutreachEvent {
     /// The planned visit took place.
     CarriedOut {
         /// Which visit.
+        #[schemars(transform = crate::schema::limits::visit_number)]
         attempt: u32,
     },
     /// The person agreed; a case is opened or joined.
@@ -56,6 +59,7 @@ pub enum OutreachEvent {
     /// The person was not found at the visit.
     NotFoundRecorded {
         /// Which visit.
+        #[schemars(transform = crate::schema::limits::visit_number)]
         attempt: u32,
     },
     /// The outreach was closed.

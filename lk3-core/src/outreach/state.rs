@@ -36,6 +36,7 @@ labelled_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OutreachVisit {
     /// 1 for the first visit, then 2, 3 ...
+    #[schemars(transform = crate::schema::limits::visit_number)]
     pub attempt: u32,
     /// When it was planned for.
     pub planned_for: DateTime<Utc>,
@@ -74,6 +75,7 @@ pub struct Outreach {
     pub(super) sasaran: Option<Sasaran>,
     pub(super) problems: Vec<Problem>,
     pub(super) kode_wilayah: Option<KodeWilayah>,
+    #[schemars(transform = crate::schema::limits::visit_count)]
     pub(super) attempts: u32,
     pub(super) visits: Vec<OutreachVisit>,
     pub(super) case_link: Option<CaseLink>,

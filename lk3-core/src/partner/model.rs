@@ -28,6 +28,7 @@ pub const MAX_SLUG_CHARS: usize = 63;
 /// [`super::PartnerDirectory`], which refuses invalid partners.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::limits::referral_target)]
 pub struct Partner {
     /// The partner's id in the registry; cases and consents refer to partners
     /// only by this id.
@@ -36,12 +37,14 @@ pub struct Partner {
     pub unit: UnitCode,
     /// The organisation's official or public name (1 to [`MAX_NAME_CHARS`]
     /// characters).
+    #[schemars(length(max = MAX_NAME_CHARS), transform = crate::schema::limits::not_blank)]
     pub name: String,
     /// What kind of institution it is.
     pub kind: PartnerKind,
     /// The services the LK3 can refer clients to.
     pub services: Vec<PartnerService>,
     /// Where the partner can be reached; at least one.
+    #[schemars(length(min = 1))]
     pub locations: Vec<PartnerLocation>,
     /// Whether the partner takes referrals from the LK3 (a referral target
     /// needs at least one active service as well).
@@ -59,8 +62,10 @@ pub struct Partner {
 pub struct PartnerService {
     /// A short slug, unique within the partner (`visum-et-repertum`): see
     /// [`is_valid_slug`].
+    #[schemars(transform = crate::schema::limits::slug)]
     pub service_id: String,
     /// The service's name (1 to [`MAX_NAME_CHARS`] characters).
+    #[schemars(length(max = MAX_NAME_CHARS), transform = crate::schema::limits::not_blank)]
     pub name: String,
     /// Whether it is running.
     pub status: PartnerServiceStatus,
@@ -72,12 +77,14 @@ pub struct PartnerService {
 pub struct PartnerLocation {
     /// A short slug, unique within the partner (`kantor-pusat`): see
     /// [`is_valid_slug`].
+    #[schemars(transform = crate::schema::limits::slug)]
     pub location_id: String,
     /// The region of the location, at any level (kab/kota, kecamatan or
     /// desa/kelurahan).
     pub kode_wilayah: Option<KodeWilayah>,
     /// The office's street address as free text (1 to [`MAX_ADDRESS_CHARS`]
     /// characters when given).
+    #[schemars(length(max = MAX_ADDRESS_CHARS), transform = crate::schema::limits::not_blank)]
     pub address: Option<String>,
     /// Physical, postal or virtual.
     pub kind: PartnerLocationKind,

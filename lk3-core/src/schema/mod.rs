@@ -16,6 +16,7 @@
 
 mod client;
 mod documents;
+pub(crate) mod limits;
 
 pub use client::ClientRecord;
 pub use documents::{CaseDocument, OutreachDocument};
@@ -59,8 +60,9 @@ fn bound_integers(schema: &mut schemars::Schema) {
         Some("uint64") => Some(u64::MAX),
         _ => None,
     };
+    // A bound a type sets itself (a field's `range`, a limit) is kept.
     if let (Some(max), Some(obj)) = (max, schema.as_object_mut()) {
-        obj.insert("maximum".into(), Value::from(max));
+        obj.entry("maximum").or_insert(Value::from(max));
         obj.entry("minimum").or_insert(Value::from(0));
     }
 }

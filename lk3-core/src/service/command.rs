@@ -32,7 +32,8 @@ pub struct PartnerFeedback {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantCount {
-    /// How many.
+    /// How many (at least one).
+    #[schemars(range(min = 1))]
     pub count: u32,
     /// Who.
     pub sasaran: Sasaran,

@@ -8,14 +8,17 @@ use crate::vocab::{AdvocacyAction, ServiceKind, ServiceReason};
 
 /// A service inside a case and where it stands: the fold of its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(transform = crate::schema::limits::partner_only_for_rujukan("kind", "partner_id"))]
 pub struct ServiceInstance {
     /// Its id (a plan item's id for a planned service).
     pub service_id: ServiceId,
-    /// Which service.
+    /// Which service (not penjangkauan).
+    #[schemars(transform = crate::schema::limits::case_service)]
     pub kind: ServiceKind,
     /// Where it stands.
     pub state: ServiceState,
     /// The plan version that planned it, if the plan did.
+    #[schemars(range(min = 1))]
     pub plan_version: Option<u32>,
     /// When it was opened.
     pub opened_at: DateTime<Utc>,
@@ -25,7 +28,7 @@ pub struct ServiceInstance {
     pub actions: Vec<AdvocacyAction>,
     /// The reason of the last step that gave one.
     pub reason: Option<ServiceReason>,
-    /// The partner of a referral.
+    /// The partner of a referral (only a referral has one).
     pub partner_id: Option<PartnerId>,
     /// When a referral was sent, and by whom.
     pub sent: Option<(DateTime<Utc>, StaffId)>,

@@ -51,11 +51,26 @@ pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
 
 /// Turns a validator error into findings with the most precise pointer: for
 /// a tagged union (`oneOf` over variants keyed by `type`), the errors of the
-/// variant whose tag matches, or the tag itself when no variant's does.
+/// variant whose tag matches, or the tag itself when no variant's does; for
+/// an optional member that is given, the errors inside it.
 fn expand(e: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, String)>) {
-    use jsonschema::error::ValidationErrorKind as K;
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
     let branches = match e.kind() {
         K::OneOfNotValid { context } => context,
+        // An optional member (its schema or `null`) that is given: the errors
+        // of its schema, which point inside it.
+        K::AnyOf { context } if !e.instance().is_null() => {
+            let wants_null = |b: &jsonschema::ValidationError<'_>| {
+                matches!(b.kind(), K::Type { kind: TypeKind::Single(jsonschema::JsonType::Null) })
+            };
+            let given: Vec<_> =
+                context.iter().filter(|branch| !matches!(branch.as_slice(), [b] if wants_null(b))).collect();
+            match given.as_slice() {
+                [given] if context.len() == 2 => given.iter().for_each(|b| expand(b, out)),
+                _ => out.push((e.instance_path().to_string(), e.to_string())),
+            }
+            return;
+        }
         _ => {
             out.push((e.instance_path().to_string(), e.to_string()));
             return;

@@ -19,6 +19,20 @@ labelled_enum! {
     }
 }
 
+impl ServiceKind {
+    /// Whether a contact can be resolved on the spot with this service:
+    /// `informasi` or `konsultasi`, one-off services that need no plan.
+    pub fn resolves_on_spot(self) -> bool {
+        matches!(self, Self::Informasi | Self::Konsultasi)
+    }
+
+    /// Whether a case can plan or open this service: every service but
+    /// `penjangkauan`, which is an aggregate of its own (its own stream).
+    pub fn is_case_service(self) -> bool {
+        self != Self::Penjangkauan
+    }
+}
+
 labelled_enum! {
     /// What a consent covers (DESIGN §7; UU 27/2022 Pasal 20–22 [R: S28]).
     pub enum ConsentPurpose {
