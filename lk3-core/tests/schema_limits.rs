@@ -70,6 +70,9 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::NoClientsRegistered | P::NoSession | P::ConsentAlreadyWithdrawn => Mirror::Not(STATE),
         P::ParticipantsRequired => Mirror::Not("depends on the case's sasaran, recorded by the contact before"),
         P::DeadlineNotAfterSending => Mirror::Not("compares the deadline with the command's time"),
+        P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),
+        P::CaseNumberOfAnotherYear => Mirror::Not("compares the case number's year with the command's local date"),
+        P::AidDateAfterCommand => Mirror::Not("compares the hand-over date with the command's local date"),
     }
 }
 
