@@ -74,6 +74,14 @@ class Store:
     in one transaction; a refusal raises an :class:`lk3.Lk3Error` subclass
     and writes nothing. Executing a command again with the same
     ``command_id`` returns the first result and writes nothing.
+
+    Across processes: a store opened before ``os.fork()`` (or a
+    ``multiprocessing`` pool started with ``fork``) works in the child,
+    which reopens a SQLite or PostgreSQL store from its URL on first use
+    (SQLite connections are closed before every fork and reopened after, in
+    both processes). A ``memory://`` store cannot follow: its data stays in
+    the parent, and the child gets :class:`lk3.StoreError` ``LK3-E096``.
+    Stores do not pickle: with ``spawn``, open one in each worker.
     """
 
     def __init__(self, native: _lk3.NativeStore) -> None:
