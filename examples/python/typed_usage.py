@@ -61,6 +61,10 @@ def tour(url: str = "memory://") -> Dict[str, object]:
         records: List[Dict[str, object]] = table.to_records()
         frame: pd.DataFrame = store.cases_frame(key=key)
         stages = frame["stage"]
+        weekly: pd.DataFrame = store.events_frame(key=key, resolution="week")
+        rare: pd.DataFrame = lk3.rare_combinations(frame, k=5)  # one case: unique
+        shared: pd.Series[int] = lk3.class_sizes(frame)
+        assert len(weekly) == len(records) and len(rare) == 1 and shared.tolist() == [1]
         return {
             "stage": case.stage,
             "services": len(services),

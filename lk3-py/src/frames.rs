@@ -6,13 +6,16 @@
 //! `events` (every stored event, decoded lightly) and `clients` (the client
 //! registry, for the clients the selected cases name). With a key, ids
 //! become keyed pseudonyms, case numbers and identities are dropped, birth
-//! dates become age bands and domiciles their kab/kota.
+//! dates become age bands (at the client's own date, not the day the table
+//! is made), domiciles their kab/kota, and times their day, week or month
+//! ([`Resolution`]): a neighbour who knows when someone came must not find
+//! their row by the minute.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use lk3_core::Labelled;
 use lk3_core::case::RiskLevel;
 use lk3_core::ids::{KodeWilayah, Sex};
@@ -190,6 +193,17 @@ impl Table {
         }
     }
 
+    /// Floors every time of every time column to `resolution`.
+    pub fn coarsen(&mut self, resolution: Resolution) {
+        for (_, data) in &mut self.columns {
+            if let Data::Time(v) = data {
+                for t in v.iter_mut().filter(|t| **t != NAT) {
+                    *t = resolution.floor(*t);
+                }
+            }
+        }
+    }
+
     /// Replaces every category of a categorical id column by its pseudonym.
     fn pseudonymise_categories(&mut self, c: Col, keyed: &Keyed) {
         if let Data::Cat(x) = self.data(c) {
@@ -252,15 +266,63 @@ fn bytes<'py, T: Copy, const N: usize>(py: Python<'py>, v: &[T], f: fn(T) -> [u8
     PyBytes::new(py, &raw)
 }
 
-/// How a table is made: pseudonymised or not, and at which moment
-/// ("overdue" is judged at `now`, ages on `as_of`).
+/// How finely a table shows times: each becomes the start (00:00 UTC) of
+/// its day, its ISO week (a Monday) or its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The day.
+    Date,
+    /// The ISO week, from Monday.
+    Week,
+    /// The calendar month.
+    Month,
+}
+
+impl Resolution {
+    /// Every resolution, finest first.
+    pub const ALL: [Resolution; 3] = [Resolution::Date, Resolution::Week, Resolution::Month];
+
+    /// Its name in the Python API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Resolution::Date => "date",
+            Resolution::Week => "week",
+            Resolution::Month => "month",
+        }
+    }
+
+    /// The resolution named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// Microseconds since the epoch, floored to the start of the period.
+    fn floor(self, micros: i64) -> i64 {
+        const DAY: i64 = 86_400_000_000;
+        let day = micros.div_euclid(DAY);
+        match self {
+            Resolution::Date => day * DAY,
+            // Day 0, 1970-01-01, was a Thursday: weeks start 3 days before it.
+            Resolution::Week => (day - (day + 3).rem_euclid(7)) * DAY,
+            Resolution::Month => DateTime::from_timestamp_micros(micros)
+                .and_then(|t| t.date_naive().with_day(1))
+                .map_or(day * DAY, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp_micros()),
+        }
+    }
+}
+
+/// How a table is made: pseudonymised or not, at which moment ("overdue"
+/// is judged at `now`), ages on which date, times how finely.
 pub struct Options {
     /// The pseudonymisation key; `None` for plain ids.
     pub keyed: Option<Keyed>,
     /// When referrals are judged overdue.
     pub now: DateTime<Utc>,
-    /// The date ages are computed on.
-    pub as_of: NaiveDate,
+    /// The date every age is computed on; `None`: each client's own date
+    /// (the day the first of their cases was opened).
+    pub age_as_of: Option<NaiveDate>,
+    /// Times floored to this; `None`: exact.
+    pub resolution: Option<Resolution>,
 }
 
 impl Options {
@@ -299,7 +361,7 @@ pub fn cases(summaries: &[CaseSummary], o: &Options) -> Table {
         t.cat(stage, Some(s.stage.id()));
         t.time(opened, Some(s.opened_at));
         t.time(last, Some(s.last_at));
-        t.int(version, i64::try_from(s.version).unwrap_or(i64::MAX));
+        t.int(version, count(s.version));
         t.cat(worker, s.worker.map(|w| w.to_string()).as_deref());
         t.cat(risk, s.risk.map(Labelled::id));
         t.list(problems, s.problems.iter().map(|p: &Problem| p.id()).collect());
@@ -315,8 +377,9 @@ pub fn cases(summaries: &[CaseSummary], o: &Options) -> Table {
     t
 }
 
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// A count as an `int64` value (saturating: no table holds 2^63 of anything).
+fn count(n: impl TryInto<i64>) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
 }
 
 /// The `services` table (every service instance of every case) or, with
@@ -363,9 +426,26 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
     t
 }
 
+/// A client of the selected cases, as the `clients` table shows it.
+pub struct ClientRow {
+    /// The registry record.
+    pub record: ClientRecord,
+    /// How many of the cases name the client.
+    pub cases: u64,
+    /// When the first of them was opened: the client's age is taken then.
+    pub since: DateTime<Utc>,
+}
+
+impl ClientRow {
+    fn age(&self, o: &Options) -> Option<u32> {
+        let on = o.age_as_of.unwrap_or_else(|| self.since.date_naive());
+        self.record.birth_date.and_then(|born| age(born, on))
+    }
+}
+
 /// The `clients` table: one row per client of the selected cases whose
 /// identity the registry holds (erased clients have none).
-pub fn clients(records: &[(ClientRecord, u64)], o: &Options) -> Table {
+pub fn clients(rows: &[ClientRow], o: &Options) -> Table {
     let mut t = Table::default();
     let unit = t.add("unit", Data::Cat(Categories::open()));
     let client_id = t.add("client_id", Data::Text(Texts::default()));
@@ -374,13 +454,13 @@ pub fn clients(records: &[(ClientRecord, u64)], o: &Options) -> Table {
     if o.keyed.is_some() {
         let band = t.add("age_band", Data::Cat(Categories::fixed(AGE_BANDS.iter().copied())));
         let kab = t.add("domicile_kab_kota", Data::Cat(Categories::open()));
-        for (r, n) in records {
+        for row in rows {
+            let r = &row.record;
             t.cat(unit, Some(&r.unit.to_string()));
             t.text(client_id, Some(&o.id(&r.client_id.to_string())));
             t.cat(sex, r.sex.map(Labelled::id));
-            t.int(cases, i64::try_from(*n).unwrap_or(i64::MAX));
-            let b = r.birth_date.and_then(|d| age(d, o.as_of)).map(|a| AGE_BANDS[age_band(a)]);
-            t.cat(band, b);
+            t.int(cases, count(row.cases));
+            t.cat(band, row.age(o).map(|a| AGE_BANDS[age_band(a)]));
             let k = r.domicile.as_ref().and_then(KodeWilayah::kab_kota_code).map(|k| k.to_string());
             t.cat(kab, k.as_deref());
         }
@@ -391,16 +471,17 @@ pub fn clients(records: &[(ClientRecord, u64)], o: &Options) -> Table {
         let birth = t.add("birth_date", Data::Text(Texts::default()));
         let age_col = t.add("age", Data::Int(Vec::new()));
         let domicile = t.add("domicile", Data::Text(Texts::default()));
-        for (r, n) in records {
+        for row in rows {
+            let r = &row.record;
             t.cat(unit, Some(&r.unit.to_string()));
             t.text(client_id, Some(&r.client_id.to_string()));
             t.cat(sex, r.sex.map(Labelled::id));
-            t.int(cases, i64::try_from(*n).unwrap_or(i64::MAX));
+            t.int(cases, count(row.cases));
             t.text(name, Some(&r.name));
             t.text(nik, r.nik.as_ref().map(ToString::to_string).as_deref());
             t.text(no_kk, r.no_kk.as_ref().map(ToString::to_string).as_deref());
             t.text(birth, r.birth_date.map(|d| d.to_string()).as_deref());
-            t.int(age_col, r.birth_date.and_then(|d| age(d, o.as_of)).map_or(-1, i64::from));
+            t.int(age_col, row.age(o).map_or(-1, i64::from));
             t.text(domicile, r.domicile.as_ref().map(ToString::to_string).as_deref());
         }
     }

@@ -14,6 +14,7 @@ mod frames;
 mod pseudo;
 mod store;
 
+use lk3_core::Labelled;
 use lk3_core::rules::{RuleSet, RuleSetId, export};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -95,18 +96,34 @@ fn age_bands() -> Vec<&'static str> {
     pseudo::AGE_BANDS.to_vec()
 }
 
+/// The resolutions pseudonymised frames coarsen times to, finest first.
+#[pyfunction]
+fn resolutions() -> Vec<&'static str> {
+    frames::Resolution::ALL.iter().map(|r| r.name()).collect()
+}
+
+/// Every code of the core's error registry with its short titles
+/// (Indonesian, English), for `lk3.errors.error_codes`.
+#[pyfunction]
+fn error_codes() -> Vec<(&'static str, &'static str, &'static str)> {
+    lk3_core::ErrorCode::ALL.iter().map(|c| (c.id(), c.label_id(), c.label_en())).collect()
+}
+
 /// The compiled module `lk3._lk3` behind the `lk3` Python package.
 #[pymodule]
 mod _lk3 {
     #[pymodule_export]
-    use super::{age_bands, diagram, new_id, pseudonym, schema_json, schema_names, validate_bytes};
+    use super::{
+        age_bands, diagram, error_codes, new_id, pseudonym, resolutions, schema_json, schema_names, validate_bytes,
+    };
 
     #[pymodule_export]
-    use super::store::NativeStore;
+    use super::store::{NativeStore, before_fork};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        m.add("__version__", env!("CARGO_PKG_VERSION"))
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        super::store::register_fork_hook(m)
     }
 
     use pyo3::prelude::*;

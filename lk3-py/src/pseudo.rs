@@ -6,45 +6,29 @@
 //! turned back into an id, nor checked against a guessed one.
 
 use chrono::{Datelike, NaiveDate};
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
 /// Hex digits of a pseudonym: 64 bits, collision-free in practice for the
 /// millions of ids a national store holds.
 pub const PSEUDONYM_HEX: usize = 16;
 
-/// HMAC-SHA256 with a fixed key: the inner and outer hash states are keyed
-/// once, so each id costs two SHA-256 blocks.
+/// HMAC-SHA256 (the `hmac` crate) keyed once: each id clones the keyed
+/// state, so it costs two SHA-256 blocks.
 #[derive(Clone)]
-pub struct Keyed {
-    inner: Sha256,
-    outer: Sha256,
-}
+pub struct Keyed(Hmac<Sha256>);
 
 impl Keyed {
     /// Keys the hasher (any key length; keys longer than a block are hashed first).
     pub fn new(key: &[u8]) -> Self {
-        const BLOCK: usize = 64;
-        let mut block = [0u8; BLOCK];
-        if key.len() > BLOCK {
-            block[..32].copy_from_slice(&Sha256::digest(key));
-        } else {
-            block[..key.len()].copy_from_slice(key);
-        }
-        let pad = |byte: u8| {
-            let mut h = Sha256::new();
-            h.update(block.map(|b| b ^ byte));
-            h
-        };
-        Keyed { inner: pad(0x36), outer: pad(0x5c) }
+        Keyed(Hmac::new_from_slice(key).expect("HMAC takes a key of any length"))
     }
 
     /// The full HMAC of `message`.
     pub fn mac(&self, message: &[u8]) -> [u8; 32] {
-        let mut inner = self.inner.clone();
-        inner.update(message);
-        let mut outer = self.outer.clone();
-        outer.update(inner.finalize());
-        outer.finalize().into()
+        let mut mac = self.0.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
     }
 
     /// The pseudonym of an id: the first [`PSEUDONYM_HEX`] hex digits of its HMAC.

@@ -2,10 +2,20 @@
 //! it. Every method blocks on the runtime with the GIL released
 //! (`Python::detach`), so other Python threads run while Rust works. The
 //! Python class `lk3.Store` wraps it with the Pythonic API.
+//!
+//! A store survives `fork()`: the child has none of the runtime's threads,
+//! so it never touches what the parent opened (it leaks it, see [`leak`])
+//! and reopens the store from its URL on first use, with a runtime of its
+//! own. SQLite connections must not cross a fork at all (SQLite's own
+//! in-process lock state would make the child's connection lose writes), so
+//! a hook `os.register_at_fork` runs closes every SQLite pool before the
+//! fork; both processes reopen it when next used. A `memory://` store
+//! cannot follow: its data stays in the parent, and the child gets LK3-E096.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lk3_core::case::{Case, CaseCommand};
@@ -19,32 +29,269 @@ use lk3_core::{CommandContext, ErrorCode, Labelled};
 use lk3_storage::aggregate::{self, Aggregate};
 use lk3_storage::document::{export_stream, import_batch, import_documents};
 use lk3_storage::model::StreamKind;
+use lk3_storage::sqlite::SqliteStore;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
+use tokio::runtime::Runtime;
 
 use crate::error::{Failure, IntoPyResult, Outcome};
-use crate::frames::{self, EventsBuilder, Options};
+use crate::frames::{self, ClientRow, EventsBuilder, Options, Resolution};
 use crate::pseudo::Keyed;
 
 /// Case rows read per query page, stream rows per page of the events table.
 const PAGE: u32 = 500;
 
+/// The code of a store used in a process forked from the one that opened
+/// it, when it cannot follow. To become `ErrorCode::StoreForked` once the
+/// core's registry has it.
+const STORE_FORKED: &str = "LK3-E096";
+
+/// How long the fork hook waits for calls under way on a SQLite store
+/// before it gives up closing it (the child then refuses that store).
+const FORK_WAIT: Duration = Duration::from_secs(30);
+
 /// A store opened by URL, with the runtime that drives it.
 #[pyclass(frozen, module = "lk3._lk3")]
 pub struct NativeStore {
-    rt: tokio::runtime::Runtime,
-    store: RwLock<Option<Arc<dyn CaseStore>>>,
+    slot: Arc<Slot>,
     url: String,
     backend: &'static str,
 }
 
+/// What a store holds, shared with the fork hook's registry.
+struct Slot {
+    /// The URL as given (with its password: it never leaves the process),
+    /// to reopen the store after a fork.
+    source: String,
+    state: RwLock<State>,
+}
+
+enum State {
+    /// Open, in the process [`Live::pid`].
+    Open(Live),
+    /// A SQLite store closed by the fork hook (in process `pid`, whose
+    /// runtime `rt` is): reopened when next used.
+    Suspended { rt: Arc<Runtime>, pid: u32 },
+    /// Closed by `close`.
+    Closed,
+}
+
+/// An open store and the runtime that drives it.
+struct Live {
+    /// The process that opened it.
+    pid: u32,
+    rt: Arc<Runtime>,
+    store: Arc<dyn CaseStore>,
+    /// For SQLite, the same pool, to close it (`CaseStore` has no close).
+    sqlite: Option<SqliteStore>,
+}
+
+impl Live {
+    /// Closes the store on its own runtime, waiting for a SQLite pool's
+    /// connections to close.
+    fn close(self) {
+        let Live { rt, store, sqlite, .. } = self;
+        {
+            // Pools close their connections on the runtime that opened them.
+            let _inside = rt.enter();
+            drop(store);
+        }
+        if let Some(pool) = sqlite {
+            rt.block_on(pool.close());
+        }
+    }
+}
+
+/// Leaves what the process this one was forked from opened untouched:
+/// its runtime's threads and the other ends of its connections are there,
+/// so dropping it here would wait for threads that do not exist (a hang)
+/// or close the parent's PostgreSQL sessions (a Terminate sent on a shared
+/// socket). It is the child's copy of the parent's memory: leaking it costs
+/// nothing the fork did not already copy.
+fn leak<T>(parent_owned: T) {
+    std::mem::forget(parent_owned);
+}
+
+/// Every store opened in this process, for the fork hook.
+static SLOTS: Mutex<Vec<Weak<Slot>>> = Mutex::new(Vec::new());
+
+impl Slot {
+    /// Closes a SQLite store before a fork, once the calls under way on it
+    /// are done (they hold a clone of the store and need no GIL).
+    fn suspend(&self) {
+        let me = std::process::id();
+        let Ok(mut state) = self.state.write() else { return };
+        let State::Open(live) = &*state else { return };
+        if live.pid != me || live.sqlite.is_none() {
+            return;
+        }
+        let deadline = Instant::now() + FORK_WAIT;
+        while Arc::strong_count(&live.store) > 1 {
+            if Instant::now() > deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if let State::Open(live) = std::mem::replace(&mut *state, State::Closed) {
+            let rt = Arc::clone(&live.rt);
+            live.close();
+            *state = State::Suspended { rt, pid: me };
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let me = std::process::id();
+        let state = self.state.get_mut().map(|s| std::mem::replace(s, State::Closed));
+        match state {
+            Ok(State::Open(live)) if live.pid == me => {
+                // Pools close their connections on the runtime that opened them.
+                let _inside = live.rt.enter();
+                drop(live.store);
+                drop(live.sqlite);
+            }
+            Ok(State::Open(live)) => leak(live),
+            Ok(State::Suspended { rt, pid }) if pid != me => leak(rt),
+            _ => {}
+        }
+    }
+}
+
+/// Closes every SQLite store of this process before a fork (registered
+/// with `os.register_at_fork` when the module loads).
+#[pyfunction]
+pub fn before_fork() {
+    let slots: Vec<Arc<Slot>> = match SLOTS.lock() {
+        Ok(mut slots) => {
+            slots.retain(|s| s.strong_count() > 0);
+            slots.iter().filter_map(Weak::upgrade).collect()
+        }
+        Err(_) => return,
+    };
+    for slot in slots {
+        slot.suspend();
+    }
+}
+
+/// Registers [`before_fork`] with `os.register_at_fork` (where there is one).
+pub fn register_fork_hook(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let os = py.import("os")?;
+    if let Ok(register) = os.getattr("register_at_fork") {
+        let hooks = PyDict::new(py);
+        hooks.set_item("before", wrap_pyfunction!(before_fork, m)?)?;
+        register.call((), Some(&hooks))?;
+    }
+    Ok(())
+}
+
+fn runtime() -> Outcome<Arc<Runtime>> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("lk3-store")
+        .enable_all()
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Failure::Internal(format!("cannot start the runtime: {e}")))
+}
+
+/// Opens a store as `lk3_storage::open` does (`memory://` is its
+/// `memory:`), SQLite files through `SqliteStore` itself so that its pool
+/// can be closed before a fork.
+async fn open_store(url: &str) -> Result<(Arc<dyn CaseStore>, Option<SqliteStore>), StoreError> {
+    let url = if url == "memory://" { "memory:" } else { url };
+    let other = url == "memory:" || url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if other || lk3_storage::check_url(url).is_err() {
+        return Ok((Arc::from(lk3_storage::open(url).await?), None));
+    }
+    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+    let sqlite = SqliteStore::open(&url).await?;
+    Ok((Arc::new(sqlite.clone()), Some(sqlite)))
+}
+
+/// Opens `url` on `rt`, in this process.
+fn open_live(rt: Arc<Runtime>, url: &str) -> Result<Live, (Arc<Runtime>, StoreError)> {
+    match rt.block_on(open_store(url)) {
+        Ok((store, sqlite)) => Ok(Live { pid: std::process::id(), rt, store, sqlite }),
+        Err(e) => Err((rt, e)),
+    }
+}
+
 impl NativeStore {
-    fn get(&self) -> Outcome<Arc<dyn CaseStore>> {
-        let guard = self.store.read().map_err(|_| Failure::Internal("the store's lock is poisoned".into()))?;
-        guard
-            .clone()
-            .ok_or_else(|| Failure::Value(format!("the store {} is closed / penyimpanan sudah ditutup", self.url)))
+    /// The runtime and the store, reopened first if this process was
+    /// forked since it was opened.
+    fn live(&self) -> Outcome<(Arc<Runtime>, Arc<dyn CaseStore>)> {
+        let me = std::process::id();
+        let poisoned = || Failure::Internal("the store's lock is poisoned".into());
+        let parts = |l: &Live| (Arc::clone(&l.rt), Arc::clone(&l.store));
+        {
+            let state = self.slot.state.read().map_err(|_| poisoned())?;
+            match &*state {
+                State::Open(live) if live.pid == me => return Ok(parts(live)),
+                State::Closed => return Err(self.closed_error()),
+                _ => {}
+            }
+        }
+        // Reopened with the GIL held: releasing it while holding the write
+        // lock would deadlock with a thread that holds the GIL and waits for
+        // the lock.
+        let mut state = self.slot.state.write().map_err(|_| poisoned())?;
+        let rt = match &*state {
+            State::Open(live) if live.pid == me => return Ok(parts(live)),
+            State::Open(_) if self.backend != "postgres" => return Err(self.forked()),
+            State::Suspended { rt, pid } if *pid == me => Arc::clone(rt),
+            State::Open(_) | State::Suspended { .. } => runtime()?,
+            State::Closed => return Err(self.closed_error()),
+        };
+        match std::mem::replace(&mut *state, State::Closed) {
+            State::Open(live) => leak(live),
+            State::Suspended { rt, pid } if pid != me => leak(rt),
+            _ => {}
+        }
+        match open_live(rt, &self.slot.source) {
+            Ok(live) => {
+                let out = parts(&live);
+                *state = State::Open(live);
+                Ok(out)
+            }
+            Err((rt, e)) => {
+                *state = State::Suspended { rt, pid: me };
+                Err(e.into())
+            }
+        }
+    }
+
+    fn closed_error(&self) -> Failure {
+        Failure::Value(format!("the store {} is closed / penyimpanan sudah ditutup", self.url))
+    }
+
+    fn forked(&self) -> Failure {
+        let (en, id) = if self.backend == "memory" {
+            ("its data stays in that process", "datanya tetap di proses itu")
+        } else {
+            (
+                "its SQLite connections were still open at the fork (a call under way, or a fork that skipped \
+                 Python's at-fork hooks), and a SQLite connection cannot cross a fork",
+                "koneksi SQLite-nya masih terbuka saat fork (ada panggilan yang berjalan, atau fork yang melewati \
+                 hook at-fork Python), dan koneksi SQLite tidak dapat melintasi fork",
+            )
+        };
+        Failure::Lk3 {
+            code: STORE_FORKED.to_owned(),
+            message_en: format!(
+                "the store {} was opened in the process this one was forked from and cannot be used here: {en}; \
+                 open the store in this process, or start it with the spawn method",
+                self.url
+            ),
+            message_id: format!(
+                "penyimpanan {} dibuka di proses induk sebelum fork dan tidak dapat dipakai di sini: {id}; \
+                 buka penyimpanan di proses ini, atau mulai proses dengan metode spawn",
+                self.url
+            ),
+            findings: Vec::new(),
+        }
     }
 
     /// Runs `f` on the store, on the runtime, with the GIL released.
@@ -54,24 +301,9 @@ impl NativeStore {
         F: FnOnce(Arc<dyn CaseStore>) -> Fut + Send,
         Fut: Future<Output = Outcome<T>>,
     {
-        let store = self.get().py(py)?;
-        py.detach(|| self.rt.block_on(f(store))).py(py)
+        let (rt, store) = self.live().py(py)?;
+        py.detach(|| rt.block_on(f(store))).py(py)
     }
-}
-
-impl Drop for NativeStore {
-    fn drop(&mut self) {
-        // Pools close their connections on the runtime that opened them.
-        let _inside = self.rt.enter();
-        if let Ok(mut s) = self.store.write() {
-            s.take();
-        }
-    }
-}
-
-/// Opens a store as `lk3_storage::open` does; `memory://` is its `memory:`.
-async fn open_store(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
-    lk3_storage::open(if url == "memory://" { "memory:" } else { url }).await
 }
 
 /// Ten random bytes (UUID v4 randomness) for ids and command seeds.
@@ -208,15 +440,14 @@ impl NativeStore {
     /// `sqlite://PATH` (or a plain path), `postgres://...`.
     #[staticmethod]
     fn open(py: Python<'_>, url: &str) -> PyResult<Self> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("lk3-store")
-            .enable_all()
-            .build()
-            .map_err(|e| Failure::Internal(format!("cannot start the runtime: {e}")).into_py(py))?;
-        let store = py.detach(|| rt.block_on(open_store(url))).map_err(|e| Failure::from(e).into_py(py))?;
-        let backend = store.backend();
-        Ok(NativeStore { rt, store: RwLock::new(Some(Arc::from(store))), url: lk3_storage::redact_url(url), backend })
+        let rt = runtime().py(py)?;
+        let live = py.detach(|| open_live(rt, url)).map_err(|(_, e)| Failure::from(e).into_py(py))?;
+        let backend = live.store.backend();
+        let slot = Arc::new(Slot { source: url.to_owned(), state: RwLock::new(State::Open(live)) });
+        if let Ok(mut slots) = SLOTS.lock() {
+            slots.push(Arc::downgrade(&slot));
+        }
+        Ok(NativeStore { slot, url: lk3_storage::redact_url(url), backend })
     }
 
     /// The URL without its password.
@@ -234,17 +465,20 @@ impl NativeStore {
     /// Whether `close` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.store.read().map(|s| s.is_none()).unwrap_or(true)
+        self.slot.state.read().map(|s| matches!(*s, State::Closed)).unwrap_or(true)
     }
 
     /// Closes the store: its connections are released; later calls fail.
+    /// In a process forked from the one that opened it, what that process
+    /// opened is left alone.
     fn close(&self, py: Python<'_>) {
-        let taken = self.store.write().ok().and_then(|mut s| s.take());
-        if let Some(store) = taken {
-            py.detach(|| {
-                let _inside = self.rt.enter();
-                drop(store);
-            });
+        let me = std::process::id();
+        let taken = self.slot.state.write().ok().map(|mut s| std::mem::replace(&mut *s, State::Closed));
+        match taken {
+            Some(State::Open(live)) if live.pid == me => py.detach(|| live.close()),
+            Some(State::Open(live)) => leak(live),
+            Some(State::Suspended { rt, pid }) if pid != me => leak(rt),
+            _ => {}
         }
     }
 
@@ -376,8 +610,11 @@ impl NativeStore {
     /// An analysis table as columns (see `frames::Table::into_py`):
     /// `cases`, `services`, `referrals`, `events` or `clients`, for the
     /// cases matching the filters (`events`: `unit` only), pseudonymised
-    /// with `key` when given. Referrals are judged overdue at `now`, ages on `as_of`.
-    #[pyo3(signature = (name, filters, key, now, as_of))]
+    /// with `key` when given. Referrals are judged overdue at `now`; ages
+    /// on `age_as_of` (a date), else on each client's own date; times are
+    /// floored to `resolution` (`date`, `week`, `month`) when given.
+    #[pyo3(signature = (name, filters, key, now, age_as_of=None, resolution=None))]
+    #[allow(clippy::too_many_arguments)]
     fn table<'py>(
         &self,
         py: Python<'py>,
@@ -385,66 +622,91 @@ impl NativeStore {
         filters: HashMap<String, String>,
         key: Option<Vec<u8>>,
         now: &str,
-        as_of: &str,
+        age_as_of: Option<&str>,
+        resolution: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
         let prepared = (|| -> Outcome<_> {
-            let o = Options { keyed: key.as_deref().map(Keyed::new), now: parse_time(now)?, as_of: parse_date(as_of)? };
+            let resolution = resolution
+                .map(|r| {
+                    Resolution::parse(r).ok_or_else(|| {
+                        Failure::Value(format!("unknown resolution `{r}`: expected date, week or month"))
+                    })
+                })
+                .transpose()?;
+            let o = Options {
+                keyed: key.as_deref().map(Keyed::new),
+                now: parse_time(now)?,
+                age_as_of: age_as_of.map(parse_date).transpose()?,
+                resolution,
+            };
             Ok((o, case_query(&filters)?))
         })();
         let (o, q) = prepared.py(py)?;
         let name = name.to_owned();
         let table = self.run(py, move |store| async move {
-            match name.as_str() {
-                "cases" => Ok(frames::cases(&all_cases(&*store, q, None).await?, &o)),
-                "services" => Ok(frames::services(&all_cases(&*store, q, None).await?, &o, false)),
-                "referrals" => Ok(frames::services(&all_cases(&*store, q, None).await?, &o, true)),
+            let resolution = o.resolution;
+            let mut table = match name.as_str() {
+                "cases" => frames::cases(&all_cases(&*store, q, None).await?, &o),
+                "services" => frames::services(&all_cases(&*store, q, None).await?, &o, false),
+                "referrals" => frames::services(&all_cases(&*store, q, None).await?, &o, true),
                 "clients" => {
                     let summaries = all_cases(&*store, q, None).await?;
-                    Ok(frames::clients(&client_records(&store, &summaries).await?, &o))
+                    frames::clients(&client_rows(&store, &summaries).await?, &o)
                 }
                 "events" => {
                     if filters.keys().any(|k| k != "unit") {
                         return Err(Failure::Value("the events table filters by `unit` only".into()));
                     }
-                    events_table(&store, q.unit, o).await
+                    events_table(&store, q.unit, o).await?
                 }
-                other => Err(Failure::Value(format!(
-                    "unknown table `{other}`: cases, services, referrals, events or clients"
-                ))),
+                other => {
+                    return Err(Failure::Value(format!(
+                        "unknown table `{other}`: cases, services, referrals, events or clients"
+                    )));
+                }
+            };
+            if let Some(r) = resolution {
+                table.coarsen(r);
             }
+            Ok(table)
         })?;
         table.into_py(py)
     }
 }
 
 /// The registry records of the clients the cases name, with how many of the
-/// cases name each (erased or unregistered clients are left out).
-async fn client_records(store: &Arc<dyn CaseStore>, cases: &[CaseSummary]) -> Outcome<Vec<(ClientRecord, u64)>> {
-    let mut counts: Vec<((UnitCode, ClientId), u64)> = Vec::new();
+/// cases name each and when the first of them was opened (erased or
+/// unregistered clients are left out).
+async fn client_rows(store: &Arc<dyn CaseStore>, cases: &[CaseSummary]) -> Outcome<Vec<ClientRow>> {
+    let mut seen: Vec<(UnitCode, ClientId, u64, DateTime<Utc>)> = Vec::new();
     let mut index: HashMap<(String, ClientId), usize> = HashMap::new();
     for s in cases {
         for c in &s.clients {
             match index.get(&(s.unit.to_string(), *c)) {
-                Some(i) => counts[*i].1 += 1,
+                Some(i) => {
+                    let row = &mut seen[*i];
+                    row.2 += 1;
+                    row.3 = row.3.min(s.opened_at);
+                }
                 None => {
-                    index.insert((s.unit.to_string(), *c), counts.len());
-                    counts.push(((s.unit.clone(), *c), 1));
+                    index.insert((s.unit.to_string(), *c), seen.len());
+                    seen.push((s.unit.clone(), *c, 1, s.opened_at));
                 }
             }
         }
     }
-    let handles: Vec<_> = counts
+    let handles: Vec<_> = seen
         .iter()
-        .map(|((unit, client), _)| {
+        .map(|(unit, client, ..)| {
             let (store, unit, client) = (Arc::clone(store), unit.clone(), *client);
             tokio::spawn(async move { store.client(&unit, client).await })
         })
         .collect();
-    let mut out = Vec::with_capacity(counts.len());
-    for (h, (_, n)) in handles.into_iter().zip(&counts) {
+    let mut out = Vec::with_capacity(seen.len());
+    for (h, (_, _, cases, since)) in handles.into_iter().zip(seen) {
         let record = h.await.map_err(|e| Failure::Internal(e.to_string()))??;
-        if let Some(r) = record {
-            out.push((r, *n));
+        if let Some(record) = record {
+            out.push(ClientRow { record, cases, since });
         }
     }
     Ok(out)

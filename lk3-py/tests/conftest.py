@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from glob import glob
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -120,6 +120,33 @@ class World:
         s.begin_evaluation(cid, actor=self.pekerja_sosial, at=self.at())
         s.terminate(cid, reason="tujuan_tercapai", actor=self.pekerja_sosial, at=self.at())
         return s.approve_closure(cid, actor=self.ketua, at=self.at())
+
+
+NIKS = ["6474015505850003", "6474011203100001"]
+NAMES = ["Siti Aminah Binti Rahmat", "Budi Santoso"]
+KK = "6474010101190007"
+VILLAGE = "64.74.01.1001"
+
+
+def populate(world: World) -> World:
+    """A closed case, a case in intervention with a sent referral, a fresh
+    contact; the first case's clients in the registry (with the identities
+    above)."""
+    s = world.store
+    world.closed()
+    mother, child = world.mother, world.child
+    for client_id, name, nik, sex, born in (
+        (mother, NAMES[0], NIKS[0], "perempuan", date(1985, 5, 15)),
+        (child, NAMES[1], NIKS[1], "laki_laki", date(2010, 3, 12)),
+    ):
+        s.put_client({"client_id": client_id, "unit": UNIT, "name": name, "nik": nik, "no_kk": KK, "sex": sex,
+                      "birth_date": born.isoformat(), "domicile": VILLAGE})
+    case = world.in_intervention()
+    referral = next(x for x in case.services if x.kind == "rujukan")
+    s.service_step(case.case_id, referral.service_id, "send", response_deadline=world.now + timedelta(days=1),
+                   actor=world.pekerja_sosial, at=world.at())
+    world.contact()
+    return world
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -109,6 +109,23 @@ def test_pseudonym_is_hmac_sha256_truncated() -> None:
     assert lk3.age_bands()[0] == "0-4" and lk3.age_bands()[-1] == "60+"
 
 
+# RFC 4231, the test cases whose data is text: HMAC-SHA256 of `data` under `key`.
+RFC_4231 = [
+    (b"\x0b" * 20, "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (b"Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    (b"\xaa" * 131, "Test Using Larger Than Block-Size Key - Hash Key First",
+     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    (b"\xaa" * 131, "This is a test using a larger than block-size key and a larger than block-size data. The key "
+     "needs to be hashed before being used by the HMAC algorithm.",
+     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+]
+
+
+@pytest.mark.parametrize("key, data, mac", RFC_4231)
+def test_pseudonym_is_the_rfc_4231_hmac_sha256_truncated(key: bytes, data: str, mac: str) -> None:
+    assert lk3.pseudonym(key, data) == mac[:16]
+
+
 @pytest.mark.parametrize(
     "code, cls",
     [

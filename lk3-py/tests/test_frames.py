@@ -1,5 +1,5 @@
 """DataFrames: columns and dtypes of every frame, records without pandas,
-and pseudonymised frames that leak no identity."""
+and pseudonymised frames that leak no identity and no exact time."""
 
 from __future__ import annotations
 
@@ -15,35 +15,16 @@ from typing import Any, Dict, Iterator, List
 import pytest
 
 import lk3
-from conftest import UNIT, World
+from conftest import KK, NAMES, NIKS, UNIT, VILLAGE, World, populate
 
 pd = pytest.importorskip("pandas") if os.environ.get("CI") != "true" else __import__("pandas")
-
-NIKS = ["6474015505850003", "6474011203100001"]
-NAMES = ["Siti Aminah Binti Rahmat", "Budi Santoso"]
-KK = "6474010101190007"
-VILLAGE = "64.74.01.1001"
 
 
 @pytest.fixture
 def populated(world: World) -> World:
     """A closed case, a case in intervention with a sent referral, a fresh
     contact; the first case's clients in the registry."""
-    s = world.store
-    world.closed()
-    mother, child = world.mother, world.child
-    for client_id, name, nik, sex, born in (
-        (mother, NAMES[0], NIKS[0], "perempuan", date(1985, 5, 15)),
-        (child, NAMES[1], NIKS[1], "laki_laki", date(2010, 3, 12)),
-    ):
-        s.put_client({"client_id": client_id, "unit": UNIT, "name": name, "nik": nik, "no_kk": KK, "sex": sex,
-                      "birth_date": born.isoformat(), "domicile": VILLAGE})
-    case = world.in_intervention()
-    referral = next(x for x in case.services if x.kind == "rujukan")
-    s.service_step(case.case_id, referral.service_id, "send", response_deadline=world.now + timedelta(days=1),
-                   actor=world.pekerja_sosial, at=world.at())
-    world.contact()
-    return world
+    return populate(world)
 
 
 def dtypes(frame: Any) -> Dict[str, str]:
@@ -105,7 +86,7 @@ def test_events_frame(populated: World) -> None:
 
 
 def test_clients_frame(populated: World) -> None:
-    f = populated.store.clients_frame(as_of=date(2019, 6, 1))
+    f = populated.store.clients_frame(age_as_of=date(2019, 6, 1))
     assert list(f.columns) == ["unit", "client_id", "sex", "cases", "name", "nik", "no_kk", "birth_date", "age",
                                "domicile"]
     assert sorted(f["name"]) == sorted(NAMES) and sorted(f["age"]) == [9, 34]
@@ -142,18 +123,27 @@ def everything(frames: List[Any]) -> str:
     return "\n".join(f.to_csv(index=False) + json.dumps(f.astype(str).to_dict(orient="records")) for f in frames)
 
 
+def identifiers(world: World) -> List[str]:
+    """Every direct identifier the populated store holds: identities, case
+    numbers and every id (cases, clients, staff, services, events, commands)."""
+    s = world.store
+    ids = [c.case_id for c in s.cases()] + [cl for c in s.cases() for cl in c.clients]
+    ids += [a.staff_id for a in world.staff.values()] + [x.service_id for c in s.cases() for x in c.services]
+    ids += [e[k] for c in s.cases() for e in s.events(c.case_id) for k in ("event_id", "command_id")]
+    numbers = [c.case_number for c in s.cases() if c.case_number]
+    return NIKS + NAMES + [KK, VILLAGE, "1985-05-15", "2010-03-12", "Siti", "Budi"] + numbers + ids
+
+
 def test_pseudonymised_frames_leak_no_identity(populated: World) -> None:
     s = populated.store
     key = os.urandom(32)
     frames = [
         s.cases_frame(key=key), s.services_frame(key=key), s.referrals_frame(key=key), s.events_frame(key=key),
-        s.clients_frame(key=key, as_of=date(2019, 6, 1)),
+        s.clients_frame(key=key, age_as_of=date(2019, 6, 1)),
     ]
     text = everything(frames)
-    ids = [c.case_id for c in s.cases()] + [cl for c in s.cases() for cl in c.clients]
-    ids += [a.staff_id for a in populated.staff.values()] + [x.service_id for c in s.cases() for x in c.services]
-    ids += [e["event_id"] for c in s.cases() for e in s.events(c.case_id)]
-    secrets = NIKS + NAMES + [KK, VILLAGE, "1985-05-15", "2010-03-12", "Siti", "Budi", f"{UNIT}/2019/0001"] + ids
+    secrets = identifiers(populated)
+    assert f"{UNIT}/2019/0001" in secrets
     for secret in secrets:
         assert secret not in text, secret
     records = "\n".join(json.dumps(s.table(n, key=key).to_records(), default=str) for n in lk3.TABLES)
@@ -185,3 +175,68 @@ def test_pseudonyms_are_keyed_hashes_that_join_across_frames(populated: World) -
         s.table("cases", key=b"short")
     with pytest.raises(ValueError, match="unknown table"):
         s.table("notes")
+
+
+# A Sunday, 20 minutes before midnight: the populated store's times cross a
+# day, an ISO week and a month.
+MONTH_END = datetime(2019, 3, 31, 23, 40, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def crossing(store: lk3.Store) -> World:
+    return populate(World(store, start=MONTH_END))
+
+
+def floor(t: datetime, resolution: str) -> datetime:
+    """The start of `t`'s day, ISO week or month, in UTC (the reference the
+    Rust coarsening is checked against)."""
+    day = datetime(t.year, t.month, t.day, tzinfo=timezone.utc)
+    if resolution == "date":
+        return day
+    if resolution == "week":
+        return day - timedelta(days=day.weekday())
+    assert resolution == "month", resolution
+    return day.replace(day=1)
+
+
+def test_the_data_crosses_every_resolution_boundary(crossing: World) -> None:
+    times = crossing.store.table("events").to_dict()["occurred_at"]
+    for resolution in lk3.RESOLUTIONS:
+        assert len({floor(t, resolution) for t in times}) == 2, resolution
+    assert lk3.RESOLUTIONS == tuple(lk3._lk3.resolutions())
+
+
+@pytest.mark.parametrize("resolution", [None, *lk3.RESOLUTIONS])
+@pytest.mark.parametrize("name", lk3.TABLES)
+def test_pseudonymised_tables_hold_no_identifier_and_no_time_finer_than_the_resolution(
+    crossing: World, name: str, resolution: Any
+) -> None:
+    s = crossing.store
+    key = os.urandom(32)
+    plain = s.table(name)
+    table = s.table(name, key=key, resolution=resolution)
+    expected = resolution or "date"  # pseudonymised tables default to dates
+    times = [c for c, kind in table.kinds.items() if kind == "datetime"]
+    assert times == [c for c, kind in plain.kinds.items() if kind == "datetime"]
+    assert (plain.resolution, table.resolution) == (None, expected)
+    assert repr(table).endswith(f"pseudonymised, times by {expected}>")
+    exact, coarse = plain.to_dict(), table.to_dict()
+    for column in times:
+        assert any(t is not None for t in exact[column]), column
+        assert any(t is not None and t != floor(t, expected) for t in exact[column]), "no time finer than that"
+        assert coarse[column] == [None if t is None else floor(t, expected) for t in exact[column]], column
+        frame = table.to_pandas()
+        assert str(frame[column].dtype) == "datetime64[us, UTC]"
+    if resolution is not None:
+        again = s.table(name, resolution=resolution).to_dict()
+        assert all(again[c] == coarse[c] for c in times), "a plain table coarsens when asked"
+    text = json.dumps(table.to_records(), default=str) + everything([table.to_pandas()])
+    for secret in identifiers(crossing):
+        assert secret not in text, secret
+
+
+def test_an_unknown_resolution_is_refused(populated: World) -> None:
+    with pytest.raises(ValueError, match="unknown resolution `hour`"):
+        populated.store.table("events", pseudonymise=True, resolution="hour")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown resolution"):
+        populated.store._native.table("events", {}, None, "2019-03-04T00:00:00Z", None, "hour")

@@ -11,13 +11,16 @@ the same rule set, validator and stores the Rust crates use.
   read-only :class:`Case` objects; queries;
 - DataFrames (pandas, optional): ``store.cases_frame()``, ``events_frame()``,
   ``services_frame()``, ``referrals_frame()``, ``clients_frame()``, each
-  with ``pseudonymise=True`` for data fit to analyse outside the unit;
+  with ``pseudonymise=True`` for data fit to analyse outside the unit
+  (times coarsened, ages banded); :func:`rare_combinations` and
+  :func:`class_sizes` find the rows a neighbour could single out;
 - exceptions: :class:`Lk3Error` and one subclass per error area, each with
   the ``LK3-Exxx`` code and the message in English and Indonesian.
 """
 
 from ._frames import MissingDependency, Table
 from ._lk3 import __version__
+from ._privacy import QUASI_IDENTIFIERS, RESOLUTIONS, Resolution, class_sizes, rare_combinations
 from .errors import (
     CommandRefused,
     ConsentRequired,
@@ -82,6 +85,12 @@ __all__ = [
     "Table",
     "TABLES",
     "MissingDependency",
+    # sharing pseudonymised tables
+    "RESOLUTIONS",
+    "Resolution",
+    "QUASI_IDENTIFIERS",
+    "rare_combinations",
+    "class_sizes",
     # errors
     "Lk3Error",
     "ValidationError",

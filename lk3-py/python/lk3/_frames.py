@@ -52,11 +52,16 @@ class Table:
     ``clients``): ``to_pandas()`` for a DataFrame, ``to_records()`` for a
     list of dicts, ``len()`` for its rows."""
 
-    def __init__(self, name: str, columns: Sequence[Column], pseudonymised: bool) -> None:
+    def __init__(
+        self, name: str, columns: Sequence[Column], pseudonymised: bool, resolution: Optional[str] = None
+    ) -> None:
         self.name = name
         """Which table."""
         self.pseudonymised = pseudonymised
         """Whether ids are keyed pseudonyms and identities are left out."""
+        self.resolution = resolution
+        """The resolution times were coarsened to (``date``, ``week``,
+        ``month``), or ``None`` for exact times."""
         self._columns = list(columns)
 
     @property
@@ -78,6 +83,7 @@ class Table:
 
     def __repr__(self) -> str:
         tag = ", pseudonymised" if self.pseudonymised else ""
+        tag += f", times by {self.resolution}" if self.resolution else ""
         return f"<lk3.Table {self.name}: {len(self)} rows x {len(self._columns)} columns{tag}>"
 
     def to_dict(self) -> Dict[str, List[Any]]:

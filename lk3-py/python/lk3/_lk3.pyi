@@ -26,10 +26,19 @@ def pseudonym(key: bytes, id: str) -> str:
 def age_bands() -> List[str]:
     """The age bands of pseudonymised frames, youngest first."""
 
+def resolutions() -> List[str]:
+    """The resolutions times are coarsened to (``date``, ``week``, ``month``), finest first."""
+
+def error_codes() -> List[Tuple[str, str, str]]:
+    """Every code of the core's error registry: ``(code, title in Indonesian, title in English)``."""
+
 ColumnData = Tuple[str, str, object, Optional[List[str]]]
 
 class NativeStore:
-    """An lk3 store and the tokio runtime that drives it."""
+    """An lk3 store and the tokio runtime that drives it. Used in a process
+    forked from the one that opened it, it reopens itself from its URL
+    (SQLite, PostgreSQL; SQLite stores are closed before every ``fork()``)
+    or raises ``lk3.StoreError`` LK3-E096 (``memory://``)."""
 
     @staticmethod
     def open(url: str) -> "NativeStore": ...
@@ -65,5 +74,6 @@ class NativeStore:
         filters: Dict[str, str],
         key: Optional[bytes],
         now: str,
-        as_of: str,
+        age_as_of: Optional[str] = None,
+        resolution: Optional[str] = None,
     ) -> List[ColumnData]: ...

@@ -20,17 +20,22 @@ ConsentRequired    no consent in force, a guardian missing, no consent to disclo
 NotFound           no such case, client or stream (E030, E081)
 Conflict           another writer was first (E080), a command id reused (E082)
 IntegrityError     a broken chain or stored data changed behind lk3's back (E050-E053, E083, E086-E088)
-StoreError         the store cannot be used (E084, E085, E089, E090)
+StoreError         the store cannot be used (E084, E085, E089, E090), or was
+                   opened in another process and cannot follow a fork (E096)
 =================  ==========================================================
 
-Messages never repeat a NIK or No. KK: they are safe to log.
+Messages never repeat a NIK or No. KK: they are safe to log. Every exception
+pickles with its class, code, messages and findings, so an error raised in a
+``multiprocessing`` worker reaches the parent as the same exception.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Sequence, Tuple, Type
+from typing import Any, Callable, Dict, Sequence, Tuple, Type
+
+from . import _lk3
 
 __all__ = [
     "Lk3Error",
@@ -44,6 +49,8 @@ __all__ = [
     "IntegrityError",
     "StoreError",
     "Finding",
+    "error_class",
+    "error_codes",
 ]
 
 
@@ -100,6 +107,15 @@ class Lk3Error(Exception):
         self.message_id = message_id or message_en
         self.findings = tuple(findings)
 
+    def __reduce__(self) -> Tuple[Callable[..., Lk3Error], Tuple[Any, ...], Dict[str, Any]]:
+        # Exception's own pickling calls ``cls(*self.args)``, which lacks the
+        # keyword-only ``code``: the unpickling failed, and a multiprocessing
+        # pool whose worker raised an lk3 error waited for ever. Rebuild from
+        # the fields instead; the state carries anything else set on the
+        # exception (``__notes__`` ...).
+        fields = (type(self), self.message_en, self.code, self.message_id, self.findings)
+        return (_rebuild, fields, dict(self.__dict__))
+
 
 class ValidationError(Lk3Error, ValueError):
     """A malformed identifier or vocabulary value, or a document (or command)
@@ -142,6 +158,17 @@ class StoreError(Lk3Error):
     unknown URL, a document refused by import."""
 
 
+def _rebuild(
+    cls: Type[Lk3Error], message_en: str, code: str, message_id: str, findings: Sequence[Finding]
+) -> Lk3Error:
+    """An unpickled exception (see :meth:`Lk3Error.__reduce__`), built by
+    :class:`Lk3Error`'s own ``__init__`` so a subclass with another
+    signature unpickles too."""
+    e = cls.__new__(cls)
+    Lk3Error.__init__(e, message_en, code=code, message_id=message_id, findings=findings)
+    return e
+
+
 _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E020": TransitionRefused,
     "LK3-E036": TransitionRefused,
@@ -153,6 +180,7 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E081": NotFound,
     "LK3-E080": Conflict,
     "LK3-E082": Conflict,
+    "LK3-E096": StoreError,
 }
 
 
@@ -173,6 +201,16 @@ def error_class(code: str) -> Type[Lk3Error]:
     if 84 <= n <= 90:
         return StoreError
     return Lk3Error
+
+
+def error_codes() -> Dict[str, Tuple[str, str]]:
+    """Every code the Rust core knows (its registry, ``lk3_core::ErrorCode``),
+    with its short title in Indonesian and in English::
+
+        >>> lk3.errors.error_codes()["LK3-E020"]
+        ('Langkah tidak diizinkan', 'Step not allowed')
+    """
+    return {code: (title_id, title_en) for code, title_id, title_en in _lk3.error_codes()}
 
 
 def _from_code(code: str, message_en: str, message_id: str, findings_json: str = "[]") -> Lk3Error:

@@ -29,6 +29,7 @@ from typing import (
 from . import _lk3, _time
 from ._frames import Table
 from ._time import DateLike, TimeLike
+from ._privacy import RESOLUTIONS, Resolution
 from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
 from .rules import _json_default, new_id
 
@@ -73,6 +74,14 @@ class Store:
     in one transaction; a refusal raises an :class:`lk3.Lk3Error` subclass
     and writes nothing. Executing a command again with the same
     ``command_id`` returns the first result and writes nothing.
+
+    Across processes: a store opened before ``os.fork()`` (or a
+    ``multiprocessing`` pool started with ``fork``) works in the child,
+    which reopens a SQLite or PostgreSQL store from its URL on first use
+    (SQLite connections are closed before every fork and reopened after, in
+    both processes). A ``memory://`` store cannot follow: its data stays in
+    the parent, and the child gets :class:`lk3.StoreError` ``LK3-E096``.
+    Stores do not pickle: with ``spawn``, open one in each worker.
     """
 
     def __init__(self, native: _lk3.NativeStore) -> None:
@@ -490,7 +499,8 @@ class Store:
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
         now: Optional[TimeLike] = None,
-        as_of: Optional[date] = None,
+        age_as_of: Optional[date] = None,
+        resolution: Optional[Resolution] = None,
         unit: Optional[str] = None,
         stage: Optional[str] = None,
         service_kind: Optional[str] = None,
@@ -508,32 +518,51 @@ class Store:
         outside the unit: ids become keyed pseudonyms (HMAC-SHA256 under
         ``key``, see :func:`lk3.pseudonym`), case numbers, names, NIK, No. KK
         and birth dates are left out, ages become bands and domiciles their
-        kab/kota. Without a ``key`` a random one is made for the call, so two
-        calls' tables do not link to each other (nor to anything else): pass
-        one key to join the tables of several calls, and keep it apart.
+        kab/kota, and every time is coarsened to ``resolution``. Without a
+        ``key`` a random one is made for the call, so two calls' tables do
+        not link to each other (nor to anything else): pass one key to join
+        the tables of several calls, and keep it apart. Before sharing one,
+        look for rows a neighbour could single out:
+        :func:`lk3.rare_combinations`.
 
-        ``now`` is when referrals are judged overdue (default: now);
-        ``as_of`` the date ages are computed on (default: ``now``'s date).
+        ``resolution`` (``"date"``, ``"week"`` or ``"month"``, see
+        :data:`lk3.RESOLUTIONS`): every time becomes the start (00:00 UTC) of
+        its day, ISO week (a Monday) or month. Pseudonymised tables are
+        always coarsened, to ``"date"`` unless told otherwise; plain tables
+        keep exact times unless a resolution is given.
+
+        ``now`` is when referrals are judged overdue (default: now). Ages
+        (``age``, ``age_band``) are each client's age on the day the first of
+        their selected cases was opened, not on the day the table is made;
+        ``age_as_of`` computes every age on that date instead.
         """
         if name not in TABLES:
             raise ValueError(f"unknown table `{name}`: expected one of {', '.join(TABLES)}")
+        if resolution is not None and resolution not in RESOLUTIONS:
+            raise ValueError(f"unknown resolution `{resolution}`: expected one of {', '.join(RESOLUTIONS)}")
         if key is not None:
             if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
                 raise ValueError("`key` must be at least 16 bytes (e.g. os.urandom(32))")
             pseudonymise = True
         elif pseudonymise:
             key = os.urandom(32)
+        if pseudonymise and resolution is None:
+            resolution = "date"
+        if isinstance(age_as_of, datetime):
+            age_as_of = age_as_of.date()
+        elif age_as_of is not None and not isinstance(age_as_of, date):
+            raise TypeError(f"`age_as_of` must be a datetime.date, not {type(age_as_of).__name__}")
         moment = now if now is not None else _time.now()
-        day = as_of if as_of is not None else (moment.date() if isinstance(moment, datetime) else _time.now().date())
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, None)
         columns = self._native.table(
             name,
             filters,
             bytes(key) if key is not None else None,
             _time.to_rfc3339(moment, "now"),
-            day.isoformat(),
+            age_as_of.isoformat() if age_as_of is not None else None,
+            resolution,
         )
-        return Table(name, columns, pseudonymised=key is not None)
+        return Table(name, columns, pseudonymised=key is not None, resolution=resolution)
 
     def cases_frame(
         self,
@@ -541,6 +570,7 @@ class Store:
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
         now: Optional[TimeLike] = None,
+        resolution: Optional[Resolution] = None,
         unit: Optional[str] = None,
         stage: Optional[str] = None,
         service_kind: Optional[str] = None,
@@ -556,6 +586,7 @@ class Store:
             pseudonymise=pseudonymise,
             key=key,
             now=now,
+            resolution=resolution,
             unit=unit,
             stage=stage,
             service_kind=service_kind,
@@ -570,6 +601,7 @@ class Store:
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
         now: Optional[TimeLike] = None,
+        resolution: Optional[Resolution] = None,
         unit: Optional[str] = None,
         service_kind: Optional[str] = None,
         opened_from: Optional[DateLike] = None,
@@ -584,6 +616,7 @@ class Store:
             pseudonymise=pseudonymise,
             key=key,
             now=now,
+            resolution=resolution,
             unit=unit,
             service_kind=service_kind,
             opened_from=opened_from,
@@ -596,6 +629,7 @@ class Store:
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
         now: Optional[TimeLike] = None,
+        resolution: Optional[Resolution] = None,
         unit: Optional[str] = None,
         opened_from: Optional[DateLike] = None,
         opened_before: Optional[DateLike] = None,
@@ -608,6 +642,7 @@ class Store:
             pseudonymise=pseudonymise,
             key=key,
             now=now,
+            resolution=resolution,
             unit=unit,
             opened_from=opened_from,
             opened_before=opened_before,
@@ -618,6 +653,7 @@ class Store:
         *,
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
+        resolution: Optional[Resolution] = None,
         unit: Optional[str] = None,
     ) -> pandas.DataFrame:
         """One row per stored event (cases and outreaches): unit,
@@ -625,21 +661,22 @@ class Store:
         staff_id, command_id, rule_set, service_id, step, consent_override.
         Events hold no personal data; pseudonymised, every id is a keyed
         pseudonym. See :meth:`table`."""
-        return self.table("events", pseudonymise=pseudonymise, key=key, unit=unit).to_pandas()
+        return self.table("events", pseudonymise=pseudonymise, key=key, resolution=resolution, unit=unit).to_pandas()
 
     def clients_frame(
         self,
         *,
         pseudonymise: bool = False,
         key: Optional[bytes] = None,
-        as_of: Optional[date] = None,
+        age_as_of: Optional[date] = None,
         unit: Optional[str] = None,
     ) -> pandas.DataFrame:
         """One row per registered client of the unit's cases: unit,
         client_id, sex, cases, and either the identity (name, nik, no_kk,
         birth_date, age, domicile) or, pseudonymised, only age_band and
-        domicile_kab_kota. See :meth:`table`."""
-        return self.table("clients", pseudonymise=pseudonymise, key=key, as_of=as_of, unit=unit).to_pandas()
+        domicile_kab_kota. Ages are taken when the client's first case was
+        opened, or on ``age_as_of``. See :meth:`table`."""
+        return self.table("clients", pseudonymise=pseudonymise, key=key, age_as_of=age_as_of, unit=unit).to_pandas()
 
 
 def _filters(
