@@ -134,6 +134,8 @@ labelled_enum! {
         SchemaTooOld = ("LK3-E094", "Skema penyimpanan perlu diperbarui", "Store schema needs an upgrade"),
         /// An input or output path lk3 will not use: not a regular file, a symbolic link, too large.
         UnsafePath = ("LK3-E095", "Berkas tidak dapat dipakai", "File cannot be used"),
+        /// A store used in a process forked from the one that opened it, when it cannot follow (`memory://`, or SQLite connections still open at the fork).
+        StoreForked = ("LK3-E096", "Penyimpanan dibuka di proses lain", "Store opened in another process"),
     }
 }
 

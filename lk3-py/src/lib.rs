@@ -77,6 +77,24 @@ fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>) -> PyResu
     serde_json::to_string(&report).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// A document file's bytes, at most the validator's size limit (a FIFO, a
+/// device or `/dev/zero` behind a `.json` name is refused, never read
+/// whole). Runs with the GIL released.
+#[pyfunction]
+fn read_document(py: Python<'_>, path: std::path::PathBuf) -> PyResult<std::borrow::Cow<'static, [u8]>> {
+    let limit = lk3_core::validate::Limits::default().max_bytes as u64;
+    let read = py.detach(|| lk3_storage::files::read_limited(&path, limit));
+    read.map(std::borrow::Cow::Owned).map_err(|e| error::Failure::lk3(&e)).py(py)
+}
+
+/// The document files under `path` (`*.json`, in name order; `path` itself
+/// when it is a file), never following a link inside a directory.
+#[pyfunction]
+fn walk_documents(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Vec<std::path::PathBuf>> {
+    let found = py.detach(|| lk3_storage::files::walk(&path, &["json"]));
+    found.into_iter().map(|f| f.map_err(|e| error::Failure::lk3(&e)).py(py)).collect()
+}
+
 /// A new UUID v7 for the time `at` (RFC 3339), with random bits.
 #[pyfunction]
 fn new_id(py: Python<'_>, at: &str) -> PyResult<String> {
@@ -114,7 +132,8 @@ fn error_codes() -> Vec<(&'static str, &'static str, &'static str)> {
 mod _lk3 {
     #[pymodule_export]
     use super::{
-        age_bands, diagram, error_codes, new_id, pseudonym, resolutions, schema_json, schema_names, validate_bytes,
+        age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions, schema_json, schema_names,
+        validate_bytes, walk_documents,
     };
 
     #[pymodule_export]

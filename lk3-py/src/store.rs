@@ -29,7 +29,6 @@ use lk3_core::{CommandContext, ErrorCode, Labelled};
 use lk3_storage::aggregate::{self, Aggregate};
 use lk3_storage::document::{export_stream, import_batch, import_documents};
 use lk3_storage::model::StreamKind;
-use lk3_storage::sqlite::SqliteStore;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -41,11 +40,6 @@ use crate::pseudo::Keyed;
 
 /// Case rows read per query page, stream rows per page of the events table.
 const PAGE: u32 = 500;
-
-/// The code of a store used in a process forked from the one that opened
-/// it, when it cannot follow. To become `ErrorCode::StoreForked` once the
-/// core's registry has it.
-const STORE_FORKED: &str = "LK3-E096";
 
 /// How long the fork hook waits for calls under way on a SQLite store
 /// before it gives up closing it (the child then refuses that store).
@@ -83,23 +77,21 @@ struct Live {
     pid: u32,
     rt: Arc<Runtime>,
     store: Arc<dyn CaseStore>,
-    /// For SQLite, the same pool, to close it (`CaseStore` has no close).
-    sqlite: Option<SqliteStore>,
 }
 
 impl Live {
-    /// Closes the store on its own runtime, waiting for a SQLite pool's
-    /// connections to close.
+    /// Whether the store is a SQLite file (whose connections cannot cross a fork).
+    fn is_sqlite(&self) -> bool {
+        self.store.backend() == "sqlite"
+    }
+
+    /// Closes the store on its own runtime, waiting for its connections to close.
     fn close(self) {
-        let Live { rt, store, sqlite, .. } = self;
-        {
-            // Pools close their connections on the runtime that opened them.
-            let _inside = rt.enter();
-            drop(store);
-        }
-        if let Some(pool) = sqlite {
-            rt.block_on(pool.close());
-        }
+        let Live { rt, store, .. } = self;
+        rt.block_on(store.close());
+        // Pools close their connections on the runtime that opened them.
+        let _inside = rt.enter();
+        drop(store);
     }
 }
 
@@ -123,7 +115,7 @@ impl Slot {
         let me = std::process::id();
         let Ok(mut state) = self.state.write() else { return };
         let State::Open(live) = &*state else { return };
-        if live.pid != me || live.sqlite.is_none() {
+        if live.pid != me || !live.is_sqlite() {
             return;
         }
         let deadline = Instant::now() + FORK_WAIT;
@@ -150,7 +142,6 @@ impl Drop for Slot {
                 // Pools close their connections on the runtime that opened them.
                 let _inside = live.rt.enter();
                 drop(live.store);
-                drop(live.sqlite);
             }
             Ok(State::Open(live)) => leak(live),
             Ok(State::Suspended { rt, pid }) if pid != me => leak(rt),
@@ -197,24 +188,15 @@ fn runtime() -> Outcome<Arc<Runtime>> {
         .map_err(|e| Failure::Internal(format!("cannot start the runtime: {e}")))
 }
 
-/// Opens a store as `lk3_storage::open` does (`memory://` is its
-/// `memory:`), SQLite files through `SqliteStore` itself so that its pool
-/// can be closed before a fork.
-async fn open_store(url: &str) -> Result<(Arc<dyn CaseStore>, Option<SqliteStore>), StoreError> {
-    let url = if url == "memory://" { "memory:" } else { url };
-    let other = url == "memory:" || url.starts_with("postgres://") || url.starts_with("postgresql://");
-    if other || lk3_storage::check_url(url).is_err() {
-        return Ok((Arc::from(lk3_storage::open(url).await?), None));
-    }
-    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
-    let sqlite = SqliteStore::open(&url).await?;
-    Ok((Arc::new(sqlite.clone()), Some(sqlite)))
+/// Opens a store as `lk3_storage::open` does (`memory://` is its `memory:`).
+async fn open_store(url: &str) -> Result<Arc<dyn CaseStore>, StoreError> {
+    Ok(Arc::from(lk3_storage::open(if url == "memory://" { "memory:" } else { url }).await?))
 }
 
 /// Opens `url` on `rt`, in this process.
 fn open_live(rt: Arc<Runtime>, url: &str) -> Result<Live, (Arc<Runtime>, StoreError)> {
     match rt.block_on(open_store(url)) {
-        Ok((store, sqlite)) => Ok(Live { pid: std::process::id(), rt, store, sqlite }),
+        Ok(store) => Ok(Live { pid: std::process::id(), rt, store }),
         Err(e) => Err((rt, e)),
     }
 }
@@ -279,7 +261,7 @@ impl NativeStore {
             )
         };
         Failure::Lk3 {
-            code: STORE_FORKED.to_owned(),
+            code: ErrorCode::StoreForked.id().to_owned(),
             message_en: format!(
                 "the store {} was opened in the process this one was forked from and cannot be used here: {en}; \
                  open the store in this process, or start it with the spawn method",

@@ -192,9 +192,9 @@ def in_child(work: Callable[[], Any], *, meanwhile: Callable[[], None] = lambda:
 def next_world(store: lk3.Store, world: World) -> World:
     """A World on `store` for a child process, with case numbers of its own
     (made in the parent, whose counter moves on)."""
-    world.serial += 10
     child = World(store, start=world.now)
     child.serial = world.serial
+    world.serial += 10
     return child
 
 

@@ -1,7 +1,8 @@
 """Stubs of the compiled module ``lk3._lk3`` (Rust, pyo3). Use the package
 ``lk3`` instead: this low-level layer takes and returns JSON text."""
 
-from typing import Dict, List, Optional, Tuple
+import os
+from typing import Dict, List, Optional, Tuple, Union
 
 __version__: str
 
@@ -16,6 +17,12 @@ def schema_json(name: str) -> Optional[str]:
 
 def validate_bytes(data: bytes, kind: Optional[str] = None) -> str:
     """Validates a JSON document; the report as JSON (GIL released)."""
+
+def read_document(path: Union[str, "os.PathLike[str]"]) -> bytes:
+    """A document file's bytes, at most the size limit; a FIFO or device is refused (GIL released)."""
+
+def walk_documents(path: Union[str, "os.PathLike[str]"]) -> List["os.PathLike[str]"]:
+    """The ``*.json`` files under ``path`` in name order (``path`` itself if a file); links inside not followed."""
 
 def new_id(at: str) -> str:
     """A UUID v7 for the RFC 3339 time ``at``, with random bits."""

@@ -12,15 +12,19 @@ English and in Indonesian; catch the subclass for the area you handle::
 =================  ==========================================================
 class              codes
 =================  ==========================================================
-ValidationError    identifiers (E001-E011), documents (E060-E070)
-CommandRefused     any refused command (E020-E039), and more precisely:
+ValidationError    identifiers (E001-E011), documents (E060-E070), a file lk3 will not
+                   read (a FIFO, a device, too large: E095)
+CommandRefused     any refused command (E020-E039, E091: it names another case),
+                   and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
 PermissionDenied   the actor's role may not issue the command (E021)
 ConsentRequired    no consent in force, a guardian missing, no consent to disclose (E022, E023, E039)
 NotFound           no such case, client or stream (E030, E081)
-Conflict           another writer was first (E080), a command id reused (E082)
+Conflict           another writer was first (E080), a command id reused for another
+                   case or command (E082), a case number the unit already gave (E092)
 IntegrityError     a broken chain or stored data changed behind lk3's back (E050-E053, E083, E086-E088)
-StoreError         the store cannot be used (E084, E085, E089, E090), or was
+StoreError         the store cannot be used (E084, E085, E089, E090), is not an lk3
+                   store (E093), needs an upgrade to be read (E094), or was
                    opened in another process and cannot follow a fork (E096)
 =================  ==========================================================
 
@@ -180,6 +184,9 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E081": NotFound,
     "LK3-E080": Conflict,
     "LK3-E082": Conflict,
+    "LK3-E091": CommandRefused,
+    "LK3-E092": Conflict,
+    "LK3-E095": ValidationError,
     "LK3-E096": StoreError,
 }
 
@@ -198,7 +205,7 @@ def error_class(code: str) -> Type[Lk3Error]:
         return CommandRefused
     if 50 <= n <= 53 or n == 83 or 86 <= n <= 88:
         return IntegrityError
-    if 84 <= n <= 90:
+    if 84 <= n <= 96:
         return StoreError
     return Lk3Error
 

@@ -109,9 +109,9 @@ def _bytes(doc: Document) -> bytes:
     if isinstance(doc, str):
         if doc.lstrip()[:1] in ("{", "["):
             return doc.encode("utf-8")
-        return Path(doc).read_bytes()
+        return _lk3.read_document(doc)
     if isinstance(doc, os.PathLike):
-        return Path(doc).read_bytes()
+        return _lk3.read_document(os.fspath(doc))
     return json.dumps(doc, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 

@@ -476,18 +476,20 @@ class Store:
 
     def import_documents(self, paths: Union[PathLike, Iterable[PathLike]]) -> ImportReport:
         """Imports ``lk3.case`` / ``lk3.outreach`` documents (files, or every
-        ``*.json`` in a directory) in one transaction: all or none. Documents
-        already in the store count as present."""
+        ``*.json`` under a directory, links inside it not followed) in one
+        transaction: all or none. Documents already in the store, the same,
+        count as present; a document whose events differ from the stored
+        stream is a :class:`Conflict`. A file that is not a regular file or is
+        over the size limit raises :class:`ValidationError` (LK3-E095, E062)."""
         items: List[PathLike]
         if isinstance(paths, (str, os.PathLike)):
             items = [paths]
         else:
             items = list(paths)
-        files: List[Path] = []
-        for p in items:
-            path = Path(os.fspath(p))
-            files.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
-        docs = [(str(f), f.read_bytes()) for f in files]
+        # Read in Rust: never more than the size limit, never a FIFO, never
+        # through a link inside a directory.
+        files = [f for p in items for f in _lk3.walk_documents(os.fspath(p))]
+        docs = [(str(f), _lk3.read_document(f)) for f in files]
         return ImportReport(*self._native.import_documents(docs))
 
     # -- analysis tables ---------------------------------------------------
