@@ -124,15 +124,15 @@ const PAGE: u32 = 500;
 pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, StoreError> {
     let mut report = VerifyReport::default();
     let mut after: Option<StreamCursor> = None;
+    let mut listing_failed = None;
     loop {
         let page = match store.audit_streams(after.as_ref(), PAGE).await {
             Ok(page) => page,
-            Err(e) if report.streams > 0 => {
-                // The listing broke part-way (a damaged page): say so, then run the store's checks.
-                report.problems.push(store_problem(Some(rows::STREAMS.name), &e));
+            Err(e) => {
+                // The listing broke (a damaged page): say so, then run the store's checks.
+                listing_failed = Some(e);
                 break;
             }
-            Err(e) => return Err(e),
         };
         let Some(last) = page.last() else { break };
         after = Some(last.cursor.clone());
@@ -141,9 +141,19 @@ pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, St
             check_stream(store, &entry.row, &mut report).await;
         }
     }
-    match store.audit_store().await {
-        Ok(audit) => check_store(&audit, &mut report.problems),
-        Err(e) => report.problems.push(store_problem(None, &e)),
+    let audit = store.audit_store().await;
+    match (listing_failed, audit) {
+        // Nothing at all could be read: the store, not its data, is the problem.
+        (Some(e), Err(_)) if report.streams == 0 => return Err(e),
+        (listing, audit) => {
+            if let Some(e) = listing {
+                report.problems.push(store_problem(Some(rows::STREAMS.name), &e));
+            }
+            match audit {
+                Ok(audit) => check_store(&audit, &mut report.problems),
+                Err(e) => report.problems.push(store_problem(None, &e)),
+            }
+        }
     }
     Ok(report)
 }
