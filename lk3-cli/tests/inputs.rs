@@ -58,6 +58,9 @@ fn export_replaces_a_planted_link_and_never_writes_through_it() {
     let db = dir.path().join("lk3.db");
     assert!(run(&["demo", "--db", path(&db)]).status.success());
     assert_eq!(mode(&db), 0o600, "a new store is owner-only");
+    for log in ["lk3.db-wal", "lk3.db-shm"] {
+        assert!(!dir.path().join(log).exists(), "{log} left behind after the command");
+    }
     let out = dir.path().join("export");
     assert!(run(&["export", "--db", path(&db), "--out", path(&out)]).status.success());
     assert_eq!(mode(&out), 0o700, "a new export directory is owner-only");

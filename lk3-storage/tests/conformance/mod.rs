@@ -59,6 +59,7 @@ macro_rules! conformance_suite {
             eight_writers_on_one_case_lose_and_duplicate_nothing,
             eight_writers_on_many_cases_lose_and_duplicate_nothing,
             verify_while_writers_append_finds_nothing_wrong,
+            a_reimport_whose_events_differ_is_a_conflict,
         );
     };
 }
@@ -666,4 +667,27 @@ pub async fn verify_while_writers_append_finds_nothing_wrong(store: Store) {
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok() && report.streams == 6, "{report:?}");
     assert!(runs >= 3);
+}
+
+/// A document re-imported: the same events are "already present"; events
+/// that differ from the stored stream under the same command ids are a
+/// conflict, and nothing is written.
+pub async fn a_reimport_whose_events_differ_is_a_conflict(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Kontrak);
+    let (stored, _) = encode(&Case::default(), &events).expect("encode");
+    let report = import_documents(&*store, std::slice::from_ref(&stored)).await.expect("import");
+    assert_eq!((report.imported, report.already_present), (1, 0));
+    let again = import_documents(&*store, std::slice::from_ref(&stored)).await.expect("again");
+    assert_eq!((again.imported, again.already_present), (0, 1));
+    // The same history up to its last command, whose event is another: same ids, other events.
+    let mut other = events.clone();
+    let last = other.len() - 1;
+    other[last].occurred_at += Duration::seconds(1);
+    other[last].seal_in_place().expect("seal");
+    let (changed, _) = encode(&Case::default(), &other).expect("encode");
+    let err = import_documents(&*store, &[changed]).await.expect_err("a conflict");
+    assert_eq!(code(&err), ErrorCode::CommandIdReused, "{err}");
+    let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+    assert_eq!(loaded.events, events, "what is stored stays");
 }
