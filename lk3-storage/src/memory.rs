@@ -21,7 +21,7 @@ use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 use crate::rows;
 use crate::store::CaseStore;
-use crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
+use crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
 
 #[derive(Default)]
 struct Inner {
@@ -89,15 +89,7 @@ impl CaseStore for MemoryStore {
                 .collect();
             let decision = decide_append(batch, head.as_ref(), &seen)?;
             if decision == AppendDecision::Write {
-                for span in &batch.commands {
-                    let record = CommandRecord {
-                        stream_id: batch.stream_id,
-                        first_seq: span.first_seq,
-                        last_seq: span.last_seq,
-                        fingerprint: span.fingerprint,
-                    };
-                    new_commands.insert(span.command_id, record);
-                }
+                new_commands.extend(batch.command_records());
                 if let Projection::Case(CaseSummary { case_number: Some(number), .. }) = &batch.projection {
                     let key = (batch.unit.clone(), number.clone());
                     let holder = numbers.get(&key).copied().or_else(|| inner.case_with_number(&batch.unit, number));
@@ -125,15 +117,7 @@ impl CaseStore for MemoryStore {
                 AppendDecision::Write => {
                     inner.streams.insert(batch.stream_id, batch.stream_after());
                     inner.events.entry(batch.stream_id).or_default().extend(batch.events.iter().cloned());
-                    for span in &batch.commands {
-                        let record = CommandRecord {
-                            stream_id: batch.stream_id,
-                            first_seq: span.first_seq,
-                            last_seq: span.last_seq,
-                            fingerprint: span.fingerprint,
-                        };
-                        inner.commands.insert(span.command_id, record);
-                    }
+                    inner.commands.extend(batch.command_records());
                     inner.projections.insert(batch.stream_id, batch.projection.clone());
                     outcomes.push(AppendOutcome::Written { version: batch.new_version() });
                 }
@@ -202,43 +186,32 @@ impl CaseStore for MemoryStore {
         Ok(out)
     }
 
-    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<Vec<StreamEntry>, StoreError> {
+    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError> {
         let inner = self.lock();
         let from = match after.map(|a| &a.0) {
             Some(CursorPosition::Key(_, id, _)) => std::ops::Bound::Excluded(*id),
             _ => std::ops::Bound::Unbounded,
         };
-        Ok(inner
-            .streams
-            .range((from, std::ops::Bound::Unbounded))
-            .take(limit as usize)
-            .map(|(id, s)| StreamEntry {
-                cursor: StreamCursor(CursorPosition::Key(s.unit.clone(), *id, 0)),
-                row: rows::stream_row(s),
-            })
-            .collect())
-    }
-
-    async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError> {
-        let inner = self.lock();
-        let Some(info) = inner.streams.get(&stream_id).filter(|s| s.unit == *unit) else {
-            return Ok(StreamAudit::default());
-        };
-        let commands: Vec<(&CommandId, &CommandRecord)> =
-            inner.commands.iter().filter(|(_, r)| r.stream_id == stream_id).collect();
-        let command_of = |seq: u64| {
-            commands.iter().find(|(_, r)| (r.first_seq..=r.last_seq).contains(&seq)).map(|(id, _)| id.to_string())
-        };
-        let events = inner.events.get(&stream_id).map_or(&[][..], |v| v.as_slice());
-        Ok(StreamAudit {
-            stream: Some(rows::stream_row(info)),
-            events: events
-                .iter()
-                .map(|e| rows::event_row(unit, stream_id, &command_of(e.seq).unwrap_or_default(), e))
-                .collect(),
-            commands: commands.iter().map(|(id, r)| rows::command_row(unit, &id.to_string(), r)).collect(),
-            projection: inner.projections.get(&stream_id).map(rows::projection_rows).transpose()?.unwrap_or_default(),
-        })
+        let mut page = AuditPage::default();
+        for (id, info) in inner.streams.range((from, std::ops::Bound::Unbounded)).take(limit as usize) {
+            let commands: Vec<(&CommandId, &CommandRecord)> =
+                inner.commands.iter().filter(|(_, r)| r.stream_id == *id).collect();
+            let command_of = |seq: u64| {
+                commands.iter().find(|(_, r)| (r.first_seq..=r.last_seq).contains(&seq)).map(|(c, _)| c.to_string())
+            };
+            let events = inner.events.get(id).map_or(&[][..], |v| v.as_slice());
+            page.streams.push(StreamAudit {
+                stream: rows::stream_row(info),
+                events: events
+                    .iter()
+                    .map(|e| rows::event_row(&info.unit, *id, &command_of(e.seq).unwrap_or_default(), e))
+                    .collect(),
+                commands: commands.iter().map(|(c, r)| rows::command_row(&info.unit, &c.to_string(), r)).collect(),
+                projection: inner.projections.get(id).map(rows::projection_rows).transpose()?.unwrap_or_default(),
+            });
+            page.next = Some(StreamCursor(CursorPosition::Key(info.unit.clone(), *id, 0)));
+        }
+        Ok(page)
     }
 
     async fn audit_store(&self) -> Result<StoreAudit, StoreError> {

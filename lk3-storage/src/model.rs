@@ -111,6 +111,19 @@ impl Batch {
         self.events.last().map_or(self.prev_hash, |e| e.hash)
     }
 
+    /// Where each of the batch's commands is appended: `(id, record)`.
+    pub fn command_records(&self) -> impl Iterator<Item = (CommandId, CommandRecord)> + '_ {
+        self.commands.iter().map(|span| {
+            let record = CommandRecord {
+                stream_id: self.stream_id,
+                first_seq: span.first_seq,
+                last_seq: span.last_seq,
+                fingerprint: span.fingerprint,
+            };
+            (span.command_id, record)
+        })
+    }
+
     /// The stream's row after the batch.
     pub fn stream_after(&self) -> StreamInfo {
         StreamInfo {

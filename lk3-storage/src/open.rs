@@ -5,23 +5,7 @@ use crate::{CaseStore, StoreError};
 
 /// Opens the store a URL names. A plain path (no scheme) is a SQLite file.
 pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
-    if url == "memory:" {
-        return Ok(Box::new(crate::memory::MemoryStore::new()));
-    }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        #[cfg(feature = "postgres")]
-        return Ok(Box::new(crate::postgres::PostgresStore::open(url).await?));
-        #[cfg(not(feature = "postgres"))]
-        return Err(StoreError::Url { url: redact_url(url) });
-    }
-    check_url(url)?;
-    #[cfg(feature = "sqlite")]
-    {
-        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
-        Ok(Box::new(crate::sqlite::SqliteStore::open(&url).await?))
-    }
-    #[cfg(not(feature = "sqlite"))]
-    Err(StoreError::Url { url: redact_url(url) })
+    open_as(url, false).await
 }
 
 /// Opens the store a URL names for reading only: nothing is created or
@@ -29,23 +13,37 @@ pub async fn open(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
 /// missing, empty or foreign file or database is [`StoreError::NotAStore`].
 /// `memory:` is an empty store.
 pub async fn open_read_only(url: &str) -> Result<Box<dyn CaseStore>, StoreError> {
+    open_as(url, true).await
+}
+
+async fn open_as(url: &str, read_only: bool) -> Result<Box<dyn CaseStore>, StoreError> {
     if url == "memory:" {
         return Ok(Box::new(crate::memory::MemoryStore::new()));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
-        return Ok(Box::new(crate::postgres::PostgresStore::open_read_only(url).await?));
+        {
+            use crate::postgres::PostgresStore;
+            let store =
+                if read_only { PostgresStore::open_read_only(url).await? } else { PostgresStore::open(url).await? };
+            return Ok(Box::new(store));
+        }
         #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Url { url: redact_url(url) });
     }
     check_url(url)?;
     #[cfg(feature = "sqlite")]
     {
+        use crate::sqlite::SqliteStore;
         let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
-        Ok(Box::new(crate::sqlite::SqliteStore::open_read_only(&url).await?))
+        let store = if read_only { SqliteStore::open_read_only(&url).await? } else { SqliteStore::open(&url).await? };
+        Ok(Box::new(store))
     }
     #[cfg(not(feature = "sqlite"))]
-    Err(StoreError::Url { url: redact_url(url) })
+    {
+        let _ = read_only;
+        Err(StoreError::Url { url: redact_url(url) })
+    }
 }
 
 /// Refuses a URL with a scheme no store has (`mysql://...`): without this a

@@ -47,7 +47,8 @@ impl PostgresStore {
     /// [`PostgresStore::open`] with at most `connections` connections.
     pub async fn open_with_pool(url: &str, connections: u32) -> Result<Self, StoreError> {
         let pool = connect(url, connections, false).await?;
-        match schema_version(&pool).await? {
+        let before = schema_version(&pool).await?;
+        match before {
             Some(found) => sql::check_schema(Some(found))?,
             // lk3 makes its tables only in an empty database, never beside another program's.
             None if has_tables(&pool).await? => return Err(not_a_store(url)),
@@ -55,7 +56,9 @@ impl PostgresStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let store = PostgresStore { pool };
-        store.check_legacy_rows().await?;
+        if before.is_some_and(|v| v < 2) {
+            store.check_legacy_rows().await?;
+        }
         Ok(store)
     }
 

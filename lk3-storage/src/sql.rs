@@ -15,6 +15,7 @@ use crate::projection::CaseQuery;
 pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// A bound value: every column is TEXT or a 64-bit integer.
+#[derive(Clone)]
 pub(crate) enum Bind {
     Text(String),
     Int(i64),
@@ -149,7 +150,7 @@ macro_rules! sql_store {
             use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
             use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
             use $crate::rows::{self, ColumnType, Table, Value};
-            use $crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
+            use $crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
             use $crate::sql::{self, Bind};
             use $crate::{CaseStore, StoreError};
 
@@ -252,19 +253,44 @@ macro_rules! sql_store {
                 format!("{what} could not be read: {e}")
             }
 
-            /// Notes whose text no longer matches its digest, or whose subject
-            /// rows are not its subjects.
-            async fn read_notes(tx: &mut Tx) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
-                let mut found = Vec::new();
-                let notes = sqlx::query("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest")
-                    .fetch_all(&mut **tx)
-                    .await?;
-                let mut subjects: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
-                for r in sqlx::query("SELECT unit, digest, client_id FROM note_subjects").fetch_all(&mut **tx).await? {
-                    let v = |i| read_value(&r, i, ColumnType::Text).as_text().map(str::to_owned).unwrap_or_default();
-                    subjects.entry((v(0), v(1))).or_default().push(v(2));
+            /// The rows of a checked table whose check no longer matches them,
+            /// read one at a time (a table may hold millions).
+            async fn changed_rows(
+                tx: &mut Tx,
+                table: &rows::CheckedTable,
+                out: &mut Vec<(&'static str, rows::Row)>,
+            ) -> Result<(), sqlx::Error> {
+                use futures_util::TryStreamExt;
+                let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
+                let mut found = sqlx::query(<$store>::stmt_owned(text)).fetch(&mut **tx);
+                while let Some(r) = found.try_next().await? {
+                    let values: rows::Row =
+                        table.columns.iter().enumerate().map(|(i, c)| read_value(&r, i, c.ty)).collect();
+                    let stored = read_value(&r, table.columns.len(), ColumnType::Text);
+                    if stored.as_text() != Some(rows::row_check(&values).as_str()) {
+                        out.push((table.name, values[..table.key.len()].to_vec()));
+                    }
                 }
-                for r in &notes {
+                Ok(())
+            }
+
+            /// Notes whose text no longer matches its digest, or whose subject
+            /// rows are not its subjects (notes read one at a time).
+            async fn read_notes(tx: &mut Tx) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
+                use futures_util::TryStreamExt;
+                let mut found = Vec::new();
+                let mut subjects: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
+                {
+                    let mut rows = sqlx::query("SELECT unit, digest, client_id FROM note_subjects").fetch(&mut **tx);
+                    while let Some(r) = rows.try_next().await? {
+                        let v = |i| read_value(&r, i, ColumnType::Text).as_text().map(str::to_owned).unwrap_or_default();
+                        subjects.entry((v(0), v(1))).or_default().push(v(2));
+                    }
+                }
+                let mut notes =
+                    sqlx::query("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest").fetch(&mut **tx);
+                while let Some(r) = notes.try_next().await? {
+                    let r = &r;
                     let v = |i| read_value(r, i, ColumnType::Text);
                     let (unit, digest, salt, text, listed) = (v(0), v(1), v(2), v(3), v(4));
                     let matches = match (&salt, &text, digest.as_text().and_then(Hash::from_hex)) {
@@ -449,14 +475,8 @@ macro_rules! sql_store {
                 // a retry or a reuse, which `decide_append` tells apart. On any
                 // error the caller's transaction is rolled back, claims included.
                 let mut seen = Vec::with_capacity(batch.commands.len());
-                for span in &batch.commands {
-                    let record = CommandRecord {
-                        stream_id: batch.stream_id,
-                        first_seq: span.first_seq,
-                        last_seq: span.last_seq,
-                        fingerprint: span.fingerprint,
-                    };
-                    let values = rows::command_row(&batch.unit, &span.command_id.to_string(), &record);
+                for (command_id, record) in batch.command_records() {
+                    let values = rows::command_row(&batch.unit, &command_id.to_string(), &record);
                     let claimed =
                         insert_checked(tx, &rows::CHECKED_COMMANDS, values, "ON CONFLICT DO NOTHING").await?;
                     if claimed == 1 {
@@ -466,7 +486,7 @@ macro_rules! sql_store {
                     let found = sqlx::query(<$store>::stmt(
                         "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
                     ))
-                    .bind(span.command_id.to_string())
+                    .bind(command_id.to_string())
                     .fetch_optional(&mut **tx)
                     .await?
                     .map(|r| command_row(&r))
@@ -575,19 +595,29 @@ macro_rules! sql_store {
                     let mut tx = begin_write(&self.pool).await?;
                     for table in rows::CHECKED {
                         let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-                        let text = format!("SELECT {} FROM {} WHERE row_check = ''", columns.join(", "), table.name);
-                        let legacy = sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await?;
+                        // A page at a time: each row checked leaves the selection.
+                        let text =
+                            format!("SELECT {} FROM {} WHERE row_check = '' LIMIT 10000", columns.join(", "), table.name);
                         let filter: Vec<String> =
                             table.key.iter().enumerate().map(|(i, k)| format!("{k} = ${}", i + 2)).collect();
                         let update = format!("UPDATE {} SET row_check = $1 WHERE {}", table.name, filter.join(" AND "));
-                        for r in &legacy {
-                            let values: rows::Row =
-                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
-                            let mut query = sqlx::query(<$store>::stmt_owned(update.clone())).bind(rows::row_check(&values));
-                            for (value, column) in values.iter().zip(table.columns).take(table.key.len()) {
-                                query = bind_value(query, value, column.ty);
+                        loop {
+                            let legacy = sqlx::query(<$store>::stmt_owned(text.clone())).fetch_all(&mut *tx).await?;
+                            let mut checked = 0;
+                            for r in &legacy {
+                                let values: rows::Row =
+                                    table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                                let mut query =
+                                    sqlx::query(<$store>::stmt_owned(update.clone())).bind(rows::row_check(&values));
+                                for (value, column) in values.iter().zip(table.columns).take(table.key.len()) {
+                                    query = bind_value(query, value, column.ty);
+                                }
+                                checked += query.execute(&mut *tx).await?.rows_affected();
                             }
-                            query.execute(&mut *tx).await?;
+                            // Done, or rows whose key cannot be read back: leave those to verify.
+                            if checked == 0 {
+                                break;
+                            }
                         }
                     }
                     tx.commit().await?;
@@ -762,114 +792,108 @@ macro_rules! sql_store {
                         .collect()
                 }
 
-                async fn audit_streams(
-                    &self,
-                    after: Option<&StreamCursor>,
-                    limit: u32,
-                ) -> Result<Vec<StreamEntry>, StoreError> {
-                    let columns = rows::STREAMS.column_list();
+                async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError> {
                     // SQLite pages by row number, which a damaged id cannot upset;
                     // PostgreSQL by id (its text is always valid).
-                    let found = if <$store>::SCAN_BY_ROW {
-                        let from = match after.map(|a| &a.0) {
+                    let (key, from) = if <$store>::SCAN_BY_ROW {
+                        let row = match after.map(|a| &a.0) {
                             Some(CursorPosition::Row(r)) => *r,
                             _ => 0,
                         };
-                        let text = format!("SELECT rowid, {columns} FROM streams WHERE rowid > $1 ORDER BY rowid LIMIT $2");
-                        sqlx::query(<$store>::stmt_owned(text))
-                            .bind(from)
-                            .bind(i64::from(limit))
-                            .fetch_all(&self.pool)
-                            .await?
+                        ("rowid", Bind::Int(row))
                     } else {
-                        let from = match after.map(|a| &a.0) {
+                        let id = match after.map(|a| &a.0) {
                             Some(CursorPosition::Text(t)) => t.clone(),
                             _ => String::new(),
                         };
-                        let text = format!(
-                            "SELECT 0::BIGINT, {columns} FROM streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2"
-                        );
-                        sqlx::query(<$store>::stmt_owned(text))
-                            .bind(from)
-                            .bind(i64::from(limit))
-                            .fetch_all(&self.pool)
-                            .await?
+                        ("stream_id", Bind::Text(id))
                     };
-                    Ok(found
-                        .iter()
-                        .map(|r| {
-                            let row = read_row(r, &rows::STREAMS, 1);
-                            let cursor = if <$store>::SCAN_BY_ROW {
-                                CursorPosition::Row(r.try_get(0).unwrap_or(i64::MAX))
-                            } else {
-                                CursorPosition::Text(row[1].as_text().unwrap_or_default().to_owned())
-                            };
-                            StreamEntry { cursor: StreamCursor(cursor), row }
-                        })
-                        .collect())
-                }
-
-                async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError> {
-                    let (unit, id) = (unit.to_string(), stream_id.to_string());
-                    // One snapshot for every table, so a writer at work cannot
-                    // make the rows of one moment disagree with those of another.
+                    let limit = i64::from(limit);
+                    // One snapshot for the whole page: a writer at work cannot make the
+                    // rows of one moment disagree with those of another.
                     let mut tx = self.pool.begin_with(<$store>::READ_SNAPSHOT).await?;
-                    let select = |table: &Table, filter: &str| {
-                        <$store>::stmt_owned(format!("SELECT {} FROM {} WHERE {filter}", table.column_list(), table.name))
-                    };
-                    let stream = sqlx::query(select(&rows::STREAMS, "unit = $1 AND stream_id = $2"))
-                        .bind(&unit)
-                        .bind(&id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .map(|r| read_row(&r, &rows::STREAMS, 0));
-                    let mut audit = StreamAudit::default();
-                    let Some(stream) = stream else { return Ok(audit) };
-                    audit.events = sqlx::query(select(&rows::EVENTS, "unit = $1 AND stream_id = $2 ORDER BY seq"))
-                        .bind(&unit)
-                        .bind(&id)
+                    let listed = format!(
+                        "SELECT {key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2",
+                        rows::STREAMS.column_list()
+                    );
+                    let listed = bind_all(sqlx::query(<$store>::stmt_owned(listed)), vec![from.clone(), Bind::Int(limit)])
                         .fetch_all(&mut *tx)
-                        .await?
-                        .iter()
-                        .map(|r| read_row(r, &rows::EVENTS, 0))
-                        .collect();
-                    audit.commands = sqlx::query(select(
-                        &rows::COMMANDS,
-                        "command_id IN (SELECT command_id FROM events WHERE unit = $1 AND stream_id = $2)",
-                    ))
-                    .bind(&unit)
-                    .bind(&id)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| read_row(r, &rows::COMMANDS, 0))
-                    .collect();
-                    let tables: &[&Table] = match stream[2].as_text() {
-                        Some("case") => &[&rows::CASES, &rows::CASE_PROBLEMS, &rows::CASE_SERVICES, &rows::CASE_CONSENTS],
-                        Some("outreach") => &[&rows::OUTREACHES],
-                        _ => &[
-                            &rows::CASES,
-                            &rows::CASE_PROBLEMS,
-                            &rows::CASE_SERVICES,
-                            &rows::CASE_CONSENTS,
-                            &rows::OUTREACHES,
-                        ],
-                    };
-                    for table in tables {
-                        let filter = format!("unit = $1 AND {} = $2", table.stream_column);
-                        let found = sqlx::query(select(table, &filter))
-                            .bind(&unit)
-                            .bind(&id)
-                            .fetch_all(&mut *tx)
-                            .await?
-                            .iter()
-                            .map(|r| read_row(r, table, 0))
-                            .collect();
-                        audit.projection.push((*table, found));
+                        .await?;
+                    let mut page = AuditPage::default();
+                    let mut index = std::collections::HashMap::new();
+                    for r in &listed {
+                        let row = read_row(r, &rows::STREAMS, 1);
+                        index.insert((row[0].clone(), row[1].clone()), page.streams.len());
+                        page.next = Some(StreamCursor(if <$store>::SCAN_BY_ROW {
+                            CursorPosition::Row(r.try_get(0).unwrap_or(i64::MAX))
+                        } else {
+                            CursorPosition::Text(row[1].as_text().unwrap_or_default().to_owned())
+                        }));
+                        page.streams.push(StreamAudit { stream: row, ..StreamAudit::default() });
                     }
-                    audit.stream = Some(stream);
+                    if page.streams.is_empty() {
+                        return Ok(page);
+                    }
+                    // The page again, as a table the other tables join: every row below
+                    // names the listed stream it belongs to first.
+                    let of_page = format!("(SELECT unit, stream_id FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2) p");
+                    let columns = |table: &Table, alias: &str| {
+                        table.columns.iter().map(|c| format!("{alias}.{}", c.name)).collect::<Vec<_>>().join(", ")
+                    };
+                    let mut reads: Vec<(Option<&'static Table>, &'static Table, String)> = vec![
+                        (
+                            None,
+                            &rows::EVENTS,
+                            format!(
+                                "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN events x \
+                                 ON x.unit = p.unit AND x.stream_id = p.stream_id ORDER BY p.unit, p.stream_id, x.seq",
+                                columns(&rows::EVENTS, "x")
+                            ),
+                        ),
+                        (
+                            None,
+                            &rows::COMMANDS,
+                            format!(
+                                "SELECT DISTINCT p.unit, p.stream_id, {} FROM {of_page} JOIN events e \
+                                 ON e.unit = p.unit AND e.stream_id = p.stream_id JOIN commands x ON x.command_id = e.command_id",
+                                columns(&rows::COMMANDS, "x")
+                            ),
+                        ),
+                    ];
+                    for table in [&rows::CASES, &rows::CASE_PROBLEMS, &rows::CASE_SERVICES, &rows::CASE_CONSENTS, &rows::OUTREACHES] {
+                        let text = format!(
+                            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
+                            columns(table, "x"),
+                            table.name,
+                            table.stream_column
+                        );
+                        reads.push((Some(table), table, text));
+                    }
+                    for stream in &mut page.streams {
+                        stream.projection = reads.iter().filter_map(|(t, _, _)| t.map(|t| (t, Vec::new()))).collect();
+                    }
+                    for (projection, table, text) in reads {
+                        let found = bind_all(sqlx::query(<$store>::stmt_owned(text)), vec![from.clone(), Bind::Int(limit)])
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        for r in &found {
+                            let owner = (read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Text));
+                            let Some(&i) = index.get(&owner) else { continue };
+                            let row = read_row(r, table, 2);
+                            let stream = &mut page.streams[i];
+                            match projection {
+                                None if table.name == rows::EVENTS.name => stream.events.push(row),
+                                None => stream.commands.push(row),
+                                Some(t) => {
+                                    if let Some((_, rows)) = stream.projection.iter_mut().find(|(p, _)| p.name == t.name) {
+                                        rows.push(row);
+                                    }
+                                }
+                            }
+                        }
+                    }
                     tx.rollback().await?;
-                    Ok(audit)
+                    Ok(page)
                 }
 
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
@@ -959,24 +983,8 @@ macro_rules! sql_store {
                         Err(e) => errors.push(failed("_sqlx_migrations", e)),
                     }
                     for table in rows::CHECKED {
-                        let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
-                        match sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await {
-                            Ok(found) => {
-                                for r in &found {
-                                    let values: rows::Row = table
-                                        .columns
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(i, c)| read_value(r, i, c.ty))
-                                        .collect();
-                                    let stored = read_value(r, table.columns.len(), ColumnType::Text);
-                                    if stored.as_text() != Some(rows::row_check(&values).as_str()) {
-                                        let key = values[..table.key.len()].to_vec();
-                                        audit.changed.push((table.name, key));
-                                    }
-                                }
-                            }
-                            Err(e) => errors.push(failed(table.name, e)),
+                        if let Err(e) = changed_rows(&mut tx, table, &mut audit.changed).await {
+                            errors.push(failed(table.name, e));
                         }
                     }
                     match read_notes(&mut tx).await {

@@ -83,7 +83,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| not_a_store(url, e))?;
-        match schema_version(&pool).await.map_err(|e| not_a_store(url, e))? {
+        let before = schema_version(&pool).await.map_err(|e| not_a_store(url, e))?;
+        match before {
             Some(found) => {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
@@ -94,7 +95,9 @@ impl SqliteStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let store = SqliteStore { pool };
-        store.check_legacy_rows().await?;
+        if before.is_some_and(|v| v < 2) {
+            store.check_legacy_rows().await?;
+        }
         Ok(store)
     }
 

@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::personal::{Erasure, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
-use crate::verify::{StoreAudit, StreamAudit, StreamCursor, StreamEntry};
+use crate::verify::{AuditPage, StoreAudit, StreamCursor};
 
 /// Where LK3 streams, their projections and personal data are kept.
 ///
@@ -70,14 +70,10 @@ pub trait CaseStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<ScannedEvent>, StoreError>;
 
-    /// Stream rows as stored, a page of at most `limit` after `after`, for
-    /// [`crate::verify::verify`] (rows are read as they are, so that a damaged
-    /// one is a finding rather than an error).
-    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<Vec<StreamEntry>, StoreError>;
-
-    /// Everything stored of one stream, read in one snapshot, for
-    /// [`crate::verify::verify`].
-    async fn audit_stream(&self, unit: &UnitCode, stream_id: Uuid) -> Result<StreamAudit, StoreError>;
+    /// A page of at most `limit` streams after `after`, each with every row
+    /// stored of it, read as stored and in one snapshot, for
+    /// [`crate::verify::verify`] (a damaged row is a finding, not an error).
+    async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError>;
 
     /// The store-wide checks of [`crate::verify::verify`], in one snapshot.
     async fn audit_store(&self) -> Result<StoreAudit, StoreError>;

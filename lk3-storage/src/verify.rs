@@ -67,28 +67,28 @@ impl VerifyReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamCursor(pub(crate) CursorPosition);
 
-/// A stream row as listed for [`verify`], in the columns of [`rows::STREAMS`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamEntry {
-    /// Where the listing goes on after it.
-    pub cursor: StreamCursor,
-    /// The row as stored.
-    pub row: Row,
-}
-
 /// Everything a store holds of one stream, read in one snapshot, as stored
 /// (each row in the columns of its [`Table`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StreamAudit {
-    /// The stream's row (`None`: it went away since it was listed).
-    pub stream: Option<Row>,
+    /// The stream's row.
+    pub stream: Row,
     /// Every event row of the stream, in seq order, past the head too.
     pub events: Vec<Row>,
     /// The command rows of the command ids the events name.
     pub commands: Vec<Row>,
-    /// The rows of each query table naming the stream: `cases` and its child
-    /// tables, or `outreaches`.
+    /// The rows of each query table naming the stream (`cases` and its
+    /// child tables, `outreaches`).
     pub projection: Vec<(&'static Table, Vec<Row>)>,
+}
+
+/// A page of streams as [`verify`] reads them, all in one snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The streams, in the listing's order.
+    pub streams: Vec<StreamAudit>,
+    /// Where the listing goes on (`None` on an empty page).
+    pub next: Option<StreamCursor>,
 }
 
 /// What the store-wide checks found.
@@ -134,11 +134,13 @@ pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, St
                 break;
             }
         };
-        let Some(last) = page.last() else { break };
-        after = Some(last.cursor.clone());
-        for entry in &page {
+        for audit in &page.streams {
             report.streams += 1;
-            check_stream(store, &entry.row, &mut report).await;
+            check_stream(audit, &mut report);
+        }
+        match page.next {
+            Some(next) if !page.streams.is_empty() => after = Some(next),
+            _ => break,
         }
     }
     let audit = store.audit_store().await;
@@ -236,39 +238,21 @@ fn decode_stream(row: &Row) -> Result<StreamRow, String> {
     })
 }
 
-async fn check_stream<S: CaseStore + ?Sized>(store: &S, listed: &Row, report: &mut VerifyReport) {
-    let stream = match decode_stream(listed) {
+fn check_stream(audit: &StreamAudit, report: &mut VerifyReport) {
+    let stream = match decode_stream(&audit.stream) {
         Ok(s) => s,
         Err(why) => {
             // Its events, if any, show as rows without a stream row.
-            let named = listed.get(1).and_then(Value::as_text).and_then(|s| Uuid::try_parse(s).ok());
+            let named = audit.stream.get(1).and_then(Value::as_text).and_then(|s| Uuid::try_parse(s).ok());
             let e = corrupt(named.unwrap_or_default(), 0, format!("the stream row does not decode: {why}"));
             report.problems.push(problem(named, None, None, rows::STREAMS.name, &e));
             return;
         }
     };
-    let audit = match store.audit_stream(&stream.unit, stream.stream_id).await {
-        Ok(audit) => audit,
-        Err(e) => {
-            let e = corrupt(stream.stream_id, 0, format!("its rows cannot be read: {e}"));
-            report.problems.push(problem(Some(stream.stream_id), None, None, rows::EVENTS.name, &e));
-            return;
-        }
-    };
-    let Some(row) = &audit.stream else { return };
-    // Read again inside the snapshot: the listing may be older.
-    let stream = match decode_stream(row) {
-        Ok(s) => s,
-        Err(why) => {
-            let e = corrupt(stream.stream_id, 0, format!("the stream row does not decode: {why}"));
-            report.problems.push(problem(Some(stream.stream_id), None, None, rows::STREAMS.name, &e));
-            return;
-        }
-    };
     report.events += audit.events.len() as u64;
     let found = match stream.kind {
-        StreamKind::Case => check::<Case>(&stream, &audit),
-        StreamKind::Outreach => check::<Outreach>(&stream, &audit),
+        StreamKind::Case => check::<Case>(&stream, audit),
+        StreamKind::Outreach => check::<Outreach>(&stream, audit),
     };
     report.problems.extend(found);
 }

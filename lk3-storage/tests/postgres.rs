@@ -73,3 +73,45 @@ async fn a_store_from_a_newer_lk3_is_refused() {
     let err = PostgresStore::open(&url).await.expect_err("must fail");
     assert_eq!(err.code(), ErrorCode::SchemaTooNew);
 }
+
+#[tokio::test]
+async fn a_read_only_open_never_writes_and_names_what_is_not_a_store() {
+    let Some(url) = fresh_database().await else { return };
+    // An empty database: not a store, and no table appears in it.
+    let err = PostgresStore::open_read_only(&url).await.expect_err("empty");
+    assert_eq!(err.code(), ErrorCode::NotAStore);
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(tables, 0, "a read created tables");
+    // Another program's table: refused by the read-write open too.
+    sqlx::query("CREATE TABLE kontak (nama TEXT)").execute(&pool).await.expect("table");
+    assert_eq!(PostgresStore::open(&url).await.map(drop).expect_err("foreign").code(), ErrorCode::NotAStore);
+    sqlx::query("DROP TABLE kontak").execute(&pool).await.expect("drop");
+    // A store, read: every transaction is read-only.
+    let store = PostgresStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Registrasi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    store.append_batches(std::slice::from_ref(&batch)).await.expect("append");
+    store.close().await;
+    let reader = PostgresStore::open_read_only(&url).await.expect("read only");
+    assert!(lk3_storage::verify::verify(&reader).await.expect("verify").is_ok());
+    let (_, more) = w.case_at(lk3_core::vocab::Stage::Kontak);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &more).expect("encode");
+    assert!(reader.append_batches(&[batch]).await.is_err(), "a read-only store refuses a write");
+    reader.close().await;
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn a_password_in_the_url_is_never_shown() {
+    let err = PostgresStore::open("postgres://lk3@127.0.0.1:1/lk3?password=rahasia&connect_timeout=1")
+        .await
+        .expect_err("nothing listens on port 1");
+    for text in [err.to_string(), err.message_id()] {
+        assert!(!text.contains("rahasia") && text.contains("password=***"), "{text}");
+    }
+}

@@ -170,18 +170,49 @@ async fn reading_never_writes_and_what_is_not_a_store_is_said_so() {
     assert!(std::fs::metadata(&log).map_or(0, |m| m.len()) == 0, "the log a reader leaves is empty");
 }
 
+/// A store written by lk3 before schema 2 (`lk3 demo` of that version, with
+/// a client, a note and an erasure added as it wrote them).
+const SCHEMA_1_STORE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/store-schema-1.db");
+
 #[tokio::test]
-async fn a_store_of_an_older_schema_is_read_only_after_an_upgrade() {
+async fn a_store_of_schema_1_is_upgraded_by_a_write_and_then_verifies_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
-    populated(dir.path()).await;
-    // Make it look like a version 1 store that predates the checks.
-    {
-        let pool = sqlx::SqlitePool::connect(&url(dir.path())).await.expect("db");
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 2").execute(&pool).await.expect("downgrade");
-        pool.close().await;
-    }
+    std::fs::copy(SCHEMA_1_STORE, dir.path().join("lk3.db")).expect("copy");
+    let before = std::fs::read(dir.path().join("lk3.db")).expect("bytes");
+    // A read does not upgrade it: it says what to do, and changes nothing.
     let err = SqliteStore::open_read_only(&url(dir.path())).await.expect_err("too old to read");
     assert_eq!(err.code(), ErrorCode::SchemaTooOld);
+    assert!(err.to_string().contains("lk3 migrate"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("lk3.db")).expect("bytes"), before);
+    // Opened for writing, it is brought up to date: fingerprints, case numbers, counts and checks.
+    let store = SqliteStore::open(&url(dir.path())).await.expect("upgrade");
+    let report = verify(&store).await.expect("verify");
+    assert!(report.is_ok(), "{report:#?}");
+    assert_eq!((report.streams, report.events), (10, 112));
+    for table in rows::CHECKED {
+        let unchecked: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {} WHERE row_check = ''",
+            table.name
+        )))
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+        assert_eq!(unchecked, 0, "{} rows left without their check", table.name);
+    }
+    let unit = "64.74".parse().expect("unit");
+    let client = "0169b06a-2d80-7000-8000-000000000001".parse().expect("id");
+    assert_eq!(store.client(&unit, client).await.expect("read").map(|r| r.name), Some("Klien Contoh".to_owned()));
+    let digest = lk3_core::event::Hash::from_hex("2328fb925a8923464a3c1e95173b515e70048a7a4cba454ca3755a713db3faa7")
+        .expect("hex");
+    let note = store.note(&unit, digest).await.expect("read").expect("the note");
+    assert_eq!(note.text.as_deref(), Some("Catatan sesi dari lk3 versi skema 1."));
+    // A command stored by schema 1 is now a retry only with the same events.
+    let stream = store.streams(None, 1).await.expect("list").remove(0);
+    let (_, rows) = store.read_stream(stream.stream_id).await.expect("read").expect("stream");
+    assert!(!rows.is_empty());
+    store.close().await;
+    let reader = SqliteStore::open_read_only(&url(dir.path())).await.expect("now readable");
+    assert!(verify(&reader).await.expect("verify").is_ok());
 }
 
 /// The first row (by row number) of a table, as a WHERE clause on its rowid.

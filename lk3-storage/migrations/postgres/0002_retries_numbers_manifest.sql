@@ -32,3 +32,8 @@ ALTER TABLE commands ADD COLUMN row_check TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN row_check TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE notes ADD COLUMN row_check TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE erasures ADD COLUMN row_check TEXT COLLATE "C" NOT NULL DEFAULT '';
+
+-- A case's problems read by case: the index covers the row, so the planner
+-- takes it rather than the primary key's (unit first, then every problem).
+DROP INDEX case_problems_by_case;
+CREATE INDEX case_problems_by_case ON case_problems (unit, case_id, problem);
