@@ -4,7 +4,7 @@
 # instrumentation cargo-fuzz would ask rustc for, passed as plain codegen
 # flags so no nightly and no cargo-fuzz are needed.
 #
-#   scripts/fuzz.sh run [SECONDS] [TARGET...]   each target for SECONDS (default 30),
+#   scripts/fuzz.sh run [SECONDS] [TARGET...]   each target for SECONDS (default 15),
 #                                               starting from fuzz/corpus/TARGET; CI runs this
 #   scripts/fuzz.sh corpus [DIR...]             rebuild fuzz/corpus/ from the seeds (fixtures,
 #                                               schemas, README commands), the committed corpus
@@ -27,14 +27,18 @@ build() {
   # Instrument like cargo-fuzz: 8-bit edge counters and their PC table (what libFuzzer's
   # coverage feedback reads), comparison tracing (so it learns the strings and numbers the
   # code compares against), debug assertions and overflow checks (an overflow is a crash).
-  # `--target` keeps these flags off build scripts and proc-macros.
+  # `--target` keeps these flags off build scripts and proc-macros. Not `--locked`: fuzz/Cargo.lock
+  # pins what it can, and cargo adds what the workspace's crates have come to need since.
   RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks" \
-    cargo build --release --locked --manifest-path fuzz/Cargo.toml --target "$host" --target-dir "$OUT/build" \
+    cargo build --release --manifest-path fuzz/Cargo.toml --target "$host" --target-dir "$OUT/build" \
     --bins
   mkdir -p "$OUT/bin"
-  for t in "${TARGETS[@]}"; do cp "$OUT/build/$host/release/$t" "$OUT/bin/$t"; done
+  # Replaced by rename, never rewritten in place: a running fuzzer keeps its binary.
+  for t in "${TARGETS[@]}"; do
+    cp "$OUT/build/$host/release/$t" "$OUT/bin/$t.new" && mv -f "$OUT/bin/$t.new" "$OUT/bin/$t"
+  done
 }
 
 # A libFuzzer dictionary of every member name and vocabulary value in the published schemas,
@@ -65,7 +69,7 @@ PY
 }
 
 run() {
-  local seconds="${1:-30}"
+  local seconds="${1:-15}"
   shift || true
   local targets=("$@")
   [ ${#targets[@]} -gt 0 ] || targets=("${TARGETS[@]}")
@@ -131,7 +135,8 @@ corpus() {
     rm -rf "$merged" && mkdir -p "$merged" "fuzz/corpus/$t"
     local extra=()
     for d in "$@"; do [ -d "$d/$t" ] && extra+=("$d/$t"); done
-    "$OUT/bin/$t" "${LIBFUZZER_OPTS[@]}" -merge=1 "$merged" "fuzz/corpus/$t" "$seed" "${extra[@]}" \
+    # -use_counters=0: one input per edge reached, not per hit-count bucket (a quarter of the size).
+    "$OUT/bin/$t" "${LIBFUZZER_OPTS[@]}" -merge=1 -use_counters=0 "$merged" "fuzz/corpus/$t" "$seed" "${extra[@]}" \
       2>"$OUT/$t.merge.log" || { tail -n 40 "$OUT/$t.merge.log"; return 1; }
     rm -rf "fuzz/corpus/$t" && mv "$merged" "fuzz/corpus/$t"
     echo "corpus $t: $(ls "fuzz/corpus/$t" | wc -l) files, $(du -sh "fuzz/corpus/$t" | cut -f1)"
