@@ -35,6 +35,9 @@ cargo test --workspace --all-targets
 step "cargo test --doc (every public item's example and the README)"
 cargo test --workspace --doc
 
+step "fuzz: each target over its corpus, then 15 s of new inputs (FUZZING.md)"
+scripts/fuzz.sh run 15
+
 step "examples run"
 for example in examples/*.rs; do
   name="$(basename "$example" .rs)"
