@@ -31,6 +31,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod service;
+pub mod time;
 pub mod validate;
 pub mod vocab;
 

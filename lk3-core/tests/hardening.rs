@@ -165,3 +165,71 @@ fn aid_is_not_dated_after_the_day_it_is_recorded() {
         }
     }
 }
+
+/// Times and dates lk3 cannot record (the fuzzer's finding: chrono reads a
+/// leap second at any minute and years outside 0000–9999, RFC 3339 does
+/// not), on every field of a command that holds one, and on the clock.
+#[test]
+fn times_lk3_cannot_record_are_refused_wherever_they_appear() {
+    let out_of_range: Vec<DateTime<Utc>> = vec![
+        "2058-03-05T01:00:60Z".parse().expect("a leap second"),
+        Utc.with_ymd_and_hms(1899, 12, 31, 23, 0, 0).single().expect("a time"),
+        "+10000-01-01T00:00:00Z".parse().expect("year 10000"),
+    ];
+    let refused = Err(Violation::InvalidCommand { problem: CommandProblem::TimeOutOfRange });
+    for bad in &out_of_range {
+        // The clock: any command at such a time.
+        let mut w = World::new();
+        let unit: UnitCode = "64.74".parse().expect("unit");
+        let cmd = contact(&mut w, &unit, CaseNumber::new(unit.clone(), 2019, 1));
+        let mut ctx = w.ctx(w.actor(Role::Sekretaris, false));
+        ctx.at = *bad;
+        assert_eq!(Case::default().decide(&cmd, &ctx).map(drop).map_err(|e| e.violation), refused, "clock {bad}");
+        // A referral's response deadline.
+        let (mut w, case, service_id, _) = referral_at_kontak();
+        let send = CaseCommand::ServiceStep {
+            service_id,
+            step: ServiceCommand::Send {
+                response_deadline: Some(*bad),
+                emergency: Some(EmergencyReason::AncamanKeselamatan),
+            },
+        };
+        let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+        assert_eq!(case.decide(&send, &ctx).map(drop).map_err(|e| e.violation), refused, "deadline {bad}");
+        // An outreach visit's planned time.
+        let mut w = World::new();
+        let (outreach, at) = common_outreach(&mut w);
+        let schedule = lk3_core::outreach::OutreachCommand::Schedule { planned_for: *bad, mobile_unit: true };
+        let err = outreach.decide(&schedule, &at).expect_err("refused");
+        assert_eq!(err.code(), ErrorCode::InvalidCommand, "planned {bad}");
+    }
+    // An aid's hand-over date before 1900.
+    let mut w = World::new();
+    let (case, _) = w.case_at(Stage::Intervensi);
+    let ctx = w.ctx(w.actor(Role::Bendahara, false));
+    let aid = lk3_core::case::Aid {
+        aid_id: lk3_core::ids::AidId::new_v7(w.now, w.fresh_seed()),
+        funding: FundingSource::Baznas,
+        given_on: chrono::NaiveDate::from_ymd_opt(1899, 12, 31).expect("a date"),
+        item: AidItem::Sembako,
+        quantity: 1,
+        recipient: w.adult,
+    };
+    assert_eq!(case.decide(&CaseCommand::RecordAid { aid }, &ctx).map(drop).map_err(|e| e.violation), refused);
+}
+
+/// A reported outreach and a context to decide its next command in.
+fn common_outreach(w: &mut World) -> (lk3_core::outreach::Outreach, lk3_core::CommandContext) {
+    use lk3_core::outreach::{Outreach, OutreachCommand};
+    let report = OutreachCommand::Report {
+        outreach_id: lk3_core::ids::OutreachId::new_v7(w.now, w.fresh_seed()),
+        unit: "64.74".parse().expect("unit"),
+        reported_by: lk3_core::outreach::ReporterKind::KetuaRt,
+        sasaran: Sasaran::Individu,
+        problems: vec![],
+        kode_wilayah: None,
+    };
+    let mut outreach = Outreach::default();
+    outreach.execute(&report, &w.ctx(w.actor(Role::Sekretaris, false))).expect("reported");
+    (outreach, w.ctx(w.actor(Role::PekerjaSosial, false)))
+}

@@ -73,6 +73,9 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),
         P::CaseNumberOfAnotherYear => Mirror::Not("compares the case number's year with the command's local date"),
         P::AidDateAfterCommand => Mirror::Not("compares the hand-over date with the command's local date"),
+        P::TimeOutOfRange => Mirror::Partly(
+            "the date and date-time formats refuse years past 9999 and most leap seconds; the first year, 1900, is decide's",
+        ),
     }
 }
 

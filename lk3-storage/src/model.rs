@@ -182,9 +182,11 @@ pub struct EventCursor(pub(crate) CursorPosition);
 pub(crate) enum CursorPosition {
     /// After this (unit, stream, seq).
     Key(UnitCode, Uuid, u64),
-    /// After this row number.
+    /// After this row number (SQLite).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     Row(i64),
-    /// After this text key.
+    /// After this text key (PostgreSQL).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Text(String),
 }
 

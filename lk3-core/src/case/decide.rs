@@ -66,6 +66,9 @@ impl Case {
         if !row.roles.contains(&ctx.actor.role) {
             return Err(refuse(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() }));
         }
+        if !crate::time::instant_fits(ctx.at) {
+            return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::TimeOutOfRange }));
+        }
         // Stores keep microseconds; a context built by hand may carry more.
         let at = ctx.at.trunc_subsecs(6);
         if let Some(last) = self.last_at.filter(|last| at < *last) {
@@ -326,6 +329,9 @@ impl Case {
             CaseCommand::RecordAid { aid } => {
                 if aid.quantity == 0 {
                     return invalid(CommandProblem::InvalidQuantity);
+                }
+                if !crate::time::date_fits(aid.given_on) {
+                    return invalid(CommandProblem::TimeOutOfRange);
                 }
                 if self.unit.as_ref().is_some_and(|unit| aid.given_on > unit.local_dates(ctx.at).1) {
                     return invalid(CommandProblem::AidDateAfterCommand);

@@ -82,6 +82,8 @@ labelled_enum! {
         CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
         /// A case number of another year than the one the case opens in.
         CaseNumberOfAnotherYear = ("nomor_kasus_tahun_lain", "tahun pada nomor kasus bukan tahun kasus dibuka (waktu setempat unit)", "the case number's year is not the year the case opens in (the unit's local time)"),
+        /// A time or date lk3 cannot record (before 1900, after 9999, a leap second).
+        TimeOutOfRange = ("waktu_di_luar_rentang", "waktu atau tanggal di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time or date lk3 cannot record (years 1900 to 9999, no leap second)"),
         /// Aid handed over on a date after the command's.
         AidDateAfterCommand = ("tanggal_bantuan_mendatang", "tanggal penyerahan bantuan sesudah tanggal pencatatannya", "the aid's hand-over date is after the date it is recorded"),
     }

@@ -108,6 +108,9 @@ impl Case {
         let mut step = step.clone();
         match &mut step {
             ServiceCommand::Send { response_deadline, .. } => {
+                if response_deadline.is_some_and(|d| !crate::time::instant_fits(d)) {
+                    return invalid(CommandProblem::TimeOutOfRange);
+                }
                 let at = ctx.at.trunc_subsecs(6);
                 let deadline = response_deadline.unwrap_or(at + default_response_time(self.rule_set)).trunc_subsecs(6);
                 if deadline <= at {

@@ -73,6 +73,9 @@ impl Outreach {
         if !row.roles.contains(&ctx.actor.role) {
             return Err(refuse(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() }));
         }
+        if !crate::time::instant_fits(ctx.at) {
+            return Err(refuse(Violation::InvalidCommand { problem: OutreachProblem::TimeOutOfRange }));
+        }
         // Stores keep microseconds; a context built by hand may carry more.
         let at = ctx.at.trunc_subsecs(6);
         if let Some(last) = self.last_at.filter(|last| at < *last) {
@@ -139,6 +142,9 @@ impl Outreach {
                     sasaran: *sasaran,
                     unit: unit.clone(),
                 }
+            }
+            OutreachCommand::Schedule { planned_for, .. } if !crate::time::instant_fits(*planned_for) => {
+                return Err(Violation::InvalidCommand { problem: OutreachProblem::TimeOutOfRange });
             }
             OutreachCommand::Schedule { planned_for, mobile_unit } => OutreachEvent::Scheduled {
                 attempt: self.next_attempt(rule_set)?,

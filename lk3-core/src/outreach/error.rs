@@ -31,6 +31,8 @@ labelled_enum! {
     pub enum OutreachProblem {
         /// The outreach's event counter would overflow (only reachable from forged history).
         CounterExhausted = ("penghitung_habis", "penghitung penjangkauan sudah mencapai batas", "a counter of the outreach is exhausted"),
+        /// A time lk3 cannot record (before 1900, after 9999, a leap second).
+        TimeOutOfRange = ("waktu_di_luar_rentang", "waktu di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time lk3 cannot record (years 1900 to 9999, no leap second)"),
     }
 }
 

@@ -402,6 +402,13 @@ pub fn limits() -> Vec<Limit> {
         row("command-open-referral-partner-null", B::OpenReferral, "/referral", Set(Value::Null), D(P::NoPartner)),
         at("", row("command-open-referral-partner-missing", B::OpenReferral, "/referral", Remove, D(P::NoPartner))),
         row("command-record-aid-quantity-zero", B::RecordAid, "/aid/quantity", Set(json!(0)), D(P::InvalidQuantity)),
+        row(
+            "command-record-aid-given-on-year-10000",
+            B::RecordAid,
+            "/aid/given_on",
+            Set(json!("+10000-01-01")),
+            D(P::TimeOutOfRange),
+        ),
         // Case events and the header: what decide could never have written.
         row(
             "case-registered-no-clients",
