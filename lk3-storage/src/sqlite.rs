@@ -119,9 +119,28 @@ impl SqliteStore {
             Ok(_) => return Err(not_a_store_reason(url, "it is not a regular file")),
             Err(_) => return Err(not_a_store_reason(url, crate::error::NOT_FOUND)),
         }
-        let pool =
-            SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| not_a_store(url, e))?;
-        match schema_version(&pool).await.map_err(|e| not_a_store(url, e))? {
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await;
+        let read = match pool {
+            Ok(pool) => schema_version(&pool).await.map(|found| (pool, found)),
+            Err(e) => Err(e),
+        };
+        let (pool, found) = match read {
+            Ok(read) => read,
+            // A store in WAL mode on read-only media: SQLite cannot create the
+            // `-shm` index beside it, and no writer can be at work there (a
+            // writer would have made one), so the file is read as it is.
+            Err(e) if cannot_open(&e) => {
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options.immutable(true))
+                    .await
+                    .map_err(|e| not_a_store(url, e))?;
+                let found = schema_version(&pool).await.map_err(|e| not_a_store(url, e))?;
+                (pool, found)
+            }
+            Err(e) => return Err(not_a_store(url, e)),
+        };
+        match found {
             None => Err(not_a_store_reason(url, crate::error::NO_LK3_TABLES)),
             Some(found) if found < sql::SCHEMA_VERSION => {
                 Err(StoreError::SchemaTooOld { found, supported: sql::SCHEMA_VERSION })
@@ -244,20 +263,19 @@ fn not_a_store_reason(url: &str, reason: &str) -> StoreError {
     StoreError::NotAStore { location: crate::redact_url(url), reason: reason.to_owned() }
 }
 
+/// SQLite could not open the file or a file beside it (`SQLITE_CANTOPEN`).
+fn cannot_open(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| d.message().contains("unable to open"))
+}
+
 /// A file SQLite will not read as a database is not a store; other errors
 /// (locked, unreadable) are what they are.
 fn not_a_store(url: &str, e: sqlx::Error) -> StoreError {
-    let is_not_db = e.as_database_error().is_some_and(|d| {
-        let m = d.message();
-        m.contains("not a database") || m.contains("malformed") || m.contains("unable to open")
-    });
+    let is_not_db = e
+        .as_database_error()
+        .is_some_and(|d| d.message().contains("not a database") || d.message().contains("malformed"));
     if is_not_db {
-        let reason = if e.to_string().contains("unable to open") {
-            crate::error::NOT_FOUND
-        } else {
-            crate::error::NOT_A_DATABASE
-        };
-        return not_a_store_reason(url, reason);
+        return not_a_store_reason(url, crate::error::NOT_A_DATABASE);
     }
     StoreError::from(e)
 }

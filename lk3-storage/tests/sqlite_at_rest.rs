@@ -170,6 +170,22 @@ async fn reading_never_writes_and_what_is_not_a_store_is_said_so() {
     assert!(std::fs::metadata(&log).map_or(0, |m| m.len()) == 0, "the log a reader leaves is empty");
 }
 
+#[tokio::test]
+async fn a_store_where_nothing_can_be_made_beside_it_is_still_read() {
+    // Read-only media as a test can make it, even as root: the `-shm` index
+    // SQLite needs beside a WAL store cannot be created (a directory holds
+    // its name). Checked by hand on a read-only bind mount as well.
+    let dir = tempfile::tempdir().expect("tempdir");
+    populated(dir.path()).await;
+    std::fs::create_dir(dir.path().join("lk3.db-shm")).expect("a directory in the way");
+    let before = std::fs::read(dir.path().join("lk3.db")).expect("bytes");
+    let store = SqliteStore::open_read_only(&url(dir.path())).await.expect("read as it is");
+    let report = verify(&store).await.expect("verify");
+    assert!(report.is_ok() && report.streams == 4, "{report:?}");
+    store.close().await;
+    assert_eq!(std::fs::read(dir.path().join("lk3.db")).expect("bytes"), before);
+}
+
 /// A store written by lk3 before schema 2 (`lk3 demo` of that version, with
 /// a client, a note and an erasure added as it wrote them).
 const SCHEMA_1_STORE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/store-schema-1.db");
