@@ -125,6 +125,13 @@ pub enum StoreError {
         /// Which part differs.
         what: String,
     },
+    /// The store's file is damaged in a way that stops a read (rows out of
+    /// their table's order, a B-tree that loops): run `lk3 verify`.
+    #[error("the store is damaged: {what}; `lk3 verify` says more")]
+    Damaged {
+        /// What was found.
+        what: String,
+    },
     /// A stream's events fail chain verification on load.
     #[error("stream {stream_id} fails verification: {source}")]
     Chain {
@@ -199,7 +206,7 @@ impl Lk3Error for StoreError {
             Self::BatchRejected { .. } => ErrorCode::BatchRejected,
             Self::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Self::Unavailable { .. } => ErrorCode::StoreUnavailable,
-            Self::CorruptRow { .. } | Self::SchemaChanged { .. } => ErrorCode::CorruptRow,
+            Self::CorruptRow { .. } | Self::SchemaChanged { .. } | Self::Damaged { .. } => ErrorCode::CorruptRow,
             Self::Chain { source, .. } => source.code(),
             Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
             Self::Command(e) => e.code(),
@@ -245,6 +252,9 @@ impl Lk3Error for StoreError {
             Self::CorruptRow { stream_id, seq, message } => {
                 format!("aliran {stream_id}, peristiwa {seq}: baris tersimpan rusak: {message}")
             }
+            Self::Damaged { what } => {
+                format!("penyimpanan rusak: {}; `lk3 verify` menjelaskan lebih lanjut", damaged_id(what))
+            }
             Self::SchemaChanged { what } => {
                 format!("skema penyimpanan diubah di luar lk3 atau rusak ({what}); tidak dibaca lebih lanjut")
             }
@@ -263,6 +273,14 @@ impl Lk3Error for StoreError {
                 format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
             }
         }
+    }
+}
+
+/// What [`StoreError::Damaged`] says, in Indonesian.
+fn damaged_id(what: &str) -> String {
+    match what.strip_prefix("the rows of ").and_then(|w| w.strip_suffix(" are out of order")) {
+        Some(table) => format!("baris-baris {table} tidak lagi berurutan"),
+        None => what.to_owned(),
     }
 }
 

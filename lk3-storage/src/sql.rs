@@ -50,6 +50,28 @@ pub(crate) fn signed(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// Checks that a page's keys come in strictly increasing order after the
+/// cursor: a page read from a damaged B-tree can hand back a key it already
+/// gave, and a caller paging on would go round for ever.
+pub(crate) fn in_order<K: PartialOrd>(
+    table: &str,
+    after: Option<&K>,
+    keys: impl IntoIterator<Item = K>,
+) -> Result<(), StoreError> {
+    let mut last: Option<K> = None;
+    for key in keys {
+        let behind = match &last {
+            Some(l) => key <= *l,
+            None => after.is_some_and(|a| key <= *a),
+        };
+        if behind {
+            return Err(StoreError::Damaged { what: format!("the rows of {table} are out of order") });
+        }
+        last = Some(key);
+    }
+    Ok(())
+}
+
 /// A note's salt as stored: 32 hex digits.
 pub(crate) fn salt_text(salt: &[u8; 16]) -> String {
     Uuid::from_bytes(*salt).simple().to_string()
@@ -674,7 +696,9 @@ macro_rules! sql_store {
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await?;
-                    rows.iter().map(stream_row).collect()
+                    let streams: Vec<StreamInfo> = rows.iter().map(stream_row).collect::<Result<_, _>>()?;
+                    sql::in_order("streams", after.as_ref(), streams.iter().map(|s| s.stream_id))?;
+                    Ok(streams)
                 }
 
                 async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
@@ -789,7 +813,11 @@ macro_rules! sql_store {
                                 cursor: EventCursor(cursor),
                             })
                         })
-                        .collect()
+                        .collect::<Result<Vec<ScannedEvent>, StoreError>>()
+                        .and_then(|page| {
+                            sql::in_order("events", after.map(|a| &a.0), page.iter().map(|e| e.cursor.0.clone()))?;
+                            Ok(page)
+                        })
                 }
 
                 async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError> {
@@ -819,6 +847,11 @@ macro_rules! sql_store {
                     let listed = bind_all(sqlx::query(<$store>::stmt_owned(listed)), vec![from.clone(), Bind::Int(limit)])
                         .fetch_all(&mut *tx)
                         .await?;
+                    let keys = listed.iter().map(|r| match read_value(r, 0, if <$store>::SCAN_BY_ROW { ColumnType::Int } else { ColumnType::Text }) {
+                        Value::Int(i) => CursorPosition::Row(i),
+                        v => CursorPosition::Text(v.as_text().unwrap_or_default().to_owned()),
+                    });
+                    sql::in_order("streams", after.map(|a| &a.0), keys)?;
                     let mut page = AuditPage::default();
                     let mut index = std::collections::HashMap::new();
                     for r in &listed {
@@ -1031,12 +1064,15 @@ macro_rules! sql_store {
                         binds.len()
                     );
                     let rows = bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_all(&self.pool).await?;
-                    rows.iter()
+                    let cases: Vec<CaseSummary> = rows
+                        .iter()
                         .map(|r| {
                             let s: &str = r.try_get(0)?;
                             serde_json::from_str(s).map_err(|e| sql::corrupt(Uuid::nil(), 0, e.to_string()))
                         })
-                        .collect()
+                        .collect::<Result<_, StoreError>>()?;
+                    sql::in_order("cases", query.after.as_ref(), cases.iter().map(|c| c.case_id))?;
+                    Ok(cases)
                 }
 
                 async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
