@@ -10,6 +10,7 @@
 //!
 //! `cargo bench --bench case_lifecycle`
 
+use lk3::core::Decider;
 use std::hint::black_box;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use lk3::core::CommandContext;
+use lk3::core::Decider;
 use lk3::core::case::{Case, CaseCommand, CaseEventRecord, CommandError};
 use lk3::core::event::Actor;
 use lk3::core::ids::{CommandId, IdSeed, StaffId, UnitCode};

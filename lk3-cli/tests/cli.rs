@@ -1,5 +1,6 @@
 //! The `lk3` binary as a user runs it.
 
+use lk3_core::Decider;
 use std::path::Path;
 use std::process::{Command, Output};
 

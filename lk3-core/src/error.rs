@@ -88,6 +88,8 @@ labelled_enum! {
         ChainBroken = ("LK3-E052", "Rantai hash terputus", "Hash chain broken"),
         /// An event that belongs to another stream.
         StreamMismatch = ("LK3-E053", "Peristiwa dari aliran lain", "Event from another stream"),
+        /// An event is not what `decide` produces for the command it records.
+        EventNotDerived = ("LK3-E054", "Peristiwa bukan hasil perintahnya", "Event is not what its command decides"),
         /// A document's header disagrees with the fold of its events.
         HeaderMismatch = ("LK3-E061", "Kepala dokumen tidak sesuai peristiwa", "Header disagrees with the events"),
         /// A document larger than the limit.

@@ -21,6 +21,7 @@
 
 pub mod case;
 pub mod context;
+pub mod decider;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -36,5 +37,6 @@ pub mod validate;
 pub mod vocab;
 
 pub use context::CommandContext;
+pub use decider::{Decider, DomainError};
 pub use error::{ErrorCode, Lk3Error};
 pub use label::Labelled;

@@ -3,6 +3,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseEvent, CaseEventRecord};
 use lk3_core::event::{ChainError, Hash, canonical_json, verify_chain};
 use lk3_core::vocab::{RefusalReason, Stage};

@@ -20,6 +20,7 @@ mod common;
 #[path = "common/limits.rs"]
 mod limits;
 
+use lk3_core::Decider;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -59,6 +60,7 @@ use serde_json::{Value, json};
 const E020: &str = "LK3-E020";
 const E021: &str = "LK3-E021";
 const E028: &str = "LK3-E028";
+const E029: &str = "LK3-E029";
 const E031: &str = "LK3-E031";
 const E033: &str = "LK3-E033";
 const E036: &str = "LK3-E036";
@@ -67,6 +69,7 @@ const E050: &str = "LK3-E050";
 const E051: &str = "LK3-E051";
 const E052: &str = "LK3-E052";
 const E053: &str = "LK3-E053";
+const E054: &str = "LK3-E054";
 const E061: &str = "LK3-E061";
 const E063: &str = "LK3-E063";
 const E064: &str = "LK3-E064";
@@ -1398,11 +1401,11 @@ fn invalid_case_chain(c: &mut Corpus) {
         reseal(&mut ev[0]);
         rechain(ev, 1);
     });
-    m("stream-changed", "chain: an event names another stream (resealed)", &[E053], &|ev| {
+    m("stream-changed", "chain: an event names another stream (resealed)", &[E053, E054], &|ev| {
         ev[6].stream_id = foreign_stream();
         rechain(ev, 6);
     });
-    m("stream-changed-last", "chain: the last event names another stream (resealed)", &[E053], &|ev| {
+    m("stream-changed-last", "chain: the last event names another stream (resealed)", &[E053, E054], &|ev| {
         ev[9].stream_id = foreign_stream();
         rechain(ev, 9);
     });
@@ -1440,7 +1443,7 @@ fn invalid_case_chain(c: &mut Corpus) {
     m("event-removed", "chain: an event removed (later seqs and the link do not fit)", &[E050, E052], &|ev| {
         ev.remove(10);
     });
-    m("event-duplicated", "chain: an event recorded twice", &[E050, E052], &|ev| {
+    m("event-duplicated", "chain: an event recorded twice", &[E033, E050, E052], &|ev| {
         let copy = ev[10].clone();
         ev.insert(11, copy);
     });
@@ -1462,7 +1465,7 @@ fn invalid_case_chain(c: &mut Corpus) {
         "case",
         "chain: an event of another case put in place of one of this case's",
         &case_doc(&ev),
-        &[E028, E052, E053],
+        &[E028, E052, E053, E054],
         &[],
     );
 }
@@ -1517,7 +1520,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
             sasaran: Sasaran::Keluarga,
         },
     );
-    doc("step-second-contact", "rules: a case is opened once", &b, &[E020], &[]);
+    doc("step-second-contact", "rules: a case is opened once", &b, &[E029], &[]);
 
     let mut b = CaseBuild::at(Stage::Ditutup);
     let referral_id = ReferralId::new_v7(b.w.now, b.w.fresh_seed());
@@ -1754,7 +1757,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
         "disclosure-override-flag-removed",
         "consent: an emergency sending whose override flag was removed (resealed)",
         &b,
-        &[E039],
+        &[E036, E054],
         &[],
     );
 
@@ -1774,7 +1777,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
         "disclosure-protective-unnamed-no-override",
         "consent: a protective referral to no named partner must be an override (audited)",
         &b,
-        &[E039],
+        &[E054],
         &[W005],
     );
 
@@ -1794,7 +1797,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
         "disclosure-protective-no-consent",
         "consent: a protective referral to a partner nobody consented to, not flagged as override (audited)",
         &b,
-        &[E039],
+        &[E054],
         &[W005],
     );
 
@@ -1951,7 +1954,7 @@ fn invalid_outreach(c: &mut Corpus) {
             reseal(&mut ev[1]);
         },
     );
-    m("stream-changed", "chain: an event names another stream (resealed)", &[E053], &|ev| {
+    m("stream-changed", "chain: an event names another stream (resealed)", &[E053, E054], &|ev| {
         ev[2].stream_id = foreign_stream();
         rechain(ev, 2);
     });

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, Duration};
 use lk3_core::CommandContext;
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommand, CaseEvent};
 use lk3_core::event::{Actor, Event};
 use lk3_core::ids::{CommandId, IdSeed, StaffId};

@@ -8,6 +8,7 @@ mod common;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommand, CaseEvent, CommandProblem, Violation};
 use lk3_core::ids::{CaseId, CaseNumber, PartnerId, ServiceId, TimeZoneId, UnitCode};
 use lk3_core::service::{ReferralDraft, ServiceCommand};

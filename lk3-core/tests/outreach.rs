@@ -3,6 +3,8 @@
 //! scenarios of DESIGN §6; and properties over random command sequences.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use lk3_core::Decider;
+use lk3_core::decider::ReplayError;
 use lk3_core::event::{Actor, ChainError, verify_chain};
 use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, OutreachId, StaffId};
 use lk3_core::outreach::{
@@ -10,7 +12,7 @@ use lk3_core::outreach::{
     OutreachEventRecord, OutreachRefusalReason, OutreachState as S, OutreachViolation, ReporterKind, machine_export,
     max_attempts, table,
 };
-use lk3_core::rules::{Requirement, RuleSetId};
+use lk3_core::rules::{OutreachRequirement as Requirement, RuleSetId};
 use lk3_core::vocab::{Problem, Role, Sasaran};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use proptest::prelude::*;
@@ -483,7 +485,7 @@ fn a_changed_event_is_found_by_replay() {
     let (_, mut events) = w.outreach_at(S::Menolak);
     events[1].payload = OutreachEvent::Scheduled { attempt: 1, mobile_unit: false, planned_for: w.now };
     let err = Outreach::replay(&events).expect_err("tampered");
-    assert!(matches!(err, ChainError::HashMismatch { seq: 2, .. }), "{err}");
+    assert!(matches!(err, ReplayError::Chain(ChainError::HashMismatch { seq: 2, .. })), "{err}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::Labelled;
 use lk3_core::case::{Case, CaseCommand, CaseCommandKind, CaseEvent, CaseEventRecord};
 use lk3_core::event::verify_chain;
@@ -144,13 +145,14 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
                 }
                 let row = rules.transition(case.stage(), e.payload.command_kind());
                 // Work steps happened only with every client's consent in force.
-                if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::Requirement::ConsentToServices)) {
+                if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::CaseRequirement::ConsentToServices)) {
                     prop_assert!(!case.clients().is_empty());
                     for c in case.clients() {
                         let consent = case.consent_for(c.client_id, ConsentPurpose::Layanan);
                         prop_assert!(consent.is_some());
-                        if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::Requirement::ConsentToAssessment))
-                        {
+                        if row.is_some_and(|r| {
+                            r.requires.contains(&lk3_core::rules::CaseRequirement::ConsentToAssessment)
+                        }) {
                             prop_assert!(case.consent_for(c.client_id, ConsentPurpose::Asesmen).is_some());
                         }
                         if c.minor {

@@ -4,6 +4,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{CaseCommand, CaseEvent, CommandProblem, PlanItem, Violation};
 use lk3_core::ids::{ConsentId, IdSeed, ServiceId};
 use lk3_core::service::ServiceState;
@@ -442,7 +443,11 @@ fn forged_counters_are_an_error_not_a_panic() {
     forged.payload = CaseEvent::PlanProposed { plan_version: u32::MAX, items: vec![] };
     let forged = forged.seal().expect("seals");
     events.push(forged);
-    let case = lk3_core::case::Case::replay(&events).expect("the chain itself is intact");
+    // Replay re-decides the forged event and refuses it (an empty plan)...
+    let refused = lk3_core::case::Case::replay(&events).expect_err("re-decided");
+    assert_eq!(refused.code(), ErrorCode::InvalidCommand, "{refused}");
+    // ...and a fold that trusts it still cannot be pushed past the counter.
+    let case = lk3_core::case::Case::from_events(&events);
     let cmd = w.plan_command();
     let ctx = w.ctx(peksos);
     assert_eq!(

@@ -119,7 +119,7 @@ fn each_stage_and_command_pair_has_at_most_one_row() {
 
 #[test]
 fn approvals_belong_to_the_ketua_and_need_a_second_person() {
-    use lk3_core::rules::Requirement;
+    use lk3_core::rules::CaseRequirement as Requirement;
     for t in rules()
         .transitions()
         .iter()

@@ -22,6 +22,7 @@ mod common;
 #[path = "common/limits.rs"]
 mod limits;
 
+use lk3_core::Decider;
 use std::collections::BTreeSet;
 
 use limits::{Base, Built, Twin, limits, most_attempts, partner_id};

@@ -4,6 +4,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandProblem, Violation};
 use lk3_core::event::Actor;
 use lk3_core::ids::{IdSeed, PartnerId, ServiceId};
@@ -204,10 +205,10 @@ fn the_seven_machines_have_the_design_states() {
             ServiceState::Ditolak | ServiceState::Dibatalkan | ServiceState::Ditunda | ServiceState::Gagal
         );
         if negative && row.from != Some(row.to) {
-            assert!(row.requires.contains(&lk3_core::rules::Requirement::Reason), "{} {}", row.command, row.to);
+            assert!(row.requires.contains(&lk3_core::rules::ServiceRequirement::Reason), "{} {}", row.command, row.to);
         }
         if row.to == ServiceState::Selesai {
-            assert!(row.requires.contains(&lk3_core::rules::Requirement::PartnerFeedback));
+            assert!(row.requires.contains(&lk3_core::rules::ServiceRequirement::PartnerFeedback));
         }
     }
     for kind in KINDS {

@@ -5,6 +5,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommandKind};
 use lk3_core::rules::{RuleSet, RuleSetId};
 use lk3_core::vocab::Stage;

@@ -4,6 +4,7 @@
 mod common;
 
 use common::World;
+use lk3_core::Decider;
 use lk3_core::case::{CaseEvent, CaseEventRecord};
 use lk3_core::event::Hash;
 use lk3_core::schema::CaseDocument;

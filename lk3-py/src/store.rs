@@ -12,6 +12,7 @@
 //! fork; both processes reopen it when next used. A `memory://` store
 //! cannot follow: its data stays in the parent, and the child gets LK3-E096.
 
+use lk3_core::Decider;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -26,7 +27,7 @@ use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled};
-use lk3_storage::aggregate::{self, Aggregate};
+use lk3_storage::aggregate;
 use lk3_storage::document::{export_stream, import_batch, import_documents};
 use lk3_storage::model::StreamKind;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
@@ -408,7 +409,7 @@ async fn execute_at(
         }
         Case::from_events(&loaded.events[..usize::try_from(expected).unwrap_or(usize::MAX)])
     };
-    let events = Aggregate::decide(&state, command, ctx)?;
+    let events = state.decide(command, ctx)?;
     store.append(&state, &events).await
 }
 

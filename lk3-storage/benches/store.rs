@@ -10,6 +10,7 @@
 //!
 //! Run: `cargo bench -p lk3-storage --bench store`.
 
+use lk3_core::Decider;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,7 @@
 //! `LK3_BENCH_CASES` for another size). Under `cargo test` it runs on 2,000
 //! cases as a smoke test.
 
+use lk3_core::Decider;
 use std::time::Instant;
 
 use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K};

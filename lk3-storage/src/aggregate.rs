@@ -3,12 +3,13 @@
 //! typed events into a checked [`Batch`] and stored rows back into a
 //! verified fold is written once here, not once per adapter.
 
-use lk3_core::case::{Case, CaseCommand, CaseEvent};
+use lk3_core::case::{Case, CaseEvent};
+use lk3_core::decider::Rederived;
 use lk3_core::event::{Event, chain_problems};
 use lk3_core::ids::UnitCode;
-use lk3_core::outreach::{Outreach, OutreachCommand, OutreachEvent};
+use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::schema::{CaseDocument, OutreachDocument};
-use lk3_core::{CommandContext, Lk3Error};
+use lk3_core::{Decider, DomainError, Lk3Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -17,20 +18,21 @@ use crate::error::StoreError;
 use crate::model::{Batch, CommandSpan, Fingerprint, StoredEvent, StreamInfo, StreamKind};
 use crate::projection::{CaseSummary, OutreachSummary, Projection};
 
-/// An event-sourced aggregate the store can keep.
-pub trait Aggregate: Default + Clone + Serialize + Send + Sync + 'static {
-    /// The payload of its events.
-    type Payload: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
-    /// Its commands (serialisable: a command's fingerprint is taken over its JSON).
-    type Command: Serialize + Send + Sync;
+/// What a store needs of a machine beyond its [`Decider`] (which decides,
+/// folds and re-decides in lk3-core): how it is stored, its unit, its query
+/// row and its export document.
+pub trait Aggregate:
+    Decider<
+        Payload: Serialize + DeserializeOwned + Send + Sync + 'static,
+        Command: Serialize + Send + Sync,
+        Error: Into<DomainError>,
+    > + Serialize
+    + Send
+    + Sync
+    + 'static
+{
     /// The stream kind it is stored as.
     const KIND: StreamKind;
-    /// Folds one event.
-    fn apply(&mut self, event: &Event<Self::Payload>);
-    /// Decides a command against the state.
-    fn decide(&self, command: &Self::Command, ctx: &CommandContext) -> Result<Vec<Event<Self::Payload>>, StoreError>;
-    /// The events folded so far.
-    fn version(&self) -> u64;
     /// The unit it belongs to, once opened.
     fn unit(&self) -> Option<&UnitCode>;
     /// Its query row, once opened.
@@ -40,18 +42,7 @@ pub trait Aggregate: Default + Clone + Serialize + Send + Sync + 'static {
 }
 
 impl Aggregate for Case {
-    type Payload = CaseEvent;
-    type Command = CaseCommand;
     const KIND: StreamKind = StreamKind::Case;
-    fn apply(&mut self, event: &Event<CaseEvent>) {
-        Case::apply(self, event)
-    }
-    fn decide(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<Vec<Event<CaseEvent>>, StoreError> {
-        Ok(Case::decide(self, command, ctx)?)
-    }
-    fn version(&self) -> u64 {
-        Case::version(self)
-    }
     fn unit(&self) -> Option<&UnitCode> {
         Case::unit(self)
     }
@@ -64,18 +55,7 @@ impl Aggregate for Case {
 }
 
 impl Aggregate for Outreach {
-    type Payload = OutreachEvent;
-    type Command = OutreachCommand;
     const KIND: StreamKind = StreamKind::Outreach;
-    fn apply(&mut self, event: &Event<OutreachEvent>) {
-        Outreach::apply(self, event)
-    }
-    fn decide(&self, command: &OutreachCommand, ctx: &CommandContext) -> Result<Vec<Event<OutreachEvent>>, StoreError> {
-        Ok(Outreach::decide(self, command, ctx)?)
-    }
-    fn version(&self) -> u64 {
-        Outreach::version(self)
-    }
     fn unit(&self) -> Option<&UnitCode> {
         Outreach::unit(self)
     }
@@ -85,6 +65,11 @@ impl Aggregate for Outreach {
     fn document(self, events: Vec<Event<OutreachEvent>>) -> impl Serialize {
         OutreachDocument::new(self, events)
     }
+}
+
+/// The store's error for an event `decide` does not give back.
+fn not_decided<A: Aggregate>(stream_id: Uuid, seq: u64, problem: Rederived<A::Error>) -> StoreError {
+    StoreError::NotDecided { stream_id, seq, source: Box::new(problem.map(Into::into)) }
 }
 
 /// A stream loaded from a store: its fold, verified, and its events.
@@ -98,7 +83,8 @@ pub struct Loaded<A: Aggregate> {
 
 /// Checks that `events` are one command's events continuing the stream whose
 /// fold *before* them is `before` (seq, chain, hashes, one stream, one
-/// command id), and encodes them with the projection after them.
+/// command id, each event what `decide` gives for the command it records),
+/// and encodes them with the projection after them.
 pub fn batch<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
     let out = encode(before, events)?;
     if out.0.commands.len() > 1 {
@@ -118,7 +104,7 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
     };
     let stream_id = first.stream_id;
     let reject = |reason: String| StoreError::BatchRejected { stream_id, reason };
-    let expected_version = before.version();
+    let expected_version = before.head().version;
     if first.seq != expected_version + 1 {
         return Err(reject(format!(
             "the first event has seq {}, the state is at version {expected_version}",
@@ -158,6 +144,7 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
             return Err(reject(format!("event {} does not match its hash", e.seq)));
         }
         prev = e.hash;
+        after.rederive(e).map_err(|problem| not_decided::<A>(stream_id, e.seq, problem))?;
         let body = serde_json::to_string(e).map_err(|err| reject(err.to_string()))?;
         stored.push(StoredEvent {
             seq: e.seq,
@@ -198,7 +185,8 @@ pub fn decode<P: DeserializeOwned>(stream_id: Uuid, rows: &[StoredEvent]) -> Res
         .collect()
 }
 
-/// Decodes, verifies (chain and head) and folds a stream read from a store.
+/// Decodes, verifies (chain and head), re-decides every event and folds a
+/// stream read from a store.
 pub fn load<A: Aggregate>(info: &StreamInfo, rows: &[StoredEvent]) -> Result<Loaded<A>, StoreError> {
     let stream_id = info.stream_id;
     let events: Vec<Event<A::Payload>> = decode(stream_id, rows)?;
@@ -214,6 +202,7 @@ pub fn load<A: Aggregate>(info: &StreamInfo, rows: &[StoredEvent]) -> Result<Loa
     }
     let mut state = A::default();
     for e in &events {
+        state.rederive(e).map_err(|problem| not_decided::<A>(stream_id, e.seq, problem))?;
         state.apply(e);
     }
     Ok(Loaded { state, events })

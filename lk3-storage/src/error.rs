@@ -1,7 +1,9 @@
 //! The store's errors: one enum, each variant with a stable `LK3-E08x` code
 //! and messages in English (`Display`) and Indonesian.
 
+use lk3_core::DomainError;
 use lk3_core::case::CommandError;
+use lk3_core::decider::Rederived;
 use lk3_core::event::ChainError;
 use lk3_core::outreach::OutreachError;
 use lk3_core::{ErrorCode, Lk3Error};
@@ -150,12 +152,21 @@ pub enum StoreError {
         /// The events found.
         found: u64,
     },
-    /// The case refused the command.
+    /// The machine refused the command (the domain error, wrapped once).
     #[error(transparent)]
-    Command(Box<CommandError>),
-    /// The outreach refused the command.
-    #[error(transparent)]
-    Outreach(Box<OutreachError>),
+    Refused(Box<DomainError>),
+    /// A stored or supplied event is not what `decide` gives for the command
+    /// it records: it breaks a rule, or a field `decide` derives was written
+    /// otherwise.
+    #[error("stream {stream_id}, event {seq}: {source}")]
+    NotDecided {
+        /// The stream.
+        stream_id: Uuid,
+        /// The event's seq.
+        seq: u64,
+        /// What is wrong.
+        source: Box<Rederived<DomainError>>,
+    },
     /// A document refused by import.
     #[error("{source_name}: refused by import: {reason}")]
     ImportRejected {
@@ -174,15 +185,21 @@ pub enum StoreError {
     },
 }
 
+impl From<DomainError> for StoreError {
+    fn from(e: DomainError) -> Self {
+        StoreError::Refused(Box::new(e))
+    }
+}
+
 impl From<CommandError> for StoreError {
     fn from(e: CommandError) -> Self {
-        StoreError::Command(Box::new(e))
+        DomainError::from(e).into()
     }
 }
 
 impl From<OutreachError> for StoreError {
     fn from(e: OutreachError) -> Self {
-        StoreError::Outreach(Box::new(e))
+        DomainError::from(e).into()
     }
 }
 
@@ -209,8 +226,8 @@ impl Lk3Error for StoreError {
             Self::CorruptRow { .. } | Self::SchemaChanged { .. } | Self::Damaged { .. } => ErrorCode::CorruptRow,
             Self::Chain { source, .. } => source.code(),
             Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
-            Self::Command(e) => e.code(),
-            Self::Outreach(e) => e.code(),
+            Self::Refused(e) => e.code(),
+            Self::NotDecided { source, .. } => source.code(),
             Self::ImportRejected { .. } => ErrorCode::ImportRejected,
             Self::Url { .. } => ErrorCode::StoreUrl,
         }
@@ -264,8 +281,10 @@ impl Lk3Error for StoreError {
             Self::HeadMismatch { stream_id, recorded, found } => {
                 format!("aliran {stream_id} mencatat versi {recorded} tetapi berisi {found} peristiwa")
             }
-            Self::Command(e) => e.message_id(),
-            Self::Outreach(e) => e.message_id(),
+            Self::Refused(e) => e.message_id(),
+            Self::NotDecided { stream_id, seq, source } => {
+                format!("aliran {stream_id}, peristiwa {seq}: {}", source.message_id())
+            }
             Self::ImportRejected { source_name, reason_id, .. } => {
                 format!("{source_name}: ditolak saat impor: {reason_id}")
             }

@@ -172,7 +172,7 @@ pub trait CaseStoreExt: CaseStore {
             Err(StoreError::NotFound { .. }) => A::default(),
             Err(e) => return Err(e),
         };
-        let events = match state.decide(command, ctx) {
+        let events = match state.decide(command, ctx).map_err(|e| StoreError::from(e.into())) {
             Ok(events) => events,
             Err(refusal) => {
                 // A retry that raced its first run past the check above may

@@ -353,8 +353,14 @@ fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> 
         // A fold of altered events says nothing about the derived rows.
         return out;
     }
+    // Every event must be what `decide` gives for the command it records (a
+    // history rewritten and resealed in the file is caught here).
     let mut state = A::default();
     for e in &events {
+        if let Err(rederived) = state.rederive(e) {
+            let err = StoreError::NotDecided { stream_id, seq: e.seq, source: Box::new(rederived.map(Into::into)) };
+            out.push(problem(Some(stream_id), Some(e.seq), Some(*e.event_id.as_uuid()), rows::EVENTS.name, &err));
+        }
         state.apply(e);
     }
     if state.unit().is_some_and(|u| *u != stream.unit) {

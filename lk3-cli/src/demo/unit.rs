@@ -2,6 +2,7 @@
 //! log of every attempted step.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandError};
 use lk3_core::event::{Actor, Event};
 use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, IdSeed, PartnerId, StaffId, TimeZoneId, UnitCode};

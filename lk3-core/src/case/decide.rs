@@ -2,105 +2,191 @@ use super::{
     Case, CaseCommand, CaseCommandKind as K, CaseEvent, CaseEventRecord, CommandError, CommandProblem, Reference,
     Violation,
 };
-use chrono::SubsecRound;
 
 use crate::context::CommandContext;
-use crate::event::Event;
+use crate::decider::{Decider, Head, Refusal};
 use crate::ids::{CaseId, CaseNumberMismatch};
-use crate::rules::{Requirement, RuleSet};
+use crate::rules::{CaseRequirement as Requirement, CaseTable, RuleSet, RuleSetId};
+use crate::service::ReferralDraft;
 use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
 
-impl Case {
-    /// Decides a command: returns the events it produces, or the rule it
-    /// breaks. Nothing changes either way; apply the events to move on.
-    ///
-    /// The checks, in order: the case exists (or, for `record_contact`, does
-    /// not); the rule set allows the command in the stage; the actor's role
-    /// may issue it; the command is not dated before the last event; every
-    /// requirement of the rule-set row holds; the content is consistent.
-    ///
-    /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use lk3_core::case::{Case, CaseCommand};
-    /// use lk3_core::event::Actor;
-    /// use lk3_core::ids::*;
-    /// use lk3_core::vocab::*;
-    /// use lk3_core::{CommandContext, ErrorCode, Lk3Error};
-    ///
-    /// let at = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
-    /// let sekretaris = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
-    /// let ctx = CommandContext::new(sekretaris, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
-    /// let open = CaseCommand::RecordContact {
-    ///     case_id: CaseId::new_v7(at, IdSeed::new([4; 10])),
-    ///     unit: "64.74".parse()?,
-    ///     case_number: "64.74/2019/0001".parse()?,
-    ///     channel: ContactChannel::TeleponHotline,
-    ///     sasaran: Sasaran::Keluarga,
-    /// };
-    /// let mut case = Case::default();
-    /// let events = case.decide(&open, &ctx)?;
-    /// case.apply(&events[0]);
-    /// assert_eq!(case.stage(), Some(Stage::Kontak));
-    ///
-    /// // A secretary cannot approve a plan, and there is none to approve.
-    /// let err = case.decide(&CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).unwrap_err();
-    /// assert_eq!(err.code(), ErrorCode::TransitionNotAllowed);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn decide(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEventRecord>, CommandError> {
-        let kind = command.kind();
-        let rules = RuleSet::get(if self.stage.is_some() { self.rule_set } else { ctx.rule_set });
-        let refuse = |violation| CommandError::new(kind, self.stage, violation, rules);
+impl From<Refusal> for Violation {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => Violation::CaseNotFound,
+            Refusal::Exists(id) => Violation::CaseExists { case_id: CaseId::from_uuid(id) },
+            Refusal::TransitionNotAllowed => Violation::TransitionNotAllowed,
+            Refusal::RoleNotAllowed { role, allowed_roles } => Violation::RoleNotAllowed { role, allowed_roles },
+            Refusal::TimeOutOfRange => Violation::InvalidCommand { problem: CommandProblem::TimeOutOfRange },
+            Refusal::TimeRunsBackwards { last, at } => Violation::TimeRunsBackwards { last, at },
+            Refusal::CounterExhausted => Violation::InvalidCommand { problem: CommandProblem::CounterExhausted },
+            Refusal::Serialization(message) => Violation::Serialization { message },
+        }
+    }
+}
 
-        let stream_id = match (self.case_id, command) {
-            (None, CaseCommand::RecordContact { case_id, .. }) => *case_id,
-            (None, _) => return Err(refuse(Violation::CaseNotFound)),
-            (Some(case_id), CaseCommand::RecordContact { .. }) => {
-                return Err(refuse(Violation::CaseExists { case_id }));
-            }
-            (Some(case_id), _) => case_id,
-        };
-        let Some(row) = rules.transition(self.stage, kind) else {
-            return Err(refuse(Violation::TransitionNotAllowed));
-        };
-        if !row.roles.contains(&ctx.actor.role) {
-            return Err(refuse(Violation::RoleNotAllowed { role: ctx.actor.role, allowed_roles: row.roles.clone() }));
-        }
-        if !crate::time::instant_fits(ctx.at) {
-            return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::TimeOutOfRange }));
-        }
-        // Stores keep microseconds; a context built by hand may carry more.
-        let at = ctx.at.trunc_subsecs(6);
-        if let Some(last) = self.last_at.filter(|last| at < *last) {
-            return Err(refuse(Violation::TimeRunsBackwards { last, at }));
-        }
-        for requirement in &row.requires {
-            self.check(*requirement, command, ctx).map_err(refuse)?;
-        }
-        let payload = self.payload(command, ctx).map_err(refuse)?;
-        let head = (self.version, self.last_hash);
-        let event = match Event::next(*CaseId::as_uuid(&stream_id), head, ctx, rules.id(), payload) {
-            None => return Err(refuse(Violation::InvalidCommand { problem: CommandProblem::CounterExhausted })),
-            Some(sealed) => sealed.map_err(|e| refuse(Violation::Serialization { message: e.to_string() }))?,
-        };
-        Ok(vec![event])
+/// A case is decided by the kernel's pipeline ([`Decider`]): its table is the
+/// rule set's case table; what is its own is below.
+///
+/// `decide` checks, in order: the case exists (or, for `record_contact`,
+/// does not); the rule set allows the command in the stage; the actor's role
+/// may issue it; the command is not dated before the last event; every
+/// requirement of the rule-set row holds; the content is consistent.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use lk3_core::case::{Case, CaseCommand};
+/// use lk3_core::event::Actor;
+/// use lk3_core::ids::*;
+/// use lk3_core::vocab::*;
+/// use lk3_core::{CommandContext, Decider, ErrorCode, Lk3Error};
+///
+/// let at = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
+/// let sekretaris = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
+/// let ctx = CommandContext::new(sekretaris, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
+/// let open = CaseCommand::RecordContact {
+///     case_id: CaseId::new_v7(at, IdSeed::new([4; 10])),
+///     unit: "64.74".parse()?,
+///     case_number: "64.74/2019/0001".parse()?,
+///     channel: ContactChannel::TeleponHotline,
+///     sasaran: Sasaran::Keluarga,
+/// };
+/// let mut case = Case::default();
+/// let events = case.decide(&open, &ctx)?;
+/// case.apply(&events[0]);
+/// assert_eq!(case.stage(), Some(Stage::Kontak));
+///
+/// // A secretary cannot approve a plan, and there is none to approve.
+/// let err = case.decide(&CaseCommand::ApprovePlan { plan_version: 1 }, &ctx).unwrap_err();
+/// assert_eq!(err.code(), ErrorCode::TransitionNotAllowed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Decider for Case {
+    type Command = CaseCommand;
+    type Payload = CaseEvent;
+    type State = crate::vocab::Stage;
+    type Kind = K;
+    type Requirement = Requirement;
+    type Violation = Violation;
+    type Error = CommandError;
+
+    fn table(rule_set: RuleSetId) -> &'static CaseTable {
+        RuleSet::get(rule_set).case_table()
     }
 
-    /// Decides a command and applies its events: the usual way to drive an
-    /// in-memory case. On refusal the case is unchanged.
-    pub fn execute(
-        &mut self,
+    fn kind(command: &CaseCommand) -> K {
+        command.kind()
+    }
+
+    fn opens(command: &CaseCommand) -> Option<uuid::Uuid> {
+        match command {
+            CaseCommand::RecordContact { case_id, .. } => Some(*case_id.as_uuid()),
+            _ => None,
+        }
+    }
+
+    fn head(&self) -> Head<crate::vocab::Stage> {
+        Head {
+            stream_id: self.case_id.map(|c| *c.as_uuid()),
+            state: self.stage,
+            rule_set: self.rule_set,
+            version: self.version,
+            last_hash: self.last_hash,
+            last_at: self.last_at,
+        }
+    }
+
+    fn check(
+        &self,
+        requirement: Requirement,
         command: &CaseCommand,
         ctx: &CommandContext,
-    ) -> Result<Vec<CaseEventRecord>, CommandError> {
-        let events = self.decide(command, ctx)?;
-        for e in &events {
-            self.apply(e);
-        }
-        Ok(events)
+        _rule_set: RuleSetId,
+    ) -> Result<(), Violation> {
+        self.check_requirement(requirement, command, ctx)
     }
 
-    fn check(&self, requirement: Requirement, command: &CaseCommand, ctx: &CommandContext) -> Result<(), Violation> {
+    fn payload(
+        &self,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+        _rule_set: RuleSetId,
+    ) -> Result<CaseEvent, Violation> {
+        self.content(command, ctx)
+    }
+
+    fn refuse(&self, kind: K, rule_set: RuleSetId, violation: Violation) -> CommandError {
+        CommandError::new(kind, self.stage, violation, RuleSet::get(rule_set))
+    }
+
+    fn apply(&mut self, event: &CaseEventRecord) {
+        self.fold(event);
+    }
+
+    fn command_of(event: &CaseEventRecord) -> CaseCommand {
+        match &event.payload {
+            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => CaseCommand::RecordContact {
+                case_id: CaseId::from_uuid(event.stream_id),
+                unit: unit.clone(),
+                case_number: case_number.clone(),
+                channel: *channel,
+                sasaran: *sasaran,
+            },
+            CaseEvent::Registered { clients, problems } => {
+                CaseCommand::Register { clients: clients.clone(), problems: problems.clone() }
+            }
+            CaseEvent::ResolvedOnSpot { participants, problems, service } => CaseCommand::ResolveOnSpot {
+                service: *service,
+                problems: problems.clone(),
+                participants: participants.clone(),
+            },
+            CaseEvent::EngagementStarted { .. } => CaseCommand::StartEngagement {},
+            CaseEvent::ConsentRecorded { consent } => CaseCommand::RecordConsent { consent: consent.clone() },
+            CaseEvent::ConsentWithdrawn { consent_id } => CaseCommand::WithdrawConsent { consent_id: *consent_id },
+            CaseEvent::ContractAgreed { .. } => CaseCommand::AgreeContract {},
+            CaseEvent::ServiceDeclined { reason } => CaseCommand::DeclineService { reason: *reason },
+            CaseEvent::AssessmentStarted {} => CaseCommand::StartAssessment {},
+            CaseEvent::AssessmentCompleted { problems, risk } => {
+                CaseCommand::CompleteAssessment { problems: problems.clone(), risk: *risk }
+            }
+            CaseEvent::PlanProposed { items, .. } => CaseCommand::ProposePlan { items: items.clone() },
+            CaseEvent::PlanApproved { plan_version, .. } => CaseCommand::ApprovePlan { plan_version: *plan_version },
+            CaseEvent::ServiceOpened { kind, partner_id, service_id } => CaseCommand::OpenService {
+                service_id: *service_id,
+                kind: *kind,
+                referral: partner_id.map(|partner_id| ReferralDraft { partner_id }),
+            },
+            CaseEvent::ServiceStepRecorded { service_id, step, .. } => {
+                CaseCommand::ServiceStep { service_id: *service_id, step: step.clone() }
+            }
+            CaseEvent::AidGiven { aid } => CaseCommand::RecordAid { aid: *aid },
+            CaseEvent::EvaluationStarted {} => CaseCommand::BeginEvaluation {},
+            CaseEvent::ReassessmentStarted {} => CaseCommand::Reassess {},
+            CaseEvent::ReplanStarted {} => CaseCommand::Replan {},
+            CaseEvent::Terminated { reason } => CaseCommand::Terminate { reason: *reason },
+            CaseEvent::AftercareStarted {} => CaseCommand::StartAftercare {},
+            CaseEvent::ClosureApproved { .. } => CaseCommand::ApproveClosure {},
+            CaseEvent::RelapseReported {} => CaseCommand::ReportRelapse {},
+            CaseEvent::Reopened { reason } => CaseCommand::Reopen { reason: *reason },
+            CaseEvent::ProtectiveReferralSent { referral_id, partner, partner_id, reason, .. } => {
+                CaseCommand::SendProtectiveReferral {
+                    referral_id: *referral_id,
+                    partner: *partner,
+                    partner_id: *partner_id,
+                    reason: *reason,
+                }
+            }
+        }
+    }
+}
+
+impl Case {
+    fn check_requirement(
+        &self,
+        requirement: Requirement,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<(), Violation> {
         match (requirement, command) {
             // Reasons are typed fields: a command without one does not parse.
             (Requirement::Reason, _) => Ok(()),
@@ -158,16 +244,6 @@ impl Case {
             ) => Err(Violation::ReasonNotAllowed { reason: TerminationReason::TujuanTercapai }),
             (Requirement::GoalsMetOnlyAfterEvaluation, _) => Ok(()),
             (Requirement::KnownReference, _) => self.check_reference(command),
-            // Requirements of the service machines, checked by the service step.
-            (
-                Requirement::AtLeastOneSession
-                | Requirement::PartnerFeedback
-                | Requirement::ConsentToDisclose
-                | Requirement::OverrideReviewed,
-                _,
-            ) => Ok(()),
-            // An outreach requirement: no case row names it.
-            (Requirement::AttemptsRemaining, _) => Ok(()),
             // A contact resolved on the spot or a case declined before any
             // service was never served: a new contact opens a new case.
             (Requirement::ClosedAfterService, _) => {
@@ -220,7 +296,7 @@ impl Case {
     }
 
     /// Checks the command's content and builds its event payload.
-    fn payload(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<CaseEvent, Violation> {
+    fn content(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<CaseEvent, Violation> {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
             CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {

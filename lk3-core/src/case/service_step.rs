@@ -6,7 +6,7 @@ use chrono::SubsecRound;
 use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, DisclosureGap, Violation};
 use crate::context::CommandContext;
 use crate::ids::ServiceId;
-use crate::rules::Requirement;
+use crate::rules::ServiceRequirement as Requirement;
 use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind, default_response_time, table};
 use crate::vocab::{Role, ServiceKind};
 

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, RiskLevel};
-use crate::event::{ChainError, Hash, verify_chain};
+use crate::event::Hash;
 use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, StaffId, UnitCode};
 use crate::rules::{RuleSet, RuleSetId};
 use crate::service::{ParticipantCount, ServiceInstance};
@@ -255,10 +255,9 @@ impl Case {
         self.clients.iter().map(|c| c.client_id).find(|c| !consented(*c)).map(DisclosureGap::Client)
     }
 
-    /// Folds one event into the state. The stage the event leads to is read
-    /// from the case's rule set. `apply` trusts its input: use
-    /// [`Case::replay`] for events from outside, which verifies them first.
-    pub fn apply(&mut self, event: &CaseEventRecord) {
+    /// Folds one event into the state (the decider's `apply`). The stage the
+    /// event leads to is read from the case's rule set.
+    pub(super) fn fold(&mut self, event: &CaseEventRecord) {
         let rules = RuleSet::get(event.rule_set);
         if let Some(t) = rules.transition(self.stage, event.payload.command_kind()) {
             self.stage = Some(t.to);
@@ -360,24 +359,5 @@ impl Case {
                 })
             }
         }
-    }
-
-    /// Folds events without verifying them (for trusted, already verified
-    /// streams and for benchmarks).
-    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a CaseEventRecord>) -> Self {
-        let mut case = Case::default();
-        for e in events {
-            case.apply(e);
-        }
-        case
-    }
-
-    /// Verifies a stream's hash chain and sequence (not the legality of each
-    /// step: the case-document validator does that), then folds it. The chain
-    /// has no key: it finds a changed, removed or reordered event, not a
-    /// history rewritten whole and resealed; stores anchor the head hash.
-    pub fn replay(events: &[CaseEventRecord]) -> Result<Self, ChainError> {
-        verify_chain(events)?;
-        Ok(Self::from_events(events))
     }
 }

@@ -7,7 +7,6 @@ use super::{OutreachCommandKind, OutreachState};
 use crate::error::{ErrorCode, Lk3Error};
 use crate::ids::OutreachId;
 use crate::label::{Labelled, labelled_enum};
-use crate::rules::Requirement;
 use crate::vocab::Role;
 
 /// A refused outreach command. It names the command, the outreach's state,
@@ -71,12 +70,6 @@ pub enum OutreachViolation {
         /// Visits the rule set allows.
         max_attempts: u32,
     },
-    /// The rule-set row names a requirement an outreach cannot meet (a rule
-    /// set built wrongly); refused rather than ignored.
-    RequirementUnsupported {
-        /// The requirement.
-        requirement: Requirement,
-    },
     /// The command's content is inconsistent.
     InvalidCommand {
         /// What is wrong.
@@ -94,7 +87,7 @@ use crate::label::id_list as list;
 impl OutreachViolation {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::TransitionNotAllowed | Self::RequirementUnsupported { .. } => ErrorCode::TransitionNotAllowed,
+            Self::TransitionNotAllowed => ErrorCode::TransitionNotAllowed,
             Self::RoleNotAllowed { .. } => ErrorCode::RoleNotAllowed,
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
             Self::OutreachExists { .. } => ErrorCode::CaseExists,
@@ -121,9 +114,6 @@ impl OutreachViolation {
                 "{attempts} visits were carried out, the most the rule set allows ({max_attempts}) \
                  (rule: limited attempts); close the outreach instead"
             ),
-            Self::RequirementUnsupported { requirement } => {
-                format!("the rule set requires `{requirement}`, which an outreach cannot meet")
-            }
             Self::InvalidCommand { problem } => problem.label_en().to_owned(),
             Self::Serialization { message } => {
                 format!("the event could not be serialised ({message}) for `{command}`")
@@ -148,9 +138,6 @@ impl OutreachViolation {
                 "sudah {attempts} kali penjangkauan dilaksanakan, batas yang diizinkan aturan ({max_attempts}) \
                  (aturan: jumlah upaya terbatas); tutup penjangkauan ini"
             ),
-            Self::RequirementUnsupported { requirement } => {
-                format!("aturan mensyaratkan `{requirement}`, yang tidak dapat dipenuhi penjangkauan")
-            }
             Self::InvalidCommand { problem } => problem.label_id().to_owned(),
             Self::Serialization { message } => {
                 format!("peristiwa tidak dapat diserialisasi ({message}) untuk `{command}`")

@@ -34,7 +34,7 @@
 //! use lk3_core::ids::*;
 //! use lk3_core::outreach::*;
 //! use lk3_core::vocab::{Problem, Role, Sasaran};
-//! use lk3_core::CommandContext;
+//! use lk3_core::{CommandContext, Decider};
 //!
 //! let start = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
 //! let seed = |n: u8| IdSeed::new([n; 10]);

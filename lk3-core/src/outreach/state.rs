@@ -5,7 +5,7 @@ use super::{
     CaseLink, OutreachCloseReason, OutreachCommandKind, OutreachEvent, OutreachEventRecord, OutreachRefusalReason,
     ReporterKind, max_attempts, table,
 };
-use crate::event::{ChainError, Hash, verify_chain};
+use crate::event::Hash;
 use crate::ids::{ClientId, KodeWilayah, OutreachId, StaffId, UnitCode};
 use crate::label::labelled_enum;
 use crate::rules::RuleSetId;
@@ -189,11 +189,9 @@ impl Outreach {
             .collect()
     }
 
-    /// Folds one event into the state. The state it leads to is read from
-    /// the outreach table of the event's rule set. `apply` trusts its input:
-    /// use [`Outreach::replay`] for events from outside, which verifies them
-    /// first.
-    pub fn apply(&mut self, event: &OutreachEventRecord) {
+    /// Folds one event into the state (the decider's `apply`). The state it
+    /// leads to is read from the outreach table of the event's rule set.
+    pub(super) fn fold(&mut self, event: &OutreachEventRecord) {
         if let Some(row) = table(event.rule_set).row(self.state, event.payload.command_kind()) {
             self.state = Some(row.to);
         }
@@ -246,23 +244,5 @@ impl Outreach {
         if let Some(v) = self.visits.last_mut() {
             v.outcome = Some(outcome);
         }
-    }
-
-    /// Folds events without verifying them (for trusted, already verified
-    /// streams).
-    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a OutreachEventRecord>) -> Self {
-        let mut outreach = Outreach::default();
-        for e in events {
-            outreach.apply(e);
-        }
-        outreach
-    }
-
-    /// Verifies a stream's hash chain and sequence, then folds it. Like
-    /// [`crate::case::Case::replay`], the chain finds a changed, removed or
-    /// reordered event, not a history rewritten whole and resealed.
-    pub fn replay(events: &[OutreachEventRecord]) -> Result<Self, ChainError> {
-        verify_chain(events)?;
-        Ok(Self::from_events(events))
     }
 }

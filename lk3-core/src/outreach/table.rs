@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use super::{OutreachCommandKind as C, OutreachState as S};
 use crate::rules::export::MachineExport;
-use crate::rules::{Requirement as Req, Row, RuleSetId, Table};
+use crate::rules::{OutreachRequirement as Req, Row, RuleSetId, Table};
 use crate::vocab::Role as R;
 
 /// How many visits an outreach may carry out before it must be closed, under
@@ -48,8 +48,8 @@ pub fn max_attempts(rule_set: RuleSetId) -> u32 {
 /// assert_eq!(row.roles, vec![Role::PekerjaSosial]);
 /// assert!(t.is_terminal(OutreachState::Bersedia));
 /// ```
-pub fn table(rule_set: RuleSetId) -> &'static Table<S, C> {
-    static PERMENSOS_16_2013: LazyLock<Table<S, C>> = LazyLock::new(permensos_16_2013);
+pub fn table(rule_set: RuleSetId) -> &'static Table<S, C, Req> {
+    static PERMENSOS_16_2013: LazyLock<Table<S, C, Req>> = LazyLock::new(permensos_16_2013);
     match rule_set {
         RuleSetId::Permensos16_2013 => &PERMENSOS_16_2013,
     }
@@ -71,7 +71,7 @@ pub fn machine_export(rule_set: RuleSetId) -> MachineExport {
 
 /// Builds the `permensos-16-2013` table. Order: the main path, then the
 /// outcomes of a visit, then another attempt and the closures.
-fn permensos_16_2013() -> Table<S, C> {
+fn permensos_16_2013() -> Table<S, C, Req> {
     let rows = vec![
         // Whoever takes the report records it: the secretariat, a social
         // worker, the ketua, or a volunteer on the hotline [I].

@@ -90,7 +90,10 @@ pub fn to_export(rules: &RuleSet) -> RuleSetExport {
 }
 
 /// The exported form of one machine table.
-pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq>(name: &str, table: &Table<S, C>) -> MachineExport {
+pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq, R: Copy + Into<Requirement>>(
+    name: &str,
+    table: &Table<S, C, R>,
+) -> MachineExport {
     let states = table
         .states()
         .into_iter()
@@ -109,7 +112,7 @@ pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq>(name: &str, tab
             to: t.to.id().to_owned(),
             command: t.command.id().to_owned(),
             roles: t.roles.clone(),
-            requires: t.requires.clone(),
+            requires: t.requires.iter().map(|r| (*r).into()).collect(),
         })
         .collect();
     MachineExport { name: name.to_owned(), states, transitions }

@@ -17,7 +17,7 @@ mod table;
 
 use std::sync::LazyLock;
 
-pub use requirement::Requirement;
+pub use requirement::{CaseRequirement, OutreachRequirement, Requirement, ServiceRequirement};
 pub use table::{Row, Table};
 
 use crate::case::CaseCommandKind;
@@ -36,7 +36,10 @@ labelled_enum! {
 }
 
 /// One row of a rule set's case table.
-pub type Transition = Row<Stage, CaseCommandKind>;
+pub type Transition = Row<Stage, CaseCommandKind, CaseRequirement>;
+
+/// A rule set's case table.
+pub type CaseTable = Table<Stage, CaseCommandKind, CaseRequirement>;
 
 /// A rule set: the case lifecycle table (the service and outreach machines
 /// join it in their own modules).
@@ -44,7 +47,7 @@ pub type Transition = Row<Stage, CaseCommandKind>;
 pub struct RuleSet {
     id: RuleSetId,
     source: &'static str,
-    case: Table<Stage, CaseCommandKind>,
+    case: CaseTable,
 }
 
 impl RuleSet {
@@ -82,7 +85,7 @@ impl RuleSet {
     }
 
     /// The case lifecycle table.
-    pub fn case_table(&self) -> &Table<Stage, CaseCommandKind> {
+    pub fn case_table(&self) -> &CaseTable {
         &self.case
     }
 

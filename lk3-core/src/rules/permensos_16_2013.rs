@@ -8,7 +8,7 @@
 //! step is our reading of practice [I: §5 table "Performer"]; the emergency
 //! route and the second-person approvals are design decisions (DESIGN §5, §7).
 
-use super::{Requirement as Req, RuleSet, RuleSetId, Transition};
+use super::{CaseRequirement as Req, RuleSet, RuleSetId, Transition};
 use crate::case::CaseCommandKind as C;
 use crate::vocab::{Role as R, Stage as S};
 

@@ -2,8 +2,10 @@ use crate::label::labelled_enum;
 
 labelled_enum! {
     /// A condition a step needs beyond being allowed in the stage and issued
-    /// by a permitted role. Each is checked by [`crate::case::Case::decide`]
-    /// when the rule-set row lists it.
+    /// by a permitted role: the published vocabulary (ids and labels, as the
+    /// rule-set export lists them). Each machine's table holds its own typed
+    /// subset ([`CaseRequirement`], [`ServiceRequirement`],
+    /// [`OutreachRequirement`]), so a machine cannot name one it does not check.
     pub enum Requirement {
         /// A typed reason is given (the command cannot be built without one).
         Reason = ("alasan", "Alasan wajib diisi", "A reason is required"),
@@ -36,4 +38,66 @@ labelled_enum! {
         /// The referenced client, consent or service line exists in the case.
         KnownReference = ("rujukan_data_dikenal", "Data yang dirujuk ada dalam kasus", "Referenced records exist in the case"),
     }
+}
+
+/// Declares a machine's own requirement type, a subset of [`Requirement`]
+/// with the same variant names, and its mapping into the vocabulary.
+macro_rules! machine_requirements {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)] // each variant is documented on `Requirement`
+        pub enum $name { $($variant),+ }
+
+        impl crate::label::Labelled for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+            fn id(self) -> &'static str {
+                Requirement::from(self).id()
+            }
+            fn label_id(self) -> &'static str {
+                Requirement::from(self).label_id()
+            }
+            fn label_en(self) -> &'static str {
+                Requirement::from(self).label_en()
+            }
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        impl From<$name> for Requirement {
+            fn from(r: $name) -> Requirement {
+                match r { $($name::$variant => Requirement::$variant),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(crate::label::Labelled::id(*self))
+            }
+        }
+    };
+}
+
+machine_requirements! {
+    /// What a row of a case table may require: checked by
+    /// [`crate::case::Case`]'s decider.
+    CaseRequirement {
+        Reason, ConsentToServices, ConsentToAssessment, GuardianForChild, PlanProposed, SecondPerson,
+        PlannedServicesClosed, GoalsMetOnlyAfterEvaluation, ClosedAfterService, KnownReference,
+    }
+}
+
+machine_requirements! {
+    /// What a row of a service table may require: checked when a case
+    /// decides a service step.
+    ServiceRequirement {
+        Reason, AtLeastOneSession, PartnerFeedback, ConsentToDisclose, OverrideReviewed, SecondPerson, KnownReference,
+    }
+}
+
+machine_requirements! {
+    /// What a row of the outreach table may require: checked by
+    /// [`crate::outreach::Outreach`]'s decider.
+    OutreachRequirement { Reason, AttemptsRemaining }
 }

@@ -1,12 +1,11 @@
-use super::Requirement;
 use crate::label::Labelled;
 use crate::vocab::Role;
 
 /// One row of a state-machine table: in state `from` (`None`: the machine
 /// does not exist yet), `command` by one of `roles` leads to `to`, provided
-/// every requirement holds.
+/// every requirement holds. `R` is the machine's own requirement type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row<S, C> {
+pub struct Row<S, C, R> {
     /// The state the command is issued in; `None` for the command that creates the machine.
     pub from: Option<S>,
     /// The state after it (equal to `from` for in-state commands).
@@ -16,12 +15,12 @@ pub struct Row<S, C> {
     /// The roles that may issue it.
     pub roles: Vec<Role>,
     /// What must hold for it to be accepted.
-    pub requires: Vec<Requirement>,
+    pub requires: Vec<R>,
 }
 
-impl<S, C> Row<S, C> {
+impl<S, C, R: Clone> Row<S, C, R> {
     /// A row; roles and requirements are copied from the slices.
-    pub fn new(from: Option<S>, to: S, command: C, roles: &[Role], requires: &[Requirement]) -> Self {
+    pub fn new(from: Option<S>, to: S, command: C, roles: &[Role], requires: &[R]) -> Self {
         Row { from, to, command, roles: roles.to_vec(), requires: requires.to_vec() }
     }
 }
@@ -29,8 +28,8 @@ impl<S, C> Row<S, C> {
 /// A state machine as data: its rows, its terminal states and an O(1)
 /// index from (state, command) to row.
 #[derive(Debug, Clone)]
-pub struct Table<S, C> {
-    rows: Vec<Row<S, C>>,
+pub struct Table<S, C, R> {
+    rows: Vec<Row<S, C, R>>,
     terminal: Vec<S>,
     /// `index[from][command]`; slot 0 of the first dimension is "no machine yet".
     index: Vec<Vec<Option<usize>>>,
@@ -40,10 +39,10 @@ fn slot<S: Labelled>(state: Option<S>) -> usize {
     state.map_or(0, |s| s.index() + 1)
 }
 
-impl<S: Labelled + PartialEq, C: Labelled + PartialEq> Table<S, C> {
+impl<S: Labelled + PartialEq, C: Labelled + PartialEq, R> Table<S, C, R> {
     /// Builds a table. A (state, command) pair must appear at most once; a
     /// later duplicate is ignored (and caught by the rule-set tests).
-    pub fn new(rows: Vec<Row<S, C>>, terminal: Vec<S>) -> Self {
+    pub fn new(rows: Vec<Row<S, C, R>>, terminal: Vec<S>) -> Self {
         let mut index = vec![vec![None; C::ALL.len()]; S::ALL.len() + 1];
         for (i, row) in rows.iter().enumerate() {
             let cell = &mut index[slot(row.from)][row.command.index()];
@@ -56,12 +55,12 @@ impl<S: Labelled + PartialEq, C: Labelled + PartialEq> Table<S, C> {
 
     /// The row for issuing `command` in `from`, if the table allows it.
     #[inline]
-    pub fn row(&self, from: Option<S>, command: C) -> Option<&Row<S, C>> {
+    pub fn row(&self, from: Option<S>, command: C) -> Option<&Row<S, C, R>> {
         self.index[slot(from)][command.index()].map(|i| &self.rows[i])
     }
 
     /// Every row, in presentation order.
-    pub fn rows(&self) -> &[Row<S, C>] {
+    pub fn rows(&self) -> &[Row<S, C, R>] {
         &self.rows
     }
 

@@ -24,5 +24,5 @@ mod state;
 
 pub use command::{ParticipantCount, PartnerFeedback, ReferralDraft, ServiceCommand};
 pub use instance::ServiceInstance;
-pub use rules::{default_response_time, machine_exports, table};
+pub use rules::{ServiceTable, default_response_time, machine_exports, table};
 pub use state::{ServiceCommandKind, ServiceState};

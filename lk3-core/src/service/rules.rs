@@ -6,10 +6,11 @@ use chrono::Duration;
 
 use super::{ServiceCommandKind as C, ServiceState as S};
 use crate::rules::export::{MachineExport, machine};
-use crate::rules::{Requirement as Req, Row, RuleSetId, Table};
+use crate::rules::{Row, RuleSetId, ServiceRequirement as Req, Table};
 use crate::vocab::{Role as R, ServiceKind};
 
-type ServiceTable = Table<S, C>;
+/// A service's state machine.
+pub type ServiceTable = Table<S, C, Req>;
 
 /// Case workers who deliver services.
 const WORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional];
@@ -18,7 +19,7 @@ const REFERRERS: &[R] = &[R::PekerjaSosial, R::Ketua];
 /// Who records a partner's step: the partner's own staff, or LK3 staff on its behalf.
 const PARTNER_SIDE: &[R] = &[R::Mitra, R::PekerjaSosial, R::Ketua];
 
-fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Row<S, C> {
+fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Row<S, C, Req> {
     Row::new(from, to, command, roles, requires)
 }
 
@@ -141,7 +142,7 @@ static PERMENSOS_16_2013: LazyLock<Machines> = LazyLock::new(|| Machines {
 /// The machine of a service under a rule set. Penjangkauan is not a service
 /// inside a case ([`crate::outreach`]); asking for it yields informasi's
 /// table, which has no row for any case step of outreach.
-pub fn table(rule_set: RuleSetId, kind: ServiceKind) -> &'static Table<S, C> {
+pub fn table(rule_set: RuleSetId, kind: ServiceKind) -> &'static ServiceTable {
     let m: &Machines = match rule_set {
         RuleSetId::Permensos16_2013 => &PERMENSOS_16_2013,
     };

@@ -4,16 +4,12 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Finding;
-use crate::case::{Case, CaseEvent, CaseEventRecord, CommandProblem, DisclosureGap};
+use crate::case::{Case, CaseEvent, CaseEventRecord};
+use crate::decider::{Decider, Rederived};
 use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, chain_problems};
-use crate::ids::CaseNumberMismatch;
-use crate::label::Labelled;
 use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::Partner;
-use crate::rules::RuleSet;
-use crate::service::{ServiceCommand, table};
-use crate::vocab::ConsentPurpose;
 
 pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
     match kind {
@@ -59,19 +55,85 @@ fn chain_finding(prefix: &str, index: usize, e: &ChainError) -> Finding {
 }
 
 fn chain<P: serde::Serialize>(events: &[Event<P>]) -> Vec<Finding> {
-    let mut found: Vec<Finding> =
-        chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect();
-    for (i, pair) in events.windows(2).enumerate() {
-        if pair[1].occurred_at < pair[0].occurred_at {
+    chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect()
+}
+
+/// Re-decides every event from the command it records ([`Decider::rederive`]):
+/// the same rules `decide` enforces, with the same codes and messages, for
+/// events whoever wrote them. Folds the events as recorded (the header is
+/// compared with the document's own history) and returns the fold.
+fn rederive_all<D: Decider>(events: &[Event<D::Payload>], document: &Value, found: &mut Vec<Finding>) -> D {
+    let mut state = D::default();
+    for (i, e) in events.iter().enumerate() {
+        if let Err(problem) = state.rederive(e) {
+            found.push(rederived(i, &problem, document));
+        }
+        state.apply(e);
+    }
+    state
+}
+
+/// The finding for an event `decide` does not give back, at the event's
+/// field the rule is about.
+fn rederived<E: Lk3Error>(i: usize, problem: &Rederived<E>, document: &Value) -> Finding {
+    match problem {
+        Rederived::Refused(error) => {
+            let field = match error.code() {
+                ErrorCode::TransitionNotAllowed | ErrorCode::CaseExists | ErrorCode::CaseNotFound => "/payload/type",
+                ErrorCode::RoleNotAllowed => "/actor/role",
+                ErrorCode::SecondPersonRequired => "/actor/staff_id",
+                ErrorCode::TimeRunsBackwards => "/occurred_at",
+                _ => "/payload",
+            };
+            Finding::error(error.code(), format!("/events/{i}{field}"), error.message_id(), error.message_en())
+        }
+        Rederived::Differs { field } => Finding::error(
+            ErrorCode::EventNotDerived,
+            present(document, format!("/events/{i}/{field}")),
+            format!("`{field}` bukan yang diputuskan oleh perintah yang dicatat peristiwa ini"),
+            format!("`{field}` is not what the command this event records decides"),
+        ),
+    }
+}
+
+/// `pointer`, or the nearest member above it the document has (a member
+/// `decide` writes may be missing from a forged event).
+fn present(document: &Value, mut pointer: String) -> String {
+    while document.pointer(&pointer).is_none() {
+        match pointer.rfind('/') {
+            Some(cut) => pointer.truncate(cut),
+            None => return String::new(),
+        }
+    }
+    pointer
+}
+
+/// The header of a document is the fold of its events: every member.
+fn header(value: &Value, pointer: &str, fold: &impl serde::Serialize, found: &mut Vec<Finding>) {
+    let expected = serde_json::to_value(fold).unwrap_or(Value::Null);
+    let (Some(header), Some(expected)) = (value.as_object(), expected.as_object()) else {
+        found.push(Finding::error(
+            ErrorCode::HeaderMismatch,
+            pointer,
+            "kepala dokumen bukan objek".to_owned(),
+            "the document's header is not an object".to_owned(),
+        ));
+        return;
+    };
+    let mut fields: Vec<&String> = expected.keys().chain(header.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    for field in fields {
+        if header.get(field) != expected.get(field) {
+            let at = if header.contains_key(field) { format!("{pointer}/{field}") } else { pointer.to_owned() };
             found.push(Finding::error(
-                ErrorCode::TimeRunsBackwards,
-                format!("/events/{}/occurred_at", i + 1),
-                format!("peristiwa nomor {} lebih awal dari peristiwa sebelumnya", pair[1].seq),
-                format!("event {} happened before the event before it", pair[1].seq),
+                ErrorCode::HeaderMismatch,
+                at,
+                format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya"),
+                format!("the header's `{field}` is not what the events give"),
             ));
         }
     }
-    found
 }
 
 fn single_event<P: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Finding> {
@@ -91,268 +153,35 @@ fn single_event<P: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Fi
     }
 }
 
-/// Replays a case's events and checks each step against the rule set.
+/// Replays a case's events: the chain, every event re-decided, the header.
 fn case(value: &Value) -> Vec<Finding> {
     let events: Vec<CaseEventRecord> = match parse(&value["events"], "/events") {
         Ok(e) => e,
         Err(f) => return vec![f],
     };
     let mut found = chain(&events);
-    let mut state = Case::default();
-    for (i, e) in events.iter().enumerate() {
-        let at = |field: &str| format!("/events/{i}{field}");
-        let rules = RuleSet::get(e.rule_set);
-        let kind = e.payload.command_kind();
-        match rules.transition(state.stage(), kind) {
-            None => found.push(Finding::error(
-                ErrorCode::TransitionNotAllowed,
-                at("/payload/type"),
-                format!(
-                    "`{}` tidak diizinkan pada tahap `{}`",
-                    e.payload.type_name(),
-                    state.stage().map_or("-", Labelled::id)
-                ),
-                format!(
-                    "`{}` is not allowed in stage `{}`",
-                    e.payload.type_name(),
-                    state.stage().map_or("-", Labelled::id)
-                ),
-            )),
-            Some(row) if !row.roles.contains(&e.actor.role) => found.push(Finding::error(
-                ErrorCode::RoleNotAllowed,
-                at("/actor/role"),
-                format!("peran `{}` tidak berwenang untuk `{kind}`", e.actor.role),
-                format!("role `{}` may not do `{kind}`", e.actor.role),
-            )),
-            Some(_) => {}
-        }
-        let allowed = rules.transition(state.stage(), kind).is_some_and(|row| row.roles.contains(&e.actor.role));
-        found.extend(references(&state, e, i, allowed));
-        state.apply(e);
-    }
-    // The header is the fold of the events.
-    let header = &value["case"];
-    let expected = serde_json::to_value(&state).unwrap_or(Value::Null);
-    for field in ["stage", "version", "case_id", "case_number", "rule_set", "last_hash"] {
-        if header.get(field) != expected.get(field) {
-            let pointer = if header.get(field).is_some() { format!("/case/{field}") } else { "/case".to_owned() };
-            found.push(Finding::error(
-                ErrorCode::HeaderMismatch,
-                pointer,
-                format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya ({})", expected[field]),
-                format!("the header's `{field}` is not what the events give ({})", expected[field]),
-            ));
-        }
-    }
-    found
-}
-
-/// References inside an event: services, consents, disclosure consent.
-/// `allowed`: the step itself was legal; its requirements are only worth
-/// checking then (an illegal step is one finding, not several).
-fn references(state: &Case, e: &CaseEventRecord, i: usize, allowed: bool) -> Vec<Finding> {
-    let mut found = Vec::new();
-    let unknown = |field: &str, what: &str, id: String| {
-        Finding::error(
-            ErrorCode::UnknownReference,
-            format!("/events/{i}/payload/{field}"),
-            format!("{what} `{id}` tidak ada dalam kasus pada saat itu"),
-            format!("no {what} `{id}` in the case at that point"),
-        )
-    };
-    match &e.payload {
-        CaseEvent::ServiceStepRecorded { service_id, step, consent_override, .. } => match state.service(*service_id) {
-            None => found.push(unknown("service_id", "layanan / service", service_id.to_string())),
-            Some(s) => {
-                match table(e.rule_set, s.kind).row(Some(s.state), step.kind()) {
-                    None => found.push(Finding::error(
-                        ErrorCode::ServiceStepNotAllowed,
-                        format!("/events/{i}/payload/step/type"),
-                        format!("{} berstatus `{}` tidak mengizinkan `{}`", s.kind, s.state, step.kind()),
-                        format!("{} in state `{}` does not allow `{}`", s.kind, s.state, step.kind()),
-                    )),
-                    Some(row) if !row.roles.contains(&e.actor.role) => found.push(Finding::error(
-                        ErrorCode::RoleNotAllowed,
-                        format!("/events/{i}/actor/role"),
-                        format!("peran `{}` tidak berwenang untuk `{}` pada {}", e.actor.role, step.kind(), s.kind),
-                        format!("role `{}` may not take `{}` on {}", e.actor.role, step.kind(), s.kind),
-                    )),
-                    Some(_) => {}
-                }
-                if let (ServiceCommand::Send { .. }, false, Some(partner)) = (step, consent_override, s.partner_id) {
-                    found.extend(disclosure(state, partner, i));
-                }
-                if matches!(step, ServiceCommand::ApproveOverride {})
-                    && s.sent.is_some_and(|(_, by)| by == e.actor.staff_id)
-                {
-                    found.push(second_person(i));
-                }
-                if matches!(step, ServiceCommand::Complete { .. })
-                    && s.consent_override
-                    && s.override_approved_by.is_none()
-                {
-                    found.push(Finding::error(
-                        ErrorCode::OverrideNotApproved,
-                        format!("/events/{i}/payload/step"),
-                        "rujukan diselesaikan padahal pengecualian persetujuannya belum disetujui orang kedua"
-                            .to_owned(),
-                        "the referral was completed while its consent override was never approved by a second person"
-                            .to_owned(),
-                    ));
-                }
-            }
-        },
-        CaseEvent::PlanApproved { .. }
-            if allowed && state.proposal().is_some_and(|p| p.proposed_by == e.actor.staff_id) =>
-        {
-            found.push(second_person(i));
-        }
-        CaseEvent::ClosureApproved { .. }
-            if allowed && state.termination().is_some_and(|(_, by)| by == e.actor.staff_id) =>
-        {
-            found.push(second_person(i));
-        }
-        CaseEvent::ContractAgreed { .. } if allowed => {
-            for c in state.clients() {
-                if state.consent_for(c.client_id, ConsentPurpose::Layanan).is_none() {
-                    found.push(Finding::error(
-                        ErrorCode::ConsentRequired,
-                        format!("/events/{i}"),
-                        format!("kontrak disepakati tanpa persetujuan layanan dari klien {}", c.client_id),
-                        format!("the contract was agreed without client {}'s consent to services", c.client_id),
-                    ));
-                }
-            }
-        }
-        CaseEvent::ContactRecorded { unit, case_number, .. } => match case_number.check_fits(unit, e.occurred_at) {
-            Ok(()) => {}
-            Err(CaseNumberMismatch::OtherUnit) => {
-                found.push(invalid(i, "case_number", CommandProblem::CaseNumberOfAnotherUnit))
-            }
-            Err(CaseNumberMismatch::OtherYear) => {
-                found.push(invalid(i, "case_number", CommandProblem::CaseNumberOfAnotherYear))
-            }
-        },
-        CaseEvent::AidGiven { aid } => {
-            if !state.clients().iter().any(|c| c.client_id == aid.recipient) {
-                found.push(unknown("aid/recipient", "klien / client", aid.recipient.to_string()));
-            }
-            if state.unit().is_some_and(|unit| aid.given_on > unit.local_dates(e.occurred_at).1) {
-                found.push(invalid(i, "aid/given_on", CommandProblem::AidDateAfterCommand));
-            }
-        }
-        CaseEvent::ConsentWithdrawn { consent_id }
-            if !state.consents().iter().any(|c| c.consent.consent_id == *consent_id) =>
-        {
-            found.push(unknown("consent_id", "persetujuan / consent", consent_id.to_string()));
-        }
-        CaseEvent::ProtectiveReferralSent { consent_override: false, partner_id, .. } => match partner_id {
-            Some(p) => found.extend(disclosure(state, *p, i)),
-            None => found.push(Finding::error(
-                ErrorCode::DisclosureConsentRequired,
-                format!("/events/{i}/payload/consent_override"),
-                "rujukan tanpa mitra tertentu harus dicatat sebagai pengecualian persetujuan".to_owned(),
-                "a referral without a named partner must be recorded as a consent override".to_owned(),
-            )),
-        },
-        _ => {}
-    }
-    if e.payload.is_audit_flagged() {
+    let state: Case = rederive_all(&events, value, &mut found);
+    header(&value["case"], "/case", &state, &mut found);
+    for (i, e) in events.iter().enumerate().filter(|(_, e)| e.payload.is_audit_flagged()) {
         found.push(Finding::warning(
             "LK3-W005",
             format!("/events/{i}"),
-            "peristiwa darurat atau pengecualian persetujuan: tinjau dalam audit".to_owned(),
-            "emergency step or consent override: review it in the audit".to_owned(),
+            format!("peristiwa nomor {}: langkah darurat atau pengecualian persetujuan; tinjau dalam audit", e.seq),
+            format!("event {}: emergency step or consent override; review it in the audit", e.seq),
         ));
     }
     found
 }
 
-fn second_person(i: usize) -> Finding {
-    Finding::error(
-        ErrorCode::SecondPersonRequired,
-        format!("/events/{i}/actor/staff_id"),
-        "persetujuan diberikan oleh orang yang mengajukan atau melakukan langkahnya sendiri".to_owned(),
-        "the approval was given by the person who proposed or took the step".to_owned(),
-    )
-}
-
-/// A disclosure without override needs clients, each with consent to that partner.
-fn disclosure(state: &Case, partner: crate::ids::PartnerId, i: usize) -> Vec<Finding> {
-    let (message_id, message_en) = match state.disclosure_gap(partner) {
-        None => return Vec::new(),
-        Some(DisclosureGap::NoClients) => (
-            format!(
-                "data diungkap ke mitra {partner} padahal kasus belum memiliki klien terdaftar, dan ini bukan pengecualian"
-            ),
-            format!("data went to partner {partner} while the case had no registered client, and this is no override"),
-        ),
-        Some(DisclosureGap::Client(client)) => (
-            format!("klien {client} belum setuju datanya diungkap ke mitra {partner}, dan ini bukan pengecualian"),
-            format!("client {client} had not consented to disclosure to partner {partner}, and this is no override"),
-        ),
-    };
-    vec![Finding::error(ErrorCode::DisclosureConsentRequired, format!("/events/{i}/payload"), message_id, message_en)]
-}
-
-/// A problem with the content of an event, as `decide` words it.
-fn invalid(i: usize, field: &str, problem: CommandProblem) -> Finding {
-    Finding::error(
-        ErrorCode::InvalidCommand,
-        format!("/events/{i}/payload/{field}"),
-        problem.label_id().to_owned(),
-        problem.label_en().to_owned(),
-    )
-}
-
+/// Replays an outreach's events: the chain, every event re-decided, the header.
 fn outreach(value: &Value) -> Vec<Finding> {
     let events: Vec<OutreachEventRecord> = match parse(&value["events"], "/events") {
         Ok(e) => e,
         Err(f) => return vec![f],
     };
     let mut found = chain(&events);
-    let mut state = Outreach::default();
-    for (i, e) in events.iter().enumerate() {
-        let kind = e.payload.command_kind();
-        if let Some(row) = crate::outreach::table(e.rule_set).row(state.state(), kind)
-            && !row.roles.contains(&e.actor.role)
-        {
-            found.push(Finding::error(
-                ErrorCode::RoleNotAllowed,
-                format!("/events/{i}/actor/role"),
-                format!("peran `{}` tidak berwenang untuk `{kind}`", e.actor.role),
-                format!("role `{}` may not do `{kind}`", e.actor.role),
-            ));
-        }
-        if crate::outreach::table(e.rule_set).row(state.state(), kind).is_none() {
-            found.push(Finding::error(
-                ErrorCode::TransitionNotAllowed,
-                format!("/events/{i}/payload/type"),
-                format!(
-                    "`{}` tidak diizinkan pada status `{}`",
-                    e.payload.type_name(),
-                    state.state().map_or("-", Labelled::id)
-                ),
-                format!(
-                    "`{}` is not allowed in state `{}`",
-                    e.payload.type_name(),
-                    state.state().map_or("-", Labelled::id)
-                ),
-            ));
-        }
-        state.apply(e);
-    }
-    let expected = serde_json::to_value(&state).unwrap_or(Value::Null);
-    for field in ["state", "version", "outreach_id", "last_hash"] {
-        if value["outreach"].get(field) != expected.get(field) {
-            found.push(Finding::error(
-                ErrorCode::HeaderMismatch,
-                format!("/outreach/{field}"),
-                format!("`{field}` pada kepala dokumen tidak sama dengan hasil peristiwanya"),
-                format!("the header's `{field}` is not what the events give"),
-            ));
-        }
-    }
+    let state: Outreach = rederive_all(&events, value, &mut found);
+    header(&value["outreach"], "/outreach", &state, &mut found);
     found
 }
 

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 use chrono::Duration;
+use lk3_core::Decider;
 use lk3_core::Labelled;
 use lk3_core::case::{Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, CommandProblem, RiskLevel};
 use lk3_core::event::Actor;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use lk3_core::Decider;
 use lk3_core::case::{
     Aid, Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, Consent, ConsentForm, PlanItem,
     RiskLevel,

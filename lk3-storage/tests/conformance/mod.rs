@@ -6,6 +6,7 @@
 #[path = "../../../lk3-core/tests/common/mod.rs"]
 pub mod world;
 
+use lk3_core::Decider;
 use std::collections::HashSet;
 use std::sync::Arc;
 
