@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use lk3_core::CommandContext;
+use lk3_core::{CommandContext, Decider, DomainError};
 use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::{Actor, Event};
 use lk3_core::ids::{CommandId, IdSeed, StaffId};
@@ -21,7 +21,7 @@ use lk3_core::outreach::{Outreach, OutreachCommand, OutreachViolation};
 use lk3_core::validate::{Finding, KINDS, Limits, Report, Severity, validate};
 use lk3_core::vocab::Role;
 use lk3_storage::aggregate::{self, Aggregate};
-use lk3_storage::{StoreError, document};
+use lk3_storage::document;
 use serde::de::DeserializeOwned;
 
 /// `validate` with the kind detected (`None`), and forced to the kind the
@@ -191,12 +191,12 @@ fn decide_as_staff<A: Aggregate>(fixed: &Fixed<A>, command: &A::Command) {
 /// import` would. Returns the roles allowed when the actor's role was
 /// refused.
 fn decide_checked<A: Aggregate>(fixed: &Fixed<A>, command: &A::Command, ctx: &CommandContext) -> Option<Vec<Role>> {
-    match fixed.state.decide(command, ctx) {
+    match fixed.state.decide(command, ctx).map_err(Into::into) {
         Ok(events) => {
             let name = &fixed.name;
             let (batch, after) = aggregate::batch(&fixed.state, &events)
                 .unwrap_or_else(|e| panic!("{name}: decide's events are refused by the store: {e}"));
-            assert_eq!(after.version(), fixed.state.version() + events.len() as u64, "{name}");
+            assert_eq!(after.head().version, fixed.state.head().version + events.len() as u64, "{name}");
             assert_eq!(batch.events.len(), events.len(), "{name}");
             let mut stream = fixed.events.clone();
             stream.extend(events);
@@ -210,14 +210,14 @@ fn decide_checked<A: Aggregate>(fixed: &Fixed<A>, command: &A::Command, ctx: &Co
             assert_eq!(imported.events.len(), length, "{name}");
             None
         }
-        Err(StoreError::Command(e)) => match e.violation {
+        Err(DomainError::Case(e)) => match e.violation {
             lk3_core::case::Violation::RoleNotAllowed { allowed_roles, .. } => Some(allowed_roles),
             _ => None,
         },
-        Err(StoreError::Outreach(e)) => match e.violation {
+        Err(DomainError::Outreach(e)) => match e.violation {
             OutreachViolation::RoleNotAllowed { allowed_roles, .. } => Some(allowed_roles),
             _ => None,
         },
-        Err(e) => panic!("{}: decide failed with a store error: {e}", fixed.name),
+        Err(e) => panic!("{}: decide failed with an unknown refusal: {e}", fixed.name),
     }
 }
