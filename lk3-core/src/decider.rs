@@ -58,6 +58,31 @@ pub enum Refusal {
     Serialization(String),
 }
 
+/// Implements `From<Refusal>` for a machine's violation type, whose shared
+/// variants (`TransitionNotAllowed`, `RoleNotAllowed`, `TimeRunsBackwards`,
+/// `InvalidCommand { problem }`, `Serialization`) have the same names in every
+/// machine; the machine names its own "not found" and "exists".
+macro_rules! refusal_into {
+    ($violation:ident, $problem:ident, $not_found:expr, |$id:ident| $exists:expr) => {
+        impl From<$crate::decider::Refusal> for $violation {
+            fn from(refusal: $crate::decider::Refusal) -> Self {
+                use $crate::decider::Refusal as R;
+                match refusal {
+                    R::NotFound => $not_found,
+                    R::Exists($id) => $exists,
+                    R::TransitionNotAllowed => $violation::TransitionNotAllowed,
+                    R::RoleNotAllowed { role, allowed_roles } => $violation::RoleNotAllowed { role, allowed_roles },
+                    R::TimeOutOfRange => $violation::InvalidCommand { problem: $problem::TimeOutOfRange },
+                    R::TimeRunsBackwards { last, at } => $violation::TimeRunsBackwards { last, at },
+                    R::CounterExhausted => $violation::InvalidCommand { problem: $problem::CounterExhausted },
+                    R::Serialization(message) => $violation::Serialization { message },
+                }
+            }
+        }
+    };
+}
+pub(crate) use refusal_into;
+
 /// Where a stream stands: what the pipeline needs of its fold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head<S> {
@@ -73,6 +98,18 @@ pub struct Head<S> {
     pub last_hash: Hash,
     /// When the last event happened.
     pub last_at: Option<DateTime<Utc>>,
+}
+
+impl<S> Head<S> {
+    /// A head from its parts, in field order.
+    pub fn new(
+        stream_id: Option<Uuid>,
+        state: Option<S>,
+        rule_set: RuleSetId,
+        (version, last_hash, last_at): (u64, Hash, Option<DateTime<Utc>>),
+    ) -> Self {
+        Head { stream_id, state, rule_set, version, last_hash, last_at }
+    }
 }
 
 /// A machine with its own event stream, decided by one pipeline.

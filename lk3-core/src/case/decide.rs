@@ -4,26 +4,15 @@ use super::{
 };
 
 use crate::context::CommandContext;
-use crate::decider::{Decider, Head, Refusal};
+use crate::decider::{Decider, Head, refusal_into};
 use crate::ids::{CaseId, CaseNumberMismatch};
 use crate::rules::{CaseRequirement as Requirement, CaseTable, RuleSet, RuleSetId};
 use crate::service::ReferralDraft;
 use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
 
-impl From<Refusal> for Violation {
-    fn from(refusal: Refusal) -> Self {
-        match refusal {
-            Refusal::NotFound => Violation::CaseNotFound,
-            Refusal::Exists(id) => Violation::CaseExists { case_id: CaseId::from_uuid(id) },
-            Refusal::TransitionNotAllowed => Violation::TransitionNotAllowed,
-            Refusal::RoleNotAllowed { role, allowed_roles } => Violation::RoleNotAllowed { role, allowed_roles },
-            Refusal::TimeOutOfRange => Violation::InvalidCommand { problem: CommandProblem::TimeOutOfRange },
-            Refusal::TimeRunsBackwards { last, at } => Violation::TimeRunsBackwards { last, at },
-            Refusal::CounterExhausted => Violation::InvalidCommand { problem: CommandProblem::CounterExhausted },
-            Refusal::Serialization(message) => Violation::Serialization { message },
-        }
-    }
-}
+refusal_into!(Violation, CommandProblem, Violation::CaseNotFound, |id| Violation::CaseExists {
+    case_id: CaseId::from_uuid(id)
+});
 
 /// A case is decided by the kernel's pipeline ([`Decider`]): its table is the
 /// rule set's case table; what is its own is below.
@@ -86,14 +75,8 @@ impl Decider for Case {
     }
 
     fn head(&self) -> Head<crate::vocab::Stage> {
-        Head {
-            stream_id: self.case_id.map(|c| *c.as_uuid()),
-            state: self.stage,
-            rule_set: self.rule_set,
-            version: self.version,
-            last_hash: self.last_hash,
-            last_at: self.last_at,
-        }
+        let last = (self.version, self.last_hash, self.last_at);
+        Head::new(self.case_id.map(|id| *id.as_uuid()), self.stage, self.rule_set, last)
     }
 
     fn check(

@@ -3,24 +3,13 @@ use super::{
     OutreachProblem, OutreachState, OutreachViolation as Violation, max_attempts, table,
 };
 use crate::context::CommandContext;
-use crate::decider::{Decider, Head, Refusal};
+use crate::decider::{Decider, Head, refusal_into};
 use crate::ids::OutreachId;
 use crate::rules::{OutreachRequirement as Requirement, RuleSetId, Table};
 
-impl From<Refusal> for Violation {
-    fn from(refusal: Refusal) -> Self {
-        match refusal {
-            Refusal::NotFound => Violation::OutreachNotFound,
-            Refusal::Exists(id) => Violation::OutreachExists { outreach_id: OutreachId::from_uuid(id) },
-            Refusal::TransitionNotAllowed => Violation::TransitionNotAllowed,
-            Refusal::RoleNotAllowed { role, allowed_roles } => Violation::RoleNotAllowed { role, allowed_roles },
-            Refusal::TimeOutOfRange => Violation::InvalidCommand { problem: OutreachProblem::TimeOutOfRange },
-            Refusal::TimeRunsBackwards { last, at } => Violation::TimeRunsBackwards { last, at },
-            Refusal::CounterExhausted => Violation::InvalidCommand { problem: OutreachProblem::CounterExhausted },
-            Refusal::Serialization(message) => Violation::Serialization { message },
-        }
-    }
-}
+refusal_into!(Violation, OutreachProblem, Violation::OutreachNotFound, |id| Violation::OutreachExists {
+    outreach_id: OutreachId::from_uuid(id)
+});
 
 /// An outreach is decided by the kernel's pipeline ([`Decider`]) over its
 /// own table ([`super::table`]); for `schedule`, a visit must be left
@@ -82,14 +71,8 @@ impl Decider for Outreach {
     }
 
     fn head(&self) -> Head<OutreachState> {
-        Head {
-            stream_id: self.outreach_id.map(|o| *o.as_uuid()),
-            state: self.state,
-            rule_set: self.rule_set,
-            version: self.version,
-            last_hash: self.last_hash,
-            last_at: self.last_at,
-        }
+        let last = (self.version, self.last_hash, self.last_at);
+        Head::new(self.outreach_id.map(|id| *id.as_uuid()), self.state, self.rule_set, last)
     }
 
     fn check(
