@@ -63,7 +63,9 @@ fn command_for(w: &mut World, case: &Case, kind: CaseCommandKind, variant: u8) -
     cmd
 }
 
-fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Stage>, TestCaseError> {
+type Visited = std::collections::BTreeSet<lk3_core::vocab::Stage>;
+
+fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError> {
     let mut visited = std::collections::BTreeSet::new();
     let rules = RuleSet::get(RuleSetId::default());
     let mut w = World::new();
@@ -187,10 +189,11 @@ fn run(steps: &[Step]) -> Result<std::collections::BTreeSet<lk3_core::vocab::Sta
     prop_assert_eq!(&back, &events);
     prop_assert!(verify_chain(&back).is_ok());
     // The whole case validates: its schema (no limit decide lacks) and its meaning.
-    let doc = serde_json::to_vec(&CaseDocument::new(case, events)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let doc =
+        serde_json::to_vec(&CaseDocument::new(case, events.clone())).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let report = validate(&doc, Some("case"), &Limits::default());
     prop_assert!(report.valid, "a case decide built does not validate: {:?}", report.findings);
-    Ok(visited)
+    Ok((visited, events))
 }
 
 proptest! {
@@ -199,6 +202,59 @@ proptest! {
     #[test]
     fn any_command_sequence_keeps_every_invariant(steps in prop::collection::vec(step(), 1..160)) {
         run(&steps)?;
+    }
+
+    /// One field `decide` derives (a payload change that leaves the recorded
+    /// command as it was), forged in a random history and resealed, is
+    /// refused at its event.
+    #[test]
+    fn a_forged_derived_field_in_any_history_is_refused(
+        steps in prop::collection::vec(step(), 20..120),
+        which in any::<usize>(),
+        leaf in any::<usize>(),
+    ) {
+        let (_, events) = run(&steps)?;
+        // The derived-field forgeries of each event, starting at a random one.
+        let derived = |i: usize| -> Vec<(String, CaseEvent)> {
+            let value = serde_json::to_value(&events[i].payload).unwrap_or_default();
+            let mut changes = Vec::new();
+            common::leaf_changes(&value, String::new(), &mut changes);
+            changes
+                .into_iter()
+                .filter_map(|(pointer, changed)| {
+                    let mut forged = value.clone();
+                    *forged.pointer_mut(&pointer)? = changed;
+                    let payload: CaseEvent = serde_json::from_value(forged).ok()?;
+                    let event = CaseEventRecord { payload: payload.clone(), ..events[i].clone() };
+                    (payload != events[i].payload && Case::command_of(&event) == Case::command_of(&events[i]))
+                        .then_some((pointer, payload))
+                })
+                .collect()
+        };
+        let Some((i, mut options)) = (0..events.len())
+            .map(|k| (which + k) % events.len())
+            .map(|i| (i, derived(i)))
+            .find(|(_, d)| !d.is_empty())
+        else {
+            return Ok(());
+        };
+        let (pointer, payload) = options.swap_remove(leaf % options.len());
+        let mut forged = events.clone();
+        forged[i].payload = payload;
+        for j in i..forged.len() {
+            if j > 0 {
+                forged[j].prev_hash = forged[j - 1].hash;
+            }
+            forged[j].seal_in_place().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        let doc = serde_json::to_vec(&CaseDocument::new(Case::from_events(&forged), forged))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let report = validate(&doc, Some("case"), &Limits::default());
+        let at = format!("/events/{i}");
+        prop_assert!(
+            report.findings.iter().any(|f| f.severity == lk3_core::validate::Severity::Error && f.pointer.starts_with(&at)),
+            "event {i} {pointer} forged, not refused: {:?}", report.findings
+        );
     }
 
     #[test]
@@ -223,7 +279,7 @@ fn random_runs_reach_every_stage() {
     let mut visited = std::collections::BTreeSet::new();
     for _ in 0..200 {
         let steps = strategy.new_tree(&mut runner).expect("generates").current();
-        visited.extend(run(&steps).expect("invariants hold"));
+        visited.extend(run(&steps).expect("invariants hold").0);
     }
     assert_eq!(visited.len(), lk3_core::vocab::Stage::ALL.len(), "visited only {visited:?}");
 }

@@ -291,39 +291,6 @@ fn every_requirement_of_every_row_broken_alone_is_refused() {
     assert_eq!(unbroken, vec![&Req::Reason.id()], "requirements never broken: {unbroken:?} ({forgeries} forgeries)");
 }
 
-/// Every leaf of `value` changed one way, with its JSON Pointer.
-fn leaf_changes(value: &serde_json::Value, at: String, out: &mut Vec<(String, serde_json::Value)>) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                leaf_changes(v, format!("{at}/{k}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                leaf_changes(v, format!("{at}/{i}"), out);
-            }
-            if !items.is_empty() {
-                out.push((at.clone(), Value::Array(items[1..].to_vec())));
-            }
-        }
-        Value::Bool(b) => out.push((at, Value::Bool(!b))),
-        Value::Number(n) => out.push((at, Value::from(n.as_u64().unwrap_or(0) + 1))),
-        Value::String(s) => {
-            if let Ok(u) = uuid::Uuid::parse_str(s) {
-                let mut bytes = *u.as_bytes();
-                bytes[15] ^= 1;
-                out.push((at, Value::String(uuid::Uuid::from_bytes(bytes).to_string())));
-            } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-                let later = (t + Duration::minutes(1)).with_timezone(&chrono::Utc);
-                out.push((at, serde_json::to_value(later).expect("a time")));
-            }
-        }
-        Value::Null => {}
-    }
-}
-
 /// Forges every payload leaf of every event, one at a time. A change that
 /// leaves the recorded command as it was is a field `decide` derives: the
 /// forgery must be refused. Returns the derived fields found.
@@ -340,7 +307,7 @@ where
     for i in 0..events.len() {
         let value = serde_json::to_value(&events[i].payload).expect("a payload");
         let mut changes = Vec::new();
-        leaf_changes(&value, String::new(), &mut changes);
+        common::leaf_changes(&value, String::new(), &mut changes);
         for (pointer, changed) in changes {
             let mut forged_value = value.clone();
             *forged_value.pointer_mut(&pointer).expect("the leaf") = changed;

@@ -360,3 +360,38 @@ pub fn local_year(unit: &lk3_core::ids::UnitCode, at: DateTime<Utc>) -> u16 {
     use chrono::Datelike;
     u16::try_from(unit.local_dates(at).0.year()).unwrap_or_else(|_| unreachable!("a year after 1900"))
 }
+
+/// Every leaf of `value` changed one way, with its JSON Pointer: a flag
+/// flipped, a number raised, an id's last bit and a time's minute moved, an
+/// array shortened. For forgery tests.
+pub fn leaf_changes(value: &serde_json::Value, at: String, out: &mut Vec<(String, serde_json::Value)>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                leaf_changes(v, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaf_changes(v, format!("{at}/{i}"), out);
+            }
+            if !items.is_empty() {
+                out.push((at.clone(), Value::Array(items[1..].to_vec())));
+            }
+        }
+        Value::Bool(b) => out.push((at, Value::Bool(!b))),
+        Value::Number(n) => out.push((at, Value::from(n.as_u64().unwrap_or(0) + 1))),
+        Value::String(s) => {
+            if let Ok(u) = uuid::Uuid::parse_str(s) {
+                let mut bytes = *u.as_bytes();
+                bytes[15] ^= 1;
+                out.push((at, Value::String(uuid::Uuid::from_bytes(bytes).to_string())));
+            } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                let later = (t + Duration::minutes(1)).with_timezone(&chrono::Utc);
+                out.push((at, serde_json::to_value(later).expect("a time")));
+            }
+        }
+        Value::Null => {}
+    }
+}
