@@ -4,114 +4,14 @@
 mod common;
 
 use common::World;
+use common::services::{KINDS, actor_for, partner, service_in, step_of};
 use lk3_core::Decider;
-use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandProblem, Violation};
-use lk3_core::event::Actor;
-use lk3_core::ids::{IdSeed, PartnerId, ServiceId};
+use lk3_core::case::{CaseCommand, CaseEvent, CaseEventRecord, CommandProblem, Violation};
+use lk3_core::ids::ServiceId;
 use lk3_core::rules::RuleSetId;
-use lk3_core::service::{PartnerFeedback, ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, table};
-use lk3_core::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Role, ServiceKind, ServiceReason, Stage};
+use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, table};
+use lk3_core::vocab::{EmergencyReason, FeedbackOutcome, Role, ServiceKind, Stage};
 use lk3_core::{ErrorCode, Labelled, Lk3Error};
-
-const KINDS: [ServiceKind; 5] = [
-    ServiceKind::Informasi,
-    ServiceKind::Konsultasi,
-    ServiceKind::Konseling,
-    ServiceKind::Advokasi,
-    ServiceKind::Rujukan,
-];
-
-fn partner() -> PartnerId {
-    PartnerId::new_v7(chrono::DateTime::UNIX_EPOCH, IdSeed::new([0x77; 10]))
-}
-
-/// A well-formed step of the given kind.
-fn step_of(kind: K) -> ServiceCommand {
-    let reason = ServiceReason::Lainnya;
-    match kind {
-        K::Open => ServiceCommand::Provide {},
-        K::Provide => ServiceCommand::Provide {},
-        K::MarkUnavailable => ServiceCommand::MarkUnavailable { reason },
-        K::HoldSession => ServiceCommand::HoldSession {},
-        K::MarkNoShow => ServiceCommand::MarkNoShow {},
-        K::Reschedule => ServiceCommand::Reschedule {},
-        K::Complete => ServiceCommand::Complete {
-            feedback: Some(PartnerFeedback { note_digest: None, outcome: FeedbackOutcome::Tertangani }),
-        },
-        K::Cancel => ServiceCommand::Cancel { reason },
-        K::Postpone => ServiceCommand::Postpone { reason },
-        K::Resume => ServiceCommand::Resume {},
-        K::Stop => ServiceCommand::Stop { reason },
-        K::Start => ServiceCommand::Start {},
-        K::RecordAction => ServiceCommand::RecordAction { action: AdvocacyAction::Surat },
-        K::Succeed => ServiceCommand::Succeed {},
-        K::Fail => ServiceCommand::Fail { reason },
-        // Nobody consented to disclose to the test partner: an emergency override.
-        K::Send => {
-            ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) }
-        }
-        K::Accept => ServiceCommand::Accept {},
-        K::Reject => ServiceCommand::Reject { reason },
-        K::Process => ServiceCommand::Process {},
-        K::ApproveOverride => ServiceCommand::ApproveOverride {},
-    }
-}
-
-/// Who takes a step: the first role of its row; approvals by the ketua (never the sender).
-fn actor_for(w: &World, kind: ServiceKind, state: Option<ServiceState>, step: K) -> Actor {
-    let role = table(RuleSetId::default(), kind).row(state, step).map_or(Role::PekerjaSosial, |r| r.roles[0]);
-    let role = if step == K::ApproveOverride { Role::Ketua } else { role };
-    w.actor(role, step != K::Send)
-}
-
-/// The shortest path of steps from the open state to `target`, by the table.
-fn path_to(kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
-    let t = table(RuleSetId::default(), kind);
-    let start = t.row(None, K::Open)?.to;
-    let mut queue = std::collections::VecDeque::from([(start, Vec::new())]);
-    let mut seen = vec![start];
-    while let Some((state, path)) = queue.pop_front() {
-        if state == target {
-            return Some(path);
-        }
-        for row in t.rows().iter().filter(|r| r.from == Some(state)) {
-            if !seen.contains(&row.to) {
-                seen.push(row.to);
-                let mut p = path.clone();
-                p.push(row.command);
-                queue.push_back((row.to, p));
-            }
-        }
-    }
-    None
-}
-
-/// A case in intervensi with a service of `kind` brought to `state`.
-fn service_in(kind: ServiceKind, state: ServiceState) -> Option<(World, Case, Vec<CaseEventRecord>, ServiceId)> {
-    let path = path_to(kind, state)?;
-    let mut w = World::new();
-    let (mut case, mut ev) = w.case_at(Stage::Intervensi);
-    let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
-    let referral = (kind == ServiceKind::Rujukan).then(|| ReferralDraft { partner_id: partner() });
-    let opener = actor_for(&w, kind, None, K::Open);
-    w.run(&mut case, &mut ev, opener, CaseCommand::OpenService { service_id, kind, referral });
-    for step in path {
-        let actor = actor_for(&w, kind, case.service(service_id).map(|s| s.state), step);
-        w.run(&mut case, &mut ev, actor, CaseCommand::ServiceStep { service_id, step: step_of(step) });
-        // An emergency sending is approved by a second person at once, so that the loop can close.
-        if step == K::Send {
-            let ketua = w.actor(Role::Ketua, true);
-            w.run(
-                &mut case,
-                &mut ev,
-                ketua,
-                CaseCommand::ServiceStep { service_id, step: ServiceCommand::ApproveOverride {} },
-            );
-        }
-    }
-    assert_eq!(case.service(service_id).map(|s| s.state), Some(state));
-    Some((w, case, ev, service_id))
-}
 
 #[test]
 fn every_state_and_step_pair_follows_the_service_table() {

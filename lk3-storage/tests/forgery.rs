@@ -502,3 +502,167 @@ mod outreach {
         }
     }
 }
+
+mod services {
+    //! The same forgeries for the five in-case service machines.
+
+    use super::*;
+    use common::services::{KINDS, actor_for, service_in, step_of};
+    use lk3_core::rules::ServiceRequirement as SReq;
+    use lk3_core::service::{ServiceCommandKind as SK, table};
+
+    /// A legal history whose last event is the row's step on a service in
+    /// the row's state; `None` for the opening row (decided by open_service).
+    fn legal_step(kind: ServiceKind, from: lk3_core::service::ServiceState, step: SK) -> Vec<CaseEventRecord> {
+        let (mut w, mut case, mut events, service_id) = service_in(kind, from).expect("every state is reachable");
+        let actor = actor_for(&w, kind, Some(from), step);
+        w.run(&mut case, &mut events, actor, CaseCommand::ServiceStep { service_id, step: step_of(step) });
+        events
+    }
+
+    #[test]
+    fn every_service_row_forged_by_a_role_it_does_not_list_is_refused() {
+        let mut forgeries = 0;
+        for kind in KINDS {
+            for row in table(RuleSetId::default(), kind).rows().iter().filter(|r| r.from.is_some()) {
+                let from = row.from.expect("a state");
+                let legal = legal_step(kind, from, row.command);
+                let what = format!("{kind} {from} {}", row.command);
+                assert_legal(&what, &case_document(&legal));
+                let w = World::new();
+                for role in Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
+                    let mut forged = legal.clone();
+                    let last = forged.len() - 1;
+                    forged[last].actor = w.actor(*role, true);
+                    reseal(&mut forged, last);
+                    // The case's own row or the service's refuses the role; an
+                    // approval forged by the sender's role is also the sender's.
+                    assert_refused(&format!("{what} by {role}"), &case_document(&forged), &["LK3-E021"]);
+                    forgeries += 1;
+                }
+            }
+        }
+        assert!(forgeries > 100, "{forgeries}");
+    }
+
+    #[test]
+    fn every_service_pair_the_table_lacks_is_refused_when_forged_into_a_history() {
+        let mut forgeries = 0;
+        for kind in KINDS {
+            let t = table(RuleSetId::default(), kind);
+            for state in t.states() {
+                for step in SK::ALL.iter().copied().filter(|s| *s != SK::Open && t.row(Some(state), *s).is_none()) {
+                    let (w, _, mut events, service_id) = service_in(kind, state).expect("reachable");
+                    let mut spliced = events.last().expect("events").clone();
+                    spliced.occurred_at += Duration::minutes(1);
+                    spliced.actor = actor_for(&w, kind, Some(state), step);
+                    // A sending as decide records it: with its deadline.
+                    let recorded = match step_of(step) {
+                        ServiceCommand::Send { emergency, .. } => ServiceCommand::Send {
+                            response_deadline: Some(spliced.occurred_at + Duration::days(7)),
+                            emergency,
+                        },
+                        other => other,
+                    };
+                    spliced.payload = CaseEvent::ServiceStepRecorded {
+                        consent_override: false,
+                        on_behalf_of_partner: false,
+                        service_id,
+                        step: recorded,
+                    };
+                    events.push(spliced);
+                    reseal(&mut events, 0);
+                    assert_refused(&format!("{kind} {state} {step}"), &case_document(&events), &["LK3-E036"]);
+                    forgeries += 1;
+                }
+            }
+        }
+        assert!(forgeries > 200, "{forgeries}");
+    }
+
+    /// Breaks one requirement of a service row for the last event; the codes
+    /// `decide` refuses it with, or `None` where it cannot be broken in a
+    /// document that parses.
+    fn break_service_requirement(
+        requirement: SReq,
+        events: &mut Vec<CaseEventRecord>,
+    ) -> Option<&'static [&'static str]> {
+        let last = events.len() - 1;
+        let CaseEvent::ServiceStepRecorded { step, consent_override, .. } = &mut events[last].payload else {
+            return None;
+        };
+        match requirement {
+            SReq::Reason => None,
+            // A completion without the partner's feedback.
+            SReq::PartnerFeedback => {
+                *step = ServiceCommand::Complete { feedback: None };
+                Some(&["LK3-E037"])
+            }
+            // A sending without consent and without the emergency override.
+            SReq::ConsentToDisclose => {
+                if let ServiceCommand::Send { emergency, .. } = step {
+                    *emergency = None;
+                }
+                *consent_override = false;
+                Some(&["LK3-E039"])
+            }
+            // Not breakable alone: the table reaches `berlangsung` only by a
+            // session, so a history without one fails its transition first
+            // (the requirement is the table's defence in depth).
+            SReq::AtLeastOneSession => None,
+            // The second person's approval of the override removed.
+            SReq::OverrideReviewed => {
+                let at = events.iter().rposition(|e| {
+                    matches!(
+                        &e.payload,
+                        CaseEvent::ServiceStepRecorded { step: ServiceCommand::ApproveOverride {}, .. }
+                    )
+                })?;
+                events.remove(at);
+                Some(&["LK3-E038"])
+            }
+            // Approved by the person who sent.
+            SReq::SecondPerson => {
+                let sender = events.iter().rposition(|e| {
+                    matches!(&e.payload, CaseEvent::ServiceStepRecorded { step: ServiceCommand::Send { .. }, .. })
+                })?;
+                events[last].actor = events[sender].actor;
+                Some(&["LK3-E024", "LK3-E021"])
+            }
+            // A service the case does not have.
+            SReq::KnownReference => {
+                let at = events[last].occurred_at;
+                if let CaseEvent::ServiceStepRecorded { service_id, .. } = &mut events[last].payload {
+                    *service_id = ServiceId::new_v7(at, IdSeed::new([7; 10]));
+                }
+                Some(&["LK3-E031"])
+            }
+        }
+    }
+
+    #[test]
+    fn every_requirement_of_every_service_row_broken_alone_is_refused() {
+        let mut broken: BTreeSet<&str> = BTreeSet::new();
+        let mut named: BTreeSet<&str> = BTreeSet::new();
+        for kind in KINDS {
+            for row in table(RuleSetId::default(), kind).rows().iter().filter(|r| r.from.is_some()) {
+                for requirement in &row.requires {
+                    named.insert(requirement.id());
+                    let from = row.from.expect("a state");
+                    let mut events = legal_step(kind, from, row.command);
+                    let what = format!("{kind} {from} {} without {requirement}", row.command);
+                    let Some(codes) = break_service_requirement(*requirement, &mut events) else {
+                        assert!(matches!(requirement, SReq::Reason | SReq::AtLeastOneSession), "{what}: not broken");
+                        continue;
+                    };
+                    reseal(&mut events, 0);
+                    assert_refused(&what, &case_document(&events), codes);
+                    broken.insert(requirement.id());
+                }
+            }
+        }
+        let unbroken: Vec<_> = named.difference(&broken).collect();
+        let alone = [SReq::Reason.id(), SReq::AtLeastOneSession.id()];
+        assert_eq!(unbroken, alone.iter().collect::<Vec<_>>(), "service requirements never broken: {unbroken:?}");
+    }
+}

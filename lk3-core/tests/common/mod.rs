@@ -2,6 +2,8 @@
 //! and a case driven to any stage along the main path.
 #![allow(dead_code)]
 
+pub mod services;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lk3_core::Decider;
 use lk3_core::case::{
