@@ -194,6 +194,8 @@ enum CliError {
     Store { url: String, source: StoreError },
     #[error("{}", store::bilingual(.0))]
     File(#[from] lk3_storage::files::FileError),
+    #[error("{what}: {}", store::bilingual(source))]
+    Document { what: String, source: lk3_core::json::JsonError },
 }
 
 fn parse_unit(s: &str) -> Result<UnitCode, String> {

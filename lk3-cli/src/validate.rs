@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use lk3_core::json;
 use lk3_core::partner::PartnerDirectory;
 use lk3_core::validate::{Limits, Report, Severity, validate_with};
 use lk3_storage::files;
@@ -37,18 +38,19 @@ pub struct Options {
 }
 
 /// Reads a partner network: a JSON array of partners, or NDJSON with one
-/// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each valid.
+/// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each
+/// valid; a repeated key anywhere is refused (`LK3-E066`).
 pub fn load_partners(path: &Path) -> Result<PartnerDirectory, CliError> {
     let text = files::read_limited(path, Limits::default().max_bytes as u64)?;
     let what = || path.display().to_string();
     let partners: Vec<lk3_core::partner::Partner> = if text.trim_ascii_start().starts_with(b"[") {
-        serde_json::from_slice(&text).map_err(|source| CliError::Json { what: what(), source })?
+        json::from_slice(&text, "a list of partners").map_err(|source| CliError::Document { what: what(), source })?
     } else {
         text.split(|b| *b == b'\n')
             .filter(|l| !l.trim_ascii().is_empty())
-            .map(serde_json::from_slice)
+            .map(|line| json::from_slice(line, "a partner"))
             .collect::<Result<_, _>>()
-            .map_err(|source| CliError::Json { what: what(), source })?
+            .map_err(|source| CliError::Document { what: what(), source })?
     };
     PartnerDirectory::try_from_partners(partners).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }

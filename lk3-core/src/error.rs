@@ -98,6 +98,8 @@ labelled_enum! {
         MalformedJson = ("LK3-E064", "JSON tidak sah", "Malformed JSON"),
         /// A JSON document of no known kind.
         UnknownDocument = ("LK3-E065", "Jenis dokumen tidak dikenal", "Unknown document kind"),
+        /// A JSON object with two members of the same name (never "last one wins").
+        DuplicateKey = ("LK3-E066", "Kunci objek ganda", "Duplicate object key"),
         /// A document that breaks its JSON Schema.
         SchemaViolation = ("LK3-E070", "Tidak sesuai skema", "Schema violation"),
         /// A value that could not be serialised.

@@ -2,7 +2,9 @@
 //!
 //! [`validate`] takes raw bytes (a case export, an event, a command, an
 //! outreach, a partner, a rule set), refuses what is too large or too deeply
-//! nested before parsing, checks the structure against the published JSON
+//! nested before parsing, reads the JSON with [`crate::json::parse`] (an
+//! object with a repeated key is refused, `LK3-E066`, never read "last one
+//! wins"), checks the structure against the published JSON
 //! Schema ([`crate::schema`]) and then the meaning: that a case's events
 //! replay legally under its rule set and end where its header says, that
 //! seq has no gaps and the hash chain holds, that times do not run
@@ -149,15 +151,12 @@ pub fn validate_with(
         ));
         return report;
     }
-    let value: Value = match serde_json::from_slice(bytes) {
+    // Repeated keys are refused here, never resolved "last one wins".
+    let value: Value = match crate::json::parse(bytes) {
         Ok(v) => v,
         Err(e) => {
-            report.findings.push(Finding::error(
-                ErrorCode::MalformedJson,
-                "",
-                format!("bukan JSON yang sah pada baris {} kolom {}", e.line(), e.column()),
-                format!("not valid JSON at line {} column {}: {e}", e.line(), e.column()),
-            ));
+            use crate::error::Lk3Error;
+            report.findings.push(Finding::error(e.code(), e.pointer(), e.message_id(), e.message_en()));
             return report;
         }
     };
