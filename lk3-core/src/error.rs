@@ -100,6 +100,8 @@ labelled_enum! {
         UnknownDocument = ("LK3-E065", "Jenis dokumen tidak dikenal", "Unknown document kind"),
         /// A JSON object with two members of the same name (never "last one wins").
         DuplicateKey = ("LK3-E066", "Kunci objek ganda", "Duplicate object key"),
+        /// An event whose text as exchanged is not the form lk3 writes (and hashes).
+        NotCanonical = ("LK3-E067", "Peristiwa tidak dalam bentuk kanonis", "Event not in canonical form"),
         /// A document that breaks its JSON Schema.
         SchemaViolation = ("LK3-E070", "Tidak sesuai skema", "Schema violation"),
         /// A value that could not be serialised.

@@ -9,7 +9,10 @@
 //! replay legally under its rule set and end where its header says, that
 //! seq has no gaps and the hash chain holds, that times do not run
 //! backwards, that referenced services and consents exist, that disclosure
-//! to a partner had consent or was a flagged override. It reports every
+//! to a partner had consent or was a flagged override. An event is accepted
+//! only in the form lk3 writes and hashes (`LK3-E067`: a time in UTC with
+//! `Z`, no explicit `null` where lk3 leaves a member out, integers without a
+//! fraction); the meaning checks run when every event is. It reports every
 //! finding, not only the first, each with a stable code, a severity, a JSON
 //! Pointer and messages in Indonesian and English. It never panics.
 //!
@@ -24,6 +27,7 @@
 //! assert_eq!(report.findings[0].pointer, "/reason");
 //! ```
 
+mod canonical;
 mod semantic;
 mod structure;
 
@@ -182,8 +186,14 @@ fn validate_value(
     let structural = structure::check(kind, value);
     report.structurally_valid = structural.is_empty();
     report.findings.extend(structural);
+    // The meaning checks read the events as lk3 writes them: only when that
+    // is the form they were exchanged in (otherwise one finding per event).
     if report.structurally_valid {
-        report.findings.extend(semantic::check(kind, value, partners));
+        let form = canonical::check(kind, value);
+        if form.is_empty() {
+            report.findings.extend(semantic::check(kind, value, partners));
+        }
+        report.findings.extend(form);
     }
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
     report
