@@ -28,6 +28,7 @@
 //! ```
 
 mod canonical;
+mod redact;
 mod semantic;
 mod structure;
 
@@ -195,6 +196,7 @@ fn validate_value(
         }
         report.findings.extend(form);
     }
+    redact::findings(&mut report.findings);
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
     report
 }
