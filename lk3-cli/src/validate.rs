@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 use lk3_core::json;
 use lk3_core::partner::PartnerDirectory;
-use lk3_core::validate::{Limits, Report, Severity, validate_with};
+use lk3_core::validate::{KINDS, Limits, Report, Severity, validate_with};
+use lk3_core::{ErrorCode, Lk3Error};
 use lk3_storage::files;
 use serde::Serialize;
 
@@ -35,6 +36,58 @@ pub struct Options {
     pub limits: Limits,
     pub jobs: Option<usize>,
     pub partners: Option<PartnerDirectory>,
+}
+
+/// A command line that gives lk3 nothing it can check: exit 2, so that a
+/// CI gate never passes on nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// `--kind` names no document kind.
+    #[error("--kind `{kind}` is no document kind; known: {}", KINDS.join(", "))]
+    UnknownKind {
+        /// What was given.
+        kind: String,
+    },
+    /// The paths given hold no document.
+    #[error("no documents found in {paths}: nothing was checked")]
+    NoDocuments {
+        /// The paths given, as written.
+        paths: String,
+    },
+}
+
+impl Lk3Error for InputError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::UnknownKind { .. } => ErrorCode::UnknownDocument,
+            Self::NoDocuments { .. } => ErrorCode::NoDocuments,
+        }
+    }
+
+    fn message_id(&self) -> String {
+        match self {
+            Self::UnknownKind { kind } => {
+                format!("--kind `{kind}` bukan jenis dokumen; yang dikenal: {}", KINDS.join(", "))
+            }
+            Self::NoDocuments { paths } => format!("tidak ada dokumen di {paths}: tidak ada yang diperiksa"),
+        }
+    }
+}
+
+impl InputError {
+    /// No document in `paths`.
+    pub fn no_documents(paths: &[PathBuf]) -> Self {
+        let paths = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        InputError::NoDocuments { paths }
+    }
+}
+
+/// Checks `--kind`: absent, or one of the kinds the validator knows.
+pub fn check_kind(kind: Option<&str>) -> Result<(), InputError> {
+    match kind {
+        Some(k) if !KINDS.contains(&k) => Err(InputError::UnknownKind { kind: k.to_owned() }),
+        _ => Ok(()),
+    }
 }
 
 /// Reads a partner network: a JSON array of partners, or NDJSON with one
@@ -171,6 +224,10 @@ pub fn run(options: &Options) -> Result<bool, CliError> {
             Some(Err(e)) => errors.push(e),
             None => errors.push("a document was not validated".to_owned()),
         }
+    }
+    // Nothing found and nothing unreadable: a usage error, never a pass.
+    if entries.is_empty() && errors.is_empty() {
+        return Err(InputError::no_documents(&options.paths).into());
     }
     let valid = entries.iter().filter(|e| e.report.valid).count();
     let summary = Summary { documents: entries.len(), valid, invalid: entries.len() - valid, unreadable: errors.len() };
