@@ -133,7 +133,9 @@ fn anything_but_a_regular_file_under_a_document_name_in_a_folder_is_refused() {
     std::fs::create_dir_all(docs.join("sub")).expect("dirs");
     std::fs::write(docs.join("ok.json"), br#"{"type":"start_assessment"}"#).expect("doc");
     std::fs::write(dir.path().join("target.json"), br#"{"type":"start_assessment"}"#).expect("doc");
-    let make: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+    /// Makes a thing at a path.
+    type Make = Box<dyn Fn(&Path)>;
+    let make: Vec<(&str, Make)> = vec![
         ("fifo.json", Box::new(|p: &Path| assert!(Command::new("mkfifo").arg(p).status().expect("mkfifo").success()))),
         (
             "sub/fifo.ndjson",
