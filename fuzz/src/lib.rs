@@ -47,7 +47,7 @@ pub fn import_target(data: &[u8]) {
 /// A case command parsed as the CLI and Python do, then decided against
 /// every fixed case state.
 pub fn case_command_target(data: &[u8]) {
-    if let Ok(command) = serde_json::from_slice::<CaseCommand>(data) {
+    if let Ok(command) = lk3_core::json::from_slice::<CaseCommand>(data, "a command") {
         round_trips(&command);
         for state in &states().cases {
             decide_as_staff(state, &command);
@@ -58,7 +58,7 @@ pub fn case_command_target(data: &[u8]) {
 /// An outreach command parsed, then decided against every fixed outreach
 /// state.
 pub fn outreach_command_target(data: &[u8]) {
-    if let Ok(command) = serde_json::from_slice::<OutreachCommand>(data) {
+    if let Ok(command) = lk3_core::json::from_slice::<OutreachCommand>(data, "a command") {
         round_trips(&command);
         for state in &states().outreaches {
             decide_as_staff(state, &command);

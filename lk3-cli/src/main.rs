@@ -16,7 +16,9 @@
 //!   case projections.
 //!
 //! Exit codes: 0 success (all valid), 1 a check failed (some invalid, a
-//! store with problems, a refused import), 2 usage, I/O or store error.
+//! store with problems, a refused import), 2 usage, I/O or store error
+//! (`validate` and `import` given no document, or an unknown `--kind`, too:
+//! a check of nothing never passes).
 
 mod demo;
 mod diagram;
@@ -146,7 +148,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = validate::Format::Text)]
         format: validate::Format,
-        /// Treat every document as this kind (case, outreach, event, command, partner, rule-set ...).
+        /// Treat every document as this kind (case, outreach, event, command, partner, rule-set ...);
+        /// any other value is a usage error (exit 2).
         #[arg(long)]
         kind: Option<String>,
         /// Read standard input as an NDJSON stream.
@@ -194,6 +197,10 @@ enum CliError {
     Store { url: String, source: StoreError },
     #[error("{}", store::bilingual(.0))]
     File(#[from] lk3_storage::files::FileError),
+    #[error("{what}: {}", store::bilingual(source))]
+    Document { what: String, source: lk3_core::json::JsonError },
+    #[error("{}", store::bilingual(.0))]
+    Input(#[from] validate::InputError),
 }
 
 fn parse_unit(s: &str) -> Result<UnitCode, String> {
@@ -219,6 +226,10 @@ fn checked(result: Result<bool, CliError>) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs, partners } = cli.command {
+        if let Err(e) = validate::check_kind(kind.as_deref()) {
+            eprintln!("lk3: {}", CliError::from(e));
+            return ExitCode::from(2);
+        }
         let limits = lk3_core::validate::Limits { max_bytes, ..Default::default() };
         let partners = match partners.as_deref().map(validate::load_partners).transpose() {
             Ok(p) => p,

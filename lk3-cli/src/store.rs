@@ -398,7 +398,6 @@ fn is_data_conflict(e: &StoreError) -> bool {
 /// `lk3 import`: every document in one transaction, or none; returns false
 /// when a document was refused (nothing is written then).
 pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
-    let db = Db::open(url, Access::Write)?;
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
@@ -407,6 +406,11 @@ pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
     for s in &skipped {
         eprintln!("lk3: skipped {} (NDJSON, e.g. the partner network, is not a stream document)", s.display());
     }
+    // Nothing to import is a usage error (exit 2), found before any store is opened or made.
+    if files.is_empty() {
+        return Err(crate::validate::InputError::no_documents(paths).into());
+    }
+    let db = Db::open(url, Access::Write)?;
     let limits = Limits::default();
     let mut batches = Vec::with_capacity(files.len());
     let mut refused = 0usize;

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use lk3_core::json;
 use lk3_core::partner::PartnerDirectory;
-use lk3_core::validate::{Limits, Report, Severity, validate_with};
+use lk3_core::validate::{KINDS, Limits, Report, Severity, validate_with};
+use lk3_core::{ErrorCode, Lk3Error};
 use lk3_storage::files;
 use serde::Serialize;
 
@@ -36,19 +38,72 @@ pub struct Options {
     pub partners: Option<PartnerDirectory>,
 }
 
+/// A command line that gives lk3 nothing it can check: exit 2, so that a
+/// CI gate never passes on nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// `--kind` names no document kind.
+    #[error("--kind `{kind}` is no document kind; known: {}", KINDS.join(", "))]
+    UnknownKind {
+        /// What was given.
+        kind: String,
+    },
+    /// The paths given hold no document.
+    #[error("no documents found in {paths}: nothing was checked")]
+    NoDocuments {
+        /// The paths given, as written.
+        paths: String,
+    },
+}
+
+impl Lk3Error for InputError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::UnknownKind { .. } => ErrorCode::UnknownDocument,
+            Self::NoDocuments { .. } => ErrorCode::NoDocuments,
+        }
+    }
+
+    fn message_id(&self) -> String {
+        match self {
+            Self::UnknownKind { kind } => {
+                format!("--kind `{kind}` bukan jenis dokumen; yang dikenal: {}", KINDS.join(", "))
+            }
+            Self::NoDocuments { paths } => format!("tidak ada dokumen di {paths}: tidak ada yang diperiksa"),
+        }
+    }
+}
+
+impl InputError {
+    /// No document in `paths`.
+    pub fn no_documents(paths: &[PathBuf]) -> Self {
+        let paths = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        InputError::NoDocuments { paths }
+    }
+}
+
+/// Checks `--kind`: absent, or one of the kinds the validator knows.
+pub fn check_kind(kind: Option<&str>) -> Result<(), InputError> {
+    match kind {
+        Some(k) if !KINDS.contains(&k) => Err(InputError::UnknownKind { kind: k.to_owned() }),
+        _ => Ok(()),
+    }
+}
+
 /// Reads a partner network: a JSON array of partners, or NDJSON with one
-/// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each valid.
+/// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each
+/// valid; a repeated key anywhere is refused (`LK3-E066`).
 pub fn load_partners(path: &Path) -> Result<PartnerDirectory, CliError> {
     let text = files::read_limited(path, Limits::default().max_bytes as u64)?;
     let what = || path.display().to_string();
     let partners: Vec<lk3_core::partner::Partner> = if text.trim_ascii_start().starts_with(b"[") {
-        serde_json::from_slice(&text).map_err(|source| CliError::Json { what: what(), source })?
+        json::from_slice(&text, "a list of partners").map_err(|source| CliError::Document { what: what(), source })?
     } else {
         text.split(|b| *b == b'\n')
             .filter(|l| !l.trim_ascii().is_empty())
-            .map(serde_json::from_slice)
+            .map(|line| json::from_slice(line, "a partner"))
             .collect::<Result<_, _>>()
-            .map_err(|source| CliError::Json { what: what(), source })?
+            .map_err(|source| CliError::Document { what: what(), source })?
     };
     PartnerDirectory::try_from_partners(partners).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
@@ -169,6 +224,10 @@ pub fn run(options: &Options) -> Result<bool, CliError> {
             Some(Err(e)) => errors.push(e),
             None => errors.push("a document was not validated".to_owned()),
         }
+    }
+    // Nothing found and nothing unreadable: a usage error, never a pass.
+    if entries.is_empty() && errors.is_empty() {
+        return Err(InputError::no_documents(&options.paths).into());
     }
     let valid = entries.iter().filter(|e| e.report.valid).count();
     let summary = Summary { documents: entries.len(), valid, invalid: entries.len() - valid, unreadable: errors.len() };

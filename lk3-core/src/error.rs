@@ -100,6 +100,12 @@ labelled_enum! {
         MalformedJson = ("LK3-E064", "JSON tidak sah", "Malformed JSON"),
         /// A JSON document of no known kind.
         UnknownDocument = ("LK3-E065", "Jenis dokumen tidak dikenal", "Unknown document kind"),
+        /// A JSON object with two members of the same name (never "last one wins").
+        DuplicateKey = ("LK3-E066", "Kunci objek ganda", "Duplicate object key"),
+        /// An event whose text as exchanged is not the form lk3 writes (and hashes).
+        NotCanonical = ("LK3-E067", "Peristiwa tidak dalam bentuk kanonis", "Event not in canonical form"),
+        /// A check given nothing to check: no document found where it was pointed.
+        NoDocuments = ("LK3-E068", "Tidak ada dokumen untuk diperiksa", "No documents to check"),
         /// A document that breaks its JSON Schema.
         SchemaViolation = ("LK3-E070", "Tidak sesuai skema", "Schema violation"),
         /// A value that could not be serialised.

@@ -18,6 +18,7 @@
 //! | [`case`] | the `Case` aggregate: commands, events, state, decide/apply |
 //! | [`event`] | the event envelope, canonical JSON, the hash chain and its verification |
 //! | [`error`] | stable error codes `LK3-Exxx` and the bilingual error trait |
+//! | [`json`] | the JSON reader of every entry point: repeated keys refused |
 
 pub mod case;
 pub mod context;
@@ -25,6 +26,7 @@ pub mod decider;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod json;
 pub mod label;
 pub mod outreach;
 pub mod partner;

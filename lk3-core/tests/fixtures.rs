@@ -74,6 +74,8 @@ const E061: &str = "LK3-E061";
 const E063: &str = "LK3-E063";
 const E064: &str = "LK3-E064";
 const E065: &str = "LK3-E065";
+const E066: &str = "LK3-E066";
+const E067: &str = "LK3-E067";
 const E070: &str = "LK3-E070";
 const W005: &str = "LK3-W005";
 
@@ -530,6 +532,7 @@ fn generate() -> Vec<Fixture> {
     invalid_commands(&mut c);
     invalid_partners_and_rules(&mut c);
     invalid_limits(&mut c);
+    invalid_strict(&mut c);
     c.fixtures.sort_by(|a, b| a.entry.file.cmp(&b.entry.file));
     c.fixtures
 }
@@ -2330,6 +2333,131 @@ fn invalid_limits(c: &mut Corpus) {
         let rule = format!("schema mirrors decide: {}", limit.twin.rule());
         c.schema(&format!("limit-{}", limit.name), built.kind, &rule, &doc);
     }
+}
+
+// ------------------------------------------- invalid: strict documents
+
+/// Issue 11: a repeated key anywhere, a member no schema names in a header
+/// or an envelope, an event not in the form lk3 writes and hashes.
+fn invalid_strict(c: &mut Corpus) {
+    const NIK: &str = "6474015505850003";
+    let b = CaseBuild::at(Stage::Kontrak);
+    let doc = b.doc();
+    let text = String::from_utf8(pretty(&doc)).expect("utf-8");
+    let role = doc["events"][0]["actor"]["role"].as_str().expect("a role").to_owned();
+    let repeated = |from: &str, to: &str| {
+        assert!(text.contains(from), "fixture: no {from}");
+        text.replacen(from, to, 1).into_bytes()
+    };
+    c.raw(
+        "duplicate-key-top-level",
+        "repeated key: the document's `document` twice (never \"last one wins\")",
+        repeated("\"document\": \"lk3.case\",", "\"document\": \"lk3.case\",\n  \"document\": \"lk3.outreach\","),
+        E066,
+    );
+    c.raw(
+        "duplicate-key-in-payload",
+        "repeated key: a payload whose `type` is given twice",
+        repeated("\"type\": \"contact_recorded\"", "\"type\": \"contact_recorded\",\n        \"type\": \"registered\""),
+        E066,
+    );
+    c.raw(
+        "duplicate-key-in-actor",
+        "repeated key: an actor with two roles, `{\"role\":…,\"role\":\"ketua\"}`",
+        repeated(&format!("\"role\": \"{role}\""), &format!("\"role\": \"{role}\",\n        \"role\": \"ketua\"")),
+        E066,
+    );
+
+    c.schema(
+        "case-header-unknown-member-nik",
+        "case",
+        "closed header: a NIK riding along in the case header",
+        &insert(&doc, "/case", "nik", json!(NIK)),
+    );
+    c.schema(
+        "case-header-consent-unknown-member-name",
+        "case",
+        "closed header: a name riding along in a consent of the header",
+        &insert(&doc, "/case/consents/0", "nama", json!("Siti Aminah")),
+    );
+    c.schema(
+        "case-envelope-unknown-member-address",
+        "case",
+        "closed envelope: an address riding along in an event of a case",
+        &insert(&doc, "/events/1", "alamat", json!("Jl. Mawar 3, Bontang")),
+    );
+    c.schema(
+        "case-document-unknown-member",
+        "case",
+        "closed document: a member next to `case` and `events`",
+        &insert(&doc, "", "exported_by", json!("Siti Aminah")),
+    );
+    let mut o = OutreachBuild::reported();
+    o.schedule();
+    let outreach = o.doc();
+    c.schema(
+        "outreach-header-unknown-member-address",
+        "outreach",
+        "closed header: an address riding along in the outreach header",
+        &insert(&outreach, "/outreach", "alamat", json!("Jl. Mawar 3, Bontang")),
+    );
+
+    let wita = |utc: &Value| {
+        let t = DateTime::parse_from_rfc3339(utc.as_str().expect("a time")).expect("RFC 3339");
+        json!(t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("an offset")).to_rfc3339())
+    };
+    let event = b.event("contact_recorded");
+    c.meaning(
+        "event-not-canonical-time-wita",
+        "event",
+        "canonical form: occurred_at with a +08:00 offset (the same instant; lk3 writes UTC with Z)",
+        &set(&event, "/occurred_at", wita(&event["occurred_at"])),
+        &[E067],
+        &[],
+    );
+    c.meaning(
+        "case-not-canonical-time-wita",
+        "case",
+        "canonical form: an event's occurred_at with a +08:00 offset",
+        &set(&doc, "/events/1/occurred_at", wita(&doc["events"][1]["occurred_at"])),
+        &[E067],
+        &[],
+    );
+    let consent = b.index("consent_recorded");
+    assert!(doc["events"][consent]["payload"]["consent"].get("guardian").is_none(), "fixture: an adult's consent");
+    c.meaning(
+        "case-not-canonical-explicit-null",
+        "case",
+        "canonical form: an explicit `guardian: null` where lk3 leaves the member out",
+        &insert(&doc, &format!("/events/{consent}/payload/consent"), "guardian", Value::Null),
+        &[E067],
+        &[],
+    );
+    c.meaning(
+        "case-not-canonical-seq-float",
+        "case",
+        "canonical form: seq written `1.0` (lk3 writes integers only)",
+        &set(&doc, "/events/0/seq", json!(1.0)),
+        &[E067],
+        &[],
+    );
+    c.meaning(
+        "outreach-not-canonical-planned-for-millis",
+        "outreach",
+        "canonical form: a planned time written with `.000` milliseconds",
+        &{
+            let at =
+                DateTime::parse_from_rfc3339(outreach["events"][1]["payload"]["planned_for"].as_str().expect("a time"))
+                    .expect("RFC 3339");
+            set(
+                &outreach,
+                "/events/1/payload/planned_for",
+                json!(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            )
+        },
+        &[E067],
+        &[],
+    );
 }
 
 // ================================================================= tests

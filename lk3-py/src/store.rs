@@ -26,7 +26,7 @@ use lk3_core::schema::ClientRecord;
 use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
-use lk3_core::{CommandContext, ErrorCode, Labelled};
+use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate;
 use lk3_storage::document::{export_stream, import_batch, import_documents};
 use lk3_storage::model::StreamKind;
@@ -325,10 +325,10 @@ fn parse_command(json: &str) -> Outcome<CaseCommand> {
             findings: report.findings,
         });
     }
-    serde_json::from_str(json).map_err(|e| Failure::Lk3 {
-        code: ErrorCode::SchemaViolation.id().to_owned(),
-        message_en: format!("the command does not decode: {e}"),
-        message_id: format!("perintah tidak dapat dibaca: {e}"),
+    lk3_core::json::from_slice(json.as_bytes(), "a command").map_err(|e| Failure::Lk3 {
+        code: e.code().id().to_owned(),
+        message_en: format!("the command does not decode: {}", e.message_en()),
+        message_id: format!("perintah tidak dapat dibaca: {}", e.message_id()),
         findings: Vec::new(),
     })
 }
@@ -542,9 +542,8 @@ impl NativeStore {
             }
             .into_py(py));
         }
-        let record: ClientRecord = serde_json::from_str(record)
-            .map_err(|e| Failure::Value(format!("the client record does not decode: {e}")))
-            .py(py)?;
+        let record: ClientRecord =
+            lk3_core::json::from_slice(record.as_bytes(), "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
         self.run(py, move |store| async move { Ok(store.put_client(&record).await?) })
     }
 

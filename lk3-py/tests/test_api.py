@@ -126,12 +126,22 @@ def test_pseudonym_is_the_rfc_4231_hmac_sha256_truncated(key: bytes, data: str, 
     assert lk3.pseudonym(key, data) == mac[:16]
 
 
+def test_every_code_of_the_registry_has_its_own_class() -> None:
+    from lk3.errors import error_class
+
+    unmapped = [code for code in lk3.errors.error_codes() if error_class(code) is lk3.Lk3Error]
+    assert not unmapped, unmapped
+
+
 @pytest.mark.parametrize(
     "code, cls",
     [
         ("LK3-E001", lk3.ValidationError),
         ("LK3-E011", lk3.ValidationError),
         ("LK3-E064", lk3.ValidationError),
+        ("LK3-E066", lk3.ValidationError),
+        ("LK3-E067", lk3.ValidationError),
+        ("LK3-E068", lk3.ValidationError),
         ("LK3-E070", lk3.ValidationError),
         ("LK3-E020", lk3.TransitionRefused),
         ("LK3-E036", lk3.TransitionRefused),

@@ -80,9 +80,18 @@ def test_import_walks_without_following_links_and_refuses_what_is_not_a_file(wor
     with lk3.Store.open("memory://") as other:
         assert other.import_documents(docs) == lk3.ImportReport(1, 0, case.version)
         os.mkfifo(docs / "pipe.json")
-        # Named directly, a FIFO is refused; inside a directory it is skipped.
-        with pytest.raises(lk3.ValidationError):
-            other.import_documents(docs / "pipe.json")
+        # Named directly or inside a directory, a FIFO is refused, never
+        # opened and never skipped in silence; so is a link under a document's name.
+        for named in (docs / "pipe.json", docs):
+            with pytest.raises(lk3.ValidationError) as e:
+                other.import_documents(named)
+            assert e.value.code == "LK3-E095" and "pipe.json" in e.value.message_en
+        (docs / "pipe.json").unlink()
+        (docs / "linked.json").symlink_to(docs / "nested" / "case.json")
+        with pytest.raises(lk3.ValidationError) as e:
+            other.import_documents(docs)
+        assert e.value.code == "LK3-E095" and "linked.json" in e.value.message_en
+        (docs / "linked.json").unlink()
         assert other.import_documents(docs) == lk3.ImportReport(0, 1, 0)
 
 

@@ -77,7 +77,7 @@ fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(bytes: &[u8]) -> Res
     struct Events<P> {
         events: Vec<Event<P>>,
     }
-    let doc: Events<P> = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let doc: Events<P> = lk3_core::json::from_slice(bytes, "a document's events").map_err(|e| e.to_string())?;
     aggregate::encode(&A::default(), &doc.events).map(|(batch, _)| batch).map_err(|e| e.to_string())
 }
 

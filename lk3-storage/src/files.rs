@@ -6,7 +6,9 @@
 //!   large, never read into memory), and never blocks on a FIFO or device:
 //!   only regular files are read;
 //! - a walk of a directory never follows a symbolic link (two links to `.`
-//!   would make it endless) and takes only regular files;
+//!   would make it endless) and takes only regular files: a FIFO, a device
+//!   or a link under a document's name is reported, never opened or skipped
+//!   in silence;
 //! - a write never goes through a symbolic link: the file is written whole
 //!   under a new name, owner-only (0600), then renamed over the target, so a
 //!   planted link is replaced, not followed; new directories are owner-only
@@ -25,6 +27,14 @@ pub enum FileError {
     #[error("{path}: not a regular file; lk3 reads documents only from regular files")]
     NotRegular {
         /// The path.
+        path: PathBuf,
+    },
+    /// A symbolic link met inside a directory walk (never followed).
+    #[error(
+        "{path}: a symbolic link inside a directory; lk3 does not follow links when it walks a directory (name the file itself)"
+    )]
+    Link {
+        /// The path of the link.
         path: PathBuf,
     },
     /// Larger than the limit (read no further than the limit plus one byte).
@@ -60,7 +70,7 @@ impl FileError {
 impl Lk3Error for FileError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::NotRegular { .. } | Self::BadName { .. } => ErrorCode::UnsafePath,
+            Self::NotRegular { .. } | Self::Link { .. } | Self::BadName { .. } => ErrorCode::UnsafePath,
             Self::TooLarge { .. } => ErrorCode::DocumentTooLarge,
             Self::Io { .. } => ErrorCode::StoreUnavailable,
         }
@@ -71,6 +81,10 @@ impl Lk3Error for FileError {
             Self::NotRegular { path } => {
                 format!("{}: bukan berkas biasa; lk3 hanya membaca dokumen dari berkas biasa", path.display())
             }
+            Self::Link { path } => format!(
+                "{}: tautan simbolik di dalam direktori; lk3 tidak mengikuti tautan saat menelusuri direktori (sebut berkasnya langsung)",
+                path.display()
+            ),
             Self::TooLarge { path, limit } => format!("{}: lebih besar dari batas {limit} bita", path.display()),
             Self::BadName { name } => format!("{name:?} bukan nama berkas biasa"),
             Self::Io { path, source } => format!("{}: {source}", path.display()),
@@ -110,8 +124,11 @@ fn take_limited(source: impl Read, path: &Path, limit: u64) -> Result<Vec<u8>, F
 /// The files under `root` whose name ends with one of `extensions` (`json`,
 /// `ndjson` ...), in name order; `root` itself when it is a file, whatever
 /// its name. Symbolic links inside `root` are not followed (a link named on
-/// the command line is); what is not a regular file or directory is skipped.
-/// An unreadable directory is an error in the list, the walk goes on.
+/// the command line is). Under a document's name, anything but a regular
+/// file (a FIFO, a device, a socket, a link) is an error in the list, never
+/// opened and never skipped in silence; other names are not documents and
+/// are passed over. An unreadable directory is an error in the list; the walk
+/// goes on.
 pub fn walk(root: &Path, extensions: &[&str]) -> Vec<Result<PathBuf, FileError>> {
     let wanted = |p: &Path| p.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e));
     walkdir::WalkDir::new(root)
@@ -121,8 +138,10 @@ pub fn walk(root: &Path, extensions: &[&str]) -> Vec<Result<PathBuf, FileError>>
         .into_iter()
         .filter_map(|entry| match entry {
             Ok(e) if e.depth() == 0 && !e.file_type().is_dir() => Some(Ok(e.into_path())),
-            Ok(e) if e.file_type().is_file() && wanted(e.path()) => Some(Ok(e.into_path())),
-            Ok(_) => None,
+            Ok(e) if e.file_type().is_dir() || !wanted(e.path()) => None,
+            Ok(e) if e.file_type().is_file() => Some(Ok(e.into_path())),
+            Ok(e) if e.file_type().is_symlink() => Some(Err(FileError::Link { path: e.into_path() })),
+            Ok(e) => Some(Err(FileError::NotRegular { path: e.into_path() })),
             Err(err) => {
                 let path = err.path().map_or_else(|| root.to_owned(), Path::to_owned);
                 Some(Err(FileError::Io { path, source: err.into() }))

@@ -1,3 +1,5 @@
+use std::fmt;
+
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -15,7 +17,8 @@ use crate::ids::EventId;
 pub enum ChainError {
     /// An event is missing, duplicated or out of order.
     #[error(
-        "event {event_id} has seq {found} where {expected} was expected: an event is missing, duplicated or out of order"
+        "event {event_id} has seq {} where {expected} was expected: an event is missing, duplicated or out of order",
+        Seq(*found, "a number withheld")
     )]
     SequenceGap {
         /// The event found at that position.
@@ -26,7 +29,7 @@ pub enum ChainError {
         found: u64,
     },
     /// The event's content does not match its hash: it was changed.
-    #[error("event {event_id} (seq {seq}) was changed: its content does not match its hash")]
+    #[error("event {event_id} (seq {}) was changed: its content does not match its hash", Seq(*seq, "withheld"))]
     HashMismatch {
         /// The changed event.
         event_id: EventId,
@@ -34,7 +37,10 @@ pub enum ChainError {
         seq: u64,
     },
     /// The event's prev_hash is not its predecessor's hash.
-    #[error("event {event_id} (seq {seq}) does not follow its predecessor: prev_hash does not match")]
+    #[error(
+        "event {event_id} (seq {}) does not follow its predecessor: prev_hash does not match",
+        Seq(*seq, "withheld")
+    )]
     ChainBroken {
         /// The event.
         event_id: EventId,
@@ -42,7 +48,7 @@ pub enum ChainError {
         seq: u64,
     },
     /// The event belongs to another stream.
-    #[error("event {event_id} (seq {seq}) belongs to stream {found}, not {expected}")]
+    #[error("event {event_id} (seq {}) belongs to stream {found}, not {expected}", Seq(*seq, "withheld"))]
     StreamMismatch {
         /// The event.
         event_id: EventId,
@@ -54,7 +60,7 @@ pub enum ChainError {
         found: Uuid,
     },
     /// The event names another rule set than the stream's first event.
-    #[error("event {event_id} (seq {seq}) names another rule set than the stream's first event")]
+    #[error("event {event_id} (seq {}) names another rule set than the stream's first event", Seq(*seq, "withheld"))]
     RuleSetMismatch {
         /// The event.
         event_id: EventId,
@@ -81,22 +87,37 @@ impl Lk3Error for ChainError {
     fn message_id(&self) -> String {
         match self {
             Self::SequenceGap { event_id, expected, found } => format!(
-                "peristiwa {event_id} bernomor urut {found}, seharusnya {expected}: ada peristiwa yang hilang, ganda atau tertukar urutannya"
+                "peristiwa {event_id} bernomor urut {}, seharusnya {expected}: ada peristiwa yang hilang, ganda atau tertukar urutannya",
+                Seq(*found, "angka yang disembunyikan")
             ),
-            Self::HashMismatch { event_id, seq } => {
-                format!("peristiwa {event_id} (nomor {seq}) telah diubah: isinya tidak cocok dengan hash-nya")
-            }
+            Self::HashMismatch { event_id, seq } => format!(
+                "peristiwa {event_id} (nomor {}) telah diubah: isinya tidak cocok dengan hash-nya",
+                Seq(*seq, "disembunyikan")
+            ),
             Self::ChainBroken { event_id, seq } => format!(
-                "peristiwa {event_id} (nomor {seq}) tidak menyambung ke peristiwa sebelumnya: prev_hash tidak cocok"
+                "peristiwa {event_id} (nomor {}) tidak menyambung ke peristiwa sebelumnya: prev_hash tidak cocok",
+                Seq(*seq, "disembunyikan")
             ),
-            Self::StreamMismatch { event_id, seq, expected, found } => {
-                format!("peristiwa {event_id} (nomor {seq}) milik aliran {found}, bukan {expected}")
-            }
+            Self::StreamMismatch { event_id, seq, expected, found } => format!(
+                "peristiwa {event_id} (nomor {}) milik aliran {found}, bukan {expected}",
+                Seq(*seq, "disembunyikan")
+            ),
             Self::RuleSetMismatch { event_id, seq } => format!(
-                "peristiwa {event_id} (nomor {seq}) menyebut aturan yang berbeda dari peristiwa pertama alirannya"
+                "peristiwa {event_id} (nomor {}) menyebut aturan yang berbeda dari peristiwa pertama alirannya",
+                Seq(*seq, "disembunyikan")
             ),
             Self::Serialization(e) => format!("peristiwa tidak dapat diserialisasi: {e}"),
         }
+    }
+}
+
+/// A seq as a message shows it: a forged seq of 12 digits or more could be a
+/// NIK or No. KK put in its place, and is withheld (`withheld` says so).
+struct Seq(u64, &'static str);
+
+impl fmt::Display for Seq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 >= 100_000_000_000 { f.write_str(self.1) } else { write!(f, "{}", self.0) }
     }
 }
 

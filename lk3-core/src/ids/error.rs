@@ -123,17 +123,7 @@ impl Lk3Error for IdentifierError {
 /// more digits (separators ` `, `.` and `-` ignored), which could be a NIK or
 /// a No. KK, and cut to 40 characters otherwise.
 pub(crate) fn echo(input: &str) -> String {
-    let mut run = 0usize;
-    let mut longest = 0usize;
-    for c in input.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            longest = longest.max(run);
-        } else if !matches!(c, ' ' | '.' | '-') {
-            run = 0;
-        }
-    }
-    if longest >= 12 {
+    if holds_personal_number(input) {
         return format!("<{} characters withheld>", input.chars().count());
     }
     let mut out: String = input.chars().take(40).collect();
@@ -141,6 +131,23 @@ pub(crate) fn echo(input: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Whether `input` holds a run of 12 or more digits (separators ` `, `.`
+/// and `-` ignored): a NIK or a No. KK, perhaps, never to be repeated.
+pub(crate) fn holds_personal_number(input: &str) -> bool {
+    let mut run = 0usize;
+    for c in input.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 12 {
+                return true;
+            }
+        } else if !matches!(c, ' ' | '.' | '-') {
+            run = 0;
+        }
+    }
+    false
 }
 
 fn part_id(part: &str) -> &str {

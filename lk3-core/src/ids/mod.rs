@@ -42,6 +42,7 @@ mod wilayah;
 
 pub use case_number::{CaseNumber, CaseNumberMismatch, UnitCode};
 pub use error::{IdentifierError, IdentifierWarning};
+pub(crate) use error::{echo, holds_personal_number};
 pub use nik::{Nik, NikFacts, Sex};
 pub use no_kk::NoKk;
 pub use uuid7::{

@@ -4,6 +4,8 @@
 //! Each schema has a stable `$id` (`urn:lk3:schema:<name>:<major>`), a title
 //! and a description, and every vocabulary value carries its Indonesian
 //! (`title`, `x-label-id`) and English (`description`, `x-label-en`) label.
+//! Every object is closed (`additionalProperties: false`): a member the
+//! schema does not name is refused, in a header as in an event.
 //! `lk3 schema --out DIR` writes them; the copies in the repository's
 //! `schemas/` are checked against fresh output by a test.
 //!
@@ -46,8 +48,28 @@ pub struct DocumentSchema {
 
 fn root<T: JsonSchema>() -> Value {
     let settings = schemars::generate::SchemaSettings::draft2020_12()
-        .with_transform(schemars::transform::RecursiveTransform(bound_integers));
+        .with_transform(schemars::transform::RecursiveTransform(bound_integers))
+        .with_transform(schemars::transform::RecursiveTransform(close_objects));
     SchemaGenerator::new(settings).into_root_schema_for::<T>().to_value()
+}
+
+/// Every object lk3 writes is closed: `additionalProperties: false` on each
+/// object type (a document, a header, an envelope, a payload, a record), so
+/// that a NIK, a name or an address cannot ride along as a member nobody
+/// reads. Types that deny unknown fields get it from schemars already; the
+/// headers (the fold of the events, serialised, never deserialised) and the
+/// outputs get it here. A map keeps its `additionalProperties` schema, and
+/// conditions (`if`/`then`, no `type`) are left open, as they must be.
+fn close_objects(schema: &mut schemars::Schema) {
+    let Some(obj) = schema.as_object_mut() else { return };
+    let is_object = match obj.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+        _ => false,
+    };
+    if is_object && obj.contains_key("properties") {
+        obj.entry("additionalProperties").or_insert(Value::Bool(false));
+    }
 }
 
 /// `"format": "uint32"` is only an annotation in JSON Schema: give such

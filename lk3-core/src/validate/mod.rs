@@ -2,12 +2,17 @@
 //!
 //! [`validate`] takes raw bytes (a case export, an event, a command, an
 //! outreach, a partner, a rule set), refuses what is too large or too deeply
-//! nested before parsing, checks the structure against the published JSON
+//! nested before parsing, reads the JSON with [`crate::json::parse`] (an
+//! object with a repeated key is refused, `LK3-E066`, never read "last one
+//! wins"), checks the structure against the published JSON
 //! Schema ([`crate::schema`]) and then the meaning: that a case's events
 //! replay legally under its rule set and end where its header says, that
 //! seq has no gaps and the hash chain holds, that times do not run
 //! backwards, that referenced services and consents exist, that disclosure
-//! to a partner had consent or was a flagged override. It reports every
+//! to a partner had consent or was a flagged override. An event is accepted
+//! only in the form lk3 writes and hashes (`LK3-E067`: a time in UTC with
+//! `Z`, no explicit `null` where lk3 leaves a member out, integers without a
+//! fraction); the meaning checks run when every event is. It reports every
 //! finding, not only the first, each with a stable code, a severity, a JSON
 //! Pointer and messages in Indonesian and English. It never panics.
 //!
@@ -22,6 +27,8 @@
 //! assert_eq!(report.findings[0].pointer, "/reason");
 //! ```
 
+mod canonical;
+mod redact;
 mod semantic;
 mod structure;
 
@@ -149,15 +156,12 @@ pub fn validate_with(
         ));
         return report;
     }
-    let value: Value = match serde_json::from_slice(bytes) {
+    // Repeated keys are refused here, never resolved "last one wins".
+    let value: Value = match crate::json::parse(bytes) {
         Ok(v) => v,
         Err(e) => {
-            report.findings.push(Finding::error(
-                ErrorCode::MalformedJson,
-                "",
-                format!("bukan JSON yang sah pada baris {} kolom {}", e.line(), e.column()),
-                format!("not valid JSON at line {} column {}: {e}", e.line(), e.column()),
-            ));
+            use crate::error::Lk3Error;
+            report.findings.push(Finding::error(e.code(), e.pointer(), e.message_id(), e.message_en()));
             return report;
         }
     };
@@ -183,9 +187,16 @@ fn validate_value(
     let structural = structure::check(kind, value);
     report.structurally_valid = structural.is_empty();
     report.findings.extend(structural);
+    // The meaning checks read the events as lk3 writes them: only when that
+    // is the form they were exchanged in (otherwise one finding per event).
     if report.structurally_valid {
-        report.findings.extend(semantic::check(kind, value, partners));
+        let form = canonical::check(kind, value);
+        if form.is_empty() {
+            report.findings.extend(semantic::check(kind, value, partners));
+        }
+        report.findings.extend(form);
     }
+    redact::findings(&mut report.findings);
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
     report
 }

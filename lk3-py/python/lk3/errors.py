@@ -12,8 +12,9 @@ English and in Indonesian; catch the subclass for the area you handle::
 =================  ==========================================================
 class              codes
 =================  ==========================================================
-ValidationError    identifiers (E001-E011), documents (E060-E070), a file lk3 will not
-                   read (a FIFO, a device, too large: E095)
+ValidationError    identifiers (E001-E011), documents (E060-E070: a repeated key in
+                   an object E066, an event not in lk3's canonical form E067), a file
+                   lk3 will not read (a FIFO, a device, a link in a folder, too large: E095)
 CommandRefused     any refused command (E020-E039, E091: it names another case),
                    and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
@@ -186,6 +187,9 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E082": Conflict,
     "LK3-E091": CommandRefused,
     "LK3-E092": Conflict,
+    "LK3-E066": ValidationError,
+    "LK3-E067": ValidationError,
+    "LK3-E068": ValidationError,
     "LK3-E095": ValidationError,
     "LK3-E096": StoreError,
 }
