@@ -36,7 +36,7 @@ fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Finding
         Finding::error(
             ErrorCode::SchemaViolation,
             pointer,
-            format!("tidak dapat dibaca: {e}"),
+            "tidak dapat dibaca sebagai bagian dokumen lk3 (skema dan tipe tidak sepakat)".to_owned(),
             format!("cannot be read: {e}"),
         )
     })
