@@ -23,7 +23,8 @@ ConsentRequired    no consent in force, a guardian missing, no consent to disclo
 NotFound           no such case, client or stream (E030, E081)
 Conflict           another writer was first (E080), a command id reused for another
                    case or command (E082), a case number the unit already gave (E092)
-IntegrityError     a broken chain or stored data changed behind lk3's back (E050-E053, E083, E086-E088)
+IntegrityError     a broken chain, an event that is not what its command decides, or stored
+                   data changed behind lk3's back (E050-E054, E083, E086-E088)
 StoreError         the store cannot be used (E084, E085, E089, E090), is not an lk3
                    store (E093), needs an upgrade to be read (E094), or was
                    opened in another process and cannot follow a fork (E096)
@@ -207,7 +208,7 @@ def error_class(code: str) -> Type[Lk3Error]:
         return ValidationError
     if 20 <= n <= 39:
         return CommandRefused
-    if 50 <= n <= 53 or n == 83 or 86 <= n <= 88:
+    if 50 <= n <= 54 or n == 83 or 86 <= n <= 88:
         return IntegrityError
     if 84 <= n <= 96:
         return StoreError
