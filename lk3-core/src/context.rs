@@ -7,7 +7,7 @@ use crate::event::Actor;
 use crate::ids::{CommandId, IdSeed};
 use crate::rules::RuleSetId;
 
-/// Everything [`crate::case::Case::decide`] needs from outside: the core has
+/// Everything [`Case::decide`](crate::Decider::decide) needs from outside: the core has
 /// no clock and no random source, so time and randomness come in here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandContext {

@@ -151,7 +151,7 @@ pub trait CaseStoreExt: CaseStore {
     /// Executes a command on a stream: answers a retried command id (the
     /// same command by the same actor) with its first events; otherwise loads
     /// the stream (a new one starts empty), decides, and appends. A refusal
-    /// is [`StoreError::Command`] (or `Outreach`) and writes nothing; a
+    /// is [`StoreError::Refused`] (the machine's own error, once) and writes nothing; a
     /// concurrent writer's win is [`StoreError::VersionConflict`] and the
     /// caller may simply retry. A command id already used for another
     /// command is [`StoreError::CommandIdConflict`] (on this stream) or

@@ -65,7 +65,7 @@ labelled_enum! {
 }
 
 /// A request to change a case. Build it, then pass it to
-/// [`super::Case::decide`] with a [`crate::CommandContext`].
+/// [`Case::decide`](crate::Decider::decide) with a [`crate::CommandContext`].
 ///
 /// In JSON a command is an object tagged by `type`:
 ///

@@ -1,8 +1,8 @@
 //! The `Case` aggregate: a case's lifecycle (DESIGN §5) as a decider.
 //!
-//! [`Case::decide`] checks a [`CaseCommand`] against the case's state and its
+//! [`Case::decide`](crate::Decider::decide) checks a [`CaseCommand`] against the case's state and its
 //! rule set and returns the events it produces, or a [`CommandError`] and no
-//! events. [`Case::apply`] folds an event into the state. The state is always
+//! events. [`Case::apply`](crate::Decider::apply) folds an event into the state. The state is always
 //! the fold of its events, so the audit trail is the data itself.
 
 mod command;

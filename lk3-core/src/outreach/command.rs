@@ -118,7 +118,7 @@ impl CaseLink {
 }
 
 /// A request to change an outreach. Build it, then pass it to
-/// [`super::Outreach::decide`] with a [`crate::CommandContext`].
+/// [`Outreach::decide`](crate::Decider::decide) with a [`crate::CommandContext`].
 ///
 /// Commands never carry a name, NIK or address: the place is a kode wilayah
 /// and the person, once they agree, a client registry id (DESIGN §7).

@@ -18,9 +18,9 @@
 //! `permensos-16-2013`), `schedule` is refused with
 //! [`OutreachViolation::AttemptsExhausted`] and only `close` is left.
 //!
-//! [`Outreach::decide`] checks an [`OutreachCommand`] against the state and
+//! [`Outreach::decide`](crate::Decider::decide) checks an [`OutreachCommand`] against the state and
 //! the table and returns the events or an [`OutreachError`] and no events;
-//! [`Outreach::apply`] folds an event in. Events use the same envelope and
+//! [`Outreach::apply`](crate::Decider::apply) folds an event in. Events use the same envelope and
 //! hash chain as cases ([`crate::event`]), with the outreach id as stream id.
 //! They never hold a name, NIK or address: the place is a kode wilayah and the
 //! person, once they agree, a client registry id (DESIGN §7).

@@ -22,7 +22,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 
 /// How many visits an outreach may carry out under `rule_set`: once that
 /// many visits have not found the person, a new visit cannot be scheduled and
-/// the only step left is `close`. Checked by [`super::Outreach::decide`] on
+/// the only step left is `close`. Checked by [`Outreach::decide`](crate::Decider::decide) on
 /// every `schedule`.
 ///
 /// ```

@@ -2,7 +2,7 @@
 //!
 //! A rule set lists the stages of a case, the allowed transitions, which roles
 //! may issue each command and what each step requires. The code enforces the
-//! table ([`crate::case::Case::decide`] looks every command up in it) and the
+//! table ([`Case::decide`](crate::Decider::decide) looks every command up in it) and the
 //! diagrams are exported from it ([`export`]), so the two cannot disagree.
 //!
 //! Adding a rule set (say `permensos-25-2017`) means adding a variant to

@@ -7,7 +7,7 @@
 //! aggregate, [`crate::outreach`].
 //!
 //! Each machine is a [`crate::rules::Table`] of the rule set
-//! ([`table`]); [`crate::case::Case::decide`] looks every service step up in
+//! ([`table`]); [`Case::decide`](crate::Decider::decide) looks every service step up in
 //! it, after the case's own table has allowed the step in the case's stage.
 //! Rujukan follows the HL7 SDOH closed-loop referral Task [R: peers.md §2]:
 //! a reason on every refusal, cancellation, hold and failure; the partner's
