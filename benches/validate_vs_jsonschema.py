@@ -77,6 +77,10 @@ def run_python(files, kinds=None, verdicts=None):
     return time.perf_counter() - start, valid
 
 
+def note(text):
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def report(name, files, total_bytes, timings, peers):
     """`timings`: (label, seconds) rows, lk3's first; the last `peers` rows
     are the peers, and each lk3 row gets a ratio against each of them."""
@@ -99,11 +103,16 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "cases"
         subprocess.run([str(LK3), "demo", "--no-db", "--cases", str(n), "--export", str(corpus)], check=True, stdout=subprocess.DEVNULL)
+        note(f"{n} cases generated")
         files = sorted(corpus.glob("*.json"))
         total = sum(f.stat().st_size for f in files)
+        # Each time as soon as it is known (stderr), so that a long run's lk3 and ajv rows survive an interrupted Python one.
         one, s1 = run_lk3(corpus, 1)
+        note(f"lk3 validate, 1 worker: {one:.2f} s")
         all_, s2 = run_lk3(corpus, cores)
+        note(f"lk3 validate, {cores} workers: {all_:.2f} s")
         ajv, sa = run_ajv(["--kind", "case", corpus])
+        note(f"ajv: {ajv:.2f} s; python jsonschema next, at about 50 documents/s")
         py, py_valid = run_python(files)
         # lk3 also reads the exported partner network (jejaring.ndjson), one document per partner.
         assert s1["valid"] == s1["documents"] == s2["valid"] and py_valid == len(files) == sa["valid"] == sa["documents"], (s1, s2, py_valid, sa)
