@@ -14,6 +14,9 @@
 //!   stored event; `lk3 export` writes every stream as a document;
 //!   `lk3 import` loads documents (all or nothing); `lk3 cases` queries the
 //!   case projections.
+//! - `lk3 keys`: a unit's signing keys (`generate`, `show`) and a reader's
+//!   trust file (`trust`, `retire`, `revoke`); `lk3 export --sign` seals
+//!   documents, `lk3 validate --trust` and `lk3 import --trust` check seals.
 //!
 //! Exit codes: 0 success (all valid), 1 a check failed (some invalid, a
 //! store with problems, a refused import), 2 usage, I/O or store error
@@ -22,6 +25,7 @@
 
 mod demo;
 mod diagram;
+mod keys;
 mod render;
 mod store;
 mod synthetic;
@@ -67,6 +71,9 @@ enum Command {
         /// Do not store the cases anywhere.
         #[arg(long, conflicts_with = "db")]
         no_db: bool,
+        /// Seal every exported document with this private key file (`lk3 keys generate`; unit 64.74).
+        #[arg(long, value_name = "KEYFILE", requires = "export")]
+        sign: Option<PathBuf>,
     },
     /// Re-read every stream of a store: hashes, chains, heads and query rows; name every bad event.
     Verify {
@@ -91,6 +98,10 @@ enum Command {
         /// The directory to write into (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Seal every document with this private key file (`lk3 keys generate`); streams of
+        /// another unit than the key's are not exported.
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
     },
     /// Import case and outreach documents into a store, in one transaction: all of them or none.
     Import {
@@ -100,6 +111,10 @@ enum Command {
         /// Files or directories (recursive, `.json` files); `.ndjson`/`.jsonl` files are skipped.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Import only documents sealed by a key of this trust file (`lk3 keys trust`): an
+        /// unsigned or untrusted document refuses the whole import.
+        #[arg(long, value_name = "FILE")]
+        trust: Option<PathBuf>,
     },
     /// List the cases of a store that match every filter given.
     Cases {
@@ -164,6 +179,15 @@ enum Command {
         /// The unit's partner network (a JSON array of partners): every partner a case refers to must be in it.
         #[arg(long, value_name = "FILE")]
         partners: Option<PathBuf>,
+        /// A trust file (`lk3 keys trust`): every case and outreach document must carry a seal by
+        /// one of its keys. Without it, a seal is not checked (warning LK3-W006).
+        #[arg(long, value_name = "FILE")]
+        trust: Option<PathBuf>,
+    },
+    /// Signing keys of a unit and the trust file of whoever reads its documents.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
     },
     /// Print or write the JSON Schemas (draft 2020-12) of lk3's documents.
     Schema {
@@ -184,6 +208,52 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Make a unit's signing key: a private key file (owner-only, never overwritten) and a public key file.
+    Generate {
+        /// The unit the key seals for (e.g. 64.74).
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: UnitCode,
+        /// The directory to write both files into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print a key file's id, unit and public key (never the private key), or a trust file's keys.
+    Show {
+        /// A private or public key file, or a trust file.
+        file: PathBuf,
+    },
+    /// Add units' public key files to a trust file (created if missing).
+    Trust {
+        /// Public key files (`lk3 keys generate` writes them), received over a trusted channel.
+        #[arg(required = true)]
+        public_keys: Vec<PathBuf>,
+        /// The trust file.
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+    },
+    /// Retire a key from a time on: it still verifies seals over heads that occurred before it.
+    Retire {
+        /// The key's id (16 hex digits).
+        key_id: lk3_core::seal::KeyId,
+        /// The time the key is retired from (YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "TIME", value_parser = store::date_time)]
+        from: chrono::DateTime<chrono::Utc>,
+        /// The trust file.
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+    },
+    /// Remove a key from a trust file (a lost or stolen key): nothing it sealed verifies any more.
+    Revoke {
+        /// The key's id (16 hex digits).
+        key_id: lk3_core::seal::KeyId,
+        /// The trust file.
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+    },
+}
+
 /// An error that ends the command with exit code 2.
 #[derive(Debug, thiserror::Error)]
 enum CliError {
@@ -201,6 +271,8 @@ enum CliError {
     Document { what: String, source: lk3_core::json::JsonError },
     #[error("{}", store::bilingual(.0))]
     Input(#[from] validate::InputError),
+    #[error("{}: {}", path.display(), store::bilingual(&**source))]
+    Seal { path: PathBuf, source: Box<lk3_core::seal::SealError> },
 }
 
 fn parse_unit(s: &str) -> Result<UnitCode, String> {
@@ -225,7 +297,7 @@ fn checked(result: Result<bool, CliError>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs, partners } = cli.command {
+    if let Command::Validate { paths, format, kind, ndjson, max_bytes, jobs, partners, trust } = cli.command {
         if let Err(e) = validate::check_kind(kind.as_deref()) {
             eprintln!("lk3: {}", CliError::from(e));
             return ExitCode::from(2);
@@ -238,7 +310,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let options = validate::Options { paths, format, kind, ndjson, limits, jobs, partners };
+        let trust = match trust.as_deref().map(keys::load_trust).transpose() {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("lk3: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let options = validate::Options { paths, format, kind, ndjson, limits, jobs, partners, trust };
         return match validate::run(&options) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
@@ -249,13 +328,38 @@ fn main() -> ExitCode {
         };
     }
     let result = match cli.command {
-        Command::Demo { export, cases, seed, db, no_db } => {
-            demo::run(&demo::Options { export, cases, seed, db: (!no_db).then_some(db) })
-        }
+        Command::Demo { export, cases, seed, db, no_db, sign } => match sign.as_deref().map(keys::load_signing_key) {
+            Some(Err(e)) => Err(e),
+            key => demo::run(&demo::Options {
+                export,
+                cases,
+                seed,
+                db: (!no_db).then_some(db),
+                key: key.and_then(Result::ok),
+            }),
+        },
         Command::Verify { db, format } => return checked(store::verify(&db, format)),
         Command::Migrate { db } => store::migrate(&db),
-        Command::Export { db, out } => return checked(store::export(&db, &out)),
-        Command::Import { db, paths } => return checked(store::import(&db, &paths)),
+        Command::Export { db, out, sign } => {
+            return checked(
+                sign.as_deref()
+                    .map(keys::load_signing_key)
+                    .transpose()
+                    .and_then(|k| store::export(&db, &out, k.as_ref())),
+            );
+        }
+        Command::Import { db, paths, trust } => {
+            return checked(
+                trust.as_deref().map(keys::load_trust).transpose().and_then(|t| store::import(&db, &paths, t.as_ref())),
+            );
+        }
+        Command::Keys { command } => match command {
+            KeysCommand::Generate { unit, out } => keys::generate(&unit, &out),
+            KeysCommand::Show { file } => keys::show(&file),
+            KeysCommand::Trust { public_keys, trust } => keys::trust(&public_keys, &trust),
+            KeysCommand::Retire { key_id, from, trust } => keys::retire(key_id, from, &trust),
+            KeysCommand::Revoke { key_id, trust } => keys::revoke(key_id, &trust),
+        },
         Command::Cases {
             db,
             unit,

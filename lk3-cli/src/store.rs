@@ -17,7 +17,7 @@ use lk3_core::event::Event;
 use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::validate::Limits;
 use lk3_core::{Labelled, Lk3Error};
-use lk3_storage::document::{ImportReport, export_stream, import_batch, import_documents};
+use lk3_storage::document::{ImportReport, export_stream_sealed, import_batch_trusted, import_documents};
 use lk3_storage::files;
 use lk3_storage::model::{Batch, StreamKind};
 use lk3_storage::{CaseQuery, CaseStore, CaseSummary, Projection, StoreError, aggregate, redact_url};
@@ -310,10 +310,12 @@ fn file_stem(kind: StreamKind, stream_id: impl std::fmt::Display, projection: Op
 
 /// `lk3 export`: every stream as a document into `dir`; returns false when
 /// some stream could not be exported (it fails verification).
-pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
+/// With a key, every document is sealed by it; a stream of another unit is
+/// not exported (counted as not exported).
+pub fn export(url: &str, dir: &Path, key: Option<&lk3_core::seal::SigningKey>) -> Result<bool, CliError> {
     let db = Db::open(url, Access::Read)?;
     files::create_private_dir(dir)?;
-    let (mut cases, mut outreaches, mut failed) = (0u64, 0u64, 0u64);
+    let (mut cases, mut outreaches, mut failed, mut unsealable) = (0u64, 0u64, 0u64, 0u64);
     let mut names = HashSet::new();
     let mut after = None;
     loop {
@@ -321,11 +323,16 @@ pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
         let Some(last) = page.last() else { break };
         after = Some(last.stream_id);
         for info in &page {
-            let doc = match db.rt.block_on(export_stream(&*db.store, info.kind, info.stream_id)) {
+            let doc = match db.rt.block_on(export_stream_sealed(&*db.store, info.kind, info.stream_id, key)) {
                 Ok(doc) => doc,
                 Err(e) if is_stream_problem(&e) => {
                     eprintln!("lk3: not exported: {}", bilingual(&e));
                     failed += 1;
+                    continue;
+                }
+                Err(e @ StoreError::Seal { .. }) => {
+                    eprintln!("lk3: not exported: {}", bilingual(&e));
+                    unsealable += 1;
                     continue;
                 }
                 Err(e) => return Err(db.error(e)),
@@ -349,18 +356,27 @@ pub fn export(url: &str, dir: &Path) -> Result<bool, CliError> {
         }
     }
     println!(
-        "Exported {} and {} from {} to {}{}",
+        "Exported {} and {} from {} to {}{}{}{}",
         count(cases, "case document", "case documents"),
         count(outreaches, "outreach document", "outreach documents"),
         db.url,
         dir.display(),
+        match key {
+            Some(k) => format!(", sealed by key {} of unit {}", k.key_id(), k.unit()),
+            None => String::new(),
+        },
         if failed > 0 {
             format!("; not exported, failing verification (see `lk3 verify`): {}", count(failed, "stream", "streams"))
         } else {
             String::new()
+        },
+        if unsealable > 0 {
+            format!("; not exported, of another unit than the key's: {}", count(unsealable, "stream", "streams"))
+        } else {
+            String::new()
         }
     );
-    Ok(failed == 0)
+    Ok(failed == 0 && unsealable == 0)
 }
 
 // ---------------------------------------------------------------------------
@@ -397,7 +413,8 @@ fn is_data_conflict(e: &StoreError) -> bool {
 
 /// `lk3 import`: every document in one transaction, or none; returns false
 /// when a document was refused (nothing is written then).
-pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
+/// With a trust set, every document must be sealed by one of its keys.
+pub fn import(url: &str, paths: &[PathBuf], trust: Option<&lk3_core::seal::TrustedKeys>) -> Result<bool, CliError> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
@@ -416,7 +433,7 @@ pub fn import(url: &str, paths: &[PathBuf]) -> Result<bool, CliError> {
     let mut refused = 0usize;
     for f in &files {
         let bytes = files::read_limited(f, limits.max_bytes as u64)?;
-        match import_batch(&f.display().to_string(), &bytes, &limits) {
+        match import_batch_trusted(&f.display().to_string(), &bytes, &limits, trust) {
             Ok(batch) => batches.push(batch),
             Err(e) => {
                 refused += 1;

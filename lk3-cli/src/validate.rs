@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 use lk3_core::json;
 use lk3_core::partner::PartnerDirectory;
-use lk3_core::validate::{KINDS, Limits, Report, Severity, validate_with};
+use lk3_core::validate::{KINDS, Limits, Report, Severity, validate_trusted};
 use lk3_core::{ErrorCode, Lk3Error};
 use lk3_storage::files;
 use serde::Serialize;
@@ -36,6 +36,8 @@ pub struct Options {
     pub limits: Limits,
     pub jobs: Option<usize>,
     pub partners: Option<PartnerDirectory>,
+    /// With a trust file, every case and outreach document must be sealed by one of its keys.
+    pub trust: Option<lk3_core::seal::TrustedKeys>,
 }
 
 /// A command line that gives lk3 nothing it can check: exit 2, so that a
@@ -173,13 +175,19 @@ fn check(source: &Source, options: &Options) -> Result<Vec<Entry>, String> {
             .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
             .map(|(i, line)| Entry {
                 source: format!("{name}:{}", i + 1),
-                report: validate_with(line, kind, &options.limits, options.partners.as_ref()),
+                report: validate_trusted(
+                    line,
+                    kind,
+                    &options.limits,
+                    options.partners.as_ref(),
+                    options.trust.as_ref(),
+                ),
             })
             .collect())
     } else {
         Ok(vec![Entry {
             source: name,
-            report: validate_with(&bytes, kind, &options.limits, options.partners.as_ref()),
+            report: validate_trusted(&bytes, kind, &options.limits, options.partners.as_ref(), options.trust.as_ref()),
         }])
     }
 }

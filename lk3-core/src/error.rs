@@ -78,6 +78,20 @@ labelled_enum! {
         OverrideNotApproved = ("LK3-E038", "Pengecualian persetujuan belum disetujui", "Consent override not approved"),
         /// Sending a referral without consent to disclose to that partner.
         DisclosureConsentRequired = ("LK3-E039", "Persetujuan pengungkapan ke mitra diperlukan", "Consent to disclose required"),
+        /// A case or outreach document without a seal, checked against a trust set.
+        SealMissing = ("LK3-E040", "Dokumen tidak bersegel", "Document not sealed"),
+        /// A seal by a key the trust set does not hold.
+        SealKeyUntrusted = ("LK3-E041", "Kunci segel tidak dipercaya", "Seal key not trusted"),
+        /// A seal whose signature does not verify with its key.
+        SealSignatureInvalid = ("LK3-E042", "Tanda tangan segel tidak sah", "Seal signature invalid"),
+        /// A seal over another seq or head hash than the document's last event.
+        SealNotOverHead = ("LK3-E043", "Segel bukan atas kepala dokumen", "Seal not over the document's head"),
+        /// A seal by a key retired before the sealed head's time.
+        SealKeyRetired = ("LK3-E044", "Kunci segel sudah tidak berlaku", "Seal key retired"),
+        /// A seal by a key of another unit than the document's.
+        SealKeyOtherUnit = ("LK3-E045", "Kunci segel milik unit lain", "Seal key of another unit"),
+        /// A key file, public key or trust file that is malformed or inconsistent.
+        KeyFileInvalid = ("LK3-E046", "Berkas kunci tidak sah", "Invalid key file"),
         /// A context whose rule set differs from the case's.
         RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai", "Rule set mismatch"),
         /// Sequence numbers with a gap or out of order.

@@ -17,6 +17,7 @@
 //! | [`rules`] | rule sets as data (`permensos-16-2013`) and their export as JSON, Mermaid, DOT |
 //! | [`case`] | the `Case` aggregate: commands, events, state, decide/apply |
 //! | [`event`] | the event envelope, canonical JSON, the hash chain and its verification |
+//! | [`seal`] | a unit's Ed25519 seal over a stream's head, trusted keys, key files |
 //! | [`error`] | stable error codes `LK3-Exxx` and the bilingual error trait |
 //! | [`json`] | the JSON reader of every entry point: repeated keys refused |
 
@@ -33,6 +34,7 @@ pub mod partner;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod seal;
 pub mod service;
 pub mod time;
 pub mod validate;

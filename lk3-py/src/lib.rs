@@ -62,18 +62,27 @@ fn schema_json(name: &str) -> Option<String> {
 }
 
 /// Validates one JSON document (bytes); returns the report as JSON (the
-/// `validation-result` document). Runs with the GIL released.
+/// `validation-result` document). With `trust` (a trust file's bytes), a
+/// case or outreach document must carry a seal by one of its keys. Runs with
+/// the GIL released.
 #[pyfunction]
-#[pyo3(signature = (data, kind = None))]
-fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>) -> PyResult<String> {
+#[pyo3(signature = (data, kind = None, trust = None))]
+fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>, trust: Option<Vec<u8>>) -> PyResult<String> {
     if let Some(k) = kind.as_deref().filter(|k| !lk3_core::validate::KINDS.contains(k)) {
         return Err(PyValueError::new_err(format!(
             "unknown document kind `{k}`: expected one of {}",
             lk3_core::validate::KINDS.join(", ")
         )));
     }
-    let report =
-        py.detach(|| lk3_core::validate::validate(&data, kind.as_deref(), &lk3_core::validate::Limits::default()));
+    let trust = trust
+        .map(|t| lk3_core::seal::TrustedKeys::parse(&t))
+        .transpose()
+        .map_err(|e| error::Failure::lk3(&e))
+        .py(py)?;
+    let report = py.detach(|| {
+        let limits = lk3_core::validate::Limits::default();
+        lk3_core::validate::validate_trusted(&data, kind.as_deref(), &limits, None, trust.as_ref())
+    });
     serde_json::to_string(&report).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 

@@ -9,6 +9,7 @@ use lk3_core::event::{Event, chain_problems};
 use lk3_core::ids::UnitCode;
 use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::schema::{CaseDocument, OutreachDocument};
+use lk3_core::seal::Seal;
 use lk3_core::{Decider, DomainError, Lk3Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -39,6 +40,8 @@ pub trait Aggregate:
     fn projection(&self) -> Option<Projection>;
     /// The export document of the state and its events.
     fn document(self, events: Vec<Event<Self::Payload>>) -> impl Serialize;
+    /// The export document with a seal over its head ([`lk3_core::seal`]).
+    fn sealed_document(self, events: Vec<Event<Self::Payload>>, seal: Option<Seal>) -> impl Serialize;
 }
 
 impl Aggregate for Case {
@@ -52,6 +55,9 @@ impl Aggregate for Case {
     fn document(self, events: Vec<Event<CaseEvent>>) -> impl Serialize {
         CaseDocument::new(self, events)
     }
+    fn sealed_document(self, events: Vec<Event<CaseEvent>>, seal: Option<Seal>) -> impl Serialize {
+        CaseDocument { seal, ..CaseDocument::new(self, events) }
+    }
 }
 
 impl Aggregate for Outreach {
@@ -64,6 +70,9 @@ impl Aggregate for Outreach {
     }
     fn document(self, events: Vec<Event<OutreachEvent>>) -> impl Serialize {
         OutreachDocument::new(self, events)
+    }
+    fn sealed_document(self, events: Vec<Event<OutreachEvent>>, seal: Option<Seal>) -> impl Serialize {
+        OutreachDocument { seal, ..OutreachDocument::new(self, events) }
     }
 }
 

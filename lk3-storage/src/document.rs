@@ -5,7 +5,8 @@
 use lk3_core::case::{Case, CaseEvent};
 use lk3_core::event::Event;
 use lk3_core::outreach::{Outreach, OutreachEvent};
-use lk3_core::validate::{Limits, Severity, validate};
+use lk3_core::seal::{SigningKey, StreamHead, TrustedKeys, sign};
+use lk3_core::validate::{Limits, Severity, validate_trusted};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -21,15 +22,37 @@ pub async fn export_stream<S: CaseStore + ?Sized>(
     kind: StreamKind,
     stream_id: Uuid,
 ) -> Result<String, StoreError> {
+    export_stream_sealed(store, kind, stream_id, None).await
+}
+
+/// [`export_stream`], sealed with a unit's key when one is given: the
+/// document's `seal` signs its last event ([`lk3_core::seal::sign`]). A
+/// stream of another unit than the key's is refused ([`StoreError::Seal`]).
+pub async fn export_stream_sealed<S: CaseStore + ?Sized>(
+    store: &S,
+    kind: StreamKind,
+    stream_id: Uuid,
+    key: Option<&SigningKey>,
+) -> Result<String, StoreError> {
     match kind {
-        StreamKind::Case => render::<Case, _>(store, stream_id).await,
-        StreamKind::Outreach => render::<Outreach, _>(store, stream_id).await,
+        StreamKind::Case => render::<Case, _>(store, stream_id, key).await,
+        StreamKind::Outreach => render::<Outreach, _>(store, stream_id, key).await,
     }
 }
 
-async fn render<A: Aggregate, S: CaseStore + ?Sized>(store: &S, stream_id: Uuid) -> Result<String, StoreError> {
+async fn render<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    stream_id: Uuid,
+    key: Option<&SigningKey>,
+) -> Result<String, StoreError> {
     let loaded = store.load::<A>(stream_id).await?;
-    let doc = loaded.state.document(loaded.events);
+    let seal = match (key, StreamHead::of(loaded.state.unit(), &loaded.events)) {
+        (Some(key), Some(head)) => {
+            Some(sign(&head, key).map_err(|e| StoreError::Seal { stream_id, source: Box::new(e) })?)
+        }
+        _ => None,
+    };
+    let doc = loaded.state.sealed_document(loaded.events, seal);
     let mut json = serde_json::to_string_pretty(&doc).map_err(|e| StoreError::CorruptRow {
         stream_id,
         seq: 0,
@@ -50,14 +73,27 @@ pub struct ImportReport {
     pub events: u64,
 }
 
-/// A document checked and turned into a batch, ready to append.
+/// A document checked and turned into a batch, ready to append. A seal is
+/// not checked (see [`import_batch_trusted`]).
 pub fn import_batch(name: &str, bytes: &[u8], limits: &Limits) -> Result<Batch, StoreError> {
+    import_batch_trusted(name, bytes, limits, None)
+}
+
+/// [`import_batch`], and with a trust set the document must carry a seal
+/// that verifies against it: an unsigned document, or one sealed by a key
+/// the set does not trust, is refused with the seal's code.
+pub fn import_batch_trusted(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    trust: Option<&TrustedKeys>,
+) -> Result<Batch, StoreError> {
     let refuse = |reason: String| StoreError::ImportRejected {
         source_name: name.to_owned(),
         reason_id: format!("dokumen tidak dapat dipakai: {reason}"),
         reason,
     };
-    let report = validate(bytes, None, limits);
+    let report = validate_trusted(bytes, None, limits, None, trust);
     if let Some(f) = report.findings.iter().find(|f| f.severity == Severity::Error) {
         return Err(StoreError::ImportRejected {
             source_name: name.to_owned(),

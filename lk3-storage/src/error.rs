@@ -167,6 +167,14 @@ pub enum StoreError {
         /// What is wrong.
         source: Box<Rederived<DomainError>>,
     },
+    /// A stream that cannot be sealed with the key given (a key of another unit).
+    #[error("stream {stream_id}: {source}")]
+    Seal {
+        /// The stream.
+        stream_id: Uuid,
+        /// Why.
+        source: Box<lk3_core::seal::SealError>,
+    },
     /// A document refused by import.
     #[error("{source_name}: refused by import: {reason}")]
     ImportRejected {
@@ -228,6 +236,7 @@ impl Lk3Error for StoreError {
             Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
             Self::Refused(e) => e.code(),
             Self::NotDecided { source, .. } => source.code(),
+            Self::Seal { source, .. } => source.code(),
             Self::ImportRejected { .. } => ErrorCode::ImportRejected,
             Self::Url { .. } => ErrorCode::StoreUrl,
         }
@@ -282,6 +291,7 @@ impl Lk3Error for StoreError {
                 format!("aliran {stream_id} mencatat versi {recorded} tetapi berisi {found} peristiwa")
             }
             Self::Refused(e) => e.message_id(),
+            Self::Seal { stream_id, source } => format!("aliran {stream_id}: {}", source.message_id()),
             Self::NotDecided { stream_id, seq, source } => {
                 format!("aliran {stream_id}, peristiwa {seq}: {}", source.message_id())
             }

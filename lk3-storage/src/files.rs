@@ -51,6 +51,12 @@ pub enum FileError {
         /// The name given.
         name: String,
     },
+    /// A file lk3 will not overwrite (a key file) is already there.
+    #[error("{path}: already exists; lk3 does not overwrite it")]
+    Exists {
+        /// The path.
+        path: PathBuf,
+    },
     /// The operating system refused.
     #[error("{path}: {source}")]
     Io {
@@ -70,7 +76,9 @@ impl FileError {
 impl Lk3Error for FileError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::NotRegular { .. } | Self::Link { .. } | Self::BadName { .. } => ErrorCode::UnsafePath,
+            Self::NotRegular { .. } | Self::Link { .. } | Self::BadName { .. } | Self::Exists { .. } => {
+                ErrorCode::UnsafePath
+            }
             Self::TooLarge { .. } => ErrorCode::DocumentTooLarge,
             Self::Io { .. } => ErrorCode::StoreUnavailable,
         }
@@ -87,6 +95,7 @@ impl Lk3Error for FileError {
             ),
             Self::TooLarge { path, limit } => format!("{}: lebih besar dari batas {limit} bita", path.display()),
             Self::BadName { name } => format!("{name:?} bukan nama berkas biasa"),
+            Self::Exists { path } => format!("{}: sudah ada; lk3 tidak menimpanya", path.display()),
             Self::Io { path, source } => format!("{}: {source}", path.display()),
         }
     }
@@ -164,6 +173,18 @@ pub fn create_private_dir(dir: &Path) -> Result<(), FileError> {
 /// symbolic link planted as `name` is replaced, never written through, and
 /// a reader never sees half a file.
 pub fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, FileError> {
+    write_whole(dir, name, bytes, true)
+}
+
+/// [`write_private`] for a file that must not replace anything (a private
+/// key): when `name` exists in `dir` (a file, a directory, a link, even a
+/// dangling one), nothing is written and the answer is [`FileError::Exists`].
+/// The new file appears whole, owner-only, or not at all.
+pub fn create_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, FileError> {
+    write_whole(dir, name, bytes, false)
+}
+
+fn write_whole(dir: &Path, name: &str, bytes: &[u8], replace: bool) -> Result<PathBuf, FileError> {
     let plain = !name.is_empty()
         && name != "."
         && name != ".."
@@ -177,6 +198,14 @@ pub fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Fi
     let mut file = tempfile::Builder::new().prefix(".lk3-").tempfile_in(dir).map_err(FileError::io(dir))?;
     file.write_all(bytes).map_err(FileError::io(&target))?;
     file.as_file().sync_all().map_err(FileError::io(&target))?;
-    file.persist(&target).map_err(|e| FileError::Io { path: target.clone(), source: e.error })?;
+    if replace {
+        file.persist(&target).map_err(|e| FileError::Io { path: target.clone(), source: e.error })?;
+    } else {
+        // A hard link (or a rename that refuses to replace): never over an existing name.
+        file.persist_noclobber(&target).map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => FileError::Exists { path: target.clone() },
+            _ => FileError::Io { path: target.clone(), source: e.error },
+        })?;
+    }
     Ok(target)
 }

@@ -31,13 +31,20 @@ pub struct Options {
     pub seed: u64,
     /// The store URL to write every case and outreach into (`None`: `--no-db`).
     pub db: Option<String>,
+    /// The key that seals every exported document.
+    pub key: Option<lk3_core::seal::SigningKey>,
 }
 
-fn export(dir: &Path, cases: &[DemoCase]) -> Result<usize, CliError> {
+fn export(dir: &Path, cases: &[DemoCase], key: Option<&lk3_core::seal::SigningKey>) -> Result<usize, CliError> {
+    use lk3_core::seal::{StreamHead, sign};
     files::create_private_dir(dir)?;
     for c in cases {
         let name = c.case.case_number().map_or_else(|| "case".to_owned(), |n| n.to_string().replace('/', "_"));
-        let doc = CaseDocument::new(c.case.clone(), c.events.clone());
+        let mut doc = CaseDocument::new(c.case.clone(), c.events.clone());
+        if let (Some(key), Some(head)) = (key, StreamHead::of(c.case.unit(), &c.events)) {
+            let path = dir.join(format!("{name}.json"));
+            doc.seal = Some(sign(&head, key).map_err(|e| CliError::Seal { path, source: Box::new(e) })?);
+        }
         let mut json =
             serde_json::to_string_pretty(&doc).map_err(|source| CliError::Json { what: name.clone(), source })?;
         json.push('\n');
@@ -100,7 +107,7 @@ pub fn run(options: &Options) -> Result<(), CliError> {
         writeln!(out, "\n{}", w.summary()).map_err(io)?;
     }
     if let Some(dir) = &options.export {
-        let n = export(dir, &unit.cases)?;
+        let n = export(dir, &unit.cases, options.key.as_ref())?;
         export_network(dir, &unit)?;
         writeln!(out, "\nExported {n} case documents and the partner network (jejaring.ndjson) to {}", dir.display())
             .map_err(io)?;

@@ -17,12 +17,16 @@ pub struct CaseDocument {
     pub case: Case,
     /// Every event of the case, seq 1, 2, 3 ...
     pub events: Vec<CaseEventRecord>,
+    /// The unit's seal over the last event (Ed25519, see `lk3_core::seal`), when the document was exported signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::seal::Seal")]
+    pub seal: Option<crate::seal::Seal>,
 }
 
 impl CaseDocument {
     /// The document of a case and its events.
     pub fn new(case: Case, events: Vec<CaseEventRecord>) -> Self {
-        CaseDocument { document: "lk3.case".to_owned(), version: super::MAJOR, case, events }
+        CaseDocument { document: "lk3.case".to_owned(), version: super::MAJOR, case, events, seal: None }
     }
 }
 
@@ -40,11 +44,15 @@ pub struct OutreachDocument {
     pub outreach: Outreach,
     /// Every event of the outreach.
     pub events: Vec<OutreachEventRecord>,
+    /// The unit's seal over the last event (Ed25519, see `lk3_core::seal`), when the document was exported signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::seal::Seal")]
+    pub seal: Option<crate::seal::Seal>,
 }
 
 impl OutreachDocument {
     /// The document of an outreach and its events.
     pub fn new(outreach: Outreach, events: Vec<OutreachEventRecord>) -> Self {
-        OutreachDocument { document: "lk3.outreach".to_owned(), version: super::MAJOR, outreach, events }
+        OutreachDocument { document: "lk3.outreach".to_owned(), version: super::MAJOR, outreach, events, seal: None }
     }
 }

@@ -29,6 +29,7 @@
 
 mod canonical;
 mod redact;
+mod sealed;
 mod semantic;
 mod structure;
 
@@ -137,6 +138,21 @@ pub fn validate_with(
     limits: &Limits,
     partners: Option<&crate::partner::PartnerDirectory>,
 ) -> Report {
+    validate_trusted(bytes, kind, limits, partners, None)
+}
+
+/// [`validate_with`], and with a trust set a case or outreach document must
+/// carry a seal that verifies against it ([`crate::seal::verify`]: the error
+/// at `/seal/...`, or `LK3-E040` for a document without a seal). Without a
+/// trust set, a sealed document gets the warning `LK3-W006`: its seal was
+/// not checked.
+pub fn validate_trusted(
+    bytes: &[u8],
+    kind: Option<&str>,
+    limits: &Limits,
+    partners: Option<&crate::partner::PartnerDirectory>,
+    trust: Option<&crate::seal::TrustedKeys>,
+) -> Report {
     let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
     if bytes.len() > limits.max_bytes {
         report.findings.push(Finding::error(
@@ -165,13 +181,14 @@ pub fn validate_with(
             return report;
         }
     };
-    validate_value(&value, kind, partners, report)
+    validate_value(&value, kind, partners, trust, report)
 }
 
 fn validate_value(
     value: &Value,
     kind: Option<&str>,
     partners: Option<&crate::partner::PartnerDirectory>,
+    trust: Option<&crate::seal::TrustedKeys>,
     mut report: Report,
 ) -> Report {
     let Some(kind) = kind.filter(|k| KINDS.contains(k)).or_else(|| detect(value)) else {
@@ -195,6 +212,9 @@ fn validate_value(
             report.findings.extend(semantic::check(kind, value, partners));
         }
         report.findings.extend(form);
+        if let header @ ("case" | "outreach") = kind {
+            report.findings.extend(sealed::check(value, header, trust));
+        }
     }
     redact::findings(&mut report.findings);
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);

@@ -15,8 +15,8 @@ def schema_names() -> List[str]:
 def schema_json(name: str) -> Optional[str]:
     """The JSON Schema ``name`` as JSON text, or ``None``."""
 
-def validate_bytes(data: bytes, kind: Optional[str] = None) -> str:
-    """Validates a JSON document; the report as JSON (GIL released)."""
+def validate_bytes(data: bytes, kind: Optional[str] = None, trust: Optional[bytes] = None) -> str:
+    """Validates a JSON document, its seal against a trust file's bytes if given; the report as JSON (GIL released)."""
 
 def read_document(path: Union[str, "os.PathLike[str]"]) -> bytes:
     """A document file's bytes, at most the size limit; a FIFO or device is refused (GIL released)."""

@@ -13,8 +13,9 @@ English and in Indonesian; catch the subclass for the area you handle::
 class              codes
 =================  ==========================================================
 ValidationError    identifiers (E001-E011), documents (E060-E070: a repeated key in
-                   an object E066, an event not in lk3's canonical form E067), a file
-                   lk3 will not read (a FIFO, a device, a link in a folder, too large: E095)
+                   an object E066, an event not in lk3's canonical form E067), seals and
+                   key files (E040-E046), a file lk3 will not read (a FIFO, a device, a
+                   link in a folder, too large: E095)
 CommandRefused     any refused command (E020-E039, E091: it names another case),
                    and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
@@ -204,7 +205,7 @@ def error_class(code: str) -> Type[Lk3Error]:
         n = int(code.rsplit("E", 1)[1])
     except (IndexError, ValueError):
         return Lk3Error
-    if 1 <= n <= 11 or 60 <= n <= 70:
+    if 1 <= n <= 11 or 40 <= n <= 49 or 60 <= n <= 70:
         return ValidationError
     if 20 <= n <= 39:
         return CommandRefused

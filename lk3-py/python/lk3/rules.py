@@ -127,7 +127,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-def validate(doc: Document, *, kind: Optional[str] = None) -> ValidationResult:
+def validate(doc: Document, *, kind: Optional[str] = None, trust: Optional[Document] = None) -> ValidationResult:
     """Validates a document: structure (the published JSON Schema, with JSON
     Pointers into tagged unions) and meaning (a case's events replay legally
     and end where its header says, seq, the hash chain, times, references,
@@ -135,11 +135,18 @@ def validate(doc: Document, *, kind: Optional[str] = None) -> ValidationResult:
     findings say what is wrong. ``kind`` forces the document kind (a schema
     name); otherwise it is told from the document.
 
+    ``trust`` is a trust file (``lk3 keys trust`` writes it; a path, its
+    text or bytes, or its data): a case or outreach document must then carry
+    a seal by one of its keys (``LK3-E040`` ... ``LK3-E045`` at ``/seal``).
+    Without it, a sealed document gets the warning ``LK3-W006`` (its seal
+    was not checked). A trust file that cannot be used raises
+    :class:`ValidationError` (``LK3-E046``).
+
     >>> r = lk3.validate({"type": "terminate", "reason": "bosan"})
     >>> r.valid, r.findings[0].code, r.findings[0].pointer
     (False, 'LK3-E070', '/reason')
     """
-    report = json.loads(_lk3.validate_bytes(_bytes(doc), kind))
+    report = json.loads(_lk3.validate_bytes(_bytes(doc), kind, None if trust is None else _bytes(trust)))
     return ValidationResult(
         document=report.get("document"),
         valid=bool(report["valid"]),
