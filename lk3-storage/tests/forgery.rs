@@ -94,6 +94,32 @@ fn legal_row(w: &mut World, from: Option<Stage>, kind: K) -> Vec<CaseEventRecord
     events
 }
 
+/// Forges the last event of a legal history by each role `allowed` does not
+/// list; each forgery must be refused with `LK3-E021` at the event's role.
+/// Returns how many were made.
+fn forge_roles<P: Serialize + Clone>(
+    what: &str,
+    legal: &[Event<P>],
+    allowed: &[Role],
+    document: impl Fn(&[Event<P>]) -> Vec<u8>,
+) -> usize {
+    assert_legal(what, &document(legal));
+    let w = World::new();
+    let last = legal.len() - 1;
+    let mut forgeries = 0;
+    for role in Role::ALL.iter().filter(|r| !allowed.contains(r)) {
+        let mut forged = legal.to_vec();
+        forged[last].actor = w.actor(*role, true);
+        reseal(&mut forged, last);
+        let bytes = document(&forged);
+        assert_refused(&format!("{what} by {role}"), &bytes, &["LK3-E021"]);
+        let (report, _) = judge(&bytes);
+        assert_eq!(errors(&report)[0].1, format!("/events/{last}/actor/role"), "{what} by {role}");
+        forgeries += 1;
+    }
+    forgeries
+}
+
 fn rules() -> &'static RuleSet {
     RuleSet::get(RuleSetId::default())
 }
@@ -105,17 +131,7 @@ fn every_row_forged_by_a_role_it_does_not_list_is_refused() {
         let mut w = World::new();
         let legal = legal_row(&mut w, row.from, row.command);
         let what = format!("{:?}/{}", row.from.map(Labelled::id), row.command);
-        assert_legal(&what, &case_document(&legal));
-        for role in Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
-            let mut forged = legal.clone();
-            let last = forged.len() - 1;
-            forged[last].actor = w.actor(*role, true);
-            reseal(&mut forged, last);
-            assert_refused(&format!("{what} by {role}"), &case_document(&forged), &["LK3-E021"]);
-            let (report, _) = judge(&case_document(&forged));
-            assert_eq!(errors(&report)[0].1, format!("/events/{last}/actor/role"), "{what} by {role}");
-            forgeries += 1;
-        }
+        forgeries += forge_roles(&what, &legal, &row.roles, case_document);
     }
     assert!(forgeries > rules().transitions().len(), "{forgeries} forgeries");
 }
@@ -450,15 +466,7 @@ mod outreach {
             let mut w = World::new();
             let legal = legal_row(&mut w, row.from, row.command);
             let what = format!("{:?}/{}", row.from.map(Labelled::id), row.command);
-            assert_legal(&what, &document(&legal));
-            for role in Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
-                let mut forged = legal.clone();
-                let last = forged.len() - 1;
-                forged[last].actor = w.actor(*role, true);
-                reseal(&mut forged, last);
-                assert_refused(&format!("{what} by {role}"), &document(&forged), &["LK3-E021"]);
-                forgeries += 1;
-            }
+            forgeries += forge_roles(&what, &legal, &row.roles, document);
         }
         assert!(forgeries >= table(RuleSetId::default()).rows().len(), "{forgeries}");
     }
@@ -527,19 +535,8 @@ mod services {
             for row in table(RuleSetId::default(), kind).rows().iter().filter(|r| r.from.is_some()) {
                 let from = row.from.expect("a state");
                 let legal = legal_step(kind, from, row.command);
-                let what = format!("{kind} {from} {}", row.command);
-                assert_legal(&what, &case_document(&legal));
-                let w = World::new();
-                for role in Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
-                    let mut forged = legal.clone();
-                    let last = forged.len() - 1;
-                    forged[last].actor = w.actor(*role, true);
-                    reseal(&mut forged, last);
-                    // The case's own row or the service's refuses the role; an
-                    // approval forged by the sender's role is also the sender's.
-                    assert_refused(&format!("{what} by {role}"), &case_document(&forged), &["LK3-E021"]);
-                    forgeries += 1;
-                }
+                // The case's own row or the service's refuses the role.
+                forgeries += forge_roles(&format!("{kind} {from} {}", row.command), &legal, &row.roles, case_document);
             }
         }
         assert!(forgeries > 100, "{forgeries}");
