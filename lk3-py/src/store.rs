@@ -23,12 +23,13 @@ use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::Actor;
 use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, StaffId, UnitCode};
 use lk3_core::schema::ClientRecord;
+use lk3_core::seal::TrustedKeys;
 use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate;
-use lk3_storage::document::{export_stream, import_batch, import_documents};
+use lk3_storage::document::{export_stream, import_batch_trusted, import_documents};
 use lk3_storage::model::StreamKind;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
 use pyo3::prelude::*;
@@ -577,12 +578,30 @@ impl NativeStore {
 
     /// Imports case and outreach documents `(name, bytes)` in one
     /// transaction; returns (imported, already present, events written).
-    fn import_documents(&self, py: Python<'_>, documents: Vec<(String, Vec<u8>)>) -> PyResult<(u64, u64, u64)> {
+    #[pyo3(signature = (documents, trust = None))]
+    fn import_documents(
+        &self,
+        py: Python<'_>,
+        documents: Vec<(String, Vec<u8>)>,
+        trust: Option<Vec<u8>>,
+    ) -> PyResult<(u64, u64, u64)> {
+        // Nothing to import is an error, as in `lk3 import`: a pipeline must
+        // not pass on an empty folder.
+        if documents.is_empty() {
+            return Err(Failure::Lk3 {
+                code: ErrorCode::NoDocuments.id().to_owned(),
+                message_en: "no documents to import: nothing was imported".to_owned(),
+                message_id: "tidak ada dokumen untuk diimpor: tidak ada yang diimpor".to_owned(),
+                findings: Vec::new(),
+            }
+            .into_py(py));
+        }
+        let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
         self.run(py, move |store| async move {
             let limits = Limits::default();
             let batches = documents
                 .iter()
-                .map(|(name, bytes)| import_batch(name, bytes, &limits))
+                .map(|(name, bytes)| import_batch_trusted(name, bytes, &limits, trust.as_ref()))
                 .collect::<Result<Vec<_>, _>>()?;
             let r = import_documents(&*store, &batches).await?;
             Ok((r.imported, r.already_present, r.events))

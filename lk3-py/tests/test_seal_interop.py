@@ -159,3 +159,37 @@ def test_validate_checks_the_seal_against_a_trust_file(tmp_path: Path) -> None:
     with pytest.raises(lk3.ValidationError) as e:
         lk3.validate(doc, trust=broken)
     assert e.value.code == "LK3-E046"
+
+
+def test_import_documents_with_a_trust_file_takes_only_sealed_documents(tmp_path: Path) -> None:
+    doc, trust = load()
+    sealed = tmp_path / "sealed"
+    sealed.mkdir()
+    (sealed / "case.json").write_text(json.dumps(doc), encoding="utf-8")
+    unsigned_dir = tmp_path / "unsigned"
+    unsigned_dir.mkdir()
+    unsigned = copy.deepcopy(doc)
+    del unsigned["seal"]
+    (unsigned_dir / "case.json").write_text(json.dumps(unsigned), encoding="utf-8")
+    with lk3.Store.open(str(tmp_path / "refused.db")) as store:
+        # Refused by import (LK3-E089), naming the seal's own code.
+        with pytest.raises(lk3.StoreError) as refused:
+            store.import_documents(unsigned_dir, trust=trust)
+        assert refused.value.code == "LK3-E089" and "LK3-E040" in str(refused.value)
+        assert store.count_cases() == 0, "a refused import writes nothing"
+        assert store.import_documents(sealed, trust=DATA / "trust.json").imported == 1
+    nobody = {"document": "lk3.trust", "version": 1, "keys": []}
+    with lk3.Store.open(str(tmp_path / "untrusted.db")) as store:
+        with pytest.raises(lk3.StoreError) as untrusted:
+            store.import_documents(sealed, trust=nobody)
+        assert untrusted.value.code == "LK3-E089" and "LK3-E041" in str(untrusted.value)
+        assert store.count_cases() == 0, "a refused import writes nothing"
+
+
+def test_import_documents_of_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with lk3.Store.open(str(tmp_path / "lk3.db")) as store:
+        with pytest.raises(lk3.ValidationError) as nothing:
+            store.import_documents(empty)
+        assert nothing.value.code == "LK3-E068"

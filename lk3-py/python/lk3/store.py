@@ -31,7 +31,7 @@ from ._frames import Table
 from ._time import DateLike, TimeLike
 from ._privacy import RESOLUTIONS, Resolution
 from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
-from .rules import _json_default, new_id
+from .rules import Document, _bytes, _json_default, new_id
 
 if TYPE_CHECKING:
     import pandas
@@ -474,13 +474,21 @@ class Store:
         """A case's export document (``lk3.case``, pretty JSON)."""
         return self._native.export_case(case_id)
 
-    def import_documents(self, paths: Union[PathLike, Iterable[PathLike]]) -> ImportReport:
+    def import_documents(
+        self, paths: Union[PathLike, Iterable[PathLike]], *, trust: Optional[Document] = None
+    ) -> ImportReport:
         """Imports ``lk3.case`` / ``lk3.outreach`` documents (files, or every
         ``*.json`` under a directory, links inside it not followed) in one
         transaction: all or none. Documents already in the store, the same,
         count as present; a document whose events differ from the stored
         stream is a :class:`Conflict`. A file that is not a regular file or is
-        over the size limit raises :class:`ValidationError` (LK3-E095, E062)."""
+        over the size limit raises :class:`ValidationError` (LK3-E095, E062),
+        and so does finding no document at all (LK3-E068).
+
+        With ``trust`` (a trust file: a path, its text, bytes or data, as for
+        :func:`lk3.validate`), every document must carry a seal by one of its
+        keys, else nothing is imported: :class:`StoreError` LK3-E089 naming
+        the seal's code (LK3-E040 to E045)."""
         items: List[PathLike]
         if isinstance(paths, (str, os.PathLike)):
             items = [paths]
@@ -490,7 +498,8 @@ class Store:
         # through a link inside a directory.
         files = [f for p in items for f in _lk3.walk_documents(os.fspath(p))]
         docs = [(str(f), _lk3.read_document(f)) for f in files]
-        return ImportReport(*self._native.import_documents(docs))
+        trusted = None if trust is None else _bytes(trust)
+        return ImportReport(*self._native.import_documents(docs, trusted))
 
     # -- analysis tables ---------------------------------------------------
 
