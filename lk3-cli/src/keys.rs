@@ -10,7 +10,9 @@
 //! - `trust PUBFILE... --trust FILE` adds public keys to a trust file
 //!   (created if missing); `retire KEY_ID --from TIME --trust FILE` limits a
 //!   key to heads that occurred before TIME; `revoke KEY_ID --trust FILE`
-//!   removes it.
+//!   removes it. With `--db URL` instead of `--trust FILE`, the same on the
+//!   keys a store trusts ([`lk3_storage::trust`]; a revoked key stays,
+//!   marked); `show --db URL` lists them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use lk3_core::seal::{
 use lk3_storage::files;
 
 use crate::CliError;
+use crate::store::{Access, Db};
 
 /// Key and trust files are small: read no more than this.
 const KEY_FILE_LIMIT: u64 = 4 * 1024 * 1024;
@@ -153,41 +156,110 @@ pub fn show(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `lk3 keys trust`: adds public keys to a trust file.
-pub fn trust(public_files: &[PathBuf], trust_file: &Path) -> Result<(), CliError> {
-    let mut keys = load_or_new_trust(trust_file)?;
+/// Where trusted keys are kept.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// A trust file.
+    File(PathBuf),
+    /// A store, by URL.
+    Store(String),
+}
+
+fn read_public(p: &Path) -> Result<TrustedKey, CliError> {
+    let bytes = files::read_limited(p, KEY_FILE_LIMIT)?;
+    let public = PublicKeyFile::parse(&bytes).map_err(refused(p))?;
+    Ok(TrustedKey::from(&public))
+}
+
+fn said_trusted(new: bool, key: &TrustedKey) -> Result<(), CliError> {
+    let line = key_line(key);
     let mut o = std::io::stdout().lock();
-    for p in public_files {
-        let bytes = files::read_limited(p, KEY_FILE_LIMIT)?;
-        let public = PublicKeyFile::parse(&bytes).map_err(refused(p))?;
-        let key = TrustedKey::from(&public);
-        let line = key_line(&key);
-        let new = keys.insert(key).map_err(refused(p))?;
-        writeln!(o, "{} {line}", if new { "trusted:        " } else { "already trusted:" }).map_err(stdout_error)?;
+    writeln!(o, "{} {line}", if new { "trusted:        " } else { "already trusted:" }).map_err(stdout_error)
+}
+
+/// `lk3 keys trust`: adds public keys to a trust file or a store.
+pub fn trust(public_files: &[PathBuf], place: &Place) -> Result<(), CliError> {
+    match place {
+        Place::File(trust_file) => {
+            let mut keys = load_or_new_trust(trust_file)?;
+            for p in public_files {
+                let key = read_public(p)?;
+                let new = keys.insert(key.clone()).map_err(refused(p))?;
+                said_trusted(new, &key)?;
+            }
+            save_trust(trust_file, &keys)?;
+            println!("{}: {} trusted keys", trust_file.display(), keys.len());
+        }
+        Place::Store(url) => {
+            // Every file read first: a bad one adds nothing.
+            let keys = public_files.iter().map(|p| read_public(p)).collect::<Result<Vec<_>, _>>()?;
+            let db = Db::open(url, Access::Write)?;
+            for key in keys {
+                let new = db.run(lk3_storage::trust::trust_key(db.store(), key.clone()))?;
+                said_trusted(new, &key)?;
+            }
+            let n = db.run(lk3_storage::trust::trusted_keys(db.store()))?.len();
+            println!("{}: {n} trusted keys", db.url());
+        }
     }
-    save_trust(trust_file, &keys)?;
-    writeln!(o, "{}: {} trusted keys", trust_file.display(), keys.len()).map_err(stdout_error)?;
     Ok(())
 }
 
 /// `lk3 keys retire`: the key verifies only seals over heads before `from`.
-pub fn retire(key_id: KeyId, from: DateTime<Utc>, trust_file: &Path) -> Result<(), CliError> {
-    let mut keys = load_trust(trust_file)?;
-    keys.retire(&key_id, from).map_err(refused(trust_file))?;
-    save_trust(trust_file, &keys)?;
-    if let Some(k) = keys.get(&key_id) {
-        println!("retired: {}", key_line(k));
+pub fn retire(key_id: KeyId, from: DateTime<Utc>, place: &Place) -> Result<(), CliError> {
+    let key = match place {
+        Place::File(trust_file) => {
+            let mut keys = load_trust(trust_file)?;
+            keys.retire(&key_id, from).map_err(refused(trust_file))?;
+            save_trust(trust_file, &keys)?;
+            keys.get(&key_id).cloned()
+        }
+        Place::Store(url) => {
+            let db = Db::open(url, Access::Write)?;
+            db.run(lk3_storage::trust::retire_key(db.store(), &key_id, from))?;
+            db.run(lk3_storage::trust::trusted_keys(db.store()))?.get(&key_id).cloned()
+        }
+    };
+    if let Some(k) = key {
+        println!("retired: {}", key_line(&k));
     }
     Ok(())
 }
 
-/// `lk3 keys revoke`: removes a key; nothing it sealed verifies any more.
-pub fn revoke(key_id: KeyId, trust_file: &Path) -> Result<(), CliError> {
-    let mut keys = load_trust(trust_file)?;
-    let Some(k) = keys.remove(&key_id) else {
-        return Err(refused(trust_file)(SealError::Untrusted { key_id }));
-    };
-    save_trust(trust_file, &keys)?;
-    println!("revoked: {}", key_line(&k));
+/// `lk3 keys revoke`: nothing the key sealed verifies any more; a trust file
+/// drops it, a store marks it revoked.
+pub fn revoke(key_id: KeyId, place: &Place) -> Result<(), CliError> {
+    match place {
+        Place::File(trust_file) => {
+            let mut keys = load_trust(trust_file)?;
+            let Some(k) = keys.remove(&key_id) else {
+                return Err(refused(trust_file)(SealError::Untrusted { key_id }));
+            };
+            save_trust(trust_file, &keys)?;
+            println!("revoked: {}", key_line(&k));
+        }
+        Place::Store(url) => {
+            let db = Db::open(url, Access::Write)?;
+            let at = Utc::now().trunc_subsecs(0);
+            db.run(lk3_storage::trust::revoke_key(db.store(), &key_id, at))?;
+            println!("revoked: {key_id} at {}", at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        }
+    }
+    Ok(())
+}
+
+/// `lk3 keys show --db`: the keys a store trusts, revoked ones marked.
+pub fn show_store(url: &str) -> Result<(), CliError> {
+    let db = Db::open(url, Access::Read)?;
+    let records = db.run(db.store().trust_records())?;
+    let mut o = std::io::stdout().lock();
+    let revoked = records.iter().filter(|r| r.revoked_at.is_some()).count();
+    writeln!(o, "{}: {} trusted keys, {revoked} revoked", db.url(), records.len() - revoked).map_err(stdout_error)?;
+    for r in &records {
+        let mark = r
+            .revoked_at
+            .map_or_else(String::new, |t| format!("  REVOKED at {}", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)));
+        writeln!(o, "{}{mark}", key_line(&r.key)).map_err(stdout_error)?;
+    }
     Ok(())
 }

@@ -14,9 +14,11 @@
 //!   stored event; `lk3 export` writes every stream as a document;
 //!   `lk3 import` loads documents (all or nothing); `lk3 cases` queries the
 //!   case projections.
-//! - `lk3 keys`: a unit's signing keys (`generate`, `show`) and a reader's
-//!   trust file (`trust`, `retire`, `revoke`); `lk3 export --sign` seals
-//!   documents, `lk3 validate --trust` and `lk3 import --trust` check seals.
+//! - `lk3 keys`: a unit's signing keys (`generate`, `show`) and the keys a
+//!   reader trusts (`trust`, `retire`, `revoke`), in a trust file or a store
+//!   (`--db`); `lk3 export --sign` seals documents, `lk3 demo --sign` and
+//!   `lk3 import --sign` make the store seal its batches, `lk3 validate
+//!   --trust`, `lk3 import` and `lk3 verify` check seals.
 //!
 //! Exit codes: 0 success (all valid), 1 a check failed (some invalid, a
 //! store with problems, a refused import), 2 usage, I/O or store error
@@ -71,8 +73,9 @@ enum Command {
         /// Do not store the cases anywhere.
         #[arg(long, conflicts_with = "db")]
         no_db: bool,
-        /// Seal every exported document with this private key file (`lk3 keys generate`; unit 64.74).
-        #[arg(long, value_name = "KEYFILE", requires = "export")]
+        /// Seal every exported document, and every batch the store writes, with this private key
+        /// file (`lk3 keys generate`; unit 64.74).
+        #[arg(long, value_name = "KEYFILE")]
         sign: Option<PathBuf>,
     },
     /// Re-read every stream of a store: hashes, chains, heads and query rows; name every bad event.
@@ -83,6 +86,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = store::VerifyFormat::Text)]
         format: store::VerifyFormat,
+        /// Check seals against this trust file (`lk3 keys trust`) instead of the keys the store
+        /// trusts (`lk3 keys trust --db`). With either, every stream's last event must be sealed.
+        #[arg(long, value_name = "FILE")]
+        trust: Option<PathBuf>,
     },
     /// Bring a store written by an older lk3 up to this lk3's schema (the read commands never do).
     Migrate {
@@ -112,9 +119,14 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Import only documents sealed by a key of this trust file (`lk3 keys trust`): an
-        /// unsigned or untrusted document refuses the whole import.
+        /// unsigned or untrusted document refuses the whole import. Without it, the keys the
+        /// store trusts (`lk3 keys trust --db`) are the trust set, when it has any.
         #[arg(long, value_name = "FILE")]
         trust: Option<PathBuf>,
+        /// The store seals every unsealed document of this key's unit as it writes it (a
+        /// private key file, `lk3 keys generate`).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
     },
     /// List the cases of a store that match every filter given.
     Cases {
@@ -219,19 +231,23 @@ enum KeysCommand {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Print a key file's id, unit and public key (never the private key), or a trust file's keys.
+    /// Print a key file's id, unit and public key (never the private key), a trust file's keys,
+    /// or the keys a store trusts (`--db`), revoked ones marked.
     Show {
         /// A private or public key file, or a trust file.
-        file: PathBuf,
+        #[arg(required_unless_present = "db", conflicts_with = "db")]
+        file: Option<PathBuf>,
+        /// The store whose trusted keys to list.
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
     },
-    /// Add units' public key files to a trust file (created if missing).
+    /// Add units' public key files to a trust file (created if missing) or to a store's trusted keys.
     Trust {
         /// Public key files (`lk3 keys generate` writes them), received over a trusted channel.
         #[arg(required = true)]
         public_keys: Vec<PathBuf>,
-        /// The trust file.
-        #[arg(long, value_name = "FILE")]
-        trust: PathBuf,
+        #[command(flatten)]
+        place: TrustPlace,
     },
     /// Retire a key from a time on: it still verifies seals over heads that occurred before it.
     Retire {
@@ -240,18 +256,38 @@ enum KeysCommand {
         /// The time the key is retired from (YYYY-MM-DD is UTC midnight, or RFC 3339).
         #[arg(long, value_name = "TIME", value_parser = store::date_time)]
         from: chrono::DateTime<chrono::Utc>,
-        /// The trust file.
-        #[arg(long, value_name = "FILE")]
-        trust: PathBuf,
+        #[command(flatten)]
+        place: TrustPlace,
     },
-    /// Remove a key from a trust file (a lost or stolen key): nothing it sealed verifies any more.
+    /// Revoke a key (lost or stolen): nothing it sealed verifies any more. A trust file drops it;
+    /// a store keeps it, marked revoked, as the trace.
     Revoke {
         /// The key's id (16 hex digits).
         key_id: lk3_core::seal::KeyId,
-        /// The trust file.
-        #[arg(long, value_name = "FILE")]
-        trust: PathBuf,
+        #[command(flatten)]
+        place: TrustPlace,
     },
+}
+
+/// Where trusted keys are kept: a trust file or a store (exactly one).
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+struct TrustPlace {
+    /// The trust file.
+    #[arg(long, value_name = "FILE")]
+    trust: Option<PathBuf>,
+    /// The store (sqlite://PATH or a plain path, postgres://...).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+}
+
+impl From<TrustPlace> for keys::Place {
+    fn from(place: TrustPlace) -> Self {
+        match (place.trust, place.db) {
+            (Some(file), _) => keys::Place::File(file),
+            (None, db) => keys::Place::Store(db.unwrap_or_else(|| DEFAULT_DB.to_owned())),
+        }
+    }
 }
 
 /// An error that ends the command with exit code 2.
@@ -338,7 +374,11 @@ fn main() -> ExitCode {
                 key: key.and_then(Result::ok),
             }),
         },
-        Command::Verify { db, format } => return checked(store::verify(&db, format)),
+        Command::Verify { db, format, trust } => {
+            return checked(
+                trust.as_deref().map(keys::load_trust).transpose().and_then(|t| store::verify(&db, format, t.as_ref())),
+            );
+        }
         Command::Migrate { db } => store::migrate(&db),
         Command::Export { db, out, sign } => {
             return checked(
@@ -348,17 +388,20 @@ fn main() -> ExitCode {
                     .and_then(|k| store::export(&db, &out, k.as_ref())),
             );
         }
-        Command::Import { db, paths, trust } => {
-            return checked(
-                trust.as_deref().map(keys::load_trust).transpose().and_then(|t| store::import(&db, &paths, t.as_ref())),
-            );
+        Command::Import { db, paths, trust, sign } => {
+            return checked((|| {
+                let trust = trust.as_deref().map(keys::load_trust).transpose()?;
+                let key = sign.as_deref().map(keys::load_signing_key).transpose()?;
+                store::import(&db, &paths, trust.as_ref(), key)
+            })());
         }
         Command::Keys { command } => match command {
             KeysCommand::Generate { unit, out } => keys::generate(&unit, &out),
-            KeysCommand::Show { file } => keys::show(&file),
-            KeysCommand::Trust { public_keys, trust } => keys::trust(&public_keys, &trust),
-            KeysCommand::Retire { key_id, from, trust } => keys::retire(key_id, from, &trust),
-            KeysCommand::Revoke { key_id, trust } => keys::revoke(key_id, &trust),
+            KeysCommand::Show { file: Some(file), .. } => keys::show(&file),
+            KeysCommand::Show { db, .. } => keys::show_store(db.as_deref().unwrap_or(DEFAULT_DB)),
+            KeysCommand::Trust { public_keys, place } => keys::trust(&public_keys, &place.into()),
+            KeysCommand::Retire { key_id, from, place } => keys::retire(key_id, from, &place.into()),
+            KeysCommand::Revoke { key_id, place } => keys::revoke(key_id, &place.into()),
         },
         Command::Cases {
             db,

@@ -66,8 +66,18 @@ impl Db {
         Ok(Db { rt, store, url: redacted })
     }
 
+    /// The store.
+    pub fn store(&self) -> &dyn CaseStore {
+        &*self.store
+    }
+
+    /// The URL without its password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Runs one store operation to completion.
-    fn run<T>(&self, f: impl Future<Output = Result<T, StoreError>>) -> Result<T, CliError> {
+    pub fn run<T>(&self, f: impl Future<Output = Result<T, StoreError>>) -> Result<T, CliError> {
         self.rt.block_on(f).map_err(|source| self.error(source))
     }
 
@@ -136,10 +146,13 @@ pub struct DemoWriter {
 }
 
 impl DemoWriter {
-    /// Opens (creating if needed) the store the demo writes into.
-    pub fn open(url: &str) -> Result<Self, CliError> {
+    /// Opens (creating if needed) the store the demo writes into; with a
+    /// key, the store seals every batch it writes.
+    pub fn open(url: &str, key: Option<lk3_core::seal::SigningKey>) -> Result<Self, CliError> {
+        let db = Db::open(url, Access::Write)?;
+        db.store.set_signer(key);
         Ok(DemoWriter {
-            db: Db::open(url, Access::Write)?,
+            db,
             pending: Vec::with_capacity(DEMO_CHUNK),
             pending_kind: StreamKind::Case,
             totals: Totals::default(),
@@ -229,9 +242,11 @@ pub enum VerifyFormat {
 }
 
 /// `lk3 verify`: re-reads every stream; returns whether the store is clean.
-pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
+/// Seals are checked against `trust` when given, else against the keys the
+/// store trusts.
+pub fn verify(url: &str, format: VerifyFormat, trust: Option<&lk3_core::seal::TrustedKeys>) -> Result<bool, CliError> {
     let db = Db::open(url, Access::Read)?;
-    let report = db.run(lk3_storage::verify::verify(&*db.store))?;
+    let report = db.run(lk3_storage::verify::verify_trusted(&*db.store, trust))?;
     let mut out = std::io::stdout().lock();
     match format {
         VerifyFormat::Json => {
@@ -255,6 +270,21 @@ pub fn verify(url: &str, format: VerifyFormat) -> Result<bool, CliError> {
                 writeln!(out, "stream {stream} seq {seq} event {event} table {table}: [{}] {}", p.code, p.message_en)
                     .map_err(stdout_error)?;
                 writeln!(out, "     id: {}", p.message_id).map_err(stdout_error)?;
+            }
+            if report.seals_checked {
+                writeln!(
+                    out,
+                    "seals: {} of {} streams sealed by a trusted key / segel: {} dari {} aliran disegel kunci tepercaya",
+                    report.sealed_streams, report.streams, report.sealed_streams, report.streams
+                )
+                .map_err(stdout_error)?;
+            } else {
+                writeln!(
+                    out,
+                    "[{}] seals not checked: the store trusts no key (`lk3 keys trust --db`) and no --trust file was given\n     id: segel tidak diperiksa: penyimpanan tidak memercayai kunci apa pun dan tidak ada berkas --trust",
+                    lk3_core::seal::SEAL_NOT_CHECKED
+                )
+                .map_err(stdout_error)?;
             }
             let verdict = match report.problems.len() {
                 0 => "no problems / tidak ada masalah".to_owned(),
@@ -414,7 +444,15 @@ fn is_data_conflict(e: &StoreError) -> bool {
 /// `lk3 import`: every document in one transaction, or none; returns false
 /// when a document was refused (nothing is written then).
 /// With a trust set, every document must be sealed by one of its keys.
-pub fn import(url: &str, paths: &[PathBuf], trust: Option<&lk3_core::seal::TrustedKeys>) -> Result<bool, CliError> {
+/// Without one, the keys the store trusts are the trust set, if it has any.
+/// With a signing key, the store seals every unsealed document of the key's
+/// unit as it writes it.
+pub fn import(
+    url: &str,
+    paths: &[PathBuf],
+    trust: Option<&lk3_core::seal::TrustedKeys>,
+    key: Option<lk3_core::seal::SigningKey>,
+) -> Result<bool, CliError> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
@@ -428,6 +466,15 @@ pub fn import(url: &str, paths: &[PathBuf], trust: Option<&lk3_core::seal::Trust
         return Err(crate::validate::InputError::no_documents(paths).into());
     }
     let db = Db::open(url, Access::Write)?;
+    db.store.set_signer(key);
+    let own;
+    let trust = match trust {
+        Some(t) => Some(t),
+        None => {
+            own = db.run(lk3_storage::trust::trusted_keys(&*db.store))?;
+            (!own.is_empty()).then_some(&own)
+        }
+    };
     let limits = Limits::default();
     let mut batches = Vec::with_capacity(files.len());
     let mut refused = 0usize;

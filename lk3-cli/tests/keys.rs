@@ -306,3 +306,79 @@ fn the_demo_export_can_be_sealed() {
     assert!(stdout(&o).contains("0 invalid"), "{}", stdout(&o));
     assert!(json(&out.join("64.74_2019_0001.json"))["seal"]["key_id"].is_string());
 }
+
+#[test]
+fn a_store_seals_its_batches_trusts_keys_and_verify_and_import_check_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (key, public) = generate(d, "64.74", "keys");
+    let db = d.join("unit.db");
+    // The unit's store seals every batch the demo writes.
+    ok(&lk3_in(d, &["demo", "--db", path(&db), "--sign", path(&key)]));
+    let streams = stream_count(&db);
+    assert!(streams > 5);
+    // Trusting no key: verify says the seals were not checked.
+    let o = lk3_in(d, &["verify", "--db", path(&db)]);
+    ok(&o);
+    assert!(stdout(&o).contains("LK3-W006") && stdout(&o).contains("segel tidak diperiksa"), "{}", stdout(&o));
+    // The store trusts the unit's key: every stream's head is sealed by it.
+    let o = lk3_in(d, &["keys", "trust", path(&public), "--db", path(&db)]);
+    ok(&o);
+    assert!(stdout(&o).contains("trusted:") && stdout(&o).contains("1 trusted keys"), "{}", stdout(&o));
+    let o = lk3_in(d, &["keys", "trust", path(&public), "--db", path(&db)]);
+    assert!(stdout(&o).contains("already trusted:"), "{}", stdout(&o));
+    let o = lk3_in(d, &["verify", "--db", path(&db), "--format", "json"]);
+    ok(&o);
+    let report: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(report["seals_checked"], true);
+    assert_eq!(report["sealed_streams"].as_u64(), Some(streams as u64));
+    // Exports carry the store's seals: a province that trusts the key takes them.
+    let out = d.join("export");
+    ok(&lk3_in(d, &["export", "--db", path(&db), "--out", path(&out)]));
+    let province_trust = d.join("province.trust.json");
+    ok(&lk3_in(d, &["keys", "trust", path(&public), "--trust", path(&province_trust)]));
+    let o = lk3_in(d, &["validate", path(&out), "--trust", path(&province_trust)]);
+    ok(&o);
+    let province = d.join("province.db");
+    ok(&lk3_in(d, &["keys", "trust", path(&public), "--db", path(&province)]));
+    // A document forged and re-hashed without the key: the province's own
+    // trusted keys refuse it, and nothing is written.
+    let first = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("64.74_")))
+        .expect("a case document");
+    let sealed = seal_of(&first);
+    let forged_dir = d.join("forged");
+    std::fs::create_dir(&forged_dir).expect("mkdir");
+    let forged = forged_dir.join("forged.json");
+    std::fs::copy(&first, &forged).expect("copy");
+    forge(&forged, Some(sealed));
+    let o = lk3_in(d, &["import", "--db", path(&province), path(&forged)]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("LK3-E04"), "{}", stderr(&o));
+    assert_eq!(stream_count(&province), 0);
+    // The genuine documents go in, keep their seals, and verify.
+    ok(&lk3_in(d, &["import", "--db", path(&province), path(&out)]));
+    let o = lk3_in(d, &["verify", "--db", path(&province)]);
+    ok(&o);
+    assert!(stdout(&o).contains(&format!("seals: {streams} of {streams} streams sealed")), "{}", stdout(&o));
+    // Revoked in the store: kept, marked, and nothing it sealed verifies.
+    let key_id = json(&public)["key_id"].as_str().expect("key id").to_owned();
+    ok(&lk3_in(d, &["keys", "revoke", &key_id, "--db", path(&province)]));
+    let o = lk3_in(d, &["keys", "show", "--db", path(&province)]);
+    ok(&o);
+    assert!(stdout(&o).contains("0 trusted keys, 1 revoked") && stdout(&o).contains("REVOKED at"), "{}", stdout(&o));
+    // Checked against the province's trust file instead: still good.
+    ok(&lk3_in(d, &["verify", "--db", path(&province), "--trust", path(&province_trust)]));
+    // Retired before the unit's last events: those heads no longer verify.
+    ok(&lk3_in(d, &["keys", "retire", &key_id, "--from", "2019-01-01", "--trust", path(&province_trust)]));
+    let o = lk3_in(d, &["verify", "--db", path(&province), "--trust", path(&province_trust)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("LK3-E044"), "{}", stdout(&o));
+    // Where the keys are kept is one of a trust file or a store, never both or neither.
+    let o = lk3_in(d, &["keys", "trust", path(&public)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = lk3_in(d, &["keys", "trust", path(&public), "--db", path(&db), "--trust", path(&province_trust)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -23,7 +23,7 @@ use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::Actor;
 use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, StaffId, UnitCode};
 use lk3_core::schema::ClientRecord;
-use lk3_core::seal::TrustedKeys;
+use lk3_core::seal::{KeyId, PrivateKeyFile, PublicKeyFile, SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
@@ -61,6 +61,8 @@ struct Slot {
     /// to reopen the store after a fork.
     source: String,
     state: RwLock<State>,
+    /// The key the store seals its batches with, set again on a reopen.
+    signer: RwLock<Option<SigningKey>>,
 }
 
 enum State {
@@ -236,6 +238,7 @@ impl NativeStore {
         }
         match open_live(rt, &self.slot.source) {
             Ok(live) => {
+                live.store.set_signer(self.slot.signer.read().map_err(|_| poisoned())?.clone());
                 let out = parts(&live);
                 *state = State::Open(live);
                 Ok(out)
@@ -296,6 +299,16 @@ pub fn random_seed() -> IdSeed {
     let b = uuid::Uuid::new_v4().into_bytes();
     // Bytes 6 and 8 of a v4 carry its version and variant bits: skip them.
     IdSeed::new([a[0], a[1], a[2], a[3], a[4], a[5], a[7], b[0], b[1], b[2]])
+}
+
+/// A key id (16 lowercase hex digits).
+fn key_id_of(s: &str) -> Outcome<KeyId> {
+    KeyId::from_hex(s).ok_or_else(|| Failure::Lk3 {
+        code: ErrorCode::KeyFileInvalid.id().to_owned(),
+        message_en: "a key id is 16 lowercase hex digits".to_owned(),
+        message_id: "id kunci terdiri atas 16 digit heksadesimal huruf kecil".to_owned(),
+        findings: Vec::new(),
+    })
 }
 
 /// An RFC 3339 time with its offset (the Python layer sends aware times only).
@@ -427,7 +440,8 @@ impl NativeStore {
         let rt = runtime().py(py)?;
         let live = py.detach(|| open_live(rt, url)).map_err(|(_, e)| Failure::from(e).into_py(py))?;
         let backend = live.store.backend();
-        let slot = Arc::new(Slot { source: url.to_owned(), state: RwLock::new(State::Open(live)) });
+        let slot =
+            Arc::new(Slot { source: url.to_owned(), state: RwLock::new(State::Open(live)), signer: RwLock::new(None) });
         if let Ok(mut slots) = SLOTS.lock() {
             slots.push(Arc::downgrade(&slot));
         }
@@ -565,9 +579,86 @@ impl NativeStore {
         })
     }
 
-    /// Re-reads every stream: the verify report (JSON).
-    fn verify(&self, py: Python<'_>) -> PyResult<String> {
-        self.run(py, |store| async move { json(&lk3_storage::verify::verify(&*store).await?) })
+    /// Re-reads every stream: the verify report (JSON). Seals are checked
+    /// against `trust` (a trust file's bytes) when given, else against the
+    /// keys the store trusts.
+    #[pyo3(signature = (trust = None))]
+    fn verify(&self, py: Python<'_>, trust: Option<Vec<u8>>) -> PyResult<String> {
+        let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
+        self.run(
+            py,
+            move |store| async move { json(&lk3_storage::verify::verify_trusted(&*store, trust.as_ref()).await?) },
+        )
+    }
+
+    /// Seals every batch appended from now on with the key of a private key
+    /// file's bytes (`None`: no more sealing); returns the key id.
+    #[pyo3(signature = (private_key = None))]
+    fn set_signer(&self, py: Python<'_>, private_key: Option<Vec<u8>>) -> PyResult<Option<String>> {
+        let key = private_key
+            .map(|k| PrivateKeyFile::parse(&k).map(|f| f.key))
+            .transpose()
+            .map_err(|e| Failure::lk3(&e))
+            .py(py)?;
+        let key_id = key.as_ref().map(|k| k.key_id().to_string());
+        *self.slot.signer.write().map_err(|_| Failure::Internal("the store's lock is poisoned".into())).py(py)? =
+            key.clone();
+        let (_, store) = self.live().py(py)?;
+        store.set_signer(key);
+        Ok(key_id)
+    }
+
+    /// The id of the key the store seals with, if any.
+    #[getter]
+    fn signer_key_id(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        let (_, store) = self.live().py(py)?;
+        Ok(store.signer().map(|k| k.key_id().to_string()))
+    }
+
+    /// Trusts the key of a public key file's bytes; returns whether it is new.
+    fn trust_key(&self, py: Python<'_>, public_key: Vec<u8>) -> PyResult<bool> {
+        let file = PublicKeyFile::parse(&public_key).map_err(|e| Failure::lk3(&e)).py(py)?;
+        self.run(
+            py,
+            move |store| async move { Ok(lk3_storage::trust::trust_key(&*store, TrustedKey::from(&file)).await?) },
+        )
+    }
+
+    /// Every key the store records, revoked ones too: `(key_id, unit,
+    /// public_key, created, retired_from, revoked_at)`, times RFC 3339.
+    #[allow(clippy::type_complexity)]
+    fn trusted_keys(
+        &self,
+        py: Python<'_>,
+    ) -> PyResult<Vec<(String, String, String, Option<String>, Option<String>, Option<String>)>> {
+        let records = self.run(py, |store| async move { Ok(store.trust_records().await?) })?;
+        let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        Ok(records
+            .into_iter()
+            .map(|r| {
+                let k = r.key;
+                (
+                    k.key_id.to_string(),
+                    k.unit.to_string(),
+                    k.public_key.to_string(),
+                    time(k.created),
+                    time(k.retired_from),
+                    time(r.revoked_at),
+                )
+            })
+            .collect())
+    }
+
+    /// Retires a trusted key from `from` (RFC 3339) on.
+    fn retire_key(&self, py: Python<'_>, key_id: &str, from: &str) -> PyResult<()> {
+        let (key_id, from) = (key_id_of(key_id).py(py)?, parse_time(from).py(py)?);
+        self.run(py, move |store| async move { Ok(lk3_storage::trust::retire_key(&*store, &key_id, from).await?) })
+    }
+
+    /// Revokes a trusted key at `at` (RFC 3339).
+    fn revoke_key(&self, py: Python<'_>, key_id: &str, at: &str) -> PyResult<()> {
+        let (key_id, at) = (key_id_of(key_id).py(py)?, parse_time(at).py(py)?);
+        self.run(py, move |store| async move { Ok(lk3_storage::trust::revoke_key(&*store, &key_id, at).await?) })
     }
 
     /// A case's export document (pretty JSON, as `lk3 export` writes it).
@@ -598,6 +689,11 @@ impl NativeStore {
         }
         let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
         self.run(py, move |store| async move {
+            // Without a trust file, the keys the store trusts, if any (as `lk3 import`).
+            let trust = match trust {
+                Some(t) => Some(t),
+                None => Some(lk3_storage::trust::trusted_keys(&*store).await?).filter(|t| !t.is_empty()),
+            };
             let limits = Limits::default();
             let batches = documents
                 .iter()

@@ -193,3 +193,58 @@ def test_import_documents_of_an_empty_folder_is_an_error(tmp_path: Path) -> None
         with pytest.raises(lk3.ValidationError) as nothing:
             store.import_documents(empty)
         assert nothing.value.code == "LK3-E068"
+
+
+# -- a store that seals its batches and trusts keys ----------------------------
+
+# The fixture key (secret: 32 bytes of 0x42) as `lk3 keys generate` writes it.
+_KEY = json.loads((DATA / "trust.json").read_text())["keys"][0]
+PRIVATE_KEY = {
+    "document": "lk3.private-key",
+    "version": 1,
+    "key_id": _KEY["key_id"],
+    "unit": _KEY["unit"],
+    "public_key": _KEY["public_key"],
+    "private_key": "42" * 32,
+    "created": "2019-01-01T00:00:00Z",
+}
+PUBLIC_KEY = {k: v for k, v in PRIVATE_KEY.items() if k != "private_key"} | {"document": "lk3.public-key"}
+
+
+def test_a_store_seals_its_batches_and_verifies_them_against_its_trusted_keys(world: Any) -> None:
+    from datetime import timedelta
+
+    store = world.store
+    assert store.signing_key_id is None
+    assert store.set_signing_key(PRIVATE_KEY) == _KEY["key_id"] == store.signing_key_id
+    case = world.contact()
+    case = store.register(case.case_id, clients=[lk3.new_id()], problems=["kdrt"], actor=world.sekretaris, at=world.at())
+    report = store.verify()
+    assert report["problems"] == [] and report["seals_checked"] is False
+    # Trusted: every head sealed by the key, and the export carries the seal.
+    assert store.trust_key(PUBLIC_KEY) is True and store.trust_key(PUBLIC_KEY) is False
+    report = store.verify()
+    assert (report["problems"], report["seals_checked"], report["sealed_streams"]) == ([], True, 1)
+    doc = json.loads(store.export_case(case.case_id))
+    assert doc["seal"]["key_id"] == _KEY["key_id"] and doc["seal"]["seq"] == 2
+    assert ed25519_verify(bytes.fromhex(_KEY["public_key"]), message(doc), bytes.fromhex(doc["seal"]["signature"]))
+    assert lk3.validate(doc, trust=DATA / "trust.json").valid
+    # Written without the key: the head is unsealed, and verify says so.
+    store.set_signing_key(None)
+    store.start_engagement(case.case_id, actor=world.pekerja_sosial, at=world.at())
+    codes = [p["code"] for p in store.verify()["problems"]]
+    assert codes == ["LK3-E043"], "sealed at seq 2, the head is seq 3"
+    # Retired before the last sealed head, then revoked: the record stays, marked.
+    store.retire_key(_KEY["key_id"], world.now - timedelta(days=1))
+    assert [p["code"] for p in store.verify()["problems"]] == ["LK3-E044", "LK3-E044", "LK3-E040"]
+    store.revoke_key(_KEY["key_id"])
+    (record,) = store.trusted_keys()
+    assert record["key_id"] == _KEY["key_id"] and record["revoked_at"] is not None
+    assert record["retired_from"] == world.now - timedelta(days=1)
+    assert store.verify()["seals_checked"] is False
+    with pytest.raises(lk3.Lk3Error) as refused:
+        store.trust_key(PUBLIC_KEY)
+    assert refused.value.code == "LK3-E046"
+    # A trust file given instead of the store's keys.
+    report = store.verify(trust=DATA / "trust.json")
+    assert report["seals_checked"] is True and [p["code"] for p in report["problems"]] == ["LK3-E043"]

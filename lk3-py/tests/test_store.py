@@ -60,7 +60,7 @@ def test_the_whole_lifecycle_with_typed_methods(world: World) -> None:
     assert [e["seq"] for e in events] == list(range(1, 16))
     assert events[0]["prev_hash"] == "0" * 64 and all(e["prev_hash"] == p["hash"] for p, e in zip(events, events[1:]))
     assert [e["payload"]["type"] for e in events][-3:] == ["evaluation_started", "terminated", "closure_approved"]
-    assert s.verify() == {"streams": 1, "events": 15, "problems": []}
+    assert s.verify() == {"streams": 1, "events": 15, "seals_checked": False, "sealed_streams": 0, "problems": []}
 
 
 def test_case_objects_are_read_only_and_round_trip_to_dict(world: World) -> None:

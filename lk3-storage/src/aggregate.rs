@@ -177,6 +177,7 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
         events: stored,
         projection,
         previous: before.projection(),
+        seal: None,
     };
     Ok((batch, after))
 }

@@ -28,6 +28,8 @@ pub async fn export_stream<S: CaseStore + ?Sized>(
 /// [`export_stream`], sealed with a unit's key when one is given: the
 /// document's `seal` signs its last event ([`lk3_core::seal::sign`]). A
 /// stream of another unit than the key's is refused ([`StoreError::Seal`]).
+/// Without a key, the document carries the seal the store keeps over the
+/// stream's last event, if any ([`crate::trust`]).
 pub async fn export_stream_sealed<S: CaseStore + ?Sized>(
     store: &S,
     kind: StreamKind,
@@ -49,6 +51,9 @@ async fn render<A: Aggregate, S: CaseStore + ?Sized>(
     let seal = match (key, StreamHead::of(loaded.state.unit(), &loaded.events)) {
         (Some(key), Some(head)) => {
             Some(sign(&head, key).map_err(|e| StoreError::Seal { stream_id, source: Box::new(e) })?)
+        }
+        (None, Some(head)) => {
+            store.seals(stream_id).await?.into_iter().rev().find(|s| s.seq == head.seq && s.head_hash == head.hash)
         }
         _ => None,
     };
@@ -74,7 +79,8 @@ pub struct ImportReport {
 }
 
 /// A document checked and turned into a batch, ready to append. A seal is
-/// not checked (see [`import_batch_trusted`]).
+/// not checked here (see [`import_batch_trusted`]) but kept with the events,
+/// for `verify` to check against the store's trusted keys.
 pub fn import_batch(name: &str, bytes: &[u8], limits: &Limits) -> Result<Batch, StoreError> {
     import_batch_trusted(name, bytes, limits, None)
 }
@@ -112,9 +118,13 @@ fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(bytes: &[u8]) -> Res
     #[derive(serde::Deserialize)]
     struct Events<P> {
         events: Vec<Event<P>>,
+        #[serde(default)]
+        seal: Option<lk3_core::seal::Seal>,
     }
     let doc: Events<P> = lk3_core::json::from_slice(bytes, "a document's events").map_err(|e| e.to_string())?;
-    aggregate::encode(&A::default(), &doc.events).map(|(batch, _)| batch).map_err(|e| e.to_string())
+    let (batch, _) = aggregate::encode(&A::default(), &doc.events).map_err(|e| e.to_string())?;
+    // The document's seal is kept with its events: `verify` checks it.
+    Ok(Batch { seal: doc.seal, ..batch })
 }
 
 /// Imports documents in one transaction: all of them or, on any error,

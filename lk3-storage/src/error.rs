@@ -175,6 +175,13 @@ pub enum StoreError {
         /// Why.
         source: Box<lk3_core::seal::SealError>,
     },
+    /// A change to the store's trusted keys that cannot be made (an unknown
+    /// or revoked key, another key under the same id).
+    #[error("trusted keys: {source}")]
+    Trust {
+        /// Why.
+        source: Box<lk3_core::seal::SealError>,
+    },
     /// A document refused by import.
     #[error("{source_name}: refused by import: {reason}")]
     ImportRejected {
@@ -236,7 +243,7 @@ impl Lk3Error for StoreError {
             Self::HeadMismatch { .. } => ErrorCode::HeadMismatch,
             Self::Refused(e) => e.code(),
             Self::NotDecided { source, .. } => source.code(),
-            Self::Seal { source, .. } => source.code(),
+            Self::Seal { source, .. } | Self::Trust { source } => source.code(),
             Self::ImportRejected { .. } => ErrorCode::ImportRejected,
             Self::Url { .. } => ErrorCode::StoreUrl,
         }
@@ -292,6 +299,7 @@ impl Lk3Error for StoreError {
             }
             Self::Refused(e) => e.message_id(),
             Self::Seal { stream_id, source } => format!("aliran {stream_id}: {}", source.message_id()),
+            Self::Trust { source } => format!("kunci tepercaya: {}", source.message_id()),
             Self::NotDecided { stream_id, seq, source } => {
                 format!("aliran {stream_id}, peristiwa {seq}: {}", source.message_id())
             }

@@ -14,6 +14,8 @@
 //!   `postgres`, for a province or the nation). [`open`] picks one by URL.
 //! - [`verify`](verify::verify) re-reads a whole store and names every bad
 //!   event; [`document`] exports and imports the schema documents.
+//! - [`trust`]: a store given its unit's key seals every batch it appends,
+//!   keeps the public keys it trusts, and `verify` checks the seals.
 //!
 //! ```
 //! use lk3_storage::{CaseStore, CaseStoreExt, memory::MemoryStore};
@@ -45,6 +47,7 @@ mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 mod store;
+pub mod trust;
 pub mod verify;
 
 pub use aggregate::{Aggregate, Loaded};

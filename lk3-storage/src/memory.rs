@@ -21,7 +21,9 @@ use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
 use crate::rows;
 use crate::store::CaseStore;
+use crate::trust::{SignerSlot, TrustRecord, seal_of_batch};
 use crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
+use lk3_core::seal::{KeyId, Seal, SigningKey};
 
 #[derive(Default)]
 struct Inner {
@@ -31,12 +33,15 @@ struct Inner {
     projections: HashMap<Uuid, Projection>,
     clients: HashMap<(UnitCode, ClientId), ClientRecord>,
     notes: HashMap<(UnitCode, Hash), Note>,
+    seals: HashMap<Uuid, Vec<Seal>>,
+    trust: BTreeMap<KeyId, TrustRecord>,
 }
 
 /// A store held in memory.
 #[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    signer: SignerSlot,
 }
 
 impl MemoryStore {
@@ -72,7 +77,29 @@ impl CaseStore for MemoryStore {
         "memory"
     }
 
+    fn set_signer(&self, key: Option<SigningKey>) {
+        self.signer.set(key)
+    }
+
+    fn signer(&self) -> Option<std::sync::Arc<SigningKey>> {
+        self.signer.get()
+    }
+
+    async fn seals(&self, stream_id: Uuid) -> Result<Vec<Seal>, StoreError> {
+        Ok(self.lock().seals.get(&stream_id).cloned().unwrap_or_default())
+    }
+
+    async fn trust_records(&self) -> Result<Vec<TrustRecord>, StoreError> {
+        Ok(self.lock().trust.values().cloned().collect())
+    }
+
+    async fn put_trust_record(&self, record: &TrustRecord) -> Result<(), StoreError> {
+        self.lock().trust.insert(record.key.key_id, record.clone());
+        Ok(())
+    }
+
     async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
+        let signer = self.signer.get();
         let mut inner = self.lock();
         // First pass: decide every batch against the heads as the earlier
         // batches of this call leave them; change nothing yet.
@@ -119,6 +146,9 @@ impl CaseStore for MemoryStore {
                     inner.events.entry(batch.stream_id).or_default().extend(batch.events.iter().cloned());
                     inner.commands.extend(batch.command_records());
                     inner.projections.insert(batch.stream_id, batch.projection.clone());
+                    if let Some(seal) = seal_of_batch(batch, signer.as_deref()) {
+                        inner.seals.entry(batch.stream_id).or_default().push(seal);
+                    }
                     outcomes.push(AppendOutcome::Written { version: batch.new_version() });
                 }
             }
@@ -207,6 +237,13 @@ impl CaseStore for MemoryStore {
                     .map(|e| rows::event_row(&info.unit, *id, &command_of(e.seq).unwrap_or_default(), e))
                     .collect(),
                 commands: commands.iter().map(|(c, r)| rows::command_row(&info.unit, &c.to_string(), r)).collect(),
+                seals: inner
+                    .seals
+                    .get(id)
+                    .map_or(&[][..], |v| v.as_slice())
+                    .iter()
+                    .map(|seal| rows::seal_row(&info.unit, *id, seal))
+                    .collect(),
                 projection: inner.projections.get(id).map(rows::projection_rows).transpose()?.unwrap_or_default(),
             });
             page.next = Some(StreamCursor(CursorPosition::Key(info.unit.clone(), *id, 0)));

@@ -98,6 +98,10 @@ pub struct Batch {
     /// batch continues, so it is what the store holds whenever the expected
     /// version matches.
     pub previous: Option<Projection>,
+    /// A seal over the stream's head after the batch, when it arrives sealed
+    /// (an imported document's); otherwise the store seals it with its own
+    /// key, if it has one ([`crate::trust`]).
+    pub seal: Option<lk3_core::seal::Seal>,
 }
 
 impl Batch {

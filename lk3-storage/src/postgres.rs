@@ -19,6 +19,7 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    signer: crate::trust::SignerSlot,
 }
 
 impl PostgresStore {
@@ -37,6 +38,7 @@ impl PostgresStore {
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/postgres/0001_init.sql"),
         include_str!("../migrations/postgres/0002_retries_numbers_manifest.sql"),
+        include_str!("../migrations/postgres/0003_seals_trusted_keys.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.
@@ -55,7 +57,7 @@ impl PostgresStore {
             None => {}
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore { pool, signer: Default::default() };
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }
@@ -74,7 +76,7 @@ impl PostgresStore {
             }
             Some(found) => {
                 sql::check_schema(Some(found))?;
-                Ok(PostgresStore { pool })
+                Ok(PostgresStore { pool, signer: Default::default() })
             }
         }
     }

@@ -187,9 +187,21 @@ pub const OUTREACHES: Table = Table {
     key: &["unit", "outreach_id"],
 };
 
-/// Every table of rows derived from streams, the streams first.
-pub const DERIVED: [&Table; 8] =
-    [&STREAMS, &EVENTS, &COMMANDS, &CASES, &CASE_PROBLEMS, &CASE_SERVICES, &CASE_CONSENTS, &OUTREACHES];
+/// `seals`: a unit's signature over a stream's head, one row per sealed
+/// head (each append batch of a store with a key, an imported document's
+/// seal). Not derived from the events, and needing no row check: the
+/// signature is its own check ([`crate::trust`]).
+pub const SEALS: Table = Table {
+    name: "seals",
+    columns: &[text("unit"), text("stream_id"), int("seq"), text("key_id"), text("head_hash"), text("signature")],
+    stream_column: "stream_id",
+    key: &["unit", "stream_id", "seq"],
+};
+
+/// Every table of rows kept per stream, the streams first: the rows derived
+/// from the events, and the seals over them.
+pub const DERIVED: [&Table; 9] =
+    [&STREAMS, &EVENTS, &COMMANDS, &CASES, &CASE_PROBLEMS, &CASE_SERVICES, &CASE_CONSENTS, &OUTREACHES, &SEALS];
 
 fn t(s: impl ToString) -> Value {
     Value::Text(s.to_string())
@@ -288,6 +300,23 @@ pub fn command_row(unit: &UnitCode, command_id: &str, r: &CommandRecord) -> Row 
     vec![t(unit), t(command_id), t(r.stream_id), count(r.first_seq), count(r.last_seq), t(r.fingerprint.0)]
 }
 
+/// A seal's row.
+pub fn seal_row(unit: &UnitCode, stream_id: Uuid, seal: &lk3_core::seal::Seal) -> Row {
+    vec![t(unit), t(stream_id), count(seal.seq), t(seal.key_id), t(seal.head_hash), t(seal.signature)]
+}
+
+/// The seal a row holds, `None` when a column does not read as one.
+pub fn seal_of_row(row: &Row) -> Option<lk3_core::seal::Seal> {
+    use lk3_core::seal::{KeyId, Seal, Signature};
+    let text = |i: usize| row.get(i).and_then(Value::as_text);
+    Some(Seal {
+        seq: row.get(2).and_then(Value::as_int).and_then(|v| u64::try_from(v).ok())?,
+        key_id: KeyId::from_hex(text(3)?)?,
+        head_hash: lk3_core::event::Hash::from_hex(text(4)?)?,
+        signature: Signature::from_hex(text(5)?)?,
+    })
+}
+
 /// Rows in one order and each once (a table's key holds each once), so
 /// that stored and derived rows compare as sets.
 pub fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
@@ -361,8 +390,23 @@ pub const ERASURES: CheckedTable = CheckedTable {
     key: &["unit", "client_id", "erased_at"],
 };
 
+/// `trusted_keys`: the public keys a store trusts to seal units' streams;
+/// a revoked key keeps its row, with the time of revocation.
+pub const TRUSTED_KEYS: CheckedTable = CheckedTable {
+    name: "trusted_keys",
+    columns: &[
+        text("key_id"),
+        text("unit"),
+        text("public_key"),
+        int("created"),
+        int("retired_from"),
+        int("revoked_at"),
+    ],
+    key: &["key_id"],
+};
+
 /// Every checked table.
-pub const CHECKED: [&CheckedTable; 4] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES];
+pub const CHECKED: [&CheckedTable; 5] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS];
 
 /// The check of a row's values: SHA-256 over each value tagged with its
 /// type and length, as 64 hex digits.
@@ -390,6 +434,40 @@ pub fn checked(values: Row) -> Row {
     let mut row = values;
     row.push(Value::Text(check));
     row
+}
+
+/// A trusted key's row (without its check).
+pub fn trust_row(r: &crate::trust::TrustRecord) -> Row {
+    let k = &r.key;
+    vec![
+        t(k.key_id),
+        t(&k.unit),
+        t(k.public_key),
+        opt(k.created.map(micros)),
+        opt(k.retired_from.map(micros)),
+        opt(r.revoked_at.map(micros)),
+    ]
+}
+
+/// The trusted key a row holds, `None` when a column does not read as one.
+pub fn trust_of_row(row: &Row) -> Option<crate::trust::TrustRecord> {
+    use lk3_core::seal::{KeyId, PublicKey, TrustedKey};
+    let text = |i: usize| row.get(i).and_then(Value::as_text);
+    let time = |i: usize| match row.get(i) {
+        Some(Value::Null) => Some(None),
+        Some(Value::Int(v)) => chrono::DateTime::from_timestamp_micros(*v).map(Some),
+        _ => None,
+    };
+    Some(crate::trust::TrustRecord {
+        key: TrustedKey {
+            key_id: KeyId::from_hex(text(0)?)?,
+            unit: UnitCode::parse(text(1)?).ok()?,
+            public_key: PublicKey::from_hex(text(2)?)?,
+            created: time(3)?,
+            retired_from: time(4)?,
+        },
+        revoked_at: time(5)?,
+    })
 }
 
 /// A command's row with its check.

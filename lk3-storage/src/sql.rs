@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// A bound value: every column is TEXT or a 64-bit integer.
 #[derive(Clone)]
@@ -490,7 +490,11 @@ macro_rules! sql_store {
                 .transpose()
             }
 
-            async fn append_one(tx: &mut Tx, batch: &Batch) -> Result<AppendOutcome, StoreError> {
+            async fn append_one(
+                tx: &mut Tx,
+                batch: &Batch,
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<AppendOutcome, StoreError> {
                 let stream = batch.stream_id.to_string();
                 let unit = batch.unit.to_string();
                 // Claim the command ids; a claim that finds one already there is
@@ -607,6 +611,9 @@ macro_rules! sql_store {
                     return Err(err.into());
                 }
                 write_projection(tx, &batch.projection, batch.previous.as_ref()).await?;
+                if let Some(seal) = $crate::trust::seal_of_batch(batch, signer) {
+                    upsert(tx, &rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)).await?;
+                }
                 Ok(AppendOutcome::Written { version: batch.new_version() })
             }
 
@@ -657,11 +664,74 @@ macro_rules! sql_store {
                     self.pool.close().await
                 }
 
+                fn set_signer(&self, key: Option<lk3_core::seal::SigningKey>) {
+                    self.signer.set(key)
+                }
+
+                fn signer(&self) -> Option<std::sync::Arc<lk3_core::seal::SigningKey>> {
+                    self.signer.get()
+                }
+
+                async fn seals(&self, stream_id: Uuid) -> Result<Vec<lk3_core::seal::Seal>, StoreError> {
+                    let text = format!(
+                        "SELECT {} FROM seals WHERE stream_id = $1 ORDER BY seq",
+                        rows::SEALS.column_list()
+                    );
+                    let found = sqlx::query(<$store>::stmt_owned(text))
+                        .bind(stream_id.to_string())
+                        .fetch_all(&self.pool)
+                        .await?;
+                    found
+                        .iter()
+                        .map(|r| {
+                            rows::seal_of_row(&read_row(r, &rows::SEALS, 0))
+                                .ok_or_else(|| sql::corrupt(stream_id, 0, "a seal row does not read as a seal"))
+                        })
+                        .collect()
+                }
+
+                async fn trust_records(&self) -> Result<Vec<$crate::trust::TrustRecord>, StoreError> {
+                    let table = &rows::TRUSTED_KEYS;
+                    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+                    let text = format!("SELECT {} FROM {} ORDER BY key_id", names.join(", "), table.name);
+                    let found = sqlx::query(<$store>::stmt_owned(text)).fetch_all(&self.pool).await?;
+                    found
+                        .iter()
+                        .map(|r| {
+                            let row: rows::Row =
+                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                            rows::trust_of_row(&row).ok_or_else(|| StoreError::CorruptRow {
+                                stream_id: Uuid::nil(),
+                                seq: 0,
+                                message: "a row of trusted_keys does not read as a trusted key".into(),
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn put_trust_record(&self, record: &$crate::trust::TrustRecord) -> Result<(), StoreError> {
+                    let table = &rows::TRUSTED_KEYS;
+                    let updates: Vec<String> = table
+                        .columns
+                        .iter()
+                        .map(|c| c.name)
+                        .chain(std::iter::once(rows::ROW_CHECK))
+                        .filter(|name| !table.key.contains(name))
+                        .map(|name| format!("{name} = excluded.{name}"))
+                        .collect();
+                    let on_conflict = format!("ON CONFLICT ({}) DO UPDATE SET {}", table.key.join(", "), updates.join(", "));
+                    let mut tx = self.pool.begin().await?;
+                    insert_checked(&mut tx, table, rows::trust_row(record), &on_conflict).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
+                    let signer = self.signer.get();
                     let mut tx = begin_write(&self.pool).await?;
                     let mut outcomes = Vec::with_capacity(batches.len());
                     for batch in batches {
-                        outcomes.push(append_one(&mut tx, batch).await?);
+                        outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
                     }
                     tx.commit().await?;
                     Ok(outcomes)
@@ -885,6 +955,15 @@ macro_rules! sql_store {
                         ),
                         (
                             None,
+                            &rows::SEALS,
+                            format!(
+                                "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN seals x \
+                                 ON x.unit = p.unit AND x.stream_id = p.stream_id ORDER BY p.unit, p.stream_id, x.seq",
+                                columns(&rows::SEALS, "x")
+                            ),
+                        ),
+                        (
+                            None,
                             &rows::COMMANDS,
                             format!(
                                 "SELECT DISTINCT p.unit, p.stream_id, {} FROM {of_page} JOIN events e \
@@ -916,6 +995,7 @@ macro_rules! sql_store {
                             let stream = &mut page.streams[i];
                             match projection {
                                 None if table.name == rows::EVENTS.name => stream.events.push(row),
+                                None if table.name == rows::SEALS.name => stream.seals.push(row),
                                 None => stream.commands.push(row),
                                 Some(t) => {
                                     if let Some((_, rows)) = stream.projection.iter_mut().find(|(p, _)| p.name == t.name) {

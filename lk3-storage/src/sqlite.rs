@@ -29,6 +29,7 @@ pub enum Durability {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    signer: crate::trust::SignerSlot,
 }
 
 impl SqliteStore {
@@ -47,6 +48,7 @@ impl SqliteStore {
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/sqlite/0001_init.sql"),
         include_str!("../migrations/sqlite/0002_retries_numbers_manifest.sql"),
+        include_str!("../migrations/sqlite/0003_seals_trusted_keys.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
@@ -94,7 +96,7 @@ impl SqliteStore {
             None => {}
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
-        let store = SqliteStore { pool };
+        let store = SqliteStore { pool, signer: Default::default() };
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }
@@ -148,7 +150,7 @@ impl SqliteStore {
             Some(found) => {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
-                Ok(SqliteStore { pool })
+                Ok(SqliteStore { pool, signer: Default::default() })
             }
         }
     }

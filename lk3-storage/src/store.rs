@@ -9,6 +9,8 @@ use lk3_core::event::{Event, Hash};
 use lk3_core::ids::{CaseId, ClientId, CommandId, OutreachId, UnitCode};
 use lk3_core::outreach::Outreach;
 use lk3_core::schema::ClientRecord;
+use lk3_core::seal::{Seal, SigningKey};
+use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate, Loaded};
@@ -18,6 +20,7 @@ use crate::model::{
 };
 use crate::personal::{Erasure, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::trust::TrustRecord;
 use crate::verify::{AuditPage, StoreAudit, StreamCursor};
 
 /// Where LK3 streams, their projections and personal data are kept.
@@ -34,6 +37,23 @@ pub trait CaseStore: Send + Sync {
     /// file and removes the `-wal` and `-shm` files. Using the store after
     /// this is an error ([`StoreError::Unavailable`]).
     async fn close(&self) {}
+
+    /// Seals every batch appended from now on of `key`'s unit with `key`
+    /// (`None`: seals no more). See [`crate::trust`].
+    fn set_signer(&self, key: Option<SigningKey>);
+
+    /// The key this store seals its batches with, if any.
+    fn signer(&self) -> Option<Arc<SigningKey>>;
+
+    /// The seals kept of a stream, in seq order (see [`crate::trust`]).
+    async fn seals(&self, stream_id: Uuid) -> Result<Vec<Seal>, StoreError>;
+
+    /// Every trusted key the store records, revoked ones too, by key id.
+    async fn trust_records(&self) -> Result<Vec<TrustRecord>, StoreError>;
+
+    /// Adds or replaces a trusted key's record (the rules of trusting,
+    /// retiring and revoking are [`crate::trust`]'s).
+    async fn put_trust_record(&self, record: &TrustRecord) -> Result<(), StoreError>;
 
     /// Appends every batch in one transaction, each continuing its stream
     /// at its `expected_version` and updating its projection. A batch whose

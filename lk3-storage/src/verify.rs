@@ -15,6 +15,7 @@ use lk3_core::case::Case;
 use lk3_core::event::{Event, chain_problems};
 use lk3_core::ids::UnitCode;
 use lk3_core::outreach::Outreach;
+use lk3_core::seal::{self, SealError, StreamHead, TrustedKeys};
 use lk3_core::{ErrorCode, Labelled, Lk3Error};
 use serde::Serialize;
 use uuid::Uuid;
@@ -51,6 +52,12 @@ pub struct VerifyReport {
     pub streams: u64,
     /// Events read.
     pub events: u64,
+    /// Whether seals were checked against trusted keys: false when the store
+    /// trusts no key and none was given (then only that each seal is over
+    /// its event is checked).
+    pub seals_checked: bool,
+    /// Streams whose last event is sealed by a trusted key (when checked).
+    pub sealed_streams: u64,
     /// Every problem: the streams' in listing order, then the store's.
     pub problems: Vec<Problem>,
 }
@@ -77,6 +84,8 @@ pub struct StreamAudit {
     pub events: Vec<Row>,
     /// The command rows of the command ids the events name.
     pub commands: Vec<Row>,
+    /// The seal rows of the stream, in seq order.
+    pub seals: Vec<Row>,
     /// The rows of each query table naming the stream (`cases` and its
     /// child tables, `outreaches`).
     pub projection: Vec<(&'static Table, Vec<Row>)>,
@@ -119,10 +128,38 @@ pub struct StoreAudit {
 /// Streams listed per page.
 const PAGE: u32 = 500;
 
-/// Verifies a whole store. Fails only when the store cannot be opened or
-/// listed at all; everything found wrong is in the report.
+/// Verifies a whole store, its seals against the keys the store trusts.
+/// Fails only when the store cannot be opened or listed at all; everything
+/// found wrong is in the report.
 pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, StoreError> {
-    let mut report = VerifyReport::default();
+    verify_trusted(store, None).await
+}
+
+/// [`verify`], with seals checked against `trust` instead of the store's
+/// own trusted keys (a province's trust file). With a trust set (given or
+/// the store's), every seal kept must verify and every stream's last event
+/// must be sealed ([`lk3_core::seal::verify`]); with none, the report says
+/// that seals were not checked.
+pub async fn verify_trusted<S: CaseStore + ?Sized>(
+    store: &S,
+    trust: Option<&TrustedKeys>,
+) -> Result<VerifyReport, StoreError> {
+    let mut unreadable_trust = None;
+    let own;
+    let trust = match trust {
+        Some(t) => Some(t),
+        None => {
+            // Trusted keys that cannot be read are a finding, not the end.
+            own = crate::trust::trusted_keys(store).await.unwrap_or_else(|e| {
+                unreadable_trust = Some(store_problem(Some(rows::TRUSTED_KEYS.name), &e));
+                TrustedKeys::new()
+            });
+            Some(&own)
+        }
+    }
+    .filter(|t| !t.is_empty());
+    let mut report = VerifyReport { seals_checked: trust.is_some(), ..VerifyReport::default() };
+    report.problems.extend(unreadable_trust);
     let mut after: Option<StreamCursor> = None;
     let mut listing_failed = None;
     loop {
@@ -136,7 +173,7 @@ pub async fn verify<S: CaseStore + ?Sized>(store: &S) -> Result<VerifyReport, St
         };
         for audit in &page.streams {
             report.streams += 1;
-            check_stream(audit, &mut report);
+            check_stream(audit, trust, &mut report);
         }
         match page.next {
             Some(next) if !page.streams.is_empty() => after = Some(next),
@@ -238,7 +275,7 @@ fn decode_stream(row: &Row) -> Result<StreamRow, String> {
     })
 }
 
-fn check_stream(audit: &StreamAudit, report: &mut VerifyReport) {
+fn check_stream(audit: &StreamAudit, trust: Option<&TrustedKeys>, report: &mut VerifyReport) {
     let stream = match decode_stream(&audit.stream) {
         Ok(s) => s,
         Err(why) => {
@@ -250,10 +287,11 @@ fn check_stream(audit: &StreamAudit, report: &mut VerifyReport) {
         }
     };
     report.events += audit.events.len() as u64;
-    let found = match stream.kind {
-        StreamKind::Case => check::<Case>(&stream, audit),
-        StreamKind::Outreach => check::<Outreach>(&stream, audit),
+    let (found, sealed) = match stream.kind {
+        StreamKind::Case => check::<Case>(&stream, audit, trust),
+        StreamKind::Outreach => check::<Outreach>(&stream, audit, trust),
     };
+    report.sealed_streams += u64::from(sealed);
     report.problems.extend(found);
 }
 
@@ -314,7 +352,82 @@ fn read_event<A: Aggregate>(
     Some(event)
 }
 
-fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> {
+/// The stream's problems, and whether its last event is sealed by a trusted key.
+fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit, trust: Option<&TrustedKeys>) -> (Vec<Problem>, bool) {
+    let (out, decodable, events) = check_events::<A>(stream, audit);
+    let mut out = out;
+    let sealed = decodable && check_seals(stream, &events, audit, trust, &mut out);
+    if decodable {
+        check_derived::<A>(stream, &events, audit, &mut out);
+    }
+    (out, sealed)
+}
+
+/// The seal rows: each over its event, and with a trust set each verifying
+/// against it and the last event sealed. Returns whether the last event is
+/// sealed by a trusted key.
+fn check_seals<P>(
+    stream: &StreamRow,
+    events: &[Event<P>],
+    audit: &StreamAudit,
+    trust: Option<&TrustedKeys>,
+    out: &mut Vec<Problem>,
+) -> bool {
+    let stream_id = stream.stream_id;
+    let table = rows::SEALS.name;
+    let refused = |seq: u64, source: SealError| {
+        let event_id = events.get(seq.saturating_sub(1) as usize).map(|e| *e.event_id.as_uuid());
+        let e = StoreError::Seal { stream_id, source: Box::new(source) };
+        problem(Some(stream_id), Some(seq), event_id, table, &e)
+    };
+    let mut head_sealed = false;
+    let mut last_good = None;
+    for row in &audit.seals {
+        let Some(seal) = rows::seal_of_row(row) else {
+            let e = corrupt(stream_id, 0, "a seal row does not read as a seal");
+            out.push(problem(Some(stream_id), None, None, table, &e));
+            continue;
+        };
+        let Some(event) = events.get(seal.seq.saturating_sub(1) as usize).filter(|e| e.seq == seal.seq) else {
+            let source = SealError::NotOverHead { seal_seq: seal.seq, head_seq: stream.version, same_seq: false };
+            out.push(refused(seal.seq, source));
+            continue;
+        };
+        let head = StreamHead {
+            stream_id,
+            unit: Some(stream.unit.clone()),
+            seq: event.seq,
+            hash: event.hash,
+            occurred_at: event.occurred_at,
+        };
+        let verdict = match trust {
+            Some(trust) => seal::verify(&seal, &head, trust).map(drop),
+            None if seal.head_hash != event.hash => {
+                Err(SealError::NotOverHead { seal_seq: seal.seq, head_seq: seal.seq, same_seq: true })
+            }
+            None => Ok(()),
+        };
+        match verdict {
+            Ok(()) => {
+                last_good = Some(seal.seq);
+                head_sealed |= seal.seq == stream.version;
+            }
+            Err(source) => out.push(refused(seal.seq, source)),
+        }
+    }
+    if trust.is_some() && !head_sealed && stream.version > 0 {
+        let source = match last_good {
+            None => SealError::Missing,
+            Some(seq) => SealError::NotOverHead { seal_seq: seq, head_seq: stream.version, same_seq: false },
+        };
+        out.push(refused(stream.version, source));
+    }
+    trust.is_some() && head_sealed
+}
+
+/// Every event row read and checked (columns, chain, head): the problems,
+/// whether every row decoded into an unbroken chain, and the events.
+fn check_events<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> (Vec<Problem>, bool, Vec<Event<A::Payload>>) {
     let mut out = Vec::new();
     let stream_id = stream.stream_id;
     let mut events: Vec<Event<A::Payload>> = Vec::with_capacity(audit.events.len());
@@ -349,14 +462,22 @@ fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> 
         let err = StoreError::HeadMismatch { stream_id, recorded: stream.version, found: audit.events.len() as u64 };
         out.push(problem(Some(stream_id), None, None, rows::STREAMS.name, &err));
     }
-    if !decodable {
-        // A fold of altered events says nothing about the derived rows.
-        return out;
-    }
+    // A fold of altered events says nothing about the derived rows.
+    (out, decodable, events)
+}
+
+/// Every event re-decided, and the derived rows against the fold.
+fn check_derived<A: Aggregate>(
+    stream: &StreamRow,
+    events: &[Event<A::Payload>],
+    audit: &StreamAudit,
+    out: &mut Vec<Problem>,
+) {
+    let stream_id = stream.stream_id;
     // Every event must be what `decide` gives for the command it records (a
     // history rewritten and resealed in the file is caught here).
     let mut state = A::default();
-    for e in &events {
+    for e in events {
         if let Err(rederived) = state.rederive(e) {
             let err = StoreError::NotDecided { stream_id, seq: e.seq, source: Box::new(rederived.map(Into::into)) };
             out.push(problem(Some(stream_id), Some(e.seq), Some(*e.event_id.as_uuid()), rows::EVENTS.name, &err));
@@ -372,7 +493,7 @@ fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> 
         Ok(tables) => tables.unwrap_or_default(),
         Err(e) => {
             out.push(problem(Some(stream_id), None, None, "projection", &e));
-            return out;
+            return;
         }
     };
     let mut stored: BTreeMap<&str, Vec<Row>> =
@@ -387,8 +508,7 @@ fn check<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> Vec<Problem> 
         let table = rows::DERIVED.iter().find(|t| t.name == table).copied().unwrap_or(&rows::CASES);
         out.push(mismatch(stream_id, table, &got, &[]));
     }
-    check_commands(stream, &events, audit, &mut out);
-    out
+    check_commands(stream, events, audit, out);
 }
 
 /// A derived table whose stored rows are not the fold's.

@@ -112,3 +112,42 @@ async fn the_default_store_is_durable_wal() {
     let sync: i64 = sqlx::Row::get(&sqlx::query("PRAGMA synchronous").fetch_one(s.pool()).await.expect("pragma"), 0);
     assert_eq!((mode.as_str(), sync), ("wal", 2), "WAL with synchronous = FULL");
 }
+
+#[tokio::test]
+async fn a_seal_or_a_trusted_key_changed_in_the_file_is_found() {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let s = SqliteStore::open(&format!("sqlite://{}", dir.join("lk3.db").display())).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (case, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let unit = case.unit().expect("unit").clone();
+    let key = lk3_core::seal::SigningKey::from_secret(&[21; 32], unit.clone());
+    let trusted = lk3_core::seal::TrustedKey::new(unit, key.public_key(), None);
+    s.set_signer(Some(key));
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    s.append_batches(&[batch]).await.expect("append");
+    lk3_storage::trust::trust_key(&s, trusted).await.expect("trust");
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    // One hex digit of the signature changed: the seal no longer verifies.
+    let signature: String = sqlx::query_scalar("SELECT signature FROM seals").fetch_one(s.pool()).await.expect("read");
+    let flipped = format!("{}{}", if signature.starts_with('0') { '1' } else { '0' }, &signature[1..]);
+    sqlx::query("UPDATE seals SET signature = ?1").bind(&flipped).execute(s.pool()).await.expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let named: Vec<_> = report.problems.iter().map(|p| (p.seq, p.code.as_str())).collect();
+    let last = events.len() as u64;
+    assert_eq!(named, vec![(Some(last), "LK3-E042"), (Some(last), "LK3-E040")], "{report:?}");
+    sqlx::query("UPDATE seals SET signature = ?1").bind(&signature).execute(s.pool()).await.expect("restore");
+    // The trusted key swapped for another behind lk3's back: the row's check
+    // finds it, and the seal no longer verifies.
+    let other =
+        lk3_core::seal::SigningKey::from_secret(&[22; 32], lk3_core::ids::UnitCode::parse("64.74").expect("unit"));
+    sqlx::query("UPDATE trusted_keys SET public_key = ?1")
+        .bind(other.public_key().to_string())
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert!(codes.contains(&"LK3-E046"), "the key row does not read as a trusted key: {codes:?}");
+    assert!(codes.contains(&"LK3-E086"), "its row check: {codes:?}");
+    assert!(!report.seals_checked);
+}

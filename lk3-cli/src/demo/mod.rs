@@ -31,7 +31,7 @@ pub struct Options {
     pub seed: u64,
     /// The store URL to write every case and outreach into (`None`: `--no-db`).
     pub db: Option<String>,
-    /// The key that seals every exported document.
+    /// The key that seals every exported document and every stored batch.
     pub key: Option<lk3_core::seal::SigningKey>,
 }
 
@@ -67,7 +67,7 @@ fn export_network(dir: &Path, unit: &Unit) -> Result<(), CliError> {
 /// Runs the demo.
 pub fn run(options: &Options) -> Result<(), CliError> {
     // Opened first: a store that cannot be used ends the run before any work.
-    let mut store = options.db.as_deref().map(DemoWriter::open).transpose()?;
+    let mut store = options.db.as_deref().map(|url| DemoWriter::open(url, options.key.clone())).transpose()?;
     let mut unit = Unit::new(options.seed);
     stories::all(&mut unit);
     let scripted = unit.cases.len();

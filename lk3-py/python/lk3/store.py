@@ -89,14 +89,70 @@ class Store:
         self._native = native
 
     @classmethod
-    def open(cls, url: PathLike) -> Store:
+    def open(cls, url: PathLike, *, signing_key: Optional[Document] = None) -> Store:
         """Opens the store ``url`` names, creating it if needed:
 
         - ``memory://`` (or ``memory:``): in memory, gone when closed;
         - ``sqlite://PATH``, or a plain path: a SQLite file (WAL, durable commits);
         - ``postgres://user@host:port/db``: a PostgreSQL database.
+
+        With ``signing_key`` (a private key file of ``lk3 keys generate``: a
+        path, its text or bytes), the store seals every batch it appends of
+        the key's unit (see :meth:`set_signing_key`).
         """
-        return cls(_lk3.NativeStore.open(os.fspath(url)))
+        store = cls(_lk3.NativeStore.open(os.fspath(url)))
+        if signing_key is not None:
+            store.set_signing_key(signing_key)
+        return store
+
+    # -- seals and trust ----------------------------------------------------
+
+    def set_signing_key(self, private_key: Optional[Document]) -> Optional[str]:
+        """Seals every batch appended from now on of the key's unit with
+        the key (Ed25519 over the stream's head, kept beside the events and
+        carried by exported documents); ``None`` stops sealing. Returns the
+        key id. A malformed key file raises :class:`ValidationError` LK3-E046."""
+        return self._native.set_signer(None if private_key is None else _bytes(private_key))
+
+    @property
+    def signing_key_id(self) -> Optional[str]:
+        """The id of the key the store seals with, if any."""
+        return self._native.signer_key_id
+
+    def trust_key(self, public_key: Document) -> bool:
+        """Trusts a unit's public key file (received over a trusted
+        channel); returns whether it is new. From then on :meth:`verify`
+        requires every stream's last event to be sealed by a trusted key,
+        and :meth:`import_documents` requires every document to be."""
+        return self._native.trust_key(_bytes(public_key))
+
+    def trusted_keys(self) -> List[Dict[str, Any]]:
+        """Every key the store records, revoked ones too: dicts with
+        ``key_id``, ``unit``, ``public_key``, ``created``, ``retired_from``
+        and ``revoked_at`` (aware datetimes or ``None``)."""
+        names = ("key_id", "unit", "public_key", "created", "retired_from", "revoked_at")
+        out: List[Dict[str, Any]] = []
+        for row in self._native.trusted_keys():
+            record: Dict[str, Any] = dict(zip(names, row))
+            for t in names[3:]:
+                if record[t] is not None:
+                    record[t] = datetime.fromisoformat(str(record[t]).replace("Z", "+00:00"))
+            out.append(record)
+        return out
+
+    def retire_key(self, key_id: str, from_: TimeLike) -> None:
+        """Retires a trusted key from ``from_`` on: it still verifies seals
+        over heads that occurred before then (key rotation)."""
+        self._native.retire_key(key_id, _time.to_rfc3339(from_))
+
+    def revoke_key(self, key_id: str, at: Optional[TimeLike] = None) -> None:
+        """Revokes a trusted key (lost or stolen) at ``at`` (now if not
+        given): nothing it sealed verifies any more; its record stays,
+        marked, as the trace."""
+        from datetime import timezone
+
+        when = datetime.now(timezone.utc) if at is None else at
+        self._native.revoke_key(key_id, _time.to_rfc3339(when))
 
     @property
     def url(self) -> str:
@@ -464,10 +520,18 @@ class Store:
 
     # -- integrity, export, import -----------------------------------------
 
-    def verify(self) -> Dict[str, Any]:
-        """Re-reads every stream: rows, hashes, chains, heads, query rows.
-        ``{"streams": n, "events": n, "problems": [...]}``: no problems, all good."""
-        report: Dict[str, Any] = json.loads(self._native.verify())
+    def verify(self, *, trust: Optional[Document] = None) -> Dict[str, Any]:
+        """Re-reads every stream: rows, hashes, chains, heads, query rows,
+        seals. ``{"streams": n, "events": n, "seals_checked": bool,
+        "sealed_streams": n, "problems": [...]}``: no problems, all good.
+
+        Seals are checked against ``trust`` (a trust file, as for
+        :func:`lk3.validate`) when given, else against the keys the store
+        trusts (:meth:`trust_key`); with either, every stream's last event
+        must be sealed by a trusted key. With neither, ``seals_checked`` is
+        false."""
+        trusted = None if trust is None else _bytes(trust)
+        report: Dict[str, Any] = json.loads(self._native.verify(trusted))
         return report
 
     def export_case(self, case_id: str) -> str:
@@ -486,9 +550,11 @@ class Store:
         and so does finding no document at all (LK3-E068).
 
         With ``trust`` (a trust file: a path, its text, bytes or data, as for
-        :func:`lk3.validate`), every document must carry a seal by one of its
-        keys, else nothing is imported: :class:`StoreError` LK3-E089 naming
-        the seal's code (LK3-E040 to E045)."""
+        :func:`lk3.validate`), or else when the store trusts keys
+        (:meth:`trust_key`), every document must carry a seal by one of
+        those keys, else nothing is imported: :class:`StoreError` LK3-E089
+        naming the seal's code (LK3-E040 to E045). A document's seal is kept
+        with its events."""
         items: List[PathLike]
         if isinstance(paths, (str, os.PathLike)):
             items = [paths]

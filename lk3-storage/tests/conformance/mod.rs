@@ -15,9 +15,10 @@ use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K, CaseEventRecord};
 use lk3_core::event::Hash;
 use lk3_core::ids::{ClientId, CommandId, IdSeed, PartnerId, ServiceId, UnitCode};
 use lk3_core::schema::ClientRecord;
+use lk3_core::seal::{SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceState};
 use lk3_core::vocab::{EmergencyReason, Problem, Role, ServiceKind, Stage};
-use lk3_core::{CommandContext, ErrorCode, Lk3Error};
+use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate::encode;
 use lk3_storage::document::{export_stream, import_batch, import_documents};
 use lk3_storage::model::{AppendOutcome, Fingerprint, StreamKind};
@@ -61,6 +62,9 @@ macro_rules! conformance_suite {
             eight_writers_on_many_cases_lose_and_duplicate_nothing,
             verify_while_writers_append_finds_nothing_wrong,
             a_reimport_whose_events_differ_is_a_conflict,
+            a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals,
+            verify_with_trusted_keys_requires_every_head_sealed,
+            an_imported_document_keeps_its_seal,
         );
     };
 }
@@ -691,4 +695,140 @@ pub async fn a_reimport_whose_events_differ_is_a_conflict(store: Store) {
     assert_eq!(code(&err), ErrorCode::CommandIdReused, "{err}");
     let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
     assert_eq!(loaded.events, events, "what is stored stays");
+}
+
+/// A unit's signing key and the trusted key of its public half.
+fn unit_key(unit: &UnitCode, secret: u8) -> (SigningKey, TrustedKey) {
+    let key = SigningKey::from_secret(&[secret; 32], unit.clone());
+    let trusted = TrustedKey::new(unit.clone(), key.public_key(), None);
+    (key, trusted)
+}
+
+fn problem_codes(report: &lk3_storage::verify::VerifyReport) -> Vec<String> {
+    report.problems.iter().map(|p| p.code.clone()).collect()
+}
+
+pub async fn a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Intervensi);
+    let unit = case.unit().expect("unit").clone();
+    let stream = events[0].stream_id;
+    let (key, trusted) = unit_key(&unit, 7);
+    store.set_signer(Some(key.clone()));
+    assert_eq!(store.signer().map(|k| k.key_id()), Some(key.key_id()));
+    let mut before = Case::default();
+    for e in &events {
+        store.append(&before, std::slice::from_ref(e)).await.expect("append");
+        before.apply(e);
+    }
+    // One seal per batch, each over the event it ended on.
+    let seals = store.seals(stream).await.expect("seals");
+    assert_eq!(seals.iter().map(|s| s.seq).collect::<Vec<_>>(), events.iter().map(|e| e.seq).collect::<Vec<_>>());
+    for (seal, e) in seals.iter().zip(&events) {
+        assert_eq!((seal.key_id, seal.head_hash), (key.key_id(), e.hash));
+    }
+    // No trusted key: the seals are not checked, and the report says so.
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && !report.seals_checked, "{report:?}");
+    // The store trusts its unit's key: every seal verifies, the head is sealed.
+    assert!(lk3_storage::trust::trust_key(&*store, trusted.clone()).await.expect("trust"));
+    assert!(!lk3_storage::trust::trust_key(&*store, trusted.clone()).await.expect("again"), "already trusted");
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && report.seals_checked, "{report:?}");
+    assert_eq!(report.sealed_streams, 1);
+    // The export carries the stored seal, and it verifies as a document's.
+    let doc = export_stream(&*store, StreamKind::Case, stream).await.expect("export");
+    let mut trust = TrustedKeys::new();
+    trust.insert(trusted.clone()).expect("insert");
+    let checked = lk3_core::validate::validate_trusted(doc.as_bytes(), None, &Default::default(), None, Some(&trust));
+    assert!(checked.findings.iter().all(|f| f.severity != lk3_core::validate::Severity::Error), "{checked:?}");
+    assert!(doc.contains(&seals.last().expect("seal").signature.to_string()));
+    // A trust set given instead of the store's: an empty one checks nothing,
+    // another unit's key makes every seal untrusted.
+    let (_, stranger) = unit_key(&UnitCode::parse("13.71").expect("unit"), 9);
+    let mut others = TrustedKeys::new();
+    others.insert(stranger).expect("insert");
+    let report = lk3_storage::verify::verify_trusted(&*store, Some(&others)).await.expect("verify");
+    let codes = problem_codes(&report);
+    assert_eq!(codes.len(), events.len() + 1, "each seal untrusted and the head unsealed: {codes:?}");
+    assert!(codes[..events.len()].iter().all(|c| c == ErrorCode::SealKeyUntrusted.id()), "{codes:?}");
+    assert_eq!(codes[events.len()], ErrorCode::SealMissing.id());
+    // Retired before the last event: the earlier seals still verify, the
+    // head's does not, and verify names that seal.
+    let last = events.last().expect("event");
+    lk3_storage::trust::retire_key(&*store, &key.key_id(), last.occurred_at).await.expect("retire");
+    let report = verify(&*store).await.expect("verify");
+    let codes = problem_codes(&report);
+    assert_eq!(codes, vec![ErrorCode::SealKeyRetired.id().to_owned(), ErrorCode::SealNotOverHead.id().to_owned()]);
+    assert_eq!(report.problems[0].seq, Some(last.seq));
+    // Revoked: nothing it sealed verifies; the key's record stays, marked,
+    // and a revoked key cannot be trusted again.
+    lk3_storage::trust::revoke_key(&*store, &key.key_id(), w.now).await.expect("revoke");
+    let records = store.trust_records().await.expect("records");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].revoked_at.map(|t| t.timestamp_micros()), Some(w.now.timestamp_micros()));
+    assert!(lk3_storage::trust::trusted_keys(&*store).await.expect("keys").is_empty());
+    let err = lk3_storage::trust::trust_key(&*store, trusted).await.expect_err("revoked stays revoked");
+    assert_eq!(code(&err), ErrorCode::KeyFileInvalid);
+    let err = lk3_storage::trust::retire_key(&*store, &key.key_id(), w.now).await.expect_err("revoked");
+    assert_eq!(code(&err), ErrorCode::SealKeyUntrusted);
+    let report = verify(&*store).await.expect("verify");
+    assert!(!report.seals_checked, "no key is trusted any more: {report:?}");
+}
+
+pub async fn verify_with_trusted_keys_requires_every_head_sealed(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Asesmen);
+    let unit = case.unit().expect("unit").clone();
+    let stream = events[0].stream_id;
+    let (key, trusted) = unit_key(&unit, 11);
+    // Written before the store had a key: unsealed.
+    let (last, earlier) = events.split_last().expect("events");
+    import_case(&store, earlier).await;
+    assert!(lk3_storage::trust::trust_key(&*store, trusted).await.expect("trust"));
+    let report = verify(&*store).await.expect("verify");
+    assert_eq!(problem_codes(&report), vec![ErrorCode::SealMissing.id().to_owned()]);
+    assert_eq!(report.problems[0].stream_id, Some(stream));
+    // The next batch, appended with the key, seals the head: the chain
+    // vouches for every event before it.
+    store.set_signer(Some(key));
+    store.append(&Case::from_events(earlier), std::slice::from_ref(last)).await.expect("append");
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && report.sealed_streams == 1, "{report:?}");
+    // A key of another unit seals nothing of this unit's streams.
+    let mut w2 = World::new();
+    w2.now += Duration::days(400);
+    let (other_case, other_events) = case_at(&mut w2, Stage::Registrasi);
+    store.set_signer(Some(unit_key(&UnitCode::parse("13.71").expect("unit"), 12).0));
+    import_case(&store, &other_events).await;
+    assert!(store.seals(other_events[0].stream_id).await.expect("seals").is_empty());
+    assert_eq!(other_case.unit(), Some(&unit));
+    let report = verify(&*store).await.expect("verify");
+    assert_eq!(problem_codes(&report), vec![ErrorCode::SealMissing.id().to_owned()]);
+    assert_eq!(report.problems[0].stream_id, Some(other_events[0].stream_id));
+}
+
+pub async fn an_imported_document_keeps_its_seal(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Kontrak);
+    let unit = case.unit().expect("unit").clone();
+    let stream = events[0].stream_id;
+    let (key, trusted) = unit_key(&unit, 13);
+    // Sealed at the unit, exported, imported at the province.
+    let unit_store: Store = Arc::new(lk3_storage::memory::MemoryStore::new());
+    unit_store.set_signer(Some(key));
+    import_case(&unit_store, &events).await;
+    let doc = export_stream(&*unit_store, StreamKind::Case, stream).await.expect("export");
+    let sealed = unit_store.seals(stream).await.expect("seals");
+    assert_eq!(sealed.len(), 1, "an imported stream is one batch, one seal");
+    let batch = import_batch("doc", doc.as_bytes(), &Default::default()).expect("valid");
+    assert_eq!(batch.seal.as_ref(), sealed.first());
+    // The province's own key does not replace the unit's seal.
+    store.set_signer(Some(unit_key(&unit, 14).0));
+    import_documents(&*store, &[batch]).await.expect("import");
+    assert_eq!(store.seals(stream).await.expect("seals"), sealed);
+    assert!(lk3_storage::trust::trust_key(&*store, trusted).await.expect("trust"));
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && report.sealed_streams == 1, "{report:?}");
+    assert_eq!(export_stream(&*store, StreamKind::Case, stream).await.expect("export"), doc);
 }
