@@ -12,7 +12,8 @@
 //!   key to heads that occurred before TIME; `revoke KEY_ID --trust FILE`
 //!   removes it. With `--db URL` instead of `--trust FILE`, the same on the
 //!   keys a store trusts ([`lk3_storage::trust`]; a revoked key stays,
-//!   marked); `show --db URL` lists them.
+//!   marked); `show --db URL` lists them; `seal --db URL --key KEYFILE`
+//!   seals the heads a store already holds of the key's unit.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -261,5 +262,22 @@ pub fn show_store(url: &str) -> Result<(), CliError> {
             .map_or_else(String::new, |t| format!("  REVOKED at {}", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)));
         writeln!(o, "{}{mark}", key_line(&r.key)).map_err(stdout_error)?;
     }
+    Ok(())
+}
+
+/// `lk3 keys seal`: seals the heads a store holds of the key's unit.
+pub fn seal_heads(url: &str, key_file: &Path) -> Result<(), CliError> {
+    let key = load_signing_key(key_file)?;
+    let db = Db::open(url, Access::Write)?;
+    let done = db.run(lk3_storage::trust::seal_heads(db.store(), &key))?;
+    println!(
+        "{}: sealed {} streams of unit {} with key {} ({} already sealed, {} of other units left alone)",
+        db.url(),
+        done.sealed,
+        key.unit(),
+        key.key_id(),
+        done.already,
+        done.other_units
+    );
     Ok(())
 }

@@ -259,6 +259,16 @@ enum KeysCommand {
         #[command(flatten)]
         place: TrustPlace,
     },
+    /// Seal the heads a store already holds of the key's unit (a store that starts sealing late):
+    /// each stream is verified and re-decided first.
+    Seal {
+        /// The store (sqlite://PATH or a plain path, postgres://...).
+        #[arg(long, value_name = "URL")]
+        db: String,
+        /// The unit's private key file (`lk3 keys generate`).
+        #[arg(long, value_name = "KEYFILE")]
+        key: PathBuf,
+    },
     /// Revoke a key (lost or stolen): nothing it sealed verifies any more. A trust file drops it;
     /// a store keeps it, marked revoked, as the trace.
     Revoke {
@@ -402,6 +412,7 @@ fn main() -> ExitCode {
             KeysCommand::Trust { public_keys, place } => keys::trust(&public_keys, &place.into()),
             KeysCommand::Retire { key_id, from, place } => keys::retire(key_id, from, &place.into()),
             KeysCommand::Revoke { key_id, place } => keys::revoke(key_id, &place.into()),
+            KeysCommand::Seal { db, key } => keys::seal_heads(&db, &key),
         },
         Command::Cases {
             db,

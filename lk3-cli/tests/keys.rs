@@ -382,3 +382,23 @@ fn a_store_seals_its_batches_trusts_keys_and_verify_and_import_check_them() {
     let o = lk3_in(d, &["keys", "trust", path(&public), "--db", path(&db), "--trust", path(&province_trust)]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn a_store_that_starts_sealing_late_seals_its_old_heads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (key, public) = generate(d, "64.74", "keys");
+    let db = d.join("old.db");
+    ok(&lk3_in(d, &["demo", "--db", path(&db)]));
+    let streams = stream_count(&db);
+    ok(&lk3_in(d, &["keys", "trust", path(&public), "--db", path(&db)]));
+    let o = lk3_in(d, &["verify", "--db", path(&db)]);
+    assert_eq!(o.status.code(), Some(1), "old heads are unsealed: {}", stdout(&o));
+    assert_eq!(stdout(&o).matches("[LK3-E040]").count(), streams, "{}", stdout(&o));
+    let o = lk3_in(d, &["keys", "seal", "--db", path(&db), "--key", path(&key)]);
+    ok(&o);
+    assert!(stdout(&o).contains(&format!("sealed {streams} streams of unit 64.74")), "{}", stdout(&o));
+    let o = lk3_in(d, &["verify", "--db", path(&db)]);
+    ok(&o);
+    assert!(stdout(&o).contains(&format!("seals: {streams} of {streams} streams sealed")), "{}", stdout(&o));
+}

@@ -649,6 +649,23 @@ impl NativeStore {
             .collect())
     }
 
+    /// Seals the heads the store holds of its signing key's unit that are
+    /// not sealed yet: (sealed, already sealed, of other units).
+    fn seal_heads(&self, py: Python<'_>) -> PyResult<(u64, u64, u64)> {
+        self.run(py, |store| async move {
+            let Some(key) = store.signer() else {
+                return Err(Failure::Lk3 {
+                    code: ErrorCode::KeyFileInvalid.id().to_owned(),
+                    message_en: "the store has no signing key: set one first".to_owned(),
+                    message_id: "penyimpanan tidak memiliki kunci penanda tangan: tetapkan dulu".to_owned(),
+                    findings: Vec::new(),
+                });
+            };
+            let done = lk3_storage::trust::seal_heads(&*store, &key).await?;
+            Ok((done.sealed, done.already, done.other_units))
+        })
+    }
+
     /// Retires a trusted key from `from` (RFC 3339) on.
     fn retire_key(&self, py: Python<'_>, key_id: &str, from: &str) -> PyResult<()> {
         let (key_id, from) = (key_id_of(key_id).py(py)?, parse_time(from).py(py)?);

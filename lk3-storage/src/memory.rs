@@ -89,6 +89,15 @@ impl CaseStore for MemoryStore {
         Ok(self.lock().seals.get(&stream_id).cloned().unwrap_or_default())
     }
 
+    async fn put_seal(&self, _unit: &UnitCode, stream_id: Uuid, seal: &Seal) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let seals = inner.seals.entry(stream_id).or_default();
+        seals.retain(|s| s.seq != seal.seq);
+        seals.push(seal.clone());
+        seals.sort_by_key(|s| s.seq);
+        Ok(())
+    }
+
     async fn trust_records(&self) -> Result<Vec<TrustRecord>, StoreError> {
         Ok(self.lock().trust.values().cloned().collect())
     }

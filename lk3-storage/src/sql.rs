@@ -690,6 +690,18 @@ macro_rules! sql_store {
                         .collect()
                 }
 
+                async fn put_seal(
+                    &self,
+                    unit: &UnitCode,
+                    stream_id: Uuid,
+                    seal: &lk3_core::seal::Seal,
+                ) -> Result<(), StoreError> {
+                    let mut tx = begin_write(&self.pool).await?;
+                    upsert(&mut tx, &rows::SEALS, &rows::seal_row(unit, stream_id, seal)).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn trust_records(&self) -> Result<Vec<$crate::trust::TrustRecord>, StoreError> {
                     let table = &rows::TRUSTED_KEYS;
                     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();

@@ -48,6 +48,10 @@ pub trait CaseStore: Send + Sync {
     /// The seals kept of a stream, in seq order (see [`crate::trust`]).
     async fn seals(&self, stream_id: Uuid) -> Result<Vec<Seal>, StoreError>;
 
+    /// Keeps a seal over a stream's event `seal.seq` made outside an append
+    /// ([`crate::trust::seal_heads`]); the caller has checked it.
+    async fn put_seal(&self, unit: &UnitCode, stream_id: Uuid, seal: &Seal) -> Result<(), StoreError>;
+
     /// Every trusted key the store records, revoked ones too, by key id.
     async fn trust_records(&self) -> Result<Vec<TrustRecord>, StoreError>;
 

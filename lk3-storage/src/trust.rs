@@ -13,6 +13,9 @@
 //!   store still shows who was trusted when; it verifies nothing any more.
 //! - [`crate::verify::verify`] checks every kept seal against the trusted
 //!   keys, and that the last event of every stream is sealed.
+//! - A store that starts sealing late seals the heads it already holds with
+//!   [`seal_heads`] (`lk3 keys seal`), each stream loaded and re-decided
+//!   first: a key vouches only for a history lk3 accepts.
 
 use std::sync::{Arc, RwLock};
 
@@ -135,4 +138,61 @@ pub async fn revoke_key<S: CaseStore + ?Sized>(store: &S, key_id: &KeyId, at: Da
     let mut record = record_of(store, key_id).await?;
     record.revoked_at = Some(at);
     store.put_trust_record(&record).await
+}
+
+/// What [`seal_heads`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SealedHeads {
+    /// Streams whose head it sealed.
+    pub sealed: u64,
+    /// Streams of the key's unit whose head was sealed already.
+    pub already: u64,
+    /// Streams of other units, left alone.
+    pub other_units: u64,
+}
+
+/// Seals the head of every stream of `key`'s unit that is not sealed at
+/// its last event, each stream first loaded, its chain verified and every
+/// event re-decided (a stream that fails is the error, and nothing more is
+/// sealed). For a store that starts sealing with streams already in it.
+pub async fn seal_heads<S: CaseStore + ?Sized>(store: &S, key: &SigningKey) -> Result<SealedHeads, StoreError> {
+    use crate::aggregate::Aggregate;
+    use crate::model::StreamKind;
+    use crate::store::CaseStoreExt;
+    use lk3_core::case::Case;
+    use lk3_core::outreach::Outreach;
+
+    async fn head_of<A: Aggregate, S: CaseStore + ?Sized>(store: &S, id: uuid::Uuid) -> Result<StreamHead, StoreError> {
+        let loaded = store.load::<A>(id).await?;
+        StreamHead::of(loaded.state.unit(), &loaded.events)
+            .ok_or_else(|| StoreError::NotFound { what: A::KIND.as_str(), id: id.to_string() })
+    }
+
+    let mut done = SealedHeads::default();
+    let mut after = None;
+    loop {
+        let page = store.streams(after, 500).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.stream_id);
+        for info in &page {
+            if info.unit != *key.unit() {
+                done.other_units += 1;
+                continue;
+            }
+            let sealed = store.seals(info.stream_id).await?;
+            if sealed.iter().any(|s| s.seq == info.version && s.head_hash == info.head_hash) {
+                done.already += 1;
+                continue;
+            }
+            let head = match info.kind {
+                StreamKind::Case => head_of::<Case, S>(store, info.stream_id).await?,
+                StreamKind::Outreach => head_of::<Outreach, S>(store, info.stream_id).await?,
+            };
+            let seal =
+                sign(&head, key).map_err(|e| StoreError::Seal { stream_id: info.stream_id, source: Box::new(e) })?;
+            store.put_seal(&info.unit, info.stream_id, &seal).await?;
+            done.sealed += 1;
+        }
+    }
+    Ok(done)
 }

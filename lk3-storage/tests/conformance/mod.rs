@@ -65,6 +65,7 @@ macro_rules! conformance_suite {
             a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals,
             verify_with_trusted_keys_requires_every_head_sealed,
             an_imported_document_keeps_its_seal,
+            a_store_that_starts_sealing_late_seals_its_old_heads,
         );
     };
 }
@@ -831,4 +832,27 @@ pub async fn an_imported_document_keeps_its_seal(store: Store) {
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok() && report.sealed_streams == 1, "{report:?}");
     assert_eq!(export_stream(&*store, StreamKind::Case, stream).await.expect("export"), doc);
+}
+
+pub async fn a_store_that_starts_sealing_late_seals_its_old_heads(store: Store) {
+    let mut w = World::new();
+    let summaries = populate(&store, &mut w).await;
+    let unit = UnitCode::parse("64.74").expect("unit");
+    let mine = summaries.iter().filter(|s| s.unit == unit).count() as u64;
+    let others = summaries.len() as u64 - mine;
+    assert!(mine > 0 && others > 0);
+    let (key, trusted) = unit_key(&unit, 15);
+    lk3_storage::trust::trust_key(&*store, trusted).await.expect("trust");
+    let report = verify(&*store).await.expect("verify");
+    assert_eq!(report.problems.len() as u64, mine + others, "every old head unsealed: {report:?}");
+    let done = lk3_storage::trust::seal_heads(&*store, &key).await.expect("seal");
+    assert_eq!((done.sealed, done.already, done.other_units), (mine, 0, others));
+    // The unit's heads verify; the other unit's stay unsealed (its key is not this store's).
+    let report = verify(&*store).await.expect("verify");
+    assert_eq!(report.sealed_streams, mine, "{report:?}");
+    assert!(report.problems.iter().all(|p| p.code == ErrorCode::SealMissing.id()), "{report:?}");
+    assert_eq!(report.problems.len() as u64, others);
+    // Once is enough.
+    let again = lk3_storage::trust::seal_heads(&*store, &key).await.expect("seal");
+    assert_eq!((again.sealed, again.already), (0, mine));
 }
