@@ -1,4 +1,4 @@
-//! Prints the rule set `permensos-16-2013` as a table: for every stage, the
+//! Prints the rule set `permensos-25-2017` (the law since 2018) as a table: for every stage, the
 //! commands it allows, who may issue them, what they require and where they
 //! lead, with the Indonesian labels.
 //!
@@ -8,8 +8,9 @@ use lk3::core::Labelled;
 use lk3::core::rules::{RuleSet, RuleSetId};
 
 fn main() {
-    let rules = RuleSet::get(RuleSetId::default());
-    println!("{} — {}\n", rules.id(), rules.id().label_id());
+    let id = RuleSetId::permensos_25_2017();
+    let rules = RuleSet::get(id);
+    println!("{} — {}\n", id, id.label_id());
     let mut current = None;
     for t in rules.transitions() {
         let from = t.from.map_or("(kasus baru)", |s| s.label_id());

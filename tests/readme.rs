@@ -12,7 +12,8 @@ fn check(machine: &str) {
         panic!("README.md lacks the diagram markers for {machine}");
     };
     let current = &readme[a + start.len()..b];
-    let generated = export::to_mermaid_machine(RuleSet::get(RuleSetId::default()), machine).expect("a machine");
+    let generated =
+        export::to_mermaid_machine(RuleSet::get(RuleSetId::permensos_25_2017()), machine).expect("a machine");
     if current != generated && std::env::var_os("LK3_BLESS").is_some() {
         let fresh = format!("{}{generated}{}", &readme[..a + start.len()], &readme[b..]);
         std::fs::write(path, fresh).expect("writable");

@@ -23,8 +23,8 @@ def tour(url: str = "memory://") -> Dict[str, object]:
         role: lk3.Actor(lk3.new_id(start), role)
         for role in ("relawan", "sekretaris", "pekerja_sosial", "psikolog", "konselor", "ketua")
     }
-    rules: Dict[str, object] = lk3.rule_set()
-    mermaid: str = lk3.diagram("mermaid", machine="case")
+    rules: Dict[str, object] = lk3.rule_set("permensos-25-2017")
+    mermaid: str = lk3.diagram("permensos-25-2017", "mermaid", machine="case")
     schema: Dict[str, object] = lk3.schema("command")
     result: lk3.ValidationResult = lk3.validate({"type": "terminate", "reason": "pindah"})
     assert result.valid and result.document == "command" and not rules == {} and mermaid and schema

@@ -1,6 +1,6 @@
 //! `lk3 diagram`.
 
-use lk3_core::rules::{RuleSet, RuleSetId, export};
+use lk3_core::rules::{RuleSetId, export};
 
 /// The diagram formats.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -13,10 +13,10 @@ pub enum Format {
     Dot,
 }
 
-/// The default rule set in the given format; with `machine`, Mermaid of that
-/// machine alone (`None` when there is no such machine).
-pub fn render(format: Format, machine: Option<&str>) -> Option<String> {
-    let rules = RuleSet::get(RuleSetId::default());
+/// A rule set in the given format; with `machine`, Mermaid of that machine
+/// alone (`None` when there is no such machine).
+pub fn render(rule_set: RuleSetId, format: Format, machine: Option<&str>) -> Option<String> {
+    let rules = rule_set.rules();
     match (format, machine) {
         (Format::Mermaid, Some(name)) => export::to_mermaid_machine(rules, name),
         (_, Some(_)) => None,

@@ -211,10 +211,13 @@ enum Command {
     },
     /// Print the rule set's state machines, generated from the enforced table.
     Diagram {
+        /// The rule set (permensos-16-2013, permensos-25-2017).
+        #[arg(long, value_name = "NAME", value_parser = parse_rule_set)]
+        rule_set: lk3_core::rules::RuleSetId,
         /// Output format.
         #[arg(long, value_enum, default_value_t = diagram::Format::Mermaid)]
         format: diagram::Format,
-        /// Only this machine (Mermaid): case, informasi, konsultasi, konseling, advokasi, rujukan, penjangkauan.
+        /// Only this machine (Mermaid): case, a service of the rule set, or penjangkauan.
         #[arg(long, value_name = "NAME")]
         machine: Option<String>,
     },
@@ -323,6 +326,13 @@ enum CliError {
 
 fn parse_unit(s: &str) -> Result<UnitCode, String> {
     UnitCode::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_rule_set(s: &str) -> Result<lk3_core::rules::RuleSetId, String> {
+    s.parse().map_err(|_| {
+        let known: Vec<String> = lk3_core::rules::RuleSetId::all().iter().map(ToString::to_string).collect();
+        format!("unknown rule set `{s}`; known: {}", known.join(", "))
+    })
 }
 
 fn parse_staff(s: &str) -> Result<StaffId, String> {
@@ -444,15 +454,22 @@ fn main() -> ExitCode {
         }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
         Command::Validate { .. } => Ok(()),
-        Command::Diagram { format, machine } => match diagram::render(format, machine.as_deref()) {
+        Command::Diagram { rule_set, format, machine } => match diagram::render(rule_set, format, machine.as_deref()) {
             Some(text) => {
                 print!("{text}");
                 Ok(())
             }
-            None => Err(CliError::Usage(format!(
-                "--machine takes one of case, informasi, konsultasi, konseling, advokasi, rujukan, penjangkauan, with --format mermaid (got `{}`)",
-                machine.unwrap_or_default()
-            ))),
+            None => {
+                let machines: Vec<&str> = std::iter::once("case")
+                    .chain(rule_set.rules().services.iter().map(|s| lk3_core::Labelled::id(s.kind)))
+                    .chain(std::iter::once("penjangkauan"))
+                    .collect();
+                Err(CliError::Usage(format!(
+                    "--machine takes one of {} under {rule_set}, with --format mermaid (got `{}`)",
+                    machines.join(", "),
+                    machine.unwrap_or_default()
+                )))
+            }
         },
     };
     match result {

@@ -11,7 +11,6 @@ use crate::synthetic::Stats;
 
 pub fn header(out: &mut impl Write, unit: &Unit) -> io::Result<()> {
     writeln!(out, "LK3 Kota Bontang — unit {} — zona waktu WITA (UTC+8)", unit.code)?;
-    writeln!(out, "Rule set: {}", lk3_core::rules::RuleSetId::default())?;
     writeln!(out, "Staf / staff:")?;
     for s in &unit.staff {
         writeln!(out, "  {:<26} {:<18} {}", s.name, s.role.id(), short(&s.id.to_string()))?;
@@ -60,7 +59,8 @@ pub fn case_timeline(out: &mut impl Write, unit: &Unit, c: &DemoCase) -> io::Res
     let number = c.case.case_number().map(ToString::to_string).unwrap_or_default();
     let sasaran = c.case.sasaran().map_or("-", Labelled::id);
     let channel = c.case.channel().map_or("-", Labelled::id);
-    writeln!(out, "\n== {number} — {} ({sasaran}, {channel})", c.title)?;
+    let rule_set = c.case.rule_set().map_or_else(|| "-".to_owned(), |r| r.to_string());
+    writeln!(out, "\n== {number} — {} ({sasaran}, {channel}; aturan / rule set {rule_set})", c.title)?;
     steps(out, unit, &c.steps)?;
     let chain = match verify_chain(&c.events) {
         Ok(()) => format!("rantai hash utuh / hash chain intact ({} events)", c.events.len()),

@@ -21,25 +21,45 @@ fn stdout(o: &Output) -> String {
 
 #[test]
 fn diagram_prints_the_enforced_table_in_each_format() {
-    let rules = RuleSet::get(RuleSetId::default());
-    let json = lk3(&["diagram", "--format", "json"]);
-    assert!(json.status.success());
-    let doc: export::RuleSetExport = serde_json::from_str(&stdout(&json)).expect("valid JSON");
-    assert_eq!(doc, export::to_export(rules));
-    assert_eq!(doc.machines[0].states.len(), 11);
-    assert_eq!(stdout(&lk3(&["diagram", "--format", "mermaid"])), export::to_mermaid(rules));
-    assert_eq!(stdout(&lk3(&["diagram"])), export::to_mermaid(rules), "mermaid is the default");
-    assert_eq!(stdout(&lk3(&["diagram", "--format", "dot"])), export::to_dot(rules));
-    let names: Vec<&str> = doc.machines.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["case", "informasi", "konsultasi", "konseling", "advokasi", "rujukan", "penjangkauan"]);
-    let one = lk3(&["diagram", "--format", "mermaid", "--machine", "rujukan"]);
-    assert_eq!(stdout(&one), export::to_mermaid_machine(rules, "rujukan").expect("machine"));
-    assert_eq!(lk3(&["diagram", "--machine", "nope"]).status.code(), Some(2));
+    for rule_set in RuleSetId::all() {
+        let name = rule_set.id();
+        let rules = RuleSet::get(rule_set);
+        let json = lk3(&["diagram", "--rule-set", name, "--format", "json"]);
+        assert!(json.status.success());
+        let doc: export::RuleSetExport = serde_json::from_str(&stdout(&json)).expect("valid JSON");
+        assert_eq!(doc, export::to_export(rules));
+        assert_eq!(doc.machines[0].states.len(), 11);
+        assert_eq!(stdout(&lk3(&["diagram", "--rule-set", name, "--format", "mermaid"])), export::to_mermaid(rules));
+        assert_eq!(stdout(&lk3(&["diagram", "--rule-set", name])), export::to_mermaid(rules), "mermaid is the default");
+        assert_eq!(stdout(&lk3(&["diagram", "--rule-set", name, "--format", "dot"])), export::to_dot(rules));
+        // The machines are the rule set's: the case, its catalogue, penjangkauan.
+        let names: Vec<&str> = doc.machines.iter().map(|m| m.name.as_str()).collect();
+        let mut want = vec!["case"];
+        want.extend(rules.services.iter().map(|s| lk3_core::Labelled::id(s.kind)));
+        want.push("penjangkauan");
+        assert_eq!(names, want);
+        let one = lk3(&["diagram", "--rule-set", name, "--format", "mermaid", "--machine", "rujukan"]);
+        assert_eq!(stdout(&one), export::to_mermaid_machine(rules, "rujukan").expect("machine"));
+        assert_eq!(lk3(&["diagram", "--rule-set", name, "--machine", "nope"]).status.code(), Some(2));
+    }
+    // 25/2017 lists its three new services with their sources.
+    let doc: export::RuleSetExport =
+        serde_json::from_str(&stdout(&lk3(&["diagram", "--rule-set", "permensos-25-2017", "--format", "json"])))
+            .expect("json");
+    for new in ["pendampingan", "perlindungan", "pembelajaran"] {
+        let m = doc.machines.iter().find(|m| m.name == new).expect(new);
+        assert!(m.source.as_deref().is_some_and(|s| s.contains("[R: S6]")), "{new}");
+    }
+    // No rule set is chosen for the caller: naming none, or an unknown one, is a usage error.
+    assert_eq!(lk3(&["diagram"]).status.code(), Some(2));
+    let unknown = lk3(&["diagram", "--rule-set", "permensos-99-2099"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("permensos-25-2017"), "lists the known ones");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let bad = lk3(&["diagram", "--format", "svg"]);
+    let bad = lk3(&["diagram", "--rule-set", "permensos-25-2017", "--format", "svg"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("svg"));
     assert_eq!(lk3(&["no-such-command"]).status.code(), Some(2));
@@ -62,7 +82,12 @@ fn demo_tells_the_story_with_its_refusals() {
     assert!(text.contains("protective_referral_sent") && text.contains("⚑ audit"), "emergency referral flagged");
     assert!(text.contains("resolved_on_spot"), "one-off konsultasi");
     assert!(text.contains("reopened") && text.contains("binaan lanjutan"), "reopen makes a continuing client");
-    assert_eq!(text.matches("hash chain intact").count(), 10, "nine cases and one outreach");
+    assert_eq!(text.matches("hash chain intact").count(), 11, "ten cases and one outreach");
+    // One unit across the change of regulation: a 2017 case under 16/2013, the 2019 ones under 25/2017,
+    // chosen by date; 25/2017's pendampingan is refused in the 2017 case.
+    assert!(text.contains("64.74/2017/0010") && text.contains("aturan / rule set permensos-16-2013"));
+    assert_eq!(text.matches("aturan / rule set permensos-25-2017").count(), 9, "the nine 2019 cases");
+    assert!(text.contains("aturan kasus ini tidak mengenal layanan itu"), "pendampingan is not a 16/2013 service");
     // All six services and the partner network are in play.
     for service in ["informasi", "konsultasi", "konseling", "advokasi", "rujukan"] {
         assert!(
@@ -103,7 +128,7 @@ fn demo_exports_verifiable_case_documents() {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
-    assert_eq!(files.len(), 49);
+    assert_eq!(files.len(), 50);
     assert!(dir.path().join("jejaring.ndjson").exists(), "the partner network is exported too");
     for f in &files {
         let (doc, events) = read_case(f);
@@ -159,7 +184,7 @@ fn validate_reports_every_problem_with_pointers_and_exit_codes() {
     // A clean export: exit 0.
     let clean = lk3(&["validate", export.to_str().expect("utf-8")]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("16 documents: 16 valid, 0 invalid"), "9 cases and 7 partners");
+    assert!(stdout(&clean).contains("17 documents: 17 valid, 0 invalid"), "10 cases and 7 partners");
     // With the network, every partner a case refers to must be in it; with an empty one, some are not.
     let network = export.join("jejaring.ndjson");
     let with = lk3(&["validate", "--partners", network.to_str().expect("utf-8"), export.to_str().expect("utf-8")]);

@@ -67,31 +67,31 @@ fn demo_stores_its_streams_and_verify_finds_them_clean() {
     let first = lk3_in(dir.path(), &["demo"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let line = stdout(&first).lines().find(|l| l.starts_with("Stored in")).expect("the store line").to_owned();
-    assert!(line.starts_with("Stored in lk3.db (sqlite): 9 cases, 1 outreach, "), "{line}");
+    assert!(line.starts_with("Stored in lk3.db (sqlite): 10 cases, 1 outreach, "), "{line}");
     assert!(!line.contains("already"), "{line}");
     assert!(dir.path().join("lk3.db").exists());
-    assert_eq!(stream_count(&dir.path().join("lk3.db")), 10);
+    assert_eq!(stream_count(&dir.path().join("lk3.db")), 11);
 
     // Again, with the same seed: the same ids, found already there, nothing written, no failure.
     let again = lk3_in(dir.path(), &["demo", "--db", "lk3.db"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
         stdout(&again).contains(
-            "Stored in lk3.db (sqlite): 0 cases, 0 outreaches, 0 events written; 9 cases and 1 outreach already there"
+            "Stored in lk3.db (sqlite): 0 cases, 0 outreaches, 0 events written; 10 cases and 1 outreach already there"
         ),
         "{}",
         stdout(&again)
     );
-    assert_eq!(stream_count(&dir.path().join("lk3.db")), 10);
+    assert_eq!(stream_count(&dir.path().join("lk3.db")), 11);
 
     let verify = lk3_in(dir.path(), &["verify", "--db", "sqlite://lk3.db"]);
     assert_eq!(verify.status.code(), Some(0), "{}{}", stdout(&verify), stderr(&verify));
-    assert!(stdout(&verify).contains("10 streams") && stdout(&verify).contains("no problems"), "{}", stdout(&verify));
+    assert!(stdout(&verify).contains("11 streams") && stdout(&verify).contains("no problems"), "{}", stdout(&verify));
     let json = lk3_in(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(json.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(report["ok"], true);
-    assert_eq!(report["streams"], 10);
+    assert_eq!(report["streams"], 11);
     assert!(report["events"].as_u64().is_some_and(|n| n > 50));
     assert_eq!(report["problems"], serde_json::json!([]));
 
@@ -153,7 +153,7 @@ fn verify_names_an_edited_event_by_seq_and_id() {
     let line = text.lines().find(|l| l.contains(&event_id)).unwrap_or_else(|| panic!("names {event_id}: {text}"));
     assert!(line.contains(&format!("stream {stream_id} seq {seq} event {event_id} table events: [LK3-E")), "{line}");
     assert!(text.contains("id: "), "the Indonesian message too: {text}");
-    assert!(text.contains("10 streams") && text.contains("problem"), "{text}");
+    assert!(text.contains("11 streams") && text.contains("problem"), "{text}");
 
     let json = lk3_in(dir.path(), &["verify", "--db", &url, "--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
@@ -188,7 +188,7 @@ fn export_from_the_store_matches_demo_export_byte_for_byte_and_import_round_trip
     let x = demo_store(dir.path(), "x.db", &["--cases", "30"]);
     let out = lk3_in(dir.path(), &["export", "--db", path(&x), "--out", path(&b)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Exported 39 case documents and 1 outreach document"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Exported 40 case documents and 1 outreach document"), "{}", stdout(&out));
 
     // (c) Every case document of `demo --export` is the same bytes as the store's export.
     let from_demo = files(&a);
@@ -200,16 +200,16 @@ fn export_from_the_store_matches_demo_export_byte_for_byte_and_import_round_trip
             assert!(from_store.get(name) == Some(bytes), "{name} differs or is missing");
         }
     }
-    assert_eq!(cases, 39);
+    assert_eq!(cases, 40);
     assert_eq!(from_store.keys().filter(|n| n.starts_with("penjangkauan-")).count(), 1);
-    assert_eq!(from_store.len(), 40, "39 cases and 1 outreach");
+    assert_eq!(from_store.len(), 41, "40 cases and 1 outreach");
 
     // (d) Imported into a fresh store (the partner network, NDJSON, is skipped) and exported again: the same bytes.
     let y = dir.path().join("y.db");
     let network = a.join("jejaring.ndjson");
     let out = lk3_in(dir.path(), &["import", "--db", path(&y), path(&b), path(&network)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("40 documents read, 40 streams imported, 0 already present"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("41 documents read, 41 streams imported, 0 already present"), "{}", stdout(&out));
     assert!(stderr(&out).contains("skipped") && stderr(&out).contains("jejaring.ndjson"), "{}", stderr(&out));
     let out = lk3_in(dir.path(), &["export", "--db", path(&y), "--out", path(&c)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -220,8 +220,8 @@ fn export_from_the_store_matches_demo_export_byte_for_byte_and_import_round_trip
     // Importing the same documents again writes nothing and says they were there.
     let again = lk3_in(dir.path(), &["import", "--db", path(&y), path(&b)]);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stdout(&again).contains("0 streams imported, 40 already present, 0 events written"), "{}", stdout(&again));
-    assert_eq!(stream_count(&y), 40);
+    assert!(stdout(&again).contains("0 streams imported, 41 already present, 0 events written"), "{}", stdout(&again));
+    assert_eq!(stream_count(&y), 41);
 }
 
 #[test]
@@ -266,16 +266,16 @@ fn cases_lists_only_the_matching_cases_with_their_count() {
 
     let all = lk3_in(dir.path(), &["cases", "--db", db]);
     assert!(all.status.success(), "{}", stderr(&all));
-    assert_eq!(count_line(&stdout(&all)), 9);
-    assert_eq!(table_rows(&stdout(&all)).len(), 9);
+    assert_eq!(count_line(&stdout(&all)), 10);
+    assert_eq!(table_rows(&stdout(&all)).len(), 10);
 
     let closed = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "ditutup"]);
     assert!(closed.status.success(), "{}", stderr(&closed));
     let text = stdout(&closed);
     let rows = table_rows(&text);
-    assert!(!rows.is_empty() && rows.len() < 9, "{text}");
+    assert!(!rows.is_empty() && rows.len() < 10, "{text}");
     assert!(rows.iter().all(|r| r[1] == "ditutup"), "{text}");
-    assert!(rows.iter().all(|r| r[0].starts_with("64.74/2019/")), "{text}");
+    assert!(rows.iter().all(|r| r[0].starts_with("64.74/2019/") || r[0] == "64.74/2017/0010"), "{text}");
     let json = lk3_in(dir.path(), &["cases", "--db", db, "--stage", "ditutup", "--format", "json"]);
     assert!(json.status.success(), "{}", stderr(&json));
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
@@ -296,9 +296,12 @@ fn cases_lists_only_the_matching_cases_with_their_count() {
     let overdue = lk3_in(dir.path(), &["cases", "--db", db, "--overdue", "--service", "rujukan", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&overdue.stdout).expect("json");
     assert_eq!(doc["count"], 1, "{doc}");
-    let none = lk3_in(dir.path(), &["cases", "--db", db, "--opened-before", "2019-01-01", "--format", "json"]);
+    let none = lk3_in(dir.path(), &["cases", "--db", db, "--opened-before", "2017-01-01", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&none.stdout).expect("json");
     assert_eq!(doc["count"], 0);
+    let before = lk3_in(dir.path(), &["cases", "--db", db, "--opened-before", "2019-01-01", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&before.stdout).expect("json");
+    assert_eq!(doc["count"], 1, "the 2017 case");
     let from = lk3_in(dir.path(), &["cases", "--db", db, "--opened-from", "2019-03-01T00:00:00+08:00"]);
     let rows = table_rows(&stdout(&from));
     assert!(rows.iter().all(|r| r[2].as_str() >= "2019-02-28"), "{}", stdout(&from));
@@ -320,12 +323,12 @@ fn cases_pages_through_more_than_one_page() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let ids: Vec<&str> =
         doc["cases"].as_array().expect("cases").iter().map(|c| c["case_id"].as_str().expect("id")).collect();
-    assert_eq!(doc["count"], 609);
-    assert_eq!(ids.len(), 609);
+    assert_eq!(doc["count"], 610);
+    assert_eq!(ids.len(), 610);
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "case id order, no repeats across pages");
     let out = lk3_in(dir.path(), &["cases", "--db", path(&db)]);
     assert_eq!(table_rows(&stdout(&out)).len(), 50, "50 by default");
-    assert_eq!(count_line(&stdout(&out)), 609);
+    assert_eq!(count_line(&stdout(&out)), 610);
 }
 
 #[test]

@@ -19,14 +19,22 @@ pub struct CommandContext {
     pub command_id: CommandId,
     /// Ten random bytes for the ids of the events the command produces.
     pub seed: IdSeed,
-    /// The rule set a new case is opened under. An existing case always uses
-    /// the rule set it was opened under, whatever this says.
-    pub rule_set: RuleSetId,
+    /// The rule set a new case or outreach is opened under, when pinned;
+    /// `None`: the one in force on the unit's local opening date
+    /// ([`RuleSetId::in_force_on`]). An open stream always uses the rule set
+    /// it was opened under, whatever this says.
+    pub rule_set: Option<RuleSetId>,
 }
 
 impl CommandContext {
-    /// A context under the default rule set (`permensos-16-2013`).
+    /// A context; a stream it opens takes the rule set in force on its local
+    /// opening date (pin one with [`CommandContext::under`]).
     pub fn new(actor: Actor, at: DateTime<Utc>, command_id: CommandId, seed: IdSeed) -> Self {
-        CommandContext { actor, at: at.trunc_subsecs(6), command_id, seed, rule_set: RuleSetId::default() }
+        CommandContext { actor, at: at.trunc_subsecs(6), command_id, seed, rule_set: None }
+    }
+
+    /// The context with a rule set pinned for a stream it opens.
+    pub fn under(self, rule_set: RuleSetId) -> Self {
+        CommandContext { rule_set: Some(rule_set), ..self }
     }
 }

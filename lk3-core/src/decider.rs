@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::context::CommandContext;
 use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, Hash, verify_chain};
-use crate::ids::{EventId, IdSeed};
+use crate::ids::{EventId, IdSeed, UnitCode};
 use crate::label::Labelled;
 use crate::rules::{RuleSetId, Table};
 use crate::vocab::Role;
@@ -54,6 +54,8 @@ pub enum Refusal {
     },
     /// The stream's event counter is exhausted.
     CounterExhausted,
+    /// An opening command with no rule set pinned, on a local date no rule set covers.
+    NoRuleSetInForce,
     /// The event could not be serialised for hashing.
     Serialization(String),
 }
@@ -75,6 +77,7 @@ macro_rules! refusal_into {
                     R::TimeOutOfRange => $violation::InvalidCommand { problem: $problem::TimeOutOfRange },
                     R::TimeRunsBackwards { last, at } => $violation::TimeRunsBackwards { last, at },
                     R::CounterExhausted => $violation::InvalidCommand { problem: $problem::CounterExhausted },
+                    R::NoRuleSetInForce => $violation::InvalidCommand { problem: $problem::NoRuleSetInForce },
                     R::Serialization(message) => $violation::Serialization { message },
                 }
             }
@@ -90,8 +93,8 @@ pub struct Head<S> {
     pub stream_id: Option<Uuid>,
     /// The machine's state (`None`: not opened yet).
     pub state: Option<S>,
-    /// The rule set the stream was opened under.
-    pub rule_set: RuleSetId,
+    /// The rule set the stream was opened under (`None` before it is opened).
+    pub rule_set: Option<RuleSetId>,
     /// The seq of the last event (0 before the first).
     pub version: u64,
     /// The last event's hash.
@@ -105,11 +108,20 @@ impl<S> Head<S> {
     pub fn new(
         stream_id: Option<Uuid>,
         state: Option<S>,
-        rule_set: RuleSetId,
+        rule_set: Option<RuleSetId>,
         (version, last_hash, last_at): (u64, Hash, Option<DateTime<Utc>>),
     ) -> Self {
         Head { stream_id, state, rule_set, version, last_hash, last_at }
     }
+}
+
+/// The rule set in force on `unit`'s local date at `at`; `None` when no
+/// registered rule set covers it, or when the unit's zone is unknown and the
+/// possible local dates fall under different rule sets.
+pub fn in_force(unit: &UnitCode, at: DateTime<Utc>) -> Option<RuleSetId> {
+    let (earliest, latest) = unit.local_dates(at);
+    let chosen = RuleSetId::in_force_on(earliest);
+    (chosen == RuleSetId::in_force_on(latest)).then_some(chosen).flatten()
 }
 
 /// A machine with its own event stream, decided by one pipeline.
@@ -139,6 +151,9 @@ pub trait Decider: Default + Clone {
     fn kind(command: &Self::Command) -> Self::Kind;
     /// The stream the command opens, when it is the machine's opening command.
     fn opens(command: &Self::Command) -> Option<Uuid>;
+    /// The unit an opening command opens the stream in: its local date
+    /// chooses the rule set when the context pins none.
+    fn opening_unit(command: &Self::Command) -> Option<&UnitCode>;
     /// Where the stream stands.
     fn head(&self) -> Head<Self::State>;
     /// Checks one requirement of the row.
@@ -156,8 +171,9 @@ pub trait Decider: Default + Clone {
         ctx: &CommandContext,
         rule_set: RuleSetId,
     ) -> Result<Self::Payload, Self::Violation>;
-    /// The error for a refusal of `kind` under `rule_set`.
-    fn refuse(&self, kind: Self::Kind, rule_set: RuleSetId, violation: Self::Violation) -> Self::Error;
+    /// The error for a refusal of `kind` under `rule_set` (`None`: no rule
+    /// set could be chosen).
+    fn refuse(&self, kind: Self::Kind, rule_set: Option<RuleSetId>, violation: Self::Violation) -> Self::Error;
     /// Folds one event. Trusts its input: events from outside go through
     /// [`Decider::replay`].
     fn apply(&mut self, event: &Event<Self::Payload>);
@@ -169,7 +185,7 @@ pub trait Decider: Default + Clone {
     /// Nothing changes either way; apply the events to move on.
     fn decide(&self, command: &Self::Command, ctx: &CommandContext) -> Result<Vec<Event<Self::Payload>>, Self::Error> {
         let decided = self.decide_unsealed(command, ctx)?;
-        let refuse = |r: Refusal| self.refuse(Self::kind(command), decided.rule_set, r.into());
+        let refuse = |r: Refusal| self.refuse(Self::kind(command), Some(decided.rule_set), r.into());
         let head = self.head();
         let mut event = Event {
             event_id: EventId::new_v7(decided.at, ctx.seed.derive(0)),
@@ -197,14 +213,26 @@ pub trait Decider: Default + Clone {
     ) -> Result<Decided<Self::Payload>, Self::Error> {
         let kind = Self::kind(command);
         let head = self.head();
-        let rule_set = if head.state.is_some() { head.rule_set } else { ctx.rule_set };
-        let refuse = |v: Self::Violation| self.refuse(Self::kind(command), rule_set, v);
+        // An open stream keeps its rule set for ever; a new one takes the
+        // context's, else the one in force on its unit's local date.
+        let rule_set = match head.state {
+            Some(_) => head.rule_set,
+            None => ctx.rule_set.or_else(|| Self::opening_unit(command).and_then(|u| in_force(u, ctx.at))),
+        };
+        let refuse_early = |v: Self::Violation| self.refuse(Self::kind(command), rule_set, v);
         let stream_id = match (head.stream_id, Self::opens(command)) {
             (None, Some(opened)) => opened,
-            (None, None) => return Err(refuse(Refusal::NotFound.into())),
-            (Some(existing), Some(_)) => return Err(refuse(Refusal::Exists(existing).into())),
+            (None, None) => return Err(refuse_early(Refusal::NotFound.into())),
+            (Some(existing), Some(_)) => return Err(refuse_early(Refusal::Exists(existing).into())),
             (Some(existing), None) => existing,
         };
+        let Some(rule_set) = rule_set else {
+            // A time lk3 cannot record has no local date to choose by.
+            let refusal =
+                if crate::time::instant_fits(ctx.at) { Refusal::NoRuleSetInForce } else { Refusal::TimeOutOfRange };
+            return Err(refuse_early(refusal.into()));
+        };
+        let refuse = |v: Self::Violation| self.refuse(Self::kind(command), Some(rule_set), v);
         let Some(row) = Self::table(rule_set).row(head.state, kind) else {
             return Err(refuse(Refusal::TransitionNotAllowed.into()));
         };
@@ -275,7 +303,7 @@ pub trait Decider: Default + Clone {
             at: event.occurred_at,
             command_id: event.command_id,
             seed: IdSeed::new([0; 10]),
-            rule_set: event.rule_set,
+            rule_set: Some(event.rule_set),
         };
         self.decide_unsealed(&Self::command_of(event), &ctx)
     }

@@ -39,6 +39,10 @@ labelled_enum! {
         UnknownValue = ("LK3-E010", "Nilai tidak dikenal", "Unknown value"),
         /// An id that is not a UUID.
         IdFormat = ("LK3-E011", "Format id salah", "Malformed id"),
+        /// A rule set name no registered rule set has.
+        UnknownRuleSet = ("LK3-E012", "Aturan tidak dikenal", "Unknown rule set"),
+        /// A rule set that cannot be registered (a malformed or taken name, inconsistent tables).
+        RuleSetInvalid = ("LK3-E013", "Aturan tidak sah", "Invalid rule set"),
         /// The command is not allowed in the case's stage.
         TransitionNotAllowed = ("LK3-E020", "Langkah tidak diizinkan", "Step not allowed"),
         /// The actor's role may not issue the command.
@@ -92,8 +96,10 @@ labelled_enum! {
         SealKeyOtherUnit = ("LK3-E045", "Kunci segel milik unit lain", "Seal key of another unit"),
         /// A key file, public key or trust file that is malformed or inconsistent.
         KeyFileInvalid = ("LK3-E046", "Berkas kunci tidak sah", "Invalid key file"),
-        /// A context whose rule set differs from the case's.
-        RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai", "Rule set mismatch"),
+        /// Retired: E034 once meant both a context of another rule set and an
+        /// event of another rule set in a chain; the chain's is now
+        /// [`ErrorCode::ChainRuleSetMismatch`]. Kept so the code is never reused.
+        RuleSetMismatch = ("LK3-E034", "Aturan tidak sesuai (tidak dipakai lagi)", "Rule set mismatch (retired)"),
         /// Sequence numbers with a gap or out of order.
         SequenceGap = ("LK3-E050", "Nomor urut peristiwa terputus", "Event sequence gap"),
         /// An event whose hash does not match its content.
@@ -104,6 +110,8 @@ labelled_enum! {
         StreamMismatch = ("LK3-E053", "Peristiwa dari aliran lain", "Event from another stream"),
         /// An event is not what `decide` produces for the command it records.
         EventNotDerived = ("LK3-E054", "Peristiwa bukan hasil perintahnya", "Event is not what its command decides"),
+        /// An event of a stream under another rule set than the stream's first event.
+        ChainRuleSetMismatch = ("LK3-E055", "Peristiwa dari aturan lain", "Event under another rule set"),
         /// A document's header disagrees with the fold of its events.
         HeaderMismatch = ("LK3-E061", "Kepala dokumen tidak sesuai peristiwa", "Header disagrees with the events"),
         /// A document larger than the limit.
@@ -158,6 +166,119 @@ labelled_enum! {
         UnsafePath = ("LK3-E095", "Berkas tidak dapat dipakai", "File cannot be used"),
         /// A store used in a process forked from the one that opened it, when it cannot follow (`memory://`, or SQLite connections still open at the fork).
         StoreForked = ("LK3-E096", "Penyimpanan dibuka di proses lain", "Store opened in another process"),
+        /// Opening an outreach that already exists.
+        OutreachExists = ("LK3-E120", "Penjangkauan sudah ada", "Outreach already exists"),
+        /// A command to an outreach that does not exist.
+        OutreachNotFound = ("LK3-E121", "Penjangkauan tidak ditemukan", "Outreach not found"),
+    }
+}
+
+labelled_enum! {
+    /// What an error is about: the area Python maps to its exception class,
+    /// and the documentation groups codes by. Codes keep their numbers; the
+    /// area, not the number, says what a code is.
+    pub enum ErrorArea {
+        /// An identifier, a vocabulary value or a rule set name.
+        Identifier = ("identifier", "Pengenal", "Identifier"),
+        /// A command refused by the rules.
+        Command = ("command", "Perintah", "Command"),
+        /// A seal, a key or a trust file.
+        Seal = ("seal", "Segel", "Seal"),
+        /// The event chain: a stream's events that do not hold together.
+        Chain = ("chain", "Rantai peristiwa", "Event chain"),
+        /// A document: its size, its JSON, its kind, its schema.
+        Document = ("document", "Dokumen", "Document"),
+        /// What a store holds that disagrees with its events.
+        Integrity = ("integrity", "Keutuhan penyimpanan", "Store integrity"),
+        /// Another writer, a taken number or id.
+        Conflict = ("conflict", "Bentrokan", "Conflict"),
+        /// A store or file that cannot be used.
+        Store = ("store", "Penyimpanan", "Store"),
+    }
+}
+
+impl ErrorCode {
+    /// The area the code belongs to.
+    ///
+    /// ```
+    /// use lk3_core::{ErrorCode, error::ErrorArea};
+    /// assert_eq!(ErrorCode::HashMismatch.area(), ErrorArea::Chain);
+    /// assert_eq!(ErrorCode::OutreachExists.area(), ErrorArea::Command);
+    /// ```
+    pub fn area(self) -> ErrorArea {
+        use ErrorCode as C;
+        match self {
+            C::NikFormat
+            | C::NikRegion
+            | C::NikBirthDate
+            | C::NikSerial
+            | C::KkFormat
+            | C::KkRegion
+            | C::KodeWilayahFormat
+            | C::CaseNumberFormat
+            | C::UnitCodeFormat
+            | C::UnknownValue
+            | C::IdFormat
+            | C::UnknownRuleSet
+            | C::RuleSetInvalid => ErrorArea::Identifier,
+            C::TransitionNotAllowed
+            | C::RoleNotAllowed
+            | C::ConsentRequired
+            | C::GuardianRequired
+            | C::SecondPersonRequired
+            | C::PlanRequired
+            | C::PlannedServicesOpen
+            | C::ReasonNotAllowed
+            | C::TimeRunsBackwards
+            | C::CaseExists
+            | C::CaseNotFound
+            | C::UnknownReference
+            | C::PlannedServiceClosed
+            | C::InvalidCommand
+            | C::RuleSetMismatch
+            | C::NotReopenable
+            | C::ServiceStepNotAllowed
+            | C::FeedbackRequired
+            | C::OverrideNotApproved
+            | C::DisclosureConsentRequired
+            | C::StreamIdMismatch
+            | C::OutreachExists
+            | C::OutreachNotFound => ErrorArea::Command,
+            C::SealMissing
+            | C::SealKeyUntrusted
+            | C::SealSignatureInvalid
+            | C::SealNotOverHead
+            | C::SealKeyRetired
+            | C::SealKeyOtherUnit
+            | C::KeyFileInvalid => ErrorArea::Seal,
+            C::SequenceGap
+            | C::HashMismatch
+            | C::ChainBroken
+            | C::StreamMismatch
+            | C::EventNotDerived
+            | C::ChainRuleSetMismatch => ErrorArea::Chain,
+            C::Serialization
+            | C::HeaderMismatch
+            | C::DocumentTooLarge
+            | C::DocumentTooDeep
+            | C::MalformedJson
+            | C::UnknownDocument
+            | C::DuplicateKey
+            | C::NotCanonical
+            | C::NoDocuments
+            | C::SchemaViolation
+            | C::UnsafePath => ErrorArea::Document,
+            C::BatchRejected | C::CorruptRow | C::HeadMismatch | C::ProjectionMismatch => ErrorArea::Integrity,
+            C::VersionConflict | C::CommandIdReused | C::CaseNumberTaken => ErrorArea::Conflict,
+            C::NotFound
+            | C::SchemaTooNew
+            | C::StoreUnavailable
+            | C::ImportRejected
+            | C::StoreUrl
+            | C::NotAStore
+            | C::SchemaTooOld
+            | C::StoreForked => ErrorArea::Store,
+        }
     }
 }
 

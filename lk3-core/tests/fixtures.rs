@@ -12,9 +12,8 @@
 //!
 //! Where one mutation necessarily breaks several rules (an event removed
 //! breaks the seqs and a link), the manifest names every code it implies.
-//! Not covered: `LK3-E034` (a rule-set mismatch inside a stream needs a
-//! second rule set; any other `rule_set` value is a schema violation) and
-//! `LK3-E062` (a 32 MiB document).
+//! Not covered: `LK3-E062` (a 32 MiB document). (`LK3-E034` is retired; a
+//! rule set changed inside a stream is `LK3-E055`.)
 
 mod common;
 #[path = "common/limits.rs"]
@@ -70,6 +69,7 @@ const E051: &str = "LK3-E051";
 const E052: &str = "LK3-E052";
 const E053: &str = "LK3-E053";
 const E054: &str = "LK3-E054";
+const E055: &str = "LK3-E055";
 const E061: &str = "LK3-E061";
 const E063: &str = "LK3-E063";
 const E064: &str = "LK3-E064";
@@ -276,14 +276,14 @@ struct CaseBuild {
 impl CaseBuild {
     /// A case at `stage` along the main path (see `World::case_at`).
     fn at(stage: Stage) -> Self {
-        let mut w = World::new();
+        let mut w = World::new().under(RuleSetId::permensos_16_2013());
         let (case, ev) = w.case_at(stage);
         CaseBuild { w, case, ev }
     }
 
     /// A new case from a contact.
     fn contact(channel: ContactChannel, sasaran: Sasaran) -> Self {
-        let mut w = World::new();
+        let mut w = World::new().under(RuleSetId::permensos_16_2013());
         let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("a unit code");
         let cmd = CaseCommand::RecordContact {
             case_id: CaseId::new_v7(w.now, w.fresh_seed()),
@@ -403,7 +403,7 @@ struct OutreachBuild {
 
 impl OutreachBuild {
     fn reported() -> Self {
-        let mut w = World::new();
+        let mut w = World::new().under(RuleSetId::permensos_16_2013());
         let cmd = OutreachCommand::Report {
             outreach_id: OutreachId::new_v7(w.now, w.fresh_seed()),
             unit: "13.71".parse().expect("a unit code"),
@@ -418,7 +418,10 @@ impl OutreachBuild {
     }
 
     fn run(&mut self, cmd: OutreachCommand) {
-        let role = lk3_core::outreach::table(RuleSetId::default())
+        let role = RuleSetId::permensos_25_2017()
+            .rules()
+            .outreach
+            .table
             .row(self.o.state(), cmd.kind())
             .map_or(Role::PekerjaSosial, |r| r.roles[0]);
         let ctx = self.w.ctx(self.w.actor(role, false));
@@ -958,7 +961,7 @@ fn valid_commands(c: &mut Corpus) {
     };
     c.valid("command-register-family", "command", "registering a mother and child", &to_value(&cmd), &[]);
 
-    let mut w = World::new();
+    let mut w = World::new().under(RuleSetId::permensos_16_2013());
     for kind in lk3_core::outreach::OutreachCommandKind::ALL {
         let cmd = outreach_command(&mut w, *kind);
         let what = format!("a well-formed outreach {} command", kind.id());
@@ -990,8 +993,11 @@ fn valid_partners_and_rules(c: &mut Corpus) {
     p.locations.remove(0);
     c.valid("partner-shelter-online-only", "partner", "a shelter reached online, unit suffix", &to_value(&p), &[]);
 
-    let export = to_export(RuleSet::get(RuleSetId::default()));
-    c.valid("rule-set-permensos-16-2013", "rule-set", "the default rule set's export", &to_value(&export), &[]);
+    for rule_set in [RuleSetId::permensos_16_2013(), RuleSetId::permensos_25_2017()] {
+        let export = to_export(RuleSet::get(rule_set));
+        let name = format!("rule-set-{rule_set}");
+        c.valid(&name, "rule-set", "a shipped rule set's export, sources included", &to_value(&export), &[]);
+    }
 }
 
 // ---------------------------------------------------------- invalid: raw
@@ -1083,7 +1089,7 @@ fn invalid_raw(c: &mut Corpus) {
         pretty(&remove(&event, "/seq")),
         E065,
     );
-    let rules = to_value(&to_export(RuleSet::get(RuleSetId::default())));
+    let rules = to_value(&to_export(RuleSet::get(RuleSetId::permensos_16_2013())));
     c.raw(
         "unknown-rule-set-without-machines",
         "unknown document: a rule set without `machines`",
@@ -1206,8 +1212,8 @@ fn invalid_case_schema(c: &mut Corpus) {
     s("role-unknown", "schema: `satpam` is no role", set(&base, "/events/9/actor/role", json!("satpam")));
     s(
         "rule-set-unknown",
-        "schema: `permensos-25-2017` is no known rule set",
-        set(&base, "/events/4/rule_set", json!("permensos-25-2017")),
+        "schema: `Permensos 99/2099` is not a rule set name",
+        set(&base, "/events/4/rule_set", json!("Permensos 99/2099")),
     );
     s("risk-unknown", "schema: `ekstrem` is no risk level", set(&base, "/events/7/payload/risk", json!("ekstrem")));
     s(
@@ -1238,8 +1244,8 @@ fn invalid_case_schema(c: &mut Corpus) {
     );
     s(
         "plan-service-unknown",
-        "schema: `pendampingan` is no service of this rule set",
-        set(&base, "/events/8/payload/items/0/service", json!("pendampingan")),
+        "schema: `hipnoterapi` is no service of any rule set",
+        set(&base, "/events/8/payload/items/0/service", json!("hipnoterapi")),
     );
     s(
         "plan-items-not-array",
@@ -1391,6 +1397,15 @@ fn invalid_case_chain(c: &mut Corpus) {
         }
         reseal(&mut ev[7]);
     });
+    m(
+        "rule-set-changed-midstream",
+        "chain: one event of a 16/2013 case recorded under 25/2017, the chain rebuilt",
+        &[E055, E054],
+        &|ev| {
+            ev[4].rule_set = RuleSetId::permensos_25_2017();
+            rechain(ev, 4);
+        },
+    );
     m("prev-hash-zeroed", "chain: an event resealed with a genesis prev_hash", &[E052], &|ev| {
         ev[4].prev_hash = Hash::GENESIS;
         reseal(&mut ev[4]);
@@ -1458,7 +1473,7 @@ fn invalid_case_chain(c: &mut Corpus) {
     c.meaning("case-last-event-dropped", "case", "header: the last event dropped, the header kept", &doc, &[E061], &[]);
 
     // An event of another case spliced in: its stream, its link and its time all differ.
-    let mut w = World::new();
+    let mut w = World::new().under(RuleSetId::permensos_16_2013());
     let (_, first) = w.case_at(Stage::Intervensi);
     let (_, second) = w.case_at(Stage::Intervensi);
     let mut ev = first.clone();
@@ -2195,8 +2210,8 @@ fn invalid_commands(c: &mut Corpus) {
     s("propose-plan-missing-items", "schema: a plan lists its items", remove(&plan, "/items"));
     s(
         "propose-plan-service-unknown",
-        "schema: `pendampingan` is no service of this rule set",
-        set(&plan, "/items/0/service", json!("pendampingan")),
+        "schema: `hipnoterapi` is no service of any rule set",
+        set(&plan, "/items/0/service", json!("hipnoterapi")),
     );
     s(
         "consent-purpose-unknown",
@@ -2221,7 +2236,7 @@ fn invalid_commands(c: &mut Corpus) {
     );
     s("resolve-service-unknown", "schema: `hiburan` is no service", set(&resolve, "/service", json!("hiburan")));
 
-    let mut w = World::new();
+    let mut w = World::new().under(RuleSetId::permensos_16_2013());
     use lk3_core::outreach::OutreachCommandKind as K;
     let report = to_value(&outreach_command(&mut w, K::Report));
     let schedule = to_value(&outreach_command(&mut w, K::Schedule));
@@ -2304,12 +2319,12 @@ fn invalid_partners_and_rules(c: &mut Corpus) {
         set(&d, "/locations/1/location_id", json!("kantor")),
     );
 
-    let r = to_value(&to_export(RuleSet::get(RuleSetId::default())));
+    let r = to_value(&to_export(RuleSet::get(RuleSetId::permensos_16_2013())));
     let mut s = |name: &str, rule: &str, doc: Value| c.schema(&format!("rule-set-{name}"), "rule-set", rule, &doc);
     s(
         "id-unknown",
-        "schema: `permensos-25-2017` is no known rule set",
-        set(&r, "/rule_set", json!("permensos-25-2017")),
+        "schema: `Permensos 99/2099` is not a rule set name",
+        set(&r, "/rule_set", json!("Permensos 99/2099")),
     );
     s("role-unknown", "schema: `satpam` is no role", set(&r, "/machines/0/transitions/0/roles/0", json!("satpam")));
     s(

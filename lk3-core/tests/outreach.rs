@@ -8,14 +8,32 @@ use lk3_core::decider::ReplayError;
 use lk3_core::event::{Actor, ChainError, verify_chain};
 use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, OutreachId, StaffId};
 use lk3_core::outreach::{
-    CaseLink, MAX_ATTEMPTS, Outreach, OutreachCloseReason, OutreachCommand, OutreachCommandKind as K, OutreachEvent,
-    OutreachEventRecord, OutreachRefusalReason, OutreachState as S, OutreachViolation, ReporterKind, machine_export,
-    max_attempts, table,
+    CaseLink, Outreach, OutreachCloseReason, OutreachCommand, OutreachCommandKind as K, OutreachEvent,
+    OutreachEventRecord, OutreachRefusalReason, OutreachState as S, OutreachViolation, ReporterKind,
 };
 use lk3_core::rules::{OutreachRequirement as Requirement, RuleSetId};
 use lk3_core::vocab::{Problem, Role, Sasaran};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use proptest::prelude::*;
+
+/// The outreach machine of a rule set.
+fn table(rule_set: RuleSetId) -> &'static lk3_core::rules::OutreachTable {
+    &rule_set.rules().outreach.table
+}
+
+/// How many visits a rule set allows.
+fn max_attempts(rule_set: RuleSetId) -> u32 {
+    rule_set.rules().outreach.max_attempts
+}
+
+/// The visit limit of both shipped rule sets.
+const MAX_ATTEMPTS: u32 = lk3_core::rules::permensos_16_2013::outreach::MAX_ATTEMPTS;
+
+/// A rule set's outreach machine as exported.
+fn machine_export(rule_set: RuleSetId) -> lk3_core::rules::export::MachineExport {
+    let doc = lk3_core::rules::export::to_export(rule_set.rules());
+    doc.machines.into_iter().find(|m| m.name == "penjangkauan").expect("penjangkauan")
+}
 
 /// Staff in every role (two each) and a clock that moves forward.
 struct World {
@@ -61,7 +79,7 @@ impl World {
 
     /// An actor allowed to issue `kind` in `state` (the table's first role).
     fn permitted_actor(&self, state: Option<S>, kind: K) -> Actor {
-        let role = table(RuleSetId::default()).row(state, kind).map_or(Role::PekerjaSosial, |r| r.roles[0]);
+        let role = table(RuleSetId::permensos_25_2017()).row(state, kind).map_or(Role::PekerjaSosial, |r| r.roles[0]);
         self.actor(role, true)
     }
 
@@ -126,7 +144,7 @@ impl World {
 
 #[test]
 fn every_state_and_command_pair_follows_the_table() {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     let (mut checked, mut accepted) = (0, 0);
     for state in S::ALL {
         for kind in K::ALL {
@@ -150,7 +168,7 @@ fn every_state_and_command_pair_follows_the_table() {
                 (None, Ok(_)) => panic!("{state}/{kind} is not in the table but was accepted"),
                 (None, Err(e)) => {
                     let expected =
-                        if *kind == K::Report { ErrorCode::CaseExists } else { ErrorCode::TransitionNotAllowed };
+                        if *kind == K::Report { ErrorCode::OutreachExists } else { ErrorCode::TransitionNotAllowed };
                     assert_eq!(e.code(), expected, "{state}/{kind}: {e}");
                     assert_eq!(e.state, Some(*state));
                     assert_eq!(e.command, *kind);
@@ -177,11 +195,12 @@ fn before_an_outreach_exists_only_report_is_accepted() {
                 assert_eq!(*kind, K::Report);
                 assert_eq!(events[0].seq, 1);
                 assert_eq!(events[0].prev_hash, lk3_core::event::Hash::GENESIS);
-                assert_eq!(events[0].rule_set, ctx.rule_set);
+                assert_eq!(events[0].rule_set, RuleSetId::permensos_25_2017(), "a 2019 outreach is under 25/2017");
+                assert_eq!(ctx.rule_set, None, "chosen by date, not pinned");
             }
             Err(e) => {
                 assert_ne!(*kind, K::Report, "{e}");
-                assert_eq!(e.code(), ErrorCode::CaseNotFound);
+                assert_eq!(e.code(), ErrorCode::OutreachNotFound);
                 assert_eq!(e.violation, OutreachViolation::OutreachNotFound);
                 assert_eq!(e.state, None);
                 assert_eq!(e.allowed, vec![K::Report]);
@@ -192,7 +211,7 @@ fn before_an_outreach_exists_only_report_is_accepted() {
 
 #[test]
 fn every_role_outside_a_row_is_refused_with_the_role_error() {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     let mut refused = 0;
     for row in t.rows() {
         for role in Role::ALL.iter().filter(|r| !row.roles.contains(r)) {
@@ -221,7 +240,7 @@ fn every_role_outside_a_row_is_refused_with_the_role_error() {
 
 #[test]
 fn the_roles_follow_the_brief() {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     let roles = |from: Option<S>, kind: K| t.row(from, kind).map(|r| r.roles.clone()).unwrap_or_default();
     assert_eq!(roles(None, K::Report), vec![Role::Sekretaris, Role::PekerjaSosial, Role::Relawan, Role::Ketua]);
     for (from, kind) in [
@@ -370,7 +389,7 @@ fn attempts_are_exhausted_after_three_visits_not_finding_the_person_then_only_cl
 
 #[test]
 fn a_refusal_and_a_closure_need_a_reason() {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     for (from, kind) in [(S::Dilaksanakan, K::RecordRefusal), (S::TidakDitemukan, K::Close), (S::Dilaporkan, K::Close)]
     {
         let row = t.row(Some(from), kind).unwrap_or_else(|| unreachable!());
@@ -418,7 +437,7 @@ fn reporting_an_existing_outreach_is_refused() {
     let (o, _) = w.outreach_at(S::Dijadwalkan);
     let ctx = w.ctx(w.actor(Role::Sekretaris, false));
     let err = o.decide(&w.command(K::Report), &ctx).expect_err("already reported");
-    assert_eq!(err.code(), ErrorCode::CaseExists);
+    assert_eq!(err.code(), ErrorCode::OutreachExists);
     let id = o.outreach_id().unwrap_or_else(|| unreachable!());
     assert_eq!(err.violation, OutreachViolation::OutreachExists { outreach_id: id });
     assert!(err.to_string().contains(&id.to_string()));
@@ -446,7 +465,7 @@ fn errors_name_the_state_the_command_the_rule_and_the_allowed_steps() {
 
 #[test]
 fn the_table_is_the_design_and_exports_as_penjangkauan() {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     assert_eq!(t.terminal(), &[S::Bersedia, S::Menolak, S::Ditutup]);
     assert_eq!(t.states(), S::ALL.to_vec());
     // Every command has a row; the rows ask only for what decide checks.
@@ -461,10 +480,10 @@ fn the_table_is_the_design_and_exports_as_penjangkauan() {
         );
         assert!(row.from.is_none_or(|s| !t.is_terminal(s)), "no step leaves a terminal state");
     }
-    assert_eq!(max_attempts(RuleSetId::Permensos16_2013), 3);
-    assert_eq!(MAX_ATTEMPTS, 3);
+    assert_eq!(max_attempts(RuleSetId::permensos_16_2013()), 3);
+    assert_eq!(max_attempts(RuleSetId::permensos_25_2017()), MAX_ATTEMPTS);
 
-    let m = machine_export(RuleSetId::default());
+    let m = machine_export(RuleSetId::permensos_25_2017());
     assert_eq!(m.name, "penjangkauan");
     let terminal: Vec<_> = m.states.iter().filter(|s| s.terminal).map(|s| s.id.as_str()).collect();
     assert_eq!(terminal, vec!["bersedia", "menolak", "ditutup"]);
@@ -574,7 +593,7 @@ struct Seen {
 }
 
 fn run(steps: &[Step]) -> Result<Seen, TestCaseError> {
-    let t = table(RuleSetId::default());
+    let t = table(RuleSetId::permensos_25_2017());
     let mut seen = Seen::default();
     let mut w = World::new();
     let mut o = Outreach::default();
@@ -682,8 +701,8 @@ fn random_runs_reach_every_state_and_every_refusal() {
         ErrorCode::TransitionNotAllowed,
         ErrorCode::RoleNotAllowed,
         ErrorCode::TimeRunsBackwards,
-        ErrorCode::CaseExists,
-        ErrorCode::CaseNotFound,
+        ErrorCode::OutreachExists,
+        ErrorCode::OutreachNotFound,
         ErrorCode::InvalidCommand,
     ] {
         assert!(all.codes.contains(&code), "never refused with {code}: {:?}", all.codes);

@@ -67,7 +67,7 @@ type Visited = std::collections::BTreeSet<lk3_core::vocab::Stage>;
 
 fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError> {
     let mut visited = std::collections::BTreeSet::new();
-    let rules = RuleSet::get(RuleSetId::default());
+    let rules = RuleSet::get(RuleSetId::permensos_25_2017());
     let mut w = World::new();
     let mut case = Case::default();
     let mut events: Vec<CaseEventRecord> = Vec::new();
@@ -88,9 +88,7 @@ fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError>
         // Mostly a role the tables allow: the service's own table for a service step.
         let service_roles = match &cmd {
             CaseCommand::ServiceStep { service_id, step } => case.service(*service_id).and_then(|i| {
-                lk3_core::service::table(case.rule_set(), i.kind)
-                    .row(Some(i.state), step.kind())
-                    .map(|r| r.roles.clone())
+                case.rule_set()?.rules().service(i.kind)?.table.row(Some(i.state), step.kind()).map(|r| r.roles.clone())
             }),
             _ => None,
         };
@@ -134,7 +132,9 @@ fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError>
                         let instance = case.service(*service_id);
                         prop_assert!(instance.is_some());
                         let row = instance.and_then(|i| {
-                            lk3_core::service::table(case.rule_set(), i.kind).row(Some(i.state), step.kind())
+                            case.rule_set()
+                                .and_then(|r| r.rules().service(i.kind))
+                                .and_then(|sp| sp.table.row(Some(i.state), step.kind()))
                         });
                         prop_assert!(row.is_some_and(|r| r.roles.contains(&e.actor.role)));
                     }

@@ -8,7 +8,7 @@ use lk3_core::rules::{RuleSet, RuleSetId, export};
 use lk3_core::vocab::*;
 
 fn rules() -> &'static RuleSet {
-    RuleSet::get(RuleSetId::Permensos16_2013)
+    RuleSet::get(RuleSetId::permensos_16_2013())
 }
 
 const DESIGN_STAGES: [&str; 11] = [
@@ -60,7 +60,7 @@ fn design_stage_changes() -> BTreeSet<(&'static str, &'static str)> {
 #[test]
 fn the_json_export_has_the_eleven_stages_and_only_design_transitions() {
     let doc: export::RuleSetExport = serde_json::from_str(&export::to_json(rules())).expect("valid JSON");
-    assert_eq!(doc.rule_set, RuleSetId::Permensos16_2013);
+    assert_eq!(doc.rule_set, RuleSetId::permensos_16_2013().id());
     let case = doc.machines.iter().find(|m| m.name == "case").expect("case machine");
     let ids: Vec<&str> = case.states.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, DESIGN_STAGES);
@@ -220,7 +220,16 @@ fn every_vocabulary_has_unique_ids_and_two_labels() {
     check_vocabulary::<CaseCommandKind>();
     assert_eq!(Sasaran::ALL.len(), 5);
     assert_eq!(ContactChannel::ALL.len(), 6);
-    assert_eq!(ServiceKind::ALL.len(), 6);
+    // Every service is some rule set's (or the outreach machine), and nothing else is one.
+    let mut offered: Vec<ServiceKind> = lk3_core::rules::RuleSetId::all()
+        .into_iter()
+        .flat_map(|r| r.rules().service_kinds())
+        .chain([ServiceKind::Penjangkauan])
+        .collect();
+    offered.sort_by_key(|k| k.index());
+    offered.dedup();
+    assert_eq!(offered, ServiceKind::ALL);
+    assert_eq!(ServiceKind::ALL.len(), 9);
     assert_eq!(Pmks::ALL.len(), 26);
     let numbers: Vec<u8> = Pmks::ALL.iter().map(|p| p.number()).collect();
     assert_eq!(numbers, (1..=26).collect::<Vec<_>>());

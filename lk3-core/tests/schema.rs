@@ -38,7 +38,8 @@ fn every_schema_has_its_id_title_and_draft() {
     for doc in DOCUMENTS {
         let s = generate(doc.name).expect("a schema");
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
-        assert_eq!(s["$id"], format!("urn:lk3:schema:{}:1", doc.name));
+        assert_eq!(s["$id"], format!("urn:lk3:schema:{}:{}", doc.name, doc.revision));
+        assert!(doc.revision >= 1);
         assert!(ids.insert(s["$id"].as_str().map(str::to_owned)));
         assert!(s["title"].as_str().is_some_and(|t| !t.is_empty()));
         assert!(s["description"].as_str().is_some_and(|t| !t.is_empty()));
@@ -48,8 +49,14 @@ fn every_schema_has_its_id_title_and_draft() {
 #[test]
 fn vocabulary_values_carry_both_labels() {
     let s = generate("event").expect("a schema");
-    let stage = &s["$defs"]["RuleSetId"]["oneOf"][0];
-    assert_eq!(stage["const"], "permensos-16-2013");
+    // Rule sets are open (a registered one is known by name): a pattern, the shipped ones as examples.
+    let rule_set = &s["$defs"]["RuleSetId"];
+    assert_eq!(rule_set["pattern"], lk3_core::rules::NAME_PATTERN);
+    assert_eq!(rule_set["examples"], serde_json::json!(["permensos-16-2013", "permensos-25-2017"]));
+    let kinds = serde_json::to_string(&generate("case").expect("a schema")).expect("json");
+    for (id, en) in [("pendampingan", "Accompaniment"), ("perlindungan", "Protection"), ("pembelajaran", "Learning")] {
+        assert!(kinds.contains(&format!("\"{id}\"")) && kinds.contains(en), "{id}");
+    }
     let roles = s["$defs"]["Role"]["oneOf"].as_array().expect("role values");
     let ketua = roles.iter().find(|v| v["const"] == "ketua").expect("ketua");
     assert_eq!((ketua["x-label-id"].as_str(), ketua["x-label-en"].as_str()), (Some("Ketua"), Some("Chair")));

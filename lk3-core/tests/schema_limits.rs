@@ -29,7 +29,7 @@ use limits::{Base, Built, Twin, limits, most_attempts, partner_id};
 use lk3_core::Labelled;
 use lk3_core::case::{Case, CaseCommand, CommandProblem, Violation};
 use lk3_core::event::Actor;
-use lk3_core::outreach::{Outreach, OutreachCommand, OutreachViolation, ReporterKind, max_attempts};
+use lk3_core::outreach::{Outreach, OutreachCommand, OutreachViolation, ReporterKind};
 use lk3_core::partner::{Partner, PartnerProblemKind, is_valid_slug};
 use lk3_core::rules::RuleSetId;
 use lk3_core::validate::{Finding, Limits, Severity, validate};
@@ -74,6 +74,8 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),
         P::CaseNumberOfAnotherYear => Mirror::Not("compares the case number's year with the command's local date"),
         P::AidDateAfterCommand => Mirror::Not("compares the hand-over date with the command's local date"),
+        P::NoRuleSetInForce => Mirror::Not("depends on the registered rule sets and the unit's local opening date"),
+        P::ServiceNotOffered => Mirror::Not("which services a case may use is its rule set's catalogue: state"),
         P::TimeOutOfRange => Mirror::Partly(
             "the date and date-time formats refuse years past 9999 and most leap seconds; the first year, 1900, is decide's",
         ),
@@ -209,14 +211,22 @@ fn service_kinds_agree_with_decide() {
             (Base::ProposePlan, &[("/items/0/service", &k), ("/items/0/partner_id", &partner)]),
         ];
         for (base, changes) in cases {
-            let mut built = base.build();
-            let mut doc = built.doc.clone();
-            for (pointer, value) in changes {
-                limits::set(&mut doc, pointer, (*value).clone());
+            // The schema takes what some rule set's `decide` takes: which rule
+            // set a case is under is its state, not the command's.
+            let mut verdicts = Vec::new();
+            let mut by_schema = None;
+            for rule_set in RuleSetId::all() {
+                let mut built = limits::built_under(rule_set, || base.build());
+                let mut doc = built.doc.clone();
+                for (pointer, value) in changes {
+                    limits::set(&mut doc, pointer, (*value).clone());
+                }
+                by_schema = Some(schema(&doc, "command").is_ok());
+                verdicts.push((rule_set, decide(&mut built, &doc)));
             }
-            let by_schema = schema(&doc, "command").is_ok();
-            let by_decide = decide(&mut built, &doc);
-            assert_eq!(by_schema, by_decide.is_ok(), "{base:?} {changes:?}: schema {by_schema}, decide {by_decide:?}");
+            let by_schema = by_schema.expect("a rule set");
+            let by_decide = verdicts.iter().any(|(_, v)| v.is_ok());
+            assert_eq!(by_schema, by_decide, "{base:?} {changes:?}: schema {by_schema}, decide {verdicts:?}");
         }
     }
 }
@@ -280,13 +290,13 @@ fn slugs_mean_the_same_to_the_schema_and_to_is_valid_slug() {
 }
 
 /// The schema's last visit number is the rule set's: an outreach numbers its
-/// visits 1 ... max_attempts, the schema takes each, and `decide` refuses the
+/// visits 1 ... the schema takes each, and `decide` refuses the
 /// next `schedule`.
 #[test]
 fn visits_stop_where_the_schema_stops() {
     let mut built = Base::Outreach.build();
-    let rule_set = RuleSetId::default();
-    assert_eq!(max_attempts(rule_set), most_attempts(), "one rule set: its limit is the schema's");
+    let rule_set = RuleSetId::permensos_25_2017();
+    assert_eq!(rule_set.rules().outreach.max_attempts, most_attempts(), "one rule set: its limit is the schema's");
     let w = &mut built.world;
     let mut outreach = Outreach::default();
     let mut events = Vec::new();
@@ -304,7 +314,7 @@ fn visits_stop_where_the_schema_stops() {
     };
     events.extend(run(w, &mut outreach, report).expect("reported"));
     let schedule = |w: &common::World| OutreachCommand::Schedule { planned_for: w.now, mobile_unit: false };
-    for _ in 0..max_attempts(rule_set) {
+    for _ in 0..rule_set.rules().outreach.max_attempts {
         let s = schedule(w);
         events.extend(run(w, &mut outreach, s).expect("a visit left"));
         events.extend(run(w, &mut outreach, OutreachCommand::CarryOut {}).expect("carried out"));
@@ -315,7 +325,7 @@ fn visits_stop_where_the_schema_stops() {
     }
     let s = schedule(w);
     let refusal = run(w, &mut outreach, s).map(|_| ()).map_err(|e| e.violation);
-    let max = max_attempts(rule_set);
+    let max = rule_set.rules().outreach.max_attempts;
     assert_eq!(refusal, Err(OutreachViolation::AttemptsExhausted { attempts: max, max_attempts: max }));
     let doc = serde_json::to_value(lk3_core::schema::OutreachDocument::new(outreach, events)).expect("json");
     assert_eq!(doc["outreach"]["attempts"], json!(max));

@@ -4,22 +4,22 @@
 mod common;
 
 use common::World;
-use common::services::{KINDS, actor_for, partner, service_in, step_of};
+use common::services::{actor_for, machines, partner, service_in, step_of, table};
 use lk3_core::Decider;
 use lk3_core::case::{CaseCommand, CaseEvent, CaseEventRecord, CommandProblem, Violation};
 use lk3_core::ids::ServiceId;
 use lk3_core::rules::RuleSetId;
-use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, table};
+use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState};
 use lk3_core::vocab::{EmergencyReason, FeedbackOutcome, Role, ServiceKind, Stage};
 use lk3_core::{ErrorCode, Labelled, Lk3Error};
 
 #[test]
 fn every_state_and_step_pair_follows_the_service_table() {
     let mut checked = 0;
-    for kind in KINDS {
-        let t = table(RuleSetId::default(), kind);
+    for (rule_set, kind) in machines() {
+        let t = table(rule_set, kind);
         for state in t.states() {
-            let (mut w, case, _, service_id) = service_in(kind, state).expect("every state is reachable");
+            let (mut w, case, _, service_id) = service_in(rule_set, kind, state).expect("every state is reachable");
             for step in K::ALL.iter().copied().filter(|s| *s != K::Open) {
                 let row = t.row(Some(state), step);
                 let ctx = w.ctx(actor_for(&w, kind, Some(state), step));
@@ -48,11 +48,11 @@ fn every_state_and_step_pair_follows_the_service_table() {
 
 #[test]
 fn roles_outside_a_service_row_are_refused() {
-    for kind in KINDS {
-        let t = table(RuleSetId::default(), kind);
+    for (rule_set, kind) in machines() {
+        let t = table(rule_set, kind);
         for row in t.rows().iter().filter(|r| r.from.is_some() && r.command != K::ApproveOverride) {
             let state = row.from.unwrap_or(ServiceState::Diminta);
-            let (mut w, case, _, service_id) = service_in(kind, state).expect("reachable");
+            let (mut w, case, _, service_id) = service_in(rule_set, kind, state).expect("reachable");
             // Roles the case lets take service steps, but this row does not.
             for role in [Role::Sekretaris, Role::Relawan, Role::Mitra, Role::Konselor, Role::TenagaProfesional] {
                 if row.roles.contains(&role) {
@@ -68,8 +68,8 @@ fn roles_outside_a_service_row_are_refused() {
 }
 
 #[test]
-fn the_seven_machines_have_the_design_states() {
-    let doc = lk3_core::rules::export::to_export(lk3_core::rules::RuleSet::get(RuleSetId::default()));
+fn the_seven_machines_of_16_2013_have_the_design_states() {
+    let doc = lk3_core::rules::export::to_export(lk3_core::rules::RuleSet::get(RuleSetId::permensos_16_2013()));
     let states = |name: &str| -> Vec<String> {
         let m = doc.machines.iter().find(|m| m.name == name).expect(name);
         let mut s: Vec<String> = m.states.iter().map(|s| s.id.clone()).collect();
@@ -98,8 +98,8 @@ fn the_seven_machines_have_the_design_states() {
     );
     assert_eq!(doc.machines.len(), 7);
     // A reason on every negative referral step, feedback to complete, as the SDOH referral Task asks.
-    let rujukan = table(RuleSetId::default(), ServiceKind::Rujukan);
-    for row in rujukan.rows() {
+    let rujukan = machines().into_iter().filter(|(_, k)| *k == ServiceKind::Rujukan).map(|(r, k)| table(r, k));
+    for row in rujukan.flat_map(|t| t.rows()) {
         let negative = matches!(
             row.to,
             ServiceState::Ditolak | ServiceState::Dibatalkan | ServiceState::Ditunda | ServiceState::Gagal
@@ -111,19 +111,74 @@ fn the_seven_machines_have_the_design_states() {
             assert!(row.requires.contains(&lk3_core::rules::ServiceRequirement::PartnerFeedback));
         }
     }
-    for kind in KINDS {
-        for s in table(RuleSetId::default(), kind).terminal() {
-            assert!(
-                table(RuleSetId::default(), kind).rows().iter().all(|r| r.from != Some(*s)),
-                "{kind}: {s} is terminal"
-            );
+    for (rule_set, kind) in machines() {
+        for s in table(rule_set, kind).terminal() {
+            assert!(table(rule_set, kind).rows().iter().all(|r| r.from != Some(*s)), "{kind}: {s} is terminal");
         }
         assert!(
             ServiceState::ALL
                 .iter()
-                .any(|s| s.id() == table(RuleSetId::default(), kind).row(None, K::Open).map_or("", |r| r.to.id()))
+                .any(|s| s.id() == table(rule_set, kind).row(None, K::Open).map_or("", |r| r.to.id()))
         );
     }
+}
+
+#[test]
+fn permensos_25_2017_adds_three_machines_each_state_and_row_tagged() {
+    let rules = lk3_core::rules::RuleSet::get(RuleSetId::permensos_25_2017());
+    let doc = lk3_core::rules::export::to_export(rules);
+    let names: Vec<&str> = doc.machines.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "case",
+            "informasi",
+            "konsultasi",
+            "konseling",
+            "advokasi",
+            "pendampingan",
+            "pembelajaran",
+            "perlindungan",
+            "rujukan",
+            "penjangkauan"
+        ]
+    );
+    for new in ["pendampingan", "pembelajaran", "perlindungan"] {
+        let m = doc.machines.iter().find(|m| m.name == new).expect(new);
+        assert!(m.source.as_deref().is_some_and(|s| s.contains("[R: S6]")), "{new}: {:?}", m.source);
+        assert!(m.states.iter().all(|s| s.source.is_some()), "{new}: every state tagged");
+        assert!(m.transitions.iter().all(|t| t.source.is_some()), "{new}: every row tagged");
+        assert!(
+            m.states.iter().chain(&[]).all(|s| s.source.as_deref().is_some_and(|t| t.starts_with('['))),
+            "{new}: tags are [R..], [I] or [M]"
+        );
+    }
+    // Every service of the catalogue has a source; 16/2013's five keep their machines.
+    let v16 = lk3_core::rules::RuleSet::get(RuleSetId::permensos_16_2013());
+    for s in &rules.services {
+        assert!(s.source.starts_with('['), "{}", s.kind);
+        if let Some(old) = v16.service(s.kind) {
+            assert_eq!(old.table.rows(), s.table.rows(), "{} unchanged", s.kind);
+        }
+    }
+    assert!(v16.service(ServiceKind::Pendampingan).is_none());
+}
+
+#[test]
+fn a_service_the_rule_set_does_not_offer_is_refused() {
+    let mut w = World::new().under(RuleSetId::permensos_16_2013());
+    let (case, _) = w.case_at(Stage::Intervensi);
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
+    let open = CaseCommand::OpenService { service_id, kind: ServiceKind::Perlindungan, referral: None };
+    let err = case.decide(&open, &ctx).expect_err("16/2013 has no perlindungan");
+    assert_eq!(err.code(), ErrorCode::InvalidCommand);
+    assert!(matches!(err.violation, Violation::InvalidCommand { problem: CommandProblem::ServiceNotOffered }));
+    // The same case opened under 25/2017 may.
+    let mut w = World::new().under(RuleSetId::permensos_25_2017());
+    let (case, _) = w.case_at(Stage::Intervensi);
+    let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
+    assert!(case.decide(&open, &ctx).is_ok());
 }
 
 fn code(r: Result<Vec<CaseEventRecord>, lk3_core::case::CommandError>) -> ErrorCode {
@@ -132,7 +187,8 @@ fn code(r: Result<Vec<CaseEventRecord>, lk3_core::case::CommandError>) -> ErrorC
 
 #[test]
 fn a_referral_is_sent_only_with_consent_to_that_partner_or_an_audited_override() {
-    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let (mut w, mut case, mut ev, id) =
+        service_in(RuleSetId::permensos_25_2017(), ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
     let peksos = w.actor(Role::PekerjaSosial, false);
     let plain = CaseCommand::ServiceStep {
         service_id: id,
@@ -167,7 +223,8 @@ fn a_referral_is_sent_only_with_consent_to_that_partner_or_an_audited_override()
 
 #[test]
 fn an_override_needs_a_second_person_before_the_loop_closes() {
-    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let (mut w, mut case, mut ev, id) =
+        service_in(RuleSetId::permensos_25_2017(), ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
     let peksos = w.actor(Role::PekerjaSosial, false);
     let mitra = w.actor(Role::Mitra, false);
     let step = |s| CaseCommand::ServiceStep { service_id: id, step: s };
@@ -211,7 +268,8 @@ fn an_override_needs_a_second_person_before_the_loop_closes() {
 
 #[test]
 fn an_override_without_one_is_not_a_step() {
-    let (mut w, mut case, mut ev, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let (mut w, mut case, mut ev, id) =
+        service_in(RuleSetId::permensos_25_2017(), ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
     let peksos = w.actor(Role::PekerjaSosial, false);
     for (subject, guardian) in [(w.adult, None), (w.child, Some(w.adult))] {
         let mut cmd = w.consent_command(subject, guardian);
@@ -230,7 +288,8 @@ fn an_override_without_one_is_not_a_step() {
 
 #[test]
 fn a_deadline_must_come_after_the_sending() {
-    let (mut w, case, _, id) = service_in(ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
+    let (mut w, case, _, id) =
+        service_in(RuleSetId::permensos_25_2017(), ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
     let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
     let send =
         ServiceCommand::Send { response_deadline: Some(ctx.at), emergency: Some(EmergencyReason::AncamanKeselamatan) };
@@ -286,7 +345,8 @@ fn opening_services_checks_kind_partner_and_id() {
 #[test]
 fn counselling_counts_sessions_and_completes_only_after_one() {
     let (mut w, mut case, mut ev, id) =
-        service_in(ServiceKind::Konseling, ServiceState::Berlangsung).expect("under way");
+        service_in(RuleSetId::permensos_25_2017(), ServiceKind::Konseling, ServiceState::Berlangsung)
+            .expect("under way");
     let konselor = w.actor(Role::Konselor, false);
     for _ in 0..3 {
         w.run(

@@ -13,7 +13,7 @@ use lk3_core::{ErrorCode, Labelled, Lk3Error};
 
 #[test]
 fn every_stage_and_command_pair_follows_the_table() {
-    let rules = RuleSet::get(RuleSetId::default());
+    let rules = RuleSet::get(RuleSetId::permensos_25_2017());
     let mut checked = 0;
     let mut allowed_pairs = 0;
     for stage in Stage::ALL {
@@ -83,7 +83,7 @@ fn before_a_case_exists_only_record_contact_is_accepted() {
 
 #[test]
 fn every_role_outside_a_row_is_refused_with_the_role_error() {
-    let rules = RuleSet::get(RuleSetId::default());
+    let rules = RuleSet::get(RuleSetId::permensos_25_2017());
     for row in rules.transitions().iter().filter(|t| t.from.is_some()) {
         let stage = row.from.unwrap_or(Stage::Kontak);
         for role in lk3_core::vocab::Role::ALL.iter().filter(|r| !row.roles.contains(r)) {

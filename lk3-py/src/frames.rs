@@ -21,7 +21,7 @@ use lk3_core::case::RiskLevel;
 use lk3_core::ids::{KodeWilayah, Sex};
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
-use lk3_core::service::{ServiceState, table};
+use lk3_core::service::{ServiceState, ServiceTable};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_storage::CaseSummary;
 use pyo3::prelude::*;
@@ -385,14 +385,21 @@ fn count(n: impl TryInto<i64>) -> i64 {
 /// The `services` table (every service instance of every case) or, with
 /// `referrals_only`, the `referrals` table (rujukan only, with its own states).
 pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) -> Table {
-    let rujukan = table(RuleSetId::default(), ServiceKind::Rujukan);
+    // Every rule set's referral machine: a case's referral follows its own rule set's.
+    let rujukan: Vec<&ServiceTable> = RuleSetId::all()
+        .into_iter()
+        .filter_map(|r| r.rules().service(ServiceKind::Rujukan))
+        .map(|s| &s.table)
+        .collect();
     let mut t = Table::default();
     let unit = t.add("unit", Data::Cat(Categories::open()));
     let case_id = t.add("case_id", Data::Text(Texts::default()));
     let service_id = t.add("service_id", Data::Text(Texts::default()));
     let kind = (!referrals_only).then(|| t.add("kind", Data::Cat(Categories::vocabulary::<ServiceKind>())));
     let state = if referrals_only {
-        let states = rujukan.states();
+        let mut states: Vec<ServiceState> = rujukan.iter().flat_map(|t| t.states()).collect();
+        states.sort_by_key(|s| s.index());
+        states.dedup();
         t.add("state", Data::Cat(Categories::fixed(states.iter().map(|s| s.id()))))
     } else {
         t.add("state", Data::Cat(Categories::vocabulary::<ServiceState>()))
@@ -417,7 +424,7 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
             let late = v.state == ServiceState::Dikirim && v.response_deadline.is_some_and(|d| o.now > d);
             t.boolean(overdue, late);
             if let Some(c) = closed {
-                t.boolean(c, rujukan.is_terminal(v.state));
+                t.boolean(c, rujukan.iter().any(|t| t.is_terminal(v.state)));
             }
             t.cat(stage, Some(s.stage.id()));
             t.time(opened, Some(s.opened_at));
@@ -557,7 +564,7 @@ impl EventsBuilder {
             t.add("role", Data::Cat(Categories::vocabulary::<Role>())),
             t.add("staff_id", Data::Cat(Categories::open())),
             t.add("command_id", Data::Text(Texts::default())),
-            t.add("rule_set", Data::Cat(Categories::vocabulary::<RuleSetId>())),
+            t.add("rule_set", Data::Cat(Categories::fixed(RuleSetId::all().into_iter().map(RuleSetId::id)))),
             t.add("service_id", Data::Text(Texts::default())),
             t.add("step", Data::Cat(Categories::open())),
             t.add("consent_override", Data::Bool(Vec::new())),

@@ -15,22 +15,52 @@ mod pseudo;
 mod store;
 
 use lk3_core::Labelled;
-use lk3_core::rules::{RuleSet, RuleSetId, export};
+use lk3_core::rules::{RuleSetId, export};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::error::IntoPyResult;
 
-/// The rule set as JSON (`lk3 diagram --format json`), or Mermaid or DOT;
+/// The registered rule sets: `(name, effective from, effective until)`, dates ISO.
+#[pyfunction]
+fn rule_sets() -> Vec<(String, Option<String>, Option<String>)> {
+    RuleSetId::all()
+        .into_iter()
+        .map(|r| {
+            let period = r.rules().effective.as_ref();
+            (r.id().to_owned(), period.map(|p| p.from.to_string()), period.and_then(|p| p.until).map(|d| d.to_string()))
+        })
+        .collect()
+}
+
+/// The rule set in force on a local date (ISO `YYYY-MM-DD`), if any.
+#[pyfunction]
+fn rule_set_in_force(date: &str) -> PyResult<Option<String>> {
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| PyValueError::new_err(format!("`{date}` is not a date YYYY-MM-DD / bukan tanggal")))?;
+    Ok(RuleSetId::in_force_on(date).map(|r| r.id().to_owned()))
+}
+
+/// A rule set as JSON (`lk3 diagram --format json`), or Mermaid or DOT;
 /// with `machine`, only that machine (JSON and Mermaid).
 #[pyfunction]
-#[pyo3(signature = (format = "json", machine = None))]
-fn diagram(format: &str, machine: Option<&str>) -> PyResult<String> {
-    let rules = RuleSet::get(RuleSetId::default());
+#[pyo3(signature = (rule_set, format = "json", machine = None))]
+fn diagram(rule_set: &str, format: &str, machine: Option<&str>) -> PyResult<String> {
+    let rules = RuleSetId::parse(rule_set)
+        .ok_or_else(|| {
+            let known: Vec<String> = RuleSetId::all().iter().map(ToString::to_string).collect();
+            PyValueError::new_err(format!(
+                "unknown rule set `{rule_set}`: expected one of {} / aturan tidak dikenal",
+                known.join(", ")
+            ))
+        })?
+        .rules();
     let unknown_machine = |m: &str| {
-        PyValueError::new_err(format!(
-            "unknown machine `{m}`: expected case, informasi, konsultasi, konseling, advokasi, rujukan or penjangkauan / mesin tidak dikenal"
-        ))
+        let names: Vec<&str> = std::iter::once("case")
+            .chain(rules.services.iter().map(|s| s.kind.id()))
+            .chain(std::iter::once("penjangkauan"))
+            .collect();
+        PyValueError::new_err(format!("unknown machine `{m}`: expected {} / mesin tidak dikenal", names.join(", ")))
     };
     match (format, machine) {
         ("json", None) => Ok(export::to_json(rules)),
@@ -130,10 +160,10 @@ fn resolutions() -> Vec<&'static str> {
 }
 
 /// Every code of the core's error registry with its short titles
-/// (Indonesian, English), for `lk3.errors.error_codes`.
+/// (Indonesian, English) and its area, for `lk3.errors.error_codes`.
 #[pyfunction]
-fn error_codes() -> Vec<(&'static str, &'static str, &'static str)> {
-    lk3_core::ErrorCode::ALL.iter().map(|c| (c.id(), c.label_id(), c.label_en())).collect()
+fn error_codes() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    lk3_core::ErrorCode::ALL.iter().map(|c| (c.id(), c.label_id(), c.label_en(), c.area().id())).collect()
 }
 
 /// The compiled module `lk3._lk3` behind the `lk3` Python package.
@@ -141,8 +171,8 @@ fn error_codes() -> Vec<(&'static str, &'static str, &'static str)> {
 mod _lk3 {
     #[pymodule_export]
     use super::{
-        age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions, schema_json, schema_names,
-        validate_bytes, walk_documents,
+        age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions, rule_set_in_force, rule_sets,
+        schema_json, schema_names, validate_bytes, walk_documents,
     };
 
     #[pymodule_export]

@@ -22,6 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::Actor;
 use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, StaffId, UnitCode};
+use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{KeyId, PrivateKeyFile, PublicKeyFile, SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::ServiceState;
@@ -484,8 +485,9 @@ impl NativeStore {
     /// (RFC 3339); returns the events (JSON) and whether the command id had
     /// been seen before. With `expected_version`, the command is decided
     /// against the case at that version and refused with a conflict when
-    /// the case has moved on.
-    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None))]
+    /// the case has moved on. With `rule_set`, a case this command opens is
+    /// pinned to it (else: the one in force on the unit's local date).
+    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
@@ -497,6 +499,7 @@ impl NativeStore {
         at: &str,
         command_id: Option<&str>,
         expected_version: Option<u64>,
+        rule_set: Option<&str>,
     ) -> PyResult<(String, bool)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
@@ -507,7 +510,12 @@ impl NativeStore {
                 Some(id) => CommandId::parse(id)?,
                 None => CommandId::new_v7(at, random_seed()),
             };
-            Ok((case_id, command, CommandContext::new(actor, at, command_id, random_seed())))
+            let ctx = CommandContext::new(actor, at, command_id, random_seed());
+            let ctx = match rule_set {
+                Some(name) => ctx.under(name.parse::<RuleSetId>().map_err(|e| Failure::lk3(&e))?),
+                None => ctx,
+            };
+            Ok((case_id, command, ctx))
         })();
         let (case_id, command, ctx) = prepared.py(py)?;
         self.run(py, move |store| async move {

@@ -19,23 +19,40 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rule_set_is_the_diagram_json_as_data() -> None:
-    rules = lk3.rule_set()
-    assert rules == json.loads(lk3.diagram("json"))
+    rules = lk3.rule_set("permensos-16-2013")
+    assert rules == json.loads(lk3.diagram("permensos-16-2013", "json"))
     assert [m["name"] for m in rules["machines"]] == [
         "case", "informasi", "konsultasi", "konseling", "advokasi", "rujukan", "penjangkauan",
     ]
+    later = lk3.rule_set("permensos-25-2017")
+    assert {"pendampingan", "perlindungan", "pembelajaran"} <= {m["name"] for m in later["machines"]}
+    assert later["effective_from"] == "2018-01-01" and rules["effective_until"] == "2017-12-31"
     approve = next(t for t in rules["machines"][0]["transitions"] if t["command"] == "approve_plan")
     assert (approve["from"], approve["to"], approve["roles"]) == ("rencana_intervensi", "intervensi", ["ketua"])
 
 
 def test_one_machine_diagrams() -> None:
-    mermaid = lk3.diagram("mermaid", machine="rujukan")
+    mermaid = lk3.diagram("permensos-25-2017", "mermaid", machine="rujukan")
     assert "dikirim --> ditolak : reject" in mermaid and "kontak" not in mermaid
-    assert json.loads(lk3.diagram(machine="rujukan"))["name"] == "rujukan"
+    assert json.loads(lk3.diagram("permensos-25-2017", machine="rujukan"))["name"] == "rujukan"
     with pytest.raises(ValueError, match="unknown machine"):
-        lk3.diagram("mermaid", machine="nope")
+        lk3.diagram("permensos-25-2017", "mermaid", machine="nope")
+    with pytest.raises(ValueError, match="unknown machine"):
+        lk3.diagram("permensos-16-2013", "mermaid", machine="perlindungan")
     with pytest.raises(ValueError):
-        lk3.diagram("dot", machine="case")
+        lk3.diagram("permensos-25-2017", "dot", machine="case")
+    with pytest.raises(ValueError, match="unknown rule set"):
+        lk3.diagram("permensos-99-2099")
+
+
+def test_the_rule_set_is_chosen_by_date_and_listed() -> None:
+    from datetime import date
+
+    names = [r["name"] for r in lk3.rule_sets()]
+    assert names == ["permensos-16-2013", "permensos-25-2017"]
+    assert lk3.rule_set_in_force(date(2017, 6, 1)) == "permensos-16-2013"
+    assert lk3.rule_set_in_force(date(2019, 3, 4)) == "permensos-25-2017"
+    assert lk3.rule_set_in_force(date(2010, 1, 1)) is None
 
 
 def test_schemas_are_the_committed_files() -> None:
@@ -127,10 +144,20 @@ def test_pseudonym_is_the_rfc_4231_hmac_sha256_truncated(key: bytes, data: str, 
 
 
 def test_every_code_of_the_registry_has_its_own_class() -> None:
-    from lk3.errors import error_class
+    from lk3.errors import error_areas, error_class
 
     unmapped = [code for code in lk3.errors.error_codes() if error_class(code) is lk3.Lk3Error]
     assert not unmapped, unmapped
+    # The class follows the code's area in the core's registry, not its number.
+    areas = error_areas()
+    for code, area in areas.items():
+        cls = error_class(code)
+        if area == "chain":
+            assert cls is lk3.IntegrityError, code
+        if area in ("identifier", "document", "seal"):
+            assert issubclass(cls, lk3.ValidationError), code
+        if area == "command":
+            assert issubclass(cls, (lk3.CommandRefused, lk3.NotFound)), code
 
 
 @pytest.mark.parametrize(
@@ -155,6 +182,12 @@ def test_every_code_of_the_registry_has_its_own_class() -> None:
         ("LK3-E080", lk3.Conflict),
         ("LK3-E082", lk3.Conflict),
         ("LK3-E051", lk3.IntegrityError),
+        ("LK3-E055", lk3.IntegrityError),
+        ("LK3-E034", lk3.CommandRefused),
+        ("LK3-E012", lk3.ValidationError),
+        ("LK3-E042", lk3.ValidationError),
+        ("LK3-E120", lk3.CommandRefused),
+        ("LK3-E121", lk3.NotFound),
         ("LK3-E087", lk3.IntegrityError),
         ("LK3-E085", lk3.StoreError),
         ("LK3-E090", lk3.StoreError),

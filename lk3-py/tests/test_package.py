@@ -18,7 +18,7 @@ def test_version_matches_the_workspace():
 
 
 def test_diagram_json_lists_the_eleven_stages():
-    doc = json.loads(lk3.diagram())
+    doc = json.loads(lk3.diagram("permensos-16-2013"))
     assert doc["rule_set"] == "permensos-16-2013"
     case = next(m for m in doc["machines"] if m["name"] == "case")
     assert [s["id"] for s in case["states"]] == [
@@ -29,7 +29,7 @@ def test_diagram_json_lists_the_eleven_stages():
 
 
 def test_diagram_formats_and_refusal():
-    assert lk3.diagram("mermaid").startswith("stateDiagram-v2")
-    assert lk3.diagram(format="dot").startswith("digraph")
+    assert lk3.diagram("permensos-25-2017", "mermaid").startswith("stateDiagram-v2")
+    assert lk3.diagram("permensos-25-2017", format="dot").startswith("digraph")
     with pytest.raises(ValueError, match="unknown format"):
-        lk3.diagram("svg")
+        lk3.diagram("permensos-25-2017", "svg")

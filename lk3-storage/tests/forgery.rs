@@ -121,7 +121,7 @@ fn forge_roles<P: Serialize + Clone>(
 }
 
 fn rules() -> &'static RuleSet {
-    RuleSet::get(RuleSetId::default())
+    RuleSet::get(RuleSetId::permensos_25_2017())
 }
 
 #[test]
@@ -399,8 +399,13 @@ mod outreach {
     use lk3_core::ids::{CaseId, OutreachId};
     use lk3_core::outreach::{
         CaseLink, Outreach, OutreachCloseReason, OutreachCommand, OutreachCommandKind as OK, OutreachEventRecord,
-        OutreachRefusalReason, ReporterKind, table,
+        OutreachRefusalReason, ReporterKind,
     };
+
+    /// The outreach machine of the rule set in force for the fixtures' dates.
+    fn table(rule_set: RuleSetId) -> &'static lk3_core::rules::OutreachTable {
+        &rule_set.rules().outreach.table
+    }
     use lk3_core::schema::OutreachDocument;
     use lk3_core::vocab::{Problem, Sasaran};
 
@@ -435,7 +440,7 @@ mod outreach {
         let mut o = Outreach::default();
         let mut events = Vec::new();
         for kind in kinds {
-            let role = table(RuleSetId::default()).row(o.state(), *kind).expect("a row").roles[0];
+            let role = table(RuleSetId::permensos_25_2017()).row(o.state(), *kind).expect("a row").roles[0];
             let cmd = command(w, *kind);
             let ctx = w.ctx(w.actor(role, true));
             events.extend(o.execute(&cmd, &ctx).unwrap_or_else(|e| panic!("{kind}: {e}")));
@@ -462,13 +467,13 @@ mod outreach {
     #[test]
     fn every_outreach_row_forged_by_a_role_it_does_not_list_is_refused() {
         let mut forgeries = 0;
-        for row in table(RuleSetId::default()).rows() {
+        for row in table(RuleSetId::permensos_25_2017()).rows() {
             let mut w = World::new();
             let legal = legal_row(&mut w, row.from, row.command);
             let what = format!("{:?}/{}", row.from.map(Labelled::id), row.command);
             forgeries += forge_roles(&what, &legal, &row.roles, document);
         }
-        assert!(forgeries >= table(RuleSetId::default()).rows().len(), "{forgeries}");
+        assert!(forgeries >= table(RuleSetId::permensos_25_2017()).rows().len(), "{forgeries}");
     }
 
     #[test]
@@ -478,7 +483,7 @@ mod outreach {
         let mut w = World::new();
         let visit = [OK::Schedule, OK::CarryOut, OK::RecordNotFound];
         let mut kinds = vec![OK::Report];
-        for _ in 0..lk3_core::outreach::max_attempts(RuleSetId::default()) {
+        for _ in 0..RuleSetId::permensos_25_2017().rules().outreach.max_attempts {
             kinds.extend(visit);
         }
         let legal = history(&mut w, &kinds);
@@ -515,14 +520,20 @@ mod services {
     //! The same forgeries for the five in-case service machines.
 
     use super::*;
-    use common::services::{KINDS, actor_for, service_in, step_of};
+    use common::services::{actor_for, machines, service_in, step_of, table};
     use lk3_core::rules::ServiceRequirement as SReq;
-    use lk3_core::service::{ServiceCommandKind as SK, table};
+    use lk3_core::service::ServiceCommandKind as SK;
 
     /// A legal history whose last event is the row's step on a service in
     /// the row's state; `None` for the opening row (decided by open_service).
-    fn legal_step(kind: ServiceKind, from: lk3_core::service::ServiceState, step: SK) -> Vec<CaseEventRecord> {
-        let (mut w, mut case, mut events, service_id) = service_in(kind, from).expect("every state is reachable");
+    fn legal_step(
+        rule_set: RuleSetId,
+        kind: ServiceKind,
+        from: lk3_core::service::ServiceState,
+        step: SK,
+    ) -> Vec<CaseEventRecord> {
+        let (mut w, mut case, mut events, service_id) =
+            service_in(rule_set, kind, from).expect("every state is reachable");
         let actor = actor_for(&w, kind, Some(from), step);
         w.run(&mut case, &mut events, actor, CaseCommand::ServiceStep { service_id, step: step_of(step) });
         events
@@ -531,10 +542,10 @@ mod services {
     #[test]
     fn every_service_row_forged_by_a_role_it_does_not_list_is_refused() {
         let mut forgeries = 0;
-        for kind in KINDS {
-            for row in table(RuleSetId::default(), kind).rows().iter().filter(|r| r.from.is_some()) {
+        for (rule_set, kind) in machines() {
+            for row in table(rule_set, kind).rows().iter().filter(|r| r.from.is_some()) {
                 let from = row.from.expect("a state");
-                let legal = legal_step(kind, from, row.command);
+                let legal = legal_step(rule_set, kind, from, row.command);
                 // The case's own row or the service's refuses the role.
                 forgeries += forge_roles(&format!("{kind} {from} {}", row.command), &legal, &row.roles, case_document);
             }
@@ -545,11 +556,11 @@ mod services {
     #[test]
     fn every_service_pair_the_table_lacks_is_refused_when_forged_into_a_history() {
         let mut forgeries = 0;
-        for kind in KINDS {
-            let t = table(RuleSetId::default(), kind);
+        for (rule_set, kind) in machines() {
+            let t = table(rule_set, kind);
             for state in t.states() {
                 for step in SK::ALL.iter().copied().filter(|s| *s != SK::Open && t.row(Some(state), *s).is_none()) {
-                    let (w, _, mut events, service_id) = service_in(kind, state).expect("reachable");
+                    let (w, _, mut events, service_id) = service_in(rule_set, kind, state).expect("reachable");
                     let mut spliced = events.last().expect("events").clone();
                     spliced.occurred_at += Duration::minutes(1);
                     spliced.actor = actor_for(&w, kind, Some(state), step);
@@ -641,12 +652,12 @@ mod services {
     fn every_requirement_of_every_service_row_broken_alone_is_refused() {
         let mut broken: BTreeSet<&str> = BTreeSet::new();
         let mut named: BTreeSet<&str> = BTreeSet::new();
-        for kind in KINDS {
-            for row in table(RuleSetId::default(), kind).rows().iter().filter(|r| r.from.is_some()) {
+        for (rule_set, kind) in machines() {
+            for row in table(rule_set, kind).rows().iter().filter(|r| r.from.is_some()) {
                 for requirement in &row.requires {
                     named.insert(requirement.id());
                     let from = row.from.expect("a state");
-                    let mut events = legal_step(kind, from, row.command);
+                    let mut events = legal_step(rule_set, kind, from, row.command);
                     let what = format!("{kind} {from} {} without {requirement}", row.command);
                     let Some(codes) = break_service_requirement(*requirement, &mut events) else {
                         assert!(matches!(requirement, SReq::Reason | SReq::AtLeastOneSession), "{what}: not broken");

@@ -27,6 +27,7 @@ pub fn all(u: &mut Unit) {
     moved(u);
     refused_referral(u);
     outreach(u);
+    before_the_change(u);
 }
 
 /// The unit's partner network (jejaring) in Bontang.
@@ -251,6 +252,37 @@ fn one_off(u: &mut Unit) {
         CaseCommand::ResolveOnSpot {
             service: ServiceKind::Konsultasi,
             problems: vec![Problem::Perceraian],
+            participants: vec![],
+        },
+    );
+}
+
+/// A consultation of 2017, before Permensos 25/2017: the same unit's case is
+/// opened under 16/2013, the rule set in force on its local date, and stays
+/// under it; the 2019 cases are under 25/2017. Nobody names a rule set.
+fn before_the_change(u: &mut Unit) {
+    let c = u.open(
+        "Konsultasi 2017 (sebelum Permensos 25/2017): konflik keluarga",
+        SEKRETARIS,
+        wita(2017, 11, 20, 9, 0),
+        ContactChannel::DatangLangsung,
+        Sasaran::Keluarga,
+    );
+    // Pendampingan is a service of 25/2017: refused in a 16/2013 case.
+    let service_id = ServiceId::new_v7(wita(2017, 11, 20, 9, 20), u.seed());
+    u.step(
+        c,
+        KONSELOR,
+        wita(2017, 11, 20, 9, 20),
+        CaseCommand::OpenService { service_id, kind: ServiceKind::Pendampingan, referral: None },
+    );
+    u.step(
+        c,
+        KONSELOR,
+        wita(2017, 11, 20, 9, 25),
+        CaseCommand::ResolveOnSpot {
+            service: ServiceKind::Konsultasi,
+            problems: vec![Problem::KonflikKeluarga],
             participants: vec![],
         },
     );

@@ -341,6 +341,19 @@ pub fn normal_path(kind: ServiceKind, worker: usize) -> Vec<(usize, ServiceComma
             (worker, ServiceCommand::RecordAction { action: AdvocacyAction::Mediasi }),
             (worker, ServiceCommand::Succeed {}),
         ],
+        ServiceKind::Pendampingan => vec![
+            (worker, ServiceCommand::HoldSession {}),
+            (worker, ServiceCommand::HoldSession {}),
+            (worker, ServiceCommand::Complete { feedback: None }),
+        ],
+        ServiceKind::Perlindungan => vec![
+            (worker, ServiceCommand::Start {}),
+            (worker, ServiceCommand::RecordAction { action: AdvocacyAction::PendampinganKeInstansi }),
+            (worker, ServiceCommand::Complete { feedback: None }),
+        ],
+        ServiceKind::Pembelajaran => {
+            vec![(worker, ServiceCommand::HoldSession {}), (worker, ServiceCommand::Complete { feedback: None })]
+        }
         ServiceKind::Rujukan | ServiceKind::Penjangkauan => {
             vec![(worker, ServiceCommand::Cancel { reason: ServiceReason::TidakDiperlukanLagi })]
         }
@@ -352,8 +365,12 @@ pub fn early_end(kind: ServiceKind, worker: usize) -> (usize, ServiceCommand) {
     let reason = ServiceReason::TidakDiperlukanLagi;
     let step = match kind {
         ServiceKind::Informasi => ServiceCommand::MarkUnavailable { reason },
-        ServiceKind::Konsultasi | ServiceKind::Rujukan | ServiceKind::Penjangkauan => ServiceCommand::Cancel { reason },
-        ServiceKind::Konseling | ServiceKind::Advokasi => ServiceCommand::Stop { reason },
+        ServiceKind::Konsultasi | ServiceKind::Rujukan | ServiceKind::Penjangkauan | ServiceKind::Pembelajaran => {
+            ServiceCommand::Cancel { reason }
+        }
+        ServiceKind::Konseling | ServiceKind::Advokasi | ServiceKind::Pendampingan | ServiceKind::Perlindungan => {
+            ServiceCommand::Stop { reason }
+        }
     };
     (worker, step)
 }

@@ -2,67 +2,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{Aid, CaseClient, Consent, PlanItem, RiskLevel};
 use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, UnitCode};
-use crate::label::labelled_enum;
 use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
+pub use crate::vocab::CaseCommandKind;
 use crate::vocab::{
     ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind,
     TerminationReason,
 };
-
-labelled_enum! {
-    /// The name of a case command, as used in the rule-set table, in errors
-    /// and as the `type` tag of [`CaseCommand`] in JSON.
-    pub enum CaseCommandKind {
-        /// Open a case from a contact.
-        RecordContact = ("record_contact", "Catat kontak / pengaduan", "Record a contact"),
-        /// Register the case and its clients.
-        Register = ("register", "Registrasi", "Register"),
-        /// Resolve a contact on the spot with one informasi or konsultasi.
-        ResolveOnSpot = ("resolve_on_spot", "Selesai di tempat", "Resolve on the spot"),
-        /// Start the first engagement.
-        StartEngagement = ("start_engagement", "Mulai pendekatan awal", "Start engagement"),
-        /// Record a consent.
-        RecordConsent = ("record_consent", "Catat persetujuan", "Record consent"),
-        /// Withdraw a consent.
-        WithdrawConsent = ("withdraw_consent", "Cabut persetujuan", "Withdraw consent"),
-        /// Make the service agreement.
-        AgreeContract = ("agree_contract", "Sepakati kontrak layanan", "Agree the service contract"),
-        /// Close without service: not eligible or refused.
-        DeclineService = ("decline_service", "Tutup tanpa layanan", "Decline service"),
-        /// Start the assessment.
-        StartAssessment = ("start_assessment", "Mulai asesmen", "Start assessment"),
-        /// Complete the assessment.
-        CompleteAssessment = ("complete_assessment", "Selesaikan asesmen", "Complete assessment"),
-        /// Propose an intervention plan.
-        ProposePlan = ("propose_plan", "Ajukan rencana intervensi", "Propose a plan"),
-        /// Approve the proposed plan (the ketua, not the plan's author).
-        ApprovePlan = ("approve_plan", "Setujui rencana intervensi", "Approve the plan"),
-        /// Open a service instance (informasi, konsultasi, konseling, advokasi, rujukan).
-        OpenService = ("open_service", "Buka layanan", "Open a service"),
-        /// Take a step of a service instance, checked against the service's own machine.
-        ServiceStep = ("service_step", "Langkah layanan", "Service step"),
-        /// Record material aid given to a client.
-        RecordAid = ("record_aid", "Catat bantuan", "Record aid"),
-        /// Begin the evaluation.
-        BeginEvaluation = ("begin_evaluation", "Mulai evaluasi", "Begin evaluation"),
-        /// Go back to assessment after evaluation.
-        Reassess = ("reassess", "Asesmen ulang", "Re-assess"),
-        /// Go back to planning after evaluation.
-        Replan = ("replan", "Susun ulang rencana", "Re-plan"),
-        /// Terminate with a reason.
-        Terminate = ("terminate", "Terminasi", "Terminate"),
-        /// Start aftercare.
-        StartAftercare = ("start_aftercare", "Mulai bimbingan lanjut", "Start aftercare"),
-        /// Approve closure (the ketua, not who terminated).
-        ApproveClosure = ("approve_closure", "Setujui penutupan kasus", "Approve closure"),
-        /// Report a relapse during aftercare.
-        ReportRelapse = ("report_relapse", "Laporkan kekambuhan", "Report a relapse"),
-        /// Reopen a closed case with a reason.
-        Reopen = ("reopen", "Buka kembali kasus", "Reopen"),
-        /// Send an emergency protective referral.
-        SendProtectiveReferral = ("send_protective_referral", "Kirim rujukan perlindungan darurat", "Send a protective referral"),
-    }
-}
 
 /// A request to change a case. Build it, then pass it to
 /// [`Case::decide`](crate::Decider::decide) with a [`crate::CommandContext`].

@@ -6,9 +6,9 @@ use super::{
 use crate::context::CommandContext;
 use crate::decider::{Decider, Head, refusal_into};
 use crate::ids::{CaseId, CaseNumberMismatch};
-use crate::rules::{CaseRequirement as Requirement, CaseTable, RuleSet, RuleSetId};
+use crate::rules::{CaseRequirement as Requirement, CaseTable, RuleSetId};
 use crate::service::ReferralDraft;
-use crate::vocab::{ConsentPurpose, Sasaran, ServiceKind, TerminationReason};
+use crate::vocab::{ConsentPurpose, Sasaran, TerminationReason};
 
 refusal_into!(Violation, CommandProblem, Violation::CaseNotFound, |id| Violation::CaseExists {
     case_id: CaseId::from_uuid(id)
@@ -60,7 +60,7 @@ impl Decider for Case {
     type Error = CommandError;
 
     fn table(rule_set: RuleSetId) -> &'static CaseTable {
-        RuleSet::get(rule_set).case_table()
+        &rule_set.rules().case
     }
 
     fn kind(command: &CaseCommand) -> K {
@@ -70,6 +70,13 @@ impl Decider for Case {
     fn opens(command: &CaseCommand) -> Option<uuid::Uuid> {
         match command {
             CaseCommand::RecordContact { case_id, .. } => Some(*case_id.as_uuid()),
+            _ => None,
+        }
+    }
+
+    fn opening_unit(command: &CaseCommand) -> Option<&crate::ids::UnitCode> {
+        match command {
+            CaseCommand::RecordContact { unit, .. } => Some(unit),
             _ => None,
         }
     }
@@ -93,13 +100,13 @@ impl Decider for Case {
         &self,
         command: &CaseCommand,
         ctx: &CommandContext,
-        _rule_set: RuleSetId,
+        rule_set: RuleSetId,
     ) -> Result<CaseEvent, Violation> {
-        self.content(command, ctx)
+        self.content(command, ctx, rule_set)
     }
 
-    fn refuse(&self, kind: K, rule_set: RuleSetId, violation: Violation) -> CommandError {
-        CommandError::new(kind, self.stage, violation, RuleSet::get(rule_set))
+    fn refuse(&self, kind: K, rule_set: Option<RuleSetId>, violation: Violation) -> CommandError {
+        CommandError::new(kind, self.stage, violation, rule_set.map(RuleSetId::rules))
     }
 
     fn apply(&mut self, event: &CaseEventRecord) {
@@ -279,7 +286,13 @@ impl Case {
     }
 
     /// Checks the command's content and builds its event payload.
-    fn content(&self, command: &CaseCommand, ctx: &CommandContext) -> Result<CaseEvent, Violation> {
+    fn content(
+        &self,
+        command: &CaseCommand,
+        ctx: &CommandContext,
+        rule_set: RuleSetId,
+    ) -> Result<CaseEvent, Violation> {
+        let rules = rule_set.rules();
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
             CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {
@@ -305,7 +318,7 @@ impl Case {
                 CaseEvent::Registered { clients: clients.clone(), problems: problems.clone() }
             }
             CaseCommand::ResolveOnSpot { service, problems, participants } => {
-                if !matches!(service, ServiceKind::Informasi | ServiceKind::Konsultasi) {
+                if !rules.service(*service).is_some_and(|s| s.resolves_contact) {
                     return invalid(CommandProblem::OnSpotService);
                 }
                 let group = matches!(self.sasaran, Some(Sasaran::Kelompok | Sasaran::Organisasi | Sasaran::Masyarakat));
@@ -363,10 +376,14 @@ impl Case {
                 if reused {
                     return invalid(CommandProblem::DuplicateId);
                 }
-                if items.iter().any(|i| i.service == ServiceKind::Penjangkauan) {
+                if items.iter().any(|i| !i.service.is_case_service()) {
                     return invalid(CommandProblem::NotACaseService);
                 }
-                if items.iter().any(|i| i.partner_id.is_some() && i.service != ServiceKind::Rujukan) {
+                if items.iter().any(|i| rules.service(i.service).is_none()) {
+                    return invalid(CommandProblem::ServiceNotOffered);
+                }
+                if items.iter().any(|i| i.partner_id.is_some() && !rules.service(i.service).is_some_and(|s| s.partner))
+                {
                     return invalid(CommandProblem::ReferralOnlyForRujukan);
                 }
                 let Some(plan_version) = self.plan_versions.checked_add(1) else {
@@ -382,9 +399,9 @@ impl Case {
                 None => return Err(Violation::PlanRequired),
             },
             CaseCommand::OpenService { service_id, kind, referral } => {
-                self.open_service(*service_id, *kind, *referral, ctx)?
+                self.open_service(*service_id, *kind, *referral, ctx, rules)?
             }
-            CaseCommand::ServiceStep { service_id, step } => self.service_step(*service_id, step, ctx)?,
+            CaseCommand::ServiceStep { service_id, step } => self.service_step(*service_id, step, ctx, rules)?,
             CaseCommand::RecordAid { aid } => {
                 if aid.quantity == 0 {
                     return invalid(CommandProblem::InvalidQuantity);

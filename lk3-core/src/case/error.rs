@@ -44,8 +44,8 @@ labelled_enum! {
         NoClients = ("tanpa_klien", "registrasi memerlukan paling sedikit satu klien", "registration needs at least one client"),
         /// The same client twice.
         DuplicateClient = ("klien_ganda", "klien yang sama tercantum dua kali", "the same client is listed twice"),
-        /// On-the-spot resolution with a service other than informasi/konsultasi.
-        OnSpotService = ("layanan_di_tempat", "penyelesaian di tempat hanya dengan informasi atau konsultasi", "only informasi or konsultasi can resolve a contact on the spot"),
+        /// On-the-spot resolution with a service the rule set does not let resolve a contact.
+        OnSpotService = ("layanan_di_tempat", "penyelesaian di tempat hanya dengan layanan sekali selesai menurut aturan (informasi atau konsultasi)", "only a one-off service of the rule set (informasi or konsultasi) can resolve a contact on the spot"),
         /// Consent without a purpose.
         NoPurpose = ("tanpa_tujuan", "persetujuan memerlukan paling sedikit satu tujuan", "a consent needs at least one purpose"),
         /// An id already used in this case.
@@ -62,8 +62,8 @@ labelled_enum! {
         NoClientsRegistered = ("belum_ada_klien", "kasus belum memiliki klien terdaftar", "the case has no registered clients"),
         /// A referral without a partner.
         NoPartner = ("tanpa_mitra", "rujukan memerlukan mitra", "a referral needs a partner"),
-        /// A partner given for a service that is not a referral.
-        ReferralOnlyForRujukan = ("mitra_hanya_untuk_rujukan", "mitra hanya untuk layanan rujukan", "only a referral has a partner"),
+        /// A partner given for a service that has none under the rule set.
+        ReferralOnlyForRujukan = ("mitra_hanya_untuk_rujukan", "mitra hanya untuk layanan yang bermitra (rujukan)", "only a service with a partner (a referral) has one"),
         /// Penjangkauan opened as a service of a case.
         NotACaseService = ("bukan_layanan_kasus", "penjangkauan dicatat sebagai penjangkauan tersendiri, bukan layanan kasus", "penjangkauan is recorded as an outreach of its own, not a service of a case"),
         /// A response deadline not after the sending.
@@ -74,8 +74,8 @@ labelled_enum! {
         InvalidParticipants = ("jumlah_peserta_tidak_sah", "jumlah peserta harus positif dan tiap sasaran sekali", "participant counts must be positive, each sasaran once"),
         /// Aid with a quantity of zero.
         InvalidQuantity = ("jumlah_tidak_sah", "jumlah bantuan paling sedikit satu", "the aid quantity must be at least one"),
-        /// Completing counselling before any session.
-        NoSession = ("belum_ada_sesi", "konseling belum memiliki sesi", "the counselling has had no session"),
+        /// Completing a service that counts sessions before any session.
+        NoSession = ("belum_ada_sesi", "layanan belum memiliki sesi", "the service has had no session"),
         /// Withdrawing a consent twice.
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
         /// A case number of another unit than the case's.
@@ -84,6 +84,10 @@ labelled_enum! {
         CaseNumberOfAnotherYear = ("nomor_kasus_tahun_lain", "tahun pada nomor kasus bukan tahun kasus dibuka (waktu setempat unit)", "the case number's year is not the year the case opens in (the unit's local time)"),
         /// A time or date lk3 cannot record (before 1900, after 9999, a leap second).
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu atau tanggal di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time or date lk3 cannot record (years 1900 to 9999, no leap second)"),
+        /// A case opened on a date no registered rule set covers, with none pinned.
+        NoRuleSetInForce = ("tanpa_aturan_berlaku", "tidak ada aturan yang berlaku pada tanggal setempat itu; sebutkan aturannya", "no rule set is in force on that local date; name one"),
+        /// A service the case's rule set does not offer.
+        ServiceNotOffered = ("layanan_tidak_tersedia_dalam_aturan", "aturan kasus ini tidak mengenal layanan itu", "the case's rule set does not offer that service"),
         /// Aid handed over on a date after the command's.
         AidDateAfterCommand = ("tanggal_bantuan_mendatang", "tanggal penyerahan bantuan sesudah tanggal pencatatannya", "the aid's hand-over date is after the date it is recorded"),
     }
@@ -353,8 +357,26 @@ impl Violation {
 }
 
 impl CommandError {
-    pub(crate) fn new(command: CaseCommandKind, stage: Option<Stage>, violation: Violation, rules: &RuleSet) -> Self {
-        CommandError { command, stage, violation, allowed: rules.allowed_commands(stage) }
+    pub(crate) fn new(
+        command: CaseCommandKind,
+        stage: Option<Stage>,
+        violation: Violation,
+        rules: Option<&RuleSet>,
+    ) -> Self {
+        let allowed = match rules {
+            Some(r) => r.allowed_commands(stage),
+            // No rule set chosen (no case yet, none pinned): what any rule set allows.
+            None => {
+                let mut any: Vec<CaseCommandKind> = crate::rules::RuleSetId::all()
+                    .into_iter()
+                    .flat_map(|r| r.rules().allowed_commands(stage))
+                    .collect();
+                any.sort_by_key(|k| k.index());
+                any.dedup();
+                any
+            }
+        };
+        CommandError { command, stage, violation, allowed }
     }
 }
 

@@ -6,8 +6,8 @@ use chrono::SubsecRound;
 use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, DisclosureGap, Violation};
 use crate::context::CommandContext;
 use crate::ids::ServiceId;
-use crate::rules::ServiceRequirement as Requirement;
-use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind, default_response_time, table};
+use crate::rules::{RuleSet, ServiceRequirement as Requirement};
+use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind};
 use crate::vocab::{Role, ServiceKind};
 
 impl Case {
@@ -17,23 +17,26 @@ impl Case {
         kind: ServiceKind,
         referral: Option<ReferralDraft>,
         ctx: &CommandContext,
+        rules: &RuleSet,
     ) -> Result<CaseEvent, Violation> {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
-        if kind == ServiceKind::Penjangkauan {
+        if !kind.is_case_service() {
             return invalid(CommandProblem::NotACaseService);
         }
+        let Some(spec) = rules.service(kind) else {
+            return invalid(CommandProblem::ServiceNotOffered);
+        };
         if self.service(service_id).is_some()
             || self.proposal.as_ref().is_some_and(|p| p.items.iter().any(|i| i.service_id == service_id))
         {
             return invalid(CommandProblem::DuplicateId);
         }
-        match (kind, referral) {
-            (ServiceKind::Rujukan, None) => return invalid(CommandProblem::NoPartner),
-            (ServiceKind::Rujukan, Some(_)) => {}
-            (_, Some(_)) => return invalid(CommandProblem::ReferralOnlyForRujukan),
-            (_, None) => {}
+        match (spec.partner, referral) {
+            (true, None) => return invalid(CommandProblem::NoPartner),
+            (false, Some(_)) => return invalid(CommandProblem::ReferralOnlyForRujukan),
+            _ => {}
         }
-        let machine = table(self.rule_set, kind);
+        let machine = &spec.table;
         if let Some(row) = machine.row(None, ServiceCommandKind::Open)
             && !row.roles.contains(&ctx.actor.role)
         {
@@ -47,12 +50,16 @@ impl Case {
         service_id: ServiceId,
         step: &ServiceCommand,
         ctx: &CommandContext,
+        rules: &RuleSet,
     ) -> Result<CaseEvent, Violation> {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         let Some(instance) = self.service(service_id) else {
             return Err(Violation::UnknownReference { what: super::Reference::Layanan, id: service_id.to_string() });
         };
-        let machine = table(self.rule_set, instance.kind);
+        let Some(spec) = rules.service(instance.kind) else {
+            return invalid(CommandProblem::ServiceNotOffered);
+        };
+        let machine = &spec.table;
         let Some(row) = machine.row(Some(instance.state), step.kind()) else {
             return Err(Violation::ServiceStepNotAllowed {
                 service_id,
@@ -112,7 +119,10 @@ impl Case {
                     return invalid(CommandProblem::TimeOutOfRange);
                 }
                 let at = ctx.at.trunc_subsecs(6);
-                let deadline = response_deadline.unwrap_or(at + default_response_time(self.rule_set)).trunc_subsecs(6);
+                let Some(response_time) = spec.response_time else {
+                    return invalid(CommandProblem::NoPartner);
+                };
+                let deadline = response_deadline.unwrap_or(at + response_time).trunc_subsecs(6);
                 if deadline <= at {
                     return invalid(CommandProblem::DeadlineNotAfterSending);
                 }
@@ -133,8 +143,7 @@ impl Case {
             }
             _ => {}
         }
-        let on_behalf_of_partner =
-            instance.kind == ServiceKind::Rujukan && step.kind().is_partner_step() && ctx.actor.role != Role::Mitra;
+        let on_behalf_of_partner = spec.partner && step.kind().is_partner_step() && ctx.actor.role != Role::Mitra;
         Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, RiskLevel};
 use crate::event::Hash;
 use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, StaffId, UnitCode};
-use crate::rules::{RuleSet, RuleSetId};
+use crate::rules::RuleSetId;
 use crate::service::{ParticipantCount, ServiceInstance};
 use crate::vocab::{
     ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, Sasaran, ServiceKind,
@@ -74,7 +74,8 @@ pub struct ProtectiveReferral {
 pub struct Case {
     pub(super) case_id: Option<CaseId>,
     pub(super) opened_at: Option<DateTime<Utc>>,
-    pub(super) rule_set: RuleSetId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) rule_set: Option<RuleSetId>,
     pub(super) stage: Option<Stage>,
     pub(super) version: u64,
     pub(super) last_hash: Hash,
@@ -122,8 +123,8 @@ impl Case {
     pub fn opened_at(&self) -> Option<DateTime<Utc>> {
         self.opened_at
     }
-    /// The rule set the case was opened under.
-    pub fn rule_set(&self) -> RuleSetId {
+    /// The rule set the case was opened under (`None` before it is opened).
+    pub fn rule_set(&self) -> Option<RuleSetId> {
         self.rule_set
     }
     /// The current stage (`None` before the first event).
@@ -258,7 +259,7 @@ impl Case {
     /// Folds one event into the state (the decider's `apply`). The stage the
     /// event leads to is read from the case's rule set.
     pub(super) fn fold(&mut self, event: &CaseEventRecord) {
-        let rules = RuleSet::get(event.rule_set);
+        let rules = event.rule_set.rules();
         if let Some(t) = rules.transition(self.stage, event.payload.command_kind()) {
             self.stage = Some(t.to);
         }
@@ -270,7 +271,7 @@ impl Case {
             CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => {
                 self.case_id = Some(CaseId::from_uuid(event.stream_id));
                 self.opened_at = Some(event.occurred_at);
-                self.rule_set = event.rule_set;
+                self.rule_set = Some(event.rule_set);
                 self.unit = Some(unit.clone());
                 self.case_number = Some(case_number.clone());
                 self.channel = Some(*channel);
@@ -309,7 +310,7 @@ impl Case {
             }
             CaseEvent::PlanApproved { .. } => {
                 if let Some(p) = self.proposal.take() {
-                    let (rule_set, at) = (self.rule_set, event.occurred_at);
+                    let (rule_set, at) = (event.rule_set, event.occurred_at);
                     self.services.extend(p.items.iter().map(|item| {
                         ServiceInstance::open(
                             item.service_id,
@@ -324,11 +325,11 @@ impl Case {
             }
             CaseEvent::ServiceOpened { kind, partner_id, service_id } => {
                 let open =
-                    ServiceInstance::open(*service_id, *kind, self.rule_set, None, *partner_id, event.occurred_at);
+                    ServiceInstance::open(*service_id, *kind, event.rule_set, None, *partner_id, event.occurred_at);
                 self.services.push(open);
             }
             CaseEvent::ServiceStepRecorded { consent_override, service_id, step, .. } => {
-                let rule_set = self.rule_set;
+                let rule_set = event.rule_set;
                 if let Some(s) = self.services.iter_mut().find(|s| s.service_id == *service_id) {
                     s.apply_step(step, rule_set, event.occurred_at, actor, *consent_override);
                 }

@@ -79,7 +79,7 @@ impl Lk3Error for ChainError {
             Self::HashMismatch { .. } => ErrorCode::HashMismatch,
             Self::ChainBroken { .. } => ErrorCode::ChainBroken,
             Self::StreamMismatch { .. } => ErrorCode::StreamMismatch,
-            Self::RuleSetMismatch { .. } => ErrorCode::RuleSetMismatch,
+            Self::RuleSetMismatch { .. } => ErrorCode::ChainRuleSetMismatch,
             Self::Serialization(_) => ErrorCode::Serialization,
         }
     }

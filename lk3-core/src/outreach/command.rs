@@ -3,28 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CaseId, ClientId, KodeWilayah, OutreachId, UnitCode};
 use crate::label::labelled_enum;
+pub use crate::vocab::OutreachCommandKind;
 use crate::vocab::{Problem, Sasaran};
-
-labelled_enum! {
-    /// The name of an outreach command, as used in the outreach table, in
-    /// errors and as the `type` tag of [`OutreachCommand`] in JSON.
-    pub enum OutreachCommandKind {
-        /// Record a report of someone who may need the LK3 (opens the outreach).
-        Report = ("report", "Catat laporan penjangkauan", "Report for outreach"),
-        /// Plan a visit.
-        Schedule = ("schedule", "Jadwalkan penjangkauan", "Schedule a visit"),
-        /// Record that the visit took place.
-        CarryOut = ("carry_out", "Laksanakan penjangkauan", "Carry out the visit"),
-        /// The person agrees to be served: a case is opened or joined.
-        RecordAgreement = ("record_agreement", "Catat kesediaan", "Record agreement"),
-        /// The person refuses.
-        RecordRefusal = ("record_refusal", "Catat penolakan", "Record refusal"),
-        /// The person was not found at the visit.
-        RecordNotFound = ("record_not_found", "Catat tidak ditemukan", "Record not found"),
-        /// Close the outreach without a visit or after fruitless visits.
-        Close = ("close", "Tutup penjangkauan", "Close the outreach"),
-    }
-}
 
 labelled_enum! {
     /// Who reported the person to the LK3. Outreach is usually set off by a

@@ -1,6 +1,6 @@
 use super::{
     Outreach, OutreachCommand, OutreachCommandKind as K, OutreachError, OutreachEvent, OutreachEventRecord,
-    OutreachProblem, OutreachState, OutreachViolation as Violation, max_attempts, table,
+    OutreachProblem, OutreachState, OutreachViolation as Violation,
 };
 use crate::context::CommandContext;
 use crate::decider::{Decider, Head, refusal_into};
@@ -12,8 +12,8 @@ refusal_into!(Violation, OutreachProblem, Violation::OutreachNotFound, |id| Viol
 });
 
 /// An outreach is decided by the kernel's pipeline ([`Decider`]) over its
-/// own table ([`super::table`]); for `schedule`, a visit must be left
-/// ([`super::max_attempts`]).
+/// own table (the rule set's [`crate::rules::OutreachSpec`]); for `schedule`,
+/// a visit must be left under its `max_attempts`.
 ///
 /// ```
 /// use chrono::{Duration, TimeZone, Utc};
@@ -56,7 +56,7 @@ impl Decider for Outreach {
     type Error = OutreachError;
 
     fn table(rule_set: RuleSetId) -> &'static Table<OutreachState, K, Requirement> {
-        table(rule_set)
+        &rule_set.rules().outreach.table
     }
 
     fn kind(command: &OutreachCommand) -> K {
@@ -66,6 +66,13 @@ impl Decider for Outreach {
     fn opens(command: &OutreachCommand) -> Option<uuid::Uuid> {
         match command {
             OutreachCommand::Report { outreach_id, .. } => Some(*outreach_id.as_uuid()),
+            _ => None,
+        }
+    }
+
+    fn opening_unit(command: &OutreachCommand) -> Option<&crate::ids::UnitCode> {
+        match command {
+            OutreachCommand::Report { unit, .. } => Some(unit),
             _ => None,
         }
     }
@@ -100,7 +107,7 @@ impl Decider for Outreach {
         self.content(command, rule_set)
     }
 
-    fn refuse(&self, kind: K, rule_set: RuleSetId, violation: Violation) -> OutreachError {
+    fn refuse(&self, kind: K, rule_set: Option<RuleSetId>, violation: Violation) -> OutreachError {
         OutreachError::new(kind, self.state, violation, self.allowed_under(rule_set))
     }
 
@@ -135,7 +142,7 @@ impl Decider for Outreach {
 impl Outreach {
     /// The number of the next visit, while the rule set allows one more.
     fn next_attempt(&self, rule_set: RuleSetId) -> Result<u32, Violation> {
-        let max = max_attempts(rule_set);
+        let max = rule_set.rules().outreach.max_attempts;
         if self.attempts >= max {
             return Err(Violation::AttemptsExhausted { attempts: self.attempts, max_attempts: max });
         }

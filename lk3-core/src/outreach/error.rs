@@ -31,6 +31,8 @@ labelled_enum! {
         /// The outreach's event counter would overflow (only reachable from forged history).
         CounterExhausted = ("penghitung_habis", "penghitung penjangkauan sudah mencapai batas", "a counter of the outreach is exhausted"),
         /// A time lk3 cannot record (before 1900, after 9999, a leap second).
+        NoRuleSetInForce = ("tanpa_aturan_berlaku", "tidak ada aturan yang berlaku pada tanggal setempat itu; sebutkan aturannya", "no rule set is in force on that local date; name one"),
+        /// A time lk3 cannot record.
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time lk3 cannot record (years 1900 to 9999, no leap second)"),
     }
 }
@@ -90,8 +92,8 @@ impl OutreachViolation {
             Self::TransitionNotAllowed => ErrorCode::TransitionNotAllowed,
             Self::RoleNotAllowed { .. } => ErrorCode::RoleNotAllowed,
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
-            Self::OutreachExists { .. } => ErrorCode::CaseExists,
-            Self::OutreachNotFound => ErrorCode::CaseNotFound,
+            Self::OutreachExists { .. } => ErrorCode::OutreachExists,
+            Self::OutreachNotFound => ErrorCode::OutreachNotFound,
             Self::AttemptsExhausted { .. } | Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
             Self::Serialization { .. } => ErrorCode::Serialization,
         }

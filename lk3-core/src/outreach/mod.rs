@@ -14,8 +14,9 @@
 //!           dilaporkan -> ditutup (with a reason)
 //! ```
 //!
-//! Visits are limited: after [`max_attempts`] visits carried out (3 under
-//! `permensos-16-2013`), `schedule` is refused with
+//! Visits are limited: after the rule set's
+//! [`max_attempts`](crate::rules::OutreachSpec::max_attempts) visits carried
+//! out (3 under both shipped rule sets), `schedule` is refused with
 //! [`OutreachViolation::AttemptsExhausted`] and only `close` is left.
 //!
 //! [`Outreach::decide`](crate::Decider::decide) checks an [`OutreachCommand`] against the state and
@@ -82,7 +83,6 @@ mod decide;
 mod error;
 mod event;
 mod state;
-mod table;
 
 pub use command::{
     CaseLink, OutreachCloseReason, OutreachCommand, OutreachCommandKind, OutreachRefusalReason, ReporterKind,
@@ -90,7 +90,6 @@ pub use command::{
 pub use error::{OutreachError, OutreachProblem, OutreachViolation};
 pub use event::OutreachEvent;
 pub use state::{Outreach, OutreachState, OutreachVisit};
-pub use table::{MAX_ATTEMPTS, machine_export, max_attempts, table};
 
 /// An event of an outreach, in its envelope.
 pub type OutreachEventRecord = crate::event::Event<OutreachEvent>;

@@ -3,34 +3,13 @@ use serde::Serialize;
 
 use super::{
     CaseLink, OutreachCloseReason, OutreachCommandKind, OutreachEvent, OutreachEventRecord, OutreachRefusalReason,
-    ReporterKind, max_attempts, table,
+    ReporterKind,
 };
 use crate::event::Hash;
 use crate::ids::{ClientId, KodeWilayah, OutreachId, StaffId, UnitCode};
-use crate::label::labelled_enum;
 use crate::rules::RuleSetId;
+pub use crate::vocab::OutreachState;
 use crate::vocab::{Problem, Sasaran};
-
-labelled_enum! {
-    /// The state of an outreach (penjangkauan), DESIGN §6. Terminal:
-    /// `bersedia`, `menolak`, `ditutup`.
-    pub enum OutreachState {
-        /// Reported, no visit planned yet.
-        Dilaporkan = ("dilaporkan", "Dilaporkan", "Reported"),
-        /// A visit is planned.
-        Dijadwalkan = ("dijadwalkan", "Dijadwalkan", "Scheduled"),
-        /// The visit took place; its outcome is not recorded yet.
-        Dilaksanakan = ("dilaksanakan", "Dilaksanakan", "Carried out"),
-        /// The person agreed: a case was opened or joined.
-        Bersedia = ("bersedia", "Bersedia", "Agreed"),
-        /// The person refused.
-        Menolak = ("menolak", "Menolak", "Refused"),
-        /// The person was not found at the last visit.
-        TidakDitemukan = ("tidak_ditemukan", "Tidak ditemukan", "Not found"),
-        /// Closed without the person's answer.
-        Ditutup = ("ditutup", "Ditutup", "Closed"),
-    }
-}
 
 /// One planned visit and what came of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -64,7 +43,8 @@ pub struct OutreachVisit {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct Outreach {
     pub(super) outreach_id: Option<OutreachId>,
-    pub(super) rule_set: RuleSetId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) rule_set: Option<RuleSetId>,
     pub(super) state: Option<OutreachState>,
     pub(super) version: u64,
     pub(super) last_hash: Hash,
@@ -90,7 +70,7 @@ impl Outreach {
         self.outreach_id
     }
     /// The rule set the outreach was reported under.
-    pub fn rule_set(&self) -> RuleSetId {
+    pub fn rule_set(&self) -> Option<RuleSetId> {
         self.rule_set
     }
     /// The current state (`None` before the report).
@@ -99,7 +79,7 @@ impl Outreach {
     }
     /// Whether the outreach's work is finished (`bersedia`, `menolak`, `ditutup`).
     pub fn is_finished(&self) -> bool {
-        self.state.is_some_and(|s| table(self.rule_set).is_terminal(s))
+        self.state.zip(self.rule_set).is_some_and(|(s, r)| r.rules().outreach.table.is_terminal(s))
     }
     /// The seq of the last event applied (0 before the first).
     pub fn version(&self) -> u64 {
@@ -141,9 +121,9 @@ impl Outreach {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
-    /// How many visits the rule set allows ([`super::max_attempts`]).
+    /// How many visits the rule set allows (0 before the outreach is opened).
     pub fn max_attempts(&self) -> u32 {
-        max_attempts(self.rule_set)
+        self.rule_set.map_or(0, |r| r.rules().outreach.max_attempts)
     }
     /// How many more visits may be carried out.
     pub fn attempts_left(&self) -> u32 {
@@ -177,12 +157,22 @@ impl Outreach {
     /// The commands allowed now: the table's commands for the state, less
     /// `schedule` once the visits are used up.
     pub fn allowed_commands(&self) -> Vec<OutreachCommandKind> {
-        self.allowed_under(if self.state.is_some() { self.rule_set } else { RuleSetId::default() })
+        self.allowed_under(self.rule_set)
     }
 
-    pub(super) fn allowed_under(&self, rule_set: RuleSetId) -> Vec<OutreachCommandKind> {
-        let exhausted = self.attempts >= max_attempts(rule_set);
-        table(rule_set)
+    /// Before the outreach is opened: the opening commands of every rule set.
+    pub(super) fn allowed_under(&self, rule_set: Option<RuleSetId>) -> Vec<OutreachCommandKind> {
+        let Some(rule_set) = rule_set else {
+            let mut opening: Vec<OutreachCommandKind> =
+                RuleSetId::all().into_iter().flat_map(|r| r.rules().outreach.table.allowed(None)).collect();
+            opening.sort_by_key(|c| crate::label::Labelled::index(*c));
+            opening.dedup();
+            return opening;
+        };
+        let outreach = &rule_set.rules().outreach;
+        let exhausted = self.attempts >= outreach.max_attempts;
+        outreach
+            .table
             .allowed(self.state)
             .into_iter()
             .filter(|c| !(exhausted && *c == OutreachCommandKind::Schedule))
@@ -192,7 +182,7 @@ impl Outreach {
     /// Folds one event into the state (the decider's `apply`). The state it
     /// leads to is read from the outreach table of the event's rule set.
     pub(super) fn fold(&mut self, event: &OutreachEventRecord) {
-        if let Some(row) = table(event.rule_set).row(self.state, event.payload.command_kind()) {
+        if let Some(row) = event.rule_set.rules().outreach.table.row(self.state, event.payload.command_kind()) {
             self.state = Some(row.to);
         }
         self.version = event.seq;
@@ -202,7 +192,7 @@ impl Outreach {
         match &event.payload {
             OutreachEvent::Reported { kode_wilayah, problems, reported_by, sasaran, unit } => {
                 self.outreach_id = Some(OutreachId::from_uuid(event.stream_id));
-                self.rule_set = event.rule_set;
+                self.rule_set = Some(event.rule_set);
                 self.reported_at = Some(event.occurred_at);
                 self.unit = Some(unit.clone());
                 self.reported_by = Some(*reported_by);

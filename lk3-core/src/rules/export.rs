@@ -8,23 +8,32 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Requirement, RuleSet, RuleSetId, Table};
+use super::{Requirement, RuleSet, Table};
 use crate::label::Labelled;
 use crate::vocab::Role;
 
 /// A rule set as exported: `{"rule_set": ..., "machines": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleSetExport {
-    /// The rule set's id.
-    pub rule_set: RuleSetId,
+    /// The rule set's name.
+    #[schemars(regex(pattern = super::NAME_PATTERN))]
+    pub rule_set: String,
     /// Its Indonesian name.
     pub label_id: String,
     /// Its English name.
     pub label_en: String,
     /// Where its rules come from.
     pub source: String,
-    /// Its state machines: `case`, then the services (`informasi`,
-    /// `konsultasi`, `konseling`, `advokasi`, `rujukan`) and `penjangkauan`.
+    /// The first local date it is in force (absent: chosen only when pinned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<chrono::NaiveDate>,
+    /// The last local date it is in force (absent: still in force).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<chrono::NaiveDate>,
+    /// Where its effective dates come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_source: Option<String>,
+    /// Its state machines: `case`, then the services of its catalogue, and `penjangkauan`.
     pub machines: Vec<MachineExport>,
 }
 
@@ -33,6 +42,21 @@ pub struct RuleSetExport {
 pub struct MachineExport {
     /// `case`, or a service name.
     pub name: String,
+    /// Where the machine comes from (a service's or outreach's source), tagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// For a service: whether it is delivered by a partner named when it is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<bool>,
+    /// For a service: whether one instance can resolve a contact on the spot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolves_contact: Option<bool>,
+    /// For a service with a partner: the default response time, in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_days: Option<i64>,
+    /// For outreach: how many visits it may carry out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
     /// Its states.
     pub states: Vec<StateExport>,
     /// Its transitions.
@@ -50,6 +74,9 @@ pub struct StateExport {
     pub label_en: String,
     /// Whether the machine's work is finished in this state.
     pub terminal: bool,
+    /// Where the state comes from, tagged, when the rule set says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One transition.
@@ -65,26 +92,46 @@ pub struct TransitionExport {
     pub roles: Vec<Role>,
     /// What it requires.
     pub requires: Vec<Requirement>,
+    /// Where it comes from, tagged, when the rule set says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The rule set's exported form.
 ///
 /// ```
 /// use lk3_core::rules::{export, RuleSet, RuleSetId};
-/// let doc = export::to_export(RuleSet::get(RuleSetId::Permensos16_2013));
+/// let doc = export::to_export(RuleSet::get(RuleSetId::permensos_16_2013()));
 /// let names: Vec<&str> = doc.machines.iter().map(|m| m.name.as_str()).collect();
 /// assert_eq!(names, ["case", "informasi", "konsultasi", "konseling", "advokasi", "rujukan", "penjangkauan"]);
 /// assert_eq!(doc.machines[0].states.len(), 11);
+/// let doc = export::to_export(RuleSet::get(RuleSetId::permensos_25_2017()));
+/// assert!(doc.machines.iter().any(|m| m.name == "perlindungan" && m.source.is_some()));
 /// ```
 pub fn to_export(rules: &RuleSet) -> RuleSetExport {
+    let services = rules.services.iter().map(|s| MachineExport {
+        source: Some(s.source.clone()),
+        partner: Some(s.partner),
+        resolves_contact: Some(s.resolves_contact),
+        response_days: s.response_time.map(|d| d.num_days()),
+        ..machine(s.kind.id(), &s.table)
+    });
+    let outreach = MachineExport {
+        source: Some(rules.outreach.source.clone()),
+        max_attempts: Some(rules.outreach.max_attempts),
+        ..machine("penjangkauan", &rules.outreach.table)
+    };
     RuleSetExport {
-        rule_set: rules.id(),
-        label_id: rules.id().label_id().to_owned(),
-        label_en: rules.id().label_en().to_owned(),
-        source: rules.source().to_owned(),
+        rule_set: rules.name.clone(),
+        label_id: rules.title_id.clone(),
+        label_en: rules.title_en.clone(),
+        source: rules.source.clone(),
+        effective_from: rules.effective.as_ref().map(|p| p.from),
+        effective_until: rules.effective.as_ref().and_then(|p| p.until),
+        effective_source: rules.effective.as_ref().map(|p| p.source.clone()),
         machines: std::iter::once(machine("case", rules.case_table()))
-            .chain(crate::service::machine_exports(rules.id()))
-            .chain(std::iter::once(crate::outreach::machine_export(rules.id())))
+            .chain(services)
+            .chain(std::iter::once(outreach))
             .collect(),
     }
 }
@@ -102,6 +149,7 @@ pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq, R: Copy + Into<
             label_id: s.label_id().to_owned(),
             label_en: s.label_en().to_owned(),
             terminal: table.is_terminal(s),
+            source: table.state_source(s).map(str::to_owned),
         })
         .collect();
     let transitions = table
@@ -113,9 +161,19 @@ pub fn machine<S: Labelled + PartialEq, C: Labelled + PartialEq, R: Copy + Into<
             command: t.command.id().to_owned(),
             roles: t.roles.clone(),
             requires: t.requires.iter().map(|r| (*r).into()).collect(),
+            source: t.source.clone(),
         })
         .collect();
-    MachineExport { name: name.to_owned(), states, transitions }
+    MachineExport {
+        name: name.to_owned(),
+        source: None,
+        partner: None,
+        resolves_contact: None,
+        response_days: None,
+        max_attempts: None,
+        states,
+        transitions,
+    }
 }
 
 /// Pretty JSON of [`to_export`], ending in a newline.
@@ -166,7 +224,7 @@ fn mermaid_body(out: &mut String, m: &MachineExport, indent: &str, flat: bool) {
 ///
 /// ```
 /// use lk3_core::rules::{export, RuleSet, RuleSetId};
-/// let m = export::to_mermaid(RuleSet::get(RuleSetId::Permensos16_2013));
+/// let m = export::to_mermaid(RuleSet::get(RuleSetId::permensos_16_2013()));
 /// assert!(m.starts_with("stateDiagram-v2"));
 /// assert!(m.contains("rencana_intervensi --> intervensi : approve_plan"));
 /// assert!(m.contains("rujukan__dikirim --> rujukan__ditolak : reject"));
@@ -175,7 +233,10 @@ pub fn to_mermaid(rules: &RuleSet) -> String {
     let doc = to_export(rules);
     let mut out = String::from("stateDiagram-v2\n");
     for m in &doc.machines {
-        out.push_str(&format!("    %% {} / {}: generated by `lk3 diagram --format mermaid`\n", doc.rule_set, m.name));
+        out.push_str(&format!(
+            "    %% {} / {}: generated by `lk3 diagram --rule-set {} --format mermaid`\n",
+            doc.rule_set, m.name, doc.rule_set
+        ));
         if m.name == "case" {
             mermaid_body(&mut out, m, "    ", false);
         } else {
@@ -192,17 +253,17 @@ pub fn to_mermaid(rules: &RuleSet) -> String {
 ///
 /// ```
 /// use lk3_core::rules::{export, RuleSet, RuleSetId};
-/// let m = export::to_mermaid_machine(RuleSet::get(RuleSetId::default()), "rujukan").unwrap();
+/// let m = export::to_mermaid_machine(RuleSet::get(RuleSetId::permensos_16_2013()), "rujukan").unwrap();
 /// assert!(m.contains("dikirim --> ditolak : reject"));
-/// assert!(export::to_mermaid_machine(RuleSet::get(RuleSetId::default()), "x").is_none());
+/// assert!(export::to_mermaid_machine(RuleSet::get(RuleSetId::permensos_16_2013()), "x").is_none());
 /// ```
 pub fn to_mermaid_machine(rules: &RuleSet, name: &str) -> Option<String> {
     let doc = to_export(rules);
     let m = doc.machines.iter().find(|m| m.name == name)?;
     let mut out = String::from("stateDiagram-v2\n");
     out.push_str(&format!(
-        "    %% {} / {}: generated by `lk3 diagram --format mermaid --machine {}`\n",
-        doc.rule_set, m.name, m.name
+        "    %% {} / {}: generated by `lk3 diagram --rule-set {} --format mermaid --machine {}`\n",
+        doc.rule_set, m.name, doc.rule_set, m.name
     ));
     mermaid_body(&mut out, m, "    ", true);
     Some(out)
@@ -212,7 +273,7 @@ pub fn to_mermaid_machine(rules: &RuleSet, name: &str) -> Option<String> {
 ///
 /// ```
 /// use lk3_core::rules::{export, RuleSet, RuleSetId};
-/// let d = export::to_dot(RuleSet::get(RuleSetId::Permensos16_2013));
+/// let d = export::to_dot(RuleSet::get(RuleSetId::permensos_16_2013()));
 /// assert!(d.starts_with("digraph"));
 /// assert!(d.contains("\"kontak\" -> \"registrasi\" [label=\"register\"]"));
 /// assert!(d.contains("\"rujukan__diproses\" -> \"rujukan__selesai\" [label=\"complete\"]"));

@@ -1,39 +1,37 @@
-//! Rule sets: the regulation as data.
+//! Rule sets: the regulation as data, one value per regulation.
 //!
-//! A rule set lists the stages of a case, the allowed transitions, which roles
-//! may issue each command and what each step requires. The code enforces the
-//! table ([`Case::decide`](crate::Decider::decide) looks every command up in it) and the
-//! diagrams are exported from it ([`export`]), so the two cannot disagree.
+//! A [`RuleSet`] bundles everything one regulation decides: the case table,
+//! the service catalogue (each service's machine, whether it carries a
+//! partner, whether it resolves a contact on the spot, its default
+//! deadlines), the outreach machine and its visit limit, the sasaran it
+//! accepts, its effective period and its sources. The machines read
+//! everything from it ([`crate::Decider::decide`] looks every command up in
+//! its tables) and the diagrams are exported from it ([`export`]), so the
+//! two cannot disagree. This module depends on the vocabulary only.
 //!
-//! Adding a rule set (say `permensos-25-2017`) means adding a variant to
-//! [`RuleSetId`] and a module like [`permensos_16_2013`] that builds its
-//! table; nothing else changes, and cases opened under the old one keep
-//! replaying under it.
+//! A case or outreach is opened under the rule set in force on its local
+//! opening date ([`RuleSetId::in_force_on`]) unless the command's context
+//! pins one, and is replayed under that rule set for ever.
+//!
+//! Adding a rule set: one folder like [`permensos_25_2017`] that builds its
+//! value, and one line in the registry ([`id`]'s `REGISTRY`); or, outside
+//! lk3, build a [`RuleSet`] and [`register`] it.
 
+mod catalogue;
 pub mod export;
+mod id;
 pub mod permensos_16_2013;
+pub mod permensos_25_2017;
 mod requirement;
 mod table;
 
-use std::sync::LazyLock;
-
+pub use catalogue::{OutreachSpec, OutreachTable, ServiceSpec, ServiceTable};
+pub use id::{NAME_PATTERN, Period, RuleSetError, RuleSetId, register};
 pub use requirement::{CaseRequirement, OutreachRequirement, Requirement, ServiceRequirement};
 pub use table::{Row, Table};
 
-use crate::case::CaseCommandKind;
-use crate::label::labelled_enum;
-use crate::vocab::Stage;
-
-labelled_enum! {
-    /// The rule sets this library knows. A case records the one it was opened
-    /// under and is always replayed under it. The default is `permensos-16-2013`.
-    #[derive(Default)]
-    pub enum RuleSetId {
-        /// Permensos 16/2013 tentang Lembaga Konsultasi Kesejahteraan Keluarga.
-        #[default]
-        Permensos16_2013 = ("permensos-16-2013", "Permensos 16/2013 tentang LK3", "Minister of Social Affairs Regulation 16/2013 on LK3"),
-    }
-}
+use crate::label::Labelled;
+use crate::vocab::{CaseCommandKind, Sasaran, ServiceKind, Stage};
 
 /// One row of a rule set's case table.
 pub type Transition = Row<Stage, CaseCommandKind, CaseRequirement>;
@@ -41,47 +39,54 @@ pub type Transition = Row<Stage, CaseCommandKind, CaseRequirement>;
 /// A rule set's case table.
 pub type CaseTable = Table<Stage, CaseCommandKind, CaseRequirement>;
 
-/// A rule set: the case lifecycle table (the service and outreach machines
-/// join it in their own modules).
-#[derive(Debug)]
+/// Everything one regulation decides. Build one (all fields are public) and
+/// [`register`] it to use it; the shipped ones are registered from the start.
+#[derive(Debug, Clone)]
 pub struct RuleSet {
-    id: RuleSetId,
-    source: &'static str,
-    case: CaseTable,
+    /// Its name, as documents carry it (`permensos-25-2017`; [`NAME_PATTERN`]).
+    pub name: String,
+    /// Its Indonesian title.
+    pub title_id: String,
+    /// Its English title.
+    pub title_en: String,
+    /// Where its rules come from, for the diagram and the docs.
+    pub source: String,
+    /// The local dates it is in force; `None`: never chosen by date, only pinned.
+    pub effective: Option<Period>,
+    /// The case lifecycle.
+    pub case: CaseTable,
+    /// The services a case can plan and open, in presentation order.
+    pub services: Vec<ServiceSpec>,
+    /// Outreach.
+    pub outreach: OutreachSpec,
+    /// The sasaran (who may be served) it names.
+    pub sasaran: Vec<Sasaran>,
 }
 
 impl RuleSet {
-    /// Builds a rule set from its case table; used by the rule-set modules.
-    pub(crate) fn new(id: RuleSetId, source: &'static str, transitions: Vec<Transition>, terminal: Vec<Stage>) -> Self {
-        RuleSet { id, source, case: Table::new(transitions, terminal) }
-    }
-
     /// The rule set with the given id.
     ///
     /// ```
     /// use lk3_core::rules::{RuleSet, RuleSetId};
     /// use lk3_core::case::CaseCommandKind;
     /// use lk3_core::vocab::{Role, Stage};
-    /// let rules = RuleSet::get(RuleSetId::Permensos16_2013);
+    /// let rules = RuleSet::get(RuleSetId::permensos_16_2013());
     /// let t = rules.transition(Some(Stage::RencanaIntervensi), CaseCommandKind::ApprovePlan).unwrap();
     /// assert_eq!(t.to, Stage::Intervensi);
     /// assert_eq!(t.roles, vec![Role::Ketua]);
     /// ```
     pub fn get(id: RuleSetId) -> &'static RuleSet {
-        static PERMENSOS_16_2013: LazyLock<RuleSet> = LazyLock::new(permensos_16_2013::rule_set);
-        match id {
-            RuleSetId::Permensos16_2013 => &PERMENSOS_16_2013,
-        }
+        id.rules()
     }
 
-    /// The rule set's id.
-    pub fn id(&self) -> RuleSetId {
-        self.id
+    /// Its id, once registered.
+    pub fn id(&self) -> Option<RuleSetId> {
+        RuleSetId::parse(&self.name)
     }
 
     /// Where the rules come from, for the diagram and the docs.
-    pub fn source(&self) -> &'static str {
-        self.source
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The case lifecycle table.
@@ -114,5 +119,63 @@ impl RuleSet {
     /// The stages a case can be in under this rule set.
     pub fn stages(&self) -> Vec<Stage> {
         self.case.states()
+    }
+
+    /// What the rule set says of a service, if it offers it.
+    #[inline]
+    pub fn service(&self, kind: ServiceKind) -> Option<&ServiceSpec> {
+        self.services.iter().find(|s| s.kind == kind)
+    }
+
+    /// The services it offers inside a case, in presentation order.
+    pub fn service_kinds(&self) -> Vec<ServiceKind> {
+        self.services.iter().map(|s| s.kind).collect()
+    }
+
+    /// Checks the data holds together: one row per (state, command) in every
+    /// table, one entry per service, outreach not among the case services, a
+    /// response time for every service with a partner.
+    pub fn check(&self) -> Result<(), RuleSetError> {
+        let invalid = |reason: String, reason_id: String| RuleSetError::Invalid {
+            name: crate::json::cut(&self.name, 64),
+            reason,
+            reason_id,
+        };
+        let duplicate = |machine: &str| {
+            invalid(
+                format!("the {machine} table has two rows for one (state, command)"),
+                format!("tabel {machine} memiliki dua baris untuk satu (keadaan, perintah)"),
+            )
+        };
+        if self.case.has_duplicates() {
+            return Err(duplicate("case"));
+        }
+        if self.outreach.table.has_duplicates() {
+            return Err(duplicate("penjangkauan"));
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            if s.table.has_duplicates() {
+                return Err(duplicate(s.kind.id()));
+            }
+            if self.services[..i].iter().any(|o| o.kind == s.kind) {
+                return Err(invalid(
+                    format!("the service {} is listed twice", s.kind.id()),
+                    format!("layanan {} tercantum dua kali", s.kind.id()),
+                ));
+            }
+            if !s.kind.is_case_service() {
+                return Err(invalid(
+                    format!("{} is not a service inside a case: it is the outreach machine", s.kind.id()),
+                    format!("{} bukan layanan di dalam kasus: itu mesin penjangkauan", s.kind.id()),
+                ));
+            }
+            if s.partner && s.response_time.is_none() {
+                return Err(invalid(
+                    format!("the service {} has a partner but no response time", s.kind.id()),
+                    format!("layanan {} memiliki mitra tetapi tanpa batas waktu tanggapan", s.kind.id()),
+                ));
+            }
+        }
+        Ok(())
     }
 }

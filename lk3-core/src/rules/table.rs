@@ -16,12 +16,20 @@ pub struct Row<S, C, R> {
     pub roles: Vec<Role>,
     /// What must hold for it to be accepted.
     pub requires: Vec<R>,
+    /// Where the row comes from, tagged `[R: S6]`, `[I]` or `[M]` (exported with it).
+    pub source: Option<String>,
 }
 
 impl<S, C, R: Clone> Row<S, C, R> {
     /// A row; roles and requirements are copied from the slices.
     pub fn new(from: Option<S>, to: S, command: C, roles: &[Role], requires: &[R]) -> Self {
-        Row { from, to, command, roles: roles.to_vec(), requires: requires.to_vec() }
+        Row { from, to, command, roles: roles.to_vec(), requires: requires.to_vec(), source: None }
+    }
+
+    /// The row with its source.
+    pub fn tagged(mut self, source: &str) -> Self {
+        self.source = Some(source.to_owned());
+        self
     }
 }
 
@@ -31,6 +39,8 @@ impl<S, C, R: Clone> Row<S, C, R> {
 pub struct Table<S, C, R> {
     rows: Vec<Row<S, C, R>>,
     terminal: Vec<S>,
+    /// Where each state comes from, for states that say.
+    state_sources: Vec<(S, String)>,
     /// `index[from][command]`; slot 0 of the first dimension is "no machine yet".
     index: Vec<Vec<Option<usize>>>,
 }
@@ -50,7 +60,29 @@ impl<S: Labelled + PartialEq, C: Labelled + PartialEq, R> Table<S, C, R> {
                 *cell = Some(i);
             }
         }
-        Table { rows, terminal, index }
+        Table { rows, terminal, state_sources: Vec::new(), index }
+    }
+
+    /// The table with the sources of its states, tagged like rows'.
+    pub fn with_state_sources(mut self, sources: &[(S, &str)]) -> Self
+    where
+        S: Copy,
+    {
+        self.state_sources = sources.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
+        self
+    }
+
+    /// Where a state comes from, if the table says.
+    pub fn state_source(&self, state: S) -> Option<&str> {
+        self.state_sources.iter().find(|(s, _)| *s == state).map(|(_, t)| t.as_str())
+    }
+
+    /// Whether two rows share a (state, command) (the later one would never apply).
+    pub fn has_duplicates(&self) -> bool {
+        self.rows
+            .iter()
+            .enumerate()
+            .any(|(i, r)| self.rows[..i].iter().any(|o| o.from == r.from && o.command == r.command))
     }
 
     /// The row for issuing `command` in `from`, if the table allows it.

@@ -14,7 +14,6 @@ use schemars::Schema;
 use serde_json::{Value, json};
 
 use crate::label::Labelled;
-use crate::outreach::max_attempts;
 use crate::partner::MAX_SLUG_CHARS;
 use crate::rules::RuleSetId;
 use crate::service::ServiceCommandKind;
@@ -50,10 +49,20 @@ fn also(schema: &mut Schema, sub: Value) {
     }
 }
 
-/// A service a contact is resolved on the spot with
-/// ([`ServiceKind::resolves_on_spot`]).
+/// Whether some registered rule set's catalogue says `test` of the service.
+fn in_some_catalogue(kind: ServiceKind, test: fn(&crate::rules::ServiceSpec) -> bool) -> bool {
+    RuleSetId::all().iter().any(|r| r.rules().service(kind).is_some_and(test))
+}
+
+/// A service a contact is resolved on the spot with under some rule set
+/// ([`crate::rules::ServiceSpec::resolves_contact`]).
 pub(crate) fn on_spot_service(schema: &mut Schema) {
-    only(schema, ServiceKind::resolves_on_spot);
+    only(schema, |k| in_some_catalogue(k, |s| s.resolves_contact));
+}
+
+/// The services that carry a partner under some rule set.
+fn partner_kinds() -> Vec<&'static str> {
+    ServiceKind::ALL.iter().filter(|k| in_some_catalogue(**k, |s| s.partner)).map(|k| k.id()).collect()
 }
 
 /// A service a case plans or opens ([`ServiceKind::is_case_service`]).
@@ -66,24 +75,25 @@ fn given(member: &str) -> Value {
     json!({ "required": [member], "properties": { member: { "not": { "type": "null" } } } })
 }
 
-/// On an object: a partner (`partner`, when given) only for a referral (its
-/// `kind` is `rujukan`). A planned referral may name its partner later.
+/// On an object: a partner (`partner`, when given) only for a service with a
+/// partner (`rujukan`). A planned referral may name its partner later.
 pub(crate) fn partner_only_for_rujukan(kind: &'static str, partner: &'static str) -> impl FnMut(&mut Schema) {
     move |schema| {
-        let rujukan = ServiceKind::Rujukan.id();
-        also(schema, json!({ "if": given(partner), "then": { "properties": { kind: { "const": rujukan } } } }));
+        let with_partner = partner_kinds();
+        also(schema, json!({ "if": given(partner), "then": { "properties": { kind: { "enum": with_partner } } } }));
     }
 }
 
-/// On an object: `partner` is given exactly when `kind` is `rujukan` (a
-/// referral opened outside the plan names its partner; nothing else has one).
+/// On an object: `partner` is given exactly when `kind` is a service with a
+/// partner (a referral opened outside the plan names its partner; nothing
+/// else has one).
 pub(crate) fn partner_iff_rujukan(kind: &'static str, partner: &'static str) -> impl FnMut(&mut Schema) {
     move |schema| {
-        let rujukan = ServiceKind::Rujukan.id();
+        let with_partner = partner_kinds();
         also(
             schema,
             json!({
-                "if": { "required": [kind], "properties": { kind: { "const": rujukan } } },
+                "if": { "required": [kind], "properties": { kind: { "enum": with_partner } } },
                 "then": given(partner),
                 "else": { "properties": { partner: { "type": "null" } } },
             }),
@@ -111,7 +121,7 @@ pub(crate) fn recorded_step(schema: &mut Schema) {
 
 /// The most visits any rule set allows an outreach.
 fn most_attempts() -> u32 {
-    RuleSetId::ALL.iter().map(|r| max_attempts(*r)).max().unwrap_or(0)
+    RuleSetId::all().iter().map(|r| r.rules().outreach.max_attempts).max().unwrap_or(0)
 }
 
 /// A visit's number: 1 for the first, up to the most visits a rule set allows.

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{PartnerFeedback, ServiceCommand, ServiceState, table};
+use super::{PartnerFeedback, ServiceCommand, ServiceState};
 use crate::ids::{PartnerId, ServiceId, StaffId};
 use crate::rules::RuleSetId;
 use crate::vocab::{AdvocacyAction, ServiceKind, ServiceReason};
@@ -51,8 +51,13 @@ impl ServiceInstance {
         partner_id: Option<PartnerId>,
         at: DateTime<Utc>,
     ) -> Self {
-        let table = table(rule_set, kind);
-        let state = table.row(None, super::ServiceCommandKind::Open).map_or(ServiceState::Diminta, |r| r.to);
+        // A service the rule set does not offer is never decided; a forged
+        // event naming one folds to its machine's first state name.
+        let state = rule_set
+            .rules()
+            .service(kind)
+            .and_then(|s| s.table.row(None, super::ServiceCommandKind::Open))
+            .map_or(ServiceState::Diminta, |r| r.to);
         ServiceInstance {
             service_id,
             kind,
@@ -80,7 +85,8 @@ impl ServiceInstance {
         actor: StaffId,
         consent_override: bool,
     ) {
-        if let Some(row) = table(rule_set, self.kind).row(Some(self.state), step.kind()) {
+        if let Some(row) = rule_set.rules().service(self.kind).and_then(|s| s.table.row(Some(self.state), step.kind()))
+        {
             self.state = row.to;
         }
         if let Some(reason) = step.reason() {
@@ -100,9 +106,10 @@ impl ServiceInstance {
         }
     }
 
-    /// Whether the instance's work is over (a terminal state of its machine).
-    pub fn is_closed(&self, rule_set: RuleSetId) -> bool {
-        table(rule_set, self.kind).is_terminal(self.state)
+    /// Whether the instance's work is over (a terminal state of its machine
+    /// under the case's rule set; `None` before the case is opened).
+    pub fn is_closed(&self, rule_set: Option<RuleSetId>) -> bool {
+        rule_set.and_then(|r| r.rules().service(self.kind)).is_some_and(|s| s.table.is_terminal(self.state))
     }
 
     /// Whether a referral waits for the partner's answer past its deadline at `now`.

@@ -1,13 +1,14 @@
-//! The six LK3 services as typed state machines (DESIGN §6).
+//! The LK3 services as typed state machines (DESIGN §6).
 //!
-//! Five of them live inside a case as service instances: informasi,
-//! konsultasi, konseling, advokasi and rujukan; a case can hold many, of
-//! several kinds, planned by its intervention plan or opened on their own.
-//! Penjangkauan (outreach) can exist before any case and is its own
-//! aggregate, [`crate::outreach`].
+//! The services of a case's rule set live inside the case as service
+//! instances (under 16/2013: informasi, konsultasi, konseling, advokasi and
+//! rujukan; 25/2017 adds pendampingan, perlindungan and pembelajaran); a
+//! case can hold many, of several kinds, planned by its intervention plan or
+//! opened on their own. Penjangkauan (outreach) can exist before any case
+//! and is its own aggregate, [`crate::outreach`].
 //!
-//! Each machine is a [`crate::rules::Table`] of the rule set
-//! ([`table`]); [`Case::decide`](crate::Decider::decide) looks every service step up in
+//! Each machine is a [`crate::rules::Table`] of the rule set's service
+//! catalogue ([`crate::rules::RuleSet::service`]); [`Case::decide`](crate::Decider::decide) looks every service step up in
 //! it, after the case's own table has allowed the step in the case's stage.
 //! Rujukan follows the HL7 SDOH closed-loop referral Task [R: peers.md §2]:
 //! a reason on every refusal, cancellation, hold and failure; the partner's
@@ -19,10 +20,9 @@
 
 mod command;
 mod instance;
-mod rules;
 mod state;
 
+pub use crate::rules::ServiceTable;
 pub use command::{ParticipantCount, PartnerFeedback, ReferralDraft, ServiceCommand};
 pub use instance::ServiceInstance;
-pub use rules::{ServiceTable, default_response_time, machine_exports, table};
 pub use state::{ServiceCommandKind, ServiceState};

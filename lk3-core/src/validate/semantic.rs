@@ -12,6 +12,11 @@ use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::Partner;
 
 pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
+    // A rule set no one registered: nothing else can be judged without it.
+    let unknown = unknown_rule_sets(kind, value);
+    if !unknown.is_empty() {
+        return unknown;
+    }
     match kind {
         "case" => {
             let mut found = case(value);
@@ -27,6 +32,33 @@ pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner:
         "client" => client(value),
         _ => Vec::new(),
     }
+}
+
+/// Every `rule_set` of a stream's events (or of one event) that names no
+/// registered rule set ([`crate::rules::RuleSetId::parse`]): the schema
+/// checks only the name's form, since rule sets can be registered.
+fn unknown_rule_sets(kind: &str, value: &Value) -> Vec<Finding> {
+    let named: Vec<(String, &Value)> = match kind {
+        "case" | "outreach" => value["events"]
+            .as_array()
+            .map(|events| {
+                events.iter().enumerate().map(|(i, e)| (format!("/events/{i}/rule_set"), &e["rule_set"])).collect()
+            })
+            .unwrap_or_default(),
+        "event" | "outreach-event" => vec![("/rule_set".to_owned(), &value["rule_set"])],
+        _ => Vec::new(),
+    };
+    named
+        .into_iter()
+        .filter_map(|(pointer, v)| {
+            let name = v.as_str()?;
+            if crate::rules::RuleSetId::parse(name).is_some() {
+                return None;
+            }
+            let e = crate::rules::RuleSetError::Unknown { name: crate::json::cut(name, 64) };
+            Some(Finding::error(e.code(), &pointer, e.message_id(), e.message_en()))
+        })
+        .collect()
 }
 
 /// Parses a part the schema has already checked; a failure here means the

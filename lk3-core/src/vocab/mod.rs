@@ -7,6 +7,7 @@
 
 mod aid;
 mod channel;
+mod machine;
 mod pmks;
 mod problem;
 mod reason;
@@ -17,6 +18,7 @@ mod stage;
 
 pub use aid::{AdvocacyAction, AidItem, FeedbackOutcome, FundingSource};
 pub use channel::ContactChannel;
+pub use machine::{CaseCommandKind, OutreachCommandKind, OutreachState, ServiceCommandKind, ServiceState};
 pub use pmks::Pmks;
 pub use problem::Problem;
 pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason};

@@ -1,8 +1,11 @@
 use crate::label::labelled_enum;
 
 labelled_enum! {
-    /// The six LK3 services of Permensos 16/2013 (as copied in Perda
-    /// Tasikmalaya 8/2015 Pasal 21(7)) [R: domain.md §4, S5].
+    /// The LK3 services: the six of Permensos 16/2013 (as copied in Perda
+    /// Tasikmalaya 8/2015 Pasal 21(7)) [R: domain.md §4, S5], and the three
+    /// Permensos 25/2017 adds (pendampingan, perlindungan, pembelajaran, as
+    /// Dinas Sosial statements quote it) [R: domain.md §3, §8, S6]. Which a
+    /// case may use is its rule set's catalogue.
     pub enum ServiceKind {
         /// Information, including on the service network.
         Informasi = ("informasi", "Informasi", "Information"),
@@ -16,16 +19,18 @@ labelled_enum! {
         Rujukan = ("rujukan", "Rujukan", "Referral"),
         /// Outreach (jemput bola).
         Penjangkauan = ("penjangkauan", "Penjangkauan", "Outreach"),
+        /// Accompaniment of a client or family through a process (court,
+        /// hospital, school, home) over several meetings.
+        Pendampingan = ("pendampingan", "Pendampingan", "Accompaniment"),
+        /// Protection: measures that keep a client safe from violence,
+        /// threats or pressure (safety plan, safe placement, escort).
+        Perlindungan = ("perlindungan", "Perlindungan", "Protection"),
+        /// Learning: family education sessions (psychoeducation, parenting).
+        Pembelajaran = ("pembelajaran", "Pembelajaran", "Learning"),
     }
 }
 
 impl ServiceKind {
-    /// Whether a contact can be resolved on the spot with this service:
-    /// `informasi` or `konsultasi`, one-off services that need no plan.
-    pub fn resolves_on_spot(self) -> bool {
-        matches!(self, Self::Informasi | Self::Konsultasi)
-    }
-
     /// Whether a case can plan or open this service: every service but
     /// `penjangkauan`, which is an aggregate of its own (its own stream).
     pub fn is_case_service(self) -> bool {

@@ -16,7 +16,7 @@ use lk3_core::Labelled;
 use lk3_core::case::{Case, CaseClient, CaseCommand, CaseCommandKind as K, CaseEventRecord, CommandProblem, RiskLevel};
 use lk3_core::event::Actor;
 use lk3_core::ids::{CaseId, CaseNumber, IdSeed, OutreachId, PartnerId, ServiceId};
-use lk3_core::outreach::{Outreach, OutreachCommand, OutreachEventRecord, ReporterKind, max_attempts};
+use lk3_core::outreach::{Outreach, OutreachCommand, OutreachEventRecord, ReporterKind};
 use lk3_core::partner::{
     Partner, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerProblemKind, PartnerService,
     PartnerServiceStatus,
@@ -132,7 +132,7 @@ fn to_value<T: serde::Serialize>(t: &T) -> Value {
 /// A case at `stage` and a command of `kind`, issued by the first role the
 /// rule set allows (a second person where it matters).
 fn command(stage: Stage, kind: K, make: impl FnOnce(&mut World, &Case) -> CaseCommand) -> Built {
-    let mut world = World::new();
+    let mut world = fixture_world();
     let (mut case, mut events) = world.case_at(stage);
     world.prepare(&mut case, &mut events, kind);
     let cmd = make(&mut world, &case);
@@ -177,7 +177,7 @@ fn case_doc(world: World, events: &[CaseEventRecord]) -> Built {
 }
 
 fn outreach_doc() -> Built {
-    let mut world = World::new();
+    let mut world = fixture_world();
     let (mut outreach, mut events) = (Outreach::default(), Vec::<OutreachEventRecord>::new());
     let planned_for = world.now + Duration::days(1);
     let steps = [
@@ -194,7 +194,10 @@ fn outreach_doc() -> Built {
         OutreachCommand::RecordNotFound {},
     ];
     for cmd in steps {
-        let role = lk3_core::outreach::table(RuleSetId::default())
+        let role = RuleSetId::permensos_25_2017()
+            .rules()
+            .outreach
+            .table
             .row(outreach.state(), cmd.kind())
             .map_or(Role::PekerjaSosial, |r| r.roles[0]);
         let ctx = world.ctx(world.actor(role, false));
@@ -245,7 +248,7 @@ impl Base {
                 problems: vec![Problem::Kdrt],
             }),
             Base::ResolveOnSpot => {
-                let mut world = World::new();
+                let mut world = fixture_world();
                 let (case, _) = group_contact(&mut world);
                 let actor = world.permitted_actor(case.stage(), K::ResolveOnSpot);
                 Built { world, kind: "command", doc: to_value(&on_spot()), case: Some((case, actor)) }
@@ -264,7 +267,7 @@ impl Base {
             Base::OpenReferral => command(Stage::Intervensi, K::OpenService, |w, _| open(w, ServiceKind::Rujukan)),
             Base::RecordAid => command(Stage::Intervensi, K::RecordAid, |w, c| w.command(c, K::RecordAid)),
             Base::CaseIntervensi => {
-                let mut world = World::new();
+                let mut world = fixture_world();
                 let (mut case, mut events) = world.case_at(Stage::Intervensi);
                 let peksos = world.actor(Role::PekerjaSosial, false);
                 let cmd = open(&mut world, ServiceKind::Informasi);
@@ -287,27 +290,45 @@ impl Base {
                 case_doc(world, &events)
             }
             Base::CaseProposal => {
-                let mut world = World::new();
+                let mut world = fixture_world();
                 let (mut case, mut events) = world.case_at(Stage::RencanaIntervensi);
                 world.prepare(&mut case, &mut events, K::ApprovePlan);
                 case_doc(world, &events)
             }
             Base::CaseOnSpot => {
-                let mut world = World::new();
+                let mut world = fixture_world();
                 let (mut case, mut events) = group_contact(&mut world);
                 let actor = world.permitted_actor(case.stage(), K::ResolveOnSpot);
                 world.run(&mut case, &mut events, actor, on_spot());
                 case_doc(world, &events)
             }
             Base::Outreach => outreach_doc(),
-            Base::Partner => Built { world: World::new(), kind: "partner", doc: to_value(&partner()), case: None },
+            Base::Partner => Built { world: fixture_world(), kind: "partner", doc: to_value(&partner()), case: None },
         }
     }
 }
 
+thread_local! {
+    /// The rule set the bases are built under (16/2013 unless a test says).
+    static BUILD_UNDER: std::cell::Cell<Option<RuleSetId>> = const { std::cell::Cell::new(None) };
+}
+
+/// A world for a base: its cases pinned to the rule set of [`built_under`], 16/2013 by default.
+pub fn fixture_world() -> World {
+    World::new().under(BUILD_UNDER.with(|c| c.get()).unwrap_or_else(RuleSetId::permensos_16_2013))
+}
+
+/// Runs `f` with the bases built under `rule_set`.
+pub fn built_under<T>(rule_set: RuleSetId, f: impl FnOnce() -> T) -> T {
+    let before = BUILD_UNDER.with(|c| c.replace(Some(rule_set)));
+    let out = f();
+    BUILD_UNDER.with(|c| c.set(before));
+    out
+}
+
 /// The most visits any rule set allows.
 pub fn most_attempts() -> u32 {
-    RuleSetId::ALL.iter().map(|r| max_attempts(*r)).max().expect("a rule set")
+    RuleSetId::all().iter().map(|r| r.rules().outreach.max_attempts).max().expect("a rule set")
 }
 
 /// Every limit, in table order.

@@ -33,6 +33,8 @@ pub struct World {
     pub unit: &'static str,
     /// Cases opened so far: the serial of the next case number.
     pub cases_opened: u32,
+    /// The rule set new cases are pinned to (`None`: the one in force on the opening date).
+    pub pinned: Option<RuleSetId>,
 }
 
 impl Default for World {
@@ -52,6 +54,7 @@ impl World {
             child: ClientId::new_v7(start, IdSeed::new([2; 10])),
             unit: "64.74",
             cases_opened: 0,
+            pinned: None,
         };
         for role in Role::ALL {
             for _ in 0..2 {
@@ -76,12 +79,29 @@ impl World {
         if second { it.next().copied().or(first) } else { first }.unwrap_or(self.staff[0])
     }
 
+    /// The world with new cases pinned to a rule set.
+    pub fn under(mut self, rule_set: RuleSetId) -> Self {
+        self.pinned = Some(rule_set);
+        self
+    }
+
+    /// The rule set a case opened now is under: the pinned one, else the one
+    /// in force on the unit's local date.
+    pub fn rule_set(&self) -> RuleSetId {
+        let unit: lk3_core::ids::UnitCode = self.unit.parse().expect("unit");
+        self.pinned.or_else(|| lk3_core::decider::in_force(&unit, self.now)).expect("a rule set is in force")
+    }
+
     /// A context one minute after the previous one.
     pub fn ctx(&mut self, actor: Actor) -> CommandContext {
         self.now += Duration::minutes(1);
         let command_id = CommandId::new_v7(self.now, self.fresh_seed());
         let seed = self.fresh_seed();
-        CommandContext::new(actor, self.now, command_id, seed)
+        let ctx = CommandContext::new(actor, self.now, command_id, seed);
+        match self.pinned {
+            Some(r) => ctx.under(r),
+            None => ctx,
+        }
     }
 
     /// Runs a command that must be accepted.
@@ -336,7 +356,7 @@ impl World {
     /// An actor allowed to issue `kind` in `stage`, who did not propose the
     /// plan or terminate the case (the fixture's first social worker did).
     pub fn permitted_actor(&self, stage: Option<Stage>, kind: K) -> Actor {
-        let rules = RuleSet::get(RuleSetId::default());
+        let rules = RuleSet::get(self.rule_set());
         let role = rules.transition(stage, kind).map(|t| t.roles[0]).unwrap_or(Role::Ketua);
         self.actor(role, true)
     }

@@ -5,18 +5,17 @@ use lk3_core::case::{Case, CaseCommand, CaseEventRecord};
 use lk3_core::event::Actor;
 use lk3_core::ids::{IdSeed, PartnerId, ServiceId};
 use lk3_core::rules::RuleSetId;
-use lk3_core::service::{PartnerFeedback, ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, table};
+use lk3_core::service::{
+    PartnerFeedback, ReferralDraft, ServiceCommand, ServiceCommandKind as K, ServiceState, ServiceTable,
+};
 use lk3_core::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Role, ServiceKind, ServiceReason, Stage};
 
 use super::World;
 
-pub const KINDS: [ServiceKind; 5] = [
-    ServiceKind::Informasi,
-    ServiceKind::Konsultasi,
-    ServiceKind::Konseling,
-    ServiceKind::Advokasi,
-    ServiceKind::Rujukan,
-];
+/// Every service machine: each registered rule set with each service of its catalogue.
+pub fn machines() -> Vec<(RuleSetId, ServiceKind)> {
+    RuleSetId::all().into_iter().flat_map(|r| r.rules().service_kinds().into_iter().map(move |k| (r, k))).collect()
+}
 
 pub fn partner() -> PartnerId {
     PartnerId::new_v7(chrono::DateTime::UNIX_EPOCH, IdSeed::new([0x77; 10]))
@@ -56,14 +55,19 @@ pub fn step_of(kind: K) -> ServiceCommand {
 
 /// Who takes a step: the first role of its row; approvals by the ketua (never the sender).
 pub fn actor_for(w: &World, kind: ServiceKind, state: Option<ServiceState>, step: K) -> Actor {
-    let role = table(RuleSetId::default(), kind).row(state, step).map_or(Role::PekerjaSosial, |r| r.roles[0]);
+    let role = table(w.rule_set(), kind).row(state, step).map_or(Role::PekerjaSosial, |r| r.roles[0]);
     let role = if step == K::ApproveOverride { Role::Ketua } else { role };
     w.actor(role, step != K::Send)
 }
 
+/// A service's machine under a rule set (the rule sets tested offer it).
+pub fn table(rule_set: RuleSetId, kind: ServiceKind) -> &'static ServiceTable {
+    &rule_set.rules().service(kind).unwrap_or_else(|| panic!("{rule_set} offers no {kind}")).table
+}
+
 /// The shortest path of steps from the open state to `target`, by the table.
-pub fn path_to(kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
-    let t = table(RuleSetId::default(), kind);
+pub fn path_to(rule_set: RuleSetId, kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
+    let t = table(rule_set, kind);
     let start = t.row(None, K::Open)?.to;
     let mut queue = std::collections::VecDeque::from([(start, Vec::new())]);
     let mut seen = vec![start];
@@ -83,13 +87,17 @@ pub fn path_to(kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
     None
 }
 
-/// A case in intervensi with a service of `kind` brought to `state`.
-pub fn service_in(kind: ServiceKind, state: ServiceState) -> Option<(World, Case, Vec<CaseEventRecord>, ServiceId)> {
-    let path = path_to(kind, state)?;
-    let mut w = World::new();
+/// A case in intervensi under `rule_set` with a service of `kind` brought to `state`.
+pub fn service_in(
+    rule_set: RuleSetId,
+    kind: ServiceKind,
+    state: ServiceState,
+) -> Option<(World, Case, Vec<CaseEventRecord>, ServiceId)> {
+    let path = path_to(rule_set, kind, state)?;
+    let mut w = World::new().under(rule_set);
     let (mut case, mut ev) = w.case_at(Stage::Intervensi);
     let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
-    let referral = (kind == ServiceKind::Rujukan).then(|| ReferralDraft { partner_id: partner() });
+    let referral = rule_set.rules().service(kind)?.partner.then(|| ReferralDraft { partner_id: partner() });
     let opener = actor_for(&w, kind, None, K::Open);
     w.run(&mut case, &mut ev, opener, CaseCommand::OpenService { service_id, kind, referral });
     for step in path {

@@ -52,6 +52,8 @@ from .rules import (
     new_id,
     pseudonym,
     rule_set,
+    rule_set_in_force,
+    rule_sets,
     schema,
     schema_names,
     validate,
@@ -62,6 +64,8 @@ __all__ = [
     "__version__",
     # rules, schemas, validation
     "rule_set",
+    "rule_set_in_force",
+    "rule_sets",
     "diagram",
     "schema",
     "schema_names",

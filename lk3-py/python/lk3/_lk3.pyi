@@ -6,7 +6,13 @@ from typing import Dict, List, Optional, Tuple, Union
 
 __version__: str
 
-def diagram(format: str = "json", machine: Optional[str] = None) -> str:
+def rule_sets() -> List[Tuple[str, Optional[str], Optional[str]]]:
+    """The registered rule sets: ``(name, effective from, effective until)``, ISO dates."""
+
+def rule_set_in_force(date: str) -> Optional[str]:
+    """The rule set in force on a local date ``YYYY-MM-DD``, if any."""
+
+def diagram(rule_set: str, format: str = "json", machine: Optional[str] = None) -> str:
     """The rule set as ``json``, ``mermaid`` or ``dot``; one ``machine`` (json, mermaid)."""
 
 def schema_names() -> List[str]:
@@ -36,7 +42,7 @@ def age_bands() -> List[str]:
 def resolutions() -> List[str]:
     """The resolutions times are coarsened to (``date``, ``week``, ``month``), finest first."""
 
-def error_codes() -> List[Tuple[str, str, str]]:
+def error_codes() -> List[Tuple[str, str, str, str]]:
     """Every code of the core's error registry: ``(code, title in Indonesian, title in English)``."""
 
 ColumnData = Tuple[str, str, object, Optional[List[str]]]
@@ -65,6 +71,7 @@ class NativeStore:
         at: str,
         command_id: Optional[str] = None,
         expected_version: Optional[int] = None,
+        rule_set: Optional[str] = None,
     ) -> Tuple[str, bool]: ...
     def case(self, case_id: str, events: bool = False) -> str: ...
     def cases(self, filters: Dict[str, str], limit: Optional[int] = None) -> str: ...

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Sequence, Tuple, Type
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type
 
 from . import _lk3
 
@@ -58,6 +58,7 @@ __all__ = [
     "Finding",
     "error_class",
     "error_codes",
+    "error_areas",
 ]
 
 
@@ -185,6 +186,7 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E039": ConsentRequired,
     "LK3-E030": NotFound,
     "LK3-E081": NotFound,
+    "LK3-E121": NotFound,
     "LK3-E080": Conflict,
     "LK3-E082": Conflict,
     "LK3-E091": CommandRefused,
@@ -197,23 +199,36 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
 }
 
 
+# The class of each area of the core's registry (``lk3_core::error::ErrorArea``).
+_BY_AREA: Dict[str, Type[Lk3Error]] = {
+    "identifier": ValidationError,
+    "document": ValidationError,
+    "seal": ValidationError,
+    "command": CommandRefused,
+    "chain": IntegrityError,
+    "integrity": IntegrityError,
+    "conflict": Conflict,
+    "store": StoreError,
+}
+
+
+def _areas() -> Dict[str, str]:
+    global _AREAS
+    if _AREAS is None:
+        _AREAS = {code: area for code, _, _, area in _lk3.error_codes()}
+    return _AREAS
+
+
+_AREAS: Optional[Dict[str, str]] = None
+
+
 def error_class(code: str) -> Type[Lk3Error]:
-    """The exception class lk3 raises for ``code``."""
+    """The exception class lk3 raises for ``code``: a finer class for some
+    codes, else the class of the code's area in the core's registry (a
+    tampered chain is an :class:`IntegrityError` whatever its number)."""
     if code in _BY_CODE:
         return _BY_CODE[code]
-    try:
-        n = int(code.rsplit("E", 1)[1])
-    except (IndexError, ValueError):
-        return Lk3Error
-    if 1 <= n <= 11 or 40 <= n <= 49 or 60 <= n <= 70:
-        return ValidationError
-    if 20 <= n <= 39:
-        return CommandRefused
-    if 50 <= n <= 54 or n == 83 or 86 <= n <= 88:
-        return IntegrityError
-    if 84 <= n <= 96:
-        return StoreError
-    return Lk3Error
+    return _BY_AREA.get(_areas().get(code, ""), Lk3Error)
 
 
 def error_codes() -> Dict[str, Tuple[str, str]]:
@@ -223,7 +238,14 @@ def error_codes() -> Dict[str, Tuple[str, str]]:
         >>> lk3.errors.error_codes()["LK3-E020"]
         ('Langkah tidak diizinkan', 'Step not allowed')
     """
-    return {code: (title_id, title_en) for code, title_id, title_en in _lk3.error_codes()}
+    return {code: (title_id, title_en) for code, title_id, title_en, _ in _lk3.error_codes()}
+
+
+def error_areas() -> Dict[str, str]:
+    """The area of every code (``identifier``, ``command``, ``seal``,
+    ``chain``, ``document``, ``integrity``, ``conflict``, ``store``), as the
+    core's registry says."""
+    return dict(_areas())
 
 
 def _from_code(code: str, message_en: str, message_id: str, findings_json: str = "[]") -> Lk3Error:

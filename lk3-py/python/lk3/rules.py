@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -14,6 +15,8 @@ from .errors import Finding, ValidationError
 
 __all__ = [
     "rule_set",
+    "rule_set_in_force",
+    "rule_sets",
     "diagram",
     "schema",
     "schema_names",
@@ -30,23 +33,53 @@ Document = Union[Mapping[str, Any], Sequence[Any], str, bytes, "os.PathLike[str]
 ``bytes``), or a path (``pathlib.Path``, or a ``str`` that is not JSON text)."""
 
 
-def rule_set() -> Dict[str, Any]:
-    """The rule set ``permensos-16-2013`` as data: its seven state machines
-    (``case``, the five services, ``penjangkauan``), each with its states and
-    transitions (from, to, command, roles, requirements).
+def rule_sets() -> List[Dict[str, Any]]:
+    """The registered rule sets, each ``{"name", "effective_from", "effective_until"}``
+    (``datetime.date`` or ``None``): ``permensos-16-2013`` and
+    ``permensos-25-2017``, which replaced it.
 
-    >>> [m["name"] for m in lk3.rule_set()["machines"]][:2]
+    >>> [r["name"] for r in lk3.rule_sets()]
+    ['permensos-16-2013', 'permensos-25-2017']
+    """
+    from datetime import date as _date
+
+    def day(text: Optional[str]) -> Optional[_date]:
+        return None if text is None else _date.fromisoformat(text)
+
+    return [
+        {"name": name, "effective_from": day(start), "effective_until": day(end)}
+        for name, start, end in _lk3.rule_sets()
+    ]
+
+
+def rule_set_in_force(on: date) -> Optional[str]:
+    """The name of the rule set in force on a local date (a case opened then
+    is decided under it for ever), or ``None`` before the first.
+
+    >>> lk3.rule_set_in_force(date(2019, 3, 4))
+    'permensos-25-2017'
+    """
+    return _lk3.rule_set_in_force(on.isoformat())
+
+
+def rule_set(name: str) -> Dict[str, Any]:
+    """A rule set as data: its state machines (``case``, its services,
+    ``penjangkauan``), each with its states and transitions (from, to,
+    command, roles, requirements, sources), and its effective dates.
+    ``name`` is required: no rule set is chosen for you.
+
+    >>> [m["name"] for m in lk3.rule_set("permensos-16-2013")["machines"]][:2]
     ['case', 'informasi']
     """
-    result: Dict[str, Any] = json.loads(_lk3.diagram("json"))
+    result: Dict[str, Any] = json.loads(_lk3.diagram(name, "json"))
     return result
 
 
-def diagram(format: str = "json", machine: Optional[str] = None) -> str:
-    """The rule set as a diagram: ``mermaid`` (``stateDiagram-v2``), ``dot``
+def diagram(rule_set: str, format: str = "json", machine: Optional[str] = None) -> str:
+    """A rule set as a diagram: ``mermaid`` (``stateDiagram-v2``), ``dot``
     (Graphviz) or ``json``; ``machine`` (``case``, ``rujukan`` ...) draws one
     machine (mermaid, json). Generated from the table the core enforces."""
-    return _lk3.diagram(format, machine)
+    return _lk3.diagram(rule_set, format, machine)
 
 
 def schema_names() -> List[str]:

@@ -207,6 +207,7 @@ class Store:
         at: TimeLike,
         command_id: Optional[str] = None,
         expected_version: Optional[int] = None,
+        rule_set: Optional[str] = None,
     ) -> Executed:
         """Executes a case command given as JSON data tagged by ``type``
         (the ``command`` schema, :func:`lk3.schema` ``("command")``)::
@@ -220,6 +221,10 @@ class Store:
         command is refused with :class:`lk3.Conflict` if the case moved on.
         Raises :class:`lk3.ValidationError` for a malformed command and a
         :class:`lk3.CommandRefused` subclass when the rules refuse it.
+
+        A case is decided under the rule set it was opened under; a
+        ``record_contact`` opens it under the one in force on the unit's
+        local date (:func:`lk3.rule_set_in_force`) unless ``rule_set`` pins one.
         """
         a = _actor(actor)
         text = json.dumps(dict(command), default=_json_default)
@@ -231,6 +236,7 @@ class Store:
             _time.to_rfc3339(at),
             command_id,
             expected_version,
+            rule_set,
         )
         return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed)
 
@@ -257,11 +263,15 @@ class Store:
         at: TimeLike,
         case_id: Optional[str] = None,
         command_id: Optional[str] = None,
+        rule_set: Optional[str] = None,
     ) -> Case:
         """Opens a case from a contact (``record_contact``): ``channel`` is
         how it came in (``datang_langsung``, ``telepon_hotline`` ...),
         ``sasaran`` who the service is for (``perorangan``, ``keluarga`` ...).
-        A new case id is made unless given. Returns the case (stage ``kontak``)."""
+        A new case id is made unless given. Returns the case (stage ``kontak``).
+        The case is under the rule set in force on the unit's local date
+        (``permensos-25-2017`` since 2018) unless ``rule_set`` pins one; it
+        stays under it for ever (:attr:`Case.rule_set`)."""
         case_id = case_id or new_id(at)
         command = {
             "type": "record_contact",
@@ -271,7 +281,8 @@ class Store:
             "channel": channel,
             "sasaran": sasaran,
         }
-        return self._run(case_id, command, actor, at, command_id)
+        self.execute(case_id, command, actor=actor, at=at, command_id=command_id, rule_set=rule_set)
+        return self.case(case_id)
 
     def register(
         self,

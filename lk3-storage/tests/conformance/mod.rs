@@ -190,7 +190,7 @@ pub async fn a_command_id_reused_for_another_command_is_refused(store: Store) {
     let reg_ctx = w.ctx(w.actor(Role::Sekretaris, false));
     store.execute_case(case_id, &register, &reg_ctx).await.expect("registers");
     let state = store.load_case(case_id).await.expect("load").state;
-    let rules = lk3_core::rules::RuleSet::get(state.rule_set());
+    let rules = lk3_core::rules::RuleSet::get(state.rule_set().expect("opened"));
     let mut tried = 0;
     for kind in rules.allowed_commands(state.stage()) {
         let other = w.command(&state, kind);

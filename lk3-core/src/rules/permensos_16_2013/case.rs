@@ -1,4 +1,4 @@
-//! The rule set `permensos-16-2013`: the case lifecycle of DESIGN §5.
+//! The case lifecycle of `permensos-16-2013` (DESIGN §5).
 //!
 //! What is read in a source and what is our reading of practice is tagged as in
 //! `shared/research/domain.md`. The stage list and its order come from the
@@ -8,20 +8,25 @@
 //! step is our reading of practice [I: §5 table "Performer"]; the emergency
 //! route and the second-person approvals are design decisions (DESIGN §5, §7).
 
-use super::{CaseRequirement as Req, RuleSet, RuleSetId, Transition};
-use crate::case::CaseCommandKind as C;
-use crate::vocab::{Role as R, Stage as S};
+use crate::rules::{CaseRequirement as Req, CaseTable, Table, Transition};
+use crate::vocab::{CaseCommandKind as C, Role as R, Stage as S};
 
 /// Social worker, counsellor, psychologist: the case workers.
 const CASEWORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog];
 
 fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Transition {
-    Transition { from, to, command, roles: roles.to_vec(), requires: requires.to_vec() }
+    Transition::new(from, to, command, roles, requires)
 }
 
 /// Builds the table. Order: the main path first, then branches, then the
-/// rows that repeat across stages.
-pub(crate) fn rule_set() -> RuleSet {
+/// rows that repeat across stages. Permensos 25/2017 keeps this lifecycle
+/// (its stage list was not read either, domain.md §8): it builds on these rows.
+pub fn table() -> CaseTable {
+    Table::new(rows(), vec![S::Ditutup])
+}
+
+/// The rows of [`table`].
+pub fn rows() -> Vec<Transition> {
     // Every step of the work itself needs every client's consent to services
     // in force: a withdrawal stops the work from then on (UU 27/2022 [R: S28]).
     const WORK: &[Req] = &[Req::ConsentToServices, Req::GuardianForChild];
@@ -210,10 +215,5 @@ pub(crate) fn rule_set() -> RuleSet {
     ] {
         t.push(row(Some(s), s, C::SendProtectiveReferral, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
     }
-    RuleSet::new(
-        RuleSetId::Permensos16_2013,
-        "Permensos 16/2013 (BN 2013/1509); stages per PP 39/2012 Pasal 7(2) and the Kemensos generalist process; see shared/research/domain.md",
-        t,
-        vec![S::Ditutup],
-    )
+    t
 }

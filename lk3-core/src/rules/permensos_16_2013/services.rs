@@ -1,29 +1,27 @@
-//! The service machines of each rule set.
-
-use std::sync::LazyLock;
+//! The in-case service machines of `permensos-16-2013`: informasi,
+//! konsultasi, konseling, advokasi and rujukan, the five services a case
+//! plans and opens (penjangkauan is its own machine, [`super::outreach`]).
+//! The service list is read in the 16/2013 model (Perda Tasikmalaya 8/2015
+//! Pasal 21(7)) [R: domain.md §4, S5]; the states of each machine are DESIGN
+//! §6; who performs each step is our reading of practice [I].
 
 use chrono::Duration;
 
-use super::{ServiceCommandKind as C, ServiceState as S};
-use crate::rules::export::{MachineExport, machine};
-use crate::rules::{Row, RuleSetId, ServiceRequirement as Req, Table};
-use crate::vocab::{Role as R, ServiceKind};
-
-/// A service's state machine.
-pub type ServiceTable = Table<S, C, Req>;
+use crate::rules::{Row, ServiceRequirement as Req, ServiceSpec, ServiceTable, Table};
+use crate::vocab::{Role as R, ServiceCommandKind as C, ServiceKind, ServiceState as S};
 
 /// Case workers who deliver services.
-const WORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional];
+pub(crate) const WORKERS: &[R] = &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional];
 /// LK3 staff who decide on referrals.
-const REFERRERS: &[R] = &[R::PekerjaSosial, R::Ketua];
+pub(crate) const REFERRERS: &[R] = &[R::PekerjaSosial, R::Ketua];
 /// Who records a partner's step: the partner's own staff, or LK3 staff on its behalf.
-const PARTNER_SIDE: &[R] = &[R::Mitra, R::PekerjaSosial, R::Ketua];
+pub(crate) const PARTNER_SIDE: &[R] = &[R::Mitra, R::PekerjaSosial, R::Ketua];
 
 fn row(from: Option<S>, to: S, command: C, roles: &[R], requires: &[Req]) -> Row<S, C, Req> {
     Row::new(from, to, command, roles, requires)
 }
 
-fn informasi() -> ServiceTable {
+pub(crate) fn informasi() -> ServiceTable {
     let open_roles = &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Sekretaris, R::Relawan, R::Ketua];
     Table::new(
         vec![
@@ -35,7 +33,7 @@ fn informasi() -> ServiceTable {
     )
 }
 
-fn konsultasi() -> ServiceTable {
+pub(crate) fn konsultasi() -> ServiceTable {
     Table::new(
         vec![
             row(None, S::Dijadwalkan, C::Open, WORKERS, &[]),
@@ -50,7 +48,7 @@ fn konsultasi() -> ServiceTable {
     )
 }
 
-fn konseling() -> ServiceTable {
+pub(crate) fn konseling() -> ServiceTable {
     let counsellors = &[R::Konselor, R::Psikolog, R::PekerjaSosial];
     Table::new(
         vec![
@@ -69,7 +67,7 @@ fn konseling() -> ServiceTable {
     )
 }
 
-fn advokasi() -> ServiceTable {
+pub(crate) fn advokasi() -> ServiceTable {
     // Advocacy is the social worker's, with the legal expert among the partner professionals [I].
     let advocates = &[R::PekerjaSosial, R::TenagaProfesional, R::Ketua];
     Table::new(
@@ -90,7 +88,7 @@ fn advokasi() -> ServiceTable {
 /// with the LK3's names: draf, dikirim (requested), diterima (accepted),
 /// diproses (in-progress), ditunda (on-hold), selesai, gagal, ditolak,
 /// dibatalkan.
-fn rujukan() -> ServiceTable {
+pub(crate) fn rujukan() -> ServiceTable {
     let mut rows = vec![
         row(None, S::Draf, C::Open, REFERRERS, &[Req::KnownReference]),
         row(Some(S::Draf), S::Dikirim, C::Send, REFERRERS, &[Req::ConsentToDisclose]),
@@ -114,58 +112,33 @@ fn rujukan() -> ServiceTable {
     Table::new(rows, vec![S::Selesai, S::Gagal, S::Ditolak, S::Dibatalkan])
 }
 
-/// The five in-case services, in presentation order.
-const KINDS: [ServiceKind; 5] = [
-    ServiceKind::Informasi,
-    ServiceKind::Konsultasi,
-    ServiceKind::Konseling,
-    ServiceKind::Advokasi,
-    ServiceKind::Rujukan,
-];
-
-struct Machines {
-    informasi: ServiceTable,
-    konsultasi: ServiceTable,
-    konseling: ServiceTable,
-    advokasi: ServiceTable,
-    rujukan: ServiceTable,
-}
-
-static PERMENSOS_16_2013: LazyLock<Machines> = LazyLock::new(|| Machines {
-    informasi: informasi(),
-    konsultasi: konsultasi(),
-    konseling: konseling(),
-    advokasi: advokasi(),
-    rujukan: rujukan(),
-});
-
-/// The machine of a service under a rule set. Penjangkauan is not a service
-/// inside a case ([`crate::outreach`]); asking for it yields informasi's
-/// table, which has no row for any case step of outreach.
-pub fn table(rule_set: RuleSetId, kind: ServiceKind) -> &'static ServiceTable {
-    let m: &Machines = match rule_set {
-        RuleSetId::Permensos16_2013 => &PERMENSOS_16_2013,
-    };
-    match kind {
-        ServiceKind::Informasi | ServiceKind::Penjangkauan => &m.informasi,
-        ServiceKind::Konsultasi => &m.konsultasi,
-        ServiceKind::Konseling => &m.konseling,
-        ServiceKind::Advokasi => &m.advokasi,
-        ServiceKind::Rujukan => &m.rujukan,
-    }
-}
-
 /// How long a partner has to answer a referral when the sender sets no
 /// deadline: three days [I: a working-week rhythm; DESIGN §6 asks for a
 /// deadline, no source sets one].
-pub fn default_response_time(rule_set: RuleSetId) -> Duration {
-    match rule_set {
-        RuleSetId::Permensos16_2013 => Duration::days(3),
-    }
-}
+pub const RESPONSE_TIME_DAYS: i64 = 3;
 
-/// The five in-case service machines, exported, named by their service id.
-pub fn machine_exports(rule_set: RuleSetId) -> Vec<MachineExport> {
-    use crate::label::Labelled;
-    KINDS.iter().map(|k| machine(k.id(), table(rule_set, *k))).collect()
+/// The five services, in presentation order.
+pub fn services() -> Vec<ServiceSpec> {
+    let spec = |kind, table, partner, resolves_contact, source: &str| ServiceSpec {
+        kind,
+        table,
+        partner,
+        resolves_contact,
+        response_time: partner.then(|| Duration::days(RESPONSE_TIME_DAYS)),
+        source: source.to_owned(),
+    };
+    const LIST: &str = "[R: domain.md §4, S5] the 16/2013 model's service list";
+    vec![
+        spec(ServiceKind::Informasi, informasi(), false, true, LIST),
+        spec(ServiceKind::Konsultasi, konsultasi(), false, true, LIST),
+        spec(ServiceKind::Konseling, konseling(), false, false, LIST),
+        spec(ServiceKind::Advokasi, advokasi(), false, false, LIST),
+        spec(
+            ServiceKind::Rujukan,
+            rujukan(),
+            true,
+            false,
+            "[R: domain.md §4, S5]; closed loop per the HL7 SDOH referral Task [R: peers.md §2]",
+        ),
+    ]
 }
