@@ -235,3 +235,57 @@ fn every_vocabulary_has_unique_ids_and_two_labels() {
     assert_eq!(numbers, (1..=26).collect::<Vec<_>>());
     assert_eq!(Problem::Kdrt.pmks(), Pmks::KorbanTindakKekerasan);
 }
+
+/// A case is opened under the rule set in force on its unit's local date,
+/// without the caller naming one; a pinned rule set wins; a date no rule set
+/// covers is refused; the case stays under its rule set for ever.
+#[test]
+fn the_rule_set_is_chosen_by_the_local_opening_date() {
+    use chrono::{TimeZone, Utc};
+    use lk3_core::case::{Case, CaseCommand, CommandProblem, Violation};
+    use lk3_core::event::Actor;
+    use lk3_core::ids::{CaseId, CaseNumber, CommandId, IdSeed, StaffId, UnitCode};
+    use lk3_core::vocab::{ContactChannel, Role, Sasaran};
+    use lk3_core::{CommandContext, Decider};
+
+    let unit: UnitCode = "64.74".parse().expect("unit"); // WITA, UTC+8
+    let open_at = |at: chrono::DateTime<Utc>, pinned: Option<RuleSetId>| {
+        let actor = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
+        let ctx = CommandContext::new(actor, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
+        let ctx = match pinned {
+            Some(r) => ctx.under(r),
+            None => ctx,
+        };
+        let year = u16::try_from(chrono::Datelike::year(
+            &at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("tz")),
+        ))
+        .expect("year");
+        let cmd = CaseCommand::RecordContact {
+            case_id: CaseId::new_v7(at, IdSeed::new([4; 10])),
+            unit: unit.clone(),
+            case_number: CaseNumber::new(unit.clone(), year, 1),
+            channel: ContactChannel::DatangLangsung,
+            sasaran: Sasaran::Keluarga,
+        };
+        let mut case = Case::default();
+        case.execute(&cmd, &ctx).map(|_| case.rule_set())
+    };
+    let v16 = RuleSetId::permensos_16_2013();
+    let v25 = RuleSetId::permensos_25_2017();
+    assert_eq!(open_at(Utc.with_ymd_and_hms(2017, 11, 20, 1, 0, 0).unwrap(), None).ok().flatten(), Some(v16));
+    assert_eq!(open_at(Utc.with_ymd_and_hms(2019, 3, 4, 1, 0, 0).unwrap(), None).ok().flatten(), Some(v25));
+    // 2017-12-31 16:30 UTC is already 2018-01-01 in Bontang: the unit's local date decides.
+    assert_eq!(open_at(Utc.with_ymd_and_hms(2017, 12, 31, 16, 30, 0).unwrap(), None).ok().flatten(), Some(v25));
+    assert_eq!(open_at(Utc.with_ymd_and_hms(2017, 12, 31, 15, 30, 0).unwrap(), None).ok().flatten(), Some(v16));
+    // Pinned, the caller's choice stands.
+    assert_eq!(open_at(Utc.with_ymd_and_hms(2019, 3, 4, 1, 0, 0).unwrap(), Some(v16)).ok().flatten(), Some(v16));
+    // Before any rule set: refused, never defaulted.
+    let err = open_at(Utc.with_ymd_and_hms(2010, 5, 1, 1, 0, 0).unwrap(), None).expect_err("no rule set in force");
+    assert_eq!(err.violation, Violation::InvalidCommand { problem: CommandProblem::NoRuleSetInForce });
+    assert!(open_at(Utc.with_ymd_and_hms(2010, 5, 1, 1, 0, 0).unwrap(), Some(v16)).is_ok(), "unless pinned");
+    // Every shipped period ends the day before the next begins: no gap, no overlap.
+    let periods: Vec<_> = RuleSetId::all().iter().filter_map(|r| r.rules().effective.clone()).collect();
+    for pair in periods.windows(2) {
+        assert_eq!(pair[0].until.and_then(|u| u.succ_opt()), Some(pair[1].from));
+    }
+}

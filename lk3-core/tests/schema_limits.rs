@@ -76,6 +76,9 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::AidDateAfterCommand => Mirror::Not("compares the hand-over date with the command's local date"),
         P::NoRuleSetInForce => Mirror::Not("depends on the registered rule sets and the unit's local opening date"),
         P::ServiceNotOffered => Mirror::Not("which services a case may use is its rule set's catalogue: state"),
+        P::SasaranNotAccepted => {
+            Mirror::Not("which sasaran a rule set names is its own; the schema takes every rule set's")
+        }
         P::TimeOutOfRange => Mirror::Partly(
             "the date and date-time formats refuse years past 9999 and most leap seconds; the first year, 1900, is decide's",
         ),

@@ -111,6 +111,16 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Keluarga,
         };
+        // A sasaran this rule set does not name is refused.
+        let group = CaseCommand::RecordContact {
+            case_id,
+            unit: unit.clone(),
+            case_number: "64.74/2019/0001".parse().expect("number"),
+            channel: ContactChannel::DatangLangsung,
+            sasaran: Sasaran::Kelompok,
+        };
+        let err = store.execute_case(case_id, &group, &clock.ctx(Role::Sekretaris, 1)).await.expect_err("kelompok");
+        assert_eq!(err.code(), ErrorCode::InvalidCommand);
         let done = store.execute_case(case_id, &open, &clock.ctx(Role::Sekretaris, 1)).await.expect("opens");
         assert_eq!(done.events[0].rule_set, id, "the events record the pinned rule set");
         let register = CaseCommand::Register {

@@ -296,6 +296,9 @@ impl Case {
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
             CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {
+                if !rules.sasaran.contains(sasaran) {
+                    return invalid(CommandProblem::SasaranNotAccepted);
+                }
                 match case_number.check_fits(unit, ctx.at) {
                     Ok(()) => {}
                     Err(CaseNumberMismatch::OtherUnit) => return invalid(CommandProblem::CaseNumberOfAnotherUnit),

@@ -86,6 +86,8 @@ labelled_enum! {
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu atau tanggal di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time or date lk3 cannot record (years 1900 to 9999, no leap second)"),
         /// A case opened on a date no registered rule set covers, with none pinned.
         NoRuleSetInForce = ("tanpa_aturan_berlaku", "tidak ada aturan yang berlaku pada tanggal setempat itu; sebutkan aturannya", "no rule set is in force on that local date; name one"),
+        /// A sasaran the rule set does not name.
+        SasaranNotAccepted = ("sasaran_tidak_dikenal_aturan", "aturan ini tidak mengenal sasaran itu", "the rule set does not name that sasaran"),
         /// A service the case's rule set does not offer.
         ServiceNotOffered = ("layanan_tidak_tersedia_dalam_aturan", "aturan kasus ini tidak mengenal layanan itu", "the case's rule set does not offer that service"),
         /// Aid handed over on a date after the command's.

@@ -153,6 +153,9 @@ impl Outreach {
     fn content(&self, command: &OutreachCommand, rule_set: RuleSetId) -> Result<OutreachEvent, Violation> {
         Ok(match command {
             OutreachCommand::Report { outreach_id: _, unit, reported_by, sasaran, problems, kode_wilayah } => {
+                if !rule_set.rules().sasaran.contains(sasaran) {
+                    return Err(Violation::InvalidCommand { problem: OutreachProblem::SasaranNotAccepted });
+                }
                 OutreachEvent::Reported {
                     kode_wilayah: *kode_wilayah,
                     problems: problems.clone(),

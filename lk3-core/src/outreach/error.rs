@@ -30,9 +30,11 @@ labelled_enum! {
     pub enum OutreachProblem {
         /// The outreach's event counter would overflow (only reachable from forged history).
         CounterExhausted = ("penghitung_habis", "penghitung penjangkauan sudah mencapai batas", "a counter of the outreach is exhausted"),
-        /// A time lk3 cannot record (before 1900, after 9999, a leap second).
+        /// A sasaran the rule set does not name.
+        SasaranNotAccepted = ("sasaran_tidak_dikenal_aturan", "aturan ini tidak mengenal sasaran itu", "the rule set does not name that sasaran"),
+        /// An outreach opened on a date no registered rule set covers, with none pinned.
         NoRuleSetInForce = ("tanpa_aturan_berlaku", "tidak ada aturan yang berlaku pada tanggal setempat itu; sebutkan aturannya", "no rule set is in force on that local date; name one"),
-        /// A time lk3 cannot record.
+        /// A time lk3 cannot record (before 1900, after 9999, a leap second).
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time lk3 cannot record (years 1900 to 9999, no leap second)"),
     }
 }
