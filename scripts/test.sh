@@ -35,6 +35,10 @@ cargo test --workspace --all-targets
 step "cargo test --doc (every public item's example and the README)"
 cargo test --workspace --doc
 
+step "cargo doc (no broken or private intra-doc link)"
+# The facade `lk3` and the binary `lk3` share a doc path (cargo#6313): the binary's docs are skipped.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --lib
+
 step "fuzz: each target over its corpus, then 15 s of new inputs (FUZZING.md)"
 scripts/fuzz.sh run 15
 

@@ -21,7 +21,7 @@ pub struct CaseClient {
 }
 
 labelled_enum! {
-    /// How a consent was given (UU 27/2022 Pasal 22: written or recorded [R: S28]).
+    /// How a consent was given (UU 27/2022 Pasal 22: written or recorded \[R: S28\]).
     pub enum ConsentForm {
         /// Signed on paper.
         Tertulis = ("tertulis", "Tertulis", "Written"),

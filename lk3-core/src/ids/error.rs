@@ -2,8 +2,7 @@ use crate::error::{ErrorCode, Lk3Error};
 
 /// An identifier that cannot exist. Messages never repeat a personal number
 /// (NIK, No. KK) or the birth date and sex a NIK encodes, so that they are safe
-/// to log: an echoed input that holds a long run of digits is withheld (see
-/// [`IdentifierError::safe_input`]).
+/// to log: an echoed input that holds a long run of digits is withheld.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentifierError {

@@ -19,7 +19,7 @@ labelled_enum! {
 /// A NIK (Nomor Induk Kependudukan), the 16-digit national identity number:
 /// `PP KK CC DD MM YY SSSS` = province, kab/kota and kecamatan of first
 /// registration, birth day (plus 40 for women), month, two-digit year, serial
-/// [R: PP 37/2007 Pasal 37, domain.md §10].
+/// \[R: PP 37/2007 Pasal 37, domain.md §10\].
 ///
 /// `Debug` masks the middle digits so that a NIK does not leak into logs.
 ///

@@ -6,8 +6,8 @@ use super::IdentifierWarning;
 use super::nik::{check_region, digits16, pair, plausible_date};
 
 /// A No. KK (Nomor Kartu Keluarga), the 16-digit family card number. The
-/// first six digits are the issuing region [R: domain.md §10, S23]; the rest
-/// is read as an issue date `DDMMYY` and a serial [M], so oddities there are
+/// first six digits are the issuing region \[R: domain.md §10, S23\]; the rest
+/// is read as an issue date `DDMMYY` and a serial \[M\], so oddities there are
 /// only warnings.
 ///
 /// ```

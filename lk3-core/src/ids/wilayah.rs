@@ -8,7 +8,7 @@ use crate::label::labelled_enum;
 
 /// A kode wilayah (Permendagri 137/2017): `PP`, `PP.KK`, `PP.KK.CC` or
 /// `PP.KK.CC.DDDD` for a province, kab/kota, kecamatan or desa/kelurahan
-/// [R: domain.md §10, S24–S26]. Kab/kota 01–69 are kabupaten, 71–99 kota;
+/// \[R: domain.md §10, S24–S26\]. Kab/kota 01–69 are kabupaten, 71–99 kota;
 /// a village code starts with 1 (kelurahan), 2 (desa) or 3 (desa adat).
 ///
 /// ```
@@ -44,7 +44,7 @@ pub enum WilayahLevel {
 }
 
 labelled_enum! {
-    /// The kind of a village, from the first digit of its code [R: S26].
+    /// The kind of a village, from the first digit of its code \[R: S26\].
     pub enum VillageKind {
         /// 1xxx.
         Kelurahan = ("kelurahan", "Kelurahan", "Urban village"),
@@ -79,8 +79,8 @@ impl TimeZoneId {
     }
 
     /// The time zone of a province code. Codes of the provinces formed in
-    /// 2022 (92–97, the Papua split) are recalled [M]; the rest follow the
-    /// Permendagri list [R: S24–S26].
+    /// 2022 (92–97, the Papua split) are recalled \[M\]; the rest follow the
+    /// Permendagri list \[R: S24–S26\].
     pub fn of_province(province: u8) -> Option<Self> {
         Some(match province {
             11..=19 | 21 | 31..=36 | 61 | 62 => TimeZoneId::Wib,

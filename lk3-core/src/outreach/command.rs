@@ -8,7 +8,7 @@ use crate::vocab::{Problem, Sasaran};
 
 labelled_enum! {
     /// Who reported the person to the LK3. Outreach is usually set off by a
-    /// neighbourhood head or the village police officer [I: DESIGN §6].
+    /// neighbourhood head or the village police officer \[I: DESIGN §6\].
     pub enum ReporterKind {
         /// The head of the neighbourhood (Ketua RT).
         KetuaRt = ("ketua_rt", "Ketua RT", "Neighbourhood (RT) head"),
@@ -26,7 +26,7 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// Why a person met at an outreach visit refuses the LK3's help [I].
+    /// Why a person met at an outreach visit refuses the LK3's help \[I\].
     pub enum OutreachRefusalReason {
         /// The person does not feel in need of help.
         TidakMerasaPerlu = ("tidak_merasa_perlu", "Tidak merasa membutuhkan bantuan", "Does not feel in need of help"),
@@ -42,7 +42,7 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// Why an outreach is closed without the person's answer [I].
+    /// Why an outreach is closed without the person's answer \[I\].
     pub enum OutreachCloseReason {
         /// Not found after the allowed visits.
         TidakDitemukanBerulang = ("tidak_ditemukan_berulang", "Tidak ditemukan setelah beberapa kali penjangkauan", "Not found after repeated visits"),

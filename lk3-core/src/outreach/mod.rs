@@ -4,7 +4,7 @@
 //! Bhabinkamtibmas) reports a person who may need help, a social worker
 //! visits, often with the mobile unit (mobil LK3), and when the person agrees
 //! the outreach opens a case or joins one. Its machine, per rule set
-//! ([`table`]):
+//! (the rule set's [`crate::rules::OutreachSpec`]):
 //!
 //! ```text
 //! report -> dilaporkan -> dijadwalkan -> dilaksanakan -> bersedia (opens or joins a case)

@@ -7,10 +7,10 @@ use crate::vocab::ProtectivePartner;
 labelled_enum! {
     /// The kind of a partner institution in an LK3 unit's network (jejaring).
     ///
-    /// Sources are tagged as in `shared/research/domain.md` §7: **[R: S10]**
+    /// Sources are tagged as in `shared/research/domain.md` §7: **\[R: S10\]**
     /// the Sekarsari thesis (Pengadilan Agama, police, hospitals, trauma
-    /// centre), **[R: S13]** Dinsos Kutai Kartanegara (Polres, Dinkes, DP3A),
-    /// **[R: S20]** the Kemenkes 2023 KtP/A referral network; **\[I\]** our
+    /// centre), **\[R: S13\]** Dinsos Kutai Kartanegara (Polres, Dinkes, DP3A),
+    /// **\[R: S20\]** the Kemenkes 2023 KtP/A referral network; **\[I\]** our
     /// reading of practice (the LK3's own Dinas, DESIGN §1). KUA, Baznas/LAZ
     /// and posbakum were not seen in a source; DESIGN §1 and §6 name Baznas,
     /// LAZ and posbakum from practice \[I\].
@@ -23,48 +23,48 @@ labelled_enum! {
     /// ```
     pub enum PartnerKind {
         /// Hospital, including its integrated crisis centre (PPT/PKT) and RS
-        /// Bhayangkara [R: S10, S20].
+        /// Bhayangkara \[R: S10, S20\].
         RumahSakit = ("rumah_sakit", "Rumah sakit", "Hospital"),
         /// Community health centre able to handle violence against women and
-        /// children [R: S20].
+        /// children \[R: S20\].
         Puskesmas = ("puskesmas", "Puskesmas", "Community health centre"),
         /// The women-and-children service unit (UPPA / Unit PPA) of the Polres
-        /// [R: S10, S13, S20].
+        /// \[R: S10, S13, S20\].
         PolisiUppa = ("polisi_uppa", "Polisi (UPPA)", "Police (women and children unit)"),
         /// UPTD PPA, formerly P2TP2A: the regional women-and-child protection
-        /// unit and its case-flow portal [R: S13 (DP3A), S20].
+        /// unit and its case-flow portal \[R: S13 (DP3A), S20\].
         UptdPpa = ("uptd_ppa", "UPTD PPA / P2TP2A", "Women and child protection unit (UPTD PPA / P2TP2A)"),
         /// Social protection home / trauma centre (Rumah Perlindungan dan
-        /// Trauma Center) [R: S10, S20].
+        /// Trauma Center) \[R: S10, S20\].
         Rptc = ("rptc", "Rumah Perlindungan dan Trauma Center (RPTC)", "Protection home and trauma centre"),
         /// Social protection home for children (Rumah Perlindungan Sosial
-        /// Anak) [R: S20].
+        /// Anak) \[R: S20\].
         Rpsa = ("rpsa", "Rumah Perlindungan Sosial Anak (RPSA)", "Child protection home"),
-        /// Legal aid: LBH [R: S20] or a court's legal-aid post (posbakum) \[I\].
+        /// Legal aid: LBH \[R: S20\] or a court's legal-aid post (posbakum) \[I\].
         LbhPosbakum = ("lbh_posbakum", "LBH / Posbakum", "Legal aid (LBH / court legal-aid post)"),
         /// Religious court: divorce, custody, child-marriage dispensation
-        /// [R: S10].
+        /// \[R: S10\].
         PengadilanAgama = ("pengadilan_agama", "Pengadilan Agama", "Religious court"),
-        /// Public prosecutor's office [R: S20].
+        /// Public prosecutor's office \[R: S20\].
         Kejaksaan = ("kejaksaan", "Kejaksaan", "Public prosecutor's office"),
         /// Office of Religious Affairs of the kecamatan: marriage counselling
         /// and registration \[I\].
         Kua = ("kua", "Kantor Urusan Agama (KUA)", "Office of Religious Affairs"),
         /// The Dinas Sosial of the kab/kota or province, which usually runs
-        /// the LK3 [I: DESIGN §1; R: S13 for PKH and Puskesos under it].
+        /// the LK3 \[I: DESIGN §1; R: S13 for PKH and Puskesos under it\].
         DinasSosial = ("dinas_sosial", "Dinas Sosial", "Social affairs office"),
-        /// The health office [R: S13].
+        /// The health office \[R: S13\].
         DinasKesehatan = ("dinas_kesehatan", "Dinas Kesehatan", "Health office"),
         /// The civil registry (Disdukcapil): NIK, family card, birth
         /// certificates for clients without documents \[I\].
         Dukcapil = ("dukcapil", "Dinas Kependudukan dan Pencatatan Sipil", "Civil registry office"),
         /// Zakat and alms funds (Baznas, LAZ) that finance material aid
-        /// [I: DESIGN §1, §6].
+        /// \[I: DESIGN §1, §6\].
         BaznasLaz = ("baznas_laz", "Baznas / LAZ", "Zakat and alms fund (Baznas / LAZ)"),
-        /// Shelter or safe house (rumah aman) [R: S20].
+        /// Shelter or safe house (rumah aman) \[R: S20\].
         Shelter = ("shelter", "Shelter / rumah aman", "Shelter or safe house"),
         /// Any other partner: NGO or women's crisis centre, KPAI, LPSK,
-        /// kecamatan, Satpol PP, other LK3s [R: S10, S13, S20].
+        /// kecamatan, Satpol PP, other LK3s \[R: S10, S13, S20\].
         Lainnya = ("lainnya", "Lainnya", "Other"),
     }
 }
@@ -123,7 +123,7 @@ impl PartnerServiceStatus {
 labelled_enum! {
     /// What kind of place a partner location is. Each value maps to one value
     /// of HSDS `location.location_type` ([`PartnerLocationKind::hsds`])
-    /// [R: HSDS 3.0 `schema/location.json`, research/peers.md §3].
+    /// \[R: HSDS 3.0 `schema/location.json`, research/peers.md §3\].
     pub enum PartnerLocationKind {
         /// An office or facility people can visit: HSDS `physical`.
         Fisik = ("fisik", "Lokasi fisik", "Physical location"),

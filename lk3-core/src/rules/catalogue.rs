@@ -29,7 +29,7 @@ pub struct ServiceSpec {
     /// How long a partner has to answer when the sender sets no deadline
     /// (services with a partner).
     pub response_time: Option<Duration>,
-    /// Where the service and its machine come from, tagged `[R]`, `[I]` or `[M]`.
+    /// Where the service and its machine come from, tagged `\[R\]`, `\[I\]` or `\[M\]`.
     pub source: String,
 }
 

@@ -252,7 +252,7 @@ pub struct Period {
     pub from: NaiveDate,
     /// The last local date in force, if it was replaced.
     pub until: Option<NaiveDate>,
-    /// Where the dates come from, tagged `[R]`, `[I]` or `[M]`.
+    /// Where the dates come from, tagged `\[R\]`, `\[I\]` or `\[M\]`.
     pub source: String,
 }
 

@@ -14,7 +14,7 @@
 //! pins one, and is replayed under that rule set for ever.
 //!
 //! Adding a rule set: one folder like [`permensos_25_2017`] that builds its
-//! value, and one line in the registry ([`id`]'s `REGISTRY`); or, outside
+//! value, and one line in the registry (`REGISTRY` in `rules/id.rs`); or, outside
 //! lk3, build a [`RuleSet`] and [`register`] it.
 
 mod catalogue;

@@ -16,7 +16,7 @@ pub struct Row<S, C, R> {
     pub roles: Vec<Role>,
     /// What must hold for it to be accepted.
     pub requires: Vec<R>,
-    /// Where the row comes from, tagged `[R: S6]`, `[I]` or `[M]` (exported with it).
+    /// Where the row comes from, tagged `\[R: S6\]`, `\[I\]` or `\[M\]` (exported with it).
     pub source: Option<String>,
 }
 

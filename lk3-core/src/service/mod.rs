@@ -10,7 +10,7 @@
 //! Each machine is a [`crate::rules::Table`] of the rule set's service
 //! catalogue ([`crate::rules::RuleSet::service`]); [`Case::decide`](crate::Decider::decide) looks every service step up in
 //! it, after the case's own table has allowed the step in the case's stage.
-//! Rujukan follows the HL7 SDOH closed-loop referral Task [R: peers.md §2]:
+//! Rujukan follows the HL7 SDOH closed-loop referral Task \[R: peers.md §2\]:
 //! a reason on every refusal, cancellation, hold and failure; the partner's
 //! feedback to complete; the partner's steps may be recorded by LK3 staff on
 //! its behalf, and the event says so; sending needs every client's consent to

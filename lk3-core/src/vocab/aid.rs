@@ -22,7 +22,7 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// Who pays for the aid (DESIGN §6) [R: seeds, Bontang 2019: Baznas, DPA LK3].
+    /// Who pays for the aid (DESIGN §6) \[R: seeds, Bontang 2019: Baznas, DPA LK3\].
     pub enum FundingSource {
         /// Badan Amil Zakat Nasional.
         Baznas = ("baznas", "Baznas", "National zakat agency"),

@@ -2,8 +2,8 @@ use crate::label::labelled_enum;
 
 labelled_enum! {
     /// How a contact reached the LK3. The three entry routes of the generalist
-    /// process (self, outreach, referral) [R: domain.md §5 C, S17], split as
-    /// LK3 units report them [I].
+    /// process (self, outreach, referral) \[R: domain.md §5 C, S17\], split as
+    /// LK3 units report them \[I\].
     pub enum ContactChannel {
         /// The person came to the office.
         DatangLangsung = ("datang_langsung", "Datang langsung", "Walk-in"),

@@ -1,8 +1,8 @@
 //! The domain vocabulary: every closed list a user reads in the regulation or
 //! says at work, each value with an Indonesian id and two labels.
 //!
-//! Sources are tagged as in `shared/research/domain.md`: **[R]** read in a
-//! source, **[I]** our reading of practice, **[M]** recalled and not yet checked
+//! Sources are tagged as in `shared/research/domain.md`: **\[R\]** read in a
+//! source, **\[I\]** our reading of practice, **\[M\]** recalled and not yet checked
 //! against the official text.
 
 mod aid;

@@ -3,7 +3,7 @@ use crate::label::labelled_enum;
 labelled_enum! {
     /// Why a case is terminated. DESIGN §5 lists the reasons for leaving an
     /// active stage; Sekarsari practice reports resolved, referred, withdrew and
-    /// unreachable [R: domain.md §5, S10].
+    /// unreachable \[R: domain.md §5, S10\].
     pub enum TerminationReason {
         /// Goals met: only from evaluasi, after the evaluation.
         TujuanTercapai = ("tujuan_tercapai", "Tujuan tercapai", "Goals met"),
@@ -68,7 +68,7 @@ labelled_enum! {
 labelled_enum! {
     /// Why a service step ends or pauses the service: mandatory on a refused,
     /// cancelled, postponed or failed referral (as the HL7 SDOH referral Task
-    /// requires `statusReason` [R: peers.md §2]) and on every stopped or
+    /// requires `statusReason` \[R: peers.md §2\]) and on every stopped or
     /// failed service.
     pub enum ServiceReason {
         /// The client declined.

@@ -4,8 +4,8 @@ labelled_enum! {
     /// A staff role. The minimum structure of an LK3 (penanggung jawab, ketua,
     /// sekretaris, bendahara, tenaga profesional) is from the Permensos 16/2013
     /// model as copied in Perda Kota Tasikmalaya 8/2015 Pasal 21(2)
-    /// [R: domain.md §6, S5]; counsellors, psychologists, volunteers, partners
-    /// and the system admin are practice [R: S9, S12, S13; I].
+    /// \[R: domain.md §6, S5\]; counsellors, psychologists, volunteers, partners
+    /// and the system admin are practice \[R: S9, S12, S13; I\].
     ///
     /// Which role may issue which command is rule-set data, see
     /// [`crate::rules`].
@@ -25,7 +25,7 @@ labelled_enum! {
         /// Psychologist.
         Psikolog = ("psikolog", "Psikolog", "Psychologist"),
         /// Partner professional: doctor, police officer, lawyer, religious or
-        /// education expert [R: Pasal 21(3), S5].
+        /// education expert \[R: Pasal 21(3), S5\].
         TenagaProfesional = ("tenaga_profesional", "Tenaga profesional", "Partner professional"),
         /// Volunteer.
         Relawan = ("relawan", "Relawan", "Volunteer"),
@@ -38,7 +38,7 @@ labelled_enum! {
 
 labelled_enum! {
     /// The profession of a [`Role::TenagaProfesional`]
-    /// [R: Perda Tasikmalaya 8/2015 Pasal 21(3), domain.md §6].
+    /// \[R: Perda Tasikmalaya 8/2015 Pasal 21(3), domain.md §6\].
     pub enum Profession {
         /// Doctor or health worker.
         Dokter = ("dokter", "Dokter / tenaga kesehatan", "Doctor or health worker"),

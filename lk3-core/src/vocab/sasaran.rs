@@ -2,7 +2,7 @@ use crate::label::labelled_enum;
 
 labelled_enum! {
     /// Who a service is for (sasaran), as quoted from Permensos 25/2017 by
-    /// Dinsos Tanjungpinang [R: domain.md §3, S6].
+    /// Dinsos Tanjungpinang \[R: domain.md §3, S6\].
     pub enum Sasaran {
         /// One person.
         Individu = ("individu", "Individu", "Individual"),

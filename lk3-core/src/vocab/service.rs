@@ -2,9 +2,9 @@ use crate::label::labelled_enum;
 
 labelled_enum! {
     /// The LK3 services: the six of Permensos 16/2013 (as copied in Perda
-    /// Tasikmalaya 8/2015 Pasal 21(7)) [R: domain.md §4, S5], and the three
+    /// Tasikmalaya 8/2015 Pasal 21(7)) \[R: domain.md §4, S5\], and the three
     /// Permensos 25/2017 adds (pendampingan, perlindungan, pembelajaran, as
-    /// Dinas Sosial statements quote it) [R: domain.md §3, §8, S6]. Which a
+    /// Dinas Sosial statements quote it) \[R: domain.md §3, §8, S6\]. Which a
     /// case may use is its rule set's catalogue.
     pub enum ServiceKind {
         /// Information, including on the service network.
@@ -39,7 +39,7 @@ impl ServiceKind {
 }
 
 labelled_enum! {
-    /// What a consent covers (DESIGN §7; UU 27/2022 Pasal 20–22 [R: S28]).
+    /// What a consent covers (DESIGN §7; UU 27/2022 Pasal 20–22 \[R: S28\]).
     pub enum ConsentPurpose {
         /// Receiving LK3 services.
         Layanan = ("layanan", "Layanan", "Services"),
@@ -54,7 +54,7 @@ labelled_enum! {
 
 labelled_enum! {
     /// Where a protective (emergency) referral may go (DESIGN §5: police,
-    /// P2TP2A, hospital) [R: Kemenkes 2023 KtP/A network, domain.md §7].
+    /// P2TP2A, hospital) \[R: Kemenkes 2023 KtP/A network, domain.md §7\].
     pub enum ProtectivePartner {
         /// Police women-and-children unit (UPPA Polres).
         PolisiUppa = ("polisi_uppa", "Polisi (UPPA)", "Police (women and children unit)"),

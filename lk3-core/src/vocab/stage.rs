@@ -5,9 +5,9 @@ labelled_enum! {
     ///
     /// The list follows the generalist social-work process used by Kemensos
     /// (engagement, intake, contract, assessment, planning, intervention,
-    /// evaluation, termination, follow-up) [R: domain.md §5 C] and PP 39/2012
-    /// Pasal 7(2) [R: §5 A], with a contact stage in front for the LK3's
-    /// pengaduan and one-off services [I].
+    /// evaluation, termination, follow-up) \[R: domain.md §5 C\] and PP 39/2012
+    /// Pasal 7(2) \[R: §5 A\], with a contact stage in front for the LK3's
+    /// pengaduan and one-off services \[I\].
     ///
     /// ```
     /// use lk3_core::{Labelled, vocab::Stage};

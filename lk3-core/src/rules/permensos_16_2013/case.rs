@@ -2,10 +2,10 @@
 //!
 //! What is read in a source and what is our reading of practice is tagged as in
 //! `shared/research/domain.md`. The stage list and its order come from the
-//! generalist process and PP 39/2012 Pasal 7(2) [R: §5]; the LK3 structure
+//! generalist process and PP 39/2012 Pasal 7(2) \[R: §5\]; the LK3 structure
 //! (ketua, sekretaris, tenaga profesional) from the Permensos 16/2013 model as
-//! copied in Perda Tasikmalaya 8/2015 Pasal 21 [R: §6]; who performs each
-//! step is our reading of practice [I: §5 table "Performer"]; the emergency
+//! copied in Perda Tasikmalaya 8/2015 Pasal 21 \[R: §6\]; who performs each
+//! step is our reading of practice \[I: §5 table "Performer"\]; the emergency
 //! route and the second-person approvals are design decisions (DESIGN §5, §7).
 
 use crate::rules::{CaseRequirement as Req, CaseTable, Table, Transition};

@@ -2,7 +2,7 @@
 //! (BN 2013 No. 1509), replaced by Permensos 25/2017.
 //!
 //! What is read in a source and what is our reading of practice is tagged as
-//! in `shared/research/domain.md`: [R] read, [I] our reading, [M] recalled
+//! in `shared/research/domain.md`: \[R\] read, \[I\] our reading, \[M\] recalled
 //! and not checked against the official text.
 
 pub mod case;

@@ -2,10 +2,10 @@
 //!
 //! The states and their order come from DESIGN §6 (row "penjangkauan"); that
 //! penjangkauan is an LK3 service is read in Permensos 08/2012 and the
-//! Permensos 16/2013 model [R: domain.md §4, S4, S5]; "jemput bola" as the
+//! Permensos 16/2013 model \[R: domain.md §4, S4, S5\]; "jemput bola" as the
 //! way clients are found, against coming in alone, from LK3 practice
-//! [R: domain.md §5 D, S11]. Who performs each step and the attempt limit
-//! are our reading of practice [I].
+//! \[R: domain.md §5 D, S11\]. Who performs each step and the attempt limit
+//! are our reading of practice \[I\].
 
 use crate::rules::{OutreachRequirement as Req, OutreachSpec, OutreachTable, Row, Table};
 use crate::vocab::{OutreachCommandKind as C, OutreachState as S, Role as R};

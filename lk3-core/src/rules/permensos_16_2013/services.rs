@@ -2,8 +2,8 @@
 //! konsultasi, konseling, advokasi and rujukan, the five services a case
 //! plans and opens (penjangkauan is its own machine, [`super::outreach`]).
 //! The service list is read in the 16/2013 model (Perda Tasikmalaya 8/2015
-//! Pasal 21(7)) [R: domain.md §4, S5]; the states of each machine are DESIGN
-//! §6; who performs each step is our reading of practice [I].
+//! Pasal 21(7)) \[R: domain.md §4, S5\]; the states of each machine are DESIGN
+//! §6; who performs each step is our reading of practice \[I\].
 
 use chrono::Duration;
 
@@ -84,7 +84,7 @@ pub(crate) fn advokasi() -> ServiceTable {
     )
 }
 
-/// The closed-loop referral of the HL7 SDOH referral Task [R: peers.md §2],
+/// The closed-loop referral of the HL7 SDOH referral Task \[R: peers.md §2\],
 /// with the LK3's names: draf, dikirim (requested), diterima (accepted),
 /// diproses (in-progress), ditunda (on-hold), selesai, gagal, ditolak,
 /// dibatalkan.

@@ -1,12 +1,12 @@
 //! The rule set `permensos-25-2017`: Permensos 25/2017 tentang LK3
 //! (BN 2018 No. 49, "KEMENSOS. LK3. Pencabutan"), which revoked and
-//! replaced Permensos 16/2013 [R: domain.md §1, §8, S2].
+//! replaced Permensos 16/2013 \[R: domain.md §1, §8, S2\].
 //!
-//! Tags as in `shared/research/domain.md`: [R: Sx] read in source Sx, [I] our
-//! reading, [M] recalled and not checked. Only the regulation's first page
+//! Tags as in `shared/research/domain.md`: \[R: Sx\] read in source Sx, \[I\] our
+//! reading, \[M\] recalled and not checked. Only the regulation's first page
 //! was read (domain.md §0): its service list comes from Dinas Sosial
-//! statements quoting it [R: S6]; its stage list was not read, and the case
-//! lifecycle is 16/2013's generalist process unchanged [I].
+//! statements quoting it \[R: S6\]; its stage list was not read, and the case
+//! lifecycle is 16/2013's generalist process unchanged \[I\].
 
 pub mod services;
 
@@ -18,9 +18,9 @@ use crate::vocab::Sasaran;
 /// Its name.
 pub const NAME: &str = "permensos-25-2017";
 
-/// The first local date under 25/2017 [I]: it is gazetted as BN 2018 No. 49,
+/// The first local date under 25/2017 \[I\]: it is gazetted as BN 2018 No. 49,
 /// an early number of 2018, and takes effect when promulgated ("mulai
-/// berlaku pada tanggal diundangkan" is the regulation form [M]); the day
+/// berlaku pada tanggal diundangkan" is the regulation form \[M\]); the day
 /// itself was not read, so the year's first day is taken until the official
 /// text is checked (domain.md §1).
 pub const EFFECTIVE_FROM: (i32, u32, u32) = (2018, 1, 1);

@@ -2,10 +2,10 @@
 //!
 //! Dinas Sosial statements quoting 25/2017 list what families are served
 //! with: informasi, konsultasi, advokasi, pendampingan, pembelajaran,
-//! perlindungan and rujukan [R: S6]. Konseling is not in that list, but the
+//! perlindungan and rujukan \[R: S6\]. Konseling is not in that list, but the
 //! post-2017 framing is "penanganan psikososial di dalam keluarga"
-//! [R: S13, S14], of which counselling is the core: it stays [I]. The machines
-//! of the services 16/2013 had are unchanged [I]; the three new ones are
+//! \[R: S13, S14\], of which counselling is the core: it stays \[I\]. The machines
+//! of the services 16/2013 had are unchanged \[I\]; the three new ones are
 //! below, each state and row tagged.
 
 use crate::rules::permensos_16_2013::services as v16;
