@@ -459,17 +459,11 @@ fn main() -> ExitCode {
                 print!("{text}");
                 Ok(())
             }
-            None => {
-                let machines: Vec<&str> = std::iter::once("case")
-                    .chain(rule_set.rules().services.iter().map(|s| lk3_core::Labelled::id(s.kind)))
-                    .chain(std::iter::once("penjangkauan"))
-                    .collect();
-                Err(CliError::Usage(format!(
-                    "--machine takes one of {} under {rule_set}, with --format mermaid (got `{}`)",
-                    machines.join(", "),
-                    machine.unwrap_or_default()
-                )))
-            }
+            None => Err(CliError::Usage(format!(
+                "--machine takes one of {} under {rule_set}, with --format mermaid (got `{}`)",
+                rule_set.rules().machine_names().join(", "),
+                machine.unwrap_or_default()
+            ))),
         },
     };
     match result {

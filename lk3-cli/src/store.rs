@@ -467,14 +467,8 @@ pub fn import(
     }
     let db = Db::open(url, Access::Write)?;
     db.store.set_signer(key);
-    let own;
-    let trust = match trust {
-        Some(t) => Some(t),
-        None => {
-            own = db.run(lk3_storage::trust::trusted_keys(&*db.store))?;
-            (!own.is_empty()).then_some(&own)
-        }
-    };
+    let trust = db.run(lk3_storage::trust::trust_for_import(&*db.store, trust))?;
+    let trust = trust.as_ref();
     let limits = Limits::default();
     let mut batches = Vec::with_capacity(files.len());
     let mut refused = 0usize;

@@ -1,10 +1,13 @@
 //! Signing and trust as a user runs them: `lk3 keys generate|show|trust|retire|revoke`,
 //! `lk3 export --sign`, `lk3 validate --trust`, `lk3 import --trust`.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{lk3_in, path, stderr, stdout};
 use lk3_core::Decider;
 use lk3_core::case::{Case, CaseEvent, CaseEventRecord};
 use lk3_core::event::Hash;
@@ -12,22 +15,6 @@ use lk3_core::schema::CaseDocument;
 use lk3_core::seal::Seal;
 use lk3_core::vocab::ContactChannel;
 use serde_json::Value;
-
-fn lk3_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).current_dir(cwd).output().expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 fn mode(p: &Path) -> u32 {
     std::fs::symlink_metadata(p).expect("metadata").permissions().mode() & 0o777

@@ -1,29 +1,14 @@
 //! The store commands as a user runs them: `lk3 demo --db`, `lk3 verify`,
 //! `lk3 export`, `lk3 import`, `lk3 cases`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{lk3_in, path, stderr, stdout};
 use lk3_storage::CaseStore;
 use sqlx::Row;
-
-/// Runs `lk3` in `cwd`.
-fn lk3_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lk3")).args(args).current_dir(cwd).output().expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")

@@ -60,12 +60,7 @@ fn check(doc: &impl Serialize, trust: Option<&TrustedKeys>) -> Report {
 }
 
 fn errors(report: &Report) -> Vec<(String, String)> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| (f.code.clone(), f.pointer.clone()))
-        .collect()
+    report.errors().map(|f| (f.code.clone(), f.pointer.clone())).collect()
 }
 
 fn one_error(report: &Report, code: ErrorCode, pointer: &str) {

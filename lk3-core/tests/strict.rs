@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use lk3_core::schema::{DOCUMENTS, generate};
-use lk3_core::validate::{Limits, Report, Severity, validate};
+use lk3_core::validate::{Limits, Report, validate};
 use serde_json::{Value, json};
 
 const NIK: &str = "3374015505850003";
@@ -43,12 +43,7 @@ fn check(doc: &[u8]) -> Report {
 }
 
 fn errors(report: &Report) -> BTreeSet<(String, String)> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| (f.code.clone(), f.pointer.clone()))
-        .collect()
+    report.errors().map(|f| (f.code.clone(), f.pointer.clone())).collect()
 }
 
 fn escape(key: &str) -> String {

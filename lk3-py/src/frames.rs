@@ -397,9 +397,9 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
     let service_id = t.add("service_id", Data::Text(Texts::default()));
     let kind = (!referrals_only).then(|| t.add("kind", Data::Cat(Categories::vocabulary::<ServiceKind>())));
     let state = if referrals_only {
-        let mut states: Vec<ServiceState> = rujukan.iter().flat_map(|t| t.states()).collect();
-        states.sort_by_key(|s| s.index());
-        states.dedup();
+        let states = lk3_core::rules::across_rule_sets(|r| {
+            r.service(ServiceKind::Rujukan).map(|s| s.table.states()).unwrap_or_default()
+        });
         t.add("state", Data::Cat(Categories::fixed(states.iter().map(|s| s.id()))))
     } else {
         t.add("state", Data::Cat(Categories::vocabulary::<ServiceState>()))

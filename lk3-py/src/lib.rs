@@ -56,11 +56,8 @@ fn diagram(rule_set: &str, format: &str, machine: Option<&str>) -> PyResult<Stri
         })?
         .rules();
     let unknown_machine = |m: &str| {
-        let names: Vec<&str> = std::iter::once("case")
-            .chain(rules.services.iter().map(|s| s.kind.id()))
-            .chain(std::iter::once("penjangkauan"))
-            .collect();
-        PyValueError::new_err(format!("unknown machine `{m}`: expected {} / mesin tidak dikenal", names.join(", ")))
+        let names = rules.machine_names().join(", ");
+        PyValueError::new_err(format!("unknown machine `{m}`: expected {names} / mesin tidak dikenal"))
     };
     match (format, machine) {
         ("json", None) => Ok(export::to_json(rules)),

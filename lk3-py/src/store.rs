@@ -715,10 +715,7 @@ impl NativeStore {
         let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
         self.run(py, move |store| async move {
             // Without a trust file, the keys the store trusts, if any (as `lk3 import`).
-            let trust = match trust {
-                Some(t) => Some(t),
-                None => Some(lk3_storage::trust::trusted_keys(&*store).await?).filter(|t| !t.is_empty()),
-            };
+            let trust = lk3_storage::trust::trust_for_import(&*store, trust.as_ref()).await?;
             let limits = Limits::default();
             let batches = documents
                 .iter()

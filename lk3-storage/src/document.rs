@@ -6,7 +6,7 @@ use lk3_core::case::{Case, CaseEvent};
 use lk3_core::event::Event;
 use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::seal::{SigningKey, StreamHead, TrustedKeys, sign};
-use lk3_core::validate::{Limits, Severity, validate_trusted};
+use lk3_core::validate::{Limits, validate_trusted};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -100,7 +100,7 @@ pub fn import_batch_trusted(
         reason,
     };
     let report = validate_trusted(bytes, None, limits, None, trust);
-    if let Some(f) = report.findings.iter().find(|f| f.severity == Severity::Error) {
+    if let Some(f) = report.errors().next() {
         return Err(StoreError::ImportRejected {
             source_name: name.to_owned(),
             reason: format!("{} at {:?}: {}", f.code, f.pointer, f.message_en),

@@ -86,6 +86,19 @@ pub async fn trusted_keys<S: CaseStore + ?Sized>(store: &S) -> Result<TrustedKey
     Ok(keys)
 }
 
+/// The keys documents are checked against on import: the trust set given
+/// (a trust file), else the keys the store trusts when it has any, else none
+/// (seals not checked).
+pub async fn trust_for_import<S: CaseStore + ?Sized>(
+    store: &S,
+    given: Option<&TrustedKeys>,
+) -> Result<Option<TrustedKeys>, StoreError> {
+    match given {
+        Some(t) => Ok(Some(t.clone())),
+        None => Ok(Some(trusted_keys(store).await?).filter(|t| !t.is_empty())),
+    }
+}
+
 /// Trusts a key; returns whether it is new. A key revoked before cannot be
 /// trusted again (a lost key stays lost); another key with the same id, or
 /// the same key for another unit, is refused.

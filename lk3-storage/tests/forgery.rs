@@ -24,7 +24,7 @@ use lk3_core::ids::{ClientId, ConsentId, IdSeed, PartnerId, ServiceId};
 use lk3_core::rules::{CaseRequirement as Req, RuleSet, RuleSetId};
 use lk3_core::schema::CaseDocument;
 use lk3_core::service::{ReferralDraft, ServiceCommand};
-use lk3_core::validate::{Limits, Report, Severity, validate};
+use lk3_core::validate::{Limits, Report, validate};
 use lk3_core::vocab::{EmergencyReason, RefusalReason, Role, ServiceKind, Stage, TerminationReason};
 use lk3_core::{Decider, Labelled};
 use lk3_storage::document::import_batch;
@@ -53,12 +53,7 @@ fn judge(bytes: &[u8]) -> (Report, Result<(), String>) {
 }
 
 fn errors(report: &Report) -> Vec<(String, String)> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| (f.code.clone(), f.pointer.clone()))
-        .collect()
+    report.errors().map(|f| (f.code.clone(), f.pointer.clone())).collect()
 }
 
 /// Asserts the document is refused by validate and import, with the first

@@ -368,15 +368,7 @@ impl CommandError {
         let allowed = match rules {
             Some(r) => r.allowed_commands(stage),
             // No rule set chosen (no case yet, none pinned): what any rule set allows.
-            None => {
-                let mut any: Vec<CaseCommandKind> = crate::rules::RuleSetId::all()
-                    .into_iter()
-                    .flat_map(|r| r.rules().allowed_commands(stage))
-                    .collect();
-                any.sort_by_key(|k| k.index());
-                any.dedup();
-                any
-            }
+            None => crate::rules::across_rule_sets(|r| r.allowed_commands(stage)),
         };
         CommandError { command, stage, violation, allowed }
     }

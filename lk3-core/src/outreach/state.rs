@@ -163,11 +163,7 @@ impl Outreach {
     /// Before the outreach is opened: the opening commands of every rule set.
     pub(super) fn allowed_under(&self, rule_set: Option<RuleSetId>) -> Vec<OutreachCommandKind> {
         let Some(rule_set) = rule_set else {
-            let mut opening: Vec<OutreachCommandKind> =
-                RuleSetId::all().into_iter().flat_map(|r| r.rules().outreach.table.allowed(None)).collect();
-            opening.sort_by_key(|c| crate::label::Labelled::index(*c));
-            opening.dedup();
-            return opening;
+            return crate::rules::across_rule_sets(|r| r.outreach.table.allowed(None));
         };
         let outreach = &rule_set.rules().outreach;
         let exhausted = self.attempts >= outreach.max_attempts;

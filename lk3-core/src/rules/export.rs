@@ -116,6 +116,7 @@ pub fn to_export(rules: &RuleSet) -> RuleSetExport {
         response_days: s.response_time.map(|d| d.num_days()),
         ..machine(s.kind.id(), &s.table)
     });
+    // The names are `RuleSet::machine_names`, in that order.
     let outreach = MachineExport {
         source: Some(rules.outreach.source.clone()),
         max_attempts: Some(rules.outreach.max_attempts),

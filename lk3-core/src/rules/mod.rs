@@ -39,6 +39,16 @@ pub type Transition = Row<Stage, CaseCommandKind, CaseRequirement>;
 /// A rule set's case table.
 pub type CaseTable = Table<Stage, CaseCommandKind, CaseRequirement>;
 
+/// What any registered rule set gives, each value once, in vocabulary order:
+/// for what holds before a stream has a rule set (the opening commands),
+/// and for tables over every rule set's cases.
+pub fn across_rule_sets<T: Labelled + PartialEq>(of: impl Fn(&'static RuleSet) -> Vec<T>) -> Vec<T> {
+    let mut all: Vec<T> = RuleSetId::all().into_iter().flat_map(|r| of(r.rules())).collect();
+    all.sort_by_key(|v| v.index());
+    all.dedup();
+    all
+}
+
 /// Everything one regulation decides. Build one (all fields are public) and
 /// [`register`] it to use it; the shipped ones are registered from the start.
 #[derive(Debug, Clone)]
@@ -125,6 +135,15 @@ impl RuleSet {
     #[inline]
     pub fn service(&self, kind: ServiceKind) -> Option<&ServiceSpec> {
         self.services.iter().find(|s| s.kind == kind)
+    }
+
+    /// Its machines' names, in the export's order: `case`, each service of
+    /// its catalogue, `penjangkauan`.
+    pub fn machine_names(&self) -> Vec<&'static str> {
+        std::iter::once("case")
+            .chain(self.services.iter().map(|s| s.kind.id()))
+            .chain(std::iter::once("penjangkauan"))
+            .collect()
     }
 
     /// The services it offers inside a case, in presentation order.

@@ -62,7 +62,8 @@ pub(crate) fn on_spot_service(schema: &mut Schema) {
 
 /// The services that carry a partner under some rule set.
 fn partner_kinds() -> Vec<&'static str> {
-    ServiceKind::ALL.iter().filter(|k| in_some_catalogue(**k, |s| s.partner)).map(|k| k.id()).collect()
+    let kinds = crate::rules::across_rule_sets(|r| r.services.iter().filter(|s| s.partner).map(|s| s.kind).collect());
+    kinds.into_iter().map(|k| k.id()).collect()
 }
 
 /// A service a case plans or opens ([`ServiceKind::is_case_service`]).

@@ -8,6 +8,7 @@
 //! step is our reading of practice \[I: §5 table "Performer"\]; the emergency
 //! route and the second-person approvals are design decisions (DESIGN §5, §7).
 
+use crate::label::Labelled;
 use crate::rules::{CaseRequirement as Req, CaseTable, Table, Transition};
 use crate::vocab::{CaseCommandKind as C, Role as R, Stage as S};
 
@@ -124,20 +125,10 @@ pub fn rows() -> Vec<Transition> {
         ));
     }
     t.push(row(Some(S::Evaluasi), S::Terminasi, C::Terminate, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
-    // Consent can be recorded or withdrawn once the clients are registered,
-    // also in a closed case (a new consent before reopening it).
-    for s in [
-        S::Registrasi,
-        S::PendekatanAwal,
-        S::Kontrak,
-        S::Asesmen,
-        S::RencanaIntervensi,
-        S::Intervensi,
-        S::Evaluasi,
-        S::Terminasi,
-        S::BimbinganLanjut,
-        S::Ditutup,
-    ] {
+    // Consent can be recorded or withdrawn once the clients are registered
+    // (every stage after kontak), also in a closed case (a new consent
+    // before reopening it).
+    for s in S::ALL.iter().copied().filter(|s| *s != S::Kontak) {
         t.push(row(
             Some(s),
             s,
@@ -201,18 +192,7 @@ pub fn rows() -> Vec<Transition> {
     // Emergency: a protective referral from any stage but a closed one (reopen
     // it first), before consent, by a peksos or the ketua, with a reason;
     // flagged in the audit.
-    for s in [
-        S::Kontak,
-        S::Registrasi,
-        S::PendekatanAwal,
-        S::Kontrak,
-        S::Asesmen,
-        S::RencanaIntervensi,
-        S::Intervensi,
-        S::Evaluasi,
-        S::Terminasi,
-        S::BimbinganLanjut,
-    ] {
+    for s in S::ALL.iter().copied().filter(|s| *s != S::Ditutup) {
         t.push(row(Some(s), s, C::SendProtectiveReferral, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
     }
     t
