@@ -13,7 +13,8 @@
 //!   writes its cases and outreaches into one; `lk3 verify` re-checks every
 //!   stored event; `lk3 export` writes every stream as a document;
 //!   `lk3 import` loads documents (all or nothing); `lk3 cases` queries the
-//!   case projections.
+//!   case projections; `lk3 report` gives a unit's or a region's report over
+//!   a period (table, JSON, CSV or XLSX).
 //! - `lk3 keys`: a unit's signing keys (`generate`, `show`) and the keys a
 //!   reader trusts (`trust`, `retire`, `revoke`), in a trust file or a store
 //!   (`--db`); `lk3 export --sign` seals documents, `lk3 demo --sign` and
@@ -29,6 +30,7 @@ mod demo;
 mod diagram;
 mod keys;
 mod render;
+mod report;
 mod store;
 mod synthetic;
 mod validate;
@@ -166,6 +168,37 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
         format: store::CasesFormat,
+    },
+    /// A unit's or a region's report over a period of local dates, from the events.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["unit", "province", "national"])))]
+    Report {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// One unit's report (its code, e.g. 64.74).
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// A roll-up over every unit of a province or kab/kota (64, 64.74), community-based units included.
+        #[arg(long, value_name = "KODE", value_parser = parse_region)]
+        province: Option<lk3_core::ids::KodeWilayah>,
+        /// A roll-up over every unit in the store.
+        #[arg(long)]
+        national: bool,
+        /// The first day (the unit's local date, YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: chrono::NaiveDate,
+        /// The last day, included.
+        #[arg(long, value_name = "DATE")]
+        to: chrono::NaiveDate,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Table)]
+        format: report::ReportFormat,
+        /// Write to this file (owner-only) instead of standard output; required for xlsx.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The language of headings and labels.
+        #[arg(long, value_enum, default_value_t = report::Lang::Id)]
+        lang: report::Lang,
     },
     /// Validate case, event, command, outreach, partner and rule-set documents: structure and meaning.
     Validate {
@@ -328,6 +361,15 @@ fn parse_unit(s: &str) -> Result<UnitCode, String> {
     UnitCode::parse(s).map_err(|e| e.to_string())
 }
 
+fn parse_region(s: &str) -> Result<lk3_core::ids::KodeWilayah, String> {
+    use lk3_core::ids::{KodeWilayah, WilayahLevel};
+    let code = KodeWilayah::parse(s).map_err(|e| e.to_string())?;
+    match code.level() {
+        WilayahLevel::Provinsi | WilayahLevel::KabKota => Ok(code),
+        _ => Err(format!("`{s}` is not a province (PP) or kab/kota (PP.KK) code")),
+    }
+}
+
 fn parse_rule_set(s: &str) -> Result<lk3_core::rules::RuleSetId, String> {
     s.parse().map_err(|_| {
         let known: Vec<String> = lk3_core::rules::RuleSetId::all().iter().map(ToString::to_string).collect();
@@ -451,6 +493,14 @@ fn main() -> ExitCode {
                 ..Default::default()
             };
             store::cases(&db, query, limit, format)
+        }
+        Command::Report { db, unit, province, national: _, from, to, format, out, lang } => {
+            let scope = match (unit, province) {
+                (Some(u), _) => lk3_storage::report::ReportScope::Unit(u),
+                (None, Some(r)) => lk3_storage::report::ReportScope::Region(r),
+                (None, None) => lk3_storage::report::ReportScope::National,
+            };
+            report::run(&report::Options { db, scope, from, to, format, out, lang })
         }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
         Command::Validate { .. } => Ok(()),

@@ -168,6 +168,15 @@ impl DemoWriter {
         self.push(StreamKind::Case, batch)
     }
 
+    /// Writes the registry records of the demo's clients (again, for a
+    /// repeated run: the registry keeps the latest record).
+    pub fn clients(&mut self, records: &[lk3_core::schema::ClientRecord]) -> Result<(), CliError> {
+        for r in records {
+            self.db.run(self.db.store.put_client(r))?;
+        }
+        Ok(())
+    }
+
     /// Queues an outreach's events.
     pub fn outreach(&mut self, events: &[Event<OutreachEvent>]) -> Result<(), CliError> {
         if events.is_empty() {

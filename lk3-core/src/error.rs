@@ -170,6 +170,8 @@ labelled_enum! {
         OutreachExists = ("LK3-E120", "Penjangkauan sudah ada", "Outreach already exists"),
         /// A command to an outreach that does not exist.
         OutreachNotFound = ("LK3-E121", "Penjangkauan tidak ditemukan", "Outreach not found"),
+        /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
+        ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
 }
 
@@ -178,7 +180,7 @@ labelled_enum! {
     /// and the documentation groups codes by. Codes keep their numbers; the
     /// area, not the number, says what a code is.
     pub enum ErrorArea {
-        /// An identifier, a vocabulary value or a rule set name.
+        /// An identifier, a vocabulary value, a rule set name or a report period.
         Identifier = ("identifier", "Pengenal", "Identifier"),
         /// A command refused by the rules.
         Command = ("command", "Perintah", "Command"),
@@ -220,7 +222,8 @@ impl ErrorCode {
             | C::UnknownValue
             | C::IdFormat
             | C::UnknownRuleSet
-            | C::RuleSetInvalid => ErrorArea::Identifier,
+            | C::RuleSetInvalid
+            | C::ReportPeriod => ErrorArea::Identifier,
             C::TransitionNotAllowed
             | C::RoleNotAllowed
             | C::ConsentRequired

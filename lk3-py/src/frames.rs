@@ -28,7 +28,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use serde::Deserialize;
 
-use crate::pseudo::{AGE_BANDS, Keyed, age, age_band};
+use crate::pseudo::Keyed;
+use lk3_core::vocab::{AgeBand, age};
 
 /// A null time in a `datetime` column (numpy's NaT).
 const NAT: i64 = i64::MIN;
@@ -459,7 +460,7 @@ pub fn clients(rows: &[ClientRow], o: &Options) -> Table {
     let sex = t.add("sex", Data::Cat(Categories::vocabulary::<Sex>()));
     let cases = t.add("cases", Data::Int(Vec::new()));
     if o.keyed.is_some() {
-        let band = t.add("age_band", Data::Cat(Categories::fixed(AGE_BANDS.iter().copied())));
+        let band = t.add("age_band", Data::Cat(Categories::vocabulary::<AgeBand>()));
         let kab = t.add("domicile_kab_kota", Data::Cat(Categories::open()));
         for row in rows {
             let r = &row.record;
@@ -467,7 +468,7 @@ pub fn clients(rows: &[ClientRow], o: &Options) -> Table {
             t.text(client_id, Some(&o.id(&r.client_id.to_string())));
             t.cat(sex, r.sex.map(Labelled::id));
             t.int(cases, count(row.cases));
-            t.cat(band, row.age(o).map(|a| AGE_BANDS[age_band(a)]));
+            t.cat(band, row.age(o).map(|a| AgeBand::of_age(a).id()));
             let k = r.domicile.as_ref().and_then(KodeWilayah::kab_kota_code).map(|k| k.to_string());
             t.cat(kab, k.as_deref());
         }

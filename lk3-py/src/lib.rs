@@ -147,7 +147,7 @@ fn pseudonym(key: &[u8], id: &str) -> String {
 /// The age bands of pseudonymised frames, youngest first.
 #[pyfunction]
 fn age_bands() -> Vec<&'static str> {
-    pseudo::AGE_BANDS.to_vec()
+    lk3_core::vocab::AgeBand::ids()
 }
 
 /// The resolutions pseudonymised frames coarsen times to, finest first.

@@ -1,11 +1,10 @@
 //! Pseudonymisation for analysis frames: keyed hashes of ids (HMAC-SHA256,
-//! RFC 2104) and birth dates coarsened to age bands.
+//! RFC 2104); birth dates are coarsened to `lk3_core::vocab::AgeBand`.
 //!
 //! The same key gives the same pseudonym for the same id in every frame, so
 //! frames made with one key join; without the key a pseudonym cannot be
 //! turned back into an id, nor checked against a guessed one.
 
-use chrono::{Datelike, NaiveDate};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -41,33 +40,5 @@ impl Keyed {
             out.push(char::from(DIGITS[usize::from(b & 0xf)]));
         }
         out
-    }
-}
-
-/// The age bands of pseudonymised frames, youngest first: the child bands
-/// follow UU 35/2014 (a child is under 18), the adult ones BPS's usual groups.
-pub const AGE_BANDS: &[&str] = &["0-4", "5-9", "10-14", "15-17", "18-24", "25-34", "35-44", "45-59", "60+"];
-
-/// Whole years from `birth` to `on`; `None` for a birth date after `on`.
-pub fn age(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
-    let mut years = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    u32::try_from(years).ok()
-}
-
-/// The index in [`AGE_BANDS`] of the band of `age`.
-pub fn age_band(age: u32) -> usize {
-    match age {
-        0..=4 => 0,
-        5..=9 => 1,
-        10..=14 => 2,
-        15..=17 => 3,
-        18..=24 => 4,
-        25..=34 => 5,
-        35..=44 => 6,
-        45..=59 => 7,
-        _ => 8,
     }
 }

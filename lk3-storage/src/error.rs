@@ -192,6 +192,9 @@ pub enum StoreError {
         /// Why, in Indonesian.
         reason_id: String,
     },
+    /// A report asked for with a period or a unit lk3 cannot report on.
+    #[error(transparent)]
+    Report(lk3_core::report::ReportError),
     /// A store URL that is not `memory:`, `sqlite://...` or `postgres://...`.
     #[error("unknown store URL {url:?}: use sqlite://PATH, postgres://... or memory:")]
     Url {
@@ -246,6 +249,7 @@ impl Lk3Error for StoreError {
             Self::Seal { source, .. } | Self::Trust { source } => source.code(),
             Self::ImportRejected { .. } => ErrorCode::ImportRejected,
             Self::Url { .. } => ErrorCode::StoreUrl,
+            Self::Report(e) => e.code(),
         }
     }
 
@@ -309,6 +313,7 @@ impl Lk3Error for StoreError {
             Self::Url { url } => {
                 format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
             }
+            Self::Report(e) => e.message_id(),
         }
     }
 }

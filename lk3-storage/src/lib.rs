@@ -41,6 +41,7 @@ pub mod personal;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod projection;
+pub mod report;
 pub mod rows;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lk3_core::event::Hash;
-use lk3_core::ids::{CaseNumber, ClientId, CommandId, UnitCode};
+use lk3_core::ids::{CaseNumber, ClientId, CommandId, OutreachId, UnitCode};
 use lk3_core::schema::ClientRecord;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use crate::model::{
     StreamInfo, decide_append,
 };
 use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
-use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
 use crate::rows;
 use crate::store::CaseStore;
 use crate::trust::{SignerSlot, TrustRecord, seal_of_batch};
@@ -289,6 +289,33 @@ impl CaseStore for MemoryStore {
 
     async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
         Ok(self.lock().cases().filter(|c| query.matches(c)).count() as u64)
+    }
+
+    async fn query_outreaches(
+        &self,
+        unit: &UnitCode,
+        reported_before: DateTime<Utc>,
+        after: Option<OutreachId>,
+        limit: u32,
+    ) -> Result<Vec<OutreachSummary>, StoreError> {
+        let inner = self.lock();
+        Ok(inner
+            .streams
+            .keys()
+            .filter_map(|id| match inner.projections.get(id) {
+                Some(Projection::Outreach(o)) => Some(o),
+                _ => None,
+            })
+            .filter(|o| o.unit == *unit && o.reported_at < reported_before && after.is_none_or(|a| o.outreach_id > a))
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {
+        let units: std::collections::BTreeSet<UnitCode> =
+            self.lock().streams.values().map(|s| s.unit.clone()).collect();
+        Ok(units.into_iter().collect())
     }
 
     async fn client_consents(&self, unit: &UnitCode, client: ClientId) -> Result<Vec<ClientConsent>, StoreError> {

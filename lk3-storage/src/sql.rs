@@ -159,7 +159,7 @@ macro_rules! sql_store {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
             use lk3_core::event::Hash;
-            use lk3_core::ids::{ClientId, CommandId, UnitCode};
+            use lk3_core::ids::{ClientId, CommandId, OutreachId, UnitCode};
             use lk3_core::schema::ClientRecord;
             use sqlx::Row;
             use uuid::Uuid;
@@ -170,7 +170,7 @@ macro_rules! sql_store {
                 ScannedEvent, StoredEvent, StreamInfo, StreamKind, decide_append,
             };
             use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
-            use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+            use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
             use $crate::rows::{self, ColumnType, Table, Value};
             use $crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
             use $crate::sql::{self, Bind};
@@ -1172,6 +1172,44 @@ macro_rules! sql_store {
                     let text = format!("SELECT COUNT(*) FROM cases c WHERE {filter}");
                     let row = bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_one(&self.pool).await?;
                     sql::unsigned(Uuid::nil(), row.try_get(0)?)
+                }
+
+                async fn query_outreaches(
+                    &self,
+                    unit: &UnitCode,
+                    reported_before: DateTime<Utc>,
+                    after: Option<OutreachId>,
+                    limit: u32,
+                ) -> Result<Vec<OutreachSummary>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt(
+                        "SELECT summary FROM outreaches WHERE unit = $1 AND reported_at < $2 AND outreach_id > $3 \
+                         ORDER BY outreach_id LIMIT $4",
+                    ))
+                    .bind(unit.to_string())
+                    .bind(sql::micros(reported_before))
+                    .bind(after.map_or_else(String::new, |a| a.to_string()))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let found: Vec<OutreachSummary> = rows
+                        .iter()
+                        .map(|r| {
+                            let s: &str = r.try_get(0)?;
+                            serde_json::from_str(s).map_err(|e| sql::corrupt(Uuid::nil(), 0, e.to_string()))
+                        })
+                        .collect::<Result<_, StoreError>>()?;
+                    sql::in_order("outreaches", after.as_ref(), found.iter().map(|o| o.outreach_id))?;
+                    Ok(found)
+                }
+
+                async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {
+                    let rows = sqlx::query("SELECT unit FROM manifest ORDER BY unit").fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            let u: &str = r.try_get(0)?;
+                            UnitCode::parse(u).map_err(|e| sql::corrupt(Uuid::nil(), 0, e.to_string()))
+                        })
+                        .collect()
                 }
 
                 async fn client_consents(

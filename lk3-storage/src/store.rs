@@ -19,7 +19,7 @@ use crate::model::{
     AppendOutcome, Batch, CommandRecord, EventCursor, Fingerprint, ScannedEvent, StoredEvent, StreamInfo,
 };
 use crate::personal::{Erasure, NewNote, Note};
-use crate::projection::{CaseQuery, CaseSummary, ClientConsent, Projection};
+use crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
 use crate::trust::TrustRecord;
 use crate::verify::{AuditPage, StoreAudit, StreamCursor};
 
@@ -110,6 +110,19 @@ pub trait CaseStore: Send + Sync {
 
     /// How many cases match a query (cursor and limit ignored).
     async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError>;
+
+    /// The summaries of `unit`'s outreaches reported before `reported_before`,
+    /// a page of at most `limit` after `after`, in outreach id order.
+    async fn query_outreaches(
+        &self,
+        unit: &UnitCode,
+        reported_before: DateTime<Utc>,
+        after: Option<OutreachId>,
+        limit: u32,
+    ) -> Result<Vec<OutreachSummary>, StoreError>;
+
+    /// The units the store holds streams of, in order.
+    async fn units(&self) -> Result<Vec<UnitCode>, StoreError>;
 
     /// Every consent recorded for a client in the unit's cases.
     async fn client_consents(&self, unit: &UnitCode, client: ClientId) -> Result<Vec<ClientConsent>, StoreError>;

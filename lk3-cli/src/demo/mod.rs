@@ -78,6 +78,7 @@ pub fn run(options: &Options) -> Result<(), CliError> {
         for o in &unit.outreaches {
             w.outreach(&o.events)?;
         }
+        w.clients(&unit.registry)?;
     }
     // Synthetic cases are stored as they are made, in chunks, before their events are dropped.
     let synthetic =

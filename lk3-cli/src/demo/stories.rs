@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use lk3_core::case::{Aid, CaseClient, CaseCommand, Consent, ConsentForm, PlanItem, RiskLevel};
-use lk3_core::ids::{AidId, ClientId, ConsentId, OutreachId, PartnerId, ReferralId, ServiceId};
+use lk3_core::ids::{AidId, ClientId, ConsentId, OutreachId, PartnerId, ReferralId, ServiceId, Sex};
 use lk3_core::outreach::{CaseLink, OutreachCommand, ReporterKind};
 use lk3_core::partner::{
     Partner, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus,
@@ -145,8 +145,8 @@ fn kdrt(u: &mut Unit) {
             reason: EmergencyReason::KekerasanBerlanjut,
         },
     );
-    let mother = u.client(wita(2019, 3, 5, 8, 30));
-    let child = u.client(wita(2019, 3, 5, 8, 30));
+    let mother = u.person(wita(2019, 3, 5, 8, 30), "Ibu N. (demo)", Sex::Perempuan, (1988, 6, 12), "64.74.02.1004");
+    let child = u.person(wita(2019, 3, 5, 8, 30), "Anak N. (demo)", Sex::LakiLaki, (2011, 4, 3), "64.74.02.1004");
     u.step(
         c,
         SEKRETARIS,
@@ -333,7 +333,18 @@ fn aid(u: &mut Unit) {
         ContactChannel::LaporanMasyarakat,
         Sasaran::Kelompok,
     );
-    let clients: Vec<ClientId> = (0..5).map(|_| u.client(wita(2019, 2, 11, 9, 0))).collect();
+    // Two blind clients (glasses, sembako) and three after a stroke (wheelchairs).
+    let people = [
+        ("Bapak A. (demo)", Sex::LakiLaki, (1957, 2, 1), "64.74.01.1002"),
+        ("Ibu B. (demo)", Sex::Perempuan, (1962, 8, 17), "64.74.01.1002"),
+        ("Bapak C. (demo)", Sex::LakiLaki, (1950, 5, 5), "64.74.03.1001"),
+        ("Ibu D. (demo)", Sex::Perempuan, (1955, 11, 30), "64.74.03.1003"),
+        ("Bapak E. (demo)", Sex::LakiLaki, (1948, 1, 20), "64.74.02.1001"),
+    ];
+    let clients: Vec<ClientId> = people
+        .iter()
+        .map(|(name, sex, born, home)| u.person(wita(2019, 2, 11, 9, 0), name, *sex, *born, home))
+        .collect();
     u.step(
         c,
         SEKRETARIS,
@@ -409,8 +420,8 @@ fn reopened(u: &mut Unit) {
         ContactChannel::DatangLangsung,
         Sasaran::Keluarga,
     );
-    let wife = u.client(wita(2019, 1, 14, 9, 0));
-    let husband = u.client(wita(2019, 1, 14, 9, 0));
+    let wife = u.person(wita(2019, 1, 14, 9, 0), "Ibu F. (demo)", Sex::Perempuan, (1985, 3, 3), "64.74.03.1002");
+    let husband = u.person(wita(2019, 1, 14, 9, 0), "Bapak F. (demo)", Sex::LakiLaki, (1982, 9, 9), "64.74.03.1002");
     u.step(
         c,
         SEKRETARIS,
@@ -481,7 +492,7 @@ fn declined(u: &mut Unit) {
         ContactChannel::LaporanMasyarakat,
         Sasaran::Individu,
     );
-    let person = u.client(wita(2019, 2, 7, 9, 0));
+    let person = u.person(wita(2019, 2, 7, 9, 0), "Bapak G. (demo)", Sex::LakiLaki, (1979, 12, 12), "64.74.01.1003");
     u.step(
         c,
         SEKRETARIS,
@@ -511,8 +522,8 @@ fn moved(u: &mut Unit) {
         ContactChannel::RujukanMasuk,
         Sasaran::Keluarga,
     );
-    let parent = u.client(wita(2019, 4, 1, 13, 0));
-    let child = u.client(wita(2019, 4, 1, 13, 0));
+    let parent = u.person(wita(2019, 4, 1, 13, 0), "Ibu H. (demo)", Sex::Perempuan, (1990, 1, 15), "64.74.02.1001");
+    let child = u.person(wita(2019, 4, 1, 13, 0), "Anak H. (demo)", Sex::Perempuan, (2009, 7, 7), "64.74.02.1001");
     u.step(
         c,
         SEKRETARIS,
@@ -554,7 +565,7 @@ fn refused_referral(u: &mut Unit) {
         ContactChannel::DatangLangsung,
         Sasaran::Individu,
     );
-    let mother = u.client(wita(2019, 9, 2, 9, 0));
+    let mother = u.person(wita(2019, 9, 2, 9, 0), "Ibu J. (demo)", Sex::Perempuan, (1993, 5, 20), "64.74.01.1001");
     u.step(
         c,
         SEKRETARIS,
@@ -658,7 +669,8 @@ fn outreach(u: &mut Unit) {
     );
     u.outreach_step(o, PEKSOS_SARI, wita(2019, 7, 4, 8, 0), OutreachCommand::CarryOut {});
     let case_id = lk3_core::ids::CaseId::new_v7(wita(2019, 7, 4, 10, 0), u.seed());
-    let client_id = u.client(wita(2019, 7, 4, 10, 0));
+    let client_id =
+        u.person(wita(2019, 7, 4, 10, 0), "Nenek K. (demo)", Sex::Perempuan, (1941, 10, 10), "64.74.03.1001");
     if u.outreach_step(
         o,
         PEKSOS_SARI,

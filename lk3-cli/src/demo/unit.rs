@@ -5,9 +5,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use lk3_core::Decider;
 use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandError};
 use lk3_core::event::{Actor, Event};
-use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, IdSeed, PartnerId, StaffId, TimeZoneId, UnitCode};
+use lk3_core::ids::{
+    CaseId, CaseNumber, ClientId, CommandId, IdSeed, KodeWilayah, PartnerId, Sex, StaffId, TimeZoneId, UnitCode,
+};
 use lk3_core::outreach::{Outreach, OutreachCommand, OutreachError, OutreachEvent};
 use lk3_core::partner::PartnerDirectory;
+use lk3_core::schema::ClientRecord;
 use lk3_core::service::ServiceCommand;
 use lk3_core::vocab::{AdvocacyAction, ContactChannel, Role, Sasaran, ServiceKind, ServiceReason};
 use lk3_core::{CommandContext, Labelled, Lk3Error};
@@ -76,6 +79,8 @@ pub struct Unit {
     pub network: Network,
     pub cases: Vec<DemoCase>,
     pub outreaches: Vec<DemoOutreach>,
+    /// The client registry the stories fill (identities stay out of the events).
+    pub registry: Vec<ClientRecord>,
     /// Whether steps are logged for the timelines (not for synthetic cases).
     pub record_lines: bool,
     serial: u32,
@@ -123,6 +128,7 @@ impl Unit {
             network: Network::default(),
             cases: Vec::new(),
             outreaches: Vec::new(),
+            registry: Vec::new(),
             record_lines: true,
             serial: 0,
         };
@@ -141,6 +147,30 @@ impl Unit {
     /// A new id in the client registry (identity itself is never in events).
     pub fn client(&mut self, at: DateTime<Utc>) -> ClientId {
         ClientId::new_v7(at, self.seed())
+    }
+
+    /// A new client with a registry record: a fictional name (the registry's
+    /// personal data), sex, birth date and domicile (kode wilayah).
+    pub fn person(
+        &mut self,
+        at: DateTime<Utc>,
+        name: &str,
+        sex: Sex,
+        born: (i32, u32, u32),
+        domicile: &str,
+    ) -> ClientId {
+        let client_id = self.client(at);
+        self.registry.push(ClientRecord {
+            client_id,
+            unit: self.code.clone(),
+            name: name.to_owned(),
+            nik: None,
+            no_kk: None,
+            sex: Some(sex),
+            birth_date: NaiveDate::from_ymd_opt(born.0, born.1, born.2),
+            domicile: KodeWilayah::parse(domicile).ok(),
+        });
+        client_id
     }
 
     fn context(&mut self, staff: usize, at: DateTime<Utc>) -> CommandContext {

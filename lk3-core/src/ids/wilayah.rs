@@ -177,6 +177,16 @@ impl KodeWilayah {
         })
     }
 
+    /// The kecamatan part of the code, if any (`64.74.01` for `64.74.01.1001`).
+    pub fn kecamatan_code(&self) -> Option<KodeWilayah> {
+        self.kecamatan.map(|c| KodeWilayah {
+            province: self.province,
+            kab_kota: self.kab_kota,
+            kecamatan: Some(c),
+            village: None,
+        })
+    }
+
     /// Whether the kab/kota part is a kota (71–99).
     pub fn is_kota(&self) -> bool {
         self.kab_kota.is_some_and(|k| k >= 71)

@@ -161,10 +161,10 @@ pub const DOCUMENTS: &[DocumentSchema] = &[
     },
     DocumentSchema {
         name: "report",
-        revision: 2,
-        title: "LK3 unit report",
-        description: "A unit's figures over a period of its local dates: cases, new and continuing clients, stages, channels, PMKS, services, referrals, aid, people reached.",
-        generate: root::<crate::report::UnitReport>,
+        revision: 3,
+        title: "LK3 report",
+        description: "One or more units' figures over a period of their local dates, computed from the events (`lk3 report`): cases active, carried over, opened, reopened and closed; new and continuing clients; services started and ended with their outcomes; referrals; aid; outreach; group activities; breakdowns by problem, PMKS, channel, worker, stage, rule set, sex, age band and domicile; a row per unit and the totals.",
+        generate: root::<crate::report::Report>,
     },
     DocumentSchema {
         name: "validation-result",

@@ -234,6 +234,7 @@ fn detect(value: &Value) -> Option<&'static str> {
     match obj.get("document").and_then(Value::as_str) {
         Some("lk3.case") => return Some("case"),
         Some("lk3.outreach") => return Some("outreach"),
+        Some(crate::report::REPORT_DOCUMENT) => return Some("report"),
         Some(_) => return None,
         None => {}
     }
@@ -262,9 +263,6 @@ fn detect(value: &Value) -> Option<&'static str> {
     }
     if obj.contains_key("client_id") && obj.contains_key("name") {
         return Some("client");
-    }
-    if obj.contains_key("cases_opened") && obj.contains_key("time_zone") {
-        return Some("report");
     }
     if obj.contains_key("participants") && obj.contains_key("case_number") {
         return Some("activity");

@@ -5,6 +5,7 @@
 //! source, **\[I\]** our reading of practice, **\[M\]** recalled and not yet checked
 //! against the official text.
 
+mod age;
 mod aid;
 mod channel;
 mod machine;
@@ -16,6 +17,7 @@ mod sasaran;
 mod service;
 mod stage;
 
+pub use age::{AgeBand, age};
 pub use aid::{AdvocacyAction, AidItem, FeedbackOutcome, FundingSource};
 pub use channel::ContactChannel;
 pub use machine::{CaseCommandKind, OutreachCommandKind, OutreachState, ServiceCommandKind, ServiceState};

@@ -66,6 +66,8 @@ macro_rules! conformance_suite {
             verify_with_trusted_keys_requires_every_head_sealed,
             an_imported_document_keeps_its_seal,
             a_store_that_starts_sealing_late_seals_its_old_heads,
+            a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it_was,
+            a_region_report_rolls_up_its_units,
         );
     };
 }
@@ -855,4 +857,199 @@ pub async fn a_store_that_starts_sealing_late_seals_its_old_heads(store: Store) 
     // Once is enough.
     let again = lk3_storage::trust::seal_heads(&*store, &key).await.expect("seal");
     assert_eq!((again.sealed, again.already), (0, mine));
+}
+
+// ---------------------------------------------------------------------------
+// Reports
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
+/// An outreach of `w`'s unit reported now, visited, and refused: its events.
+fn refused_outreach(w: &mut World) -> Vec<lk3_core::event::Event<lk3_core::outreach::OutreachEvent>> {
+    use lk3_core::outreach::{Outreach, OutreachCommand, OutreachRefusalReason, ReporterKind};
+    use lk3_core::vocab::Sasaran;
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let mut outreach = Outreach::default();
+    let mut events = Vec::new();
+    let outreach_id = lk3_core::ids::OutreachId::new_v7(w.now, w.fresh_seed());
+    let unit: UnitCode = w.unit.parse().expect("unit");
+    let planned_for = w.now + Duration::hours(2);
+    for cmd in [
+        OutreachCommand::Report {
+            outreach_id,
+            unit,
+            reported_by: ReporterKind::KetuaRt,
+            sasaran: Sasaran::Individu,
+            problems: vec![Problem::LansiaTerlantar],
+            kode_wilayah: None,
+        },
+        OutreachCommand::Schedule { planned_for, mobile_unit: true },
+        OutreachCommand::CarryOut {},
+        OutreachCommand::RecordRefusal { reason: OutreachRefusalReason::TidakMerasaPerlu },
+    ] {
+        let ctx = w.ctx(peksos);
+        let new = outreach.execute(&cmd, &ctx).expect("an outreach step");
+        events.extend(new);
+    }
+    events
+}
+
+async fn import_outreach(store: &Store, events: &[lk3_core::event::Event<lk3_core::outreach::OutreachEvent>]) {
+    let (batch, _) = encode(&lk3_core::outreach::Outreach::default(), events).expect("encodes");
+    let out = store.append_batches(&[batch]).await.expect("imports");
+    assert!(matches!(out[0], AppendOutcome::Written { .. }));
+}
+
+/// The reference: the same events counted by the core alone.
+fn reference(
+    unit: &UnitCode,
+    cases: &[&[CaseEventRecord]],
+    outreaches: &[&[lk3_core::event::Event<lk3_core::outreach::OutreachEvent>]],
+    profiles: &std::collections::BTreeMap<ClientId, lk3_core::report::ClientProfile>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> lk3_core::report::FinishedTally {
+    let mut tally = lk3_core::report::UnitTally::new(unit, from, to).expect("a period");
+    for c in cases {
+        tally.add_case(c);
+    }
+    for o in outreaches {
+        tally.add_outreach(o);
+    }
+    tally.finish(profiles)
+}
+
+pub async fn a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it_was(store: Store) {
+    use lk3_core::ids::Sex;
+    use lk3_core::report::{ClientProfile, Report};
+    use lk3_storage::report::{ReportScope, report};
+    let mut w = World::new();
+    let unit: UnitCode = w.unit.parse().expect("unit");
+    // March 2019: one case to evaluation, one closed, one contact only, an outreach refused.
+    let (mut evaluating, mut evaluating_events) = case_at(&mut w, Stage::Evaluasi);
+    let (_, closed) = case_at(&mut w, Stage::Ditutup);
+    let (_, contact) = case_at(&mut w, Stage::Kontak);
+    let outreach = refused_outreach(&mut w);
+    for events in [&evaluating_events, &closed, &contact] {
+        import_case(&store, events).await;
+    }
+    import_outreach(&store, &outreach).await;
+    let born = day(2012, 5, 1);
+    let adult = ClientRecord {
+        client_id: w.adult,
+        unit: unit.clone(),
+        name: "Ibu Contoh".to_owned(),
+        nik: None,
+        no_kk: None,
+        sex: Some(Sex::Perempuan),
+        birth_date: Some(day(1990, 1, 1)),
+        domicile: "64.74.02.1004".parse().ok(),
+    };
+    let child = ClientRecord {
+        client_id: w.child,
+        name: "Anak Contoh".to_owned(),
+        sex: None,
+        birth_date: Some(born),
+        domicile: "64.74.02".parse().ok(),
+        ..adult.clone()
+    };
+    for r in [&adult, &child] {
+        store.put_client(r).await.expect("registry");
+    }
+    let profiles: std::collections::BTreeMap<_, _> = [&adult, &child]
+        .iter()
+        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
+        .collect();
+    let (from, to) = (day(2019, 3, 1), day(2019, 3, 31));
+    let scope = ReportScope::Unit(unit.clone());
+    let march = report(&*store, &scope, from, to).await.expect("a report");
+    let expected = Report::of_units(
+        from,
+        to,
+        None,
+        vec![reference(&unit, &[&evaluating_events, &closed, &contact], &[&outreach], &profiles, from, to)],
+    );
+    assert_eq!(march, expected, "the store reads exactly the events the core counts");
+    let t = &march.total;
+    assert_eq!((t.cases.active, t.cases.opened, t.cases.closed, t.cases.open_at_end), (3, 3, 1, 2));
+    assert_eq!((t.clients.served, t.clients.new, t.clients.unregistered_contacts), (2, 2, 1));
+    assert_eq!((t.outreach.active, t.outreach.reported, t.outreach.visits), (1, 1, 1));
+    assert_eq!(t.outreach.outcomes.len(), 1);
+    assert_eq!(t.by_sex.iter().map(|c| c.count).sum::<u64>(), 2);
+    assert!(t.by_sex.iter().any(|c| c.value.is_none() && c.count == 1), "the child's sex is not recorded");
+    assert!(t.by_kelurahan.iter().any(|c| c.value.is_none() && c.count == 1), "the child's domicile is a kecamatan");
+    assert_eq!(t.by_kecamatan.len(), 1, "both live in kecamatan 64.74.02");
+
+    // A year later: the open case ends, a new case opens with the same people.
+    w.now += Duration::days(365);
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let before = evaluating.version();
+    w.run(
+        &mut evaluating,
+        &mut evaluating_events,
+        peksos,
+        CaseCommand::Terminate { reason: lk3_core::vocab::TerminationReason::TujuanTercapai },
+    );
+    store
+        .append(
+            &Case::replay(&evaluating_events[..before as usize]).expect("replays"),
+            &evaluating_events[before as usize..],
+        )
+        .await
+        .expect("appends");
+    let (_, later) = case_at(&mut w, Stage::Asesmen);
+    import_case(&store, &later).await;
+    assert_eq!(report(&*store, &scope, from, to).await.expect("a report"), march, "March 2019 reads the same");
+    // The new year sees the two cases still open (the one in evaluation, the
+    // contact) carried over and the new one, with continuing clients.
+    let year = report(&*store, &scope, day(2020, 1, 1), day(2020, 12, 31)).await.expect("a report");
+    let t = &year.total;
+    assert_eq!((t.cases.active, t.cases.carried_over, t.cases.opened), (3, 2, 1));
+    assert_eq!((t.clients.served, t.clients.new, t.clients.continuing), (2, 0, 2));
+    let reversed = report(&*store, &scope, to, from).await.expect_err("reversed");
+    assert_eq!(code(&reversed), ErrorCode::ReportPeriod);
+}
+
+pub async fn a_region_report_rolls_up_its_units(store: Store) {
+    use lk3_storage::report::{ReportScope, report};
+    let codes = ["64.74", "64.72", "64.74-PKK", "13.71"];
+    let mut w = World::new();
+    for (i, code) in codes.iter().enumerate() {
+        w.unit = code;
+        for stage in [Stage::Intervensi, Stage::Ditutup].iter().take(1 + i % 2) {
+            let (_, events) = case_at(&mut w, *stage);
+            import_case(&store, &events).await;
+        }
+        import_outreach(&store, &refused_outreach(&mut w)).await;
+    }
+    let units: Vec<String> = store.units().await.expect("units").iter().map(ToString::to_string).collect();
+    assert_eq!(units, ["13.71", "64.72", "64.74", "64.74-PKK"]);
+    let (from, to) = (day(2019, 1, 1), day(2019, 12, 31));
+    let province = report(&*store, &ReportScope::Region("64".parse().expect("kode")), from, to).await.expect("report");
+    let listed: Vec<String> = province.units.iter().map(|u| u.unit.to_string()).collect();
+    assert_eq!(listed, ["64.72", "64.74", "64.74-PKK"], "the community-based unit is in its province");
+    assert_eq!(province.total.cases.active, 1 + 2 + 1);
+    assert_eq!(province.total.outreach.active, 3);
+    for (i, total) in province.total.summary().iter().enumerate() {
+        assert_eq!(*total, province.units.iter().map(|u| u.figures.summary()[i]).sum::<u64>());
+    }
+    for u in &province.units {
+        let alone = report(&*store, &ReportScope::Unit(u.unit.clone()), from, to).await.expect("report");
+        assert_eq!(alone.units[0], *u, "a unit's row is its own report");
+    }
+    let kota = report(&*store, &ReportScope::Region("64.74".parse().expect("kode")), from, to).await.expect("report");
+    assert_eq!(kota.units.len(), 2);
+    let national = report(&*store, &ReportScope::National, from, to).await.expect("report");
+    assert_eq!(national.units.len(), 4);
+    assert_eq!(national.total.cases.active, province.total.cases.active + 2);
+    // Outreach pages: one at a time, in id order, each once.
+    let unit: UnitCode = "64.74".parse().expect("unit");
+    let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+    let first = store.query_outreaches(&unit, end, None, 1).await.expect("page");
+    assert_eq!(first.len(), 1);
+    let next = store.query_outreaches(&unit, end, Some(first[0].outreach_id), 1).await.expect("page");
+    assert!(next.is_empty());
+    assert!(store.query_outreaches(&unit, first[0].reported_at, None, 10).await.expect("page").is_empty());
 }

@@ -1,0 +1,149 @@
+//! Reports over a store: which streams a period needs, read once, and
+//! counted by [`lk3_core::report::UnitTally`] (the period semantics live
+//! there, not here).
+//!
+//! A unit's report reads the summaries of the unit's cases opened before the
+//! period's end (an index range), the events of only those that may be active
+//! in the period (written to since it began, or not finished), the outreaches
+//! likewise, and the registry's record of each client served.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use chrono::NaiveDate;
+//! use lk3_storage::memory::MemoryStore;
+//! use lk3_storage::report::{ReportScope, report};
+//! let store = MemoryStore::new();
+//! let (from, to) = (NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
+//! let r = report(&store, &ReportScope::Unit("64.74".parse().unwrap()), from, to).await.unwrap();
+//! assert_eq!(r.units.len(), 1);
+//! assert_eq!(r.total.cases.active, 0);
+//! # });
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use lk3_core::case::CaseEvent;
+use lk3_core::ids::{KodeWilayah, UnitCode, WilayahLevel};
+use lk3_core::outreach::OutreachEvent;
+use lk3_core::report::{
+    ClientProfile, FinishedTally, Report, UnitTally, finished_in_every_rule_set, outreach_finished_in_every_rule_set,
+};
+
+use crate::aggregate::decode;
+use crate::projection::CaseQuery;
+use crate::{CaseStore, StoreError};
+
+/// What a report covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    /// One unit.
+    Unit(UnitCode),
+    /// Every unit whose code lies in a province or kab/kota (`64`, `64.74`),
+    /// community-based units (`64.74-PKK`) included.
+    Region(KodeWilayah),
+    /// Every unit in the store.
+    National,
+}
+
+impl ReportScope {
+    /// Whether `unit` is in the scope.
+    pub fn covers(&self, unit: &UnitCode) -> bool {
+        let region = unit.region();
+        match self {
+            Self::Unit(u) => u == unit,
+            Self::National => true,
+            Self::Region(r) => match r.level() {
+                WilayahLevel::Provinsi => region.province() == r.province(),
+                _ => region.kab_kota_code() == r.kab_kota_code() && region.province() == r.province(),
+            },
+        }
+    }
+}
+
+/// How many summaries a page reads.
+const PAGE: u32 = 1000;
+
+/// The report of `scope` over local dates `from..=to`.
+pub async fn report<S: CaseStore + ?Sized>(
+    store: &S,
+    scope: &ReportScope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Report, StoreError> {
+    let units: Vec<UnitCode> = match scope {
+        ReportScope::Unit(u) => vec![u.clone()],
+        _ => store.units().await?.into_iter().filter(|u| scope.covers(u)).collect(),
+    };
+    let mut tallies = Vec::with_capacity(units.len());
+    for unit in &units {
+        tallies.push(unit_tally(store, unit, from, to).await?);
+    }
+    let region = match scope {
+        ReportScope::Region(r) => Some(*r),
+        _ => None,
+    };
+    Ok(Report::of_units(from, to, region, tallies))
+}
+
+/// One unit's tally over local dates `from..=to`, read from the store.
+pub async fn unit_tally<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FinishedTally, StoreError> {
+    let mut tally = UnitTally::new(unit, from, to).map_err(StoreError::Report)?;
+    let mut query =
+        CaseQuery { unit: Some(unit.clone()), opened_before: Some(tally.end()), limit: PAGE, ..CaseQuery::default() };
+    loop {
+        let page = store.query_cases(&query).await?;
+        for s in &page {
+            if tally.may_be_active(s.opened_at, s.last_at, finished_in_every_rule_set(s.stage)) {
+                let id = *s.case_id.as_uuid();
+                tally.add_case(&decode::<CaseEvent>(id, &events_of(store, "case", id).await?)?);
+            } else {
+                tally.add_earlier_clients(s.clients.iter().copied());
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => query.after = Some(last.case_id),
+            _ => break,
+        }
+    }
+    let mut after = None;
+    loop {
+        let page = store.query_outreaches(unit, tally.end(), after, PAGE).await?;
+        for o in &page {
+            if tally.may_be_active(o.reported_at, o.last_at, outreach_finished_in_every_rule_set(o.state)) {
+                let id = *o.outreach_id.as_uuid();
+                tally.add_outreach(&decode::<OutreachEvent>(id, &events_of(store, "outreach", id).await?)?);
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => after = Some(last.outreach_id),
+            _ => break,
+        }
+    }
+    let mut profiles = BTreeMap::new();
+    let served: Vec<_> = tally.clients_served().collect();
+    for client in served {
+        if let Some(record) = store.client(unit, client).await? {
+            profiles.insert(
+                client,
+                ClientProfile { sex: record.sex, birth_date: record.birth_date, domicile: record.domicile },
+            );
+        }
+    }
+    Ok(tally.finish(&profiles))
+}
+
+/// The stored events of a stream its summary names.
+async fn events_of<S: CaseStore + ?Sized>(
+    store: &S,
+    what: &'static str,
+    id: uuid::Uuid,
+) -> Result<Vec<crate::model::StoredEvent>, StoreError> {
+    let (_, rows) = store.read_stream(id).await?.ok_or_else(|| StoreError::NotFound { what, id: id.to_string() })?;
+    Ok(rows)
+}
