@@ -53,6 +53,7 @@ step "demo export for the external checks"
 LK3_DEMO_EXPORT="$(mktemp -d -t lk3-demo.XXXXXX)"
 export LK3_DEMO_EXPORT
 LK3_DEMO_DB="$(mktemp -d -t lk3-db.XXXXXX)"
+export LK3_DEMO_DB
 lk3() { cargo run -q -p lk3-cli -- "$@"; }
 lk3 demo --db "$LK3_DEMO_DB/lk3.db" --export "$LK3_DEMO_EXPORT" > /dev/null
 ls "$LK3_DEMO_EXPORT" | wc -l
@@ -68,6 +69,12 @@ done
 lk3 import --db "$LK3_TEST_PG_URL" "$LK3_DEMO_DB/export"
 lk3 verify --db "$LK3_TEST_PG_URL"
 lk3 cases --db "$LK3_TEST_PG_URL" --limit 5
+
+step "the demo unit's 2019 report (read back by pytest: openpyxl, the Python API)"
+lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-12-31
+lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-12-31 --format json --out "$LK3_DEMO_DB/report-2019.json"
+lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-12-31 --format xlsx --out "$LK3_DEMO_DB/report-2019.xlsx"
+lk3 report --db "$LK3_TEST_PG_URL" --province 64 --from 2019-01-01 --to 2019-12-31 --format json > /dev/null
 
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels

@@ -8,8 +8,8 @@ test suite (lk3-py/tests/test_typing.py) and run as a script there too.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
-from typing import Dict, List, Optional
+from datetime import date, datetime, timedelta, timezone
+from typing import Dict, List, Optional, Tuple
 
 import pandas as pd
 
@@ -65,6 +65,10 @@ def tour(url: str = "memory://") -> Dict[str, object]:
         rare: pd.DataFrame = lk3.rare_combinations(frame, k=5)  # one case: unique
         shared: pd.Series[int] = lk3.class_sizes(frame)
         assert len(weekly) == len(records) and len(rare) == 1 and shared.tolist() == [1]
+        report: lk3.Report = store.report(date(2019, 1, 1), date(2019, 12, 31), unit="64.74")
+        by_stage: pd.DataFrame = report.to_frame("by_stage", lang="en")
+        sections: Tuple[str, ...] = report.sections()
+        assert report.total["cases"]["active"] == 1 and len(by_stage) == 1 and sections[0] == "summary"
         return {
             "stage": case.stage,
             "services": len(services),

@@ -552,6 +552,51 @@ impl NativeStore {
         self.run(py, move |store| async move { Ok(store.count_cases(&q).await?) })
     }
 
+    /// A report over local dates `from_..=to` (YYYY-MM-DD) of one `unit`, of
+    /// every unit of a `region` (a province or kab/kota code), or of every
+    /// unit: `{"report": <the report document>, "sections": {"": [the
+    /// totals' sections], "<unit>": [...], ...}}`.
+    #[pyo3(signature = (from_, to, unit=None, region=None))]
+    fn report(
+        &self,
+        py: Python<'_>,
+        from_: &str,
+        to: &str,
+        unit: Option<&str>,
+        region: Option<&str>,
+    ) -> PyResult<String> {
+        use lk3_storage::report::{ReportScope, report};
+        let (from, to) = (parse_date(from_).py(py)?, parse_date(to).py(py)?);
+        let scope = match (unit, region) {
+            (Some(_), Some(_)) => return Err(Failure::Value("give a unit or a region, not both".to_owned())).py(py),
+            (Some(u), None) => ReportScope::Unit(UnitCode::parse(u).map_err(Failure::from).py(py)?),
+            (None, Some(r)) => {
+                let code = lk3_core::ids::KodeWilayah::parse(r).map_err(Failure::from).py(py)?;
+                if !matches!(code.level(), lk3_core::ids::WilayahLevel::Provinsi | lk3_core::ids::WilayahLevel::KabKota)
+                {
+                    return Err(Failure::Value(format!("{r:?} is not a province (PP) or kab/kota (PP.KK) code")))
+                        .py(py);
+                }
+                ReportScope::Region(code)
+            }
+            (None, None) => ReportScope::National,
+        };
+        self.run(py, move |store| async move {
+            let r = report(&*store, &scope, from, to).await?;
+            let mut sections = serde_json::Map::new();
+            sections.insert(
+                String::new(),
+                serde_json::to_value(r.sections(None)).map_err(|e| Failure::Value(e.to_string()))?,
+            );
+            for u in &r.units {
+                let value =
+                    serde_json::to_value(r.sections(Some(&u.unit))).map_err(|e| Failure::Value(e.to_string()))?;
+                sections.insert(u.unit.to_string(), value);
+            }
+            json(&serde_json::json!({ "report": r, "sections": sections }))
+        })
+    }
+
     /// Adds or replaces a client's identity (a `client` document, JSON).
     fn put_client(&self, py: Python<'_>, record: &str) -> PyResult<()> {
         let report = validate(record.as_bytes(), Some("client"), &Limits::default());

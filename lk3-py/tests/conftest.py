@@ -188,6 +188,18 @@ def pg_url() -> str:
     return re.sub(r"/[^/]*$", f"/{name}", base)
 
 
+def demo_report_dir() -> Path:
+    """The directory scripts/test.sh filled with the demo's store (lk3.db)
+    and its 2019 report (report-2019.json, report-2019.xlsx) through the
+    CLI (LK3_DEMO_DB). Required in CI; elsewhere the test is skipped."""
+    path = os.environ.get("LK3_DEMO_DB")
+    if not path:
+        if CI:
+            pytest.fail("LK3_DEMO_DB is not set: scripts/test.sh makes the demo's store and report")
+        pytest.skip("LK3_DEMO_DB is not set (scripts/test.sh sets it)")
+    return Path(path)
+
+
 def demo_export() -> Optional[Path]:
     """The directory `lk3 demo --export` wrote (scripts/test.sh sets LK3_DEMO_EXPORT)."""
     path = os.environ.get("LK3_DEMO_EXPORT")

@@ -57,3 +57,22 @@ def test_the_analysis_example_says_what_to_do_without_a_store(tmp_path: Path) ->
     done = run("--db", str(tmp_path / "missing.db"), cwd=tmp_path)
     assert done.returncode == 2 and "lk3-cli -- demo" in done.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+REPORT_SCRIPT = ROOT / "examples" / "python" / "report_charts.py"
+
+
+def test_the_report_charts_example(demo_db: Path, tmp_path: Path) -> None:
+    if importlib.util.find_spec("pandas") is None:
+        pytest.skip("pandas is not installed")
+    chart = tmp_path / "report.png"
+    env = dict(os.environ, MPLBACKEND="Agg")
+    done = subprocess.run(
+        [sys.executable, str(REPORT_SCRIPT), "--db", f"sqlite://{demo_db}", "--chart", str(chart)],
+        capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    for heading in ("Cases per month", "Services by outcome", "Referral outcomes", "Kasus ditangani"):
+        assert heading in done.stdout, done.stdout
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -14,6 +14,8 @@ the same rule set, validator and stores the Rust crates use.
   with ``pseudonymise=True`` for data fit to analyse outside the unit
   (times coarsened, ages banded); :func:`rare_combinations` and
   :func:`class_sizes` find the rows a neighbour could single out;
+- :meth:`Store.report`: a unit's or a region's :class:`Report` over a
+  period, counted from the events, each breakdown ``report.to_frame(name)``;
 - exceptions: :class:`Lk3Error` and one subclass per error area, each with
   the ``LK3-Exxx`` code and the message in English and Indonesian.
 """
@@ -45,6 +47,7 @@ from .models import (
     Service,
     ServiceSummary,
 )
+from .report import Report
 from .rules import (
     ValidationResult,
     age_bands,
@@ -86,6 +89,7 @@ __all__ = [
     "ServiceSummary",
     "Executed",
     "ImportReport",
+    "Report",
     "Table",
     "TABLES",
     "MissingDependency",

@@ -31,6 +31,7 @@ from ._frames import Table
 from ._time import DateLike, TimeLike
 from ._privacy import RESOLUTIONS, Resolution
 from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
+from .report import Report
 from .rules import Document, _bytes, _json_default, new_id
 
 if TYPE_CHECKING:
@@ -50,6 +51,15 @@ TABLES = ("cases", "services", "referrals", "events", "clients")
 """The analysis tables a store builds."""
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _date_text(value: DateLike, what: str) -> str:
+    """A local date as YYYY-MM-DD (a datetime is refused: a report's period is dates)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"`{what}` must be a date or YYYY-MM-DD text, not {type(value).__name__}")
 
 
 def _actor(actor: ActorLike) -> Actor:
@@ -513,6 +523,23 @@ class Store:
         """How many cases match the filters (see :meth:`cases`)."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
         return self._native.count_cases(filters)
+
+    def report(
+        self,
+        from_: DateLike,
+        to: DateLike,
+        *,
+        unit: Optional[str] = None,
+        region: Optional[str] = None,
+    ) -> Report:
+        """The report over local dates ``from_`` to ``to`` (both included) of
+        one ``unit`` (``"64.74"``), of every unit of a ``region`` (a province
+        ``"64"`` or kab/kota ``"64.74"`` code, community-based units
+        included), or, with neither, of every unit in the store. Counted from
+        the events: a closed period reads the same when run again later.
+        ``report.to_frame("by_problem")`` gives a breakdown as a DataFrame."""
+        data = json.loads(self._native.report(_date_text(from_, "from_"), _date_text(to, "to"), unit, region))
+        return Report(data["report"], data["sections"])
 
     # -- personal data ----------------------------------------------------
 
