@@ -312,6 +312,24 @@ impl CaseStore for MemoryStore {
             .collect())
     }
 
+    async fn read_streams(
+        &self,
+        unit: &UnitCode,
+        stream_ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError> {
+        let inner = self.lock();
+        Ok(stream_ids
+            .iter()
+            .filter(|id| inner.streams.get(id).is_some_and(|s| s.unit == *unit))
+            .filter_map(|id| inner.events.get(id).map(|e| (*id, e.clone())))
+            .collect())
+    }
+
+    async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
+        let inner = self.lock();
+        Ok(clients.iter().filter_map(|c| inner.clients.get(&(unit.clone(), *c)).cloned()).collect())
+    }
+
     async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {
         let units: std::collections::BTreeSet<UnitCode> =
             self.lock().streams.values().map(|s| s.unit.clone()).collect();

@@ -33,6 +33,8 @@ impl PostgresStore {
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = false;
     const BACKEND: &'static str = "postgres";
+    /// The values of a JSON array of text bound as `$2`, as a subquery.
+    const JSON_TEXT_ARRAY: &'static str = "SELECT jsonb_array_elements_text(CAST($2 AS jsonb))";
 
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[

@@ -98,13 +98,16 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
         CaseQuery { unit: Some(unit.clone()), opened_before: Some(tally.end()), limit: PAGE, ..CaseQuery::default() };
     loop {
         let page = store.query_cases(&query).await?;
+        let mut wanted = Vec::new();
         for s in &page {
             if tally.may_be_active(s.opened_at, s.last_at, finished_in_every_rule_set(s.stage)) {
-                let id = *s.case_id.as_uuid();
-                tally.add_case(&decode::<CaseEvent>(id, &events_of(store, "case", id).await?)?);
+                wanted.push(*s.case_id.as_uuid());
             } else {
                 tally.add_earlier_clients(s.clients.iter().copied());
             }
+        }
+        for (id, rows) in read_all(store, unit, "case", &wanted).await? {
+            tally.add_case(&decode::<CaseEvent>(id, &rows)?);
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => query.after = Some(last.case_id),
@@ -114,36 +117,44 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
     let mut after = None;
     loop {
         let page = store.query_outreaches(unit, tally.end(), after, PAGE).await?;
-        for o in &page {
-            if tally.may_be_active(o.reported_at, o.last_at, outreach_finished_in_every_rule_set(o.state)) {
-                let id = *o.outreach_id.as_uuid();
-                tally.add_outreach(&decode::<OutreachEvent>(id, &events_of(store, "outreach", id).await?)?);
-            }
+        let wanted: Vec<_> = page
+            .iter()
+            .filter(|o| tally.may_be_active(o.reported_at, o.last_at, outreach_finished_in_every_rule_set(o.state)))
+            .map(|o| *o.outreach_id.as_uuid())
+            .collect();
+        for (id, rows) in read_all(store, unit, "outreach", &wanted).await? {
+            tally.add_outreach(&decode::<OutreachEvent>(id, &rows)?);
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => after = Some(last.outreach_id),
             _ => break,
         }
     }
-    let mut profiles = BTreeMap::new();
     let served: Vec<_> = tally.clients_served().collect();
-    for client in served {
-        if let Some(record) = store.client(unit, client).await? {
-            profiles.insert(
-                client,
-                ClientProfile { sex: record.sex, birth_date: record.birth_date, domicile: record.domicile },
-            );
-        }
-    }
+    let profiles: BTreeMap<_, _> = store
+        .clients(unit, &served)
+        .await?
+        .into_iter()
+        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
+        .collect();
     Ok(tally.finish(&profiles))
 }
 
-/// The stored events of a stream its summary names.
-async fn events_of<S: CaseStore + ?Sized>(
+/// The stored events of the streams the summaries name, in one read; a
+/// stream a summary names that has no events is a damaged store.
+async fn read_all<S: CaseStore + ?Sized>(
     store: &S,
+    unit: &UnitCode,
     what: &'static str,
-    id: uuid::Uuid,
-) -> Result<Vec<crate::model::StoredEvent>, StoreError> {
-    let (_, rows) = store.read_stream(id).await?.ok_or_else(|| StoreError::NotFound { what, id: id.to_string() })?;
-    Ok(rows)
+    ids: &[uuid::Uuid],
+) -> Result<Vec<(uuid::Uuid, Vec<crate::model::StoredEvent>)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = store.read_streams(unit, ids).await?;
+    if found.len() != ids.len() {
+        let missing = ids.iter().find(|id| !found.iter().any(|(f, _)| f == *id)).copied().unwrap_or_default();
+        return Err(StoreError::NotFound { what, id: missing.to_string() });
+    }
+    Ok(found)
 }

@@ -43,6 +43,8 @@ impl SqliteStore {
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = true;
     const BACKEND: &'static str = "sqlite";
+    /// The values of a JSON array of text bound as `$2`, as a subquery.
+    const JSON_TEXT_ARRAY: &'static str = "SELECT value FROM json_each($2)";
 
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[

@@ -121,6 +121,19 @@ pub trait CaseStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<OutreachSummary>, StoreError>;
 
+    /// The events of many streams of `unit` in one read (as stored; a
+    /// report's bulk read), each stream's in seq order; streams not found
+    /// are left out.
+    async fn read_streams(
+        &self,
+        unit: &UnitCode,
+        stream_ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError>;
+
+    /// The registry records of many clients of `unit` in one read (erased or
+    /// unknown clients are left out).
+    async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError>;
+
     /// The units the store holds streams of, in order.
     async fn units(&self) -> Result<Vec<UnitCode>, StoreError>;
 

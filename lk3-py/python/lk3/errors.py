@@ -12,7 +12,8 @@ English and in Indonesian; catch the subclass for the area you handle::
 =================  ==========================================================
 class              codes
 =================  ==========================================================
-ValidationError    identifiers (E001-E011), documents (E060-E070: a repeated key in
+ValidationError    identifiers and rule set names (E001-E013), a report period
+                   (E130), documents (E060-E070: a repeated key in
                    an object E066, an event not in lk3's canonical form E067), seals and
                    key files (E040-E046), a file lk3 will not read (a FIFO, a device, a
                    link in a folder, too large: E095)

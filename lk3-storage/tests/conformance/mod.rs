@@ -1044,8 +1044,18 @@ pub async fn a_region_report_rolls_up_its_units(store: Store) {
     let national = report(&*store, &ReportScope::National, from, to).await.expect("report");
     assert_eq!(national.units.len(), 4);
     assert_eq!(national.total.cases.active, province.total.cases.active + 2);
-    // Outreach pages: one at a time, in id order, each once.
+    // Bulk reads keep to their unit: another unit's stream and an unknown id are left out.
+    let samarinda = CaseQuery { unit: Some("64.72".parse().expect("unit")), ..CaseQuery::default() };
+    let theirs = *store.query_cases(&samarinda).await.expect("cases")[0].case_id.as_uuid();
+    let bontang = CaseQuery { unit: Some("64.74".parse().expect("unit")), ..CaseQuery::default() };
+    let ours = *store.query_cases(&bontang).await.expect("cases")[0].case_id.as_uuid();
     let unit: UnitCode = "64.74".parse().expect("unit");
+    let read = store.read_streams(&unit, &[theirs, ours, uuid::Uuid::nil()]).await.expect("bulk read");
+    assert_eq!(read.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [ours]);
+    let (_, alone) = store.read_stream(ours).await.expect("read").expect("a stream");
+    assert_eq!(read[0].1, alone, "the same rows as a single read");
+    assert!(store.clients(&unit, &[ClientId::new_v7(w.now, w.fresh_seed())]).await.expect("clients").is_empty());
+    // Outreach pages: one at a time, in id order, each once.
     let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
     let first = store.query_outreaches(&unit, end, None, 1).await.expect("page");
     assert_eq!(first.len(), 1);
