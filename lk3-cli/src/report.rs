@@ -103,11 +103,15 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+fn unit_count(n: usize, lang: Lang) -> String {
+    format!("{n} {}", if n == 1 { "unit" } else { lang.pick("unit", "units") })
+}
+
 fn heading(report: &Report, lang: Lang) -> String {
     let scope = match (&report.region, report.units.as_slice()) {
         (None, [one]) => format!("{} {} ({})", lang.pick("Unit LK3", "LK3 unit"), one.unit, one.time_zone),
-        (Some(r), units) => format!("{} {r}: {} unit", lang.pick("Wilayah", "Region"), units.len()),
-        (None, units) => format!("{}: {} unit", lang.pick("Nasional", "National"), units.len()),
+        (Some(r), units) => format!("{} {r}: {}", lang.pick("Wilayah", "Region"), unit_count(units.len(), lang)),
+        (None, units) => format!("{}: {}", lang.pick("Nasional", "National"), unit_count(units.len(), lang)),
     };
     format!("{} {scope}, {} – {}", lang.pick("Laporan", "Report of"), report.from, report.to)
 }
@@ -281,4 +285,52 @@ fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, CliError> {
         sheet.autofit();
     }
     book.save_to_buffer().map_err(xlsx_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lk3_core::report::UnitTally;
+
+    /// A region of two units with nothing in the period.
+    fn region() -> Report {
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid"),
+            NaiveDate::from_ymd_opt(2019, 12, 31).expect("valid"),
+        );
+        let tallies = ["64.74", "64.72"]
+            .iter()
+            .map(|u| UnitTally::new(&u.parse().expect("valid"), from, to).expect("valid").finish(&Default::default()))
+            .collect();
+        Report::of_units(from, to, "64".parse().ok(), tallies)
+    }
+
+    #[test]
+    fn a_region_shows_its_units_in_every_format() {
+        let r = region();
+        let table = table(&r, Lang::En);
+        assert!(table.starts_with("Report of Region 64: 2 units, 2019-01-01 – 2019-12-31\n"), "{table}");
+        assert!(table.contains("\nBy unit\n"));
+        let csv = csv(&r, Lang::Id);
+        for unit in ["64.72", "64.74", ""] {
+            assert!(
+                csv.contains(&format!("\nsummary,{unit},cases_active,Kasus ditangani,,,count,Jumlah,0\n")),
+                "{csv}"
+            );
+        }
+        assert!(csv.contains("\nunits,,64.72,64.72,,,cases_active,Kasus ditangani,0\n"));
+        let book = xlsx(&r, Lang::Id).expect("valid");
+        assert_eq!(&book[..2], b"PK");
+    }
+
+    #[test]
+    fn sheet_names_are_ones_excel_accepts_and_unique() {
+        let mut taken = Vec::new();
+        let a = sheet_name("Desa/kelurahan domisili klien: [semua]", &mut taken);
+        let b = sheet_name("Desa/kelurahan domisili klien: [semua]", &mut taken);
+        assert!(a.chars().count() <= 31 && b.chars().count() <= 31);
+        assert!(!a.contains(['/', '[', ']', ':']));
+        assert_ne!(a, b);
+        assert_eq!(csv_cell("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
 }
