@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use lk3_core::Labelled;
 use lk3_core::event::verify_chain;
+use lk3_core::report::{ClientProfile, Figures, Report, UnitTally};
 
 use crate::demo::{DemoCase, DemoOutreach, Step, Unit, wita};
 use crate::synthetic::Stats;
@@ -128,33 +129,37 @@ pub fn summary(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Res
     }
     let per_stage: Vec<String> = by_stage.iter().map(|(s, n)| format!("{s}: {n}")).collect();
     writeln!(out, "  kasus per tahap / cases per stage: {}", per_stage.join(", "))?;
-    let mut mix: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in cases.iter().flat_map(|c| c.case.services()) {
-        *mix.entry(s.kind.id()).or_default() += 1;
-    }
+    // The year's figures as `lk3 report` counts them, from the same events.
+    let (from, to) =
+        (wita(2019, 1, 1, 0, 0).with_timezone(&unit.tz).date_naive(), report_at.with_timezone(&unit.tz).date_naive());
+    let Ok(mut tally) = UnitTally::new(&unit.code, from, to) else { return Ok(()) };
     for c in cases {
-        if let Some(s) = c.case.on_spot_service() {
-            *mix.entry(s.id()).or_default() += 1;
-        }
+        tally.add_case(&c.events);
     }
-    let mix: Vec<String> = mix.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    let outreach = unit.outreaches.len();
-    writeln!(out, "  layanan / services: {}, penjangkauan: {outreach}", mix.join(", "))?;
-    let aid: Vec<String> = cases
+    for o in &unit.outreaches {
+        tally.add_outreach(&o.events);
+    }
+    let profiles = unit
+        .registry
         .iter()
-        .flat_map(|c| c.case.aid())
-        .fold(BTreeMap::<(&str, &str), u32>::new(), |mut m, a| {
-            *m.entry((a.item.id(), a.funding.id())).or_default() += a.quantity;
-            m
-        })
-        .iter()
-        .map(|((item, funding), n)| format!("{item} ×{n} ({funding})"))
+        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
         .collect();
-    if !aid.is_empty() {
-        writeln!(out, "  bantuan / aid: {}", aid.join(", "))?;
-    }
-    let reached: u32 = cases.iter().flat_map(|c| c.case.participants()).map(|p| p.count).sum();
-    writeln!(out, "  peserta sosialisasi / people reached by group informasi: {reached}")
+    let report = Report::of_units(from, to, None, vec![tally.finish(&profiles)]);
+    writeln!(out, "\nLaporan 2019 / 2019 report (lk3 report --unit {} --from {from} --to {to}):", unit.code)?;
+    let figures = &report.total;
+    let shown: Vec<String> = Figures::summary_columns()
+        .iter()
+        .zip(figures.summary())
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| format!("{}: {n}", c.label_id.to_lowercase()))
+        .collect();
+    writeln!(out, "  {}", shown.join(", "))?;
+    let mix: Vec<String> =
+        figures.services.iter().map(|s| format!("{}: {}", s.service.id(), s.started + s.on_the_spot)).collect();
+    writeln!(out, "  layanan / services: {}", mix.join(", "))?;
+    let aid: Vec<String> =
+        figures.aid.iter().map(|a| format!("{} ×{} ({})", a.item.id(), a.quantity, a.funding.id())).collect();
+    writeln!(out, "  bantuan / aid: {}", aid.join(", "))
 }
 
 pub fn synthetic(out: &mut impl Write, stats: &Stats) -> io::Result<()> {

@@ -128,6 +128,8 @@ fn a_case_closed_and_reopened_in_the_period_counts_both() {
     w.run(&mut case, &mut events, w.actor(Role::Ketua, false), cmd);
     let f = figures(&[&events], date(2019, 3, 1), date(2019, 3, 31));
     assert_eq!((f.cases.closed, f.cases.reopened, f.cases.open_at_end), (1, 1, 1));
+    // First served this month, but in a reopened case: continuing (klien binaan lanjutan).
+    assert_eq!((f.clients.served, f.clients.new, f.clients.continuing), (2, 0, 2));
     // The next month: carried over (open at its start), neither closed nor reopened.
     let f = figures(&[&events], date(2019, 4, 1), date(2019, 4, 30));
     assert_eq!((f.cases.active, f.cases.carried_over, f.cases.reopened, f.cases.closed), (1, 1, 0, 0));

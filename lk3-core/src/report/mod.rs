@@ -17,7 +17,8 @@
 //!   it is not counted among the cases;
 //! - **clients** are distinct registry ids of the unit's active cases at the
 //!   period's end: **new** (klien baru) when the unit first served them in
-//!   the period, **continuing** (klien lanjutan) when it served them before;
+//!   the period, **continuing** (klien lanjutan) when it served them before
+//!   or their case was reopened (klien binaan lanjutan);
 //!   a contact with no registered client is counted apart, as a person lk3
 //!   cannot tell from another;
 //! - **services** started and ended in the period, by kind, and the states
@@ -173,7 +174,7 @@ pub struct ClientFigures {
     pub served: u64,
     /// Of those, first served by the unit in the period (klien baru).
     pub new: u64,
-    /// Of those, served by the unit before (klien lanjutan).
+    /// Of those, served by the unit before, or in a reopened case (klien lanjutan).
     pub continuing: u64,
     /// Active cases with no registered client (a contact only).
     pub unregistered_contacts: u64,

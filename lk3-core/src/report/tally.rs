@@ -59,6 +59,9 @@ pub struct UnitTally {
     first_served: BTreeMap<ClientId, DateTime<Utc>>,
     /// The clients of the active cases.
     served: BTreeSet<ClientId>,
+    /// The clients of active cases reopened by the period's end: continuing,
+    /// whenever they were first served (klien binaan lanjutan).
+    reopened: BTreeSet<ClientId>,
 }
 
 /// A unit's tally with the registry's profiles counted in.
@@ -113,6 +116,7 @@ impl UnitTally {
             counts: Counts::default(),
             first_served: BTreeMap::new(),
             served: BTreeSet::new(),
+            reopened: BTreeSet::new(),
         })
     }
 
@@ -236,6 +240,9 @@ impl UnitTally {
             c.clients.unregistered_contacts += 1;
         }
         self.served.extend(case.clients().iter().map(|cl| cl.client_id));
+        if case.is_continuing() {
+            self.reopened.extend(case.clients().iter().map(|cl| cl.client_id));
+        }
         c.referrals.1 += case.services().iter().filter(|s| s.is_overdue(self.end)).count() as u64;
         for a in case.aid().iter().filter(|a| a.given_on >= self.from && a.given_on <= self.to) {
             let t = c.aid.entry((a.item, a.funding)).or_insert((0, 0));
@@ -310,7 +317,8 @@ impl UnitTally {
         let c = &mut self.counts;
         for client in &self.served {
             c.clients.served += 1;
-            let new = self.first_served.get(client).is_some_and(|at| *at >= self.start);
+            let new =
+                self.first_served.get(client).is_some_and(|at| *at >= self.start) && !self.reopened.contains(client);
             c.clients.new += u64::from(new);
             c.clients.continuing += u64::from(!new);
             let p = profiles.get(client).cloned().unwrap_or_default();
