@@ -23,6 +23,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use futures_util::{StreamExt, TryStreamExt};
 use lk3_core::case::CaseEvent;
 use lk3_core::ids::{KodeWilayah, UnitCode, WilayahLevel};
 use lk3_core::outreach::OutreachEvent;
@@ -64,6 +65,9 @@ impl ReportScope {
 /// How many summaries a page reads.
 const PAGE: u32 = 1000;
 
+/// How many units of a roll-up are read at once.
+const UNITS_AT_ONCE: usize = 4;
+
 /// The report of `scope` over local dates `from..=to`.
 pub async fn report<S: CaseStore + ?Sized>(
     store: &S,
@@ -75,10 +79,11 @@ pub async fn report<S: CaseStore + ?Sized>(
         ReportScope::Unit(u) => vec![u.clone()],
         _ => store.units().await?.into_iter().filter(|u| scope.covers(u)).collect(),
     };
-    let mut tallies = Vec::with_capacity(units.len());
-    for unit in &units {
-        tallies.push(unit_tally(store, unit, from, to).await?);
-    }
+    // Units are independent: a few at once keep the server and the decoding busy together.
+    let tallies: Vec<FinishedTally> = futures_util::stream::iter(units.iter().map(|u| unit_tally(store, u, from, to)))
+        .buffered(UNITS_AT_ONCE)
+        .try_collect()
+        .await?;
     let region = match scope {
         ReportScope::Region(r) => Some(*r),
         _ => None,
