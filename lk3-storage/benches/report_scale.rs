@@ -3,11 +3,20 @@
 //!
 //! The store: `LK3_BENCH_CASES` cases (1,000,000 by default) spread over 20
 //! units of province 64 (WITA) and ten years (2016–2025), one case every
-//! ~105 minutes per unit. Of every six cases one stays a contact, one is
-//! registered and stays open, four are registered and closed without
-//! service (declined) the same day; registered clients have a registry
-//! record. Built once into the store `LK3_BENCH_URL` names (a PostgreSQL URL,
-//! or by default a SQLite file under `target/lk3-bench/`) and reused.
+//! ~105 minutes per unit. What becomes of a case (`LK3_BENCH_MIX`):
+//!
+//! - `typical` (the default): of each unit's cases, one in twenty stays a
+//!   contact and one in twenty is registered and stays open (cases a unit
+//!   never closed); the rest are registered and closed without service
+//!   (declined) the same day;
+//! - `stale`: case `i` (of unit `i % 20`) takes kind `i % 6`: 0 a contact
+//!   left open, 1 registered and left open, 2–5 declined; so each unit sees
+//!   three of the six kinds, and unit 64.74 leaves one case in three open
+//!   for ever: open cases pile up and every report reads them all.
+//!
+//! Registered clients have a registry record. Built once into the store
+//! `LK3_BENCH_URL` names (a PostgreSQL URL, one database per mix, or by
+//! default a SQLite file under `target/lk3-bench/`) and reused.
 //!
 //! Run: `LK3_BENCH_URL=postgres://... cargo bench -p lk3-storage --bench report_scale`.
 //! Under `cargo test` it runs on 2,000 cases in memory as a smoke test.
@@ -45,7 +54,13 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2016, 1, 1, 1, 0, 0).single().expect("a time")
 }
 
-async fn populate(store: &dyn CaseStore, n: u64) {
+/// What becomes of case `i`: 0 a contact left open, 1 registered and left
+/// open, 2 registered and declined.
+fn kind(i: u64, stale: bool) -> u64 {
+    if stale { (i % 6).min(2) } else { ((i / 20) % 20).min(2) }
+}
+
+async fn populate(store: &dyn CaseStore, n: u64, stale: bool) {
     let mut w = world::World::new();
     let (sekretaris, peksos) = (w.actor(Role::Sekretaris, false), w.actor(Role::PekerjaSosial, false));
     // Ten years of minutes over each unit's share of the cases.
@@ -59,7 +74,7 @@ async fn populate(store: &dyn CaseStore, n: u64) {
         let open = w.open_command();
         let mut events = case.execute(&open, &w.ctx(sekretaris)).expect("open");
         events.iter().for_each(|e| case.apply(e));
-        if i % 6 != 0 {
+        if kind(i, stale) != 0 {
             let client_id = ClientId::new_v7(w.now, w.fresh_seed());
             let register = CaseCommand::Register {
                 clients: vec![CaseClient { client_id, minor: false }],
@@ -70,7 +85,7 @@ async fn populate(store: &dyn CaseStore, n: u64) {
                 new.iter().for_each(|e| case.apply(e));
                 events.extend(new);
             }
-            if i % 6 > 1 {
+            if kind(i, stale) == 2 {
                 let decline = CaseCommand::DeclineService { reason: RefusalReason::DiLuarLingkup };
                 events.extend(case.execute(&decline, &w.ctx(peksos)).expect("decline"));
             }
@@ -109,13 +124,15 @@ fn main() {
     } else {
         2_000
     });
+    let stale = std::env::var("LK3_BENCH_MIX").is_ok_and(|m| m == "stale");
     let url = match std::env::var("LK3_BENCH_URL") {
         Ok(url) => url,
         Err(_) if !bench => "memory:".to_owned(),
         Err(_) => {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/lk3-bench");
             std::fs::create_dir_all(&dir).expect("dir");
-            format!("sqlite://{}", dir.join(format!("report-{n}.db")).display())
+            let mix = if stale { "stale" } else { "typical" };
+            format!("sqlite://{}", dir.join(format!("report-{mix}-{n}.db")).display())
         }
     };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -124,7 +141,7 @@ fn main() {
         let have = store.count_cases(&CaseQuery::default()).await.expect("count");
         if have != n {
             assert_eq!(have, 0, "{url} holds {have} cases, not {n}: empty it first");
-            populate(&*store, n).await;
+            populate(&*store, n, stale).await;
         }
         let (from, to) = (NaiveDate::from_ymd_opt(2020, 1, 1).expect("d"), NaiveDate::from_ymd_opt(2020, 12, 31).expect("d"));
         let unit: UnitCode = "64.74".parse().expect("unit");
