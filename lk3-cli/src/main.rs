@@ -180,7 +180,7 @@ enum Command {
         unit: Option<UnitCode>,
         /// A roll-up over every unit of a province or kab/kota (64, 64.74), community-based units included.
         #[arg(long, value_name = "KODE", value_parser = parse_region)]
-        province: Option<lk3_core::ids::KodeWilayah>,
+        province: Option<lk3_storage::report::ReportScope>,
         /// A roll-up over every unit in the store.
         #[arg(long)]
         national: bool,
@@ -361,13 +361,10 @@ fn parse_unit(s: &str) -> Result<UnitCode, String> {
     UnitCode::parse(s).map_err(|e| e.to_string())
 }
 
-fn parse_region(s: &str) -> Result<lk3_core::ids::KodeWilayah, String> {
-    use lk3_core::ids::{KodeWilayah, WilayahLevel};
-    let code = KodeWilayah::parse(s).map_err(|e| e.to_string())?;
-    match code.level() {
-        WilayahLevel::Provinsi | WilayahLevel::KabKota => Ok(code),
-        _ => Err(format!("`{s}` is not a province (PP) or kab/kota (PP.KK) code")),
-    }
+fn parse_region(s: &str) -> Result<lk3_storage::report::ReportScope, String> {
+    let code = lk3_core::ids::KodeWilayah::parse(s).map_err(|e| e.to_string())?;
+    lk3_storage::report::ReportScope::region(code)
+        .ok_or_else(|| format!("`{s}` is not a province (PP) or kab/kota (PP.KK) code"))
 }
 
 fn parse_rule_set(s: &str) -> Result<lk3_core::rules::RuleSetId, String> {
@@ -497,7 +494,7 @@ fn main() -> ExitCode {
         Command::Report { db, unit, province, national: _, from, to, format, out, lang } => {
             let scope = match (unit, province) {
                 (Some(u), _) => lk3_storage::report::ReportScope::Unit(u),
-                (None, Some(r)) => lk3_storage::report::ReportScope::Region(r),
+                (None, Some(region)) => region,
                 (None, None) => lk3_storage::report::ReportScope::National,
             };
             report::run(&report::Options { db, scope, from, to, format, out, lang })

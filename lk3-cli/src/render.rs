@@ -139,11 +139,7 @@ pub fn summary(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Res
     for o in &unit.outreaches {
         tally.add_outreach(&o.events);
     }
-    let profiles = unit
-        .registry
-        .iter()
-        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
-        .collect();
+    let profiles = unit.registry.iter().map(|r| (r.client_id, ClientProfile::from(r))).collect();
     let report = Report::of_units(from, to, None, vec![tally.finish(&profiles)]);
     writeln!(out, "\nLaporan 2019 / 2019 report (lk3 report --unit {} --from {from} --to {to}):", unit.code)?;
     let figures = &report.total;

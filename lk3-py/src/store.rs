@@ -572,12 +572,9 @@ impl NativeStore {
             (Some(u), None) => ReportScope::Unit(UnitCode::parse(u).map_err(Failure::from).py(py)?),
             (None, Some(r)) => {
                 let code = lk3_core::ids::KodeWilayah::parse(r).map_err(Failure::from).py(py)?;
-                if !matches!(code.level(), lk3_core::ids::WilayahLevel::Provinsi | lk3_core::ids::WilayahLevel::KabKota)
-                {
-                    return Err(Failure::Value(format!("{r:?} is not a province (PP) or kab/kota (PP.KK) code")))
-                        .py(py);
-                }
-                ReportScope::Region(code)
+                ReportScope::region(code)
+                    .ok_or_else(|| Failure::Value(format!("{r:?} is not a province (PP) or kab/kota (PP.KK) code")))
+                    .py(py)?
             }
             (None, None) => ReportScope::National,
         };

@@ -28,7 +28,7 @@ use lk3_core::Decider;
 use lk3_core::case::{Case, CaseClient, CaseCommand};
 use lk3_core::ids::{ClientId, Sex, UnitCode};
 use lk3_core::schema::ClientRecord;
-use lk3_core::vocab::{Problem, RefusalReason, Role};
+use lk3_core::vocab::{RefusalReason, Role};
 use lk3_storage::report::{ReportScope, report};
 use lk3_storage::{CaseQuery, CaseStore};
 
@@ -36,19 +36,14 @@ use lk3_storage::{CaseQuery, CaseStore};
 #[allow(clippy::unwrap_used)]
 mod world;
 
+mod scale;
+
 /// 20 units of province 64 (Kalimantan Timur, WITA).
 const UNITS: [&str; 20] = [
     "64.01", "64.02", "64.03", "64.04", "64.05", "64.06", "64.07", "64.08", "64.09", "64.10", "64.11", "64.12",
     "64.71", "64.72", "64.73", "64.74", "64.75", "64.76", "64.77", "64.78",
 ];
-const PROBLEMS: [Problem; 5] =
-    [Problem::Kdrt, Problem::KonflikKeluarga, Problem::Kemiskinan, Problem::Disabilitas, Problem::PenelantaranAnak];
-
-fn status(key: &str) -> u64 {
-    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let line = text.lines().find(|l| l.starts_with(key)).unwrap_or("");
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0) / 1024
-}
+use scale::{PROBLEMS, status};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2016, 1, 1, 1, 0, 0).single().expect("a time")

@@ -19,15 +19,10 @@ use lk3_storage::{CaseQuery, CaseStore};
 #[allow(clippy::unwrap_used)]
 mod world;
 
-const UNITS: [&str; 10] = ["64.74", "31.71", "32.73", "33.74", "35.78", "51.71", "61.71", "73.71", "91.71", "12.71"];
-const PROBLEMS: [Problem; 5] =
-    [Problem::Kdrt, Problem::KonflikKeluarga, Problem::Kemiskinan, Problem::Disabilitas, Problem::PenelantaranAnak];
+mod scale;
 
-fn status(key: &str) -> u64 {
-    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let line = text.lines().find(|l| l.starts_with(key)).unwrap_or("");
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0) / 1024
-}
+const UNITS: [&str; 10] = ["64.74", "31.71", "32.73", "33.74", "35.78", "51.71", "61.71", "73.71", "91.71", "12.71"];
+use scale::{PROBLEMS, status};
 
 async fn populate(store: &SqliteStore, n: u64) {
     let mut w = world::World::new();

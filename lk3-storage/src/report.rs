@@ -48,6 +48,12 @@ pub enum ReportScope {
 }
 
 impl ReportScope {
+    /// The roll-up of a province or kab/kota; `None` for a deeper code (a
+    /// kecamatan or desa runs no unit).
+    pub fn region(code: KodeWilayah) -> Option<Self> {
+        matches!(code.level(), WilayahLevel::Provinsi | WilayahLevel::KabKota).then_some(Self::Region(code))
+    }
+
     /// Whether `unit` is in the scope.
     pub fn covers(&self, unit: &UnitCode) -> bool {
         let region = unit.region();
@@ -136,12 +142,8 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
         }
     }
     let served: Vec<_> = tally.clients_served().collect();
-    let profiles: BTreeMap<_, _> = store
-        .clients(unit, &served)
-        .await?
-        .into_iter()
-        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
-        .collect();
+    let profiles: BTreeMap<_, _> =
+        store.clients(unit, &served).await?.into_iter().map(|r| (r.client_id, ClientProfile::from(&r))).collect();
     Ok(tally.finish(&profiles))
 }
 

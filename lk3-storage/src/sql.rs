@@ -17,6 +17,12 @@ pub(crate) const SCHEMA_VERSION: i64 = 3;
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
 
+/// Ids as the JSON array of text a bulk read binds (the driver's `JSON_TEXT_ARRAY` unpacks it).
+pub(crate) fn id_array<T: ToString>(ids: &[T]) -> Result<String, StoreError> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable { message: e.to_string() })
+}
+
 /// A bound value: every column is TEXT or a 64-bit integer.
 #[derive(Clone)]
 pub(crate) enum Bind {
@@ -1215,28 +1221,19 @@ macro_rules! sql_store {
                 ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError> {
                     let mut out: Vec<(Uuid, Vec<StoredEvent>)> = Vec::with_capacity(stream_ids.len());
                     for chunk in stream_ids.chunks(sql::IDS_PER_READ) {
-                        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
                         let text = format!(
-                            "SELECT stream_id, seq, event_id, occurred_at, hash, body FROM events \
+                            "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
                              WHERE unit = $1 AND stream_id IN ({}) ORDER BY stream_id, seq",
                             <$store>::JSON_TEXT_ARRAY
                         );
                         let rows = sqlx::query(<$store>::stmt_owned(text))
                             .bind(unit.to_string())
-                            .bind(serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable { message: e.to_string() })?)
+                            .bind(sql::id_array(chunk)?)
                             .fetch_all(&self.pool)
                             .await?;
                         for r in &rows {
-                            let stream_id = sql::uuid(r.try_get(0)?)?;
-                            let seq = sql::unsigned(stream_id, r.try_get(1)?)?;
-                            let event = StoredEvent {
-                                seq,
-                                event_id: sql::uuid(r.try_get(2)?).map_err(|_| sql::corrupt(stream_id, seq, "event id"))?,
-                                occurred_at: sql::from_micros(stream_id, r.try_get(3)?)
-                                    .map_err(|_| sql::corrupt(stream_id, seq, "time"))?,
-                                hash: sql::hash(stream_id, r.try_get(4)?).map_err(|_| sql::corrupt(stream_id, seq, "hash"))?,
-                                body: r.try_get(5)?,
-                            };
+                            let stream_id = sql::uuid(r.try_get(5)?)?;
+                            let event = event_row(stream_id, r)?;
                             match out.last_mut() {
                                 Some((id, events)) if *id == stream_id => events.push(event),
                                 _ => out.push((stream_id, vec![event])),
@@ -1249,14 +1246,13 @@ macro_rules! sql_store {
                 async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
                     let mut out = Vec::with_capacity(clients.len());
                     for chunk in clients.chunks(sql::IDS_PER_READ) {
-                        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
                         let text = format!(
                             "SELECT client_id, record FROM clients WHERE unit = $1 AND client_id IN ({}) ORDER BY client_id",
                             <$store>::JSON_TEXT_ARRAY
                         );
                         let rows = sqlx::query(<$store>::stmt_owned(text))
                             .bind(unit.to_string())
-                            .bind(serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable { message: e.to_string() })?)
+                            .bind(sql::id_array(chunk)?)
                             .fetch_all(&self.pool)
                             .await?;
                         for r in &rows {

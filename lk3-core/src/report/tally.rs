@@ -31,6 +31,12 @@ pub struct ClientProfile {
     pub domicile: Option<KodeWilayah>,
 }
 
+impl From<&crate::schema::ClientRecord> for ClientProfile {
+    fn from(r: &crate::schema::ClientRecord) -> Self {
+        ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }
+    }
+}
+
 /// Whether a case in `stage` is finished in every registered rule set: a
 /// store may skip reading such a case's events when its last event came
 /// before the period (it cannot be active in it), whatever its rule set.

@@ -958,10 +958,8 @@ pub async fn a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it
     for r in [&adult, &child] {
         store.put_client(r).await.expect("registry");
     }
-    let profiles: std::collections::BTreeMap<_, _> = [&adult, &child]
-        .iter()
-        .map(|r| (r.client_id, ClientProfile { sex: r.sex, birth_date: r.birth_date, domicile: r.domicile }))
-        .collect();
+    let profiles: std::collections::BTreeMap<_, _> =
+        [&adult, &child].iter().map(|r| (r.client_id, ClientProfile::from(*r))).collect();
     let (from, to) = (day(2019, 3, 1), day(2019, 3, 31));
     let scope = ReportScope::Unit(unit.clone());
     let march = report(&*store, &scope, from, to).await.expect("a report");
