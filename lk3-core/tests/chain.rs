@@ -130,4 +130,9 @@ fn hashes_parse_only_as_lowercase_hex() {
     assert_eq!(Hash::from_hex(&hex), Some(h));
     assert_eq!(Hash::from_hex(&hex.to_uppercase()), None);
     assert_eq!(Hash::from_hex(&format!("+{}", &hex[1..])), None);
+    // Neither a `0x` prefix, a digit beyond f, a byte of a multi-byte character nor a short string.
+    assert_eq!(Hash::from_hex(&format!("0x{}", &hex[2..])), None);
+    assert_eq!(Hash::from_hex(&format!("g{}", &hex[1..])), None);
+    assert_eq!(Hash::from_hex(&format!("é{}", &hex[2..])), None);
+    assert_eq!(Hash::from_hex(&hex[1..]), None);
 }
