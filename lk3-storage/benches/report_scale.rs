@@ -132,7 +132,9 @@ fn main() {
     };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     rt.block_on(async {
+        let opening = Instant::now();
         let store = lk3_storage::open(&url).await.expect("open");
+        println!("store opened, migrations applied, in {:.1} s", opening.elapsed().as_secs_f64());
         let have = store.count_cases(&CaseQuery::default()).await.expect("count");
         if have != n {
             assert_eq!(have, 0, "{url} holds {have} cases, not {n}: empty it first");

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lk3_core::event::Hash;
-use lk3_core::ids::{CaseNumber, ClientId, CommandId, OutreachId, UnitCode};
+use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, OutreachId, UnitCode};
 use lk3_core::schema::ClientRecord;
 use uuid::Uuid;
 
@@ -287,6 +287,10 @@ impl CaseStore for MemoryStore {
             .collect())
     }
 
+    async fn query_case_ids(&self, query: &CaseQuery) -> Result<Vec<CaseId>, StoreError> {
+        Ok(self.query_cases(query).await?.iter().map(|c| c.case_id).collect())
+    }
+
     async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
         Ok(self.lock().cases().filter(|c| query.matches(c)).count() as u64)
     }
@@ -294,10 +298,11 @@ impl CaseStore for MemoryStore {
     async fn query_outreaches(
         &self,
         unit: &UnitCode,
-        reported_before: DateTime<Utc>,
+        period: std::ops::Range<DateTime<Utc>>,
         after: Option<OutreachId>,
         limit: u32,
     ) -> Result<Vec<OutreachSummary>, StoreError> {
+        use lk3_core::report::{may_be_active_from, outreach_finished_in_every_rule_set};
         let inner = self.lock();
         Ok(inner
             .streams
@@ -306,10 +311,33 @@ impl CaseStore for MemoryStore {
                 Some(Projection::Outreach(o)) => Some(o),
                 _ => None,
             })
-            .filter(|o| o.unit == *unit && o.reported_at < reported_before && after.is_none_or(|a| o.outreach_id > a))
+            .filter(|o| {
+                o.unit == *unit
+                    && o.reported_at < period.end
+                    && may_be_active_from(period.start, o.last_at, outreach_finished_in_every_rule_set(o.state))
+                    && after.is_none_or(|a| o.outreach_id > a)
+            })
             .take(limit as usize)
             .cloned()
             .collect())
+    }
+
+    async fn earlier_clients(
+        &self,
+        unit: &UnitCode,
+        before: DateTime<Utc>,
+        among: &[ClientId],
+    ) -> Result<Vec<ClientId>, StoreError> {
+        let among: std::collections::BTreeSet<&ClientId> = among.iter().collect();
+        let earlier = CaseQuery { unit: Some(unit.clone()), active_from: Some(before), ..CaseQuery::default() };
+        let found: std::collections::BTreeSet<ClientId> = self
+            .lock()
+            .cases()
+            .filter(|c| c.unit == *unit && !earlier.matches(c))
+            .flat_map(|c| c.clients.iter().copied())
+            .filter(|k| among.contains(k))
+            .collect();
+        Ok(found.into_iter().collect())
     }
 
     async fn read_streams(
@@ -318,11 +346,12 @@ impl CaseStore for MemoryStore {
         stream_ids: &[Uuid],
     ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError> {
         let inner = self.lock();
-        Ok(stream_ids
+        let found: BTreeMap<Uuid, Vec<StoredEvent>> = stream_ids
             .iter()
             .filter(|id| inner.streams.get(id).is_some_and(|s| s.unit == *unit))
             .filter_map(|id| inner.events.get(id).map(|e| (*id, e.clone())))
-            .collect())
+            .collect();
+        Ok(found.into_iter().collect())
     }
 
     async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {

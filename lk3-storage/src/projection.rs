@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use lk3_core::case::{Case, RiskLevel};
 use lk3_core::ids::{CaseId, CaseNumber, ClientId, ConsentId, OutreachId, ServiceId, StaffId, UnitCode};
 use lk3_core::outreach::{Outreach, OutreachState};
+use lk3_core::report::{finished_in_every_rule_set, may_be_active_from};
 use lk3_core::service::ServiceState;
 use lk3_core::vocab::{ConsentPurpose, Problem, ServiceKind, Stage};
 use serde::{Deserialize, Serialize};
@@ -187,6 +188,11 @@ pub struct CaseQuery {
     pub opened_before: Option<DateTime<Utc>>,
     /// Only cases with a sent referral past its deadline at this time.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only cases that may be active from this time on: written to at or
+    /// after it, or not finished (in every rule set). With `opened_before`,
+    /// the cases a report of that period reads
+    /// ([`lk3_core::report::UnitTally::may_be_active`]).
+    pub active_from: Option<DateTime<Utc>>,
     /// Only cases after this one (the last id of the previous page).
     pub after: Option<CaseId>,
     /// At most this many cases.
@@ -205,6 +211,7 @@ impl Default for CaseQuery {
             opened_from: None,
             opened_before: None,
             overdue_at: None,
+            active_from: None,
             after: None,
             limit: 100,
         }
@@ -226,6 +233,7 @@ impl CaseQuery {
             && self.opened_from.is_none_or(|t| s.opened_at >= t)
             && self.opened_before.is_none_or(|t| s.opened_at < t)
             && self.overdue_at.is_none_or(|t| s.has_overdue_referral(t))
+            && self.active_from.is_none_or(|t| may_be_active_from(t, s.last_at, finished_in_every_rule_set(s.stage)))
     }
 }
 

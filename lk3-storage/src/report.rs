@@ -2,10 +2,11 @@
 //! counted by [`lk3_core::report::UnitTally`] (the period semantics live
 //! there, not here).
 //!
-//! A unit's report reads the summaries of the unit's cases opened before the
-//! period's end (an index range), the events of only those that may be active
-//! in the period (written to since it began, or not finished), the outreaches
-//! likewise, and the registry's record of each client served.
+//! A unit's report reads the ids of only the unit's cases that may be active
+//! in the period (opened before its end, and written to since it began or not
+//! finished: the store selects them), their events, the outreaches
+//! likewise, which of the clients served were clients of a case wholly
+//! before the period, and the registry's record of each client served.
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -27,11 +28,12 @@ use futures_util::{StreamExt, TryStreamExt};
 use lk3_core::case::CaseEvent;
 use lk3_core::ids::{KodeWilayah, UnitCode, WilayahLevel};
 use lk3_core::outreach::OutreachEvent;
-use lk3_core::report::{
-    ClientProfile, FinishedTally, Report, UnitTally, finished_in_every_rule_set, outreach_finished_in_every_rule_set,
-};
+use lk3_core::report::{ClientProfile, FinishedTally, Report, UnitTally};
+
+use lk3_core::event::Event;
 
 use crate::aggregate::decode;
+use crate::model::StoredEvent;
 use crate::projection::CaseQuery;
 use crate::{CaseStore, StoreError};
 
@@ -68,8 +70,11 @@ impl ReportScope {
     }
 }
 
-/// How many summaries a page reads.
+/// How many summaries, or streams' events, a read takes.
 const PAGE: u32 = 1000;
+
+/// How many case ids a page reads (one query finds a unit-year's candidates).
+const ID_PAGE: u32 = 10_000;
 
 /// How many units of a roll-up are read at once.
 const UNITS_AT_ONCE: usize = 4;
@@ -105,36 +110,42 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
     to: NaiveDate,
 ) -> Result<FinishedTally, StoreError> {
     let mut tally = UnitTally::new(unit, from, to).map_err(StoreError::Report)?;
-    let mut query =
-        CaseQuery { unit: Some(unit.clone()), opened_before: Some(tally.end()), limit: PAGE, ..CaseQuery::default() };
+    // The store selects what may be active (UnitTally::may_be_active): what is
+    // wholly before the period is never read, only asked about its clients.
+    let mut query = CaseQuery {
+        unit: Some(unit.clone()),
+        opened_before: Some(tally.end()),
+        active_from: Some(tally.start()),
+        limit: ID_PAGE,
+        ..CaseQuery::default()
+    };
     loop {
-        let page = store.query_cases(&query).await?;
-        let mut wanted = Vec::new();
-        for s in &page {
-            if tally.may_be_active(s.opened_at, s.last_at, finished_in_every_rule_set(s.stage)) {
-                wanted.push(*s.case_id.as_uuid());
-            } else {
-                tally.add_earlier_clients(s.clients.iter().copied());
-            }
+        let page = store.query_case_ids(&query).await?;
+        let wanted: Vec<_> = page.iter().map(|id| *id.as_uuid()).collect();
+        // Each read is in flight while the one before is counted: the server
+        // works while this side decodes.
+        let mut read: Option<Vec<(uuid::Uuid, Vec<StoredEvent>)>> = None;
+        for streams in wanted.chunks(PAGE as usize) {
+            let previous = read.take();
+            let (next, counted) = futures_util::future::join(read_all(store, unit, "case", streams), async {
+                add_cases(&mut tally, previous)
+            })
+            .await;
+            counted?;
+            read = Some(next?);
         }
-        for (id, rows) in read_all(store, unit, "case", &wanted).await? {
-            tally.add_case(&decode::<CaseEvent>(id, &rows)?);
-        }
+        add_cases(&mut tally, read)?;
         match page.last() {
-            Some(last) if page.len() == PAGE as usize => query.after = Some(last.case_id),
+            Some(last) if page.len() == ID_PAGE as usize => query.after = Some(*last),
             _ => break,
         }
     }
     let mut after = None;
     loop {
-        let page = store.query_outreaches(unit, tally.end(), after, PAGE).await?;
-        let wanted: Vec<_> = page
-            .iter()
-            .filter(|o| tally.may_be_active(o.reported_at, o.last_at, outreach_finished_in_every_rule_set(o.state)))
-            .map(|o| *o.outreach_id.as_uuid())
-            .collect();
-        for (id, rows) in read_all(store, unit, "outreach", &wanted).await? {
-            tally.add_outreach(&decode::<OutreachEvent>(id, &rows)?);
+        let page = store.query_outreaches(unit, tally.start()..tally.end(), after, PAGE).await?;
+        let wanted: Vec<_> = page.iter().map(|o| *o.outreach_id.as_uuid()).collect();
+        for events in decode_all::<OutreachEvent>(read_all(store, unit, "outreach", &wanted).await?)? {
+            tally.add_outreach(&events);
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => after = Some(last.outreach_id),
@@ -142,9 +153,27 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
         }
     }
     let served: Vec<_> = tally.clients_served().collect();
-    let profiles: BTreeMap<_, _> =
-        store.clients(unit, &served).await?.into_iter().map(|r| (r.client_id, ClientProfile::from(&r))).collect();
+    let (earlier, records) =
+        futures_util::future::join(store.earlier_clients(unit, tally.start(), &served), store.clients(unit, &served))
+            .await;
+    tally.add_earlier_clients(earlier?);
+    let profiles: BTreeMap<_, _> = records?.into_iter().map(|r| (r.client_id, ClientProfile::from(&r))).collect();
     Ok(tally.finish(&profiles))
+}
+
+/// Counts the cases of a read, if any.
+fn add_cases(tally: &mut UnitTally, read: Option<Vec<(uuid::Uuid, Vec<StoredEvent>)>>) -> Result<(), StoreError> {
+    for events in decode_all::<CaseEvent>(read.unwrap_or_default())? {
+        tally.add_case(&events);
+    }
+    Ok(())
+}
+
+/// The events of many streams, decoded, in the order given.
+fn decode_all<P: serde::de::DeserializeOwned>(
+    streams: Vec<(uuid::Uuid, Vec<StoredEvent>)>,
+) -> Result<Vec<Vec<Event<P>>>, StoreError> {
+    streams.iter().map(|(id, rows)| decode::<P>(*id, rows)).collect()
 }
 
 /// The stored events of the streams the summaries name, in one read; a
@@ -154,7 +183,7 @@ async fn read_all<S: CaseStore + ?Sized>(
     unit: &UnitCode,
     what: &'static str,
     ids: &[uuid::Uuid],
-) -> Result<Vec<(uuid::Uuid, Vec<crate::model::StoredEvent>)>, StoreError> {
+) -> Result<Vec<(uuid::Uuid, Vec<StoredEvent>)>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

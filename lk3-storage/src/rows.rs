@@ -150,9 +150,18 @@ pub const CASES: Table = Table {
         int("opened_at"),
         text("case_number"),
         text("summary"),
+        int("last_at"),
     ],
     stream_column: "case_id",
     key: &["unit", "case_id"],
+};
+
+/// `case_clients`: the clients of a case, by client (who was served where).
+pub const CASE_CLIENTS: Table = Table {
+    name: "case_clients",
+    columns: &[text("unit"), text("client_id"), text("case_id")],
+    stream_column: "case_id",
+    key: &["unit", "client_id", "case_id"],
 };
 
 /// `case_problems`: the problems of a case.
@@ -182,7 +191,7 @@ pub const CASE_CONSENTS: Table = Table {
 /// `outreaches`: an outreach's query row.
 pub const OUTREACHES: Table = Table {
     name: "outreaches",
-    columns: &[text("unit"), text("outreach_id"), text("state"), int("reported_at"), text("summary")],
+    columns: &[text("unit"), text("outreach_id"), text("state"), int("reported_at"), text("summary"), int("last_at")],
     stream_column: "outreach_id",
     key: &["unit", "outreach_id"],
 };
@@ -200,8 +209,18 @@ pub const SEALS: Table = Table {
 
 /// Every table of rows kept per stream, the streams first: the rows derived
 /// from the events, and the seals over them.
-pub const DERIVED: [&Table; 9] =
-    [&STREAMS, &EVENTS, &COMMANDS, &CASES, &CASE_PROBLEMS, &CASE_SERVICES, &CASE_CONSENTS, &OUTREACHES, &SEALS];
+pub const DERIVED: [&Table; 10] = [
+    &STREAMS,
+    &EVENTS,
+    &COMMANDS,
+    &CASES,
+    &CASE_PROBLEMS,
+    &CASE_SERVICES,
+    &CASE_CONSENTS,
+    &CASE_CLIENTS,
+    &OUTREACHES,
+    &SEALS,
+];
 
 fn t(s: impl ToString) -> Value {
     Value::Text(s.to_string())
@@ -243,6 +262,7 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         micros(c.opened_at),
         opt(c.case_number.as_ref().map(t)),
         json(c)?,
+        micros(c.last_at),
     ];
     let problems = c.problems.iter().map(|p| vec![unit.clone(), t(p.id()), case_id.clone()]).collect();
     let services = c
@@ -264,16 +284,18 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         .iter()
         .map(|k| Ok(vec![unit.clone(), t(k.subject), t(k.consent_id), case_id.clone(), json(k)?]))
         .collect::<Result<_, StoreError>>()?;
+    let clients = c.clients.iter().map(|k| vec![unit.clone(), t(k), case_id.clone()]).collect();
     Ok(vec![
         (&CASES, vec![case]),
         (&CASE_PROBLEMS, sorted(problems)),
         (&CASE_SERVICES, sorted(services)),
         (&CASE_CONSENTS, sorted(consents)),
+        (&CASE_CLIENTS, sorted(clients)),
     ])
 }
 
 fn outreach_row(o: &OutreachSummary) -> Result<Row, StoreError> {
-    Ok(vec![t(&o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?])
+    Ok(vec![t(&o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?, micros(o.last_at)])
 }
 
 /// The stream's row.

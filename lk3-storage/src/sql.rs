@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -91,6 +91,28 @@ pub(crate) fn salt_bytes(text: &str) -> Option<[u8; 16]> {
     Uuid::try_parse(text).ok().map(Uuid::into_bytes)
 }
 
+/// `{column} IN (marks...)` over `ids`, `mark(k)` naming the k-th value's
+/// placeholder, with the values (`1 = 0` for no ids).
+pub(crate) fn in_list(column: &str, ids: &[&str], mark: impl Fn(usize) -> String) -> (String, Vec<Bind>) {
+    if ids.is_empty() {
+        return ("1 = 0".to_owned(), Vec::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(mark).collect();
+    (format!("{column} IN ({})", marks.join(", ")), ids.iter().map(|id| Bind::Text((*id).to_owned())).collect())
+}
+
+/// The ids of the case stages finished in every rule set: what "finished"
+/// means is the core's ([`lk3_core::report::finished_stages`]), never a list
+/// written here.
+pub(crate) fn finished_stages() -> Vec<&'static str> {
+    lk3_core::report::finished_stages().iter().map(|s| s.id()).collect()
+}
+
+/// The ids of the outreach states finished in every rule set.
+pub(crate) fn finished_outreach_states() -> Vec<&'static str> {
+    lk3_core::report::finished_outreach_states().iter().map(|s| s.id()).collect()
+}
+
 /// The WHERE clause (with `$n` placeholders) and its values for a case
 /// query; `cases` is aliased `c`.
 pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind>) {
@@ -152,6 +174,11 @@ pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind
              AND s.state = 'dikirim' AND s.deadline < ${0})",
             vec![Bind::Int(micros(t))],
         );
+    }
+    if let Some(t) = q.active_from {
+        let (finished, mut values) = in_list("c.stage", &finished_stages(), |k| format!("${{{}}}", k + 1));
+        values.insert(0, Bind::Int(micros(t)));
+        push(&mut sql, &format!("(c.last_at >= ${{0}} OR NOT ({finished}))"), values);
     }
     if let Some(a) = q.after.filter(|_| with_cursor) {
         push(&mut sql, "c.case_id > ${0}", vec![Bind::Text(a.to_string())]);
@@ -238,6 +265,22 @@ macro_rules! sql_store {
                     };
                 }
                 query
+            }
+
+            /// A page of a case query: `column` of each case, in case id order.
+            async fn case_page(
+                pool: &sqlx::Pool<$db>,
+                query: &CaseQuery,
+                column: &str,
+            ) -> Result<Vec<DbRow>, StoreError> {
+                let (filter, mut binds) = sql::case_filter(query, true);
+                binds.push(Bind::Int(i64::from(query.limit)));
+                // With a unit, (unit, case_id) is the same order and the primary key's:
+                // the page is read off the index instead of filtered out of every unit's.
+                let order = if query.unit.is_some() { "c.unit, c.case_id" } else { "c.case_id" };
+                let text =
+                    format!("SELECT {column} FROM cases c WHERE {filter} ORDER BY {order} LIMIT ${}", binds.len());
+                Ok(bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_all(pool).await?)
             }
 
             async fn read_events_in(
@@ -993,7 +1036,14 @@ macro_rules! sql_store {
                             ),
                         ),
                     ];
-                    for table in [&rows::CASES, &rows::CASE_PROBLEMS, &rows::CASE_SERVICES, &rows::CASE_CONSENTS, &rows::OUTREACHES] {
+                    for table in [
+                        &rows::CASES,
+                        &rows::CASE_PROBLEMS,
+                        &rows::CASE_SERVICES,
+                        &rows::CASE_CONSENTS,
+                        &rows::CASE_CLIENTS,
+                        &rows::OUTREACHES,
+                    ] {
                         let text = format!(
                             "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
                             columns(table, "x"),
@@ -1158,16 +1208,7 @@ macro_rules! sql_store {
                 }
 
                 async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError> {
-                    let (filter, mut binds) = sql::case_filter(query, true);
-                    binds.push(Bind::Int(i64::from(query.limit)));
-                    // With a unit, (unit, case_id) is the same order and the primary key's:
-                    // the page is read off the index instead of filtered out of every unit's.
-                    let order = if query.unit.is_some() { "c.unit, c.case_id" } else { "c.case_id" };
-                    let text = format!(
-                        "SELECT c.summary FROM cases c WHERE {filter} ORDER BY {order} LIMIT ${}",
-                        binds.len()
-                    );
-                    let rows = bind_all(sqlx::query(<$store>::stmt_owned(text)), binds).fetch_all(&self.pool).await?;
+                    let rows = case_page(&self.pool, query, "c.summary").await?;
                     let cases: Vec<CaseSummary> = rows
                         .iter()
                         .map(|r| {
@@ -1177,6 +1218,16 @@ macro_rules! sql_store {
                         .collect::<Result<_, StoreError>>()?;
                     sql::in_order("cases", query.after.as_ref(), cases.iter().map(|c| c.case_id))?;
                     Ok(cases)
+                }
+
+                async fn query_case_ids(&self, query: &CaseQuery) -> Result<Vec<lk3_core::ids::CaseId>, StoreError> {
+                    let rows = case_page(&self.pool, query, "c.case_id").await?;
+                    let ids: Vec<lk3_core::ids::CaseId> = rows
+                        .iter()
+                        .map(|r| Ok(lk3_core::ids::CaseId::from_uuid(sql::uuid(r.try_get(0)?)?)))
+                        .collect::<Result<_, StoreError>>()?;
+                    sql::in_order("cases", query.after.as_ref(), ids.iter().copied())?;
+                    Ok(ids)
                 }
 
                 async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError> {
@@ -1189,20 +1240,22 @@ macro_rules! sql_store {
                 async fn query_outreaches(
                     &self,
                     unit: &UnitCode,
-                    reported_before: DateTime<Utc>,
+                    period: std::ops::Range<DateTime<Utc>>,
                     after: Option<OutreachId>,
                     limit: u32,
                 ) -> Result<Vec<OutreachSummary>, StoreError> {
-                    let rows = sqlx::query(<$store>::stmt(
-                        "SELECT summary FROM outreaches WHERE unit = $1 AND reported_at < $2 AND outreach_id > $3 \
-                         ORDER BY outreach_id LIMIT $4",
-                    ))
-                    .bind(unit.to_string())
-                    .bind(sql::micros(reported_before))
-                    .bind(after.map_or_else(String::new, |a| a.to_string()))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
+                    let (finished, states) = sql::in_list("state", &sql::finished_outreach_states(), |k| format!("${}", k + 6));
+                    let text = format!(
+                        "SELECT summary FROM outreaches WHERE unit = $1 AND reported_at < $2 \
+                         AND (last_at >= $3 OR NOT ({finished})) AND outreach_id > $4 ORDER BY outreach_id LIMIT $5"
+                    );
+                    let query = sqlx::query(<$store>::stmt_owned(text))
+                        .bind(unit.to_string())
+                        .bind(sql::micros(period.end))
+                        .bind(sql::micros(period.start))
+                        .bind(after.map_or_else(String::new, |a| a.to_string()))
+                        .bind(i64::from(limit));
+                    let rows = bind_all(query, states).fetch_all(&self.pool).await?;
                     let found: Vec<OutreachSummary> = rows
                         .iter()
                         .map(|r| {
@@ -1214,16 +1267,46 @@ macro_rules! sql_store {
                     Ok(found)
                 }
 
+                async fn earlier_clients(
+                    &self,
+                    unit: &UnitCode,
+                    before: DateTime<Utc>,
+                    among: &[ClientId],
+                ) -> Result<Vec<ClientId>, StoreError> {
+                    let (finished, stages) = sql::in_list("c.stage", &sql::finished_stages(), |k| format!("${}", k + 4));
+                    let mut out = Vec::new();
+                    for chunk in among.chunks(sql::IDS_PER_READ) {
+                        let text = format!(
+                            "SELECT DISTINCT k.client_id FROM case_clients k \
+                             JOIN cases c ON c.unit = k.unit AND c.case_id = k.case_id \
+                             WHERE k.unit = $1 AND k.client_id IN ({}) AND c.last_at < $3 AND {finished} \
+                             ORDER BY k.client_id",
+                            <$store>::JSON_TEXT_ARRAY
+                        );
+                        let query = sqlx::query(<$store>::stmt_owned(text))
+                            .bind(unit.to_string())
+                            .bind(sql::id_array(chunk)?)
+                            .bind(sql::micros(before));
+                        for r in bind_all(query, stages.clone()).fetch_all(&self.pool).await? {
+                            let id = sql::uuid(r.try_get(0)?)?;
+                            out.push(ClientId::from_uuid(id));
+                        }
+                    }
+                    Ok(out)
+                }
+
                 async fn read_streams(
                     &self,
                     unit: &UnitCode,
                     stream_ids: &[Uuid],
                 ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError> {
-                    let mut out: Vec<(Uuid, Vec<StoredEvent>)> = Vec::with_capacity(stream_ids.len());
+                    let mut out: std::collections::BTreeMap<Uuid, Vec<StoredEvent>> = Default::default();
                     for chunk in stream_ids.chunks(sql::IDS_PER_READ) {
+                        // Unordered: the server's sort of every row is a third of the read;
+                        // the rows are put in order here.
                         let text = format!(
                             "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
-                             WHERE unit = $1 AND stream_id IN ({}) ORDER BY stream_id, seq",
+                             WHERE unit = $1 AND stream_id IN ({})",
                             <$store>::JSON_TEXT_ARRAY
                         );
                         let rows = sqlx::query(<$store>::stmt_owned(text))
@@ -1233,14 +1316,13 @@ macro_rules! sql_store {
                             .await?;
                         for r in &rows {
                             let stream_id = sql::uuid(r.try_get(5)?)?;
-                            let event = event_row(stream_id, r)?;
-                            match out.last_mut() {
-                                Some((id, events)) if *id == stream_id => events.push(event),
-                                _ => out.push((stream_id, vec![event])),
-                            }
+                            out.entry(stream_id).or_default().push(event_row(stream_id, r)?);
                         }
                     }
-                    Ok(out)
+                    for events in out.values_mut() {
+                        events.sort_unstable_by_key(|e| e.seq);
+                    }
+                    Ok(out.into_iter().collect())
                 }
 
                 async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {

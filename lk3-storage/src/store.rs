@@ -108,22 +108,40 @@ pub trait CaseStore: Send + Sync {
     /// Case summaries matching a query, a page at a time.
     async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError>;
 
+    /// The ids of the cases matching a query, a page at a time, in the order
+    /// of [`CaseStore::query_cases`]: what a caller that reads the events
+    /// anyway needs, without the summaries.
+    async fn query_case_ids(&self, query: &CaseQuery) -> Result<Vec<CaseId>, StoreError>;
+
     /// How many cases match a query (cursor and limit ignored).
     async fn count_cases(&self, query: &CaseQuery) -> Result<u64, StoreError>;
 
-    /// The summaries of `unit`'s outreaches reported before `reported_before`,
-    /// a page of at most `limit` after `after`, in outreach id order.
+    /// The summaries of `unit`'s outreaches that may be active in `period`:
+    /// reported before its end, and written to since its start or not
+    /// finished ([`lk3_core::report::may_be_active_from`]); a page of at most
+    /// `limit` after `after`, in outreach id order.
     async fn query_outreaches(
         &self,
         unit: &UnitCode,
-        reported_before: DateTime<Utc>,
+        period: std::ops::Range<DateTime<Utc>>,
         after: Option<OutreachId>,
         limit: u32,
     ) -> Result<Vec<OutreachSummary>, StoreError>;
 
+    /// Which of `among` are clients of a case of `unit` that is finished and
+    /// was last written before `before` (so not active from then on,
+    /// [`CaseQuery::active_from`]): the clients a report of a period starting
+    /// at `before` counts as served before it. In client id order.
+    async fn earlier_clients(
+        &self,
+        unit: &UnitCode,
+        before: DateTime<Utc>,
+        among: &[ClientId],
+    ) -> Result<Vec<ClientId>, StoreError>;
+
     /// The events of many streams of `unit` in one read (as stored; a
-    /// report's bulk read), each stream's in seq order; streams not found
-    /// are left out.
+    /// report's bulk read), in stream id order, each stream's in seq order;
+    /// streams not found, or of another unit, are left out.
     async fn read_streams(
         &self,
         unit: &UnitCode,

@@ -50,7 +50,8 @@ pub use activity::ActivityRecord;
 pub use error::ReportError;
 pub use sections::{Column, Section, SectionRow};
 pub use tally::{
-    ClientProfile, FinishedTally, UnitTally, finished_in_every_rule_set, outreach_finished_in_every_rule_set,
+    ClientProfile, FinishedTally, UnitTally, finished_in_every_rule_set, finished_outreach_states, finished_stages,
+    may_be_active_from, outreach_finished_in_every_rule_set,
 };
 
 use chrono::NaiveDate;

@@ -9,6 +9,7 @@ use super::{
     ActivityFigures, AidTotal, CaseFigures, ClientFigures, Count, Figures, OutreachFigures, ReferralFigures,
     ReportError, ServiceFigures, UnitReport,
 };
+use crate::Labelled;
 use crate::case::{Case, CaseEvent};
 use crate::decider::Decider;
 use crate::event::Event;
@@ -42,6 +43,24 @@ impl From<&crate::schema::ClientRecord> for ClientProfile {
 /// before the period (it cannot be active in it), whatever its rule set.
 pub fn finished_in_every_rule_set(stage: Stage) -> bool {
     RuleSetId::all().iter().all(|r| r.rules().case.is_terminal(stage))
+}
+
+/// The stages finished in every registered rule set ([`finished_in_every_rule_set`]),
+/// for a store to select by.
+pub fn finished_stages() -> Vec<Stage> {
+    Stage::ALL.iter().copied().filter(|s| finished_in_every_rule_set(*s)).collect()
+}
+
+/// The outreach states finished in every registered rule set.
+pub fn finished_outreach_states() -> Vec<OutreachState> {
+    OutreachState::ALL.iter().copied().filter(|s| outreach_finished_in_every_rule_set(*s)).collect()
+}
+
+/// Whether a stream last written at `last_at` and `finished` now may be
+/// active from `start` on: written to since, or not finished. What happened
+/// to a stream that fails this was all before `start`.
+pub fn may_be_active_from(start: DateTime<Utc>, last_at: DateTime<Utc>, finished: bool) -> bool {
+    last_at >= start || !finished
 }
 
 /// Whether an outreach in `state` is finished in every registered rule set.
@@ -142,7 +161,7 @@ impl UnitTally {
     /// or not finished. A stream that fails this is wholly before the period
     /// (or after it): only its clients matter ([`UnitTally::add_earlier_clients`]).
     pub fn may_be_active(&self, opened_at: DateTime<Utc>, last_at: DateTime<Utc>, finished: bool) -> bool {
-        opened_at < self.end && (last_at >= self.start || !finished)
+        opened_at < self.end && may_be_active_from(self.start, last_at, finished)
     }
 
     /// The clients of a case of the unit wholly before the period: they were

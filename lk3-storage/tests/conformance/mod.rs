@@ -354,6 +354,8 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
         worker.is_some() && all.iter().any(|s| !s.services.is_empty()) && all.iter().any(|s| !s.problems.is_empty())
     );
     let mid = all[all.len() / 2].opened_at;
+    let closed = all.iter().find(|s| s.stage == Stage::Ditutup).expect("a closed case");
+    let after_closed = closed.last_at + chrono::Duration::microseconds(1);
     let queries = vec![
         CaseQuery::default(),
         CaseQuery { unit: Some(bontang.clone()), ..Default::default() },
@@ -365,13 +367,23 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
         CaseQuery { service_state: Some(ServiceState::Selesai), ..Default::default() },
         CaseQuery { worker, ..Default::default() },
         CaseQuery { opened_from: Some(mid), ..Default::default() },
-        CaseQuery { opened_before: Some(mid), unit: Some(bontang), ..Default::default() },
+        CaseQuery { opened_before: Some(mid), unit: Some(bontang.clone()), ..Default::default() },
+        CaseQuery { active_from: Some(closed.last_at), ..Default::default() },
+        CaseQuery { active_from: Some(after_closed), ..Default::default() },
+        CaseQuery {
+            active_from: Some(after_closed),
+            opened_before: Some(mid),
+            unit: Some(bontang.clone()),
+            ..Default::default()
+        },
     ];
     let mut nonempty = 0;
     for q in &queries {
         let expected: Vec<_> = all.iter().filter(|s| q.matches(s)).cloned().collect();
         let got = store.query_cases(q).await.expect("query");
         assert_eq!(got, expected, "{q:?}");
+        let ids: Vec<_> = expected.iter().map(|s| s.case_id).collect();
+        assert_eq!(store.query_case_ids(q).await.expect("ids"), ids, "ids of {q:?}");
         assert_eq!(store.count_cases(q).await.expect("count"), expected.len() as u64, "{q:?}");
         nonempty += usize::from(!expected.is_empty() && expected.len() < all.len());
         // Page by two: the pages put together are the whole answer.
@@ -384,8 +396,39 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
             paged.extend(got);
         }
         assert_eq!(paged, expected, "paged {q:?}");
+        let (mut paged_ids, mut page) = (Vec::new(), CaseQuery { limit: 2, ..q.clone() });
+        loop {
+            let got = store.query_case_ids(&page).await.expect("page");
+            let Some(&last) = got.last() else { break };
+            page.after = Some(last);
+            paged_ids.extend(got);
+        }
+        assert_eq!(paged_ids, ids, "paged ids of {q:?}");
     }
     assert!(nonempty >= 6, "the queries must discriminate");
+    // What may be active from just after the closed case's last event is everything but it.
+    let active = store.query_cases(&CaseQuery { active_from: Some(after_closed), ..Default::default() }).await;
+    assert_eq!(active.expect("query").len(), all.len() - 1);
+    // Its clients, and only its, were served before then; not before its last event.
+    let everyone: Vec<_> = all.iter().flat_map(|s| s.clients.iter().copied()).collect();
+    assert!(!closed.clients.is_empty() && everyone.len() > closed.clients.len());
+    for at in [closed.last_at, after_closed, mid, chrono::DateTime::<chrono::Utc>::MAX_UTC] {
+        let not_active = CaseQuery { unit: Some(bontang.clone()), active_from: Some(at), ..Default::default() };
+        let mut expected: Vec<_> = all
+            .iter()
+            .filter(|s| s.unit == bontang && !not_active.matches(s))
+            .flat_map(|s| s.clients.iter().copied())
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let got = store.earlier_clients(&bontang, at, &everyone).await.expect("earlier clients");
+        assert_eq!(got, expected, "served before {at}");
+    }
+    let got = store.earlier_clients(&bontang, after_closed, &everyone).await.expect("earlier clients");
+    let mut theirs = closed.clients.clone();
+    theirs.sort();
+    assert_eq!(got, theirs);
+    assert!(store.earlier_clients(&bontang, after_closed, &[]).await.expect("none asked").is_empty());
 }
 
 pub async fn a_bulk_scan_pages_through_every_event_once(store: Store) {
@@ -902,6 +945,26 @@ async fn import_outreach(store: &Store, events: &[lk3_core::event::Event<lk3_cor
     assert!(matches!(out[0], AppendOutcome::Written { .. }));
 }
 
+/// Fills a store with cases at several stages in two units and an outreach,
+/// for an adapter's upgrade test.
+pub async fn populate_for_upgrade(store: &Store) {
+    let mut w = World::new();
+    populate(store, &mut w).await;
+    import_outreach(store, &refused_outreach(&mut w)).await;
+}
+
+/// The national report of each year 2018–2020: what an upgrade must not change.
+pub async fn reports_2018_to_2020(store: &Store) -> Vec<lk3_core::report::Report> {
+    use lk3_storage::report::{ReportScope, report};
+    let mut out = Vec::new();
+    for year in 2018..=2020 {
+        let r = report(&**store, &ReportScope::National, day(year, 1, 1), day(year, 12, 31)).await.expect("a report");
+        out.push(r);
+    }
+    assert!(out[1].total.cases.active > 0 && out[1].total.outreach.active > 0);
+    out
+}
+
 /// The reference: the same events counted by the core alone.
 fn reference(
     unit: &UnitCode,
@@ -1050,14 +1113,35 @@ pub async fn a_region_report_rolls_up_its_units(store: Store) {
     let unit: UnitCode = "64.74".parse().expect("unit");
     let read = store.read_streams(&unit, &[theirs, ours, uuid::Uuid::nil()]).await.expect("bulk read");
     assert_eq!(read.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [ours]);
+    // Many streams come back in id order, each whole and in seq order, however asked.
+    let (start, end) = (chrono::DateTime::<chrono::Utc>::MIN_UTC, chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    let mut all_ours: Vec<_> =
+        store.query_case_ids(&bontang).await.expect("ids").iter().map(|c| *c.as_uuid()).collect();
+    let outreaches = store.query_outreaches(&unit, start..end, None, 10).await.expect("outreaches");
+    all_ours.extend(outreaches.iter().map(|o| *o.outreach_id.as_uuid()));
+    all_ours.sort();
+    assert!(all_ours.len() > 1);
+    let backwards: Vec<_> = all_ours.iter().rev().copied().collect();
+    let read = store.read_streams(&unit, &backwards).await.expect("bulk read");
+    assert_eq!(read.iter().map(|(id, _)| *id).collect::<Vec<_>>(), all_ours);
+    for (id, events) in &read {
+        let (_, alone) = store.read_stream(*id).await.expect("read").expect("a stream");
+        assert_eq!(*events, alone);
+    }
     let (_, alone) = store.read_stream(ours).await.expect("read").expect("a stream");
     assert_eq!(read[0].1, alone, "the same rows as a single read");
     assert!(store.clients(&unit, &[ClientId::new_v7(w.now, w.fresh_seed())]).await.expect("clients").is_empty());
     // Outreach pages: one at a time, in id order, each once.
-    let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
-    let first = store.query_outreaches(&unit, end, None, 1).await.expect("page");
+    let first = store.query_outreaches(&unit, start..end, None, 1).await.expect("page");
     assert_eq!(first.len(), 1);
-    let next = store.query_outreaches(&unit, end, Some(first[0].outreach_id), 1).await.expect("page");
+    let next = store.query_outreaches(&unit, start..end, Some(first[0].outreach_id), 1).await.expect("page");
     assert!(next.is_empty());
-    assert!(store.query_outreaches(&unit, first[0].reported_at, None, 10).await.expect("page").is_empty());
+    assert!(store.query_outreaches(&unit, start..first[0].reported_at, None, 10).await.expect("page").is_empty());
+    // A finished outreach is not active after its last event, and is up to it.
+    let last = first[0].last_at;
+    assert!(lk3_core::report::outreach_finished_in_every_rule_set(first[0].state));
+    let to_last = store.query_outreaches(&unit, last..end, None, 10).await.expect("page");
+    assert_eq!(to_last.len(), 1);
+    let after = last + chrono::Duration::microseconds(1);
+    assert!(store.query_outreaches(&unit, after..end, None, 10).await.expect("page").is_empty());
 }
