@@ -945,16 +945,29 @@ async fn import_outreach(store: &Store, events: &[lk3_core::event::Event<lk3_cor
     assert!(matches!(out[0], AppendOutcome::Written { .. }));
 }
 
-/// Fills a store with cases at several stages in two units and an outreach,
-/// for an adapter's upgrade test.
-pub async fn populate_for_upgrade(store: &Store) {
+/// An adapter's upgrade from schema 3: a store with cases at several stages
+/// in two units and an outreach is taken back to schema 3 and opened again
+/// by `rewind_and_reopen` (the adapter's SQL); the migration must fill what
+/// schema 4 added so that `verify` finds the rows it derives, and the reports
+/// of 2018–2020 stay as they were.
+pub async fn a_store_of_schema_3_upgrades<F, Fut>(store: Store, rewind_and_reopen: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Store>,
+{
     let mut w = World::new();
-    populate(store, &mut w).await;
-    import_outreach(store, &refused_outreach(&mut w)).await;
+    populate(&store, &mut w).await;
+    import_outreach(&store, &refused_outreach(&mut w)).await;
+    let before = reports_2018_to_2020(&store).await;
+    store.close().await;
+    let store = rewind_and_reopen().await;
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok(), "{report:#?}");
+    assert_eq!(reports_2018_to_2020(&store).await, before);
 }
 
-/// The national report of each year 2018–2020: what an upgrade must not change.
-pub async fn reports_2018_to_2020(store: &Store) -> Vec<lk3_core::report::Report> {
+/// The national report of each year 2018–2020.
+async fn reports_2018_to_2020(store: &Store) -> Vec<lk3_core::report::Report> {
     use lk3_storage::report::{ReportScope, report};
     let mut out = Vec::new();
     for year in 2018..=2020 {
