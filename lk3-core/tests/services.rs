@@ -90,7 +90,18 @@ fn the_seven_machines_of_16_2013_have_the_design_states() {
     );
     assert_eq!(
         states("rujukan"),
-        sorted(&["draf", "dikirim", "diterima", "diproses", "ditunda", "selesai", "gagal", "ditolak", "dibatalkan"])
+        sorted(&[
+            "draf",
+            "dikirim",
+            "diterima",
+            "diproses",
+            "ditunda",
+            "selesai",
+            "gagal",
+            "ditolak",
+            "dibatalkan",
+            "salah_catat"
+        ])
     );
     assert_eq!(
         states("penjangkauan"),
@@ -102,7 +113,11 @@ fn the_seven_machines_of_16_2013_have_the_design_states() {
     for row in rujukan.flat_map(|t| t.rows()) {
         let negative = matches!(
             row.to,
-            ServiceState::Ditolak | ServiceState::Dibatalkan | ServiceState::Ditunda | ServiceState::Gagal
+            ServiceState::Ditolak
+                | ServiceState::Dibatalkan
+                | ServiceState::Ditunda
+                | ServiceState::Gagal
+                | ServiceState::SalahCatat
         );
         if negative && row.from != Some(row.to) {
             assert!(row.requires.contains(&lk3_core::rules::ServiceRequirement::Reason), "{} {}", row.command, row.to);
@@ -112,14 +127,94 @@ fn the_seven_machines_of_16_2013_have_the_design_states() {
         }
     }
     for (rule_set, kind) in machines() {
+        // Nothing leaves a terminal state but the void of a record made in error.
         for s in table(rule_set, kind).terminal() {
-            assert!(table(rule_set, kind).rows().iter().all(|r| r.from != Some(*s)), "{kind}: {s} is terminal");
+            let leaving = table(rule_set, kind).rows().iter().filter(|r| r.from == Some(*s));
+            assert!(leaving.clone().all(|r| r.command == K::Void), "{kind}: {s} is terminal");
+            assert!(
+                leaving.clone().all(|r| r.to == ServiceState::SalahCatat && table(rule_set, kind).is_terminal(r.to))
+            );
         }
         assert!(
             ServiceState::ALL
                 .iter()
                 .any(|s| s.id() == table(rule_set, kind).row(None, K::Open).map_or("", |r| r.to.id()))
         );
+    }
+}
+
+/// The referral Task state diagram of the HL7 SDOH Clinical Care IG, as
+/// parsed from its drawio source \[R: peers.md §2\]: (from, to) in FHIR codes;
+/// `any` stands for every status.
+const SDOHCC_EDGES: &[(&str, &str)] = &[
+    ("draft", "requested"),
+    ("requested", "accepted"),
+    ("requested", "rejected"),
+    ("requested", "cancelled"),
+    ("accepted", "in-progress"),
+    ("accepted", "on-hold"),
+    ("accepted", "cancelled"),
+    ("accepted", "completed"),
+    ("accepted", "failed"),
+    ("in-progress", "completed"),
+    ("in-progress", "failed"),
+    ("in-progress", "cancelled"),
+    ("in-progress", "on-hold"),
+    ("on-hold", "in-progress"),
+    ("on-hold", "cancelled"),
+    ("on-hold", "completed"),
+    ("on-hold", "failed"),
+    ("any", "entered-in-error"),
+];
+
+/// Who may set each status, per SDOHCC: the requester, the performer (the
+/// referral's target), or either.
+const SDOHCC_SETTER: &[(&str, &str)] = &[
+    ("draft", "requester"),
+    ("requested", "requester"),
+    ("entered-in-error", "requester"),
+    ("accepted", "performer"),
+    ("rejected", "performer"),
+    ("in-progress", "performer"),
+    ("on-hold", "performer"),
+    ("failed", "performer"),
+    ("completed", "performer"),
+    ("cancelled", "either"),
+];
+
+#[test]
+fn every_referral_table_has_exactly_the_sdohcc_edges_and_setters() {
+    use std::collections::BTreeSet;
+    for (rule_set, kind) in machines().into_iter().filter(|(_, k)| *k == ServiceKind::Rujukan) {
+        let t = table(rule_set, kind);
+        let code = |s: ServiceState| s.fhir_task_status().unwrap_or_else(|| panic!("{s} has no FHIR status"));
+        let states: BTreeSet<&str> = t.rows().iter().flat_map(|r| r.from.into_iter().chain([r.to])).map(code).collect();
+        let mut expected: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for (from, to) in SDOHCC_EDGES {
+            match *from {
+                "any" => expected.extend(states.iter().filter(|s| *s != to).map(|s| (*s, *to))),
+                _ => {
+                    expected.insert((from, to));
+                }
+            }
+        }
+        // The one edge lk3 adds [I]: a draft never sent is cancelled.
+        expected.insert(("draft", "cancelled"));
+        let ours: BTreeSet<(&str, &str)> =
+            t.rows().iter().filter_map(|r| r.from.filter(|f| *f != r.to).map(|f| (code(f), code(r.to)))).collect();
+        assert_eq!(ours, expected, "{rule_set}: the referral's edges");
+        // Who sets what: the requester is LK3 staff only, the performer's rows admit the
+        // partner's own staff (and LK3 staff recording for it), cancel admits both.
+        for row in t.rows().iter().filter(|r| r.from != Some(r.to)) {
+            let setter = SDOHCC_SETTER.iter().find(|(s, _)| *s == code(row.to)).map(|(_, w)| *w);
+            let partner = row.roles.contains(&Role::Mitra);
+            let lk3 = row.roles.iter().any(|r| *r != Role::Mitra);
+            match setter {
+                Some("requester") => assert!(!partner && lk3, "{} by {:?}", row.command, row.roles),
+                Some("performer") | Some("either") => assert!(partner && lk3, "{} by {:?}", row.command, row.roles),
+                other => panic!("no setter for {}: {other:?}", row.to),
+            }
+        }
     }
 }
 

@@ -62,7 +62,7 @@ def test_services_and_referrals_frames(populated: World) -> None:
                                        "closed", "case_stage", "case_opened_at"]
     assert list(referrals["state"]) == ["dikirim"] and list(referrals["overdue"]) == [True]
     assert set(referrals["state"].cat.categories) == {"draf", "dikirim", "diterima", "diproses", "ditunda", "ditolak",
-                                                      "gagal", "selesai", "dibatalkan"}
+                                                      "gagal", "selesai", "dibatalkan", "salah_catat"}
 
 
 def test_events_frame(populated: World) -> None:

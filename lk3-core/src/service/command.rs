@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::ServiceCommandKind;
 use crate::event::Hash;
 use crate::ids::PartnerId;
-use crate::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Sasaran, ServiceReason};
+use crate::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Sasaran, ServiceReason, VoidReason};
 
 /// What a new referral is about: the partner, by registry id. Fields of event
 /// types are declared in key order.
@@ -123,6 +123,11 @@ pub enum ServiceCommand {
     Process {},
     /// Rujukan: a second person approves the sending's consent override.
     ApproveOverride {},
+    /// Rujukan: the referrer voids a referral recorded in error.
+    Void {
+        /// What the error was.
+        reason: VoidReason,
+    },
 }
 
 impl ServiceCommand {
@@ -149,6 +154,7 @@ impl ServiceCommand {
             Self::Reject { .. } => K::Reject,
             Self::Process {} => K::Process,
             Self::ApproveOverride {} => K::ApproveOverride,
+            Self::Void { .. } => K::Void,
         }
     }
 

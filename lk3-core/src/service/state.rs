@@ -13,3 +13,24 @@ impl ServiceCommandKind {
         )
     }
 }
+
+impl ServiceState {
+    /// The FHIR R4 `Task.status` code a referral in this state has (the
+    /// SDOHCC referral Task's value set), `None` for states of the other
+    /// services.
+    pub fn fhir_task_status(self) -> Option<&'static str> {
+        Some(match self {
+            Self::Draf => "draft",
+            Self::Dikirim => "requested",
+            Self::Diterima => "accepted",
+            Self::Diproses => "in-progress",
+            Self::Ditunda => "on-hold",
+            Self::Selesai => "completed",
+            Self::Gagal => "failed",
+            Self::Ditolak => "rejected",
+            Self::Dibatalkan => "cancelled",
+            Self::SalahCatat => "entered-in-error",
+            _ => return None,
+        })
+    }
+}

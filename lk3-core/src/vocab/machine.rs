@@ -105,6 +105,9 @@ labelled_enum! {
         Selesai = ("selesai", "Selesai", "Completed"),
         /// Konsultasi, rujukan: cancelled.
         Dibatalkan = ("dibatalkan", "Dibatalkan", "Cancelled"),
+        /// Rujukan: voided, recorded in error (FHIR `entered-in-error`); the
+        /// events stay, the referral counts for nothing.
+        SalahCatat = ("salah_catat", "Salah catat", "Entered in error"),
     }
 }
 
@@ -152,6 +155,8 @@ labelled_enum! {
         Process = ("process", "Proses rujukan", "Start handling"),
         /// Rujukan: a second person approves the consent override of the sending.
         ApproveOverride = ("approve_override", "Setujui pengecualian persetujuan", "Approve the consent override"),
+        /// Rujukan: the referrer voids a referral recorded in error, with a reason.
+        Void = ("void", "Batalkan karena salah catat", "Void (entered in error)"),
     }
 }
 

@@ -93,3 +93,17 @@ labelled_enum! {
         Lainnya = ("lainnya", "Lainnya", "Other"),
     }
 }
+
+labelled_enum! {
+    /// Why a referral is voided as recorded in error (FHIR `entered-in-error`).
+    pub enum VoidReason {
+        /// Recorded for the wrong partner.
+        MitraKeliru = ("mitra_keliru", "Mitra keliru", "Wrong partner"),
+        /// Recorded in the wrong case, or for the wrong client.
+        KasusKeliru = ("kasus_keliru", "Kasus atau klien keliru", "Wrong case or client"),
+        /// Recorded twice.
+        Ganda = ("ganda", "Tercatat ganda", "Recorded twice"),
+        /// Any other recording error.
+        Lainnya = ("lainnya", "Kesalahan pencatatan lain", "Other recording error"),
+    }
+}

@@ -50,6 +50,7 @@ pub fn step_of(kind: K) -> ServiceCommand {
         K::Reject => ServiceCommand::Reject { reason },
         K::Process => ServiceCommand::Process {},
         K::ApproveOverride => ServiceCommand::ApproveOverride {},
+        K::Void => ServiceCommand::Void { reason: lk3_core::vocab::VoidReason::Ganda },
     }
 }
 

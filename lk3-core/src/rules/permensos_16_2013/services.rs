@@ -87,20 +87,30 @@ pub(crate) fn advokasi() -> ServiceTable {
 /// The closed-loop referral of the HL7 SDOH referral Task \[R: peers.md §2\],
 /// with the LK3's names: draf, dikirim (requested), diterima (accepted),
 /// diproses (in-progress), ditunda (on-hold), selesai, gagal, ditolak,
-/// dibatalkan.
+/// dibatalkan, salah catat (entered-in-error). Every edge of the SDOHCC
+/// referral Task diagram is a row, and SDOHCC's split of who sets which
+/// status holds: the requester (the LK3's referrers) drafts, sends and voids;
+/// the performer (the partner, or LK3 staff recording for it) accepts,
+/// rejects, starts, holds, fails and completes; either side cancels. One row
+/// more than the diagram \[I\]: a draft never sent can be cancelled.
 pub(crate) fn rujukan() -> ServiceTable {
+    let complete: &[Req] = &[Req::PartnerFeedback, Req::OverrideReviewed];
     let mut rows = vec![
         row(None, S::Draf, C::Open, REFERRERS, &[Req::KnownReference]),
         row(Some(S::Draf), S::Dikirim, C::Send, REFERRERS, &[Req::ConsentToDisclose]),
         row(Some(S::Dikirim), S::Diterima, C::Accept, PARTNER_SIDE, &[]),
         row(Some(S::Dikirim), S::Ditolak, C::Reject, PARTNER_SIDE, &[Req::Reason]),
         row(Some(S::Diterima), S::Diproses, C::Process, PARTNER_SIDE, &[]),
-        row(Some(S::Diproses), S::Ditunda, C::Postpone, PARTNER_SIDE, &[Req::Reason]),
         row(Some(S::Ditunda), S::Diproses, C::Resume, PARTNER_SIDE, &[]),
-        row(Some(S::Diproses), S::Selesai, C::Complete, PARTNER_SIDE, &[Req::PartnerFeedback, Req::OverrideReviewed]),
-        row(Some(S::Diproses), S::Gagal, C::Fail, PARTNER_SIDE, &[Req::Reason]),
-        row(Some(S::Ditunda), S::Gagal, C::Fail, PARTNER_SIDE, &[Req::Reason]),
     ];
+    // Accepted, in progress or on hold, the partner may hold, complete or fail it.
+    for from in [S::Diterima, S::Diproses, S::Ditunda] {
+        if from != S::Ditunda {
+            rows.push(row(Some(from), S::Ditunda, C::Postpone, PARTNER_SIDE, &[Req::Reason]));
+        }
+        rows.push(row(Some(from), S::Selesai, C::Complete, PARTNER_SIDE, complete));
+        rows.push(row(Some(from), S::Gagal, C::Fail, PARTNER_SIDE, &[Req::Reason]));
+    }
     // Any open referral can be cancelled, by the LK3 or the partner, with a reason.
     for from in [S::Draf, S::Dikirim, S::Diterima, S::Diproses, S::Ditunda] {
         rows.push(row(Some(from), S::Dibatalkan, C::Cancel, PARTNER_SIDE, &[Req::Reason]));
@@ -109,7 +119,14 @@ pub(crate) fn rujukan() -> ServiceTable {
     for from in [S::Dikirim, S::Diterima, S::Diproses, S::Ditunda] {
         rows.push(row(Some(from), from, C::ApproveOverride, &[R::Ketua, R::PenanggungJawab], &[Req::SecondPerson]));
     }
-    Table::new(rows, vec![S::Selesai, S::Gagal, S::Ditolak, S::Dibatalkan])
+    // A referral recorded in error is voided by the referrer, from any state,
+    // ended or not (FHIR: any -> entered-in-error); its events stay.
+    for from in
+        [S::Draf, S::Dikirim, S::Diterima, S::Diproses, S::Ditunda, S::Selesai, S::Gagal, S::Ditolak, S::Dibatalkan]
+    {
+        rows.push(row(Some(from), S::SalahCatat, C::Void, REFERRERS, &[Req::Reason]));
+    }
+    Table::new(rows, vec![S::Selesai, S::Gagal, S::Ditolak, S::Dibatalkan, S::SalahCatat])
 }
 
 /// How long a partner has to answer a referral when the sender sets no
