@@ -26,11 +26,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
 use lk3_core::case::CaseEvent;
+use lk3_core::event::Event;
 use lk3_core::ids::{KodeWilayah, UnitCode, WilayahLevel};
 use lk3_core::outreach::OutreachEvent;
 use lk3_core::report::{ClientProfile, FinishedTally, Report, UnitTally};
-
-use lk3_core::event::Event;
 
 use crate::aggregate::decode;
 use crate::model::StoredEvent;
@@ -176,8 +175,8 @@ fn decode_all<P: serde::de::DeserializeOwned>(
     streams.iter().map(|(id, rows)| decode::<P>(*id, rows)).collect()
 }
 
-/// The stored events of the streams the summaries name, in one read; a
-/// stream a summary names that has no events is a damaged store.
+/// The stored events of the streams a query named, in one read; a stream
+/// named that has no events is a damaged store.
 async fn read_all<S: CaseStore + ?Sized>(
     store: &S,
     unit: &UnitCode,

@@ -1292,6 +1292,8 @@ macro_rules! sql_store {
                             out.push(ClientId::from_uuid(id));
                         }
                     }
+                    // In client id order whatever order `among` came in (each chunk is sorted alone).
+                    out.sort_unstable();
                     Ok(out)
                 }
 
