@@ -170,6 +170,8 @@ labelled_enum! {
         OutreachExists = ("LK3-E120", "Penjangkauan sudah ada", "Outreach already exists"),
         /// A command to an outreach that does not exist.
         OutreachNotFound = ("LK3-E121", "Penjangkauan tidak ditemukan", "Outreach not found"),
+        /// Terminating or closing a case while a referral is open.
+        ReferralsOpen = ("LK3-E140", "Rujukan masih terbuka", "Referrals still open"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -246,7 +248,8 @@ impl ErrorCode {
             | C::DisclosureConsentRequired
             | C::StreamIdMismatch
             | C::OutreachExists
-            | C::OutreachNotFound => ErrorArea::Command,
+            | C::OutreachNotFound
+            | C::ReferralsOpen => ErrorArea::Command,
             C::SealMissing
             | C::SealKeyUntrusted
             | C::SealSignatureInvalid

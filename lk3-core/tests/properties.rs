@@ -116,6 +116,30 @@ fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError>
                     validate(&serde_json::to_vec(&cmd).unwrap_or_default(), Some("command"), &Limits::default());
                 prop_assert!(report.valid, "{} accepted, its schema refuses: {:?}", kind, report.findings);
                 let e = &new[0];
+                // A service step that carries a service on (not into a terminal state, not a review).
+                let continues = match &e.payload {
+                    CaseEvent::ServiceStepRecorded { service_id, step, .. } => {
+                        let spec = case.service(*service_id).and_then(|i| {
+                            case.rule_set().and_then(|r| r.rules().service(i.kind)).map(|sp| (sp, i.state))
+                        });
+                        spec.and_then(|(sp, state)| sp.table.row(Some(state), step.kind())).is_some_and(|r| {
+                            step.kind() != lk3_core::service::ServiceCommandKind::ApproveOverride
+                                && !spec.is_some_and(|(sp, _)| sp.table.is_terminal(r.to))
+                        })
+                    }
+                    _ => false,
+                };
+                // No case is terminated or closed with a referral open.
+                let ends_case = matches!(
+                    e.payload,
+                    CaseEvent::Terminated { .. }
+                        | CaseEvent::ClosureApproved { .. }
+                        | CaseEvent::ServiceDeclined { .. }
+                        | CaseEvent::ResolvedOnSpot { .. }
+                );
+                if ends_case && let Some(r) = case.rule_set() {
+                    prop_assert_eq!(case.open_referrals(r).count(), 0);
+                }
                 // Approvals by a second person; a contract only with every client's consent.
                 match &e.payload {
                     CaseEvent::PlanApproved { proposed_by, .. } => {
@@ -147,7 +171,10 @@ fn run(steps: &[Step]) -> Result<(Visited, Vec<CaseEventRecord>), TestCaseError>
                 }
                 let row = rules.transition(case.stage(), e.payload.command_kind());
                 // Work steps happened only with every client's consent in force.
-                if row.is_some_and(|r| r.requires.contains(&lk3_core::rules::CaseRequirement::ConsentToServices)) {
+                let asks = |q| row.is_some_and(|r| r.requires.contains(&q));
+                if asks(lk3_core::rules::CaseRequirement::ConsentToServices)
+                    || continues && asks(lk3_core::rules::CaseRequirement::ConsentToContinue)
+                {
                     prop_assert!(!case.clients().is_empty());
                     for c in case.clients() {
                         let consent = case.consent_for(c.client_id, ConsentPurpose::Layanan);

@@ -145,9 +145,13 @@ impl CaseSummary {
     }
 
     /// Whether a sent referral of the case waits past its deadline at `now`
-    /// (the rule of `ServiceInstance::is_overdue`).
+    /// (the rule of `Case::overdue_referrals`: never in a closed case).
     pub fn has_overdue_referral(&self, now: DateTime<Utc>) -> bool {
-        self.services.iter().any(|s| s.state == ServiceState::Dikirim && s.response_deadline.is_some_and(|d| now > d))
+        !finished_in_every_rule_set(self.stage)
+            && self
+                .services
+                .iter()
+                .any(|s| s.state == ServiceState::Dikirim && s.response_deadline.is_some_and(|d| now > d))
     }
 }
 

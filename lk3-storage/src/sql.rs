@@ -168,11 +168,16 @@ pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind
         }
     }
     if let Some(t) = q.overdue_at {
+        // Never a closed case's referral (`Case::overdue_referrals`).
+        let (finished, mut values) = in_list("c.stage", &finished_stages(), |k| format!("${{{}}}", k + 1));
+        values.insert(0, Bind::Int(micros(t)));
         push(
             &mut sql,
-            "EXISTS (SELECT 1 FROM case_services s WHERE s.unit = c.unit AND s.case_id = c.case_id \
-             AND s.state = 'dikirim' AND s.deadline < ${0})",
-            vec![Bind::Int(micros(t))],
+            &format!(
+                "NOT ({finished}) AND EXISTS (SELECT 1 FROM case_services s WHERE s.unit = c.unit \
+                 AND s.case_id = c.case_id AND s.state = 'dikirim' AND s.deadline < ${{0}})"
+            ),
+            values,
         );
     }
     if let Some(t) = q.active_from {

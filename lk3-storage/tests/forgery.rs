@@ -185,8 +185,9 @@ fn break_requirement(
         // A reason is a typed field: without one the document fails its
         // schema (LK3-E070, `schema_limits.rs`), before any rule.
         Req::Reason => None,
-        // Every consent in force withdrawn just before the step.
-        Req::ConsentToServices | Req::ConsentToAssessment => {
+        // Every consent in force withdrawn just before the step (a step that
+        // carries a service on: the fixture's first step of a konsultasi).
+        Req::ConsentToServices | Req::ConsentToAssessment | Req::ConsentToContinue => {
             let template = stamp(events, last);
             let peksos = w.actor(Role::PekerjaSosial, false);
             let withdrawals: Vec<CaseEventRecord> = before
@@ -218,6 +219,18 @@ fn break_requirement(
                 consent.guardian = None;
             }
             Some(&["LK3-E023"])
+        }
+        // A referral opened just before the step and left open.
+        Req::ReferralsEnded => {
+            let mut opened = stamp(events, last);
+            opened.actor = w.actor(Role::PekerjaSosial, false);
+            opened.payload = CaseEvent::ServiceOpened {
+                kind: ServiceKind::Rujukan,
+                partner_id: Some(PartnerId::new_v7(opened.occurred_at, IdSeed::new([6; 10]))),
+                service_id: ServiceId::new_v7(opened.occurred_at, IdSeed::new([6; 10])),
+            };
+            events.insert(last, opened);
+            Some(&["LK3-E140"])
         }
         // The proposal the approval needs removed.
         Req::PlanProposed => {
@@ -368,6 +381,15 @@ fn every_derived_field_of_a_case_forged_alone_is_refused() {
         CaseCommand::ServiceStep { service_id, step: ServiceCommand::ApproveOverride {} },
     );
     w.run(&mut case, &mut events, peksos, CaseCommand::ServiceStep { service_id, step: ServiceCommand::Accept {} });
+    // The partner's answer, recorded on its behalf: no case ends with a referral open.
+    let feedback =
+        lk3_core::service::PartnerFeedback { note_digest: None, outcome: lk3_core::vocab::FeedbackOutcome::Tertangani };
+    w.run(
+        &mut case,
+        &mut events,
+        peksos,
+        CaseCommand::ServiceStep { service_id, step: ServiceCommand::Complete { feedback: Some(feedback) } },
+    );
     w.close_planned(&mut case, &mut events);
     for cmd in [CaseCommand::BeginEvaluation {}, CaseCommand::Terminate { reason: TerminationReason::TujuanTercapai }] {
         w.run(&mut case, &mut events, peksos, cmd);

@@ -91,9 +91,9 @@ impl Decider for Case {
         requirement: Requirement,
         command: &CaseCommand,
         ctx: &CommandContext,
-        _rule_set: RuleSetId,
+        rule_set: RuleSetId,
     ) -> Result<(), Violation> {
-        self.check_requirement(requirement, command, ctx)
+        self.check_requirement(requirement, command, ctx, rule_set)
     }
 
     fn payload(
@@ -176,18 +176,22 @@ impl Case {
         requirement: Requirement,
         command: &CaseCommand,
         ctx: &CommandContext,
+        rule_set: RuleSetId,
     ) -> Result<(), Violation> {
         match (requirement, command) {
             // Reasons are typed fields: a command without one does not parse.
             (Requirement::Reason, _) => Ok(()),
-            (Requirement::ConsentToServices, _) => {
-                if self.clients.is_empty() {
-                    return Err(Violation::InvalidCommand { problem: CommandProblem::NoClientsRegistered });
-                }
-                match self.clients.iter().find(|c| self.consent_for(c.client_id, ConsentPurpose::Layanan).is_none()) {
-                    Some(c) => Err(Violation::ConsentRequired { client: c.client_id }),
-                    None => Ok(()),
-                }
+            (Requirement::ConsentToServices, _) => self.consent_to_services(),
+            (Requirement::ConsentToContinue, CaseCommand::ServiceStep { service_id, step }) => {
+                self.consent_to_continue(*service_id, step, rule_set)
+            }
+            (Requirement::ConsentToContinue, _) => {
+                self.consent_to_services()?;
+                self.guardians_in_force()
+            }
+            (Requirement::ReferralsEnded, _) => {
+                let open: Vec<_> = self.open_referrals(rule_set).map(|s| s.service_id).collect();
+                if open.is_empty() { Ok(()) } else { Err(Violation::ReferralsOpen { open }) }
             }
             (Requirement::ConsentToAssessment, _) => {
                 match self.clients.iter().find(|c| self.consent_for(c.client_id, ConsentPurpose::Asesmen).is_none()) {
@@ -202,16 +206,7 @@ impl Case {
                 }
                 Ok(())
             }
-            (Requirement::GuardianForChild, _) => {
-                let unguarded = self.clients.iter().filter(|c| c.minor).find(|c| {
-                    self.consent_for(c.client_id, ConsentPurpose::Layanan)
-                        .is_none_or(|r| !self.valid_guardian(&r.consent))
-                });
-                match unguarded {
-                    Some(c) => Err(Violation::GuardianRequired { client: c.client_id }),
-                    None => Ok(()),
-                }
-            }
+            (Requirement::GuardianForChild, _) => self.guardians_in_force(),
             (Requirement::PlanProposed, _) => self.proposal.as_ref().map(|_| ()).ok_or(Violation::PlanRequired),
             (Requirement::SecondPerson, _) => {
                 let (proposer, step) = match command.kind() {
@@ -243,6 +238,67 @@ impl Case {
                     Ok(())
                 }
             }
+        }
+    }
+
+    /// Every registered client has a consent to services in force.
+    fn consent_to_services(&self) -> Result<(), Violation> {
+        if self.clients.is_empty() {
+            return Err(Violation::InvalidCommand { problem: CommandProblem::NoClientsRegistered });
+        }
+        match self.clients.iter().find(|c| self.consent_for(c.client_id, ConsentPurpose::Layanan).is_none()) {
+            Some(c) => Err(Violation::ConsentRequired { client: c.client_id }),
+            None => Ok(()),
+        }
+    }
+
+    /// Every child client's consent to services in force names a valid guardian.
+    fn guardians_in_force(&self) -> Result<(), Violation> {
+        let unguarded = self.clients.iter().filter(|c| c.minor).find(|c| {
+            self.consent_for(c.client_id, ConsentPurpose::Layanan).is_none_or(|r| !self.valid_guardian(&r.consent))
+        });
+        match unguarded {
+            Some(c) => Err(Violation::GuardianRequired { client: c.client_id }),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Requirement::ConsentToContinue`] for a service step: nothing for a
+    /// step into a terminal state of the service's machine or the review of
+    /// an emergency override; otherwise consent to services (a child's with
+    /// a guardian) and, on a referral sent with disclosure consent, that
+    /// consent still in force. A step the machine does not allow is left to
+    /// the machine to refuse.
+    fn consent_to_continue(
+        &self,
+        service_id: crate::ids::ServiceId,
+        step: &crate::service::ServiceCommand,
+        rule_set: RuleSetId,
+    ) -> Result<(), Violation> {
+        let Some(instance) = self.service(service_id) else { return Ok(()) };
+        let Some(spec) = rule_set.rules().service(instance.kind) else { return Ok(()) };
+        let Some(row) = spec.table.row(Some(instance.state), step.kind()) else { return Ok(()) };
+        if spec.table.is_terminal(row.to) || step.kind() == crate::service::ServiceCommandKind::ApproveOverride {
+            return Ok(());
+        }
+        self.consent_covers(instance)
+    }
+
+    /// Whether the clients' consent still covers carrying `instance` on:
+    /// consent to services in force (a child's naming a guardian) and, for
+    /// a referral sent with disclosure consent, that consent still in force.
+    pub(super) fn consent_covers(&self, instance: &crate::service::ServiceInstance) -> Result<(), Violation> {
+        self.consent_to_services()?;
+        self.guardians_in_force()?;
+        match (instance.partner_id, instance.sent) {
+            (Some(partner_id), Some(_)) if !instance.consent_override => match self.disclosure_gap(partner_id) {
+                Some(super::DisclosureGap::Client(client)) => {
+                    Err(Violation::DisclosureConsentRequired { client, partner_id })
+                }
+                Some(super::DisclosureGap::NoClients) => Err(Violation::DisclosureWithoutClients { partner_id }),
+                None => Ok(()),
+            },
+            _ => Ok(()),
         }
     }
 

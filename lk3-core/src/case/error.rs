@@ -133,6 +133,11 @@ pub enum Violation {
         /// The open services.
         open: Vec<ServiceId>,
     },
+    /// Referrals are still open where the case is to be terminated or closed.
+    ReferralsOpen {
+        /// The open referrals.
+        open: Vec<ServiceId>,
+    },
     /// The service's own machine does not allow the step in its state.
     ServiceStepNotAllowed {
         /// The instance.
@@ -219,6 +224,7 @@ impl Violation {
             Self::SecondPersonRequired { .. } => ErrorCode::SecondPersonRequired,
             Self::PlanRequired => ErrorCode::PlanRequired,
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
+            Self::ReferralsOpen { .. } => ErrorCode::ReferralsOpen,
             Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
             Self::FeedbackRequired => ErrorCode::FeedbackRequired,
             Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
@@ -258,6 +264,10 @@ impl Violation {
                     ids(open)
                 )
             }
+            Self::ReferralsOpen { open } => format!(
+                "referrals are still open: {}; cancel each with a reason, or record the partner's answer, first",
+                ids(open)
+            ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
                 "{service} {service_id} is `{state}`, where its machine does not allow `{step}`; allowed steps: {}",
                 list(allowed_steps)
@@ -318,6 +328,10 @@ impl Violation {
             Self::PlanRequired => "belum ada rencana intervensi yang diajukan".to_owned(),
             Self::PlannedServicesOpen { open } => format!(
                 "layanan terencana masih terbuka: {}; tuntaskan masing-masing (selesai, atau dihentikan/dibatalkan dengan alasan) lebih dulu",
+                ids(open)
+            ),
+            Self::ReferralsOpen { open } => format!(
+                "rujukan masih terbuka: {}; batalkan masing-masing dengan alasan, atau catat jawaban mitra, lebih dulu",
                 ids(open)
             ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(

@@ -195,9 +195,41 @@ impl Case {
     pub fn service(&self, service_id: crate::ids::ServiceId) -> Option<&ServiceInstance> {
         self.services.iter().find(|s| s.service_id == service_id)
     }
-    /// Referrals waiting for the partner's answer past their deadline at `now`.
+    /// Referrals waiting for the partner's answer past their deadline at
+    /// `now`; none in a closed case (a closed case has nothing to chase, and
+    /// only a history written before closing needed its referrals ended can
+    /// hold one still `dikirim`).
     pub fn overdue_referrals(&self, now: DateTime<Utc>) -> impl Iterator<Item = &ServiceInstance> {
-        self.services.iter().filter(move |s| s.is_overdue(now))
+        let closed = self.is_closed();
+        self.services.iter().filter(move |s| !closed && s.is_overdue(now))
+    }
+    /// The referrals (services of a partner) not yet in a terminal state of
+    /// their machine under `rule_set`.
+    pub fn open_referrals(&self, rule_set: RuleSetId) -> impl Iterator<Item = &ServiceInstance> {
+        self.services.iter().filter(move |s| {
+            rule_set.rules().service(s.kind).is_some_and(|spec| spec.partner && !spec.table.is_terminal(s.state))
+        })
+    }
+    /// Open referrals the clients' consent no longer covers, in a stage whose
+    /// service steps need it: a client's consent to services, or (for a
+    /// referral sent with consent) to disclose to its partner, was withdrawn. Each must now be cancelled by
+    /// the LK3 or ended by the partner; no other step is allowed on it
+    /// ([`crate::rules::CaseRequirement::ConsentToContinue`]).
+    pub fn referrals_to_end(&self) -> Vec<&ServiceInstance> {
+        let Some(rule_set) = self.rule_set else { return Vec::new() };
+        // Only where the stage's service steps ask for that consent at all.
+        let asked = rule_set
+            .rules()
+            .transition(self.stage, super::CaseCommandKind::ServiceStep)
+            .is_some_and(|row| row.requires.contains(&crate::rules::CaseRequirement::ConsentToContinue));
+        if !asked {
+            return Vec::new();
+        }
+        self.open_referrals(rule_set).filter(|s| self.consent_covers(s).is_err()).collect()
+    }
+    /// Whether the case is closed: its stage is terminal in its rule set's case table.
+    pub fn is_closed(&self) -> bool {
+        self.rule_set.zip(self.stage).is_some_and(|(r, s)| r.rules().case.is_terminal(s))
     }
     /// Material aid given, in order.
     pub fn aid(&self) -> &[Aid] {

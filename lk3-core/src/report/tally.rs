@@ -268,7 +268,7 @@ impl UnitTally {
         if case.is_continuing() {
             self.reopened.extend(case.clients().iter().map(|cl| cl.client_id));
         }
-        c.referrals.1 += case.services().iter().filter(|s| s.is_overdue(self.end)).count() as u64;
+        c.referrals.1 += case.overdue_referrals(self.end).count() as u64;
         for a in case.aid().iter().filter(|a| a.given_on >= self.from && a.given_on <= self.to) {
             let t = c.aid.entry((a.item, a.funding)).or_insert((0, 0));
             t.0 += 1;

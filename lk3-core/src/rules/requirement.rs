@@ -37,6 +37,17 @@ labelled_enum! {
         AttemptsRemaining = ("kunjungan_tersisa", "Masih ada sisa kesempatan kunjungan", "Visits remain under the limit"),
         /// The referenced client, consent or service line exists in the case.
         KnownReference = ("rujukan_data_dikenal", "Data yang dirujuk ada dalam kasus", "Referenced records exist in the case"),
+        /// A step that carries a service on (not into a terminal state of its
+        /// machine, not the review of an emergency override) needs every
+        /// client's consent to services in force, a child's naming a guardian,
+        /// and, for a referral sent with consent, every client's consent to
+        /// disclose to its partner still in force. A step that ends the
+        /// service needs none: a withdrawal never keeps a service, or a
+        /// partner's answer to a referral, from ending.
+        ConsentToContinue = ("persetujuan_untuk_melanjutkan", "Langkah yang melanjutkan layanan memerlukan persetujuan layanan (dan pengungkapan ke mitra rujukan) yang masih berlaku; langkah yang mengakhiri layanan tidak", "A step that carries a service on needs consent to services (and to disclose to a referral's partner) still in force; a step that ends it does not"),
+        /// Every referral of the case has ended (a terminal state of its
+        /// machine): a case is not terminated or closed with a referral open.
+        ReferralsEnded = ("rujukan_berakhir", "Setiap rujukan telah berakhir", "Every referral has ended"),
     }
 }
 
@@ -84,7 +95,8 @@ machine_requirements! {
     /// [`crate::case::Case`]'s decider.
     CaseRequirement {
         Reason, ConsentToServices, ConsentToAssessment, GuardianForChild, PlanProposed, SecondPerson,
-        PlannedServicesClosed, GoalsMetOnlyAfterEvaluation, ClosedAfterService, KnownReference,
+        PlannedServicesClosed, GoalsMetOnlyAfterEvaluation, ClosedAfterService, KnownReference, ConsentToContinue,
+        ReferralsEnded,
     }
 }
 

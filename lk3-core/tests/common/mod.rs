@@ -274,9 +274,11 @@ impl World {
             }
             K::ProposePlan => self.plan_command(),
             K::ApprovePlan => CaseCommand::ApprovePlan { plan_version: case.proposal().map_or(1, |p| p.plan_version) },
+            // A konsultasi: its first step carries it on, so that a step
+            // needing consent to continue can be tested on it.
             K::OpenService => CaseCommand::OpenService {
                 service_id: ServiceId::new_v7(self.now, self.fresh_seed()),
-                kind: ServiceKind::Informasi,
+                kind: ServiceKind::Konsultasi,
                 referral: None,
             },
             K::ServiceStep => match open_service {

@@ -50,7 +50,7 @@ pub fn rows() -> Vec<Transition> {
             S::Ditutup,
             C::ResolveOnSpot,
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua, R::TenagaProfesional],
-            &[],
+            &[Req::ReferralsEnded],
         ),
         row(Some(S::Registrasi), S::PendekatanAwal, C::StartEngagement, CASEWORKERS, &[]),
         // The written agreement needs consent, a child's with a guardian [R: S17; UU 27/2022 Pasal 25].
@@ -60,14 +60,14 @@ pub fn rows() -> Vec<Transition> {
             S::Ditutup,
             C::DeclineService,
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
-            &[Req::Reason],
+            &[Req::Reason, Req::ReferralsEnded],
         ),
         row(
             Some(S::Kontrak),
             S::Ditutup,
             C::DeclineService,
             &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::Ketua],
-            &[Req::Reason],
+            &[Req::Reason, Req::ReferralsEnded],
         ),
         row(Some(S::Kontrak), S::Asesmen, C::StartAssessment, &[R::PekerjaSosial, R::Psikolog], ASSESS),
         row(Some(S::Asesmen), S::RencanaIntervensi, C::CompleteAssessment, &[R::PekerjaSosial, R::Psikolog], ASSESS),
@@ -87,13 +87,19 @@ pub fn rows() -> Vec<Transition> {
         // Closure needs the ketua's approval, by someone other than who terminated.
         // The penanggung jawab may approve too, so that a case the ketua
         // terminated can still be closed by a second person [I].
-        row(Some(S::Terminasi), S::Ditutup, C::ApproveClosure, &[R::Ketua, R::PenanggungJawab], &[Req::SecondPerson]),
+        row(
+            Some(S::Terminasi),
+            S::Ditutup,
+            C::ApproveClosure,
+            &[R::Ketua, R::PenanggungJawab],
+            &[Req::SecondPerson, Req::ReferralsEnded],
+        ),
         row(
             Some(S::BimbinganLanjut),
             S::Ditutup,
             C::ApproveClosure,
             &[R::Ketua, R::PenanggungJawab],
-            &[Req::SecondPerson],
+            &[Req::SecondPerson, Req::ReferralsEnded],
         ),
         row(Some(S::BimbinganLanjut), S::Asesmen, C::ReportRelapse, &[R::PekerjaSosial], ASSESS),
         // Reopening makes the client a continuing one (klien binaan lanjutan) [R: S9];
@@ -113,6 +119,10 @@ pub fn rows() -> Vec<Transition> {
         ),
     ];
     // Any active stage may be terminated with a reason; "goals met" only after evaluation.
+    // A case is neither terminated nor closed (any way into ditutup) with a
+    // referral open: the LK3 cancels each with a reason, or records the
+    // partner's answer, first, so that no partner is left working on (and no
+    // overdue list keeps) a case the LK3 has ended [I: issue 14].
     for from in
         [S::Kontak, S::Registrasi, S::PendekatanAwal, S::Kontrak, S::Asesmen, S::RencanaIntervensi, S::Intervensi]
     {
@@ -121,10 +131,16 @@ pub fn rows() -> Vec<Transition> {
             S::Terminasi,
             C::Terminate,
             &[R::PekerjaSosial, R::Ketua],
-            &[Req::Reason, Req::GoalsMetOnlyAfterEvaluation],
+            &[Req::Reason, Req::GoalsMetOnlyAfterEvaluation, Req::ReferralsEnded],
         ));
     }
-    t.push(row(Some(S::Evaluasi), S::Terminasi, C::Terminate, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
+    t.push(row(
+        Some(S::Evaluasi),
+        S::Terminasi,
+        C::Terminate,
+        &[R::PekerjaSosial, R::Ketua],
+        &[Req::Reason, Req::ReferralsEnded],
+    ));
     // Consent can be recorded or withdrawn once the clients are registered
     // (every stage after kontak), also in a closed case (a new consent
     // before reopening it).
@@ -147,8 +163,11 @@ pub fn rows() -> Vec<Transition> {
     // Services run inside the case in every stage but a closed one; each
     // step is then decided by the service's own machine (crate::service).
     // Before the contract only what needs no consent to services is possible
-    // (an informasi or konsultasi for a contact); from the contract on, every
-    // step needs that consent in force.
+    // (an informasi or konsultasi for a contact); from the contract on, a
+    // step that carries a service on needs that consent in force, and a
+    // referral's its disclosure consent too, while a step that ends a service
+    // needs none: after a withdrawal the LK3 cancels, or the partner ends,
+    // each open referral (UU 27/2022 [R: S28]; issue 14 [I]).
     let service_openers =
         &[R::PekerjaSosial, R::Konselor, R::Psikolog, R::TenagaProfesional, R::Ketua, R::Sekretaris, R::Relawan];
     let service_steppers = &[
@@ -170,13 +189,7 @@ pub fn rows() -> Vec<Transition> {
         [S::Kontrak, S::Asesmen, S::RencanaIntervensi, S::Intervensi, S::Evaluasi, S::Terminasi, S::BimbinganLanjut]
     {
         t.push(row(Some(s), s, C::OpenService, service_openers, WORK));
-        t.push(row(
-            Some(s),
-            s,
-            C::ServiceStep,
-            service_steppers,
-            &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
-        ));
+        t.push(row(Some(s), s, C::ServiceStep, service_steppers, &[Req::KnownReference, Req::ConsentToContinue]));
     }
     // Material aid during and after the intervention, recorded by the
     // worker, the ketua or the treasurer who pays it out [I].
