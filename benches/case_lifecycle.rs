@@ -54,7 +54,7 @@ impl Script {
 fn script(len: usize) -> Script {
     let at = Utc.with_ymd_and_hms(2019, 3, 4, 1, 0, 0).single().unwrap_or_default();
     let mut s = Script { case: Case::default(), steps: Vec::new(), events: Vec::new(), at, n: 0 };
-    let staff = |s: &mut Script, role| Actor { staff_id: StaffId::new_v7(at, s.seed()), role };
+    let staff = |s: &mut Script, role| Actor::staff(role, StaffId::new_v7(at, s.seed()));
     let (sek, peksos, ketua) =
         (staff(&mut s, Role::Sekretaris), staff(&mut s, Role::PekerjaSosial), staff(&mut s, Role::Ketua));
     let (adult, child) = (ClientId::new_v7(at, s.seed()), ClientId::new_v7(at, s.seed()));

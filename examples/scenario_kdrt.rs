@@ -51,6 +51,7 @@ pub fn run() -> Outcome {
     );
     let polres = PartnerId::new_v7(start, o.seed());
     let uptd_ppa = PartnerId::new_v7(start, o.seed());
+    o.works_for("mitra", uptd_ppa);
     let mut f = Folder::default();
     let case_id = CaseId::new_v7(start, o.seed());
     let (unit, number) = (o.unit.clone(), CaseNumber::new(o.unit.clone(), 2019, 1));

@@ -60,6 +60,8 @@ pub fn run() -> (ServiceState, ServiceState) {
     let mut network = PartnerDirectory::new();
     let (lbh, posbakum) = (legal_aid(&mut o, "LBH Bontang"), legal_aid(&mut o, "Posbakum Pengadilan Agama Bontang"));
     let (lbh_id, posbakum_id) = (lbh.partner_id, posbakum.partner_id);
+    o.works_for("lbh", lbh_id);
+    o.works_for("posbakum", posbakum_id);
     network.insert(lbh).expect("a valid partner");
     network.insert(posbakum).expect("a valid partner");
     assert_eq!(network.referral_targets().count(), 2);

@@ -7,7 +7,7 @@ use lk3::core::CommandContext;
 use lk3::core::Decider;
 use lk3::core::case::{Case, CaseCommand, CaseEventRecord, CommandError};
 use lk3::core::event::Actor;
-use lk3::core::ids::{CommandId, IdSeed, StaffId, UnitCode};
+use lk3::core::ids::{CommandId, IdSeed, PartnerId, StaffId, UnitCode};
 use lk3::core::outreach::{Outreach, OutreachCommand, OutreachError, OutreachEventRecord};
 use lk3::core::vocab::Role;
 
@@ -37,7 +37,7 @@ impl Office {
         let mut o = Office { unit, at: start, n: 0, staff: Vec::new() };
         for (name, role) in staff {
             let id = StaffId::new_v7(start, o.seed());
-            o.staff.push((name, Actor { staff_id: id, role: *role }));
+            o.staff.push((name, Actor::staff(*role, id)));
         }
         o
     }
@@ -48,6 +48,12 @@ impl Office {
         let mut b = [0u8; 10];
         b[2..].copy_from_slice(&self.n.to_be_bytes());
         IdSeed::new(b)
+    }
+
+    /// Binds a partner's staff member (role `mitra`) to the partner they work for.
+    pub fn works_for(&mut self, name: &str, partner_id: PartnerId) {
+        let (_, actor) = self.staff.iter_mut().find(|(n, _)| *n == name).expect("a staff member of the office");
+        *actor = Actor::mitra(actor.staff_id, partner_id);
     }
 
     /// A staff member by name.

@@ -173,7 +173,7 @@ fn decide_as_staff<A: Aggregate>(fixed: &Fixed<A>, command: &A::Command) {
     let fresh = StaffId::new_v7(fixed.at, IdSeed::new([9; 10]));
     for staff_id in std::iter::once(fresh).chain(fixed.last_staff) {
         let ctx =
-            |role| CommandContext::new(Actor { role, staff_id }, fixed.at, CommandId::new_v7(fixed.at, seed), seed);
+            |role| CommandContext::new(Actor::staff(role, staff_id), fixed.at, CommandId::new_v7(fixed.at, seed), seed);
         match decide_checked(fixed, command, &ctx(Role::Ketua)) {
             Some(roles) => {
                 for role in roles {

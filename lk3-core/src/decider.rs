@@ -26,6 +26,17 @@ use crate::label::Labelled;
 use crate::rules::{RuleSetId, Table};
 use crate::vocab::Role;
 
+/// Whether a command is issued now or re-decided from a recorded event:
+/// the one difference is the actor written before partner binding.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A command issued now.
+    Now,
+    /// A command an event in a history records.
+    History,
+}
+
 /// A refusal of the shared pipeline, turned into the machine's own
 /// violation type by `From`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +54,8 @@ pub enum Refusal {
         /// The roles the row lists.
         allowed_roles: Vec<Role>,
     },
+    /// A `mitra` actor without its partner, or another role naming one.
+    ActorPartner,
     /// The command's time is one lk3 cannot record.
     TimeOutOfRange,
     /// The command is dated before the stream's last event.
@@ -74,6 +87,7 @@ macro_rules! refusal_into {
                     R::Exists($id) => $exists,
                     R::TransitionNotAllowed => $violation::TransitionNotAllowed,
                     R::RoleNotAllowed { role, allowed_roles } => $violation::RoleNotAllowed { role, allowed_roles },
+                    R::ActorPartner => $violation::InvalidCommand { problem: $problem::ActorPartner },
                     R::TimeOutOfRange => $violation::InvalidCommand { problem: $problem::TimeOutOfRange },
                     R::TimeRunsBackwards { last, at } => $violation::TimeRunsBackwards { last, at },
                     R::CounterExhausted => $violation::InvalidCommand { problem: $problem::CounterExhausted },
@@ -211,6 +225,17 @@ pub trait Decider: Default + Clone {
         command: &Self::Command,
         ctx: &CommandContext,
     ) -> Result<Decided<Self::Payload>, Self::Error> {
+        self.decide_written(command, ctx, Written::Now)
+    }
+
+    /// The pipeline for a command issued now or one recorded in history.
+    #[doc(hidden)]
+    fn decide_written(
+        &self,
+        command: &Self::Command,
+        ctx: &CommandContext,
+        written: Written,
+    ) -> Result<Decided<Self::Payload>, Self::Error> {
         let kind = Self::kind(command);
         let head = self.head();
         // An open stream keeps its rule set for ever; a new one takes the
@@ -239,6 +264,14 @@ pub trait Decider: Default + Clone {
         if !row.roles.contains(&ctx.actor.role) {
             let allowed_roles = row.roles.clone();
             return Err(refuse(Refusal::RoleNotAllowed { role: ctx.actor.role, allowed_roles }.into()));
+        }
+        // A partner's staff say whose staff they are; LK3 staff do not. A
+        // history may hold a `mitra` naming no partner, written before lk3
+        // bound partner staff to their partner: it stands (validate warns,
+        // `LK3-W007`), while a command issued now must name one.
+        let unbound_history = written == Written::History && ctx.actor.partner_id.is_none();
+        if !ctx.actor.is_consistent() && !unbound_history {
+            return Err(refuse(Refusal::ActorPartner.into()));
         }
         if !crate::time::instant_fits(ctx.at) {
             return Err(refuse(Refusal::TimeOutOfRange.into()));
@@ -305,7 +338,7 @@ pub trait Decider: Default + Clone {
             seed: IdSeed::new([0; 10]),
             rule_set: Some(event.rule_set),
         };
-        self.decide_unsealed(&Self::command_of(event), &ctx)
+        self.decide_written(&Self::command_of(event), &ctx, Written::History)
     }
 
     /// Whether `decide`, given the command `event` records with its recorded

@@ -172,6 +172,8 @@ labelled_enum! {
         OutreachNotFound = ("LK3-E121", "Penjangkauan tidak ditemukan", "Outreach not found"),
         /// Terminating or closing a case while a referral is open.
         ReferralsOpen = ("LK3-E140", "Rujukan masih terbuka", "Referrals still open"),
+        /// A partner's staff acting on a referral to another partner.
+        PartnerMismatch = ("LK3-E141", "Rujukan milik mitra lain", "Referral of another partner"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -249,7 +251,8 @@ impl ErrorCode {
             | C::StreamIdMismatch
             | C::OutreachExists
             | C::OutreachNotFound
-            | C::ReferralsOpen => ErrorArea::Command,
+            | C::ReferralsOpen
+            | C::PartnerMismatch => ErrorArea::Command,
             C::SealMissing
             | C::SealKeyUntrusted
             | C::SealSignatureInvalid

@@ -306,8 +306,13 @@ impl CaseBuild {
         self.w.run(&mut self.case, &mut self.ev, actor, cmd);
     }
 
+    /// A step by `role`; a `mitra` is the referral's own partner's staff.
     fn step(&mut self, role: Role, service_id: ServiceId, step: ServiceCommand) {
-        self.run(role, CaseCommand::ServiceStep { service_id, step });
+        let mut actor = self.w.actor(role, false);
+        if role == Role::Mitra {
+            actor.partner_id = self.case.service(service_id).and_then(|s| s.partner_id).or(actor.partner_id);
+        }
+        self.w.run(&mut self.case, &mut self.ev, actor, CaseCommand::ServiceStep { service_id, step });
     }
 
     /// Opens a service outside the plan; a referral goes to `partner`.

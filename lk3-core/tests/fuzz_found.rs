@@ -26,7 +26,7 @@ fn fixture_events<P: DeserializeOwned>(name: &str) -> Vec<Event<P>> {
 fn ctx(role: Role, last: &Event<impl Sized>) -> CommandContext {
     let at = last.occurred_at + Duration::days(1);
     let seed = IdSeed::new([7; 10]);
-    CommandContext::new(Actor { role, staff_id: StaffId::new_v7(at, seed) }, at, CommandId::new_v7(at, seed), seed)
+    CommandContext::new(Actor::staff(role, StaffId::new_v7(at, seed)), at, CommandId::new_v7(at, seed), seed)
 }
 
 /// The values of `values` for which a command built from `template` (its

@@ -49,7 +49,7 @@ impl World {
         for role in Role::ALL {
             for _ in 0..2 {
                 let staff_id = StaffId::new_v7(start, w.fresh_seed());
-                w.staff.push(Actor { staff_id, role: *role });
+                w.staff.push(Actor::staff(*role, staff_id));
             }
         }
         w

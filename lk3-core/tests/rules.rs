@@ -250,7 +250,7 @@ fn the_rule_set_is_chosen_by_the_local_opening_date() {
 
     let unit: UnitCode = "64.74".parse().expect("unit"); // WITA, UTC+8
     let open_at = |at: chrono::DateTime<Utc>, pinned: Option<RuleSetId>| {
-        let actor = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
+        let actor = Actor::staff(Role::Sekretaris, StaffId::new_v7(at, IdSeed::new([1; 10])));
         let ctx = CommandContext::new(actor, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
         let ctx = match pinned {
             Some(r) => ctx.under(r),

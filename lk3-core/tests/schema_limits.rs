@@ -67,6 +67,7 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::DuplicateId => Mirror::Partly("a plan item listed twice alike; an id used before in the case is state"),
         P::InvalidParticipants => Mirror::Partly(BY_KEY),
         P::PlanVersionMismatch => Mirror::Partly("version 0 is never a proposal's; which one is current is state"),
+        P::ActorPartner => Mirror::Not("the actor is the event envelope's (the command context's), not the command's"),
         P::CounterExhausted => Mirror::Not("a counter of the case's state at its type's maximum (forged history)"),
         P::NoClientsRegistered | P::NoSession | P::ConsentAlreadyWithdrawn => Mirror::Not(STATE),
         P::ParticipantsRequired => Mirror::Not("depends on the case's sasaran, recorded by the contact before"),

@@ -519,6 +519,8 @@ struct EventFields<'a> {
 
 #[derive(Deserialize)]
 struct ActorFields<'a> {
+    #[serde(borrow, default)]
+    partner_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     role: Cow<'a, str>,
     #[serde(borrow)]
@@ -546,7 +548,7 @@ struct StepFields<'a> {
 /// Builds the `events` table, a stream or a row at a time.
 pub struct EventsBuilder {
     t: Table,
-    c: [Col; 14],
+    c: [Col; 15],
     keyed: Option<Keyed>,
 }
 
@@ -564,6 +566,8 @@ impl EventsBuilder {
             t.add("type", Data::Cat(Categories::open())),
             t.add("role", Data::Cat(Categories::vocabulary::<Role>())),
             t.add("staff_id", Data::Cat(Categories::open())),
+            // The partner a `mitra` acted for (an organisation, not a person).
+            t.add("partner_id", Data::Cat(Categories::open())),
             t.add("command_id", Data::Text(Texts::default())),
             t.add("rule_set", Data::Cat(Categories::fixed(RuleSetId::all().into_iter().map(RuleSetId::id)))),
             t.add("service_id", Data::Text(Texts::default())),
@@ -580,7 +584,8 @@ impl EventsBuilder {
         body: &str,
         place: impl FnOnce(&str) -> Option<(&'m str, &'m str)>,
     ) -> Result<(), String> {
-        let [unit, kind, stream, seq, event_id, at, ty, role, staff, command, rule_set, service, step, flag] = self.c;
+        let [unit, kind, stream, seq, event_id, at, ty, role, staff, partner, command, rule_set, service, step, flag] =
+            self.c;
         let f: EventFields<'_> = serde_json::from_str(body).map_err(|e| e.to_string())?;
         let (unit_code, stream_kind) =
             place(&f.stream_id).ok_or_else(|| format!("event of an unknown stream {}", f.stream_id))?;
@@ -608,6 +613,7 @@ impl EventsBuilder {
         t.cat(ty, Some(&f.payload.kind));
         t.cat(role, Some(&f.actor.role));
         t.cat(staff, Some(&f.actor.staff_id));
+        t.cat(partner, f.actor.partner_id.as_deref());
         t.cat(rule_set, Some(&f.rule_set));
         t.cat(step, f.payload.step.as_ref().map(|s| s.kind.as_ref()));
         t.boolean(flag, f.payload.consent_override);

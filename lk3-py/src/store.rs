@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::Actor;
-use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, StaffId, UnitCode};
+use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, PartnerId, StaffId, UnitCode};
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{KeyId, PrivateKeyFile, PublicKeyFile, SigningKey, TrustedKey, TrustedKeys};
@@ -487,7 +487,7 @@ impl NativeStore {
     /// against the case at that version and refused with a conflict when
     /// the case has moved on. With `rule_set`, a case this command opens is
     /// pinned to it (else: the one in force on the unit's local date).
-    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None))]
+    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
@@ -500,11 +500,16 @@ impl NativeStore {
         command_id: Option<&str>,
         expected_version: Option<u64>,
         rule_set: Option<&str>,
+        partner_id: Option<&str>,
     ) -> PyResult<(String, bool)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
             let command = parse_command(command)?;
-            let actor = Actor { role: role.parse::<Role>()?, staff_id: StaffId::parse(staff_id)? };
+            let actor = Actor {
+                partner_id: partner_id.map(PartnerId::parse).transpose()?,
+                role: role.parse::<Role>()?,
+                staff_id: StaffId::parse(staff_id)?,
+            };
             let at = parse_time(at)?;
             let command_id = match command_id {
                 Some(id) => CommandId::parse(id)?,

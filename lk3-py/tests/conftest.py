@@ -42,9 +42,12 @@ class World:
     def __init__(self, store: lk3.Store, start: Optional[datetime] = None) -> None:
         self.store = store
         self.now = start or datetime(2019, 3, 4, 13, 15, tzinfo=timezone.utc)
-        self.staff: Dict[str, lk3.Actor] = {r: lk3.Actor(lk3.new_id(self.now), r) for r in ROLES}
-        self.peksos2 = lk3.Actor(lk3.new_id(self.now), "pekerja_sosial")
         self.partner = lk3.new_id(self.now)
+        # A partner's staff name their partner: the world's one partner.
+        self.staff: Dict[str, lk3.Actor] = {
+            r: lk3.Actor(lk3.new_id(self.now), r, self.partner if r == "mitra" else None) for r in ROLES
+        }
+        self.peksos2 = lk3.Actor(lk3.new_id(self.now), "pekerja_sosial")
         self.serial = 0
 
     def at(self) -> datetime:

@@ -73,7 +73,7 @@ def test_events_frame(populated: World) -> None:
     assert dtypes(f) == {
         "unit": "category", "stream_kind": "category", "stream_id": "category", "seq": "int64",
         "event_id": "string", "occurred_at": "datetime64[us, UTC]", "type": "category", "role": "category",
-        "staff_id": "category", "command_id": "string", "rule_set": "category", "service_id": "string",
+        "staff_id": "category", "partner_id": "category", "command_id": "string", "rule_set": "category", "service_id": "string",
         "step": "category", "consent_override": "bool",
     }
     first = f.iloc[0]

@@ -253,6 +253,48 @@ def test_overdue_referrals_are_found(world: World) -> None:
     assert s.cases(overdue_at=deadline - timedelta(hours=1)) == []
 
 
+def _sent_referral(world: World) -> Tuple[lk3.Case, str]:
+    s = world.store
+    case = world.in_contract()
+    case = s.open_service(case.case_id, kind="rujukan", partner_id=world.partner, actor=world.pekerja_sosial, at=world.at())
+    sid = case.services[-1].service_id
+    return s.service_step(case.case_id, sid, "send", actor=world.pekerja_sosial, at=world.at()), sid
+
+
+def test_a_partners_staff_act_only_on_their_own_partners_referrals(world: World) -> None:
+    s = world.store
+    case, sid = _sent_referral(world)
+    other = lk3.Actor(lk3.new_id(world.now), "mitra", lk3.new_id(world.now))
+    with pytest.raises(lk3.PermissionDenied) as e:
+        s.service_step(case.case_id, sid, "accept", actor=other, at=world.at())
+    assert e.value.code == "LK3-E141" and world.partner in e.value.message_en
+    with pytest.raises(lk3.CommandRefused) as unnamed:
+        s.service_step(case.case_id, sid, "accept", actor=(world.mitra.staff_id, "mitra"), at=world.at())
+    assert unnamed.value.code == "LK3-E033"
+    done = s.execute(case.case_id, {"type": "service_step", "service_id": sid, "step": {"type": "accept"}},
+                     actor=world.mitra, at=world.at())
+    assert done.events[0]["actor"]["partner_id"] == world.partner
+    assert done.events[0]["payload"]["on_behalf_of_partner"] is False
+    assert s.case(case.case_id).service(sid).state == "diterima"
+
+
+def test_a_case_is_not_ended_with_a_referral_open_and_a_withdrawal_never_freezes_one(world: World) -> None:
+    s = world.store
+    case, sid = _sent_referral(world)
+    with pytest.raises(lk3.CommandRefused) as e:
+        s.terminate(case.case_id, reason="pindah", actor=world.pekerja_sosial, at=world.at())
+    assert e.value.code == "LK3-E140" and sid in e.value.message_en
+    s.service_step(case.case_id, sid, "accept", actor=world.mitra, at=world.at())
+    for consent in s.case(case.case_id).consents:
+        s.withdraw_consent(case.case_id, consent_id=consent.consent_id, actor=world.pekerja_sosial, at=world.at())
+    with pytest.raises(lk3.ConsentRequired):
+        s.service_step(case.case_id, sid, "process", actor=world.mitra, at=world.at())
+    case = s.service_step(case.case_id, sid, "fail", reason="lainnya", actor=world.mitra, at=world.at())
+    assert case.service(sid).state == "gagal"
+    case = s.terminate(case.case_id, reason="pindah", actor=world.pekerja_sosial, at=world.at())
+    assert case.stage == "terminasi"
+
+
 def test_a_conflict_between_two_writers(tmp_path: Path) -> None:
     """Two stores on one SQLite file (two writers): both read the case at the
     same version; the first to write wins, the second gets LK3-E080 and,

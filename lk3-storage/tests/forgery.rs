@@ -654,6 +654,16 @@ mod services {
                 events[last].actor = events[sender].actor;
                 Some(&["LK3-E024", "LK3-E021"])
             }
+            // Taken by another partner's staff.
+            SReq::OwnReferral => {
+                let at = events[last].occurred_at;
+                let other = lk3_core::ids::PartnerId::new_v7(at, IdSeed::new([0x78; 10]));
+                events[last].actor = lk3_core::event::Actor::mitra(events[last].actor.staff_id, other);
+                if let CaseEvent::ServiceStepRecorded { on_behalf_of_partner, .. } = &mut events[last].payload {
+                    *on_behalf_of_partner = false;
+                }
+                Some(&["LK3-E141"])
+            }
             // A service the case does not have.
             SReq::KnownReference => {
                 let at = events[last].occurred_at;

@@ -67,7 +67,7 @@ impl Clock {
     fn ctx(&mut self, role: Role, who: u8) -> CommandContext {
         self.at += chrono::Duration::minutes(1);
         self.n += 1;
-        let actor = Actor { staff_id: StaffId::new_v7(self.at, IdSeed::new([who; 10])), role };
+        let actor = Actor::staff(role, StaffId::new_v7(self.at, IdSeed::new([who; 10])));
         CommandContext::new(
             actor,
             self.at,

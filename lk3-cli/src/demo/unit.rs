@@ -174,7 +174,12 @@ impl Unit {
     }
 
     fn context(&mut self, staff: usize, at: DateTime<Utc>) -> CommandContext {
-        let actor = Actor { staff_id: self.staff[staff].id, role: self.staff[staff].role };
+        let (id, role) = (self.staff[staff].id, self.staff[staff].role);
+        // The demo's one partner staff member works for the LBH.
+        let actor = match self.network.lbh.filter(|_| role == Role::Mitra) {
+            Some(lbh) => Actor::mitra(id, lbh),
+            None => Actor::staff(role, id),
+        };
         CommandContext::new(actor, at, CommandId::new_v7(at, self.seed()), self.seed())
     }
 

@@ -82,6 +82,8 @@ labelled_enum! {
         CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
         /// A case number of another year than the one the case opens in.
         CaseNumberOfAnotherYear = ("nomor_kasus_tahun_lain", "tahun pada nomor kasus bukan tahun kasus dibuka (waktu setempat unit)", "the case number's year is not the year the case opens in (the unit's local time)"),
+        /// A `mitra` actor that names no partner, or another role that names one.
+        ActorPartner = ("pelaku_mitra_tidak_sah", "staf mitra harus menyebut mitranya, dan hanya staf mitra yang menyebut mitra", "a partner's staff must name their partner, and only a partner's staff name one"),
         /// A time or date lk3 cannot record (before 1900, after 9999, a leap second).
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu atau tanggal di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time or date lk3 cannot record (years 1900 to 9999, no leap second)"),
         /// A case opened on a date no registered rule set covers, with none pinned.
@@ -137,6 +139,13 @@ pub enum Violation {
     ReferralsOpen {
         /// The open referrals.
         open: Vec<ServiceId>,
+    },
+    /// A partner's staff acted on a referral to another partner.
+    OtherPartner {
+        /// The referral's partner.
+        partner_id: PartnerId,
+        /// The partner the actor works for.
+        actor_partner: PartnerId,
     },
     /// The service's own machine does not allow the step in its state.
     ServiceStepNotAllowed {
@@ -225,6 +234,7 @@ impl Violation {
             Self::PlanRequired => ErrorCode::PlanRequired,
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
             Self::ReferralsOpen { .. } => ErrorCode::ReferralsOpen,
+            Self::OtherPartner { .. } => ErrorCode::PartnerMismatch,
             Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
             Self::FeedbackRequired => ErrorCode::FeedbackRequired,
             Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
@@ -267,6 +277,9 @@ impl Violation {
             Self::ReferralsOpen { open } => format!(
                 "referrals are still open: {}; cancel each with a reason, or record the partner's answer, first",
                 ids(open)
+            ),
+            Self::OtherPartner { partner_id, actor_partner } => format!(
+                "the referral is to partner {partner_id}; staff of partner {actor_partner} act only on their own partner's referrals"
             ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
                 "{service} {service_id} is `{state}`, where its machine does not allow `{step}`; allowed steps: {}",
@@ -333,6 +346,9 @@ impl Violation {
             Self::ReferralsOpen { open } => format!(
                 "rujukan masih terbuka: {}; batalkan masing-masing dengan alasan, atau catat jawaban mitra, lebih dulu",
                 ids(open)
+            ),
+            Self::OtherPartner { partner_id, actor_partner } => format!(
+                "rujukan ini ke mitra {partner_id}; staf mitra {actor_partner} hanya bertindak atas rujukan ke mitranya sendiri"
             ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
                 "{service} {service_id} berstatus `{state}`, yang tidak mengizinkan `{step}`; langkah yang diizinkan: {}",

@@ -92,6 +92,13 @@ impl Case {
                         });
                     }
                 }
+                Requirement::OwnReferral => {
+                    if let (Some(actor_partner), Some(partner_id)) = (ctx.actor.partner_id, instance.partner_id)
+                        && actor_partner != partner_id
+                    {
+                        return Err(Violation::OtherPartner { partner_id, actor_partner });
+                    }
+                }
                 Requirement::ConsentToDisclose => {
                     let Some(partner_id) = instance.partner_id else {
                         return invalid(CommandProblem::NoPartner);

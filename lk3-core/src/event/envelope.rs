@@ -4,19 +4,43 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::ids::{CommandId, EventId, StaffId};
+use crate::ids::{CommandId, EventId, PartnerId, StaffId};
 use crate::rules::RuleSetId;
 use crate::vocab::Role;
 
-/// Who issued a command: a staff member acting in a role. (Fields of event
-/// types are declared in key order: canonical JSON then needs no reordering.)
+/// Who issued a command: a staff member acting in a role; a partner's staff
+/// (role `mitra`) also name their partner, and act only on its referrals.
+/// (Fields of event types are declared in key order: canonical JSON then
+/// needs no reordering. `partner_id` is left out when absent, so an LK3
+/// staff member's actor, and every hash over one, reads as before.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
+    /// The partner (directory id) a `mitra` acts for; absent for LK3 staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<PartnerId>,
     /// The role they act in.
     pub role: Role,
     /// The staff member.
     pub staff_id: StaffId,
+}
+
+impl Actor {
+    /// An LK3 staff member acting in `role`.
+    pub fn staff(role: Role, staff_id: StaffId) -> Self {
+        Actor { partner_id: None, role, staff_id }
+    }
+
+    /// A partner's staff member (role `mitra`) acting for `partner_id`.
+    pub fn mitra(staff_id: StaffId, partner_id: PartnerId) -> Self {
+        Actor { partner_id: Some(partner_id), role: Role::Mitra, staff_id }
+    }
+
+    /// Whether the actor is well formed: a `mitra` names its partner, and
+    /// nobody else names one.
+    pub fn is_consistent(&self) -> bool {
+        (self.role == Role::Mitra) == self.partner_id.is_some()
+    }
 }
 
 /// A SHA-256 digest, written as 64 lowercase hex digits.

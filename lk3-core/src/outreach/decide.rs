@@ -24,7 +24,7 @@ refusal_into!(Violation, OutreachProblem, Violation::OutreachNotFound, |id| Viol
 /// use lk3_core::{CommandContext, Decider, ErrorCode, Lk3Error};
 ///
 /// let at = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
-/// let sekretaris = Actor { staff_id: StaffId::new_v7(at, IdSeed::new([1; 10])), role: Role::Sekretaris };
+/// let sekretaris = Actor::staff(Role::Sekretaris, StaffId::new_v7(at, IdSeed::new([1; 10])));
 /// let ctx = CommandContext::new(sekretaris, at, CommandId::new_v7(at, IdSeed::new([2; 10])), IdSeed::new([3; 10]));
 /// let mut outreach = Outreach::default();
 /// outreach.execute(

@@ -34,6 +34,8 @@ labelled_enum! {
         SasaranNotAccepted = ("sasaran_tidak_dikenal_aturan", "aturan ini tidak mengenal sasaran itu", "the rule set does not name that sasaran"),
         /// An outreach opened on a date no registered rule set covers, with none pinned.
         NoRuleSetInForce = ("tanpa_aturan_berlaku", "tidak ada aturan yang berlaku pada tanggal setempat itu; sebutkan aturannya", "no rule set is in force on that local date; name one"),
+        /// A `mitra` actor that names no partner, or another role that names one.
+        ActorPartner = ("pelaku_mitra_tidak_sah", "staf mitra harus menyebut mitranya, dan hanya staf mitra yang menyebut mitra", "a partner's staff must name their partner, and only a partner's staff name one"),
         /// A time lk3 cannot record (before 1900, after 9999, a leap second).
         TimeOutOfRange = ("waktu_di_luar_rentang", "waktu di luar yang dapat dicatat (tahun 1900 sampai 9999, tanpa detik kabisat)", "a time lk3 cannot record (years 1900 to 9999, no leap second)"),
     }

@@ -39,8 +39,8 @@
 //!
 //! let start = Utc.with_ymd_and_hms(2019, 4, 8, 1, 0, 0).unwrap();
 //! let seed = |n: u8| IdSeed::new([n; 10]);
-//! let sekretaris = Actor { staff_id: StaffId::new_v7(start, seed(1)), role: Role::Sekretaris };
-//! let peksos = Actor { staff_id: StaffId::new_v7(start, seed(2)), role: Role::PekerjaSosial };
+//! let sekretaris = Actor::staff(Role::Sekretaris, StaffId::new_v7(start, seed(1)));
+//! let peksos = Actor::staff(Role::PekerjaSosial, StaffId::new_v7(start, seed(2)));
 //! let case_id = CaseId::new_v7(start, seed(4));
 //! let visit = |days| OutreachCommand::Schedule { planned_for: start + Duration::days(days), mobile_unit: true };
 //! let steps = [

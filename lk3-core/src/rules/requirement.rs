@@ -45,6 +45,10 @@ labelled_enum! {
         /// service needs none: a withdrawal never keeps a service, or a
         /// partner's answer to a referral, from ending.
         ConsentToContinue = ("persetujuan_untuk_melanjutkan", "Langkah yang melanjutkan layanan memerlukan persetujuan layanan (dan pengungkapan ke mitra rujukan) yang masih berlaku; langkah yang mengakhiri layanan tidak", "A step that carries a service on needs consent to services (and to disclose to a referral's partner) still in force; a step that ends it does not"),
+        /// A partner's staff (`mitra`) act only on referrals to their own
+        /// partner; LK3 staff may record any partner's step, flagged as on
+        /// its behalf.
+        OwnReferral = ("rujukan_mitra_sendiri", "Staf mitra hanya bertindak atas rujukan ke mitranya sendiri", "A partner's staff act only on referrals to their own partner"),
         /// Every referral of the case has ended (a terminal state of its
         /// machine): a case is not terminated or closed with a referral open.
         ReferralsEnded = ("rujukan_berakhir", "Setiap rujukan telah berakhir", "Every referral has ended"),
@@ -105,6 +109,7 @@ machine_requirements! {
     /// decides a service step.
     ServiceRequirement {
         Reason, AtLeastOneSession, PartnerFeedback, ConsentToDisclose, OverrideReviewed, SecondPerson, KnownReference,
+        OwnReferral,
     }
 }
 

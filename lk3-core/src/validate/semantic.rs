@@ -10,6 +10,7 @@ use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, chain_problems};
 use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::Partner;
+use crate::vocab::Role;
 
 pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
     // A rule set no one registered: nothing else can be judged without it.
@@ -200,6 +201,22 @@ fn case(value: &Value) -> Vec<Finding> {
             format!("/events/{i}"),
             format!("peristiwa nomor {}: langkah darurat atau pengecualian persetujuan; tinjau dalam audit", e.seq),
             format!("event {}: emergency step or consent override; review it in the audit", e.seq),
+        ));
+    }
+    // Written before partner binding: whose staff they were cannot be checked.
+    for (i, e) in events.iter().enumerate().filter(|(_, e)| e.actor.role == Role::Mitra && e.actor.partner_id.is_none())
+    {
+        found.push(Finding::warning(
+            "LK3-W007",
+            format!("/events/{i}/actor"),
+            format!(
+                "peristiwa nomor {}: staf mitra tanpa mitranya (ditulis sebelum staf mitra terikat pada mitranya); mitra mana tidak dapat diperiksa",
+                e.seq
+            ),
+            format!(
+                "event {}: a partner's staff naming no partner (written before partner binding); whose staff they were cannot be checked",
+                e.seq
+            ),
         ));
     }
     found

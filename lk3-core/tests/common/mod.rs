@@ -59,7 +59,11 @@ impl World {
         for role in Role::ALL {
             for _ in 0..2 {
                 let id = StaffId::new_v7(start, w.fresh_seed());
-                w.staff.push(Actor { staff_id: id, role: *role });
+                // A partner's staff work for the test partner.
+                w.staff.push(match role {
+                    Role::Mitra => Actor::mitra(id, services::partner()),
+                    _ => Actor::staff(*role, id),
+                });
             }
         }
         w

@@ -17,10 +17,12 @@ ValidationError    identifiers and rule set names (E001-E013), a report period
                    an object E066, an event not in lk3's canonical form E067), seals and
                    key files (E040-E046), a file lk3 will not read (a FIFO, a device, a
                    link in a folder, too large: E095)
-CommandRefused     any refused command (E020-E039, E091: it names another case),
+CommandRefused     any refused command (E020-E039, E091: it names another case,
+                   E140: a referral still open where the case is to end),
                    and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
-PermissionDenied   the actor's role may not issue the command (E021)
+PermissionDenied   the actor's role may not issue the command (E021), or a
+                   partner's staff act on another partner's referral (E141)
 ConsentRequired    no consent in force, a guardian missing, no consent to disclose (E022, E023, E039)
 NotFound           no such case, client or stream (E030, E081)
 Conflict           another writer was first (E080), a command id reused for another
@@ -182,6 +184,7 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E020": TransitionRefused,
     "LK3-E036": TransitionRefused,
     "LK3-E021": PermissionDenied,
+    "LK3-E141": PermissionDenied,
     "LK3-E022": ConsentRequired,
     "LK3-E023": ConsentRequired,
     "LK3-E039": ConsentRequired,

@@ -31,14 +31,22 @@ __all__ = [
 
 class Actor(NamedTuple):
     """Who issues a command: a staff member (id) acting in a role
-    (``relawan``, ``sekretaris``, ``pekerja_sosial``, ``ketua`` ...)."""
+    (``relawan``, ``sekretaris``, ``pekerja_sosial``, ``ketua`` ...).
+
+    A partner's staff act in role ``mitra`` and name their partner (its
+    directory id) in ``partner_id``; they may then act only on referrals to
+    that partner (:class:`lk3.CommandRefused` ``LK3-E141`` otherwise). LK3
+    staff name no partner; when they record a partner's step the event says
+    it was on the partner's behalf."""
 
     staff_id: str
     role: str
+    partner_id: Optional[str] = None
 
 
-ActorLike = Union[Actor, Tuple[str, str]]
-"""An :class:`Actor` or a ``(staff_id, role)`` tuple."""
+ActorLike = Union[Actor, Tuple[str, str], Tuple[str, str, str]]
+"""An :class:`Actor`, a ``(staff_id, role)`` tuple, or a
+``(staff_id, "mitra", partner_id)`` tuple."""
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def _actor(actor: ActorLike) -> Actor:
         return actor
     if isinstance(actor, tuple) and len(actor) == 2:
         return Actor(str(actor[0]), str(actor[1]))
-    raise TypeError("`actor` must be an lk3.Actor or a (staff_id, role) tuple")
+    if isinstance(actor, tuple) and len(actor) == 3:
+        return Actor(str(actor[0]), str(actor[1]), str(actor[2]))
+    raise TypeError("`actor` must be an lk3.Actor, a (staff_id, role) or a (staff_id, role, partner_id) tuple")
 
 
 class Store:
@@ -247,6 +249,7 @@ class Store:
             command_id,
             expected_version,
             rule_set,
+            a.partner_id,
         )
         return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed)
 
@@ -781,7 +784,8 @@ class Store:
     ) -> pandas.DataFrame:
         """One row per stored event (cases and outreaches): unit,
         stream_kind, stream_id, seq, event_id, occurred_at, type, role,
-        staff_id, command_id, rule_set, service_id, step, consent_override.
+        staff_id, partner_id (the partner a ``mitra`` acted for, else
+        missing), command_id, rule_set, service_id, step, consent_override.
         Events hold no personal data; pseudonymised, every id is a keyed
         pseudonym. See :meth:`table`."""
         return self.table("events", pseudonymise=pseudonymise, key=key, resolution=resolution, unit=unit).to_pandas()

@@ -91,29 +91,30 @@ pub(crate) fn advokasi() -> ServiceTable {
 /// referral Task diagram is a row, and SDOHCC's split of who sets which
 /// status holds: the requester (the LK3's referrers) drafts, sends and voids;
 /// the performer (the partner, or LK3 staff recording for it) accepts,
-/// rejects, starts, holds, fails and completes; either side cancels. One row
+/// rejects, starts, holds, fails and completes; either side cancels. A
+/// partner's staff act only on their own partner's referrals. One row
 /// more than the diagram \[I\]: a draft never sent can be cancelled.
 pub(crate) fn rujukan() -> ServiceTable {
-    let complete: &[Req] = &[Req::PartnerFeedback, Req::OverrideReviewed];
+    let complete: &[Req] = &[Req::PartnerFeedback, Req::OverrideReviewed, Req::OwnReferral];
     let mut rows = vec![
         row(None, S::Draf, C::Open, REFERRERS, &[Req::KnownReference]),
         row(Some(S::Draf), S::Dikirim, C::Send, REFERRERS, &[Req::ConsentToDisclose]),
-        row(Some(S::Dikirim), S::Diterima, C::Accept, PARTNER_SIDE, &[]),
-        row(Some(S::Dikirim), S::Ditolak, C::Reject, PARTNER_SIDE, &[Req::Reason]),
-        row(Some(S::Diterima), S::Diproses, C::Process, PARTNER_SIDE, &[]),
-        row(Some(S::Ditunda), S::Diproses, C::Resume, PARTNER_SIDE, &[]),
+        row(Some(S::Dikirim), S::Diterima, C::Accept, PARTNER_SIDE, &[Req::OwnReferral]),
+        row(Some(S::Dikirim), S::Ditolak, C::Reject, PARTNER_SIDE, &[Req::Reason, Req::OwnReferral]),
+        row(Some(S::Diterima), S::Diproses, C::Process, PARTNER_SIDE, &[Req::OwnReferral]),
+        row(Some(S::Ditunda), S::Diproses, C::Resume, PARTNER_SIDE, &[Req::OwnReferral]),
     ];
     // Accepted, in progress or on hold, the partner may hold, complete or fail it.
     for from in [S::Diterima, S::Diproses, S::Ditunda] {
         if from != S::Ditunda {
-            rows.push(row(Some(from), S::Ditunda, C::Postpone, PARTNER_SIDE, &[Req::Reason]));
+            rows.push(row(Some(from), S::Ditunda, C::Postpone, PARTNER_SIDE, &[Req::Reason, Req::OwnReferral]));
         }
         rows.push(row(Some(from), S::Selesai, C::Complete, PARTNER_SIDE, complete));
-        rows.push(row(Some(from), S::Gagal, C::Fail, PARTNER_SIDE, &[Req::Reason]));
+        rows.push(row(Some(from), S::Gagal, C::Fail, PARTNER_SIDE, &[Req::Reason, Req::OwnReferral]));
     }
     // Any open referral can be cancelled, by the LK3 or the partner, with a reason.
     for from in [S::Draf, S::Dikirim, S::Diterima, S::Diproses, S::Ditunda] {
-        rows.push(row(Some(from), S::Dibatalkan, C::Cancel, PARTNER_SIDE, &[Req::Reason]));
+        rows.push(row(Some(from), S::Dibatalkan, C::Cancel, PARTNER_SIDE, &[Req::Reason, Req::OwnReferral]));
     }
     // An emergency sending's consent override is approved by a second person.
     for from in [S::Dikirim, S::Diterima, S::Diproses, S::Ditunda] {
