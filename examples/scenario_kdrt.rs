@@ -122,7 +122,11 @@ pub fn run() -> Outcome {
     );
     o.run(&mut f, "ketua", CaseCommand::ApprovePlan { plan_version: 1 });
     let step = |service_id, step| CaseCommand::ServiceStep { service_id, step };
-    o.run(&mut f, "andi", step(referral, ServiceCommand::Send { response_deadline: None, emergency: None }));
+    o.run(
+        &mut f,
+        "andi",
+        step(referral, ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() }),
+    );
     o.run(&mut f, "mitra", step(referral, ServiceCommand::Accept {}));
     o.run(&mut f, "mitra", step(referral, ServiceCommand::Process {}));
     for _ in 0..3 {

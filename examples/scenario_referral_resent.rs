@@ -13,10 +13,12 @@ use lk3::core::event::verify_chain;
 use lk3::core::ids::{CaseId, CaseNumber, ClientId, ConsentId, PartnerId, ServiceId};
 use lk3::core::partner::{
     Partner, PartnerDirectory, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus,
+    Slug,
 };
-use lk3::core::service::{PartnerFeedback, ReferralDraft, ServiceCommand, ServiceState};
+use lk3::core::service::{PartnerFeedback, ReferralDraft, ReferralRequest, ServiceCommand, ServiceState};
 use lk3::core::vocab::{
-    ConsentPurpose as P, ContactChannel, FeedbackOutcome, Problem, Role, Sasaran, ServiceKind, ServiceReason, Stage,
+    ConsentPurpose as P, ContactChannel, FeedbackOutcome, Problem, ReferralPriority, Role, Sasaran, ServiceKind,
+    ServiceReason, Stage,
 };
 use office::{Folder, Office};
 
@@ -116,13 +118,21 @@ pub fn run() -> (ServiceState, ServiceState) {
     );
     o.run(&mut f, "ketua", CaseCommand::ApprovePlan { plan_version: 1 });
     let step = |service_id, step| CaseCommand::ServiceStep { service_id, step };
-    o.run(&mut f, "andi", step(first, ServiceCommand::Send { response_deadline: None, emergency: None }));
+    o.run(
+        &mut f,
+        "andi",
+        step(first, ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() }),
+    );
     // The LBH refuses, with a reason, recorded by its own staff.
     o.run(&mut f, "lbh", step(first, ServiceCommand::Reject { reason: ServiceReason::KapasitasPenuh }));
     // A refused referral stays refused: the case sends a new one elsewhere.
     assert!(
-        o.try_run(&mut f, "andi", step(first, ServiceCommand::Send { response_deadline: None, emergency: None }))
-            .is_err()
+        o.try_run(
+            &mut f,
+            "andi",
+            step(first, ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() })
+        )
+        .is_err()
     );
     let second = ServiceId::new_v7(o.at, o.seed());
     o.run(
@@ -134,7 +144,15 @@ pub fn run() -> (ServiceState, ServiceState) {
             referral: Some(ReferralDraft { partner_id: posbakum_id }),
         },
     );
-    o.run(&mut f, "andi", step(second, ServiceCommand::Send { response_deadline: None, emergency: None }));
+    // Sent instead of the refused one: the new referral says which it replaces.
+    let request = ReferralRequest {
+        letter_digest: None,
+        priority: Some(ReferralPriority::Segera),
+        problems: vec![Problem::Perceraian],
+        replaces: Some(first),
+        service: Slug::parse("bantuan-hukum"),
+    };
+    o.run(&mut f, "andi", step(second, ServiceCommand::Send { response_deadline: None, emergency: None, request }));
     o.run(&mut f, "posbakum", step(second, ServiceCommand::Accept {}));
     o.run(&mut f, "posbakum", step(second, ServiceCommand::Process {}));
     let feedback = PartnerFeedback { note_digest: None, outcome: FeedbackOutcome::Sebagian };
@@ -146,6 +164,7 @@ pub fn run() -> (ServiceState, ServiceState) {
     let state = |id| f.case.service(id).map(|s| s.state).expect("a service");
     assert_eq!(f.case.service(first).and_then(|s| s.reason), Some(ServiceReason::KapasitasPenuh));
     assert_eq!(f.case.service(second).and_then(|s| s.partner_id), Some(posbakum_id));
+    assert_eq!(f.case.service(first).and_then(|s| s.replaced_by), Some(second));
     assert_eq!(f.case.stage(), Some(Stage::Evaluasi));
     let outcome = (state(first), state(second));
     assert_eq!(outcome, (ServiceState::Ditolak, ServiceState::Selesai));

@@ -676,7 +676,11 @@ fn valid_cases(c: &mut Corpus) {
     let mut b = CaseBuild::at(Stage::Intervensi);
     b.consent_to_disclose(p);
     let s = b.open(Role::PekerjaSosial, ServiceKind::Rujukan, Some(p));
-    b.step(Role::PekerjaSosial, s, ServiceCommand::Send { response_deadline: None, emergency: None });
+    b.step(
+        Role::PekerjaSosial,
+        s,
+        ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() },
+    );
     b.step(Role::Mitra, s, ServiceCommand::Accept {});
     b.step(Role::Mitra, s, ServiceCommand::Process {});
     b.step(Role::Mitra, s, ServiceCommand::Complete { feedback: feedback() });
@@ -697,6 +701,7 @@ fn valid_cases(c: &mut Corpus) {
         ServiceCommand::Send {
             response_deadline: Some(deadline),
             emergency: Some(EmergencyReason::AncamanKeselamatan),
+            request: Default::default(),
         },
     );
     b.step(Role::Ketua, s, ServiceCommand::ApproveOverride {});
@@ -714,7 +719,11 @@ fn valid_cases(c: &mut Corpus) {
     let mut b = CaseBuild::at(Stage::Intervensi);
     b.consent_to_disclose(p);
     let s = b.open(Role::Ketua, ServiceKind::Rujukan, Some(p));
-    b.step(Role::Ketua, s, ServiceCommand::Send { response_deadline: None, emergency: None });
+    b.step(
+        Role::Ketua,
+        s,
+        ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() },
+    );
     b.step(Role::Mitra, s, ServiceCommand::Reject { reason: ServiceReason::KapasitasPenuh });
     c.valid("case-intervensi-rujukan-rejected", "case", "a referral the partner rejected", &b.doc(), &[]);
 
@@ -730,7 +739,11 @@ fn valid_cases(c: &mut Corpus) {
     let mut b = CaseBuild::at(Stage::Intervensi);
     b.consent_to_disclose(p);
     let s = b.open(Role::PekerjaSosial, ServiceKind::Rujukan, Some(p));
-    b.step(Role::PekerjaSosial, s, ServiceCommand::Send { response_deadline: None, emergency: None });
+    b.step(
+        Role::PekerjaSosial,
+        s,
+        ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() },
+    );
     b.step(Role::Mitra, s, ServiceCommand::Accept {});
     b.step(Role::Mitra, s, ServiceCommand::Process {});
     b.step(Role::Mitra, s, ServiceCommand::Postpone { reason: ServiceReason::PersyaratanTidakLengkap });
@@ -748,7 +761,11 @@ fn valid_cases(c: &mut Corpus) {
     ];
     b.run(Role::PekerjaSosial, CaseCommand::ProposePlan { items });
     b.run(Role::Ketua, CaseCommand::ApprovePlan { plan_version: 1 });
-    b.step(Role::PekerjaSosial, rujukan, ServiceCommand::Send { response_deadline: None, emergency: None });
+    b.step(
+        Role::PekerjaSosial,
+        rujukan,
+        ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() },
+    );
     b.step(Role::Mitra, rujukan, ServiceCommand::Accept {});
     b.step(Role::Mitra, rujukan, ServiceCommand::Process {});
     for _ in 0..3 {
@@ -890,7 +907,11 @@ fn valid_events(c: &mut Corpus) {
     b.step(
         Role::PekerjaSosial,
         s,
-        ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::CederaPerluMedis) },
+        ServiceCommand::Send {
+            response_deadline: None,
+            emergency: Some(EmergencyReason::CederaPerluMedis),
+            request: Default::default(),
+        },
     );
     for name in ["aid_given", "service_opened", "service_step_recorded"] {
         c.valid(&format!("event-{}", slug(name)), "event", "one case event, sealed", &b.event(name), &[]);
@@ -931,6 +952,7 @@ fn valid_commands(c: &mut Corpus) {
         step: ServiceCommand::Send {
             response_deadline: Some(time(2019, 3, 11, 9)),
             emergency: Some(EmergencyReason::RisikoBunuhDiri),
+            request: Default::default(),
         },
     };
     c.valid("command-service-step-send-emergency", "command", "an emergency sending", &to_value(&cmd), &[]);
@@ -1724,7 +1746,11 @@ fn invalid_case_meaning(c: &mut Corpus) {
     );
 
     // E039: disclosure to a partner without consent and without override.
-    let send = || ServiceCommand::Send { response_deadline: Some(time(2019, 3, 20, 1)), emergency: None };
+    let send = || ServiceCommand::Send {
+        response_deadline: Some(time(2019, 3, 20, 1)),
+        emergency: None,
+        request: Default::default(),
+    };
     let mut b = CaseBuild::at(Stage::Intervensi);
     let s = b.open(Role::PekerjaSosial, ServiceKind::Rujukan, Some(p));
     b.append(Role::PekerjaSosial, step_event(s, send()));
@@ -1768,7 +1794,11 @@ fn invalid_case_meaning(c: &mut Corpus) {
     b.step(
         Role::PekerjaSosial,
         s,
-        ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) },
+        ServiceCommand::Send {
+            response_deadline: None,
+            emergency: Some(EmergencyReason::AncamanKeselamatan),
+            request: Default::default(),
+        },
     );
     b.step(Role::Ketua, s, ServiceCommand::ApproveOverride {});
     let i = b.index("service_step_recorded");
@@ -1891,7 +1921,11 @@ fn invalid_case_meaning(c: &mut Corpus) {
             consent_override: false,
             on_behalf_of_partner: false,
             service_id,
-            step: ServiceCommand::Send { emergency: None, response_deadline: Some(b.w.now + Duration::days(3)) },
+            step: ServiceCommand::Send {
+                emergency: None,
+                response_deadline: Some(b.w.now + Duration::days(3)),
+                request: Default::default(),
+            },
         },
     );
     c.meaning(
@@ -2161,7 +2195,11 @@ fn invalid_commands(c: &mut Corpus) {
     });
     let send = to_value(&CaseCommand::ServiceStep {
         service_id: b.service(ServiceKind::Konseling),
-        step: ServiceCommand::Send { response_deadline: Some(time(2019, 3, 11, 9)), emergency: None },
+        step: ServiceCommand::Send {
+            response_deadline: Some(time(2019, 3, 11, 9)),
+            emergency: None,
+            request: Default::default(),
+        },
     });
     let mut s = |name: &str, rule: &str, doc: Value| c.schema(&format!("command-{name}"), "command", rule, &doc);
     s(

@@ -109,7 +109,7 @@ fn a_referral_before_any_client_goes_out_only_as_an_audited_emergency() {
     let (mut w, case, service_id, partner_id) = referral_at_kontak();
     let send = |emergency| CaseCommand::ServiceStep {
         service_id,
-        step: ServiceCommand::Send { response_deadline: None, emergency },
+        step: ServiceCommand::Send { response_deadline: None, emergency, request: Default::default() },
     };
     let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
     let err = case.decide(&send(None), &ctx).expect_err("no client consented");
@@ -193,6 +193,7 @@ fn times_lk3_cannot_record_are_refused_wherever_they_appear() {
             step: ServiceCommand::Send {
                 response_deadline: Some(*bad),
                 emergency: Some(EmergencyReason::AncamanKeselamatan),
+                request: Default::default(),
             },
         };
         let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));

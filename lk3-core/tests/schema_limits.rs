@@ -69,7 +69,11 @@ fn mirror(problem: CommandProblem) -> Mirror {
         P::PlanVersionMismatch => Mirror::Partly("version 0 is never a proposal's; which one is current is state"),
         P::ActorPartner => Mirror::Not("the actor is the event envelope's (the command context's), not the command's"),
         P::CounterExhausted => Mirror::Not("a counter of the case's state at its type's maximum (forged history)"),
-        P::NoClientsRegistered | P::NoSession | P::ConsentAlreadyWithdrawn => Mirror::Not(STATE),
+        P::NoClientsRegistered
+        | P::NoSession
+        | P::ConsentAlreadyWithdrawn
+        | P::ReplacesLiveReferral
+        | P::AlreadyReplaced => Mirror::Not(STATE),
         P::ParticipantsRequired => Mirror::Not("depends on the case's sasaran, recorded by the contact before"),
         P::DeadlineNotAfterSending => Mirror::Not("compares the deadline with the command's time"),
         P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),

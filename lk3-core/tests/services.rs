@@ -287,7 +287,7 @@ fn a_referral_is_sent_only_with_consent_to_that_partner_or_an_audited_override()
     let peksos = w.actor(Role::PekerjaSosial, false);
     let plain = CaseCommand::ServiceStep {
         service_id: id,
-        step: ServiceCommand::Send { response_deadline: None, emergency: None },
+        step: ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() },
     };
     let ctx = w.ctx(peksos);
     let err = case.decide(&plain, &ctx).expect_err("no consent to disclose");
@@ -374,7 +374,7 @@ fn an_override_without_one_is_not_a_step() {
         }
         w.run(&mut case, &mut ev, peksos, cmd);
     }
-    let send = ServiceCommand::Send { response_deadline: None, emergency: None };
+    let send = ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() };
     w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id: id, step: send });
     let ctx = w.ctx(w.actor(Role::Ketua, true));
     let approve = CaseCommand::ServiceStep { service_id: id, step: ServiceCommand::ApproveOverride {} };
@@ -386,8 +386,11 @@ fn a_deadline_must_come_after_the_sending() {
     let (mut w, case, _, id) =
         service_in(RuleSetId::permensos_25_2017(), ServiceKind::Rujukan, ServiceState::Draf).expect("draft");
     let ctx = w.ctx(w.actor(Role::PekerjaSosial, false));
-    let send =
-        ServiceCommand::Send { response_deadline: Some(ctx.at), emergency: Some(EmergencyReason::AncamanKeselamatan) };
+    let send = ServiceCommand::Send {
+        response_deadline: Some(ctx.at),
+        emergency: Some(EmergencyReason::AncamanKeselamatan),
+        request: Default::default(),
+    };
     let err = case.decide(&CaseCommand::ServiceStep { service_id: id, step: send }, &ctx).expect_err("past deadline");
     assert_eq!(err.violation, Violation::InvalidCommand { problem: CommandProblem::DeadlineNotAfterSending });
 }

@@ -73,7 +73,7 @@ fn consented_referral() -> (World, Case, Vec<CaseEventRecord>, ServiceId) {
     let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
     let referral = Some(ReferralDraft { partner_id: partner() });
     w.run(&mut case, &mut ev, peksos, CaseCommand::OpenService { service_id, kind: ServiceKind::Rujukan, referral });
-    let send = ServiceCommand::Send { response_deadline: None, emergency: None };
+    let send = ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() };
     w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id, step: send });
     let mitra = w.actor(Role::Mitra, false);
     w.run(&mut case, &mut ev, mitra, CaseCommand::ServiceStep { service_id, step: ServiceCommand::Accept {} });

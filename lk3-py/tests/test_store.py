@@ -274,7 +274,7 @@ def test_a_partners_staff_act_only_on_their_own_partners_referrals(world: World)
     done = s.execute(case.case_id, {"type": "service_step", "service_id": sid, "step": {"type": "accept"}},
                      actor=world.mitra, at=world.at())
     assert done.events[0]["actor"]["partner_id"] == world.partner
-    assert done.events[0]["payload"]["on_behalf_of_partner"] is False
+    assert not done.events[0]["payload"].get("on_behalf_of_partner", False)
     assert s.case(case.case_id).service(sid).state == "diterima"
 
 
@@ -293,6 +293,30 @@ def test_a_case_is_not_ended_with_a_referral_open_and_a_withdrawal_never_freezes
     assert case.service(sid).state == "gagal"
     case = s.terminate(case.case_id, reason="pindah", actor=world.pekerja_sosial, at=world.at())
     assert case.stage == "terminasi"
+
+
+def test_a_re_sent_referral_says_what_it_asks_and_which_it_replaces(world: World) -> None:
+    s = world.store
+    case, first = _sent_referral(world)
+    s.service_step(case.case_id, first, "reject", reason="kapasitas_penuh", actor=world.mitra, at=world.at())
+    case = s.open_service(case.case_id, kind="rujukan", partner_id=world.partner, actor=world.pekerja_sosial,
+                          at=world.at())
+    second = case.services[-1].service_id
+    request = {"priority": "segera", "service": "bantuan-hukum", "problems": ["kdrt"], "replaces": first}
+    case = s.service_step(case.case_id, second, "send", request=request, actor=world.pekerja_sosial, at=world.at())
+    sent = case.service(second)
+    assert (sent.priority, sent.requested_service, sent.problems, sent.replaces) == (
+        "segera", "bantuan-hukum", ("kdrt",), first)
+    assert case.service(first).replaced_by == second
+    third = s.open_service(case.case_id, kind="rujukan", partner_id=world.partner, actor=world.pekerja_sosial,
+                           at=world.at()).services[-1].service_id
+    with pytest.raises(lk3.CommandRefused) as e:
+        s.service_step(case.case_id, third, "send", request={"replaces": first}, actor=world.pekerja_sosial,
+                       at=world.at())
+    assert e.value.code == "LK3-E033"
+    with pytest.raises(lk3.ValidationError):
+        s.service_step(case.case_id, third, "send", request={"priority": "kilat"}, actor=world.pekerja_sosial,
+                       at=world.at())
 
 
 def test_a_conflict_between_two_writers(tmp_path: Path) -> None:

@@ -372,7 +372,11 @@ fn every_derived_field_of_a_case_forged_alone_is_refused() {
         peksos,
         CaseCommand::OpenService { service_id, kind: ServiceKind::Rujukan, referral },
     );
-    let send = ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AnakDalamBahaya) };
+    let send = ServiceCommand::Send {
+        response_deadline: None,
+        emergency: Some(EmergencyReason::AnakDalamBahaya),
+        request: Default::default(),
+    };
     w.run(&mut case, &mut events, peksos, CaseCommand::ServiceStep { service_id, step: send });
     w.run(
         &mut case,
@@ -586,6 +590,7 @@ mod services {
                         ServiceCommand::Send { emergency, .. } => ServiceCommand::Send {
                             response_deadline: Some(spliced.occurred_at + Duration::days(7)),
                             emergency,
+                            request: Default::default(),
                         },
                         other => other,
                     };

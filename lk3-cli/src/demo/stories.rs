@@ -5,12 +5,13 @@ use lk3_core::case::{Aid, CaseClient, CaseCommand, Consent, ConsentForm, PlanIte
 use lk3_core::ids::{AidId, ClientId, ConsentId, OutreachId, PartnerId, ReferralId, ServiceId, Sex};
 use lk3_core::outreach::{CaseLink, OutreachCommand, ReporterKind};
 use lk3_core::partner::{
-    Partner, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus,
+    Partner, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus, Slug,
 };
-use lk3_core::service::{ParticipantCount, PartnerFeedback, ReferralDraft, ServiceCommand};
+use lk3_core::service::{ParticipantCount, PartnerFeedback, ReferralDraft, ReferralRequest, ServiceCommand};
 use lk3_core::vocab::{
     AdvocacyAction, AidItem, ConsentPurpose as P, ContactChannel, EmergencyReason, FeedbackOutcome, FundingSource,
-    Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind, ServiceReason, TerminationReason,
+    Problem, ProtectivePartner, ReferralPriority, RefusalReason, ReopenReason, Sasaran, ServiceKind, ServiceReason,
+    TerminationReason,
 };
 
 use super::unit::{BENDAHARA, MITRA_LBH, PJ};
@@ -191,7 +192,7 @@ fn kdrt(u: &mut Unit) {
         c,
         PEKSOS_ANDI,
         wita(2019, 3, 14, 10, 0),
-        step(rujukan, ServiceCommand::Send { response_deadline: None, emergency: None }),
+        step(rujukan, ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() }),
     );
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 15, 9, 0), step(rujukan, ServiceCommand::Accept {}));
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 18, 9, 0), step(rujukan, ServiceCommand::Process {}));
@@ -594,7 +595,7 @@ fn refused_referral(u: &mut Unit) {
         c,
         PEKSOS_ANDI,
         wita(2019, 9, 11, 10, 0),
-        step(ids[0], ServiceCommand::Send { response_deadline: None, emergency: None }),
+        step(ids[0], ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() }),
     );
     // The LBH's own staff refuse it: no capacity this quarter.
     u.step(
@@ -619,7 +620,7 @@ fn refused_referral(u: &mut Unit) {
         c,
         PEKSOS_ANDI,
         wita(2019, 9, 13, 9, 5),
-        step(second, ServiceCommand::Send { response_deadline: None, emergency: None }),
+        step(second, ServiceCommand::Send { response_deadline: None, emergency: None, request: Default::default() }),
     );
     // ... so she consents first.
     let cmd = consent(u, mother, None, &[P::PengungkapanKeMitra], &[posbakum]);
@@ -629,7 +630,21 @@ fn refused_referral(u: &mut Unit) {
         c,
         PEKSOS_ANDI,
         wita(2019, 9, 13, 10, 0),
-        step(second, ServiceCommand::Send { response_deadline: deadline, emergency: None }),
+        step(
+            second,
+            ServiceCommand::Send {
+                response_deadline: deadline,
+                emergency: None,
+                // Sent instead of the LBH's refused referral, for the Posbakum's legal advice.
+                request: ReferralRequest {
+                    letter_digest: None,
+                    priority: Some(ReferralPriority::Segera),
+                    problems: vec![Problem::Perceraian],
+                    replaces: Some(ids[0]),
+                    service: Slug::parse("konsultasi-hukum"),
+                },
+            },
+        ),
     );
 }
 

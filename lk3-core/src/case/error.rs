@@ -82,6 +82,10 @@ labelled_enum! {
         CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
         /// A case number of another year than the one the case opens in.
         CaseNumberOfAnotherYear = ("nomor_kasus_tahun_lain", "tahun pada nomor kasus bukan tahun kasus dibuka (waktu setempat unit)", "the case number's year is not the year the case opens in (the unit's local time)"),
+        /// A referral sent instead of one that has not ended unsuccessfully.
+        ReplacesLiveReferral = ("menggantikan_rujukan_yang_belum_gagal", "rujukan yang digantikan belum berakhir tanpa hasil (ditolak, gagal, dibatalkan atau salah catat)", "the referral it replaces has not ended without result (rejected, failed, cancelled or voided)"),
+        /// A referral sent instead of one another referral already replaced.
+        AlreadyReplaced = ("rujukan_sudah_digantikan", "rujukan itu sudah digantikan rujukan lain", "that referral was already replaced by another"),
         /// A `mitra` actor that names no partner, or another role that names one.
         ActorPartner = ("pelaku_mitra_tidak_sah", "staf mitra harus menyebut mitranya, dan hanya staf mitra yang menyebut mitra", "a partner's staff must name their partner, and only a partner's staff name one"),
         /// A time or date lk3 cannot record (before 1900, after 9999, a leap second).

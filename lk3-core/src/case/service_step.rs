@@ -11,6 +11,25 @@ use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind};
 use crate::vocab::{Role, ServiceKind};
 
 impl Case {
+    /// A referral sent instead of `earlier`: another referral of the case,
+    /// ended without result (a terminal state of its machine that no
+    /// `complete` reaches), not replaced yet.
+    fn check_replaced(&self, service_id: ServiceId, earlier: ServiceId, rules: &RuleSet) -> Result<(), Violation> {
+        let spec = self.service(earlier).and_then(|e| rules.service(e.kind).filter(|s| s.partner).map(|s| (e, s)));
+        let Some((instance, spec)) = spec.filter(|_| earlier != service_id) else {
+            return Err(Violation::UnknownReference { what: super::Reference::Layanan, id: earlier.to_string() });
+        };
+        let completed =
+            spec.table.rows().iter().any(|r| r.command == ServiceCommandKind::Complete && r.to == instance.state);
+        if !spec.table.is_terminal(instance.state) || completed {
+            return Err(Violation::InvalidCommand { problem: CommandProblem::ReplacesLiveReferral });
+        }
+        if instance.replaced_by.is_some() {
+            return Err(Violation::InvalidCommand { problem: CommandProblem::AlreadyReplaced });
+        }
+        Ok(())
+    }
+
     pub(super) fn open_service(
         &self,
         service_id: ServiceId,
@@ -121,7 +140,10 @@ impl Case {
         // only makes sense for a sending that overrode.
         let mut step = step.clone();
         match &mut step {
-            ServiceCommand::Send { response_deadline, .. } => {
+            ServiceCommand::Send { response_deadline, request, .. } => {
+                if let Some(earlier) = request.replaces {
+                    self.check_replaced(service_id, earlier, rules)?;
+                }
                 if response_deadline.is_some_and(|d| !crate::time::instant_fits(d)) {
                     return invalid(CommandProblem::TimeOutOfRange);
                 }

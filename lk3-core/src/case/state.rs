@@ -5,7 +5,7 @@ use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, Risk
 use crate::event::Hash;
 use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, StaffId, UnitCode};
 use crate::rules::RuleSetId;
-use crate::service::{ParticipantCount, ServiceInstance};
+use crate::service::{ParticipantCount, ReferralRequest, ServiceCommand, ServiceInstance};
 use crate::vocab::{
     ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, Sasaran, ServiceKind,
     Stage, TerminationReason,
@@ -364,6 +364,12 @@ impl Case {
                 let rule_set = event.rule_set;
                 if let Some(s) = self.services.iter_mut().find(|s| s.service_id == *service_id) {
                     s.apply_step(step, rule_set, event.occurred_at, actor, *consent_override);
+                }
+                // A referral sent instead of an earlier one: the earlier one says so.
+                if let ServiceCommand::Send { request: ReferralRequest { replaces: Some(earlier), .. }, .. } = step
+                    && let Some(s) = self.services.iter_mut().find(|s| s.service_id == *earlier)
+                {
+                    s.replaced_by = Some(*service_id);
                 }
             }
             CaseEvent::AidGiven { aid } => self.aid.push(*aid),

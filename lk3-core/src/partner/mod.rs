@@ -110,5 +110,5 @@ pub use hsds::{HSDS_ATTRIBUTE_TAXONOMY, HSDS_KIND_TAXONOMY, HSDS_KODE_WILAYAH_TY
 pub use kind::{PartnerKind, PartnerLocationKind, PartnerServiceStatus};
 pub use model::{
     MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS, Partner, PartnerLocation, PartnerProblem, PartnerProblemKind,
-    PartnerService, is_valid_slug,
+    PartnerService, Slug, is_valid_slug,
 };

@@ -259,3 +259,52 @@ impl Partner {
         self.locations.iter().find(|l| l.location_id == location_id)
     }
 }
+
+/// A slug as a value: a partner's service or location id
+/// ([`is_valid_slug`]), as a referral names the service it requests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slug(String);
+
+impl Slug {
+    /// The slug, if `s` is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        is_valid_slug(s).then(|| Slug(s.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Slug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for Slug {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Slug {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Slug::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected a slug: 1 to 63 lowercase letters, digits or hyphens"))
+    }
+}
+
+impl schemars::JsonSchema for Slug {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Slug".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema =
+            schemars::json_schema!({ "type": "string", "description": "A partner's service or location id" });
+        crate::schema::limits::slug(&mut schema);
+        schema
+    }
+}

@@ -3,8 +3,11 @@ use serde::{Deserialize, Serialize};
 
 use super::ServiceCommandKind;
 use crate::event::Hash;
-use crate::ids::PartnerId;
-use crate::vocab::{AdvocacyAction, EmergencyReason, FeedbackOutcome, Sasaran, ServiceReason, VoidReason};
+use crate::ids::{PartnerId, ServiceId};
+use crate::partner::Slug;
+use crate::vocab::{
+    AdvocacyAction, EmergencyReason, FeedbackOutcome, Problem, ReferralPriority, Sasaran, ServiceReason, VoidReason,
+};
 
 /// What a new referral is about: the partner, by registry id. Fields of event
 /// types are declared in key order.
@@ -25,6 +28,37 @@ pub struct PartnerFeedback {
     pub note_digest: Option<Hash>,
     /// What the partner reports.
     pub outcome: FeedbackOutcome,
+}
+
+/// What a referral asks of the partner, as sent (FHIR: the ServiceRequest
+/// that is its Task's focus). Every part is optional; an empty request
+/// is left out of the event, so a sending without one reads as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// The SHA-256 of the referral letter (surat rujukan) kept in the notes store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_digest: Option<Hash>,
+    /// How soon the partner is needed; rutin when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ReferralPriority>,
+    /// The problems the referral is for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+    /// The earlier referral of the case this one is sent instead of (it was
+    /// rejected, failed, cancelled or voided).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<ServiceId>,
+    /// The partner's service asked for (its `service_id` in the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<Slug>,
+}
+
+impl ReferralRequest {
+    /// Whether nothing is asked beyond the referral itself.
+    pub fn is_empty(&self) -> bool {
+        *self == ReferralRequest::default()
+    }
 }
 
 /// How many people of one kind a group service reached (a sosialisasi to
@@ -111,6 +145,9 @@ pub enum ServiceCommand {
         /// second person.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         emergency: Option<EmergencyReason>,
+        /// What is asked of the partner (FHIR: the Task's ServiceRequest).
+        #[serde(default, skip_serializing_if = "ReferralRequest::is_empty")]
+        request: ReferralRequest,
     },
     /// Rujukan: the partner accepts.
     Accept {},

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{PartnerFeedback, ServiceCommand, ServiceState};
+use super::{PartnerFeedback, ReferralRequest, ServiceCommand, ServiceState};
 use crate::ids::{PartnerId, ServiceId, StaffId};
 use crate::rules::RuleSetId;
 use crate::vocab::{AdvocacyAction, ServiceKind, ServiceReason};
@@ -40,6 +40,12 @@ pub struct ServiceInstance {
     pub override_approved_by: Option<StaffId>,
     /// The partner's feedback.
     pub feedback: Option<PartnerFeedback>,
+    /// What a referral asked of the partner when it was sent.
+    #[serde(default, skip_serializing_if = "ReferralRequest::is_empty")]
+    pub request: ReferralRequest,
+    /// The referral sent instead of this one, if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<ServiceId>,
 }
 
 impl ServiceInstance {
@@ -73,6 +79,8 @@ impl ServiceInstance {
             consent_override: false,
             override_approved_by: None,
             feedback: None,
+            request: ReferralRequest::default(),
+            replaced_by: None,
         }
     }
 
@@ -95,9 +103,10 @@ impl ServiceInstance {
         match step {
             ServiceCommand::HoldSession {} => self.sessions = self.sessions.saturating_add(1),
             ServiceCommand::RecordAction { action } => self.actions.push(*action),
-            ServiceCommand::Send { response_deadline, .. } => {
+            ServiceCommand::Send { response_deadline, request, .. } => {
                 self.sent = Some((at, actor));
                 self.response_deadline = *response_deadline;
+                self.request = request.clone();
                 self.consent_override = consent_override;
             }
             ServiceCommand::ApproveOverride {} => self.override_approved_by = Some(actor),

@@ -23,6 +23,6 @@ mod instance;
 mod state;
 
 pub use crate::rules::ServiceTable;
-pub use command::{ParticipantCount, PartnerFeedback, ReferralDraft, ServiceCommand};
+pub use command::{ParticipantCount, PartnerFeedback, ReferralDraft, ReferralRequest, ServiceCommand};
 pub use instance::ServiceInstance;
 pub use state::{ServiceCommandKind, ServiceState};

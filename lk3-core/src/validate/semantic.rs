@@ -10,6 +10,7 @@ use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, chain_problems};
 use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::Partner;
+use crate::service::ServiceCommand;
 use crate::vocab::Role;
 
 pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
@@ -299,7 +300,8 @@ fn partner_references(value: &Value, directory: &crate::partner::PartnerDirector
             _ => {}
         }
     }
-    refs.into_iter()
+    let mut found: Vec<Finding> = refs
+        .into_iter()
         .filter(|(_, p)| !directory.contains(*p))
         .map(|(pointer, p)| {
             Finding::error(
@@ -309,5 +311,25 @@ fn partner_references(value: &Value, directory: &crate::partner::PartnerDirector
                 format!("partner `{p}` is not in the network"),
             )
         })
-        .collect()
+        .collect();
+    // The service a sending asks for is one its partner offers.
+    let case = Case::from_events(&events);
+    for (i, e) in events.iter().enumerate() {
+        let CaseEvent::ServiceStepRecorded { service_id, step: ServiceCommand::Send { request, .. }, .. } = &e.payload
+        else {
+            continue;
+        };
+        let partner = case.service(*service_id).and_then(|s| s.partner_id).and_then(|p| directory.get(p));
+        if let (Some(partner), Some(wanted)) = (partner, &request.service)
+            && partner.service(wanted.as_str()).is_none()
+        {
+            found.push(Finding::error(
+                ErrorCode::UnknownReference,
+                format!("/events/{i}/payload/step/request/service"),
+                format!("mitra `{}` tidak memiliki layanan `{wanted}`", partner.partner_id),
+                format!("partner `{}` offers no service `{wanted}`", partner.partner_id),
+            ));
+        }
+    }
+    found
 }

@@ -26,5 +26,5 @@ pub use problem::Problem;
 pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, VoidReason};
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
-pub use service::{ConsentPurpose, ProtectivePartner, ServiceKind};
+pub use service::{ConsentPurpose, ProtectivePartner, ReferralPriority, ServiceKind};
 pub use stage::Stage;

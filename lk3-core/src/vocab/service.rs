@@ -64,3 +64,27 @@ labelled_enum! {
         RumahSakit = ("rumah_sakit", "Rumah sakit", "Hospital"),
     }
 }
+
+labelled_enum! {
+    /// How soon a referral needs the partner (FHIR `Task.priority`: see
+    /// [`ReferralPriority::fhir_code`]). Absent on a sending: rutin.
+    pub enum ReferralPriority {
+        /// Routine.
+        Rutin = ("rutin", "Rutin", "Routine"),
+        /// Soon: within days, not weeks.
+        Segera = ("segera", "Segera", "Urgent"),
+        /// Now: a danger to someone's safety or health.
+        Darurat = ("darurat", "Darurat", "Emergency"),
+    }
+}
+
+impl ReferralPriority {
+    /// The FHIR R4 `request-priority` code.
+    pub fn fhir_code(self) -> &'static str {
+        match self {
+            Self::Rutin => "routine",
+            Self::Segera => "urgent",
+            Self::Darurat => "stat",
+        }
+    }
+}

@@ -281,6 +281,7 @@ impl Base {
                     ServiceCommand::Send {
                         response_deadline: None,
                         emergency: Some(EmergencyReason::AncamanKeselamatan),
+                        request: Default::default(),
                     },
                     ServiceCommand::Accept {},
                 ];

@@ -43,9 +43,11 @@ pub fn step_of(kind: K) -> ServiceCommand {
         K::Succeed => ServiceCommand::Succeed {},
         K::Fail => ServiceCommand::Fail { reason },
         // Nobody consented to disclose to the test partner: an emergency override.
-        K::Send => {
-            ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) }
-        }
+        K::Send => ServiceCommand::Send {
+            response_deadline: None,
+            emergency: Some(EmergencyReason::AncamanKeselamatan),
+            request: Default::default(),
+        },
         K::Accept => ServiceCommand::Accept {},
         K::Reject => ServiceCommand::Reject { reason },
         K::Process => ServiceCommand::Process {},

@@ -99,10 +99,24 @@ class Service:
     """A referral sent without consent to disclose (emergency), for audit."""
     feedback_outcome: Optional[str]
     """The partner's feedback on a completed referral."""
+    priority: Optional[str] = None
+    """For a sent referral: ``rutin``, ``segera`` or ``darurat`` as asked
+    (``None``: sent without one, which means rutin)."""
+    requested_service: Optional[str] = None
+    """For a sent referral: the partner's service asked for (its directory slug)."""
+    problems: Tuple[str, ...] = ()
+    """For a sent referral: the problems it is for."""
+    letter_digest: Optional[str] = None
+    """For a sent referral: the SHA-256 of its letter in the notes store."""
+    replaces: Optional[str] = None
+    """The earlier referral this one was sent instead of."""
+    replaced_by: Optional[str] = None
+    """The referral sent instead of this one."""
 
     @classmethod
     def _from_json(cls, d: Dict[str, Any]) -> Service:
         feedback = d.get("feedback")
+        request = d.get("request") or {}
         return cls(
             service_id=d["service_id"],
             kind=d["kind"],
@@ -114,6 +128,12 @@ class Service:
             response_deadline=_time.parse(d.get("response_deadline")),
             consent_override=bool(d.get("consent_override", False)),
             feedback_outcome=feedback.get("outcome") if feedback else None,
+            priority=request.get("priority"),
+            requested_service=request.get("service"),
+            problems=tuple(request.get("problems", ())),
+            letter_digest=request.get("letter_digest"),
+            replaces=request.get("replaces"),
+            replaced_by=d.get("replaced_by"),
         )
 
 

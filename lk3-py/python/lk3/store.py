@@ -457,7 +457,11 @@ class Store:
         """Takes a step of a service instance, checked against the service's
         own machine: ``store.service_step(case_id, sid, "hold_session", ...)``,
         ``store.service_step(case_id, sid, "reject", reason="kapasitas_penuh", ...)``,
-        ``store.service_step(case_id, sid, "complete", feedback={"outcome": "tertangani"}, ...)``."""
+        ``store.service_step(case_id, sid, "complete", feedback={"outcome": "tertangani"}, ...)``.
+        A referral's sending may say what it asks of the partner and which
+        earlier referral it is sent instead of: ``store.service_step(case_id,
+        sid, "send", request={"priority": "segera", "service": "bantuan-hukum",
+        "problems": ["kdrt"], "replaces": earlier_sid}, ...)``."""
         command = {"type": "service_step", "service_id": service_id, "step": {"type": step, **fields}}
         return self._run(case_id, command, actor, at, command_id)
 

@@ -479,7 +479,11 @@ fn sent_referral(w: &mut World) -> (Case, Vec<CaseEventRecord>, ServiceId) {
         referral: Some(ReferralDraft { partner_id }),
     };
     w.run(&mut case, &mut ev, peksos, open);
-    let send = ServiceCommand::Send { response_deadline: None, emergency: Some(EmergencyReason::AncamanKeselamatan) };
+    let send = ServiceCommand::Send {
+        response_deadline: None,
+        emergency: Some(EmergencyReason::AncamanKeselamatan),
+        request: Default::default(),
+    };
     w.run(&mut case, &mut ev, peksos, CaseCommand::ServiceStep { service_id, step: send });
     (case, ev, service_id)
 }
