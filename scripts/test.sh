@@ -76,6 +76,9 @@ lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-1
 lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-12-31 --format xlsx --out "$LK3_DEMO_DB/report-2019.xlsx"
 lk3 report --db "$LK3_TEST_PG_URL" --province 64 --from 2019-01-01 --to 2019-12-31 --format json > /dev/null
 
+step "the demo's referrals as a FHIR R4 Bundle (parsed back by pytest with fhir.resources)"
+lk3 fhir export --db "$LK3_DEMO_DB/lk3.db" --partners "$LK3_DEMO_EXPORT/jejaring.ndjson" --out "$LK3_DEMO_DB/fhir-bundle.json"
+
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels
 maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin -o target/wheels

@@ -28,6 +28,7 @@
 
 mod demo;
 mod diagram;
+mod fhir;
 mod keys;
 mod render;
 mod report;
@@ -39,7 +40,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lk3_core::ids::{StaffId, UnitCode};
+use lk3_core::ids::{CaseId, StaffId, UnitCode};
 use lk3_core::service::ServiceState;
 use lk3_core::vocab::{Problem, ServiceKind, Stage};
 use lk3_storage::StoreError;
@@ -200,6 +201,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = report::Lang::Id)]
         lang: report::Lang,
     },
+    /// Referrals in FHIR R4 (the HL7 SDOH Clinical Care referral Task).
+    Fhir {
+        #[command(subcommand)]
+        command: FhirCommand,
+    },
     /// Validate case, event, command, outreach, partner and rule-set documents: structure and meaning.
     Validate {
         /// Files, directories (recursive), `-` for standard input; `.ndjson`/`.jsonl` files are streams.
@@ -253,6 +259,35 @@ enum Command {
         /// Only this machine (Mermaid): case, a service of the rule set, or penjangkauan.
         #[arg(long, value_name = "NAME")]
         machine: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FhirCommand {
+    /// Write a Bundle of the referrals of one case, or of every case with one: per referral a Task
+    /// (SDOHCC-TaskForReferralManagement) with its ServiceRequest, the partner and the LK3 unit as
+    /// Organizations, the clients as Patients (a Group for several), a Provenance per step. A
+    /// client is named only to a partner they consented to disclose to; otherwise a keyed pseudonym.
+    Export {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this case's referrals.
+        #[arg(long, value_name = "CASE_ID", value_parser = parse_case_id)]
+        case: Option<CaseId>,
+        /// The unit's partner network (JSON array or NDJSON of partners), for the partners' names and kinds.
+        #[arg(long, value_name = "FILE")]
+        partners: Option<PathBuf>,
+        /// The base of every entry's fullUrl: the FHIR server the bundle is meant for.
+        #[arg(long, value_name = "URL", default_value = "https://lk3.invalid/fhir")]
+        base: String,
+        /// A file of at least 16 secret bytes: the same key gives a client the same pseudonym in
+        /// every export. Without it, a fresh random key: pseudonyms link to no other export.
+        #[arg(long, value_name = "FILE")]
+        pseudonym_key: Option<PathBuf>,
+        /// Write to this file (owner-only) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -372,6 +407,10 @@ fn parse_rule_set(s: &str) -> Result<lk3_core::rules::RuleSetId, String> {
         let known: Vec<String> = lk3_core::rules::RuleSetId::all().iter().map(ToString::to_string).collect();
         format!("unknown rule set `{s}`; known: {}", known.join(", "))
     })
+}
+
+fn parse_case_id(s: &str) -> Result<CaseId, String> {
+    CaseId::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_staff(s: &str) -> Result<StaffId, String> {
@@ -500,6 +539,9 @@ fn main() -> ExitCode {
             report::run(&report::Options { db, scope, from, to, format, out, lang })
         }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
+        Command::Fhir { command: FhirCommand::Export { db, case, partners, base, pseudonym_key, out } } => {
+            fhir::export(&fhir::ExportOptions { db, case, partners, base, pseudonym_key, out })
+        }
         Command::Validate { .. } => Ok(()),
         Command::Diagram { rule_set, format, machine } => match diagram::render(rule_set, format, machine.as_deref()) {
             Some(text) => {

@@ -90,7 +90,7 @@ pub fn run(o: &Options) -> Result<(), CliError> {
 }
 
 /// Writes an owner-only file (a report names kecamatan and workers), renamed into place.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -20,12 +20,14 @@
 //! | [`seal`] | a unit's Ed25519 seal over a stream's head, trusted keys, key files |
 //! | [`error`] | stable error codes `LK3-Exxx` and the bilingual error trait |
 //! | [`json`] | the JSON reader of every entry point: repeated keys refused |
+//! | [`fhir`] | a case's referrals as FHIR R4 resources (the SDOHCC referral Task) |
 
 pub mod case;
 pub mod context;
 pub mod decider;
 pub mod error;
 pub mod event;
+pub mod fhir;
 pub mod ids;
 pub mod json;
 pub mod label;

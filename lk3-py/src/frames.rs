@@ -28,8 +28,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use serde::Deserialize;
 
-use crate::pseudo::Keyed;
 use lk3_core::vocab::{AgeBand, age};
+use lk3_storage::pseudonym::Keyed;
 
 /// A null time in a `datetime` column (numpy's NaT).
 const NAT: i64 = i64::MIN;

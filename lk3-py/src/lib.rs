@@ -11,7 +11,6 @@
 
 mod error;
 mod frames;
-mod pseudo;
 mod store;
 
 use lk3_core::Labelled;
@@ -141,7 +140,7 @@ fn new_id(py: Python<'_>, at: &str) -> PyResult<String> {
 /// The pseudonym of `id` under `key` (what the pseudonymised frames hold).
 #[pyfunction]
 fn pseudonym(key: &[u8], id: &str) -> String {
-    pseudo::Keyed::new(key).pseudonym(id)
+    lk3_storage::pseudonym::Keyed::new(key).pseudonym(id)
 }
 
 /// The age bands of pseudonymised frames, youngest first.

@@ -39,7 +39,7 @@ use tokio::runtime::Runtime;
 
 use crate::error::{Failure, IntoPyResult, Outcome};
 use crate::frames::{self, ClientRow, EventsBuilder, Options, Resolution};
-use crate::pseudo::Keyed;
+use lk3_storage::pseudonym::Keyed;
 
 /// Case rows read per query page, stream rows per page of the events table.
 const PAGE: u32 = 500;
@@ -555,6 +555,42 @@ impl NativeStore {
     fn count_cases(&self, py: Python<'_>, filters: HashMap<String, String>) -> PyResult<u64> {
         let q = case_query(&filters).py(py)?;
         self.run(py, move |store| async move { Ok(store.count_cases(&q).await?) })
+    }
+
+    /// The FHIR R4 Bundle (JSON) of the referrals of one case, or of every
+    /// case with one; partners (JSON array of partner documents) name the
+    /// Organizations; the pseudonym key is fresh and random when `None`.
+    #[pyo3(signature = (case_id=None, partners=None, base="https://lk3.invalid/fhir", key=None))]
+    fn fhir_bundle(
+        &self,
+        py: Python<'_>,
+        case_id: Option<&str>,
+        partners: Option<&str>,
+        base: &str,
+        key: Option<Vec<u8>>,
+    ) -> PyResult<String> {
+        use lk3_storage::fhir::{FhirOptions, fhir_bundle};
+        let case_id = case_id.map(CaseId::parse).transpose().map_err(Failure::from).py(py)?;
+        let partners = match partners {
+            Some(text) => {
+                let list: Vec<lk3_core::partner::Partner> =
+                    serde_json::from_str(text).map_err(|e| Failure::Value(format!("partners: {e}"))).py(py)?;
+                Some(
+                    lk3_core::partner::PartnerDirectory::try_from_partners(list)
+                        .map_err(|e| Failure::Value(format!("partners: {e}")))
+                        .py(py)?,
+                )
+            }
+            None => None,
+        };
+        // A fresh key: pseudonyms that link to no other export.
+        let key =
+            key.unwrap_or_else(|| [uuid::Uuid::new_v4().into_bytes(), uuid::Uuid::new_v4().into_bytes()].concat());
+        let base = base.to_owned();
+        self.run(py, move |store| async move {
+            let options = FhirOptions { base: &base, partners: partners.as_ref(), pseudonym_key: &key };
+            json(&fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
+        })
     }
 
     /// A report over local dates `from_..=to` (YYYY-MM-DD) of one `unit`, of

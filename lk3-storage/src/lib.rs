@@ -33,6 +33,7 @@
 pub mod aggregate;
 pub mod document;
 mod error;
+pub mod fhir;
 pub mod files;
 pub mod memory;
 pub mod model;
@@ -41,6 +42,7 @@ pub mod personal;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod projection;
+pub mod pseudonym;
 pub mod report;
 pub mod rows;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

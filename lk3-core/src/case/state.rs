@@ -278,14 +278,20 @@ impl Case {
         if self.clients.is_empty() {
             return Some(DisclosureGap::NoClients);
         }
-        let consented = |client| {
-            self.consents.iter().any(|r| {
-                r.consent.subject == client
-                    && r.covers(ConsentPurpose::PengungkapanKeMitra)
-                    && r.consent.disclose_to.contains(&partner_id)
-            })
-        };
-        self.clients.iter().map(|c| c.client_id).find(|c| !consented(*c)).map(DisclosureGap::Client)
+        self.clients
+            .iter()
+            .map(|c| c.client_id)
+            .find(|c| !self.consents_to_disclose(*c, partner_id))
+            .map(DisclosureGap::Client)
+    }
+
+    /// Whether `client` has a consent in force to disclose to `partner_id`.
+    pub fn consents_to_disclose(&self, client: ClientId, partner_id: PartnerId) -> bool {
+        self.consents.iter().any(|r| {
+            r.consent.subject == client
+                && r.covers(ConsentPurpose::PengungkapanKeMitra)
+                && r.consent.disclose_to.contains(&partner_id)
+        })
     }
 
     /// Folds one event into the state (the decider's `apply`). The stage the

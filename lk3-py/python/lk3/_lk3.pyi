@@ -77,6 +77,13 @@ class NativeStore:
     def case(self, case_id: str, events: bool = False) -> str: ...
     def cases(self, filters: Dict[str, str], limit: Optional[int] = None) -> str: ...
     def count_cases(self, filters: Dict[str, str]) -> int: ...
+    def fhir_bundle(
+        self,
+        case_id: Optional[str] = None,
+        partners: Optional[str] = None,
+        base: str = "https://lk3.invalid/fhir",
+        key: Optional[bytes] = None,
+    ) -> str: ...
     def report(self, from_: str, to: str, unit: Optional[str] = None, region: Optional[str] = None) -> str:
         """A report over local dates ``from_..=to`` (YYYY-MM-DD) of a unit, a
         region (province or kab/kota code) or every unit: JSON

@@ -531,6 +531,34 @@ class Store:
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
         return self._native.count_cases(filters)
 
+    def fhir_bundle(
+        self,
+        case_id: Optional[str] = None,
+        *,
+        partners: Optional[Sequence[Mapping[str, Any]]] = None,
+        base: str = "https://lk3.invalid/fhir",
+        key: Optional[bytes] = None,
+    ) -> Dict[str, Any]:
+        """The referrals of one case, or of every case with one, as a FHIR R4
+        ``Bundle`` (type ``collection``): per referral a ``Task``
+        (SDOHCC-TaskForReferralManagement) whose focus is a ``ServiceRequest``
+        (what the sending asked), the partner and the LK3 unit as
+        ``Organization``\ s (named from ``partners``, partner documents),
+        the clients as ``Patient``\ s (a ``Group`` for several), and a
+        ``Provenance`` per step. A client is named (registry id, NIK, name)
+        only to a partner they consented to disclose to, and otherwise appears
+        under a pseudonym keyed by ``key``: the same key gives the same
+        pseudonym in every bundle; without one, a fresh random key links to
+        no other export. ``base`` starts every entry's ``fullUrl``."""
+        text = self._native.fhir_bundle(
+            case_id,
+            None if partners is None else json.dumps([dict(p) for p in partners], default=_json_default),
+            base,
+            key,
+        )
+        result: Dict[str, Any] = json.loads(text)
+        return result
+
     def report(
         self,
         from_: DateLike,

@@ -1,11 +1,12 @@
-//! Pseudonymisation for analysis frames: keyed hashes of ids (HMAC-SHA256,
-//! RFC 2104); birth dates are coarsened to `lk3_core::vocab::AgeBand`.
+//! Pseudonyms: keyed hashes of ids (HMAC-SHA256, RFC 2104), for analysis
+//! frames (birth dates there are coarsened to `lk3_core::vocab::AgeBand`)
+//! and for clients a FHIR export may not name.
 //!
 //! The same key gives the same pseudonym for the same id in every frame, so
 //! frames made with one key join; without the key a pseudonym cannot be
 //! turned back into an id, nor checked against a guessed one.
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// Hex digits of a pseudonym: 64 bits, collision-free in practice for the
