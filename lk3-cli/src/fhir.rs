@@ -1,10 +1,12 @@
-//! `lk3 fhir export`: a store's referrals as a FHIR R4 Bundle.
+//! `lk3 fhir export`: a store's referrals as a FHIR R4 Bundle; `lk3 fhir
+//! import`: a partner's Task updates applied as its steps.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use lk3_core::ids::CaseId;
-use lk3_storage::fhir::{FhirOptions, fhir_bundle};
+use lk3_core::ids::{CaseId, StaffId};
+use lk3_core::validate::Limits;
+use lk3_storage::fhir::{FhirOptions, TaskApplied, apply_task, fhir_bundle};
 
 use crate::CliError;
 use crate::store::{Access, Db};
@@ -54,4 +56,41 @@ fn read_key(path: &Path) -> Result<Vec<u8>, CliError> {
         return Err(CliError::Usage(format!("--pseudonym-key {}: a key has at least 16 bytes", path.display())));
     }
     Ok(key)
+}
+
+/// `lk3 fhir import`: each Task of the files (a Bundle's Tasks, or a Task)
+/// applied as its partner's step; `false` when any was refused.
+pub fn import(db: &str, staff: StaffId, paths: &[PathBuf]) -> Result<bool, CliError> {
+    let db = Db::open(db, Access::Write)?;
+    let mut clean = true;
+    for path in paths {
+        let bytes = lk3_storage::files::read_limited(path, Limits::default().max_bytes as u64)?;
+        let what = || path.display().to_string();
+        let value: serde_json::Value = lk3_core::json::from_slice(&bytes, "a FHIR Bundle or Task")
+            .map_err(|source| CliError::Document { what: what(), source })?;
+        let tasks: Vec<&serde_json::Value> = match value["resourceType"].as_str() {
+            Some("Bundle") => value["entry"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| &e["resource"])
+                .filter(|r| r["resourceType"] == "Task")
+                .collect(),
+            _ => vec![&value],
+        };
+        for task in tasks {
+            let id: String = task["id"].as_str().unwrap_or_default().chars().take(64).collect();
+            match db.block_on(apply_task(db.store(), task, staff)) {
+                Ok(TaskApplied { before, after, step: Some(step), .. }) => {
+                    println!("Task {id}: {before} -> {after} ({step})");
+                }
+                Ok(TaskApplied { before, .. }) => println!("Task {id}: {before}, unchanged"),
+                Err(e) => {
+                    clean = false;
+                    eprintln!("lk3: Task {id} not applied: {}", crate::store::bilingual(&e));
+                }
+            }
+        }
+    }
+    Ok(clean)
 }

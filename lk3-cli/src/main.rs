@@ -289,6 +289,21 @@ enum FhirCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Apply a partner's updates of referral Tasks (a Bundle's Tasks, or a Task) as the partner's
+    /// steps: each Task's status becomes the step its referral's table leads there by, taken by
+    /// the partner's staff member `--staff` at the Task's lastModified; refused with the usual
+    /// error when the step is not allowed. The same update imported again changes nothing.
+    Import {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The partner's staff member who made the updates (a staff id).
+        #[arg(long, value_name = "STAFF_ID", value_parser = parse_staff)]
+        staff: StaffId,
+        /// FHIR JSON files: Bundles or Tasks.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -492,6 +507,9 @@ fn main() -> ExitCode {
                 let key = sign.as_deref().map(keys::load_signing_key).transpose()?;
                 store::import(&db, &paths, trust.as_ref(), key)
             })());
+        }
+        Command::Fhir { command: FhirCommand::Import { db, staff, paths } } => {
+            return checked(fhir::import(&db, staff, &paths));
         }
         Command::Keys { command } => match command {
             KeysCommand::Generate { unit, out } => keys::generate(&unit, &out),

@@ -76,6 +76,11 @@ impl Db {
         &self.url
     }
 
+    /// Runs a future to completion, its error left as it is.
+    pub fn block_on<T>(&self, f: impl Future<Output = T>) -> T {
+        self.rt.block_on(f)
+    }
+
     /// Runs one store operation to completion.
     pub fn run<T>(&self, f: impl Future<Output = Result<T, StoreError>>) -> Result<T, CliError> {
         self.rt.block_on(f).map_err(|source| self.error(source))

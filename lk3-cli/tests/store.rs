@@ -336,3 +336,57 @@ fn an_unreachable_store_is_an_error_with_its_code_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stdout(&out).is_empty(), "the demo does not run without its store");
 }
+
+#[test]
+fn fhir_export_then_a_partners_task_update_imported_moves_the_referral() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &["--export", "out"]);
+    let bundle_path = dir.path().join("bundle.json");
+    let out = lk3_in(
+        dir.path(),
+        &["fhir", "export", "--db", path(&db), "--partners", "out/jejaring.ndjson", "--out", path(&bundle_path)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&bundle_path).expect("written").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "a bundle may name clients: owner-only");
+    }
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle_path).expect("read")).expect("json");
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().expect("entries").iter().map(|e| &e["resource"]).collect();
+    // Every partner is named from the network given.
+    assert!(resources.iter().filter(|r| r["resourceType"] == "Organization").all(|r| r["name"].is_string()));
+    let mut task = resources
+        .iter()
+        .find(|r| r["resourceType"] == "Task" && r["status"] == "requested")
+        .map(|r| (*r).clone())
+        .expect("a referral waiting for its partner");
+    // The partner's system accepts it.
+    task["status"] = serde_json::json!("accepted");
+    task["lastModified"] = serde_json::json!("2019-12-30T01:00:00Z");
+    std::fs::write(dir.path().join("task.json"), serde_json::to_vec(&task).expect("json")).expect("write");
+    let staff = "01694b41-d740-7000-8000-00000000f00d";
+    let out = lk3_in(dir.path(), &["fhir", "import", "--db", path(&db), "--staff", staff, "task.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("dikirim -> diterima (accept)"), "{}", stdout(&out));
+    let again = lk3_in(dir.path(), &["fhir", "import", "--db", path(&db), "--staff", staff, "task.json"]);
+    assert!(again.status.success() && stdout(&again).contains("diterima, unchanged"), "{}", stdout(&again));
+    let out = lk3_in(dir.path(), &["fhir", "export", "--db", path(&db)]);
+    let after: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let same = after["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["resource"]["id"] == task["id"] && e["resource"]["resourceType"] == "Task");
+    assert_eq!(same.map(|e| &e["resource"]["status"]), Some(&serde_json::json!("accepted")));
+    assert!(lk3_in(dir.path(), &["verify", "--db", path(&db)]).status.success());
+    // A status only the LK3 sets: refused with the usual code, exit 1, nothing written.
+    task["status"] = serde_json::json!("entered-in-error");
+    task["lastModified"] = serde_json::json!("2019-12-30T02:00:00Z");
+    std::fs::write(dir.path().join("void.json"), serde_json::to_vec(&task).expect("json")).expect("write");
+    let refused = lk3_in(dir.path(), &["fhir", "import", "--db", path(&db), "--staff", staff, "void.json"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("LK3-E021"), "{}", stderr(&refused));
+}

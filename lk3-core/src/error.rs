@@ -174,6 +174,8 @@ labelled_enum! {
         ReferralsOpen = ("LK3-E140", "Rujukan masih terbuka", "Referrals still open"),
         /// A partner's staff acting on a referral to another partner.
         PartnerMismatch = ("LK3-E141", "Rujukan milik mitra lain", "Referral of another partner"),
+        /// A FHIR Task that cannot be read as a partner's update of a referral.
+        FhirTaskInvalid = ("LK3-E142", "Task FHIR tidak dapat dibaca", "Unreadable FHIR Task"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -272,6 +274,7 @@ impl ErrorCode {
             | C::DocumentTooDeep
             | C::MalformedJson
             | C::UnknownDocument
+            | C::FhirTaskInvalid
             | C::DuplicateKey
             | C::NotCanonical
             | C::NoDocuments

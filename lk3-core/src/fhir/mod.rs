@@ -15,6 +15,7 @@
 //! pseudonyms come from the caller.
 
 mod resources;
+mod task_update;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -26,6 +27,7 @@ use crate::schema::ClientRecord;
 use crate::service::ServiceInstance;
 
 pub use resources::{SDOHCC_TASK_PROFILE, service_request_status};
+pub use task_update::{TaskError, TaskUpdate, read_task};
 
 /// What an export needs besides the case.
 pub struct FhirExport<'a> {
