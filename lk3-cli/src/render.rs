@@ -158,6 +158,62 @@ pub fn summary(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Res
     writeln!(out, "  bantuan / aid: {}", aid.join(", "))
 }
 
+/// The scripted cases' referrals as `lk3 fhir export` writes them: each
+/// Task's status and partner, and what the Bundle holds.
+pub fn fhir(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Result<()> {
+    use lk3_core::fhir::{FhirExport, referral_bundle};
+    let keyed = lk3_storage::pseudonym::Keyed::new(b"lk3 demo pseudonyms");
+    let identity = |c| unit.registry.iter().find(|r| r.client_id == c).cloned();
+    let pseudonym = |c: lk3_core::ids::ClientId| format!("anon-{}", keyed.pseudonym(&c.to_string()));
+    let export = FhirExport {
+        base: "https://lk3.invalid/fhir",
+        partners: Some(&unit.partners),
+        identity: &identity,
+        pseudonym: &pseudonym,
+    };
+    let streams: Vec<_> = cases.iter().map(|c| (c.case.clone(), c.events.clone())).collect();
+    let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2019, 12, 31, 0, 0, 0).single().unwrap_or_default();
+    let bundle = referral_bundle(&streams, &export, at);
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().into_iter().flatten().map(|e| &e["resource"]).collect();
+    writeln!(
+        out,
+        "
+FHIR R4 (lk3 fhir export --db lk3.db): Task rujukan / referral Tasks (SDOHCC)"
+    )?;
+    for task in resources.iter().filter(|r| r["resourceType"] == "Task") {
+        let owner = task["owner"]["reference"].as_str().unwrap_or_default();
+        let partner = resources
+            .iter()
+            .find(|r| {
+                r["resourceType"] == "Organization"
+                    && format!("Organization/{}", r["id"].as_str().unwrap_or_default()) == owner
+            })
+            .and_then(|r| r["name"].as_str())
+            .unwrap_or("?");
+        let subject = task["for"]["reference"].as_str().unwrap_or_default();
+        writeln!(
+            out,
+            "  Task …{}  {:<10} -> {}  ({})",
+            task["id"].as_str().unwrap_or_default().get(28..).unwrap_or_default(),
+            task["status"].as_str().unwrap_or_default(),
+            partner,
+            subject.split('/').next().unwrap_or_default(),
+        )?;
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for r in &resources {
+        let kind = r["resourceType"].as_str().unwrap_or_default();
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let named = resources.iter().filter(|r| r["resourceType"] == "Patient" && r.get("name").is_some()).count();
+    let listed: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    writeln!(out, "  Bundle: {}; pasien bernama (persetujuan) / named patients (consent): {named}", listed.join(", "))
+}
+
 pub fn synthetic(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "\nKasus sintetis / synthetic cases: {}", stats.cases)?;
     writeln!(

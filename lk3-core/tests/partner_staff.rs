@@ -123,3 +123,30 @@ fn a_history_written_before_partner_binding_still_verifies_with_a_warning() {
     assert!(unbound >= 2 && warned.len() == unbound, "{warned:?}");
     assert!(warned.iter().all(|f| f.severity == Severity::Warning && f.pointer.ends_with("/actor")));
 }
+
+#[test]
+fn the_partner_a_step_names_is_sealed_by_its_hash() {
+    use lk3_core::event::{ChainError, canonical_json, verify_chain};
+    let (_, _, events, _) = service_in(
+        lk3_core::rules::RuleSetId::permensos_25_2017(),
+        lk3_core::vocab::ServiceKind::Rujukan,
+        lk3_core::service::ServiceState::Diterima,
+    )
+    .expect("accepted");
+    let i = events.iter().position(|e| e.actor.partner_id.is_some()).expect("a partner's step");
+    // The canonical form is the event's JSON with sorted keys: the partner included.
+    let mut bytes = Vec::new();
+    canonical_json(&events[i], &mut bytes).expect("canonical");
+    let mut value = serde_json::to_value(&events[i]).expect("json");
+    value.as_object_mut().expect("an object").remove("hash");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("json"), value);
+    let actor = format!("\"actor\":{{\"partner_id\":\"{}\",\"role\":\"mitra\",", partner());
+    assert!(text.contains(&actor), "{text}");
+    // Another partner named, not resealed: the chain says so.
+    let mut forged = events.clone();
+    forged[i].actor.partner_id = Some(other_partner());
+    assert!(matches!(verify_chain(&forged), Err(ChainError::HashMismatch { .. })), "{:?}", verify_chain(&forged));
+    forged[i].actor.partner_id = None;
+    assert!(verify_chain(&forged).is_err(), "dropping the partner changes the hash too");
+}

@@ -100,6 +100,7 @@ pub fn run(options: &Options) -> Result<(), CliError> {
         render::outreach_timeline(&mut out, &unit, o).map_err(io)?;
     }
     render::summary(&mut out, &unit, &unit.cases[..scripted]).map_err(io)?;
+    render::fhir(&mut out, &unit, &unit.cases[..scripted]).map_err(io)?;
     if let Some(stats) = synthetic {
         render::synthetic(&mut out, &stats).map_err(io)?;
     }

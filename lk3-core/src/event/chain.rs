@@ -144,7 +144,14 @@ pub fn canonical_json<P: Serialize>(event: &Event<P>, out: &mut Vec<u8>) -> Resu
         raw(out, key, id.hyphenated().encode_lower(&mut buf).as_bytes());
     }
     use crate::label::Labelled;
-    raw(out, b"{\"actor\":{\"role\":", event.actor.role.id().as_bytes());
+    // A partner's staff name their partner: first, in key order; nothing for LK3 staff.
+    match &event.actor.partner_id {
+        Some(partner) => {
+            uuid(out, b"{\"actor\":{\"partner_id\":", partner.as_uuid());
+            raw(out, b",\"role\":", event.actor.role.id().as_bytes());
+        }
+        None => raw(out, b"{\"actor\":{\"role\":", event.actor.role.id().as_bytes()),
+    }
     uuid(out, b",\"staff_id\":", event.actor.staff_id.as_uuid());
     uuid(out, b"},\"command_id\":", event.command_id.as_uuid());
     uuid(out, b",\"event_id\":", event.event_id.as_uuid());
