@@ -4,7 +4,7 @@
 //!
 //! Per referral (a service of a partner): a `Task` (profile
 //! SDOHCC-TaskForReferralManagement, `code` fulfill, its status from the
-//! state's [`ServiceState::fhir_task_status`]) whose `focus` is a
+//! state's [`crate::service::ServiceState::fhir_task_status`]) whose `focus` is a
 //! `ServiceRequest` (what the sending asked: the partner's service,
 //! problems, priority, the letter's digest, the referral it `replaces`);
 //! the partner and the LK3 unit as `Organization`s; the clients as
