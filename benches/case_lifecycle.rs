@@ -69,6 +69,7 @@ fn script(len: usize) -> Script {
             case_number: number,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         },
     );
     s.push(

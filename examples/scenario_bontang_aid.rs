@@ -45,6 +45,7 @@ pub fn run() -> Vec<(AidItem, FundingSource, u32)> {
             case_number,
             channel: ContactChannel::LaporanMasyarakat,
             sasaran: Sasaran::Kelompok,
+            referred_by: None,
         },
     );
     let clients: Vec<ClientId> = (0..5).map(|_| ClientId::new_v7(start, o.seed())).collect();

@@ -64,6 +64,7 @@ pub fn run() -> Outcome {
             case_number: number,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         },
     );
     // The night of the call: the police, before anyone consented.

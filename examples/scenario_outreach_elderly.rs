@@ -64,6 +64,7 @@ pub fn run() -> u32 {
             case_number,
             channel: ContactChannel::Penjangkauan,
             sasaran: Sasaran::Individu,
+            referred_by: None,
         },
     );
     o.run(

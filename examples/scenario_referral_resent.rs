@@ -80,6 +80,7 @@ pub fn run() -> (ServiceState, ServiceState) {
             case_number,
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Individu,
+            referred_by: None,
         },
     );
     let mother = ClientId::new_v7(o.at, o.seed());

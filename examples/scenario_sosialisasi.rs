@@ -34,6 +34,7 @@ pub fn run() -> u32 {
             case_number,
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Kelompok,
+            referred_by: None,
         },
     );
     let resolve = |participants| CaseCommand::ResolveOnSpot {

@@ -181,23 +181,22 @@ pub fn fhir(out: &mut impl Write, unit: &Unit, cases: &[DemoCase]) -> io::Result
         "
 FHIR R4 (lk3 fhir export --db lk3.db): Task rujukan / referral Tasks (SDOHCC)"
     )?;
-    for task in resources.iter().filter(|r| r["resourceType"] == "Task") {
-        let owner = task["owner"]["reference"].as_str().unwrap_or_default();
-        let partner = resources
+    let name = |member: &serde_json::Value| {
+        let reference = member["reference"].as_str().unwrap_or_default();
+        resources
             .iter()
-            .find(|r| {
-                r["resourceType"] == "Organization"
-                    && format!("Organization/{}", r["id"].as_str().unwrap_or_default()) == owner
-            })
+            .find(|r| format!("Organization/{}", r["id"].as_str().unwrap_or_default()) == reference)
             .and_then(|r| r["name"].as_str())
-            .unwrap_or("?");
+            .unwrap_or("?")
+    };
+    for task in resources.iter().filter(|r| r["resourceType"] == "Task") {
         let subject = task["for"]["reference"].as_str().unwrap_or_default();
         writeln!(
             out,
-            "  Task …{}  {:<10} -> {}  ({})",
-            task["id"].as_str().unwrap_or_default().get(28..).unwrap_or_default(),
+            "  {:<11} {} -> {}  ({})",
             task["status"].as_str().unwrap_or_default(),
-            partner,
+            name(&task["requester"]),
+            name(&task["owner"]),
             subject.split('/').next().unwrap_or_default(),
         )?;
     }

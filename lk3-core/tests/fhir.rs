@@ -13,6 +13,7 @@ use lk3_core::ids::{ClientId, ServiceId};
 use lk3_core::schema::ClientRecord;
 use lk3_core::service::{ReferralDraft, ReferralRequest, ServiceCommand};
 use lk3_core::vocab::{ConsentPurpose, Problem, ReferralPriority, Role, ServiceKind, Stage};
+use lk3_core::{Decider, Labelled};
 use serde_json::Value;
 
 fn identity(client: ClientId) -> Option<ClientRecord> {
@@ -173,4 +174,80 @@ fn a_client_is_named_only_to_a_partner_they_consented_to() {
     let task = resources(&b, "Task").into_iter().find(|t| t["id"] == first.to_string()).expect("the first task");
     assert_eq!(task["status"], "rejected");
     assert_eq!(task["statusReason"]["coding"][0]["code"], "kapasitas_penuh");
+}
+
+/// The case at `stage` as if a partner had referred it, with their reference.
+fn referred_at(w: &mut World, stage: Stage) -> (Case, Vec<CaseEventRecord>) {
+    let (_, mut events) = w.case_at(stage);
+    if let CaseEvent::ContactRecorded { referred_by, .. } = &mut events[0].payload {
+        *referred_by = Some(lk3_core::case::IncomingReferral {
+            partner_id: partner(),
+            reference: lk3_core::case::ExternalReference::parse("B/045/PPA/IX/2019"),
+        });
+    }
+    (Case::from_events(&events), events)
+}
+
+#[test]
+fn a_referred_case_answers_its_referrer_with_the_performer_status_of_its_stage() {
+    use lk3_core::fhir::incoming_referral_status;
+    use lk3_core::vocab::Stage as S;
+    for stage in S::ALL {
+        let mut w = World::new();
+        let (case, events) = referred_at(&mut w, *stage);
+        let expected = match stage {
+            S::Kontak => "requested",
+            S::Registrasi | S::PendekatanAwal => "accepted",
+            // The fixture closes after the goals were met.
+            S::Ditutup => "completed",
+            _ => "in-progress",
+        };
+        assert_eq!(incoming_referral_status(&case), Some(expected), "{stage}");
+        let b = bundle(&[(case.clone(), events)]);
+        let task = resources(&b, "Task")
+            .into_iter()
+            .find(|t| t["id"] == format!("{}-masuk", case.case_id().expect("an id")))
+            .expect("the incoming Task");
+        assert_eq!(task["status"], expected);
+        assert_eq!(task["requester"]["reference"], format!("Organization/{}", partner()));
+        assert_eq!(task["owner"]["reference"], "Organization/lk3-64.74");
+        assert_eq!(task["identifier"][0]["value"], "B/045/PPA/IX/2019");
+    }
+    // Declined: rejected; closed for another reason than goals met: failed.
+    let mut w = World::new();
+    let (mut case, mut events) = referred_at(&mut w, Stage::PendekatanAwal);
+    let decline = CaseCommand::DeclineService { reason: lk3_core::vocab::RefusalReason::KlienMenolak };
+    w.run(&mut case, &mut events, w.actor(Role::Ketua, false), decline);
+    assert_eq!(incoming_referral_status(&case), Some("rejected"));
+    let (mut case, mut events) = referred_at(&mut w, Stage::Intervensi);
+    w.close_planned(&mut case, &mut events);
+    let moved = CaseCommand::Terminate { reason: lk3_core::vocab::TerminationReason::Pindah };
+    w.run(&mut case, &mut events, w.actor(Role::PekerjaSosial, false), moved);
+    w.run(&mut case, &mut events, w.actor(Role::Ketua, true), CaseCommand::ApproveClosure {});
+    assert_eq!(incoming_referral_status(&case), Some("failed"));
+    // A case no partner referred answers nobody.
+    let (plain, _) = World::new().case_at(Stage::Intervensi);
+    assert_eq!(incoming_referral_status(&plain), None);
+}
+
+#[test]
+fn a_referrer_is_recorded_by_the_contact_and_left_out_when_there_is_none() {
+    let mut w = World::new();
+    let mut cmd = w.open_command();
+    let plain = serde_json::to_value(&cmd).expect("json");
+    assert!(plain.get("referred_by").is_none(), "no referrer: the command reads as before");
+    if let CaseCommand::RecordContact { referred_by, .. } = &mut cmd {
+        *referred_by = Some(lk3_core::case::IncomingReferral { partner_id: partner(), reference: None });
+    }
+    let ctx = w.ctx(w.actor(Role::Sekretaris, false));
+    let mut case = Case::default();
+    let events = case.execute(&cmd, &ctx).expect("recorded");
+    assert_eq!(case.referred_by().map(|r| r.partner_id), Some(partner()));
+    assert!(Case::replay(&events).is_ok());
+    // A reference is a reference, not a name.
+    for bad in ["Ibu Siti", "", &"x".repeat(65)] {
+        assert!(lk3_core::case::ExternalReference::parse(bad).is_none(), "{bad:?}");
+        let json = serde_json::json!({ "partner_id": partner().to_string(), "reference": bad });
+        assert!(serde_json::from_value::<lk3_core::case::IncomingReferral>(json).is_err());
+    }
 }

@@ -291,6 +291,7 @@ impl CaseBuild {
             case_number: CaseNumber::new(unit, 2019, 7),
             channel,
             sasaran,
+            referred_by: None,
         };
         let mut b = CaseBuild { w, case: Case::default(), ev: Vec::new() };
         b.run(Role::Sekretaris, cmd);
@@ -1563,6 +1564,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
             case_number: CaseNumber::new(unit, 2019, 1),
             channel: ContactChannel::RujukanMasuk,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         },
     );
     doc("step-second-contact", "rules: a case is opened once", &b, &[E029], &[]);

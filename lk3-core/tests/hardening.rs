@@ -26,6 +26,7 @@ fn contact(w: &mut World, unit: &UnitCode, number: CaseNumber) -> CaseCommand {
         case_number: number,
         channel: ContactChannel::DatangLangsung,
         sasaran: Sasaran::Individu,
+        referred_by: None,
     }
 }
 

@@ -266,6 +266,7 @@ fn the_rule_set_is_chosen_by_the_local_opening_date() {
             case_number: CaseNumber::new(unit.clone(), year, 1),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         };
         let mut case = Case::default();
         case.execute(&cmd, &ctx).map(|_| case.rule_set())

@@ -85,3 +85,19 @@ def test_a_client_is_named_only_to_a_consenting_partner_and_pseudonyms_follow_th
     assert all(p.startswith("anon-") for p in patient_ids(one))
     with pytest.raises(lk3.NotFound):
         s.fhir_bundle(lk3.new_id(world.now))
+
+
+def test_a_referred_case_answers_its_referrer_in_fhir(world: World) -> None:
+    s = world.store
+    case = s.open_case(unit="64.74", case_number="64.74/2019/0901", channel="rujukan_masuk", sasaran="keluarga",
+                       actor=world.relawan, at=world.at(),
+                       referred_by={"partner_id": world.partner, "reference": "B/045/PPA/IV/2019"})
+    assert case.referred_by == {"partner_id": world.partner, "reference": "B/045/PPA/IV/2019"}
+    bundle = s.fhir_bundle(case.case_id)
+    parse_every_resource(bundle)
+    task = next(e["resource"] for e in bundle["entry"] if e["resource"]["id"] == f"{case.case_id}-masuk")
+    assert (task["status"], task["requester"]["reference"], task["owner"]["reference"]) == (
+        "requested", f"Organization/{world.partner}", "Organization/lk3-64.74")
+    with pytest.raises(lk3.ValidationError):
+        s.open_case(unit="64.74", case_number="64.74/2019/0902", channel="rujukan_masuk", sasaran="keluarga",
+                    actor=world.relawan, at=world.at(), referred_by={"partner_id": world.partner, "reference": "Ibu Siti"})

@@ -110,6 +110,7 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
             case_number: "64.74/2019/0001".parse().expect("number"),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         };
         // A sasaran this rule set does not name is refused.
         let group = CaseCommand::RecordContact {
@@ -118,6 +119,7 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
             case_number: "64.74/2019/0001".parse().expect("number"),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Kelompok,
+            referred_by: None,
         };
         let err = store.execute_case(case_id, &group, &clock.ctx(Role::Sekretaris, 1)).await.expect_err("kelompok");
         assert_eq!(err.code(), ErrorCode::InvalidCommand);

@@ -1,7 +1,9 @@
 //! The stories of the demo, in the order they are printed.
 
 use chrono::Duration;
-use lk3_core::case::{Aid, CaseClient, CaseCommand, Consent, ConsentForm, PlanItem, RiskLevel};
+use lk3_core::case::{
+    Aid, CaseClient, CaseCommand, Consent, ConsentForm, ExternalReference, IncomingReferral, PlanItem, RiskLevel,
+};
 use lk3_core::ids::{AidId, ClientId, ConsentId, OutreachId, PartnerId, ReferralId, ServiceId, Sex};
 use lk3_core::outreach::{CaseLink, OutreachCommand, ReporterKind};
 use lk3_core::partner::{
@@ -516,13 +518,27 @@ fn declined(u: &mut Unit) {
 
 /// A client who moves away during the assessment.
 fn moved(u: &mut Unit) {
-    let c = u.open(
-        "Anak putus sekolah, klien pindah",
-        SEKRETARIS,
-        wita(2019, 4, 1, 13, 0),
-        ContactChannel::RujukanMasuk,
-        Sasaran::Keluarga,
-    );
+    // Referred by the UPTD PPA, under its own letter number.
+    let referral = u
+        .network
+        .uptd_ppa
+        .map(|partner_id| IncomingReferral { partner_id, reference: ExternalReference::parse("B/045/PPA/IV/2019") });
+    let c = match referral {
+        Some(referral) => u.open_referred(
+            "Anak putus sekolah, klien pindah",
+            SEKRETARIS,
+            wita(2019, 4, 1, 13, 0),
+            Sasaran::Keluarga,
+            referral,
+        ),
+        None => u.open(
+            "Anak putus sekolah, klien pindah",
+            SEKRETARIS,
+            wita(2019, 4, 1, 13, 0),
+            ContactChannel::RujukanMasuk,
+            Sasaran::Keluarga,
+        ),
+    };
     let parent = u.person(wita(2019, 4, 1, 13, 0), "Ibu H. (demo)", Sex::Perempuan, (1990, 1, 15), "64.74.02.1001");
     let child = u.person(wita(2019, 4, 1, 13, 0), "Anak H. (demo)", Sex::Perempuan, (2009, 7, 7), "64.74.02.1001");
     u.step(
@@ -699,6 +715,7 @@ fn outreach(u: &mut Unit) {
             ContactChannel::Penjangkauan,
             Sasaran::Individu,
             case_id,
+            None,
         );
         u.step(
             c,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use lk3_core::Decider;
-use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandError};
+use lk3_core::case::{Case, CaseCommand, CaseEvent, CaseEventRecord, CommandError, IncomingReferral};
 use lk3_core::event::{Actor, Event};
 use lk3_core::ids::{
     CaseId, CaseNumber, ClientId, CommandId, IdSeed, KodeWilayah, PartnerId, Sex, StaffId, TimeZoneId, UnitCode,
@@ -193,10 +193,24 @@ impl Unit {
         sasaran: Sasaran,
     ) -> usize {
         let case_id = CaseId::new_v7(at, self.seed());
-        self.open_with_id(title, staff, at, channel, sasaran, case_id)
+        self.open_with_id(title, staff, at, channel, sasaran, case_id, None)
+    }
+
+    /// Opens a case another organisation referred (rujukan masuk).
+    pub fn open_referred(
+        &mut self,
+        title: &'static str,
+        staff: usize,
+        at: DateTime<Utc>,
+        sasaran: Sasaran,
+        referral: IncomingReferral,
+    ) -> usize {
+        let case_id = CaseId::new_v7(at, self.seed());
+        self.open_with_id(title, staff, at, ContactChannel::RujukanMasuk, sasaran, case_id, Some(referral))
     }
 
     /// Opens a case with a given id (an outreach decided it beforehand).
+    #[allow(clippy::too_many_arguments)] // the contact's own fields, as the stories read
     pub fn open_with_id(
         &mut self,
         title: &'static str,
@@ -205,6 +219,7 @@ impl Unit {
         channel: ContactChannel,
         sasaran: Sasaran,
         case_id: CaseId,
+        referred_by: Option<IncomingReferral>,
     ) -> usize {
         self.serial += 1;
         let year = at.with_timezone(&self.tz).date_naive().format("%Y").to_string().parse::<u16>().unwrap_or(2019);
@@ -214,6 +229,7 @@ impl Unit {
             case_number: CaseNumber::new(self.code.clone(), year, self.serial),
             channel,
             sasaran,
+            referred_by,
         };
         self.cases.push(DemoCase { title, case: Case::default(), events: Vec::new(), steps: Vec::new() });
         let index = self.cases.len() - 1;

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Aid, CaseClient, Consent, PlanItem, RiskLevel};
+use super::{Aid, CaseClient, Consent, IncomingReferral, PlanItem, RiskLevel};
 use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, UnitCode};
 use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
 pub use crate::vocab::CaseCommandKind;
@@ -35,6 +35,9 @@ pub enum CaseCommand {
         channel: ContactChannel,
         /// Who the service is for.
         sasaran: Sasaran,
+        /// The organisation that referred the case, when another did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        referred_by: Option<IncomingReferral>,
     },
     /// Register the case and its clients (by registry id only).
     Register {

@@ -39,6 +39,7 @@ refusal_into!(Violation, CommandProblem, Violation::CaseNotFound, |id| Violation
 ///     case_number: "64.74/2019/0001".parse()?,
 ///     channel: ContactChannel::TeleponHotline,
 ///     sasaran: Sasaran::Keluarga,
+///     referred_by: None,
 /// };
 /// let mut case = Case::default();
 /// let events = case.decide(&open, &ctx)?;
@@ -115,13 +116,16 @@ impl Decider for Case {
 
     fn command_of(event: &CaseEventRecord) -> CaseCommand {
         match &event.payload {
-            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => CaseCommand::RecordContact {
-                case_id: CaseId::from_uuid(event.stream_id),
-                unit: unit.clone(),
-                case_number: case_number.clone(),
-                channel: *channel,
-                sasaran: *sasaran,
-            },
+            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran, referred_by } => {
+                CaseCommand::RecordContact {
+                    case_id: CaseId::from_uuid(event.stream_id),
+                    unit: unit.clone(),
+                    case_number: case_number.clone(),
+                    channel: *channel,
+                    sasaran: *sasaran,
+                    referred_by: referred_by.clone(),
+                }
+            }
             CaseEvent::Registered { clients, problems } => {
                 CaseCommand::Register { clients: clients.clone(), problems: problems.clone() }
             }
@@ -351,7 +355,7 @@ impl Case {
         let rules = rule_set.rules();
         let invalid = |problem| Err(Violation::InvalidCommand { problem });
         Ok(match command {
-            CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran } => {
+            CaseCommand::RecordContact { case_id: _, unit, case_number, channel, sasaran, referred_by } => {
                 if !rules.sasaran.contains(sasaran) {
                     return invalid(CommandProblem::SasaranNotAccepted);
                 }
@@ -365,6 +369,7 @@ impl Case {
                     case_number: case_number.clone(),
                     channel: *channel,
                     sasaran: *sasaran,
+                    referred_by: referred_by.clone(),
                 }
             }
             CaseCommand::Register { clients, problems } => {

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Aid, CaseClient, CaseCommandKind, Consent, PlanItem, RiskLevel};
+use super::{Aid, CaseClient, CaseCommandKind, Consent, IncomingReferral, PlanItem, RiskLevel};
 use crate::ids::{CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
 use crate::service::{ParticipantCount, ServiceCommand};
 use crate::vocab::{
@@ -26,6 +26,9 @@ pub enum CaseEvent {
         channel: ContactChannel,
         /// Who the service is for.
         sasaran: Sasaran,
+        /// The organisation that referred the case, when another did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        referred_by: Option<IncomingReferral>,
     },
     /// The case and its clients were registered.
     Registered {

@@ -102,3 +102,68 @@ labelled_enum! {
         Kritis = ("kritis", "Kritis", "Critical"),
     }
 }
+
+/// The organisation a case was referred by (rujukan masuk): the partner and
+/// its own reference for the referral, so that the LK3 can answer it
+/// (FHIR: the Task the partner is the requester of).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncomingReferral {
+    /// The referring partner (directory id).
+    pub partner_id: crate::ids::PartnerId,
+    /// The partner's reference for the referral (their letter or Task number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<ExternalReference>,
+}
+
+/// Another organisation's reference for a record: 1 to 64 letters, digits
+/// or `.` `/` `-` `_` (`B/045/PPA/IX/2019`); no spaces, so no name fits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExternalReference(String);
+
+impl ExternalReference {
+    /// The reference, if `s` is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        let ok = (1..=64).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-' | b'_'));
+        ok.then(|| ExternalReference(s.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ExternalReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for ExternalReference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalReference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        ExternalReference::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected 1 to 64 letters, digits or . / - _"))
+    }
+}
+
+impl schemars::JsonSchema for ExternalReference {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExternalReference".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9./_-]{1,64}$",
+            "description": "Another organisation's reference for a record",
+        })
+    }
+}

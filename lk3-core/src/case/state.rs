@@ -84,6 +84,9 @@ pub struct Case {
     pub(super) case_number: Option<CaseNumber>,
     pub(super) channel: Option<ContactChannel>,
     pub(super) sasaran: Option<Sasaran>,
+    /// The organisation that referred the case, when another did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) referred_by: Option<super::IncomingReferral>,
     #[schemars(extend("uniqueItems" = true))]
     pub(super) clients: Vec<CaseClient>,
     pub(super) problems: Vec<Problem>,
@@ -158,6 +161,10 @@ impl Case {
     /// Who the service is for.
     pub fn sasaran(&self) -> Option<Sasaran> {
         self.sasaran
+    }
+    /// The organisation that referred the case (rujukan masuk), when another did.
+    pub fn referred_by(&self) -> Option<&super::IncomingReferral> {
+        self.referred_by.as_ref()
     }
     /// The registered clients.
     pub fn clients(&self) -> &[CaseClient] {
@@ -306,7 +313,8 @@ impl Case {
         self.last_at = Some(event.occurred_at);
         let actor = event.actor.staff_id;
         match &event.payload {
-            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran } => {
+            CaseEvent::ContactRecorded { unit, case_number, channel, sasaran, referred_by } => {
+                self.referred_by.clone_from(referred_by);
                 self.case_id = Some(CaseId::from_uuid(event.stream_id));
                 self.opened_at = Some(event.occurred_at);
                 self.rule_set = Some(event.rule_set);

@@ -48,6 +48,9 @@ pub struct FhirExport<'a> {
 pub fn referral_bundle(cases: &[(Case, Vec<CaseEventRecord>)], export: &FhirExport<'_>, at: DateTime<Utc>) -> Value {
     let mut entries = resources::Entries::new(export.base);
     for (case, events) in cases {
+        if case.referred_by().is_some() {
+            resources::incoming(&mut entries, case, events, export);
+        }
         for referral in referrals(case) {
             resources::referral(&mut entries, case, events, referral, export);
         }
@@ -57,6 +60,30 @@ pub fn referral_bundle(cases: &[(Case, Vec<CaseEventRecord>)], export: &FhirExpo
         "type": "collection",
         "timestamp": resources::instant(at),
         "entry": entries.into_entries(),
+    })
+}
+
+/// The LK3's answer to the referral a case was opened from, as the status of
+/// the Task the referring partner requested (the LK3 is its performer),
+/// read from the case, so that the answer is the work itself: `requested`
+/// at kontak (received, not yet answered), `accepted` once the clients are
+/// registered, `in-progress` from the contract on, `rejected` when the
+/// service was declined, `completed` when resolved on the spot or closed
+/// after the goals were met, `failed` when closed for another reason.
+/// `None` for a case no partner referred.
+pub fn incoming_referral_status(case: &Case) -> Option<&'static str> {
+    use crate::vocab::{Stage, TerminationReason};
+    case.referred_by()?;
+    Some(match case.stage()? {
+        Stage::Kontak => "requested",
+        Stage::Registrasi | Stage::PendekatanAwal => "accepted",
+        Stage::Ditutup if case.refusal().is_some() => "rejected",
+        Stage::Ditutup if case.on_spot_service().is_some() => "completed",
+        Stage::Ditutup => match case.termination() {
+            Some((TerminationReason::TujuanTercapai, _)) => "completed",
+            _ => "failed",
+        },
+        _ => "in-progress",
     })
 }
 

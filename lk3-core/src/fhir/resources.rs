@@ -277,3 +277,96 @@ pub(super) fn referral(
         }));
     }
 }
+
+/// The Task a referring partner requested of the LK3 (rujukan masuk): the
+/// partner is its requester, the LK3 unit its owner, its status the case's
+/// answer ([`super::incoming_referral_status`]).
+pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEventRecord], export: &FhirExport<'_>) {
+    let (Some(referral), Some(case_id), Some(status)) =
+        (case.referred_by(), case.case_id(), super::incoming_referral_status(case))
+    else {
+        return;
+    };
+    let lk3 = unit_organization(entries, case);
+    let partner = partner_organization(entries, referral.partner_id, export);
+    let patients: Vec<String> =
+        case.clients().iter().map(|c| patient(entries, case, c.client_id, referral.partner_id, export)).collect();
+    let id = format!("{case_id}-masuk");
+    let opened = case.opened_at().map(instant).unwrap_or_default();
+    let last = case.last_at().map(instant).unwrap_or_default();
+    let mut sr = json!({
+        "resourceType": "ServiceRequest",
+        "id": id,
+        "status": match status {
+            "completed" => "completed",
+            "rejected" | "failed" => "revoked",
+            _ => "active",
+        },
+        "intent": "order",
+        "authoredOn": opened,
+        "requester": reference(&partner),
+        "performer": [reference(&lk3)],
+    });
+    let mut identifier = Vec::new();
+    if let Some(theirs) = &referral.reference {
+        identifier.push(
+            json!({ "system": format!("{LK3}:partner-reference:{}", referral.partner_id), "value": theirs.as_str() }),
+        );
+        sr["identifier"] = json!(identifier);
+    }
+    let subject = match patients.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(entries.add(json!({
+            "resourceType": "Group",
+            "id": format!("{case_id}-klien"),
+            "type": "person",
+            "actual": true,
+            "quantity": many.len(),
+            "member": many.iter().map(|p| json!({ "entity": reference(p) })).collect::<Vec<_>>(),
+        }))),
+    };
+    if let Some(s) = subject.as_deref() {
+        sr["subject"] = reference(s);
+    }
+    let sr = entries.add(sr);
+    let mut task = json!({
+        "resourceType": "Task",
+        "id": id,
+        "meta": { "profile": [SDOHCC_TASK_PROFILE] },
+        "groupIdentifier": { "system": format!("{LK3}:case"), "value": case_id.to_string() },
+        "status": status,
+        "intent": "order",
+        "code": { "coding": [{ "system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill" }] },
+        "focus": reference(&sr),
+        "authoredOn": opened,
+        "lastModified": last,
+        "requester": reference(&partner),
+        "owner": reference(&lk3),
+    });
+    if !identifier.is_empty() {
+        task["identifier"] = json!(identifier);
+    }
+    if let Some(stage) = case.stage() {
+        task["businessStatus"] = json!({ "coding": [coding("stage", stage)] });
+    }
+    if let Some(s) = subject.as_deref() {
+        task["for"] = reference(s);
+    }
+    let task = entries.add(task);
+    // Who received it: the contact's Provenance.
+    if let Some(e) = events.first() {
+        entries.add(json!({
+            "resourceType": "Provenance",
+            "id": e.event_id.to_string(),
+            "target": [reference(&task)],
+            "recorded": instant(e.occurred_at),
+            "activity": { "coding": [{ "system": format!("{LK3}:case-command"), "code": "record_contact" }] },
+            "agent": [{
+                "role": [{ "coding": [coding("role", e.actor.role)] }],
+                "who": { "identifier": { "system": format!("{LK3}:staff"), "value": e.actor.staff_id.to_string() } },
+                "onBehalfOf": reference(&lk3),
+            }],
+        }));
+    }
+}

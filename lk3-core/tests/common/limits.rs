@@ -149,6 +149,7 @@ fn group_contact(world: &mut World) -> (Case, Vec<CaseEventRecord>) {
         unit,
         channel: ContactChannel::DatangLangsung,
         sasaran: Sasaran::Kelompok,
+        referred_by: None,
     };
     let (mut case, mut events) = (Case::default(), Vec::new());
     world.run(&mut case, &mut events, world.actor(Role::Sekretaris, false), open);

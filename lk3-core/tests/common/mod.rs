@@ -129,6 +129,7 @@ impl World {
             unit,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
+            referred_by: None,
         }
     }
 

@@ -170,6 +170,8 @@ class Case:
     """Reopened after closure: the client counts as continuing (binaan lanjutan)."""
     reopen_count: int
     _raw: Dict[str, Any] = field(repr=False, compare=False)
+    referred_by: Optional[Dict[str, Any]] = None
+    """The organisation that referred the case (``partner_id``, ``reference``), when another did."""
 
     def to_dict(self) -> Dict[str, Any]:
         """The case as JSON data (a copy): the ``case`` of an export document."""
@@ -196,6 +198,7 @@ class Case:
             last_at=_time.parse_required(d["last_at"]),
             channel=d.get("channel"),
             sasaran=d.get("sasaran"),
+            referred_by=d.get("referred_by"),
             worker=d.get("worker"),
             risk=d.get("risk"),
             problems=tuple(d.get("problems", ())),

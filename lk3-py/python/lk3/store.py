@@ -277,6 +277,7 @@ class Store:
         case_id: Optional[str] = None,
         command_id: Optional[str] = None,
         rule_set: Optional[str] = None,
+        referred_by: Optional[Mapping[str, Any]] = None,
     ) -> Case:
         """Opens a case from a contact (``record_contact``): ``channel`` is
         how it came in (``datang_langsung``, ``telepon_hotline`` ...),
@@ -284,9 +285,13 @@ class Store:
         A new case id is made unless given. Returns the case (stage ``kontak``).
         The case is under the rule set in force on the unit's local date
         (``permensos-25-2017`` since 2018) unless ``rule_set`` pins one; it
-        stays under it for ever (:attr:`Case.rule_set`)."""
+        stays under it for ever (:attr:`Case.rule_set`). A case another
+        organisation referred names it: ``referred_by={"partner_id": ...,
+        "reference": "B/045/PPA/IV/2019"}`` (their reference: letters, digits,
+        ``. / - _``); the case then answers that referral in FHIR
+        (:meth:`fhir_bundle`) with the status its stage gives."""
         case_id = case_id or new_id(at)
-        command = {
+        command: Dict[str, Any] = {
             "type": "record_contact",
             "case_id": case_id,
             "unit": unit,
@@ -294,6 +299,8 @@ class Store:
             "channel": channel,
             "sasaran": sasaran,
         }
+        if referred_by is not None:
+            command["referred_by"] = dict(referred_by)
         self.execute(case_id, command, actor=actor, at=at, command_id=command_id, rule_set=rule_set)
         return self.case(case_id)
 
