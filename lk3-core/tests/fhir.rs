@@ -212,6 +212,14 @@ fn a_referred_case_answers_its_referrer_with_the_performer_status_of_its_stage()
         assert_eq!(task["requester"]["reference"], format!("Organization/{}", partner()));
         assert_eq!(task["owner"]["reference"], "Organization/lk3-64.74");
         assert_eq!(task["identifier"][0]["value"], "B/045/PPA/IX/2019");
+        // FHIR requires a subject: at kontak, an empty Group of the clients to come.
+        let subject = task["for"]["reference"].as_str().expect("a subject");
+        let request = resources(&b, "ServiceRequest").into_iter().find(|r| r["id"] == task["id"]).expect("its request");
+        assert_eq!(request["subject"]["reference"], subject);
+        if *stage == S::Kontak {
+            let group = resources(&b, "Group")[0];
+            assert_eq!((group["quantity"].as_u64(), group.get("member")), (Some(0), None));
+        }
     }
     // Declined: rejected; closed for another reason than goals met: failed.
     let mut w = World::new();

@@ -145,27 +145,33 @@ fn patient(
     entries.add(patient)
 }
 
-/// Who the referral is for: the one client, or a Group of the case's clients.
+/// Who a Task is for: the one client, or a Group (`group_id`) of the
+/// case's clients, an empty one while none is registered (FHIR requires a
+/// subject).
 fn subject(
     entries: &mut Entries<'_>,
     case: &Case,
-    service: &ServiceInstance,
+    group_id: String,
     partner_id: PartnerId,
     export: &FhirExport<'_>,
-) -> Option<String> {
+) -> String {
     let patients: Vec<String> =
         case.clients().iter().map(|c| patient(entries, case, c.client_id, partner_id, export)).collect();
     match patients.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        many => Some(entries.add(json!({
-            "resourceType": "Group",
-            "id": format!("{}-klien", service.service_id),
-            "type": "person",
-            "actual": true,
-            "quantity": many.len(),
-            "member": many.iter().map(|p| json!({ "entity": reference(p) })).collect::<Vec<_>>(),
-        }))),
+        [one] => one.clone(),
+        many => {
+            let mut group = json!({
+                "resourceType": "Group",
+                "id": group_id,
+                "type": "person",
+                "actual": true,
+                "quantity": many.len(),
+            });
+            if !many.is_empty() {
+                group["member"] = json!(many.iter().map(|p| json!({ "entity": reference(p) })).collect::<Vec<_>>());
+            }
+            entries.add(group)
+        }
     }
 }
 
@@ -182,7 +188,7 @@ pub(super) fn referral(
     let sid = service.service_id.to_string();
     let lk3 = unit_organization(entries, case);
     let partner = partner_organization(entries, partner_id, export);
-    let subject = subject(entries, case, service, partner_id, export);
+    let subject = subject(entries, case, format!("{sid}-klien"), partner_id, export);
     let steps: Vec<&CaseEventRecord> = service_events(events, service).collect();
     let authored = service.sent.map(|(at, _)| at).unwrap_or(service.opened_at);
     let last = steps.last().map_or(service.opened_at, |e| e.occurred_at);
@@ -197,10 +203,8 @@ pub(super) fn referral(
         "authoredOn": instant(authored),
         "requester": reference(&lk3),
         "performer": [reference(&partner)],
+        "subject": reference(&subject),
     });
-    if let Some(s) = subject.as_deref() {
-        sr["subject"] = reference(s);
-    }
     if let Some(wanted) = &request.service {
         sr["code"] = json!({ "coding": [{ "system": format!("{LK3}:partner-service:{partner_id}"), "code": wanted.as_str() }], "text": wanted.as_str() });
     }
@@ -232,11 +236,9 @@ pub(super) fn referral(
         "lastModified": instant(last),
         "requester": reference(&lk3),
         "owner": reference(&partner),
+        "for": reference(&subject),
         "businessStatus": { "coding": [coding("service-state", service.state)] },
     });
-    if let Some(s) = subject.as_deref() {
-        task["for"] = reference(s);
-    }
     if let Some(p) = request.priority {
         task["priority"] = json!(p.fhir_code());
     }
@@ -289,9 +291,8 @@ pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEve
     };
     let lk3 = unit_organization(entries, case);
     let partner = partner_organization(entries, referral.partner_id, export);
-    let patients: Vec<String> =
-        case.clients().iter().map(|c| patient(entries, case, c.client_id, referral.partner_id, export)).collect();
     let id = format!("{case_id}-masuk");
+    let subject = subject(entries, case, format!("{case_id}-klien"), referral.partner_id, export);
     let opened = case.opened_at().map(instant).unwrap_or_default();
     let last = case.last_at().map(instant).unwrap_or_default();
     let mut sr = json!({
@@ -314,21 +315,7 @@ pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEve
         );
         sr["identifier"] = json!(identifier);
     }
-    let subject = match patients.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        many => Some(entries.add(json!({
-            "resourceType": "Group",
-            "id": format!("{case_id}-klien"),
-            "type": "person",
-            "actual": true,
-            "quantity": many.len(),
-            "member": many.iter().map(|p| json!({ "entity": reference(p) })).collect::<Vec<_>>(),
-        }))),
-    };
-    if let Some(s) = subject.as_deref() {
-        sr["subject"] = reference(s);
-    }
+    sr["subject"] = reference(&subject);
     let sr = entries.add(sr);
     let mut task = json!({
         "resourceType": "Task",
@@ -350,9 +337,7 @@ pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEve
     if let Some(stage) = case.stage() {
         task["businessStatus"] = json!({ "coding": [coding("stage", stage)] });
     }
-    if let Some(s) = subject.as_deref() {
-        task["for"] = reference(s);
-    }
+    task["for"] = reference(&subject);
     let task = entries.add(task);
     // Who received it: the contact's Provenance.
     if let Some(e) = events.first() {
