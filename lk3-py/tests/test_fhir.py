@@ -95,7 +95,8 @@ def test_a_referred_case_answers_its_referrer_in_fhir(world: World) -> None:
     assert case.referred_by == {"partner_id": world.partner, "reference": "B/045/PPA/IV/2019"}
     bundle = s.fhir_bundle(case.case_id)
     parse_every_resource(bundle)
-    task = next(e["resource"] for e in bundle["entry"] if e["resource"]["id"] == f"{case.case_id}-masuk")
+    task = next(r for r in (e["resource"] for e in bundle["entry"])
+                if r["resourceType"] == "Task" and r["id"] == f"{case.case_id}-masuk")
     assert (task["status"], task["requester"]["reference"], task["owner"]["reference"]) == (
         "requested", f"Organization/{world.partner}", "Organization/lk3-64.74")
     with pytest.raises(lk3.ValidationError):
