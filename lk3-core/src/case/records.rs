@@ -116,15 +116,19 @@ pub struct IncomingReferral {
     pub reference: Option<ExternalReference>,
 }
 
-/// Another organisation's reference for a record: 1 to 64 letters, digits
-/// or `.` `/` `-` `_` (`B/045/PPA/IX/2019`); no spaces, so no name fits.
+/// The longest reference another organisation's record may carry.
+pub const MAX_REFERENCE_CHARS: usize = 64;
+
+/// Another organisation's reference for a record: 1 to
+/// [`MAX_REFERENCE_CHARS`] letters, digits or `.` `/` `-` `_`
+/// (`B/045/PPA/IX/2019`); no spaces, so no name fits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExternalReference(String);
 
 impl ExternalReference {
     /// The reference, if `s` is one.
     pub fn parse(s: &str) -> Option<Self> {
-        let ok = (1..=64).contains(&s.len())
+        let ok = (1..=MAX_REFERENCE_CHARS).contains(&s.len())
             && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-' | b'_'));
         ok.then(|| ExternalReference(s.to_owned()))
     }
@@ -162,7 +166,7 @@ impl schemars::JsonSchema for ExternalReference {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "pattern": "^[A-Za-z0-9./_-]{1,64}$",
+            "pattern": format!("^[A-Za-z0-9./_-]{{1,{MAX_REFERENCE_CHARS}}}$"),
             "description": "Another organisation's reference for a record",
         })
     }

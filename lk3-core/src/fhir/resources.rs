@@ -28,13 +28,69 @@ pub(super) fn instant(at: DateTime<Utc>) -> String {
 /// The `ServiceRequest.status` of a referral in `state`: the request is
 /// active while the Task is open.
 pub fn service_request_status(state: ServiceState) -> &'static str {
-    match state.fhir_task_status() {
-        Some("draft") => "draft",
-        Some("completed") => "completed",
-        Some("entered-in-error") => "entered-in-error",
-        Some("failed" | "rejected" | "cancelled") => "revoked",
+    request_status(state.fhir_task_status().unwrap_or("draft"))
+}
+
+/// The `ServiceRequest.status` of the request a Task in `task_status` is for.
+fn request_status(task_status: &str) -> &'static str {
+    match task_status {
+        "draft" => "draft",
+        "completed" => "completed",
+        "entered-in-error" => "entered-in-error",
+        "failed" | "rejected" | "cancelled" => "revoked",
         _ => "active",
     }
+}
+
+/// What every referral Task has: the SDOHCC profile, the case as its group,
+/// intent `order`, code `fulfill`, its request as focus, who asked whom, for whom.
+struct TaskBase<'t> {
+    id: &'t str,
+    case_id: String,
+    status: &'t str,
+    focus: &'t str,
+    authored: String,
+    last: String,
+    requester: &'t str,
+    owner: &'t str,
+    subject: &'t str,
+}
+
+impl TaskBase<'_> {
+    fn resource(&self) -> Value {
+        json!({
+            "resourceType": "Task",
+            "id": self.id,
+            "meta": { "profile": [SDOHCC_TASK_PROFILE] },
+            "groupIdentifier": { "system": format!("{LK3}:case"), "value": self.case_id },
+            "status": self.status,
+            "intent": "order",
+            "code": { "coding": [{ "system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill" }] },
+            "focus": reference(self.focus),
+            "authoredOn": self.authored,
+            "lastModified": self.last,
+            "requester": reference(self.requester),
+            "owner": reference(self.owner),
+            "for": reference(self.subject),
+        })
+    }
+}
+
+/// The Provenance of one recorded event on `task`: what was done (`activity`,
+/// a code of `urn:lk3:<vocabulary>`), by whom, on whose behalf.
+fn provenance(entries: &mut Entries<'_>, e: &CaseEventRecord, task: &str, activity: (&str, &str), on_behalf_of: &str) {
+    entries.add(json!({
+        "resourceType": "Provenance",
+        "id": e.event_id.to_string(),
+        "target": [reference(task)],
+        "recorded": instant(e.occurred_at),
+        "activity": { "coding": [{ "system": format!("{LK3}:{}", activity.0), "code": activity.1 }] },
+        "agent": [{
+            "role": [{ "coding": [coding("role", e.actor.role)] }],
+            "who": { "identifier": { "system": format!("{LK3}:staff"), "value": e.actor.staff_id.to_string() } },
+            "onBehalfOf": reference(on_behalf_of),
+        }],
+    }));
 }
 
 /// The bundle's entries, each resource once, in the order first added.
@@ -223,22 +279,19 @@ pub(super) fn referral(
     }
     let sr = entries.add(sr);
 
-    let mut task = json!({
-        "resourceType": "Task",
-        "id": sid,
-        "meta": { "profile": [SDOHCC_TASK_PROFILE] },
-        "groupIdentifier": { "system": format!("{LK3}:case"), "value": case.case_id().map(|c| c.to_string()).unwrap_or_default() },
-        "status": service.state.fhir_task_status().unwrap_or("draft"),
-        "intent": "order",
-        "code": { "coding": [{ "system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill" }] },
-        "focus": reference(&sr),
-        "authoredOn": instant(authored),
-        "lastModified": instant(last),
-        "requester": reference(&lk3),
-        "owner": reference(&partner),
-        "for": reference(&subject),
-        "businessStatus": { "coding": [coding("service-state", service.state)] },
-    });
+    let mut task = TaskBase {
+        id: &sid,
+        case_id: case.case_id().map(|c| c.to_string()).unwrap_or_default(),
+        status: service.state.fhir_task_status().unwrap_or("draft"),
+        focus: &sr,
+        authored: instant(authored),
+        last: instant(last),
+        requester: &lk3,
+        owner: &partner,
+        subject: &subject,
+    }
+    .resource();
+    task["businessStatus"] = json!({ "coding": [coding("service-state", service.state)] });
     if let Some(p) = request.priority {
         task["priority"] = json!(p.fhir_code());
     }
@@ -265,18 +318,7 @@ pub(super) fn referral(
             _ => continue,
         };
         let for_partner = on_behalf || e.actor.role == Role::Mitra;
-        entries.add(json!({
-            "resourceType": "Provenance",
-            "id": e.event_id.to_string(),
-            "target": [reference(&task)],
-            "recorded": instant(e.occurred_at),
-            "activity": { "coding": [{ "system": format!("{LK3}:service-step"), "code": activity }] },
-            "agent": [{
-                "role": [{ "coding": [coding("role", e.actor.role)] }],
-                "who": { "identifier": { "system": format!("{LK3}:staff"), "value": e.actor.staff_id.to_string() } },
-                "onBehalfOf": reference(if for_partner { &partner } else { &lk3 }),
-            }],
-        }));
+        provenance(entries, e, &task, ("service-step", activity), if for_partner { &partner } else { &lk3 });
     }
 }
 
@@ -294,15 +336,10 @@ pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEve
     let id = format!("{case_id}-masuk");
     let subject = subject(entries, case, format!("{case_id}-klien"), referral.partner_id, export);
     let opened = case.opened_at().map(instant).unwrap_or_default();
-    let last = case.last_at().map(instant).unwrap_or_default();
     let mut sr = json!({
         "resourceType": "ServiceRequest",
         "id": id,
-        "status": match status {
-            "completed" => "completed",
-            "rejected" | "failed" => "revoked",
-            _ => "active",
-        },
+        "status": request_status(status),
         "intent": "order",
         "authoredOn": opened,
         "requester": reference(&partner),
@@ -317,41 +354,27 @@ pub(super) fn incoming(entries: &mut Entries<'_>, case: &Case, events: &[CaseEve
     }
     sr["subject"] = reference(&subject);
     let sr = entries.add(sr);
-    let mut task = json!({
-        "resourceType": "Task",
-        "id": id,
-        "meta": { "profile": [SDOHCC_TASK_PROFILE] },
-        "groupIdentifier": { "system": format!("{LK3}:case"), "value": case_id.to_string() },
-        "status": status,
-        "intent": "order",
-        "code": { "coding": [{ "system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill" }] },
-        "focus": reference(&sr),
-        "authoredOn": opened,
-        "lastModified": last,
-        "requester": reference(&partner),
-        "owner": reference(&lk3),
-    });
+    let mut task = TaskBase {
+        id: &id,
+        case_id: case_id.to_string(),
+        status,
+        focus: &sr,
+        authored: opened,
+        last: case.last_at().map(instant).unwrap_or_default(),
+        requester: &partner,
+        owner: &lk3,
+        subject: &subject,
+    }
+    .resource();
     if !identifier.is_empty() {
         task["identifier"] = json!(identifier);
     }
     if let Some(stage) = case.stage() {
         task["businessStatus"] = json!({ "coding": [coding("stage", stage)] });
     }
-    task["for"] = reference(&subject);
     let task = entries.add(task);
     // Who received it: the contact's Provenance.
     if let Some(e) = events.first() {
-        entries.add(json!({
-            "resourceType": "Provenance",
-            "id": e.event_id.to_string(),
-            "target": [reference(&task)],
-            "recorded": instant(e.occurred_at),
-            "activity": { "coding": [{ "system": format!("{LK3}:case-command"), "code": "record_contact" }] },
-            "agent": [{
-                "role": [{ "coding": [coding("role", e.actor.role)] }],
-                "who": { "identifier": { "system": format!("{LK3}:staff"), "value": e.actor.staff_id.to_string() } },
-                "onBehalfOf": reference(&lk3),
-            }],
-        }));
+        provenance(entries, e, &task, ("case-command", "record_contact"), &lk3);
     }
 }
