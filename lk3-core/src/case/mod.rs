@@ -16,7 +16,10 @@ mod state;
 pub use command::{CaseCommand, CaseCommandKind};
 pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
-pub use records::{Aid, CaseClient, Consent, ConsentForm, ExternalReference, IncomingReferral, PlanItem, RiskLevel};
+pub use records::{
+    Aid, CaseClient, Consent, ConsentForm, ExternalReference, IncomingReferral, MAX_REFERENCE_CHARS, PlanItem,
+    RiskLevel,
+};
 pub use state::{Case, ConsentRecord, DisclosureGap, PlanProposal, ProtectiveReferral};
 
 /// An event of a case, in its envelope.
