@@ -193,7 +193,7 @@ fn validate_reports_every_problem_with_pointers_and_exit_codes() {
     std::fs::write(&empty, "[]").expect("write");
     let without = lk3(&["validate", "--partners", empty.to_str().expect("utf-8"), export.to_str().expect("utf-8")]);
     assert_eq!(without.status.code(), Some(1));
-    assert!(stdout(&without).contains("[LK3-E031]") && stdout(&without).contains("is not in the network"));
+    assert!(stdout(&without).contains("[LK3-E031]") && stdout(&without).contains("is not in the directory"));
     // A corrupted copy: exit 1, JSON pointers, both languages.
     let text = std::fs::read_to_string(export.join("64.74_2019_0001.json")).expect("export");
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");

@@ -176,6 +176,8 @@ labelled_enum! {
         PartnerMismatch = ("LK3-E141", "Rujukan milik mitra lain", "Referral of another partner"),
         /// A FHIR Task that cannot be read as a partner's update of a referral.
         FhirTaskInvalid = ("LK3-E142", "Task FHIR tidak dapat dibaca", "Unreadable FHIR Task"),
+        /// A client sent to a partner that does not take referrals now, or for a service it has closed.
+        PartnerUnavailable = ("LK3-E143", "Mitra tidak menerima rujukan", "Partner not taking referrals"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -254,7 +256,8 @@ impl ErrorCode {
             | C::OutreachExists
             | C::OutreachNotFound
             | C::ReferralsOpen
-            | C::PartnerMismatch => ErrorArea::Command,
+            | C::PartnerMismatch
+            | C::PartnerUnavailable => ErrorArea::Command,
             C::SealMissing
             | C::SealKeyUntrusted
             | C::SealSignatureInvalid

@@ -649,6 +649,132 @@ fn unknown_fields_and_bad_values_are_refused() {
     );
 }
 
+// ---------------------------------------------------------------- HSDS read back
+
+#[test]
+fn every_kind_status_and_location_type_reads_back_from_hsds() {
+    for kind in PartnerKind::ALL {
+        for status in PartnerServiceStatus::ALL {
+            for location_kind in PartnerLocationKind::ALL {
+                for capacity in [None, Some(0), Some(40)] {
+                    let mut p = rich_partner();
+                    p.kind = *kind;
+                    p.services[0].status = *status;
+                    p.locations[0].kind = *location_kind;
+                    p.capacity = capacity;
+                    p.accepts_referrals = capacity.is_some();
+                    assert_eq!(Partner::from_hsds(&p.to_hsds()), Ok(p));
+                }
+            }
+        }
+    }
+    let directory = PartnerDirectory::try_from_partners([rich_partner(), partner(9, PartnerKind::Kua)]).expect("valid");
+    let back: Vec<Partner> =
+        directory.to_hsds().as_array().expect("array").iter().map(|o| Partner::from_hsds(o).expect("reads")).collect();
+    assert_eq!(back, directory.iter().cloned().collect::<Vec<_>>());
+}
+
+#[test]
+fn an_organization_not_in_lk3_s_form_is_refused_with_where_and_what() {
+    let org = rich_partner().to_hsds();
+    type Breaks = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Breaks)> = vec![
+        ("/id", Box::new(|v| v["id"] = "not-a-uuid".into())),
+        ("/id", Box::new(|v| v.as_object_mut().expect("object").remove("id").map(drop).unwrap_or_default())),
+        ("/name", Box::new(|v| v["name"] = 7.into())),
+        ("/attributes", Box::new(|v| v["attributes"] = serde_json::json!([]))),
+        ("/services", Box::new(|v| v["services"] = "none".into())),
+        ("/services/0/status", Box::new(|v| v["services"][0]["status"] = "aktif".into())),
+        ("/services/0/id", Box::new(|v| v["services"][0]["id"] = "elsewhere/visum".into())),
+        ("/locations/0/location_type", Box::new(|v| v["locations"][0]["location_type"] = "fisik".into())),
+        ("/locations/0/external_identifier", Box::new(|v| v["locations"][0]["external_identifier"] = "64.7".into())),
+    ];
+    for (pointer, break_it) in cases {
+        let mut broken = org.clone();
+        break_it(&mut broken);
+        let e = Partner::from_hsds(&broken).expect_err(pointer);
+        assert_eq!(e.pointer, pointer, "{e}");
+        assert_eq!(e.code(), ErrorCode::SchemaViolation);
+        assert!(e.message_id().contains(pointer) && e.to_string().contains(pointer));
+    }
+    // Each lk3 attribute: a wrong value is named at its own index.
+    for (i, attr) in org["attributes"].as_array().expect("attributes").iter().enumerate() {
+        if attr["taxonomy_term"]["taxonomy"] != HSDS_ATTRIBUTE_TAXONOMY {
+            continue;
+        }
+        let mut broken = org.clone();
+        broken["attributes"][i]["value"] = "x".into();
+        let e = Partner::from_hsds(&broken).expect_err("a bad value");
+        assert_eq!(e.pointer, format!("/attributes/{i}/value"));
+        let mut missing = org.clone();
+        missing["attributes"].as_array_mut().expect("attributes").remove(i);
+        let code = attr["taxonomy_term"]["code"].as_str().expect("code");
+        // Only the capacity may be left out.
+        assert_eq!(Partner::from_hsds(&missing).is_ok(), code == "kapasitas", "{code}");
+    }
+}
+
+// ---------------------------------------------------------------- references
+
+/// Every use a case names a partner for, by each check, against a partner
+/// that is unknown, offers no such service, stopped taking referrals, has the
+/// service closed, or takes it: the outcome follows the documented rule of
+/// [`PartnerDirectory::check_reference`].
+#[test]
+fn every_reference_is_judged_by_the_one_rule() {
+    let uses = [
+        ReferenceUse::Referrer,
+        ReferenceUse::Disclosure,
+        ReferenceUse::Plan,
+        ReferenceUse::Referral,
+        ReferenceUse::RequestedService,
+        ReferenceUse::ProtectiveReferral,
+    ];
+    let open = partner(1, PartnerKind::RumahSakit);
+    let mut not_taking = partner(2, PartnerKind::UptdPpa);
+    not_taking.accepts_referrals = false;
+    let mut closed = partner(3, PartnerKind::LbhPosbakum);
+    closed.services.push(service("mediasi", PartnerServiceStatus::TutupSementara));
+    let directory =
+        PartnerDirectory::try_from_partners([open.clone(), not_taking.clone(), closed.clone()]).expect("valid");
+    let slug = |s: &str| Slug::parse(s).expect("slug");
+    for used_for in uses {
+        for check in [ReferenceCheck::Recorded, ReferenceCheck::New] {
+            let judge = |partner_id, service: Option<Slug>| {
+                let r = PartnerReference { pointer: "/x".into(), partner_id, used_for, service };
+                directory.check_reference(&r, check).map_err(|e| e.code())
+            };
+            let asks_anew = check == ReferenceCheck::New || used_for != ReferenceUse::RequestedService;
+            let strict = check == ReferenceCheck::New && used_for.sends_a_client();
+            let unknown = if asks_anew { Err(ErrorCode::UnknownReference) } else { Ok(()) };
+            assert_eq!(judge(pid(99), None), unknown, "{used_for:?} {check:?}");
+            assert_eq!(judge(open.partner_id, None), Ok(()));
+            assert_eq!(judge(open.partner_id, Some(slug("pendampingan"))), Ok(()));
+            assert_eq!(judge(open.partner_id, Some(slug("tidak-ada"))), Err(ErrorCode::UnknownReference));
+            let unavailable = if strict { Err(ErrorCode::PartnerUnavailable) } else { Ok(()) };
+            assert_eq!(judge(not_taking.partner_id, Some(slug("pendampingan"))), unavailable, "{used_for:?} {check:?}");
+            assert_eq!(judge(closed.partner_id, Some(slug("mediasi"))), unavailable, "{used_for:?} {check:?}");
+            assert_eq!(judge(closed.partner_id, Some(slug("pendampingan"))), Ok(()));
+        }
+    }
+    assert_eq!(uses.iter().filter(|u| u.sends_a_client()).count(), 4);
+}
+
+#[test]
+fn directory_refusals_speak_both_languages_and_name_the_partner() {
+    let p = pid(7);
+    let errors = [
+        PartnerError::UnknownService { partner_id: p, service: Slug::parse("visum").expect("slug") },
+        PartnerError::NotAcceptingReferrals { partner_id: p },
+        PartnerError::ServiceUnavailable { partner_id: p, service: Slug::parse("visum").expect("slug") },
+        PartnerError::OtherUnit { partner_id: p, unit: unit("64.72") },
+    ];
+    for e in errors {
+        assert!(e.message_id().contains(&p.to_string()) && e.message_en().contains(&p.to_string()), "{e}");
+        assert_ne!(e.message_id(), e.message_en());
+    }
+}
+
 // ---------------------------------------------------------------- properties
 
 fn arbitrary_partner() -> impl Strategy<Value = Partner> {
@@ -709,6 +835,8 @@ proptest! {
         }
         let org = p.to_hsds();
         prop_assert_eq!(org["services"].as_array().map(Vec::len), Some(p.services.len()));
+        let read_back = Partner::from_hsds(&org);
+        prop_assert_eq!(read_back.as_ref(), Ok(&p));
         let back: Partner = serde_json::from_value(json).expect("round trip");
         prop_assert_eq!(back, p);
     }

@@ -129,8 +129,31 @@ fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(bytes: &[u8]) -> Res
 
 /// Imports documents in one transaction: all of them or, on any error,
 /// none. A document whose stream is already in the store from the same
-/// first command is counted as present and not written again.
+/// first command is counted as present and not written again. The partners
+/// a case names are checked as history against its unit's network, when the
+/// store holds one ([`crate::partners`]).
 pub async fn import_documents<S: CaseStore + ?Sized>(store: &S, batches: &[Batch]) -> Result<ImportReport, StoreError> {
+    let mut directories = std::collections::BTreeMap::new();
+    for batch in batches.iter().filter(|b| b.kind == StreamKind::Case) {
+        if !directories.contains_key(&batch.unit) {
+            let directory = store.partner_directory(Some(&batch.unit)).await?;
+            directories.insert(batch.unit.clone(), directory);
+        }
+        if directories.get(&batch.unit).is_none_or(|d| d.is_empty()) {
+            continue;
+        }
+        let events = aggregate::decode::<CaseEvent>(batch.stream_id, &batch.events)?;
+        let references = Case::default().partner_references_in(&events);
+        crate::partners::check_references(
+            store,
+            &batch.unit,
+            batch.stream_id,
+            &references,
+            lk3_core::partner::ReferenceCheck::Recorded,
+            &mut directories,
+        )
+        .await?;
+    }
     let outcomes = store.append_batches(batches).await?;
     let mut report = ImportReport::default();
     for (batch, outcome) in batches.iter().zip(outcomes) {

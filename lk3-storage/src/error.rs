@@ -192,6 +192,16 @@ pub enum StoreError {
         /// Why, in Indonesian.
         reason_id: String,
     },
+    /// A partner a case names that its unit's network in the store does not
+    /// hold or that does not take referrals now, or a change to the network
+    /// refused ([`crate::partners`]).
+    #[error("{}{source}", .stream_id.map(|s| format!("stream {s}: ")).unwrap_or_default())]
+    Partner {
+        /// The stream whose events name the partner (none for a change to the network).
+        stream_id: Option<Uuid>,
+        /// Why.
+        source: Box<lk3_core::partner::PartnerError>,
+    },
     /// A report asked for with a period or a unit lk3 cannot report on.
     #[error(transparent)]
     Report(lk3_core::report::ReportError),
@@ -250,6 +260,7 @@ impl Lk3Error for StoreError {
             Self::ImportRejected { .. } => ErrorCode::ImportRejected,
             Self::Url { .. } => ErrorCode::StoreUrl,
             Self::Report(e) => e.code(),
+            Self::Partner { source, .. } => source.code(),
         }
     }
 
@@ -314,6 +325,10 @@ impl Lk3Error for StoreError {
                 format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
             }
             Self::Report(e) => e.message_id(),
+            Self::Partner { stream_id, source } => match stream_id {
+                Some(s) => format!("aliran {s}: {}", source.message_id()),
+                None => source.message_id(),
+            },
         }
     }
 }

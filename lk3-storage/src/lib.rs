@@ -14,6 +14,8 @@
 //!   `postgres`, for a province or the nation). [`open`] picks one by URL.
 //! - [`verify`](verify::verify) re-reads a whole store and names every bad
 //!   event; [`document`] exports and imports the schema documents.
+//! - [`partners`]: each unit's partner network, and every partner a case
+//!   names checked against it.
 //! - [`trust`]: a store given its unit's key seals every batch it appends,
 //!   keeps the public keys it trusts, and `verify` checks the seals.
 //!
@@ -38,6 +40,7 @@ pub mod files;
 pub mod memory;
 pub mod model;
 mod open;
+pub mod partners;
 pub mod personal;
 #[cfg(feature = "postgres")]
 pub mod postgres;

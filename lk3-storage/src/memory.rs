@@ -32,6 +32,7 @@ struct Inner {
     commands: HashMap<CommandId, CommandRecord>,
     projections: HashMap<Uuid, Projection>,
     clients: HashMap<(UnitCode, ClientId), ClientRecord>,
+    partners: BTreeMap<lk3_core::ids::PartnerId, lk3_core::partner::Partner>,
     notes: HashMap<(UnitCode, Hash), Note>,
     seals: HashMap<Uuid, Vec<Seal>>,
     trust: BTreeMap<KeyId, TrustRecord>,
@@ -377,6 +378,18 @@ impl CaseStore for MemoryStore {
                     .map(|k| ClientConsent { case_id: c.case_id, consent: k.clone() })
             })
             .collect())
+    }
+
+    async fn partners(&self, unit: Option<&UnitCode>) -> Result<Vec<lk3_core::partner::Partner>, StoreError> {
+        Ok(self.lock().partners.values().filter(|p| unit.is_none_or(|u| &p.unit == u)).cloned().collect())
+    }
+
+    async fn put_partners(&self, partners: &[lk3_core::partner::Partner]) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        for p in partners {
+            inner.partners.insert(p.partner_id, p.clone());
+        }
+        Ok(())
     }
 
     async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {

@@ -42,6 +42,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0002_retries_numbers_manifest.sql"),
         include_str!("../migrations/postgres/0003_seals_trusted_keys.sql"),
         include_str!("../migrations/postgres/0004_last_written_case_clients.sql"),
+        include_str!("../migrations/postgres/0005_partners.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

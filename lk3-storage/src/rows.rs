@@ -427,8 +427,29 @@ pub const TRUSTED_KEYS: CheckedTable = CheckedTable {
     key: &["key_id"],
 };
 
+/// `partners`: each unit's partner network, one partner record a row.
+pub const PARTNERS: CheckedTable = CheckedTable {
+    name: "partners",
+    columns: &[text("unit"), text("partner_id"), text("record")],
+    key: &["unit", "partner_id"],
+};
+
 /// Every checked table.
-pub const CHECKED: [&CheckedTable; 5] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS];
+pub const CHECKED: [&CheckedTable; 6] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS];
+
+/// A partner's row (without its check): the record as compact JSON.
+pub fn partner_row(partner: &lk3_core::partner::Partner) -> Row {
+    let record = serde_json::to_string(partner).unwrap_or_default();
+    vec![t(&partner.unit), t(partner.partner_id), Value::Text(record)]
+}
+
+/// The partner a row holds, `None` when it does not read as one or its
+/// key columns are not its record's.
+pub fn partner_of_row(row: &Row) -> Option<lk3_core::partner::Partner> {
+    let partner: lk3_core::partner::Partner = serde_json::from_str(row.get(2)?.as_text()?).ok()?;
+    (row.first()?.as_text()? == partner.unit.to_string() && row.get(1)?.as_text()? == partner.partner_id.to_string())
+        .then_some(partner)
+}
 
 /// The check of a row's values: SHA-256 over each value tagged with its
 /// type and length, as 64 hex digits.

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -1385,6 +1385,51 @@ macro_rules! sql_store {
                             Ok(ClientConsent { case_id: lk3_core::ids::CaseId::from_uuid(case_id), consent })
                         })
                         .collect()
+                }
+
+                async fn partners(
+                    &self,
+                    unit: Option<&UnitCode>,
+                ) -> Result<Vec<lk3_core::partner::Partner>, StoreError> {
+                    let table = &rows::PARTNERS;
+                    let columns = table.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+                    let found = match unit {
+                        Some(unit) => {
+                            let text = format!("SELECT {columns} FROM partners WHERE unit = $1 ORDER BY partner_id");
+                            sqlx::query(<$store>::stmt_owned(text)).bind(unit.to_string()).fetch_all(&self.pool).await?
+                        }
+                        None => {
+                            let text = format!("SELECT {columns} FROM partners ORDER BY partner_id");
+                            sqlx::query(<$store>::stmt_owned(text)).fetch_all(&self.pool).await?
+                        }
+                    };
+                    found
+                        .iter()
+                        .map(|r| {
+                            let row: rows::Row =
+                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                            rows::partner_of_row(&row).ok_or_else(|| StoreError::CorruptRow {
+                                stream_id: Uuid::nil(),
+                                seq: 0,
+                                message: "a row of partners does not read as a partner".into(),
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn put_partners(&self, partners: &[lk3_core::partner::Partner]) -> Result<(), StoreError> {
+                    let mut tx = begin_write(&self.pool).await?;
+                    for partner in partners {
+                        insert_checked(
+                            &mut tx,
+                            &rows::PARTNERS,
+                            rows::partner_row(partner),
+                            "ON CONFLICT (unit, partner_id) DO UPDATE SET record = excluded.record, row_check = excluded.row_check",
+                        )
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {

@@ -52,6 +52,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0002_retries_numbers_manifest.sql"),
         include_str!("../migrations/sqlite/0003_seals_trusted_keys.sql"),
         include_str!("../migrations/sqlite/0004_last_written_case_clients.sql"),
+        include_str!("../migrations/sqlite/0005_partners.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

@@ -8,6 +8,7 @@ use lk3_core::case::Case;
 use lk3_core::event::{Event, Hash};
 use lk3_core::ids::{CaseId, ClientId, CommandId, OutreachId, UnitCode};
 use lk3_core::outreach::Outreach;
+use lk3_core::partner::{Partner, PartnerDirectory, ReferenceCheck};
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{Seal, SigningKey};
 use std::sync::Arc;
@@ -158,6 +159,14 @@ pub trait CaseStore: Send + Sync {
     /// Every consent recorded for a client in the unit's cases.
     async fn client_consents(&self, unit: &UnitCode, client: ClientId) -> Result<Vec<ClientConsent>, StoreError>;
 
+    /// The partners of a unit's network (of every unit with `None`), in id
+    /// order ([`crate::partners`]).
+    async fn partners(&self, unit: Option<&UnitCode>) -> Result<Vec<Partner>, StoreError>;
+
+    /// Writes partners, each replacing the row of its id, in one
+    /// transaction. Unchecked: [`CaseStoreExt::import_partners`] checks them.
+    async fn put_partners(&self, partners: &[Partner]) -> Result<(), StoreError>;
+
     /// Adds or replaces a client's identity in the registry.
     async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError>;
 
@@ -213,7 +222,7 @@ pub trait CaseStoreExt: CaseStore {
     /// under their command id. The events are the command's fingerprint here
     /// (see [`Fingerprint`]); [`CaseStoreExt::execute`] keeps the command's.
     async fn append<A: Aggregate>(&self, before: &A, events: &[Event<A::Payload>]) -> Result<Executed<A>, StoreError> {
-        append_batch(self, before, events, None).await
+        append_batch(self, before, events, None, ReferenceCheck::Recorded).await
     }
 
     /// Executes a command on a stream: answers a retried command id (the
@@ -254,7 +263,18 @@ pub trait CaseStoreExt: CaseStore {
         if let Some(other) = events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
             return Err(StoreError::StreamIdMismatch { stream_id, command_stream: other });
         }
-        append_batch(self, &state, &events, Some(fingerprint)).await
+        append_batch(self, &state, &events, Some(fingerprint), ReferenceCheck::New).await
+    }
+
+    /// Adds or replaces partners of units' networks, all or none
+    /// ([`crate::partners::import_partners`]).
+    async fn import_partners(&self, partners: Vec<Partner>) -> Result<crate::partners::PartnerImport, StoreError> {
+        crate::partners::import_partners(self, partners).await
+    }
+
+    /// A unit's partner network (every unit's with `None`).
+    async fn partner_directory(&self, unit: Option<&UnitCode>) -> Result<PartnerDirectory, StoreError> {
+        crate::partners::partner_directory(self, unit).await
     }
 
     /// Executes a case command (see [`CaseStoreExt::execute`]).
@@ -301,14 +321,20 @@ async fn answer_retry<A: Aggregate, S: CaseStore + ?Sized>(
 }
 
 /// Appends one command's events, under the command's fingerprint when the
-/// store decided them (the events' own otherwise).
+/// store decided them (the events' own otherwise), once the partners they
+/// name pass the unit's network ([`crate::partners`]).
 async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     store: &S,
     before: &A,
     events: &[Event<A::Payload>],
     fingerprint: Option<Fingerprint>,
+    check: ReferenceCheck,
 ) -> Result<Executed<A>, StoreError> {
     let (mut batch, _) = aggregate::batch(before, events)?;
+    let references = A::partner_references(before, events);
+    let mut directories = std::collections::BTreeMap::new();
+    crate::partners::check_references(store, &batch.unit, batch.stream_id, &references, check, &mut directories)
+        .await?;
     if let (Some(fingerprint), Some(span)) = (fingerprint, batch.commands.first_mut()) {
         span.fingerprint = fingerprint;
     }

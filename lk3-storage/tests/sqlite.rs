@@ -65,6 +65,50 @@ async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
 }
 
 #[tokio::test]
+async fn a_partner_changed_in_the_file_is_found_and_not_read() {
+    use lk3_storage::CaseStoreExt;
+    let (s, _, _) = store_with_case().await;
+    let mut jejaring = lk3_core::partner::PartnerDirectory::new();
+    let at = chrono::DateTime::from_timestamp(1_554_685_200, 0).expect("time");
+    let partner = lk3_core::partner::Partner {
+        partner_id: lk3_core::ids::PartnerId::new_v7(at, lk3_core::ids::IdSeed::new([5; 10])),
+        unit: "64.74".parse().expect("unit"),
+        name: "UPTD PPA Kota Bontang".into(),
+        kind: lk3_core::partner::PartnerKind::UptdPpa,
+        services: vec![lk3_core::partner::PartnerService {
+            service_id: "pendampingan".into(),
+            name: "Pendampingan korban".into(),
+            status: lk3_core::partner::PartnerServiceStatus::Aktif,
+        }],
+        locations: vec![lk3_core::partner::PartnerLocation {
+            location_id: "kantor".into(),
+            kode_wilayah: None,
+            address: None,
+            kind: lk3_core::partner::PartnerLocationKind::Fisik,
+        }],
+        accepts_referrals: true,
+        emergency_line: true,
+        capacity: None,
+    };
+    jejaring.insert(partner.clone()).expect("valid");
+    s.import_partners(jejaring.iter().cloned().collect()).await.expect("imported");
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    // Renamed behind lk3's back: the row's check names it.
+    sqlx::query("UPDATE partners SET record = replace(record, 'Bontang', 'Samarinda')")
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["LK3-E086"], "{report:?}");
+    // A record that no longer reads as a partner, or whose key columns are
+    // not its own, is refused when read.
+    sqlx::query("UPDATE partners SET unit = '64.72'").execute(s.pool()).await.expect("edit");
+    let e = s.partners(None).await.expect_err("not its row");
+    assert_eq!(e.code(), ErrorCode::CorruptRow);
+}
+
+#[tokio::test]
 async fn a_removed_last_event_and_an_edited_projection_are_found() {
     let (s, _, events) = store_with_case().await;
     let last = events.len() as i64;
@@ -153,17 +197,17 @@ async fn a_seal_or_a_trusted_key_changed_in_the_file_is_found() {
 }
 
 #[tokio::test]
-async fn a_store_of_schema_3_is_brought_to_schema_4_with_the_rows_verify_expects() {
+async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_verify_expects() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migration 4 added goes, and so does its record.
+        // What migrations 4 and 5 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
             "DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
-             DROP TABLE case_clients; DELETE FROM _sqlx_migrations WHERE version = 4",
+             DROP TABLE case_clients; DROP TABLE partners; DELETE FROM _sqlx_migrations WHERE version >= 4",
         )
         .execute(&pool)
         .await

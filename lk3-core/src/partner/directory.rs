@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Partner, PartnerKind, PartnerProblem};
+use super::{Partner, PartnerKind, PartnerProblem, Slug};
 use crate::error::{ErrorCode, Lk3Error};
 use crate::ids::{PartnerId, UnitCode};
 
@@ -31,6 +31,39 @@ pub enum PartnerError {
         /// The id given.
         partner_id: PartnerId,
     },
+    /// The partner offers no service with this id.
+    #[error("partner {partner_id} offers no service `{service}`")]
+    UnknownService {
+        /// The partner.
+        partner_id: PartnerId,
+        /// The service asked for.
+        service: Slug,
+    },
+    /// A client sent to a partner that does not take referrals now (it does
+    /// not accept them, or none of its services is active).
+    #[error("partner {partner_id} does not take referrals now")]
+    NotAcceptingReferrals {
+        /// The partner.
+        partner_id: PartnerId,
+    },
+    /// A service asked for that is not active now (closed, temporarily or
+    /// for good).
+    #[error("service `{service}` of partner {partner_id} is not active")]
+    ServiceUnavailable {
+        /// The partner.
+        partner_id: PartnerId,
+        /// The service asked for.
+        service: Slug,
+    },
+    /// A partner already in another unit's network: a partner id belongs to
+    /// one unit (register the other unit's copy under its own id).
+    #[error("partner {partner_id} is in the network of unit {unit}")]
+    OtherUnit {
+        /// The partner.
+        partner_id: PartnerId,
+        /// The unit whose network holds it.
+        unit: UnitCode,
+    },
 }
 
 fn list_en(problems: &[PartnerProblem]) -> String {
@@ -47,18 +80,21 @@ impl PartnerError {
     pub fn problems(&self) -> &[PartnerProblem] {
         match self {
             Self::Invalid { problems, .. } => problems,
-            Self::Duplicate { .. } | Self::UnknownPartner { .. } => &[],
+            _ => &[],
         }
     }
 }
 
 impl Lk3Error for PartnerError {
-    /// `LK3-E033` (invalid command) for a duplicate or invalid partner,
-    /// `LK3-E031` (unknown reference) for an id not in the directory.
+    /// `LK3-E033` (invalid command) for a duplicate or invalid partner or
+    /// one of another unit, `LK3-E031` (unknown reference) for a partner or
+    /// service not in the directory, `LK3-E143` for a partner or service
+    /// that does not take referrals now.
     fn code(&self) -> ErrorCode {
         match self {
-            Self::Duplicate { .. } | Self::Invalid { .. } => ErrorCode::InvalidCommand,
-            Self::UnknownPartner { .. } => ErrorCode::UnknownReference,
+            Self::Duplicate { .. } | Self::Invalid { .. } | Self::OtherUnit { .. } => ErrorCode::InvalidCommand,
+            Self::UnknownPartner { .. } | Self::UnknownService { .. } => ErrorCode::UnknownReference,
+            Self::NotAcceptingReferrals { .. } | Self::ServiceUnavailable { .. } => ErrorCode::PartnerUnavailable,
         }
     }
 
@@ -67,6 +103,14 @@ impl Lk3Error for PartnerError {
             Self::Duplicate { partner_id } => format!("mitra {partner_id} sudah ada dalam direktori"),
             Self::Invalid { partner_id, problems } => format!("mitra {partner_id} tidak sah: {}", list_id(problems)),
             Self::UnknownPartner { partner_id } => format!("mitra {partner_id} tidak ada dalam direktori"),
+            Self::UnknownService { partner_id, service } => {
+                format!("mitra {partner_id} tidak memiliki layanan `{service}`")
+            }
+            Self::NotAcceptingReferrals { partner_id } => format!("mitra {partner_id} sedang tidak menerima rujukan"),
+            Self::ServiceUnavailable { partner_id, service } => {
+                format!("layanan `{service}` mitra {partner_id} sedang tidak aktif")
+            }
+            Self::OtherUnit { partner_id, unit } => format!("mitra {partner_id} terdaftar dalam jejaring unit {unit}"),
         }
     }
 }

@@ -1,9 +1,13 @@
 //! The mapping of partners to Open Referral HSDS 3.0 `organization` objects.
 //! The table is in the module docs of [`crate::partner`].
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
-use super::{Partner, PartnerDirectory, PartnerKind, PartnerLocation, PartnerService};
+use super::{
+    Partner, PartnerDirectory, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus,
+};
 use crate::label::Labelled;
 
 /// The HSDS `taxonomy_term.taxonomy` of the term that carries the partner's
@@ -180,4 +184,169 @@ pub fn partner_kind_from_hsds(organization: &Value) -> Option<PartnerKind> {
         }
         PartnerKind::from_id(term.get("code")?.as_str()?)
     })
+}
+
+/// An HSDS `organization` that does not read back as a partner: what is
+/// missing or wrong, where ([`Partner::from_hsds`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("HSDS organization at {pointer}: expected {expected_en}")]
+pub struct HsdsError {
+    /// A JSON Pointer into the organization.
+    pub pointer: String,
+    /// What was expected there, in English.
+    pub expected_en: &'static str,
+    /// What was expected there, in Indonesian.
+    pub expected_id: &'static str,
+}
+
+impl crate::error::Lk3Error for HsdsError {
+    /// `LK3-E070` (schema violation).
+    fn code(&self) -> crate::error::ErrorCode {
+        crate::error::ErrorCode::SchemaViolation
+    }
+
+    fn message_id(&self) -> String {
+        format!("organisasi HSDS pada {}: seharusnya {}", self.pointer, self.expected_id)
+    }
+}
+
+fn expected(pointer: impl Into<String>, expected_en: &'static str, expected_id: &'static str) -> HsdsError {
+    HsdsError { pointer: pointer.into(), expected_en, expected_id }
+}
+
+fn text<'a>(value: &'a Value, key: &str, at: &str) -> Result<&'a str, HsdsError> {
+    value.get(key).and_then(Value::as_str).ok_or_else(|| expected(format!("{at}/{key}"), "a string", "teks"))
+}
+
+fn list<'a>(value: &'a Value, key: &str) -> Result<&'a [Value], HsdsError> {
+    match value.get(key) {
+        None => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(expected(format!("/{key}"), "an array", "larik")),
+    }
+}
+
+/// The slug of an id `<organization id>/<slug>`.
+fn slug_of<'a>(id: &'a str, org_id: &str, at: &str) -> Result<&'a str, HsdsError> {
+    id.strip_prefix(org_id)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .ok_or_else(|| expected(format!("{at}/id"), "\"<organization id>/<slug>\"", "\"<id organisasi>/<slug>\""))
+}
+
+impl Partner {
+    /// Reads back an HSDS 3.0 `organization` in the form [`Partner::to_hsds`]
+    /// writes (the mapping table in [`crate::partner`]): a network published
+    /// by one system is imported by another. The partner is not validated
+    /// here ([`Partner::validate`] is, by whoever keeps it).
+    ///
+    /// ```
+    /// # use lk3_core::partner::*;
+    /// # use lk3_core::ids::{IdSeed, PartnerId};
+    /// # let at = chrono::DateTime::from_timestamp(1_554_685_200, 0).unwrap();
+    /// let partner = Partner {
+    ///     partner_id: PartnerId::new_v7(at, IdSeed::new([2; 10])),
+    ///     unit: "64.74".parse()?,
+    ///     name: "LBH APIK Kaltim".into(),
+    ///     kind: PartnerKind::LbhPosbakum,
+    ///     services: vec![PartnerService {
+    ///         service_id: "pendampingan-hukum".into(),
+    ///         name: "Pendampingan hukum".into(),
+    ///         status: PartnerServiceStatus::Aktif,
+    ///     }],
+    ///     locations: vec![],
+    ///     accepts_referrals: true,
+    ///     emergency_line: false,
+    ///     capacity: Some(12),
+    /// };
+    /// assert_eq!(Partner::from_hsds(&partner.to_hsds())?, partner);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_hsds(organization: &Value) -> Result<Partner, HsdsError> {
+        let org_id = text(organization, "id", "")?;
+        let partner_id = org_id.parse().map_err(|_| expected("/id", "a partner's UUID", "UUID mitra"))?;
+        let name = text(organization, "name", "")?.to_owned();
+        let kind = partner_kind_from_hsds(organization).ok_or_else(|| {
+            expected("/attributes", "a term of taxonomy lk3-jenis-mitra", "istilah taksonomi lk3-jenis-mitra")
+        })?;
+        let mut values: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        for (i, attr) in list(organization, "attributes")?.iter().enumerate() {
+            let term = attr.get("taxonomy_term");
+            if term.and_then(|t| t.get("taxonomy")).and_then(Value::as_str) != Some(HSDS_ATTRIBUTE_TAXONOMY) {
+                continue;
+            }
+            let at = format!("/attributes/{i}");
+            let code = term.map_or(Ok(""), |t| text(t, "code", &format!("{at}/taxonomy_term")))?;
+            values.insert(code, (i, text(attr, "value", &at)?));
+        }
+        let attribute = |code: &'static str| values.get(code).copied();
+        let flag = |code: &'static str| match attribute(code) {
+            Some((_, "true")) => Ok(true),
+            Some((_, "false")) => Ok(false),
+            Some((i, _)) => {
+                Err(expected(format!("/attributes/{i}/value"), "\"true\" or \"false\"", "\"true\" atau \"false\""))
+            }
+            None => Err(expected("/attributes", "an attribute of this term", "atribut istilah ini")),
+        };
+        let unit = match attribute("unit_lk3") {
+            Some((i, v)) => {
+                v.parse().map_err(|_| expected(format!("/attributes/{i}/value"), "a unit code", "kode unit"))?
+            }
+            None => return Err(expected("/attributes", "the attribute unit_lk3", "atribut unit_lk3")),
+        };
+        let capacity = match attribute("kapasitas") {
+            Some((i, v)) => Some(
+                v.parse()
+                    .map_err(|_| expected(format!("/attributes/{i}/value"), "a whole number", "bilangan bulat"))?,
+            ),
+            None => None,
+        };
+        let services = list(organization, "services")?
+            .iter()
+            .enumerate()
+            .map(|(i, svc)| {
+                let at = format!("/services/{i}");
+                Ok(PartnerService {
+                    service_id: slug_of(text(svc, "id", &at)?, org_id, &at)?.to_owned(),
+                    name: text(svc, "name", &at)?.to_owned(),
+                    status: PartnerServiceStatus::from_hsds(text(svc, "status", &at)?).ok_or_else(|| {
+                        expected(format!("{at}/status"), "an HSDS service status", "status layanan HSDS")
+                    })?,
+                })
+            })
+            .collect::<Result<_, HsdsError>>()?;
+        let locations = list(organization, "locations")?
+            .iter()
+            .enumerate()
+            .map(|(i, loc)| {
+                let at = format!("/locations/{i}");
+                let kode_wilayah = match loc.get("external_identifier_type").and_then(Value::as_str) {
+                    Some(HSDS_KODE_WILAYAH_TYPE) => {
+                        Some(text(loc, "external_identifier", &at)?.parse().map_err(|_| {
+                            expected(format!("{at}/external_identifier"), "a kode wilayah", "kode wilayah")
+                        })?)
+                    }
+                    _ => None,
+                };
+                Ok(PartnerLocation {
+                    location_id: slug_of(text(loc, "id", &at)?, org_id, &at)?.to_owned(),
+                    kode_wilayah,
+                    address: loc.get("description").and_then(Value::as_str).map(str::to_owned),
+                    kind: PartnerLocationKind::from_hsds(text(loc, "location_type", &at)?).ok_or_else(|| {
+                        expected(format!("{at}/location_type"), "an HSDS location type", "jenis lokasi HSDS")
+                    })?,
+                })
+            })
+            .collect::<Result<_, HsdsError>>()?;
+        Ok(Partner {
+            partner_id,
+            unit,
+            name,
+            kind,
+            services,
+            locations,
+            accepts_referrals: flag("menerima_rujukan")?,
+            emergency_line: flag("layanan_24_jam")?,
+            capacity,
+        })
+    }
 }

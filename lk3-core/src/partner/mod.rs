@@ -104,11 +104,15 @@ mod directory;
 mod hsds;
 mod kind;
 mod model;
+mod reference;
 
 pub use directory::{PartnerDirectory, PartnerError};
-pub use hsds::{HSDS_ATTRIBUTE_TAXONOMY, HSDS_KIND_TAXONOMY, HSDS_KODE_WILAYAH_TYPE, partner_kind_from_hsds};
+pub use hsds::{
+    HSDS_ATTRIBUTE_TAXONOMY, HSDS_KIND_TAXONOMY, HSDS_KODE_WILAYAH_TYPE, HsdsError, partner_kind_from_hsds,
+};
 pub use kind::{PartnerKind, PartnerLocationKind, PartnerServiceStatus};
 pub use model::{
     MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS, Partner, PartnerLocation, PartnerProblem, PartnerProblemKind,
     PartnerService, Slug, is_valid_slug,
 };
+pub use reference::{PartnerReference, ReferenceCheck, ReferenceUse};

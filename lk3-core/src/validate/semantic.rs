@@ -4,16 +4,15 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Finding;
-use crate::case::{Case, CaseEvent, CaseEventRecord};
+use crate::case::{Case, CaseEventRecord};
 use crate::decider::{Decider, Rederived};
 use crate::error::{ErrorCode, Lk3Error};
 use crate::event::{ChainError, Event, chain_problems};
 use crate::outreach::{Outreach, OutreachEventRecord};
-use crate::partner::Partner;
-use crate::service::ServiceCommand;
+use crate::partner::{Partner, PartnerDirectory, ReferenceCheck};
 use crate::vocab::Role;
 
-pub(super) fn check(kind: &str, value: &Value, partners: Option<&crate::partner::PartnerDirectory>) -> Vec<Finding> {
+pub(super) fn check(kind: &str, value: &Value, partners: Option<&PartnerDirectory>) -> Vec<Finding> {
     // A rule set no one registered: nothing else can be judged without it.
     let unknown = unknown_rule_sets(kind, value);
     if !unknown.is_empty() {
@@ -275,61 +274,23 @@ fn client(value: &Value) -> Vec<Finding> {
         .collect()
 }
 
-/// Every partner id a case refers to must be in the unit's network.
-fn partner_references(value: &Value, directory: &crate::partner::PartnerDirectory) -> Vec<Finding> {
+/// Every partner a case names must be in the unit's network, with the
+/// service a sending asks for (the one rule: [`PartnerDirectory::check_reference`]).
+fn partner_references(value: &Value, directory: &PartnerDirectory) -> Vec<Finding> {
     let Ok(events) = serde_json::from_value::<Vec<CaseEventRecord>>(value["events"].clone()) else {
         return Vec::new();
     };
-    let mut refs: Vec<(String, crate::ids::PartnerId)> = Vec::new();
-    for (i, e) in events.iter().enumerate() {
-        match &e.payload {
-            CaseEvent::ConsentRecorded { consent } => refs.extend(
-                consent
-                    .disclose_to
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| (format!("/events/{i}/payload/consent/disclose_to/{k}"), *p)),
-            ),
-            CaseEvent::PlanProposed { items, .. } => refs.extend(items.iter().enumerate().filter_map(|(k, item)| {
-                item.partner_id.map(|p| (format!("/events/{i}/payload/items/{k}/partner_id"), p))
-            })),
-            CaseEvent::ServiceOpened { partner_id: Some(p), .. }
-            | CaseEvent::ProtectiveReferralSent { partner_id: Some(p), .. } => {
-                refs.push((format!("/events/{i}/payload/partner_id"), *p));
-            }
-            _ => {}
-        }
-    }
-    let mut found: Vec<Finding> = refs
+    Case::default()
+        .partner_references_in(&events)
         .into_iter()
-        .filter(|(_, p)| !directory.contains(*p))
-        .map(|(pointer, p)| {
-            Finding::error(
-                ErrorCode::UnknownReference,
-                pointer,
-                format!("mitra `{p}` tidak ada dalam jejaring"),
-                format!("partner `{p}` is not in the network"),
-            )
+        .filter_map(|(i, reference)| {
+            let refused = directory.check_reference(&reference, ReferenceCheck::Recorded).err()?;
+            Some(Finding::error(
+                refused.code(),
+                format!("/events/{i}/payload{}", reference.pointer),
+                refused.message_id(),
+                refused.to_string(),
+            ))
         })
-        .collect();
-    // The service a sending asks for is one its partner offers.
-    let case = Case::from_events(&events);
-    for (i, e) in events.iter().enumerate() {
-        let CaseEvent::ServiceStepRecorded { service_id, step: ServiceCommand::Send { request, .. }, .. } = &e.payload
-        else {
-            continue;
-        };
-        let partner = case.service(*service_id).and_then(|s| s.partner_id).and_then(|p| directory.get(p));
-        if let (Some(partner), Some(wanted)) = (partner, &request.service)
-            && partner.service(wanted.as_str()).is_none()
-        {
-            found.push(Finding::error(
-                ErrorCode::UnknownReference,
-                format!("/events/{i}/payload/step/request/service"),
-                format!("mitra `{}` tidak memiliki layanan `{wanted}`", partner.partner_id),
-                format!("partner `{}` offers no service `{wanted}`", partner.partner_id),
-            ));
-        }
-    }
-    found
+        .collect()
 }

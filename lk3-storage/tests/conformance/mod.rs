@@ -14,6 +14,9 @@ use chrono::Duration;
 use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K, CaseEventRecord};
 use lk3_core::event::Hash;
 use lk3_core::ids::{ClientId, CommandId, IdSeed, PartnerId, ServiceId, UnitCode};
+use lk3_core::partner::{
+    Partner, PartnerKind, PartnerLocation, PartnerLocationKind, PartnerService, PartnerServiceStatus, Slug,
+};
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceState};
@@ -21,6 +24,7 @@ use lk3_core::vocab::{EmergencyReason, Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate::encode;
 use lk3_storage::document::{export_stream, import_batch, import_documents};
+use lk3_storage::memory::MemoryStore;
 use lk3_storage::model::{AppendOutcome, Fingerprint, StreamKind};
 use lk3_storage::personal::NewNote;
 use lk3_storage::verify::verify;
@@ -68,6 +72,8 @@ macro_rules! conformance_suite {
             a_store_that_starts_sealing_late_seals_its_old_heads,
             a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it_was,
             a_region_report_rolls_up_its_units,
+            a_unit_s_partner_network_is_kept_and_changed_all_or_none,
+            every_partner_a_case_names_is_checked_against_its_unit_s_network,
         );
     };
 }
@@ -1161,4 +1167,144 @@ pub async fn a_region_report_rolls_up_its_units(store: Store) {
     assert_eq!(to_last.len(), 1);
     let after = last + chrono::Duration::microseconds(1);
     assert!(store.query_outreaches(&unit, after..end, None, 10).await.expect("page").is_empty());
+}
+
+// ---------------------------------------------------------------- partners
+
+fn network_partner(unit: &str, n: u8, services: &[(&str, PartnerServiceStatus)]) -> Partner {
+    let at = chrono::DateTime::from_timestamp(1_554_685_200, 0).expect("time");
+    Partner {
+        partner_id: PartnerId::new_v7(at, IdSeed::new([n; 10])),
+        unit: unit.parse().expect("unit"),
+        name: format!("Mitra {n}"),
+        kind: PartnerKind::UptdPpa,
+        services: services
+            .iter()
+            .map(|(slug, status)| PartnerService {
+                service_id: (*slug).to_owned(),
+                name: format!("Layanan {slug}"),
+                status: *status,
+            })
+            .collect(),
+        locations: vec![PartnerLocation {
+            location_id: "kantor".into(),
+            kode_wilayah: None,
+            address: Some("Jl. Contoh".into()),
+            kind: PartnerLocationKind::Fisik,
+        }],
+        accepts_referrals: true,
+        emergency_line: false,
+        capacity: None,
+    }
+}
+
+pub async fn a_unit_s_partner_network_is_kept_and_changed_all_or_none(store: Store) {
+    let active = [("pendampingan", PartnerServiceStatus::Aktif)];
+    let a = network_partner("64.74", 1, &active);
+    let b = network_partner("64.72", 2, &active);
+    let report = store.import_partners(vec![b.clone(), a.clone()]).await.expect("imported");
+    assert_eq!((report.added, report.changed, report.unchanged), (2, 0, 0));
+    assert_eq!(store.partners(None).await.expect("read"), vec![a.clone(), b.clone()], "id order");
+    assert_eq!(store.partners(Some(&a.unit)).await.expect("read"), vec![a.clone()]);
+    let again = store.import_partners(vec![a.clone(), b.clone()]).await.expect("imported");
+    assert_eq!((again.added, again.changed, again.unchanged), (0, 0, 2));
+
+    // One bad partner refuses the whole import: nothing changes.
+    let mut a2 = a.clone();
+    a2.accepts_referrals = false;
+    let mut invalid = network_partner("64.74", 3, &active);
+    invalid.name = String::new();
+    let before = store.partners(None).await.expect("read");
+    for refused in [
+        vec![a2.clone(), invalid],
+        vec![a2.clone(), a2.clone()],
+        vec![a2.clone(), Partner { unit: b.unit.clone(), ..a.clone() }],
+        vec![Partner { unit: "64.72".parse().expect("unit"), ..a2.clone() }],
+    ] {
+        let e = store.import_partners(refused).await.expect_err("refused");
+        assert_eq!(code(&e), ErrorCode::InvalidCommand, "{e}");
+        assert_eq!(store.partners(None).await.expect("read"), before, "nothing written");
+    }
+    let changed = store.import_partners(vec![a2.clone()]).await.expect("imported");
+    assert_eq!((changed.added, changed.changed, changed.unchanged), (0, 1, 0));
+    let directory = store.partner_directory(Some(&a.unit)).await.expect("read");
+    assert_eq!(directory.iter().cloned().collect::<Vec<_>>(), vec![a2]);
+    assert!(verify(&*store).await.expect("verify").is_ok());
+}
+
+pub async fn every_partner_a_case_names_is_checked_against_its_unit_s_network(store: Store) {
+    let mut w = World::new();
+    let (case, events) = w.case_at(Stage::Intervensi);
+    import_case(&store, &events).await;
+    // A referral to a partner kept nowhere: history from before the network.
+    let (_, elsewhere, _) = sent_referral(&mut w);
+    let elsewhere = encode(&Case::default(), &elsewhere).expect("encodes").0;
+    let taking = network_partner(
+        w.unit,
+        1,
+        &[("pendampingan", PartnerServiceStatus::Aktif), ("mediasi", PartnerServiceStatus::TutupSementara)],
+    );
+    let mut not_taking = network_partner(w.unit, 2, &[("pendampingan", PartnerServiceStatus::Aktif)]);
+    not_taking.accepts_referrals = false;
+    store.import_partners(vec![taking.clone(), not_taking.clone()]).await.expect("imported");
+
+    let case_id = case.case_id().expect("id");
+    let version = |store: Store| async move { store.load_case(case_id).await.expect("loads").events.len() };
+    let written = version(store.clone()).await;
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let opened_at = w.now;
+    let open = |partner_id: u8| CaseCommand::OpenService {
+        service_id: ServiceId::new_v7(opened_at, IdSeed::new([partner_id; 10])),
+        kind: ServiceKind::Rujukan,
+        referral: Some(ReferralDraft {
+            partner_id: PartnerId::new_v7(
+                chrono::DateTime::from_timestamp(1_554_685_200, 0).expect("time"),
+                IdSeed::new([partner_id; 10]),
+            ),
+        }),
+    };
+    for (partner, refused) in [(99, ErrorCode::UnknownReference), (2, ErrorCode::PartnerUnavailable)] {
+        let ctx = w.ctx(peksos);
+        let e = store.execute_case(case_id, &open(partner), &ctx).await.expect_err("refused");
+        assert_eq!(code(&e), refused, "{e}");
+        assert!(e.message_en().contains(&case_id.to_string()) && e.message_id().starts_with("aliran "), "{e}");
+        assert_eq!(version(store.clone()).await, written, "nothing written");
+    }
+    let referral = open(1);
+    let CaseCommand::OpenService { service_id, .. } = referral else { unreachable!("an opening") };
+    let ctx = w.ctx(peksos);
+    store.execute_case(case_id, &referral, &ctx).await.expect("a partner that takes referrals");
+    let send = |service: &str| CaseCommand::ServiceStep {
+        service_id,
+        step: ServiceCommand::Send {
+            response_deadline: None,
+            emergency: Some(EmergencyReason::AncamanKeselamatan),
+            request: lk3_core::service::ReferralRequest {
+                service: Some(Slug::parse(service).expect("slug")),
+                ..Default::default()
+            },
+        },
+    };
+    for (service, refused) in [("tidak-ada", ErrorCode::UnknownReference), ("mediasi", ErrorCode::PartnerUnavailable)] {
+        let ctx = w.ctx(peksos);
+        let e = store.execute_case(case_id, &send(service), &ctx).await.expect_err("refused");
+        assert_eq!(code(&e), refused, "{e}");
+    }
+    let ctx = w.ctx(peksos);
+    store.execute_case(case_id, &send("pendampingan"), &ctx).await.expect("an active service");
+
+    // Imported history is checked too: the partner must be in the network.
+    let e = import_documents(&*store, std::slice::from_ref(&elsewhere)).await.expect_err("an unknown partner");
+    assert_eq!(code(&e), ErrorCode::UnknownReference, "{e}");
+    assert!(store.read_stream(elsewhere.stream_id).await.expect("read").is_none(), "nothing written");
+    // A partner that has since stopped taking referrals does not undo history.
+    let exported = export_stream(&*store, StreamKind::Case, *case_id.as_uuid()).await.expect("export");
+    let mut stopped = taking.clone();
+    stopped.accepts_referrals = false;
+    store.import_partners(vec![stopped]).await.expect("changed");
+    let other = MemoryStore::new();
+    other.import_partners(store.partners(None).await.expect("read")).await.expect("imported");
+    let batch = import_batch("case.json", exported.as_bytes(), &Default::default()).expect("valid");
+    let report = import_documents(&other, &[batch]).await.expect("history stands");
+    assert_eq!(report.imported, 1);
 }
