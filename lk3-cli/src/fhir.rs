@@ -35,7 +35,11 @@ pub fn export(o: &ExportOptions) -> Result<(), CliError> {
         }
     };
     let db = Db::open(&o.db, Access::Read)?;
-    let options = FhirOptions { base: &o.base, partners: partners.as_ref(), pseudonym_key: &key };
+    let partners = match partners {
+        Some(file) => file,
+        None => db.run(lk3_storage::CaseStoreExt::partner_directory(db.store(), None))?,
+    };
+    let options = FhirOptions { base: &o.base, partners: Some(&partners), pseudonym_key: &key };
     let bundle = db.run(fhir_bundle(db.store(), o.case, &options, chrono::Utc::now()))?;
     let mut text = serde_json::to_string_pretty(&bundle)
         .map_err(|source| CliError::Json { what: "the FHIR bundle".to_owned(), source })?;

@@ -30,6 +30,7 @@ mod demo;
 mod diagram;
 mod fhir;
 mod keys;
+mod partners;
 mod render;
 mod report;
 mod store;
@@ -235,6 +236,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         trust: Option<PathBuf>,
     },
+    /// Each unit's partner network (jejaring) in the store: import, list, export (lk3 or HSDS 3.0).
+    /// A store holding a unit's network checks every partner its cases name against it.
+    Partners {
+        #[command(subcommand)]
+        command: PartnersCommand,
+    },
     /// Signing keys of a unit and the trust file of whoever reads its documents.
     Keys {
         #[command(subcommand)]
@@ -275,7 +282,8 @@ enum FhirCommand {
         /// Only this case's referrals.
         #[arg(long, value_name = "CASE_ID", value_parser = parse_case_id)]
         case: Option<CaseId>,
-        /// The unit's partner network (JSON array or NDJSON of partners), for the partners' names and kinds.
+        /// A partner network (JSON array or NDJSON of partners), for the partners' names and kinds;
+        /// without it, the store's (`lk3 partners import`).
         #[arg(long, value_name = "FILE")]
         partners: Option<PathBuf>,
         /// The base of every entry's fullUrl: the FHIR server the bundle is meant for.
@@ -303,6 +311,51 @@ enum FhirCommand {
         /// FHIR JSON files: Bundles or Tasks.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PartnersCommand {
+    /// Add partners to the store or replace them (by partner id), all or none: each valid, each
+    /// in one unit's network. Nothing removes a partner (cases keep naming it): mark one that
+    /// stopped working with the unit (`accepts_referrals: false`, services `bubar`).
+    Import {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The files' form: lk3 partner documents, or HSDS 3.0 organizations as lk3 exports them.
+        #[arg(long, value_enum, default_value_t = partners::Format::Lk3)]
+        format: partners::Format,
+        /// Files of partners: a JSON array, one object, or NDJSON.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List the partners of one unit, or of every unit.
+    List {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this unit's network.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = partners::ListFormat::Table)]
+        format: partners::ListFormat,
+    },
+    /// Write the partners as lk3 NDJSON (one partner a line) or as HSDS 3.0 organizations (a JSON array).
+    Export {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this unit's network.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = partners::Format::Lk3)]
+        format: partners::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -557,6 +610,13 @@ fn main() -> ExitCode {
             report::run(&report::Options { db, scope, from, to, format, out, lang })
         }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
+        Command::Partners { command } => match command {
+            PartnersCommand::Import { db, format, paths } => partners::import(&db, &paths, format),
+            PartnersCommand::List { db, unit, format } => partners::list(&db, unit.as_ref(), format),
+            PartnersCommand::Export { db, unit, format, out } => {
+                partners::export(&db, unit.as_ref(), format, out.as_deref())
+            }
+        },
         Command::Fhir { command: FhirCommand::Export { db, case, partners, base, pseudonym_key, out } } => {
             fhir::export(&fhir::ExportOptions { db, case, partners, base, pseudonym_key, out })
         }

@@ -173,6 +173,13 @@ impl DemoWriter {
         self.push(StreamKind::Case, batch)
     }
 
+    /// Writes the unit's partner network, before any case that names one:
+    /// the store then checks every partner a case names against it.
+    pub fn partners(&mut self, partners: &lk3_core::partner::PartnerDirectory) -> Result<(), CliError> {
+        self.db.run(lk3_storage::CaseStoreExt::import_partners(&*self.db.store, partners.iter().cloned().collect()))?;
+        Ok(())
+    }
+
     /// Writes the registry records of the demo's clients (again, for a
     /// repeated run: the registry keeps the latest record).
     pub fn clients(&mut self, records: &[lk3_core::schema::ClientRecord]) -> Result<(), CliError> {

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lk3_core::json;
 use lk3_core::partner::PartnerDirectory;
 use lk3_core::validate::{KINDS, Limits, Report, Severity, validate_trusted};
 use lk3_core::{ErrorCode, Lk3Error};
@@ -96,18 +95,9 @@ pub fn check_kind(kind: Option<&str>) -> Result<(), InputError> {
 /// partner a line (as `lk3 demo --export` writes `jejaring.ndjson`), each
 /// valid; a repeated key anywhere is refused (`LK3-E066`).
 pub fn load_partners(path: &Path) -> Result<PartnerDirectory, CliError> {
-    let text = files::read_limited(path, Limits::default().max_bytes as u64)?;
-    let what = || path.display().to_string();
-    let partners: Vec<lk3_core::partner::Partner> = if text.trim_ascii_start().starts_with(b"[") {
-        json::from_slice(&text, "a list of partners").map_err(|source| CliError::Document { what: what(), source })?
-    } else {
-        text.split(|b| *b == b'\n')
-            .filter(|l| !l.trim_ascii().is_empty())
-            .map(|line| json::from_slice(line, "a partner"))
-            .collect::<Result<_, _>>()
-            .map_err(|source| CliError::Document { what: what(), source })?
-    };
-    PartnerDirectory::try_from_partners(partners).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+    let partners = crate::partners::read(path, crate::partners::Format::Lk3)?;
+    PartnerDirectory::try_from_partners(partners)
+        .map_err(|e| CliError::Usage(format!("{}: {}", path.display(), crate::store::bilingual(&e))))
 }
 
 /// Where a worker leaves one source's result (or the reason it could not be read).

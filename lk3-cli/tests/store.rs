@@ -390,3 +390,72 @@ fn fhir_export_then_a_partners_task_update_imported_moves_the_referral() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("LK3-E021"), "{}", stderr(&refused));
 }
+
+#[test]
+fn partners_import_list_export_in_both_forms_and_the_network_checks_imports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &["--export", "out"]);
+    let network: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("out/jejaring.ndjson"))
+        .expect("read")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    // The demo keeps its network in the store: list shows each partner.
+    let listed = lk3_in(dir.path(), &["partners", "list", "--db", path(&db), "--format", "json"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let mut listed: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).expect("json");
+    let mut expected = network.clone();
+    let by_id = |p: &serde_json::Value| p["partner_id"].as_str().expect("id").to_owned();
+    listed.sort_by_key(by_id);
+    expected.sort_by_key(by_id);
+    assert_eq!(listed, expected);
+    let other_unit = lk3_in(dir.path(), &["partners", "list", "--db", path(&db), "--unit", "64.72"]);
+    assert!(stdout(&other_unit).contains("0 partners"), "{}", stdout(&other_unit));
+
+    // Exported in lk3's form and in HSDS, each imports into a fresh store as the same network.
+    for (format, file) in [("lk3", "jejaring-lk3.ndjson"), ("hsds", "jejaring-hsds.json")] {
+        let out = lk3_in(dir.path(), &["partners", "export", "--db", path(&db), "--format", format, "--out", file]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let fresh = dir.path().join(format!("fresh-{format}.db"));
+        let out = lk3_in(dir.path(), &["partners", "import", "--db", path(&fresh), "--format", format, file]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains(&format!("{} added, 0 changed", network.len())), "{}", stdout(&out));
+        let again = lk3_in(dir.path(), &["partners", "import", "--db", path(&fresh), "--format", format, file]);
+        assert!(stdout(&again).contains(&format!("0 added, 0 changed, {} unchanged", network.len())));
+        let round = lk3_in(dir.path(), &["partners", "export", "--db", path(&fresh)]);
+        let original = lk3_in(dir.path(), &["partners", "export", "--db", path(&db)]);
+        assert_eq!(stdout(&round), stdout(&original), "{format}");
+    }
+    let hsds: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("jejaring-hsds.json")).expect("read")).expect("json");
+    assert_eq!(hsds.as_array().map(Vec::len), Some(network.len()));
+    assert!(hsds[0]["services"][0]["status"].is_string() && hsds[0]["attributes"].is_array());
+
+    // A broken organization refuses the whole file with its code; nothing is written.
+    let mut broken = hsds.clone();
+    broken[1]["services"][0]["status"] = serde_json::json!("aktif");
+    std::fs::write(dir.path().join("broken.json"), serde_json::to_vec(&broken).expect("json")).expect("write");
+    let empty = dir.path().join("empty.db");
+    let out = lk3_in(dir.path(), &["partners", "import", "--db", path(&empty), "--format", "hsds", "broken.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("LK3-E070") && stderr(&out).contains("organization 2"), "{}", stderr(&out));
+    // A network without the partner that referred case 0007: importing the
+    // demo's cases into it is refused (LK3-E031), nothing written; with the
+    // whole network, they import.
+    let referrer = network.iter().find(|p| p["kind"] == "uptd_ppa").expect("the UPTD PPA");
+    let partial: String =
+        network.iter().filter(|p| *p != referrer).map(|p| serde_json::to_string(p).expect("json") + "\n").collect();
+    std::fs::write(dir.path().join("partial.ndjson"), partial).expect("write");
+    let checked = dir.path().join("checked.db");
+    assert!(lk3_in(dir.path(), &["partners", "import", "--db", path(&checked), "partial.ndjson"]).status.success());
+    let refused = lk3_in(dir.path(), &["import", "--db", path(&checked), "out"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    assert!(stderr(&refused).contains("LK3-E031"), "{}", stderr(&refused));
+    assert_eq!(stream_count(&checked), 0);
+    assert!(
+        lk3_in(dir.path(), &["partners", "import", "--db", path(&checked), "out/jejaring.ndjson"]).status.success()
+    );
+    let imported = lk3_in(dir.path(), &["import", "--db", path(&checked), "out"]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(lk3_in(dir.path(), &["verify", "--db", path(&checked)]).status.success());
+}

@@ -577,7 +577,7 @@ impl NativeStore {
                     serde_json::from_str(text).map_err(|e| Failure::Value(format!("partners: {e}"))).py(py)?;
                 Some(
                     lk3_core::partner::PartnerDirectory::try_from_partners(list)
-                        .map_err(|e| Failure::Value(format!("partners: {e}")))
+                        .map_err(|e| Failure::lk3(&e))
                         .py(py)?,
                 )
             }
@@ -588,7 +588,12 @@ impl NativeStore {
             key.unwrap_or_else(|| [uuid::Uuid::new_v4().into_bytes(), uuid::Uuid::new_v4().into_bytes()].concat());
         let base = base.to_owned();
         self.run(py, move |store| async move {
-            let options = FhirOptions { base: &base, partners: partners.as_ref(), pseudonym_key: &key };
+            // Without a network given, the store's names the partners.
+            let partners = match partners {
+                Some(given) => given,
+                None => store.partner_directory(None).await?,
+            };
+            let options = FhirOptions { base: &base, partners: Some(&partners), pseudonym_key: &key };
             json(&fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
         })
     }
@@ -632,6 +637,43 @@ impl NativeStore {
                 sections.insert(u.unit.to_string(), value);
             }
             json(&serde_json::json!({ "report": r, "sections": sections }))
+        })
+    }
+
+    /// The partners of one unit's network, or of every unit's (JSON array),
+    /// as lk3 partner documents or (`format="hsds"`) HSDS 3.0 organizations.
+    #[pyo3(signature = (unit=None, format="lk3"))]
+    fn partners(&self, py: Python<'_>, unit: Option<&str>, format: &str) -> PyResult<String> {
+        let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
+        let hsds = partner_format(format).py(py)?;
+        self.run(py, move |store| async move {
+            let directory = store.partner_directory(unit.as_ref()).await?;
+            if hsds { json(&directory.to_hsds()) } else { json(&directory.iter().collect::<Vec<_>>()) }
+        })
+    }
+
+    /// Adds or replaces partners (a JSON array of partner documents, or with
+    /// `format="hsds"` of HSDS organizations), all or none; returns (added,
+    /// changed, unchanged).
+    #[pyo3(signature = (partners, format="lk3"))]
+    fn import_partners(&self, py: Python<'_>, partners: &str, format: &str) -> PyResult<(u64, u64, u64)> {
+        let list = (|| -> Outcome<Vec<lk3_core::partner::Partner>> {
+            if partner_format(format)? {
+                let organizations: Vec<serde_json::Value> =
+                    lk3_core::json::from_slice(partners.as_bytes(), "a list of HSDS organizations")
+                        .map_err(|e| Failure::lk3(&e))?;
+                organizations
+                    .iter()
+                    .map(|o| lk3_core::partner::Partner::from_hsds(o).map_err(|e| Failure::lk3(&e)))
+                    .collect()
+            } else {
+                lk3_core::json::from_slice(partners.as_bytes(), "a list of partners").map_err(|e| Failure::lk3(&e))
+            }
+        })()
+        .py(py)?;
+        self.run(py, move |store| async move {
+            let r = store.import_partners(list).await?;
+            Ok((r.added, r.changed, r.unchanged))
         })
     }
 
@@ -941,4 +983,13 @@ async fn events_table(store: &Arc<dyn CaseStore>, unit: Option<UnitCode>, o: Opt
         }
     }
     Ok(builder.finish())
+}
+
+/// Whether a partner format names HSDS (`"hsds"`) rather than lk3's (`"lk3"`).
+fn partner_format(format: &str) -> Outcome<bool> {
+    match format {
+        "lk3" => Ok(false),
+        "hsds" => Ok(true),
+        other => Err(Failure::Value(format!("format {other:?}: use \"lk3\" or \"hsds\""))),
+    }
 }

@@ -72,6 +72,7 @@ pub fn run(options: &Options) -> Result<(), CliError> {
     stories::all(&mut unit);
     let scripted = unit.cases.len();
     if let Some(w) = store.as_mut() {
+        w.partners(&unit.partners)?;
         for c in &unit.cases {
             w.case(&c.events)?;
         }

@@ -18,7 +18,8 @@ ValidationError    identifiers and rule set names (E001-E013), a report period
                    key files (E040-E046), a file lk3 will not read (a FIFO, a device, a
                    link in a folder, too large: E095)
 CommandRefused     any refused command (E020-E039, E091: it names another case,
-                   E140: a referral still open where the case is to end),
+                   E140: a referral still open where the case is to end,
+                   E143: a partner of the store's network that takes no referrals now),
                    and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
 PermissionDenied   the actor's role may not issue the command (E021), or a

@@ -18,6 +18,7 @@ from typing import (
     Dict,
     Iterable,
     List,
+    Literal,
     Mapping,
     Optional,
     Sequence,
@@ -37,7 +38,11 @@ from .rules import Document, _bytes, _json_default, new_id
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Store", "ClientLike", "PlanItemLike", "TABLES"]
+__all__ = ["Store", "ClientLike", "PlanItemLike", "PartnerFormat", "TABLES"]
+
+PartnerFormat = Literal["lk3", "hsds"]
+"""The form partners are read and written in: lk3 partner documents, or Open
+Referral HSDS 3.0 ``organization`` objects in lk3's mapping."""
 
 ClientLike = Union[str, Tuple[str, bool], Mapping[str, Any]]
 """A client to register: a client id (an adult), ``(client_id, minor)``, or
@@ -550,7 +555,8 @@ class Store:
         ``Bundle`` (type ``collection``): per referral a ``Task``
         (SDOHCC-TaskForReferralManagement) whose focus is a ``ServiceRequest``
         (what the sending asked), the partner and the LK3 unit as
-        ``Organization``\ s (named from ``partners``, partner documents),
+        ``Organization``\ s (named from ``partners``, partner documents, or
+        else from the store's network: :meth:`import_partners`),
         the clients as ``Patient``\ s (a ``Group`` for several), and a
         ``Provenance`` per step. A client is named (registry id, NIK, name)
         only to a partner they consented to disclose to, and otherwise appears
@@ -582,6 +588,38 @@ class Store:
         ``report.to_frame("by_problem")`` gives a breakdown as a DataFrame."""
         data = json.loads(self._native.report(_date_text(from_, "from_"), _date_text(to, "to"), unit, region))
         return Report(data["report"], data["sections"])
+
+    # -- partner network ------------------------------------------------------
+
+    def partners(self, unit: Optional[str] = None, *, format: PartnerFormat = "lk3") -> List[Dict[str, Any]]:
+        """The partners of one unit's network (``"64.74"``), or of every
+        unit's, in id order: lk3 partner documents (``partner_id``, ``unit``,
+        ``name``, ``kind``, ``services``, ``locations``,
+        ``accepts_referrals``, ``emergency_line``, ``capacity``), or with
+        ``format="hsds"`` Open Referral HSDS 3.0 ``organization`` objects.
+        ``pandas.DataFrame(store.partners())`` is a frame of them."""
+        partners: List[Dict[str, Any]] = json.loads(self._native.partners(unit, format))
+        return partners
+
+    def import_partners(
+        self, partners: Iterable[Mapping[str, Any]], *, format: PartnerFormat = "lk3"
+    ) -> Dict[str, int]:
+        """Adds partners to their units' networks or replaces them (by
+        ``partner_id``), all or none: each valid, no id twice, none already in
+        another unit's network (else :class:`CommandRefused`, ``LK3-E033``,
+        and nothing is written). ``format="hsds"`` reads HSDS organizations as
+        :meth:`partners` writes them. Returns ``{"added": n, "changed": n,
+        "unchanged": n}``.
+
+        A store that holds a unit's network checks every partner that unit's
+        cases name against it: an unknown partner or service is refused with
+        ``LK3-E031``, a referral to a partner that takes none now (or for a
+        service it closed) with ``LK3-E143``. Nothing removes a partner (cases
+        keep naming it): mark one that stopped (``accepts_referrals`` false,
+        services ``bubar``)."""
+        text = json.dumps([dict(p) for p in partners], default=_json_default)
+        added, changed, unchanged = self._native.import_partners(text, format)
+        return {"added": added, "changed": changed, "unchanged": unchanged}
 
     # -- personal data ----------------------------------------------------
 

@@ -1,0 +1,98 @@
+"""Each unit's partner network kept in the store: read back in lk3's form and
+in Open Referral HSDS 3.0, imported all or none, and every partner a case
+names checked against it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+import lk3
+from conftest import UNIT, World, demo_report_dir
+
+new_id = lk3.new_id
+
+
+def a_partner(unit: str = UNIT, *, accepts_referrals: bool = True, services: Any = None) -> Dict[str, Any]:
+    return {
+        "partner_id": new_id(),
+        "unit": unit,
+        "name": "UPTD PPA Kota Bontang",
+        "kind": "uptd_ppa",
+        "services": services
+        if services is not None
+        else [{"service_id": "pendampingan", "name": "Pendampingan korban", "status": "aktif"}],
+        "locations": [{"location_id": "kantor", "kind": "fisik", "kode_wilayah": "64.74.02"}],
+        "accepts_referrals": accepts_referrals,
+        "emergency_line": True,
+    }
+
+
+def test_the_demo_network_reads_back_the_same_from_hsds(tmp_path: Path) -> None:
+    shutil.copyfile(demo_report_dir() / "lk3.db", tmp_path / "lk3.db")
+    with lk3.Store.open(tmp_path / "lk3.db") as store:
+        network = store.partners()
+        hsds = store.partners(format="hsds")
+        assert store.partners("64.72") == []
+    assert len(network) >= 5 and all(p["unit"] == "64.74" for p in network)
+    assert [o["id"] for o in hsds] == [p["partner_id"] for p in network]
+    for organization in hsds:
+        assert {a["taxonomy_term"]["code"] for a in organization["attributes"]} >= {"unit_lk3", "menerima_rujukan"}
+        assert {s["status"] for s in organization["services"]} <= {"active", "inactive", "defunct", "temporarily closed"}
+    with lk3.Store.open("memory://") as fresh:
+        assert fresh.import_partners(hsds, format="hsds") == {"added": len(hsds), "changed": 0, "unchanged": 0}
+        assert fresh.partners() == network
+        assert fresh.import_partners(network) == {"added": 0, "changed": 0, "unchanged": len(network)}
+
+
+def test_a_network_is_imported_all_or_none(store: lk3.Store) -> None:
+    good = a_partner()
+    bad = dict(a_partner(), name="")
+    with pytest.raises(lk3.CommandRefused) as refused:
+        store.import_partners([good, bad])
+    assert refused.value.code == "LK3-E033"
+    assert store.partners() == []
+    assert store.import_partners([good])["added"] == 1
+    moved = dict(good, unit="64.72")
+    with pytest.raises(lk3.CommandRefused) as other_unit:
+        store.import_partners([moved])
+    assert other_unit.value.code == "LK3-E033" and good["partner_id"] in str(other_unit.value)
+    stopped = dict(good, accepts_referrals=False)
+    assert store.import_partners([stopped]) == {"added": 0, "changed": 1, "unchanged": 0}
+    assert store.partners(UNIT)[0]["accepts_referrals"] is False
+    with pytest.raises(ValueError):
+        store.import_partners([good], format="xml")  # type: ignore[arg-type]
+    with pytest.raises(lk3.ValidationError) as not_hsds:
+        store.import_partners([{"id": "x"}], format="hsds")
+    assert not_hsds.value.code == "LK3-E070"
+
+
+def test_every_referral_is_checked_against_the_unit_s_network(world: World) -> None:
+    s = world.store
+    taking = a_partner(services=[
+        {"service_id": "pendampingan", "name": "Pendampingan", "status": "aktif"},
+        {"service_id": "mediasi", "name": "Mediasi", "status": "tutup_sementara"},
+    ])
+    not_taking = a_partner(accepts_referrals=False)
+    s.import_partners([taking, not_taking])
+    case = world.in_intervention(items=["konseling"])
+    refusals: List[Any] = [(new_id(), "LK3-E031"), (not_taking["partner_id"], "LK3-E143")]
+    for partner_id, code in refusals:
+        with pytest.raises(lk3.CommandRefused) as refused:
+            s.open_service(case.case_id, "rujukan", partner_id=partner_id, actor=world.pekerja_sosial, at=world.at())
+        assert refused.value.code == code
+        assert s.case(case.case_id).version == case.version, "nothing written"
+    case = s.open_service(case.case_id, "rujukan", partner_id=taking["partner_id"], actor=world.pekerja_sosial,
+                          at=world.at())
+    referral = next(x for x in case.services if x.kind == "rujukan")
+    for service, code in (("tidak-ada", "LK3-E031"), ("mediasi", "LK3-E143")):
+        with pytest.raises(lk3.CommandRefused) as refused:
+            s.service_step(case.case_id, referral.service_id, "send", request={"service": service},
+                           emergency="ancaman_keselamatan", actor=world.pekerja_sosial, at=world.at())
+        assert refused.value.code == code
+    sent = s.service_step(case.case_id, referral.service_id, "send", request={"service": "pendampingan"},
+                          emergency="ancaman_keselamatan", actor=world.pekerja_sosial, at=world.at())
+    assert next(x for x in sent.services if x.service_id == referral.service_id).state == "dikirim"
