@@ -66,7 +66,10 @@ for f in "$LK3_DEMO_DB"/export/*.json; do
   [ -f "$LK3_DEMO_EXPORT/$name" ] || continue
   cmp "$f" "$LK3_DEMO_EXPORT/$name"
 done
+# The network first: PostgreSQL then checks every partner the imported cases name.
+lk3 partners import --db "$LK3_TEST_PG_URL" "$LK3_DEMO_EXPORT/jejaring.ndjson"
 lk3 import --db "$LK3_TEST_PG_URL" "$LK3_DEMO_DB/export"
+lk3 partners export --db "$LK3_TEST_PG_URL" --format hsds > /dev/null
 lk3 verify --db "$LK3_TEST_PG_URL"
 lk3 cases --db "$LK3_TEST_PG_URL" --limit 5
 
@@ -77,7 +80,7 @@ lk3 report --db "$LK3_DEMO_DB/lk3.db" --unit 64.74 --from 2019-01-01 --to 2019-1
 lk3 report --db "$LK3_TEST_PG_URL" --province 64 --from 2019-01-01 --to 2019-12-31 --format json > /dev/null
 
 step "the demo's referrals as a FHIR R4 Bundle (parsed back by pytest with fhir.resources)"
-lk3 fhir export --db "$LK3_DEMO_DB/lk3.db" --partners "$LK3_DEMO_EXPORT/jejaring.ndjson" --out "$LK3_DEMO_DB/fhir-bundle.json"
+lk3 fhir export --db "$LK3_DEMO_DB/lk3.db" --out "$LK3_DEMO_DB/fhir-bundle.json"
 
 step "Python wheel (maturin) and pytest"
 rm -rf target/wheels

@@ -77,15 +77,17 @@ def test_every_referral_is_checked_against_the_unit_s_network(world: World) -> N
         {"service_id": "mediasi", "name": "Mediasi", "status": "tutup_sementara"},
     ])
     not_taking = a_partner(accepts_referrals=False)
-    s.import_partners([taking, not_taking])
+    # The partner the world's consents disclose to is in the network too.
+    consented_to = dict(a_partner(), partner_id=world.partner)
+    s.import_partners([taking, not_taking, consented_to])
     case = world.in_intervention(items=["konseling"])
     refusals: List[Any] = [(new_id(), "LK3-E031"), (not_taking["partner_id"], "LK3-E143")]
     for partner_id, code in refusals:
         with pytest.raises(lk3.CommandRefused) as refused:
-            s.open_service(case.case_id, "rujukan", partner_id=partner_id, actor=world.pekerja_sosial, at=world.at())
+            s.open_service(case.case_id, kind="rujukan", partner_id=partner_id, actor=world.pekerja_sosial, at=world.at())
         assert refused.value.code == code
         assert s.case(case.case_id).version == case.version, "nothing written"
-    case = s.open_service(case.case_id, "rujukan", partner_id=taking["partner_id"], actor=world.pekerja_sosial,
+    case = s.open_service(case.case_id, kind="rujukan", partner_id=taking["partner_id"], actor=world.pekerja_sosial,
                           at=world.at())
     referral = next(x for x in case.services if x.kind == "rujukan")
     for service, code in (("tidak-ada", "LK3-E031"), ("mediasi", "LK3-E143")):
