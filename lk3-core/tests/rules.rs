@@ -94,10 +94,20 @@ fn in_stage_commands_are_exactly_the_design_ones() {
         CaseCommandKind::ServiceStep,
         CaseCommandKind::RecordAid,
         CaseCommandKind::SendProtectiveReferral,
+        CaseCommandKind::ProtectiveReferralStep,
     ]
     .into_iter()
     .collect();
     assert_eq!(in_stage, expected);
+    // Its steps in the same stages, by whoever takes service steps there.
+    for stage in Stage::ALL {
+        let t = rules().transition(Some(*stage), CaseCommandKind::ProtectiveReferralStep);
+        let sending = rules().transition(Some(*stage), CaseCommandKind::SendProtectiveReferral);
+        assert_eq!(t.is_some(), sending.is_some(), "{stage}");
+        if let (Some(t), Some(steps)) = (t, rules().transition(Some(*stage), CaseCommandKind::ServiceStep)) {
+            assert_eq!(t.roles, steps.roles, "{stage}");
+        }
+    }
     // The emergency route exists from every stage but a closed one, for peksos and ketua only.
     for stage in Stage::ALL {
         let t = rules().transition(Some(*stage), CaseCommandKind::SendProtectiveReferral);

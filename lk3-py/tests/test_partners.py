@@ -98,3 +98,29 @@ def test_every_referral_is_checked_against_the_unit_s_network(world: World) -> N
     sent = s.service_step(case.case_id, referral.service_id, "send", request={"service": "pendampingan"},
                           emergency="ancaman_keselamatan", actor=world.pekerja_sosial, at=world.at())
     assert next(x for x in sent.services if x.service_id == referral.service_id).state == "dikirim"
+
+
+def test_a_protective_referral_gets_the_partner_s_response_and_outcome(world: World) -> None:
+    s = world.store
+    case = world.registered()
+    case = s.send_protective_referral(case.case_id, partner="polisi_uppa", reason="kekerasan_berlanjut",
+                                      partner_id=world.partner, actor=world.pekerja_sosial, at=world.at())
+    referral = case.protective_referrals[-1]
+    assert (referral.state, referral.consent_override, referral.partner_id) == ("dikirim", True, world.partner)
+    # Recorded by the partner's own staff, by the referral table: accept, then complete once the override is reviewed.
+    case = s.protective_referral_step(case.case_id, referral.referral_id, "accept", actor=world.mitra, at=world.at())
+    assert case.protective_referrals[-1].state == "diterima"
+    with pytest.raises(lk3.CommandRefused) as refused:
+        s.protective_referral_step(case.case_id, referral.referral_id, "complete", feedback={"outcome": "tertangani"},
+                                   actor=world.mitra, at=world.at())
+    assert refused.value.code == "LK3-E038"
+    s.protective_referral_step(case.case_id, referral.referral_id, "approve_override", actor=world.ketua, at=world.at())
+    case = s.protective_referral_step(case.case_id, referral.referral_id, "complete",
+                                      feedback={"outcome": "tertangani"}, actor=world.mitra, at=world.at())
+    done = case.protective_referrals[-1]
+    assert (done.state, done.feedback_outcome) == ("selesai", "tertangani")
+    assert done.override_approved_by == world.ketua.staff_id
+    with pytest.raises(lk3.TransitionRefused) as again:
+        s.protective_referral_step(case.case_id, referral.referral_id, "accept", actor=world.mitra, at=world.at())
+    assert again.value.code == "LK3-E036"
+    assert s.verify()["problems"] == []

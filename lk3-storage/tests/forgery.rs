@@ -283,6 +283,9 @@ fn break_requirement(
                 CaseEvent::ServiceStepRecorded { service_id, .. } => {
                     *service_id = ServiceId::new_v7(at, IdSeed::new([7; 10]));
                 }
+                CaseEvent::ProtectiveReferralStepRecorded { referral_id, .. } => {
+                    *referral_id = lk3_core::ids::ReferralId::new_v7(at, IdSeed::new([7; 10]));
+                }
                 CaseEvent::AidGiven { aid } => aid.recipient = stranger,
                 _ => return None,
             }

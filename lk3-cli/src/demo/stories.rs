@@ -148,6 +148,12 @@ fn kdrt(u: &mut Unit) {
             reason: EmergencyReason::KekerasanBerlanjut,
         },
     );
+    // The police phone back that night: the worker records their answer for
+    // them; the ketua reviews the override in the morning, and the UPPA's
+    // report of the child's safe placement closes the emergency loop.
+    let protective = |step| CaseCommand::ProtectiveReferralStep { referral_id, step };
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 4, 22, 5), protective(ServiceCommand::Accept {}));
+    u.step(c, KETUA, wita(2019, 3, 5, 7, 45), protective(ServiceCommand::ApproveOverride {}));
     let mother = u.person(wita(2019, 3, 5, 8, 30), "Ibu N. (demo)", Sex::Perempuan, (1988, 6, 12), "64.74.02.1004");
     let child = u.person(wita(2019, 3, 5, 8, 30), "Anak N. (demo)", Sex::LakiLaki, (2011, 4, 3), "64.74.02.1004");
     u.step(
@@ -171,6 +177,8 @@ fn kdrt(u: &mut Unit) {
     let cmd = consent(u, child, Some(mother), &[P::Layanan, P::Asesmen, P::PengungkapanKeMitra], &[net.0, net.1]);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 10, 50), cmd);
     u.step(c, PEKSOS_ANDI, wita(2019, 3, 5, 11, 0), CaseCommand::AgreeContract {});
+    let feedback = PartnerFeedback { note_digest: None, outcome: FeedbackOutcome::Tertangani };
+    u.step(c, PEKSOS_ANDI, wita(2019, 3, 7, 8, 0), protective(ServiceCommand::Complete { feedback: Some(feedback) }));
     u.step(c, PSIKOLOG, wita(2019, 3, 7, 9, 0), CaseCommand::StartAssessment {});
     u.step(
         c,

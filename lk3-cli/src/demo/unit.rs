@@ -353,6 +353,12 @@ fn case_line(case: &Case, e: &CaseEventRecord) -> EventLine {
         CaseEvent::ProtectiveReferralSent { partner, consent_override, .. } => {
             format!(" {partner}{}", if *consent_override { " (tanpa persetujuan)" } else { "" })
         }
+        CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, on_behalf_of_partner } => {
+            let state = case.protective_referral(*referral_id).map_or("-", |r| r.state.id());
+            let reason = step.reason().map(|r| format!(" [{r}]")).unwrap_or_default();
+            let behalf = if *on_behalf_of_partner { " (dicatat atas nama mitra)" } else { "" };
+            format!(" {} → {state}{reason}{behalf}", step.kind())
+        }
         CaseEvent::Terminated { reason } => format!(" [{reason}]"),
         _ => String::new(),
     };

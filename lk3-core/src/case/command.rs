@@ -165,6 +165,16 @@ pub enum CaseCommand {
         /// Why it cannot wait.
         reason: EmergencyReason,
     },
+    /// Take a step of a protective referral, decided by the referral
+    /// service's own machine from `dikirim` on: the partner accepts, rejects,
+    /// starts, holds, fails or completes it, either side cancels, the
+    /// referrer voids it, a second person approves its consent override.
+    ProtectiveReferralStep {
+        /// Which protective referral.
+        referral_id: ReferralId,
+        /// The step.
+        step: ServiceCommand,
+    },
 }
 
 impl CaseCommand {
@@ -196,6 +206,7 @@ impl CaseCommand {
             Self::ReportRelapse {} => K::ReportRelapse,
             Self::Reopen { .. } => K::Reopen,
             Self::SendProtectiveReferral { .. } => K::SendProtectiveReferral,
+            Self::ProtectiveReferralStep { .. } => K::ProtectiveReferralStep,
         }
     }
 }

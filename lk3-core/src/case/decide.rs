@@ -170,6 +170,9 @@ impl Decider for Case {
                     reason: *reason,
                 }
             }
+            CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, .. } => {
+                CaseCommand::ProtectiveReferralStep { referral_id: *referral_id, step: step.clone() }
+            }
         }
     }
 }
@@ -333,6 +336,10 @@ impl Case {
             }
             CaseCommand::ServiceStep { service_id, .. } => match self.service(*service_id) {
                 None => unknown(Reference::Layanan, service_id.to_string()),
+                Some(_) => Ok(()),
+            },
+            CaseCommand::ProtectiveReferralStep { referral_id, .. } => match self.protective_referral(*referral_id) {
+                None => unknown(Reference::RujukanPerlindungan, referral_id.to_string()),
                 Some(_) => Ok(()),
             },
             CaseCommand::RecordAid { aid } => {
@@ -506,6 +513,9 @@ impl Case {
                     reason: *reason,
                     consent_override: !consented,
                 }
+            }
+            CaseCommand::ProtectiveReferralStep { referral_id, step } => {
+                self.protective_referral_step(*referral_id, step, ctx, rules)?
             }
         })
     }

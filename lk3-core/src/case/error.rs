@@ -34,6 +34,8 @@ labelled_enum! {
         Persetujuan = ("persetujuan", "persetujuan", "consent"),
         /// A service instance.
         Layanan = ("layanan", "layanan", "service"),
+        /// An emergency protective referral.
+        RujukanPerlindungan = ("rujukan_perlindungan", "rujukan perlindungan", "protective referral"),
     }
 }
 

@@ -175,6 +175,18 @@ pub enum CaseEvent {
         /// True when no consent to disclose covered it: the audited override.
         consent_override: bool,
     },
+    /// A step of a protective referral was taken.
+    #[schemars(transform = crate::schema::limits::recorded_step)]
+    ProtectiveReferralStepRecorded {
+        /// True when LK3 staff recorded a partner's step on its behalf. Absent
+        /// from JSON when false.
+        #[serde(default, skip_serializing_if = "is_false")]
+        on_behalf_of_partner: bool,
+        /// The protective referral.
+        referral_id: ReferralId,
+        /// The step.
+        step: ServiceCommand,
+    },
 }
 
 impl CaseEvent {
@@ -206,6 +218,7 @@ impl CaseEvent {
             Self::RelapseReported {} => K::ReportRelapse,
             Self::Reopened { .. } => K::Reopen,
             Self::ProtectiveReferralSent { .. } => K::SendProtectiveReferral,
+            Self::ProtectiveReferralStepRecorded { .. } => K::ProtectiveReferralStep,
         }
     }
 
@@ -236,6 +249,7 @@ impl CaseEvent {
             Self::RelapseReported {} => "relapse_reported",
             Self::Reopened { .. } => "reopened",
             Self::ProtectiveReferralSent { .. } => "protective_referral_sent",
+            Self::ProtectiveReferralStepRecorded { .. } => "protective_referral_step_recorded",
         }
     }
 

@@ -5,9 +5,9 @@ use chrono::SubsecRound;
 
 use super::{Case, CaseCommandKind, CaseEvent, CommandProblem, DisclosureGap, Violation};
 use crate::context::CommandContext;
-use crate::ids::ServiceId;
+use crate::ids::{ReferralId, ServiceId};
 use crate::rules::{RuleSet, ServiceRequirement as Requirement};
-use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind};
+use crate::service::{ReferralDraft, ServiceCommand, ServiceCommandKind, ServiceInstance};
 use crate::vocab::{Role, ServiceKind};
 
 impl Case {
@@ -71,10 +71,46 @@ impl Case {
         ctx: &CommandContext,
         rules: &RuleSet,
     ) -> Result<CaseEvent, Violation> {
-        let invalid = |problem| Err(Violation::InvalidCommand { problem });
         let Some(instance) = self.service(service_id) else {
             return Err(Violation::UnknownReference { what: super::Reference::Layanan, id: service_id.to_string() });
         };
+        let (consent_override, on_behalf_of_partner, step) = self.decide_step(instance, step, ctx, rules)?;
+        Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
+    }
+
+    /// A step of a protective referral, decided by the referral service's
+    /// machine on the referral as an instance of it
+    /// ([`super::ProtectiveReferral::as_service`]).
+    pub(super) fn protective_referral_step(
+        &self,
+        referral_id: ReferralId,
+        step: &ServiceCommand,
+        ctx: &CommandContext,
+        rules: &RuleSet,
+    ) -> Result<CaseEvent, Violation> {
+        let Some(referral) = self.protective_referral(referral_id) else {
+            return Err(Violation::UnknownReference {
+                what: super::Reference::RujukanPerlindungan,
+                id: referral_id.to_string(),
+            });
+        };
+        let (_, on_behalf_of_partner, step) = self.decide_step(&referral.as_service(), step, ctx, rules)?;
+        Ok(CaseEvent::ProtectiveReferralStepRecorded { on_behalf_of_partner, referral_id, step })
+    }
+
+    /// A step of a service instance by its service's table: the row, the
+    /// role, the row's requirements and the step's content. Returns whether
+    /// the step overrides missing consent, whether it is a partner's step
+    /// recorded by LK3 staff, and the step as accepted.
+    fn decide_step(
+        &self,
+        instance: &ServiceInstance,
+        step: &ServiceCommand,
+        ctx: &CommandContext,
+        rules: &RuleSet,
+    ) -> Result<(bool, bool, ServiceCommand), Violation> {
+        let invalid = |problem| Err(Violation::InvalidCommand { problem });
+        let service_id = instance.service_id;
         let Some(spec) = rules.service(instance.kind) else {
             return invalid(CommandProblem::ServiceNotOffered);
         };
@@ -173,6 +209,6 @@ impl Case {
             _ => {}
         }
         let on_behalf_of_partner = spec.partner && step.kind().is_partner_step() && ctx.actor.role != Role::Mitra;
-        Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
+        Ok((consent_override, on_behalf_of_partner, step))
     }
 }

@@ -3,12 +3,14 @@ use serde::Serialize;
 
 use super::{Aid, CaseClient, CaseEvent, CaseEventRecord, Consent, PlanItem, RiskLevel};
 use crate::event::Hash;
-use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, StaffId, UnitCode};
+use crate::ids::{CaseId, CaseNumber, ClientId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
 use crate::rules::RuleSetId;
-use crate::service::{ParticipantCount, ReferralRequest, ServiceCommand, ServiceInstance};
+use crate::service::{
+    ParticipantCount, PartnerFeedback, ReferralRequest, ServiceCommand, ServiceInstance, ServiceState,
+};
 use crate::vocab::{
     ConsentPurpose, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, Sasaran, ServiceKind,
-    Stage, TerminationReason,
+    ServiceReason, Stage, TerminationReason,
 };
 
 /// A consent and when it was given and withdrawn.
@@ -59,6 +61,55 @@ pub struct ProtectiveReferral {
     pub sent_at: DateTime<Utc>,
     /// Who sent it.
     pub sent_by: StaffId,
+    /// Where it stands in the referral service's machine: `dikirim` (sent)
+    /// until a step moves it; absent from JSON while `dikirim`.
+    #[serde(default = "sent", skip_serializing_if = "is_sent")]
+    pub state: ServiceState,
+    /// The reason of the last step that gave one (a rejection, a failure, a
+    /// cancellation, a void).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_reason: Option<ServiceReason>,
+    /// The partner's feedback on completing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<PartnerFeedback>,
+    /// Who approved its consent override.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_approved_by: Option<StaffId>,
+}
+
+fn sent() -> ServiceState {
+    ServiceState::Dikirim
+}
+
+fn is_sent(state: &ServiceState) -> bool {
+    *state == ServiceState::Dikirim
+}
+
+impl ProtectiveReferral {
+    /// The referral as an instance of the referral service in the state it
+    /// has reached (its id the referral's): what its steps are decided and
+    /// folded against, so that a protective referral follows the same
+    /// machine as any referral.
+    pub fn as_service(&self) -> ServiceInstance {
+        ServiceInstance {
+            service_id: ServiceId::from_uuid(*self.referral_id.as_uuid()),
+            kind: ServiceKind::Rujukan,
+            state: self.state,
+            plan_version: None,
+            opened_at: self.sent_at,
+            sessions: 0,
+            actions: Vec::new(),
+            reason: self.step_reason,
+            partner_id: self.partner_id,
+            sent: Some((self.sent_at, self.sent_by)),
+            response_deadline: None,
+            consent_override: self.consent_override,
+            override_approved_by: self.override_approved_by,
+            feedback: self.feedback,
+            request: ReferralRequest::default(),
+            replaced_by: None,
+        }
+    }
 }
 
 /// The state of a case: the fold of its events. `Case::default()` is the
@@ -271,6 +322,10 @@ impl Case {
     pub fn protective_referrals(&self) -> &[ProtectiveReferral] {
         &self.protective_referrals
     }
+    /// The protective referral with this id.
+    pub fn protective_referral(&self, referral_id: ReferralId) -> Option<&ProtectiveReferral> {
+        self.protective_referrals.iter().find(|r| r.referral_id == referral_id)
+    }
 
     /// The valid consent to `purpose` for `client`, if any.
     pub fn consent_for(&self, client: ClientId, purpose: ConsentPurpose) -> Option<&ConsentRecord> {
@@ -409,7 +464,23 @@ impl Case {
                     consent_override: *consent_override,
                     sent_at: event.occurred_at,
                     sent_by: actor,
+                    state: ServiceState::Dikirim,
+                    step_reason: None,
+                    feedback: None,
+                    override_approved_by: None,
                 })
+            }
+            CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, .. } => {
+                if let Some(r) = self.protective_referrals.iter_mut().find(|r| r.referral_id == *referral_id) {
+                    // Folded as the referral service folds a step (no step
+                    // here sends, so the override flag stays the sending's).
+                    let mut service = r.as_service();
+                    service.apply_step(step, event.rule_set, event.occurred_at, actor, r.consent_override);
+                    r.state = service.state;
+                    r.step_reason = service.reason;
+                    r.feedback = service.feedback;
+                    r.override_approved_by = service.override_approved_by;
+                }
             }
         }
     }

@@ -319,6 +319,17 @@ impl World {
                 partner_id: None,
                 reason: EmergencyReason::AnakDalamBahaya,
             },
+            // The first open protective referral moved on, else one the case does not have.
+            K::ProtectiveReferralStep => match open_protective(case) {
+                Some(referral) => CaseCommand::ProtectiveReferralStep {
+                    referral_id: referral.referral_id,
+                    step: progress_step(&referral.as_service()),
+                },
+                None => CaseCommand::ProtectiveReferralStep {
+                    referral_id: ReferralId::new_v7(self.now, IdSeed::new([10; 10])),
+                    step: ServiceCommand::Accept {},
+                },
+            },
         }
     }
 
@@ -333,6 +344,10 @@ impl World {
                 self.run(case, events, peksos, cmd);
             }
             K::BeginEvaluation => self.close_planned(case, events),
+            K::ProtectiveReferralStep if open_protective(case).is_none() => {
+                let cmd = self.command(case, K::SendProtectiveReferral);
+                self.run(case, events, peksos, cmd);
+            }
             K::ServiceStep if case.services().iter().all(|s| s.is_closed(case.rule_set())) => {
                 let cmd = self.command(case, K::OpenService);
                 self.run(case, events, peksos, cmd);
@@ -367,6 +382,11 @@ impl World {
         let role = rules.transition(stage, kind).map(|t| t.roles[0]).unwrap_or(Role::Ketua);
         self.actor(role, true)
     }
+}
+
+/// The case's first protective referral still open under its rule set.
+pub fn open_protective(case: &Case) -> Option<lk3_core::case::ProtectiveReferral> {
+    case.protective_referrals().iter().find(|r| !r.as_service().is_closed(case.rule_set())).copied()
 }
 
 /// A step that moves a service instance towards a normal end.

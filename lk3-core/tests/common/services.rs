@@ -70,8 +70,13 @@ pub fn table(rule_set: RuleSetId, kind: ServiceKind) -> &'static ServiceTable {
 
 /// The shortest path of steps from the open state to `target`, by the table.
 pub fn path_to(rule_set: RuleSetId, kind: ServiceKind, target: ServiceState) -> Option<Vec<K>> {
+    let start = table(rule_set, kind).row(None, K::Open)?.to;
+    path_from(rule_set, kind, start, target)
+}
+
+/// The shortest path of steps from `start` to `target`, by the table.
+pub fn path_from(rule_set: RuleSetId, kind: ServiceKind, start: ServiceState, target: ServiceState) -> Option<Vec<K>> {
     let t = table(rule_set, kind);
-    let start = t.row(None, K::Open)?.to;
     let mut queue = std::collections::VecDeque::from([(start, Vec::new())]);
     let mut seen = vec![start];
     while let Some((state, path)) = queue.pop_front() {

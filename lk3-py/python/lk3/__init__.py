@@ -44,6 +44,7 @@ from .models import (
     Consent,
     Executed,
     ImportReport,
+    ProtectiveReferral,
     Service,
     ServiceSummary,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Case",
     "CaseClient",
     "Consent",
+    "ProtectiveReferral",
     "Service",
     "CaseSummary",
     "ServiceSummary",

@@ -22,6 +22,7 @@ __all__ = [
     "CaseClient",
     "Consent",
     "Service",
+    "ProtectiveReferral",
     "CaseSummary",
     "ServiceSummary",
     "Executed",
@@ -138,6 +139,48 @@ class Service:
 
 
 @dataclass(frozen=True)
+class ProtectiveReferral:
+    """An emergency protective referral sent from a case, and where it stands:
+    ``dikirim`` (sent) until the partner's response and outcome move it by
+    the referral service's table (``diterima``, ``ditolak``, ``selesai`` ...)."""
+
+    referral_id: str
+    partner: str
+    """Where to: ``polisi_uppa``, ``uptd_ppa``, ``rumah_sakit`` ..."""
+    partner_id: Optional[str]
+    """The partner's directory id, when known."""
+    reason: str
+    """Why it could not wait (an emergency reason)."""
+    consent_override: bool
+    """Sent without every client's consent to disclose to that partner: audited."""
+    sent_at: datetime
+    sent_by: str
+    state: str
+    step_reason: Optional[str]
+    """The reason of the last step that gave one (a rejection, failure, cancellation, void)."""
+    feedback_outcome: Optional[str]
+    """The partner's feedback on completing it."""
+    override_approved_by: Optional[str]
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> ProtectiveReferral:
+        feedback = d.get("feedback")
+        return cls(
+            referral_id=d["referral_id"],
+            partner=d["partner"],
+            partner_id=d.get("partner_id"),
+            reason=d["reason"],
+            consent_override=bool(d["consent_override"]),
+            sent_at=_time.parse_required(d["sent_at"]),
+            sent_by=d["sent_by"],
+            state=d.get("state", "dikirim"),
+            step_reason=d.get("step_reason"),
+            feedback_outcome=feedback.get("outcome") if feedback else None,
+            override_approved_by=d.get("override_approved_by"),
+        )
+
+
+@dataclass(frozen=True)
 class Case:
     """A case as the store holds it: the verified fold of its events.
 
@@ -172,6 +215,8 @@ class Case:
     _raw: Dict[str, Any] = field(repr=False, compare=False)
     referred_by: Optional[Dict[str, Any]] = None
     """The organisation that referred the case (``partner_id``, ``reference``), when another did."""
+    protective_referrals: Tuple[ProtectiveReferral, ...] = ()
+    """Emergency protective referrals sent, each with its state."""
 
     def to_dict(self) -> Dict[str, Any]:
         """The case as JSON data (a copy): the ``case`` of an export document."""
@@ -220,6 +265,7 @@ class Case:
             proposal_version=proposal["plan_version"] if proposal else None,
             continuing=bool(d.get("continuing", False)),
             reopen_count=int(d.get("reopen_count", 0)),
+            protective_referrals=tuple(ProtectiveReferral._from_json(r) for r in d.get("protective_referrals", ())),
             _raw=d,
         )
 

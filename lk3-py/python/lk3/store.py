@@ -495,6 +495,55 @@ class Store:
         """Approves the closure (the ketua or penanggung jawab, not who terminated)."""
         return self._run(case_id, {"type": "approve_closure"}, actor, at, command_id)
 
+    def send_protective_referral(
+        self,
+        case_id: str,
+        *,
+        partner: str,
+        reason: str,
+        partner_id: Optional[str] = None,
+        referral_id: Optional[str] = None,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Sends an emergency protective referral, in any stage but a closed
+        one, before any consent: ``partner`` is where to (``polisi_uppa``,
+        ``uptd_ppa``, ``rumah_sakit`` ...), ``reason`` why it cannot wait
+        (``kekerasan_berlanjut``, ``anak_dalam_bahaya`` ...), ``partner_id``
+        its directory id when known. Audited as a consent override unless
+        every client consented to disclose to that very partner. The new
+        referral is ``case.protective_referrals[-1]``."""
+        command: Dict[str, Any] = {
+            "type": "send_protective_referral",
+            "referral_id": referral_id or new_id(at),
+            "partner": partner,
+            "partner_id": partner_id,
+            "reason": reason,
+        }
+        return self._run(case_id, command, actor, at, command_id)
+
+    def protective_referral_step(
+        self,
+        case_id: str,
+        referral_id: str,
+        step: str,
+        *,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+        **fields: Any,
+    ) -> Case:
+        """Takes a step of a protective referral by the referral service's own
+        table, from ``dikirim`` on: the partner's response and outcome
+        (``accept``, ``reject`` with ``reason=``, ``process``, ``postpone``,
+        ``fail``, ``complete`` with ``feedback={"outcome": ...}``), a
+        ``cancel`` by either side, a ``void`` by the referrer,
+        ``approve_override`` by a second person. Never blocked by a consent
+        withdrawal; not in a closed case."""
+        command = {"type": "protective_referral_step", "referral_id": referral_id, "step": {"type": step, **fields}}
+        return self._run(case_id, command, actor, at, command_id)
+
     # -- reading ----------------------------------------------------------
 
     def case(self, case_id: str) -> Case:

@@ -205,8 +205,14 @@ pub fn rows() -> Vec<Transition> {
     // Emergency: a protective referral from any stage but a closed one (reopen
     // it first), before consent, by a peksos or the ketua, with a reason;
     // flagged in the audit.
+    // Its response and outcome follow the referral service's own machine
+    // from `dikirim` (issue 14 [I]), recorded while the case is open, by the
+    // partner's staff or LK3 staff for it; no consent is asked (a partner's
+    // answer is never blocked, and the emergency rests on no consent), and an
+    // unanswered emergency handover does not hold the case open.
     for s in S::ALL.iter().copied().filter(|s| *s != S::Ditutup) {
         t.push(row(Some(s), s, C::SendProtectiveReferral, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
+        t.push(row(Some(s), s, C::ProtectiveReferralStep, service_steppers, &[Req::KnownReference]));
     }
     t
 }
