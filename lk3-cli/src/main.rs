@@ -171,6 +171,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
         format: store::CasesFormat,
     },
+    /// Each worker's open cases, by stage (the cases no worker holds yet on a line of their own).
+    Caseload {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this unit's workers.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
+    },
     /// A unit's or a region's report over a period of local dates, from the events.
     #[command(group(clap::ArgGroup::new("scope").required(true).args(["unit", "province", "national"])))]
     Report {
@@ -573,6 +585,7 @@ fn main() -> ExitCode {
             KeysCommand::Revoke { key_id, place } => keys::revoke(key_id, &place.into()),
             KeysCommand::Seal { db, key } => keys::seal_heads(&db, &key),
         },
+        Command::Caseload { db, unit, format } => store::caseload(&db, unit.as_ref(), format),
         Command::Cases {
             db,
             unit,

@@ -562,6 +562,41 @@ pub fn date_time(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("`{s}` is neither YYYY-MM-DD nor an RFC 3339 time: {e}"))
 }
 
+/// `lk3 caseload`: each worker's open cases by stage.
+pub fn caseload(url: &str, unit: Option<&lk3_core::ids::UnitCode>, format: CasesFormat) -> Result<(), CliError> {
+    use lk3_core::vocab::Stage;
+    let db = Db::open(url, Access::Read)?;
+    let loads = db.run(lk3_storage::caseload::caseload(&*db.store, unit))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        CasesFormat::Json => {
+            let json = serde_json::to_string(&loads).map_err(json_error("caseload"))?;
+            writeln!(out, "{json}").map_err(stdout_error)?;
+        }
+        CasesFormat::Table => {
+            let stages: Vec<Stage> = Stage::ALL.iter().copied().filter(|s| *s != Stage::Ditutup).collect();
+            let head: Vec<String> = stages.iter().map(|s| format!("{:>8}", short_stage(*s))).collect();
+            writeln!(out, "{:<8} {:<36} {} {:>8}", "unit", "pekerja sosial / worker", head.join(" "), "terbuka/open")
+                .map_err(stdout_error)?;
+            for load in &loads {
+                let counts: Vec<String> =
+                    stages.iter().map(|s| format!("{:>8}", load.by_stage.get(s).copied().unwrap_or(0))).collect();
+                let worker = load.worker.map_or_else(|| "(belum ditetapkan / none yet)".to_owned(), |w| w.to_string());
+                writeln!(out, "{:<8} {:<36} {} {:>8}", load.unit.to_string(), worker, counts.join(" "), load.open)
+                    .map_err(stdout_error)?;
+            }
+            let total: u64 = loads.iter().map(|l| l.open).sum();
+            writeln!(out, "{total} kasus terbuka / open cases").map_err(stdout_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// A stage's id cut to a column's width.
+fn short_stage(stage: lk3_core::vocab::Stage) -> String {
+    stage.id().chars().take(8).collect()
+}
+
 /// `lk3 cases`: the cases matching `query`, at most `limit`, and how many match in all.
 pub fn cases(url: &str, query: CaseQuery, limit: u32, format: CasesFormat) -> Result<(), CliError> {
     let db = Db::open(url, Access::Read)?;

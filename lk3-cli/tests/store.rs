@@ -459,3 +459,32 @@ fn partners_import_list_export_in_both_forms_and_the_network_checks_imports() {
     assert!(imported.status.success(), "{}", stderr(&imported));
     assert!(lk3_in(dir.path(), &["verify", "--db", path(&checked)]).status.success());
 }
+
+#[test]
+fn caseload_counts_the_open_cases_lk3_cases_lists_per_worker_and_stage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &["--cases", "120"]);
+    let out = lk3_in(dir.path(), &["caseload", "--db", path(&db), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let loads: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let listed = lk3_in(dir.path(), &["cases", "--db", path(&db), "--limit", "100000", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+    let mut expected: BTreeMap<(String, String), BTreeMap<String, u64>> = BTreeMap::new();
+    for case in listed["cases"].as_array().expect("cases").iter().filter(|c| c["stage"] != "ditutup") {
+        let key = (case["unit"].as_str().expect("unit").to_owned(), case["worker"].to_string());
+        *expected.entry(key).or_default().entry(case["stage"].as_str().expect("stage").to_owned()).or_default() += 1;
+    }
+    let got: BTreeMap<(String, String), BTreeMap<String, u64>> = loads
+        .iter()
+        .map(|l| {
+            let by_stage: BTreeMap<String, u64> = serde_json::from_value(l["by_stage"].clone()).expect("counts");
+            assert_eq!(l["open"].as_u64(), Some(by_stage.values().sum()));
+            ((l["unit"].as_str().expect("unit").to_owned(), l["worker"].to_string()), by_stage)
+        })
+        .collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, expected);
+    let table = lk3_in(dir.path(), &["caseload", "--db", path(&db)]);
+    let total: u64 = loads.iter().map(|l| l["open"].as_u64().expect("open")).sum();
+    assert!(stdout(&table).contains(&format!("{total} kasus terbuka / open cases")), "{}", stdout(&table));
+}

@@ -95,6 +95,7 @@ fn in_stage_commands_are_exactly_the_design_ones() {
         CaseCommandKind::RecordAid,
         CaseCommandKind::SendProtectiveReferral,
         CaseCommandKind::ProtectiveReferralStep,
+        CaseCommandKind::AssignWorker,
     ]
     .into_iter()
     .collect();

@@ -73,7 +73,8 @@ fn mirror(problem: CommandProblem) -> Mirror {
         | P::NoSession
         | P::ConsentAlreadyWithdrawn
         | P::ReplacesLiveReferral
-        | P::AlreadyReplaced => Mirror::Not(STATE),
+        | P::AlreadyReplaced
+        | P::SameWorker => Mirror::Not(STATE),
         P::ParticipantsRequired => Mirror::Not("depends on the case's sasaran, recorded by the contact before"),
         P::DeadlineNotAfterSending => Mirror::Not("compares the deadline with the command's time"),
         P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),

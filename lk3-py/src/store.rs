@@ -640,6 +640,14 @@ impl NativeStore {
         })
     }
 
+    /// Each worker's open cases by stage (JSON array of caseloads: unit,
+    /// worker or null, by_stage, open).
+    #[pyo3(signature = (unit=None))]
+    fn caseload(&self, py: Python<'_>, unit: Option<&str>) -> PyResult<String> {
+        let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
+        self.run(py, move |store| async move { json(&lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?) })
+    }
+
     /// The partners of one unit's network, or of every unit's (JSON array),
     /// as lk3 partner documents or (`format="hsds"`) HSDS 3.0 organizations.
     #[pyo3(signature = (unit=None, format="lk3"))]

@@ -124,3 +124,25 @@ def test_a_protective_referral_gets_the_partner_s_response_and_outcome(world: Wo
         s.protective_referral_step(case.case_id, referral.referral_id, "accept", actor=world.mitra, at=world.at())
     assert again.value.code == "LK3-E036"
     assert s.verify()["problems"] == []
+
+
+def test_the_ketua_reassigns_a_case_and_the_caseload_follows(world: World) -> None:
+    s = world.store
+    case = world.in_contract()
+    before = case.worker
+    assert before is not None
+    load = {(l["worker"], stage): n for l in s.caseload(UNIT) for stage, n in l["by_stage"].items()}
+    assert load[(before, "kontrak")] >= 1
+    other = world.peksos2.staff_id
+    with pytest.raises(lk3.PermissionDenied):
+        s.assign_worker(case.case_id, worker=other, reason="cuti", actor=world.pekerja_sosial, at=world.at())
+    case = s.assign_worker(case.case_id, worker=other, reason="cuti", actor=world.ketua, at=world.at())
+    assert case.worker == other
+    after = {(l["worker"], stage): n for l in s.caseload(UNIT) for stage, n in l["by_stage"].items()}
+    assert after.get((before, "kontrak"), 0) == load[(before, "kontrak")] - 1
+    assert after[(other, "kontrak")] == load.get((other, "kontrak"), 0) + 1
+    with pytest.raises(lk3.CommandRefused) as same:
+        s.assign_worker(case.case_id, worker=other, reason="cuti", actor=world.ketua, at=world.at())
+    assert same.value.code == "LK3-E033"
+    assert s.events(case.case_id)[-1]["payload"] == {
+        "type": "worker_assigned", "worker": other, "previous": before, "reason": "cuti"}

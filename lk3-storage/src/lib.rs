@@ -33,6 +33,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod caseload;
 pub mod document;
 mod error;
 pub mod fhir;

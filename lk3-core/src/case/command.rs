@@ -1,12 +1,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Aid, CaseClient, Consent, IncomingReferral, PlanItem, RiskLevel};
-use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, UnitCode};
+use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
 use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
 pub use crate::vocab::CaseCommandKind;
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind,
-    TerminationReason,
+    AssignmentReason, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
+    Sasaran, ServiceKind, TerminationReason,
 };
 
 /// A request to change a case. Build it, then pass it to
@@ -165,6 +165,14 @@ pub enum CaseCommand {
         /// Why it cannot wait.
         reason: EmergencyReason,
     },
+    /// Hand the case to another worker: the ketua reassigns it when staff
+    /// move, go on leave, or caseloads are balanced.
+    AssignWorker {
+        /// The new worker (staff id), not the current one.
+        worker: StaffId,
+        /// Why.
+        reason: AssignmentReason,
+    },
     /// Take a step of a protective referral, decided by the referral
     /// service's own machine from `dikirim` on: the partner accepts, rejects,
     /// starts, holds, fails or completes it, either side cancels, the
@@ -207,6 +215,7 @@ impl CaseCommand {
             Self::Reopen { .. } => K::Reopen,
             Self::SendProtectiveReferral { .. } => K::SendProtectiveReferral,
             Self::ProtectiveReferralStep { .. } => K::ProtectiveReferralStep,
+            Self::AssignWorker { .. } => K::AssignWorker,
         }
     }
 }

@@ -173,6 +173,9 @@ impl Decider for Case {
             CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, .. } => {
                 CaseCommand::ProtectiveReferralStep { referral_id: *referral_id, step: step.clone() }
             }
+            CaseEvent::WorkerAssigned { worker, reason, .. } => {
+                CaseCommand::AssignWorker { worker: *worker, reason: *reason }
+            }
         }
     }
 }
@@ -517,6 +520,14 @@ impl Case {
             CaseCommand::ProtectiveReferralStep { referral_id, step } => {
                 self.protective_referral_step(*referral_id, step, ctx, rules)?
             }
+            CaseCommand::AssignWorker { worker, reason } => match self.worker {
+                Some(previous) if previous != *worker => {
+                    CaseEvent::WorkerAssigned { worker: *worker, previous, reason: *reason }
+                }
+                Some(_) => return invalid(CommandProblem::SameWorker),
+                // Unreachable under the table (assignment follows engagement), kept total.
+                None => return Err(Violation::TransitionNotAllowed),
+            },
         })
     }
 }

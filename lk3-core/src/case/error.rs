@@ -80,6 +80,8 @@ labelled_enum! {
         NoSession = ("belum_ada_sesi", "layanan belum memiliki sesi", "the service has had no session"),
         /// Withdrawing a consent twice.
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
+        /// A reassignment to the worker already in charge.
+        SameWorker = ("pekerja_sama", "kasus sudah ditangani pekerja sosial ini", "the case is already this worker's"),
         /// A case number of another unit than the case's.
         CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
         /// A case number of another year than the one the case opens in.

@@ -4,8 +4,8 @@ use super::{Aid, CaseClient, CaseCommandKind, Consent, IncomingReferral, PlanIte
 use crate::ids::{CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
 use crate::service::{ParticipantCount, ServiceCommand};
 use crate::vocab::{
-    ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason, Sasaran, ServiceKind,
-    TerminationReason,
+    AssignmentReason, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
+    Sasaran, ServiceKind, TerminationReason,
 };
 
 /// What happened to a case: the payload of an [`crate::event::Event`].
@@ -175,6 +175,15 @@ pub enum CaseEvent {
         /// True when no consent to disclose covered it: the audited override.
         consent_override: bool,
     },
+    /// The case was handed to another worker.
+    WorkerAssigned {
+        /// The new worker.
+        worker: StaffId,
+        /// The worker before (derived from the case).
+        previous: StaffId,
+        /// Why.
+        reason: AssignmentReason,
+    },
     /// A step of a protective referral was taken.
     #[schemars(transform = crate::schema::limits::recorded_step)]
     ProtectiveReferralStepRecorded {
@@ -219,6 +228,7 @@ impl CaseEvent {
             Self::Reopened { .. } => K::Reopen,
             Self::ProtectiveReferralSent { .. } => K::SendProtectiveReferral,
             Self::ProtectiveReferralStepRecorded { .. } => K::ProtectiveReferralStep,
+            Self::WorkerAssigned { .. } => K::AssignWorker,
         }
     }
 
@@ -250,6 +260,7 @@ impl CaseEvent {
             Self::Reopened { .. } => "reopened",
             Self::ProtectiveReferralSent { .. } => "protective_referral_sent",
             Self::ProtectiveReferralStepRecorded { .. } => "protective_referral_step_recorded",
+            Self::WorkerAssigned { .. } => "worker_assigned",
         }
     }
 

@@ -470,6 +470,7 @@ impl Case {
                     override_approved_by: None,
                 })
             }
+            CaseEvent::WorkerAssigned { worker, .. } => self.worker = Some(*worker),
             CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, .. } => {
                 if let Some(r) = self.protective_referrals.iter_mut().find(|r| r.referral_id == *referral_id) {
                     // Folded as the referral service folds a step (no step

@@ -57,6 +57,8 @@ labelled_enum! {
         Reopen = ("reopen", "Buka kembali kasus", "Reopen"),
         /// Send an emergency protective referral.
         SendProtectiveReferral = ("send_protective_referral", "Kirim rujukan perlindungan darurat", "Send a protective referral"),
+        /// Hand the case to another worker (the ketua), with a reason.
+        AssignWorker = ("assign_worker", "Tetapkan pekerja sosial kasus", "Assign the case's worker"),
         /// Record a step of a protective referral: the partner's response and outcome, by the referral's own table.
         ProtectiveReferralStep = ("protective_referral_step", "Catat langkah rujukan perlindungan", "Record a protective referral step"),
     }

@@ -23,7 +23,9 @@ pub use channel::ContactChannel;
 pub use machine::{CaseCommandKind, OutreachCommandKind, OutreachState, ServiceCommandKind, ServiceState};
 pub use pmks::Pmks;
 pub use problem::Problem;
-pub use reason::{EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, VoidReason};
+pub use reason::{
+    AssignmentReason, EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, VoidReason,
+};
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
 pub use service::{ConsentPurpose, ProtectivePartner, ReferralPriority, ServiceKind};

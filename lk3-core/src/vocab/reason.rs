@@ -107,3 +107,22 @@ labelled_enum! {
         Lainnya = ("lainnya", "Kesalahan pencatatan lain", "Other recording error"),
     }
 }
+
+labelled_enum! {
+    /// Why the ketua hands a case to another worker (Primero's reassignment,
+    /// OSCaR's case transfer between caseworkers; issue 15 \[I\]).
+    pub enum AssignmentReason {
+        /// The worker moved to another post or unit.
+        PindahTugas = ("pindah_tugas", "Pekerja sosial pindah tugas", "Worker moved to another post"),
+        /// The worker is on leave.
+        Cuti = ("cuti", "Pekerja sosial cuti", "Worker on leave"),
+        /// To balance the workers' caseloads.
+        BebanKerja = ("beban_kerja", "Pemerataan beban kerja", "Caseload balancing"),
+        /// The worker has a conflict of interest with the family.
+        KonflikKepentingan = ("konflik_kepentingan", "Konflik kepentingan", "Conflict of interest"),
+        /// The client asked for another worker.
+        PermintaanKlien = ("permintaan_klien", "Permintaan klien", "Client's request"),
+        /// Another reason.
+        Lainnya = ("lainnya", "Alasan lain", "Other reason"),
+    }
+}

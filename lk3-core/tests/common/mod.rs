@@ -319,6 +319,13 @@ impl World {
                 partner_id: None,
                 reason: EmergencyReason::AnakDalamBahaya,
             },
+            // To the other social worker than the one in charge.
+            K::AssignWorker => {
+                let (first, second) =
+                    (self.actor(Role::PekerjaSosial, false).staff_id, self.actor(Role::PekerjaSosial, true).staff_id);
+                let worker = if case.worker() == Some(second) { first } else { second };
+                CaseCommand::AssignWorker { worker, reason: lk3_core::vocab::AssignmentReason::BebanKerja }
+            }
             // The first open protective referral moved on, else one the case does not have.
             K::ProtectiveReferralStep => match open_protective(case) {
                 Some(referral) => CaseCommand::ProtectiveReferralStep {

@@ -495,6 +495,23 @@ class Store:
         """Approves the closure (the ketua or penanggung jawab, not who terminated)."""
         return self._run(case_id, {"type": "approve_closure"}, actor, at, command_id)
 
+    def assign_worker(
+        self,
+        case_id: str,
+        *,
+        worker: str,
+        reason: str,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Hands the case to another worker (``worker``, a staff id): the
+        ketua or the penanggung jawab, from pendekatan awal to aftercare,
+        with a reason (``pindah_tugas``, ``cuti``, ``beban_kerja``,
+        ``konflik_kepentingan``, ``permintaan_klien``, ``lainnya``). The case's
+        ``worker`` is then the new one; the event keeps the previous one."""
+        return self._run(case_id, {"type": "assign_worker", "worker": worker, "reason": reason}, actor, at, command_id)
+
     def send_protective_referral(
         self,
         case_id: str,
@@ -574,6 +591,14 @@ class Store:
         ``overdue_at``: cases with a sent referral past its deadline then."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
         return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit))]
+
+    def caseload(self, unit: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Each worker's open (not closed) cases, by stage: one entry per unit
+        and worker, ``{"unit", "worker", "by_stage": {stage: n}, "open": n}``,
+        the cases no worker holds yet under ``worker`` ``None``.
+        ``pandas.json_normalize(store.caseload())`` is a frame of them."""
+        loads: List[Dict[str, Any]] = json.loads(self._native.caseload(unit))
+        return loads
 
     def count_cases(
         self,

@@ -74,6 +74,7 @@ macro_rules! conformance_suite {
             a_region_report_rolls_up_its_units,
             a_unit_s_partner_network_is_kept_and_changed_all_or_none,
             every_partner_a_case_names_is_checked_against_its_unit_s_network,
+            caseload_counts_each_worker_s_open_cases_by_stage,
         );
     };
 }
@@ -1307,4 +1308,54 @@ pub async fn every_partner_a_case_names_is_checked_against_its_unit_s_network(st
     let batch = import_batch("case.json", exported.as_bytes(), &Default::default()).expect("valid");
     let report = import_documents(&other, &[batch]).await.expect("history stands");
     assert_eq!(report.imported, 1);
+}
+
+// ---------------------------------------------------------------- caseload
+
+/// The caseload the summaries give: open cases per (unit, worker) and stage.
+fn reference_caseload(
+    summaries: &[CaseSummary],
+) -> std::collections::BTreeMap<(UnitCode, Option<lk3_core::ids::StaffId>), std::collections::BTreeMap<Stage, u64>> {
+    let mut loads = std::collections::BTreeMap::new();
+    for s in summaries.iter().filter(|s| s.stage != Stage::Ditutup) {
+        let by_stage: &mut std::collections::BTreeMap<Stage, u64> =
+            loads.entry((s.unit.clone(), s.worker)).or_default();
+        *by_stage.entry(s.stage).or_default() += 1;
+    }
+    loads
+}
+
+fn as_map(
+    loads: &[lk3_storage::caseload::Caseload],
+) -> std::collections::BTreeMap<(UnitCode, Option<lk3_core::ids::StaffId>), std::collections::BTreeMap<Stage, u64>> {
+    loads
+        .iter()
+        .map(|l| {
+            assert_eq!(l.open, l.by_stage.values().sum::<u64>());
+            ((l.unit.clone(), l.worker), l.by_stage.clone())
+        })
+        .collect()
+}
+
+pub async fn caseload_counts_each_worker_s_open_cases_by_stage(store: Store) {
+    use lk3_storage::caseload::caseload;
+    let mut w = World::new();
+    let summaries = populate(&store, &mut w).await;
+    let all = caseload(&*store, None).await.expect("caseload");
+    assert_eq!(as_map(&all), reference_caseload(&summaries));
+    let unit: UnitCode = "64.74".parse().expect("unit");
+    let one = caseload(&*store, Some(&unit)).await.expect("caseload");
+    assert!(one.iter().all(|l| l.unit == unit) && !one.is_empty());
+    assert_eq!(one.len(), all.iter().filter(|l| l.unit == unit).count());
+    // The ketua hands the 64.74 intervention to the other worker: it moves.
+    let moved = summaries.iter().find(|s| s.unit == unit && s.stage == Stage::Intervensi).expect("a case");
+    let case = store.load_case(moved.case_id).await.expect("loads").state;
+    let cmd = w.command(&case, K::AssignWorker);
+    let ctx = w.ctx(w.actor(Role::Ketua, true));
+    store.execute_case(moved.case_id, &cmd, &ctx).await.expect("reassigned");
+    let after = store.query_cases(&CaseQuery { limit: 1000, ..Default::default() }).await.expect("summaries");
+    let CaseCommand::AssignWorker { worker, .. } = cmd else { unreachable!("an assignment") };
+    assert_eq!(after.iter().find(|s| s.case_id == moved.case_id).and_then(|s| s.worker), Some(worker));
+    assert_eq!(as_map(&caseload(&*store, None).await.expect("caseload")), reference_caseload(&after));
+    assert!(verify(&*store).await.expect("verify").is_ok());
 }

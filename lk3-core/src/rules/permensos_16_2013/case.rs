@@ -202,6 +202,21 @@ pub fn rows() -> Vec<Transition> {
             &[Req::KnownReference, Req::ConsentToServices, Req::GuardianForChild],
         ));
     }
+    // The ketua (or the penanggung jawab) hands a case to another worker
+    // once one is in charge, until it closes (issue 15 [I]: Primero's
+    // reassignment, OSCaR's transfer between caseworkers).
+    for s in [
+        S::PendekatanAwal,
+        S::Kontrak,
+        S::Asesmen,
+        S::RencanaIntervensi,
+        S::Intervensi,
+        S::Evaluasi,
+        S::Terminasi,
+        S::BimbinganLanjut,
+    ] {
+        t.push(row(Some(s), s, C::AssignWorker, &[R::Ketua, R::PenanggungJawab], &[Req::Reason]));
+    }
     // Emergency: a protective referral from any stage but a closed one (reopen
     // it first), before consent, by a peksos or the ketua, with a reason;
     // flagged in the audit.

@@ -1,0 +1,58 @@
+//! Caseload: how many open cases each worker holds, by stage, read from the
+//! case summaries (the worker is the fold's: the one who started the
+//! engagement, or the last one the ketua assigned).
+
+use std::collections::BTreeMap;
+
+use lk3_core::Labelled;
+use lk3_core::ids::{StaffId, UnitCode};
+use lk3_core::vocab::Stage;
+use serde::Serialize;
+
+use crate::error::StoreError;
+use crate::projection::CaseQuery;
+use crate::store::CaseStore;
+
+/// One worker's open cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caseload {
+    /// The unit.
+    pub unit: UnitCode,
+    /// The worker; `None` for the cases no worker holds yet (kontak, registrasi).
+    pub worker: Option<StaffId>,
+    /// Open cases by stage (stages without any left out), in lifecycle order.
+    pub by_stage: BTreeMap<Stage, u64>,
+    /// Every open case of the worker.
+    pub open: u64,
+}
+
+/// How many cases a page of the summaries holds.
+const PAGE: u32 = 1_000;
+
+/// The open (not closed) cases of one unit, or of every unit, counted per
+/// worker and stage: one [`Caseload`] per (unit, worker), in unit order, the
+/// unassigned first, then by worker id.
+pub async fn caseload<S: CaseStore + ?Sized>(store: &S, unit: Option<&UnitCode>) -> Result<Vec<Caseload>, StoreError> {
+    let mut loads: BTreeMap<(UnitCode, Option<StaffId>), Caseload> = BTreeMap::new();
+    for stage in Stage::ALL.iter().copied().filter(|s| *s != Stage::Ditutup) {
+        let mut query = CaseQuery { unit: unit.cloned(), stage: Some(stage), limit: PAGE, ..Default::default() };
+        loop {
+            let page = store.query_cases(&query).await?;
+            for summary in &page {
+                let load = loads.entry((summary.unit.clone(), summary.worker)).or_insert_with(|| Caseload {
+                    unit: summary.unit.clone(),
+                    worker: summary.worker,
+                    by_stage: BTreeMap::new(),
+                    open: 0,
+                });
+                *load.by_stage.entry(stage).or_default() += 1;
+                load.open += 1;
+            }
+            match page.last() {
+                Some(last) if page.len() as u32 == PAGE => query.after = Some(last.case_id),
+                _ => break,
+            }
+        }
+    }
+    Ok(loads.into_values().collect())
+}
