@@ -758,6 +758,18 @@ fn every_reference_is_judged_by_the_one_rule() {
         }
     }
     assert_eq!(uses.iter().filter(|u| u.sends_a_client()).count(), 4);
+    // A partner taking no referrals but keeping a 24-hour line takes an emergency protective referral only.
+    let mut hotline = partner(4, PartnerKind::PolisiUppa);
+    hotline.accepts_referrals = false;
+    hotline.emergency_line = true;
+    let directory = PartnerDirectory::try_from_partners([hotline.clone()]).expect("valid");
+    for used_for in uses.into_iter().filter(|u| u.sends_a_client()) {
+        let r = PartnerReference { pointer: "/x".into(), partner_id: hotline.partner_id, used_for, service: None };
+        let judged = directory.check_reference(&r, ReferenceCheck::New).map_err(|e| e.code());
+        let expected =
+            if used_for == ReferenceUse::ProtectiveReferral { Ok(()) } else { Err(ErrorCode::PartnerUnavailable) };
+        assert_eq!(judged, expected, "{used_for:?}");
+    }
 }
 
 #[test]

@@ -147,6 +147,32 @@ fn a_protective_referral_only_sent_reads_as_before_the_lifecycle() {
 }
 
 #[test]
+fn a_protective_referral_naming_no_partner_is_answered_through_lk3_staff() {
+    let mut w = World::new();
+    let (mut case, mut events) = w.case_at(Stage::Registrasi);
+    let cmd = w.command(&case, lk3_core::case::CaseCommandKind::SendProtectiveReferral);
+    let CaseCommand::SendProtectiveReferral { referral_id, partner_id: None, .. } = cmd else {
+        panic!("a referral naming no partner");
+    };
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    w.run(&mut case, &mut events, peksos, cmd);
+    let accept = CaseCommand::ProtectiveReferralStep { referral_id, step: ServiceCommand::Accept {} };
+    let ctx = w.ctx(w.actor(Role::Mitra, true));
+    let e = case.decide(&accept, &ctx).expect_err("no partner to be staff of");
+    assert_eq!(e.code(), ErrorCode::PartnerMismatch);
+    assert!(e.message_en().contains("names no partner") && e.message_id().contains("tidak menyebut mitra"), "{e}");
+    let ctx = w.ctx(peksos);
+    let events = case.decide(&accept, &ctx).expect("LK3 staff record it for the partner");
+    assert!(matches!(events[0].payload, CaseEvent::ProtectiveReferralStepRecorded { on_behalf_of_partner: true, .. }));
+    // A second person reviews the override; its sender may not.
+    let approve = CaseCommand::ProtectiveReferralStep { referral_id, step: ServiceCommand::ApproveOverride {} };
+    let ctx = w.ctx(Actor::staff(Role::Ketua, peksos.staff_id));
+    let e = case.decide(&approve, &ctx).expect_err("the sender reviews nothing of their own");
+    assert_eq!(e.code(), ErrorCode::SecondPersonRequired);
+    assert!(e.message_en().contains("protective_referral_step"), "{e}");
+}
+
+#[test]
 fn a_withdrawal_does_not_block_the_answer_and_an_unknown_referral_is_named() {
     let mut w = World::new();
     let (mut case, mut events) = w.case_at(Stage::Intervensi);

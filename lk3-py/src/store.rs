@@ -425,7 +425,7 @@ async fn execute_at(
         Case::from_events(&loaded.events[..usize::try_from(expected).unwrap_or(usize::MAX)])
     };
     let events = state.decide(command, ctx)?;
-    store.append(&state, &events).await
+    store.append_decided(&state, &events).await
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Outcome<String> {

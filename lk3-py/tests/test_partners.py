@@ -87,6 +87,12 @@ def test_every_referral_is_checked_against_the_unit_s_network(world: World) -> N
             s.open_service(case.case_id, kind="rujukan", partner_id=partner_id, actor=world.pekerja_sosial, at=world.at())
         assert refused.value.code == code
         assert s.case(case.case_id).version == case.version, "nothing written"
+    # A command decided against a version the caller names is judged as a command too.
+    with pytest.raises(lk3.CommandRefused) as versioned:
+        s.execute(case.case_id, {"type": "open_service", "kind": "rujukan", "service_id": new_id(),
+                                 "referral": {"partner_id": not_taking["partner_id"]}},
+                  actor=world.pekerja_sosial, at=world.at(), expected_version=case.version)
+    assert versioned.value.code == "LK3-E143"
     case = s.open_service(case.case_id, kind="rujukan", partner_id=taking["partner_id"], actor=world.pekerja_sosial,
                           at=world.at())
     referral = next(x for x in case.services if x.kind == "rujukan")

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use lk3_core::Labelled;
 use lk3_core::ids::{StaffId, UnitCode};
 use lk3_core::vocab::Stage;
 use serde::Serialize;
@@ -34,24 +33,24 @@ const PAGE: u32 = 1_000;
 /// unassigned first, then by worker id.
 pub async fn caseload<S: CaseStore + ?Sized>(store: &S, unit: Option<&UnitCode>) -> Result<Vec<Caseload>, StoreError> {
     let mut loads: BTreeMap<(UnitCode, Option<StaffId>), Caseload> = BTreeMap::new();
-    for stage in Stage::ALL.iter().copied().filter(|s| *s != Stage::Ditutup) {
-        let mut query = CaseQuery { unit: unit.cloned(), stage: Some(stage), limit: PAGE, ..Default::default() };
-        loop {
-            let page = store.query_cases(&query).await?;
-            for summary in &page {
-                let load = loads.entry((summary.unit.clone(), summary.worker)).or_insert_with(|| Caseload {
-                    unit: summary.unit.clone(),
-                    worker: summary.worker,
-                    by_stage: BTreeMap::new(),
-                    open: 0,
-                });
-                *load.by_stage.entry(stage).or_default() += 1;
-                load.open += 1;
-            }
-            match page.last() {
-                Some(last) if page.len() as u32 == PAGE => query.after = Some(last.case_id),
-                _ => break,
-            }
+    // One pass in case id order: each case counted once, in the stage it
+    // has when its page is read.
+    let mut query = CaseQuery { unit: unit.cloned(), limit: PAGE, ..Default::default() };
+    loop {
+        let page = store.query_cases(&query).await?;
+        for summary in page.iter().filter(|s| s.stage != Stage::Ditutup) {
+            let load = loads.entry((summary.unit.clone(), summary.worker)).or_insert_with(|| Caseload {
+                unit: summary.unit.clone(),
+                worker: summary.worker,
+                by_stage: BTreeMap::new(),
+                open: 0,
+            });
+            *load.by_stage.entry(summary.stage).or_default() += 1;
+            load.open += 1;
+        }
+        match page.last() {
+            Some(last) if page.len() as u32 == PAGE => query.after = Some(last.case_id),
+            _ => break,
         }
     }
     Ok(loads.into_values().collect())

@@ -437,6 +437,11 @@ pub const PARTNERS: CheckedTable = CheckedTable {
 /// Every checked table.
 pub const CHECKED: [&CheckedTable; 6] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS];
 
+/// The checked tables that held rows before schema 2 gave rows a check:
+/// only their rows without one are given one when a store is opened for
+/// writing. A later table's row without its check was never written by lk3.
+pub const LEGACY_CHECKED: [&CheckedTable; 4] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES];
+
 /// A partner's row (without its check): the record as compact JSON.
 pub fn partner_row(partner: &lk3_core::partner::Partner) -> Row {
     let record = serde_json::to_string(partner).unwrap_or_default();

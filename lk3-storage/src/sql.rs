@@ -679,7 +679,7 @@ macro_rules! sql_store {
                 /// [`rows::CheckedTable`]); run when the store is opened for writing.
                 pub(crate) async fn check_legacy_rows(&self) -> Result<(), StoreError> {
                     let mut tx = begin_write(&self.pool).await?;
-                    for table in rows::CHECKED {
+                    for table in rows::LEGACY_CHECKED {
                         let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
                         // A page at a time: each row checked leaves the selection.
                         let text =

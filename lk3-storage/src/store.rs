@@ -225,6 +225,18 @@ pub trait CaseStoreExt: CaseStore {
         append_batch(self, before, events, None, ReferenceCheck::Recorded).await
     }
 
+    /// [`CaseStoreExt::append`] for the events `decide` just gave a new
+    /// command (a caller that decides against a version it chose): the
+    /// partners they name are judged as a command's
+    /// ([`ReferenceCheck::New`]), as [`CaseStoreExt::execute`] judges them.
+    async fn append_decided<A: Aggregate>(
+        &self,
+        before: &A,
+        events: &[Event<A::Payload>],
+    ) -> Result<Executed<A>, StoreError> {
+        append_batch(self, before, events, None, ReferenceCheck::New).await
+    }
+
     /// Executes a command on a stream: answers a retried command id (the
     /// same command by the same actor) with its first events; otherwise loads
     /// the stream (a new one starts empty), decides, and appends. A refusal

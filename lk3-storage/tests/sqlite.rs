@@ -67,7 +67,7 @@ async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
 #[tokio::test]
 async fn a_partner_changed_in_the_file_is_found_and_not_read() {
     use lk3_storage::CaseStoreExt;
-    let (s, _, _) = store_with_case().await;
+    let (s, url, _) = store_with_case().await;
     let mut jejaring = lk3_core::partner::PartnerDirectory::new();
     let at = chrono::DateTime::from_timestamp(1_554_685_200, 0).expect("time");
     let partner = lk3_core::partner::Partner {
@@ -101,6 +101,21 @@ async fn a_partner_changed_in_the_file_is_found_and_not_read() {
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["LK3-E086"], "{report:?}");
+    // A row slipped in without its check is not given one when the store is
+    // opened for writing: lk3 never wrote a partner without one.
+    let mut forged = partner.clone();
+    forged.partner_id = lk3_core::ids::PartnerId::new_v7(at, lk3_core::ids::IdSeed::new([6; 10]));
+    sqlx::query("INSERT INTO partners (unit, partner_id, record, row_check) VALUES (?1, ?2, ?3, '')")
+        .bind(forged.unit.to_string())
+        .bind(forged.partner_id.to_string())
+        .bind(serde_json::to_string(&forged).expect("json"))
+        .execute(s.pool())
+        .await
+        .expect("insert");
+    let reopened = SqliteStore::open(&url).await.expect("reopen");
+    let report = lk3_storage::verify::verify(&reopened).await.expect("verify");
+    let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["LK3-E086", "LK3-E086"], "{report:?}");
     // A record that no longer reads as a partner, or whose key columns are
     // not its own, is refused when read.
     sqlx::query("UPDATE partners SET unit = '64.72'").execute(s.pool()).await.expect("edit");

@@ -155,6 +155,12 @@ pub enum Violation {
         /// The partner the actor works for.
         actor_partner: PartnerId,
     },
+    /// A partner's staff acting on a protective referral that names no
+    /// partner: LK3 staff record the partner's steps for it.
+    UnnamedPartner {
+        /// The partner the actor works for.
+        actor_partner: PartnerId,
+    },
     /// The service's own machine does not allow the step in its state.
     ServiceStepNotAllowed {
         /// The instance.
@@ -242,7 +248,7 @@ impl Violation {
             Self::PlanRequired => ErrorCode::PlanRequired,
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
             Self::ReferralsOpen { .. } => ErrorCode::ReferralsOpen,
-            Self::OtherPartner { .. } => ErrorCode::PartnerMismatch,
+            Self::OtherPartner { .. } | Self::UnnamedPartner { .. } => ErrorCode::PartnerMismatch,
             Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
             Self::FeedbackRequired => ErrorCode::FeedbackRequired,
             Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
@@ -288,6 +294,9 @@ impl Violation {
             ),
             Self::OtherPartner { partner_id, actor_partner } => format!(
                 "the referral is to partner {partner_id}; staff of partner {actor_partner} act only on their own partner's referrals"
+            ),
+            Self::UnnamedPartner { actor_partner } => format!(
+                "the protective referral names no partner, so staff of partner {actor_partner} cannot act on it; LK3 staff record the partner's steps for it"
             ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
                 "{service} {service_id} is `{state}`, where its machine does not allow `{step}`; allowed steps: {}",
@@ -357,6 +366,9 @@ impl Violation {
             ),
             Self::OtherPartner { partner_id, actor_partner } => format!(
                 "rujukan ini ke mitra {partner_id}; staf mitra {actor_partner} hanya bertindak atas rujukan ke mitranya sendiri"
+            ),
+            Self::UnnamedPartner { actor_partner } => format!(
+                "rujukan perlindungan ini tidak menyebut mitra, jadi staf mitra {actor_partner} tidak dapat bertindak atasnya; staf LK3 mencatat langkah mitra untuknya"
             ),
             Self::ServiceStepNotAllowed { service_id, service, state, step, allowed_steps } => format!(
                 "{service} {service_id} berstatus `{state}`, yang tidak mengizinkan `{step}`; langkah yang diizinkan: {}",

@@ -74,7 +74,8 @@ impl Case {
         let Some(instance) = self.service(service_id) else {
             return Err(Violation::UnknownReference { what: super::Reference::Layanan, id: service_id.to_string() });
         };
-        let (consent_override, on_behalf_of_partner, step) = self.decide_step(instance, step, ctx, rules)?;
+        let (consent_override, on_behalf_of_partner, step) =
+            self.decide_step(instance, step, CaseCommandKind::ServiceStep, ctx, rules)?;
         Ok(CaseEvent::ServiceStepRecorded { consent_override, on_behalf_of_partner, service_id, step })
     }
 
@@ -94,7 +95,8 @@ impl Case {
                 id: referral_id.to_string(),
             });
         };
-        let (_, on_behalf_of_partner, step) = self.decide_step(&referral.as_service(), step, ctx, rules)?;
+        let (_, on_behalf_of_partner, step) =
+            self.decide_step(&referral.as_service(), step, CaseCommandKind::ProtectiveReferralStep, ctx, rules)?;
         Ok(CaseEvent::ProtectiveReferralStepRecorded { on_behalf_of_partner, referral_id, step })
     }
 
@@ -106,6 +108,7 @@ impl Case {
         &self,
         instance: &ServiceInstance,
         step: &ServiceCommand,
+        command: CaseCommandKind,
         ctx: &CommandContext,
         rules: &RuleSet,
     ) -> Result<(bool, bool, ServiceCommand), Violation> {
@@ -141,19 +144,18 @@ impl Case {
                 }
                 Requirement::SecondPerson => {
                     if let Some((_, sender)) = instance.sent.filter(|(_, sender)| *sender == ctx.actor.staff_id) {
-                        return Err(Violation::SecondPersonRequired {
-                            proposer: sender,
-                            step: CaseCommandKind::ServiceStep,
-                        });
+                        return Err(Violation::SecondPersonRequired { proposer: sender, step: command });
                     }
                 }
-                Requirement::OwnReferral => {
-                    if let (Some(actor_partner), Some(partner_id)) = (ctx.actor.partner_id, instance.partner_id)
-                        && actor_partner != partner_id
-                    {
+                Requirement::OwnReferral => match (ctx.actor.partner_id, instance.partner_id) {
+                    (Some(actor_partner), Some(partner_id)) if actor_partner != partner_id => {
                         return Err(Violation::OtherPartner { partner_id, actor_partner });
                     }
-                }
+                    // A protective referral naming no partner: no partner's
+                    // staff can show it is theirs; LK3 staff record for it.
+                    (Some(actor_partner), None) => return Err(Violation::UnnamedPartner { actor_partner }),
+                    _ => {}
+                },
                 Requirement::ConsentToDisclose => {
                     let Some(partner_id) = instance.partner_id else {
                         return invalid(CommandProblem::NoPartner);

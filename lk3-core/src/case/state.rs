@@ -65,8 +65,8 @@ pub struct ProtectiveReferral {
     /// until a step moves it; absent from JSON while `dikirim`.
     #[serde(default = "sent", skip_serializing_if = "is_sent")]
     pub state: ServiceState,
-    /// The reason of the last step that gave one (a rejection, a failure, a
-    /// cancellation, a void).
+    /// The reason of the last step that gave one (a rejection, a hold, a
+    /// failure, a cancellation; a void's reason is its event's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_reason: Option<ServiceReason>,
     /// The partner's feedback on completing it.

@@ -128,9 +128,10 @@ impl PartnerDirectory {
     /// Checks one reference: the partner is in the directory
     /// ([`PartnerError::UnknownPartner`]) and offers the service asked for
     /// ([`PartnerError::UnknownService`]); for a [`ReferenceCheck::New`]
-    /// command that sends it a client, it accepts referrals
-    /// ([`PartnerError::NotAcceptingReferrals`]) and the service asked for is
-    /// active ([`PartnerError::ServiceUnavailable`]).
+    /// command that sends it a client, it accepts referrals, or has a 24-hour
+    /// line for an emergency protective referral
+    /// ([`PartnerError::NotAcceptingReferrals`]), and the service asked for
+    /// is active ([`PartnerError::ServiceUnavailable`]).
     pub fn check_reference(&self, reference: &PartnerReference, check: ReferenceCheck) -> Result<(), PartnerError> {
         // A sending asking for no service names again the partner its
         // referral was opened to: in history, that was judged then.
@@ -153,7 +154,9 @@ impl PartnerDirectory {
         if check == ReferenceCheck::Recorded || !reference.used_for.sends_a_client() {
             return Ok(());
         }
-        if !partner.is_referral_target() {
+        // An emergency protective referral may go to a partner's 24-hour line.
+        let emergency = reference.used_for == ReferenceUse::ProtectiveReferral && partner.emergency_line;
+        if !partner.is_referral_target() && !emergency {
             return Err(PartnerError::NotAcceptingReferrals { partner_id });
         }
         match (service, &reference.service) {

@@ -274,12 +274,19 @@ fn client(value: &Value) -> Vec<Finding> {
         .collect()
 }
 
-/// Every partner a case names must be in the unit's network, with the
+/// Every partner a case names must be in its unit's network, with the
 /// service a sending asks for (the one rule: [`PartnerDirectory::check_reference`]).
 fn partner_references(value: &Value, directory: &PartnerDirectory) -> Vec<Finding> {
     let Ok(events) = serde_json::from_value::<Vec<CaseEventRecord>>(value["events"].clone()) else {
         return Vec::new();
     };
+    // The case's own unit's network, as a store holds it.
+    let unit = Case::from_events(&events).unit().cloned();
+    let network = PartnerDirectory::try_from_partners(
+        directory.iter().filter(|p| unit.as_ref().is_none_or(|u| &p.unit == u)).cloned(),
+    )
+    .unwrap_or_default();
+    let directory = &network;
     Case::default()
         .partner_references_in(&events)
         .into_iter()

@@ -157,7 +157,8 @@ class ProtectiveReferral:
     sent_by: str
     state: str
     step_reason: Optional[str]
-    """The reason of the last step that gave one (a rejection, failure, cancellation, void)."""
+    """The reason of the last step that gave one (a rejection, hold, failure, cancellation;
+    a void's reason is in its event)."""
     feedback_outcome: Optional[str]
     """The partner's feedback on completing it."""
     override_approved_by: Optional[str]

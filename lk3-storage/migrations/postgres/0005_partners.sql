@@ -8,7 +8,7 @@ CREATE TABLE partners (
     unit       TEXT COLLATE "C" NOT NULL,
     partner_id TEXT COLLATE "C" NOT NULL,
     record     TEXT COLLATE "C" NOT NULL,
-    row_check  TEXT COLLATE "C" NOT NULL DEFAULT '',
+    row_check  TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (unit, partner_id)
 );
 CREATE UNIQUE INDEX partners_by_id ON partners (partner_id);

@@ -8,7 +8,7 @@ CREATE TABLE partners (
     unit       TEXT NOT NULL,
     partner_id TEXT NOT NULL,
     record     TEXT NOT NULL,
-    row_check  TEXT NOT NULL DEFAULT '',
+    row_check  TEXT NOT NULL,
     PRIMARY KEY (unit, partner_id)
 );
 CREATE UNIQUE INDEX partners_by_id ON partners (partner_id);
