@@ -127,6 +127,17 @@ pub fn list(db: &str, unit: Option<&UnitCode>, format: ListFormat) -> Result<(),
     }
 }
 
+/// A network as NDJSON, one partner a line, in id order (what `read` and
+/// `validate --partners` read back).
+pub fn ndjson(directory: &lk3_core::partner::PartnerDirectory) -> Result<String, CliError> {
+    let mut text = String::new();
+    for p in directory.iter() {
+        text.push_str(&serde_json::to_string(p).map_err(|source| CliError::Json { what: p.name.clone(), source })?);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 /// `lk3 partners export`: the partners as lk3 NDJSON (one partner a line,
 /// what `import --format lk3` reads) or as a JSON array of HSDS
 /// organizations.
@@ -135,14 +146,7 @@ pub fn export(db: &str, unit: Option<&UnitCode>, format: Format, out: Option<&Pa
     let directory = db.run(db.store().partner_directory(unit))?;
     let serialise = |source| CliError::Json { what: "the partners".to_owned(), source };
     let text = match format {
-        Format::Lk3 => {
-            let mut text = String::new();
-            for p in directory.iter() {
-                text.push_str(&serde_json::to_string(p).map_err(serialise)?);
-                text.push('\n');
-            }
-            text
-        }
+        Format::Lk3 => ndjson(&directory)?,
         Format::Hsds => serde_json::to_string_pretty(&directory.to_hsds()).map_err(serialise)? + "\n",
     };
     match out {

@@ -328,6 +328,28 @@ macro_rules! sql_store {
                 table.columns.iter().enumerate().map(|(i, c)| read_value(row, offset + i, c.ty)).collect()
             }
 
+            /// The records rows of a checked table hold (its columns, without
+            /// the check); a row that does not read as one is corrupt.
+            fn records_of<T>(
+                found: &[DbRow],
+                table: &rows::CheckedTable,
+                read: fn(&rows::Row) -> Option<T>,
+                what: &str,
+            ) -> Result<Vec<T>, StoreError> {
+                found
+                    .iter()
+                    .map(|r| {
+                        let row: rows::Row =
+                            table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                        read(&row).ok_or_else(|| StoreError::CorruptRow {
+                            stream_id: Uuid::nil(),
+                            seq: 0,
+                            message: format!("a row of {} does not read as {what}", table.name),
+                        })
+                    })
+                    .collect()
+            }
+
             fn audit_failed(what: &str, e: sqlx::Error) -> String {
                 format!("{what} could not be read: {e}")
             }
@@ -764,18 +786,7 @@ macro_rules! sql_store {
                     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
                     let text = format!("SELECT {} FROM {} ORDER BY key_id", names.join(", "), table.name);
                     let found = sqlx::query(<$store>::stmt_owned(text)).fetch_all(&self.pool).await?;
-                    found
-                        .iter()
-                        .map(|r| {
-                            let row: rows::Row =
-                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
-                            rows::trust_of_row(&row).ok_or_else(|| StoreError::CorruptRow {
-                                stream_id: Uuid::nil(),
-                                seq: 0,
-                                message: "a row of trusted_keys does not read as a trusted key".into(),
-                            })
-                        })
-                        .collect()
+                    records_of(&found, table, rows::trust_of_row, "a trusted key")
                 }
 
                 async fn put_trust_record(&self, record: &$crate::trust::TrustRecord) -> Result<(), StoreError> {
@@ -1403,18 +1414,7 @@ macro_rules! sql_store {
                             sqlx::query(<$store>::stmt_owned(text)).fetch_all(&self.pool).await?
                         }
                     };
-                    found
-                        .iter()
-                        .map(|r| {
-                            let row: rows::Row =
-                                table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
-                            rows::partner_of_row(&row).ok_or_else(|| StoreError::CorruptRow {
-                                stream_id: Uuid::nil(),
-                                seq: 0,
-                                message: "a row of partners does not read as a partner".into(),
-                            })
-                        })
-                        .collect()
+                    records_of(&found, table, rows::partner_of_row, "a partner")
                 }
 
                 async fn put_partners(&self, partners: &[lk3_core::partner::Partner]) -> Result<(), StoreError> {

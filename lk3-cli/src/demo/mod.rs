@@ -55,11 +55,7 @@ fn export(dir: &Path, cases: &[DemoCase], key: Option<&lk3_core::seal::SigningKe
 
 /// Writes the unit's partner network as NDJSON, one partner a line.
 fn export_network(dir: &Path, unit: &Unit) -> Result<(), CliError> {
-    let mut text = String::new();
-    for p in unit.partners.iter() {
-        text.push_str(&serde_json::to_string(p).map_err(|source| CliError::Json { what: p.name.clone(), source })?);
-        text.push('\n');
-    }
+    let text = crate::partners::ndjson(&unit.partners)?;
     files::write_private(dir, "jejaring.ndjson", text.as_bytes())?;
     Ok(())
 }

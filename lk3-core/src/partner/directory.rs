@@ -212,6 +212,13 @@ impl PartnerDirectory {
         self.iter().filter(move |p| &p.unit == unit)
     }
 
+    /// The directory of one unit's network (its partners are valid already).
+    pub fn of_unit(&self, unit: &UnitCode) -> PartnerDirectory {
+        PartnerDirectory {
+            partners: self.partners.iter().filter(|(_, p)| &p.unit == unit).map(|(id, p)| (*id, p.clone())).collect(),
+        }
+    }
+
     /// The partners a client can be referred to now: those that accept
     /// referrals and have an active service ([`Partner::is_referral_target`]),
     /// in id order.

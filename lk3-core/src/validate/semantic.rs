@@ -281,12 +281,8 @@ fn partner_references(value: &Value, directory: &PartnerDirectory) -> Vec<Findin
         return Vec::new();
     };
     // The case's own unit's network, as a store holds it.
-    let unit = Case::from_events(&events).unit().cloned();
-    let network = PartnerDirectory::try_from_partners(
-        directory.iter().filter(|p| unit.as_ref().is_none_or(|u| &p.unit == u)).cloned(),
-    )
-    .unwrap_or_default();
-    let directory = &network;
+    let network = Case::from_events(&events).unit().map(|u| directory.of_unit(u));
+    let directory = network.as_ref().unwrap_or(directory);
     Case::default()
         .partner_references_in(&events)
         .into_iter()
