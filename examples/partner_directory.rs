@@ -67,7 +67,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         seed += 1;
         Partner {
             partner_id: PartnerId::new_v7(registered, IdSeed::new([seed; 10])),
-            unit: unit.clone(),
+            unit,
             name: name.to_owned(),
             kind,
             services: extra.services,

@@ -34,8 +34,8 @@ pub fn run() -> Vec<(AidItem, FundingSource, u32)> {
     );
     let mut f = Folder::default();
     let case_id = CaseId::new_v7(start, o.seed());
-    let case_number = CaseNumber::new(o.unit.clone(), 2019, 4);
-    let unit = o.unit.clone();
+    let case_number = CaseNumber::new(o.unit, 2019, 4);
+    let unit = o.unit;
     o.run(
         &mut f,
         "sekretaris",

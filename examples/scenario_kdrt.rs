@@ -54,7 +54,7 @@ pub fn run() -> Outcome {
     o.works_for("mitra", uptd_ppa);
     let mut f = Folder::default();
     let case_id = CaseId::new_v7(start, o.seed());
-    let (unit, number) = (o.unit.clone(), CaseNumber::new(o.unit.clone(), 2019, 1));
+    let (unit, number) = (o.unit, CaseNumber::new(o.unit, 2019, 1));
     o.run(
         &mut f,
         "relawan",

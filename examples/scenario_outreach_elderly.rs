@@ -23,7 +23,7 @@ pub fn run() -> u32 {
     let mut events = Vec::new();
     let report = OutreachCommand::Report {
         outreach_id: OutreachId::new_v7(start, o.seed()),
-        unit: o.unit.clone(),
+        unit: o.unit,
         reported_by: ReporterKind::KetuaRt,
         sasaran: Sasaran::Individu,
         problems: vec![Problem::LansiaTerlantar],
@@ -54,7 +54,7 @@ pub fn run() -> u32 {
     .expect("agreed");
     // The outreach opens the case it names.
     let mut f = Folder::default();
-    let (unit, case_number) = (o.unit.clone(), CaseNumber::new(o.unit.clone(), 2019, 9));
+    let (unit, case_number) = (o.unit, CaseNumber::new(o.unit, 2019, 9));
     o.run(
         &mut f,
         "sari",

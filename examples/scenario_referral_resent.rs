@@ -25,7 +25,7 @@ use office::{Folder, Office};
 fn legal_aid(o: &mut Office, name: &str) -> Partner {
     Partner {
         partner_id: PartnerId::new_v7(o.at, o.seed()),
-        unit: o.unit.clone(),
+        unit: o.unit,
         name: name.to_owned(),
         kind: PartnerKind::LbhPosbakum,
         services: vec![PartnerService {
@@ -70,7 +70,7 @@ pub fn run() -> (ServiceState, ServiceState) {
 
     let mut f = Folder::default();
     let case_id = CaseId::new_v7(start, o.seed());
-    let (unit, case_number) = (o.unit.clone(), CaseNumber::new(o.unit.clone(), 2019, 8));
+    let (unit, case_number) = (o.unit, CaseNumber::new(o.unit, 2019, 8));
     o.run(
         &mut f,
         "sekretaris",

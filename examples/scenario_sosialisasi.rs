@@ -24,7 +24,7 @@ pub fn run() -> u32 {
     let mut o = Office::new("21.72", start, &[("sekretaris", Role::Sekretaris), ("peksos", Role::PekerjaSosial)]);
     let mut f = Folder::default();
     let case_id = CaseId::new_v7(start, o.seed());
-    let (unit, case_number) = (o.unit.clone(), CaseNumber::new(o.unit.clone(), 2017, 31));
+    let (unit, case_number) = (o.unit, CaseNumber::new(o.unit, 2017, 31));
     o.run(
         &mut f,
         "sekretaris",

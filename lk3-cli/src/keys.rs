@@ -56,7 +56,7 @@ pub fn generate(unit: &UnitCode, out: &Path) -> Result<(), CliError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret)
         .map_err(|e| CliError::Usage(format!("the operating system gave no random bytes: {e}")))?;
-    let key = SigningKey::from_secret(&secret, unit.clone());
+    let key = SigningKey::from_secret(&secret, *unit);
     secret.fill(0);
     let file = PrivateKeyFile { key, created: Utc::now().trunc_subsecs(0) };
     let public = file.public();

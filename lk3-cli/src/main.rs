@@ -41,6 +41,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lk3_core::case::TransferState;
 use lk3_core::ids::{CaseId, StaffId, UnitCode};
 use lk3_core::service::ServiceState;
 use lk3_core::vocab::{Problem, ServiceKind, Stage};
@@ -137,9 +138,18 @@ enum Command {
         /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
         #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
         db: String,
-        /// Only this unit's cases (kode wilayah, e.g. 64.74).
+        /// Only the cases this unit opened, whose history it keeps (kode wilayah, e.g. 64.74).
         #[arg(long, value_name = "U", value_parser = parse_unit)]
         unit: Option<UnitCode>,
+        /// Only the cases this unit holds now (after a transfer, the receiving unit).
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        held_by: Option<UnitCode>,
+        /// Only the cases transferred (or asked to be) to this unit.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        transfer_to: Option<UnitCode>,
+        /// With --transfer-to: only transfers in this state (diajukan: awaiting the unit's answer, diterima, ditolak).
+        #[arg(long, value_name = "S", value_parser = store::vocabulary::<TransferState>, requires = "transfer_to")]
+        transfer_state: Option<TransferState>,
         /// Only cases in this stage (kontak, registrasi, ..., ditutup).
         #[arg(long, value_name = "S", value_parser = store::vocabulary::<Stage>)]
         stage: Option<Stage>,
@@ -176,7 +186,7 @@ enum Command {
         /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
         #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
         db: String,
-        /// Only this unit's workers.
+        /// Only the cases this unit holds (a transferred case counts where it is held now).
         #[arg(long, value_name = "U", value_parser = parse_unit)]
         unit: Option<UnitCode>,
         /// Output format.
@@ -589,6 +599,9 @@ fn main() -> ExitCode {
         Command::Cases {
             db,
             unit,
+            held_by,
+            transfer_to,
+            transfer_state,
             stage,
             service,
             service_state,
@@ -602,6 +615,9 @@ fn main() -> ExitCode {
         } => {
             let query = lk3_storage::CaseQuery {
                 unit,
+                held_by,
+                transferred_to: transfer_to,
+                transfer_state,
                 stage,
                 service_kind: service,
                 service_state,

@@ -488,3 +488,86 @@ fn caseload_counts_the_open_cases_lk3_cases_lists_per_worker_and_stage() {
     let total: u64 = loads.iter().map(|l| l["open"].as_u64().expect("open")).sum();
     assert!(stdout(&table).contains(&format!("{total} kasus terbuka / open cases")), "{}", stdout(&table));
 }
+
+/// A demo case transferred from Bontang (64.74) to Samarinda (64.72): the
+/// receiving unit's in-tray lists it, and once accepted `lk3 cases
+/// --held-by`, `lk3 caseload --unit` and both units' reports follow it.
+#[test]
+fn a_transferred_case_shows_in_both_units_lists_caseloads_and_reports() {
+    use lk3_core::case::{CaseCommand, TransferState};
+    use lk3_core::event::Actor;
+    use lk3_core::ids::{CommandId, IdSeed, StaffId, UnitCode};
+    use lk3_core::vocab::{Role, TransferReason};
+    use lk3_storage::CaseStoreExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let cases = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["cases", "--db", path(&db), "--format", "json", "--limit", "1000"];
+        all.extend_from_slice(args);
+        let out = lk3_in(dir.path(), &all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let ids: Vec<String> =
+            listed["cases"].as_array().expect("cases").iter().map(|c| c["case_id"].to_string()).collect();
+        assert_eq!(listed["count"].as_u64(), Some(ids.len() as u64));
+        ids
+    };
+    let open = cases(&["--stage", "intervensi"]);
+    let case_id: lk3_core::ids::CaseId = serde_json::from_str(&open[0]).expect("an id");
+    let (home, target): (UnitCode, UnitCode) = ("64.74".parse().expect("unit"), "64.72".parse().expect("unit"));
+    let (ketua_here, ketua_there) = (
+        StaffId::new_v7(chrono::Utc::now(), IdSeed::new([1; 10])),
+        StaffId::new_v7(chrono::Utc::now(), IdSeed::new([2; 10])),
+    );
+    let run = |cmd: CaseCommand, actor: Actor| {
+        runtime().block_on(async {
+            let store = lk3_storage::open(path(&db)).await.expect("opens");
+            let at = store.load_case(case_id).await.expect("loads").state.last_at().expect("a case")
+                + chrono::Duration::days(1);
+            let ctx = lk3_core::CommandContext::new(
+                actor,
+                at,
+                CommandId::new_v7(at, IdSeed::new([3; 10])),
+                IdSeed::new([4; 10]),
+            );
+            store.execute_case(case_id, &cmd, &ctx).await.map(|_| at).expect("executed")
+        })
+    };
+    let to_samarinda = CaseCommand::TransferCase { to_unit: target, reason: TransferReason::KlienPindahDomisili };
+    run(to_samarinda, Actor::staff(Role::Ketua, ketua_here).of_unit(home));
+    let quoted = format!("\"{case_id}\"");
+    assert_eq!(cases(&["--transfer-to", "64.72", "--transfer-state", "diajukan"]), vec![quoted.clone()]);
+    assert!(cases(&["--held-by", "64.72"]).is_empty());
+    let worker = StaffId::new_v7(chrono::Utc::now(), IdSeed::new([5; 10]));
+    let at = run(CaseCommand::AcceptTransfer { worker }, Actor::staff(Role::Ketua, ketua_there).of_unit(target));
+    assert!(cases(&["--transfer-to", "64.72", "--transfer-state", "diajukan"]).is_empty());
+    assert_eq!(
+        cases(&["--transfer-to", "64.72", "--transfer-state", TransferState::Diterima.to_string().as_str()]),
+        vec![quoted.clone()]
+    );
+    assert_eq!(cases(&["--held-by", "64.72"]), vec![quoted.clone()]);
+    assert!(!cases(&["--held-by", "64.74"]).contains(&quoted));
+    assert!(cases(&["--unit", "64.74"]).contains(&quoted), "the history stays with the unit that opened it");
+    let out = lk3_in(dir.path(), &["caseload", "--db", path(&db), "--unit", "64.72", "--format", "json"]);
+    let loads: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(loads[0]["worker"], serde_json::json!(worker.to_string()));
+    assert_eq!((loads[0]["open"].as_u64(), loads.as_array().map(Vec::len)), (Some(1), Some(1)));
+    let day = at.date_naive().to_string();
+    for (unit, key) in [("64.74", "transferred_out"), ("64.72", "transferred_in")] {
+        let out = lk3_in(
+            dir.path(),
+            &["report", "--db", path(&db), "--unit", unit, "--from", &day, "--to", &day, "--format", "json"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            report["units"][0]["figures"]["cases"][key], 1,
+            "{unit}: {}",
+            report["units"][0]["figures"]["cases"]
+        );
+    }
+    assert!(lk3_in(dir.path(), &["verify", "--db", path(&db)]).status.success());
+    // A transfer state that is not one: refused by the argument parser.
+    let out = lk3_in(dir.path(), &["cases", "--db", path(&db), "--transfer-to", "64.72", "--transfer-state", "hilang"]);
+    assert!(!out.status.success());
+}

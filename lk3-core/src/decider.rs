@@ -56,6 +56,13 @@ pub enum Refusal {
     },
     /// A `mitra` actor without its partner, or another role naming one.
     ActorPartner,
+    /// The actor names a unit other than the one that acts on the stream.
+    OtherUnit {
+        /// The unit whose staff act on it.
+        unit: UnitCode,
+        /// The actor's unit.
+        actor_unit: Option<UnitCode>,
+    },
     /// The command's time is one lk3 cannot record.
     TimeOutOfRange,
     /// The command is dated before the stream's last event.
@@ -73,6 +80,24 @@ pub enum Refusal {
     Serialization(String),
 }
 
+/// Why staff of `actor_unit` may not act where `unit`'s staff do (English).
+pub(crate) fn other_unit_en(unit: &UnitCode, actor_unit: Option<&UnitCode>) -> String {
+    match actor_unit {
+        Some(actor) => format!("staff of unit {actor} act only on what their unit holds; this is unit {unit}'s"),
+        None => format!("only staff naming unit {unit} as theirs answer a transfer to it"),
+    }
+}
+
+/// Why staff of `actor_unit` may not act where `unit`'s staff do (Indonesian).
+pub(crate) fn other_unit_id(unit: &UnitCode, actor_unit: Option<&UnitCode>) -> String {
+    match actor_unit {
+        Some(actor) => {
+            format!("staf unit {actor} hanya bertindak atas yang dipegang unitnya; ini dipegang unit {unit}")
+        }
+        None => format!("hanya staf yang menyebut unit {unit} sebagai unitnya yang menjawab pengalihan ke unit itu"),
+    }
+}
+
 /// Implements `From<Refusal>` for a machine's violation type, whose shared
 /// variants (`TransitionNotAllowed`, `RoleNotAllowed`, `TimeRunsBackwards`,
 /// `InvalidCommand { problem }`, `Serialization`) have the same names in every
@@ -88,6 +113,7 @@ macro_rules! refusal_into {
                     R::TransitionNotAllowed => $violation::TransitionNotAllowed,
                     R::RoleNotAllowed { role, allowed_roles } => $violation::RoleNotAllowed { role, allowed_roles },
                     R::ActorPartner => $violation::InvalidCommand { problem: $problem::ActorPartner },
+                    R::OtherUnit { unit, actor_unit } => $violation::OtherUnit { unit, actor_unit },
                     R::TimeOutOfRange => $violation::InvalidCommand { problem: $problem::TimeOutOfRange },
                     R::TimeRunsBackwards { last, at } => $violation::TimeRunsBackwards { last, at },
                     R::CounterExhausted => $violation::InvalidCommand { problem: $problem::CounterExhausted },
@@ -168,6 +194,10 @@ pub trait Decider: Default + Clone {
     /// The unit an opening command opens the stream in: its local date
     /// chooses the rule set when the context pins none.
     fn opening_unit(command: &Self::Command) -> Option<&UnitCode>;
+    /// The unit whose staff act on `command`: the one holding the stream
+    /// (the opening unit for a command that opens it). An actor who names
+    /// another unit is refused (`LK3-E144`); one who names none is not asked.
+    fn acting_unit(&self, command: &Self::Command) -> Option<UnitCode>;
     /// Where the stream stands.
     fn head(&self) -> Head<Self::State>;
     /// Checks one requirement of the row.
@@ -272,6 +302,12 @@ pub trait Decider: Default + Clone {
         let unbound_history = written == Written::History && ctx.actor.partner_id.is_none();
         if !ctx.actor.is_consistent() && !unbound_history {
             return Err(refuse(Refusal::ActorPartner.into()));
+        }
+        // Staff who name their unit act only for the unit the stream is with.
+        if let (Some(actor_unit), Some(unit)) = (ctx.actor.unit, self.acting_unit(command))
+            && actor_unit != unit
+        {
+            return Err(refuse(Refusal::OtherUnit { unit, actor_unit: Some(actor_unit) }.into()));
         }
         if !crate::time::instant_fits(ctx.at) {
             return Err(refuse(Refusal::TimeOutOfRange.into()));

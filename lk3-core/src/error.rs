@@ -178,6 +178,8 @@ labelled_enum! {
         FhirTaskInvalid = ("LK3-E142", "Task FHIR tidak dapat dibaca", "Unreadable FHIR Task"),
         /// A client sent to a partner that does not take referrals now, or for a service it has closed.
         PartnerUnavailable = ("LK3-E143", "Mitra tidak menerima rujukan", "Partner not taking referrals"),
+        /// Staff of one unit acting on a case another unit holds, or answering a transfer sent elsewhere.
+        UnitMismatch = ("LK3-E144", "Kasus dipegang unit lain", "Case held by another unit"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -256,6 +258,7 @@ impl ErrorCode {
             | C::OutreachExists
             | C::OutreachNotFound
             | C::ReferralsOpen
+            | C::UnitMismatch
             | C::PartnerMismatch
             | C::PartnerUnavailable => ErrorArea::Command,
             C::SealMissing

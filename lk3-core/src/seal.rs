@@ -396,11 +396,7 @@ impl fmt::Debug for SigningKey {
 /// would never verify.
 pub fn sign(head: &StreamHead, key: &SigningKey) -> Result<Seal, SealError> {
     if head.unit.as_ref() != Some(&key.unit) {
-        return Err(SealError::OtherUnit {
-            key_id: key.key_id(),
-            key_unit: key.unit.clone(),
-            document_unit: head.unit.clone(),
-        });
+        return Err(SealError::OtherUnit { key_id: key.key_id(), key_unit: key.unit, document_unit: head.unit });
     }
     let signature = key.key.sign(&head.message());
     Ok(Seal { key_id: key.key_id(), seq: head.seq, head_hash: head.hash, signature: Signature(signature.to_bytes()) })
@@ -420,11 +416,7 @@ pub fn verify(seal: &Seal, head: &StreamHead, trusted: &TrustedKeys) -> Result<K
         return Err(SealError::BadSignature { key_id: seal.key_id });
     }
     if head.unit.as_ref() != Some(&key.unit) {
-        return Err(SealError::OtherUnit {
-            key_id: seal.key_id,
-            key_unit: key.unit.clone(),
-            document_unit: head.unit.clone(),
-        });
+        return Err(SealError::OtherUnit { key_id: seal.key_id, key_unit: key.unit, document_unit: head.unit });
     }
     if let Some(from) = key.retired_from
         && head.occurred_at >= from
@@ -464,7 +456,7 @@ impl TrustedKey {
 
 impl From<&PublicKeyFile> for TrustedKey {
     fn from(file: &PublicKeyFile) -> Self {
-        TrustedKey::new(file.unit.clone(), file.public_key, Some(file.created))
+        TrustedKey::new(file.unit, file.public_key, Some(file.created))
     }
 }
 
@@ -700,7 +692,7 @@ impl PrivateKeyFile {
             document: PRIVATE_KEY_DOCUMENT.to_owned(),
             version: KEY_FILE_VERSION,
             key_id: self.key.key_id(),
-            unit: self.key.unit.clone(),
+            unit: self.key.unit,
             public_key: self.key.public_key(),
             private_key: to_hex(self.key.key.as_bytes()),
             created: self.created,
@@ -712,7 +704,7 @@ impl PrivateKeyFile {
 
     /// Its public key file.
     pub fn public(&self) -> PublicKeyFile {
-        PublicKeyFile::new(self.key.unit.clone(), self.key.public_key(), self.created)
+        PublicKeyFile::new(self.key.unit, self.key.public_key(), self.created)
     }
 }
 

@@ -287,7 +287,7 @@ impl CaseBuild {
         let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("a unit code");
         let cmd = CaseCommand::RecordContact {
             case_id: CaseId::new_v7(w.now, w.fresh_seed()),
-            unit: unit.clone(),
+            unit,
             case_number: CaseNumber::new(unit, 2019, 7),
             channel,
             sasaran,
@@ -1560,7 +1560,7 @@ fn invalid_case_meaning(c: &mut Corpus) {
     b.append(
         Role::Sekretaris,
         CaseEvent::ContactRecorded {
-            unit: unit.clone(),
+            unit,
             case_number: CaseNumber::new(unit, 2019, 1),
             channel: ContactChannel::RujukanMasuk,
             sasaran: Sasaran::Keluarga,

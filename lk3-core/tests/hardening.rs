@@ -22,7 +22,7 @@ const UNITS: [(&str, TimeZoneId); 3] =
 fn contact(w: &mut World, unit: &UnitCode, number: CaseNumber) -> CaseCommand {
     CaseCommand::RecordContact {
         case_id: CaseId::new_v7(w.now, w.fresh_seed()),
-        unit: unit.clone(),
+        unit: *unit,
         case_number: number,
         channel: ContactChannel::DatangLangsung,
         sasaran: Sasaran::Individu,
@@ -54,7 +54,7 @@ fn a_case_number_is_the_units_own_of_the_local_opening_year() {
             for shift in [-1, 0, 1] {
                 let at = (midnight + Duration::minutes(shift)).with_timezone(&Utc);
                 let local_year = if shift < 0 { year - 1 } else { year };
-                let number = |y: i32| CaseNumber::new(unit.clone(), u16::try_from(y).expect("a year"), 1);
+                let number = |y: i32| CaseNumber::new(unit, u16::try_from(y).expect("a year"), 1);
                 assert_eq!(open_at(&unit, number(local_year), at), Ok(()), "{code} at {at}");
                 for wrong in [local_year - 1, local_year + 1, local_year + 12] {
                     assert_eq!(
@@ -82,7 +82,7 @@ fn a_community_unit_has_numbers_of_its_own() {
     let at = Utc.with_ymd_and_hms(2019, 6, 1, 3, 0, 0).single().expect("a time");
     let community: UnitCode = "13.71-RAUDAH".parse().expect("a unit");
     let dinas: UnitCode = "13.71".parse().expect("a unit");
-    assert_eq!(open_at(&community, CaseNumber::new(community.clone(), 2019, 1), at), Ok(()));
+    assert_eq!(open_at(&community, CaseNumber::new(community, 2019, 1), at), Ok(()));
     assert_eq!(
         open_at(&community, CaseNumber::new(dinas, 2019, 1), at),
         invalid(CommandProblem::CaseNumberOfAnotherUnit)
@@ -183,7 +183,7 @@ fn times_lk3_cannot_record_are_refused_wherever_they_appear() {
         // The clock: any command at such a time.
         let mut w = World::new();
         let unit: UnitCode = "64.74".parse().expect("unit");
-        let cmd = contact(&mut w, &unit, CaseNumber::new(unit.clone(), 2019, 1));
+        let cmd = contact(&mut w, &unit, CaseNumber::new(unit, 2019, 1));
         let mut ctx = w.ctx(w.actor(Role::Sekretaris, false));
         ctx.at = *bad;
         assert_eq!(Case::default().decide(&cmd, &ctx).map(drop).map_err(|e| e.violation), refused, "clock {bad}");

@@ -73,8 +73,8 @@ fn a_mitra_names_its_partner_and_nobody_else_names_one() {
     let cmd = CaseCommand::ServiceStep { service_id, step: lk3_core::service::ServiceCommand::Accept {} };
     let staff_id = StaffId::new_v7(w.now, IdSeed::new([0x52; 10]));
     for actor in [
-        Actor { partner_id: None, role: Role::Mitra, staff_id },
-        Actor { partner_id: Some(partner()), role: Role::PekerjaSosial, staff_id },
+        Actor { partner_id: None, role: Role::Mitra, staff_id, unit: None },
+        Actor { partner_id: Some(partner()), role: Role::PekerjaSosial, staff_id, unit: None },
     ] {
         assert!(!actor.is_consistent());
         let ctx = w.ctx(actor);

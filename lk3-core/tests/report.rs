@@ -183,7 +183,7 @@ fn a_region_adds_its_units_up_and_the_document_is_valid() {
         per_unit.push(u);
     }
     let report = Report::of_units(from, to, Some("64".parse().expect("kode")), tallies);
-    assert_eq!(report.units.iter().map(|u| u.unit.clone()).collect::<Vec<_>>(), {
+    assert_eq!(report.units.iter().map(|u| u.unit).collect::<Vec<_>>(), {
         per_unit.sort();
         per_unit
     });

@@ -96,6 +96,9 @@ fn in_stage_commands_are_exactly_the_design_ones() {
         CaseCommandKind::SendProtectiveReferral,
         CaseCommandKind::ProtectiveReferralStep,
         CaseCommandKind::AssignWorker,
+        CaseCommandKind::TransferCase,
+        CaseCommandKind::AcceptTransfer,
+        CaseCommandKind::RefuseTransfer,
     ]
     .into_iter()
     .collect();
@@ -273,8 +276,8 @@ fn the_rule_set_is_chosen_by_the_local_opening_date() {
         .expect("year");
         let cmd = CaseCommand::RecordContact {
             case_id: CaseId::new_v7(at, IdSeed::new([4; 10])),
-            unit: unit.clone(),
-            case_number: CaseNumber::new(unit.clone(), year, 1),
+            unit,
+            case_number: CaseNumber::new(unit, year, 1),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Keluarga,
             referred_by: None,

@@ -74,7 +74,10 @@ fn mirror(problem: CommandProblem) -> Mirror {
         | P::ConsentAlreadyWithdrawn
         | P::ReplacesLiveReferral
         | P::AlreadyReplaced
-        | P::SameWorker => Mirror::Not(STATE),
+        | P::SameWorker
+        | P::SameUnit
+        | P::TransferPending
+        | P::NoTransferPending => Mirror::Not(STATE),
         P::ParticipantsRequired => Mirror::Not("depends on the case's sasaran, recorded by the contact before"),
         P::DeadlineNotAfterSending => Mirror::Not("compares the deadline with the command's time"),
         P::CaseNumberOfAnotherUnit => Mirror::Not("compares the case number with the unit, another field's value"),

@@ -31,7 +31,7 @@ fn key(byte: u8, unit_code: &str) -> SigningKey {
 fn trust(keys: &[&SigningKey]) -> TrustedKeys {
     let mut set = TrustedKeys::new();
     for k in keys {
-        assert!(set.insert(TrustedKey::new(k.unit().clone(), k.public_key(), None)).expect("a good key"));
+        assert!(set.insert(TrustedKey::new(*k.unit(), k.public_key(), None)).expect("a good key"));
     }
     set
 }

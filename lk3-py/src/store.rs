@@ -354,6 +354,9 @@ fn case_query(filters: &HashMap<String, String>) -> Outcome<CaseQuery> {
     for (key, v) in filters {
         match key.as_str() {
             "unit" => q.unit = Some(UnitCode::parse(v)?),
+            "held_by" => q.held_by = Some(UnitCode::parse(v)?),
+            "transfer_to" => q.transferred_to = Some(UnitCode::parse(v)?),
+            "transfer_state" => q.transfer_state = Some(v.parse::<lk3_core::case::TransferState>()?),
             "stage" => q.stage = Some(v.parse::<Stage>()?),
             "service_kind" => q.service_kind = Some(v.parse::<ServiceKind>()?),
             "service_state" => q.service_state = Some(v.parse::<ServiceState>()?),
@@ -487,7 +490,7 @@ impl NativeStore {
     /// against the case at that version and refused with a conflict when
     /// the case has moved on. With `rule_set`, a case this command opens is
     /// pinned to it (else: the one in force on the unit's local date).
-    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None))]
+    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None, unit=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
@@ -501,6 +504,7 @@ impl NativeStore {
         expected_version: Option<u64>,
         rule_set: Option<&str>,
         partner_id: Option<&str>,
+        unit: Option<&str>,
     ) -> PyResult<(String, bool)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
@@ -509,6 +513,7 @@ impl NativeStore {
                 partner_id: partner_id.map(PartnerId::parse).transpose()?,
                 role: role.parse::<Role>()?,
                 staff_id: StaffId::parse(staff_id)?,
+                unit: unit.map(UnitCode::parse).transpose()?,
             };
             let at = parse_time(at)?;
             let command_id = match command_id {
@@ -942,7 +947,7 @@ async fn client_rows(store: &Arc<dyn CaseStore>, cases: &[CaseSummary]) -> Outco
                 }
                 None => {
                     index.insert((s.unit.to_string(), *c), seen.len());
-                    seen.push((s.unit.clone(), *c, 1, s.opened_at));
+                    seen.push((s.unit, *c, 1, s.opened_at));
                 }
             }
         }
@@ -950,7 +955,7 @@ async fn client_rows(store: &Arc<dyn CaseStore>, cases: &[CaseSummary]) -> Outco
     let handles: Vec<_> = seen
         .iter()
         .map(|(unit, client, ..)| {
-            let (store, unit, client) = (Arc::clone(store), unit.clone(), *client);
+            let (store, unit, client) = (Arc::clone(store), *unit, *client);
             tokio::spawn(async move { store.client(&unit, client).await })
         })
         .collect();
@@ -971,7 +976,7 @@ async fn events_table(store: &Arc<dyn CaseStore>, unit: Option<UnitCode>, o: Opt
     const SCAN_PAGE: u32 = 20_000;
     let mut builder = EventsBuilder::new(o.keyed);
     let fetch = |after: Option<lk3_storage::model::EventCursor>| {
-        let (store, unit) = (Arc::clone(store), unit.clone());
+        let (store, unit) = (Arc::clone(store), unit);
         tokio::spawn(async move { store.scan_events(unit.as_ref(), after.as_ref(), SCAN_PAGE).await })
     };
     let mut next = Some(fetch(None));
@@ -983,7 +988,7 @@ async fn events_table(store: &Arc<dyn CaseStore>, unit: Option<UnitCode>, o: Opt
         let mut unit = (None, String::new());
         for e in &page {
             if unit.0.as_ref() != Some(&e.unit) {
-                unit = (Some(e.unit.clone()), e.unit.to_string());
+                unit = (Some(e.unit), e.unit.to_string());
             }
             builder.row(&e.body, |_| Some((unit.1.as_str(), e.kind.as_str()))).map_err(|message| {
                 Failure::from(StoreError::CorruptRow { stream_id: e.stream_id, seq: e.seq, message })

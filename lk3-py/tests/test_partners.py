@@ -152,3 +152,31 @@ def test_the_ketua_reassigns_a_case_and_the_caseload_follows(world: World) -> No
     assert same.value.code == "LK3-E033"
     assert s.events(case.case_id)[-1]["payload"] == {
         "type": "worker_assigned", "worker": other, "previous": before, "reason": "cuti"}
+
+
+def test_a_case_goes_to_another_unit_only_when_that_unit_s_ketua_accepts(world: World) -> None:
+    s = world.store
+    case = world.in_contract()
+    other = "64.72"
+    here = world.ketua._replace(unit=UNIT)
+    there = lk3.Actor(world.ketua.staff_id, "ketua", unit=other)
+    case = s.transfer_case(case.case_id, to_unit=other, reason="klien_pindah_domisili", actor=here, at=world.at())
+    assert case.pending_transfer is not None and case.holding_unit == UNIT
+    assert [c.case_id for c in s.cases(transfer_to=other, transfer_state="diajukan")] == [case.case_id]
+    # Only the receiving unit's ketua answers: this unit's is refused, nothing written.
+    with pytest.raises(lk3.PermissionDenied) as refused:
+        s.accept_transfer(case.case_id, worker=world.peksos2.staff_id, actor=here, at=world.at())
+    assert refused.value.code == "LK3-E144"
+    case = s.refuse_transfer(case.case_id, reason="kapasitas_penuh", actor=there, at=world.at())
+    assert (case.transfers[-1].state, case.transfers[-1].refusal, case.holding_unit) == ("ditolak", "kapasitas_penuh", UNIT)
+    s.transfer_case(case.case_id, to_unit=other, reason="layanan_khusus", actor=here, at=world.at())
+    case = s.accept_transfer(case.case_id, worker=world.peksos2.staff_id, actor=there, at=world.at())
+    assert (case.holding_unit, case.unit, case.worker) == (other, UNIT, world.peksos2.staff_id)
+    assert [c.case_id for c in s.cases(held_by=other)] == [case.case_id]
+    assert s.count_cases(held_by=other) == 1 and s.cases(held_by=other)[0].holding_unit == other
+    assert case.case_id not in [c.case_id for c in s.cases(held_by=UNIT, limit=10_000)]
+    assert [(l["unit"], l["worker"], l["open"]) for l in s.caseload(other)] == [(other, world.peksos2.staff_id, 1)]
+    with pytest.raises(lk3.PermissionDenied):
+        s.assign_worker(case.case_id, worker=world.pekerja_sosial.staff_id, reason="cuti", actor=here, at=world.at())
+    assert s.events(case.case_id)[-1]["actor"]["unit"] == other
+    assert s.verify()["problems"] == []

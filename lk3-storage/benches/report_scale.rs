@@ -145,7 +145,7 @@ fn main() {
         let rss_before = status("VmRSS:");
         for round in 1..=2 {
             let t = Instant::now();
-            let r = report(&*store, &ReportScope::Unit(unit.clone()), from, to).await.expect("a report");
+            let r = report(&*store, &ReportScope::Unit(unit), from, to).await.expect("a report");
             let c = &r.total.cases;
             println!(
                 "round {round}: unit-year 64.74/2020: {:.3} s ({} active, {} carried over, {} opened, {} closed; {} clients)",

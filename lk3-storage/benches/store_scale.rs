@@ -93,7 +93,7 @@ fn main() {
             (
                 "count: unit 64.74, registrasi, kdrt",
                 CaseQuery {
-                    unit: bontang.clone(),
+                    unit: bontang,
                     stage: Some(Stage::Registrasi),
                     problem: Some(Problem::Kdrt),
                     ..Default::default()

@@ -8,7 +8,7 @@ use lk3_core::decider::Rederived;
 use lk3_core::event::{Event, chain_problems};
 use lk3_core::ids::UnitCode;
 use lk3_core::outreach::{Outreach, OutreachEvent};
-use lk3_core::partner::PartnerReference;
+use lk3_core::partner::NamedPartner;
 use lk3_core::schema::{CaseDocument, OutreachDocument};
 use lk3_core::seal::Seal;
 use lk3_core::{Decider, DomainError, Lk3Error};
@@ -43,10 +43,10 @@ pub trait Aggregate:
     fn document(self, events: Vec<Event<Self::Payload>>) -> impl Serialize;
     /// The export document with a seal over its head ([`lk3_core::seal`]).
     fn sealed_document(self, events: Vec<Event<Self::Payload>>, seal: Option<Seal>) -> impl Serialize;
-    /// The partners `events` name, continuing `before`: `(index of the
-    /// event, reference)`, for the store to check against the unit's network
-    /// ([`crate::partners`]). None by default.
-    fn partner_references(before: &Self, events: &[Event<Self::Payload>]) -> Vec<(usize, PartnerReference)> {
+    /// The partners `events` name, continuing `before`, each with the unit
+    /// holding the stream then, for the store to check against that unit's
+    /// network ([`crate::partners`]). None by default.
+    fn partner_references(before: &Self, events: &[Event<Self::Payload>]) -> Vec<NamedPartner> {
         let _ = (before, events);
         Vec::new()
     }
@@ -66,7 +66,7 @@ impl Aggregate for Case {
     fn sealed_document(self, events: Vec<Event<CaseEvent>>, seal: Option<Seal>) -> impl Serialize {
         CaseDocument { seal, ..CaseDocument::new(self, events) }
     }
-    fn partner_references(before: &Self, events: &[Event<CaseEvent>]) -> Vec<(usize, PartnerReference)> {
+    fn partner_references(before: &Self, events: &[Event<CaseEvent>]) -> Vec<NamedPartner> {
         before.partner_references_in(events)
     }
 }

@@ -15,7 +15,7 @@ use crate::store::CaseStore;
 /// One worker's open cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Caseload {
-    /// The unit.
+    /// The unit holding the cases (after a transfer, the receiving unit).
     pub unit: UnitCode,
     /// The worker; `None` for the cases no worker holds yet (kontak, registrasi).
     pub worker: Option<StaffId>,
@@ -28,19 +28,19 @@ pub struct Caseload {
 /// How many cases a page of the summaries holds.
 const PAGE: u32 = 1_000;
 
-/// The open (not closed) cases of one unit, or of every unit, counted per
-/// worker and stage: one [`Caseload`] per (unit, worker), in unit order, the
+/// The open (not closed) cases one unit holds, or every unit, counted per
+/// worker and stage (a case transferred counts where it is held now): one [`Caseload`] per (unit, worker), in unit order, the
 /// unassigned first, then by worker id.
 pub async fn caseload<S: CaseStore + ?Sized>(store: &S, unit: Option<&UnitCode>) -> Result<Vec<Caseload>, StoreError> {
     let mut loads: BTreeMap<(UnitCode, Option<StaffId>), Caseload> = BTreeMap::new();
     // One pass in case id order: each case counted once, in the stage it
     // has when its page is read.
-    let mut query = CaseQuery { unit: unit.cloned(), limit: PAGE, ..Default::default() };
+    let mut query = CaseQuery { held_by: unit.copied(), limit: PAGE, ..Default::default() };
     loop {
         let page = store.query_cases(&query).await?;
         for summary in page.iter().filter(|s| s.stage != Stage::Ditutup) {
-            let load = loads.entry((summary.unit.clone(), summary.worker)).or_insert_with(|| Caseload {
-                unit: summary.unit.clone(),
+            let load = loads.entry((summary.holding_unit(), summary.worker)).or_insert_with(|| Caseload {
+                unit: summary.holding_unit(),
                 worker: summary.worker,
                 by_stage: BTreeMap::new(),
                 open: 0,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::aggregate::{self, Aggregate};
 use crate::error::StoreError;
 use crate::model::{AppendOutcome, Batch, StreamKind};
+use crate::projection::Projection;
 use crate::store::{CaseStore, CaseStoreExt};
 
 /// A stream's export document: pretty JSON ending in a newline, the form
@@ -135,18 +136,19 @@ fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(bytes: &[u8]) -> Res
 pub async fn import_documents<S: CaseStore + ?Sized>(store: &S, batches: &[Batch]) -> Result<ImportReport, StoreError> {
     let mut directories = std::collections::BTreeMap::new();
     for batch in batches.iter().filter(|b| b.kind == StreamKind::Case) {
-        if !directories.contains_key(&batch.unit) {
+        if let std::collections::btree_map::Entry::Vacant(e) = directories.entry(batch.unit) {
             let directory = store.partner_directory(Some(&batch.unit)).await?;
-            directories.insert(batch.unit.clone(), directory);
+            e.insert(directory);
         }
-        if directories.get(&batch.unit).is_none_or(|d| d.is_empty()) {
+        // A case that never left its unit is checked only if that unit has a network.
+        let transferred = matches!(&batch.projection, Projection::Case(c) if !c.transfers.is_empty());
+        if !transferred && directories.get(&batch.unit).is_none_or(|d| d.is_empty()) {
             continue;
         }
         let events = aggregate::decode::<CaseEvent>(batch.stream_id, &batch.events)?;
         let references = Case::default().partner_references_in(&events);
         crate::partners::check_references(
             store,
-            &batch.unit,
             batch.stream_id,
             &references,
             lk3_core::partner::ReferenceCheck::Recorded,

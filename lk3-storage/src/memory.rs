@@ -128,7 +128,7 @@ impl CaseStore for MemoryStore {
             if decision == AppendDecision::Write {
                 new_commands.extend(batch.command_records());
                 if let Projection::Case(CaseSummary { case_number: Some(number), .. }) = &batch.projection {
-                    let key = (batch.unit.clone(), number.clone());
+                    let key = (batch.unit, number.clone());
                     let holder = numbers.get(&key).copied().or_else(|| inner.case_with_number(&batch.unit, number));
                     if holder.is_some_and(|h| h != batch.stream_id) {
                         return Err(StoreError::CaseNumberTaken {
@@ -206,7 +206,7 @@ impl CaseStore for MemoryStore {
         let mut out = Vec::new();
         for s in streams {
             for e in inner.events.get(&s.stream_id).map_or(&[][..], |v| v.as_slice()) {
-                let position = CursorPosition::Key(s.unit.clone(), s.stream_id, e.seq);
+                let position = CursorPosition::Key(s.unit, s.stream_id, e.seq);
                 if after.is_some_and(|a| position <= a.0) {
                     continue;
                 }
@@ -214,7 +214,7 @@ impl CaseStore for MemoryStore {
                     return Ok(out);
                 }
                 out.push(ScannedEvent {
-                    unit: s.unit.clone(),
+                    unit: s.unit,
                     stream_id: s.stream_id,
                     kind: s.kind,
                     seq: e.seq,
@@ -256,7 +256,7 @@ impl CaseStore for MemoryStore {
                     .collect(),
                 projection: inner.projections.get(id).map(rows::projection_rows).transpose()?.unwrap_or_default(),
             });
-            page.next = Some(StreamCursor(CursorPosition::Key(info.unit.clone(), *id, 0)));
+            page.next = Some(StreamCursor(CursorPosition::Key(info.unit, *id, 0)));
         }
         Ok(page)
     }
@@ -330,7 +330,7 @@ impl CaseStore for MemoryStore {
         among: &[ClientId],
     ) -> Result<Vec<ClientId>, StoreError> {
         let among: std::collections::BTreeSet<&ClientId> = among.iter().collect();
-        let earlier = CaseQuery { unit: Some(unit.clone()), active_from: Some(before), ..CaseQuery::default() };
+        let earlier = CaseQuery { unit: Some(*unit), active_from: Some(before), ..CaseQuery::default() };
         let found: std::collections::BTreeSet<ClientId> = self
             .lock()
             .cases()
@@ -357,12 +357,11 @@ impl CaseStore for MemoryStore {
 
     async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
         let inner = self.lock();
-        Ok(clients.iter().filter_map(|c| inner.clients.get(&(unit.clone(), *c)).cloned()).collect())
+        Ok(clients.iter().filter_map(|c| inner.clients.get(&(*unit, *c)).cloned()).collect())
     }
 
     async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {
-        let units: std::collections::BTreeSet<UnitCode> =
-            self.lock().streams.values().map(|s| s.unit.clone()).collect();
+        let units: std::collections::BTreeSet<UnitCode> = self.lock().streams.values().map(|s| s.unit).collect();
         Ok(units.into_iter().collect())
     }
 
@@ -393,12 +392,12 @@ impl CaseStore for MemoryStore {
     }
 
     async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {
-        self.lock().clients.insert((record.unit.clone(), record.client_id), record.clone());
+        self.lock().clients.insert((record.unit, record.client_id), record.clone());
         Ok(())
     }
 
     async fn client(&self, unit: &UnitCode, client: ClientId) -> Result<Option<ClientRecord>, StoreError> {
-        Ok(self.lock().clients.get(&(unit.clone(), client)).cloned())
+        Ok(self.lock().clients.get(&(*unit, client)).cloned())
     }
 
     async fn put_note(&self, note: &NewNote) -> Result<Hash, StoreError> {
@@ -410,17 +409,17 @@ impl CaseStore for MemoryStore {
             text: Some(note.text.clone()),
             erased_at: None,
         };
-        self.lock().notes.insert((note.unit.clone(), digest), stored);
+        self.lock().notes.insert((note.unit, digest), stored);
         Ok(digest)
     }
 
     async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError> {
-        Ok(self.lock().notes.get(&(unit.clone(), digest)).cloned())
+        Ok(self.lock().notes.get(&(*unit, digest)).cloned())
     }
 
     async fn erase_client(&self, unit: &UnitCode, client: ClientId, at: DateTime<Utc>) -> Result<Erasure, StoreError> {
         let mut inner = self.lock();
-        let identity_removed = inner.clients.remove(&(unit.clone(), client)).is_some();
+        let identity_removed = inner.clients.remove(&(*unit, client)).is_some();
         let mut notes_erased = 0;
         for ((u, _), note) in inner.notes.iter_mut() {
             if u == unit && note.text.is_some() && note.subjects.contains(&client) {

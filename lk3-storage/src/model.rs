@@ -131,7 +131,7 @@ impl Batch {
     /// The stream's row after the batch.
     pub fn stream_after(&self) -> StreamInfo {
         StreamInfo {
-            unit: self.unit.clone(),
+            unit: self.unit,
             stream_id: self.stream_id,
             kind: self.kind,
             version: self.new_version(),

@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use lk3_core::ids::{PartnerId, UnitCode};
-use lk3_core::partner::{Partner, PartnerDirectory, PartnerError, PartnerReference, ReferenceCheck};
+use lk3_core::partner::{NamedPartner, Partner, PartnerDirectory, PartnerError, ReferenceCheck};
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -57,10 +57,7 @@ pub async fn import_partners<S: CaseStore + ?Sized>(
     for partner in incoming.iter() {
         match held.get(&partner.partner_id) {
             Some(old) if old.unit != partner.unit => {
-                return Err(refused(PartnerError::OtherUnit {
-                    partner_id: partner.partner_id,
-                    unit: old.unit.clone(),
-                }));
+                return Err(refused(PartnerError::OtherUnit { partner_id: partner.partner_id, unit: old.unit }));
             }
             Some(old) if old == partner => report.unchanged += 1,
             Some(_) => {
@@ -97,32 +94,27 @@ fn refused(source: PartnerError) -> StoreError {
     StoreError::Partner { stream_id: None, source: Box::new(source) }
 }
 
-/// Checks the partners a stream's events name (`(index of the event,
-/// reference)`, as [`crate::Aggregate::partner_references`] gives them)
-/// against the unit's network, when the store holds one; the first refusal
-/// is [`StoreError::Partner`]. `directories` caches each unit's network
-/// across the streams of one call.
+/// Checks the partners a stream's events name (as
+/// [`crate::Aggregate::partner_references`] gives them) against the network
+/// of the unit holding the stream at each, when the store holds one; the
+/// first refusal is [`StoreError::Partner`]. `directories` caches each
+/// unit's network across the streams of one call.
 pub(crate) async fn check_references<S: CaseStore + ?Sized>(
     store: &S,
-    unit: &UnitCode,
     stream_id: Uuid,
-    references: &[(usize, PartnerReference)],
+    references: &[NamedPartner],
     check: ReferenceCheck,
     directories: &mut BTreeMap<UnitCode, PartnerDirectory>,
 ) -> Result<(), StoreError> {
-    if references.is_empty() {
-        return Ok(());
-    }
-    if !directories.contains_key(unit) {
-        let directory = partner_directory(store, Some(unit)).await?;
-        directories.insert(unit.clone(), directory);
-    }
-    let Some(directory) = directories.get(unit).filter(|d| !d.is_empty()) else {
-        return Ok(());
-    };
-    for (_, reference) in references {
+    for named in references {
+        if let std::collections::btree_map::Entry::Vacant(e) = directories.entry(named.unit) {
+            e.insert(partner_directory(store, Some(&named.unit)).await?);
+        }
+        let Some(directory) = directories.get(&named.unit).filter(|d| !d.is_empty()) else {
+            continue;
+        };
         directory
-            .check_reference(reference, check)
+            .check_reference(&named.reference, check)
             .map_err(|source| StoreError::Partner { stream_id: Some(stream_id), source: Box::new(source) })?;
     }
     Ok(())

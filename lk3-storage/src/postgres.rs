@@ -43,6 +43,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0003_seals_trusted_keys.sql"),
         include_str!("../migrations/postgres/0004_last_written_case_clients.sql"),
         include_str!("../migrations/postgres/0005_partners.sql"),
+        include_str!("../migrations/postgres/0006_transfers.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

@@ -4,7 +4,7 @@
 //! truth: `verify` recomputes them from the events and names any that differ.
 
 use chrono::{DateTime, Utc};
-use lk3_core::case::{Case, RiskLevel};
+use lk3_core::case::{Case, RiskLevel, TransferState};
 use lk3_core::ids::{CaseId, CaseNumber, ClientId, ConsentId, OutreachId, ServiceId, StaffId, UnitCode};
 use lk3_core::outreach::{Outreach, OutreachState};
 use lk3_core::report::{finished_in_every_rule_set, may_be_active_from};
@@ -52,6 +52,23 @@ pub struct CaseSummary {
     pub services: Vec<ServiceSummary>,
     /// The consents recorded.
     pub consents: Vec<ConsentSummary>,
+    /// The unit holding the case, when a transfer moved it from `unit` (the
+    /// unit that opened it and keeps its history); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<UnitCode>,
+    /// Its transfers to other units, in order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferSummary>,
+}
+
+/// A transfer inside a case summary: to which unit, and where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferSummary {
+    /// The unit asked to take the case over.
+    pub to_unit: UnitCode,
+    /// Asked, accepted or refused.
+    pub state: TransferState,
 }
 
 /// A service instance inside a case summary.
@@ -108,7 +125,7 @@ impl CaseSummary {
     /// The summary of a case; `None` for a case with no events.
     pub fn of(case: &Case) -> Option<Self> {
         Some(CaseSummary {
-            unit: case.unit()?.clone(),
+            unit: *case.unit()?,
             case_id: case.case_id()?,
             case_number: case.case_number().cloned(),
             stage: case.stage()?,
@@ -141,7 +158,18 @@ impl CaseSummary {
                     withdrawn_at: c.withdrawn_at,
                 })
                 .collect(),
+            holder: case.holding_unit().filter(|h| Some(h) != case.unit()),
+            transfers: case
+                .transfers()
+                .iter()
+                .map(|t| TransferSummary { to_unit: t.to_unit, state: t.state })
+                .collect(),
         })
+    }
+
+    /// The unit holding the case now.
+    pub fn holding_unit(&self) -> UnitCode {
+        self.holder.unwrap_or(self.unit)
     }
 
     /// Whether a sent referral of the case waits past its deadline at `now`
@@ -159,7 +187,7 @@ impl OutreachSummary {
     /// The summary of an outreach; `None` for one with no events.
     pub fn of(outreach: &Outreach) -> Option<Self> {
         Some(OutreachSummary {
-            unit: outreach.unit()?.clone(),
+            unit: *outreach.unit()?,
             outreach_id: outreach.outreach_id()?,
             state: outreach.state()?,
             reported_at: outreach.reported_at()?,
@@ -174,8 +202,17 @@ impl OutreachSummary {
 /// of `limit` at a time after the `after` cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseQuery {
-    /// Only this unit's cases (the first key of every index).
+    /// Only the cases this unit opened, whose history it stores (the first
+    /// key of every index), wherever a transfer took them since.
     pub unit: Option<UnitCode>,
+    /// Only the cases this unit holds now: the opening unit until a
+    /// transfer is accepted, then the unit that accepted it.
+    pub held_by: Option<UnitCode>,
+    /// Only the cases with a transfer to this unit.
+    pub transferred_to: Option<UnitCode>,
+    /// With `transferred_to`: only a transfer to it in this state (one
+    /// awaiting its answer: the receiving unit's in-tray).
+    pub transfer_state: Option<TransferState>,
     /// Only cases in this stage.
     pub stage: Option<Stage>,
     /// Only cases with a service of this kind.
@@ -207,6 +244,9 @@ impl Default for CaseQuery {
     fn default() -> Self {
         CaseQuery {
             unit: None,
+            held_by: None,
+            transferred_to: None,
+            transfer_state: None,
             stage: None,
             service_kind: None,
             service_state: None,
@@ -227,6 +267,10 @@ impl CaseQuery {
     /// (the reference the SQL adapters are tested against).
     pub fn matches(&self, s: &CaseSummary) -> bool {
         self.unit.as_ref().is_none_or(|u| *u == s.unit)
+            && self.held_by.is_none_or(|u| u == s.holding_unit())
+            && self.transferred_to.is_none_or(|u| {
+                s.transfers.iter().any(|t| t.to_unit == u && self.transfer_state.is_none_or(|st| st == t.state))
+            })
             && self.stage.is_none_or(|st| st == s.stage)
             && (self.service_kind.is_none() && self.service_state.is_none()
                 || s.services.iter().any(|v| {

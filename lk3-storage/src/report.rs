@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
-use lk3_core::case::CaseEvent;
+use lk3_core::case::{CaseEvent, TransferState};
 use lk3_core::event::Event;
 use lk3_core::ids::{KodeWilayah, UnitCode, WilayahLevel};
 use lk3_core::outreach::OutreachEvent;
@@ -86,7 +86,7 @@ pub async fn report<S: CaseStore + ?Sized>(
     to: NaiveDate,
 ) -> Result<Report, StoreError> {
     let units: Vec<UnitCode> = match scope {
-        ReportScope::Unit(u) => vec![u.clone()],
+        ReportScope::Unit(u) => vec![*u],
         _ => store.units().await?.into_iter().filter(|u| scope.covers(u)).collect(),
     };
     // Units are independent: a few at once keep the server and the decoding busy together.
@@ -112,7 +112,7 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
     // The store selects what may be active (UnitTally::may_be_active): what is
     // wholly before the period is never read, only asked about its clients.
     let mut query = CaseQuery {
-        unit: Some(unit.clone()),
+        unit: Some(*unit),
         opened_before: Some(tally.end()),
         active_from: Some(tally.start()),
         limit: ID_PAGE,
@@ -136,6 +136,26 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
         add_cases(&mut tally, read)?;
         match page.last() {
             Some(last) if page.len() == ID_PAGE as usize => query.after = Some(*last),
+            _ => break,
+        }
+    }
+    // The cases other units opened and this one took over (their histories
+    // stay with the opening unit): counted for what happened while held here.
+    let mut query = CaseQuery {
+        transferred_to: Some(*unit),
+        transfer_state: Some(TransferState::Diterima),
+        opened_before: Some(tally.end()),
+        active_from: Some(tally.start()),
+        limit: PAGE,
+        ..CaseQuery::default()
+    };
+    loop {
+        let page = store.query_cases(&query).await?;
+        for summary in page.iter().filter(|s| s.unit != *unit) {
+            add_cases(&mut tally, Some(read_all(store, &summary.unit, "case", &[*summary.case_id.as_uuid()]).await?))?;
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => query.after = Some(last.case_id),
             _ => break,
         }
     }

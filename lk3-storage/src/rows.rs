@@ -151,9 +151,19 @@ pub const CASES: Table = Table {
         text("case_number"),
         text("summary"),
         int("last_at"),
+        text("holder"),
     ],
     stream_column: "case_id",
     key: &["unit", "case_id"],
+};
+
+/// `case_transfers`: each transfer of a case to another unit, by its place
+/// in the case's order, with where it stands.
+pub const CASE_TRANSFERS: Table = Table {
+    name: "case_transfers",
+    columns: &[text("unit"), text("case_id"), int("n"), text("to_unit"), text("state")],
+    stream_column: "case_id",
+    key: &["unit", "case_id", "n"],
 };
 
 /// `case_clients`: the clients of a case, by client (who was served where).
@@ -209,7 +219,7 @@ pub const SEALS: Table = Table {
 
 /// Every table of rows kept per stream, the streams first: the rows derived
 /// from the events, and the seals over them.
-pub const DERIVED: [&Table; 10] = [
+pub const DERIVED: [&Table; 11] = [
     &STREAMS,
     &EVENTS,
     &COMMANDS,
@@ -218,9 +228,14 @@ pub const DERIVED: [&Table; 10] = [
     &CASE_SERVICES,
     &CASE_CONSENTS,
     &CASE_CLIENTS,
+    &CASE_TRANSFERS,
     &OUTREACHES,
     &SEALS,
 ];
+
+/// The query rows' tables ([`projection_rows`] writes rows of these only).
+pub const PROJECTED: [&Table; 7] =
+    [&CASES, &CASE_PROBLEMS, &CASE_SERVICES, &CASE_CONSENTS, &CASE_CLIENTS, &CASE_TRANSFERS, &OUTREACHES];
 
 fn t(s: impl ToString) -> Value {
     Value::Text(s.to_string())
@@ -253,7 +268,7 @@ pub fn projection_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>
 }
 
 fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
-    let (unit, case_id) = (t(&c.unit), t(c.case_id));
+    let (unit, case_id) = (t(c.unit), t(c.case_id));
     let case = vec![
         unit.clone(),
         case_id.clone(),
@@ -263,6 +278,7 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         opt(c.case_number.as_ref().map(t)),
         json(c)?,
         micros(c.last_at),
+        t(c.holding_unit()),
     ];
     let problems = c.problems.iter().map(|p| vec![unit.clone(), t(p.id()), case_id.clone()]).collect();
     let services = c
@@ -285,22 +301,29 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         .map(|k| Ok(vec![unit.clone(), t(k.subject), t(k.consent_id), case_id.clone(), json(k)?]))
         .collect::<Result<_, StoreError>>()?;
     let clients = c.clients.iter().map(|k| vec![unit.clone(), t(k), case_id.clone()]).collect();
+    let transfers = c
+        .transfers
+        .iter()
+        .enumerate()
+        .map(|(n, x)| vec![unit.clone(), case_id.clone(), count(n as u64), t(x.to_unit), t(x.state.id())])
+        .collect();
     Ok(vec![
         (&CASES, vec![case]),
         (&CASE_PROBLEMS, sorted(problems)),
         (&CASE_SERVICES, sorted(services)),
         (&CASE_CONSENTS, sorted(consents)),
         (&CASE_CLIENTS, sorted(clients)),
+        (&CASE_TRANSFERS, sorted(transfers)),
     ])
 }
 
 fn outreach_row(o: &OutreachSummary) -> Result<Row, StoreError> {
-    Ok(vec![t(&o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?, micros(o.last_at)])
+    Ok(vec![t(o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?, micros(o.last_at)])
 }
 
 /// The stream's row.
 pub fn stream_row(s: &StreamInfo) -> Row {
-    vec![t(&s.unit), t(s.stream_id), t(s.kind.as_str()), count(s.version), t(s.head_hash)]
+    vec![t(s.unit), t(s.stream_id), t(s.kind.as_str()), count(s.version), t(s.head_hash)]
 }
 
 /// An event's row, its command id given.
@@ -445,7 +468,7 @@ pub const LEGACY_CHECKED: [&CheckedTable; 4] = [&CHECKED_COMMANDS, &CLIENTS, &NO
 /// A partner's row (without its check): the record as compact JSON.
 pub fn partner_row(partner: &lk3_core::partner::Partner) -> Row {
     let record = serde_json::to_string(partner).unwrap_or_default();
-    vec![t(&partner.unit), t(partner.partner_id), Value::Text(record)]
+    vec![t(partner.unit), t(partner.partner_id), Value::Text(record)]
 }
 
 /// The partner a row holds, `None` when it does not read as one or its
@@ -489,7 +512,7 @@ pub fn trust_row(r: &crate::trust::TrustRecord) -> Row {
     let k = &r.key;
     vec![
         t(k.key_id),
-        t(&k.unit),
+        t(k.unit),
         t(k.public_key),
         opt(k.created.map(micros)),
         opt(k.retired_from.map(micros)),

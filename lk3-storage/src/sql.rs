@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 5;
+pub(crate) const SCHEMA_VERSION: i64 = 6;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -129,6 +129,21 @@ pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind
     };
     if let Some(u) = &q.unit {
         push(&mut sql, "c.unit = ${0}", vec![Bind::Text(u.to_string())]);
+    }
+    if let Some(u) = &q.held_by {
+        push(&mut sql, "c.holder = ${0}", vec![Bind::Text(u.to_string())]);
+    }
+    if let Some(u) = &q.transferred_to {
+        let mut clause = String::from(
+            "EXISTS (SELECT 1 FROM case_transfers x WHERE x.unit = c.unit AND x.case_id = c.case_id AND x.to_unit = ${0}",
+        );
+        let mut values = vec![Bind::Text(u.to_string())];
+        if let Some(state) = q.transfer_state {
+            clause.push_str(" AND x.state = ${1}");
+            values.push(Bind::Text(state.id().to_owned()));
+        }
+        clause.push(')');
+        push(&mut sql, &clause, values);
     }
     if let Some(s) = q.stage {
         push(&mut sql, "c.stage = ${0}", vec![Bind::Text(s.id().to_owned())]);
@@ -1052,14 +1067,7 @@ macro_rules! sql_store {
                             ),
                         ),
                     ];
-                    for table in [
-                        &rows::CASES,
-                        &rows::CASE_PROBLEMS,
-                        &rows::CASE_SERVICES,
-                        &rows::CASE_CONSENTS,
-                        &rows::CASE_CLIENTS,
-                        &rows::OUTREACHES,
-                    ] {
+                    for table in rows::PROJECTED {
                         let text = format!(
                             "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
                             columns(table, "x"),

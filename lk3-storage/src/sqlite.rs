@@ -53,6 +53,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0003_seals_trusted_keys.sql"),
         include_str!("../migrations/sqlite/0004_last_written_case_clients.sql"),
         include_str!("../migrations/sqlite/0005_partners.sql"),
+        include_str!("../migrations/sqlite/0006_transfers.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

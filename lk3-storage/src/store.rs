@@ -345,8 +345,7 @@ async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     let (mut batch, _) = aggregate::batch(before, events)?;
     let references = A::partner_references(before, events);
     let mut directories = std::collections::BTreeMap::new();
-    crate::partners::check_references(store, &batch.unit, batch.stream_id, &references, check, &mut directories)
-        .await?;
+    crate::partners::check_references(store, batch.stream_id, &references, check, &mut directories).await?;
     if let (Some(fingerprint), Some(span)) = (fingerprint, batch.commands.first_mut()) {
         span.fingerprint = fingerprint;
     }

@@ -46,7 +46,7 @@ impl SignerSlot {
 pub fn batch_head(batch: &Batch) -> Option<StreamHead> {
     batch.events.last().map(|e| StreamHead {
         stream_id: batch.stream_id,
-        unit: Some(batch.unit.clone()),
+        unit: Some(batch.unit),
         seq: e.seq,
         hash: e.hash,
         occurred_at: e.occurred_at,

@@ -395,7 +395,7 @@ fn check_seals<P>(
         };
         let head = StreamHead {
             stream_id,
-            unit: Some(stream.unit.clone()),
+            unit: Some(stream.unit),
             seq: event.seq,
             hash: event.hash,
             occurred_at: event.occurred_at,

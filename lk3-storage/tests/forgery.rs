@@ -273,6 +273,11 @@ fn break_requirement(
             *events = declined;
             Some(&["LK3-E035"])
         }
+        // The answer to a transfer given by staff naming no unit, or another.
+        Req::ReceivingUnitStaff => {
+            events[last].actor.unit = None;
+            Some(&["LK3-E144"])
+        }
         // The record the step refers to is not in the case.
         Req::KnownReference => {
             let at = events[last].occurred_at;

@@ -178,8 +178,8 @@ async fn a_seal_or_a_trusted_key_changed_in_the_file_is_found() {
     let s = SqliteStore::open(&format!("sqlite://{}", dir.join("lk3.db").display())).await.expect("open");
     let mut w = conformance::world::World::new();
     let (case, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
-    let unit = case.unit().expect("unit").clone();
-    let key = lk3_core::seal::SigningKey::from_secret(&[21; 32], unit.clone());
+    let unit = *case.unit().expect("unit");
+    let key = lk3_core::seal::SigningKey::from_secret(&[21; 32], unit);
     let trusted = lk3_core::seal::TrustedKey::new(unit, key.public_key(), None);
     s.set_signer(Some(key));
     let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
@@ -217,10 +217,11 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 and 5 added goes, and so do their records.
+        // What migrations 4 to 6 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
-            "DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
+            "DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
+             DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
              DROP TABLE case_clients; DROP TABLE partners; DELETE FROM _sqlx_migrations WHERE version >= 4",
         )

@@ -55,7 +55,7 @@ async fn populated(dir: &Path) -> conformance::world::World {
     for (client, name) in [(w.adult, NAME), (w.child, "Anak Kedua")] {
         let record = ClientRecord {
             client_id: client,
-            unit: unit.clone(),
+            unit,
             name: name.into(),
             nik: (client == w.adult).then(|| NIK.parse().expect("nik")),
             no_kk: Some(NO_KK.parse().expect("no kk")),
@@ -65,7 +65,7 @@ async fn populated(dir: &Path) -> conformance::world::World {
         };
         store.put_client(&record).await.expect("put");
     }
-    let note = NewNote { unit: unit.clone(), case_id: None, subjects: vec![w.adult], text: NOTE.into() };
+    let note = NewNote { unit, case_id: None, subjects: vec![w.adult], text: NOTE.into() };
     store.put_note(&note).await.expect("note");
     store.put_note(&NewNote { subjects: vec![w.child], text: "Catatan lain".into(), ..note }).await.expect("note");
     store.close().await;

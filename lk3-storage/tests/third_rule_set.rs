@@ -106,7 +106,7 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
         let case_id = CaseId::new_v7(clock.at, IdSeed::new([9; 10]));
         let open = CaseCommand::RecordContact {
             case_id,
-            unit: unit.clone(),
+            unit,
             case_number: "64.74/2019/0001".parse().expect("number"),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Keluarga,
@@ -115,7 +115,7 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
         // A sasaran this rule set does not name is refused.
         let group = CaseCommand::RecordContact {
             case_id,
-            unit: unit.clone(),
+            unit,
             case_number: "64.74/2019/0001".parse().expect("number"),
             channel: ContactChannel::DatangLangsung,
             sasaran: Sasaran::Kelompok,

@@ -40,7 +40,7 @@ pub fn partner_network(u: &mut Unit) {
         let partner_id = PartnerId::new_v7(at, u.seed());
         let partner = Partner {
             partner_id,
-            unit: u.code.clone(),
+            unit: u.code,
             name: name.to_owned(),
             kind,
             services: vec![PartnerService {
@@ -678,7 +678,7 @@ fn refused_referral(u: &mut Unit) {
 fn outreach(u: &mut Unit) {
     let at = wita(2019, 7, 1, 9, 0);
     let outreach_id = OutreachId::new_v7(at, u.seed());
-    let unit = u.code.clone();
+    let unit = u.code;
     let o = u.report_outreach(
         "Laporan ketua RT: lansia terlantar",
         SEKRETARIS,

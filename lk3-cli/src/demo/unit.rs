@@ -162,7 +162,7 @@ impl Unit {
         let client_id = self.client(at);
         self.registry.push(ClientRecord {
             client_id,
-            unit: self.code.clone(),
+            unit: self.code,
             name: name.to_owned(),
             nik: None,
             no_kk: None,
@@ -225,8 +225,8 @@ impl Unit {
         let year = at.with_timezone(&self.tz).date_naive().format("%Y").to_string().parse::<u16>().unwrap_or(2019);
         let command = CaseCommand::RecordContact {
             case_id,
-            unit: self.code.clone(),
-            case_number: CaseNumber::new(self.code.clone(), year, self.serial),
+            unit: self.code,
+            case_number: CaseNumber::new(self.code, year, self.serial),
             channel,
             sasaran,
             referred_by,

@@ -6,7 +6,7 @@ use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
 pub use crate::vocab::CaseCommandKind;
 use crate::vocab::{
     AssignmentReason, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
-    Sasaran, ServiceKind, TerminationReason,
+    Sasaran, ServiceKind, TerminationReason, TransferReason, TransferRefusal,
 };
 
 /// A request to change a case. Build it, then pass it to
@@ -183,6 +183,26 @@ pub enum CaseCommand {
         /// The step.
         step: ServiceCommand,
     },
+    /// Ask another LK3 unit to take the case over: the holding unit's
+    /// ketua sends it; the case stays with them until the receiving unit
+    /// answers, and its history goes with it.
+    TransferCase {
+        /// The receiving unit, not the one holding the case.
+        to_unit: UnitCode,
+        /// Why.
+        reason: TransferReason,
+    },
+    /// Take over the case transferred to the actor's unit: its ketua names
+    /// the worker now in charge.
+    AcceptTransfer {
+        /// The receiving unit's worker in charge (staff id).
+        worker: StaffId,
+    },
+    /// Refuse the case transferred to the actor's unit; it stays where it was.
+    RefuseTransfer {
+        /// Why.
+        reason: TransferRefusal,
+    },
 }
 
 impl CaseCommand {
@@ -216,6 +236,9 @@ impl CaseCommand {
             Self::SendProtectiveReferral { .. } => K::SendProtectiveReferral,
             Self::ProtectiveReferralStep { .. } => K::ProtectiveReferralStep,
             Self::AssignWorker { .. } => K::AssignWorker,
+            Self::TransferCase { .. } => K::TransferCase,
+            Self::AcceptTransfer { .. } => K::AcceptTransfer,
+            Self::RefuseTransfer { .. } => K::RefuseTransfer,
         }
     }
 }

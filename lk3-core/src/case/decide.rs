@@ -82,6 +82,17 @@ impl Decider for Case {
         }
     }
 
+    fn acting_unit(&self, command: &CaseCommand) -> Option<crate::ids::UnitCode> {
+        match command {
+            // The receiving unit answers a transfer; whether one is pending
+            // is `ReceivingUnitStaff`'s to say.
+            CaseCommand::AcceptTransfer { .. } | CaseCommand::RefuseTransfer { .. } => {
+                self.pending_transfer().map(|t| t.to_unit)
+            }
+            _ => self.holding_unit().or_else(|| Self::opening_unit(command).copied()),
+        }
+    }
+
     fn head(&self) -> Head<crate::vocab::Stage> {
         let last = (self.version, self.last_hash, self.last_at);
         Head::new(self.case_id.map(|id| *id.as_uuid()), self.stage, self.rule_set, last)
@@ -119,7 +130,7 @@ impl Decider for Case {
             CaseEvent::ContactRecorded { unit, case_number, channel, sasaran, referred_by } => {
                 CaseCommand::RecordContact {
                     case_id: CaseId::from_uuid(event.stream_id),
-                    unit: unit.clone(),
+                    unit: *unit,
                     case_number: case_number.clone(),
                     channel: *channel,
                     sasaran: *sasaran,
@@ -176,6 +187,11 @@ impl Decider for Case {
             CaseEvent::WorkerAssigned { worker, reason, .. } => {
                 CaseCommand::AssignWorker { worker: *worker, reason: *reason }
             }
+            CaseEvent::TransferRequested { to_unit, reason, .. } => {
+                CaseCommand::TransferCase { to_unit: *to_unit, reason: *reason }
+            }
+            CaseEvent::TransferAccepted { worker, .. } => CaseCommand::AcceptTransfer { worker: *worker },
+            CaseEvent::TransferRefused { reason, .. } => CaseCommand::RefuseTransfer { reason: *reason },
         }
     }
 }
@@ -239,6 +255,11 @@ impl Case {
             ) => Err(Violation::ReasonNotAllowed { reason: TerminationReason::TujuanTercapai }),
             (Requirement::GoalsMetOnlyAfterEvaluation, _) => Ok(()),
             (Requirement::KnownReference, _) => self.check_reference(command),
+            (Requirement::ReceivingUnitStaff, _) => match self.pending_transfer() {
+                None => Err(Violation::InvalidCommand { problem: CommandProblem::NoTransferPending }),
+                Some(t) if ctx.actor.unit == Some(t.to_unit) => Ok(()),
+                Some(t) => Err(Violation::OtherUnit { unit: t.to_unit, actor_unit: ctx.actor.unit }),
+            },
             // A contact resolved on the spot or a case declined before any
             // service was never served: a new contact opens a new case.
             (Requirement::ClosedAfterService, _) => {
@@ -375,7 +396,7 @@ impl Case {
                     Err(CaseNumberMismatch::OtherYear) => return invalid(CommandProblem::CaseNumberOfAnotherYear),
                 }
                 CaseEvent::ContactRecorded {
-                    unit: unit.clone(),
+                    unit: *unit,
                     case_number: case_number.clone(),
                     channel: *channel,
                     sasaran: *sasaran,
@@ -528,6 +549,29 @@ impl Case {
                 // Unreachable under the table (assignment follows engagement), kept total.
                 None => return Err(Violation::TransitionNotAllowed),
             },
+            CaseCommand::TransferCase { to_unit, reason } => {
+                let Some(from_unit) = self.holding_unit() else { return Err(Violation::TransitionNotAllowed) };
+                if self.pending_transfer().is_some() {
+                    return invalid(CommandProblem::TransferPending);
+                }
+                if *to_unit == from_unit {
+                    return invalid(CommandProblem::SameUnit);
+                }
+                CaseEvent::TransferRequested { from_unit, to_unit: *to_unit, reason: *reason }
+            }
+            CaseCommand::AcceptTransfer { worker } => {
+                let Some(t) = self.pending_transfer() else { return invalid(CommandProblem::NoTransferPending) };
+                CaseEvent::TransferAccepted {
+                    from_unit: t.from_unit,
+                    to_unit: t.to_unit,
+                    worker: *worker,
+                    previous: self.worker,
+                }
+            }
+            CaseCommand::RefuseTransfer { reason } => {
+                let Some(t) = self.pending_transfer() else { return invalid(CommandProblem::NoTransferPending) };
+                CaseEvent::TransferRefused { to_unit: t.to_unit, reason: *reason }
+            }
         })
     }
 }

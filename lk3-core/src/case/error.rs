@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::CaseCommandKind;
 use crate::error::{ErrorCode, Lk3Error};
-use crate::ids::{CaseId, ClientId, PartnerId, ServiceId, StaffId};
+use crate::ids::{CaseId, ClientId, PartnerId, ServiceId, StaffId, UnitCode};
 use crate::label::{Labelled, labelled_enum};
 use crate::rules::RuleSet;
 use crate::service::{ServiceCommandKind, ServiceState};
@@ -82,6 +82,12 @@ labelled_enum! {
         ConsentAlreadyWithdrawn = ("persetujuan_sudah_dicabut", "persetujuan sudah dicabut", "the consent is already withdrawn"),
         /// A reassignment to the worker already in charge.
         SameWorker = ("pekerja_sama", "kasus sudah ditangani pekerja sosial ini", "the case is already this worker's"),
+        /// A transfer to the unit already holding the case.
+        SameUnit = ("unit_sama", "kasus sudah dipegang unit ini", "the case is already this unit's"),
+        /// A transfer while another awaits its answer.
+        TransferPending = ("pengalihan_menunggu", "pengalihan sebelumnya belum dijawab unit tujuan", "an earlier transfer awaits the receiving unit's answer"),
+        /// An answer to a transfer when none awaits one.
+        NoTransferPending = ("tidak_ada_pengalihan", "tidak ada pengalihan kasus yang menunggu jawaban", "no transfer of the case awaits an answer"),
         /// A case number of another unit than the case's.
         CaseNumberOfAnotherUnit = ("nomor_kasus_unit_lain", "nomor kasus milik unit lain", "the case number belongs to another unit"),
         /// A case number of another year than the one the case opens in.
@@ -160,6 +166,14 @@ pub enum Violation {
     UnnamedPartner {
         /// The partner the actor works for.
         actor_partner: PartnerId,
+    },
+    /// The actor names a unit other than the one acting on the case: the
+    /// unit holding it, or, for an answer to a transfer, the receiving unit.
+    OtherUnit {
+        /// The unit whose staff act.
+        unit: UnitCode,
+        /// The unit the actor named (none: an answer to a transfer needs one).
+        actor_unit: Option<UnitCode>,
     },
     /// The service's own machine does not allow the step in its state.
     ServiceStepNotAllowed {
@@ -249,6 +263,7 @@ impl Violation {
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
             Self::ReferralsOpen { .. } => ErrorCode::ReferralsOpen,
             Self::OtherPartner { .. } | Self::UnnamedPartner { .. } => ErrorCode::PartnerMismatch,
+            Self::OtherUnit { .. } => ErrorCode::UnitMismatch,
             Self::ServiceStepNotAllowed { .. } => ErrorCode::ServiceStepNotAllowed,
             Self::FeedbackRequired => ErrorCode::FeedbackRequired,
             Self::OverrideNotApproved => ErrorCode::OverrideNotApproved,
@@ -295,6 +310,7 @@ impl Violation {
             Self::OtherPartner { partner_id, actor_partner } => format!(
                 "the referral is to partner {partner_id}; staff of partner {actor_partner} act only on their own partner's referrals"
             ),
+            Self::OtherUnit { unit, actor_unit } => crate::decider::other_unit_en(unit, actor_unit.as_ref()),
             Self::UnnamedPartner { actor_partner } => format!(
                 "the protective referral names no partner, so staff of partner {actor_partner} cannot act on it; LK3 staff record the partner's steps for it"
             ),
@@ -367,6 +383,7 @@ impl Violation {
             Self::OtherPartner { partner_id, actor_partner } => format!(
                 "rujukan ini ke mitra {partner_id}; staf mitra {actor_partner} hanya bertindak atas rujukan ke mitranya sendiri"
             ),
+            Self::OtherUnit { unit, actor_unit } => crate::decider::other_unit_id(unit, actor_unit.as_ref()),
             Self::UnnamedPartner { actor_partner } => format!(
                 "rujukan perlindungan ini tidak menyebut mitra, jadi staf mitra {actor_partner} tidak dapat bertindak atasnya; staf LK3 mencatat langkah mitra untuknya"
             ),

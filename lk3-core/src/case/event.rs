@@ -5,7 +5,7 @@ use crate::ids::{CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffI
 use crate::service::{ParticipantCount, ServiceCommand};
 use crate::vocab::{
     AssignmentReason, ContactChannel, EmergencyReason, Problem, ProtectivePartner, RefusalReason, ReopenReason,
-    Sasaran, ServiceKind, TerminationReason,
+    Sasaran, ServiceKind, TerminationReason, TransferReason, TransferRefusal,
 };
 
 /// What happened to a case: the payload of an [`crate::event::Event`].
@@ -196,6 +196,33 @@ pub enum CaseEvent {
         /// The step.
         step: ServiceCommand,
     },
+    /// The holding unit asked another to take the case over.
+    TransferRequested {
+        /// The unit holding the case (derived from the case).
+        from_unit: UnitCode,
+        /// The receiving unit.
+        to_unit: UnitCode,
+        /// Why.
+        reason: TransferReason,
+    },
+    /// The receiving unit took the case over.
+    TransferAccepted {
+        /// The unit that held it (derived).
+        from_unit: UnitCode,
+        /// The unit holding it now (derived: the pending transfer's).
+        to_unit: UnitCode,
+        /// The receiving unit's worker in charge.
+        worker: StaffId,
+        /// The sending unit's worker before (derived), if one was in charge.
+        previous: Option<StaffId>,
+    },
+    /// The receiving unit refused the case; it stays where it was.
+    TransferRefused {
+        /// The unit that refused (derived: the pending transfer's).
+        to_unit: UnitCode,
+        /// Why.
+        reason: TransferRefusal,
+    },
 }
 
 impl CaseEvent {
@@ -229,6 +256,9 @@ impl CaseEvent {
             Self::ProtectiveReferralSent { .. } => K::SendProtectiveReferral,
             Self::ProtectiveReferralStepRecorded { .. } => K::ProtectiveReferralStep,
             Self::WorkerAssigned { .. } => K::AssignWorker,
+            Self::TransferRequested { .. } => K::TransferCase,
+            Self::TransferAccepted { .. } => K::AcceptTransfer,
+            Self::TransferRefused { .. } => K::RefuseTransfer,
         }
     }
 
@@ -261,6 +291,9 @@ impl CaseEvent {
             Self::ProtectiveReferralSent { .. } => "protective_referral_sent",
             Self::ProtectiveReferralStepRecorded { .. } => "protective_referral_step_recorded",
             Self::WorkerAssigned { .. } => "worker_assigned",
+            Self::TransferRequested { .. } => "transfer_requested",
+            Self::TransferAccepted { .. } => "transfer_accepted",
+            Self::TransferRefused { .. } => "transfer_refused",
         }
     }
 

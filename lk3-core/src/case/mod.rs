@@ -18,7 +18,7 @@ pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
 pub use records::{
     Aid, CaseClient, Consent, ConsentForm, ExternalReference, IncomingReferral, MAX_REFERENCE_CHARS, PlanItem,
-    RiskLevel,
+    RiskLevel, Transfer, TransferState,
 };
 pub use state::{Case, ConsentRecord, DisclosureGap, PlanProposal, ProtectiveReferral};
 

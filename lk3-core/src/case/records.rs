@@ -171,3 +171,40 @@ impl schemars::JsonSchema for ExternalReference {
         })
     }
 }
+
+labelled_enum! {
+    /// Where a transfer of a case to another unit stands.
+    pub enum TransferState {
+        /// Sent; the receiving unit has not answered.
+        Diajukan = ("diajukan", "Menunggu jawaban unit tujuan", "Awaiting the receiving unit"),
+        /// The receiving unit took the case over.
+        Diterima = ("diterima", "Diterima unit tujuan", "Accepted by the receiving unit"),
+        /// The receiving unit refused it; the case stayed.
+        Ditolak = ("ditolak", "Ditolak unit tujuan", "Refused by the receiving unit"),
+    }
+}
+
+/// A transfer of the case to another LK3 unit: asked by the holding unit's
+/// ketua, answered by the receiving unit's. The history stays one stream,
+/// stored where the case was opened; the unit holding it acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Transfer {
+    /// The unit that held the case.
+    pub from_unit: crate::ids::UnitCode,
+    /// The unit asked to take it over.
+    pub to_unit: crate::ids::UnitCode,
+    /// Why.
+    pub reason: crate::vocab::TransferReason,
+    /// When it was asked.
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// Who asked (the sending unit's ketua).
+    pub requested_by: crate::ids::StaffId,
+    /// Where it stands.
+    pub state: TransferState,
+    /// When the receiving unit answered.
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who answered (the receiving unit's ketua).
+    pub answered_by: Option<crate::ids::StaffId>,
+    /// Why it was refused.
+    pub refusal: Option<crate::vocab::TransferRefusal>,
+}

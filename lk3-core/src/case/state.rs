@@ -157,6 +157,13 @@ pub struct Case {
     pub(super) continuing: bool,
     pub(super) reopen_count: u32,
     pub(super) protective_referrals: Vec<ProtectiveReferral>,
+    /// Transfers to other units, in order; absent from JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) transfers: Vec<super::Transfer>,
+    /// The unit holding the case since a transfer was accepted; absent
+    /// while the opening unit holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) holder: Option<UnitCode>,
 }
 
 /// Why a disclosure to a partner lacks consent (see [`Case::disclosure_gap`]).
@@ -197,9 +204,22 @@ impl Case {
     pub fn last_at(&self) -> Option<DateTime<Utc>> {
         self.last_at
     }
-    /// The LK3 unit.
+    /// The LK3 unit that opened the case: its history is stored there.
     pub fn unit(&self) -> Option<&UnitCode> {
         self.unit.as_ref()
+    }
+    /// The LK3 unit holding the case now: the opening unit until a transfer
+    /// is accepted, then the unit that accepted the last one.
+    pub fn holding_unit(&self) -> Option<UnitCode> {
+        self.holder.or(self.unit)
+    }
+    /// The transfers to other units, in the order they were asked.
+    pub fn transfers(&self) -> &[super::Transfer] {
+        &self.transfers
+    }
+    /// The transfer awaiting the receiving unit's answer, if any.
+    pub fn pending_transfer(&self) -> Option<&super::Transfer> {
+        self.transfers.last().filter(|t| t.state == super::TransferState::Diajukan)
     }
     /// The human case number.
     pub fn case_number(&self) -> Option<&CaseNumber> {
@@ -358,6 +378,21 @@ impl Case {
 
     /// Folds one event into the state (the decider's `apply`). The stage the
     /// event leads to is read from the case's rule set.
+    /// Records the receiving unit's answer on the pending transfer.
+    fn answer_transfer(
+        &mut self,
+        event: &CaseEventRecord,
+        state: super::TransferState,
+        refusal: Option<crate::vocab::TransferRefusal>,
+    ) {
+        if let Some(t) = self.transfers.last_mut().filter(|t| t.state == super::TransferState::Diajukan) {
+            t.state = state;
+            t.answered_at = Some(event.occurred_at);
+            t.answered_by = Some(event.actor.staff_id);
+            t.refusal = refusal;
+        }
+    }
+
     pub(super) fn fold(&mut self, event: &CaseEventRecord) {
         let rules = event.rule_set.rules();
         if let Some(t) = rules.transition(self.stage, event.payload.command_kind()) {
@@ -373,7 +408,7 @@ impl Case {
                 self.case_id = Some(CaseId::from_uuid(event.stream_id));
                 self.opened_at = Some(event.occurred_at);
                 self.rule_set = Some(event.rule_set);
-                self.unit = Some(unit.clone());
+                self.unit = Some(*unit);
                 self.case_number = Some(case_number.clone());
                 self.channel = Some(*channel);
                 self.sasaran = Some(*sasaran);
@@ -471,6 +506,26 @@ impl Case {
                 })
             }
             CaseEvent::WorkerAssigned { worker, .. } => self.worker = Some(*worker),
+            CaseEvent::TransferRequested { from_unit, to_unit, reason } => self.transfers.push(super::Transfer {
+                from_unit: *from_unit,
+                to_unit: *to_unit,
+                reason: *reason,
+                requested_at: event.occurred_at,
+                requested_by: actor,
+                state: super::TransferState::Diajukan,
+                answered_at: None,
+                answered_by: None,
+                refusal: None,
+            }),
+            CaseEvent::TransferAccepted { worker, to_unit, .. } => {
+                self.worker = Some(*worker);
+                // Back to the opening unit: held by it again, as before any transfer.
+                self.holder = Some(*to_unit).filter(|u| Some(u) != self.unit.as_ref());
+                self.answer_transfer(event, super::TransferState::Diterima, None);
+            }
+            CaseEvent::TransferRefused { reason, .. } => {
+                self.answer_transfer(event, super::TransferState::Ditolak, Some(*reason));
+            }
             CaseEvent::ProtectiveReferralStepRecorded { referral_id, step, .. } => {
                 if let Some(r) = self.protective_referrals.iter_mut().find(|r| r.referral_id == *referral_id) {
                     // Folded as the referral service folds a step (no step

@@ -153,6 +153,11 @@ pub fn canonical_json<P: Serialize>(event: &Event<P>, out: &mut Vec<u8>) -> Resu
         None => raw(out, b"{\"actor\":{\"role\":", event.actor.role.id().as_bytes()),
     }
     uuid(out, b",\"staff_id\":", event.actor.staff_id.as_uuid());
+    // A unit's staff name their unit, last in key order; nothing when unknown.
+    // Its code is digits, dots, a dash and capitals: nothing to escape.
+    if let Some(unit) = &event.actor.unit {
+        raw(out, b",\"unit\":", unit.to_string().as_bytes());
+    }
     uuid(out, b"},\"command_id\":", event.command_id.as_uuid());
     uuid(out, b",\"event_id\":", event.event_id.as_uuid());
     out.extend_from_slice(b",\"occurred_at\":");

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::ids::{CommandId, EventId, PartnerId, StaffId};
+use crate::ids::{CommandId, EventId, PartnerId, StaffId, UnitCode};
 use crate::rules::RuleSetId;
 use crate::vocab::Role;
 
@@ -23,17 +23,28 @@ pub struct Actor {
     pub role: Role,
     /// The staff member.
     pub staff_id: StaffId,
+    /// The LK3 unit whose staff they are, when the caller's identity system
+    /// says: such staff act only on a case their unit holds (or answer a
+    /// transfer to it). Absent from JSON when unknown, so every earlier
+    /// hash reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitCode>,
 }
 
 impl Actor {
     /// An LK3 staff member acting in `role`.
     pub fn staff(role: Role, staff_id: StaffId) -> Self {
-        Actor { partner_id: None, role, staff_id }
+        Actor { partner_id: None, role, staff_id, unit: None }
     }
 
     /// A partner's staff member (role `mitra`) acting for `partner_id`.
     pub fn mitra(staff_id: StaffId, partner_id: PartnerId) -> Self {
-        Actor { partner_id: Some(partner_id), role: Role::Mitra, staff_id }
+        Actor { partner_id: Some(partner_id), role: Role::Mitra, staff_id, unit: None }
+    }
+
+    /// The same actor, named as staff of `unit`.
+    pub fn of_unit(self, unit: UnitCode) -> Self {
+        Actor { unit: Some(unit), ..self }
     }
 
     /// Whether the actor is well formed: a `mitra` names its partner, and

@@ -19,10 +19,52 @@ use super::{IdentifierError, KodeWilayah, TimeZoneId, wilayah::WilayahLevel};
 /// assert!("64.74.01".parse::<UnitCode>().is_err());
 /// # Ok::<(), lk3_core::ids::IdentifierError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitCode {
     region: KodeWilayah,
-    suffix: Option<String>,
+    suffix: Option<Suffix>,
+}
+
+/// A unit code's suffix (1 to 16 capitals and digits), kept inline so that a
+/// unit code is a plain value (an [`Actor`](crate::event::Actor) names one).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Suffix {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl Suffix {
+    fn new(s: &str) -> Option<Self> {
+        let ok = (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        ok.then(|| {
+            let mut bytes = [0; 16];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Suffix { len: s.len() as u8, bytes }
+        })
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII capitals and digits are ever stored.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl Ord for Suffix {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Suffix {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for Suffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl UnitCode {
@@ -37,13 +79,11 @@ impl UnitCode {
         if !matches!(region.level(), WilayahLevel::Provinsi | WilayahLevel::KabKota) {
             return Err(err());
         }
-        if let Some(suf) = suffix {
-            let ok = (1..=16).contains(&suf.len()) && suf.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-            if !ok {
-                return Err(err());
-            }
-        }
-        Ok(UnitCode { region, suffix: suffix.map(str::to_owned) })
+        let suffix = match suffix {
+            Some(suf) => Some(Suffix::new(suf).ok_or_else(err)?),
+            None => None,
+        };
+        Ok(UnitCode { region, suffix })
     }
 
     /// The province or kab/kota that runs the unit.
@@ -53,7 +93,7 @@ impl UnitCode {
 
     /// The suffix after `-`, if any.
     pub fn suffix(&self) -> Option<&str> {
-        self.suffix.as_deref()
+        self.suffix.as_ref().map(Suffix::as_str)
     }
 
     /// The unit's time zone (its province's); `None` for a province code
@@ -97,7 +137,7 @@ impl fmt::Display for UnitCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.region)?;
         if let Some(s) = &self.suffix {
-            write!(f, "-{s}")?;
+            write!(f, "-{}", s.as_str())?;
         }
         Ok(())
     }
@@ -202,7 +242,7 @@ impl CaseNumber {
 
     /// The following number in the same unit and year.
     pub fn next(&self) -> Self {
-        CaseNumber { unit: self.unit.clone(), year: self.year, serial: self.serial.saturating_add(1) }
+        CaseNumber { unit: self.unit, year: self.year, serial: self.serial.saturating_add(1) }
     }
 }
 

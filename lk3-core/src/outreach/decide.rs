@@ -77,6 +77,10 @@ impl Decider for Outreach {
         }
     }
 
+    fn acting_unit(&self, command: &OutreachCommand) -> Option<crate::ids::UnitCode> {
+        self.unit().copied().or_else(|| Self::opening_unit(command).copied())
+    }
+
     fn head(&self) -> Head<OutreachState> {
         let last = (self.version, self.last_hash, self.last_at);
         Head::new(self.outreach_id.map(|id| *id.as_uuid()), self.state, self.rule_set, last)
@@ -119,7 +123,7 @@ impl Decider for Outreach {
         match &event.payload {
             OutreachEvent::Reported { kode_wilayah, problems, reported_by, sasaran, unit } => OutreachCommand::Report {
                 outreach_id: OutreachId::from_uuid(event.stream_id),
-                unit: unit.clone(),
+                unit: *unit,
                 reported_by: *reported_by,
                 sasaran: *sasaran,
                 problems: problems.clone(),
@@ -161,7 +165,7 @@ impl Outreach {
                     problems: problems.clone(),
                     reported_by: *reported_by,
                     sasaran: *sasaran,
-                    unit: unit.clone(),
+                    unit: *unit,
                 }
             }
             OutreachCommand::Schedule { planned_for, .. } if !crate::time::instant_fits(*planned_for) => {

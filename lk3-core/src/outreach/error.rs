@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{OutreachCommandKind, OutreachState};
 use crate::error::{ErrorCode, Lk3Error};
-use crate::ids::OutreachId;
+use crate::ids::{OutreachId, UnitCode};
 use crate::label::{Labelled, labelled_enum};
 use crate::vocab::Role;
 
@@ -69,6 +69,13 @@ pub enum OutreachViolation {
     },
     /// There is no outreach yet.
     OutreachNotFound,
+    /// The actor names a unit other than the one the outreach is with.
+    OtherUnit {
+        /// The outreach's unit.
+        unit: UnitCode,
+        /// The unit the actor named.
+        actor_unit: Option<UnitCode>,
+    },
     /// Every allowed visit was carried out: only `close` is left.
     AttemptsExhausted {
         /// Visits carried out.
@@ -98,6 +105,7 @@ impl OutreachViolation {
             Self::TimeRunsBackwards { .. } => ErrorCode::TimeRunsBackwards,
             Self::OutreachExists { .. } => ErrorCode::OutreachExists,
             Self::OutreachNotFound => ErrorCode::OutreachNotFound,
+            Self::OtherUnit { .. } => ErrorCode::UnitMismatch,
             Self::AttemptsExhausted { .. } | Self::InvalidCommand { .. } => ErrorCode::InvalidCommand,
             Self::Serialization { .. } => ErrorCode::Serialization,
         }
@@ -116,6 +124,7 @@ impl OutreachViolation {
             Self::OutreachNotFound => {
                 format!("there is no outreach yet; only `{}` can open one", OutreachCommandKind::Report)
             }
+            Self::OtherUnit { unit, actor_unit } => crate::decider::other_unit_en(unit, actor_unit.as_ref()),
             Self::AttemptsExhausted { attempts, max_attempts } => format!(
                 "{attempts} visits were carried out, the most the rule set allows ({max_attempts}) \
                  (rule: limited attempts); close the outreach instead"
@@ -140,6 +149,7 @@ impl OutreachViolation {
             Self::OutreachNotFound => {
                 format!("penjangkauan belum ada; hanya `{}` yang dapat membukanya", OutreachCommandKind::Report)
             }
+            Self::OtherUnit { unit, actor_unit } => crate::decider::other_unit_id(unit, actor_unit.as_ref()),
             Self::AttemptsExhausted { attempts, max_attempts } => format!(
                 "sudah {attempts} kali penjangkauan dilaksanakan, batas yang diizinkan aturan ({max_attempts}) \
                  (aturan: jumlah upaya terbatas); tutup penjangkauan ini"

@@ -190,7 +190,7 @@ impl Outreach {
                 self.outreach_id = Some(OutreachId::from_uuid(event.stream_id));
                 self.rule_set = Some(event.rule_set);
                 self.reported_at = Some(event.occurred_at);
-                self.unit = Some(unit.clone());
+                self.unit = Some(*unit);
                 self.reported_by = Some(*reported_by);
                 self.sasaran = Some(*sasaran);
                 self.problems.clone_from(problems);

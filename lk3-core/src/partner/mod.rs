@@ -115,4 +115,4 @@ pub use model::{
     MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS, Partner, PartnerLocation, PartnerProblem, PartnerProblemKind,
     PartnerService, Slug, is_valid_slug,
 };
-pub use reference::{PartnerReference, ReferenceCheck, ReferenceUse};
+pub use reference::{NamedPartner, PartnerReference, ReferenceCheck, ReferenceUse};

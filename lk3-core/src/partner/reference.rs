@@ -5,7 +5,7 @@
 use super::{PartnerDirectory, PartnerError, Slug};
 use crate::case::{Case, CaseEvent, CaseEventRecord};
 use crate::decider::Decider;
-use crate::ids::PartnerId;
+use crate::ids::{PartnerId, UnitCode};
 use crate::service::ServiceCommand;
 
 /// What an event names a partner for.
@@ -110,15 +110,32 @@ impl Case {
     }
 }
 
+/// A partner an event names, with the event's place and the unit holding
+/// the case then (whose network the partner must be in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedPartner {
+    /// The event's index in the events given.
+    pub event: usize,
+    /// The unit holding the case when the event happened.
+    pub unit: UnitCode,
+    /// The partner and what it is named for.
+    pub reference: PartnerReference,
+}
+
 impl Case {
     /// The partners each of `events` names, each read against this case as
-    /// the events before it leave it: `(index of the event, reference)`.
-    pub fn partner_references_in(&self, events: &[CaseEventRecord]) -> Vec<(usize, PartnerReference)> {
+    /// the events before it leave it, with the unit holding the case then.
+    pub fn partner_references_in(&self, events: &[CaseEventRecord]) -> Vec<NamedPartner> {
         let mut case = self.clone();
         let mut found = Vec::new();
         for (i, event) in events.iter().enumerate() {
-            found.extend(case.partner_references(&event.payload).into_iter().map(|r| (i, r)));
+            let named = case.partner_references(&event.payload);
             case.apply(event);
+            // An event naming a partner never moves the case between units, so
+            // the unit after it is the one it happened in (an opening event's too).
+            if let Some(unit) = case.holding_unit() {
+                found.extend(named.into_iter().map(|reference| NamedPartner { event: i, unit, reference }));
+            }
         }
         found
     }

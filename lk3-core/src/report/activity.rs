@@ -36,7 +36,7 @@ impl ActivityRecord {
             return None;
         }
         Some(ActivityRecord {
-            unit: case.unit()?.clone(),
+            unit: *case.unit()?,
             case_number: case.case_number()?.clone(),
             date: case.last_at()?.with_timezone(&tz.offset()).date_naive(),
             service: case.on_spot_service()?,

@@ -163,8 +163,14 @@ pub struct CaseFigures {
     pub reopened: u64,
     /// Closed in the period (entered a terminal stage).
     pub closed: u64,
-    /// Still open at the period's end.
+    /// Still open at the period's end (and held by the unit then).
     pub open_at_end: u64,
+    /// Taken over from another unit in the period (a transfer accepted).
+    #[serde(default)]
+    pub transferred_in: u64,
+    /// Handed to another unit in the period (its transfer accepted).
+    #[serde(default)]
+    pub transferred_out: u64,
 }
 
 /// Clients served in the period.

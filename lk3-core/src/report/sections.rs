@@ -126,13 +126,15 @@ fn one_key<T>(
 }
 
 /// The headline figures, in the order a report shows them.
-const SUMMARY: [Column; 20] = [
+const SUMMARY: [Column; 22] = [
     col("cases_active", "Kasus ditangani", "Cases active"),
     col("cases_carried_over", "Kasus lanjutan dari periode lalu", "Cases carried over"),
     col("cases_opened", "Kasus baru", "Cases opened"),
     col("cases_reopened", "Kasus dibuka kembali", "Cases reopened"),
     col("cases_closed", "Kasus ditutup", "Cases closed"),
     col("cases_open_at_end", "Kasus masih berjalan di akhir periode", "Cases open at the period's end"),
+    col("cases_transferred_in", "Kasus diterima dari unit lain", "Cases transferred in"),
+    col("cases_transferred_out", "Kasus dialihkan ke unit lain", "Cases transferred out"),
     col("clients_served", "Klien dilayani", "Clients served"),
     col("clients_new", "Klien baru", "New clients"),
     col("clients_continuing", "Klien lanjutan", "Continuing clients"),
@@ -164,6 +166,8 @@ impl Figures {
             self.cases.reopened,
             self.cases.closed,
             self.cases.open_at_end,
+            self.cases.transferred_in,
+            self.cases.transferred_out,
             self.clients.served,
             self.clients.new,
             self.clients.continuing,
@@ -366,7 +370,7 @@ impl Report {
                 rows: self
                     .units
                     .iter()
-                    .map(|u| SectionRow { keys: vec![key(&u.unit, &u.unit, &u.unit)], values: u.figures.summary() })
+                    .map(|u| SectionRow { keys: vec![key(u.unit, u.unit, u.unit)], values: u.figures.summary() })
                     .collect(),
             });
         }

@@ -108,7 +108,7 @@ impl FinishedTally {
     }
 
     pub(super) fn unit_report(&self) -> UnitReport {
-        UnitReport { unit: self.unit.clone(), time_zone: self.tz, figures: self.counts.figures() }
+        UnitReport { unit: self.unit, time_zone: self.tz, figures: self.counts.figures() }
     }
 }
 
@@ -132,7 +132,7 @@ impl UnitTally {
             .filter(|t| crate::time::instant_fits(*t))
             .ok_or_else(out_of_range)?;
         Ok(UnitTally {
-            unit: unit.clone(),
+            unit: *unit,
             tz,
             start,
             end,
@@ -177,7 +177,9 @@ impl UnitTally {
     }
 
     /// Counts one case of the unit from its events (in seq order). Events
-    /// after the period are not read; a case of another unit is ignored.
+    /// after the period are not read. A case counts for each unit that held
+    /// it in the period; what happened in it counts for the unit holding it
+    /// then (a transfer: out for the sender, in for the receiver).
     pub fn add_case(&mut self, events: &[Event<CaseEvent>]) {
         let Some(first) = events.first() else { return };
         if first.occurred_at >= self.end {
@@ -187,9 +189,13 @@ impl UnitTally {
         let terminal = |s: Option<Stage>| s.is_some_and(|s| rules.case.is_terminal(s));
         let mut case = Case::default();
         let mut stage_at_start = None;
+        let mut held_at_start = false;
         let (mut touched, mut opened, mut reopened, mut closed) = (false, false, false, false);
+        let (mut moved_in, mut moved_out) = (false, false);
         let mut on_spot_in_period = false;
         let mut first_seen: BTreeMap<ClientId, DateTime<Utc>> = BTreeMap::new();
+        // The aid recorded while this unit held the case (by position).
+        let mut own_aid: Vec<bool> = Vec::new();
         let mut c = Counts::default();
         for e in events.iter().take_while(|e| e.occurred_at < self.end) {
             let before_stage = case.stage();
@@ -197,15 +203,24 @@ impl UnitTally {
                 case.services().iter().map(|s| (s.service_id, s.state)).collect();
             let before_on_spot = case.on_spot_service();
             let before_protective = case.protective_referrals().len();
+            let held_before = case.holding_unit() == Some(self.unit);
             case.apply(e);
+            let held = case.holding_unit() == Some(self.unit);
+            own_aid.resize(case.aid().len(), held);
             for client in case.clients() {
                 first_seen.entry(client.client_id).or_insert(e.occurred_at);
             }
             if e.occurred_at < self.start {
                 stage_at_start = case.stage();
+                held_at_start = held;
                 continue;
             }
-            touched = true;
+            touched |= held || held_before;
+            moved_in |= held && !held_before && before_stage.is_some();
+            moved_out |= held_before && !held;
+            if !held {
+                continue;
+            }
             let after_stage = case.stage();
             opened |= before_stage.is_none();
             reopened |= terminal(before_stage) && !terminal(after_stage);
@@ -231,11 +246,12 @@ impl UnitTally {
                 }
             }
         }
+        let held_at_end = case.holding_unit() == Some(self.unit);
         for (client, at) in &first_seen {
             let earliest = self.first_served.entry(*client).or_insert(*at);
             *earliest = (*earliest).min(*at);
         }
-        let open_at_start = stage_at_start.is_some() && !terminal(stage_at_start);
+        let open_at_start = held_at_start && stage_at_start.is_some() && !terminal(stage_at_start);
         if !(touched || open_at_start) {
             return;
         }
@@ -257,7 +273,9 @@ impl UnitTally {
         cases.opened += u64::from(opened);
         cases.reopened += u64::from(reopened);
         cases.closed += u64::from(closed);
-        cases.open_at_end += u64::from(!terminal(case.stage()));
+        cases.open_at_end += u64::from(held_at_end && !terminal(case.stage()));
+        cases.transferred_in += u64::from(moved_in);
+        cases.transferred_out += u64::from(moved_out);
         if on_spot_in_period && let Some(kind) = case.on_spot_service() {
             c.services.entry(kind).or_default().on_the_spot += 1;
         }
@@ -268,8 +286,11 @@ impl UnitTally {
         if case.is_continuing() {
             self.reopened.extend(case.clients().iter().map(|cl| cl.client_id));
         }
-        c.referrals.1 += case.overdue_referrals(self.end).count() as u64;
-        for a in case.aid().iter().filter(|a| a.given_on >= self.from && a.given_on <= self.to) {
+        if held_at_end {
+            c.referrals.1 += case.overdue_referrals(self.end).count() as u64;
+        }
+        let aid = case.aid().iter().zip(&own_aid).filter(|(_, own)| **own).map(|(a, _)| a);
+        for a in aid.filter(|a| a.given_on >= self.from && a.given_on <= self.to) {
             let t = c.aid.entry((a.item, a.funding)).or_insert((0, 0));
             t.0 += 1;
             t.1 += u64::from(a.quantity);
@@ -412,6 +433,8 @@ impl Counts {
         a.reopened += b.reopened;
         a.closed += b.closed;
         a.open_at_end += b.open_at_end;
+        a.transferred_in += b.transferred_in;
+        a.transferred_out += b.transferred_out;
         let (a, b) = (&mut self.clients, &other.clients);
         a.served += b.served;
         a.new += b.new;

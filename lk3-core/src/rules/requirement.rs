@@ -52,6 +52,9 @@ labelled_enum! {
         /// Every referral of the case has ended (a terminal state of its
         /// machine): a case is not terminated or closed with a referral open.
         ReferralsEnded = ("rujukan_berakhir", "Setiap rujukan telah berakhir", "Every referral has ended"),
+        /// A transfer awaits an answer, and the actor names the unit it
+        /// was sent to as theirs: only the receiving unit answers it.
+        ReceivingUnitStaff = ("staf_unit_penerima", "Dijawab staf unit tujuan pengalihan yang sedang menunggu", "Answered by staff of the unit a pending transfer was sent to"),
     }
 }
 
@@ -100,7 +103,7 @@ machine_requirements! {
     CaseRequirement {
         Reason, ConsentToServices, ConsentToAssessment, GuardianForChild, PlanProposed, SecondPerson,
         PlannedServicesClosed, GoalsMetOnlyAfterEvaluation, ClosedAfterService, KnownReference, ConsentToContinue,
-        ReferralsEnded,
+        ReferralsEnded, ReceivingUnitStaff,
     }
 }
 

@@ -280,17 +280,17 @@ fn partner_references(value: &Value, directory: &PartnerDirectory) -> Vec<Findin
     let Ok(events) = serde_json::from_value::<Vec<CaseEventRecord>>(value["events"].clone()) else {
         return Vec::new();
     };
-    // The case's own unit's network, as a store holds it.
-    let network = Case::from_events(&events).unit().map(|u| directory.of_unit(u));
-    let directory = network.as_ref().unwrap_or(directory);
+    // The network of the unit holding the case at each event, as a store holds it.
+    let mut networks: std::collections::BTreeMap<crate::ids::UnitCode, PartnerDirectory> = Default::default();
     Case::default()
         .partner_references_in(&events)
         .into_iter()
-        .filter_map(|(i, reference)| {
-            let refused = directory.check_reference(&reference, ReferenceCheck::Recorded).err()?;
+        .filter_map(|named| {
+            let network = networks.entry(named.unit).or_insert_with(|| directory.of_unit(&named.unit));
+            let refused = network.check_reference(&named.reference, ReferenceCheck::Recorded).err()?;
             Some(Finding::error(
                 refused.code(),
-                format!("/events/{i}/payload{}", reference.pointer),
+                format!("/events/{}/payload{}", named.event, named.reference.pointer),
                 refused.message_id(),
                 refused.to_string(),
             ))

@@ -61,6 +61,12 @@ labelled_enum! {
         AssignWorker = ("assign_worker", "Tetapkan pekerja sosial kasus", "Assign the case's worker"),
         /// Record a step of a protective referral: the partner's response and outcome, by the referral's own table.
         ProtectiveReferralStep = ("protective_referral_step", "Catat langkah rujukan perlindungan", "Record a protective referral step"),
+        /// Ask another LK3 unit to take the case over (the holding unit's ketua), with a reason.
+        TransferCase = ("transfer_case", "Alihkan kasus ke unit lain", "Transfer the case to another unit"),
+        /// Take over a case transferred to the unit (its ketua), naming the worker in charge.
+        AcceptTransfer = ("accept_transfer", "Terima pengalihan kasus", "Accept the case's transfer"),
+        /// Refuse a case transferred to the unit (its ketua), with a reason.
+        RefuseTransfer = ("refuse_transfer", "Tolak pengalihan kasus", "Refuse the case's transfer"),
     }
 }
 

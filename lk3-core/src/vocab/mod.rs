@@ -24,7 +24,8 @@ pub use machine::{CaseCommandKind, OutreachCommandKind, OutreachState, ServiceCo
 pub use pmks::Pmks;
 pub use problem::Problem;
 pub use reason::{
-    AssignmentReason, EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, VoidReason,
+    AssignmentReason, EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, TransferReason,
+    TransferRefusal, VoidReason,
 };
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;

@@ -126,3 +126,34 @@ labelled_enum! {
         Lainnya = ("lainnya", "Alasan lain", "Other reason"),
     }
 }
+
+labelled_enum! {
+    /// Why a unit's ketua hands a case to another LK3 unit (Primero's
+    /// Transfer, OSCaR's case transfer between organisations; issue 15 \[I\]).
+    pub enum TransferReason {
+        /// The family moved into the other unit's area.
+        KlienPindahDomisili = ("klien_pindah_domisili", "Klien pindah domisili ke wilayah unit tujuan", "The client moved to the receiving unit's area"),
+        /// The other unit offers a service this one does not.
+        LayananKhusus = ("layanan_khusus", "Unit tujuan memiliki layanan yang dibutuhkan", "The receiving unit offers the service needed"),
+        /// Staff of this unit have a conflict of interest with the family.
+        KonflikKepentingan = ("konflik_kepentingan", "Konflik kepentingan di unit asal", "Conflict of interest at the sending unit"),
+        /// The client asked to be served elsewhere.
+        PermintaanKlien = ("permintaan_klien", "Permintaan klien", "Client's request"),
+        /// Another reason.
+        Lainnya = ("lainnya", "Alasan lain", "Other reason"),
+    }
+}
+
+labelled_enum! {
+    /// Why the receiving unit's ketua refuses a case transferred to it.
+    pub enum TransferRefusal {
+        /// The family does not live in the unit's area.
+        DiLuarWilayah = ("di_luar_wilayah", "Klien di luar wilayah layanan unit", "The client is outside the unit's area"),
+        /// The unit has no capacity now.
+        KapasitasPenuh = ("kapasitas_penuh", "Kapasitas layanan unit penuh", "The unit has no capacity"),
+        /// The unit does not offer what the case needs.
+        LayananTidakTersedia = ("layanan_tidak_tersedia", "Layanan yang dibutuhkan tidak tersedia di unit", "The unit does not offer the service needed"),
+        /// Another reason.
+        Lainnya = ("lainnya", "Alasan lain", "Other reason"),
+    }
+}

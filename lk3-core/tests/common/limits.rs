@@ -145,7 +145,7 @@ fn group_contact(world: &mut World) -> (Case, Vec<CaseEventRecord>) {
     let unit: lk3_core::ids::UnitCode = world.unit.parse().expect("a unit code");
     let open = CaseCommand::RecordContact {
         case_id: CaseId::new_v7(world.now, world.fresh_seed()),
-        case_number: CaseNumber::new(unit.clone(), 2019, 3),
+        case_number: CaseNumber::new(unit, 2019, 3),
         unit,
         channel: ContactChannel::DatangLangsung,
         sasaran: Sasaran::Kelompok,

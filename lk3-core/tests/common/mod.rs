@@ -83,6 +83,14 @@ impl World {
         if second { it.next().copied().or(first) } else { first }.unwrap_or(self.staff[0])
     }
 
+    /// The unit a transfer goes to: a neighbour in the same time zone
+    /// (Samarinda, for Bontang's cases), or Bontang for a case held there.
+    pub fn other_unit(&self, case: &Case) -> lk3_core::ids::UnitCode {
+        let samarinda: lk3_core::ids::UnitCode = "64.72".parse().unwrap_or_else(|_| unreachable!());
+        let home: lk3_core::ids::UnitCode = self.unit.parse().unwrap_or_else(|_| unreachable!());
+        if case.holding_unit() == Some(samarinda) { home } else { samarinda }
+    }
+
     /// The world with new cases pinned to a rule set.
     pub fn under(mut self, rule_set: RuleSetId) -> Self {
         self.pinned = Some(rule_set);
@@ -125,7 +133,7 @@ impl World {
             case_id: CaseId::new_v7(self.now, self.fresh_seed()),
             // Numbered in the year the contact is recorded (the next context's time).
             // and given once per unit, as a store requires.
-            case_number: CaseNumber::new(unit.clone(), local_year(&unit, self.now + Duration::minutes(1)), serial),
+            case_number: CaseNumber::new(unit, local_year(&unit, self.now + Duration::minutes(1)), serial),
             unit,
             channel: ContactChannel::TeleponHotline,
             sasaran: Sasaran::Keluarga,
@@ -326,6 +334,15 @@ impl World {
                 let worker = if case.worker() == Some(second) { first } else { second };
                 CaseCommand::AssignWorker { worker, reason: lk3_core::vocab::AssignmentReason::BebanKerja }
             }
+            K::TransferCase => CaseCommand::TransferCase {
+                to_unit: self.other_unit(case),
+                reason: lk3_core::vocab::TransferReason::KlienPindahDomisili,
+            },
+            // The receiving unit's other social worker takes it over.
+            K::AcceptTransfer => CaseCommand::AcceptTransfer { worker: self.actor(Role::PekerjaSosial, true).staff_id },
+            K::RefuseTransfer => {
+                CaseCommand::RefuseTransfer { reason: lk3_core::vocab::TransferRefusal::KapasitasPenuh }
+            }
             // The first open protective referral moved on, else one the case does not have.
             K::ProtectiveReferralStep => match open_protective(case) {
                 Some(referral) => CaseCommand::ProtectiveReferralStep {
@@ -355,6 +372,11 @@ impl World {
                 let cmd = self.command(case, K::SendProtectiveReferral);
                 self.run(case, events, peksos, cmd);
             }
+            K::AcceptTransfer | K::RefuseTransfer if case.pending_transfer().is_none() => {
+                let cmd = self.command(case, K::TransferCase);
+                let ketua = self.actor(Role::Ketua, false);
+                self.run(case, events, ketua, cmd);
+            }
             K::ServiceStep if case.services().iter().all(|s| s.is_closed(case.rule_set())) => {
                 let cmd = self.command(case, K::OpenService);
                 self.run(case, events, peksos, cmd);
@@ -383,11 +405,16 @@ impl World {
     }
 
     /// An actor allowed to issue `kind` in `stage`, who did not propose the
-    /// plan or terminate the case (the fixture's first social worker did).
+    /// plan or terminate the case (the fixture's first social worker did);
+    /// for an answer to a transfer, staff of the unit it was sent to.
     pub fn permitted_actor(&self, stage: Option<Stage>, kind: K) -> Actor {
         let rules = RuleSet::get(self.rule_set());
         let role = rules.transition(stage, kind).map(|t| t.roles[0]).unwrap_or(Role::Ketua);
-        self.actor(role, true)
+        let actor = self.actor(role, true);
+        match kind {
+            K::AcceptTransfer | K::RefuseTransfer => actor.of_unit("64.72".parse().unwrap_or_else(|_| unreachable!())),
+            _ => actor,
+        }
     }
 }
 

@@ -47,6 +47,7 @@ from .models import (
     ProtectiveReferral,
     Service,
     ServiceSummary,
+    Transfer,
 )
 from .report import Report
 from .rules import (
@@ -86,6 +87,7 @@ __all__ = [
     "CaseClient",
     "Consent",
     "ProtectiveReferral",
+    "Transfer",
     "Service",
     "CaseSummary",
     "ServiceSummary",

@@ -22,8 +22,10 @@ CommandRefused     any refused command (E020-E039, E091: it names another case,
                    E143: a partner of the store's network that takes no referrals now),
                    and more precisely:
 TransitionRefused  a step the stage or service state does not allow (E020, E036)
-PermissionDenied   the actor's role may not issue the command (E021), or a
-                   partner's staff act on another partner's referral (E141)
+PermissionDenied   the actor's role may not issue the command (E021), a
+                   partner's staff act on another partner's referral (E141),
+                   or a unit's staff act on a case another unit holds, or
+                   answer a transfer sent to another unit (E144)
 ConsentRequired    no consent in force, a guardian missing, no consent to disclose (E022, E023, E039)
 NotFound           no such case, client or stream (E030, E081)
 Conflict           another writer was first (E080), a command id reused for another
@@ -186,6 +188,7 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E036": TransitionRefused,
     "LK3-E021": PermissionDenied,
     "LK3-E141": PermissionDenied,
+    "LK3-E144": PermissionDenied,
     "LK3-E022": ConsentRequired,
     "LK3-E023": ConsentRequired,
     "LK3-E039": ConsentRequired,

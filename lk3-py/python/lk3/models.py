@@ -38,11 +38,17 @@ class Actor(NamedTuple):
     directory id) in ``partner_id``; they may then act only on referrals to
     that partner (:class:`lk3.CommandRefused` ``LK3-E141`` otherwise). LK3
     staff name no partner; when they record a partner's step the event says
-    it was on the partner's behalf."""
+    it was on the partner's behalf.
+
+    ``unit`` names the LK3 unit (``64.74``, ``13.71-RAUDAH``) whose staff they
+    are, when your identity system knows it: such staff act only on cases
+    their unit holds, and only a receiving unit's ketua answers a transfer
+    to it (``LK3-E144``). Left out, the event records no unit."""
 
     staff_id: str
     role: str
     partner_id: Optional[str] = None
+    unit: Optional[str] = None
 
 
 ActorLike = Union[Actor, Tuple[str, str], Tuple[str, str, str]]
@@ -182,6 +188,39 @@ class ProtectiveReferral:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """A transfer of the case to another LK3 unit: asked by the holding
+    unit's ketua, accepted or refused by the receiving unit's."""
+
+    from_unit: str
+    to_unit: str
+    reason: str
+    """``klien_pindah_domisili``, ``layanan_khusus``, ``konflik_kepentingan``, ``permintaan_klien``, ``lainnya``."""
+    requested_at: datetime
+    requested_by: str
+    state: str
+    """``diajukan`` (awaiting the answer), ``diterima`` or ``ditolak``."""
+    answered_at: Optional[datetime]
+    answered_by: Optional[str]
+    refusal: Optional[str]
+    """Why it was refused: ``di_luar_wilayah``, ``kapasitas_penuh``, ``layanan_tidak_tersedia``, ``lainnya``."""
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> Transfer:
+        return cls(
+            from_unit=d["from_unit"],
+            to_unit=d["to_unit"],
+            reason=d["reason"],
+            requested_at=_time.parse_required(d["requested_at"]),
+            requested_by=d["requested_by"],
+            state=d["state"],
+            answered_at=_time.parse(d.get("answered_at")),
+            answered_by=d.get("answered_by"),
+            refusal=d.get("refusal"),
+        )
+
+
+@dataclass(frozen=True)
 class Case:
     """A case as the store holds it: the verified fold of its events.
 
@@ -218,6 +257,16 @@ class Case:
     """The organisation that referred the case (``partner_id``, ``reference``), when another did."""
     protective_referrals: Tuple[ProtectiveReferral, ...] = ()
     """Emergency protective referrals sent, each with its state."""
+    holding_unit: str = ""
+    """The unit holding the case now: ``unit`` (which opened it and keeps its
+    history) until a transfer is accepted, then the unit that accepted it."""
+    transfers: Tuple[Transfer, ...] = ()
+    """Transfers to other units, in the order they were asked."""
+
+    @property
+    def pending_transfer(self) -> Optional[Transfer]:
+        """The transfer awaiting the receiving unit's answer, if any."""
+        return self.transfers[-1] if self.transfers and self.transfers[-1].state == "diajukan" else None
 
     def to_dict(self) -> Dict[str, Any]:
         """The case as JSON data (a copy): the ``case`` of an export document."""
@@ -267,6 +316,8 @@ class Case:
             continuing=bool(d.get("continuing", False)),
             reopen_count=int(d.get("reopen_count", 0)),
             protective_referrals=tuple(ProtectiveReferral._from_json(r) for r in d.get("protective_referrals", ())),
+            holding_unit=d.get("holder") or d["unit"],
+            transfers=tuple(Transfer._from_json(t) for t in d.get("transfers", ())),
             _raw=d,
         )
 
@@ -298,6 +349,8 @@ class CaseSummary:
     clients: Tuple[str, ...]
     services: Tuple[ServiceSummary, ...]
     _raw: Dict[str, Any] = field(repr=False, compare=False)
+    holding_unit: str = ""
+    """The unit holding the case now (``unit`` opened it and keeps its history)."""
 
     def to_dict(self) -> Dict[str, Any]:
         """The summary as JSON data (a copy)."""
@@ -327,6 +380,7 @@ class CaseSummary:
                 for s in d.get("services", ())
             ),
             _raw=d,
+            holding_unit=d.get("holder") or d["unit"],
         )
 
 

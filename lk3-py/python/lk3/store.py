@@ -255,6 +255,7 @@ class Store:
             expected_version,
             rule_set,
             a.partner_id,
+            a.unit,
         )
         return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed)
 
@@ -512,6 +513,54 @@ class Store:
         ``worker`` is then the new one; the event keeps the previous one."""
         return self._run(case_id, {"type": "assign_worker", "worker": worker, "reason": reason}, actor, at, command_id)
 
+    def transfer_case(
+        self,
+        case_id: str,
+        *,
+        to_unit: str,
+        reason: str,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Asks another LK3 unit (``to_unit``, e.g. ``64.72``) to take the
+        case over: the holding unit's ketua (or penanggung jawab), from
+        pendekatan awal to aftercare, with a reason (``klien_pindah_domisili``,
+        ``layanan_khusus``, ``konflik_kepentingan``, ``permintaan_klien``,
+        ``lainnya``). The case stays with its unit until the receiving unit
+        answers; its history stays where it was opened."""
+        command = {"type": "transfer_case", "to_unit": to_unit, "reason": reason}
+        return self._run(case_id, command, actor, at, command_id)
+
+    def accept_transfer(
+        self,
+        case_id: str,
+        *,
+        worker: str,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Takes over the case transferred to the actor's unit, naming its
+        worker in charge. The actor is the receiving unit's ketua and names
+        that unit (``lk3.Actor(staff_id, "ketua", unit="64.72")``); anyone
+        else is refused with ``LK3-E144``."""
+        return self._run(case_id, {"type": "accept_transfer", "worker": worker}, actor, at, command_id)
+
+    def refuse_transfer(
+        self,
+        case_id: str,
+        *,
+        reason: str,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Refuses the case transferred to the actor's unit (its ketua, naming
+        the unit), with a reason (``di_luar_wilayah``, ``kapasitas_penuh``,
+        ``layanan_tidak_tersedia``, ``lainnya``); the case stays where it was."""
+        return self._run(case_id, {"type": "refuse_transfer", "reason": reason}, actor, at, command_id)
+
     def send_protective_referral(
         self,
         case_id: str,
@@ -585,16 +634,26 @@ class Store:
         opened_before: Optional[DateLike] = None,
         overdue_at: Optional[DateLike] = None,
         limit: Optional[int] = None,
+        held_by: Optional[str] = None,
+        transfer_to: Optional[str] = None,
+        transfer_state: Optional[str] = None,
     ) -> List[CaseSummary]:
         """Case summaries matching every filter given, in case id (opening)
         order, at most ``limit``: ``store.cases(stage="intervensi", problem="kdrt")``.
-        ``overdue_at``: cases with a sent referral past its deadline then."""
+        ``overdue_at``: cases with a sent referral past its deadline then.
+        ``unit``: the cases a unit opened (and keeps the history of);
+        ``held_by``: the cases a unit holds now; ``transfer_to`` (with
+        ``transfer_state`` ``diajukan``, ``diterima`` or ``ditolak``): the
+        cases with a transfer to a unit, e.g. its in-tray of transfers
+        awaiting an answer."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
+        filters.update(_transfer_filters(held_by, transfer_to, transfer_state))
         return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit))]
 
     def caseload(self, unit: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Each worker's open (not closed) cases, by stage: one entry per unit
-        and worker, ``{"unit", "worker", "by_stage": {stage: n}, "open": n}``,
+        """Each worker's open (not closed) cases, by stage, where the cases
+        are held now (a transferred case counts in the receiving unit): one
+        entry per unit and worker, ``{"unit", "worker", "by_stage": {stage: n}, "open": n}``,
         the cases no worker holds yet under ``worker`` ``None``.
         ``pandas.json_normalize(store.caseload())`` is a frame of them."""
         loads: List[Dict[str, Any]] = json.loads(self._native.caseload(unit))
@@ -612,9 +671,13 @@ class Store:
         opened_from: Optional[DateLike] = None,
         opened_before: Optional[DateLike] = None,
         overdue_at: Optional[DateLike] = None,
+        held_by: Optional[str] = None,
+        transfer_to: Optional[str] = None,
+        transfer_state: Optional[str] = None,
     ) -> int:
         """How many cases match the filters (see :meth:`cases`)."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
+        filters.update(_transfer_filters(held_by, transfer_to, transfer_state))
         return self._native.count_cases(filters)
 
     def fhir_bundle(
@@ -955,6 +1018,13 @@ class Store:
         domicile_kab_kota. Ages are taken when the client's first case was
         opened, or on ``age_as_of``. See :meth:`table`."""
         return self.table("clients", pseudonymise=pseudonymise, key=key, age_as_of=age_as_of, unit=unit).to_pandas()
+
+
+def _transfer_filters(
+    held_by: Optional[str], transfer_to: Optional[str], transfer_state: Optional[str]
+) -> Dict[str, str]:
+    pairs = (("held_by", held_by), ("transfer_to", transfer_to), ("transfer_state", transfer_state))
+    return {k: str(v) for k, v in pairs if v is not None}
 
 
 def _filters(

@@ -75,6 +75,7 @@ macro_rules! conformance_suite {
             a_unit_s_partner_network_is_kept_and_changed_all_or_none,
             every_partner_a_case_names_is_checked_against_its_unit_s_network,
             caseload_counts_each_worker_s_open_cases_by_stage,
+            a_case_transferred_to_another_unit_is_held_listed_and_reported_there,
         );
     };
 }
@@ -365,22 +366,22 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
     let after_closed = closed.last_at + chrono::Duration::microseconds(1);
     let queries = vec![
         CaseQuery::default(),
-        CaseQuery { unit: Some(bontang.clone()), ..Default::default() },
+        CaseQuery { unit: Some(bontang), ..Default::default() },
         CaseQuery { stage: Some(Stage::Intervensi), ..Default::default() },
-        CaseQuery { unit: Some(bontang.clone()), stage: Some(Stage::Intervensi), ..Default::default() },
+        CaseQuery { unit: Some(bontang), stage: Some(Stage::Intervensi), ..Default::default() },
         CaseQuery { problem: Some(Problem::Kemiskinan), ..Default::default() },
         CaseQuery { problem: Some(Problem::Trafficking), ..Default::default() },
         CaseQuery { service_kind: Some(ServiceKind::Konseling), ..Default::default() },
         CaseQuery { service_state: Some(ServiceState::Selesai), ..Default::default() },
         CaseQuery { worker, ..Default::default() },
         CaseQuery { opened_from: Some(mid), ..Default::default() },
-        CaseQuery { opened_before: Some(mid), unit: Some(bontang.clone()), ..Default::default() },
+        CaseQuery { opened_before: Some(mid), unit: Some(bontang), ..Default::default() },
         CaseQuery { active_from: Some(closed.last_at), ..Default::default() },
         CaseQuery { active_from: Some(after_closed), ..Default::default() },
         CaseQuery {
             active_from: Some(after_closed),
             opened_before: Some(mid),
-            unit: Some(bontang.clone()),
+            unit: Some(bontang),
             ..Default::default()
         },
     ];
@@ -420,7 +421,7 @@ pub async fn queries_agree_with_the_reference_filter(store: Store) {
     let everyone: Vec<_> = all.iter().flat_map(|s| s.clients.iter().copied()).collect();
     assert!(!closed.clients.is_empty() && everyone.len() > closed.clients.len());
     for at in [closed.last_at, after_closed, mid, chrono::DateTime::<chrono::Utc>::MAX_UTC] {
-        let not_active = CaseQuery { unit: Some(bontang.clone()), active_from: Some(at), ..Default::default() };
+        let not_active = CaseQuery { unit: Some(bontang), active_from: Some(at), ..Default::default() };
         let mut expected: Vec<_> = all
             .iter()
             .filter(|s| s.unit == bontang && !not_active.matches(s))
@@ -444,7 +445,7 @@ pub async fn a_bulk_scan_pages_through_every_event_once(store: Store) {
     let mut expected = Vec::new();
     for s in &all {
         let (_, rows) = store.read_stream(*s.case_id.as_uuid()).await.expect("read").expect("stream");
-        expected.extend(rows.into_iter().map(|r| (s.unit.clone(), *s.case_id.as_uuid(), r.seq, r.body)));
+        expected.extend(rows.into_iter().map(|r| (s.unit, *s.case_id.as_uuid(), r.seq, r.body)));
     }
     for unit in [None, Some("31.71".parse::<UnitCode>().expect("unit"))] {
         let mut got = Vec::new();
@@ -517,10 +518,10 @@ pub async fn personal_data_is_kept_apart_and_erasure_keeps_chains_valid(store: S
     let mut w = World::new();
     let (case, events) = case_at(&mut w, Stage::Intervensi);
     import_case(&store, &events).await;
-    let unit = case.unit().expect("unit").clone();
+    let unit = *case.unit().expect("unit");
     let record = ClientRecord {
         client_id: w.adult,
-        unit: unit.clone(),
+        unit,
         name: "Siti Aminah".into(),
         nik: Some("6474015203850001".parse().expect("nik")),
         no_kk: None,
@@ -534,8 +535,7 @@ pub async fn personal_data_is_kept_apart_and_erasure_keeps_chains_valid(store: S
     let (_, rows) = store.read_stream(*case.case_id().expect("id").as_uuid()).await.expect("read").expect("stream");
     assert!(rows.iter().all(|r| !r.body.contains("Siti") && !r.body.contains("6474015203850001")));
     let text = "Klien menceritakan kekerasan yang dialami sejak 2017.";
-    let about_adult =
-        NewNote { unit: unit.clone(), case_id: case.case_id(), subjects: vec![w.adult], text: text.into() };
+    let about_adult = NewNote { unit, case_id: case.case_id(), subjects: vec![w.adult], text: text.into() };
     let digest = store.put_note(&about_adult).await.expect("note");
     let other_client = ClientId::new_v7(w.now, w.fresh_seed());
     let about_other = NewNote { subjects: vec![other_client], text: "Lain".into(), ..about_adult.clone() };
@@ -756,8 +756,8 @@ pub async fn a_reimport_whose_events_differ_is_a_conflict(store: Store) {
 
 /// A unit's signing key and the trusted key of its public half.
 fn unit_key(unit: &UnitCode, secret: u8) -> (SigningKey, TrustedKey) {
-    let key = SigningKey::from_secret(&[secret; 32], unit.clone());
-    let trusted = TrustedKey::new(unit.clone(), key.public_key(), None);
+    let key = SigningKey::from_secret(&[secret; 32], *unit);
+    let trusted = TrustedKey::new(*unit, key.public_key(), None);
     (key, trusted)
 }
 
@@ -768,7 +768,7 @@ fn problem_codes(report: &lk3_storage::verify::VerifyReport) -> Vec<String> {
 pub async fn a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals(store: Store) {
     let mut w = World::new();
     let (case, events) = case_at(&mut w, Stage::Intervensi);
-    let unit = case.unit().expect("unit").clone();
+    let unit = *case.unit().expect("unit");
     let stream = events[0].stream_id;
     let (key, trusted) = unit_key(&unit, 7);
     store.set_signer(Some(key.clone()));
@@ -836,7 +836,7 @@ pub async fn a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals(st
 pub async fn verify_with_trusted_keys_requires_every_head_sealed(store: Store) {
     let mut w = World::new();
     let (case, events) = case_at(&mut w, Stage::Asesmen);
-    let unit = case.unit().expect("unit").clone();
+    let unit = *case.unit().expect("unit");
     let stream = events[0].stream_id;
     let (key, trusted) = unit_key(&unit, 11);
     // Written before the store had a key: unsealed.
@@ -868,7 +868,7 @@ pub async fn verify_with_trusted_keys_requires_every_head_sealed(store: Store) {
 pub async fn an_imported_document_keeps_its_seal(store: Store) {
     let mut w = World::new();
     let (case, events) = case_at(&mut w, Stage::Kontrak);
-    let unit = case.unit().expect("unit").clone();
+    let unit = *case.unit().expect("unit");
     let stream = events[0].stream_id;
     let (key, trusted) = unit_key(&unit, 13);
     // Sealed at the unit, exported, imported at the province.
@@ -1026,7 +1026,7 @@ pub async fn a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it
     let born = day(2012, 5, 1);
     let adult = ClientRecord {
         client_id: w.adult,
-        unit: unit.clone(),
+        unit,
         name: "Ibu Contoh".to_owned(),
         nik: None,
         no_kk: None,
@@ -1048,7 +1048,7 @@ pub async fn a_report_is_counted_from_the_events_and_a_closed_period_stays_as_it
     let profiles: std::collections::BTreeMap<_, _> =
         [&adult, &child].iter().map(|r| (r.client_id, ClientProfile::from(*r))).collect();
     let (from, to) = (day(2019, 3, 1), day(2019, 3, 31));
-    let scope = ReportScope::Unit(unit.clone());
+    let scope = ReportScope::Unit(unit);
     let march = report(&*store, &scope, from, to).await.expect("a report");
     let expected = Report::of_units(
         from,
@@ -1121,7 +1121,7 @@ pub async fn a_region_report_rolls_up_its_units(store: Store) {
         assert_eq!(*total, province.units.iter().map(|u| u.figures.summary()[i]).sum::<u64>());
     }
     for u in &province.units {
-        let alone = report(&*store, &ReportScope::Unit(u.unit.clone()), from, to).await.expect("report");
+        let alone = report(&*store, &ReportScope::Unit(u.unit), from, to).await.expect("report");
         assert_eq!(alone.units[0], *u, "a unit's row is its own report");
     }
     let kota = report(&*store, &ReportScope::Region("64.74".parse().expect("kode")), from, to).await.expect("report");
@@ -1219,7 +1219,7 @@ pub async fn a_unit_s_partner_network_is_kept_and_changed_all_or_none(store: Sto
     for refused in [
         vec![a2.clone(), invalid],
         vec![a2.clone(), a2.clone()],
-        vec![a2.clone(), Partner { unit: b.unit.clone(), ..a.clone() }],
+        vec![a2.clone(), Partner { unit: b.unit, ..a.clone() }],
         vec![Partner { unit: "64.72".parse().expect("unit"), ..a2.clone() }],
     ] {
         let e = store.import_partners(refused).await.expect_err("refused");
@@ -1318,8 +1318,7 @@ fn reference_caseload(
 ) -> std::collections::BTreeMap<(UnitCode, Option<lk3_core::ids::StaffId>), std::collections::BTreeMap<Stage, u64>> {
     let mut loads = std::collections::BTreeMap::new();
     for s in summaries.iter().filter(|s| s.stage != Stage::Ditutup) {
-        let by_stage: &mut std::collections::BTreeMap<Stage, u64> =
-            loads.entry((s.unit.clone(), s.worker)).or_default();
+        let by_stage: &mut std::collections::BTreeMap<Stage, u64> = loads.entry((s.unit, s.worker)).or_default();
         *by_stage.entry(s.stage).or_default() += 1;
     }
     loads
@@ -1332,7 +1331,7 @@ fn as_map(
         .iter()
         .map(|l| {
             assert_eq!(l.open, l.by_stage.values().sum::<u64>());
-            ((l.unit.clone(), l.worker), l.by_stage.clone())
+            ((l.unit, l.worker), l.by_stage.clone())
         })
         .collect()
 }
@@ -1357,5 +1356,121 @@ pub async fn caseload_counts_each_worker_s_open_cases_by_stage(store: Store) {
     let CaseCommand::AssignWorker { worker, .. } = cmd else { unreachable!("an assignment") };
     assert_eq!(after.iter().find(|s| s.case_id == moved.case_id).and_then(|s| s.worker), Some(worker));
     assert_eq!(as_map(&caseload(&*store, None).await.expect("caseload")), reference_caseload(&after));
+    assert!(verify(&*store).await.expect("verify").is_ok());
+}
+
+/// A transfer from Bontang (64.74) to Samarinda (64.72): refused once, then
+/// accepted. The history stays in Bontang's rows; the queries, the
+/// caseload and both units' reports follow the unit holding the case, and
+/// staff of the unit that let it go can no longer act on it.
+pub async fn a_case_transferred_to_another_unit_is_held_listed_and_reported_there(store: Store) {
+    use lk3_core::case::TransferState as T;
+    use lk3_core::report::UnitTally;
+    use lk3_storage::caseload::caseload;
+    use lk3_storage::report::{ReportScope, report};
+    let mut w = World::new();
+    let mut histories: Vec<Vec<CaseEventRecord>> = Vec::new();
+    for stage in [Stage::Asesmen, Stage::Intervensi] {
+        let (_, events) = case_at(&mut w, stage);
+        import_case(&store, &events).await;
+        histories.push(events);
+    }
+    let (home, target): (UnitCode, UnitCode) = ("64.74".parse().expect("unit"), "64.72".parse().expect("unit"));
+    let case_id = Case::from_events(&histories[1]).case_id().expect("id");
+    let ketua = w.actor(Role::Ketua, false);
+    let run = |cmd: CaseCommand, ctx: CommandContext| {
+        let store = store.clone();
+        async move { store.execute_case(case_id, &cmd, &ctx).await }
+    };
+    let ids = |found: Vec<CaseSummary>| found.iter().map(|s| s.case_id).collect::<Vec<_>>();
+    let query = |held_by: Option<UnitCode>, to: Option<(UnitCode, Option<T>)>| CaseQuery {
+        held_by,
+        transferred_to: to.map(|t| t.0),
+        transfer_state: to.and_then(|t| t.1),
+        limit: 100,
+        ..Default::default()
+    };
+    // Asked, then refused by Samarinda: the case never left Bontang.
+    let case = store.load_case(case_id).await.expect("loads").state;
+    run(w.command(&case, K::TransferCase), w.ctx(ketua.of_unit(home))).await.expect("asked");
+    let pending = store.query_cases(&query(None, Some((target, Some(T::Diajukan))))).await.expect("in-tray");
+    assert_eq!(ids(pending), vec![case_id]);
+    let case = store.load_case(case_id).await.expect("loads").state;
+    run(w.command(&case, K::RefuseTransfer), w.ctx(ketua.of_unit(target))).await.expect("refused");
+    assert!(store.query_cases(&query(None, Some((target, Some(T::Diajukan))))).await.expect("q").is_empty());
+    assert_eq!(ids(store.query_cases(&query(Some(home), None)).await.expect("q")).len(), 2);
+    // Asked again: Bontang's ketua cannot answer for Samarinda, and nothing is written.
+    let case = store.load_case(case_id).await.expect("loads").state;
+    run(w.command(&case, K::TransferCase), w.ctx(ketua.of_unit(home))).await.expect("asked again");
+    let version = store.load_case(case_id).await.expect("loads").state.version();
+    let case = store.load_case(case_id).await.expect("loads").state;
+    let accept = w.command(&case, K::AcceptTransfer);
+    let e = run(accept.clone(), w.ctx(ketua.of_unit(home))).await.expect_err("not the receiving unit");
+    assert_eq!(code(&e), ErrorCode::UnitMismatch, "{e}");
+    assert_eq!(store.load_case(case_id).await.expect("loads").state.version(), version);
+    run(accept.clone(), w.ctx(ketua.of_unit(target))).await.expect("accepted");
+    let CaseCommand::AcceptTransfer { worker } = accept else { unreachable!("an acceptance") };
+    // Samarinda holds it; Bontang keeps its history and lists it as opened there.
+    let loaded = store.load_case(case_id).await.expect("loads").state;
+    assert_eq!((loaded.holding_unit(), loaded.unit()), (Some(target), Some(&home)));
+    assert_eq!(ids(store.query_cases(&query(Some(target), None)).await.expect("q")), vec![case_id]);
+    assert!(!ids(store.query_cases(&query(Some(home), None)).await.expect("q")).contains(&case_id));
+    let opened_here = CaseQuery { unit: Some(home), limit: 100, ..Default::default() };
+    assert!(ids(store.query_cases(&opened_here).await.expect("q")).contains(&case_id));
+    let all = store.query_cases(&CaseQuery { limit: 100, ..Default::default() }).await.expect("q");
+    for q in [
+        query(Some(target), None),
+        query(Some(home), None),
+        query(None, Some((target, None))),
+        query(None, Some((target, Some(T::Diterima)))),
+        query(None, Some((target, Some(T::Ditolak)))),
+        query(None, Some((home, None))),
+    ] {
+        let expected: Vec<_> = all.iter().filter(|s| q.matches(s)).map(|s| s.case_id).collect();
+        assert_eq!(ids(store.query_cases(&q).await.expect("q")), expected, "{q:?}");
+    }
+    let samarinda = caseload(&*store, Some(&target)).await.expect("caseload");
+    assert_eq!(samarinda.len(), 1);
+    assert_eq!((samarinda[0].worker, samarinda[0].open, samarinda[0].unit), (Some(worker), 1, target));
+    let bontang = caseload(&*store, Some(&home)).await.expect("caseload");
+    assert_eq!(bontang.iter().map(|l| l.open).sum::<u64>(), 1);
+    let reassign = w.command(&loaded, K::AssignWorker);
+    let e = run(reassign.clone(), w.ctx(ketua.of_unit(home))).await.expect_err("Bontang let it go");
+    assert_eq!(code(&e), ErrorCode::UnitMismatch);
+    run(reassign, w.ctx(ketua.of_unit(target))).await.expect("Samarinda reassigns it");
+    // Samarinda's network now judges the partners the case names (Bontang has none).
+    let partner = network_partner("64.72", 7, &[("pendampingan", PartnerServiceStatus::Aktif)]);
+    store.import_partners(vec![partner.clone()]).await.expect("Samarinda's network");
+    let opened_at = w.now;
+    let open = |seed: u8, partner_id: PartnerId| CaseCommand::OpenService {
+        service_id: ServiceId::new_v7(opened_at, IdSeed::new([seed; 10])),
+        kind: ServiceKind::Rujukan,
+        referral: Some(ReferralDraft { partner_id }),
+    };
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let stranger = PartnerId::new_v7(opened_at, IdSeed::new([99; 10]));
+    let e = run(open(1, stranger), w.ctx(peksos)).await.expect_err("not in Samarinda's network");
+    assert_eq!(code(&e), ErrorCode::UnknownReference, "{e}");
+    run(open(2, partner.partner_id), w.ctx(peksos)).await.expect("Samarinda's own partner");
+    // Both units' reports, each the tally of the events it was fed (the
+    // store's selection of streams is what is tested here).
+    let events = store.load_case(case_id).await.expect("loads").events;
+    histories[1] = events;
+    let (from, to) = (day(2019, 1, 1), day(2019, 12, 31));
+    for (unit, transferred_in, transferred_out) in [(home, 0, 1), (target, 1, 0)] {
+        let got = report(&*store, &ReportScope::Unit(unit), from, to).await.expect("report");
+        let mut tally = UnitTally::new(&unit, from, to).expect("a period");
+        for h in &histories {
+            tally.add_case(h);
+        }
+        let expected = tally.finish(&Default::default());
+        let cases = &got.units[0].figures.cases;
+        assert_eq!(cases, &lk3_core::report::Report::of_units(from, to, None, vec![expected]).units[0].figures.cases);
+        assert_eq!((cases.transferred_in, cases.transferred_out), (transferred_in, transferred_out), "{unit}");
+        // Bontang: its assessment still open, the transferred case active
+        // before it left; Samarinda: only the case it took over.
+        assert_eq!(cases.open_at_end, 1, "{unit}: {cases:?}");
+        assert_eq!(cases.active, if unit == target { 1 } else { 2 }, "{unit}");
+    }
     assert!(verify(&*store).await.expect("verify").is_ok());
 }

@@ -216,6 +216,19 @@ pub fn rows() -> Vec<Transition> {
         S::BimbinganLanjut,
     ] {
         t.push(row(Some(s), s, C::AssignWorker, &[R::Ketua, R::PenanggungJawab], &[Req::Reason]));
+        // Over the same span, the holding unit's ketua may hand the case to
+        // another LK3 unit (a family that moves, a service only another unit
+        // runs); only the receiving unit's ketua answers (issue 15 [I]:
+        // Primero's transfer, accepted or rejected by the receiving side).
+        t.push(row(Some(s), s, C::TransferCase, &[R::Ketua, R::PenanggungJawab], &[Req::Reason]));
+        t.push(row(Some(s), s, C::AcceptTransfer, &[R::Ketua, R::PenanggungJawab], &[Req::ReceivingUnitStaff]));
+        t.push(row(
+            Some(s),
+            s,
+            C::RefuseTransfer,
+            &[R::Ketua, R::PenanggungJawab],
+            &[Req::Reason, Req::ReceivingUnitStaff],
+        ));
     }
     // Emergency: a protective referral from any stage but a closed one (reopen
     // it first), before consent, by a peksos or the ketua, with a reason;
