@@ -193,6 +193,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
         format: store::CasesFormat,
     },
+    /// The work due around open cases and outreaches (assessment, counselling session, aftercare,
+    /// referral answer, consent withdrawal, outreach visit), by due date.
+    Tasks {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only the tasks of what this unit holds.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Only the tasks of this worker's cases (staff id).
+        #[arg(long, value_name = "STAFF_ID", value_parser = parse_staff)]
+        worker: Option<StaffId>,
+        /// Only the tasks overdue (due before now, or before --at).
+        #[arg(long)]
+        overdue: bool,
+        /// The time "now" is for --overdue (YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "DATE", value_parser = store::date_time)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only the tasks due before this time (YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "DATE", value_parser = store::date_time)]
+        due_before: Option<chrono::DateTime<chrono::Utc>>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
+    },
     /// A unit's or a region's report over a period of local dates, from the events.
     #[command(group(clap::ArgGroup::new("scope").required(true).args(["unit", "province", "national"])))]
     Report {
@@ -596,6 +621,11 @@ fn main() -> ExitCode {
             KeysCommand::Seal { db, key } => keys::seal_heads(&db, &key),
         },
         Command::Caseload { db, unit, format } => store::caseload(&db, unit.as_ref(), format),
+        Command::Tasks { db, unit, worker, overdue, at, due_before, format } => {
+            let now = at.unwrap_or_else(chrono::Utc::now);
+            let query = lk3_storage::tasks::TaskQuery { unit, worker, due_before, overdue_at: overdue.then_some(now) };
+            store::tasks(&db, &query, now, format)
+        }
         Command::Cases {
             db,
             unit,

@@ -592,6 +592,50 @@ pub fn caseload(url: &str, unit: Option<&lk3_core::ids::UnitCode>, format: Cases
     Ok(())
 }
 
+/// `lk3 tasks`: the open tasks, by due date, `now` marking the overdue.
+pub fn tasks(
+    url: &str,
+    query: &lk3_storage::tasks::TaskQuery,
+    now: DateTime<Utc>,
+    format: CasesFormat,
+) -> Result<(), CliError> {
+    let db = Db::open(url, Access::Read)?;
+    let tasks = db.run(lk3_storage::tasks::tasks(&*db.store, query))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        CasesFormat::Json => {
+            let json = serde_json::to_string(&tasks).map_err(json_error("tasks"))?;
+            writeln!(out, "{json}").map_err(stdout_error)?;
+        }
+        CasesFormat::Table => {
+            writeln!(
+                out,
+                "{:<17} {:<8} {:<24} {:<36} {:<36} tugas / task",
+                "jatuh tempo / due", "", "kasus / case", "tentang / about", "pekerja sosial / worker"
+            )
+            .map_err(stdout_error)?;
+            for t in &tasks {
+                let what = t.case_number.as_ref().map(ToString::to_string).or(t.case_id.map(|c| c.to_string()));
+                let what = what.or(t.outreach_id.map(|o| format!("penjangkauan {o}"))).unwrap_or_default();
+                let about = t.task.about.map_or_else(|| "-".to_owned(), |a| a.to_string());
+                let worker = t.task.worker.map_or_else(|| "-".to_owned(), |w| w.to_string());
+                let late = if t.task.is_overdue(now) { "TERLAMBAT" } else { "" };
+                writeln!(
+                    out,
+                    "{:<17} {late:<8} {what:<24} {about:<36} {worker:<36} {} / {}",
+                    t.task.due.format("%Y-%m-%d %H:%M"),
+                    t.task.task.label_id(),
+                    t.task.task.label_en()
+                )
+                .map_err(stdout_error)?;
+            }
+            let overdue = tasks.iter().filter(|t| t.task.is_overdue(now)).count();
+            writeln!(out, "{} tugas / tasks; terlambat / overdue: {overdue}", tasks.len()).map_err(stdout_error)?;
+        }
+    }
+    Ok(())
+}
+
 /// A stage's id cut to a column's width.
 fn short_stage(stage: lk3_core::vocab::Stage) -> String {
     stage.id().chars().take(8).collect()

@@ -571,3 +571,81 @@ fn a_transferred_case_shows_in_both_units_lists_caseloads_and_reports() {
     let out = lk3_in(dir.path(), &["cases", "--db", path(&db), "--transfer-to", "64.72", "--transfer-state", "hilang"]);
     assert!(!out.status.success());
 }
+
+/// `lk3 tasks --overdue --at D` lists exactly the overdue tasks of the demo
+/// store: every open task of every exported case and outreach document,
+/// folded on its own, that is due before D; and every referral waiting past
+/// its deadline in the documents' own JSON is among them.
+#[test]
+fn tasks_overdue_lists_exactly_the_demo_s_overdue_work_at_a_date() {
+    use lk3_core::case::{Case, CaseEventRecord};
+    use lk3_core::decider::Decider;
+    use lk3_core::outreach::{Outreach, OutreachEvent};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &["--export", "out"]);
+    let mut expected_all: Vec<(String, String, String)> = Vec::new();
+    let mut waiting_referrals: Vec<(String, String)> = Vec::new();
+    for (_, bytes) in files(&dir.path().join("out")) {
+        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes) else { continue };
+        let tasks = match doc["document"].as_str() {
+            Some("lk3.case") => {
+                let events: Vec<CaseEventRecord> = serde_json::from_value(doc["events"].clone()).expect("events");
+                for s in doc["case"]["services"].as_array().into_iter().flatten() {
+                    if s["state"] == "dikirim" && s["response_deadline"].is_string() {
+                        waiting_referrals.push((
+                            s["service_id"].as_str().expect("id").to_owned(),
+                            s["response_deadline"].as_str().expect("time").to_owned(),
+                        ));
+                    }
+                }
+                Case::from_events(&events).tasks()
+            }
+            Some("lk3.outreach") => {
+                let events: Vec<lk3_core::event::Event<OutreachEvent>> =
+                    serde_json::from_value(doc["events"].clone()).expect("events");
+                Outreach::from_events(&events).tasks()
+            }
+            _ => continue,
+        };
+        for t in tasks {
+            let about = t.about.map(|a| a.to_string()).unwrap_or_default();
+            expected_all.push((t.task.to_string(), about, t.due.timestamp_micros().to_string()));
+        }
+    }
+    assert!(!expected_all.is_empty(), "the demo leaves work open");
+    let first = expected_all.iter().map(|t| t.2.parse::<i64>().expect("micros")).min().expect("a task");
+    let first = chrono::DateTime::from_timestamp_micros(first).expect("time") + chrono::Duration::seconds(1);
+    // Just after the earliest due date, and long after the last.
+    for at in [first.to_rfc3339(), "2030-01-01".to_owned()] {
+        let at_time = lk3_cli_date(&at);
+        let out = lk3_in(dir.path(), &["tasks", "--db", path(&db), "--overdue", "--at", &at, "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+        let mut got: Vec<(String, String, String)> = listed
+            .iter()
+            .map(|t| {
+                let due = lk3_cli_date(t["due"].as_str().expect("due")).timestamp_micros().to_string();
+                (t["task"].as_str().expect("task").to_owned(), t["about"].as_str().unwrap_or_default().to_owned(), due)
+            })
+            .collect();
+        let before = |micros: &str| micros.parse::<i64>().expect("micros") < at_time.timestamp_micros();
+        let mut expected: Vec<_> = expected_all.iter().filter(|t| before(&t.2)).cloned().collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "at {at}");
+        for (service, deadline) in waiting_referrals.iter().filter(|(_, d)| lk3_cli_date(d) < at_time) {
+            let deadline = lk3_cli_date(deadline).timestamp_micros().to_string();
+            assert!(got.iter().any(|t| t.0 == "jawaban_rujukan" && &t.1 == service && t.2 == deadline), "{service}");
+        }
+    }
+    let table = lk3_in(dir.path(), &["tasks", "--db", path(&db), "--overdue", "--at", "2030-01-01"]);
+    assert!(stdout(&table).contains(&format!("terlambat / overdue: {}", expected_all.len())), "{}", stdout(&table));
+}
+
+/// A time as `lk3 tasks --at` reads it (a date is UTC midnight).
+fn lk3_cli_date(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)))
+        .expect("a time")
+}

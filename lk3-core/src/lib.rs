@@ -38,6 +38,7 @@ pub mod rules;
 pub mod schema;
 pub mod seal;
 pub mod service;
+pub mod task;
 pub mod time;
 pub mod validate;
 pub mod vocab;

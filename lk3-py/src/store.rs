@@ -653,6 +653,34 @@ impl NativeStore {
         self.run(py, move |store| async move { json(&lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?) })
     }
 
+    /// The open tasks (JSON `{"kinds": [every task id], "tasks": [...]}`),
+    /// by due date: of what `unit` holds, of `worker`'s cases, due before
+    /// `due_before`, overdue at `overdue_at` (RFC 3339 times).
+    #[pyo3(signature = (unit=None, worker=None, due_before=None, overdue_at=None))]
+    fn tasks(
+        &self,
+        py: Python<'_>,
+        unit: Option<&str>,
+        worker: Option<&str>,
+        due_before: Option<&str>,
+        overdue_at: Option<&str>,
+    ) -> PyResult<String> {
+        let query = (|| -> Outcome<_> {
+            Ok(lk3_storage::tasks::TaskQuery {
+                unit: unit.map(UnitCode::parse).transpose()?,
+                worker: worker.map(StaffId::parse).transpose()?,
+                due_before: due_before.map(parse_time).transpose()?,
+                overdue_at: overdue_at.map(parse_time).transpose()?,
+            })
+        })()
+        .py(py)?;
+        self.run(py, move |store| async move {
+            let tasks = lk3_storage::tasks::tasks(&*store, &query).await?;
+            let kinds: Vec<&str> = lk3_core::vocab::TaskKind::ALL.iter().map(|k| k.id()).collect();
+            json(&serde_json::json!({ "kinds": kinds, "tasks": tasks }))
+        })
+    }
+
     /// The partners of one unit's network, or of every unit's (JSON array),
     /// as lk3 partner documents or (`format="hsds"`) HSDS 3.0 organizations.
     #[pyo3(signature = (unit=None, format="lk3"))]

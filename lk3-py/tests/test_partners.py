@@ -180,3 +180,30 @@ def test_a_case_goes_to_another_unit_only_when_that_unit_s_ketua_accepts(world: 
         s.assign_worker(case.case_id, worker=world.pekerja_sosial.staff_id, reason="cuti", actor=here, at=world.at())
     assert s.events(case.case_id)[-1]["actor"]["unit"] == other
     assert s.verify()["problems"] == []
+
+
+def test_tasks_fall_due_from_the_rule_set_and_end_with_the_event_that_does_them(world: World) -> None:
+    from datetime import timedelta
+
+    s = world.store
+    case = world.in_contract()
+    mine = lambda table: [r for r in table.to_records() if r["case_id"] == case.case_id]  # noqa: E731
+    rows = mine(s.tasks(unit=UNIT))
+    assert [r["task"] for r in rows] == ["asesmen"]
+    assessment = rows[0]
+    assert assessment["due"] - assessment["since"] == timedelta(days=14)
+    assert (assessment["worker"], assessment["unit"], assessment["case_number"]) == (case.worker, UNIT, case.case_number)
+    assert mine(s.tasks(overdue_at=assessment["due"] + timedelta(seconds=1)))
+    assert not mine(s.tasks(overdue_at=assessment["due"]))
+    assert mine(s.tasks(due_before=assessment["due"] + timedelta(days=1)))
+    assert not mine(s.tasks(worker=world.peksos2.staff_id))
+    frame = s.tasks().to_pandas()
+    assert str(frame["due"].dtype) == "datetime64[us, UTC]" and str(frame["task"].dtype) == "category"
+    assert "kunjungan_penjangkauan" in list(frame["task"].cat.categories)
+    # The assessment done, its task ends; the plan's counselling session falls due instead.
+    s.start_assessment(case.case_id, actor=world.psikolog, at=world.at())
+    s.complete_assessment(case.case_id, problems=["kdrt"], risk="sedang", actor=world.psikolog, at=world.at())
+    assert not mine(s.tasks())
+    with pytest.raises(lk3.Lk3Error) as bad:
+        s.tasks(unit="64.74.01")
+    assert bad.value.code == "LK3-E009"

@@ -54,6 +54,7 @@ mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 mod store;
+pub mod tasks;
 pub mod trust;
 pub mod verify;
 

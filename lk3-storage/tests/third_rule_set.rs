@@ -49,6 +49,12 @@ fn pilot() -> RuleSet {
         services: vec![informasi],
         outreach: rules::OutreachSpec { max_attempts: 2, ..shipped.outreach.clone() },
         sasaran: vec![Sasaran::Individu, Sasaran::Keluarga],
+        // A province that wants assessments within a week, and nothing else timed.
+        deadlines: vec![rules::Deadline {
+            task: lk3_core::vocab::TaskKind::Asesmen,
+            within: chrono::Duration::days(7),
+            source: "[I] the pilot's own".to_owned(),
+        }],
     }
 }
 

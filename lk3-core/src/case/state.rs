@@ -98,6 +98,7 @@ impl ProtectiveReferral {
             plan_version: None,
             opened_at: self.sent_at,
             sessions: 0,
+            last_session_at: None,
             actions: Vec::new(),
             reason: self.step_reason,
             partner_id: self.partner_id,
@@ -156,6 +157,13 @@ pub struct Case {
     pub(super) termination: Option<(TerminationReason, StaffId)>,
     pub(super) continuing: bool,
     pub(super) reopen_count: u32,
+    /// When the current stage was entered (derived for tasks; not in JSON).
+    #[serde(skip)]
+    pub(super) stage_since: Option<DateTime<Utc>>,
+    /// When the assessment became due to be done: the contract, or a
+    /// reassessment begun (derived for tasks; not in JSON).
+    #[serde(skip)]
+    pub(super) assessment_from: Option<DateTime<Utc>>,
     pub(super) protective_referrals: Vec<ProtectiveReferral>,
     /// Transfers to other units, in order; absent from JSON when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -212,6 +220,15 @@ impl Case {
     /// is accepted, then the unit that accepted the last one.
     pub fn holding_unit(&self) -> Option<UnitCode> {
         self.holder.or(self.unit)
+    }
+    /// When the case entered its current stage.
+    pub fn stage_since(&self) -> Option<DateTime<Utc>> {
+        self.stage_since
+    }
+    /// When the assessment became due to be done: the contract agreed, or a
+    /// reassessment begun.
+    pub fn assessment_from(&self) -> Option<DateTime<Utc>> {
+        self.assessment_from
     }
     /// The transfers to other units, in the order they were asked.
     pub fn transfers(&self) -> &[super::Transfer] {
@@ -395,8 +412,19 @@ impl Case {
 
     pub(super) fn fold(&mut self, event: &CaseEventRecord) {
         let rules = event.rule_set.rules();
+        let before = self.stage;
         if let Some(t) = rules.transition(self.stage, event.payload.command_kind()) {
             self.stage = Some(t.to);
+        }
+        if self.stage != before {
+            self.stage_since = Some(event.occurred_at);
+            match self.stage {
+                Some(Stage::Kontrak) => self.assessment_from = Some(event.occurred_at),
+                Some(Stage::Asesmen) if before != Some(Stage::Kontrak) => {
+                    self.assessment_from = Some(event.occurred_at);
+                }
+                _ => {}
+            }
         }
         self.version = event.seq;
         self.last_hash = event.hash;

@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use super::{OutreachRequirement, ServiceRequirement, Table};
-use crate::vocab::{OutreachCommandKind, OutreachState, ServiceCommandKind, ServiceKind, ServiceState};
+use crate::vocab::{OutreachCommandKind, OutreachState, ServiceCommandKind, ServiceKind, ServiceState, TaskKind};
 
 /// A service's state machine.
 pub type ServiceTable = Table<ServiceState, ServiceCommandKind, ServiceRequirement>;
@@ -41,5 +41,18 @@ pub struct OutreachSpec {
     /// How many visits it may carry out before it must be closed.
     pub max_attempts: u32,
     /// Where it comes from, tagged.
+    pub source: String,
+}
+
+/// How long after the work arises a task falls due, for the tasks whose due
+/// date the rule set sets (a referral's answer and an outreach visit are due
+/// when the referral and the schedule say).
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    /// The task.
+    pub task: TaskKind,
+    /// How long after the work arises it is due.
+    pub within: Duration,
+    /// Where the duration comes from, tagged.
     pub source: String,
 }

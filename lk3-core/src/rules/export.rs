@@ -35,6 +35,24 @@ pub struct RuleSetExport {
     pub effective_source: Option<String>,
     /// Its state machines: `case`, then the services of its catalogue, and `penjangkauan`.
     pub machines: Vec<MachineExport>,
+    /// The deadlines it sets on the work around a case (absent: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<DeadlineExport>,
+}
+
+/// One deadline: a task falls due this many hours after its work arises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeadlineExport {
+    /// The task.
+    pub task: crate::vocab::TaskKind,
+    /// Indonesian label.
+    pub label_id: String,
+    /// English label.
+    pub label_en: String,
+    /// Hours after the work arises.
+    pub within_hours: i64,
+    /// Where the duration comes from, tagged.
+    pub source: String,
 }
 
 /// One state machine.
@@ -130,6 +148,17 @@ pub fn to_export(rules: &RuleSet) -> RuleSetExport {
         effective_from: rules.effective.as_ref().map(|p| p.from),
         effective_until: rules.effective.as_ref().and_then(|p| p.until),
         effective_source: rules.effective.as_ref().map(|p| p.source.clone()),
+        deadlines: rules
+            .deadlines
+            .iter()
+            .map(|d| DeadlineExport {
+                task: d.task,
+                label_id: d.task.label_id().to_owned(),
+                label_en: d.task.label_en().to_owned(),
+                within_hours: d.within.num_hours(),
+                source: d.source.clone(),
+            })
+            .collect(),
         machines: std::iter::once(machine("case", rules.case_table()))
             .chain(services)
             .chain(std::iter::once(outreach))

@@ -25,7 +25,7 @@ pub mod permensos_25_2017;
 mod requirement;
 mod table;
 
-pub use catalogue::{OutreachSpec, OutreachTable, ServiceSpec, ServiceTable};
+pub use catalogue::{Deadline, OutreachSpec, OutreachTable, ServiceSpec, ServiceTable};
 pub use id::{NAME_PATTERN, Period, RuleSetError, RuleSetId, register};
 pub use requirement::{CaseRequirement, OutreachRequirement, Requirement, ServiceRequirement};
 pub use table::{Row, Table};
@@ -71,6 +71,8 @@ pub struct RuleSet {
     pub outreach: OutreachSpec,
     /// The sasaran (who may be served) it names.
     pub sasaran: Vec<Sasaran>,
+    /// The deadlines it sets on the work around a case (one per task at most).
+    pub deadlines: Vec<Deadline>,
 }
 
 impl RuleSet {
@@ -87,6 +89,11 @@ impl RuleSet {
     /// ```
     pub fn get(id: RuleSetId) -> &'static RuleSet {
         id.rules()
+    }
+
+    /// How long after it arises the task falls due, if the rule set says.
+    pub fn deadline(&self, task: crate::vocab::TaskKind) -> Option<chrono::Duration> {
+        self.deadlines.iter().find(|d| d.task == task).map(|d| d.within)
     }
 
     /// Its id, once registered.
@@ -153,7 +160,8 @@ impl RuleSet {
 
     /// Checks the data holds together: one row per (state, command) in every
     /// table, one entry per service, outreach not among the case services, a
-    /// response time for every service with a partner.
+    /// response time for every service with a partner, one positive deadline
+    /// per task that takes one.
     pub fn check(&self) -> Result<(), RuleSetError> {
         let invalid = |reason: String, reason_id: String| RuleSetError::Invalid {
             name: crate::json::cut(&self.name, 64),
@@ -192,6 +200,29 @@ impl RuleSet {
                 return Err(invalid(
                     format!("the service {} has a partner but no response time", s.kind.id()),
                     format!("layanan {} memiliki mitra tetapi tanpa batas waktu tanggapan", s.kind.id()),
+                ));
+            }
+        }
+        for (i, d) in self.deadlines.iter().enumerate() {
+            let task = d.task.id();
+            if self.deadlines[..i].iter().any(|o| o.task == d.task) {
+                return Err(invalid(
+                    format!("the deadline of {task} is listed twice"),
+                    format!("batas waktu {task} tercantum dua kali"),
+                ));
+            }
+            if d.within <= chrono::Duration::zero() {
+                return Err(invalid(
+                    format!("the deadline of {task} is not after the work arises"),
+                    format!("batas waktu {task} tidak sesudah pekerjaan muncul"),
+                ));
+            }
+            // A referral's answer and an outreach visit are due when the work says.
+            if matches!(d.task, crate::vocab::TaskKind::JawabanRujukan | crate::vocab::TaskKind::KunjunganPenjangkauan)
+            {
+                return Err(invalid(
+                    format!("{task} is due on the date its referral or schedule gives, not by a rule-set deadline"),
+                    format!("{task} jatuh tempo pada tanggal rujukan atau jadwalnya, bukan batas waktu aturan"),
                 ));
             }
         }

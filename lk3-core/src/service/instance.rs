@@ -24,6 +24,9 @@ pub struct ServiceInstance {
     pub opened_at: DateTime<Utc>,
     /// Sessions held (konsultasi, konseling).
     pub sessions: u32,
+    /// When the last session was held (derived for tasks; not in JSON).
+    #[serde(skip)]
+    pub last_session_at: Option<DateTime<Utc>>,
     /// Advocacy actions taken, in order.
     pub actions: Vec<AdvocacyAction>,
     /// The reason of the last step that gave one.
@@ -71,6 +74,7 @@ impl ServiceInstance {
             plan_version,
             opened_at: at,
             sessions: 0,
+            last_session_at: None,
             actions: Vec::new(),
             reason: None,
             partner_id,
@@ -101,7 +105,10 @@ impl ServiceInstance {
             self.reason = Some(reason);
         }
         match step {
-            ServiceCommand::HoldSession {} => self.sessions = self.sessions.saturating_add(1),
+            ServiceCommand::HoldSession {} => {
+                self.sessions = self.sessions.saturating_add(1);
+                self.last_session_at = Some(at);
+            }
             ServiceCommand::RecordAction { action } => self.actions.push(*action),
             ServiceCommand::Send { response_deadline, request, .. } => {
                 self.sent = Some((at, actor));

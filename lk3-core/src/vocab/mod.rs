@@ -16,6 +16,7 @@ mod role;
 mod sasaran;
 mod service;
 mod stage;
+mod task;
 
 pub use age::{AgeBand, age};
 pub use aid::{AdvocacyAction, AidItem, FeedbackOutcome, FundingSource};
@@ -31,3 +32,4 @@ pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
 pub use service::{ConsentPurpose, ProtectivePartner, ReferralPriority, ServiceKind};
 pub use stage::Stage;
+pub use task::TaskKind;

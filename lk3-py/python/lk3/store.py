@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
+from array import array
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import (
@@ -659,6 +660,32 @@ class Store:
         loads: List[Dict[str, Any]] = json.loads(self._native.caseload(unit))
         return loads
 
+    def tasks(
+        self,
+        *,
+        unit: Optional[str] = None,
+        worker: Optional[str] = None,
+        due_before: Optional[DateLike] = None,
+        overdue_at: Optional[DateLike] = None,
+    ) -> Table:
+        """The open tasks, by due date, as a table (``.to_pandas()``):
+        ``task`` (``asesmen``, ``sesi_konseling``, ``bimbingan_lanjut``,
+        ``jawaban_rujukan``, ``pencabutan_persetujuan``,
+        ``kunjungan_penjangkauan``), ``since`` and ``due`` (UTC), the
+        ``unit`` holding the case, ``case_id`` / ``case_number`` or
+        ``outreach_id``, ``about`` (the service, consent or outreach it is
+        about) and the case's ``worker``. Filters: what ``unit`` holds,
+        ``worker``'s cases, due before ``due_before``, overdue at
+        ``overdue_at``. A task ends when the event that does it is stored."""
+        text = self._native.tasks(
+            unit,
+            worker,
+            None if due_before is None else _time.to_bound(due_before, "due_before"),
+            None if overdue_at is None else _time.to_bound(overdue_at, "overdue_at"),
+        )
+        data = json.loads(text)
+        return _tasks_table(data["kinds"], data["tasks"])
+
     def count_cases(
         self,
         *,
@@ -1018,6 +1045,34 @@ class Store:
         domicile_kab_kota. Ages are taken when the client's first case was
         opened, or on ``age_as_of``. See :meth:`table`."""
         return self.table("clients", pseudonymise=pseudonymise, key=key, age_as_of=age_as_of, unit=unit).to_pandas()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _tasks_table(kinds: List[str], tasks: List[Dict[str, Any]]) -> Table:
+    """The tasks as a table: vocabularies as categories, times as UTC microseconds."""
+
+    def micros(text: str) -> int:
+        stamp = _time.parse_required(text) - _EPOCH
+        return (stamp.days * 86_400 + stamp.seconds) * 1_000_000 + stamp.microseconds
+
+    def times(key: str) -> bytes:
+        return array("q", [micros(t[key]) for t in tasks]).tobytes()
+
+    units = sorted({t["unit"] for t in tasks})
+    columns = [
+        ("unit", "category", array("i", [units.index(t["unit"]) for t in tasks]).tobytes(), units),
+        ("task", "category", array("i", [kinds.index(t["task"]) for t in tasks]).tobytes(), kinds),
+        ("since", "datetime", times("since"), None),
+        ("due", "datetime", times("due"), None),
+        ("case_id", "string", [t.get("case_id") for t in tasks], None),
+        ("case_number", "string", [t.get("case_number") for t in tasks], None),
+        ("outreach_id", "string", [t.get("outreach_id") for t in tasks], None),
+        ("about", "string", [t.get("about") for t in tasks], None),
+        ("worker", "string", [t.get("worker") for t in tasks], None),
+    ]
+    return Table("tasks", columns, pseudonymised=False)
 
 
 def _transfer_filters(

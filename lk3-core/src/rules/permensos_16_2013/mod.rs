@@ -9,11 +9,11 @@ pub mod case;
 pub mod outreach;
 pub mod services;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
-use super::{Period, RuleSet};
+use super::{Deadline, Period, RuleSet};
 use crate::label::Labelled;
-use crate::vocab::Sasaran;
+use crate::vocab::{Sasaran, TaskKind};
 
 /// Its name.
 pub const NAME: &str = "permensos-16-2013";
@@ -38,5 +38,35 @@ pub fn rule_set() -> RuleSet {
         outreach: outreach::outreach(),
         // Sasaran as the older wording lists them [R: S7]; lk3's list (DESIGN §3).
         sasaran: Sasaran::ALL.to_vec(),
+        deadlines: deadlines(),
     }
+}
+
+/// The deadlines on the work around a case. Only the consent withdrawal's
+/// is law; the others are lk3's defaults for practice (no regulation read
+/// sets them), kept here so a rule set can change them.
+pub fn deadlines() -> Vec<Deadline> {
+    let d = |task, within, source: &str| Deadline { task, within, source: source.to_owned() };
+    vec![
+        d(
+            TaskKind::Asesmen,
+            Duration::days(14),
+            "[I] two weeks from the contract to a completed assessment (no regulation read sets one)",
+        ),
+        d(
+            TaskKind::SesiKonseling,
+            Duration::days(14),
+            "[I] a counselling session at least every two weeks while the service is open",
+        ),
+        d(
+            TaskKind::BimbinganLanjut,
+            Duration::days(30),
+            "[I] aftercare followed up within a month of its start (Kemensos generalist follow-up [R: S17, S18])",
+        ),
+        d(
+            TaskKind::PencabutanPersetujuan,
+            Duration::hours(72),
+            "[R: S28] UU 27/2022: processing stops within 3x24 hours of a consent withdrawal",
+        ),
+    ]
 }

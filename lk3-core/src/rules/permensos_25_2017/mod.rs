@@ -48,5 +48,7 @@ pub fn rule_set() -> RuleSet {
         },
         // [R: S6] individu, keluarga, kelompok, organisasi, masyarakat.
         sasaran: vec![Sasaran::Individu, Sasaran::Keluarga, Sasaran::Kelompok, Sasaran::Organisasi, Sasaran::Masyarakat],
+        // [I] The same defaults and the same law (UU 27/2022 applies to both).
+        deadlines: permensos_16_2013::deadlines(),
     }
 }
