@@ -75,7 +75,10 @@ fn script(len: usize) -> Script {
     s.push(
         sek,
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: adult, minor: false }, CaseClient { client_id: child, minor: true }],
+            clients: vec![
+                CaseClient { client_id: adult, minor: false, role: None },
+                CaseClient { client_id: child, minor: true, role: None },
+            ],
             problems: vec![Problem::Kdrt],
         },
     );

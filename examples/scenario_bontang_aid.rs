@@ -54,7 +54,7 @@ pub fn run() -> Vec<(AidItem, FundingSource, u32)> {
         &mut f,
         "sekretaris",
         CaseCommand::Register {
-            clients: clients.iter().map(|c| CaseClient { client_id: *c, minor: false }).collect(),
+            clients: clients.iter().map(|c| CaseClient { client_id: *c, minor: false, role: None }).collect(),
             problems: vec![Problem::Disabilitas, Problem::SakitMemerlukanBantuan],
         },
     );

@@ -84,7 +84,10 @@ pub fn run() -> Outcome {
         &mut f,
         "sekretaris",
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: mother, minor: false }, CaseClient { client_id: child, minor: true }],
+            clients: vec![
+                CaseClient { client_id: mother, minor: false, role: None },
+                CaseClient { client_id: child, minor: true, role: None },
+            ],
             problems: vec![Problem::Kdrt],
         },
     );

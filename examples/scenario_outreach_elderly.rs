@@ -71,7 +71,7 @@ pub fn run() -> u32 {
         &mut f,
         "sekretaris",
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id, minor: false }],
+            clients: vec![CaseClient { client_id, minor: false, role: None }],
             problems: vec![Problem::LansiaTerlantar],
         },
     );

@@ -88,7 +88,7 @@ pub fn run() -> (ServiceState, ServiceState) {
         &mut f,
         "sekretaris",
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: mother, minor: false }],
+            clients: vec![CaseClient { client_id: mother, minor: false, role: None }],
             problems: vec![Problem::Perceraian],
         },
     );

@@ -26,6 +26,7 @@
 //! (`validate` and `import` given no document, or an unknown `--kind`, too:
 //! a check of nothing never passes).
 
+mod clients;
 mod demo;
 mod diagram;
 mod fhir;
@@ -42,7 +43,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use lk3_core::case::TransferState;
-use lk3_core::ids::{CaseId, StaffId, UnitCode};
+use lk3_core::ids::{CaseId, ClientId, StaffId, UnitCode};
 use lk3_core::service::ServiceState;
 use lk3_core::vocab::{Problem, ServiceKind, Stage};
 use lk3_storage::StoreError;
@@ -283,6 +284,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         trust: Option<PathBuf>,
     },
+    /// A unit's client registry: find a person before opening a file (by NIK, No. KK or name), and
+    /// merge two records of one person (audited; events untouched).
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
     /// Each unit's partner network (jejaring) in the store: import, list, export (lk3 or HSDS 3.0).
     /// A store holding a unit's network checks every partner its cases name against it.
     Partners {
@@ -358,6 +365,60 @@ enum FhirCommand {
         /// FHIR JSON files: Bundles or Tasks.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientsCommand {
+    /// The records that may be the person, best first, each with its files (ids, scores and case
+    /// numbers only). Names match in any case, spacing or old spelling (Soekarno = Sukarno).
+    Find {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The unit whose registry to search.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: UnitCode,
+        /// The NIK (16 digits).
+        #[arg(long, value_name = "NIK")]
+        nik: Option<String>,
+        /// The family card number (16 digits): the family's records.
+        #[arg(long, value_name = "NO_KK")]
+        no_kk: Option<String>,
+        /// A name.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// A birth date (YYYY-MM-DD): a similar name born on another known date does not match.
+        #[arg(long, value_name = "DATE")]
+        born: Option<chrono::NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
+    },
+    /// Merge one registry record into another of the same person: recorded (who, when, why) and
+    /// checked by `lk3 verify`; the merged record leaves the registry; no event changes.
+    Merge {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The unit whose registry it is.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: UnitCode,
+        /// The record to merge away (client id).
+        #[arg(long, value_name = "ID", value_parser = parse_client)]
+        merged: ClientId,
+        /// The record to keep (client id).
+        #[arg(long, value_name = "ID", value_parser = parse_client)]
+        into: ClientId,
+        /// Who merges them (staff id).
+        #[arg(long, value_name = "STAFF_ID", value_parser = parse_staff)]
+        staff: StaffId,
+        /// Why: nik_sama, dokumen_diperiksa, konfirmasi_klien.
+        #[arg(long, value_name = "R", value_parser = store::vocabulary::<lk3_core::schema::MergeReason>)]
+        reason: lk3_core::schema::MergeReason,
+        /// When (default: now; YYYY-MM-DD is UTC midnight, or RFC 3339).
+        #[arg(long, value_name = "DATE", value_parser = store::date_time)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
@@ -528,6 +589,10 @@ fn parse_case_id(s: &str) -> Result<CaseId, String> {
     CaseId::parse(s).map_err(|e| e.to_string())
 }
 
+fn parse_client(s: &str) -> Result<ClientId, String> {
+    ClientId::parse(s).map_err(|e| e.to_string())
+}
+
 fn parse_staff(s: &str) -> Result<StaffId, String> {
     s.parse().map_err(|e: lk3_core::ids::IdentifierError| e.to_string())
 }
@@ -669,6 +734,14 @@ fn main() -> ExitCode {
             report::run(&report::Options { db, scope, from, to, format, out, lang })
         }
         Command::Schema { name, out } => schema(name.as_deref(), out.as_deref()),
+        Command::Clients { command } => match command {
+            ClientsCommand::Find { db, unit, nik, no_kk, name, born, format } => {
+                clients::find(&db, &unit, clients::Wanted { nik, no_kk, name, born }, format)
+            }
+            ClientsCommand::Merge { db, unit, merged, into, staff, reason, at } => {
+                clients::merge(&db, unit, merged, into, staff, reason, at)
+            }
+        },
         Command::Partners { command } => match command {
             PartnersCommand::Import { db, format, paths } => partners::import(&db, &paths, format),
             PartnersCommand::List { db, unit, format } => partners::list(&db, unit.as_ref(), format),

@@ -121,7 +121,7 @@ fn walk(unit: &mut Unit) {
     let mut clients = Vec::new();
     for i in 0..members {
         let minor = i > 0 && unit.rng().random_bool(0.5);
-        clients.push(CaseClient { client_id: unit.client(at), minor });
+        clients.push(CaseClient { client_id: unit.client(at), minor, role: None });
     }
     let t = later(unit, &mut at, 24);
     unit.step(c, SEKRETARIS, t, CaseCommand::Register { clients: clients.clone(), problems: vec![problem] });

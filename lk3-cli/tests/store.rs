@@ -649,3 +649,71 @@ fn lk3_cli_date(s: &str) -> chrono::DateTime<chrono::Utc> {
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)))
         .expect("a time")
 }
+
+/// `lk3 clients find` names a demo client by her name typed otherwise, with
+/// her files, and never prints the name; a malformed NIK is refused without
+/// being echoed; `lk3 clients merge` records a merge that `lk3 verify`
+/// accepts, and refuses a second. (The demo's registry holds no NIK: the
+/// NIK path is the conformance suite's.)
+#[test]
+fn clients_find_by_name_then_merge_and_verify() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    let registry = runtime().block_on(async {
+        let store = lk3_storage::open(path(&db)).await.expect("opens");
+        store.registry(&unit).await.expect("registry")
+    });
+    let someone = registry.first().expect("a record");
+    let shouted = someone.name.to_uppercase().replace(' ', "  ");
+    for args in [vec!["--name", shouted.as_str()], vec!["--name", shouted.as_str(), "--born", "1900-01-01"]] {
+        let mut all = vec!["clients", "find", "--db", path(&db), "--unit", "64.74", "--format", "json"];
+        all.extend_from_slice(&args);
+        let out = lk3_in(dir.path(), &all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains(&someone.name), "no identity in the output");
+        let found: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
+        if args.len() > 2 {
+            assert!(
+                found.iter().all(|f| f["client_id"] != serde_json::json!(someone.client_id.to_string())),
+                "born apart"
+            );
+            continue;
+        }
+        assert_eq!(found[0]["client_id"], serde_json::json!(someone.client_id.to_string()), "{args:?}");
+        assert_eq!(found[0]["score"], serde_json::json!(1.0));
+        assert!(!found[0]["files"].as_array().expect("files").is_empty(), "her files");
+    }
+    let bad =
+        lk3_in(dir.path(), &["clients", "find", "--db", path(&db), "--unit", "64.74", "--nik", "12345678901234567"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("LK3-E001") && !stderr(&bad).contains("12345678901234567"), "{}", stderr(&bad));
+    let other = registry.iter().find(|r| r.client_id != someone.client_id).expect("another record");
+    let merge = |db: &Path| {
+        lk3_in(
+            dir.path(),
+            &[
+                "clients",
+                "merge",
+                "--db",
+                path(db),
+                "--unit",
+                "64.74",
+                "--merged",
+                &other.client_id.to_string(),
+                "--into",
+                &someone.client_id.to_string(),
+                "--staff",
+                "01694b41-d740-7000-8000-00000000f00d",
+                "--reason",
+                "dokumen_diperiksa",
+            ],
+        )
+    };
+    let out = merge(&db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(lk3_in(dir.path(), &["verify", "--db", path(&db)]).status.success());
+    let again = merge(&db);
+    assert!(!again.status.success() && stderr(&again).contains("LK3-E081"), "{}", stderr(&again));
+}

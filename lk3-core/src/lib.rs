@@ -31,6 +31,7 @@ pub mod fhir;
 pub mod ids;
 pub mod json;
 pub mod label;
+pub mod lookup;
 pub mod outreach;
 pub mod partner;
 pub mod report;

@@ -982,8 +982,8 @@ fn valid_commands(c: &mut Corpus) {
     c.valid("command-resolve-on-spot-group", "command", "a group informasi with counts", &to_value(&cmd), &[]);
     let cmd = CaseCommand::Register {
         clients: vec![
-            CaseClient { client_id: b.w.adult, minor: false },
-            CaseClient { client_id: b.w.child, minor: true },
+            CaseClient { client_id: b.w.adult, minor: false, role: None },
+            CaseClient { client_id: b.w.child, minor: true, role: None },
         ],
         problems: vec![Problem::Kdrt, Problem::KekerasanAnak],
     };

@@ -56,7 +56,7 @@ fn command_for(w: &mut World, case: &Case, kind: CaseCommandKind, variant: u8) -
             }
         }
         CaseCommand::Register { clients, .. } if variant & 1 == 1 => {
-            clients.push(lk3_core::case::CaseClient { client_id: w.child, minor: true });
+            clients.push(lk3_core::case::CaseClient { client_id: w.child, minor: true, role: None });
         }
         _ => {}
     }

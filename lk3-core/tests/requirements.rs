@@ -181,7 +181,7 @@ fn inconsistent_content_is_refused() {
         kontak.decide(&no_clients, &ctx).expect_err("").violation,
         Violation::InvalidCommand { problem: CommandProblem::NoClients }
     );
-    let c = lk3_core::case::CaseClient { client_id: w.adult, minor: false };
+    let c = lk3_core::case::CaseClient { client_id: w.adult, minor: false, role: None };
     let twice = CaseCommand::Register { clients: vec![c, c], problems: vec![] };
     assert_eq!(
         kontak.decide(&twice, &ctx).expect_err("").violation,
@@ -362,8 +362,8 @@ fn a_child_cannot_be_their_own_guardian_nor_another_childs() {
     let (mut reg, mut ev) = w2.case_at(Stage::Kontak);
     let sibling = lk3_core::ids::ClientId::new_v7(w2.now, IdSeed::new([0x51; 10]));
     let clients = vec![
-        lk3_core::case::CaseClient { client_id: w2.child, minor: true },
-        lk3_core::case::CaseClient { client_id: sibling, minor: true },
+        lk3_core::case::CaseClient { client_id: w2.child, minor: true, role: None },
+        lk3_core::case::CaseClient { client_id: sibling, minor: true, role: None },
     ];
     w2.run(&mut reg, &mut ev, w2.actor(Role::Sekretaris, false), CaseCommand::Register { clients, problems: vec![] });
     let by_sibling = w2.consent_command(w2.child, Some(sibling));

@@ -681,6 +681,70 @@ impl NativeStore {
         })
     }
 
+    /// The records of `unit`'s registry that may be the person (JSON array
+    /// of candidates with their files): by NIK, No. KK, name (any spelling)
+    /// and birth date (YYYY-MM-DD).
+    #[pyo3(signature = (unit, nik=None, no_kk=None, name=None, birth_date=None))]
+    fn find_clients(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        nik: Option<&str>,
+        no_kk: Option<&str>,
+        name: Option<String>,
+        birth_date: Option<&str>,
+    ) -> PyResult<String> {
+        let (unit, lookup) = (|| -> Outcome<_> {
+            Ok((
+                UnitCode::parse(unit)?,
+                lk3_core::lookup::ClientLookup {
+                    nik: nik.map(lk3_core::ids::Nik::parse).transpose()?,
+                    no_kk: no_kk.map(lk3_core::ids::NoKk::parse).transpose()?,
+                    name,
+                    birth_date: birth_date.map(parse_date).transpose()?,
+                },
+            ))
+        })()
+        .py(py)?;
+        self.run(
+            py,
+            move |store| async move { json(&lk3_storage::registry::find_clients(&*store, &unit, &lookup).await?) },
+        )
+    }
+
+    /// Merges registry record `merged` into `into` (both of `unit`), by staff
+    /// `by` for `reason`, at `at` (RFC 3339): audited, events untouched.
+    #[allow(clippy::too_many_arguments)]
+    fn merge_clients(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        merged: &str,
+        into: &str,
+        by: &str,
+        reason: &str,
+        at: &str,
+    ) -> PyResult<()> {
+        let merge = (|| -> Outcome<_> {
+            Ok(lk3_core::schema::ClientMerge {
+                unit: UnitCode::parse(unit)?,
+                merged: ClientId::parse(merged)?,
+                into: ClientId::parse(into)?,
+                at: parse_time(at)?,
+                by: StaffId::parse(by)?,
+                reason: reason.parse::<lk3_core::schema::MergeReason>()?,
+            })
+        })()
+        .py(py)?;
+        self.run(py, move |store| async move { Ok(store.merge_clients(&merge).await?) })
+    }
+
+    /// The merges of `unit`'s registry (JSON array).
+    fn client_merges(&self, py: Python<'_>, unit: &str) -> PyResult<String> {
+        let unit = UnitCode::parse(unit).map_err(Failure::from).py(py)?;
+        self.run(py, move |store| async move { json(&store.client_merges(&unit).await?) })
+    }
+
     /// The partners of one unit's network, or of every unit's (JSON array),
     /// as lk3 partner documents or (`format="hsds"`) HSDS 3.0 organizations.
     #[pyo3(signature = (unit=None, format="lk3"))]
@@ -718,8 +782,9 @@ impl NativeStore {
         })
     }
 
-    /// Adds or replaces a client's identity (a `client` document, JSON).
-    fn put_client(&self, py: Python<'_>, record: &str) -> PyResult<()> {
+    /// Adds or replaces a client's identity (a `client` document, JSON);
+    /// returns the other records it may duplicate, with their files (JSON).
+    fn put_client(&self, py: Python<'_>, record: &str) -> PyResult<String> {
         let report = validate(record.as_bytes(), Some("client"), &Limits::default());
         if !report.valid {
             let f = report.findings.first();
@@ -733,7 +798,7 @@ impl NativeStore {
         }
         let record: ClientRecord =
             lk3_core::json::from_slice(record.as_bytes(), "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
-        self.run(py, move |store| async move { Ok(store.put_client(&record).await?) })
+        self.run(py, move |store| async move { json(&lk3_storage::registry::register_client(&*store, &record).await?) })
     }
 
     /// A client's identity (JSON), or `None` (never held, or erased).

@@ -207,3 +207,51 @@ def test_tasks_fall_due_from_the_rule_set_and_end_with_the_event_that_does_them(
     with pytest.raises(lk3.Lk3Error) as bad:
         s.tasks(unit="64.74.01")
     assert bad.value.code == "LK3-E009"
+
+
+def test_a_second_registration_of_a_nik_warns_with_the_first_file_and_a_merge_keeps_verify_green(world: World) -> None:
+    from conftest import NAMES, NIKS, populate
+
+    s = populate(world).store
+    first = s.find_clients(UNIT, nik=NIKS[0])
+    assert [(c["by"], c["score"]) for c in first] == [("nik", 1.0)]
+    mother, files = first[0]["client_id"], first[0]["files"]
+    assert files and all(set(f) == {"case_id", "case_number", "stage"} for f in files)
+    # Her name in capitals with the spaces doubled, or with the old spelling, finds her too.
+    assert s.find_clients(UNIT, name=NAMES[0].upper().replace(" ", "  "))[0]["client_id"] == mother
+    family = s.find_clients(UNIT, no_kk="6474010101190007")
+    assert {c["by"] for c in family} == {"no_kk"} and len(family) == 2
+    # A second file opened for her under a new record: the registration warns with the first file.
+    case = world.registered()
+    again = {"client_id": world.mother, "unit": UNIT, "name": NAMES[0], "nik": NIKS[0]}
+    warned = s.put_client(again)
+    assert warned[0]["client_id"] == mother and warned[0]["by"] == "nik"
+    assert [f["case_id"] for f in warned[0]["files"]] == [f["case_id"] for f in files]
+    text = repr(warned)
+    assert NIKS[0] not in text and NAMES[0] not in text
+    s.merge_clients(UNIT, merged=world.mother, into=mother, by=world.ketua.staff_id, reason="nik_sama", at=world.at())
+    assert [(m["merged"], m["into"], m["reason"]) for m in s.client_merges(UNIT)] == [(world.mother, mother, "nik_sama")]
+    assert s.client(UNIT, world.mother) is None
+    merged_files = s.find_clients(UNIT, nik=NIKS[0])[0]["files"]
+    assert case.case_id in [f["case_id"] for f in merged_files]
+    assert s.verify()["problems"] == []
+    with pytest.raises(lk3.Lk3Error) as twice:
+        s.merge_clients(UNIT, merged=world.mother, into=mother, by=world.ketua.staff_id, reason="nik_sama", at=world.at())
+    assert twice.value.code == "LK3-E081"
+
+
+def test_a_perpetrator_is_never_a_child_s_guardian_in_the_case(world: World) -> None:
+    s = world.store
+    case = world.contact()
+    mother, child, father = lk3.new_id(world.now), lk3.new_id(world.now), lk3.new_id(world.now)
+    case = s.register(case.case_id, clients=[(mother, False, "korban"), (child, True, "korban"),
+                                             {"client_id": father, "minor": False, "role": "pelaku"}],
+                      problems=["kdrt"], actor=world.sekretaris, at=world.at())
+    assert [c.role for c in case.clients] == ["korban", "korban", "pelaku"]
+    with pytest.raises(lk3.ConsentRequired) as refused:
+        s.record_consent(case.case_id, subject=child, guardian=father, purposes=["layanan"],
+                         actor=world.pekerja_sosial, at=world.at())
+    assert refused.value.code == "LK3-E023" and "perpetrator" in str(refused.value)
+    case = s.record_consent(case.case_id, subject=child, guardian=mother, purposes=["layanan"],
+                            actor=world.pekerja_sosial, at=world.at())
+    assert case.consents[-1].guardian == mother

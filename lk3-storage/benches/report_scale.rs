@@ -72,7 +72,7 @@ async fn populate(store: &dyn CaseStore, n: u64, stale: bool) {
         if kind(i, stale) != 0 {
             let client_id = ClientId::new_v7(w.now, w.fresh_seed());
             let register = CaseCommand::Register {
-                clients: vec![CaseClient { client_id, minor: false }],
+                clients: vec![CaseClient { client_id, minor: false, role: None }],
                 problems: vec![PROBLEMS[(i / 6 % 5) as usize]],
             };
             for cmd in [register, CaseCommand::StartEngagement {}] {

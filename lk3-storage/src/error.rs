@@ -202,6 +202,19 @@ pub enum StoreError {
         /// Why.
         source: Box<lk3_core::partner::PartnerError>,
     },
+    /// A merge of two registry records refused: the same record, or one
+    /// already merged into another.
+    #[error("client {merged} cannot be merged into {into}: {reason}")]
+    MergeRefused {
+        /// The record to merge away.
+        merged: lk3_core::ids::ClientId,
+        /// The record to keep.
+        into: lk3_core::ids::ClientId,
+        /// Why, in English.
+        reason: &'static str,
+        /// Why, in Indonesian.
+        reason_id: &'static str,
+    },
     /// A report asked for with a period or a unit lk3 cannot report on.
     #[error(transparent)]
     Report(lk3_core::report::ReportError),
@@ -261,6 +274,7 @@ impl Lk3Error for StoreError {
             Self::Url { .. } => ErrorCode::StoreUrl,
             Self::Report(e) => e.code(),
             Self::Partner { source, .. } => source.code(),
+            Self::MergeRefused { .. } => ErrorCode::InvalidCommand,
         }
     }
 
@@ -325,6 +339,9 @@ impl Lk3Error for StoreError {
                 format!("alamat penyimpanan {url:?} tidak dikenal: pakai sqlite://PATH, postgres://... atau memory:")
             }
             Self::Report(e) => e.message_id(),
+            Self::MergeRefused { merged, into, reason_id, .. } => {
+                format!("klien {merged} tidak dapat digabung ke {into}: {reason_id}")
+            }
             Self::Partner { stream_id, source } => match stream_id {
                 Some(s) => format!("aliran {s}: {}", source.message_id()),
                 None => source.message_id(),

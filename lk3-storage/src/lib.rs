@@ -47,6 +47,7 @@ pub mod personal;
 pub mod postgres;
 pub mod projection;
 pub mod pseudonym;
+pub mod registry;
 pub mod report;
 pub mod rows;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

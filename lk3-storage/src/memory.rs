@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lk3_core::event::Hash;
 use lk3_core::ids::{CaseId, CaseNumber, ClientId, CommandId, OutreachId, UnitCode};
-use lk3_core::schema::ClientRecord;
+use lk3_core::schema::{ClientMerge, ClientRecord};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -32,6 +32,7 @@ struct Inner {
     commands: HashMap<CommandId, CommandRecord>,
     projections: HashMap<Uuid, Projection>,
     clients: HashMap<(UnitCode, ClientId), ClientRecord>,
+    merges: BTreeMap<(UnitCode, ClientId), ClientMerge>,
     partners: BTreeMap<lk3_core::ids::PartnerId, lk3_core::partner::Partner>,
     notes: HashMap<(UnitCode, Hash), Note>,
     seals: HashMap<Uuid, Vec<Seal>>,
@@ -358,6 +359,28 @@ impl CaseStore for MemoryStore {
     async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
         let inner = self.lock();
         Ok(clients.iter().filter_map(|c| inner.clients.get(&(*unit, *c)).cloned()).collect())
+    }
+
+    async fn merge_clients(&self, merge: &ClientMerge) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let present = |id| inner.clients.contains_key(&(merge.unit, id));
+        let into_merged_away = inner.merges.contains_key(&(merge.unit, merge.into));
+        crate::registry::merge_check(merge, present(merge.merged), present(merge.into), into_merged_away)?;
+        inner.clients.remove(&(merge.unit, merge.merged));
+        inner.merges.insert((merge.unit, merge.merged), *merge);
+        Ok(())
+    }
+
+    async fn client_merges(&self, unit: &UnitCode) -> Result<Vec<ClientMerge>, StoreError> {
+        Ok(self.lock().merges.iter().filter(|((u, _), _)| u == unit).map(|(_, m)| *m).collect())
+    }
+
+    async fn registry(&self, unit: &UnitCode) -> Result<Vec<ClientRecord>, StoreError> {
+        let inner = self.lock();
+        let mut records: Vec<ClientRecord> =
+            inner.clients.iter().filter(|((u, _), _)| u == unit).map(|(_, r)| r.clone()).collect();
+        records.sort_by_key(|r| r.client_id);
+        Ok(records)
     }
 
     async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {

@@ -44,6 +44,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0004_last_written_case_clients.sql"),
         include_str!("../migrations/postgres/0005_partners.sql"),
         include_str!("../migrations/postgres/0006_transfers.sql"),
+        include_str!("../migrations/postgres/0007_client_merges.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

@@ -205,6 +205,8 @@ pub struct CaseQuery {
     /// Only the cases this unit opened, whose history it stores (the first
     /// key of every index), wherever a transfer took them since.
     pub unit: Option<UnitCode>,
+    /// Only the cases this client (registry id) is a client of.
+    pub client: Option<ClientId>,
     /// Only the cases this unit holds now: the opening unit until a
     /// transfer is accepted, then the unit that accepted it.
     pub held_by: Option<UnitCode>,
@@ -244,6 +246,7 @@ impl Default for CaseQuery {
     fn default() -> Self {
         CaseQuery {
             unit: None,
+            client: None,
             held_by: None,
             transferred_to: None,
             transfer_state: None,
@@ -267,6 +270,7 @@ impl CaseQuery {
     /// (the reference the SQL adapters are tested against).
     pub fn matches(&self, s: &CaseSummary) -> bool {
         self.unit.as_ref().is_none_or(|u| *u == s.unit)
+            && self.client.is_none_or(|c| s.clients.contains(&c))
             && self.held_by.is_none_or(|u| u == s.holding_unit())
             && self.transferred_to.is_none_or(|u| {
                 s.transfers.iter().any(|t| t.to_unit == u && self.transfer_state.is_none_or(|st| st == t.state))

@@ -109,6 +109,9 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
     to: NaiveDate,
 ) -> Result<FinishedTally, StoreError> {
     let mut tally = UnitTally::new(unit, from, to).map_err(StoreError::Report)?;
+    // A record merged into another counts as that client.
+    let aliases = crate::registry::aliases(store, unit).await?;
+    tally.set_aliases(aliases.clone());
     // The store selects what may be active (UnitTally::may_be_active): what is
     // wholly before the period is never read, only asked about its clients.
     let mut query = CaseQuery {
@@ -172,8 +175,11 @@ pub async fn unit_tally<S: CaseStore + ?Sized>(
         }
     }
     let served: Vec<_> = tally.clients_served().collect();
+    // Earlier cases may name a served client by a record since merged into it.
+    let mut asked = served.clone();
+    asked.extend(aliases.iter().filter(|(_, into)| served.contains(into)).map(|(merged, _)| *merged));
     let (earlier, records) =
-        futures_util::future::join(store.earlier_clients(unit, tally.start(), &served), store.clients(unit, &served))
+        futures_util::future::join(store.earlier_clients(unit, tally.start(), &asked), store.clients(unit, &served))
             .await;
     tally.add_earlier_clients(earlier?);
     let profiles: BTreeMap<_, _> = records?.into_iter().map(|r| (r.client_id, ClientProfile::from(&r))).collect();

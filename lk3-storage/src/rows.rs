@@ -435,6 +435,14 @@ pub const ERASURES: CheckedTable = CheckedTable {
     key: &["unit", "client_id", "erased_at"],
 };
 
+/// `client_merges`: a registry record merged into another (one person), by
+/// whom and why; never deleted.
+pub const CLIENT_MERGES: CheckedTable = CheckedTable {
+    name: "client_merges",
+    columns: &[text("unit"), text("client_id"), text("into_id"), int("merged_at"), text("merged_by"), text("reason")],
+    key: &["unit", "client_id"],
+};
+
 /// `trusted_keys`: the public keys a store trusts to seal units' streams;
 /// a revoked key keeps its row, with the time of revocation.
 pub const TRUSTED_KEYS: CheckedTable = CheckedTable {
@@ -458,7 +466,8 @@ pub const PARTNERS: CheckedTable = CheckedTable {
 };
 
 /// Every checked table.
-pub const CHECKED: [&CheckedTable; 6] = [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS];
+pub const CHECKED: [&CheckedTable; 7] =
+    [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS, &CLIENT_MERGES];
 
 /// The checked tables that held rows before schema 2 gave rows a check:
 /// only their rows without one are given one when a store is opened for

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -129,6 +129,13 @@ pub(crate) fn case_filter(q: &CaseQuery, with_cursor: bool) -> (String, Vec<Bind
     };
     if let Some(u) = &q.unit {
         push(&mut sql, "c.unit = ${0}", vec![Bind::Text(u.to_string())]);
+    }
+    if let Some(client) = q.client {
+        push(
+            &mut sql,
+            "EXISTS (SELECT 1 FROM case_clients k WHERE k.unit = c.unit AND k.client_id = ${0} AND k.case_id = c.case_id)",
+            vec![Bind::Text(client.to_string())],
+        );
     }
     if let Some(u) = &q.held_by {
         push(&mut sql, "c.holder = ${0}", vec![Bind::Text(u.to_string())]);
@@ -1371,6 +1378,78 @@ macro_rules! sql_store {
                         }
                     }
                     Ok(out)
+                }
+
+                async fn merge_clients(&self, merge: &lk3_core::schema::ClientMerge) -> Result<(), StoreError> {
+                    let unit = merge.unit.to_string();
+                    let (merged, into) = (merge.merged.to_string(), merge.into.to_string());
+                    let mut tx = begin_write(&self.pool).await?;
+                    let present = sqlx::query(<$store>::stmt("SELECT client_id FROM clients WHERE unit = $1 AND client_id IN ($2, $3)"))
+                        .bind(&unit)
+                        .bind(&merged)
+                        .bind(&into)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let present: Vec<String> = present.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
+                    let into_merged_away = sqlx::query(<$store>::stmt("SELECT 1 FROM client_merges WHERE unit = $1 AND client_id = $2"))
+                        .bind(&unit)
+                        .bind(&into)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .is_some();
+                    crate::registry::merge_check(merge, present.contains(&merged), present.contains(&into), into_merged_away)?;
+                    let values = vec![
+                        Value::Text(unit.clone()),
+                        Value::Text(merged.clone()),
+                        Value::Text(into),
+                        Value::Int(sql::micros(merge.at)),
+                        Value::Text(merge.by.to_string()),
+                        Value::Text(lk3_core::Labelled::id(merge.reason).to_owned()),
+                    ];
+                    insert_checked(&mut tx, &rows::CLIENT_MERGES, values, "").await?;
+                    sqlx::query(<$store>::stmt("DELETE FROM clients WHERE unit = $1 AND client_id = $2"))
+                        .bind(&unit)
+                        .bind(&merged)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn client_merges(&self, unit: &UnitCode) -> Result<Vec<lk3_core::schema::ClientMerge>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt(
+                        "SELECT client_id, into_id, merged_at, merged_by, reason FROM client_merges WHERE unit = $1 ORDER BY client_id",
+                    ))
+                    .bind(unit.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let merged = sql::uuid(r.try_get(0)?)?;
+                            let bad = |e: String| sql::corrupt(merged, 0, e);
+                            Ok(lk3_core::schema::ClientMerge {
+                                unit: *unit,
+                                merged: ClientId::from_uuid(merged),
+                                into: ClientId::from_uuid(sql::uuid(r.try_get(1)?)?),
+                                at: chrono::DateTime::from_timestamp_micros(r.try_get(2)?).ok_or_else(|| bad("merged_at".to_owned()))?,
+                                by: lk3_core::ids::StaffId::from_uuid(sql::uuid(r.try_get(3)?)?),
+                                reason: r.try_get::<&str, _>(4)?.parse().map_err(|e: lk3_core::label::UnknownValue| bad(e.to_string()))?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn registry(&self, unit: &UnitCode) -> Result<Vec<ClientRecord>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt("SELECT client_id, record FROM clients WHERE unit = $1 ORDER BY client_id"))
+                        .bind(unit.to_string())
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let id = sql::uuid(r.try_get(0)?)?;
+                            serde_json::from_str(r.try_get::<&str, _>(1)?).map_err(|e| sql::corrupt(id, 0, e.to_string()))
+                        })
+                        .collect()
                 }
 
                 async fn units(&self) -> Result<Vec<UnitCode>, StoreError> {

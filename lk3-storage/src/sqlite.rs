@@ -54,6 +54,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0004_last_written_case_clients.sql"),
         include_str!("../migrations/sqlite/0005_partners.sql"),
         include_str!("../migrations/sqlite/0006_transfers.sql"),
+        include_str!("../migrations/sqlite/0007_client_merges.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

@@ -9,7 +9,7 @@ use lk3_core::event::{Event, Hash};
 use lk3_core::ids::{CaseId, ClientId, CommandId, OutreachId, UnitCode};
 use lk3_core::outreach::Outreach;
 use lk3_core::partner::{Partner, PartnerDirectory, ReferenceCheck};
-use lk3_core::schema::ClientRecord;
+use lk3_core::schema::{ClientMerge, ClientRecord};
 use lk3_core::seal::{Seal, SigningKey};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -152,6 +152,21 @@ pub trait CaseStore: Send + Sync {
     /// The registry records of many clients of `unit` in one read (erased or
     /// unknown clients are left out).
     async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError>;
+
+    /// Merges registry record `merge.merged` into `merge.into`, both of
+    /// `merge.unit`, in one transaction: the merge is recorded (checked,
+    /// never deleted) and the merged record leaves the registry. Events are
+    /// not touched. Refused when either record is missing (`NotFound`), or
+    /// when they are one record or `into` was itself merged away
+    /// (`MergeRefused`).
+    async fn merge_clients(&self, merge: &ClientMerge) -> Result<(), StoreError>;
+
+    /// The merges of `unit`'s registry, in merged id order.
+    async fn client_merges(&self, unit: &UnitCode) -> Result<Vec<ClientMerge>, StoreError>;
+
+    /// Every registry record of `unit`, in client id order (what a lookup
+    /// searches: [`crate::registry`]).
+    async fn registry(&self, unit: &UnitCode) -> Result<Vec<ClientRecord>, StoreError>;
 
     /// The units the store holds streams of, in order.
     async fn units(&self) -> Result<Vec<UnitCode>, StoreError>;

@@ -217,10 +217,10 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 6 added goes, and so do their records.
+        // What migrations 4 to 7 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
-            "DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
+            "DROP TABLE client_merges; DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
              DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
              DROP TABLE case_clients; DROP TABLE partners; DELETE FROM _sqlx_migrations WHERE version >= 4",
@@ -232,4 +232,46 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
         Arc::new(SqliteStore::open(&url).await.expect("upgrade")) as conformance::Store
     })
     .await;
+}
+
+/// A merge of registry records is an audited row: pointed at another record
+/// behind lk3's back, `verify` names it by its check.
+#[tokio::test]
+async fn a_client_merge_redirected_in_the_file_is_found() {
+    use lk3_core::ids::{ClientId, IdSeed, StaffId};
+    use lk3_core::schema::{ClientMerge, ClientRecord, MergeReason};
+    let (s, _, _) = store_with_case().await;
+    let at = chrono::DateTime::from_timestamp(1_554_685_200, 0).expect("time");
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    let record = |n: u8| ClientRecord {
+        client_id: ClientId::new_v7(at, IdSeed::new([n; 10])),
+        unit,
+        name: "Ibu Contoh".to_owned(),
+        nik: None,
+        no_kk: None,
+        sex: None,
+        birth_date: None,
+        domicile: None,
+    };
+    for n in [1, 2, 3] {
+        s.put_client(&record(n)).await.expect("registry");
+    }
+    let merge = ClientMerge {
+        unit,
+        merged: record(2).client_id,
+        into: record(1).client_id,
+        at,
+        by: StaffId::new_v7(at, IdSeed::new([9; 10])),
+        reason: MergeReason::DokumenDiperiksa,
+    };
+    s.merge_clients(&merge).await.expect("merged");
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    sqlx::query("UPDATE client_merges SET into_id = ?1")
+        .bind(record(3).client_id.to_string())
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["LK3-E086"], "{report:?}");
 }

@@ -135,6 +135,7 @@ fn a_rule_set_defined_outside_lk3_runs_a_case_end_to_end() {
             clients: vec![lk3_core::case::CaseClient {
                 client_id: lk3_core::ids::ClientId::new_v7(clock.at, IdSeed::new([7; 10])),
                 minor: false,
+                role: None,
             }],
             problems: vec![],
         };

@@ -161,7 +161,10 @@ fn kdrt(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 3, 5, 8, 30),
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: mother, minor: false }, CaseClient { client_id: child, minor: true }],
+            clients: vec![
+                CaseClient { client_id: mother, minor: false, role: None },
+                CaseClient { client_id: child, minor: true, role: None },
+            ],
             problems: vec![Problem::Kdrt],
         },
     );
@@ -361,7 +364,7 @@ fn aid(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 2, 11, 9, 30),
         CaseCommand::Register {
-            clients: clients.iter().map(|id| CaseClient { client_id: *id, minor: false }).collect(),
+            clients: clients.iter().map(|id| CaseClient { client_id: *id, minor: false, role: None }).collect(),
             problems: vec![Problem::Disabilitas, Problem::SakitMemerlukanBantuan, Problem::Kemiskinan],
         },
     );
@@ -439,8 +442,8 @@ fn reopened(u: &mut Unit) {
         wita(2019, 1, 14, 9, 10),
         CaseCommand::Register {
             clients: vec![
-                CaseClient { client_id: wife, minor: false },
-                CaseClient { client_id: husband, minor: false },
+                CaseClient { client_id: wife, minor: false, role: None },
+                CaseClient { client_id: husband, minor: false, role: None },
             ],
             problems: vec![Problem::KonflikKeluarga, Problem::Perselingkuhan],
         },
@@ -509,7 +512,7 @@ fn declined(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 2, 7, 9, 0),
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: person, minor: false }],
+            clients: vec![CaseClient { client_id: person, minor: false, role: None }],
             problems: vec![Problem::Lainnya],
         },
     );
@@ -554,7 +557,10 @@ fn moved(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 4, 1, 13, 10),
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: parent, minor: false }, CaseClient { client_id: child, minor: true }],
+            clients: vec![
+                CaseClient { client_id: parent, minor: false, role: None },
+                CaseClient { client_id: child, minor: true, role: None },
+            ],
             problems: vec![Problem::PenelantaranAnak],
         },
     );
@@ -596,7 +602,7 @@ fn refused_referral(u: &mut Unit) {
         SEKRETARIS,
         wita(2019, 9, 2, 9, 10),
         CaseCommand::Register {
-            clients: vec![CaseClient { client_id: mother, minor: false }],
+            clients: vec![CaseClient { client_id: mother, minor: false, role: None }],
             problems: vec![Problem::Perceraian],
         },
     );
@@ -730,7 +736,7 @@ fn outreach(u: &mut Unit) {
             SEKRETARIS,
             wita(2019, 7, 4, 14, 0),
             CaseCommand::Register {
-                clients: vec![CaseClient { client_id, minor: false }],
+                clients: vec![CaseClient { client_id, minor: false, role: None }],
                 problems: vec![Problem::LansiaTerlantar],
             },
         );

@@ -227,6 +227,9 @@ impl Case {
             }
             (Requirement::GuardianForChild, CaseCommand::RecordConsent { consent }) => {
                 let minor = self.clients.iter().any(|c| c.client_id == consent.subject && c.minor);
+                if let Some(guardian) = self.perpetrator_guardian(consent).filter(|_| minor) {
+                    return Err(Violation::GuardianIsPerpetrator { client: consent.subject, guardian });
+                }
                 if minor && !self.valid_guardian(consent) {
                     return Err(Violation::GuardianRequired { client: consent.subject });
                 }
@@ -333,11 +336,21 @@ impl Case {
         }
     }
 
-    /// A guardian is named, is not the child, and is not a child of the case.
+    /// A guardian is named, is not the child, is not a child of the case,
+    /// and is not the case's perpetrator (in a case of violence against the
+    /// child, the person who harmed them never consents for them).
     fn valid_guardian(&self, consent: &super::Consent) -> bool {
-        consent
-            .guardian
-            .is_some_and(|g| g != consent.subject && !self.clients.iter().any(|c| c.client_id == g && c.minor))
+        consent.guardian.is_some_and(|g| {
+            g != consent.subject
+                && !self.clients.iter().any(|c| c.client_id == g && c.minor)
+                && self.perpetrator_guardian(consent).is_none()
+        })
+    }
+
+    /// The guardian a consent names, when the case registered them as a perpetrator.
+    fn perpetrator_guardian(&self, consent: &super::Consent) -> Option<crate::ids::ClientId> {
+        let g = consent.guardian?;
+        self.clients.iter().any(|c| c.client_id == g && c.role == Some(super::ClientRole::Pelaku)).then_some(g)
     }
 
     fn check_reference(&self, command: &CaseCommand) -> Result<(), Violation> {

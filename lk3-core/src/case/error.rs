@@ -135,6 +135,14 @@ pub enum Violation {
         /// The child.
         client: ClientId,
     },
+    /// A child's consent names as guardian a client the case registered as
+    /// the perpetrator.
+    GuardianIsPerpetrator {
+        /// The child.
+        client: ClientId,
+        /// The guardian named.
+        guardian: ClientId,
+    },
     /// The approver is the proposer (or the one who terminated).
     SecondPersonRequired {
         /// Who proposed (or terminated).
@@ -257,7 +265,7 @@ impl Violation {
             Self::TransitionNotAllowed => ErrorCode::TransitionNotAllowed,
             Self::RoleNotAllowed { .. } => ErrorCode::RoleNotAllowed,
             Self::ConsentRequired { .. } => ErrorCode::ConsentRequired,
-            Self::GuardianRequired { .. } => ErrorCode::GuardianRequired,
+            Self::GuardianRequired { .. } | Self::GuardianIsPerpetrator { .. } => ErrorCode::GuardianRequired,
             Self::SecondPersonRequired { .. } => ErrorCode::SecondPersonRequired,
             Self::PlanRequired => ErrorCode::PlanRequired,
             Self::PlannedServicesOpen { .. } => ErrorCode::PlannedServicesOpen,
@@ -293,6 +301,9 @@ impl Violation {
             Self::GuardianRequired { client } => {
                 format!("client {client} is a child: the consent must name a guardian")
             }
+            Self::GuardianIsPerpetrator { client, guardian } => format!(
+                "client {guardian} is registered as the perpetrator in this case and cannot consent for child {client}; name another guardian"
+            ),
             Self::SecondPersonRequired { proposer, step } => format!(
                 "staff {proposer} did `{step}`, so someone else must approve it (rule: approvals need a second person)"
             ),
@@ -368,6 +379,9 @@ impl Violation {
             Self::GuardianRequired { client } => {
                 format!("klien {client} adalah anak: persetujuan harus menyebut walinya")
             }
+            Self::GuardianIsPerpetrator { client, guardian } => format!(
+                "klien {guardian} tercatat sebagai pelaku dalam kasus ini dan tidak dapat memberi persetujuan untuk anak {client}; sebutkan wali lain"
+            ),
             Self::SecondPersonRequired { proposer, step } => format!(
                 "staf {proposer} yang melakukan `{step}`, jadi orang lain yang harus menyetujui (aturan: persetujuan oleh orang kedua)"
             ),

@@ -18,6 +18,30 @@ pub struct CaseClient {
     /// Whether the client is a child (under 18) when registered: a child's
     /// consent needs a guardian.
     pub minor: bool,
+    /// The client's part in the case (a KDRT case's victim and perpetrator
+    /// are both clients); absent from JSON when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ClientRole>,
+}
+
+labelled_enum! {
+    /// A client's part in a case (issue 15 \[I\]: Primero's case roles). In a
+    /// KDRT or child-abuse case the difference is safety: a perpetrator is
+    /// never a child's guardian in the case.
+    pub enum ClientRole {
+        /// The person the case is about (the default reading of a client).
+        KlienUtama = ("klien_utama", "Klien utama", "Primary client"),
+        /// A victim.
+        Korban = ("korban", "Korban", "Victim"),
+        /// A (suspected) perpetrator.
+        Pelaku = ("pelaku", "Pelaku", "Perpetrator"),
+        /// A child's guardian.
+        Wali = ("wali", "Wali", "Guardian"),
+        /// A witness.
+        Saksi = ("saksi", "Saksi", "Witness"),
+        /// Another family member.
+        AnggotaKeluarga = ("anggota_keluarga", "Anggota keluarga", "Family member"),
+    }
 }
 
 labelled_enum! {

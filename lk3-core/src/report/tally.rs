@@ -87,6 +87,8 @@ pub struct UnitTally {
     /// The clients of active cases reopened by the period's end: continuing,
     /// whenever they were first served (klien binaan lanjutan).
     reopened: BTreeSet<ClientId>,
+    /// Registry records merged into another: counted as the one they are read as.
+    aliases: BTreeMap<ClientId, ClientId>,
 }
 
 /// A unit's tally with the registry's profiles counted in.
@@ -142,6 +144,7 @@ impl UnitTally {
             first_served: BTreeMap::new(),
             served: BTreeSet::new(),
             reopened: BTreeSet::new(),
+            aliases: BTreeMap::new(),
         })
     }
 
@@ -164,10 +167,22 @@ impl UnitTally {
         opened_at < self.end && may_be_active_from(self.start, last_at, finished)
     }
 
+    /// Registry records merged into another (merged id → kept id): each is
+    /// counted as the client it is read as. Give them before any case.
+    pub fn set_aliases(&mut self, aliases: BTreeMap<ClientId, ClientId>) {
+        self.aliases = aliases;
+    }
+
+    /// The client `id` is counted as.
+    fn client(&self, id: ClientId) -> ClientId {
+        self.aliases.get(&id).copied().unwrap_or(id)
+    }
+
     /// The clients of a case of the unit wholly before the period: they were
     /// served before it.
     pub fn add_earlier_clients(&mut self, clients: impl IntoIterator<Item = ClientId>) {
         for c in clients {
+            let c = self.client(c);
             self.first_served.entry(c).or_insert(DateTime::<Utc>::MIN_UTC);
         }
     }
@@ -208,7 +223,7 @@ impl UnitTally {
             let held = case.holding_unit() == Some(self.unit);
             own_aid.resize(case.aid().len(), held);
             for client in case.clients() {
-                first_seen.entry(client.client_id).or_insert(e.occurred_at);
+                first_seen.entry(self.client(client.client_id)).or_insert(e.occurred_at);
             }
             if e.occurred_at < self.start {
                 stage_at_start = case.stage();
@@ -282,9 +297,10 @@ impl UnitTally {
         if case.clients().is_empty() {
             c.clients.unregistered_contacts += 1;
         }
-        self.served.extend(case.clients().iter().map(|cl| cl.client_id));
+        let clients: Vec<ClientId> = case.clients().iter().map(|cl| self.client(cl.client_id)).collect();
+        self.served.extend(clients.iter().copied());
         if case.is_continuing() {
-            self.reopened.extend(case.clients().iter().map(|cl| cl.client_id));
+            self.reopened.extend(clients);
         }
         if held_at_end {
             c.referrals.1 += case.overdue_referrals(self.end).count() as u64;

@@ -47,3 +47,36 @@ impl ClientRecord {
         out
     }
 }
+
+crate::label::labelled_enum! {
+    /// Why two registry records were found to be one person.
+    pub enum MergeReason {
+        /// Both carry the same NIK.
+        NikSama = ("nik_sama", "NIK sama", "Same NIK"),
+        /// Staff checked the person's documents (KTP, KK, akta).
+        DokumenDiperiksa = ("dokumen_diperiksa", "Dokumen kependudukan diperiksa", "Civil documents checked"),
+        /// The person confirmed both files are theirs.
+        KonfirmasiKlien = ("konfirmasi_klien", "Dikonfirmasi klien", "Confirmed by the client"),
+    }
+}
+
+/// Two registry records of a unit found to be one person: from `at` on,
+/// `merged` is read as `into` (lookups, files, reports). The events that
+/// name `merged` are never rewritten, so every chain stays as it was;
+/// `merged`'s record leaves the registry, and this record stays, audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientMerge {
+    /// The unit whose registry it is.
+    pub unit: UnitCode,
+    /// The record merged away.
+    pub merged: ClientId,
+    /// The record it is read as.
+    pub into: ClientId,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who merged them (staff id).
+    pub by: crate::ids::StaffId,
+    /// Why.
+    pub reason: MergeReason,
+}

@@ -20,7 +20,7 @@ mod client;
 mod documents;
 pub(crate) mod limits;
 
-pub use client::ClientRecord;
+pub use client::{ClientMerge, ClientRecord, MergeReason};
 pub use documents::{CaseDocument, OutreachDocument};
 
 use schemars::{JsonSchema, SchemaGenerator};

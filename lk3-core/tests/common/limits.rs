@@ -243,8 +243,8 @@ impl Base {
         match self {
             Base::Register => command(Stage::Kontak, K::Register, |w, _| CaseCommand::Register {
                 clients: vec![
-                    CaseClient { client_id: w.adult, minor: false },
-                    CaseClient { client_id: w.child, minor: true },
+                    CaseClient { client_id: w.adult, minor: false, role: None },
+                    CaseClient { client_id: w.child, minor: true, role: None },
                 ],
                 problems: vec![Problem::Kdrt],
             }),

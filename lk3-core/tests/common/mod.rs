@@ -35,6 +35,9 @@ pub struct World {
     pub cases_opened: u32,
     /// The rule set new cases are pinned to (`None`: the one in force on the opening date).
     pub pinned: Option<RuleSetId>,
+    /// A third client registered as the perpetrator (adult and child as
+    /// victims), when set: a KDRT case with its roles.
+    pub perpetrator: Option<ClientId>,
 }
 
 impl Default for World {
@@ -55,6 +58,7 @@ impl World {
             unit: "64.74",
             cases_opened: 0,
             pinned: None,
+            perpetrator: None,
         };
         for role in Role::ALL {
             for _ in 0..2 {
@@ -198,10 +202,18 @@ impl World {
             }
             match next {
                 Stage::Registrasi => {
-                    let clients = vec![
-                        CaseClient { client_id: self.adult, minor: false },
-                        CaseClient { client_id: self.child, minor: true },
+                    let victim = self.perpetrator.map(|_| lk3_core::case::ClientRole::Korban);
+                    let mut clients = vec![
+                        CaseClient { client_id: self.adult, minor: false, role: victim },
+                        CaseClient { client_id: self.child, minor: true, role: victim },
                     ];
+                    if let Some(p) = self.perpetrator {
+                        clients.push(CaseClient {
+                            client_id: p,
+                            minor: false,
+                            role: Some(lk3_core::case::ClientRole::Pelaku),
+                        });
+                    }
                     self.run(
                         &mut case,
                         &mut ev,
@@ -216,6 +228,10 @@ impl World {
                     self.run(&mut case, &mut ev, peksos, cmd);
                     let cmd = self.consent_command(c, Some(a));
                     self.run(&mut case, &mut ev, peksos, cmd);
+                    if let Some(p) = self.perpetrator {
+                        let cmd = self.consent_command(p, None);
+                        self.run(&mut case, &mut ev, peksos, cmd);
+                    }
                     self.run(&mut case, &mut ev, peksos, CaseCommand::AgreeContract {});
                 }
                 Stage::Asesmen => self.run(&mut case, &mut ev, peksos, CaseCommand::StartAssessment {}),
@@ -263,7 +279,7 @@ impl World {
         match kind {
             K::RecordContact => self.open_command(),
             K::Register => CaseCommand::Register {
-                clients: vec![CaseClient { client_id: self.adult, minor: false }],
+                clients: vec![CaseClient { client_id: self.adult, minor: false, role: None }],
                 problems: vec![],
             },
             K::ResolveOnSpot => {

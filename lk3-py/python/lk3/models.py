@@ -63,6 +63,8 @@ class CaseClient:
     client_id: str
     minor: bool
     """Under 18 when registered: the consent needs a guardian."""
+    role: Optional[str] = None
+    """The client's part in the case (``korban``, ``pelaku``, ``wali`` ...), when given."""
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ class Case:
             worker=d.get("worker"),
             risk=d.get("risk"),
             problems=tuple(d.get("problems", ())),
-            clients=tuple(CaseClient(c["client_id"], bool(c["minor"])) for c in d.get("clients", ())),
+            clients=tuple(CaseClient(c["client_id"], bool(c["minor"]), c.get("role")) for c in d.get("clients", ())),
             consents=tuple(
                 Consent(
                     consent_id=c["consent"]["consent_id"],

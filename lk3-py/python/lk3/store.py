@@ -45,9 +45,12 @@ PartnerFormat = Literal["lk3", "hsds"]
 """The form partners are read and written in: lk3 partner documents, or Open
 Referral HSDS 3.0 ``organization`` objects in lk3's mapping."""
 
-ClientLike = Union[str, Tuple[str, bool], Mapping[str, Any]]
-"""A client to register: a client id (an adult), ``(client_id, minor)``, or
-``{"client_id": ..., "minor": ...}``."""
+ClientLike = Union[str, Tuple[str, bool], Tuple[str, bool, str], Mapping[str, Any]]
+"""A client to register: a client id (an adult), ``(client_id, minor)``,
+``(client_id, minor, role)``, or ``{"client_id": ..., "minor": ..., "role": ...}``;
+``role`` is the client's part in the case: ``klien_utama``, ``korban``,
+``pelaku``, ``wali``, ``saksi``, ``anggota_keluarga`` (a perpetrator is never
+a child's guardian in the case: ``LK3-E023``)."""
 
 PlanItemLike = Union[str, Mapping[str, Any]]
 """A planned service: its kind (``"konseling"``; a new service id is made),
@@ -327,6 +330,8 @@ class Store:
         for c in clients:
             if isinstance(c, str):
                 listed.append({"client_id": c, "minor": False})
+            elif isinstance(c, tuple) and len(c) == 3:
+                listed.append({"client_id": c[0], "minor": bool(c[1]), "role": c[2]})
             elif isinstance(c, tuple):
                 listed.append({"client_id": c[0], "minor": bool(c[1])})
             else:
@@ -787,12 +792,51 @@ class Store:
 
     # -- personal data ----------------------------------------------------
 
-    def put_client(self, record: Mapping[str, Any]) -> None:
+    def put_client(self, record: Mapping[str, Any]) -> List[Dict[str, Any]]:
         """Adds or replaces a client's identity in the unit's registry (a
         ``client`` document: client_id, unit, name, nik, no_kk, sex,
         birth_date, domicile). Events never hold it; analysis frames leave it
-        out when pseudonymised."""
-        self._native.put_client(json.dumps(dict(record), default=_json_default))
+        out when pseudonymised.
+
+        Returns the other records it may duplicate (the duplicate check at
+        registration: a warning, never a refusal), best first, as
+        ``{"client_id", "by": "nik"|"no_kk"|"nama", "score", "files":
+        [{"case_id", "case_number", "stage"}]}``: open the existing file, or
+        :meth:`merge_clients` the two records."""
+        text = self._native.put_client(json.dumps(dict(record), default=_json_default))
+        candidates: List[Dict[str, Any]] = json.loads(text)
+        return candidates
+
+    def find_clients(
+        self,
+        unit: str,
+        *,
+        nik: Optional[str] = None,
+        no_kk: Optional[str] = None,
+        name: Optional[str] = None,
+        birth_date: Optional[date] = None,
+    ) -> List[Dict[str, Any]]:
+        """The records of ``unit``'s registry that may be the person, best
+        first, each with its files (as :meth:`put_client` returns them): the
+        same NIK (score 1), the same family card, or a similar name (any case,
+        spacing or old spelling: ``Soekarno`` is ``Sukarno``; a known birth
+        date that differs rules a name out)."""
+        born = None if birth_date is None else birth_date.isoformat()
+        found: List[Dict[str, Any]] = json.loads(self._native.find_clients(unit, nik, no_kk, name, born))
+        return found
+
+    def merge_clients(self, unit: str, *, merged: str, into: str, by: str, reason: str, at: TimeLike) -> None:
+        """Merges registry record ``merged`` into ``into`` (one person):
+        recorded with who (``by``, a staff id), when and why (``nik_sama``,
+        ``dokumen_diperiksa``, ``konfirmasi_klien``), checked by
+        :meth:`verify`; ``merged`` leaves the registry and is read as
+        ``into`` from then on (lookups, files, reports). No event changes."""
+        self._native.merge_clients(unit, merged, into, by, reason, _time.to_rfc3339(at))
+
+    def client_merges(self, unit: str) -> List[Dict[str, Any]]:
+        """The merges of ``unit``'s registry: ``{"unit", "merged", "into", "at", "by", "reason"}``."""
+        merges: List[Dict[str, Any]] = json.loads(self._native.client_merges(unit))
+        return merges
 
     def client(self, unit: str, client_id: str) -> Optional[Dict[str, Any]]:
         """A client's identity record, or ``None`` (never held, or erased)."""

@@ -76,6 +76,7 @@ macro_rules! conformance_suite {
             every_partner_a_case_names_is_checked_against_its_unit_s_network,
             caseload_counts_each_worker_s_open_cases_by_stage,
             a_case_transferred_to_another_unit_is_held_listed_and_reported_there,
+            clients_are_found_a_second_registration_warns_and_a_merge_keeps_every_chain,
         );
     };
 }
@@ -1473,4 +1474,119 @@ pub async fn a_case_transferred_to_another_unit_is_held_listed_and_reported_ther
         assert_eq!(cases.active, if unit == target { 1 } else { 2 }, "{unit}");
     }
     assert!(verify(&*store).await.expect("verify").is_ok());
+}
+
+/// The registry: found by NIK, by family card and by name in its old
+/// spelling; a second registration of the same NIK warns with the first
+/// file; the merge of the two records is audited, leaves the events as they
+/// were (verify stays clean) and counts the person once in the report.
+pub async fn clients_are_found_a_second_registration_warns_and_a_merge_keeps_every_chain(store: Store) {
+    use lk3_core::ids::{Nik, NoKk, Sex, StaffId};
+    use lk3_core::lookup::{ClientLookup, MatchKind};
+    use lk3_core::schema::{ClientMerge, MergeReason};
+    use lk3_storage::registry::{find_clients, register_client};
+    use lk3_storage::report::{ReportScope, report};
+    let mut w = World::new();
+    let unit: UnitCode = w.unit.parse().expect("unit");
+    let (first, first_events) = case_at(&mut w, Stage::Intervensi);
+    import_case(&store, &first_events).await;
+    let nik: Nik = "6474014101900001".parse().expect("a NIK");
+    let kk: NoKk = "6474010101100001".parse().expect("a No. KK");
+    let mother = ClientRecord {
+        client_id: w.adult,
+        unit,
+        name: "Siti Aminah".to_owned(),
+        nik: Some(nik),
+        no_kk: Some(kk),
+        sex: Some(Sex::Perempuan),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1990, 1, 1),
+        domicile: None,
+    };
+    let son = ClientRecord {
+        client_id: w.child,
+        name: "Budi Santoso".to_owned(),
+        nik: None,
+        sex: Some(Sex::LakiLaki),
+        birth_date: chrono::NaiveDate::from_ymd_opt(2012, 5, 1),
+        ..mother.clone()
+    };
+    for r in [&mother, &son] {
+        assert!(register_client(&*store, r).await.expect("registers").iter().all(|c| c.by == MatchKind::NoKk));
+    }
+    let find = |lookup: ClientLookup| {
+        let store = store.clone();
+        async move { find_clients(&*store, &unit, &lookup).await.expect("lookup") }
+    };
+    let by_nik = find(ClientLookup { nik: Some(nik), ..Default::default() }).await;
+    assert_eq!(
+        by_nik.iter().map(|c| (c.client_id, c.by, c.score)).collect::<Vec<_>>(),
+        vec![(w.adult, MatchKind::Nik, 1.0)]
+    );
+    assert_eq!(by_nik[0].files.iter().map(|f| f.case_id).collect::<Vec<_>>(), vec![first.case_id().expect("id")]);
+    let family = find(ClientLookup { no_kk: Some(kk), ..Default::default() }).await;
+    assert_eq!(family.len(), 2);
+    // The old spelling, other case and spacing, and the words swapped.
+    for name in ["SITI  AMINAH", "Siti Aminah.", "Aminah Siti", "Sitti Aminah"] {
+        let found = find(ClientLookup { name: Some(name.to_owned()), ..Default::default() }).await;
+        assert_eq!(found.first().map(|c| (c.client_id, c.by)), Some((w.adult, MatchKind::Nama)), "{name}");
+    }
+    let born_apart = ClientLookup {
+        name: Some("Siti Aminah".to_owned()),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1971, 3, 3),
+        ..Default::default()
+    };
+    assert!(find(born_apart).await.is_empty(), "another birth date is another person");
+    // A second file opened for her under a new record: the registration warns with the first file.
+    let mut w2 = World::new();
+    w2.now = w.now + chrono::Duration::days(1);
+    w2.adult = ClientId::new_v7(w2.now, IdSeed::new([0x41; 10]));
+    w2.child = ClientId::new_v7(w2.now, IdSeed::new([0x42; 10]));
+    w2.cases_opened = 1;
+    let (second, second_events) = case_at(&mut w2, Stage::Asesmen);
+    import_case(&store, &second_events).await;
+    let again = ClientRecord { client_id: w2.adult, ..mother.clone() };
+    let warned = register_client(&*store, &again).await.expect("registers, with a warning");
+    assert_eq!(warned[0].client_id, w.adult);
+    assert_eq!((warned[0].by, warned[0].files.len()), (MatchKind::Nik, 1));
+    assert_eq!(warned[0].files[0].case_id, first.case_id().expect("id"));
+    let served = |store: Store| async move {
+        let (from, to) = (
+            chrono::NaiveDate::from_ymd_opt(2019, 1, 1).expect("day"),
+            chrono::NaiveDate::from_ymd_opt(2019, 12, 31).expect("day"),
+        );
+        report(&*store, &ReportScope::Unit(unit), from, to).await.expect("report").units[0].figures.clients.served
+    };
+    let before = served(store.clone()).await;
+    // Merged: audited, the second record gone, the events untouched.
+    let merge = ClientMerge {
+        unit,
+        merged: w2.adult,
+        into: w.adult,
+        at: w2.now,
+        by: StaffId::new_v7(w2.now, IdSeed::new([0x43; 10])),
+        reason: MergeReason::NikSama,
+    };
+    let nobody = ClientId::new_v7(w2.now, IdSeed::new([0x44; 10]));
+    for refused in [ClientMerge { merged: w.adult, ..merge }, ClientMerge { merged: nobody, ..merge }] {
+        let before = store.registry(&unit).await.expect("registry");
+        let e = store.merge_clients(&refused).await.expect_err("refused");
+        assert!(matches!(code(&e), ErrorCode::InvalidCommand | ErrorCode::NotFound), "{e}");
+        assert_eq!(store.registry(&unit).await.expect("registry"), before, "nothing written");
+    }
+    store.merge_clients(&merge).await.expect("merged");
+    assert_eq!(store.client_merges(&unit).await.expect("merges"), vec![merge]);
+    assert!(store.client(&unit, w2.adult).await.expect("read").is_none());
+    let e = store
+        .merge_clients(&ClientMerge { merged: w.child, into: w2.adult, ..merge })
+        .await
+        .expect_err("into a merged record");
+    assert_eq!(code(&e), ErrorCode::InvalidCommand, "{e}");
+    let found = find(ClientLookup { nik: Some(nik), ..Default::default() }).await;
+    assert_eq!(found.len(), 1);
+    let files: Vec<_> = found[0].files.iter().map(|f| f.case_id).collect();
+    assert_eq!(files, vec![first.case_id().expect("id"), second.case_id().expect("id")]);
+    assert_eq!(served(store.clone()).await, before - 1, "one person, counted once");
+    assert_eq!(store.load_case(second.case_id().expect("id")).await.expect("loads").events, second_events);
+    let checked = verify(&*store).await.expect("verify");
+    assert!(checked.is_ok(), "{checked:?}");
 }
