@@ -26,6 +26,7 @@
 //! (`validate` and `import` given no document, or an unknown `--kind`, too:
 //! a check of nothing never passes).
 
+mod access;
 mod clients;
 mod demo;
 mod diagram;
@@ -290,6 +291,32 @@ enum Command {
         #[command(subcommand)]
         command: ClientsCommand,
     },
+    /// A case note's text, read through the access rule: a secret one for a stated purpose, logged.
+    Notes {
+        #[command(subcommand)]
+        command: NotesCommand,
+    },
+    /// An attachment's bytes (a scanned form, a letter, a photo), read for a stated purpose, logged.
+    Attachments {
+        #[command(subcommand)]
+        command: AttachmentsCommand,
+    },
+    /// Who read a client's identity, a secret note or an attachment (or was refused), when and why:
+    /// each unit's append-only log, checked link by link.
+    AccessLog {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// Only this unit's log (default: every unit's).
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: Option<UnitCode>,
+        /// Only the entries about this client.
+        #[arg(long, value_name = "ID", value_parser = parse_client)]
+        client: Option<ClientId>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
+    },
     /// Each unit's partner network (jejaring) in the store: import, list, export (lk3 or HSDS 3.0).
     /// A store holding a unit's network checks every partner its cases name against it.
     Partners {
@@ -419,6 +446,82 @@ enum ClientsCommand {
         /// When (default: now; YYYY-MM-DD is UTC midnight, or RFC 3339).
         #[arg(long, value_name = "DATE", value_parser = store::date_time)]
         at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// A client's identity record (JSON), read for a stated purpose and logged.
+    Show {
+        #[command(flatten)]
+        reader: ReaderArgs,
+        /// The client id.
+        #[arg(long, value_name = "ID", value_parser = parse_client)]
+        client: ClientId,
+    },
+}
+
+/// Who reads personal data, and why: every read through the access rule names them.
+#[derive(Debug, clap::Args)]
+struct ReaderArgs {
+    /// The store: sqlite://PATH or a plain path, postgres://....
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+    db: String,
+    /// The unit whose data it is.
+    #[arg(long, value_name = "U", value_parser = parse_unit)]
+    unit: UnitCode,
+    /// The reader (staff id).
+    #[arg(long, value_name = "STAFF_ID", value_parser = parse_staff)]
+    staff: StaffId,
+    /// The role they read in (pekerja_sosial, ketua, sekretaris, konselor, psikolog, ...).
+    #[arg(long, value_name = "ROLE", value_parser = store::vocabulary::<lk3_core::vocab::Role>)]
+    role: lk3_core::vocab::Role,
+    /// The unit whose staff they are (staff of another unit read nothing of this one's).
+    #[arg(long, value_name = "U", value_parser = parse_unit)]
+    staff_unit: Option<UnitCode>,
+    /// The partner a `mitra` reads for (partner id).
+    #[arg(long, value_name = "ID")]
+    partner: Option<lk3_core::ids::PartnerId>,
+    /// Why: penanganan_kasus, supervisi, rujukan, pelaporan, audit, permintaan_klien, perintah_hukum.
+    /// Required for an identity, a secret note and any attachment.
+    #[arg(long, value_name = "P", value_parser = store::vocabulary::<lk3_core::vocab::AccessPurpose>)]
+    purpose: Option<lk3_core::vocab::AccessPurpose>,
+}
+
+impl ReaderArgs {
+    fn reader(self) -> access::Reader {
+        access::Reader {
+            db: self.db,
+            unit: self.unit,
+            staff: self.staff,
+            role: self.role,
+            staff_unit: self.staff_unit,
+            partner: self.partner,
+            purpose: self.purpose,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum NotesCommand {
+    /// Print a note's text (by digest, as its event names it).
+    Read {
+        #[command(flatten)]
+        reader: ReaderArgs,
+        /// The note's digest (64 hex digits).
+        #[arg(long, value_name = "SHA256", value_parser = parse_digest)]
+        digest: lk3_core::event::Hash,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AttachmentsCommand {
+    /// Write an attachment's bytes to a file (owner-only).
+    Read {
+        #[command(flatten)]
+        reader: ReaderArgs,
+        /// The attachment's digest (64 hex digits).
+        #[arg(long, value_name = "SHA256", value_parser = parse_digest)]
+        digest: lk3_core::event::Hash,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -593,6 +696,10 @@ fn parse_client(s: &str) -> Result<ClientId, String> {
     ClientId::parse(s).map_err(|e| e.to_string())
 }
 
+fn parse_digest(s: &str) -> Result<lk3_core::event::Hash, String> {
+    lk3_core::event::Hash::from_hex(s).ok_or_else(|| format!("`{s}` is not a SHA-256 digest (64 hex digits)"))
+}
+
 fn parse_staff(s: &str) -> Result<StaffId, String> {
     s.parse().map_err(|e: lk3_core::ids::IdentifierError| e.to_string())
 }
@@ -741,7 +848,15 @@ fn main() -> ExitCode {
             ClientsCommand::Merge { db, unit, merged, into, staff, reason, at } => {
                 clients::merge(&db, unit, merged, into, staff, reason, at)
             }
+            ClientsCommand::Show { reader, client } => access::show_client(&reader.reader(), client),
         },
+        Command::Notes { command: NotesCommand::Read { reader, digest } } => {
+            access::read_note(&reader.reader(), digest)
+        }
+        Command::Attachments { command: AttachmentsCommand::Read { reader, digest, out } } => {
+            access::read_attachment(&reader.reader(), digest, &out)
+        }
+        Command::AccessLog { db, unit, client, format } => access::access_log(&db, unit, client, format),
         Command::Partners { command } => match command {
             PartnersCommand::Import { db, format, paths } => partners::import(&db, &paths, format),
             PartnersCommand::List { db, unit, format } => partners::list(&db, unit.as_ref(), format),

@@ -717,3 +717,159 @@ fn clients_find_by_name_then_merge_and_verify() {
     let again = merge(&db);
     assert!(!again.status.success() && stderr(&again).contains("LK3-E081"), "{}", stderr(&again));
 }
+
+/// A demo case's secret note and attachment, kept in the store and named by
+/// its events: `lk3 notes read` without a purpose is refused (`LK3-E150`), with
+/// one it prints the text; `lk3 attachments read` writes the bytes owner-only;
+/// `lk3 clients show` needs a purpose; and `lk3 access-log --client` lists
+/// exactly those reads, refusals included, with ids and codes only.
+#[test]
+fn a_secret_note_is_read_only_for_a_purpose_and_every_read_is_in_the_access_log() {
+    use lk3_core::case::{CaseAttachment, CaseCommand, CaseNote};
+    use lk3_core::event::Actor;
+    use lk3_core::ids::{CommandId, IdSeed, StaffId, UnitCode};
+    use lk3_core::vocab::{AttachmentKind, ContentType, Role, Sensitivity};
+    use lk3_storage::CaseStoreExt;
+    use lk3_storage::personal::{NewAttachment, NewNote};
+    use std::os::unix::fs::PermissionsExt;
+    const PDF: &[u8] = b"%PDF-1.4\n% surat rujukan\n%%EOF\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let unit: UnitCode = "64.74".parse().expect("unit");
+    let out = lk3_in(dir.path(), &["cases", "--db", path(&db), "--stage", "intervensi", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let case_id: lk3_core::ids::CaseId =
+        serde_json::from_value(listed["cases"][0]["case_id"].clone()).expect("an open case");
+    let (note, attachment, client, worker) = runtime().block_on(async {
+        let store = lk3_storage::open(path(&db)).await.expect("opens");
+        let case = store.load_case(case_id).await.expect("loads").state;
+        let client = case.clients()[0].client_id;
+        let worker = case.worker().expect("a worker");
+        let note = store
+            .put_note(&NewNote {
+                unit,
+                case_id: Some(case_id),
+                subjects: vec![client],
+                sensitivity: Sensitivity::Rahasia,
+                text: "Klien takut pulang ke rumah.".into(),
+            })
+            .await
+            .expect("note");
+        let attachment = store
+            .put_attachment(&NewAttachment {
+                unit,
+                case_id: Some(case_id),
+                subjects: vec![client],
+                kind: AttachmentKind::SuratRujukan,
+                content_type: ContentType::Pdf,
+                sensitivity: Sensitivity::Rahasia,
+                content: PDF.to_vec(),
+            })
+            .await
+            .expect("attachment");
+        let commands = [
+            CaseCommand::AddNote { note: CaseNote { about: vec![client], note, sensitivity: Sensitivity::Rahasia } },
+            CaseCommand::AddAttachment {
+                attachment: CaseAttachment {
+                    about: vec![client],
+                    attachment,
+                    bytes: PDF.len() as u64,
+                    content_type: ContentType::Pdf,
+                    kind: AttachmentKind::SuratRujukan,
+                    sensitivity: Sensitivity::Rahasia,
+                },
+            },
+        ];
+        for (n, cmd) in commands.iter().enumerate() {
+            let at = store.load_case(case_id).await.expect("loads").state.last_at().expect("a case")
+                + chrono::Duration::hours(1);
+            let seed = IdSeed::new([n as u8 + 1; 10]);
+            let ctx = lk3_core::CommandContext::new(
+                Actor::staff(Role::PekerjaSosial, worker),
+                at,
+                CommandId::new_v7(at, seed),
+                seed,
+            );
+            store.execute_case(case_id, cmd, &ctx).await.expect("kept with the case");
+        }
+        (note, attachment, client, worker)
+    });
+    let reader = |purpose: Option<&str>, staff: &str, role: &str| {
+        let mut args = vec!["--db".to_owned(), path(&db).to_owned(), "--unit".into(), "64.74".into()];
+        args.extend(["--staff".into(), staff.to_owned(), "--role".into(), role.to_owned()]);
+        if let Some(p) = purpose {
+            args.extend(["--purpose".into(), p.to_owned()]);
+        }
+        args
+    };
+    let run = |head: &[&str], tail: Vec<String>| {
+        let mut all: Vec<String> = head.iter().map(|s| (*s).to_owned()).collect();
+        all.extend(tail);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        lk3_in(dir.path(), &refs)
+    };
+    let worker_id = worker.to_string();
+    let digest = note.to_string();
+    let with_digest = |mut args: Vec<String>, d: &str| {
+        args.extend(["--digest".into(), d.to_owned()]);
+        args
+    };
+    // Without a purpose: refused, in both languages, with nothing of the note.
+    let out = run(&["notes", "read"], with_digest(reader(None, &worker_id, "pekerja_sosial"), &digest));
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("LK3-E150") && stderr(&out).contains("tujuan"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("takut"), "{}", stderr(&out));
+    let out =
+        run(&["notes", "read"], with_digest(reader(Some("penanganan_kasus"), &worker_id, "pekerja_sosial"), &digest));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "Klien takut pulang ke rumah.");
+    // The admin reads no note, whatever the purpose.
+    let admin = StaffId::new_v7(chrono::Utc::now(), IdSeed::new([9; 10])).to_string();
+    let out = run(&["notes", "read"], with_digest(reader(Some("audit"), &admin, "admin"), &digest));
+    assert!(stderr(&out).contains("LK3-E151"), "{}", stderr(&out));
+    // The attachment, written owner-only.
+    let file = dir.path().join("surat.pdf");
+    let mut args = with_digest(reader(Some("rujukan"), &worker_id, "pekerja_sosial"), &attachment.to_string());
+    args.extend(["--out".into(), path(&file).to_owned()]);
+    let out = run(&["attachments", "read"], args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&file).expect("written"), PDF);
+    assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
+    // An identity: refused without a purpose.
+    let mut args = reader(None, &worker_id, "pekerja_sosial");
+    args.extend(["--client".into(), client.to_string()]);
+    let out = run(&["clients", "show"], args);
+    assert!(stderr(&out).contains("LK3-E150"), "{}", stderr(&out));
+    // The log: those five reads of the client's data, in order, ids and codes only.
+    let out =
+        lk3_in(dir.path(), &["access-log", "--db", path(&db), "--client", &client.to_string(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let seen: Vec<(String, bool, Option<String>)> = log
+        .iter()
+        .map(|l| {
+            let e = &l["entry"];
+            (
+                e["kind"].as_str().expect("kind").to_owned(),
+                e["granted"] == true,
+                e["purpose"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let entry = |kind: &str, granted, purpose: Option<&str>| (kind.to_owned(), granted, purpose.map(str::to_owned));
+    assert_eq!(
+        seen,
+        [
+            entry("catatan", false, None),
+            entry("catatan", true, Some("penanganan_kasus")),
+            entry("catatan", false, Some("audit")),
+            entry("lampiran", true, Some("rujukan")),
+            entry("identitas", false, None),
+        ]
+    );
+    assert_eq!(log[1]["entry"]["actor"]["staff_id"], serde_json::json!(worker_id));
+    assert_eq!(log[1]["entry"]["target"], serde_json::json!(digest));
+    let table = lk3_in(dir.path(), &["access-log", "--db", path(&db), "--client", &client.to_string()]);
+    assert!(stdout(&table).contains("5 entri / entries") && stdout(&table).contains("LK3-E150"), "{}", stdout(&table));
+    assert!(lk3_in(dir.path(), &["verify", "--db", path(&db)]).status.success());
+}

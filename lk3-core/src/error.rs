@@ -180,6 +180,14 @@ labelled_enum! {
         PartnerUnavailable = ("LK3-E143", "Mitra tidak menerima rujukan", "Partner not taking referrals"),
         /// Staff of one unit acting on a case another unit holds, or answering a transfer sent elsewhere.
         UnitMismatch = ("LK3-E144", "Kasus dipegang unit lain", "Case held by another unit"),
+        /// Reading a client's identity, a secret note or an attachment without a purpose.
+        AccessPurposeRequired = ("LK3-E150", "Tujuan akses diperlukan", "Purpose of access required"),
+        /// Reading personal data the actor's role, unit or part in the case does not allow.
+        AccessNotAllowed = ("LK3-E151", "Akses tidak diizinkan", "Access not allowed"),
+        /// An attachment refused by the store: empty, too large, or bytes that are not its content type.
+        AttachmentRefused = ("LK3-E152", "Lampiran ditolak", "Attachment refused"),
+        /// A unit's access log whose entries do not hold together: one changed, removed or slipped in.
+        AccessLogBroken = ("LK3-E153", "Log akses terputus", "Access log broken"),
         /// A report period that ends before it begins or cannot be placed in time, or a unit without a known time zone.
         ReportPeriod = ("LK3-E130", "Periode laporan tidak sah", "Invalid report period"),
     }
@@ -259,6 +267,8 @@ impl ErrorCode {
             | C::OutreachNotFound
             | C::ReferralsOpen
             | C::UnitMismatch
+            | C::AccessPurposeRequired
+            | C::AccessNotAllowed
             | C::PartnerMismatch
             | C::PartnerUnavailable => ErrorArea::Command,
             C::SealMissing
@@ -285,8 +295,11 @@ impl ErrorCode {
             | C::NotCanonical
             | C::NoDocuments
             | C::SchemaViolation
+            | C::AttachmentRefused
             | C::UnsafePath => ErrorArea::Document,
-            C::BatchRejected | C::CorruptRow | C::HeadMismatch | C::ProjectionMismatch => ErrorArea::Integrity,
+            C::BatchRejected | C::CorruptRow | C::HeadMismatch | C::ProjectionMismatch | C::AccessLogBroken => {
+                ErrorArea::Integrity
+            }
             C::VersionConflict | C::CommandIdReused | C::CaseNumberTaken => ErrorArea::Conflict,
             C::NotFound
             | C::SchemaTooNew

@@ -22,6 +22,7 @@
 //! | [`json`] | the JSON reader of every entry point: repeated keys refused |
 //! | [`fhir`] | a case's referrals as FHIR R4 resources (the SDOHCC referral Task) |
 
+pub mod access;
 pub mod case;
 pub mod context;
 pub mod decider;

@@ -62,3 +62,44 @@ fn a_role_is_recorded_when_given_and_absent_when_not() {
         assert_eq!(serde_json::from_value::<CaseClient>(json).expect("reads back"), with);
     }
 }
+
+/// Every row of the case table that sets a role: a role is set, changed and
+/// cleared (the event saying the role before), setting the role a client has
+/// is refused, and a child's guardian in a consent in force is never made the
+/// perpetrator (`LK3-E023`).
+#[test]
+fn a_role_is_set_changed_and_never_makes_a_guardian_the_perpetrator() {
+    use lk3_core::case::{CaseCommand, CaseEvent};
+    let mut rows = 0;
+    for rule_set in RuleSetId::all() {
+        for row in rule_set.rules().transitions().iter().filter(|t| t.command == K::SetClientRole) {
+            let Some(stage) = row.from else { continue };
+            let mut w = World::new().under(rule_set);
+            let (mut case, mut events) = w.case_at(stage);
+            let by = w.permitted_actor(Some(stage), K::SetClientRole);
+            let adult = w.adult;
+            let set = |role| CaseCommand::SetClientRole { client_id: adult, role };
+            let guards = case.consents().iter().any(|c| c.withdrawn_at.is_none() && c.consent.guardian == Some(adult));
+            if guards {
+                let e = case.decide(&set(Some(ClientRole::Pelaku)), &w.ctx(by)).expect_err("guardian as perpetrator");
+                assert_eq!(e.code(), ErrorCode::GuardianRequired, "{rule_set} {stage}: {e}");
+            }
+            for (role, previous) in [
+                (Some(ClientRole::Wali), None),
+                (Some(ClientRole::Saksi), Some(ClientRole::Wali)),
+                (None, Some(ClientRole::Saksi)),
+            ] {
+                let ok = case.decide(&set(role), &w.ctx(by)).expect("set");
+                assert_eq!(ok[0].payload, CaseEvent::ClientRoleSet { client_id: adult, previous, role });
+                case.apply(&ok[0]);
+                events.extend(ok);
+                assert_eq!(case.clients().iter().find(|c| c.client_id == adult).and_then(|c| c.role), role);
+            }
+            let e = case.decide(&set(None), &w.ctx(by)).expect_err("the same role");
+            assert_eq!(e.code(), ErrorCode::InvalidCommand, "{e}");
+            assert_eq!(Case::replay(&events).expect("replays"), case);
+            rows += 1;
+        }
+    }
+    assert!(rows >= 18, "{rows} rows");
+}

@@ -99,6 +99,9 @@ fn in_stage_commands_are_exactly_the_design_ones() {
         CaseCommandKind::TransferCase,
         CaseCommandKind::AcceptTransfer,
         CaseCommandKind::RefuseTransfer,
+        CaseCommandKind::AddNote,
+        CaseCommandKind::AddAttachment,
+        CaseCommandKind::SetClientRole,
     ]
     .into_iter()
     .collect();

@@ -62,7 +62,8 @@ fn mirror(problem: CommandProblem) -> Mirror {
         | P::NoPartner
         | P::ReferralOnlyForRujukan
         | P::NotACaseService
-        | P::InvalidQuantity => Mirror::Whole,
+        | P::InvalidQuantity
+        | P::AttachmentSize => Mirror::Whole,
         P::DuplicateClient => Mirror::Partly(BY_KEY),
         P::DuplicateId => Mirror::Partly("a plan item listed twice alike; an id used before in the case is state"),
         P::InvalidParticipants => Mirror::Partly(BY_KEY),
@@ -75,6 +76,7 @@ fn mirror(problem: CommandProblem) -> Mirror {
         | P::ReplacesLiveReferral
         | P::AlreadyReplaced
         | P::SameWorker
+        | P::SameRole
         | P::SameUnit
         | P::TransferPending
         | P::NoTransferPending => Mirror::Not(STATE),

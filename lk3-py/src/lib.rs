@@ -157,6 +157,19 @@ fn resolutions() -> Vec<&'static str> {
 
 /// Every code of the core's error registry with its short titles
 /// (Indonesian, English) and its area, for `lk3.errors.error_codes`.
+/// The access rule's table (JSON): per sensitivity, the roles that read
+/// at it, whether a purpose is required (and the read logged), whether only
+/// the case's insiders (and the unit's heads) read it; each kind's floor.
+#[pyfunction]
+fn access_rules() -> String {
+    let floors: serde_json::Map<String, serde_json::Value> = lk3_core::access::ReadKind::ALL
+        .iter()
+        .map(|k| (k.id().to_owned(), serde_json::Value::from(k.floor().id())))
+        .collect();
+    serde_json::json!({ "rules": lk3_core::access::READ_RULES, "floors": floors, "heads": lk3_core::access::HEADS })
+        .to_string()
+}
+
 #[pyfunction]
 fn error_codes() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     lk3_core::ErrorCode::ALL.iter().map(|c| (c.id(), c.label_id(), c.label_en(), c.area().id())).collect()
@@ -167,8 +180,8 @@ fn error_codes() -> Vec<(&'static str, &'static str, &'static str, &'static str)
 mod _lk3 {
     #[pymodule_export]
     use super::{
-        age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions, rule_set_in_force, rule_sets,
-        schema_json, schema_names, validate_bytes, walk_documents,
+        access_rules, age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions,
+        rule_set_in_force, rule_sets, schema_json, schema_names, validate_bytes, walk_documents,
     };
 
     #[pymodule_export]

@@ -294,6 +294,59 @@ impl NativeStore {
     }
 }
 
+/// A digest as Python passes it (64 hex digits).
+fn digest_of(s: &str) -> Outcome<lk3_core::event::Hash> {
+    lk3_core::event::Hash::from_hex(s).ok_or_else(|| Failure::Lk3 {
+        code: ErrorCode::IdFormat.id().to_owned(),
+        message_en: "a digest is 64 lowercase hex digits".to_owned(),
+        message_id: "digest terdiri atas 64 digit heksadesimal huruf kecil".to_owned(),
+        findings: Vec::new(),
+    })
+}
+
+/// Who reads and why, as Python passes them.
+#[allow(clippy::too_many_arguments)]
+fn access_request(
+    staff_id: &str,
+    role: &str,
+    partner_id: Option<&str>,
+    actor_unit: Option<&str>,
+    purpose: Option<&str>,
+    at: &str,
+) -> Outcome<lk3_core::access::AccessRequest> {
+    let actor = Actor {
+        partner_id: partner_id.map(PartnerId::parse).transpose()?,
+        role: role.parse::<Role>()?,
+        staff_id: StaffId::parse(staff_id)?,
+        unit: actor_unit.map(UnitCode::parse).transpose()?,
+    };
+    let purpose = purpose.map(str::parse::<lk3_core::vocab::AccessPurpose>).transpose()?;
+    let at = parse_time(at)?;
+    Ok(lk3_core::access::AccessRequest { actor, purpose, at })
+}
+
+/// The clients a note or an attachment is about, as Python passes them.
+fn client_ids(ids: &[String]) -> Outcome<Vec<ClientId>> {
+    ids.iter().map(|c| ClientId::parse(c).map_err(Failure::from)).collect()
+}
+
+/// A stored note or attachment's description (JSON object), its content apart.
+fn kept_json(
+    digest: lk3_core::event::Hash,
+    case_id: Option<CaseId>,
+    subjects: &[ClientId],
+    sensitivity: lk3_core::vocab::Sensitivity,
+    erased_at: Option<DateTime<Utc>>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("digest".into(), digest.to_string().into());
+    m.insert("case_id".into(), case_id.map(|c| c.to_string()).into());
+    m.insert("subjects".into(), subjects.iter().map(ToString::to_string).collect::<Vec<_>>().into());
+    m.insert("sensitivity".into(), sensitivity.id().into());
+    m.insert("erased_at".into(), erased_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)).into());
+    m
+}
+
 /// Ten random bytes (UUID v4 randomness) for ids and command seeds.
 pub fn random_seed() -> IdSeed {
     let a = uuid::Uuid::new_v4().into_bytes();
@@ -801,11 +854,161 @@ impl NativeStore {
         self.run(py, move |store| async move { json(&lk3_storage::registry::register_client(&*store, &record).await?) })
     }
 
-    /// A client's identity (JSON), or `None` (never held, or erased).
-    fn client(&self, py: Python<'_>, unit: &str, client_id: &str) -> PyResult<Option<String>> {
-        let ids = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, ClientId::parse(client_id)?)) })();
-        let (unit, client) = ids.py(py)?;
-        self.run(py, move |store| async move { store.client(&unit, client).await?.as_ref().map(json).transpose() })
+    /// Stores a note's text (its sensitivity with it); returns its digest.
+    #[pyo3(signature = (unit, text, case_id=None, subjects=Vec::new(), sensitivity="biasa"))]
+    fn put_note(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        text: &str,
+        case_id: Option<&str>,
+        subjects: Vec<String>,
+        sensitivity: &str,
+    ) -> PyResult<String> {
+        let note = (|| -> Outcome<_> {
+            Ok(lk3_storage::personal::NewNote {
+                unit: UnitCode::parse(unit)?,
+                case_id: case_id.map(CaseId::parse).transpose()?,
+                subjects: client_ids(&subjects)?,
+                sensitivity: sensitivity.parse()?,
+                text: text.to_owned(),
+            })
+        })()
+        .py(py)?;
+        self.run(py, move |store| async move { Ok(store.put_note(&note).await?.to_string()) })
+    }
+
+    /// Stores an attachment (checked: size, content type); returns its digest.
+    #[pyo3(signature = (unit, content, kind, content_type, case_id=None, subjects=Vec::new(), sensitivity="rahasia"))]
+    #[allow(clippy::too_many_arguments)]
+    fn put_attachment(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        content: Vec<u8>,
+        kind: &str,
+        content_type: &str,
+        case_id: Option<&str>,
+        subjects: Vec<String>,
+        sensitivity: &str,
+    ) -> PyResult<String> {
+        let attachment = (|| -> Outcome<_> {
+            Ok(lk3_storage::personal::NewAttachment {
+                unit: UnitCode::parse(unit)?,
+                case_id: case_id.map(CaseId::parse).transpose()?,
+                subjects: client_ids(&subjects)?,
+                kind: kind.parse()?,
+                content_type: content_type.parse()?,
+                sensitivity: sensitivity.parse()?,
+                content,
+            })
+        })()
+        .py(py)?;
+        self.run(py, move |store| async move { Ok(store.put_attachment(&attachment).await?.to_string()) })
+    }
+
+    /// A note read through the access rule (JSON), logged when it must be.
+    #[pyo3(signature = (unit, digest, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn read_note(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        digest: &str,
+        staff_id: &str,
+        role: &str,
+        at: &str,
+        partner_id: Option<&str>,
+        actor_unit: Option<&str>,
+        purpose: Option<&str>,
+    ) -> PyResult<String> {
+        let args = (|| -> Outcome<_> {
+            Ok((
+                UnitCode::parse(unit)?,
+                digest_of(digest)?,
+                access_request(staff_id, role, partner_id, actor_unit, purpose, at)?,
+            ))
+        })();
+        let (unit, digest, request) = args.py(py)?;
+        self.run(py, move |store| async move {
+            let n = store.read_note(&unit, digest, &request).await?;
+            let mut m = kept_json(n.digest, n.case_id, &n.subjects, n.sensitivity, n.erased_at);
+            m.insert("text".into(), n.text.into());
+            json(&m)
+        })
+    }
+
+    /// An attachment read through the access rule: its description (JSON)
+    /// and its bytes (`None` once erased), logged.
+    #[pyo3(signature = (unit, digest, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn read_attachment(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        digest: &str,
+        staff_id: &str,
+        role: &str,
+        at: &str,
+        partner_id: Option<&str>,
+        actor_unit: Option<&str>,
+        purpose: Option<&str>,
+    ) -> PyResult<(String, Option<Py<pyo3::types::PyBytes>>)> {
+        let args = (|| -> Outcome<_> {
+            Ok((
+                UnitCode::parse(unit)?,
+                digest_of(digest)?,
+                access_request(staff_id, role, partner_id, actor_unit, purpose, at)?,
+            ))
+        })();
+        let (unit, digest, request) = args.py(py)?;
+        let (meta, content) = self.run(py, move |store| async move {
+            let a = store.read_attachment(&unit, digest, &request).await?;
+            let mut m = kept_json(a.digest, a.case_id, &a.subjects, a.sensitivity, a.erased_at);
+            m.insert("kind".into(), a.kind.id().into());
+            m.insert("content_type".into(), a.content_type.id().into());
+            m.insert("bytes".into(), a.bytes.into());
+            Ok((json(&m)?, a.content))
+        })?;
+        Ok((meta, content.map(|c| pyo3::types::PyBytes::new(py, &c).unbind())))
+    }
+
+    /// A client's identity read through the access rule (JSON), logged.
+    #[pyo3(signature = (unit, client_id, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn read_client(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        client_id: &str,
+        staff_id: &str,
+        role: &str,
+        at: &str,
+        partner_id: Option<&str>,
+        actor_unit: Option<&str>,
+        purpose: Option<&str>,
+    ) -> PyResult<String> {
+        let args = (|| -> Outcome<_> {
+            Ok((
+                UnitCode::parse(unit)?,
+                ClientId::parse(client_id)?,
+                access_request(staff_id, role, partner_id, actor_unit, purpose, at)?,
+            ))
+        })();
+        let (unit, client, request) = args.py(py)?;
+        self.run(py, move |store| async move { json(&store.read_client(&unit, client, &request).await?) })
+    }
+
+    /// A unit's access log, checked link by link (JSON array), only the
+    /// entries about `client_id` when given.
+    #[pyo3(signature = (unit, client_id=None))]
+    fn access_log(&self, py: Python<'_>, unit: &str, client_id: Option<&str>) -> PyResult<String> {
+        let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, client_id.map(ClientId::parse).transpose()?)) })();
+        let (unit, client) = args.py(py)?;
+        self.run(py, move |store| async move {
+            let log = lk3_storage::access::verified_log(&*store, &unit).await?;
+            json(&log.into_iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).collect::<Vec<_>>())
+        })
     }
 
     /// Erases a client's identity and note texts; returns (identity removed, notes erased).

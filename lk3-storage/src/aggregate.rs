@@ -50,6 +50,13 @@ pub trait Aggregate:
         let _ = (before, events);
         Vec::new()
     }
+
+    /// The notes and attachments `events` add, for the store to find kept
+    /// ([`crate::access::check_kept`]). None by default.
+    fn kept_records(events: &[Event<Self::Payload>]) -> Vec<crate::access::KeptRecord> {
+        let _ = events;
+        Vec::new()
+    }
 }
 
 impl Aggregate for Case {
@@ -68,6 +75,9 @@ impl Aggregate for Case {
     }
     fn partner_references(before: &Self, events: &[Event<CaseEvent>]) -> Vec<NamedPartner> {
         before.partner_references_in(events)
+    }
+    fn kept_records(events: &[Event<CaseEvent>]) -> Vec<crate::access::KeptRecord> {
+        crate::access::kept_records(events)
     }
 }
 

@@ -218,6 +218,36 @@ pub enum StoreError {
     /// A report asked for with a period or a unit lk3 cannot report on.
     #[error(transparent)]
     Report(lk3_core::report::ReportError),
+    /// A read of personal data the access rule refuses
+    /// ([`lk3_core::access::judge`]); the refusal is in the access log.
+    #[error(transparent)]
+    Access(lk3_core::access::AccessRefusal),
+    /// An attachment the store will not keep.
+    #[error("the attachment is refused: {problem}")]
+    AttachmentRefused {
+        /// Why, in English.
+        problem: &'static str,
+        /// Why, in Indonesian.
+        problem_id: &'static str,
+    },
+    /// A note or an attachment a new command names that the unit's personal
+    /// data store does not hold as the command says (another case, another
+    /// sensitivity, or not at all): store it first.
+    #[error("the {what} {digest} is not in the unit's store for this case at that sensitivity: store it first")]
+    RecordNotKept {
+        /// `note` or `attachment`.
+        what: &'static str,
+        /// Its digest.
+        digest: lk3_core::event::Hash,
+    },
+    /// A unit's access log whose entries do not hold together.
+    #[error("the access log of unit {unit} breaks at entry {seq}: an entry was changed, removed or slipped in")]
+    AccessLogBroken {
+        /// The unit.
+        unit: lk3_core::ids::UnitCode,
+        /// The first entry that does not follow from those before it.
+        seq: u64,
+    },
     /// A store URL that is not `memory:`, `sqlite://...` or `postgres://...`.
     #[error("unknown store URL {url:?}: use sqlite://PATH, postgres://... or memory:")]
     Url {
@@ -275,6 +305,10 @@ impl Lk3Error for StoreError {
             Self::Report(e) => e.code(),
             Self::Partner { source, .. } => source.code(),
             Self::MergeRefused { .. } => ErrorCode::InvalidCommand,
+            Self::Access(e) => e.code(),
+            Self::AttachmentRefused { .. } => ErrorCode::AttachmentRefused,
+            Self::RecordNotKept { .. } => ErrorCode::UnknownReference,
+            Self::AccessLogBroken { .. } => ErrorCode::AccessLogBroken,
         }
     }
 
@@ -346,6 +380,15 @@ impl Lk3Error for StoreError {
                 Some(s) => format!("aliran {s}: {}", source.message_id()),
                 None => source.message_id(),
             },
+            Self::Access(e) => e.message_id(),
+            Self::AttachmentRefused { problem_id, .. } => format!("lampiran ditolak: {problem_id}"),
+            Self::RecordNotKept { what, digest } => format!(
+                "{} {digest} tidak tersimpan di unit untuk kasus ini dengan tingkat kerahasiaan itu: simpan dahulu",
+                what_id(what)
+            ),
+            Self::AccessLogBroken { unit, seq } => format!(
+                "log akses unit {unit} terputus pada entri {seq}: ada entri yang diubah, dihapus atau disisipkan"
+            ),
         }
     }
 }
@@ -381,6 +424,7 @@ fn what_id(what: &str) -> &str {
         "outreach" => "penjangkauan",
         "client" => "klien",
         "note" => "catatan",
+        "attachment" => "lampiran",
         _ => "aliran",
     }
 }

@@ -32,6 +32,7 @@
 //! # }
 //! ```
 
+pub mod access;
 pub mod aggregate;
 pub mod caseload;
 pub mod document;

@@ -17,12 +17,13 @@ use crate::model::{
     AppendDecision, AppendOutcome, Batch, CommandRecord, CursorPosition, EventCursor, ScannedEvent, StoredEvent,
     StreamInfo, decide_append,
 };
-use crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
+use crate::personal::{Attachment, Erasure, NewAttachment, NewNote, Note, attachment_digest, new_salt, note_digest};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
 use crate::rows;
 use crate::store::CaseStore;
 use crate::trust::{SignerSlot, TrustRecord, seal_of_batch};
 use crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
+use lk3_core::access::{AccessEntry, LoggedAccess};
 use lk3_core::seal::{KeyId, Seal, SigningKey};
 
 #[derive(Default)]
@@ -35,6 +36,8 @@ struct Inner {
     merges: BTreeMap<(UnitCode, ClientId), ClientMerge>,
     partners: BTreeMap<lk3_core::ids::PartnerId, lk3_core::partner::Partner>,
     notes: HashMap<(UnitCode, Hash), Note>,
+    attachments: HashMap<(UnitCode, Hash), Attachment>,
+    access_log: BTreeMap<UnitCode, Vec<LoggedAccess>>,
     seals: HashMap<Uuid, Vec<Seal>>,
     trust: BTreeMap<KeyId, TrustRecord>,
 }
@@ -429,6 +432,7 @@ impl CaseStore for MemoryStore {
             digest,
             case_id: note.case_id,
             subjects: note.subjects.clone(),
+            sensitivity: note.sensitivity,
             text: Some(note.text.clone()),
             erased_at: None,
         };
@@ -438,6 +442,43 @@ impl CaseStore for MemoryStore {
 
     async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError> {
         Ok(self.lock().notes.get(&(*unit, digest)).cloned())
+    }
+
+    async fn put_attachment(&self, attachment: &NewAttachment) -> Result<Hash, StoreError> {
+        attachment.check()?;
+        let digest = attachment_digest(&new_salt(), &attachment.content);
+        let stored = Attachment {
+            digest,
+            case_id: attachment.case_id,
+            subjects: attachment.subjects.clone(),
+            kind: attachment.kind,
+            content_type: attachment.content_type,
+            bytes: attachment.content.len() as u64,
+            sensitivity: attachment.sensitivity,
+            content: Some(attachment.content.clone()),
+            erased_at: None,
+        };
+        self.lock().attachments.insert((attachment.unit, digest), stored);
+        Ok(digest)
+    }
+
+    async fn attachment(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Attachment>, StoreError> {
+        Ok(self.lock().attachments.get(&(*unit, digest)).cloned())
+    }
+
+    async fn log_access(&self, entry: &AccessEntry) -> Result<LoggedAccess, StoreError> {
+        let mut inner = self.lock();
+        let log = inner.access_log.entry(entry.unit).or_default();
+        let previous = log.last().map(|l| l.hash).unwrap_or_default();
+        let logged = LoggedAccess { seq: log.len() as u64 + 1, entry: entry.clone(), hash: entry.hash(&previous) };
+        log.push(logged.clone());
+        Ok(logged)
+    }
+
+    async fn access_log(&self, unit: &UnitCode, client: Option<ClientId>) -> Result<Vec<LoggedAccess>, StoreError> {
+        let inner = self.lock();
+        let log = inner.access_log.get(unit).map(Vec::as_slice).unwrap_or_default();
+        Ok(log.iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).cloned().collect())
     }
 
     async fn erase_client(&self, unit: &UnitCode, client: ClientId, at: DateTime<Utc>) -> Result<Erasure, StoreError> {
@@ -451,6 +492,14 @@ impl CaseStore for MemoryStore {
                 notes_erased += 1;
             }
         }
-        Ok(Erasure { identity_removed, notes_erased })
+        let mut attachments_erased = 0;
+        for ((u, _), attachment) in inner.attachments.iter_mut() {
+            if u == unit && attachment.content.is_some() && attachment.subjects.contains(&client) {
+                attachment.content = None;
+                attachment.erased_at = Some(at);
+                attachments_erased += 1;
+            }
+        }
+        Ok(Erasure { identity_removed, notes_erased, attachments_erased })
     }
 }

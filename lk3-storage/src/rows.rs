@@ -424,6 +424,30 @@ pub const NOTES: CheckedTable = CheckedTable {
         text("salt"),
         text("text"),
         int("erased_at"),
+        text("sensitivity"),
+    ],
+    key: &["unit", "digest"],
+};
+
+/// How many of [`NOTES`]'s columns a note row written before schema 8 was
+/// checked over (all but `sensitivity`).
+pub const NOTES_BEFORE_SENSITIVITY: usize = 7;
+
+/// `attachments`: attachments by digest, their bytes as base64.
+pub const ATTACHMENTS: CheckedTable = CheckedTable {
+    name: "attachments",
+    columns: &[
+        text("unit"),
+        text("digest"),
+        text("case_id"),
+        text("subjects"),
+        text("kind"),
+        text("content_type"),
+        int("bytes"),
+        text("sensitivity"),
+        text("salt"),
+        text("content"),
+        int("erased_at"),
     ],
     key: &["unit", "digest"],
 };
@@ -466,8 +490,8 @@ pub const PARTNERS: CheckedTable = CheckedTable {
 };
 
 /// Every checked table.
-pub const CHECKED: [&CheckedTable; 7] =
-    [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS, &CLIENT_MERGES];
+pub const CHECKED: [&CheckedTable; 8] =
+    [&CHECKED_COMMANDS, &CLIENTS, &NOTES, &ERASURES, &TRUSTED_KEYS, &PARTNERS, &CLIENT_MERGES, &ATTACHMENTS];
 
 /// The checked tables that held rows before schema 2 gave rows a check:
 /// only their rows without one are given one when a store is opened for

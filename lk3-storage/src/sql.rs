@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 7;
+pub(crate) const SCHEMA_VERSION: i64 = 8;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -84,6 +84,23 @@ pub(crate) fn in_order<K: PartialOrd>(
 /// A note's salt as stored: 32 hex digits.
 pub(crate) fn salt_text(salt: &[u8; 16]) -> String {
     Uuid::from_bytes(*salt).simple().to_string()
+}
+
+/// An attachment's bytes as stored: standard base64.
+pub(crate) fn base64_text(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Stored attachment bytes back to bytes.
+pub(crate) fn base64_bytes(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+/// A vocabulary value as stored (its id), `None` when absent or unknown.
+pub(crate) fn vocab<T: lk3_core::Labelled>(text: Option<&str>) -> Option<T> {
+    text.and_then(T::from_id)
 }
 
 /// A stored salt back to bytes.
@@ -232,7 +249,10 @@ macro_rules! sql_store {
                 AppendDecision, AppendOutcome, Batch, CommandRecord, CursorPosition, EventCursor, Fingerprint,
                 ScannedEvent, StoredEvent, StreamInfo, StreamKind, decide_append,
             };
-            use $crate::personal::{Erasure, NewNote, Note, new_salt, note_digest};
+            use $crate::personal::{
+                Attachment, Erasure, NewAttachment, NewNote, Note, attachment_digest, new_salt, note_digest,
+            };
+            use lk3_core::access::{AccessEntry, LoggedAccess};
             use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
             use $crate::rows::{self, ColumnType, Table, Value};
             use $crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
@@ -410,38 +430,50 @@ macro_rules! sql_store {
                         subjects.entry((v(0), v(1))).or_default().push(v(2));
                     }
                 }
-                let mut notes =
-                    sqlx::query("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest").fetch(&mut **tx);
-                while let Some(r) = notes.try_next().await? {
-                    let r = &r;
-                    let v = |i| read_value(r, i, ColumnType::Text);
-                    let (unit, digest, salt, text, listed) = (v(0), v(1), v(2), v(3), v(4));
-                    let matches = match (&salt, &text, digest.as_text().and_then(Hash::from_hex)) {
-                        (Value::Text(salt), Value::Text(text), Some(d)) => {
-                            sql::salt_bytes(salt).is_some_and(|salt| note_digest(&salt, text) == d)
+                // Notes (their text as it is) and attachments (their bytes as base64).
+                let tables = [
+                    ("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest", false),
+                    ("SELECT unit, digest, salt, content, subjects FROM attachments ORDER BY unit, digest", true),
+                ];
+                for (statement, base64) in tables {
+                    let mut rows = sqlx::query(statement).fetch(&mut **tx);
+                    while let Some(r) = rows.try_next().await? {
+                        let r = &r;
+                        let v = |i| read_value(r, i, ColumnType::Text);
+                        let (unit, digest, salt, content, listed) = (v(0), v(1), v(2), v(3), v(4));
+                        let matches = match (&salt, &content, digest.as_text().and_then(Hash::from_hex)) {
+                            (Value::Text(salt), Value::Text(content), Some(d)) => {
+                                let bytes =
+                                    if base64 { sql::base64_bytes(content) } else { Some(content.as_bytes().to_vec()) };
+                                match (sql::salt_bytes(salt), bytes) {
+                                    (Some(salt), Some(bytes)) => attachment_digest(&salt, &bytes) == d,
+                                    _ => false,
+                                }
+                            }
+                            // Erased: no content and no salt.
+                            (Value::Null, Value::Null, Some(_)) => true,
+                            _ => false,
+                        };
+                        if !matches {
+                            found.push((unit.clone(), digest.clone(), $crate::verify::NOTE_TEXT));
+                            continue;
                         }
-                        // Erased: no text and no salt.
-                        (Value::Null, Value::Null, Some(_)) => true,
-                        _ => false,
-                    };
-                    if !matches {
-                        found.push((unit.clone(), digest.clone(), $crate::verify::NOTE_TEXT));
-                        continue;
-                    }
-                    let mut want: Vec<String> = listed
-                        .as_text()
-                        .and_then(|l| serde_json::from_str::<Vec<String>>(l).ok())
-                        .unwrap_or_else(|| vec![String::from("(unreadable)")]);
-                    want.sort();
-                    want.dedup();
-                    let key = (unit.as_text().unwrap_or_default().to_owned(), digest.as_text().unwrap_or_default().to_owned());
-                    let mut got = subjects.remove(&key).unwrap_or_default();
-                    got.sort();
-                    if got != want {
-                        found.push((unit, digest, $crate::verify::NOTE_SUBJECTS));
+                        let mut want: Vec<String> = listed
+                            .as_text()
+                            .and_then(|l| serde_json::from_str::<Vec<String>>(l).ok())
+                            .unwrap_or_else(|| vec![String::from("(unreadable)")]);
+                        want.sort();
+                        want.dedup();
+                        let key =
+                            (unit.as_text().unwrap_or_default().to_owned(), digest.as_text().unwrap_or_default().to_owned());
+                        let mut got = subjects.remove(&key).unwrap_or_default();
+                        got.sort();
+                        if got != want {
+                            found.push((unit, digest, $crate::verify::NOTE_SUBJECTS));
+                        }
                     }
                 }
-                // Subject rows of no note.
+                // Subject rows of no note nor attachment.
                 for ((unit, digest), _) in subjects {
                     found.push((Value::Text(unit), Value::Text(digest), $crate::verify::NOTE_SUBJECTS));
                 }
@@ -719,6 +751,49 @@ macro_rules! sql_store {
             }
 
             impl $store {
+                /// Gives note rows written before schema 8 their sensitivity;
+                /// run whenever the store is opened for writing (a run cut
+                /// short by a crash is finished by the next).
+                pub(crate) async fn check_note_sensitivity(&self) -> Result<(), StoreError> {
+                    let pending = sqlx::query("SELECT 1 FROM notes WHERE sensitivity IS NULL LIMIT 1")
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if pending.is_none() {
+                        return Ok(());
+                    }
+                    let mut tx = begin_write(&self.pool).await?;
+                    // Note rows from before schema 8 have no sensitivity: each is
+                    // `biasa`, checked again, but only where its old check holds
+                    // (one changed outside lk3 stays without, unreadable, for
+                    // verify to name). Rows of before schema 2 are checked below.
+                    sqlx::query("UPDATE notes SET sensitivity = 'biasa' WHERE sensitivity IS NULL AND row_check = ''")
+                        .execute(&mut *tx)
+                        .await?;
+                    let old_columns = &rows::NOTES.columns[..rows::NOTES_BEFORE_SENSITIVITY];
+                    let names: Vec<&str> = old_columns.iter().map(|c| c.name).collect();
+                    let text = format!("SELECT {}, row_check FROM notes WHERE sensitivity IS NULL", names.join(", "));
+                    let old = sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await?;
+                    for r in &old {
+                        let mut values: rows::Row =
+                            old_columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
+                        let stored = read_value(r, old_columns.len(), ColumnType::Text);
+                        if stored.as_text() != Some(rows::row_check(&values).as_str()) {
+                            continue;
+                        }
+                        let (unit, digest) = (values[0].clone(), values[1].clone());
+                        values.push(Value::Text(lk3_core::vocab::Sensitivity::Biasa.to_string()));
+                        let mut query = sqlx::query(<$store>::stmt(
+                            "UPDATE notes SET sensitivity = 'biasa', row_check = $1 WHERE unit = $2 AND digest = $3",
+                        ))
+                        .bind(rows::row_check(&values));
+                        query = bind_value(query, &unit, ColumnType::Text);
+                        query = bind_value(query, &digest, ColumnType::Text);
+                        query.execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 /// Gives rows written before schema 2 their check (see
                 /// [`rows::CheckedTable`]); run when the store is opened for writing.
                 pub(crate) async fn check_legacy_rows(&self) -> Result<(), StoreError> {
@@ -1562,6 +1637,7 @@ macro_rules! sql_store {
                         Value::Text(sql::salt_text(&salt)),
                         Value::Text(note.text.clone()),
                         Value::Null,
+                        Value::Text(note.sensitivity.to_string()),
                     ];
                     insert_checked(&mut tx, &rows::NOTES, values, "").await?;
                     for s in &note.subjects {
@@ -1580,7 +1656,7 @@ macro_rules! sql_store {
 
                 async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError> {
                     let row = sqlx::query(<$store>::stmt(
-                        "SELECT case_id, subjects, salt, text, erased_at FROM notes WHERE unit = $1 AND digest = $2",
+                        "SELECT case_id, subjects, salt, text, erased_at, sensitivity FROM notes WHERE unit = $1 AND digest = $2",
                     ))
                     .bind(unit.to_string())
                     .bind(digest.to_string())
@@ -1602,12 +1678,157 @@ macro_rules! sql_store {
                         digest,
                         case_id: case_id.as_deref().map(sql::uuid).transpose()?.map(lk3_core::ids::CaseId::from_uuid),
                         subjects: serde_json::from_str(row.try_get::<&str, _>(1)?).map_err(|_| bad("subjects"))?,
+                        sensitivity: sql::vocab(row.try_get::<Option<&str>, _>(5)?).ok_or_else(|| bad("sensitivity"))?,
                         text,
                         erased_at: row
                             .try_get::<Option<i64>, _>(4)?
                             .map(|v| sql::from_micros(Uuid::nil(), v))
                             .transpose()?,
                     }))
+                }
+
+                async fn put_attachment(&self, attachment: &NewAttachment) -> Result<Hash, StoreError> {
+                    attachment.check()?;
+                    let salt = new_salt();
+                    let digest = attachment_digest(&salt, &attachment.content);
+                    let unit = attachment.unit.to_string();
+                    let subjects = serde_json::to_string(&attachment.subjects)
+                        .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                    let mut tx = self.pool.begin().await?;
+                    let values = vec![
+                        Value::Text(unit.clone()),
+                        Value::Text(digest.to_string()),
+                        attachment.case_id.map_or(Value::Null, |c| Value::Text(c.to_string())),
+                        Value::Text(subjects),
+                        Value::Text(attachment.kind.to_string()),
+                        Value::Text(attachment.content_type.to_string()),
+                        Value::Int(sql::signed(attachment.content.len() as u64)),
+                        Value::Text(attachment.sensitivity.to_string()),
+                        Value::Text(sql::salt_text(&salt)),
+                        Value::Text(sql::base64_text(&attachment.content)),
+                        Value::Null,
+                    ];
+                    insert_checked(&mut tx, &rows::ATTACHMENTS, values, "").await?;
+                    for s in &attachment.subjects {
+                        sqlx::query(<$store>::stmt(
+                            "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        ))
+                        .bind(&unit)
+                        .bind(s.to_string())
+                        .bind(digest.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(digest)
+                }
+
+                async fn attachment(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Attachment>, StoreError> {
+                    let row = sqlx::query(<$store>::stmt(
+                        "SELECT case_id, subjects, kind, content_type, bytes, sensitivity, salt, content, erased_at \
+                         FROM attachments WHERE unit = $1 AND digest = $2",
+                    ))
+                    .bind(unit.to_string())
+                    .bind(digest.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    let bad = |m: &str| sql::corrupt(Uuid::nil(), 0, format!("attachment {digest}: {m}"));
+                    let case_id: Option<String> = row.try_get(0)?;
+                    let salt: Option<String> = row.try_get(6)?;
+                    let content: Option<String> = row.try_get(7)?;
+                    let content = match (&salt, &content) {
+                        (Some(salt), Some(content)) => {
+                            // The bytes must still be the ones the digest was made of.
+                            let salt = sql::salt_bytes(salt).ok_or_else(|| bad("salt"))?;
+                            let bytes = sql::base64_bytes(content).ok_or_else(|| bad("content"))?;
+                            if attachment_digest(&salt, &bytes) != digest {
+                                return Err(bad("the content does not match its digest"));
+                            }
+                            Some(bytes)
+                        }
+                        _ => None,
+                    };
+                    Ok(Some(Attachment {
+                        digest,
+                        case_id: case_id.as_deref().map(sql::uuid).transpose()?.map(lk3_core::ids::CaseId::from_uuid),
+                        subjects: serde_json::from_str(row.try_get::<&str, _>(1)?).map_err(|_| bad("subjects"))?,
+                        kind: sql::vocab(row.try_get::<Option<&str>, _>(2)?).ok_or_else(|| bad("kind"))?,
+                        content_type: sql::vocab(row.try_get::<Option<&str>, _>(3)?).ok_or_else(|| bad("content type"))?,
+                        bytes: u64::try_from(row.try_get::<i64, _>(4)?).map_err(|_| bad("bytes"))?,
+                        sensitivity: sql::vocab(row.try_get::<Option<&str>, _>(5)?).ok_or_else(|| bad("sensitivity"))?,
+                        content,
+                        erased_at: row
+                            .try_get::<Option<i64>, _>(8)?
+                            .map(|v| sql::from_micros(Uuid::nil(), v))
+                            .transpose()?,
+                    }))
+                }
+
+                async fn log_access(&self, entry: &AccessEntry) -> Result<LoggedAccess, StoreError> {
+                    let unit = entry.unit.to_string();
+                    let text = serde_json::to_string(entry).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
+                    // Two readers logging at once: the second one's insert finds
+                    // the place taken (the key) and tries the next.
+                    for _ in 0..16 {
+                        let mut tx = begin_write(&self.pool).await?;
+                        let last = sqlx::query(<$store>::stmt(
+                            "SELECT seq, hash FROM access_log WHERE unit = $1 ORDER BY seq DESC LIMIT 1",
+                        ))
+                        .bind(&unit)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        let (seq, previous) = match last {
+                            Some(r) => {
+                                let hash: String = r.try_get(1)?;
+                                let previous = Hash::from_hex(&hash)
+                                    .ok_or_else(|| StoreError::AccessLogBroken { unit: entry.unit, seq: 0 })?;
+                                (r.try_get::<i64, _>(0)? + 1, previous)
+                            }
+                            None => (1, Hash::default()),
+                        };
+                        let hash = entry.hash(&previous);
+                        let inserted = sqlx::query(<$store>::stmt(
+                            "INSERT INTO access_log (unit, seq, entry, hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                        ))
+                        .bind(&unit)
+                        .bind(seq)
+                        .bind(&text)
+                        .bind(hash.to_string())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if inserted == 1 {
+                            tx.commit().await?;
+                            return Ok(LoggedAccess { seq: seq as u64, entry: entry.clone(), hash });
+                        }
+                        tx.rollback().await?;
+                    }
+                    Err(StoreError::Unavailable { message: "the access log is too busy: try again".to_owned() })
+                }
+
+                async fn access_log(
+                    &self,
+                    unit: &UnitCode,
+                    client: Option<ClientId>,
+                ) -> Result<Vec<LoggedAccess>, StoreError> {
+                    let rows = sqlx::query(<$store>::stmt(
+                        "SELECT seq, entry, hash FROM access_log WHERE unit = $1 ORDER BY seq",
+                    ))
+                    .bind(unit.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut log = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        let seq: i64 = r.try_get(0)?;
+                        let broken = || StoreError::AccessLogBroken { unit: *unit, seq: seq.max(0) as u64 };
+                        let entry: AccessEntry = serde_json::from_str(r.try_get::<&str, _>(1)?).map_err(|_| broken())?;
+                        let hash = Hash::from_hex(r.try_get::<&str, _>(2)?).ok_or_else(broken)?;
+                        if client.is_none_or(|c| entry.clients.contains(&c)) {
+                            log.push(LoggedAccess { seq: u64::try_from(seq).map_err(|_| broken())?, entry, hash });
+                        }
+                    }
+                    Ok(log)
                 }
 
                 async fn erase_client(
@@ -1627,7 +1848,7 @@ macro_rules! sql_store {
                         .rows_affected();
                     // Each erased note keeps its check, made again without text and salt.
                     let erased = sqlx::query(<$store>::stmt(
-                        "SELECT digest, case_id, subjects FROM notes \
+                        "SELECT digest, case_id, subjects, sensitivity FROM notes \
                          WHERE unit = $1 AND text IS NOT NULL AND digest IN \
                          (SELECT digest FROM note_subjects WHERE unit = $1 AND client_id = $2)",
                     ))
@@ -1639,6 +1860,7 @@ macro_rules! sql_store {
                         let digest: String = r.try_get(0)?;
                         let case_id: Option<String> = r.try_get(1)?;
                         let subjects: String = r.try_get(2)?;
+                        let sensitivity: Option<String> = r.try_get(3)?;
                         let values = vec![
                             Value::Text(unit_text.clone()),
                             Value::Text(digest.clone()),
@@ -1647,6 +1869,7 @@ macro_rules! sql_store {
                             Value::Null,
                             Value::Null,
                             Value::Int(sql::micros(at)),
+                            sensitivity.map_or(Value::Null, Value::Text),
                         ];
                         sqlx::query(<$store>::stmt(
                             "UPDATE notes SET text = NULL, salt = NULL, erased_at = $1, row_check = $2 \
@@ -1660,6 +1883,42 @@ macro_rules! sql_store {
                         .await?;
                     }
                     let notes = erased.len() as u64;
+                    // Each erased attachment likewise, without its bytes and salt.
+                    let erased = sqlx::query(<$store>::stmt(
+                        "SELECT digest, case_id, subjects, kind, content_type, bytes, sensitivity FROM attachments \
+                         WHERE unit = $1 AND content IS NOT NULL AND digest IN \
+                         (SELECT digest FROM note_subjects WHERE unit = $1 AND client_id = $2)",
+                    ))
+                    .bind(&unit_text)
+                    .bind(&client_text)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for r in &erased {
+                        // The columns of `rows::ATTACHMENTS` after the unit, up to the salt.
+                        let kept = [
+                            ColumnType::Text,
+                            ColumnType::Text,
+                            ColumnType::Text,
+                            ColumnType::Text,
+                            ColumnType::Text,
+                            ColumnType::Int,
+                            ColumnType::Text,
+                        ];
+                        let mut values = vec![Value::Text(unit_text.clone())];
+                        values.extend(kept.iter().enumerate().map(|(i, ty)| read_value(r, i, *ty)));
+                        let digest = values[1].clone();
+                        values.extend([Value::Null, Value::Null, Value::Int(sql::micros(at))]);
+                        let mut query = sqlx::query(<$store>::stmt(
+                            "UPDATE attachments SET content = NULL, salt = NULL, erased_at = $1, row_check = $2 \
+                             WHERE unit = $3 AND digest = $4",
+                        ))
+                        .bind(sql::micros(at))
+                        .bind(rows::row_check(&values))
+                        .bind(&unit_text);
+                        query = bind_value(query, &digest, ColumnType::Text);
+                        query.execute(&mut *tx).await?;
+                    }
+                    let attachments = erased.len() as u64;
                     let values = vec![
                         Value::Text(unit_text.clone()),
                         Value::Text(client_text.clone()),
@@ -1674,7 +1933,7 @@ macro_rules! sql_store {
                     if let Some(statement) = <$store>::AFTER_ERASURE {
                         sqlx::query(statement).execute(&self.pool).await?;
                     }
-                    Ok(Erasure { identity_removed: removed > 0, notes_erased: notes })
+                    Ok(Erasure { identity_removed: removed > 0, notes_erased: notes, attachments_erased: attachments })
                 }
             }
         }

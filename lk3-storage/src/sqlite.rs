@@ -55,6 +55,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0005_partners.sql"),
         include_str!("../migrations/sqlite/0006_transfers.sql"),
         include_str!("../migrations/sqlite/0007_client_merges.sql"),
+        include_str!("../migrations/sqlite/0008_sensitivity_attachments_access_log.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
@@ -103,6 +104,7 @@ impl SqliteStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let store = SqliteStore { pool, signer: Default::default() };
+        store.check_note_sensitivity().await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }

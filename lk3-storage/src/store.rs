@@ -19,10 +19,11 @@ use crate::error::StoreError;
 use crate::model::{
     AppendOutcome, Batch, CommandRecord, EventCursor, Fingerprint, ScannedEvent, StoredEvent, StreamInfo,
 };
-use crate::personal::{Erasure, NewNote, Note};
+use crate::personal::{Attachment, Erasure, NewAttachment, NewNote, Note};
 use crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
 use crate::trust::TrustRecord;
 use crate::verify::{AuditPage, StoreAudit, StreamCursor};
+use lk3_core::access::{AccessEntry, AccessRequest, LoggedAccess};
 
 /// Where LK3 streams, their projections and personal data are kept.
 ///
@@ -185,18 +186,42 @@ pub trait CaseStore: Send + Sync {
     /// Adds or replaces a client's identity in the registry.
     async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError>;
 
-    /// A client's identity, if held (not after erasure).
+    /// A client's identity, if held (not after erasure). An adapter's
+    /// primitive, neither judged nor logged: applications read identities
+    /// with [`CaseStoreExt::read_client`].
     async fn client(&self, unit: &UnitCode, client: ClientId) -> Result<Option<ClientRecord>, StoreError>;
 
     /// Stores a note's text and returns its digest, for the event to hold.
     async fn put_note(&self, note: &NewNote) -> Result<Hash, StoreError>;
 
-    /// A note by digest; its text is `None` once erased.
+    /// A note by digest; its text is `None` once erased. An adapter's
+    /// primitive, neither judged nor logged: applications read notes with
+    /// [`CaseStoreExt::read_note`].
     async fn note(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Note>, StoreError>;
 
-    /// Erases a person (UU 27/2022): their identity record and the text of
-    /// every note about them. Events keep only ids and digests, so every
-    /// chain still verifies. Erasing twice is not an error.
+    /// Stores an attachment, once [`NewAttachment::check`] passes, and
+    /// returns its digest, for the event to hold.
+    async fn put_attachment(&self, attachment: &NewAttachment) -> Result<Hash, StoreError>;
+
+    /// An attachment by digest; its content is `None` once erased. An
+    /// adapter's primitive, neither judged nor logged: applications read
+    /// attachments with [`CaseStoreExt::read_attachment`].
+    async fn attachment(&self, unit: &UnitCode, digest: Hash) -> Result<Option<Attachment>, StoreError>;
+
+    /// Adds an entry to the end of its unit's access log, linked to the
+    /// entry before it, and returns it as logged. Entries are never changed
+    /// or removed.
+    async fn log_access(&self, entry: &AccessEntry) -> Result<LoggedAccess, StoreError>;
+
+    /// A unit's access log in order, every entry with its link (only the
+    /// entries about `client` when given: [`lk3_core::access::verify_log`]
+    /// needs the whole log).
+    async fn access_log(&self, unit: &UnitCode, client: Option<ClientId>) -> Result<Vec<LoggedAccess>, StoreError>;
+
+    /// Erases a person (UU 27/2022): their identity record, the text of
+    /// every note and the bytes of every attachment about them. Events keep
+    /// only ids and digests, so every chain still verifies; the access log
+    /// keeps only ids and digests too, and stays. Erasing twice is not an error.
     async fn erase_client(&self, unit: &UnitCode, client: ClientId, at: DateTime<Utc>) -> Result<Erasure, StoreError>;
 }
 
@@ -314,6 +339,33 @@ pub trait CaseStoreExt: CaseStore {
         self.execute::<Case>(*case_id.as_uuid(), command, ctx).await
     }
 
+    /// Reads a client's identity for `request` (an actor and a purpose),
+    /// judged and logged ([`crate::access`]).
+    async fn read_client(
+        &self,
+        unit: &UnitCode,
+        client: ClientId,
+        request: &AccessRequest,
+    ) -> Result<ClientRecord, StoreError> {
+        crate::access::read_client(self, unit, client, request).await
+    }
+
+    /// Reads a note for `request`, judged at its sensitivity and logged
+    /// when secret ([`crate::access`]).
+    async fn read_note(&self, unit: &UnitCode, digest: Hash, request: &AccessRequest) -> Result<Note, StoreError> {
+        crate::access::read_note(self, unit, digest, request).await
+    }
+
+    /// Reads an attachment for `request`, judged and logged ([`crate::access`]).
+    async fn read_attachment(
+        &self,
+        unit: &UnitCode,
+        digest: Hash,
+        request: &AccessRequest,
+    ) -> Result<Attachment, StoreError> {
+        crate::access::read_attachment(self, unit, digest, request).await
+    }
+
     /// Executes an outreach command.
     async fn execute_outreach(
         &self,
@@ -361,6 +413,13 @@ async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     let references = A::partner_references(before, events);
     let mut directories = std::collections::BTreeMap::new();
     crate::partners::check_references(store, batch.stream_id, &references, check, &mut directories).await?;
+    // A new command's note or attachment is kept before the event names it;
+    // history (appended or imported) comes without the personal data store.
+    let kept = A::kept_records(events);
+    if check == ReferenceCheck::New && !kept.is_empty() {
+        let case_id = lk3_core::ids::CaseId::from_uuid(batch.stream_id);
+        crate::access::check_kept(store, &batch.unit, case_id, &kept).await?;
+    }
     if let (Some(fingerprint), Some(span)) = (fingerprint, batch.commands.first_mut()) {
         span.fingerprint = fingerprint;
     }

@@ -194,6 +194,17 @@ pub async fn verify_trusted<S: CaseStore + ?Sized>(
             }
         }
     }
+    // Each unit's access log: every entry linked to the one before.
+    match store.units().await {
+        Ok(units) => {
+            for unit in units {
+                if let Err(e) = crate::access::verified_log(store, &unit).await {
+                    report.problems.push(store_problem(Some("access_log"), &e));
+                }
+            }
+        }
+        Err(e) => report.problems.push(store_problem(Some("access_log"), &e)),
+    }
     Ok(report)
 }
 

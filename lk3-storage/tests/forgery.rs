@@ -205,6 +205,31 @@ fn break_requirement(
         }
         // The child's consent recorded without its guardian: the step's own
         // consent, or the one on record before the step.
+        // A child's guardian made the case's perpetrator (their consent for
+        // the child recorded just before, when the case has none).
+        Req::GuardianForChild if matches!(events[last].payload, CaseEvent::ClientRoleSet { .. }) => {
+            let (adult, child) = (w.adult, w.child);
+            let guards = before
+                .consents()
+                .iter()
+                .any(|c| c.withdrawn_at.is_none() && c.consent.subject == child && c.consent.guardian == Some(adult));
+            if !guards {
+                let CaseCommand::RecordConsent { consent } = w.consent_command(child, Some(adult)) else {
+                    unreachable!("a consent")
+                };
+                let recorded = Event {
+                    payload: CaseEvent::ConsentRecorded { consent },
+                    actor: w.actor(Role::PekerjaSosial, false),
+                    ..stamp(events, last)
+                };
+                events.insert(last, recorded);
+            }
+            let previous = before.clients().iter().find(|c| c.client_id == adult).and_then(|c| c.role);
+            let last = events.len() - 1;
+            events[last].payload =
+                CaseEvent::ClientRoleSet { client_id: adult, previous, role: Some(lk3_core::case::ClientRole::Pelaku) };
+            Some(&["LK3-E023"])
+        }
         Req::GuardianForChild => {
             let child = w.child;
             if let CaseEvent::ConsentRecorded { consent } = &mut events[last].payload {
@@ -292,6 +317,9 @@ fn break_requirement(
                     *referral_id = lk3_core::ids::ReferralId::new_v7(at, IdSeed::new([7; 10]));
                 }
                 CaseEvent::AidGiven { aid } => aid.recipient = stranger,
+                CaseEvent::NoteAdded { note } => note.about.push(stranger),
+                CaseEvent::AttachmentAdded { attachment } => attachment.about.push(stranger),
+                CaseEvent::ClientRoleSet { client_id, .. } => *client_id = stranger,
                 _ => return None,
             }
             Some(&["LK3-E031"])

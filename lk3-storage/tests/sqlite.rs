@@ -217,10 +217,11 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 7 added goes, and so do their records.
+        // What migrations 4 to 8 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
-            "DROP TABLE client_merges; DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
+            "DROP TABLE access_log; DROP TABLE attachments; ALTER TABLE notes DROP COLUMN sensitivity; \
+             DROP TABLE client_merges; DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
              DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
              DROP TABLE case_clients; DROP TABLE partners; DELETE FROM _sqlx_migrations WHERE version >= 4",
@@ -274,4 +275,110 @@ async fn a_client_merge_redirected_in_the_file_is_found() {
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let codes: Vec<_> = report.problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["LK3-E086"], "{report:?}");
+}
+
+/// A note written before schema 8 has no sensitivity: opened for writing,
+/// the store makes it `biasa` with its check again where the old check held;
+/// a note changed behind lk3's back stays without one, unread, named by verify.
+#[tokio::test]
+async fn a_note_of_schema_7_becomes_biasa_only_where_its_check_held() {
+    use lk3_storage::personal::NewNote;
+    use lk3_storage::rows::{self, Value};
+    let (s, url, events) = store_with_case().await;
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    let case_id = lk3_core::ids::CaseId::from_uuid(events[0].stream_id);
+    let note = |text: &str| NewNote {
+        unit,
+        case_id: Some(case_id),
+        subjects: vec![],
+        sensitivity: lk3_core::vocab::Sensitivity::Biasa,
+        text: text.into(),
+    };
+    let kept = s.put_note(&note("Catatan lama.")).await.expect("note");
+    let edited = s.put_note(&note("Catatan lain.")).await.expect("note");
+    // Back to schema 7's form: no sensitivity, each row checked over the seven columns.
+    use sqlx::Row;
+    let columns = rows::NOTES.columns[..rows::NOTES_BEFORE_SENSITIVITY].iter().map(|c| c.name).collect::<Vec<_>>();
+    assert_eq!(columns.join(", "), "unit, digest, case_id, subjects, salt, text, erased_at");
+    for digest in [kept, edited] {
+        let row =
+            sqlx::query("SELECT unit, digest, case_id, subjects, salt, text, erased_at FROM notes WHERE digest = ?1")
+                .bind(digest.to_string())
+                .fetch_one(s.pool())
+                .await
+                .expect("row");
+        let values: Vec<Value> = (0..columns.len())
+            .map(|i| match row.try_get::<Option<String>, _>(i) {
+                Ok(Some(t)) => Value::Text(t),
+                Ok(None) => Value::Null,
+                Err(_) => row.try_get::<Option<i64>, _>(i).expect("int").map_or(Value::Null, Value::Int),
+            })
+            .collect();
+        sqlx::query("UPDATE notes SET sensitivity = NULL, row_check = ?1 WHERE digest = ?2")
+            .bind(rows::row_check(&values))
+            .bind(digest.to_string())
+            .execute(s.pool())
+            .await
+            .expect("rewind");
+    }
+    sqlx::query("UPDATE notes SET text = 'Diubah.' WHERE digest = ?1")
+        .bind(edited.to_string())
+        .execute(s.pool())
+        .await
+        .expect("edit");
+    s.close().await;
+    let s = SqliteStore::open(&url).await.expect("reopen");
+    let read = s.note(&unit, kept).await.expect("read").expect("note");
+    assert_eq!((read.sensitivity, read.text.as_deref()), (lk3_core::vocab::Sensitivity::Biasa, Some("Catatan lama.")));
+    let e = s.note(&unit, edited).await.expect_err("no sensitivity, changed text");
+    assert_eq!(e.code(), ErrorCode::CorruptRow);
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let named: Vec<_> = report.problems.iter().map(|p| (p.table.as_deref(), p.code.as_str())).collect();
+    assert!(named.contains(&(Some("notes"), "LK3-E086")), "{named:?}");
+    assert!(report.problems.iter().all(|p| !p.message_en.contains(&kept.to_string())), "{report:?}");
+}
+
+/// The access log only grows: the file refuses an update or a delete, and
+/// an entry changed once its guards are dropped is found by verify.
+#[tokio::test]
+async fn the_access_log_is_append_only_and_an_edited_entry_is_found() {
+    use lk3_core::access::AccessRequest;
+    use lk3_core::vocab::{AccessPurpose, Role};
+    use lk3_storage::CaseStoreExt;
+    let (s, _, _) = store_with_case().await;
+    let mut w = conformance::world::World::new();
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    s.put_client(&lk3_core::schema::ClientRecord {
+        client_id: w.adult,
+        unit,
+        name: "Ibu Contoh".into(),
+        nik: None,
+        no_kk: None,
+        sex: None,
+        birth_date: None,
+        domicile: None,
+    })
+    .await
+    .expect("put");
+    let actor = w.actor(Role::PekerjaSosial, false);
+    for purpose in [Some(AccessPurpose::PenangananKasus), None, Some(AccessPurpose::Rujukan)] {
+        let _ = s.read_client(&unit, w.adult, &AccessRequest { actor, purpose, at: w.now }).await;
+    }
+    w.now += chrono::Duration::hours(1);
+    assert_eq!(s.access_log(&unit, None).await.expect("log").len(), 3);
+    for statement in ["UPDATE access_log SET entry = entry", "DELETE FROM access_log WHERE seq = 2"] {
+        let e = sqlx::query(statement).execute(s.pool()).await.expect_err("append-only");
+        assert!(e.to_string().contains("append-only"), "{e}");
+    }
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    sqlx::raw_sql(
+        "DROP TRIGGER access_log_no_update; \
+         UPDATE access_log SET entry = replace(entry, 'penanganan_kasus', 'audit') WHERE seq = 1",
+    )
+    .execute(s.pool())
+    .await
+    .expect("edit");
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let named: Vec<_> = report.problems.iter().map(|p| (p.table.as_deref(), p.code.as_str())).collect();
+    assert_eq!(named, [(Some("access_log"), "LK3-E153")], "{report:?}");
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use lk3_core::case::Case;
 use lk3_core::schema::ClientRecord;
-use lk3_core::vocab::Stage;
+use lk3_core::vocab::{Sensitivity, Stage};
 use lk3_core::{ErrorCode, Lk3Error};
 use lk3_storage::personal::NewNote;
 use lk3_storage::rows::{self, ColumnType};
@@ -65,7 +65,8 @@ async fn populated(dir: &Path) -> conformance::world::World {
         };
         store.put_client(&record).await.expect("put");
     }
-    let note = NewNote { unit, case_id: None, subjects: vec![w.adult], text: NOTE.into() };
+    let note =
+        NewNote { unit, case_id: None, subjects: vec![w.adult], sensitivity: Sensitivity::Biasa, text: NOTE.into() };
     store.put_note(&note).await.expect("note");
     store.put_note(&NewNote { subjects: vec![w.child], text: "Catatan lain".into(), ..note }).await.expect("note");
     store.close().await;

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Aid, CaseClient, Consent, IncomingReferral, PlanItem, RiskLevel};
-use crate::ids::{CaseId, CaseNumber, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
+use super::{Aid, CaseAttachment, CaseClient, CaseNote, ClientRole, Consent, IncomingReferral, PlanItem, RiskLevel};
+use crate::ids::{CaseId, CaseNumber, ClientId, ConsentId, PartnerId, ReferralId, ServiceId, StaffId, UnitCode};
 use crate::service::{ParticipantCount, ReferralDraft, ServiceCommand};
 pub use crate::vocab::CaseCommandKind;
 use crate::vocab::{
@@ -203,6 +203,28 @@ pub enum CaseCommand {
         /// Why.
         reason: TransferRefusal,
     },
+    /// Keep a note with the case (stored first in the personal data store,
+    /// which gives its digest).
+    AddNote {
+        /// The note.
+        note: CaseNote,
+    },
+    /// Attach a document to the case (stored first in the personal data
+    /// store, which gives its digest).
+    AddAttachment {
+        /// The attachment.
+        attachment: CaseAttachment,
+    },
+    /// Set or change a registered client's role in the case (or clear it).
+    /// A client who is a child's guardian in a consent in force is never
+    /// made its perpetrator.
+    SetClientRole {
+        /// The client.
+        client_id: ClientId,
+        /// The new role; absent to clear it.
+        #[serde(default)]
+        role: Option<ClientRole>,
+    },
 }
 
 impl CaseCommand {
@@ -239,6 +261,9 @@ impl CaseCommand {
             Self::TransferCase { .. } => K::TransferCase,
             Self::AcceptTransfer { .. } => K::AcceptTransfer,
             Self::RefuseTransfer { .. } => K::RefuseTransfer,
+            Self::AddNote { .. } => K::AddNote,
+            Self::AddAttachment { .. } => K::AddAttachment,
+            Self::SetClientRole { .. } => K::SetClientRole,
         }
     }
 }

@@ -192,6 +192,11 @@ impl Decider for Case {
             }
             CaseEvent::TransferAccepted { worker, .. } => CaseCommand::AcceptTransfer { worker: *worker },
             CaseEvent::TransferRefused { reason, .. } => CaseCommand::RefuseTransfer { reason: *reason },
+            CaseEvent::NoteAdded { note } => CaseCommand::AddNote { note: note.clone() },
+            CaseEvent::AttachmentAdded { attachment } => CaseCommand::AddAttachment { attachment: attachment.clone() },
+            CaseEvent::ClientRoleSet { client_id, role, .. } => {
+                CaseCommand::SetClientRole { client_id: *client_id, role: *role }
+            }
         }
     }
 }
@@ -234,6 +239,24 @@ impl Case {
                     return Err(Violation::GuardianRequired { client: consent.subject });
                 }
                 Ok(())
+            }
+            (Requirement::GuardianForChild, CaseCommand::SetClientRole { client_id, role }) => {
+                // Making a child's guardian (in a consent in force) its perpetrator.
+                if *role != Some(super::ClientRole::Pelaku) {
+                    return Ok(());
+                }
+                let minors = self.clients.iter().filter(|c| c.minor).map(|c| c.client_id);
+                match self
+                    .consents
+                    .iter()
+                    .filter(|c| c.withdrawn_at.is_none())
+                    .find(|c| c.consent.guardian == Some(*client_id) && minors.clone().any(|m| m == c.consent.subject))
+                {
+                    Some(c) => {
+                        Err(Violation::GuardianIsPerpetrator { client: c.consent.subject, guardian: *client_id })
+                    }
+                    None => Ok(()),
+                }
             }
             (Requirement::GuardianForChild, _) => self.guardians_in_force(),
             (Requirement::PlanProposed, _) => self.proposal.as_ref().map(|_| ()).ok_or(Violation::PlanRequired),
@@ -382,6 +405,19 @@ impl Case {
             CaseCommand::RecordAid { aid } => {
                 if !self.clients.iter().any(|c| c.client_id == aid.recipient) {
                     return unknown(Reference::Klien, aid.recipient.to_string());
+                }
+                Ok(())
+            }
+            CaseCommand::AddNote { note: super::CaseNote { about, .. } }
+            | CaseCommand::AddAttachment { attachment: super::CaseAttachment { about, .. } } => {
+                match about.iter().find(|a| !self.clients.iter().any(|c| c.client_id == **a)) {
+                    Some(a) => unknown(Reference::Klien, a.to_string()),
+                    None => Ok(()),
+                }
+            }
+            CaseCommand::SetClientRole { client_id, .. } => {
+                if !self.clients.iter().any(|c| c.client_id == *client_id) {
+                    return unknown(Reference::Klien, client_id.to_string());
                 }
                 Ok(())
             }
@@ -585,6 +621,40 @@ impl Case {
                 let Some(t) = self.pending_transfer() else { return invalid(CommandProblem::NoTransferPending) };
                 CaseEvent::TransferRefused { to_unit: t.to_unit, reason: *reason }
             }
+            CaseCommand::AddNote { note } => {
+                if has_duplicates(&note.about) {
+                    return invalid(CommandProblem::DuplicateClient);
+                }
+                if self.notes.iter().any(|n| n.record.note == note.note) {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                CaseEvent::NoteAdded { note: note.clone() }
+            }
+            CaseCommand::AddAttachment { attachment } => {
+                if has_duplicates(&attachment.about) {
+                    return invalid(CommandProblem::DuplicateClient);
+                }
+                if !(1..=super::MAX_ATTACHMENT_BYTES).contains(&attachment.bytes) {
+                    return invalid(CommandProblem::AttachmentSize);
+                }
+                if self.attachments.iter().any(|a| a.record.attachment == attachment.attachment) {
+                    return invalid(CommandProblem::DuplicateId);
+                }
+                CaseEvent::AttachmentAdded { attachment: attachment.clone() }
+            }
+            CaseCommand::SetClientRole { client_id, role } => {
+                // Known under the table's KnownReference; kept total.
+                let previous = self.clients.iter().find(|c| c.client_id == *client_id).and_then(|c| c.role);
+                if previous == *role {
+                    return invalid(CommandProblem::SameRole);
+                }
+                CaseEvent::ClientRoleSet { client_id: *client_id, previous, role: *role }
+            }
         })
     }
+}
+
+/// Whether a list names a client twice.
+fn has_duplicates(clients: &[crate::ids::ClientId]) -> bool {
+    clients.iter().enumerate().any(|(i, c)| clients[..i].contains(c))
 }

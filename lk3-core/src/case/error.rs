@@ -108,6 +108,10 @@ labelled_enum! {
         ServiceNotOffered = ("layanan_tidak_tersedia_dalam_aturan", "aturan kasus ini tidak mengenal layanan itu", "the case's rule set does not offer that service"),
         /// Aid handed over on a date after the command's.
         AidDateAfterCommand = ("tanggal_bantuan_mendatang", "tanggal penyerahan bantuan sesudah tanggal pencatatannya", "the aid's hand-over date is after the date it is recorded"),
+        /// An attachment of no bytes or over the size limit.
+        AttachmentSize = ("ukuran_lampiran_tidak_sah", "lampiran harus berisi 1 byte sampai 10 MiB", "an attachment holds 1 byte to 10 MiB"),
+        /// Setting a client's role to the one they have.
+        SameRole = ("peran_sama", "klien sudah memiliki peran itu dalam kasus ini", "the client already has that role in the case"),
     }
 }
 

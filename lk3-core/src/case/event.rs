@@ -223,6 +223,27 @@ pub enum CaseEvent {
         /// Why.
         reason: TransferRefusal,
     },
+    /// A note was kept with the case.
+    NoteAdded {
+        /// The note.
+        note: super::CaseNote,
+    },
+    /// A document was attached to the case.
+    AttachmentAdded {
+        /// The attachment.
+        attachment: super::CaseAttachment,
+    },
+    /// A client's role in the case was set, changed or cleared.
+    ClientRoleSet {
+        /// The client.
+        client_id: crate::ids::ClientId,
+        /// The role before (derived); absent when none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<super::ClientRole>,
+        /// The new role; absent when cleared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<super::ClientRole>,
+    },
 }
 
 impl CaseEvent {
@@ -259,6 +280,9 @@ impl CaseEvent {
             Self::TransferRequested { .. } => K::TransferCase,
             Self::TransferAccepted { .. } => K::AcceptTransfer,
             Self::TransferRefused { .. } => K::RefuseTransfer,
+            Self::NoteAdded { .. } => K::AddNote,
+            Self::AttachmentAdded { .. } => K::AddAttachment,
+            Self::ClientRoleSet { .. } => K::SetClientRole,
         }
     }
 
@@ -294,6 +318,9 @@ impl CaseEvent {
             Self::TransferRequested { .. } => "transfer_requested",
             Self::TransferAccepted { .. } => "transfer_accepted",
             Self::TransferRefused { .. } => "transfer_refused",
+            Self::NoteAdded { .. } => "note_added",
+            Self::AttachmentAdded { .. } => "attachment_added",
+            Self::ClientRoleSet { .. } => "client_role_set",
         }
     }
 

@@ -17,8 +17,8 @@ pub use command::{CaseCommand, CaseCommandKind};
 pub use error::{CommandError, CommandProblem, Reference, Violation};
 pub use event::CaseEvent;
 pub use records::{
-    Aid, CaseClient, ClientRole, Consent, ConsentForm, ExternalReference, IncomingReferral, MAX_REFERENCE_CHARS,
-    PlanItem, RiskLevel, Transfer, TransferState,
+    Aid, CaseAttachment, CaseClient, CaseNote, ClientRole, Consent, ConsentForm, ExternalReference, IncomingReferral,
+    Kept, MAX_ATTACHMENT_BYTES, MAX_REFERENCE_CHARS, PlanItem, RiskLevel, Transfer, TransferState,
 };
 pub use state::{Case, ConsentRecord, DisclosureGap, PlanProposal, ProtectiveReferral};
 

@@ -232,3 +232,57 @@ pub struct Transfer {
     /// Why it was refused.
     pub refusal: Option<crate::vocab::TransferRefusal>,
 }
+
+/// The largest attachment a case keeps, in bytes (10 MiB: a scanned
+/// multi-page form or a phone photo; issue 15 \[I\]).
+pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A note kept with a case. The event holds only the note's digest; its
+/// text is in the personal data store, where erasure removes it and the
+/// digest still verifies (DESIGN §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNote {
+    /// The clients it is about (the case's), if any in particular.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("uniqueItems" = true))]
+    pub about: Vec<ClientId>,
+    /// The note's digest in the personal data store.
+    pub note: crate::event::Hash,
+    /// How secret it is.
+    pub sensitivity: crate::vocab::Sensitivity,
+}
+
+/// A document attached to a case: a scanned consent, a referral letter, a
+/// photo of aid handed over. The event holds its digest, size and type; its
+/// bytes are in the personal data store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseAttachment {
+    /// The clients it is about (the case's), if any in particular.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("uniqueItems" = true))]
+    pub about: Vec<ClientId>,
+    /// The attachment's digest in the personal data store.
+    pub attachment: crate::event::Hash,
+    /// Its size in bytes, 1 to [`MAX_ATTACHMENT_BYTES`].
+    #[schemars(range(min = 1, max = 10485760))]
+    pub bytes: u64,
+    /// Its content type.
+    pub content_type: crate::vocab::ContentType,
+    /// What it is.
+    pub kind: crate::vocab::AttachmentKind,
+    /// How secret it is.
+    pub sensitivity: crate::vocab::Sensitivity,
+}
+
+/// A note or an attachment as a case keeps it: what was added, when, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Kept<T> {
+    /// When it was added.
+    pub added_at: chrono::DateTime<chrono::Utc>,
+    /// Who added it.
+    pub added_by: crate::ids::StaffId,
+    /// What was added.
+    pub record: T,
+}

@@ -172,6 +172,12 @@ pub struct Case {
     /// while the opening unit holds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) holder: Option<UnitCode>,
+    /// The notes kept with the case (digests only); absent from JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) notes: Vec<super::Kept<super::CaseNote>>,
+    /// The documents attached to the case (digests only); absent from JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) attachments: Vec<super::Kept<super::CaseAttachment>>,
 }
 
 /// Why a disclosure to a partner lacks consent (see [`Case::disclosure_gap`]).
@@ -229,6 +235,14 @@ impl Case {
     /// reassessment begun.
     pub fn assessment_from(&self) -> Option<DateTime<Utc>> {
         self.assessment_from
+    }
+    /// The notes kept with the case, in the order they were added.
+    pub fn notes(&self) -> &[super::Kept<super::CaseNote>] {
+        &self.notes
+    }
+    /// The documents attached to the case, in the order they were added.
+    pub fn attachments(&self) -> &[super::Kept<super::CaseAttachment>] {
+        &self.attachments
     }
     /// The transfers to other units, in the order they were asked.
     pub fn transfers(&self) -> &[super::Transfer] {
@@ -550,6 +564,19 @@ impl Case {
                 // Back to the opening unit: held by it again, as before any transfer.
                 self.holder = Some(*to_unit).filter(|u| Some(u) != self.unit.as_ref());
                 self.answer_transfer(event, super::TransferState::Diterima, None);
+            }
+            CaseEvent::NoteAdded { note } => {
+                self.notes.push(super::Kept { added_at: event.occurred_at, added_by: actor, record: note.clone() })
+            }
+            CaseEvent::AttachmentAdded { attachment } => self.attachments.push(super::Kept {
+                added_at: event.occurred_at,
+                added_by: actor,
+                record: attachment.clone(),
+            }),
+            CaseEvent::ClientRoleSet { client_id, role, .. } => {
+                if let Some(c) = self.clients.iter_mut().find(|c| c.client_id == *client_id) {
+                    c.role = *role;
+                }
             }
             CaseEvent::TransferRefused { reason, .. } => {
                 self.answer_transfer(event, super::TransferState::Ditolak, Some(*reason));

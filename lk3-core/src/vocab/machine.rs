@@ -67,6 +67,12 @@ labelled_enum! {
         AcceptTransfer = ("accept_transfer", "Terima pengalihan kasus", "Accept the case's transfer"),
         /// Refuse a case transferred to the unit (its ketua), with a reason.
         RefuseTransfer = ("refuse_transfer", "Tolak pengalihan kasus", "Refuse the case's transfer"),
+        /// Keep a note with the case: its digest in the personal data store and how secret it is.
+        AddNote = ("add_note", "Tambah catatan kasus", "Add a case note"),
+        /// Attach a document to the case: its digest, size, type and how secret it is.
+        AddAttachment = ("add_attachment", "Lampirkan dokumen", "Attach a document"),
+        /// Set or change a client's role in the case.
+        SetClientRole = ("set_client_role", "Tetapkan peran klien", "Set a client's role"),
     }
 }
 

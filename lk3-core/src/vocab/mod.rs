@@ -12,6 +12,7 @@ mod machine;
 mod pmks;
 mod problem;
 mod reason;
+mod record;
 mod role;
 mod sasaran;
 mod service;
@@ -28,6 +29,7 @@ pub use reason::{
     AssignmentReason, EmergencyReason, RefusalReason, ReopenReason, ServiceReason, TerminationReason, TransferReason,
     TransferRefusal, VoidReason,
 };
+pub use record::{AccessPurpose, AttachmentKind, ContentType, Sensitivity};
 pub use role::{Profession, Role};
 pub use sasaran::Sasaran;
 pub use service::{ConsentPurpose, ProtectivePartner, ReferralPriority, ServiceKind};

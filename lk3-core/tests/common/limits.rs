@@ -67,6 +67,8 @@ pub enum Base {
     OpenReferral,
     /// `record_aid`, in intervensi.
     RecordAid,
+    /// `add_attachment`, in intervensi.
+    AddAttachment,
     /// A case in intervensi with an informasi opened, aid given and a
     /// rujukan sent under an emergency override, then accepted on the
     /// partner's behalf.
@@ -267,6 +269,7 @@ impl Base {
             Base::OpenService => command(Stage::Intervensi, K::OpenService, |w, _| open(w, ServiceKind::Informasi)),
             Base::OpenReferral => command(Stage::Intervensi, K::OpenService, |w, _| open(w, ServiceKind::Rujukan)),
             Base::RecordAid => command(Stage::Intervensi, K::RecordAid, |w, c| w.command(c, K::RecordAid)),
+            Base::AddAttachment => command(Stage::Intervensi, K::AddAttachment, |w, c| w.command(c, K::AddAttachment)),
             Base::CaseIntervensi => {
                 let mut world = fixture_world();
                 let (mut case, mut events) = world.case_at(Stage::Intervensi);
@@ -426,6 +429,14 @@ pub fn limits() -> Vec<Limit> {
         row("command-open-referral-partner-null", B::OpenReferral, "/referral", Set(Value::Null), D(P::NoPartner)),
         at("", row("command-open-referral-partner-missing", B::OpenReferral, "/referral", Remove, D(P::NoPartner))),
         row("command-record-aid-quantity-zero", B::RecordAid, "/aid/quantity", Set(json!(0)), D(P::InvalidQuantity)),
+        row("command-attachment-empty", B::AddAttachment, "/attachment/bytes", Set(json!(0)), D(P::AttachmentSize)),
+        row(
+            "command-attachment-over-10-mib",
+            B::AddAttachment,
+            "/attachment/bytes",
+            Set(json!(10 * 1024 * 1024 + 1)),
+            D(P::AttachmentSize),
+        ),
         row(
             "command-record-aid-given-on-year-10000",
             B::RecordAid,

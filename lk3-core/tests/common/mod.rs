@@ -80,6 +80,14 @@ impl World {
         IdSeed::new(b)
     }
 
+    /// A digest no note or attachment of the world has had.
+    pub fn fresh_digest(&mut self) -> lk3_core::event::Hash {
+        self.counter += 1;
+        let mut h = [0xA5u8; 32];
+        h[..8].copy_from_slice(&self.counter.to_be_bytes());
+        lk3_core::event::Hash(h)
+    }
+
     /// The first (or, with `second`, the other) staff member in a role.
     pub fn actor(&self, role: Role, second: bool) -> Actor {
         let mut it = self.staff.iter().filter(|a| a.role == role);
@@ -358,6 +366,33 @@ impl World {
             K::AcceptTransfer => CaseCommand::AcceptTransfer { worker: self.actor(Role::PekerjaSosial, true).staff_id },
             K::RefuseTransfer => {
                 CaseCommand::RefuseTransfer { reason: lk3_core::vocab::TransferRefusal::KapasitasPenuh }
+            }
+            // About the case's first client, when it has one.
+            K::AddNote => CaseCommand::AddNote {
+                note: lk3_core::case::CaseNote {
+                    about: case.clients().iter().take(1).map(|c| c.client_id).collect(),
+                    note: self.fresh_digest(),
+                    sensitivity: lk3_core::vocab::Sensitivity::Rahasia,
+                },
+            },
+            K::AddAttachment => CaseCommand::AddAttachment {
+                attachment: lk3_core::case::CaseAttachment {
+                    about: case.clients().iter().take(1).map(|c| c.client_id).collect(),
+                    attachment: self.fresh_digest(),
+                    bytes: 2048,
+                    content_type: lk3_core::vocab::ContentType::Pdf,
+                    kind: lk3_core::vocab::AttachmentKind::FormulirPersetujuan,
+                    sensitivity: lk3_core::vocab::Sensitivity::Rahasia,
+                },
+            },
+            // The first client made a witness, or a family member when a witness already.
+            K::SetClientRole => {
+                let first = case.clients().first().copied();
+                let role = match first.and_then(|c| c.role) {
+                    Some(lk3_core::case::ClientRole::Saksi) => lk3_core::case::ClientRole::AnggotaKeluarga,
+                    _ => lk3_core::case::ClientRole::Saksi,
+                };
+                CaseCommand::SetClientRole { client_id: first.map_or(self.adult, |c| c.client_id), role: Some(role) }
             }
             // The first open protective referral moved on, else one the case does not have.
             K::ProtectiveReferralStep => match open_protective(case) {

@@ -48,10 +48,12 @@ from .models import (
     Service,
     ServiceSummary,
     Transfer,
+    KeptRecord,
 )
 from .report import Report
 from .rules import (
     ValidationResult,
+    access_rules,
     age_bands,
     diagram,
     new_id,
@@ -80,6 +82,7 @@ __all__ = [
     "new_id",
     "pseudonym",
     "age_bands",
+    "access_rules",
     # stores and cases
     "Store",
     "Actor",
@@ -88,6 +91,7 @@ __all__ = [
     "Consent",
     "ProtectiveReferral",
     "Transfer",
+    "KeptRecord",
     "Service",
     "CaseSummary",
     "ServiceSummary",

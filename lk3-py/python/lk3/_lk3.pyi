@@ -39,6 +39,9 @@ def pseudonym(key: bytes, id: str) -> str:
 def age_bands() -> List[str]:
     """The age bands of pseudonymised frames, youngest first."""
 
+def access_rules() -> str:
+    """The access rule's table as JSON: ``{"rules": [...], "floors": {...}, "heads": [...]}``."""
+
 def resolutions() -> List[str]:
     """The resolutions times are coarsened to (``date``, ``week``, ``month``), finest first."""
 
@@ -110,7 +113,58 @@ class NativeStore:
     ) -> str: ...
     def merge_clients(self, unit: str, merged: str, into: str, by: str, reason: str, at: str) -> None: ...
     def client_merges(self, unit: str) -> str: ...
-    def client(self, unit: str, client_id: str) -> Optional[str]: ...
+    def read_client(
+        self,
+        unit: str,
+        client_id: str,
+        staff_id: str,
+        role: str,
+        at: str,
+        partner_id: Optional[str] = None,
+        actor_unit: Optional[str] = None,
+        purpose: Optional[str] = None,
+    ) -> str: ...
+    def put_note(
+        self,
+        unit: str,
+        text: str,
+        case_id: Optional[str] = None,
+        subjects: List[str] = ...,
+        sensitivity: str = "biasa",
+    ) -> str: ...
+    def put_attachment(
+        self,
+        unit: str,
+        content: bytes,
+        kind: str,
+        content_type: str,
+        case_id: Optional[str] = None,
+        subjects: List[str] = ...,
+        sensitivity: str = "rahasia",
+    ) -> str: ...
+    def read_note(
+        self,
+        unit: str,
+        digest: str,
+        staff_id: str,
+        role: str,
+        at: str,
+        partner_id: Optional[str] = None,
+        actor_unit: Optional[str] = None,
+        purpose: Optional[str] = None,
+    ) -> str: ...
+    def read_attachment(
+        self,
+        unit: str,
+        digest: str,
+        staff_id: str,
+        role: str,
+        at: str,
+        partner_id: Optional[str] = None,
+        actor_unit: Optional[str] = None,
+        purpose: Optional[str] = None,
+    ) -> Tuple[str, Optional[bytes]]: ...
+    def access_log(self, unit: str, client_id: Optional[str] = None) -> str: ...
     def erase_client(self, unit: str, client_id: str, at: str) -> Tuple[bool, int]: ...
     def verify(self, trust: Optional[bytes] = None) -> str: ...
     def set_signer(self, private_key: Optional[bytes] = None) -> Optional[str]: ...

@@ -16,7 +16,8 @@ ValidationError    identifiers and rule set names (E001-E013), a report period
                    (E130), documents (E060-E070: a repeated key in
                    an object E066, an event not in lk3's canonical form E067), seals and
                    key files (E040-E046), a file lk3 will not read (a FIFO, a device, a
-                   link in a folder, too large: E095)
+                   link in a folder, too large: E095), an attachment refused (empty,
+                   over 10 MiB, not its content type: E152)
 CommandRefused     any refused command (E020-E039, E091: it names another case,
                    E140: a referral still open where the case is to end,
                    E143: a partner of the store's network that takes no referrals now),
@@ -25,13 +26,16 @@ TransitionRefused  a step the stage or service state does not allow (E020, E036)
 PermissionDenied   the actor's role may not issue the command (E021), a
                    partner's staff act on another partner's referral (E141),
                    or a unit's staff act on a case another unit holds, or
-                   answer a transfer sent to another unit (E144)
+                   answer a transfer sent to another unit (E144); a read of
+                   personal data without a purpose (E150) or that the role,
+                   unit or part in the case does not allow (E151)
 ConsentRequired    no consent in force, a guardian missing, no consent to disclose (E022, E023, E039)
 NotFound           no such case, client or stream (E030, E081)
 Conflict           another writer was first (E080), a command id reused for another
                    case or command (E082), a case number the unit already gave (E092)
 IntegrityError     a broken chain, an event that is not what its command decides, or stored
-                   data changed behind lk3's back (E050-E054, E083, E086-E088)
+                   data changed behind lk3's back (E050-E054, E083, E086-E088), an
+                   access log whose entries do not hold together (E153)
 StoreError         the store cannot be used (E084, E085, E089, E090), is not an lk3
                    store (E093), needs an upgrade to be read (E094), or was
                    opened in another process and cannot follow a fork (E096)
@@ -189,6 +193,8 @@ _BY_CODE: Dict[str, Type[Lk3Error]] = {
     "LK3-E021": PermissionDenied,
     "LK3-E141": PermissionDenied,
     "LK3-E144": PermissionDenied,
+    "LK3-E150": PermissionDenied,
+    "LK3-E151": PermissionDenied,
     "LK3-E022": ConsentRequired,
     "LK3-E023": ConsentRequired,
     "LK3-E039": ConsentRequired,

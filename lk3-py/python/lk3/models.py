@@ -223,6 +223,41 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class KeptRecord:
+    """A note or an attachment kept with a case: its digest (the text or the
+    bytes are in the personal data store, read with :meth:`lk3.Store.read_note`
+    / :meth:`lk3.Store.read_attachment`), how secret it is, who added it and when."""
+
+    digest: str
+    sensitivity: str
+    """``biasa``, ``rahasia`` or ``sangat_rahasia``."""
+    about: Tuple[str, ...]
+    """The clients (registry ids) it is about."""
+    added_at: datetime
+    added_by: str
+    kind: Optional[str] = None
+    """An attachment's kind: ``formulir_persetujuan``, ``surat_rujukan``, ``foto_bantuan``, ``laporan``, ``lainnya``."""
+    content_type: Optional[str] = None
+    """An attachment's content type: ``application/pdf``, ``image/jpeg``, ``image/png``."""
+    bytes: Optional[int] = None
+    """An attachment's size."""
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> KeptRecord:
+        r = d["record"]
+        return cls(
+            digest=r.get("note") or r["attachment"],
+            sensitivity=r["sensitivity"],
+            about=tuple(r.get("about", ())),
+            added_at=_time.parse_required(d["added_at"]),
+            added_by=d["added_by"],
+            kind=r.get("kind"),
+            content_type=r.get("content_type"),
+            bytes=r.get("bytes"),
+        )
+
+
+@dataclass(frozen=True)
 class Case:
     """A case as the store holds it: the verified fold of its events.
 
@@ -264,6 +299,10 @@ class Case:
     history) until a transfer is accepted, then the unit that accepted it."""
     transfers: Tuple[Transfer, ...] = ()
     """Transfers to other units, in the order they were asked."""
+    notes: Tuple[KeptRecord, ...] = ()
+    """The notes kept with the case, in order (digests only)."""
+    attachments: Tuple[KeptRecord, ...] = ()
+    """The documents attached to the case, in order (digests only)."""
 
     @property
     def pending_transfer(self) -> Optional[Transfer]:
@@ -320,6 +359,8 @@ class Case:
             protective_referrals=tuple(ProtectiveReferral._from_json(r) for r in d.get("protective_referrals", ())),
             holding_unit=d.get("holder") or d["unit"],
             transfers=tuple(Transfer._from_json(t) for t in d.get("transfers", ())),
+            notes=tuple(KeptRecord._from_json(n) for n in d.get("notes", ())),
+            attachments=tuple(KeptRecord._from_json(a) for a in d.get("attachments", ())),
             _raw=d,
         )
 

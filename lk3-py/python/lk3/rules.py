@@ -26,6 +26,7 @@ __all__ = [
     "new_id",
     "pseudonym",
     "age_bands",
+    "access_rules",
 ]
 
 Document = Union[Mapping[str, Any], Sequence[Any], str, bytes, "os.PathLike[str]"]
@@ -204,3 +205,16 @@ def pseudonym(key: bytes, id: str) -> str:
 def age_bands() -> List[str]:
     """The age bands of pseudonymised client frames, youngest first."""
     return _lk3.age_bands()
+
+
+def access_rules() -> Dict[str, Any]:
+    """Who reads personal data, from the one table the store enforces
+    (``lk3_core::access::READ_RULES``): ``{"rules": [{"sensitivity",
+    "roles", "purpose_required", "insiders_only"}, ...], "floors": {"identitas":
+    "rahasia", "catatan": "biasa", "lampiran": "rahasia"}, "heads": ["ketua",
+    "penanggung_jawab"]}``. A note or an attachment is read at the stricter of
+    its own sensitivity and its kind's floor; where ``insiders_only``, only the
+    case's worker, the record's author and the unit's ``heads`` read it; a read
+    that needs a purpose is logged."""
+    rules: Dict[str, Any] = json.loads(_lk3.access_rules())
+    return rules

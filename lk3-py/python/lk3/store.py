@@ -32,6 +32,7 @@ from . import _lk3, _time
 from ._frames import Table
 from ._time import DateLike, TimeLike
 from ._privacy import RESOLUTIONS, Resolution
+from .errors import NotFound
 from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
 from .report import Report
 from .rules import Document, _bytes, _json_default, new_id
@@ -69,6 +70,11 @@ def _date_text(value: DateLike, what: str) -> str:
     if isinstance(value, str):
         return value
     raise TypeError(f"`{what}` must be a date or YYYY-MM-DD text, not {type(value).__name__}")
+
+
+def _now(at: Optional[TimeLike]) -> str:
+    """``at`` as RFC 3339, now when not given."""
+    return _time.to_rfc3339(datetime.now(timezone.utc) if at is None else at)
 
 
 def _actor(actor: ActorLike) -> Actor:
@@ -838,18 +844,179 @@ class Store:
         merges: List[Dict[str, Any]] = json.loads(self._native.client_merges(unit))
         return merges
 
-    def client(self, unit: str, client_id: str) -> Optional[Dict[str, Any]]:
-        """A client's identity record, or ``None`` (never held, or erased)."""
-        text = self._native.client(unit, client_id)
-        if text is None:
+    def client(
+        self,
+        unit: str,
+        client_id: str,
+        *,
+        actor: ActorLike,
+        purpose: Optional[str] = None,
+        at: Optional[TimeLike] = None,
+    ) -> Optional[Dict[str, Any]]:
+        """A client's identity record read by ``actor`` for ``purpose``
+        (``penanganan_kasus``, ``supervisi``, ``rujukan``, ``pelaporan``,
+        ``audit``, ``permintaan_klien``, ``perintah_hukum``), or ``None``
+        (never held, or erased). ``at`` defaults to now.
+
+        The read goes through the access rule (:func:`lk3.access_rules`) and
+        into the unit's access log (:meth:`access_log`), a refusal too:
+        without a purpose :class:`lk3.PermissionDenied` ``LK3-E150``; a role
+        that reads no identity (``admin``, ``relawan``, ``mitra`` ...) or
+        staff of another unit ``LK3-E151``."""
+        a = _actor(actor)
+        try:
+            text = self._native.read_client(
+                unit, client_id, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose
+            )
+        except NotFound:
             return None
         record: Dict[str, Any] = json.loads(text)
         return record
 
+    def put_note(
+        self,
+        unit: str,
+        text: str,
+        *,
+        case_id: Optional[str] = None,
+        about: Sequence[str] = (),
+        sensitivity: str = "biasa",
+    ) -> str:
+        """Keeps a note's text in the personal data store and returns its
+        digest (salted SHA-256: the text cannot be guessed back from it).
+        ``sensitivity``: ``biasa`` (any of the unit's staff read it),
+        ``rahasia`` (case staff, for a purpose, logged), ``sangat_rahasia``
+        (the case's worker, its author and the unit's heads, for a purpose,
+        logged). :meth:`add_note` also records it in the case."""
+        return self._native.put_note(unit, text, case_id, list(about), sensitivity)
+
+    def add_note(
+        self,
+        case_id: str,
+        *,
+        text: str,
+        actor: ActorLike,
+        at: TimeLike,
+        sensitivity: str = "biasa",
+        about: Sequence[str] = (),
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Keeps a note with the case: the text in the personal data store
+        (:meth:`put_note`), its digest and sensitivity in an ``add_note``
+        event (by the case staff, the secretary included, while the case is
+        open; ``about`` names the case's clients it concerns)."""
+        unit = self.case(case_id).unit
+        digest = self.put_note(unit, text, case_id=case_id, about=about, sensitivity=sensitivity)
+        note = {"about": list(about), "note": digest, "sensitivity": sensitivity}
+        return self._run(case_id, {"type": "add_note", "note": note}, actor, at, command_id)
+
+    def add_attachment(
+        self,
+        case_id: str,
+        *,
+        content: bytes,
+        kind: str,
+        content_type: str,
+        actor: ActorLike,
+        at: TimeLike,
+        sensitivity: str = "rahasia",
+        about: Sequence[str] = (),
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Attaches a document to the case: ``kind`` is
+        ``formulir_persetujuan``, ``surat_rujukan``, ``foto_bantuan``,
+        ``laporan`` or ``lainnya``; ``content_type`` ``application/pdf``,
+        ``image/jpeg`` or ``image/png``, and the bytes must be of it (1 byte to
+        10 MiB; :class:`lk3.ValidationError` ``LK3-E152`` otherwise). The bytes
+        go to the personal data store, the digest, size and type into an
+        ``add_attachment`` event. Any attachment is read for a purpose."""
+        unit = self.case(case_id).unit
+        digest = self._native.put_attachment(
+            unit, bytes(content), kind, content_type, case_id, list(about), sensitivity
+        )
+        attachment = {
+            "about": list(about),
+            "attachment": digest,
+            "bytes": len(content),
+            "content_type": content_type,
+            "kind": kind,
+            "sensitivity": sensitivity,
+        }
+        return self._run(case_id, {"type": "add_attachment", "attachment": attachment}, actor, at, command_id)
+
+    def read_note(
+        self,
+        unit: str,
+        digest: str,
+        *,
+        actor: ActorLike,
+        purpose: Optional[str] = None,
+        at: Optional[TimeLike] = None,
+    ) -> Dict[str, Any]:
+        """A note read by ``actor`` through the access rule:
+        ``{"digest", "case_id", "subjects", "sensitivity", "text",
+        "erased_at"}`` (``text`` is ``None`` once erased). A ``rahasia`` or
+        ``sangat_rahasia`` note needs a ``purpose`` (:class:`lk3.PermissionDenied`
+        ``LK3-E150``) and the read is logged (:meth:`access_log`); a refusal
+        is logged too."""
+        a = _actor(actor)
+        text = self._native.read_note(unit, digest, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose)
+        note: Dict[str, Any] = json.loads(text)
+        return note
+
+    def read_attachment(
+        self,
+        unit: str,
+        digest: str,
+        *,
+        actor: ActorLike,
+        purpose: Optional[str] = None,
+        at: Optional[TimeLike] = None,
+    ) -> Dict[str, Any]:
+        """An attachment read by ``actor`` for ``purpose`` (always needed),
+        logged: ``{"digest", "case_id", "subjects", "sensitivity", "kind",
+        "content_type", "bytes", "erased_at", "content"}``, ``content`` the
+        bytes (``None`` once erased)."""
+        a = _actor(actor)
+        meta, content = self._native.read_attachment(
+            unit, digest, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose
+        )
+        attachment: Dict[str, Any] = json.loads(meta)
+        attachment["content"] = content
+        return attachment
+
+    def access_log(self, unit: str, *, client: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The unit's access log, oldest first, checked link by link
+        (:class:`lk3.IntegrityError` ``LK3-E153`` where an entry was changed,
+        removed or slipped in): ``{"seq", "entry": {"actor", "at", "case_id",
+        "clients", "granted", "kind", "purpose", "refusal", "sensitivity",
+        "target", "unit"}, "hash"}``; with ``client``, only the entries about
+        that client. Ids, digests and codes only: never an identity."""
+        log: List[Dict[str, Any]] = json.loads(self._native.access_log(unit, client))
+        return log
+
+    def set_client_role(
+        self,
+        case_id: str,
+        *,
+        client_id: str,
+        role: Optional[str],
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+    ) -> Case:
+        """Sets, changes or (``None``) clears a registered client's role in
+        the case (``klien_utama``, ``korban``, ``pelaku``, ``wali``, ``saksi``,
+        ``anggota_keluarga``). A child's guardian in a consent in force is
+        never made the perpetrator (:class:`lk3.ConsentRequired` ``LK3-E023``)."""
+        return self._run(
+            case_id, {"type": "set_client_role", "client_id": client_id, "role": role}, actor, at, command_id
+        )
+
     def erase_client(self, unit: str, client_id: str, *, at: TimeLike) -> Tuple[bool, int]:
-        """Erases a person (UU 27/2022): their identity and the text of every
-        note about them; every chain still verifies. Returns (identity
-        removed, notes erased)."""
+        """Erases a person (UU 27/2022): their identity, the text of every
+        note and the bytes of every attachment about them; every chain and
+        the access log still verify. Returns (identity removed, notes erased)."""
         return self._native.erase_client(unit, client_id, _time.to_rfc3339(at))
 
     # -- integrity, export, import -----------------------------------------

@@ -77,6 +77,7 @@ macro_rules! conformance_suite {
             caseload_counts_each_worker_s_open_cases_by_stage,
             a_case_transferred_to_another_unit_is_held_listed_and_reported_there,
             clients_are_found_a_second_registration_warns_and_a_merge_keeps_every_chain,
+            notes_and_attachments_are_read_by_the_access_rule_and_every_read_is_logged,
         );
     };
 }
@@ -536,7 +537,13 @@ pub async fn personal_data_is_kept_apart_and_erasure_keeps_chains_valid(store: S
     let (_, rows) = store.read_stream(*case.case_id().expect("id").as_uuid()).await.expect("read").expect("stream");
     assert!(rows.iter().all(|r| !r.body.contains("Siti") && !r.body.contains("6474015203850001")));
     let text = "Klien menceritakan kekerasan yang dialami sejak 2017.";
-    let about_adult = NewNote { unit, case_id: case.case_id(), subjects: vec![w.adult], text: text.into() };
+    let about_adult = NewNote {
+        unit,
+        case_id: case.case_id(),
+        subjects: vec![w.adult],
+        sensitivity: lk3_core::vocab::Sensitivity::Biasa,
+        text: text.into(),
+    };
     let digest = store.put_note(&about_adult).await.expect("note");
     let other_client = ClientId::new_v7(w.now, w.fresh_seed());
     let about_other = NewNote { subjects: vec![other_client], text: "Lain".into(), ..about_adult.clone() };
@@ -1589,4 +1596,160 @@ pub async fn clients_are_found_a_second_registration_warns_and_a_merge_keeps_eve
     assert_eq!(store.load_case(second.case_id().expect("id")).await.expect("loads").events, second_events);
     let checked = verify(&*store).await.expect("verify");
     assert!(checked.is_ok(), "{checked:?}");
+}
+
+/// A one-page PDF, as far as its signature goes.
+pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// Notes and attachments with their sensitivity, read through the access
+/// rule: a secret note without a purpose is refused and logged, with one it
+/// is read and logged; a top-secret note only by the case's insiders and the
+/// ketua; an attachment is checked for size and type, kept by digest, and
+/// erased with its client while every chain and the access log verify.
+pub async fn notes_and_attachments_are_read_by_the_access_rule_and_every_read_is_logged(store: Store) {
+    use lk3_core::access::{AccessRequest, ReadKind, verify_log};
+    use lk3_core::case::{CaseAttachment, CaseNote};
+    use lk3_core::vocab::{AccessPurpose, AttachmentKind, ContentType, Sensitivity};
+    use lk3_storage::personal::NewAttachment;
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Intervensi);
+    import_case(&store, &events).await;
+    let unit = *case.unit().expect("unit");
+    let case_id = case.case_id().expect("id");
+    let worker = w.actor(Role::PekerjaSosial, false);
+    assert_eq!(case.worker(), Some(worker.staff_id), "the fixture's worker is the first peksos");
+    let other_peksos = w.actor(Role::PekerjaSosial, true);
+    let ketua = w.actor(Role::Ketua, false);
+    let (adult, now) = (w.adult, w.now);
+    let store_note = |sensitivity, text: &str| NewNote {
+        unit,
+        case_id: Some(case_id),
+        subjects: vec![adult],
+        sensitivity,
+        text: text.into(),
+    };
+    let secret = store.put_note(&store_note(Sensitivity::Rahasia, "Klien takut pulang.")).await.expect("note");
+    let top = store.put_note(&store_note(Sensitivity::SangatRahasia, "Alamat rumah aman.")).await.expect("note");
+    let routine = store.put_note(&store_note(Sensitivity::Biasa, "Jadwal sesi berikut.")).await.expect("note");
+    let add_note =
+        |note: Hash, sensitivity| CaseCommand::AddNote { note: CaseNote { about: vec![adult], note, sensitivity } };
+    for (digest, sensitivity) in
+        [(secret, Sensitivity::Rahasia), (top, Sensitivity::SangatRahasia), (routine, Sensitivity::Biasa)]
+    {
+        store.execute_case(case_id, &add_note(digest, sensitivity), &w.ctx(worker)).await.expect("kept");
+    }
+    // A note never stored, or stored at another sensitivity, is refused; nothing is written.
+    let version = store.load_case(case_id).await.expect("loads").state.version();
+    let unsaid = store.put_note(&store_note(Sensitivity::Rahasia, "Belum dicatat.")).await.expect("note");
+    for (digest, sensitivity) in [(Hash([7; 32]), Sensitivity::Biasa), (unsaid, Sensitivity::Biasa)] {
+        let e =
+            store.execute_case(case_id, &add_note(digest, sensitivity), &w.ctx(worker)).await.expect_err("not kept");
+        assert_eq!(code(&e), ErrorCode::UnknownReference, "{e}");
+    }
+    assert_eq!(store.load_case(case_id).await.expect("loads").state.version(), version);
+    let request = |actor, purpose| AccessRequest { actor, purpose, at: now };
+    let case_work = Some(AccessPurpose::PenangananKasus);
+    // A secret note: refused without a purpose, read with one; both logged.
+    let e = store.read_note(&unit, secret, &request(worker, None)).await.expect_err("no purpose");
+    assert_eq!(code(&e), ErrorCode::AccessPurposeRequired, "{e}");
+    let note = store.read_note(&unit, secret, &request(worker, case_work)).await.expect("read");
+    assert_eq!(note.text.as_deref(), Some("Klien takut pulang."));
+    // A routine note is read without a purpose, and not logged.
+    store.read_note(&unit, routine, &request(other_peksos, None)).await.expect("routine");
+    // Top secret: the case's worker and the ketua, not another peksos nor the admin.
+    let e = store.read_note(&unit, top, &request(other_peksos, case_work)).await.expect_err("not an insider");
+    assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
+    let admin = w.actor(Role::Admin, false);
+    let e = store.read_note(&unit, top, &request(admin, Some(AccessPurpose::Audit))).await.expect_err("admin");
+    assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
+    store.read_note(&unit, top, &request(worker, case_work)).await.expect("the worker");
+    store.read_note(&unit, top, &request(ketua, Some(AccessPurpose::Supervisi))).await.expect("the ketua");
+    // Staff naming another unit read nothing of this one's.
+    let elsewhere = worker.of_unit("64.01".parse().expect("unit"));
+    let e = store.read_note(&unit, secret, &request(elsewhere, case_work)).await.expect_err("other unit");
+    assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
+    // An identity: a purpose always.
+    store
+        .put_client(&ClientRecord {
+            client_id: w.adult,
+            unit,
+            name: "Siti Aminah".into(),
+            nik: None,
+            no_kk: None,
+            sex: None,
+            birth_date: None,
+            domicile: None,
+        })
+        .await
+        .expect("put");
+    let e = store.read_client(&unit, w.adult, &request(worker, None)).await.expect_err("no purpose");
+    assert_eq!(code(&e), ErrorCode::AccessPurposeRequired, "{e}");
+    assert_eq!(store.read_client(&unit, w.adult, &request(worker, case_work)).await.expect("read").name, "Siti Aminah");
+    // Attachments: size and type checked, nothing kept when refused.
+    let attachment = |content: Vec<u8>| NewAttachment {
+        unit,
+        case_id: Some(case_id),
+        subjects: vec![adult],
+        kind: AttachmentKind::FormulirPersetujuan,
+        content_type: ContentType::Pdf,
+        sensitivity: Sensitivity::Biasa,
+        content,
+    };
+    for bad in [Vec::new(), b"MZ\x90\x00 not a pdf".to_vec(), [PDF, &vec![0u8; 10 * 1024 * 1024]].concat()] {
+        let e = store.put_attachment(&attachment(bad)).await.expect_err("refused");
+        assert_eq!(code(&e), ErrorCode::AttachmentRefused, "{e}");
+    }
+    let digest = store.put_attachment(&attachment(PDF.to_vec())).await.expect("kept");
+    let attach = CaseCommand::AddAttachment {
+        attachment: CaseAttachment {
+            about: vec![adult],
+            attachment: digest,
+            bytes: PDF.len() as u64,
+            content_type: ContentType::Pdf,
+            kind: AttachmentKind::FormulirPersetujuan,
+            sensitivity: Sensitivity::Biasa,
+        },
+    };
+    store.execute_case(case_id, &attach, &w.ctx(worker)).await.expect("attached");
+    // Even a routine attachment needs a purpose (it is read at rahasia).
+    let e = store.read_attachment(&unit, digest, &request(worker, None)).await.expect_err("no purpose");
+    assert_eq!(code(&e), ErrorCode::AccessPurposeRequired, "{e}");
+    let read = store.read_attachment(&unit, digest, &request(worker, case_work)).await.expect("read");
+    assert_eq!((read.content.as_deref(), read.bytes), (Some(PDF), PDF.len() as u64));
+    // The log: every read that needed a purpose and every refusal, in order, chained.
+    let log = store.access_log(&unit, Some(w.adult)).await.expect("log");
+    let seen: Vec<(ReadKind, bool, Option<AccessPurpose>)> =
+        log.iter().map(|l| (l.entry.kind, l.entry.granted, l.entry.purpose)).collect();
+    let (c, i, a) = (ReadKind::Catatan, ReadKind::Identitas, ReadKind::Lampiran);
+    let supervision = Some(AccessPurpose::Supervisi);
+    assert_eq!(
+        seen,
+        [
+            (c, false, None),
+            (c, true, case_work),
+            (c, false, case_work),
+            (c, false, Some(AccessPurpose::Audit)),
+            (c, true, case_work),
+            (c, true, supervision),
+            (c, false, case_work),
+            (i, false, None),
+            (i, true, case_work),
+            (a, false, None),
+            (a, true, case_work),
+        ]
+    );
+    assert!(log.iter().all(|l| l.entry.case_id == Some(case_id) || l.entry.kind == ReadKind::Identitas));
+    assert_eq!(log[1].entry.actor, worker);
+    assert_eq!(log[1].entry.target, secret.to_string());
+    let whole = store.access_log(&unit, None).await.expect("log");
+    assert_eq!(verify_log(&whole), None);
+    assert_eq!(whole.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=whole.len() as u64).collect::<Vec<_>>());
+    // Erasure removes the bytes and the texts; the chains and the log still verify.
+    let erased = store.erase_client(&unit, w.adult, w.now + Duration::days(1)).await.expect("erase");
+    assert_eq!((erased.notes_erased, erased.attachments_erased), (4, 1));
+    let read = store.read_attachment(&unit, digest, &request(worker, case_work)).await.expect("read");
+    assert_eq!(read.content, None);
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(store.load_case(case_id).await.expect("loads").state.attachments().len(), 1);
 }

@@ -241,6 +241,27 @@ pub fn rows() -> Vec<Transition> {
     for s in S::ALL.iter().copied().filter(|s| *s != S::Ditutup) {
         t.push(row(Some(s), s, C::SendProtectiveReferral, &[R::PekerjaSosial, R::Ketua], &[Req::Reason]));
         t.push(row(Some(s), s, C::ProtectiveReferralStep, service_steppers, &[Req::KnownReference]));
+        // Notes and documents (a scanned consent, a referral letter, a photo
+        // of aid handed over) are kept by the case staff who write or receive
+        // them, the secretary who files them included, while the case is open
+        // (issue 15 [I]); the clients they are about must be the case's. How
+        // secret each is and who reads it is the access table's
+        // (lk3_core::access), not the case's.
+        let keepers = &[R::PekerjaSosial, R::Ketua, R::Konselor, R::Psikolog, R::Sekretaris];
+        t.push(row(Some(s), s, C::AddNote, keepers, &[Req::KnownReference]));
+        t.push(row(Some(s), s, C::AddAttachment, keepers, &[Req::KnownReference]));
+        // A client's role is set or changed once the case has clients; making
+        // a child's guardian the perpetrator is refused (issue 15 [I]: a
+        // perpetrator is never a child's guardian in the case).
+        if s != S::Kontak {
+            t.push(row(
+                Some(s),
+                s,
+                C::SetClientRole,
+                &[R::PekerjaSosial, R::Ketua, R::Sekretaris],
+                &[Req::KnownReference, Req::GuardianForChild],
+            ));
+        }
     }
     t
 }

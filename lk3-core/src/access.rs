@@ -1,0 +1,349 @@
+//! Who may read personal data, and the record of each read (issue 15;
+//! UU 27/2022 on personal data: processed for a stated purpose, by those who
+//! need it, with a record).
+//!
+//! What the personal data store holds is read in three kinds ([`ReadKind`]):
+//! a client's identity, a note, an attachment. Each is read at a
+//! [`Sensitivity`]: a note's or an attachment's own, raised to the kind's
+//! floor (an identity and any attachment are at least `rahasia`). One table,
+//! [`READ_RULES`], says per sensitivity who reads and whether a purpose must
+//! be given; [`judge`] applies it, and a store logs every read that needed a
+//! purpose and every refused one ([`AccessEntry`]) in an append-only log
+//! whose entries are chained by SHA-256 ([`AccessEntry::hash`]).
+//!
+//! ```
+//! use lk3_core::access::{AccessRequest, ReadKind, Readable, judge};
+//! use lk3_core::event::Actor;
+//! use lk3_core::ids::{StaffId, UnitCode};
+//! use lk3_core::vocab::{AccessPurpose, Role, Sensitivity};
+//! let unit = UnitCode::parse("64.72")?;
+//! let worker = Actor::staff(Role::PekerjaSosial, StaffId::from_uuid(uuid::Uuid::from_u128(7)));
+//! let secret = Readable::new(ReadKind::Catatan, Sensitivity::Rahasia, unit);
+//! let at = chrono::DateTime::UNIX_EPOCH;
+//! // Without a purpose: refused.
+//! assert!(judge(&secret, &AccessRequest { actor: worker, purpose: None, at }).is_err());
+//! // With one: granted, at `rahasia` (so it is logged).
+//! let request = AccessRequest { actor: worker, purpose: Some(AccessPurpose::PenangananKasus), at };
+//! assert_eq!(judge(&secret, &request)?, Sensitivity::Rahasia);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorCode, Lk3Error};
+use crate::event::{Actor, Hash};
+use crate::ids::{CaseId, ClientId, StaffId, UnitCode};
+use crate::label::{Labelled, labelled_enum};
+use crate::vocab::{AccessPurpose, Role, Sensitivity};
+
+labelled_enum! {
+    /// What is read from the personal data store.
+    pub enum ReadKind {
+        /// A client's identity: name, NIK, No. KK, birth date, address.
+        Identitas = ("identitas", "Identitas klien", "Client identity"),
+        /// A note's text.
+        Catatan = ("catatan", "Catatan", "Note"),
+        /// An attachment's bytes.
+        Lampiran = ("lampiran", "Lampiran", "Attachment"),
+    }
+}
+
+impl ReadKind {
+    /// The least sensitivity the kind is read at: an identity and an
+    /// attachment (a scanned form, a photo: identities in them) are always
+    /// at least `rahasia`; a note is read at its own.
+    pub fn floor(self) -> Sensitivity {
+        match self {
+            ReadKind::Identitas | ReadKind::Lampiran => Sensitivity::Rahasia,
+            ReadKind::Catatan => Sensitivity::Biasa,
+        }
+    }
+}
+
+/// Who reads at one sensitivity (a row of [`READ_RULES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReadRule {
+    /// The sensitivity.
+    pub sensitivity: Sensitivity,
+    /// The roles that read at it.
+    pub roles: &'static [Role],
+    /// Whether a purpose must be given (and the read is logged).
+    pub purpose_required: bool,
+    /// Whether, of the case staff roles, only the case's insiders (its
+    /// worker, and whoever added the note or attachment) read it; the ketua
+    /// and the penanggung jawab always do.
+    pub insiders_only: bool,
+}
+
+/// The roles that head a unit: at `sangat_rahasia` they read what the
+/// unit holds without being the case's insiders.
+pub const HEADS: [Role; 2] = [Role::Ketua, Role::PenanggungJawab];
+
+/// Who reads what, by sensitivity (issue 15 \[I\]; UU 27/2022: personal data
+/// for a stated purpose, by those who need it). Routine notes are read by
+/// all the unit's staff and partners' staff (a partner's feedback); secret
+/// ones by the case staff, the secretary who files them included; top secret
+/// ones by the case's worker, their author and the unit's heads. The system
+/// administrator reads none: administration is no case work.
+pub const READ_RULES: [ReadRule; 3] = [
+    ReadRule {
+        sensitivity: Sensitivity::Biasa,
+        roles: &[
+            Role::PenanggungJawab,
+            Role::Ketua,
+            Role::Sekretaris,
+            Role::Bendahara,
+            Role::PekerjaSosial,
+            Role::Konselor,
+            Role::Psikolog,
+            Role::TenagaProfesional,
+            Role::Relawan,
+            Role::Mitra,
+        ],
+        purpose_required: false,
+        insiders_only: false,
+    },
+    ReadRule {
+        sensitivity: Sensitivity::Rahasia,
+        roles: &[
+            Role::PenanggungJawab,
+            Role::Ketua,
+            Role::Sekretaris,
+            Role::PekerjaSosial,
+            Role::Konselor,
+            Role::Psikolog,
+        ],
+        purpose_required: true,
+        insiders_only: false,
+    },
+    ReadRule {
+        sensitivity: Sensitivity::SangatRahasia,
+        roles: &[Role::PenanggungJawab, Role::Ketua, Role::PekerjaSosial, Role::Konselor, Role::Psikolog],
+        purpose_required: true,
+        insiders_only: true,
+    },
+];
+
+/// The rule of a sensitivity.
+pub fn rule(sensitivity: Sensitivity) -> &'static ReadRule {
+    &READ_RULES[sensitivity.index()]
+}
+
+/// Something to read, as the rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readable {
+    /// What kind of thing.
+    pub kind: ReadKind,
+    /// Its own sensitivity (an identity's is `rahasia`).
+    pub sensitivity: Sensitivity,
+    /// The unit whose store holds it.
+    pub unit: UnitCode,
+    /// The unit holding its case now, when another than `unit` (a case
+    /// transferred): its staff read it too.
+    pub holding_unit: Option<UnitCode>,
+    /// Who reads it at `sangat_rahasia` besides the unit's heads: the case's
+    /// worker and whoever added it.
+    pub insiders: Vec<StaffId>,
+}
+
+impl Readable {
+    /// A thing of `kind` at `sensitivity`, held by `unit`, with no case
+    /// context (no insiders, no other holding unit).
+    pub fn new(kind: ReadKind, sensitivity: Sensitivity, unit: UnitCode) -> Self {
+        Readable { kind, sensitivity, unit, holding_unit: None, insiders: Vec::new() }
+    }
+
+    /// The sensitivity it is read at: its own, raised to its kind's floor.
+    pub fn read_at(&self) -> Sensitivity {
+        self.sensitivity.max(self.kind.floor())
+    }
+}
+
+/// A request to read: who, why, when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequest {
+    /// Who reads.
+    pub actor: Actor,
+    /// Why; required for anything read at `rahasia` or above.
+    pub purpose: Option<AccessPurpose>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A read refused by [`judge`]. Messages name the kind and the role, never
+/// what was to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccessRefusal {
+    /// No purpose given for a read that needs one.
+    #[error("reading a {} at {} needs a purpose", .kind.label_en().to_lowercase(), .sensitivity)]
+    PurposeRequired {
+        /// What was to be read.
+        kind: ReadKind,
+        /// The sensitivity it is read at.
+        sensitivity: Sensitivity,
+    },
+    /// The actor's role does not read at that sensitivity.
+    #[error("the role {role} does not read a {} at {}", .kind.label_en().to_lowercase(), .sensitivity)]
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// What was to be read.
+        kind: ReadKind,
+        /// The sensitivity it is read at.
+        sensitivity: Sensitivity,
+    },
+    /// A `sangat_rahasia` read by case staff who are not the case's worker
+    /// nor its author.
+    #[error("only the case's worker, its author and the unit's heads read a {} at {}", .kind.label_en().to_lowercase(), .sensitivity)]
+    NotAnInsider {
+        /// What was to be read.
+        kind: ReadKind,
+        /// The sensitivity it is read at.
+        sensitivity: Sensitivity,
+    },
+    /// Staff of another unit than the one holding it (or its case).
+    #[error("staff of another unit do not read a {} this unit holds", .kind.label_en().to_lowercase())]
+    OtherUnit {
+        /// What was to be read.
+        kind: ReadKind,
+    },
+}
+
+impl Lk3Error for AccessRefusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            AccessRefusal::PurposeRequired { .. } => ErrorCode::AccessPurposeRequired,
+            AccessRefusal::RoleNotAllowed { .. }
+            | AccessRefusal::NotAnInsider { .. }
+            | AccessRefusal::OtherUnit { .. } => ErrorCode::AccessNotAllowed,
+        }
+    }
+
+    fn message_id(&self) -> String {
+        match self {
+            AccessRefusal::PurposeRequired { kind, sensitivity } => {
+                format!("membaca {} ({}) memerlukan tujuan", kind.label_id().to_lowercase(), sensitivity)
+            }
+            AccessRefusal::RoleNotAllowed { role, kind, sensitivity } => {
+                format!("peran {role} tidak berwenang membaca {} ({})", kind.label_id().to_lowercase(), sensitivity)
+            }
+            AccessRefusal::NotAnInsider { kind, sensitivity } => format!(
+                "{} ({}) hanya dibaca pekerja sosial kasus, penulisnya, dan pimpinan unit",
+                kind.label_id(),
+                sensitivity
+            ),
+            AccessRefusal::OtherUnit { kind } => {
+                format!("staf unit lain tidak membaca {} yang dipegang unit ini", kind.label_id().to_lowercase())
+            }
+        }
+    }
+}
+
+/// Judges a read: `Ok` with the sensitivity it is read at (a store logs it
+/// when that needs a purpose), or the refusal. The checks, in order: the
+/// actor's unit (when it names one) is the one holding the thing or its case;
+/// a purpose is given where the rule needs one; the role reads at that
+/// sensitivity; at `sangat_rahasia`, case staff other than the unit's heads
+/// are its insiders.
+pub fn judge(readable: &Readable, request: &AccessRequest) -> Result<Sensitivity, AccessRefusal> {
+    let kind = readable.kind;
+    let sensitivity = readable.read_at();
+    let rule = rule(sensitivity);
+    if let Some(unit) = request.actor.unit
+        && unit != readable.unit
+        && Some(unit) != readable.holding_unit
+    {
+        return Err(AccessRefusal::OtherUnit { kind });
+    }
+    if rule.purpose_required && request.purpose.is_none() {
+        return Err(AccessRefusal::PurposeRequired { kind, sensitivity });
+    }
+    let role = request.actor.role;
+    if !rule.roles.contains(&role) {
+        return Err(AccessRefusal::RoleNotAllowed { role, kind, sensitivity });
+    }
+    if rule.insiders_only && !HEADS.contains(&role) && !readable.insiders.contains(&request.actor.staff_id) {
+        return Err(AccessRefusal::NotAnInsider { kind, sensitivity });
+    }
+    Ok(sensitivity)
+}
+
+/// Whether a read at `sensitivity` goes in the access log when granted (a
+/// refused read always does).
+pub fn is_logged(sensitivity: Sensitivity) -> bool {
+    rule(sensitivity).purpose_required
+}
+
+/// One entry of the access log: who read (or tried to read) what, when and
+/// why. It names ids and digests, never an identity, so it outlives an
+/// erasure. Fields in key order (the JSON hashed is the struct's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessEntry {
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The case it belongs to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<CaseId>,
+    /// The clients whose data it is.
+    pub clients: Vec<ClientId>,
+    /// Whether it was read; false for a refused read.
+    pub granted: bool,
+    /// What kind of thing.
+    pub kind: ReadKind,
+    /// Why, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<AccessPurpose>,
+    /// The refusal's code, for a refused read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<ErrorCode>,
+    /// The sensitivity it was read at.
+    pub sensitivity: Sensitivity,
+    /// What was read: the client id, or the note's or attachment's digest.
+    pub target: String,
+    /// The unit whose store holds it.
+    pub unit: UnitCode,
+}
+
+impl AccessEntry {
+    /// The entry's link in its unit's log: SHA-256 over `lk3.access\n`, the
+    /// previous entry's hash (zeros for the first) and the entry's JSON.
+    /// An entry changed, removed or slipped in breaks every later link.
+    pub fn hash(&self, previous: &Hash) -> Hash {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(b"lk3.access\n");
+        hasher.update(previous.0);
+        // A struct of plain values: serialising cannot fail.
+        hasher.update(serde_json::to_vec(self).unwrap_or_default());
+        Hash(hasher.finalize().into())
+    }
+}
+
+/// An entry as its log holds it: its place, the entry and its link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LoggedAccess {
+    /// Its place in the unit's log, from 1.
+    pub seq: u64,
+    /// The entry.
+    pub entry: AccessEntry,
+    /// Its link ([`AccessEntry::hash`] over the previous entry's).
+    pub hash: Hash,
+}
+
+/// Where a unit's access log first breaks: an entry whose place or link is
+/// not what the entries before it make. `None` when it holds together.
+pub fn verify_log(entries: &[LoggedAccess]) -> Option<u64> {
+    let mut previous = Hash::default();
+    for (i, logged) in entries.iter().enumerate() {
+        if logged.seq != i as u64 + 1 || logged.entry.hash(&previous) != logged.hash {
+            return Some(i as u64 + 1);
+        }
+        previous = logged.hash;
+    }
+    None
+}

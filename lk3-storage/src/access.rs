@@ -1,0 +1,203 @@
+//! Reading personal data through the store: every read of a client's
+//! identity, a note or an attachment is judged by the one access rule
+//! ([`lk3_core::access::judge`]) with the case it belongs to, and logged in
+//! the unit's append-only access log when it needed a purpose or was
+//! refused. The log entry is written before the data is handed out: no read
+//! without its record.
+//!
+//! New notes and attachments a command names must be kept first
+//! ([`check_kept`]): the personal data store holds them for the case at the
+//! sensitivity the event says.
+
+use lk3_core::Lk3Error;
+use lk3_core::access::{AccessEntry, AccessRequest, LoggedAccess, ReadKind, Readable, is_logged, judge, verify_log};
+use lk3_core::case::{Case, CaseEvent};
+use lk3_core::event::{Event, Hash};
+use lk3_core::ids::{CaseId, ClientId, StaffId, UnitCode};
+use lk3_core::schema::ClientRecord;
+use lk3_core::vocab::Sensitivity;
+
+use crate::error::StoreError;
+use crate::personal::{Attachment, Note};
+use crate::projection::CaseQuery;
+use crate::store::{CaseStore, CaseStoreExt};
+
+/// A note or an attachment a case event names, as the event says it is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptRecord {
+    /// A note or an attachment.
+    pub kind: ReadKind,
+    /// Its digest.
+    pub digest: Hash,
+    /// Its sensitivity, as the event says.
+    pub sensitivity: Sensitivity,
+}
+
+/// The notes and attachments `events` add.
+pub fn kept_records(events: &[Event<CaseEvent>]) -> Vec<KeptRecord> {
+    events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            CaseEvent::NoteAdded { note } => {
+                Some(KeptRecord { kind: ReadKind::Catatan, digest: note.note, sensitivity: note.sensitivity })
+            }
+            CaseEvent::AttachmentAdded { attachment } => Some(KeptRecord {
+                kind: ReadKind::Lampiran,
+                digest: attachment.attachment,
+                sensitivity: attachment.sensitivity,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Refuses a new command's note or attachment that `unit`'s store does not
+/// hold for `case_id` at the sensitivity the event says
+/// ([`StoreError::RecordNotKept`]): a digest in an event always names
+/// something kept, and what a reader is judged by is what the case recorded.
+pub async fn check_kept<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    case_id: CaseId,
+    records: &[KeptRecord],
+) -> Result<(), StoreError> {
+    for r in records {
+        let found = match r.kind {
+            ReadKind::Lampiran => {
+                store.attachment(unit, r.digest).await?.map(|a| (a.case_id, a.sensitivity, a.content.is_some()))
+            }
+            _ => store.note(unit, r.digest).await?.map(|n| (n.case_id, n.sensitivity, n.text.is_some())),
+        };
+        if found != Some((Some(case_id), r.sensitivity, true)) {
+            let what = if r.kind == ReadKind::Lampiran { "attachment" } else { "note" };
+            return Err(StoreError::RecordNotKept { what, digest: r.digest });
+        }
+    }
+    Ok(())
+}
+
+/// What the rule needs of the case a note or an attachment belongs to: the
+/// unit holding it now and its insiders (its worker and the record's author).
+async fn case_context<S: CaseStore + ?Sized>(
+    store: &S,
+    case_id: Option<CaseId>,
+    digest: Hash,
+) -> Result<(Option<UnitCode>, Vec<StaffId>), StoreError> {
+    let Some(case_id) = case_id else { return Ok((None, Vec::new())) };
+    let case: Case = match store.load_case(case_id).await {
+        Ok(loaded) => loaded.state,
+        Err(StoreError::NotFound { .. }) => return Ok((None, Vec::new())),
+        Err(e) => return Err(e),
+    };
+    let authors = case.notes().iter().filter(|n| n.record.note == digest).map(|n| n.added_by);
+    let authors =
+        authors.chain(case.attachments().iter().filter(|a| a.record.attachment == digest).map(|a| a.added_by));
+    let insiders = case.worker().into_iter().chain(authors).collect();
+    Ok((case.holding_unit().filter(|h| Some(h) != case.unit()), insiders))
+}
+
+/// Judges a read, logs it when it must be, and gives the refusal as the
+/// store's error.
+async fn judged<S: CaseStore + ?Sized>(
+    store: &S,
+    readable: &Readable,
+    request: &AccessRequest,
+    target: String,
+    case_id: Option<CaseId>,
+    clients: Vec<ClientId>,
+) -> Result<(), StoreError> {
+    let verdict = judge(readable, request);
+    let entry = |granted: bool, refusal| AccessEntry {
+        actor: request.actor,
+        at: request.at,
+        case_id,
+        clients: clients.clone(),
+        granted,
+        kind: readable.kind,
+        purpose: request.purpose,
+        refusal,
+        sensitivity: readable.read_at(),
+        target: target.clone(),
+        unit: readable.unit,
+    };
+    match verdict {
+        Ok(at) => {
+            if is_logged(at) {
+                store.log_access(&entry(true, None)).await?;
+            }
+            Ok(())
+        }
+        Err(refusal) => {
+            store.log_access(&entry(false, Some(refusal.code()))).await?;
+            Err(StoreError::Access(refusal))
+        }
+    }
+}
+
+/// Reads a client's identity for `request`: judged at `rahasia` (a purpose
+/// is required) and logged. Staff of a unit holding one of the client's
+/// cases after a transfer read it too.
+pub async fn read_client<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    client: ClientId,
+    request: &AccessRequest,
+) -> Result<ClientRecord, StoreError> {
+    let record =
+        store.client(unit, client).await?.ok_or(StoreError::NotFound { what: "client", id: client.to_string() })?;
+    let mut readable = Readable::new(ReadKind::Identitas, Sensitivity::Rahasia, *unit);
+    if let Some(actor_unit) = request.actor.unit.filter(|u| u != unit) {
+        let query =
+            CaseQuery { unit: Some(*unit), client: Some(client), held_by: Some(actor_unit), ..CaseQuery::default() };
+        if store.count_cases(&query).await? > 0 {
+            readable.holding_unit = Some(actor_unit);
+        }
+    }
+    judged(store, &readable, request, client.to_string(), None, vec![client]).await?;
+    Ok(record)
+}
+
+/// Reads a note for `request`, judged at its sensitivity with its case, and
+/// logged when secret or refused.
+pub async fn read_note<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    digest: Hash,
+    request: &AccessRequest,
+) -> Result<Note, StoreError> {
+    let note = store.note(unit, digest).await?.ok_or(StoreError::NotFound { what: "note", id: digest.to_string() })?;
+    let (holding_unit, insiders) = case_context(store, note.case_id, digest).await?;
+    let readable =
+        Readable { kind: ReadKind::Catatan, sensitivity: note.sensitivity, unit: *unit, holding_unit, insiders };
+    judged(store, &readable, request, digest.to_string(), note.case_id, note.subjects.clone()).await?;
+    Ok(note)
+}
+
+/// Reads an attachment for `request`, judged at its sensitivity (at least
+/// `rahasia`) with its case, and logged.
+pub async fn read_attachment<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    digest: Hash,
+    request: &AccessRequest,
+) -> Result<Attachment, StoreError> {
+    let attachment = store
+        .attachment(unit, digest)
+        .await?
+        .ok_or(StoreError::NotFound { what: "attachment", id: digest.to_string() })?;
+    let (holding_unit, insiders) = case_context(store, attachment.case_id, digest).await?;
+    let readable =
+        Readable { kind: ReadKind::Lampiran, sensitivity: attachment.sensitivity, unit: *unit, holding_unit, insiders };
+    judged(store, &readable, request, digest.to_string(), attachment.case_id, attachment.subjects.clone()).await?;
+    Ok(attachment)
+}
+
+/// A unit's whole access log, refused as [`StoreError::AccessLogBroken`]
+/// where an entry does not follow from those before it.
+pub async fn verified_log<S: CaseStore + ?Sized>(store: &S, unit: &UnitCode) -> Result<Vec<LoggedAccess>, StoreError> {
+    let log = store.access_log(unit, None).await?;
+    match verify_log(&log) {
+        Some(seq) => Err(StoreError::AccessLogBroken { unit: *unit, seq }),
+        None => Ok(log),
+    }
+}
