@@ -91,3 +91,37 @@ pub fn merge(
     println!("klien {merged} digabung ke / merged into {into}");
     Ok(())
 }
+
+/// `lk3 clients family`: the records under one Kartu Keluarga, each with its
+/// cases and its role in each (ids, case numbers, stages and roles only).
+pub fn family(url: &str, unit: &UnitCode, no_kk: &str, format: CasesFormat) -> Result<(), CliError> {
+    let no_kk = NoKk::parse(no_kk).map_err(|e| CliError::Usage(bilingual(&e)))?;
+    let db = Db::open(url, Access::Read)?;
+    let members = db.run(lk3_storage::registry::family(db.store(), unit, no_kk))?;
+    let mut out = std::io::stdout().lock();
+    let write = |e: std::io::Error| CliError::Io { path: "stdout".into(), source: e };
+    match format {
+        CasesFormat::Json => {
+            let json = serde_json::to_string(&members)
+                .map_err(|source| CliError::Json { what: "family".to_owned(), source })?;
+            writeln!(out, "{json}").map_err(write)?;
+        }
+        CasesFormat::Table => {
+            writeln!(out, "{:<36} berkas (peran) / files (role)", "anggota / member").map_err(write)?;
+            for m in &members {
+                let files: Vec<String> = m
+                    .files
+                    .iter()
+                    .map(|f| {
+                        let number = f.case_number.as_ref().map_or_else(|| f.case_id.to_string(), ToString::to_string);
+                        format!("{number} ({}, {})", f.stage.id(), f.role.map_or("-", |r| r.id()))
+                    })
+                    .collect();
+                let files = if files.is_empty() { "-".to_owned() } else { files.join(", ") };
+                writeln!(out, "{:<36} {files}", m.client_id.to_string()).map_err(write)?;
+            }
+            writeln!(out, "{} anggota / members", members.len()).map_err(write)?;
+        }
+    }
+    Ok(())
+}

@@ -447,6 +447,22 @@ enum ClientsCommand {
         #[arg(long, value_name = "DATE", value_parser = store::date_time)]
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// A family: the records under one Kartu Keluarga, each with its cases and its role in each
+    /// (ids, case numbers, stages and roles; never the No. KK or a name).
+    Family {
+        /// The store: sqlite://PATH or a plain path, postgres://..., memory:.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+        db: String,
+        /// The unit whose registry it is.
+        #[arg(long, value_name = "U", value_parser = parse_unit)]
+        unit: UnitCode,
+        /// The family card number (16 digits).
+        #[arg(long, value_name = "NO_KK")]
+        no_kk: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
+        format: store::CasesFormat,
+    },
     /// A client's identity record (JSON), read for a stated purpose and logged.
     Show {
         #[command(flatten)]
@@ -849,6 +865,7 @@ fn main() -> ExitCode {
                 clients::merge(&db, unit, merged, into, staff, reason, at)
             }
             ClientsCommand::Show { reader, client } => access::show_client(&reader.reader(), client),
+            ClientsCommand::Family { db, unit, no_kk, format } => clients::family(&db, &unit, &no_kk, format),
         },
         Command::Notes { command: NotesCommand::Read { reader, digest } } => {
             access::read_note(&reader.reader(), digest)

@@ -873,3 +873,51 @@ fn a_secret_note_is_read_only_for_a_purpose_and_every_read_is_in_the_access_log(
     assert!(stdout(&table).contains("5 entri / entries") && stdout(&table).contains("LK3-E150"), "{}", stdout(&table));
     assert!(lk3_in(dir.path(), &["verify", "--db", path(&db)]).status.success());
 }
+
+/// `lk3 clients family --no-kk` lists the records of one Kartu Keluarga with
+/// their cases and roles, and never prints the number or a name; a
+/// malformed number is refused without being echoed.
+#[test]
+fn clients_family_lists_the_members_of_a_family_card_with_their_files() {
+    use lk3_storage::CaseStoreExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path(), "lk3.db", &[]);
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    const KK: &str = "6474010101190001";
+    let members = runtime().block_on(async {
+        let store = lk3_storage::open(path(&db)).await.expect("opens");
+        let case = store.query_cases(&lk3_storage::CaseQuery { limit: 1, ..Default::default() }).await.expect("q");
+        let case = store.load_case(case[0].case_id).await.expect("loads").state;
+        let mut members = Vec::new();
+        for c in case.clients() {
+            let mut record = store.client(&unit, c.client_id).await.expect("read").expect("a record");
+            record.no_kk = Some(KK.parse().expect("no kk"));
+            store.put_client(&record).await.expect("put");
+            members.push((c.client_id, case.case_id().expect("id")));
+        }
+        members
+    });
+    let out = lk3_in(
+        dir.path(),
+        &["clients", "family", "--db", path(&db), "--unit", "64.74", "--no-kk", KK, "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains(KK));
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let mut got: Vec<String> = listed.iter().map(|m| m["client_id"].as_str().expect("id").to_owned()).collect();
+    got.sort();
+    let mut want: Vec<String> = members.iter().map(|(c, _)| c.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want);
+    for m in &listed {
+        let files: Vec<&str> =
+            m["files"].as_array().expect("files").iter().map(|f| f["case_id"].as_str().expect("id")).collect();
+        assert!(files.contains(&members[0].1.to_string().as_str()), "{m}");
+    }
+    let bad = lk3_in(
+        dir.path(),
+        &["clients", "family", "--db", path(&db), "--unit", "64.74", "--no-kk", "64740101011900019"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("LK3-E005") && !stderr(&bad).contains("64740101011900019"), "{}", stderr(&bad));
+}

@@ -209,6 +209,16 @@ pub enum AccessRefusal {
         /// What was to be read.
         kind: ReadKind,
     },
+    /// A case outside the reader's [`Scope`].
+    #[error("the case is outside the cases the reader sees ({})", .scope.label_en().to_lowercase())]
+    OutOfScope {
+        /// The reader's scope.
+        scope: ScopeKind,
+    },
+    /// A reader whose scope cannot be said: LK3 staff naming no unit, a
+    /// partner's staff naming no partner.
+    #[error("to read cases, staff name their unit (a partner's staff their partner)")]
+    ScopeUnknown,
 }
 
 impl Lk3Error for AccessRefusal {
@@ -217,7 +227,9 @@ impl Lk3Error for AccessRefusal {
             AccessRefusal::PurposeRequired { .. } => ErrorCode::AccessPurposeRequired,
             AccessRefusal::RoleNotAllowed { .. }
             | AccessRefusal::NotAnInsider { .. }
-            | AccessRefusal::OtherUnit { .. } => ErrorCode::AccessNotAllowed,
+            | AccessRefusal::OtherUnit { .. }
+            | AccessRefusal::OutOfScope { .. }
+            | AccessRefusal::ScopeUnknown => ErrorCode::AccessNotAllowed,
         }
     }
 
@@ -236,6 +248,12 @@ impl Lk3Error for AccessRefusal {
             ),
             AccessRefusal::OtherUnit { kind } => {
                 format!("staf unit lain tidak membaca {} yang dipegang unit ini", kind.label_id().to_lowercase())
+            }
+            AccessRefusal::OutOfScope { scope } => {
+                format!("kasus ini di luar kasus yang boleh dibaca ({})", scope.label_id().to_lowercase())
+            }
+            AccessRefusal::ScopeUnknown => {
+                "untuk membaca kasus, staf menyebut unitnya (staf mitra menyebut mitranya)".to_owned()
             }
         }
     }
@@ -346,4 +364,116 @@ pub fn verify_log(entries: &[LoggedAccess]) -> Option<u64> {
         previous = logged.hash;
     }
     None
+}
+
+labelled_enum! {
+    /// Whose cases a reader's queries are confined to (see [`SCOPES`]).
+    pub enum ScopeKind {
+        /// The cases the reader's unit holds.
+        Unit = ("unit", "Kasus yang dipegang unit", "The unit's cases"),
+        /// The cases the reader is the worker in charge of, in their unit.
+        Worker = ("pekerja", "Kasus yang ditangani sendiri", "The worker's own cases"),
+        /// The cases that send a client to the reader's partner.
+        Partner = ("mitra", "Kasus yang dirujuk ke mitra", "The cases referred to the partner"),
+        /// No case at all.
+        None = ("tidak_ada", "Tidak ada kasus", "No case"),
+    }
+}
+
+/// Whose cases each role reads (issue 15 \[I\]: Primero's user scopes by
+/// agency, own cases and referrals): the unit's heads and administrative
+/// staff, counsellors, psychologists, partner professionals and volunteers
+/// read the cases their unit holds; a social worker the cases they are in
+/// charge of; a partner's staff the cases that refer a client to their
+/// partner; the system administrator none.
+pub const SCOPES: [(Role, ScopeKind); 11] = [
+    (Role::PenanggungJawab, ScopeKind::Unit),
+    (Role::Ketua, ScopeKind::Unit),
+    (Role::Sekretaris, ScopeKind::Unit),
+    (Role::Bendahara, ScopeKind::Unit),
+    (Role::PekerjaSosial, ScopeKind::Worker),
+    (Role::Konselor, ScopeKind::Unit),
+    (Role::Psikolog, ScopeKind::Unit),
+    (Role::TenagaProfesional, ScopeKind::Unit),
+    (Role::Relawan, ScopeKind::Unit),
+    (Role::Mitra, ScopeKind::Partner),
+    (Role::Admin, ScopeKind::None),
+];
+
+/// The cases a reader may list and load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Scope {
+    /// The cases `unit` holds.
+    Unit {
+        /// The unit.
+        unit: UnitCode,
+    },
+    /// The cases `worker` is in charge of, held by `unit`.
+    Worker {
+        /// The unit.
+        unit: UnitCode,
+        /// The worker (staff id).
+        worker: StaffId,
+    },
+    /// The cases with a referral sent to `partner`, or a protective referral naming it.
+    Partner {
+        /// The partner.
+        partner: crate::ids::PartnerId,
+    },
+    /// No case.
+    Nothing,
+}
+
+impl Scope {
+    /// Its kind.
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::Unit { .. } => ScopeKind::Unit,
+            Scope::Worker { .. } => ScopeKind::Worker,
+            Scope::Partner { .. } => ScopeKind::Partner,
+            Scope::Nothing => ScopeKind::None,
+        }
+    }
+
+    /// The scope `actor` reads in, by its role's row of [`SCOPES`]: `None`
+    /// when it cannot be said (LK3 staff naming no unit; a `mitra` naming no
+    /// partner).
+    ///
+    /// ```
+    /// use lk3_core::access::Scope;
+    /// use lk3_core::event::Actor;
+    /// use lk3_core::ids::{StaffId, UnitCode};
+    /// use lk3_core::vocab::Role;
+    /// let unit = UnitCode::parse("64.74")?;
+    /// let worker = StaffId::from_uuid(uuid::Uuid::from_u128(7));
+    /// let peksos = Actor::staff(Role::PekerjaSosial, worker).of_unit(unit);
+    /// assert_eq!(Scope::of(&peksos), Some(Scope::Worker { unit, worker }));
+    /// assert_eq!(Scope::of(&Actor::staff(Role::Ketua, worker)), None, "a unit must be named");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(actor: &Actor) -> Option<Scope> {
+        let kind = SCOPES.iter().find(|(role, _)| *role == actor.role).map_or(ScopeKind::None, |(_, k)| *k);
+        match kind {
+            ScopeKind::Unit => actor.unit.map(|unit| Scope::Unit { unit }),
+            ScopeKind::Worker => actor.unit.map(|unit| Scope::Worker { unit, worker: actor.staff_id }),
+            ScopeKind::Partner => actor.partner_id.map(|partner| Scope::Partner { partner }),
+            ScopeKind::None => Some(Scope::Nothing),
+        }
+    }
+
+    /// Whether the scope takes in `case`: the one rule a store's scoped
+    /// queries and loads answer to.
+    pub fn admits(&self, case: &crate::case::Case) -> bool {
+        match *self {
+            Scope::Unit { unit } => case.holding_unit() == Some(unit),
+            Scope::Worker { unit, worker } => case.holding_unit() == Some(unit) && case.worker() == Some(worker),
+            Scope::Partner { partner } => {
+                case.services().iter().any(|s| s.partner_id == Some(partner) && s.sent.is_some())
+                    || case.protective_referrals().iter().any(|r| r.partner_id == Some(partner))
+            }
+            Scope::Nothing => false,
+        }
+    }
 }

@@ -109,3 +109,27 @@ fn a_refusal_says_what_was_refused_without_the_data() {
     };
     assert_eq!(e.code().id(), "LK3-E151");
 }
+
+#[test]
+fn every_role_reads_cases_in_its_row_s_scope() {
+    use lk3_core::access::{SCOPES, Scope, ScopeKind};
+    let unit: UnitCode = "64.74".parse().expect("unit");
+    for role in Role::ALL {
+        let rows: Vec<_> = SCOPES.iter().filter(|(r, _)| r == role).collect();
+        assert_eq!(rows.len(), 1, "{role}: one row");
+        let kind = rows[0].1;
+        let named = actor(*role, 1).of_unit(unit);
+        let scope = Scope::of(&named).expect("a unit (and a partner) named");
+        assert_eq!(scope.kind(), kind, "{role}");
+        match scope {
+            Scope::Unit { unit: u } | Scope::Worker { unit: u, .. } => assert_eq!(u, unit),
+            Scope::Partner { partner } => assert_eq!(Some(partner), named.partner_id),
+            _ => {}
+        }
+        // Without a unit, staff have no scope to read in (a partner's staff
+        // read by their partner; the admin reads nothing either way).
+        let unnamed = Scope::of(&actor(*role, 1));
+        assert_eq!(unnamed.is_some(), matches!(kind, ScopeKind::Partner | ScopeKind::None), "{role}");
+    }
+    assert_eq!(Scope::of(&Actor::staff(Role::Admin, staff(1))), Some(Scope::Nothing));
+}

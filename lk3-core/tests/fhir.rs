@@ -259,3 +259,57 @@ fn a_referrer_is_recorded_by_the_contact_and_left_out_when_there_is_none() {
         assert!(serde_json::from_value::<lk3_core::case::IncomingReferral>(json).is_err());
     }
 }
+
+/// The disclosure rule of roles: a victim disclosed to a partner the case's
+/// perpetrator also consented to (the perpetrator's side) is named without
+/// her NIK, which locates her; to a partner only she consented to, with it;
+/// the perpetrator keeps his. No Patient ever carries an address.
+#[test]
+fn a_victim_is_never_located_for_the_perpetrator_s_side() {
+    for perpetrator_consents in [false, true] {
+        let mut w = World::new();
+        let father = ClientId::new_v7(w.now, w.fresh_seed());
+        w.perpetrator = Some(father);
+        let (mut case, mut events) = w.case_at(Stage::Intervensi);
+        let peksos = w.actor(Role::PekerjaSosial, false);
+        let mut who = vec![w.adult, w.child];
+        if perpetrator_consents {
+            who.push(father);
+        }
+        for client in who {
+            let guardian = (client == w.child).then_some(w.adult);
+            let mut cmd = w.consent_command(client, guardian);
+            if let CaseCommand::RecordConsent { consent } = &mut cmd {
+                consent.purposes = vec![ConsentPurpose::Layanan, ConsentPurpose::PengungkapanKeMitra];
+                consent.disclose_to = vec![partner()];
+            }
+            w.run(&mut case, &mut events, peksos, cmd);
+        }
+        let service_id = ServiceId::new_v7(w.now, w.fresh_seed());
+        let referral = Some(ReferralDraft { partner_id: partner() });
+        w.run(
+            &mut case,
+            &mut events,
+            peksos,
+            CaseCommand::OpenService { service_id, kind: ServiceKind::Rujukan, referral },
+        );
+        // Without his consent to disclose, only as an emergency (an audited override).
+        let emergency = (!perpetrator_consents).then_some(lk3_core::vocab::EmergencyReason::AncamanKeselamatan);
+        let send = ServiceCommand::Send { response_deadline: None, emergency, request: ReferralRequest::default() };
+        w.run(&mut case, &mut events, peksos, CaseCommand::ServiceStep { service_id, step: send });
+        assert_eq!(case.discloses_to_perpetrator_side(w.adult, partner()), perpetrator_consents);
+        assert!(!case.discloses_to_perpetrator_side(father, partner()), "he is no victim");
+        let b = bundle(&[(case, events)]);
+        let patients = resources(&b, "Patient");
+        let nik_of = |id: ClientId| {
+            let p = patients.iter().find(|p| p["id"] == id.to_string()).expect("named: she consented");
+            assert!(p.get("address").is_none(), "never an address");
+            p["identifier"].as_array().expect("ids").iter().any(|i| i["value"] == "6474015505850003")
+        };
+        assert_eq!(nik_of(w.adult), !perpetrator_consents, "the victim's NIK only away from his side");
+        assert!(nik_of(w.child) != perpetrator_consents, "the child is a victim too");
+        if perpetrator_consents {
+            assert!(nik_of(father), "the perpetrator's own NIK is his to disclose");
+        }
+    }
+}

@@ -159,15 +159,23 @@ fn resolutions() -> Vec<&'static str> {
 /// (Indonesian, English) and its area, for `lk3.errors.error_codes`.
 /// The access rule's table (JSON): per sensitivity, the roles that read
 /// at it, whether a purpose is required (and the read logged), whether only
-/// the case's insiders (and the unit's heads) read it; each kind's floor.
+/// the case's insiders (and the unit's heads) read it; each kind's floor;
+/// each role's scope of cases.
 #[pyfunction]
 fn access_rules() -> String {
     let floors: serde_json::Map<String, serde_json::Value> = lk3_core::access::ReadKind::ALL
         .iter()
         .map(|k| (k.id().to_owned(), serde_json::Value::from(k.floor().id())))
         .collect();
-    serde_json::json!({ "rules": lk3_core::access::READ_RULES, "floors": floors, "heads": lk3_core::access::HEADS })
-        .to_string()
+    let scopes: serde_json::Map<String, serde_json::Value> =
+        lk3_core::access::SCOPES.iter().map(|(role, kind)| (role.id().to_owned(), kind.id().into())).collect();
+    serde_json::json!({
+        "rules": lk3_core::access::READ_RULES,
+        "floors": floors,
+        "heads": lk3_core::access::HEADS,
+        "scopes": scopes,
+    })
+    .to_string()
 }
 
 #[pyfunction]

@@ -429,6 +429,7 @@ async fn all_cases(
     store: &dyn CaseStore,
     mut q: CaseQuery,
     limit: Option<u64>,
+    scope: Option<lk3_core::access::Scope>,
 ) -> Result<Vec<CaseSummary>, StoreError> {
     let mut out = Vec::new();
     loop {
@@ -438,7 +439,10 @@ async fn all_cases(
             break;
         }
         q.limit = want;
-        let page = store.query_cases(&q).await?;
+        let page = match &scope {
+            Some(scope) => store.cases_in_scope(scope, &q).await?,
+            None => store.query_cases(&q).await?,
+        };
         let n = page.len();
         q.after = page.last().map(|s| s.case_id);
         out.extend(page);
@@ -603,10 +607,38 @@ impl NativeStore {
     }
 
     /// Case summaries (JSON list) matching the filters, at most `limit`.
-    #[pyo3(signature = (filters, limit=None))]
-    fn cases(&self, py: Python<'_>, filters: HashMap<String, String>, limit: Option<u64>) -> PyResult<String> {
+    /// With `reader` (staff id, role, partner id, unit), only the cases
+    /// that reader's scope admits.
+    #[pyo3(signature = (filters, limit=None, reader=None))]
+    fn cases(
+        &self,
+        py: Python<'_>,
+        filters: HashMap<String, String>,
+        limit: Option<u64>,
+        reader: Option<(String, String, Option<String>, Option<String>)>,
+    ) -> PyResult<String> {
         let q = case_query(&filters).py(py)?;
-        self.run(py, move |store| async move { json(&all_cases(&*store, q, limit).await?) })
+        let scope = reader
+            .map(|(staff_id, role, partner_id, unit)| -> Outcome<_> {
+                let actor = Actor {
+                    partner_id: partner_id.as_deref().map(PartnerId::parse).transpose()?,
+                    role: role.parse::<Role>()?,
+                    staff_id: StaffId::parse(&staff_id)?,
+                    unit: unit.as_deref().map(UnitCode::parse).transpose()?,
+                };
+                Ok(lk3_storage::access::scope_of(&actor)?)
+            })
+            .transpose()
+            .py(py)?;
+        self.run(py, move |store| async move { json(&all_cases(&*store, q, limit, scope).await?) })
+    }
+
+    /// The family of a Kartu Keluarga in a unit's registry (JSON array of
+    /// members, each with its cases and roles).
+    fn family(&self, py: Python<'_>, unit: &str, no_kk: &str) -> PyResult<String> {
+        let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, lk3_core::ids::NoKk::parse(no_kk)?)) })();
+        let (unit, no_kk) = args.py(py)?;
+        self.run(py, move |store| async move { json(&lk3_storage::registry::family(&*store, &unit, no_kk).await?) })
     }
 
     /// How many cases match the filters.
@@ -1199,11 +1231,11 @@ impl NativeStore {
         let table = self.run(py, move |store| async move {
             let resolution = o.resolution;
             let mut table = match name.as_str() {
-                "cases" => frames::cases(&all_cases(&*store, q, None).await?, &o),
-                "services" => frames::services(&all_cases(&*store, q, None).await?, &o, false),
-                "referrals" => frames::services(&all_cases(&*store, q, None).await?, &o, true),
+                "cases" => frames::cases(&all_cases(&*store, q, None, None).await?, &o),
+                "services" => frames::services(&all_cases(&*store, q, None, None).await?, &o, false),
+                "referrals" => frames::services(&all_cases(&*store, q, None, None).await?, &o, true),
                 "clients" => {
-                    let summaries = all_cases(&*store, q, None).await?;
+                    let summaries = all_cases(&*store, q, None, None).await?;
                     frames::clients(&client_rows(&store, &summaries).await?, &o)
                 }
                 "events" => {

@@ -134,3 +134,33 @@ def test_the_access_rules_python_sees_are_the_ones_the_store_enforces(store: lk3
                 assert allowed, (rule["sensitivity"], role, purpose)
             except lk3.PermissionDenied as e:
                 assert not allowed, (rule["sensitivity"], role, purpose, e.code)
+
+
+def test_a_reader_lists_only_the_cases_of_their_scope(store: lk3.Store, world: World) -> None:
+    first = world.in_intervention()
+    second = world.in_intervention()
+    store.assign_worker(second.case_id, worker=world.peksos2.staff_id, reason="beban_kerja", actor=world.ketua, at=world.at())
+    scopes = lk3.access_rules()["scopes"]
+    assert scopes["pekerja_sosial"] == "pekerja" and scopes["ketua"] == "unit" and scopes["admin"] == "tidak_ada"
+    ids = lambda reader: [c.case_id for c in store.cases(reader=reader)]  # noqa: E731
+    peksos = world.pekerja_sosial
+    assert ids(lk3.Actor(peksos.staff_id, "pekerja_sosial", unit=UNIT)) == [first.case_id]
+    assert ids(lk3.Actor(world.peksos2.staff_id, "pekerja_sosial", unit=UNIT)) == [second.case_id]
+    assert ids(lk3.Actor(world.ketua.staff_id, "ketua", unit=UNIT)) == [first.case_id, second.case_id]
+    assert ids(lk3.Actor(world.ketua.staff_id, "ketua", unit="64.72")) == []
+    assert ids(lk3.Actor(world.admin.staff_id, "admin", unit=UNIT)) == []
+    with pytest.raises(lk3.PermissionDenied) as refused:
+        store.cases(reader=world.ketua)
+    assert refused.value.code == "LK3-E151"
+
+
+def test_a_family_shows_its_members_roles(store: lk3.Store, world: World) -> None:
+    case = world.registered()
+    store.set_client_role(case.case_id, client_id=world.mother, role="korban", actor=world.sekretaris, at=world.at())
+    for client in (world.mother, world.child):
+        store.put_client({"client_id": client, "unit": UNIT, "name": "Anggota", "no_kk": "6474010101190001"})
+    family = store.family(UNIT, "6474010101190001")
+    assert sorted(m["client_id"] for m in family) == sorted([world.mother, world.child])
+    roles = {m["client_id"]: [f.get("role") for f in m["files"]] for m in family}
+    assert roles == {world.mother: ["korban"], world.child: [None]}
+    assert "6474010101190001" not in str(family)

@@ -5,12 +5,18 @@
 //! refused. The log entry is written before the data is handed out: no read
 //! without its record.
 //!
+//! Case queries and loads confined to a reader's scope (a unit's cases, a
+//! worker's own, those referred to a partner: [`Scope`]) are
+//! [`cases_in_scope`] and [`load_case_in_scope`].
+//!
 //! New notes and attachments a command names must be kept first
 //! ([`check_kept`]): the personal data store holds them for the case at the
 //! sensitivity the event says.
 
 use lk3_core::Lk3Error;
-use lk3_core::access::{AccessEntry, AccessRequest, LoggedAccess, ReadKind, Readable, is_logged, judge, verify_log};
+use lk3_core::access::{
+    AccessEntry, AccessRefusal, AccessRequest, LoggedAccess, ReadKind, Readable, Scope, is_logged, judge, verify_log,
+};
 use lk3_core::case::{Case, CaseEvent};
 use lk3_core::event::{Event, Hash};
 use lk3_core::ids::{CaseId, ClientId, StaffId, UnitCode};
@@ -19,7 +25,7 @@ use lk3_core::vocab::Sensitivity;
 
 use crate::error::StoreError;
 use crate::personal::{Attachment, Note};
-use crate::projection::CaseQuery;
+use crate::projection::{CaseQuery, CaseSummary};
 use crate::store::{CaseStore, CaseStoreExt};
 
 /// A note or an attachment a case event names, as the event says it is kept.
@@ -199,5 +205,74 @@ pub async fn verified_log<S: CaseStore + ?Sized>(store: &S, unit: &UnitCode) -> 
     match verify_log(&log) {
         Some(seq) => Err(StoreError::AccessLogBroken { unit: *unit, seq }),
         None => Ok(log),
+    }
+}
+
+/// The scope `actor` reads cases in ([`Scope::of`]), or the refusal when it
+/// cannot be said (staff naming no unit, a partner's staff no partner).
+pub fn scope_of(actor: &lk3_core::event::Actor) -> Result<Scope, StoreError> {
+    Scope::of(actor).ok_or(StoreError::Access(AccessRefusal::ScopeUnknown))
+}
+
+/// The cases matching `query` that `scope` admits ([`Scope::admits`]), at
+/// most `query.limit`, in the query's order: the caller's filters narrowed
+/// by the scope, never widened. A unit's and a worker's scope are filters of
+/// the query itself; a partner's cases are looked for among those its unit
+/// holds (every case when the store holds no network naming it), each
+/// judged on its events.
+pub async fn cases_in_scope<S: CaseStore + ?Sized>(
+    store: &S,
+    scope: &Scope,
+    query: &CaseQuery,
+) -> Result<Vec<CaseSummary>, StoreError> {
+    let clash = |wanted: Option<UnitCode>, unit: UnitCode| wanted.is_some_and(|w| w != unit);
+    match *scope {
+        Scope::Unit { unit } if !clash(query.held_by, unit) => {
+            store.query_cases(&CaseQuery { held_by: Some(unit), ..query.clone() }).await
+        }
+        Scope::Worker { unit, worker } if !clash(query.held_by, unit) && query.worker.is_none_or(|w| w == worker) => {
+            store.query_cases(&CaseQuery { held_by: Some(unit), worker: Some(worker), ..query.clone() }).await
+        }
+        Scope::Partner { partner } => {
+            let home = store.partner_directory(None).await?.get(partner).map(|p| p.unit);
+            if home.is_some_and(|h| clash(query.held_by, h)) {
+                return Ok(Vec::new());
+            }
+            let mut page = CaseQuery { held_by: query.held_by.or(home), ..query.clone() };
+            let mut found = Vec::new();
+            loop {
+                let listed = store.query_cases(&page).await?;
+                let last = listed.last().map(|s| s.case_id);
+                let full = listed.len() >= page.limit as usize;
+                for summary in listed {
+                    if found.len() >= query.limit as usize {
+                        return Ok(found);
+                    }
+                    if scope.admits(&store.load_case(summary.case_id).await?.state) {
+                        found.push(summary);
+                    }
+                }
+                match last {
+                    Some(last) if full => page.after = Some(last),
+                    _ => return Ok(found),
+                }
+            }
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Loads a case the scope admits; one it does not is refused
+/// ([`AccessRefusal::OutOfScope`], `LK3-E151`).
+pub async fn load_case_in_scope<S: CaseStore + ?Sized>(
+    store: &S,
+    scope: &Scope,
+    case_id: CaseId,
+) -> Result<crate::aggregate::Loaded<Case>, StoreError> {
+    let loaded = store.load_case(case_id).await?;
+    if scope.admits(&loaded.state) {
+        Ok(loaded)
+    } else {
+        Err(StoreError::Access(AccessRefusal::OutOfScope { scope: scope.kind() }))
     }
 }

@@ -1,8 +1,10 @@
 //! Finding a person in a unit's client registry, and the duplicate check at
 //! registration: the rule is [`lk3_core::lookup`]; this reads the registry
 //! and names each candidate's files (the cases it is a client of), so staff
-//! open the existing file instead of a second one. Nothing here echoes a
-//! NIK, No. KK or name: candidates are ids, scores and case numbers.
+//! open the existing file instead of a second one; and a family, the
+//! records under one Kartu Keluarga with their roles in each case
+//! ([`family`]). Nothing here echoes a NIK, No. KK or name: candidates and
+//! members are ids, scores, case numbers and roles.
 
 use lk3_core::ids::{CaseId, CaseNumber, ClientId, UnitCode};
 use lk3_core::lookup::{ClientLookup, ClientMatch, MatchKind};
@@ -139,4 +141,63 @@ pub async fn aliases<S: CaseStore + ?Sized>(
             (*from, to)
         })
         .collect())
+}
+
+/// A member of a family (one Kartu Keluarga) in a unit's registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyMember {
+    /// The registry record.
+    pub client_id: ClientId,
+    /// The cases the member is a client of (or a record merged into it
+    /// was), with the member's role in each, in case order.
+    pub files: Vec<FamilyFile>,
+}
+
+/// A case a family member is a client of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyFile {
+    /// The case.
+    pub case_id: CaseId,
+    /// Its number.
+    pub case_number: Option<CaseNumber>,
+    /// Its stage now.
+    pub stage: lk3_core::vocab::Stage,
+    /// The member's role in it, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<lk3_core::case::ClientRole>,
+}
+
+/// The family of a Kartu Keluarga in `unit`'s registry: every record under
+/// `no_kk` (records merged away read as the kept one), each with its cases and
+/// its role in each, so that a victim and a perpetrator of one household show
+/// side by side. Ids, case numbers, stages and roles only.
+pub async fn family<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    no_kk: lk3_core::ids::NoKk,
+) -> Result<Vec<FamilyMember>, StoreError> {
+    let registry = store.registry(unit).await?;
+    let aliases = aliases(store, unit).await?;
+    let mut members = Vec::new();
+    for record in registry.iter().filter(|r| r.no_kk == Some(no_kk)) {
+        let ids: Vec<ClientId> = std::iter::once(record.client_id)
+            .chain(aliases.iter().filter(|(_, to)| **to == record.client_id).map(|(from, _)| *from))
+            .collect();
+        let mut files: Vec<FamilyFile> = Vec::new();
+        for id in &ids {
+            let query = CaseQuery { client: Some(*id), limit: 1_000, ..CaseQuery::default() };
+            for s in store.query_cases(&query).await? {
+                if files.iter().any(|f| f.case_id == s.case_id) {
+                    continue;
+                }
+                let case = crate::store::CaseStoreExt::load_case(store, s.case_id).await?.state;
+                let role = case.clients().iter().find(|c| ids.contains(&c.client_id)).and_then(|c| c.role);
+                files.push(FamilyFile { case_id: s.case_id, case_number: s.case_number, stage: s.stage, role });
+            }
+        }
+        files.sort_by_key(|f| f.case_id);
+        members.push(FamilyMember { client_id: record.client_id, files });
+    }
+    members.sort_by_key(|m| m.client_id);
+    Ok(members)
 }

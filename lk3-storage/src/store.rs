@@ -366,6 +366,26 @@ pub trait CaseStoreExt: CaseStore {
         crate::access::read_attachment(self, unit, digest, request).await
     }
 
+    /// The cases matching `query` that `scope` admits
+    /// ([`crate::access::cases_in_scope`]); [`crate::access::scope_of`] gives
+    /// an actor's scope.
+    async fn cases_in_scope(
+        &self,
+        scope: &lk3_core::access::Scope,
+        query: &CaseQuery,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        crate::access::cases_in_scope(self, scope, query).await
+    }
+
+    /// Loads a case `scope` admits, refusing one it does not (`LK3-E151`).
+    async fn load_case_in_scope(
+        &self,
+        scope: &lk3_core::access::Scope,
+        case_id: CaseId,
+    ) -> Result<Loaded<Case>, StoreError> {
+        crate::access::load_case_in_scope(self, scope, case_id).await
+    }
+
     /// Executes an outreach command.
     async fn execute_outreach(
         &self,

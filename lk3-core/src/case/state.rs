@@ -407,8 +407,21 @@ impl Case {
         })
     }
 
-    /// Folds one event into the state (the decider's `apply`). The stage the
-    /// event leads to is read from the case's rule set.
+    /// Whether disclosing `client` to `partner_id` would tell a perpetrator's
+    /// side where a victim is (issue 15 \[I\]): `client` is registered as a
+    /// victim (`korban`) and a client registered as the perpetrator (`pelaku`)
+    /// consented to disclose to that same partner, which then works with the
+    /// perpetrator. Such a disclosure carries nothing that locates her: no
+    /// NIK (its first six digits are the kecamatan that issued it), and, as
+    /// every disclosure, no address ([`crate::fhir`]).
+    pub fn discloses_to_perpetrator_side(&self, client: ClientId, partner_id: PartnerId) -> bool {
+        let role = |id: ClientId| self.clients.iter().find(|c| c.client_id == id).and_then(|c| c.role);
+        role(client) == Some(super::ClientRole::Korban)
+            && self.clients.iter().any(|c| {
+                c.role == Some(super::ClientRole::Pelaku) && self.consents_to_disclose(c.client_id, partner_id)
+            })
+    }
+
     /// Records the receiving unit's answer on the pending transfer.
     fn answer_transfer(
         &mut self,
@@ -424,6 +437,8 @@ impl Case {
         }
     }
 
+    /// Folds one event into the state (the decider's `apply`). The stage the
+    /// event leads to is read from the case's rule set.
     pub(super) fn fold(&mut self, event: &CaseEventRecord) {
         let rules = event.rule_set.rules();
         let before = self.stage;

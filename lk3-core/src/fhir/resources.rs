@@ -167,7 +167,10 @@ fn partner_organization(entries: &mut Entries<'_>, partner_id: PartnerId, export
 
 /// A client as a Patient for `partner_id`: identified (registry id, NIK,
 /// name, sex, birth date) when the client consented to disclose to that
-/// partner, else only a pseudonym.
+/// partner, else only a pseudonym. Never an address; and a victim disclosed
+/// to a partner the case's perpetrator also consented to
+/// ([`Case::discloses_to_perpetrator_side`]) without her NIK, which names the
+/// kecamatan that issued it.
 fn patient(
     entries: &mut Entries<'_>,
     case: &Case,
@@ -184,7 +187,8 @@ fn patient(
         "identifier": [{ "system": format!("{LK3}:client"), "value": client.to_string() }],
     });
     if let Some(who) = (export.identity)(client) {
-        if let (Some(nik), Some(ids)) = (who.nik, patient["identifier"].as_array_mut()) {
+        let locates = case.discloses_to_perpetrator_side(client, partner_id);
+        if let (Some(nik), Some(ids), false) = (who.nik, patient["identifier"].as_array_mut(), locates) {
             ids.push(json!({ "system": NIK_SYSTEM, "value": nik.to_string() }));
         }
         patient["name"] = json!([{ "text": who.name }]);

@@ -212,7 +212,9 @@ def access_rules() -> Dict[str, Any]:
     (``lk3_core::access::READ_RULES``): ``{"rules": [{"sensitivity",
     "roles", "purpose_required", "insiders_only"}, ...], "floors": {"identitas":
     "rahasia", "catatan": "biasa", "lampiran": "rahasia"}, "heads": ["ketua",
-    "penanggung_jawab"]}``. A note or an attachment is read at the stricter of
+    "penanggung_jawab"], "scopes": {role: "unit" | "pekerja" | "mitra" |
+    "tidak_ada"}}`` (``scopes``: whose cases each role lists, see
+    :meth:`lk3.Store.cases` ``reader=``). A note or an attachment is read at the stricter of
     its own sensitivity and its kind's floor; where ``insiders_only``, only the
     case's worker, the record's author and the unit's ``heads`` read it; a read
     that needs a purpose is logged."""

@@ -649,9 +649,16 @@ class Store:
         held_by: Optional[str] = None,
         transfer_to: Optional[str] = None,
         transfer_state: Optional[str] = None,
+        reader: Optional[ActorLike] = None,
     ) -> List[CaseSummary]:
         """Case summaries matching every filter given, in case id (opening)
         order, at most ``limit``: ``store.cases(stage="intervensi", problem="kdrt")``.
+        ``reader``: only the cases that actor's scope admits (by role, from
+        :func:`lk3.access_rules` ``["scopes"]``: the cases their unit holds, a
+        social worker's own cases, a partner's staff the cases referred to
+        their partner, the admin none); staff name their ``unit`` (a
+        partner's staff their partner), else :class:`lk3.PermissionDenied`
+        ``LK3-E151``. The filters only narrow it.
         ``overdue_at``: cases with a sent referral past its deadline then.
         ``unit``: the cases a unit opened (and keeps the history of);
         ``held_by``: the cases a unit holds now; ``transfer_to`` (with
@@ -660,7 +667,20 @@ class Store:
         awaiting an answer."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
         filters.update(_transfer_filters(held_by, transfer_to, transfer_state))
-        return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit))]
+        scope = None
+        if reader is not None:
+            r = _actor(reader)
+            scope = (r.staff_id, r.role, r.partner_id, r.unit)
+        return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit, scope))]
+
+    def family(self, unit: str, no_kk: str) -> List[Dict[str, Any]]:
+        """The family of a Kartu Keluarga in ``unit``'s registry: every
+        record under ``no_kk`` (a merged record read as the kept one), each
+        ``{"client_id", "files": [{"case_id", "case_number", "stage",
+        "role"}]}`` with its role in each case (``korban``, ``pelaku`` ...).
+        Ids, numbers and roles only: the No. KK is never echoed."""
+        members: List[Dict[str, Any]] = json.loads(self._native.family(unit, no_kk))
+        return members
 
     def caseload(self, unit: Optional[str] = None) -> List[Dict[str, Any]]:
         """Each worker's open (not closed) cases, by stage, where the cases

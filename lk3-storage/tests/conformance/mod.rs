@@ -78,6 +78,8 @@ macro_rules! conformance_suite {
             a_case_transferred_to_another_unit_is_held_listed_and_reported_there,
             clients_are_found_a_second_registration_warns_and_a_merge_keeps_every_chain,
             notes_and_attachments_are_read_by_the_access_rule_and_every_read_is_logged,
+            a_reader_s_scope_confines_every_case_query_and_load,
+            a_family_lists_its_members_with_their_roles_in_each_case,
         );
     };
 }
@@ -1752,4 +1754,134 @@ pub async fn notes_and_attachments_are_read_by_the_access_rule_and_every_read_is
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(store.load_case(case_id).await.expect("loads").state.attachments().len(), 1);
+}
+
+/// Every scope (a unit's, each worker's, a partner's, none) over cases of two
+/// units, a reassigned one, a transferred one, one with a protective referral
+/// to a partner: `cases_in_scope` lists exactly the cases `Scope::admits`
+/// (the reference, on each loaded case), a query's own filters only narrow
+/// it, and `load_case_in_scope` refuses the others (`LK3-E151`).
+pub async fn a_reader_s_scope_confines_every_case_query_and_load(store: Store) {
+    use lk3_core::access::Scope;
+    use lk3_storage::access::scope_of;
+    let mut w = World::new();
+    let (home, target): (UnitCode, UnitCode) = ("64.74".parse().expect("unit"), "64.72".parse().expect("unit"));
+    let ketua = w.actor(Role::Ketua, false);
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let partner = PartnerId::new_v7(w.now, IdSeed::new([0x51; 10]));
+    let mut histories = Vec::new();
+    // One in intervention; one reassigned; one sending a protective referral; one transferred.
+    for n in 0..4 {
+        let stage = if n % 2 == 0 { Stage::Intervensi } else { Stage::Asesmen };
+        let (mut case, mut events) = case_at(&mut w, stage);
+        match n {
+            1 => {
+                let cmd = w.command(&case, K::AssignWorker);
+                w.run(&mut case, &mut events, ketua, cmd);
+            }
+            2 => {
+                let cmd = CaseCommand::SendProtectiveReferral {
+                    referral_id: lk3_core::ids::ReferralId::new_v7(w.now, w.fresh_seed()),
+                    partner: lk3_core::vocab::ProtectivePartner::UptdPpa,
+                    partner_id: Some(partner),
+                    reason: EmergencyReason::AnakDalamBahaya,
+                };
+                w.run(&mut case, &mut events, peksos, cmd);
+            }
+            3 => {
+                let cmd = w.command(&case, K::TransferCase);
+                w.run(&mut case, &mut events, ketua.of_unit(home), cmd);
+                let cmd = w.command(&case, K::AcceptTransfer);
+                w.run(&mut case, &mut events, ketua.of_unit(target), cmd);
+            }
+            _ => {}
+        }
+        import_case(&store, &events).await;
+        histories.push(case);
+    }
+    assert_eq!(histories[3].holding_unit(), Some(target));
+    let second = w.actor(Role::PekerjaSosial, true).staff_id;
+    let scopes = [
+        Scope::Unit { unit: home },
+        Scope::Unit { unit: target },
+        Scope::Worker { unit: home, worker: peksos.staff_id },
+        Scope::Worker { unit: home, worker: second },
+        Scope::Worker { unit: target, worker: histories[3].worker().expect("the receiving worker") },
+        Scope::Partner { partner },
+        Scope::Nothing,
+    ];
+    let all = CaseQuery { limit: 100, ..Default::default() };
+    for scope in scopes {
+        let mut expected: Vec<_> =
+            histories.iter().filter(|c| scope.admits(c)).map(|c| c.case_id().expect("id")).collect();
+        expected.sort();
+        let listed: Vec<_> =
+            store.cases_in_scope(&scope, &all).await.expect("scoped").iter().map(|s| s.case_id).collect();
+        assert_eq!(listed, expected, "{scope:?}");
+        // A filter of the caller's narrows, never widens: one page of one case.
+        let one = CaseQuery { limit: 1, ..Default::default() };
+        let first: Vec<_> =
+            store.cases_in_scope(&scope, &one).await.expect("scoped").iter().map(|s| s.case_id).collect();
+        assert_eq!(first, expected.iter().take(1).copied().collect::<Vec<_>>(), "{scope:?}");
+        let elsewhere = CaseQuery { held_by: Some("64.01".parse().expect("unit")), ..all.clone() };
+        assert!(store.cases_in_scope(&scope, &elsewhere).await.expect("scoped").is_empty(), "{scope:?}");
+        for case in &histories {
+            let id = case.case_id().expect("id");
+            match store.load_case_in_scope(&scope, id).await {
+                Ok(loaded) => assert!(expected.contains(&id) && loaded.state == *case, "{scope:?}"),
+                Err(e) => assert!(!expected.contains(&id) && code(&e) == ErrorCode::AccessNotAllowed, "{scope:?}: {e}"),
+            }
+        }
+    }
+    assert!(!store.cases_in_scope(&Scope::Partner { partner }, &all).await.expect("scoped").is_empty());
+    // An actor's scope is its role's: a worker's own cases, a partner's referred ones.
+    assert_eq!(
+        scope_of(&peksos.of_unit(home)).expect("a scope"),
+        Scope::Worker { unit: home, worker: peksos.staff_id }
+    );
+    assert_eq!(code(&scope_of(&ketua).expect_err("no unit named")), ErrorCode::AccessNotAllowed);
+}
+
+/// The records of one Kartu Keluarga, with their roles in each case: a
+/// mother registered as the victim and a father as the perpetrator in one
+/// case show as one family; a record of another family does not.
+pub async fn a_family_lists_its_members_with_their_roles_in_each_case(store: Store) {
+    use lk3_core::case::ClientRole;
+    use lk3_storage::registry::family;
+    let mut w = World::new();
+    let father = ClientId::new_v7(w.now, IdSeed::new([0x66; 10]));
+    w.perpetrator = Some(father);
+    let (case, events) = case_at(&mut w, Stage::Asesmen);
+    import_case(&store, &events).await;
+    let unit = *case.unit().expect("unit");
+    let kk: lk3_core::ids::NoKk = "6474010101190001".parse().expect("no kk");
+    let other_kk: lk3_core::ids::NoKk = "6474010101190002".parse().expect("no kk");
+    let stranger = ClientId::new_v7(w.now, IdSeed::new([0x67; 10]));
+    for (client, no_kk) in [(w.adult, kk), (father, kk), (w.child, kk), (stranger, other_kk)] {
+        let record = ClientRecord {
+            client_id: client,
+            unit,
+            name: "Anggota Keluarga".into(),
+            nik: None,
+            no_kk: Some(no_kk),
+            sex: None,
+            birth_date: None,
+            domicile: None,
+        };
+        store.put_client(&record).await.expect("put");
+    }
+    let members = family(&*store, &unit, kk).await.expect("family");
+    let mut expected = vec![w.adult, father, w.child];
+    expected.sort();
+    assert_eq!(members.iter().map(|m| m.client_id).collect::<Vec<_>>(), expected);
+    let role = |client| {
+        let m = members.iter().find(|m| m.client_id == client).expect("a member");
+        assert_eq!(m.files.iter().map(|f| f.case_id).collect::<Vec<_>>(), vec![case.case_id().expect("id")]);
+        m.files[0].role
+    };
+    assert_eq!(
+        (role(w.adult), role(father), role(w.child)),
+        (Some(ClientRole::Korban), Some(ClientRole::Pelaku), Some(ClientRole::Korban))
+    );
+    assert_eq!(family(&*store, &unit, other_kk).await.expect("family").len(), 1);
 }
