@@ -796,6 +796,7 @@ fn a_secret_note_is_read_only_for_a_purpose_and_every_read_is_in_the_access_log(
     });
     let reader = |purpose: Option<&str>, staff: &str, role: &str| {
         let mut args = vec!["--db".to_owned(), path(&db).to_owned(), "--unit".into(), "64.74".into()];
+        args.extend(["--staff-unit".into(), "64.74".into()]);
         args.extend(["--staff".into(), staff.to_owned(), "--role".into(), role.to_owned()]);
         if let Some(p) = purpose {
             args.extend(["--purpose".into(), p.to_owned()]);

@@ -17,7 +17,7 @@
 //! use lk3_core::ids::{StaffId, UnitCode};
 //! use lk3_core::vocab::{AccessPurpose, Role, Sensitivity};
 //! let unit = UnitCode::parse("64.72")?;
-//! let worker = Actor::staff(Role::PekerjaSosial, StaffId::from_uuid(uuid::Uuid::from_u128(7)));
+//! let worker = Actor::staff(Role::PekerjaSosial, StaffId::from_uuid(uuid::Uuid::from_u128(7))).of_unit(unit);
 //! let secret = Readable::new(ReadKind::Catatan, Sensitivity::Rahasia, unit);
 //! let at = chrono::DateTime::UNIX_EPOCH;
 //! // Without a purpose: refused.
@@ -80,12 +80,18 @@ pub struct ReadRule {
 /// unit holds without being the case's insiders.
 pub const HEADS: [Role; 2] = [Role::Ketua, Role::PenanggungJawab];
 
+/// The case staff: who read secrets (for a purpose), top secrets only as
+/// the case's insiders or its unit's heads.
+const CASE_STAFF: &[Role] =
+    &[Role::PenanggungJawab, Role::Ketua, Role::Sekretaris, Role::PekerjaSosial, Role::Konselor, Role::Psikolog];
+
 /// Who reads what, by sensitivity (issue 15 \[I\]; UU 27/2022: personal data
 /// for a stated purpose, by those who need it). Routine notes are read by
-/// all the unit's staff and partners' staff (a partner's feedback); secret
-/// ones by the case staff, the secretary who files them included; top secret
-/// ones by the case's worker, their author and the unit's heads. The system
-/// administrator reads none: administration is no case work.
+/// all the unit's staff and by the staff of a partner the case was referred
+/// to (a partner's feedback); secret ones by the case staff, the secretary
+/// who files them included; top secret ones by the case's worker, their
+/// author (a secretary who filed one included) and the unit's heads. The
+/// system administrator reads none: administration is no case work.
 pub const READ_RULES: [ReadRule; 3] = [
     ReadRule {
         sensitivity: Sensitivity::Biasa,
@@ -104,22 +110,10 @@ pub const READ_RULES: [ReadRule; 3] = [
         purpose_required: false,
         insiders_only: false,
     },
-    ReadRule {
-        sensitivity: Sensitivity::Rahasia,
-        roles: &[
-            Role::PenanggungJawab,
-            Role::Ketua,
-            Role::Sekretaris,
-            Role::PekerjaSosial,
-            Role::Konselor,
-            Role::Psikolog,
-        ],
-        purpose_required: true,
-        insiders_only: false,
-    },
+    ReadRule { sensitivity: Sensitivity::Rahasia, roles: CASE_STAFF, purpose_required: true, insiders_only: false },
     ReadRule {
         sensitivity: Sensitivity::SangatRahasia,
-        roles: &[Role::PenanggungJawab, Role::Ketua, Role::PekerjaSosial, Role::Konselor, Role::Psikolog],
+        roles: CASE_STAFF,
         purpose_required: true,
         insiders_only: true,
     },
@@ -145,13 +139,16 @@ pub struct Readable {
     /// Who reads it at `sangat_rahasia` besides the unit's heads: the case's
     /// worker and whoever added it.
     pub insiders: Vec<StaffId>,
+    /// The partners its case was referred to ([`referred_partners`]): only
+    /// their staff, of all partners', read it.
+    pub partners: Vec<crate::ids::PartnerId>,
 }
 
 impl Readable {
     /// A thing of `kind` at `sensitivity`, held by `unit`, with no case
-    /// context (no insiders, no other holding unit).
+    /// context (no insiders, no other holding unit, no partner).
     pub fn new(kind: ReadKind, sensitivity: Sensitivity, unit: UnitCode) -> Self {
-        Readable { kind, sensitivity, unit, holding_unit: None, insiders: Vec::new() }
+        Readable { kind, sensitivity, unit, holding_unit: None, insiders: Vec::new(), partners: Vec::new() }
     }
 
     /// The sensitivity it is read at: its own, raised to its kind's floor.
@@ -260,8 +257,10 @@ impl Lk3Error for AccessRefusal {
 }
 
 /// Judges a read: `Ok` with the sensitivity it is read at (a store logs it
-/// when that needs a purpose), or the refusal. The checks, in order: the
-/// actor's unit (when it names one) is the one holding the thing or its case;
+/// when that needs a purpose), or the refusal. The checks, in order: who
+/// reads is known (LK3 staff name their unit, which holds the thing or its
+/// case; a partner's staff name their partner, which the case was referred
+/// to);
 /// a purpose is given where the rule needs one; the role reads at that
 /// sensitivity; at `sangat_rahasia`, case staff other than the unit's heads
 /// are its insiders.
@@ -269,11 +268,18 @@ pub fn judge(readable: &Readable, request: &AccessRequest) -> Result<Sensitivity
     let kind = readable.kind;
     let sensitivity = readable.read_at();
     let rule = rule(sensitivity);
-    if let Some(unit) = request.actor.unit
-        && unit != readable.unit
-        && Some(unit) != readable.holding_unit
-    {
-        return Err(AccessRefusal::OtherUnit { kind });
+    // Who reads must be known: a partner's staff by their partner (and they
+    // read only what their partner was referred), LK3 staff by their unit.
+    match (request.actor.role, request.actor.partner_id, request.actor.unit) {
+        (Role::Mitra, Some(partner), _) if !readable.partners.contains(&partner) => {
+            return Err(AccessRefusal::OutOfScope { scope: ScopeKind::Partner });
+        }
+        (Role::Mitra, Some(_), _) => {}
+        (Role::Mitra, None, _) | (_, _, None) => return Err(AccessRefusal::ScopeUnknown),
+        (_, _, Some(unit)) if unit != readable.unit && Some(unit) != readable.holding_unit => {
+            return Err(AccessRefusal::OtherUnit { kind });
+        }
+        _ => {}
     }
     if rule.purpose_required && request.purpose.is_none() {
         return Err(AccessRefusal::PurposeRequired { kind, sensitivity });
@@ -469,11 +475,19 @@ impl Scope {
         match *self {
             Scope::Unit { unit } => case.holding_unit() == Some(unit),
             Scope::Worker { unit, worker } => case.holding_unit() == Some(unit) && case.worker() == Some(worker),
-            Scope::Partner { partner } => {
-                case.services().iter().any(|s| s.partner_id == Some(partner) && s.sent.is_some())
-                    || case.protective_referrals().iter().any(|r| r.partner_id == Some(partner))
-            }
+            Scope::Partner { partner } => referred_partners(case).contains(&partner),
             Scope::Nothing => false,
         }
     }
+}
+
+/// The partners a case was referred to: those of its referrals sent, and
+/// those its protective referrals name. Their staff read the case (its
+/// [`Scope::Partner`]) and its routine notes.
+pub fn referred_partners(case: &crate::case::Case) -> Vec<crate::ids::PartnerId> {
+    let sent = case.services().iter().filter(|s| s.sent.is_some()).filter_map(|s| s.partner_id);
+    let mut partners: Vec<_> = sent.chain(case.protective_referrals().iter().filter_map(|r| r.partner_id)).collect();
+    partners.sort();
+    partners.dedup();
+    partners
 }

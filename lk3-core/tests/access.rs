@@ -26,14 +26,17 @@ fn every_combination_is_judged_as_its_row_says() {
     let stranger: UnitCode = "64.01".parse().expect("unit");
     let insider = staff(1);
     let mut judged = 0;
-    for kind in ReadKind::ALL {
-        for sensitivity in Sensitivity::ALL {
+    let partner = PartnerId::from_uuid(uuid::Uuid::from_u128(99));
+    for (kind, sensitivity, referred) in every_readable() {
+        let (kind, sensitivity) = (&kind, &sensitivity);
+        {
             let readable = Readable {
                 kind: *kind,
                 sensitivity: *sensitivity,
                 unit: home,
                 holding_unit: Some(holder),
                 insiders: vec![insider],
+                partners: if referred { vec![partner] } else { Vec::new() },
             };
             let at = readable.read_at();
             assert_eq!(at, (*sensitivity).max(kind.floor()), "read at the stricter of its own and its kind's");
@@ -46,7 +49,11 @@ fn every_combination_is_judged_as_its_row_says() {
                             a.unit = unit;
                             let request = AccessRequest { actor: a, purpose, at: chrono::DateTime::UNIX_EPOCH };
                             let got = judge(&readable, &request);
-                            let expected = if unit == Some(stranger) {
+                            // A partner's staff are known by their partner (whatever
+                            // unit they name), LK3 staff by their unit.
+                            let unknown =
+                                if *role == Role::Mitra { !referred } else { unit.is_none() || unit == Some(stranger) };
+                            let expected = if unknown {
                                 Err(ErrorCode::AccessNotAllowed)
                             } else if row.purpose_required && purpose.is_none() {
                                 Err(ErrorCode::AccessPurposeRequired)
@@ -59,7 +66,8 @@ fn every_combination_is_judged_as_its_row_says() {
                             } else {
                                 Ok(at)
                             };
-                            let what = format!("{kind} {sensitivity} {role} {purpose:?} staff {n} unit {unit:?}");
+                            let what =
+                                format!("{kind} {sensitivity} {role} {purpose:?} staff {n} unit {unit:?} {referred}");
                             assert_eq!(got.map_err(|e| e.code()), expected, "{what}");
                             if let Err(e) = got {
                                 // Both languages, naming the kind; never empty.
@@ -73,7 +81,20 @@ fn every_combination_is_judged_as_its_row_says() {
             }
         }
     }
-    assert_eq!(judged, ReadKind::ALL.len() * Sensitivity::ALL.len() * Role::ALL.len() * 2 * 2 * 4);
+    assert_eq!(judged, ReadKind::ALL.len() * Sensitivity::ALL.len() * 2 * Role::ALL.len() * 2 * 2 * 4);
+}
+
+/// Every kind × sensitivity × whether the case was referred to the partner.
+fn every_readable() -> Vec<(ReadKind, Sensitivity, bool)> {
+    let mut all = Vec::new();
+    for kind in ReadKind::ALL {
+        for sensitivity in Sensitivity::ALL {
+            for referred in [false, true] {
+                all.push((*kind, *sensitivity, referred));
+            }
+        }
+    }
+    all
 }
 
 #[test]

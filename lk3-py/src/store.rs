@@ -1198,8 +1198,11 @@ impl NativeStore {
     /// with `key` when given. Referrals are judged overdue at `now`; ages
     /// on `age_as_of` (a date), else on each client's own date; times are
     /// floored to `resolution` (`date`, `week`, `month`) when given.
-    #[pyo3(signature = (name, filters, key, now, age_as_of=None, resolution=None))]
-    #[allow(clippy::too_many_arguments)]
+    /// The `clients` table with identities (no `key`) is a read of personal
+    /// data: `reader` (staff id, role, partner id, unit, purpose) reads it,
+    /// judged and logged once per unit.
+    #[pyo3(signature = (name, filters, key, now, age_as_of=None, resolution=None, reader=None))]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     fn table<'py>(
         &self,
         py: Python<'py>,
@@ -1209,6 +1212,7 @@ impl NativeStore {
         now: &str,
         age_as_of: Option<&str>,
         resolution: Option<&str>,
+        reader: Option<(String, String, Option<String>, Option<String>, Option<String>)>,
     ) -> PyResult<Bound<'py, PyList>> {
         let prepared = (|| -> Outcome<_> {
             let resolution = resolution
@@ -1224,9 +1228,15 @@ impl NativeStore {
                 age_as_of: age_as_of.map(parse_date).transpose()?,
                 resolution,
             };
-            Ok((o, case_query(&filters)?))
+            let request = reader
+                .as_ref()
+                .map(|(staff, role, partner, unit, purpose)| {
+                    access_request(staff, role, partner.as_deref(), unit.as_deref(), purpose.as_deref(), now)
+                })
+                .transpose()?;
+            Ok((o, case_query(&filters)?, request))
         })();
-        let (o, q) = prepared.py(py)?;
+        let (o, q, request) = prepared.py(py)?;
         let name = name.to_owned();
         let table = self.run(py, move |store| async move {
             let resolution = o.resolution;
@@ -1236,7 +1246,26 @@ impl NativeStore {
                 "referrals" => frames::services(&all_cases(&*store, q, None, None).await?, &o, true),
                 "clients" => {
                     let summaries = all_cases(&*store, q, None, None).await?;
-                    frames::clients(&client_rows(&store, &summaries).await?, &o)
+                    let rows = client_rows(&store, &summaries).await?;
+                    if o.keyed.is_none() {
+                        // Identities: judged and logged per unit before they are handed out.
+                        use lk3_core::access::{AccessRefusal, ReadKind};
+                        let Some(request) = request else {
+                            return Err(StoreError::Access(AccessRefusal::PurposeRequired {
+                                kind: ReadKind::Identitas,
+                                sensitivity: lk3_core::vocab::Sensitivity::Rahasia,
+                            })
+                            .into());
+                        };
+                        let mut units: Vec<UnitCode> = rows.iter().map(|r| r.record.unit).collect();
+                        units.sort();
+                        units.dedup();
+                        for unit in units {
+                            let clients = rows.iter().filter(|r| r.record.unit == unit).map(|r| r.record.client_id);
+                            lk3_storage::access::read_identities(&*store, &unit, clients.collect(), &request).await?;
+                        }
+                    }
+                    frames::clients(&rows, &o)
                 }
                 "events" => {
                     if filters.keys().any(|k| k != "unit") {

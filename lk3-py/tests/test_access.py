@@ -13,12 +13,17 @@ import lk3
 from conftest import UNIT, World
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def at_unit(actor: lk3.Actor) -> lk3.Actor:
+    """The actor naming the test unit: staff who name none read nothing."""
+    return actor._replace(unit=UNIT)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 def test_a_secret_note_needs_a_purpose_and_every_read_is_logged(store: lk3.Store, world: World) -> None:
     case = world.in_intervention()
-    peksos = world.pekerja_sosial
+    peksos = at_unit(world.pekerja_sosial)
     case = store.add_note(
         case.case_id, text="Klien takut pulang.", sensitivity="rahasia", about=[world.mother], actor=peksos, at=world.at()
     )
@@ -31,7 +36,7 @@ def test_a_secret_note_needs_a_purpose_and_every_read_is_logged(store: lk3.Store
     read = store.read_note(UNIT, note.digest, actor=peksos, purpose="penanganan_kasus")
     assert read["text"] == "Klien takut pulang." and read["sensitivity"] == "rahasia"
     with pytest.raises(lk3.PermissionDenied) as refused:
-        store.read_note(UNIT, note.digest, actor=world.relawan, purpose="penanganan_kasus")
+        store.read_note(UNIT, note.digest, actor=at_unit(world.relawan), purpose="penanganan_kasus")
     assert refused.value.code == "LK3-E151"
     log = store.access_log(UNIT, client=world.mother)
     assert [(e["entry"]["granted"], e["entry"].get("purpose"), e["entry"]["actor"]["role"]) for e in log] == [
@@ -46,7 +51,7 @@ def test_a_secret_note_needs_a_purpose_and_every_read_is_logged(store: lk3.Store
 
 def test_an_attachment_is_checked_kept_read_for_a_purpose_and_erased(store: lk3.Store, world: World) -> None:
     case = world.in_intervention()
-    peksos = world.pekerja_sosial
+    peksos = at_unit(world.pekerja_sosial)
     for content, content_type in [(b"", "application/pdf"), (PNG, "application/pdf"), (PDF + bytes(10 * 2**20), "application/pdf")]:
         with pytest.raises(lk3.ValidationError) as refused:
             store.add_attachment(
@@ -83,9 +88,12 @@ def test_a_top_secret_note_is_read_by_the_worker_and_the_ketua_only(store: lk3.S
     )
     digest = case.notes[0].digest
     for actor in [world.pekerja_sosial, world.ketua]:
-        assert store.read_note(UNIT, digest, actor=actor, purpose="supervisi")["text"] == "Alamat rumah aman."
+        assert store.read_note(UNIT, digest, actor=at_unit(actor), purpose="supervisi")["text"] == "Alamat rumah aman."
     with pytest.raises(lk3.PermissionDenied) as refused:
-        store.read_note(UNIT, digest, actor=world.peksos2, purpose="penanganan_kasus")
+        store.read_note(UNIT, digest, actor=at_unit(world.peksos2), purpose="penanganan_kasus")
+    assert refused.value.code == "LK3-E151"
+    with pytest.raises(lk3.PermissionDenied) as refused:
+        store.read_note(UNIT, digest, actor=world.pekerja_sosial, purpose="supervisi")
     assert refused.value.code == "LK3-E151"
 
 
@@ -93,8 +101,8 @@ def test_an_identity_is_read_for_a_purpose_and_logged(store: lk3.Store, world: W
     world.in_intervention()
     store.put_client({"client_id": world.mother, "unit": UNIT, "name": "Ibu Contoh"})
     with pytest.raises(lk3.PermissionDenied):
-        store.client(UNIT, world.mother, actor=world.sekretaris)
-    assert store.client(UNIT, world.mother, actor=world.sekretaris, purpose="pelaporan")["name"] == "Ibu Contoh"
+        store.client(UNIT, world.mother, actor=at_unit(world.sekretaris))
+    assert store.client(UNIT, world.mother, actor=at_unit(world.sekretaris), purpose="pelaporan")["name"] == "Ibu Contoh"
     assert [e["entry"]["kind"] for e in store.access_log(UNIT)] == ["identitas", "identitas"]
 
 
@@ -122,8 +130,9 @@ def test_the_access_rules_python_sees_are_the_ones_the_store_enforces(store: lk3
         )
         digest = case.notes[-1].digest
         for role, purpose in itertools.product(roles, [None, "penanganan_kasus"]):
-            actor = world.pekerja_sosial if role == "pekerja_sosial" else lk3.Actor(lk3.new_id(world.now), role)
-            insider = role in table["heads"] or actor == world.pekerja_sosial  # the case's worker wrote it
+            worker = at_unit(world.pekerja_sosial)
+            actor = worker if role == "pekerja_sosial" else lk3.Actor(lk3.new_id(world.now), role, unit=UNIT)
+            insider = role in table["heads"] or actor == worker  # the case's worker wrote it
             allowed = (
                 role in rule["roles"]
                 and (purpose is not None or not rule["purpose_required"])

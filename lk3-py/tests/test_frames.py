@@ -86,7 +86,14 @@ def test_events_frame(populated: World) -> None:
 
 
 def test_clients_frame(populated: World) -> None:
-    f = populated.store.clients_frame(age_as_of=date(2019, 6, 1))
+    s = populated.store
+    with pytest.raises(lk3.PermissionDenied) as refused:
+        s.clients_frame(age_as_of=date(2019, 6, 1))
+    assert refused.value.code == "LK3-E150", "identities are read by someone, for a purpose"
+    ketua = populated.ketua._replace(unit=UNIT)
+    f = s.clients_frame(age_as_of=date(2019, 6, 1), reader=ketua, purpose="pelaporan")
+    (logged,) = [e["entry"] for e in s.access_log(UNIT) if e["entry"]["target"] == "registry"]
+    assert logged["granted"] and sorted(logged["clients"]) == sorted(f["client_id"]) and logged["purpose"] == "pelaporan"
     assert list(f.columns) == ["unit", "client_id", "sex", "cases", "name", "nik", "no_kk", "birth_date", "age",
                                "domicile"]
     assert sorted(f["name"]) == sorted(NAMES) and sorted(f["age"]) == [9, 34]
@@ -115,7 +122,9 @@ def test_to_records_works_without_pandas(populated: World, monkeypatch: pytest.M
     assert records[2]["risk"] is None and records[2]["worker"] is None
     events = s.table("events").to_records()
     assert events[0]["type"] == "contact_recorded" and events[0]["service_id"] is None
-    assert {t.name for t in map(lambda n: s.table(n), lk3.TABLES)} == set(lk3.TABLES)
+    reader = populated.ketua._replace(unit=UNIT)
+    tables = [s.table(n, reader=reader, purpose="pelaporan") for n in lk3.TABLES]
+    assert {t.name for t in tables} == set(lk3.TABLES)
 
 
 def everything(frames: List[Any]) -> str:
@@ -213,7 +222,8 @@ def test_pseudonymised_tables_hold_no_identifier_and_no_time_finer_than_the_reso
 ) -> None:
     s = crossing.store
     key = os.urandom(32)
-    plain = s.table(name)
+    reading = {"reader": crossing.ketua._replace(unit=UNIT), "purpose": "pelaporan"}  # identities: read for a purpose
+    plain = s.table(name, **reading)
     table = s.table(name, key=key, resolution=resolution)
     expected = resolution or "date"  # pseudonymised tables default to dates
     times = [c for c, kind in table.kinds.items() if kind == "datetime"]
@@ -228,7 +238,7 @@ def test_pseudonymised_tables_hold_no_identifier_and_no_time_finer_than_the_reso
         frame = table.to_pandas()
         assert str(frame[column].dtype) == "datetime64[us, UTC]"
     if resolution is not None:
-        again = s.table(name, resolution=resolution).to_dict()
+        again = s.table(name, resolution=resolution, **reading).to_dict()
         assert all(again[c] == coarse[c] for c in times), "a plain table coarsens when asked"
     text = json.dumps(table.to_records(), default=str) + everything([table.to_pandas()])
     for secret in identifiers(crossing):

@@ -231,7 +231,7 @@ def test_a_second_registration_of_a_nik_warns_with_the_first_file_and_a_merge_ke
     assert NIKS[0] not in text and NAMES[0] not in text
     s.merge_clients(UNIT, merged=world.mother, into=mother, by=world.ketua.staff_id, reason="nik_sama", at=world.at())
     assert [(m["merged"], m["into"], m["reason"]) for m in s.client_merges(UNIT)] == [(world.mother, mother, "nik_sama")]
-    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial, purpose="penanganan_kasus") is None
+    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial._replace(unit=UNIT), purpose="penanganan_kasus") is None
     merged_files = s.find_clients(UNIT, nik=NIKS[0])[0]["files"]
     assert case.case_id in [f["case_id"] for f in merged_files]
     assert s.verify()["problems"] == []

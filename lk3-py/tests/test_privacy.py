@@ -50,7 +50,11 @@ def case_naming(world: World, client_ids: List[str]) -> lk3.Case:
 
 def rows_by_client(world: World, key: bytes, **kwargs: Any) -> Dict[str, Dict[str, Any]]:
     """The pseudonymised and the plain clients table, by client id."""
-    plain = {r["client_id"]: r for r in world.store.table("clients", **kwargs).to_records()}
+    reader = world.ketua._replace(unit=UNIT)
+    plain = {
+        r["client_id"]: r
+        for r in world.store.table("clients", reader=reader, purpose="pelaporan", **kwargs).to_records()
+    }
     pseudo = {r["client_id"]: r for r in world.store.table("clients", key=key, **kwargs).to_records()}
     return {cid: {**r, "age_band": pseudo[lk3.pseudonym(key, cid)]["age_band"]} for cid, r in plain.items()}
 
@@ -204,4 +208,4 @@ def test_bad_arguments_are_refused(world: World) -> None:
     assert list(lk3.class_sizes(frame[["events"]], quasi_identifiers="events")) == [1]
     with pytest.raises(TypeError, match="DataFrame or an lk3.Table"):
         lk3.class_sizes([{"sex": "perempuan"}])  # type: ignore[arg-type]
-    assert lk3.rare_combinations(world.store.table("clients")).empty, "an empty table has no rare rows"
+    assert lk3.rare_combinations(world.store.table("clients", key=os.urandom(32))).empty, "an empty table has no rare rows"

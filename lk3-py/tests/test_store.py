@@ -398,7 +398,7 @@ def test_clients_are_kept_apart_and_can_be_erased(world: World) -> None:
     record = {"client_id": world.mother, "unit": UNIT, "name": "Siti Aminah", "nik": "6474015505850003",
               "sex": "perempuan", "birth_date": date(1985, 5, 15), "domicile": "64.74.01.1001"}
     s.put_client(record)
-    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial, purpose="penanganan_kasus") == {
+    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial._replace(unit=UNIT), purpose="penanganan_kasus") == {
         **record,
         "birth_date": "1985-05-15",
     }
@@ -406,7 +406,7 @@ def test_clients_are_kept_apart_and_can_be_erased(world: World) -> None:
     with pytest.raises(lk3.ValidationError):
         s.put_client({**record, "nik": "123"})
     assert s.erase_client(UNIT, world.mother, at=world.at()) == (True, 0)
-    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial, purpose="penanganan_kasus") is None
+    assert s.client(UNIT, world.mother, actor=world.pekerja_sosial._replace(unit=UNIT), purpose="penanganan_kasus") is None
     assert s.verify()["problems"] == [], "chains verify after erasure"
 
 

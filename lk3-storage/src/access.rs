@@ -37,6 +37,11 @@ pub struct KeptRecord {
     pub digest: Hash,
     /// Its sensitivity, as the event says.
     pub sensitivity: Sensitivity,
+    /// The clients it is about, as the event says: the stored record names
+    /// each (so that erasing any of them erases it).
+    pub about: Vec<ClientId>,
+    /// An attachment's size, content type and kind, as the event says.
+    pub attachment: Option<(u64, lk3_core::vocab::ContentType, lk3_core::vocab::AttachmentKind)>,
 }
 
 /// The notes and attachments `events` add.
@@ -44,13 +49,19 @@ pub fn kept_records(events: &[Event<CaseEvent>]) -> Vec<KeptRecord> {
     events
         .iter()
         .filter_map(|e| match &e.payload {
-            CaseEvent::NoteAdded { note } => {
-                Some(KeptRecord { kind: ReadKind::Catatan, digest: note.note, sensitivity: note.sensitivity })
-            }
-            CaseEvent::AttachmentAdded { attachment } => Some(KeptRecord {
+            CaseEvent::NoteAdded { note } => Some(KeptRecord {
+                kind: ReadKind::Catatan,
+                digest: note.note,
+                sensitivity: note.sensitivity,
+                about: note.about.clone(),
+                attachment: None,
+            }),
+            CaseEvent::AttachmentAdded { attachment: a } => Some(KeptRecord {
                 kind: ReadKind::Lampiran,
-                digest: attachment.attachment,
-                sensitivity: attachment.sensitivity,
+                digest: a.attachment,
+                sensitivity: a.sensitivity,
+                about: a.about.clone(),
+                attachment: Some((a.bytes, a.content_type, a.kind)),
             }),
             _ => None,
         })
@@ -58,7 +69,8 @@ pub fn kept_records(events: &[Event<CaseEvent>]) -> Vec<KeptRecord> {
 }
 
 /// Refuses a new command's note or attachment that `unit`'s store does not
-/// hold for `case_id` at the sensitivity the event says
+/// hold for `case_id` as the event says it (at its sensitivity, about its
+/// clients, an attachment of its size, type and kind)
 /// ([`StoreError::RecordNotKept`]): a digest in an event always names
 /// something kept, and what a reader is judged by is what the case recorded.
 pub async fn check_kept<S: CaseStore + ?Sized>(
@@ -68,13 +80,26 @@ pub async fn check_kept<S: CaseStore + ?Sized>(
     records: &[KeptRecord],
 ) -> Result<(), StoreError> {
     for r in records {
+        // What the store holds, in the event's terms: case, sensitivity,
+        // content still there, subjects, and an attachment's description.
         let found = match r.kind {
-            ReadKind::Lampiran => {
-                store.attachment(unit, r.digest).await?.map(|a| (a.case_id, a.sensitivity, a.content.is_some()))
-            }
-            _ => store.note(unit, r.digest).await?.map(|n| (n.case_id, n.sensitivity, n.text.is_some())),
+            ReadKind::Lampiran => store.attachment(unit, r.digest).await?.map(|a| {
+                let description = Some((a.bytes, a.content_type, a.kind));
+                (a.case_id, a.sensitivity, a.content.is_some(), a.subjects, description)
+            }),
+            _ => store
+                .note(unit, r.digest)
+                .await?
+                .map(|n| (n.case_id, n.sensitivity, n.text.is_some(), n.subjects, None)),
         };
-        if found != Some((Some(case_id), r.sensitivity, true)) {
+        let kept = found.is_some_and(|(case, sensitivity, present, subjects, description)| {
+            case == Some(case_id)
+                && sensitivity == r.sensitivity
+                && present
+                && r.about.iter().all(|c| subjects.contains(c))
+                && description == r.attachment
+        });
+        if !kept {
             let what = if r.kind == ReadKind::Lampiran { "attachment" } else { "note" };
             return Err(StoreError::RecordNotKept { what, digest: r.digest });
         }
@@ -82,24 +107,35 @@ pub async fn check_kept<S: CaseStore + ?Sized>(
     Ok(())
 }
 
-/// What the rule needs of the case a note or an attachment belongs to: the
-/// unit holding it now and its insiders (its worker and the record's author).
-async fn case_context<S: CaseStore + ?Sized>(
+/// A note or an attachment as the rule sees it, with what its case says: the
+/// unit holding the case now, its insiders (its worker and the record's
+/// author), the partners it was referred to, and the sensitivity its event
+/// recorded, which the stored one never lowers (a row edited to `biasa` is
+/// still read as its event says).
+async fn readable_in_case<S: CaseStore + ?Sized>(
     store: &S,
+    kind: ReadKind,
+    stored: Sensitivity,
+    unit: &UnitCode,
     case_id: Option<CaseId>,
     digest: Hash,
-) -> Result<(Option<UnitCode>, Vec<StaffId>), StoreError> {
-    let Some(case_id) = case_id else { return Ok((None, Vec::new())) };
+) -> Result<Readable, StoreError> {
+    let mut readable = Readable::new(kind, stored, *unit);
+    let Some(case_id) = case_id else { return Ok(readable) };
     let case: Case = match store.load_case(case_id).await {
         Ok(loaded) => loaded.state,
-        Err(StoreError::NotFound { .. }) => return Ok((None, Vec::new())),
+        Err(StoreError::NotFound { .. }) => return Ok(readable),
         Err(e) => return Err(e),
     };
-    let authors = case.notes().iter().filter(|n| n.record.note == digest).map(|n| n.added_by);
-    let authors =
-        authors.chain(case.attachments().iter().filter(|a| a.record.attachment == digest).map(|a| a.added_by));
-    let insiders = case.worker().into_iter().chain(authors).collect();
-    Ok((case.holding_unit().filter(|h| Some(h) != case.unit()), insiders))
+    let notes = case.notes().iter().filter(|n| n.record.note == digest).map(|n| (n.added_by, n.record.sensitivity));
+    let attachments =
+        case.attachments().iter().filter(|a| a.record.attachment == digest).map(|a| (a.added_by, a.record.sensitivity));
+    let recorded: Vec<(StaffId, Sensitivity)> = notes.chain(attachments).collect();
+    readable.sensitivity = recorded.iter().map(|(_, s)| *s).fold(stored, Sensitivity::max);
+    readable.insiders = case.worker().into_iter().chain(recorded.iter().map(|(by, _)| *by)).collect();
+    readable.holding_unit = case.holding_unit().filter(|h| Some(h) != case.unit());
+    readable.partners = lk3_core::access::referred_partners(&case);
+    Ok(readable)
 }
 
 /// Judges a read, logs it when it must be, and gives the refusal as the
@@ -163,6 +199,19 @@ pub async fn read_client<S: CaseStore + ?Sized>(
     Ok(record)
 }
 
+/// Judges and logs a read of many clients' identities of `unit` at once (an
+/// analysis table of the registry): one log entry naming every client,
+/// before anything is handed out.
+pub async fn read_identities<S: CaseStore + ?Sized>(
+    store: &S,
+    unit: &UnitCode,
+    clients: Vec<ClientId>,
+    request: &AccessRequest,
+) -> Result<(), StoreError> {
+    let readable = Readable::new(ReadKind::Identitas, Sensitivity::Rahasia, *unit);
+    judged(store, &readable, request, "registry".to_owned(), None, clients).await
+}
+
 /// Reads a note for `request`, judged at its sensitivity with its case, and
 /// logged when secret or refused.
 pub async fn read_note<S: CaseStore + ?Sized>(
@@ -172,9 +221,7 @@ pub async fn read_note<S: CaseStore + ?Sized>(
     request: &AccessRequest,
 ) -> Result<Note, StoreError> {
     let note = store.note(unit, digest).await?.ok_or(StoreError::NotFound { what: "note", id: digest.to_string() })?;
-    let (holding_unit, insiders) = case_context(store, note.case_id, digest).await?;
-    let readable =
-        Readable { kind: ReadKind::Catatan, sensitivity: note.sensitivity, unit: *unit, holding_unit, insiders };
+    let readable = readable_in_case(store, ReadKind::Catatan, note.sensitivity, unit, note.case_id, digest).await?;
     judged(store, &readable, request, digest.to_string(), note.case_id, note.subjects.clone()).await?;
     Ok(note)
 }
@@ -191,9 +238,8 @@ pub async fn read_attachment<S: CaseStore + ?Sized>(
         .attachment(unit, digest)
         .await?
         .ok_or(StoreError::NotFound { what: "attachment", id: digest.to_string() })?;
-    let (holding_unit, insiders) = case_context(store, attachment.case_id, digest).await?;
     let readable =
-        Readable { kind: ReadKind::Lampiran, sensitivity: attachment.sensitivity, unit: *unit, holding_unit, insiders };
+        readable_in_case(store, ReadKind::Lampiran, attachment.sensitivity, unit, attachment.case_id, digest).await?;
     judged(store, &readable, request, digest.to_string(), attachment.case_id, attachment.subjects.clone()).await?;
     Ok(attachment)
 }

@@ -23,7 +23,8 @@ pub struct NewNote {
     pub unit: UnitCode,
     /// The case it belongs to, if any.
     pub case_id: Option<CaseId>,
-    /// The clients it is about: erasing any of them erases the text.
+    /// The clients it is about: erasing any of them erases the text (a note
+    /// about the whole case names all its clients).
     pub subjects: Vec<ClientId>,
     /// How secret it is: who reads it ([`lk3_core::access`]).
     pub sensitivity: Sensitivity,
@@ -55,7 +56,8 @@ pub struct NewAttachment {
     pub unit: UnitCode,
     /// The case it belongs to, if any.
     pub case_id: Option<CaseId>,
-    /// The clients it is about: erasing any of them erases the bytes.
+    /// The clients it is about: erasing any of them erases the bytes (a
+    /// scanned form about the whole case names all its clients).
     pub subjects: Vec<ClientId>,
     /// What it is.
     pub kind: AttachmentKind,

@@ -46,6 +46,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0006_transfers.sql"),
         include_str!("../migrations/postgres/0007_client_merges.sql"),
         include_str!("../migrations/postgres/0008_sensitivity_attachments_access_log.sql"),
+        include_str!("../migrations/postgres/0009_unclassified_notes_secret.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.
@@ -65,7 +66,7 @@ impl PostgresStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let store = PostgresStore { pool, signer: Default::default() };
-        store.check_note_sensitivity().await?;
+        store.check_note_sensitivity(before.is_some_and(|v| v < 2)).await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }

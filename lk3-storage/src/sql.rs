@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 8;
+pub(crate) const SCHEMA_VERSION: i64 = 9;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -751,10 +751,12 @@ macro_rules! sql_store {
             }
 
             impl $store {
-                /// Gives note rows written before schema 8 their sensitivity;
+                /// Gives note rows written before schema 8 their sensitivity,
+                /// `rahasia` (what was never classified is read as secret);
                 /// run whenever the store is opened for writing (a run cut
-                /// short by a crash is finished by the next).
-                pub(crate) async fn check_note_sensitivity(&self) -> Result<(), StoreError> {
+                /// short by a crash is finished by the next). `legacy`: the
+                /// store is older than schema 2, its rows not yet checked.
+                pub(crate) async fn check_note_sensitivity(&self, legacy: bool) -> Result<(), StoreError> {
                     let pending = sqlx::query("SELECT 1 FROM notes WHERE sensitivity IS NULL LIMIT 1")
                         .fetch_optional(&self.pool)
                         .await?;
@@ -763,12 +765,17 @@ macro_rules! sql_store {
                     }
                     let mut tx = begin_write(&self.pool).await?;
                     // Note rows from before schema 8 have no sensitivity: each is
-                    // `biasa`, checked again, but only where its old check holds
+                    // `rahasia`, checked again, but only where its old check holds
                     // (one changed outside lk3 stays without, unreadable, for
-                    // verify to name). Rows of before schema 2 are checked below.
-                    sqlx::query("UPDATE notes SET sensitivity = 'biasa' WHERE sensitivity IS NULL AND row_check = ''")
+                    // verify to name). Rows of a store older than schema 2 have
+                    // no check yet: they are given one by check_legacy_rows.
+                    if legacy {
+                        sqlx::query(
+                            "UPDATE notes SET sensitivity = 'rahasia' WHERE sensitivity IS NULL AND row_check = ''",
+                        )
                         .execute(&mut *tx)
                         .await?;
+                    }
                     let old_columns = &rows::NOTES.columns[..rows::NOTES_BEFORE_SENSITIVITY];
                     let names: Vec<&str> = old_columns.iter().map(|c| c.name).collect();
                     let text = format!("SELECT {}, row_check FROM notes WHERE sensitivity IS NULL", names.join(", "));
@@ -781,9 +788,9 @@ macro_rules! sql_store {
                             continue;
                         }
                         let (unit, digest) = (values[0].clone(), values[1].clone());
-                        values.push(Value::Text(lk3_core::vocab::Sensitivity::Biasa.to_string()));
+                        values.push(Value::Text(lk3_core::vocab::Sensitivity::Rahasia.to_string()));
                         let mut query = sqlx::query(<$store>::stmt(
-                            "UPDATE notes SET sensitivity = 'biasa', row_check = $1 WHERE unit = $2 AND digest = $3",
+                            "UPDATE notes SET sensitivity = 'rahasia', row_check = $1 WHERE unit = $2 AND digest = $3",
                         ))
                         .bind(rows::row_check(&values));
                         query = bind_value(query, &unit, ColumnType::Text);

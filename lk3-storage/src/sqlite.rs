@@ -56,6 +56,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0006_transfers.sql"),
         include_str!("../migrations/sqlite/0007_client_merges.sql"),
         include_str!("../migrations/sqlite/0008_sensitivity_attachments_access_log.sql"),
+        include_str!("../migrations/sqlite/0009_unclassified_notes_secret.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
@@ -104,7 +105,7 @@ impl SqliteStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let store = SqliteStore { pool, signer: Default::default() };
-        store.check_note_sensitivity().await?;
+        store.check_note_sensitivity(before.is_some_and(|v| v < 2)).await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }

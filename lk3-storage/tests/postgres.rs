@@ -138,3 +138,34 @@ async fn a_password_in_the_url_is_never_shown() {
         assert!(!text.contains("rahasia") && text.contains("password=***"), "{text}");
     }
 }
+
+/// The access log refuses TRUNCATE as well as UPDATE and DELETE.
+#[tokio::test]
+async fn the_access_log_refuses_truncate() {
+    let Some(url) = fresh_database().await else { return };
+    let store = PostgresStore::open(&url).await.expect("open");
+    // One entry, so that the row triggers have a row to see.
+    use lk3_core::access::{AccessEntry, ReadKind};
+    let entry = AccessEntry {
+        actor: lk3_core::event::Actor::staff(
+            lk3_core::vocab::Role::Ketua,
+            lk3_core::ids::StaffId::from_uuid(uuid::Uuid::from_u128(1)),
+        ),
+        at: chrono::DateTime::UNIX_EPOCH,
+        case_id: None,
+        clients: Vec::new(),
+        granted: false,
+        kind: ReadKind::Identitas,
+        purpose: None,
+        refusal: None,
+        sensitivity: lk3_core::vocab::Sensitivity::Rahasia,
+        target: "-".into(),
+        unit: "64.74".parse().expect("unit"),
+    };
+    store.log_access(&entry).await.expect("logged");
+    for statement in ["TRUNCATE access_log", "DELETE FROM access_log", "UPDATE access_log SET entry = entry"] {
+        let e = sqlx::query(statement).execute(store.pool()).await.expect_err("append-only");
+        assert!(e.to_string().contains("append-only"), "{statement}: {e}");
+    }
+    store.close().await;
+}

@@ -278,10 +278,11 @@ async fn a_client_merge_redirected_in_the_file_is_found() {
 }
 
 /// A note written before schema 8 has no sensitivity: opened for writing,
-/// the store makes it `biasa` with its check again where the old check held;
-/// a note changed behind lk3's back stays without one, unread, named by verify.
+/// the store makes it `rahasia` with its check again where the old check
+/// held; a note changed behind lk3's back, or one stripped of its check as if
+/// older than schema 2, stays without one, unread, named by verify.
 #[tokio::test]
-async fn a_note_of_schema_7_becomes_biasa_only_where_its_check_held() {
+async fn a_note_of_schema_7_becomes_rahasia_only_where_its_check_held() {
     use lk3_storage::personal::NewNote;
     use lk3_storage::rows::{self, Value};
     let (s, url, events) = store_with_case().await;
@@ -296,6 +297,7 @@ async fn a_note_of_schema_7_becomes_biasa_only_where_its_check_held() {
     };
     let kept = s.put_note(&note("Catatan lama.")).await.expect("note");
     let edited = s.put_note(&note("Catatan lain.")).await.expect("note");
+    let unchecked = s.put_note(&note("Catatan ketiga.")).await.expect("note");
     // Back to schema 7's form: no sensitivity, each row checked over the seven columns.
     use sqlx::Row;
     let columns = rows::NOTES.columns[..rows::NOTES_BEFORE_SENSITIVITY].iter().map(|c| c.name).collect::<Vec<_>>();
@@ -326,12 +328,22 @@ async fn a_note_of_schema_7_becomes_biasa_only_where_its_check_held() {
         .execute(s.pool())
         .await
         .expect("edit");
+    sqlx::query("UPDATE notes SET sensitivity = NULL, row_check = '' WHERE digest = ?1")
+        .bind(unchecked.to_string())
+        .execute(s.pool())
+        .await
+        .expect("strip");
     s.close().await;
     let s = SqliteStore::open(&url).await.expect("reopen");
     let read = s.note(&unit, kept).await.expect("read").expect("note");
-    assert_eq!((read.sensitivity, read.text.as_deref()), (lk3_core::vocab::Sensitivity::Biasa, Some("Catatan lama.")));
-    let e = s.note(&unit, edited).await.expect_err("no sensitivity, changed text");
-    assert_eq!(e.code(), ErrorCode::CorruptRow);
+    assert_eq!(
+        (read.sensitivity, read.text.as_deref()),
+        (lk3_core::vocab::Sensitivity::Rahasia, Some("Catatan lama."))
+    );
+    for digest in [edited, unchecked] {
+        let e = s.note(&unit, digest).await.expect_err("no sensitivity given");
+        assert_eq!(e.code(), ErrorCode::CorruptRow);
+    }
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let named: Vec<_> = report.problems.iter().map(|p| (p.table.as_deref(), p.code.as_str())).collect();
     assert!(named.contains(&(Some("notes"), "LK3-E086")), "{named:?}");
@@ -360,7 +372,7 @@ async fn the_access_log_is_append_only_and_an_edited_entry_is_found() {
     })
     .await
     .expect("put");
-    let actor = w.actor(Role::PekerjaSosial, false);
+    let actor = w.actor(Role::PekerjaSosial, false).of_unit(unit);
     for purpose in [Some(AccessPurpose::PenangananKasus), None, Some(AccessPurpose::Rujukan)] {
         let _ = s.read_client(&unit, w.adult, &AccessRequest { actor, purpose, at: w.now }).await;
     }
@@ -381,4 +393,45 @@ async fn the_access_log_is_append_only_and_an_edited_entry_is_found() {
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let named: Vec<_> = report.problems.iter().map(|p| (p.table.as_deref(), p.code.as_str())).collect();
     assert_eq!(named, [(Some("access_log"), "LK3-E153")], "{report:?}");
+}
+
+/// A note's sensitivity lowered in the file is not how it is read: the
+/// sensitivity its event recorded stands.
+#[tokio::test]
+async fn a_sensitivity_lowered_in_the_file_does_not_open_a_note() {
+    use lk3_core::access::AccessRequest;
+    use lk3_core::case::{CaseCommand, CaseNote};
+    use lk3_core::vocab::{AccessPurpose, Role, Sensitivity};
+    use lk3_storage::CaseStoreExt;
+    use lk3_storage::personal::NewNote;
+    let (s, _, events) = store_with_case().await;
+    let mut w = conformance::world::World::new();
+    let unit: lk3_core::ids::UnitCode = "64.74".parse().expect("unit");
+    let case_id = lk3_core::ids::CaseId::from_uuid(events[0].stream_id);
+    let new = NewNote {
+        unit,
+        case_id: Some(case_id),
+        subjects: vec![w.adult],
+        sensitivity: Sensitivity::SangatRahasia,
+        text: "Rumah aman di ...".into(),
+    };
+    let digest = s.put_note(&new).await.expect("note");
+    let peksos = w.actor(Role::PekerjaSosial, false).of_unit(unit);
+    let mut ctx = w.ctx(peksos);
+    ctx.at = events.last().expect("events").occurred_at + chrono::Duration::hours(1);
+    let add = CaseCommand::AddNote {
+        note: CaseNote { about: vec![w.adult], note: digest, sensitivity: Sensitivity::SangatRahasia },
+    };
+    s.execute_case(case_id, &add, &ctx).await.expect("kept");
+    sqlx::query("UPDATE notes SET sensitivity = 'biasa'").execute(s.pool()).await.expect("lowered");
+    let relawan = w.actor(Role::Relawan, false).of_unit(unit);
+    for (actor, purpose) in
+        [(relawan, None), (w.actor(Role::PekerjaSosial, true).of_unit(unit), Some(AccessPurpose::Audit))]
+    {
+        let e =
+            s.read_note(&unit, digest, &AccessRequest { actor, purpose, at: ctx.at }).await.expect_err("still secret");
+        assert!(matches!(e.code(), ErrorCode::AccessNotAllowed | ErrorCode::AccessPurposeRequired), "{e}");
+    }
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert!(report.problems.iter().any(|p| p.table.as_deref() == Some("notes")), "{report:?}");
 }

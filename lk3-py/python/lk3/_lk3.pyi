@@ -195,4 +195,5 @@ class NativeStore:
         now: str,
         age_as_of: Optional[str] = None,
         resolution: Optional[str] = None,
+        reader: Optional[Tuple[str, str, Optional[str], Optional[str], Optional[str]]] = None,
     ) -> List[ColumnData]: ...

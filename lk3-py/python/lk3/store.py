@@ -881,8 +881,8 @@ class Store:
         The read goes through the access rule (:func:`lk3.access_rules`) and
         into the unit's access log (:meth:`access_log`), a refusal too:
         without a purpose :class:`lk3.PermissionDenied` ``LK3-E150``; a role
-        that reads no identity (``admin``, ``relawan``, ``mitra`` ...) or
-        staff of another unit ``LK3-E151``."""
+        that reads no identity (``admin``, ``relawan``, ``mitra`` ...), staff
+        naming no unit (``Actor(unit=)``) or another unit ``LK3-E151``."""
         a = _actor(actor)
         try:
             text = self._native.read_client(
@@ -924,9 +924,15 @@ class Store:
         """Keeps a note with the case: the text in the personal data store
         (:meth:`put_note`), its digest and sensitivity in an ``add_note``
         event (by the case staff, the secretary included, while the case is
-        open; ``about`` names the case's clients it concerns)."""
-        unit = self.case(case_id).unit
-        digest = self.put_note(unit, text, case_id=case_id, about=about, sensitivity=sensitivity)
+        open; ``about`` names the case's clients it concerns). The text is
+        kept under those clients, every client of the case when ``about``
+        names none, so that erasing any of them erases it. A refused command
+        leaves the stored text behind, under those clients."""
+        case = self.case(case_id)
+        # Kept under every client it concerns (all the case's when ``about`` names none), so
+        # that erasing any of them erases it.
+        subjects = list(about) or [c.client_id for c in case.clients]
+        digest = self._native.put_note(case.unit, text, case_id, subjects, sensitivity)
         note = {"about": list(about), "note": digest, "sensitivity": sensitivity}
         return self._run(case_id, {"type": "add_note", "note": note}, actor, at, command_id)
 
@@ -950,9 +956,10 @@ class Store:
         10 MiB; :class:`lk3.ValidationError` ``LK3-E152`` otherwise). The bytes
         go to the personal data store, the digest, size and type into an
         ``add_attachment`` event. Any attachment is read for a purpose."""
-        unit = self.case(case_id).unit
+        case = self.case(case_id)
+        subjects = list(about) or [c.client_id for c in case.clients]
         digest = self._native.put_attachment(
-            unit, bytes(content), kind, content_type, case_id, list(about), sensitivity
+            case.unit, bytes(content), kind, content_type, case_id, subjects, sensitivity
         )
         attachment = {
             "about": list(about),
@@ -1107,10 +1114,18 @@ class Store:
         worker: Optional[str] = None,
         opened_from: Optional[DateLike] = None,
         opened_before: Optional[DateLike] = None,
+        reader: Optional[ActorLike] = None,
+        purpose: Optional[str] = None,
     ) -> Table:
         """An analysis table (``cases``, ``services``, ``referrals``,
         ``events``, ``clients``) for the cases matching the filters (the
         events table takes ``unit`` only), built column by column in Rust.
+
+        The ``clients`` table with identities (not pseudonymised) is a read
+        of personal data: ``reader`` (an actor naming their unit) reads it for
+        a ``purpose``, judged by the access rule and logged once per unit
+        (:meth:`access_log`); without them :class:`lk3.PermissionDenied`
+        ``LK3-E150``.
 
         ``pseudonymise=True`` (or a ``key``) makes a table fit to analyse
         outside the unit: ids become keyed pseudonyms (HMAC-SHA256 under
@@ -1152,6 +1167,10 @@ class Store:
             raise TypeError(f"`age_as_of` must be a datetime.date, not {type(age_as_of).__name__}")
         moment = now if now is not None else _time.now()
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, None)
+        who = None
+        if reader is not None:
+            r = _actor(reader)
+            who = (r.staff_id, r.role, r.partner_id, r.unit, purpose)
         columns = self._native.table(
             name,
             filters,
@@ -1159,6 +1178,7 @@ class Store:
             _time.to_rfc3339(moment, "now"),
             age_as_of.isoformat() if age_as_of is not None else None,
             resolution,
+            who,
         )
         return Table(name, columns, pseudonymised=key is not None, resolution=resolution)
 
@@ -1269,13 +1289,24 @@ class Store:
         key: Optional[bytes] = None,
         age_as_of: Optional[date] = None,
         unit: Optional[str] = None,
+        reader: Optional[ActorLike] = None,
+        purpose: Optional[str] = None,
     ) -> pandas.DataFrame:
         """One row per registered client of the unit's cases: unit,
         client_id, sex, cases, and either the identity (name, nik, no_kk,
-        birth_date, age, domicile) or, pseudonymised, only age_band and
-        domicile_kab_kota. Ages are taken when the client's first case was
-        opened, or on ``age_as_of``. See :meth:`table`."""
-        return self.table("clients", pseudonymise=pseudonymise, key=key, age_as_of=age_as_of, unit=unit).to_pandas()
+        birth_date, age, domicile), read by ``reader`` for ``purpose`` and
+        logged, or, pseudonymised, only age_band and domicile_kab_kota. Ages
+        are taken when the client's first case was opened, or on
+        ``age_as_of``. See :meth:`table`."""
+        return self.table(
+            "clients",
+            pseudonymise=pseudonymise,
+            key=key,
+            age_as_of=age_as_of,
+            unit=unit,
+            reader=reader,
+            purpose=purpose,
+        ).to_pandas()
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

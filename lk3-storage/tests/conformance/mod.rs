@@ -1618,10 +1618,11 @@ pub async fn notes_and_attachments_are_read_by_the_access_rule_and_every_read_is
     import_case(&store, &events).await;
     let unit = *case.unit().expect("unit");
     let case_id = case.case_id().expect("id");
-    let worker = w.actor(Role::PekerjaSosial, false);
+    // Readers name their unit (staff who name none read nothing: LK3-E151).
+    let worker = w.actor(Role::PekerjaSosial, false).of_unit(unit);
     assert_eq!(case.worker(), Some(worker.staff_id), "the fixture's worker is the first peksos");
-    let other_peksos = w.actor(Role::PekerjaSosial, true);
-    let ketua = w.actor(Role::Ketua, false);
+    let other_peksos = w.actor(Role::PekerjaSosial, true).of_unit(unit);
+    let ketua = w.actor(Role::Ketua, false).of_unit(unit);
     let (adult, now) = (w.adult, w.now);
     let store_note = |sensitivity, text: &str| NewNote {
         unit,
@@ -1661,15 +1662,21 @@ pub async fn notes_and_attachments_are_read_by_the_access_rule_and_every_read_is
     // Top secret: the case's worker and the ketua, not another peksos nor the admin.
     let e = store.read_note(&unit, top, &request(other_peksos, case_work)).await.expect_err("not an insider");
     assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
-    let admin = w.actor(Role::Admin, false);
+    let admin = w.actor(Role::Admin, false).of_unit(unit);
     let e = store.read_note(&unit, top, &request(admin, Some(AccessPurpose::Audit))).await.expect_err("admin");
     assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
     store.read_note(&unit, top, &request(worker, case_work)).await.expect("the worker");
     store.read_note(&unit, top, &request(ketua, Some(AccessPurpose::Supervisi))).await.expect("the ketua");
-    // Staff naming another unit read nothing of this one's.
+    // Staff naming another unit, or none, read nothing of this one's; nor do
+    // a partner's staff when the case was not referred to their partner.
     let elsewhere = worker.of_unit("64.01".parse().expect("unit"));
-    let e = store.read_note(&unit, secret, &request(elsewhere, case_work)).await.expect_err("other unit");
-    assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
+    let nameless = lk3_core::event::Actor::staff(Role::PekerjaSosial, worker.staff_id);
+    let stranger_partner =
+        lk3_core::event::Actor::mitra(worker.staff_id, PartnerId::new_v7(now, IdSeed::new([0x52; 10])));
+    for (who, kind_read) in [(elsewhere, secret), (nameless, secret), (stranger_partner, routine)] {
+        let e = store.read_note(&unit, kind_read, &request(who, case_work)).await.expect_err("not theirs");
+        assert_eq!(code(&e), ErrorCode::AccessNotAllowed, "{e}");
+    }
     // An identity: a purpose always.
     store
         .put_client(&ClientRecord {
@@ -1733,6 +1740,8 @@ pub async fn notes_and_attachments_are_read_by_the_access_rule_and_every_read_is
             (c, false, Some(AccessPurpose::Audit)),
             (c, true, case_work),
             (c, true, supervision),
+            (c, false, case_work),
+            (c, false, case_work),
             (c, false, case_work),
             (i, false, None),
             (i, true, case_work),
