@@ -503,6 +503,27 @@ macro_rules! sql_store {
                 Ok(query.execute(&mut **tx).await?.rows_affected())
             }
 
+            /// The clients a note or an attachment is about, as rows of
+            /// `note_subjects` (which erasure looks them up by).
+            async fn insert_subjects(
+                tx: &mut Tx,
+                unit: &str,
+                digest: Hash,
+                subjects: &[ClientId],
+            ) -> Result<(), StoreError> {
+                for s in subjects {
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(unit)
+                    .bind(s.to_string())
+                    .bind(digest.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             fn bind_value<'q>(
                 query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
                 value: &Value,
@@ -1647,16 +1668,7 @@ macro_rules! sql_store {
                         Value::Text(note.sensitivity.to_string()),
                     ];
                     insert_checked(&mut tx, &rows::NOTES, values, "").await?;
-                    for s in &note.subjects {
-                        sqlx::query(<$store>::stmt(
-                            "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        ))
-                        .bind(&unit)
-                        .bind(s.to_string())
-                        .bind(digest.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    insert_subjects(&mut tx, &unit, digest, &note.subjects).await?;
                     tx.commit().await?;
                     Ok(digest)
                 }
@@ -1716,16 +1728,7 @@ macro_rules! sql_store {
                         Value::Null,
                     ];
                     insert_checked(&mut tx, &rows::ATTACHMENTS, values, "").await?;
-                    for s in &attachment.subjects {
-                        sqlx::query(<$store>::stmt(
-                            "INSERT INTO note_subjects (unit, client_id, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        ))
-                        .bind(&unit)
-                        .bind(s.to_string())
-                        .bind(digest.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    insert_subjects(&mut tx, &unit, digest, &attachment.subjects).await?;
                     tx.commit().await?;
                     Ok(digest)
                 }

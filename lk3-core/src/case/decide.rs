@@ -456,7 +456,7 @@ impl Case {
                 if clients.is_empty() {
                     return invalid(CommandProblem::NoClients);
                 }
-                if clients.iter().enumerate().any(|(i, c)| clients[..i].iter().any(|d| d.client_id == c.client_id)) {
+                if has_duplicates(&clients.iter().map(|c| c.client_id).collect::<Vec<_>>()) {
                     return invalid(CommandProblem::DuplicateClient);
                 }
                 CaseEvent::Registered { clients: clients.clone(), problems: problems.clone() }
