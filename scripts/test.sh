@@ -82,11 +82,29 @@ lk3 report --db "$LK3_TEST_PG_URL" --province 64 --from 2019-01-01 --to 2019-12-
 step "the demo's referrals as a FHIR R4 Bundle (parsed back by pytest with fhir.resources)"
 lk3 fhir export --db "$LK3_DEMO_DB/lk3.db" --out "$LK3_DEMO_DB/fhir-bundle.json"
 
-step "Python wheel (maturin) and pytest"
+step "Python wheel from source (pip, PEP 517: maturin), manylinux2014 abi3 (zig), and pytest"
+# The wheel a user gets from `pip install ./lk3-py`, linked by zig against glibc 2.17 so that it
+# installs on any Linux from RHEL 7 / Ubuntu 14.04 on (the tag is checked below).
 rm -rf target/wheels
-maturin build --release --quiet -m lk3-py/Cargo.toml --target-dir target/maturin -o target/wheels
-python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/*.whl
+ZIG_DIR="$(python -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')"
+PATH="$ZIG_DIR:$PATH" CARGO_TARGET_DIR="$PWD/target/maturin" \
+  MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014" \
+  python -m pip wheel -q --disable-pip-version-check --no-deps ./lk3-py -w target/wheels
+WHEEL="$(ls target/wheels/lk3-*-cp39-abi3-manylinux2014_x86_64*.whl)"
+echo "wheel: $(basename "$WHEEL")"
+python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 python -m pytest -q lk3-py/tests
+
+step "the wheel in a new virtual environment runs the README's Python quickstart"
+CLEAN="$(mktemp -d -t lk3-clean.XXXXXX)"
+python3 -m venv "$CLEAN/venv"
+"$CLEAN/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[pandas]"
+sed -n '/<!-- python-quickstart -->/,/<!-- \/python-quickstart -->/p' README.md \
+  | awk '/^```python$/{f=1; next} /^```$/{f=0} f' > "$CLEAN/quickstart.py"
+(cd "$CLEAN" && venv/bin/python quickstart.py > out.txt)
+head -1 "$CLEAN/out.txt" | grep -qx "registrasi 2"
+echo "quickstart: ok"
+rm -rf "$CLEAN"
 
 step "mypy --strict on the package's stubs and a typed usage example"
 python -m mypy --strict --no-incremental -p lk3

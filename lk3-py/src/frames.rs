@@ -17,12 +17,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use lk3_core::Labelled;
-use lk3_core::case::RiskLevel;
+use lk3_core::case::{Case, RiskLevel};
 use lk3_core::ids::{KodeWilayah, Sex};
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::service::{ServiceState, ServiceTable};
-use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
+use lk3_core::vocab::{AidItem, EmergencyReason, FundingSource, Problem, ProtectivePartner, Role, ServiceKind, Stage};
 use lk3_storage::CaseSummary;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -126,6 +126,10 @@ impl Categories {
 pub enum Data {
     /// 64-bit integers.
     Int(Vec<i64>),
+    /// 64-bit integers that may be missing (pandas' nullable `Int64`, never a sentinel).
+    OptInt(Vec<Option<i64>>),
+    /// Calendar dates that may be missing (days since 1970-01-01).
+    Date(Vec<Option<i64>>),
     /// Booleans.
     Bool(Vec<bool>),
     /// UTC times in microseconds since the epoch ([`NAT`] for null).
@@ -164,6 +168,18 @@ impl Table {
         }
     }
 
+    fn opt_int(&mut self, c: Col, v: Option<i64>) {
+        if let Data::OptInt(x) = self.data(c) {
+            x.push(v)
+        }
+    }
+
+    fn date(&mut self, c: Col, v: Option<NaiveDate>) {
+        if let Data::Date(x) = self.data(c) {
+            x.push(v.map(|d| (d - DateTime::UNIX_EPOCH.date_naive()).num_days()))
+        }
+    }
+
     fn boolean(&mut self, c: Col, v: bool) {
         if let Data::Bool(x) = self.data(c) {
             x.push(v)
@@ -196,11 +212,20 @@ impl Table {
 
     /// Floors every time of every time column to `resolution`.
     pub fn coarsen(&mut self, resolution: Resolution) {
+        const DAY: i64 = 86_400_000_000;
         for (_, data) in &mut self.columns {
-            if let Data::Time(v) = data {
-                for t in v.iter_mut().filter(|t| **t != NAT) {
-                    *t = resolution.floor(*t);
+            match data {
+                Data::Time(v) => {
+                    for t in v.iter_mut().filter(|t| **t != NAT) {
+                        *t = resolution.floor(*t);
+                    }
                 }
+                Data::Date(v) => {
+                    for d in v.iter_mut().flatten() {
+                        *d = resolution.floor(*d * DAY) / DAY;
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -226,6 +251,8 @@ impl Table {
         for (name, data) in self.columns {
             let (kind, values, categories): (&str, Bound<'_, PyAny>, Bound<'_, PyAny>) = match data {
                 Data::Int(v) => ("int64", bytes(py, &v, i64::to_ne_bytes).into_any(), none.bind(py).clone()),
+                Data::OptInt(v) => ("Int64", masked(py, &v)?.into_any(), none.bind(py).clone()),
+                Data::Date(v) => ("date", masked(py, &v)?.into_any(), none.bind(py).clone()),
                 Data::Time(v) => ("datetime", bytes(py, &v, i64::to_ne_bytes).into_any(), none.bind(py).clone()),
                 Data::Bool(v) => {
                     let raw: Vec<u8> = v.into_iter().map(u8::from).collect();
@@ -257,6 +284,14 @@ impl Table {
         }
         PyList::new(py, out)
     }
+}
+
+/// Optional integers as a pair of buffers: the values (0 where missing)
+/// and a byte per row, 1 where the value is missing.
+fn masked<'py>(py: Python<'py>, v: &[Option<i64>]) -> PyResult<Bound<'py, PyTuple>> {
+    let values: Vec<i64> = v.iter().map(|x| x.unwrap_or(0)).collect();
+    let mask: Vec<u8> = v.iter().map(|x| u8::from(x.is_none())).collect();
+    PyTuple::new(py, [bytes(py, &values, i64::to_ne_bytes).into_any(), PyBytes::new(py, &mask).into_any()])
 }
 
 fn bytes<'py, T: Copy, const N: usize>(py: Python<'py>, v: &[T], f: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
@@ -434,6 +469,72 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
     t
 }
 
+/// The `aid` table: one row per aid handed over in the selected cases
+/// (folded from their events: aid is in no projection).
+pub fn aid(cases: &[Case], o: &Options) -> Table {
+    let mut t = Table::default();
+    let unit = t.add("unit", Data::Cat(Categories::open()));
+    let case_id = t.add("case_id", Data::Text(Texts::default()));
+    let aid_id = t.add("aid_id", Data::Text(Texts::default()));
+    let funding = t.add("funding", Data::Cat(Categories::vocabulary::<FundingSource>()));
+    let given_on = t.add("given_on", Data::Date(Vec::new()));
+    let item = t.add("item", Data::Cat(Categories::vocabulary::<AidItem>()));
+    let quantity = t.add("quantity", Data::Int(Vec::new()));
+    let recipient = t.add("recipient", Data::Text(Texts::default()));
+    let stage = t.add("case_stage", Data::Cat(Categories::vocabulary::<Stage>()));
+    for case in cases {
+        let (Some(u), Some(id)) = (case.holding_unit(), case.case_id()) else { continue };
+        let (u, id) = (u.to_string(), o.id(&id.to_string()));
+        for a in case.aid() {
+            t.cat(unit, Some(&u));
+            t.text(case_id, Some(&id));
+            t.text(aid_id, Some(&o.id(&a.aid_id.to_string())));
+            t.cat(funding, Some(a.funding.id()));
+            t.date(given_on, Some(a.given_on));
+            t.cat(item, Some(a.item.id()));
+            t.int(quantity, i64::from(a.quantity));
+            t.text(recipient, Some(&o.id(&a.recipient.to_string())));
+            t.cat(stage, case.stage().map(Labelled::id));
+        }
+    }
+    t
+}
+
+/// The `protective_referrals` table: one row per emergency protective
+/// referral sent from the selected cases, where it stands in the referral
+/// machine (folded from their events).
+pub fn protective_referrals(cases: &[Case], o: &Options) -> Table {
+    let mut t = Table::default();
+    let unit = t.add("unit", Data::Cat(Categories::open()));
+    let case_id = t.add("case_id", Data::Text(Texts::default()));
+    let referral_id = t.add("referral_id", Data::Text(Texts::default()));
+    let partner = t.add("partner", Data::Cat(Categories::vocabulary::<ProtectivePartner>()));
+    // An organisation, not a person: kept as is, as in the events table.
+    let partner_id = t.add("partner_id", Data::Cat(Categories::open()));
+    let reason = t.add("reason", Data::Cat(Categories::vocabulary::<EmergencyReason>()));
+    let state = t.add("state", Data::Cat(Categories::vocabulary::<ServiceState>()));
+    let consent_override = t.add("consent_override", Data::Bool(Vec::new()));
+    let sent_at = t.add("sent_at", Data::Time(Vec::new()));
+    let stage = t.add("case_stage", Data::Cat(Categories::vocabulary::<Stage>()));
+    for case in cases {
+        let (Some(u), Some(id)) = (case.holding_unit(), case.case_id()) else { continue };
+        let (u, id) = (u.to_string(), o.id(&id.to_string()));
+        for r in case.protective_referrals() {
+            t.cat(unit, Some(&u));
+            t.text(case_id, Some(&id));
+            t.text(referral_id, Some(&o.id(&r.referral_id.to_string())));
+            t.cat(partner, Some(r.partner.id()));
+            t.cat(partner_id, r.partner_id.map(|p| p.to_string()).as_deref());
+            t.cat(reason, Some(r.reason.id()));
+            t.cat(state, Some(r.state.id()));
+            t.boolean(consent_override, r.consent_override);
+            t.time(sent_at, Some(r.sent_at));
+            t.cat(stage, case.stage().map(Labelled::id));
+        }
+    }
+    t
+}
+
 /// A client of the selected cases, as the `clients` table shows it.
 pub struct ClientRow {
     /// The registry record.
@@ -476,8 +577,8 @@ pub fn clients(rows: &[ClientRow], o: &Options) -> Table {
         let name = t.add("name", Data::Text(Texts::default()));
         let nik = t.add("nik", Data::Text(Texts::default()));
         let no_kk = t.add("no_kk", Data::Text(Texts::default()));
-        let birth = t.add("birth_date", Data::Text(Texts::default()));
-        let age_col = t.add("age", Data::Int(Vec::new()));
+        let birth = t.add("birth_date", Data::Date(Vec::new()));
+        let age_col = t.add("age", Data::OptInt(Vec::new()));
         let domicile = t.add("domicile", Data::Text(Texts::default()));
         for row in rows {
             let r = &row.record;
@@ -488,8 +589,8 @@ pub fn clients(rows: &[ClientRow], o: &Options) -> Table {
             t.text(name, Some(&r.name));
             t.text(nik, r.nik.as_ref().map(ToString::to_string).as_deref());
             t.text(no_kk, r.no_kk.as_ref().map(ToString::to_string).as_deref());
-            t.text(birth, r.birth_date.map(|d| d.to_string()).as_deref());
-            t.int(age_col, row.age(o).map_or(-1, i64::from));
+            t.date(birth, r.birth_date);
+            t.opt_int(age_col, row.age(o).map(i64::from));
             t.text(domicile, r.domicile.as_ref().map(ToString::to_string).as_deref());
         }
     }

@@ -9,6 +9,7 @@
 //! objects, DataFrames, exceptions) is the package's Python layer in
 //! `python/lk3`, typed by `.pyi` stubs.
 
+mod case;
 mod error;
 mod frames;
 mod store;
@@ -192,6 +193,8 @@ mod _lk3 {
         rule_set_in_force, rule_sets, schema_json, schema_names, validate_bytes, walk_documents,
     };
 
+    #[pymodule_export]
+    use super::case::NativeCase;
     #[pymodule_export]
     use super::store::{NativeStore, before_fork};
 

@@ -19,9 +19,10 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lk3_core::case::{Case, CaseCommand};
+use lk3_core::case::{Case, CaseCommand, CaseEvent};
 use lk3_core::event::Actor;
-use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, PartnerId, StaffId, UnitCode};
+use lk3_core::ids::{CaseId, ClientId, CommandId, IdSeed, OutreachId, PartnerId, StaffId, UnitCode};
+use lk3_core::outreach::{Outreach, OutreachCommand};
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{KeyId, PrivateKeyFile, PublicKeyFile, SigningKey, TrustedKey, TrustedKeys};
@@ -29,7 +30,6 @@ use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
-use lk3_storage::aggregate;
 use lk3_storage::document::{export_stream, import_batch_trusted, import_documents};
 use lk3_storage::model::StreamKind;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
@@ -37,6 +37,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use tokio::runtime::Runtime;
 
+use crate::case::NativeCase;
 use crate::error::{Failure, IntoPyResult, Outcome};
 use crate::frames::{self, ClientRow, EventsBuilder, Options, Resolution};
 use lk3_storage::pseudonym::Keyed;
@@ -64,6 +65,47 @@ struct Slot {
     state: RwLock<State>,
     /// The key the store seals its batches with, set again on a reopen.
     signer: RwLock<Option<SigningKey>>,
+    /// The cases this handle last loaded or wrote, verified folds a
+    /// command is decided against without reading the stream again.
+    folds: Folds,
+}
+
+/// The most cases [`Folds`] keeps (then it starts again: a cache, not a copy).
+const FOLDS_KEPT: usize = 4096;
+
+/// Cases by stream id, as this handle last saw them. Never the truth: a
+/// command decided against a fold another writer has since moved past is
+/// refused by the append (a version conflict), and then decided again
+/// against the stream as stored.
+#[derive(Default)]
+struct Folds(Mutex<HashMap<uuid::Uuid, Arc<Case>>>);
+
+impl Folds {
+    fn get(&self, stream_id: uuid::Uuid) -> Option<Arc<Case>> {
+        self.0.lock().ok().and_then(|m| m.get(&stream_id).cloned())
+    }
+
+    fn put(&self, state: &Arc<Case>) {
+        let Some(id) = state.case_id() else { return };
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= FOLDS_KEPT && !m.contains_key(id.as_uuid()) {
+                m.clear();
+            }
+            m.insert(*id.as_uuid(), Arc::clone(state));
+        }
+    }
+
+    fn forget(&self, stream_id: uuid::Uuid) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(&stream_id);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            m.clear();
+        }
+    }
 }
 
 enum State {
@@ -376,10 +418,44 @@ fn parse_date(s: &str) -> Outcome<NaiveDate> {
     s.parse().map_err(|e| Failure::Value(format!("not a date (YYYY-MM-DD): {s:?} ({e})")))
 }
 
-/// A command document, checked against the `command` schema (findings on
-/// failure) and decoded.
+/// Who issues a command, when, under which id and rule set.
+fn command_context(
+    staff_id: &str,
+    role: &str,
+    at: &str,
+    command_id: Option<&str>,
+    rule_set: Option<&str>,
+    partner_id: Option<&str>,
+    unit: Option<&str>,
+) -> Outcome<CommandContext> {
+    let actor = Actor {
+        partner_id: partner_id.map(PartnerId::parse).transpose()?,
+        role: role.parse::<Role>()?,
+        staff_id: StaffId::parse(staff_id)?,
+        unit: unit.map(UnitCode::parse).transpose()?,
+    };
+    let at = parse_time(at)?;
+    let command_id = match command_id {
+        Some(id) => CommandId::parse(id)?,
+        None => CommandId::new_v7(at, random_seed()),
+    };
+    let ctx = CommandContext::new(actor, at, command_id, random_seed());
+    Ok(match rule_set {
+        Some(name) => ctx.under(name.parse::<RuleSetId>().map_err(|e| Failure::lk3(&e))?),
+        None => ctx,
+    })
+}
+
+/// A case command document, checked against the `command` schema
+/// (findings on failure) and decoded.
 fn parse_command(json: &str) -> Outcome<CaseCommand> {
-    let report = validate(json.as_bytes(), Some("command"), &Limits::default());
+    parse_checked(json, "command")
+}
+
+/// A document checked against the schema `schema` (findings on failure)
+/// and decoded.
+fn parse_checked<T: serde::de::DeserializeOwned>(json: &str, schema: &str) -> Outcome<T> {
+    let report = validate(json.as_bytes(), Some(schema), &Limits::default());
     if !report.valid {
         let first = report.findings.first();
         return Err(Failure::Lk3 {
@@ -418,10 +494,37 @@ fn case_query(filters: &HashMap<String, String>) -> Outcome<CaseQuery> {
             "opened_from" => q.opened_from = Some(parse_time(v)?),
             "opened_before" => q.opened_before = Some(parse_time(v)?),
             "overdue_at" => q.overdue_at = Some(parse_time(v)?),
+            "after" => q.after = Some(CaseId::parse(v)?),
             other => return Err(Failure::Value(format!("unknown case filter `{other}`"))),
         }
     }
     Ok(q)
+}
+
+/// Every case matching a query, folded from its events (as stored: `verify`
+/// is what checks them), a page of streams per unit at a time.
+async fn folded_cases(store: &dyn CaseStore, mut q: CaseQuery) -> Result<Vec<Case>, StoreError> {
+    let mut out = Vec::new();
+    q.limit = PAGE;
+    loop {
+        let page = store.query_cases(&q).await?;
+        let mut by_unit: std::collections::BTreeMap<UnitCode, Vec<uuid::Uuid>> = Default::default();
+        for s in &page {
+            by_unit.entry(s.unit).or_default().push(*s.case_id.as_uuid());
+        }
+        for (unit, ids) in by_unit {
+            for (id, rows) in store.read_streams(&unit, &ids).await? {
+                out.push(Case::from_events(&lk3_storage::aggregate::decode::<CaseEvent>(id, &rows)?));
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => q.after = Some(last.case_id),
+            _ => break,
+        }
+    }
+    // Read by unit: back to the query's order, by case id.
+    out.sort_by_key(|c| c.case_id());
+    Ok(out)
 }
 
 /// Every case matching a query, page by page, at most `limit`.
@@ -453,39 +556,100 @@ async fn all_cases(
     Ok(out)
 }
 
-/// Executes a case command decided against the case as it was at
-/// `expected` events: the store refuses it with a version conflict when the
-/// case has moved on since (optimistic concurrency).
-async fn execute_at(
+/// A case as stored, verified; an empty one when there is none yet.
+async fn load_or_new(store: &dyn CaseStore, case_id: CaseId) -> Result<Case, StoreError> {
+    match store.load_case(case_id).await {
+        Ok(loaded) => Ok(loaded.state),
+        Err(StoreError::NotFound { .. }) => Ok(Case::default()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The case as it was at `expected` events, refused with a version
+/// conflict when the case has moved on since (optimistic concurrency).
+async fn case_at(
     store: &dyn CaseStore,
+    folds: &Folds,
+    case_id: CaseId,
+    expected: u64,
+) -> Result<Arc<Case>, StoreError> {
+    let stream_id = *case_id.as_uuid();
+    if expected == 0 {
+        return Ok(Arc::new(Case::default()));
+    }
+    if let Some(kept) = folds.get(stream_id).filter(|c| c.version() == expected) {
+        return Ok(kept);
+    }
+    let loaded = store.load_case(case_id).await?;
+    let actual = loaded.events.len() as u64;
+    if actual < expected {
+        return Err(StoreError::VersionConflict { stream_id, expected, actual });
+    }
+    Ok(Arc::new(Case::from_events(&loaded.events[..usize::try_from(expected).unwrap_or(usize::MAX)])))
+}
+
+/// Executes a case command and returns its events and the case after
+/// them. The command is decided against the fold this handle kept of the
+/// case, when it has one, without reading the stream; should the stream
+/// have moved on past it (another writer) the command is decided again
+/// against the stream as stored. With `expected`, it is decided against
+/// the case at that version and refused with a conflict when the case has
+/// moved on since.
+async fn execute_kept(
+    store: &dyn CaseStore,
+    folds: &Folds,
     case_id: CaseId,
     command: &CaseCommand,
     ctx: &CommandContext,
-    expected: u64,
-) -> Result<Executed<Case>, StoreError> {
+    expected: Option<u64>,
+) -> Result<(Executed<Case>, Arc<Case>), StoreError> {
     let stream_id = *case_id.as_uuid();
-    if let Some(record) = store.command(ctx.command_id).await? {
-        if record.stream_id != stream_id {
-            return Err(StoreError::CommandIdReused {
-                command_id: *ctx.command_id.as_uuid(),
-                first_stream: record.stream_id,
-            });
-        }
-        let rows = store.read_events(stream_id, record.first_seq, record.last_seq).await?;
-        return Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true });
-    }
-    let state = if expected == 0 {
-        Case::default()
-    } else {
-        let loaded = store.load_case(case_id).await?;
-        let actual = loaded.events.len() as u64;
-        if actual < expected {
-            return Err(StoreError::VersionConflict { stream_id, expected, actual });
-        }
-        Case::from_events(&loaded.events[..usize::try_from(expected).unwrap_or(usize::MAX)])
+    let (state, kept) = match (expected, folds.get(stream_id)) {
+        (Some(v), _) => (case_at(store, folds, case_id, v).await?, false),
+        (None, Some(kept)) => (kept, true),
+        (None, None) => (Arc::new(load_or_new(store, case_id).await?), false),
     };
-    let events = state.decide(command, ctx)?;
-    store.append_decided(&state, &events).await
+    let mut outcome = store.execute_on(&*state, stream_id, command, ctx).await;
+    let mut state = state;
+    if kept && outcome.is_err() {
+        // Decided against a fold another writer may have moved past: a
+        // conflict, or a refusal the stream as stored might not give.
+        folds.forget(stream_id);
+        let fresh = load_or_new(store, case_id).await?;
+        if fresh.version() != state.version() || fresh.last_hash() != state.last_hash() {
+            state = Arc::new(fresh);
+            outcome = store.execute_on(&*state, stream_id, command, ctx).await;
+        }
+    }
+    let executed = match outcome {
+        Ok(executed) => executed,
+        Err(e) => {
+            folds.forget(stream_id);
+            return Err(e);
+        }
+    };
+    let after = if executed.replayed {
+        // A retried command id: its events are its first run's, maybe long ago.
+        Arc::new(load_or_new(store, case_id).await?)
+    } else {
+        let mut after = Arc::unwrap_or_clone(state);
+        for e in &executed.events {
+            after.apply(e);
+        }
+        Arc::new(after)
+    };
+    folds.put(&after);
+    Ok((executed, after))
+}
+
+/// An outreach and the commands it allows now, as JSON.
+fn outreach_json(state: &Outreach) -> Outcome<String> {
+    let allowed: Vec<&str> = state.allowed_commands().into_iter().map(|k| k.id()).collect();
+    json(&serde_json::json!({
+        "outreach": state,
+        "allowed_commands": allowed,
+        "max_attempts": state.max_attempts(),
+    }))
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Outcome<String> {
@@ -501,8 +665,12 @@ impl NativeStore {
         let rt = runtime().py(py)?;
         let live = py.detach(|| open_live(rt, url)).map_err(|(_, e)| Failure::from(e).into_py(py))?;
         let backend = live.store.backend();
-        let slot =
-            Arc::new(Slot { source: url.to_owned(), state: RwLock::new(State::Open(live)), signer: RwLock::new(None) });
+        let slot = Arc::new(Slot {
+            source: url.to_owned(),
+            state: RwLock::new(State::Open(live)),
+            signer: RwLock::new(None),
+            folds: Folds::default(),
+        });
         if let Ok(mut slots) = SLOTS.lock() {
             slots.push(Arc::downgrade(&slot));
         }
@@ -531,6 +699,7 @@ impl NativeStore {
     /// In a process forked from the one that opened it, what that process
     /// opened is left alone.
     fn close(&self, py: Python<'_>) {
+        self.slot.folds.clear();
         let me = std::process::id();
         let taken = self.slot.state.write().ok().map(|mut s| std::mem::replace(&mut *s, State::Closed));
         match taken {
@@ -562,47 +731,138 @@ impl NativeStore {
         rule_set: Option<&str>,
         partner_id: Option<&str>,
         unit: Option<&str>,
-    ) -> PyResult<(String, bool)> {
+    ) -> PyResult<(String, bool, NativeCase)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
             let command = parse_command(command)?;
-            let actor = Actor {
-                partner_id: partner_id.map(PartnerId::parse).transpose()?,
-                role: role.parse::<Role>()?,
-                staff_id: StaffId::parse(staff_id)?,
-                unit: unit.map(UnitCode::parse).transpose()?,
-            };
-            let at = parse_time(at)?;
-            let command_id = match command_id {
-                Some(id) => CommandId::parse(id)?,
-                None => CommandId::new_v7(at, random_seed()),
-            };
-            let ctx = CommandContext::new(actor, at, command_id, random_seed());
-            let ctx = match rule_set {
-                Some(name) => ctx.under(name.parse::<RuleSetId>().map_err(|e| Failure::lk3(&e))?),
-                None => ctx,
-            };
+            let ctx = command_context(staff_id, role, at, command_id, rule_set, partner_id, unit)?;
             Ok((case_id, command, ctx))
         })();
         let (case_id, command, ctx) = prepared.py(py)?;
+        let slot = Arc::clone(&self.slot);
+        let (events, replayed, after) = self.run(py, move |store| async move {
+            let (executed, after) =
+                execute_kept(&*store, &slot.folds, case_id, &command, &ctx, expected_version).await?;
+            Ok((json(&executed.events)?, executed.replayed, after))
+        })?;
+        Ok((events, replayed, NativeCase::new(after)))
+    }
+
+    /// A case loaded and verified (its chain and head).
+    fn case(&self, py: Python<'_>, case_id: &str) -> PyResult<NativeCase> {
+        let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
+        let slot = Arc::clone(&self.slot);
         self.run(py, move |store| async move {
-            let executed = match expected_version {
-                Some(v) => execute_at(&*store, case_id, &command, &ctx, v).await?,
-                None => store.execute_case(case_id, &command, &ctx).await?,
-            };
-            Ok((json(&executed.events)?, executed.replayed))
+            let state = Arc::new(store.load_case(case_id).await?.state);
+            slot.folds.put(&state);
+            Ok(NativeCase::new(state))
         })
     }
 
-    /// A case loaded and verified: `{"case": ..., "events": [...]}` (JSON);
-    /// the events only when asked for.
-    #[pyo3(signature = (case_id, events=false))]
-    fn case(&self, py: Python<'_>, case_id: &str, events: bool) -> PyResult<String> {
+    /// The case as this handle last loaded or wrote it (loaded and verified
+    /// when it has not): what a command about to be decided against it
+    /// reads, without reading the stream again.
+    fn case_kept(&self, py: Python<'_>, case_id: &str) -> PyResult<NativeCase> {
         let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
+        let slot = Arc::clone(&self.slot);
         self.run(py, move |store| async move {
-            let loaded = store.load_case(case_id).await?;
-            let events = if events { Some(&loaded.events) } else { None };
-            json(&serde_json::json!({ "case": loaded.state, "events": events }))
+            if let Some(kept) = slot.folds.get(*case_id.as_uuid()) {
+                return Ok(NativeCase::new(kept));
+            }
+            let state = Arc::new(store.load_case(case_id).await?.state);
+            slot.folds.put(&state);
+            Ok(NativeCase::new(state))
+        })
+    }
+
+    /// A case's events (JSON list), loaded and verified.
+    fn case_events(&self, py: Python<'_>, case_id: &str) -> PyResult<String> {
+        let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
+        self.run(py, move |store| async move { json(&store.load_case(case_id).await?.events) })
+    }
+
+    /// Executes an outreach command (JSON, the `outreach-command` schema):
+    /// returns the events (JSON), whether the command id had been seen
+    /// before, and the outreach after them (JSON, as [`NativeStore::outreach`]).
+    #[pyo3(signature = (outreach_id, command, staff_id, role, at, command_id=None, rule_set=None, partner_id=None, unit=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn execute_outreach(
+        &self,
+        py: Python<'_>,
+        outreach_id: &str,
+        command: &str,
+        staff_id: &str,
+        role: &str,
+        at: &str,
+        command_id: Option<&str>,
+        rule_set: Option<&str>,
+        partner_id: Option<&str>,
+        unit: Option<&str>,
+    ) -> PyResult<(String, bool, String)> {
+        let prepared = (|| -> Outcome<_> {
+            let id = OutreachId::parse(outreach_id)?;
+            let command: OutreachCommand = parse_checked(command, "outreach-command")?;
+            let ctx = command_context(staff_id, role, at, command_id, rule_set, partner_id, unit)?;
+            Ok((id, command, ctx))
+        })();
+        let (id, command, ctx) = prepared.py(py)?;
+        self.run(py, move |store| async move {
+            let executed = store.execute_outreach(id, &command, &ctx).await?;
+            let after = store.load_outreach(id).await?.state;
+            Ok((json(&executed.events)?, executed.replayed, outreach_json(&after)?))
+        })
+    }
+
+    /// An outreach loaded and verified: `{"outreach": ..., "allowed_commands": [...]}` (JSON).
+    fn outreach(&self, py: Python<'_>, outreach_id: &str) -> PyResult<String> {
+        let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
+        self.run(py, move |store| async move { outreach_json(&store.load_outreach(id).await?.state) })
+    }
+
+    /// An outreach's events (JSON list), loaded and verified.
+    fn outreach_events(&self, py: Python<'_>, outreach_id: &str) -> PyResult<String> {
+        let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
+        self.run(py, move |store| async move { json(&store.load_outreach(id).await?.events) })
+    }
+
+    /// The summaries (JSON list) of `unit`'s outreaches that may be active
+    /// from `active_from` to `active_to` (RFC 3339; every one without),
+    /// in outreach id order after `after`, at most `limit`.
+    #[pyo3(signature = (unit, active_from=None, active_to=None, after=None, limit=None))]
+    fn outreaches(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        active_from: Option<&str>,
+        active_to: Option<&str>,
+        after: Option<&str>,
+        limit: Option<u64>,
+    ) -> PyResult<String> {
+        let prepared = (|| -> Outcome<_> {
+            let unit = UnitCode::parse(unit)?;
+            let from = active_from.map(parse_time).transpose()?.unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let to = active_to.map(parse_time).transpose()?.unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let after = after.map(OutreachId::parse).transpose()?;
+            Ok((unit, from..to, after))
+        })();
+        let (unit, period, mut after) = prepared.py(py)?;
+        self.run(py, move |store| async move {
+            let mut out = Vec::new();
+            loop {
+                let left = limit.map_or(u64::from(PAGE), |l| l.saturating_sub(out.len() as u64));
+                let want = u32::try_from(left.min(u64::from(PAGE))).unwrap_or(PAGE);
+                if want == 0 {
+                    break;
+                }
+                let page = store.query_outreaches(&unit, period.clone(), after, want).await?;
+                let n = page.len();
+                after = page.last().map(|o| o.outreach_id);
+                out.extend(page);
+                if n < want as usize {
+                    break;
+                }
+            }
+            json(&out)
         })
     }
 
@@ -1244,6 +1504,8 @@ impl NativeStore {
                 "cases" => frames::cases(&all_cases(&*store, q, None, None).await?, &o),
                 "services" => frames::services(&all_cases(&*store, q, None, None).await?, &o, false),
                 "referrals" => frames::services(&all_cases(&*store, q, None, None).await?, &o, true),
+                "aid" => frames::aid(&folded_cases(&*store, q).await?, &o),
+                "protective_referrals" => frames::protective_referrals(&folded_cases(&*store, q).await?, &o),
                 "clients" => {
                     let summaries = all_cases(&*store, q, None, None).await?;
                     let rows = client_rows(&store, &summaries).await?;
@@ -1275,7 +1537,7 @@ impl NativeStore {
                 }
                 other => {
                     return Err(Failure::Value(format!(
-                        "unknown table `{other}`: cases, services, referrals, events or clients"
+                        "unknown table `{other}`: cases, services, referrals, aid, protective_referrals, events or clients"
                     )));
                 }
             };

@@ -97,6 +97,24 @@ def test_clients_frame(populated: World) -> None:
     assert list(f.columns) == ["unit", "client_id", "sex", "cases", "name", "nik", "no_kk", "birth_date", "age",
                                "domicile"]
     assert sorted(f["name"]) == sorted(NAMES) and sorted(f["age"]) == [9, 34]
+    assert str(f["age"].dtype) == "Int64" and str(f["birth_date"].dtype).startswith("datetime64")
+    assert sorted(f["birth_date"].dt.date) == [date(1985, 5, 15), date(2010, 3, 12)]
+
+
+def test_an_unknown_birth_date_is_missing_not_a_sentinel(populated: World) -> None:
+    s = populated.store
+    case = populated.registered()
+    unknown = case.clients[0].client_id
+    s.put_client({"client_id": unknown, "unit": UNIT, "name": "Tanpa Tanggal Lahir"})
+    ketua = populated.ketua._replace(unit=UNIT)
+    f = s.clients_frame(age_as_of=date(2019, 6, 1), reader=ketua, purpose="pelaporan").set_index("client_id")
+    assert f.loc[unknown, "age"] is pd.NA and pd.isna(f.loc[unknown, "birth_date"])
+    assert f["age"].mean() == (9 + 34) / 2, "a missing age is left out of the mean, not counted as -1"
+    records = {r["client_id"]: r for r in s.table("clients", reader=ketua, purpose="pelaporan",
+                                                    age_as_of=date(2019, 6, 1)).to_records()}
+    assert records[unknown]["age"] is None and records[unknown]["birth_date"] is None
+    known = [r for r in records.values() if r["age"] is not None]
+    assert sorted((r["birth_date"], r["age"]) for r in known) == [(date(1985, 5, 15), 34), (date(2010, 3, 12), 9)]
 
 
 def test_to_records_works_without_pandas(populated: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,7 +211,15 @@ MONTH_END = datetime(2019, 3, 31, 23, 40, tzinfo=timezone.utc)
 
 @pytest.fixture
 def crossing(store: lk3.Store) -> World:
-    return populate(World(store, start=MONTH_END))
+    world = populate(World(store, start=MONTH_END))
+    # Aid and a protective referral in the case in intervention: the tables folded from events.
+    (case,) = world.store.cases(stage="intervensi")
+    aid = {"aid_id": lk3.new_id(world.now), "funding": "baznas", "given_on": world.now.date().isoformat(),
+           "item": "sembako", "quantity": 1, "recipient": world.store.case(case.case_id).clients[0].client_id}
+    world.store.execute(case.case_id, {"type": "record_aid", "aid": aid}, actor=world.pekerja_sosial, at=world.at())
+    world.store.send_protective_referral(case.case_id, partner="polisi_uppa", reason="kekerasan_berlanjut",
+                                         partner_id=world.partner, actor=world.pekerja_sosial, at=world.at())
+    return world
 
 
 def floor(t: datetime, resolution: str) -> datetime:
@@ -237,6 +263,12 @@ def test_pseudonymised_tables_hold_no_identifier_and_no_time_finer_than_the_reso
         assert coarse[column] == [None if t is None else floor(t, expected) for t in exact[column]], column
         frame = table.to_pandas()
         assert str(frame[column].dtype) == "datetime64[us, UTC]"
+    for column in [c for c, kind in table.kinds.items() if kind == "date"]:
+        # Dates (an aid's hand-over day) are coarsened to the week or month too.
+        assert any(d is not None for d in exact[column]), column
+        assert coarse[column] == [None if d is None else floor(datetime(d.year, d.month, d.day, tzinfo=timezone.utc),
+                                                              expected).date() for d in exact[column]], column
+        times.append(column)
     if resolution is not None:
         again = s.table(name, resolution=resolution, **reading).to_dict()
         assert all(again[c] == coarse[c] for c in times), "a plain table coarsens when asked"
@@ -250,3 +282,25 @@ def test_an_unknown_resolution_is_refused(populated: World) -> None:
         populated.store.table("events", pseudonymise=True, resolution="hour")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown resolution"):
         populated.store._native.table("events", {}, None, "2019-03-04T00:00:00Z", None, "hour")
+
+
+def test_the_aid_and_protective_referral_tables_hold_what_each_case_holds(crossing: World) -> None:
+    s = crossing.store
+    cases = [s.case(c.case_id) for c in s.cases()]
+    aid = s.table("aid").to_records()
+    assert sorted((r["case_id"], r["aid_id"], r["funding"], r["given_on"], r["item"], r["quantity"], r["recipient"],
+                   r["unit"], r["case_stage"]) for r in aid) == sorted(
+        (c.case_id, a.aid_id, a.funding, a.given_on, a.item, a.quantity, a.recipient, c.holding_unit, c.stage)
+        for c in cases for a in c.aid)
+    protective = s.table("protective_referrals").to_records()
+    assert sorted((r["case_id"], r["referral_id"], r["partner"], r["partner_id"], r["reason"], r["state"],
+                   r["consent_override"], r["sent_at"], r["unit"]) for r in protective) == sorted(
+        (c.case_id, p.referral_id, p.partner, p.partner_id, p.reason, p.state, p.consent_override, p.sent_at,
+         c.holding_unit) for c in cases for p in c.protective_referrals)
+    assert len(aid) == 1 and len(protective) == 1
+    frame = s.aid_frame()
+    assert str(frame["given_on"].dtype).startswith("datetime64") and str(frame["funding"].dtype) == "category"
+    funding = [o["const"] for o in lk3.schema("case")["$defs"]["FundingSource"]["oneOf"]]
+    assert list(frame["funding"].cat.categories) == funding, "the vocabulary, in its order"
+    assert len(s.protective_referrals_frame(unit="64.71")) == 0
+    assert len(s.aid_frame(pseudonymise=True)) == 1

@@ -301,21 +301,28 @@ pub trait CaseStoreExt: CaseStore {
             Err(StoreError::NotFound { .. }) => A::default(),
             Err(e) => return Err(e),
         };
-        let events = match state.decide(command, ctx).map_err(|e| StoreError::from(e.into())) {
-            Ok(events) => events,
-            Err(refusal) => {
-                // A retry that raced its first run past the check above may
-                // find the stream already moved on by it: answer it as a retry.
-                return match self.command(ctx.command_id).await? {
-                    Some(record) => answer_retry(self, ctx, stream_id, fingerprint, record).await,
-                    None => Err(refusal),
-                };
-            }
-        };
-        if let Some(other) = events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
-            return Err(StoreError::StreamIdMismatch { stream_id, command_stream: other });
+        decide_and_append(self, &state, stream_id, command, ctx, fingerprint).await
+    }
+
+    /// [`CaseStoreExt::execute`] decided against `state`, a verified fold of
+    /// the stream the caller kept (from a load, or from the events of its
+    /// last command), without reading the stream again: what keeps a long
+    /// case's commands as cheap at the end as at the start. When the stream
+    /// has moved on past `state` (another writer), the append is refused
+    /// with [`StoreError::VersionConflict`] and nothing is written: load the
+    /// stream again and retry.
+    async fn execute_on<A: Aggregate>(
+        &self,
+        state: &A,
+        stream_id: Uuid,
+        command: &A::Command,
+        ctx: &CommandContext,
+    ) -> Result<Executed<A>, StoreError> {
+        let fingerprint = Fingerprint::of_command(&ctx.actor, command)?;
+        if let Some(record) = self.command(ctx.command_id).await? {
+            return answer_retry(self, ctx, stream_id, fingerprint, record).await;
         }
-        append_batch(self, &state, &events, Some(fingerprint), ReferenceCheck::New).await
+        decide_and_append(self, state, stream_id, command, ctx, fingerprint).await
     }
 
     /// Adds or replaces partners of units' networks, all or none
@@ -417,6 +424,32 @@ async fn answer_retry<A: Aggregate, S: CaseStore + ?Sized>(
     }
     let rows = store.read_events(stream_id, record.first_seq, record.last_seq).await?;
     Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+}
+
+/// Decides a new command against `state` and appends its events.
+async fn decide_and_append<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    state: &A,
+    stream_id: Uuid,
+    command: &A::Command,
+    ctx: &CommandContext,
+    fingerprint: Fingerprint,
+) -> Result<Executed<A>, StoreError> {
+    let events = match state.decide(command, ctx).map_err(|e| StoreError::from(e.into())) {
+        Ok(events) => events,
+        Err(refusal) => {
+            // A retry that raced its first run past the caller's check may
+            // find the stream already moved on by it: answer it as a retry.
+            return match store.command(ctx.command_id).await? {
+                Some(record) => answer_retry(store, ctx, stream_id, fingerprint, record).await,
+                None => Err(refusal),
+            };
+        }
+    };
+    if let Some(other) = events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
+        return Err(StoreError::StreamIdMismatch { stream_id, command_stream: other });
+    }
+    append_batch(store, state, &events, Some(fingerprint), ReferenceCheck::New).await
 }
 
 /// Appends one command's events, under the command's fingerprint when the

@@ -38,6 +38,7 @@ from .errors import (
 )
 from .models import (
     Actor,
+    Aid,
     Case,
     CaseClient,
     CaseSummary,
@@ -49,6 +50,9 @@ from .models import (
     ServiceSummary,
     Transfer,
     KeptRecord,
+    Outreach,
+    OutreachSummary,
+    OutreachVisit,
 )
 from .report import Report
 from .rules import (
@@ -92,6 +96,10 @@ __all__ = [
     "ProtectiveReferral",
     "Transfer",
     "KeptRecord",
+    "Aid",
+    "Outreach",
+    "OutreachVisit",
+    "OutreachSummary",
     "Service",
     "CaseSummary",
     "ServiceSummary",

@@ -7,6 +7,8 @@ Column kinds and their pandas dtypes:
 kind        pandas dtype                 records
 ==========  ===========================  ======================================
 int64       ``int64``                    ``int``
+Int64       ``Int64`` (nullable)         ``int`` or ``None``
+date        ``datetime64[s]`` (midnight) ``datetime.date`` or ``None``
 bool        ``bool``                     ``bool``
 datetime    ``datetime64[us, UTC]``      aware ``datetime`` (UTC) or ``None``
 category    ``category``                 ``str`` or ``None``
@@ -17,7 +19,7 @@ list        ``object`` (lists of str)    ``list`` of ``str``
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = ["Table", "MissingDependency"]
 
 _NAT = -(2**63)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_DAY = date(1970, 1, 1)
 
 Column = Tuple[str, str, Any, Optional[List[str]]]
 
@@ -71,13 +74,15 @@ class Table:
 
     @property
     def kinds(self) -> Dict[str, str]:
-        """Each column's kind (``int64``, ``bool``, ``datetime``, ``category``, ``string``, ``list``)."""
+        """Each column's kind (``int64``, ``Int64``, ``bool``, ``datetime``, ``date``, ``category``, ``string``, ``list``)."""
         return {c[0]: c[1] for c in self._columns}
 
     def __len__(self) -> int:
         if not self._columns:
             return 0
         _, kind, data, _ = self._columns[0]
+        if kind in ("Int64", "date"):
+            return len(data[1])
         width = {"int64": 8, "datetime": 8, "category": 4, "bool": 1}.get(kind)
         return len(data) // width if width else len(data)
 
@@ -109,6 +114,16 @@ class Table:
         for name, kind, raw, cats in self._columns:
             if kind == "int64":
                 data[name] = np.frombuffer(raw, dtype=np.int64)
+            elif kind == "Int64":
+                values, mask = raw
+                data[name] = pd.arrays.IntegerArray(
+                    np.frombuffer(values, dtype=np.int64).copy(), np.frombuffer(mask, dtype=np.uint8).astype(bool)
+                )
+            elif kind == "date":
+                values, mask = raw
+                days = np.frombuffer(values, dtype=np.int64).view("datetime64[D]").copy()
+                days[np.frombuffer(mask, dtype=np.uint8).astype(bool)] = np.datetime64("NaT")
+                data[name] = pd.Series(days.astype("datetime64[s]"))
             elif kind == "bool":
                 data[name] = np.frombuffer(raw, dtype=np.uint8).astype(bool)
             elif kind == "datetime":
@@ -131,6 +146,12 @@ class Table:
 def _values(kind: str, data: Any, cats: Optional[List[str]]) -> List[Any]:
     if kind == "int64":
         return list(memoryview(data).cast("q"))
+    if kind in ("Int64", "date"):
+        values, mask = data
+        out: List[Any] = [None if m else v for v, m in zip(memoryview(values).cast("q"), mask)]
+        if kind == "date":
+            return [None if v is None else _EPOCH_DAY + timedelta(days=v) for v in out]
+        return out
     if kind == "bool":
         return [b != 0 for b in data]
     if kind == "datetime":

@@ -50,6 +50,52 @@ def error_codes() -> List[Tuple[str, str, str, str]]:
 
 ColumnData = Tuple[str, str, object, Optional[List[str]]]
 
+class NativeCase:
+    """A case's verified fold, held in Rust; ``lk3.Case`` wraps it."""
+
+    @property
+    def case_id(self) -> Optional[str]: ...
+    @property
+    def unit(self) -> Optional[str]: ...
+    @property
+    def holding_unit(self) -> Optional[str]: ...
+    @property
+    def case_number(self) -> Optional[str]: ...
+    @property
+    def stage(self) -> Optional[str]: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def last_hash(self) -> str: ...
+    @property
+    def rule_set(self) -> Optional[str]: ...
+    @property
+    def opened_at(self) -> Optional[str]: ...
+    @property
+    def last_at(self) -> Optional[str]: ...
+    @property
+    def channel(self) -> Optional[str]: ...
+    @property
+    def sasaran(self) -> Optional[str]: ...
+    @property
+    def worker(self) -> Optional[str]: ...
+    @property
+    def risk(self) -> Optional[str]: ...
+    @property
+    def problems(self) -> List[str]: ...
+    @property
+    def proposal_version(self) -> Optional[int]: ...
+    @property
+    def continuing(self) -> bool: ...
+    @property
+    def reopen_count(self) -> int: ...
+    def part(self, name: str) -> str:
+        """One member (``clients``, ``consents``, ``services``, ``aid`` ...) as JSON text."""
+    def to_json(self) -> str:
+        """The whole case as JSON text."""
+    def same_as(self, other: "NativeCase") -> bool:
+        """The same case at the same event."""
+
 class NativeStore:
     """An lk3 store and the tokio runtime that drives it. Used in a process
     forked from the one that opened it, it reopens itself from its URL
@@ -77,8 +123,43 @@ class NativeStore:
         rule_set: Optional[str] = None,
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
-    ) -> Tuple[str, bool]: ...
-    def case(self, case_id: str, events: bool = False) -> str: ...
+    ) -> Tuple[str, bool, "NativeCase"]:
+        """Executes a case command (JSON): its events (JSON), whether its id
+        was seen before, and the case after it. Decided against the fold this
+        handle kept of the case when it has one (the stream is not read again)."""
+    def case(self, case_id: str) -> "NativeCase":
+        """A case loaded and verified."""
+    def case_kept(self, case_id: str) -> "NativeCase":
+        """The case as this handle last loaded or wrote it (loaded when not)."""
+    def case_events(self, case_id: str) -> str:
+        """A case's events (JSON list), loaded and verified."""
+    def execute_outreach(
+        self,
+        outreach_id: str,
+        command: str,
+        staff_id: str,
+        role: str,
+        at: str,
+        command_id: Optional[str] = None,
+        rule_set: Optional[str] = None,
+        partner_id: Optional[str] = None,
+        unit: Optional[str] = None,
+    ) -> Tuple[str, bool, str]:
+        """Executes an outreach command (JSON): its events, whether its id was
+        seen before, and the outreach after it (JSON, as :meth:`outreach`)."""
+    def outreach(self, outreach_id: str) -> str:
+        """``{"outreach": ..., "allowed_commands": [...]}`` (JSON), loaded and verified."""
+    def outreach_events(self, outreach_id: str) -> str:
+        """An outreach's events (JSON list), loaded and verified."""
+    def outreaches(
+        self,
+        unit: str,
+        active_from: Optional[str] = None,
+        active_to: Optional[str] = None,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> str:
+        """Summaries (JSON list) of the unit's outreaches that may be active in the period."""
     def cases(
         self,
         filters: Dict[str, str],

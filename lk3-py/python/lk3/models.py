@@ -1,28 +1,34 @@
 """Read-only objects for what a store holds: cases, their services, clients
 and consents, case summaries, executed commands.
 
-They are frozen dataclasses: attributes cannot be assigned, and
-``to_dict()`` gives the JSON form the Rust core writes (the ``case`` header
-of an export document, the summary row of a query).
+They are read-only: attributes cannot be assigned, and ``to_dict()`` gives
+the JSON form the Rust core writes (the ``case`` header of an export
+document, the summary row of a query). A :class:`Case` is held by the Rust
+core and its members are turned into Python objects only when read.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Dict, NamedTuple, Optional, Tuple, Union
+import json
+from dataclasses import FrozenInstanceError, dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, Union
 
-from . import _time
+from . import _lk3, _time
 
 __all__ = [
     "Actor",
     "ActorLike",
+    "Aid",
     "Case",
     "CaseClient",
     "Consent",
     "Service",
     "ProtectiveReferral",
+    "Outreach",
+    "OutreachVisit",
+    "OutreachSummary",
     "CaseSummary",
     "ServiceSummary",
     "Executed",
@@ -86,6 +92,19 @@ class Consent:
     def in_force(self) -> bool:
         """Not withdrawn."""
         return self.withdrawn_at is None
+
+    @classmethod
+    def _from_json(cls, c: Dict[str, Any]) -> Consent:
+        return cls(
+            consent_id=c["consent"]["consent_id"],
+            subject=c["consent"]["subject"],
+            purposes=tuple(c["consent"]["purposes"]),
+            form=c["consent"]["form"],
+            guardian=c["consent"].get("guardian"),
+            disclose_to=tuple(c["consent"].get("disclose_to", ())),
+            given_at=_time.parse_required(c["given_at"]),
+            withdrawn_at=_time.parse(c.get("withdrawn_at")),
+        )
 
 
 @dataclass(frozen=True)
@@ -258,60 +277,220 @@ class KeptRecord:
 
 
 @dataclass(frozen=True)
+class Aid:
+    """Material aid handed over in a case (bantuan), for the report's counts."""
+
+    aid_id: str
+    funding: str
+    """Who paid: ``baznas``, ``laz``, ``apbd_dpa``, ``kemensos``, ``lainnya``."""
+    given_on: date
+    """The unit's local date it was handed over."""
+    item: str
+    """What: ``kacamata``, ``sembako``, ``kursi_roda``, ``alat_bantu_jalan``,
+    ``alat_bantu_dengar``, ``perlengkapan_sekolah``, ``lainnya``."""
+    quantity: int
+    recipient: str
+    """The client (registry id) who received it."""
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> Aid:
+        return cls(
+            aid_id=d["aid_id"],
+            funding=d["funding"],
+            given_on=date.fromisoformat(d["given_on"]),
+            item=d["item"],
+            quantity=int(d["quantity"]),
+            recipient=d["recipient"],
+        )
+
+
+_T = TypeVar("_T")
+
+
 class Case:
-    """A case as the store holds it: the verified fold of its events.
+    """A case as the store holds it: the verified fold of its events, held by
+    the Rust core. Members are read when asked for (a case of a thousand
+    events costs no more to hand back than a new one), and are read-only.
 
     >>> case.stage, case.version
     ('registrasi', 2)
     """
 
-    case_id: str
-    unit: str
-    case_number: Optional[str]
-    stage: str
-    """The lifecycle stage (``kontak``, ``registrasi`` ... ``ditutup``)."""
-    version: int
-    """The number of events: the expected version for the next command."""
-    rule_set: str
-    opened_at: datetime
-    last_at: datetime
-    channel: Optional[str]
-    sasaran: Optional[str]
-    worker: Optional[str]
-    """The social worker who started the engagement (staff id)."""
-    risk: Optional[str]
-    problems: Tuple[str, ...]
-    clients: Tuple[CaseClient, ...]
-    consents: Tuple[Consent, ...]
-    services: Tuple[Service, ...]
-    proposal_version: Optional[int]
-    """The plan version awaiting approval, if one does."""
-    continuing: bool
-    """Reopened after closure: the client counts as continuing (binaan lanjutan)."""
-    reopen_count: int
-    _raw: Dict[str, Any] = field(repr=False, compare=False)
-    referred_by: Optional[Dict[str, Any]] = None
-    """The organisation that referred the case (``partner_id``, ``reference``), when another did."""
-    protective_referrals: Tuple[ProtectiveReferral, ...] = ()
-    """Emergency protective referrals sent, each with its state."""
-    holding_unit: str = ""
-    """The unit holding the case now: ``unit`` (which opened it and keeps its
-    history) until a transfer is accepted, then the unit that accepted it."""
-    transfers: Tuple[Transfer, ...] = ()
-    """Transfers to other units, in the order they were asked."""
-    notes: Tuple[KeptRecord, ...] = ()
-    """The notes kept with the case, in order (digests only)."""
-    attachments: Tuple[KeptRecord, ...] = ()
-    """The documents attached to the case, in order (digests only)."""
+    __slots__ = ("_native", "_members")
+    _native: _lk3.NativeCase
+    _members: Dict[str, Any]
+
+    def __init__(self, native: _lk3.NativeCase) -> None:
+        """Cases come from a :class:`lk3.Store` (:meth:`lk3.Store.case`, every command)."""
+        object.__setattr__(self, "_native", native)
+        object.__setattr__(self, "_members", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        """The same case at the same event (same id, version and last hash)."""
+        if not isinstance(other, Case):
+            return NotImplemented
+        return self._native.same_as(other._native)
+
+    def __hash__(self) -> int:
+        return hash((self.case_id, self.version, self._native.last_hash))
+
+    def __repr__(self) -> str:
+        return f"Case(case_id={self.case_id!r}, unit={self.unit!r}, stage={self.stage!r}, version={self.version})"
+
+    def _member(self, name: str, build: Callable[[Any], _T]) -> _T:
+        members: Dict[str, Any] = self._members
+        if name not in members:
+            members[name] = build(json.loads(self._native.part(name)))
+        value: _T = members[name]
+        return value
+
+    @property
+    def case_id(self) -> str:
+        return self._native.case_id or ""
+
+    @property
+    def unit(self) -> str:
+        """The unit that opened the case and keeps its history."""
+        return self._native.unit or ""
+
+    @property
+    def case_number(self) -> Optional[str]:
+        return self._native.case_number
+
+    @property
+    def stage(self) -> str:
+        """The lifecycle stage: ``kontak``, ``registrasi``, ``pendekatan_awal``,
+        ``kontrak``, ``asesmen``, ``rencana_intervensi``, ``intervensi``,
+        ``evaluasi``, ``terminasi``, ``bimbingan_lanjut``, ``ditutup``."""
+        return self._native.stage or ""
+
+    @property
+    def version(self) -> int:
+        """The number of events: the expected version for the next command."""
+        return self._native.version
+
+    @property
+    def rule_set(self) -> str:
+        """The rule set the case is decided under, for ever (``permensos-25-2017`` ...)."""
+        return self._native.rule_set or ""
+
+    @property
+    def opened_at(self) -> datetime:
+        return _time.parse_required(self._native.opened_at or "")
+
+    @property
+    def last_at(self) -> datetime:
+        """Its last event's time."""
+        return _time.parse_required(self._native.last_at or "")
+
+    @property
+    def channel(self) -> Optional[str]:
+        """How the case came in: ``datang_langsung``, ``telepon_hotline``,
+        ``penjangkauan``, ``rujukan_masuk``, ``laporan_masyarakat``, ``media_sosial``."""
+        return self._native.channel
+
+    @property
+    def sasaran(self) -> Optional[str]:
+        """Who the service is for: ``individu``, ``keluarga``, ``kelompok``, ``organisasi``, ``masyarakat``."""
+        return self._native.sasaran
+
+    @property
+    def worker(self) -> Optional[str]:
+        """The social worker who started the engagement (staff id)."""
+        return self._native.worker
+
+    @property
+    def risk(self) -> Optional[str]:
+        """The assessed risk: ``rendah``, ``sedang``, ``tinggi``, ``kritis``."""
+        return self._native.risk
+
+    @property
+    def problems(self) -> Tuple[str, ...]:
+        return tuple(self._native.problems)
+
+    @property
+    def clients(self) -> Tuple[CaseClient, ...]:
+        return self._member(
+            "clients", lambda d: tuple(CaseClient(c["client_id"], bool(c["minor"]), c.get("role")) for c in d)
+        )
+
+    @property
+    def consents(self) -> Tuple[Consent, ...]:
+        return self._member("consents", lambda d: tuple(Consent._from_json(c) for c in d))
+
+    @property
+    def services(self) -> Tuple[Service, ...]:
+        return self._member("services", lambda d: tuple(Service._from_json(s) for s in d))
+
+    @property
+    def aid(self) -> Tuple[Aid, ...]:
+        """The aid handed over, in order."""
+        return self._member("aid", lambda d: tuple(Aid._from_json(a) for a in d))
+
+    @property
+    def proposal_version(self) -> Optional[int]:
+        """The plan version awaiting approval, if one does."""
+        return self._native.proposal_version
+
+    @property
+    def continuing(self) -> bool:
+        """Reopened after closure: the client counts as continuing (binaan lanjutan)."""
+        return self._native.continuing
+
+    @property
+    def reopen_count(self) -> int:
+        return self._native.reopen_count
+
+    @property
+    def referred_by(self) -> Optional[Dict[str, Any]]:
+        """The organisation that referred the case (``partner_id``, ``reference``), when another did."""
+        referred: Optional[Dict[str, Any]] = self._member("referred_by", lambda d: d)
+        return referred
+
+    @property
+    def protective_referrals(self) -> Tuple[ProtectiveReferral, ...]:
+        """Emergency protective referrals sent, each with its state."""
+        return self._member(
+            "protective_referrals", lambda d: tuple(ProtectiveReferral._from_json(r) for r in d)
+        )
+
+    @property
+    def holding_unit(self) -> str:
+        """The unit holding the case now: ``unit`` (which opened it and keeps its
+        history) until a transfer is accepted, then the unit that accepted it."""
+        return self._native.holding_unit or self.unit
+
+    @property
+    def transfers(self) -> Tuple[Transfer, ...]:
+        """Transfers to other units, in the order they were asked."""
+        return self._member("transfers", lambda d: tuple(Transfer._from_json(t) for t in d))
+
+    @property
+    def notes(self) -> Tuple[KeptRecord, ...]:
+        """The notes kept with the case, in order (digests only)."""
+        return self._member("notes", lambda d: tuple(KeptRecord._from_json(n) for n in d))
+
+    @property
+    def attachments(self) -> Tuple[KeptRecord, ...]:
+        """The documents attached to the case, in order (digests only)."""
+        return self._member("attachments", lambda d: tuple(KeptRecord._from_json(a) for a in d))
 
     @property
     def pending_transfer(self) -> Optional[Transfer]:
         """The transfer awaiting the receiving unit's answer, if any."""
-        return self.transfers[-1] if self.transfers and self.transfers[-1].state == "diajukan" else None
+        transfers = self.transfers
+        return transfers[-1] if transfers and transfers[-1].state == "diajukan" else None
 
     def to_dict(self) -> Dict[str, Any]:
-        """The case as JSON data (a copy): the ``case`` of an export document."""
-        return copy.deepcopy(self._raw)
+        """The case as JSON data (a new copy each call): the ``case`` of an export document."""
+        d: Dict[str, Any] = json.loads(self._native.to_json())
+        return d
 
     def service(self, service_id: str) -> Service:
         """The service instance with this id (``KeyError`` if none)."""
@@ -320,48 +499,126 @@ class Case:
                 return s
         raise KeyError(service_id)
 
+
+@dataclass(frozen=True)
+class OutreachVisit:
+    """One planned outreach visit and what came of it."""
+
+    attempt: int
+    """1 for the first visit, then 2, 3 ..."""
+    planned_for: datetime
+    mobile_unit: bool
+    """Whether the mobile unit (mobil LK3) went."""
+    scheduled_by: str
+    carried_out_at: Optional[datetime]
+    carried_out_by: Optional[str]
+    outcome: Optional[str]
+    """``bersedia``, ``menolak`` or ``tidak_ditemukan``, once recorded."""
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """An outreach (penjangkauan) as the store holds it: the verified fold of
+    its events. It starts from a report, plans visits, and ends with the
+    person's agreement (linked to a case), a refusal, or a closure."""
+
+    outreach_id: str
+    unit: str
+    rule_set: str
+    state: str
+    """``dilaporkan``, ``dijadwalkan``, ``dilaksanakan``, ``bersedia``, ``menolak``, ``tidak_ditemukan``, ``ditutup``."""
+    version: int
+    """The number of events."""
+    reported_at: datetime
+    last_at: datetime
+    reported_by: str
+    """``ketua_rt``, ``bhabinkamtibmas``, ``tksk``, ``warga``, ``mitra``, ``lainnya``."""
+    sasaran: str
+    """Who it is for: ``individu``, ``keluarga``, ``kelompok``, ``organisasi``, ``masyarakat``."""
+    problems: Tuple[str, ...]
+    kode_wilayah: Optional[str]
+    """Where the person was seen, as a kode wilayah (never an address)."""
+    attempts: int
+    max_attempts: int
+    visits: Tuple[OutreachVisit, ...]
+    case_id: Optional[str]
+    """The case an agreement opened or joined."""
+    opens_case: Optional[bool]
+    """Whether the agreement opens a new case (``False``: joins one)."""
+    client_id: Optional[str]
+    """The person, by client registry id, once they agreed."""
+    refusal: Optional[str]
+    """Why the person refused: ``tidak_merasa_perlu``, ``keluarga_menolak``,
+    ``sudah_dibantu_pihak_lain``, ``menolak_campur_tangan``, ``lainnya``."""
+    closure: Optional[str]
+    """Why it was closed: ``tidak_ditemukan_berulang``, ``laporan_tidak_terbukti``,
+    ``laporan_ganda``, ``ditangani_pihak_lain``, ``pindah``, ``meninggal``, ``di_luar_lingkup``."""
+    allowed_commands: Tuple[str, ...]
+    """The commands the outreach's table allows now (``schedule`` left out once the visits are used up)."""
+
+    @property
+    def finished(self) -> bool:
+        """No command is allowed any more."""
+        return not self.allowed_commands
+
     @classmethod
-    def _from_json(cls, d: Dict[str, Any]) -> Case:
-        proposal = d.get("proposal")
+    def _from_json(cls, d: Dict[str, Any], allowed: Any, max_attempts: int) -> Outreach:
+        link = d.get("case_link")
         return cls(
-            case_id=d["case_id"],
+            outreach_id=d["outreach_id"],
             unit=d["unit"],
-            case_number=d.get("case_number"),
-            stage=d["stage"],
+            rule_set=d.get("rule_set", ""),
+            state=d["state"],
             version=int(d["version"]),
-            rule_set=d["rule_set"],
-            opened_at=_time.parse_required(d["opened_at"]),
+            reported_at=_time.parse_required(d["reported_at"]),
             last_at=_time.parse_required(d["last_at"]),
-            channel=d.get("channel"),
-            sasaran=d.get("sasaran"),
-            referred_by=d.get("referred_by"),
-            worker=d.get("worker"),
-            risk=d.get("risk"),
+            reported_by=d["reported_by"],
+            sasaran=d["sasaran"],
             problems=tuple(d.get("problems", ())),
-            clients=tuple(CaseClient(c["client_id"], bool(c["minor"]), c.get("role")) for c in d.get("clients", ())),
-            consents=tuple(
-                Consent(
-                    consent_id=c["consent"]["consent_id"],
-                    subject=c["consent"]["subject"],
-                    purposes=tuple(c["consent"]["purposes"]),
-                    form=c["consent"]["form"],
-                    guardian=c["consent"].get("guardian"),
-                    disclose_to=tuple(c["consent"].get("disclose_to", ())),
-                    given_at=_time.parse_required(c["given_at"]),
-                    withdrawn_at=_time.parse(c.get("withdrawn_at")),
+            kode_wilayah=d.get("kode_wilayah"),
+            attempts=int(d.get("attempts", 0)),
+            max_attempts=max_attempts,
+            visits=tuple(
+                OutreachVisit(
+                    attempt=int(v["attempt"]),
+                    planned_for=_time.parse_required(v["planned_for"]),
+                    mobile_unit=bool(v["mobile_unit"]),
+                    scheduled_by=v["scheduled_by"],
+                    carried_out_at=_time.parse(v.get("carried_out_at")),
+                    carried_out_by=v.get("carried_out_by"),
+                    outcome=v.get("outcome"),
                 )
-                for c in d.get("consents", ())
+                for v in d.get("visits", ())
             ),
-            services=tuple(Service._from_json(s) for s in d.get("services", ())),
-            proposal_version=proposal["plan_version"] if proposal else None,
-            continuing=bool(d.get("continuing", False)),
-            reopen_count=int(d.get("reopen_count", 0)),
-            protective_referrals=tuple(ProtectiveReferral._from_json(r) for r in d.get("protective_referrals", ())),
-            holding_unit=d.get("holder") or d["unit"],
-            transfers=tuple(Transfer._from_json(t) for t in d.get("transfers", ())),
-            notes=tuple(KeptRecord._from_json(n) for n in d.get("notes", ())),
-            attachments=tuple(KeptRecord._from_json(a) for a in d.get("attachments", ())),
-            _raw=d,
+            case_id=link["case_id"] if link else None,
+            opens_case=link["link"] == "opens" if link else None,
+            client_id=d.get("client_id"),
+            refusal=d.get("refusal"),
+            closure=d.get("closure"),
+            allowed_commands=tuple(allowed),
+        )
+
+
+@dataclass(frozen=True)
+class OutreachSummary:
+    """An outreach as the queries see it."""
+
+    outreach_id: str
+    unit: str
+    state: str
+    reported_at: datetime
+    last_at: datetime
+    version: int
+
+    @classmethod
+    def _from_json(cls, d: Dict[str, Any]) -> OutreachSummary:
+        return cls(
+            outreach_id=d["outreach_id"],
+            unit=d["unit"],
+            state=d["state"],
+            reported_at=_time.parse_required(d["reported_at"]),
+            last_at=_time.parse_required(d["last_at"]),
+            version=int(d["version"]),
         )
 
 
@@ -429,13 +686,15 @@ class CaseSummary:
 
 @dataclass(frozen=True)
 class Executed:
-    """What a command did: its events (JSON data, as stored) and whether the
+    """What a command did: its events (JSON data, as stored), whether the
     command id had been executed before (then nothing new was written and
-    these are the first run's events)."""
+    these are the first run's events), and the case after it."""
 
     case_id: str
     events: Tuple[Dict[str, Any], ...]
     replayed: bool
+    case: Case = field(repr=False, compare=False)
+    """The case as the command left it (as it is now, for a replayed command)."""
 
     @property
     def version(self) -> int:

@@ -18,6 +18,7 @@ from typing import (
     Any,
     Dict,
     Iterable,
+    Iterator,
     List,
     Literal,
     Mapping,
@@ -33,7 +34,7 @@ from ._frames import Table
 from ._time import DateLike, TimeLike
 from ._privacy import RESOLUTIONS, Resolution
 from .errors import NotFound
-from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport
+from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport, Outreach, OutreachSummary
 from .report import Report
 from .rules import Document, _bytes, _json_default, new_id
 
@@ -57,7 +58,7 @@ PlanItemLike = Union[str, Mapping[str, Any]]
 """A planned service: its kind (``"konseling"``; a new service id is made),
 or ``{"service": kind, "service_id": ..., "partner_id": ...}``."""
 
-TABLES = ("cases", "services", "referrals", "events", "clients")
+TABLES = ("cases", "services", "referrals", "aid", "protective_referrals", "events", "clients")
 """The analysis tables a store builds."""
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -255,7 +256,7 @@ class Store:
         """
         a = _actor(actor)
         text = json.dumps(dict(command), default=_json_default)
-        events, replayed = self._native.execute(
+        events, replayed, case = self._native.execute(
             case_id,
             text,
             a.staff_id,
@@ -267,7 +268,7 @@ class Store:
             a.partner_id,
             a.unit,
         )
-        return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed)
+        return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed, case=Case(case))
 
     def _run(
         self,
@@ -278,8 +279,8 @@ class Store:
         command_id: Optional[str],
         expected_version: Optional[int] = None,
     ) -> Case:
-        self.execute(case_id, command, actor=actor, at=at, command_id=command_id, expected_version=expected_version)
-        return self.case(case_id)
+        done = self.execute(case_id, command, actor=actor, at=at, command_id=command_id, expected_version=expected_version)
+        return done.case
 
     def open_case(
         self,
@@ -297,7 +298,7 @@ class Store:
     ) -> Case:
         """Opens a case from a contact (``record_contact``): ``channel`` is
         how it came in (``datang_langsung``, ``telepon_hotline`` ...),
-        ``sasaran`` who the service is for (``perorangan``, ``keluarga`` ...).
+        ``sasaran`` who the service is for (``individu``, ``keluarga`` ...).
         A new case id is made unless given. Returns the case (stage ``kontak``).
         The case is under the rule set in force on the unit's local date
         (``permensos-25-2017`` since 2018) unless ``rule_set`` pins one; it
@@ -317,8 +318,8 @@ class Store:
         }
         if referred_by is not None:
             command["referred_by"] = dict(referred_by)
-        self.execute(case_id, command, actor=actor, at=at, command_id=command_id, rule_set=rule_set)
-        return self.case(case_id)
+        done = self.execute(case_id, command, actor=actor, at=at, command_id=command_id, rule_set=rule_set)
+        return done.case
 
     def register(
         self,
@@ -622,15 +623,117 @@ class Store:
         command = {"type": "protective_referral_step", "referral_id": referral_id, "step": {"type": step, **fields}}
         return self._run(case_id, command, actor, at, command_id)
 
+    # -- outreach (penjangkauan) ------------------------------------------
+
+    def report_outreach(
+        self,
+        *,
+        unit: str,
+        reported_by: str,
+        sasaran: str,
+        actor: ActorLike,
+        at: TimeLike,
+        problems: Iterable[str] = (),
+        kode_wilayah: Optional[str] = None,
+        outreach_id: Optional[str] = None,
+        command_id: Optional[str] = None,
+        rule_set: Optional[str] = None,
+    ) -> Outreach:
+        """Records a report that opens an outreach: ``reported_by`` is who
+        reported the person (``ketua_rt``, ``bhabinkamtibmas``, ``tksk``,
+        ``warga``, ``mitra``, ``lainnya``), ``sasaran`` who it is for, and
+        ``kode_wilayah`` where the person was seen (a region code, never an
+        address). A new outreach id is made unless given. Then plan visits
+        and record what came of them with :meth:`execute_outreach`."""
+        outreach_id = outreach_id or new_id(at)
+        command: Dict[str, Any] = {
+            "type": "report",
+            "outreach_id": outreach_id,
+            "unit": unit,
+            "reported_by": reported_by,
+            "sasaran": sasaran,
+            "problems": list(problems),
+        }
+        if kode_wilayah is not None:
+            command["kode_wilayah"] = kode_wilayah
+        return self.execute_outreach(
+            outreach_id, command, actor=actor, at=at, command_id=command_id, rule_set=rule_set
+        )
+
+    def execute_outreach(
+        self,
+        outreach_id: str,
+        command: Mapping[str, Any],
+        *,
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str] = None,
+        rule_set: Optional[str] = None,
+    ) -> Outreach:
+        """Executes an outreach command given as JSON data tagged by ``type``
+        (the ``outreach-command`` schema, :func:`lk3.schema`), and returns the
+        outreach after it::
+
+            store.execute_outreach(o.outreach_id, {"type": "schedule",
+                "planned_for": visit_at, "mobile_unit": True}, actor=worker, at=now)
+
+        Commands: ``schedule`` (``planned_for``, ``mobile_unit``),
+        ``carry_out``, ``record_agreement`` (``case``: ``{"link": "opens" |
+        "joins", "case_id": ...}``, ``client_id``), ``record_refusal``
+        (``reason``), ``record_not_found``, ``close`` (``reason``);
+        :attr:`Outreach.allowed_commands` lists those allowed now. After an
+        agreement that opens a case, open it with :meth:`open_case`
+        (``channel="penjangkauan"``, ``case_id=outreach.case_id``). The same
+        ``command_id`` again returns the outreach and writes nothing;
+        a refusal raises a :class:`lk3.CommandRefused` subclass."""
+        a = _actor(actor)
+        text = json.dumps(dict(command), default=_json_default)
+        _, _, state = self._native.execute_outreach(
+            outreach_id, text, a.staff_id, a.role, _time.to_rfc3339(at), command_id, rule_set, a.partner_id, a.unit
+        )
+        return _outreach(state)
+
+    def outreach(self, outreach_id: str) -> Outreach:
+        """An outreach, loaded and verified; :class:`lk3.NotFound` if none."""
+        return _outreach(self._native.outreach(outreach_id))
+
+    def outreach_events(self, outreach_id: str) -> List[Dict[str, Any]]:
+        """An outreach's events (JSON data), verified."""
+        events: List[Dict[str, Any]] = json.loads(self._native.outreach_events(outreach_id))
+        return events
+
+    def outreaches(
+        self,
+        unit: str,
+        *,
+        active_from: Optional[DateLike] = None,
+        active_to: Optional[DateLike] = None,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> List[OutreachSummary]:
+        """The unit's outreaches, in outreach id (report) order: every one,
+        or those that may have been active between ``active_from`` and
+        ``active_to`` (reported before its end; written to since its start,
+        or not finished). ``after`` (the last ``outreach_id`` of a page) and
+        ``limit`` page through them."""
+        text = self._native.outreaches(
+            unit,
+            None if active_from is None else _time.to_bound(active_from, "active_from"),
+            None if active_to is None else _time.to_bound(active_to, "active_to"),
+            after,
+            limit,
+        )
+        return [OutreachSummary._from_json(d) for d in json.loads(text)]
+
     # -- reading ----------------------------------------------------------
 
     def case(self, case_id: str) -> Case:
         """A case, loaded and verified (its chain and head); :class:`lk3.NotFound` if none."""
-        return Case._from_json(json.loads(self._native.case(case_id))["case"])
+        return Case(self._native.case(case_id))
 
     def events(self, case_id: str) -> List[Dict[str, Any]]:
         """A case's events (JSON data: seq, time, actor, payload, hashes), verified."""
-        events: List[Dict[str, Any]] = json.loads(self._native.case(case_id, True))["events"]
+        events: List[Dict[str, Any]] = json.loads(self._native.case_events(case_id))
         return events
 
     def cases(
@@ -650,9 +753,13 @@ class Store:
         transfer_to: Optional[str] = None,
         transfer_state: Optional[str] = None,
         reader: Optional[ActorLike] = None,
+        after: Optional[str] = None,
     ) -> List[CaseSummary]:
         """Case summaries matching every filter given, in case id (opening)
         order, at most ``limit``: ``store.cases(stage="intervensi", problem="kdrt")``.
+        ``after`` (a case id, the last of the page before) pages through them:
+        ``store.cases(limit=500, after=page[-1].case_id)``; :meth:`iter_cases`
+        does it for you.
         ``reader``: only the cases that actor's scope admits (by role, from
         :func:`lk3.access_rules` ``["scopes"]``: the cases their unit holds, a
         social worker's own cases, a partner's staff the cases referred to
@@ -667,11 +774,26 @@ class Store:
         awaiting an answer."""
         filters = _filters(unit, stage, service_kind, service_state, problem, worker, opened_from, opened_before, overdue_at)
         filters.update(_transfer_filters(held_by, transfer_to, transfer_state))
+        if after is not None:
+            filters["after"] = after
         scope = None
         if reader is not None:
             r = _actor(reader)
             scope = (r.staff_id, r.role, r.partner_id, r.unit)
         return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit, scope))]
+
+    def iter_cases(self, *, page_size: int = 500, **filters: Any) -> Iterator[CaseSummary]:
+        """Every case summary :meth:`cases` gives for ``filters``, read a page
+        of ``page_size`` at a time (memory stays flat however many there are)."""
+        if page_size < 1:
+            raise ValueError("`page_size` must be at least 1")
+        after: Optional[str] = None
+        while True:
+            page = self.cases(limit=page_size, after=after, **filters)
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1].case_id
 
     def family(self, unit: str, no_kk: str) -> List[Dict[str, Any]]:
         """The family of a Kartu Keluarga in ``unit``'s registry: every
@@ -750,9 +872,9 @@ class Store:
         ``Bundle`` (type ``collection``): per referral a ``Task``
         (SDOHCC-TaskForReferralManagement) whose focus is a ``ServiceRequest``
         (what the sending asked), the partner and the LK3 unit as
-        ``Organization``\ s (named from ``partners``, partner documents, or
+        ``Organization`` resources (named from ``partners``, partner documents, or
         else from the store's network: :meth:`import_partners`),
-        the clients as ``Patient``\ s (a ``Group`` for several), and a
+        the clients as ``Patient`` resources (a ``Group`` for several), and a
         ``Provenance`` per step. A client is named (registry id, NIK, name)
         only to a partner they consented to disclose to, and otherwise appears
         under a pseudonym keyed by ``key``: the same key gives the same
@@ -928,7 +1050,7 @@ class Store:
         kept under those clients, every client of the case when ``about``
         names none, so that erasing any of them erases it. A refused command
         leaves the stored text behind, under those clients."""
-        case = self.case(case_id)
+        case = Case(self._native.case_kept(case_id))
         # Kept under every client it concerns (all the case's when ``about`` names none), so
         # that erasing any of them erases it.
         subjects = list(about) or [c.client_id for c in case.clients]
@@ -956,7 +1078,7 @@ class Store:
         10 MiB; :class:`lk3.ValidationError` ``LK3-E152`` otherwise). The bytes
         go to the personal data store, the digest, size and type into an
         ``add_attachment`` event. Any attachment is read for a purpose."""
-        case = self.case(case_id)
+        case = Case(self._native.case_kept(case_id))
         subjects = list(about) or [c.client_id for c in case.clients]
         digest = self._native.put_attachment(
             case.unit, bytes(content), kind, content_type, case_id, subjects, sensitivity
@@ -1117,9 +1239,10 @@ class Store:
         reader: Optional[ActorLike] = None,
         purpose: Optional[str] = None,
     ) -> Table:
-        """An analysis table (``cases``, ``services``, ``referrals``,
-        ``events``, ``clients``) for the cases matching the filters (the
-        events table takes ``unit`` only), built column by column in Rust.
+        """An analysis table (``cases``, ``services``, ``referrals``, ``aid``,
+        ``protective_referrals``, ``events``, ``clients``) for the cases
+        matching the filters (the events table takes ``unit`` only), built
+        column by column in Rust.
 
         The ``clients`` table with identities (not pseudonymised) is a read
         of personal data: ``reader`` (an actor naming their unit) reads it for
@@ -1266,6 +1389,39 @@ class Store:
             opened_before=opened_before,
         ).to_pandas()
 
+    def aid_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        resolution: Optional[Resolution] = None,
+        unit: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> pandas.DataFrame:
+        """One row per aid handed over (bantuan): unit (holding the case),
+        case_id, aid_id, funding, given_on (a date), item, quantity,
+        recipient (client id), case_stage. See :meth:`table`."""
+        return self.table("aid", pseudonymise=pseudonymise, key=key, resolution=resolution, unit=unit,
+                          opened_from=opened_from, opened_before=opened_before).to_pandas()
+
+    def protective_referrals_frame(
+        self,
+        *,
+        pseudonymise: bool = False,
+        key: Optional[bytes] = None,
+        resolution: Optional[Resolution] = None,
+        unit: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+    ) -> pandas.DataFrame:
+        """One row per emergency protective referral: unit (holding the
+        case), case_id, referral_id, partner (``polisi_uppa`` ...),
+        partner_id, reason, state (in the referral machine), consent_override,
+        sent_at, case_stage. See :meth:`table`."""
+        return self.table("protective_referrals", pseudonymise=pseudonymise, key=key, resolution=resolution,
+                          unit=unit, opened_from=opened_from, opened_before=opened_before).to_pandas()
+
     def events_frame(
         self,
         *,
@@ -1310,6 +1466,11 @@ class Store:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _outreach(text: str) -> Outreach:
+    d = json.loads(text)
+    return Outreach._from_json(d["outreach"], d["allowed_commands"], int(d["max_attempts"]))
 
 
 def _tasks_table(kinds: List[str], tasks: List[Dict[str, Any]]) -> Table:

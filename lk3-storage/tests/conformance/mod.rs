@@ -50,6 +50,7 @@ macro_rules! conformance_suite {
             a_case_appended_step_by_step_loads_back_equal,
             execute_decides_appends_and_refuses_without_writing,
             a_stale_writer_gets_a_typed_conflict_and_writes_nothing,
+            a_command_decided_on_a_kept_state_needs_it_current,
             a_retried_command_id_returns_the_first_result,
             a_command_id_of_another_stream_is_refused,
             a_command_id_reused_for_another_command_is_refused,
@@ -159,6 +160,40 @@ pub async fn a_stale_writer_gets_a_typed_conflict_and_writes_nothing(store: Stor
     assert_eq!(loaded.events.len(), events.len() + 1);
     assert_eq!(loaded.events.last().map(|e| e.event_id), first.last().map(|e| e.event_id));
     assert!(store.command(second[0].command_id).await.expect("read").is_none());
+}
+
+/// `execute_on` decides against a state the caller kept, without reading
+/// the stream: as `execute` when the state is current, a typed conflict that
+/// writes nothing when another writer moved the stream on.
+pub async fn a_command_decided_on_a_kept_state_needs_it_current(store: Store) {
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &events).await;
+    let case_id = case.case_id().expect("id");
+    let stream_id = *case_id.as_uuid();
+    let peksos = w.actor(Role::PekerjaSosial, false);
+    let command = w.consent_command(w.adult, None);
+    let ctx = w.ctx(peksos);
+    let done = store.execute_on(&case, stream_id, &command, &ctx).await.expect("current: appended");
+    assert!(!done.replayed);
+    let mut kept = case.clone();
+    for e in &done.events {
+        kept.apply(e);
+    }
+    assert_eq!(store.load_case(case_id).await.expect("load").state, kept, "the kept state folds to the stored one");
+    // The same command id again: its first events, nothing new.
+    let again = store.execute_on(&case, stream_id, &command, &ctx).await.expect("retry");
+    assert!(again.replayed && again.events == done.events);
+    // Decided on the state before that command: the stream moved on.
+    let stale = w.ctx(peksos);
+    let err = store.execute_on(&case, stream_id, &w.consent_command(w.adult, None), &stale).await.expect_err("stale");
+    assert_eq!(code(&err), ErrorCode::VersionConflict);
+    assert!(store.command(stale.command_id).await.expect("read").is_none());
+    assert_eq!(store.load_case(case_id).await.expect("load").events.len(), events.len() + done.events.len());
+    // On the kept, current state it goes through.
+    let next = w.ctx(peksos);
+    store.execute_on(&kept, stream_id, &w.consent_command(w.adult, None), &next).await.expect("current again");
+    assert!(verify(&*store).await.expect("verify").is_ok());
 }
 
 pub async fn a_retried_command_id_returns_the_first_result(store: Store) {
