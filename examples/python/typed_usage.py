@@ -40,9 +40,18 @@ def tour(url: str = "memory://") -> Dict[str, object]:
         case = store.start_engagement(case.case_id, actor=staff["pekerja_sosial"], at=next(clock))
         case = store.record_consent(case.case_id, subject=client, purposes=["layanan", "asesmen"],
                                     actor=staff["pekerja_sosial"], at=next(clock))
-        done: lk3.Executed = store.execute(case.case_id, {"type": "agree_contract"},
-                                           actor=staff["pekerja_sosial"], at=next(clock))
-        assert not done.replayed and done.event_types == ("contract_agreed",)
+        contract: lk3.commands.AgreeContract = {"type": "agree_contract"}  # typed from the schema
+        done: lk3.Executed = store.execute(case.case_id, contract, actor=staff["pekerja_sosial"], at=next(clock))
+        assert not done.replayed and done.event_types == ("contract_agreed",) and done.case.stage == "kontrak"
+
+        # Outreach (penjangkauan): a report, then each step its table allows.
+        outreach: lk3.Outreach = store.report_outreach(unit="64.74", reported_by="ketua_rt", sasaran="keluarga",
+                                                       actor=staff["relawan"], at=next(clock))
+        visit: lk3.commands.OutreachSchedule = {"type": "schedule", "planned_for": next(clock), "mobile_unit": True}
+        outreach = store.execute_outreach(outreach.outreach_id, visit, actor=staff["pekerja_sosial"], at=next(clock))
+        assert outreach.state == "dijadwalkan" and "carry_out" in outreach.allowed_commands
+        listed: List[lk3.OutreachSummary] = store.outreaches("64.74")
+        assert [o.outreach_id for o in listed] == [outreach.outreach_id]
 
         refused: Optional[lk3.Lk3Error] = None
         try:
@@ -54,6 +63,8 @@ def tour(url: str = "memory://") -> Dict[str, object]:
         case = store.case(case.case_id)
         services: List[lk3.Service] = list(case.services)
         summaries: List[lk3.CaseSummary] = store.cases(stage="kontrak")
+        every: List[lk3.CaseSummary] = list(store.iter_cases(page_size=100))
+        assert every == store.cases()
         count: int = store.count_cases(problem="kdrt")
 
         key = os.urandom(32)

@@ -36,6 +36,7 @@ from .errors import (
     TransitionRefused,
     ValidationError,
 )
+from . import commands
 from .models import (
     Actor,
     Aid,
@@ -105,6 +106,7 @@ __all__ = [
     "ServiceSummary",
     "Executed",
     "ImportReport",
+    "commands",
     "Report",
     "Table",
     "TABLES",

@@ -29,7 +29,7 @@ from typing import (
     Union,
 )
 
-from . import _lk3, _time
+from . import _lk3, _time, commands
 from ._frames import Table
 from ._time import DateLike, TimeLike
 from ._privacy import RESOLUTIONS, Resolution
@@ -229,7 +229,7 @@ class Store:
     def execute(
         self,
         case_id: str,
-        command: Mapping[str, Any],
+        command: Union[commands.CaseCommand, Mapping[str, Any]],
         *,
         actor: ActorLike,
         at: TimeLike,
@@ -238,7 +238,8 @@ class Store:
         rule_set: Optional[str] = None,
     ) -> Executed:
         """Executes a case command given as JSON data tagged by ``type``
-        (the ``command`` schema, :func:`lk3.schema` ``("command")``)::
+        (the ``command`` schema, :func:`lk3.schema` ``("command")``; typed,
+        field by field and value by value, in :mod:`lk3.commands`)::
 
             store.execute(case_id, {"type": "terminate", "reason": "pindah"},
                           actor=("0190...", "pekerja_sosial"), at=now)
@@ -663,7 +664,7 @@ class Store:
     def execute_outreach(
         self,
         outreach_id: str,
-        command: Mapping[str, Any],
+        command: Union[commands.OutreachCommand, Mapping[str, Any]],
         *,
         actor: ActorLike,
         at: TimeLike,
@@ -671,8 +672,9 @@ class Store:
         rule_set: Optional[str] = None,
     ) -> Outreach:
         """Executes an outreach command given as JSON data tagged by ``type``
-        (the ``outreach-command`` schema, :func:`lk3.schema`), and returns the
-        outreach after it::
+        (the ``outreach-command`` schema, :func:`lk3.schema`; typed in
+        :mod:`lk3.commands` as ``OutreachCommand``), and returns the outreach
+        after it::
 
             store.execute_outreach(o.outreach_id, {"type": "schedule",
                 "planned_for": visit_at, "mobile_unit": True}, actor=worker, at=now)
