@@ -49,6 +49,12 @@ use lk3_core::service::ServiceState;
 use lk3_core::vocab::{Problem, ServiceKind, Stage};
 use lk3_storage::StoreError;
 
+/// mimalloc: `validate`, `import` and `verify` build a JSON tree per document,
+/// many small allocations that glibc's malloc spent a quarter of `lk3
+/// validate`'s time on (BENCHMARKS.md, issue 16).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The store the commands use when `--db` is not given: a SQLite file in the current directory.
 const DEFAULT_DB: &str = "lk3.db";
 

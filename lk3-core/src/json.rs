@@ -22,7 +22,7 @@
 //! assert!(parse(br#"{"a":{"role":1},"b":{"role":2}}"#).is_ok());
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -58,6 +58,16 @@ pub enum JsonError {
         /// The repeated key, cut to 40 characters; `None` when it holds a
         /// long run of digits (a NIK or No. KK as a key is never repeated).
         key: Option<String>,
+    },
+    /// Arrays and objects nested deeper than the reader allows.
+    #[error("the document nests deeper than {max_depth} levels (found at line {line} column {column})")]
+    TooDeep {
+        /// The deepest nesting allowed.
+        max_depth: usize,
+        /// The line of the array or object one level too deep (1-based).
+        line: usize,
+        /// Its column (1-based).
+        column: usize,
     },
     /// JSON that does not have the shape of what was expected.
     #[error("the JSON does not have the shape of {what}: {reason}")]
@@ -112,6 +122,7 @@ impl Lk3Error for JsonError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Malformed { .. } => ErrorCode::MalformedJson,
+            Self::TooDeep { .. } => ErrorCode::DocumentTooDeep,
             Self::DuplicateKey { .. } => ErrorCode::DuplicateKey,
             Self::Decode { .. } => ErrorCode::SchemaViolation,
         }
@@ -135,6 +146,9 @@ impl Lk3Error for JsonError {
                     |k| format!("kunci `{k}`")
                 )
             ),
+            Self::TooDeep { max_depth, line, column } => {
+                format!("dokumen bersarang lebih dari {max_depth} tingkat (ditemukan pada baris {line} kolom {column})")
+            }
             Self::Decode { what, .. } => format!("JSON tidak berbentuk {}", what_id(what)),
         }
     }
@@ -187,12 +201,32 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
 /// Everything else is serde_json's: the same syntax, the same numbers, the
 /// same nesting limit, and nothing may follow the document but white space.
 pub fn parse(bytes: &[u8]) -> Result<Value, JsonError> {
-    let context = Context::default();
+    parse_within(bytes, usize::MAX)
+}
+
+/// [`parse`], refusing arrays and objects nested deeper than `max_depth`
+/// ([`JsonError::TooDeep`], `LK3-E063`), checked as the parser goes: no
+/// pass over the bytes before it. serde_json's own limit (128) still holds.
+///
+/// ```
+/// use lk3_core::json::{parse_within, JsonError};
+/// assert!(parse_within(b"[[1]]", 2).is_ok());
+/// assert!(matches!(parse_within(b"[[[1]]]", 2), Err(JsonError::TooDeep { max_depth: 2, line: 1, column: 3 })));
+/// // Brackets inside strings are text, not nesting.
+/// assert!(parse_within(br#"["[[[[", {"a": "{{{{"}]"#, 2).is_ok());
+/// ```
+pub fn parse_within(bytes: &[u8], max_depth: usize) -> Result<Value, JsonError> {
+    let context = Context { max_depth, ..Context::default() };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result = ValueSeed(&context).deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    result.map_err(|e| match context.duplicate.take() {
-        Some(d) => d.into_error(),
-        None => JsonError::malformed(&e),
+    result.map_err(|e| {
+        if context.too_deep.get() {
+            return JsonError::TooDeep { max_depth, line: e.line(), column: e.column() };
+        }
+        match context.duplicate.take() {
+            Some(d) => d.into_error(),
+            None => JsonError::malformed(&e),
+        }
     })
 }
 
@@ -206,11 +240,30 @@ pub fn from_value<T: DeserializeOwned>(value: Value, what: &'static str) -> Resu
     T::deserialize(value).map_err(|e| JsonError::Decode { what, reason: cut(&e.to_string(), 200) })
 }
 
+/// [`from_value`] reading the tree where it is (no copy of it is made).
+pub fn from_tree<T: DeserializeOwned>(value: &Value, what: &'static str) -> Result<T, JsonError> {
+    T::deserialize(value).map_err(|e| JsonError::Decode { what, reason: cut(&e.to_string(), 200) })
+}
+
 /// Where a repeated key was found, gathered while the error unwinds (the
 /// path is only built for the error, never for a document that parses).
-#[derive(Default)]
 struct Context {
     duplicate: RefCell<Option<Duplicate>>,
+    /// The deepest nesting allowed, the nesting now, and whether it went past.
+    max_depth: usize,
+    depth: Cell<usize>,
+    too_deep: Cell<bool>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            duplicate: RefCell::default(),
+            max_depth: usize::MAX,
+            depth: Cell::new(0),
+            too_deep: Cell::new(false),
+        }
+    }
 }
 
 struct Duplicate {
@@ -225,6 +278,21 @@ enum Segment {
 }
 
 impl Context {
+    /// Enters an array or object: an error when that is one level too deep.
+    fn enter<E: de::Error>(&self) -> Result<(), E> {
+        let depth = self.depth.get() + 1;
+        if depth > self.max_depth {
+            self.too_deep.set(true);
+            return Err(E::custom("nested too deep"));
+        }
+        self.depth.set(depth);
+        Ok(())
+    }
+
+    fn leave_level(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+
     /// Notes the member or element an error came out of, if it is a repeated key's.
     fn leave(&self, segment: impl FnOnce() -> Segment) {
         if let Some(d) = self.duplicate.borrow_mut().as_mut() {
@@ -295,11 +363,15 @@ impl<'de> Visitor<'de> for ValueVisitor<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.enter()?;
         let mut items = Vec::new();
         loop {
             match seq.next_element_seed(ValueSeed(self.0)) {
                 Ok(Some(v)) => items.push(v),
-                Ok(None) => return Ok(Value::Array(items)),
+                Ok(None) => {
+                    self.0.leave_level();
+                    return Ok(Value::Array(items));
+                }
                 Err(e) => {
                     let index = items.len();
                     self.0.leave(|| Segment::Index(index));
@@ -310,22 +382,29 @@ impl<'de> Visitor<'de> for ValueVisitor<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.enter()?;
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if members.contains_key(&key) {
-                *self.0.duplicate.borrow_mut() = Some(Duplicate { key, path: Vec::new() });
-                return Err(de::Error::custom("a repeated key"));
-            }
+            // One search of the map per member: the slot found is the one filled.
+            let slot = match members.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => slot,
+                serde_json::map::Entry::Occupied(taken) => {
+                    *self.0.duplicate.borrow_mut() = Some(Duplicate { key: taken.key().clone(), path: Vec::new() });
+                    return Err(de::Error::custom("a repeated key"));
+                }
+            };
             match map.next_value_seed(ValueSeed(self.0)) {
                 Ok(v) => {
-                    members.insert(key, v);
+                    slot.insert(v);
                 }
                 Err(e) => {
+                    let key = slot.key().clone();
                     self.0.leave(|| Segment::Key(key));
                     return Err(e);
                 }
             }
         }
+        self.0.leave_level();
         Ok(Value::Object(members))
     }
 }
@@ -391,6 +470,34 @@ mod tests {
         assert!(!err.message_en().contains("3374015505850003") && err.message_en().contains("withheld"));
         assert!(!err.message_id().contains("3374015505850003") && err.message_id().contains("disembunyikan"));
         assert!(!err.message_id().contains("withheld"));
+    }
+
+    #[test]
+    fn nesting_is_refused_past_the_limit_and_only_there() {
+        for depth in 1..=70usize {
+            let arrays = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+            let objects = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+            // Brackets inside strings are text: they never count.
+            let texts = format!(r#"["{}", "{}"]"#, "[".repeat(depth), "{".repeat(depth));
+            for max in [1usize, 8, 64, 127] {
+                for doc in [&arrays, &objects] {
+                    match parse_within(doc.as_bytes(), max) {
+                        Ok(v) => assert!(depth <= max && v == parse(doc.as_bytes()).expect("parses"), "{depth} {max}"),
+                        Err(JsonError::TooDeep { max_depth, line, column }) => {
+                            assert!(depth > max && max_depth == max && line == 1, "{depth} {max}");
+                            // The column of the bracket one level too deep.
+                            let width = if doc == &arrays { 1 } else { 5 };
+                            assert_eq!(column, max * width + 1, "{depth} {max}");
+                        }
+                        Err(e) => panic!("{depth} {max}: {e}"),
+                    }
+                }
+                assert!(parse_within(texts.as_bytes(), max).is_ok());
+            }
+        }
+        let e = parse_within(b"[[[1]]]", 2).expect_err("too deep");
+        assert_eq!(e.code(), ErrorCode::DocumentTooDeep);
+        assert!(e.message_id().contains("lebih dari 2 tingkat") && e.to_string().contains("deeper than 2 levels"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use lk3_core::case::{Case, CaseEvent};
 use lk3_core::event::Event;
 use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::seal::{SigningKey, StreamHead, TrustedKeys, sign};
-use lk3_core::validate::{Limits, validate_trusted};
+use lk3_core::validate::{Limits, validate_parsed};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -100,7 +100,8 @@ pub fn import_batch_trusted(
         reason_id: format!("dokumen tidak dapat dipakai: {reason}"),
         reason,
     };
-    let report = validate_trusted(bytes, None, limits, None, trust);
+    // Parsed once: the events are decoded from the tree the validator read.
+    let (report, value) = validate_parsed(bytes, None, limits, None, trust);
     if let Some(f) = report.errors().next() {
         return Err(StoreError::ImportRejected {
             source_name: name.to_owned(),
@@ -108,21 +109,22 @@ pub fn import_batch_trusted(
             reason_id: format!("{} pada {:?}: {}", f.code, f.pointer, f.message_id),
         });
     }
+    let value = value.unwrap_or_default();
     match report.document.as_deref() {
-        Some("case") => batch_of::<Case, CaseEvent>(bytes).map_err(refuse),
-        Some("outreach") => batch_of::<Outreach, OutreachEvent>(bytes).map_err(refuse),
+        Some("case") => batch_of::<Case, CaseEvent>(&value).map_err(refuse),
+        Some("outreach") => batch_of::<Outreach, OutreachEvent>(&value).map_err(refuse),
         other => Err(refuse(format!("a {} document is not a stream", other.unwrap_or("unknown")))),
     }
 }
 
-fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(bytes: &[u8]) -> Result<Batch, String> {
+fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(value: &serde_json::Value) -> Result<Batch, String> {
     #[derive(serde::Deserialize)]
     struct Events<P> {
         events: Vec<Event<P>>,
         #[serde(default)]
         seal: Option<lk3_core::seal::Seal>,
     }
-    let doc: Events<P> = lk3_core::json::from_slice(bytes, "a document's events").map_err(|e| e.to_string())?;
+    let doc: Events<P> = lk3_core::json::from_tree(value, "a document's events").map_err(|e| e.to_string())?;
     let (batch, _) = aggregate::encode(&A::default(), &doc.events).map_err(|e| e.to_string())?;
     // The document's seal is kept with its events: `verify` checks it.
     Ok(Batch { seal: doc.seal, ..batch })

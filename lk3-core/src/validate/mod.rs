@@ -160,6 +160,19 @@ pub fn validate_trusted(
     partners: Option<&crate::partner::PartnerDirectory>,
     trust: Option<&crate::seal::TrustedKeys>,
 ) -> Report {
+    validate_parsed(bytes, kind, limits, partners, trust).0
+}
+
+/// [`validate_trusted`], handing back the document as parsed too (when it
+/// parsed at all): a caller that goes on to decode it, as import does,
+/// reads it from that tree instead of parsing the bytes again.
+pub fn validate_parsed(
+    bytes: &[u8],
+    kind: Option<&str>,
+    limits: &Limits,
+    partners: Option<&crate::partner::PartnerDirectory>,
+    trust: Option<&crate::seal::TrustedKeys>,
+) -> (Report, Option<Value>) {
     let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
     if bytes.len() > limits.max_bytes {
         report.findings.push(Finding::error(
@@ -168,27 +181,20 @@ pub fn validate_trusted(
             format!("dokumen {} byte, melebihi batas {} byte", bytes.len(), limits.max_bytes),
             format!("the document is {} bytes, over the limit of {} bytes", bytes.len(), limits.max_bytes),
         ));
-        return report;
+        return (report, None);
     }
-    if let Some(depth) = too_deep(bytes, limits.max_depth) {
-        report.findings.push(Finding::error(
-            ErrorCode::DocumentTooDeep,
-            "",
-            format!("dokumen bersarang lebih dari {} tingkat (ditemukan pada byte {depth})", limits.max_depth),
-            format!("the document nests deeper than {} levels (found at byte {depth})", limits.max_depth),
-        ));
-        return report;
-    }
-    // Repeated keys are refused here, never resolved "last one wins".
-    let value: Value = match crate::json::parse(bytes) {
+    // Repeated keys are refused here, never resolved "last one wins"; the
+    // nesting limit is checked as the parser goes.
+    let value: Value = match crate::json::parse_within(bytes, limits.max_depth) {
         Ok(v) => v,
         Err(e) => {
             use crate::error::Lk3Error;
             report.findings.push(Finding::error(e.code(), e.pointer(), e.message_id(), e.message_en()));
-            return report;
+            return (report, None);
         }
     };
-    validate_value(&value, kind, partners, trust, report)
+    let report = validate_value(&value, kind, partners, trust, report);
+    (report, Some(value))
 }
 
 fn validate_value(
@@ -272,33 +278,4 @@ fn detect(value: &Value) -> Option<&'static str> {
         return Some("outreach-command");
     }
     crate::case::CaseCommandKind::from_id(command).map(|_| "command")
-}
-
-/// The byte offset at which nesting first exceeds `max_depth`, if it does.
-/// Strings are skipped, escapes included; anything else is left to the parser.
-fn too_deep(bytes: &[u8], max_depth: usize) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max_depth {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }

@@ -1,5 +1,6 @@
 //! Meaning checks, for documents that match their schema.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -65,7 +66,8 @@ fn unknown_rule_sets(kind: &str, value: &Value) -> Vec<Finding> {
 /// Parses a part the schema has already checked; a failure here means the
 /// schema and the types disagree, which is reported rather than hidden.
 fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Finding> {
-    serde_json::from_value(value.clone()).map_err(|e| {
+    // Read from the tree as it is: no copy of it is made.
+    T::deserialize(value).map_err(|e| {
         Finding::error(
             ErrorCode::SchemaViolation,
             pointer,
@@ -277,7 +279,7 @@ fn client(value: &Value) -> Vec<Finding> {
 /// Every partner a case names must be in its unit's network, with the
 /// service a sending asks for (the one rule: [`PartnerDirectory::check_reference`]).
 fn partner_references(value: &Value, directory: &PartnerDirectory) -> Vec<Finding> {
-    let Ok(events) = serde_json::from_value::<Vec<CaseEventRecord>>(value["events"].clone()) else {
+    let Ok(events) = Vec::<CaseEventRecord>::deserialize(&value["events"]) else {
         return Vec::new();
     };
     // The network of the unit holding the case at each event, as a store holds it.
