@@ -38,6 +38,8 @@ def doc(text: Optional[str], indent: str) -> List[str]:
     for para in text.split("\n\n"):
         lines += textwrap.wrap(" ".join(para.split()), 96 - len(indent)) + [""]
     lines = lines[:-1]
+    if lines[-1].endswith('"'):
+        lines[-1] += " "  # a closing quote next to the docstring's own would end it early
     if len(lines) == 1:
         return [f'{indent}"""{lines[0]}"""']
     return [f'{indent}"""{lines[0]}'] + [f"{indent}{x}" if x else "" for x in lines[1:]] + [f'{indent}"""']
@@ -180,6 +182,8 @@ def generate() -> str:
         "``schemas/outreach-command.schema.json`` by ``lk3-py/generate_commands.py``:",
         "do not edit (a test fails when it is not current). Times may be aware",
         "datetimes or RFC 3339 text, dates ``datetime.date`` or ``YYYY-MM-DD``.",
+        "What a type cannot say (a rule between two fields, as a planned service",
+        "naming a partner only when it is a referral) is the core's to check.",
         '"""',
         "",
         "# Generated file: lk3-py/generate_commands.py",

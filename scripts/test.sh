@@ -90,13 +90,18 @@ ZIG_DIR="$(python -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__
 PATH="$ZIG_DIR:$PATH" CARGO_TARGET_DIR="$PWD/target/maturin" \
   MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014" \
   python -m pip wheel -q --disable-pip-version-check --no-deps ./lk3-py -w target/wheels
-WHEEL="$(ls target/wheels/lk3-*-cp39-abi3-manylinux2014_x86_64*.whl)"
+WHEEL="$(ls target/wheels/lk3-*-cp39-abi3-*.whl)"
 echo "wheel: $(basename "$WHEEL")"
+case "$WHEEL" in
+  *manylinux2014*|*manylinux_2_17*) ;;
+  *) echo "the wheel is not tagged manylinux2014 (glibc 2.17)"; exit 1 ;;
+esac
 python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 python -m pytest -q lk3-py/tests
 
 step "the wheel in a new virtual environment runs the README's Python quickstart"
 CLEAN="$(mktemp -d -t lk3-clean.XXXXXX)"
+trap 'cleanup; rm -rf "$CLEAN"' EXIT
 python3 -m venv "$CLEAN/venv"
 "$CLEAN/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[pandas]"
 sed -n '/<!-- python-quickstart -->/,/<!-- \/python-quickstart -->/p' README.md \

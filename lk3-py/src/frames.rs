@@ -483,7 +483,8 @@ pub fn aid(cases: &[Case], o: &Options) -> Table {
     let recipient = t.add("recipient", Data::Text(Texts::default()));
     let stage = t.add("case_stage", Data::Cat(Categories::vocabulary::<Stage>()));
     for case in cases {
-        let (Some(u), Some(id)) = (case.holding_unit(), case.case_id()) else { continue };
+        // The unit that opened the case, as in the other tables (and the `unit` filter).
+        let (Some(u), Some(id)) = (case.unit(), case.case_id()) else { continue };
         let (u, id) = (u.to_string(), o.id(&id.to_string()));
         for a in case.aid() {
             t.cat(unit, Some(&u));
@@ -517,7 +518,8 @@ pub fn protective_referrals(cases: &[Case], o: &Options) -> Table {
     let sent_at = t.add("sent_at", Data::Time(Vec::new()));
     let stage = t.add("case_stage", Data::Cat(Categories::vocabulary::<Stage>()));
     for case in cases {
-        let (Some(u), Some(id)) = (case.holding_unit(), case.case_id()) else { continue };
+        // The unit that opened the case, as in the other tables (and the `unit` filter).
+        let (Some(u), Some(id)) = (case.unit(), case.case_id()) else { continue };
         let (u, id) = (u.to_string(), o.id(&id.to_string()));
         for r in case.protective_referrals() {
             t.cat(unit, Some(&u));

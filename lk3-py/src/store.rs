@@ -759,22 +759,6 @@ impl NativeStore {
         })
     }
 
-    /// The case as this handle last loaded or wrote it (loaded and verified
-    /// when it has not): what a command about to be decided against it
-    /// reads, without reading the stream again.
-    fn case_kept(&self, py: Python<'_>, case_id: &str) -> PyResult<NativeCase> {
-        let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
-        let slot = Arc::clone(&self.slot);
-        self.run(py, move |store| async move {
-            if let Some(kept) = slot.folds.get(*case_id.as_uuid()) {
-                return Ok(NativeCase::new(kept));
-            }
-            let state = Arc::new(store.load_case(case_id).await?.state);
-            slot.folds.put(&state);
-            Ok(NativeCase::new(state))
-        })
-    }
-
     /// A case's events (JSON list), loaded and verified.
     fn case_events(&self, py: Python<'_>, case_id: &str) -> PyResult<String> {
         let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;

@@ -290,13 +290,13 @@ def test_the_aid_and_protective_referral_tables_hold_what_each_case_holds(crossi
     aid = s.table("aid").to_records()
     assert sorted((r["case_id"], r["aid_id"], r["funding"], r["given_on"], r["item"], r["quantity"], r["recipient"],
                    r["unit"], r["case_stage"]) for r in aid) == sorted(
-        (c.case_id, a.aid_id, a.funding, a.given_on, a.item, a.quantity, a.recipient, c.holding_unit, c.stage)
+        (c.case_id, a.aid_id, a.funding, a.given_on, a.item, a.quantity, a.recipient, c.unit, c.stage)
         for c in cases for a in c.aid)
     protective = s.table("protective_referrals").to_records()
     assert sorted((r["case_id"], r["referral_id"], r["partner"], r["partner_id"], r["reason"], r["state"],
                    r["consent_override"], r["sent_at"], r["unit"]) for r in protective) == sorted(
         (c.case_id, p.referral_id, p.partner, p.partner_id, p.reason, p.state, p.consent_override, p.sent_at,
-         c.holding_unit) for c in cases for p in c.protective_referrals)
+         c.unit) for c in cases for p in c.protective_referrals)
     assert len(aid) == 1 and len(protective) == 1
     frame = s.aid_frame()
     assert str(frame["given_on"].dtype).startswith("datetime64") and str(frame["funding"].dtype) == "category"

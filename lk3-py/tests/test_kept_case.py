@@ -40,6 +40,28 @@ def test_a_case_is_read_only(world: World) -> None:
     assert case.clients is case.clients, "members are converted once"
 
 
+def test_a_case_pickles_and_copies_as_the_same_case(world: World) -> None:
+    import copy
+    import pickle
+
+    case = world.in_intervention()
+    again = pickle.loads(pickle.dumps(case))
+    assert again == case and hash(again) == hash(case) and again.to_dict() == case.to_dict()
+    for attr in ("case_id", "unit", "stage", "version", "rule_set", "opened_at", "last_at", "channel", "sasaran",
+                 "worker", "risk", "problems", "clients", "consents", "services", "aid", "protective_referrals",
+                 "transfers", "notes", "attachments", "holding_unit", "continuing", "reopen_count", "referred_by",
+                 "proposal_version", "case_number", "pending_transfer"):
+        assert getattr(again, attr) == getattr(case, attr), attr
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.stage = "ditutup"  # type: ignore[misc]
+    assert copy.copy(case) is case and copy.deepcopy(case) is case
+    aid = {"aid_id": lk3.new_id(world.now), "funding": "laz", "given_on": "2019-03-04", "item": "kacamata",
+           "quantity": 1, "recipient": world.mother}
+    done = world.store.execute(case.case_id, {"type": "record_aid", "aid": aid}, actor=world.pekerja_sosial,
+                               at=world.at())
+    assert pickle.loads(pickle.dumps(done)) == done and pickle.loads(pickle.dumps(done)).case == done.case
+
+
 def test_aid_is_read_from_the_case(world: World) -> None:
     case = world.in_intervention(items=["konseling"])
     aid = {"aid_id": lk3.new_id(world.now), "funding": "baznas", "given_on": "2019-03-04", "item": "sembako",

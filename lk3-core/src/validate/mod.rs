@@ -105,7 +105,9 @@ impl Report {
 pub struct Limits {
     /// Largest document accepted, in bytes.
     pub max_bytes: usize,
-    /// Deepest nesting of arrays and objects accepted.
+    /// Deepest nesting of arrays and objects accepted (`LK3-E063` past it).
+    /// serde_json refuses nesting past 127 levels whatever this says: from
+    /// 128 on, a deeper document is malformed JSON (`LK3-E064`) instead.
     pub max_depth: usize,
 }
 

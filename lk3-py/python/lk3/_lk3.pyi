@@ -129,8 +129,6 @@ class NativeStore:
         handle kept of the case when it has one (the stream is not read again)."""
     def case(self, case_id: str) -> "NativeCase":
         """A case loaded and verified."""
-    def case_kept(self, case_id: str) -> "NativeCase":
-        """The case as this handle last loaded or wrote it (loaded when not)."""
     def case_events(self, case_id: str) -> str:
         """A case's events (JSON list), loaded and verified."""
     def execute_outreach(

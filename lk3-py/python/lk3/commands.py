@@ -11,6 +11,8 @@ Generated from ``schemas/command.schema.json`` and
 ``schemas/outreach-command.schema.json`` by ``lk3-py/generate_commands.py``:
 do not edit (a test fails when it is not current). Times may be aware
 datetimes or RFC 3339 text, dates ``datetime.date`` or ``YYYY-MM-DD``.
+What a type cannot say (a rule between two fields, as a planned service
+naming a partner only when it is a referral) is the core's to check.
 """
 
 # Generated file: lk3-py/generate_commands.py

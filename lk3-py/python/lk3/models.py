@@ -13,7 +13,7 @@ import copy
 import json
 from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, Union
 
 from . import _lk3, _time
 
@@ -307,6 +307,49 @@ class Aid:
 _T = TypeVar("_T")
 
 
+class _CaseData:
+    """A case's JSON form read as :class:`_lk3.NativeCase` is (an unpickled
+    :class:`Case` is no longer held by the Rust core)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, d: Dict[str, Any]) -> None:
+        self._d = d
+
+    def _get(self, key: str) -> Any:
+        return self._d.get(key)
+
+    case_id = property(lambda self: self._get("case_id"))
+    unit = property(lambda self: self._get("unit"))
+    holding_unit = property(lambda self: self._get("holder") or self._get("unit"))
+    case_number = property(lambda self: self._get("case_number"))
+    stage = property(lambda self: self._get("stage"))
+    version = property(lambda self: int(self._get("version") or 0))
+    last_hash = property(lambda self: str(self._get("last_hash") or ""))
+    rule_set = property(lambda self: self._get("rule_set"))
+    opened_at = property(lambda self: self._get("opened_at"))
+    last_at = property(lambda self: self._get("last_at"))
+    channel = property(lambda self: self._get("channel"))
+    sasaran = property(lambda self: self._get("sasaran"))
+    worker = property(lambda self: self._get("worker"))
+    risk = property(lambda self: self._get("risk"))
+    problems = property(lambda self: list(self._get("problems") or ()))
+    proposal_version = property(lambda self: (self._get("proposal") or {}).get("plan_version"))
+    continuing = property(lambda self: bool(self._get("continuing")))
+    reopen_count = property(lambda self: int(self._get("reopen_count") or 0))
+
+    def part(self, name: str) -> str:
+        default: Any = None if name == "referred_by" else []
+        return json.dumps(self._d.get(name, default))
+
+    def to_json(self) -> str:
+        return json.dumps(self._d)
+
+
+def _case_from_dict(d: Dict[str, Any]) -> Case:
+    return Case(_CaseData(d))
+
+
 class Case:
     """A case as the store holds it: the verified fold of its events, held by
     the Rust core. Members are read when asked for (a case of a thousand
@@ -317,28 +360,43 @@ class Case:
     """
 
     __slots__ = ("_native", "_members")
-    _native: _lk3.NativeCase
+    _native: Union[_lk3.NativeCase, _CaseData]
     _members: Dict[str, Any]
 
-    def __init__(self, native: _lk3.NativeCase) -> None:
+    def __init__(self, native: Union[_lk3.NativeCase, _CaseData]) -> None:
         """Cases come from a :class:`lk3.Store` (:meth:`lk3.Store.case`, every command)."""
         object.__setattr__(self, "_native", native)
         object.__setattr__(self, "_members", {})
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    if not TYPE_CHECKING:  # so that a type checker still sees assignments as errors
 
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+        def __setattr__(self, name: str, value: Any) -> None:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+        def __delattr__(self, name: str) -> None:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __copy__(self) -> Case:
+        return self  # read-only: a copy would be the same
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Case:
+        return self
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Dict[str, Any]]]:
+        """Pickles as its JSON form (a ``multiprocessing`` worker can return a case)."""
+        return (_case_from_dict, (self.to_dict(),))
 
     def __eq__(self, other: object) -> bool:
         """The same case at the same event (same id, version and last hash)."""
         if not isinstance(other, Case):
             return NotImplemented
-        return self._native.same_as(other._native)
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.case_id, self.version, self._native.last_hash))
+        return hash(self._key())
+
+    def _key(self) -> Tuple[str, int, str]:
+        return (self.case_id, self.version, self._native.last_hash)
 
     def __repr__(self) -> str:
         return f"Case(case_id={self.case_id!r}, unit={self.unit!r}, stage={self.stage!r}, version={self.version})"

@@ -784,14 +784,36 @@ class Store:
             scope = (r.staff_id, r.role, r.partner_id, r.unit)
         return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit, scope))]
 
-    def iter_cases(self, *, page_size: int = 500, **filters: Any) -> Iterator[CaseSummary]:
-        """Every case summary :meth:`cases` gives for ``filters``, read a page
-        of ``page_size`` at a time (memory stays flat however many there are)."""
+    def iter_cases(
+        self,
+        *,
+        page_size: int = 500,
+        unit: Optional[str] = None,
+        stage: Optional[str] = None,
+        service_kind: Optional[str] = None,
+        service_state: Optional[str] = None,
+        problem: Optional[str] = None,
+        worker: Optional[str] = None,
+        opened_from: Optional[DateLike] = None,
+        opened_before: Optional[DateLike] = None,
+        overdue_at: Optional[DateLike] = None,
+        held_by: Optional[str] = None,
+        transfer_to: Optional[str] = None,
+        transfer_state: Optional[str] = None,
+        reader: Optional[ActorLike] = None,
+    ) -> Iterator[CaseSummary]:
+        """Every case summary :meth:`cases` gives for the same filters, read a
+        page of ``page_size`` at a time (memory stays flat however many there are)."""
         if page_size < 1:
             raise ValueError("`page_size` must be at least 1")
         after: Optional[str] = None
         while True:
-            page = self.cases(limit=page_size, after=after, **filters)
+            page = self.cases(
+                limit=page_size, after=after, unit=unit, stage=stage, service_kind=service_kind,
+                service_state=service_state, problem=problem, worker=worker, opened_from=opened_from,
+                opened_before=opened_before, overdue_at=overdue_at, held_by=held_by, transfer_to=transfer_to,
+                transfer_state=transfer_state, reader=reader,
+            )
             yield from page
             if len(page) < page_size:
                 return
@@ -1052,7 +1074,9 @@ class Store:
         kept under those clients, every client of the case when ``about``
         names none, so that erasing any of them erases it. A refused command
         leaves the stored text behind, under those clients."""
-        case = Case(self._native.case_kept(case_id))
+        # Read as stored (not the fold this handle kept): a client another
+        # writer registered since must be among the subjects erasure reaches.
+        case = self.case(case_id)
         # Kept under every client it concerns (all the case's when ``about`` names none), so
         # that erasing any of them erases it.
         subjects = list(about) or [c.client_id for c in case.clients]
@@ -1080,7 +1104,7 @@ class Store:
         10 MiB; :class:`lk3.ValidationError` ``LK3-E152`` otherwise). The bytes
         go to the personal data store, the digest, size and type into an
         ``add_attachment`` event. Any attachment is read for a purpose."""
-        case = Case(self._native.case_kept(case_id))
+        case = self.case(case_id)  # as stored: see add_note
         subjects = list(about) or [c.client_id for c in case.clients]
         digest = self._native.put_attachment(
             case.unit, bytes(content), kind, content_type, case_id, subjects, sensitivity
@@ -1401,7 +1425,7 @@ class Store:
         opened_from: Optional[DateLike] = None,
         opened_before: Optional[DateLike] = None,
     ) -> pandas.DataFrame:
-        """One row per aid handed over (bantuan): unit (holding the case),
+        """One row per aid handed over (bantuan): unit (that opened the case),
         case_id, aid_id, funding, given_on (a date), item, quantity,
         recipient (client id), case_stage. See :meth:`table`."""
         return self.table("aid", pseudonymise=pseudonymise, key=key, resolution=resolution, unit=unit,
@@ -1417,7 +1441,7 @@ class Store:
         opened_from: Optional[DateLike] = None,
         opened_before: Optional[DateLike] = None,
     ) -> pandas.DataFrame:
-        """One row per emergency protective referral: unit (holding the
+        """One row per emergency protective referral: unit (that opened the
         case), case_id, referral_id, partner (``polisi_uppa`` ...),
         partner_id, reason, state (in the referral machine), consent_override,
         sent_at, case_stage. See :meth:`table`."""
