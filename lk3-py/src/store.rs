@@ -30,6 +30,7 @@ use lk3_core::service::ServiceState;
 use lk3_core::validate::{Limits, validate};
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
+use lk3_storage::aggregate::Aggregate;
 use lk3_storage::document::{export_stream, import_batch_trusted, import_documents};
 use lk3_storage::model::StreamKind;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
@@ -557,12 +558,20 @@ async fn all_cases(
 }
 
 /// A case as stored, verified; an empty one when there is none yet.
-async fn load_or_new(store: &dyn CaseStore, case_id: CaseId) -> Result<Case, StoreError> {
-    match store.load_case(case_id).await {
+async fn load_or_new<A: Aggregate>(store: &dyn CaseStore, stream_id: uuid::Uuid) -> Result<A, StoreError> {
+    match store.load::<A>(stream_id).await {
         Ok(loaded) => Ok(loaded.state),
-        Err(StoreError::NotFound { .. }) => Ok(Case::default()),
+        Err(StoreError::NotFound { .. }) => Ok(A::default()),
         Err(e) => Err(e),
     }
+}
+
+/// `before` with a command's new events folded in: the state it produced.
+fn folded<A: Aggregate>(mut before: A, events: &[lk3_core::event::Event<A::Payload>]) -> A {
+    for e in events {
+        before.apply(e);
+    }
+    before
 }
 
 /// The case as it was at `expected` events, refused with a version
@@ -607,7 +616,7 @@ async fn execute_kept(
     let (state, kept) = match (expected, folds.get(stream_id)) {
         (Some(v), _) => (case_at(store, folds, case_id, v).await?, false),
         (None, Some(kept)) => (kept, true),
-        (None, None) => (Arc::new(load_or_new(store, case_id).await?), false),
+        (None, None) => (Arc::new(load_or_new::<Case>(store, stream_id).await?), false),
     };
     let mut outcome = store.execute_on(&*state, stream_id, command, ctx).await;
     let mut state = state;
@@ -615,7 +624,7 @@ async fn execute_kept(
         // Decided against a fold another writer may have moved past: a
         // conflict, or a refusal the stream as stored might not give.
         folds.forget(stream_id);
-        let fresh = load_or_new(store, case_id).await?;
+        let fresh = load_or_new::<Case>(store, stream_id).await?;
         if fresh.version() != state.version() || fresh.last_hash() != state.last_hash() {
             state = Arc::new(fresh);
             outcome = store.execute_on(&*state, stream_id, command, ctx).await;
@@ -630,13 +639,9 @@ async fn execute_kept(
     };
     let after = if executed.replayed {
         // A retried command id: its events are its first run's, maybe long ago.
-        Arc::new(load_or_new(store, case_id).await?)
+        Arc::new(load_or_new::<Case>(store, stream_id).await?)
     } else {
-        let mut after = Arc::unwrap_or_clone(state);
-        for e in &executed.events {
-            after.apply(e);
-        }
-        Arc::new(after)
+        Arc::new(folded(Arc::unwrap_or_clone(state), &executed.events))
     };
     folds.put(&after);
     Ok((executed, after))
@@ -791,8 +796,15 @@ impl NativeStore {
         })();
         let (id, command, ctx) = prepared.py(py)?;
         self.run(py, move |store| async move {
-            let executed = store.execute_outreach(id, &command, &ctx).await?;
-            let after = store.load_outreach(id).await?.state;
+            // One read of the stream: the outreach after the command is folded, not loaded again.
+            let stream_id = *id.as_uuid();
+            let before: Outreach = load_or_new(&*store, stream_id).await?;
+            let executed = store.execute_on(&before, stream_id, &command, &ctx).await?;
+            let after = if executed.replayed {
+                load_or_new(&*store, stream_id).await?
+            } else {
+                folded(before, &executed.events)
+            };
             Ok((json(&executed.events)?, executed.replayed, outreach_json(&after)?))
         })
     }
