@@ -29,7 +29,7 @@ impl PostgresStore {
     /// in a log beside the database.
     const AFTER_ERASURE: Option<&'static str> = None;
     /// The database's own integrity check, if it has one.
-    const INTEGRITY_CHECK: Option<&'static str> = None;
+    const INTEGRITY_CHECK: Option<[&'static str; 3]> = None;
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = false;
     const BACKEND: &'static str = "postgres";
@@ -47,6 +47,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0007_client_merges.sql"),
         include_str!("../migrations/postgres/0008_sensitivity_attachments_access_log.sql"),
         include_str!("../migrations/postgres/0009_unclassified_notes_secret.sql"),
+        include_str!("../migrations/postgres/0010_case_clients_covering.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

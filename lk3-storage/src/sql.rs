@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 9;
+pub(crate) const SCHEMA_VERSION: i64 = 10;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -644,38 +644,54 @@ macro_rules! sql_store {
                 .transpose()
             }
 
-            async fn append_one(
-                tx: &mut Tx,
-                batch: &Batch,
-                signer: Option<&lk3_core::seal::SigningKey>,
-            ) -> Result<AppendOutcome, StoreError> {
-                let stream = batch.stream_id.to_string();
-                let unit = batch.unit.to_string();
-                // Claim the command ids; a claim that finds one already there is
-                // a retry or a reuse, which `decide_append` tells apart. On any
-                // error the caller's transaction is rolled back, claims included.
+            /// Claims a batch's command ids one by one: `None` for each id
+            /// claimed now, the stored record for one already there (a retry
+            /// or a reuse, which `decide_append` tells apart). On any error the
+            /// caller's transaction is rolled back, claims included.
+            async fn claim_commands(tx: &mut Tx, batch: &Batch) -> Result<Vec<Option<CommandRecord>>, StoreError> {
                 let mut seen = Vec::with_capacity(batch.commands.len());
                 for (command_id, record) in batch.command_records() {
                     let values = rows::command_row(&batch.unit, &command_id.to_string(), &record);
                     let claimed =
                         insert_checked(tx, &rows::CHECKED_COMMANDS, values, "ON CONFLICT DO NOTHING").await?;
-                    if claimed == 1 {
-                        seen.push(None);
-                        continue;
-                    }
-                    let found = sqlx::query(<$store>::stmt(
-                        "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
-                    ))
-                    .bind(command_id.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .map(|r| command_row(&r))
-                    .transpose()?;
-                    seen.push(found);
+                    seen.push(if claimed == 1 { None } else { stored_command(tx, command_id).await? });
                 }
+                Ok(seen)
+            }
+
+            async fn stored_command(tx: &mut Tx, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
+                sqlx::query(<$store>::stmt(
+                    "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
+                ))
+                .bind(command_id.to_string())
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| command_row(&r))
+                .transpose()
+            }
+
+            async fn append_one(
+                tx: &mut Tx,
+                batch: &Batch,
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<AppendOutcome, StoreError> {
+                let seen = claim_commands(tx, batch).await?;
+                append_claimed(tx, batch, &seen, signer).await
+            }
+
+            /// The rest of an append once its command ids are claimed (`seen`:
+            /// the record of each one that was already there).
+            async fn append_claimed(
+                tx: &mut Tx,
+                batch: &Batch,
+                seen: &[Option<CommandRecord>],
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<AppendOutcome, StoreError> {
+                let stream = batch.stream_id.to_string();
+                let unit = batch.unit.to_string();
                 // A command seen before is answered before the head is looked at.
                 if seen.iter().all(Option::is_some) {
-                    if let AppendDecision::AlreadyApplied(r) = decide_append(batch, None, &seen)? {
+                    if let AppendDecision::AlreadyApplied(r) = decide_append(batch, None, seen)? {
                         let events = read_events_in(&mut **tx, r.stream_id, r.first_seq, r.last_seq).await?;
                         return Ok(AppendOutcome::AlreadyApplied { events });
                     }
@@ -683,7 +699,7 @@ macro_rules! sql_store {
                 // Some commands stored and some not: refused, with the head to say why.
                 if seen.iter().any(Option::is_some) {
                     let head = read_head(tx, &stream).await?;
-                    decide_append(batch, head.as_ref(), &seen)?;
+                    decide_append(batch, head.as_ref(), seen)?;
                     let command_id = batch.commands.first().map_or(Uuid::nil(), |c| *c.command_id.as_uuid());
                     return Err(StoreError::CommandIdConflict { command_id, stream_id: batch.stream_id });
                 }
@@ -721,7 +737,7 @@ macro_rules! sql_store {
                 if moved.rows_affected() != 1 {
                     // Only now read the head, to say precisely what is wrong.
                     let head = read_head(tx, &stream).await?;
-                    decide_append(batch, head.as_ref(), &seen)?;
+                    decide_append(batch, head.as_ref(), seen)?;
                     return Err(StoreError::VersionConflict {
                         stream_id: batch.stream_id,
                         expected: batch.expected_version,
@@ -738,23 +754,7 @@ macro_rules! sql_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                // One statement for the batch's events (at most 8 values each, far
-                // below either driver's limit of bound parameters per batch).
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) ",
-                );
-                q.push_values(&batch.events, |mut row, e| {
-                    let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
-                    row.push_bind(unit.clone())
-                        .push_bind(stream.clone())
-                        .push_bind(sql::signed(e.seq))
-                        .push_bind(e.event_id.to_string())
-                        .push_bind(span.map(|c| c.command_id.to_string()).unwrap_or_default())
-                        .push_bind(sql::micros(e.occurred_at))
-                        .push_bind(e.hash.to_string())
-                        .push_bind(e.body.clone());
-                });
-                if let Err(err) = q.build().execute(&mut **tx).await {
+                if let Err(err) = insert_events(tx, &[batch]).await {
                     if is_unique(&err) {
                         return Err(StoreError::VersionConflict {
                             stream_id: batch.stream_id,
@@ -769,6 +769,324 @@ macro_rules! sql_store {
                     upsert(tx, &rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)).await?;
                 }
                 Ok(AppendOutcome::Written { version: batch.new_version() })
+            }
+
+            /// Bound values per statement of many rows: far below either
+            /// driver's limit (SQLite 32,766, PostgreSQL 65,535).
+            const VALUES_PER_STATEMENT: usize = 30_000;
+
+            /// Inserts rows of `types` in as few statements as the limit of
+            /// bound values allows: `into` is `INSERT INTO t (columns) `,
+            /// `tail` what follows the values. Returns the rows the statements
+            /// return (`RETURNING`).
+            async fn insert_many(
+                tx: &mut Tx,
+                into: &str,
+                types: &[ColumnType],
+                rows: &[rows::Row],
+                tail: &str,
+            ) -> Result<Vec<DbRow>, sqlx::Error> {
+                let mut returned = Vec::new();
+                for chunk in rows.chunks((VALUES_PER_STATEMENT / types.len().max(1)).max(1)) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(into);
+                    q.push_values(chunk, |mut b, row| {
+                        for (value, ty) in row.iter().zip(types) {
+                            match (value, ty) {
+                                (Value::Int(v), _) => b.push_bind(*v),
+                                (Value::Text(v), _) => b.push_bind(v.as_str()),
+                                (_, ColumnType::Int) => b.push_bind(None::<i64>),
+                                (_, ColumnType::Text) => b.push_bind(None::<String>),
+                            };
+                        }
+                    });
+                    q.push(tail);
+                    returned.extend(q.build().fetch_all(&mut **tx).await?);
+                }
+                Ok(returned)
+            }
+
+            /// The events of `batches`, in as few statements as the limit of
+            /// bound values allows (8 values an event).
+            async fn insert_events(tx: &mut Tx, batches: &[&Batch]) -> Result<(), sqlx::Error> {
+                let events: Vec<(&Batch, &StoredEvent)> =
+                    batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
+                for chunk in events.chunks(VALUES_PER_STATEMENT / 8) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) ",
+                    );
+                    q.push_values(chunk, |mut row, (batch, e)| {
+                        let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
+                        row.push_bind(batch.unit.to_string())
+                            .push_bind(batch.stream_id.to_string())
+                            .push_bind(sql::signed(e.seq))
+                            .push_bind(e.event_id.to_string())
+                            .push_bind(span.map(|c| c.command_id.to_string()).unwrap_or_default())
+                            .push_bind(sql::micros(e.occurred_at))
+                            .push_bind(e.hash.to_string())
+                            .push_bind(e.body.as_str());
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Whether [`append_new_streams`] may write `batches` together:
+            /// more than one, each opening a stream, no two with one stream or
+            /// one command id (which the one-by-one path orders and refuses).
+            fn writable_together(batches: &[Batch]) -> bool {
+                let mut streams = std::collections::HashSet::with_capacity(batches.len());
+                let mut commands = std::collections::HashSet::new();
+                batches.len() > 1
+                    && batches.iter().all(|b| {
+                        b.expected_version == 0
+                            && b.previous.is_none()
+                            && streams.insert(b.stream_id)
+                            && b.commands.iter().all(|c| commands.insert(c.command_id))
+                    })
+            }
+
+            /// Appends batches that each open a stream (an import) with a few
+            /// statements for all of them rather than a few for each: the
+            /// command ids are claimed, the streams created, the events and the
+            /// query rows inserted, each table in statements of many rows. A
+            /// batch whose command ids were already there takes the one-by-one
+            /// path (a re-import is answered as present; a partial one refused).
+            async fn append_new_streams(
+                tx: &mut Tx,
+                batches: &[Batch],
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<Vec<AppendOutcome>, StoreError> {
+                // Claim every command id; those not returned were there before.
+                let mut claims = Vec::new();
+                for batch in batches {
+                    for (command_id, record) in batch.command_records() {
+                        claims.push(rows::checked(rows::command_row(&batch.unit, &command_id.to_string(), &record)));
+                    }
+                }
+                let types: Vec<ColumnType> = rows::CHECKED_COMMANDS
+                    .columns
+                    .iter()
+                    .map(|c| c.ty)
+                    .chain(std::iter::once(ColumnType::Text))
+                    .collect();
+                let into = format!("INSERT INTO commands ({}) ", rows::CHECKED_COMMANDS.column_list());
+                let claimed: std::collections::HashSet<String> =
+                    insert_many(tx, &into, &types, &claims, " ON CONFLICT DO NOTHING RETURNING command_id")
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<String, _>(0))
+                        .collect::<Result<_, _>>()?;
+                drop(claims);
+                let mut outcomes: Vec<Option<AppendOutcome>> = vec![None; batches.len()];
+                let (fresh, seen_before): (Vec<usize>, Vec<usize>) = (0..batches.len())
+                    .partition(|&i| batches[i].commands.iter().all(|c| claimed.contains(&c.command_id.to_string())));
+                // The records of the ids that were there, read together.
+                let earlier: Vec<String> = seen_before
+                    .iter()
+                    .flat_map(|&i| batches[i].commands.iter().map(|c| c.command_id.to_string()))
+                    .filter(|id| !claimed.contains(id))
+                    .collect();
+                let records = stored_commands(tx, &earlier).await?;
+                // A batch all of whose commands are stored as it has them is
+                // present (a re-import): its events are read together too.
+                let mut present = Vec::new();
+                for &i in &seen_before {
+                    let batch = &batches[i];
+                    let seen: Vec<Option<CommandRecord>> =
+                        batch.commands.iter().map(|c| records.get(&c.command_id.to_string()).cloned()).collect();
+                    match seen.iter().all(Option::is_some).then(|| decide_append(batch, None, &seen)) {
+                        Some(Ok(AppendDecision::AlreadyApplied(r))) => present.push((i, r)),
+                        _ => outcomes[i] = Some(append_claimed(tx, batch, &seen, signer).await?),
+                    }
+                }
+                let mut units = std::collections::BTreeMap::<UnitCode, Vec<Uuid>>::new();
+                for (i, r) in &present {
+                    units.entry(batches[*i].unit).or_default().push(r.stream_id);
+                }
+                let mut stored = std::collections::HashMap::new();
+                for (unit, streams) in units {
+                    stored.extend(events_of_streams(&mut **tx, &unit, &streams).await?);
+                }
+                for (i, r) in present {
+                    let events = stored
+                        .remove(&r.stream_id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|e| (r.first_seq..=r.last_seq).contains(&e.seq))
+                        .collect();
+                    outcomes[i] = Some(AppendOutcome::AlreadyApplied { events });
+                }
+                let written: Vec<&Batch> = fresh.iter().map(|&i| &batches[i]).collect();
+                if !written.is_empty() {
+                    write_new_streams(tx, &written, signer).await?;
+                }
+                for i in fresh {
+                    outcomes[i] = Some(AppendOutcome::Written { version: batches[i].new_version() });
+                }
+                Ok(outcomes.into_iter().flatten().collect())
+            }
+
+            /// The stored records of command ids, by id.
+            async fn stored_commands(
+                tx: &mut Tx,
+                command_ids: &[String],
+            ) -> Result<std::collections::HashMap<String, CommandRecord>, StoreError> {
+                let mut found = std::collections::HashMap::with_capacity(command_ids.len());
+                for chunk in command_ids.chunks(sql::IDS_PER_READ) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT stream_id, first_seq, last_seq, fingerprint, command_id FROM commands WHERE command_id IN (",
+                    );
+                    let mut ids = q.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(id.as_str());
+                    }
+                    q.push(")");
+                    for r in q.build().fetch_all(&mut **tx).await? {
+                        found.insert(r.try_get::<String, _>(4)?, command_row(&r)?);
+                    }
+                }
+                Ok(found)
+            }
+
+            /// Every event of a unit's streams, each stream's in order.
+            async fn events_of_streams(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                unit: &UnitCode,
+                stream_ids: &[Uuid],
+            ) -> Result<std::collections::HashMap<Uuid, Vec<StoredEvent>>, StoreError> {
+                let mut out: std::collections::HashMap<Uuid, Vec<StoredEvent>> = Default::default();
+                for chunk in stream_ids.chunks(sql::IDS_PER_READ) {
+                    let text = format!(
+                        "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
+                         WHERE unit = $1 AND stream_id IN ({})",
+                        <$store>::JSON_TEXT_ARRAY
+                    );
+                    let rows = sqlx::query(<$store>::stmt_owned(text))
+                        .bind(unit.to_string())
+                        .bind(sql::id_array(chunk)?)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                    for r in &rows {
+                        let stream_id = sql::uuid(r.try_get(5)?)?;
+                        out.entry(stream_id).or_default().push(event_row(stream_id, r)?);
+                    }
+                }
+                for events in out.values_mut() {
+                    events.sort_unstable_by_key(|e| e.seq);
+                }
+                Ok(out)
+            }
+
+            /// The streams, manifest counts, events, query rows and seals of
+            /// new streams whose command ids are claimed.
+            async fn write_new_streams(
+                tx: &mut Tx,
+                batches: &[&Batch],
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<(), StoreError> {
+                let heads: Vec<rows::Row> = batches
+                    .iter()
+                    .map(|b| {
+                        vec![
+                            Value::Text(b.unit.to_string()),
+                            Value::Text(b.stream_id.to_string()),
+                            Value::Text(b.kind.as_str().to_owned()),
+                            Value::Int(sql::signed(b.new_version())),
+                            Value::Text(b.head_hash().to_string()),
+                        ]
+                    })
+                    .collect();
+                let types: Vec<ColumnType> = rows::STREAMS.columns.iter().map(|c| c.ty).collect();
+                let into = format!("INSERT INTO streams ({}) ", rows::STREAMS.column_list());
+                let created: std::collections::HashSet<String> =
+                    insert_many(tx, &into, &types, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id")
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<String, _>(0))
+                        .collect::<Result<_, _>>()?;
+                // A stream already there (under other command ids): refused as
+                // the one-by-one path refuses it.
+                if let Some(batch) = batches.iter().find(|b| !created.contains(&b.stream_id.to_string())) {
+                    let head = read_head(tx, &batch.stream_id.to_string()).await?;
+                    decide_append(batch, head.as_ref(), &vec![None; batch.commands.len()])?;
+                    return Err(StoreError::VersionConflict {
+                        stream_id: batch.stream_id,
+                        expected: batch.expected_version,
+                        actual: head.map_or(0, |h| h.version),
+                    });
+                }
+                // Counted per unit, so that a stream deleted outside lk3 shows in `verify`.
+                let mut per_unit = std::collections::BTreeMap::<String, i64>::new();
+                for b in batches {
+                    *per_unit.entry(b.unit.to_string()).or_default() += 1;
+                }
+                for (unit, count) in per_unit {
+                    sqlx::query(<$store>::stmt(
+                        "INSERT INTO manifest (unit, streams) VALUES ($1, $2) \
+                         ON CONFLICT (unit) DO UPDATE SET streams = manifest.streams + excluded.streams",
+                    ))
+                    .bind(unit)
+                    .bind(count)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                insert_events(tx, batches).await?;
+                // The query rows, table by table; a case number a unit has
+                // given already is found first, to name it.
+                let mut tables: Vec<(&'static Table, Vec<rows::Row>)> = Vec::new();
+                for b in batches {
+                    for (table, table_rows) in rows::projection_rows(&b.projection)? {
+                        match tables.iter_mut().find(|(t, _)| t.name == table.name) {
+                            Some((_, all)) => all.extend(table_rows),
+                            None => tables.push((table, table_rows)),
+                        }
+                    }
+                }
+                check_case_numbers(tx, batches).await?;
+                for (table, table_rows) in &tables {
+                    let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
+                    let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
+                    insert_many(tx, &into, &types, table_rows, "").await?;
+                }
+                for batch in batches {
+                    if let Some(seal) = $crate::trust::seal_of_batch(batch, signer) {
+                        upsert(tx, &rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            /// Refuses new cases whose number their unit has given already, in
+            /// the store or among themselves.
+            async fn check_case_numbers(tx: &mut Tx, batches: &[&Batch]) -> Result<(), StoreError> {
+                let mut numbers = std::collections::HashSet::new();
+                let mut asked = Vec::new();
+                for b in batches {
+                    let Projection::Case(c) = &b.projection else { continue };
+                    let Some(number) = &c.case_number else { continue };
+                    let key = (c.unit.to_string(), number.to_string());
+                    if !numbers.insert(key.clone()) {
+                        return Err(StoreError::CaseNumberTaken { unit: key.0, case_number: key.1 });
+                    }
+                    asked.push(key);
+                }
+                asked.sort_unstable();
+                for (unit, numbers) in asked.chunk_by(|a, b| a.0 == b.0).map(|g| (&g[0].0, g)) {
+                    for chunk in numbers.chunks(sql::IDS_PER_READ) {
+                        let mut q =
+                            sqlx::QueryBuilder::<$db>::new("SELECT case_number FROM cases WHERE unit = ");
+                        q.push_bind(unit.as_str()).push(" AND case_number IN (");
+                        let mut listed = q.separated(", ");
+                        for (_, number) in chunk {
+                            listed.push_bind(number.as_str());
+                        }
+                        q.push(") LIMIT 1");
+                        if let Some(r) = q.build().fetch_optional(&mut **tx).await? {
+                            return Err(StoreError::CaseNumberTaken { unit: unit.clone(), case_number: r.try_get(0)? });
+                        }
+                    }
+                }
+                Ok(())
             }
 
             impl $store {
@@ -934,10 +1252,15 @@ macro_rules! sql_store {
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
                     let signer = self.signer.get();
                     let mut tx = begin_write(&self.pool).await?;
-                    let mut outcomes = Vec::with_capacity(batches.len());
-                    for batch in batches {
-                        outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
-                    }
+                    let outcomes = if writable_together(batches) {
+                        append_new_streams(&mut tx, batches, signer.as_deref()).await?
+                    } else {
+                        let mut outcomes = Vec::with_capacity(batches.len());
+                        for batch in batches {
+                            outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
+                        }
+                        outcomes
+                    };
                     tx.commit().await?;
                     Ok(outcomes)
                 }
@@ -1219,7 +1542,8 @@ macro_rules! sql_store {
                     let mut audit = StoreAudit::default();
                     // Each part is read on its own: one that fails is a finding, not the end.
                     let failed = |what: &str, e: sqlx::Error| audit_failed(what, e);
-                    if let Some(check) = <$store>::INTEGRITY_CHECK {
+                    if let Some([cache, check, cache_after]) = <$store>::INTEGRITY_CHECK {
+                        sqlx::query(cache).execute(&mut *tx).await?;
                         let lines = match sqlx::query(check).fetch_all(&mut *tx).await {
                             Ok(found) => found
                                 .iter()
@@ -1229,6 +1553,7 @@ macro_rules! sql_store {
                             Err(e) => vec![failed("the integrity check", e)],
                         };
                         audit.engine = Some(lines);
+                        sqlx::query(cache_after).execute(&mut *tx).await?;
                     }
                     let mut errors = Vec::new();
                     for table in rows::DERIVED.iter().skip(1) {
@@ -1436,29 +1761,9 @@ macro_rules! sql_store {
                     unit: &UnitCode,
                     stream_ids: &[Uuid],
                 ) -> Result<Vec<(Uuid, Vec<StoredEvent>)>, StoreError> {
-                    let mut out: std::collections::BTreeMap<Uuid, Vec<StoredEvent>> = Default::default();
-                    for chunk in stream_ids.chunks(sql::IDS_PER_READ) {
-                        // Unordered: the server's sort of every row is a third of the read;
-                        // the rows are put in order here.
-                        let text = format!(
-                            "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
-                             WHERE unit = $1 AND stream_id IN ({})",
-                            <$store>::JSON_TEXT_ARRAY
-                        );
-                        let rows = sqlx::query(<$store>::stmt_owned(text))
-                            .bind(unit.to_string())
-                            .bind(sql::id_array(chunk)?)
-                            .fetch_all(&self.pool)
-                            .await?;
-                        for r in &rows {
-                            let stream_id = sql::uuid(r.try_get(5)?)?;
-                            out.entry(stream_id).or_default().push(event_row(stream_id, r)?);
-                        }
-                    }
-                    for events in out.values_mut() {
-                        events.sort_unstable_by_key(|e| e.seq);
-                    }
-                    Ok(out.into_iter().collect())
+                    let mut conn = self.pool.acquire().await?;
+                    let out = events_of_streams(&mut conn, unit, stream_ids).await?;
+                    Ok(out.into_iter().collect::<std::collections::BTreeMap<_, _>>().into_iter().collect())
                 }
 
                 async fn clients(&self, unit: &UnitCode, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {

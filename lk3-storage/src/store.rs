@@ -318,10 +318,10 @@ pub trait CaseStoreExt: CaseStore {
         command: &A::Command,
         ctx: &CommandContext,
     ) -> Result<Executed<A>, StoreError> {
+        // No look-up of the command id first: the append claims it, and a
+        // retry is answered there with its first events (or, refused by the
+        // kept state, by `decide_and_append`), so a new command costs no read.
         let fingerprint = Fingerprint::of_command(&ctx.actor, command)?;
-        if let Some(record) = self.command(ctx.command_id).await? {
-            return answer_retry(self, ctx, stream_id, fingerprint, record).await;
-        }
         decide_and_append(self, state, stream_id, command, ctx, fingerprint).await
     }
 

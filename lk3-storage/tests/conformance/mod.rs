@@ -58,6 +58,7 @@ macro_rules! conformance_suite {
             a_case_number_is_given_once_per_unit,
             events_that_do_not_continue_the_chain_are_refused,
             a_failed_multi_stream_append_writes_nothing,
+            an_import_of_many_writes_what_appends_one_by_one_write,
             queries_agree_with_the_reference_filter,
             a_bulk_scan_pages_through_every_event_once,
             overdue_referrals_are_found_by_deadline,
@@ -368,6 +369,99 @@ pub async fn a_failed_multi_stream_append_writes_nothing(store: Store) {
     // The same three as a re-import: a and b written, c already present.
     let report = import_documents(&*store, &batches).await.expect("import");
     assert_eq!((report.imported, report.already_present), (2, 1));
+}
+
+/// Many streams imported in one call are written as appends one by one
+/// write them: the same events, command records, query rows and answers
+/// (the memory store, which appends one by one, is the reference). Imported
+/// again, each is present with its events; a case number given twice, among
+/// the documents or against the store, is refused and nothing is written.
+pub async fn an_import_of_many_writes_what_appends_one_by_one_write(store: Store) {
+    let mut w = World::new();
+    let reference = MemoryStore::new();
+    let mut batches = Vec::new();
+    for (unit, stage) in [
+        ("64.74", Stage::Registrasi),
+        ("64.74", Stage::Asesmen),
+        ("64.74", Stage::Intervensi),
+        ("64.74", Stage::Ditutup),
+        ("31.71", Stage::Kontrak),
+        ("31.71", Stage::Intervensi),
+    ] {
+        w.unit = unit;
+        let (_, events) = case_at(&mut w, stage);
+        batches.push(encode(&Case::default(), &events).expect("encode").0);
+    }
+    for b in &batches {
+        reference.append_batches(std::slice::from_ref(b)).await.expect("one by one");
+    }
+    let report = import_documents(&*store, &batches).await.expect("import");
+    assert_eq!((report.imported, report.already_present), (batches.len() as u64, 0));
+    for b in &batches {
+        let id = b.stream_id;
+        assert_eq!(store.read_stream(id).await.expect("read"), reference.read_stream(id).await.expect("read"));
+        assert_eq!(store.projection(id).await.expect("read"), reference.projection(id).await.expect("read"));
+        for c in &b.commands {
+            let (ours, theirs) = (store.command(c.command_id).await, reference.command(c.command_id).await);
+            assert_eq!(ours.expect("read"), theirs.expect("read"));
+        }
+    }
+    for unit in ["64.74", "31.71"] {
+        let q = CaseQuery { unit: Some(unit.parse().expect("unit")), ..CaseQuery::default() };
+        assert_eq!(store.query_cases(&q).await.expect("query"), reference.query_cases(&q).await.expect("query"));
+    }
+    // Again, with one new document among them: the rest are present, with their events.
+    w.unit = "64.74";
+    let (_, fresh) = case_at(&mut w, Stage::Asesmen);
+    let mut again = batches.clone();
+    again.insert(2, encode(&Case::default(), &fresh).expect("encode").0);
+    let outcomes = store.append_batches(&again).await.expect("again");
+    for (b, outcome) in again.iter().zip(&outcomes) {
+        match outcome {
+            AppendOutcome::AlreadyApplied { events } => assert_eq!(events, &b.events),
+            AppendOutcome::Written { version } => {
+                assert_eq!((b.stream_id, *version), (again[2].stream_id, b.new_version()));
+            }
+        }
+    }
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, AppendOutcome::Written { .. })).count(), 1);
+    // Two new cases with one number, and a new case with a number the store holds.
+    let (_, first) = case_at(&mut w, Stage::Registrasi);
+    let (_, second) = case_at(&mut w, Stage::Registrasi);
+    let stored = store.streams(None, 100).await.expect("list").len();
+    for taken in [case_number_of(&encode(&Case::default(), &first).expect("encode").0), case_number_of(&batches[0])] {
+        let group = [
+            encode(&Case::default(), &first).expect("encode").0,
+            encode(&Case::default(), &renumbered(&second, &taken)).expect("encode").0,
+        ];
+        let err = store.append_batches(&group).await.expect_err("a number given twice");
+        assert_eq!(code(&err), ErrorCode::CaseNumberTaken, "{err}");
+        assert_eq!(store.streams(None, 100).await.expect("list").len(), stored, "nothing written");
+    }
+    assert!(verify(&*store).await.expect("verify").is_ok());
+}
+
+/// The case number a batch's case was given.
+fn case_number_of(batch: &lk3_storage::model::Batch) -> lk3_core::ids::CaseNumber {
+    match &batch.projection {
+        lk3_storage::Projection::Case(c) => c.case_number.clone().expect("a number"),
+        _ => panic!("a case"),
+    }
+}
+
+/// A case's events with its number changed, sealed and chained again.
+fn renumbered(events: &[CaseEventRecord], number: &lk3_core::ids::CaseNumber) -> Vec<CaseEventRecord> {
+    let mut out: Vec<CaseEventRecord> = Vec::with_capacity(events.len());
+    for e in events {
+        let mut e = e.clone();
+        if let lk3_core::case::CaseEvent::ContactRecorded { case_number, .. } = &mut e.payload {
+            *case_number = number.clone();
+        }
+        e.prev_hash = out.last().map_or(Hash::GENESIS, |p| p.hash);
+        e.seal_in_place().expect("seal");
+        out.push(e);
+    }
+    out
 }
 
 /// Cases in two units, at several stages, with problems and services.
