@@ -641,49 +641,55 @@ fn short_stage(stage: lk3_core::vocab::Stage) -> String {
     stage.id().chars().take(8).collect()
 }
 
-/// `lk3 cases`: the cases matching `query`, at most `limit`, and how many match in all.
+/// `lk3 cases`: the cases matching `query`, at most `limit`, and how many
+/// match in all. Written page by page as it is read: the memory it takes is
+/// one page's, however many cases it lists.
 pub fn cases(url: &str, query: CaseQuery, limit: u32, format: CasesFormat) -> Result<(), CliError> {
     let db = Db::open(url, Access::Read)?;
-    let mut shown: Vec<CaseSummary> = Vec::new();
-    let mut page_query = CaseQuery { after: None, ..query.clone() };
-    while (shown.len() as u64) < u64::from(limit) {
-        let want = (limit - shown.len() as u32).min(PAGE);
+    let count = db.run(db.store.count_cases(&query))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        CasesFormat::Json => write!(out, "{{\"count\":{count},\"cases\":[").map_err(stdout_error)?,
+        CasesFormat::Table => writeln!(
+            out,
+            "{:<22} {:<20} {:<10} {:<36} {:<24} layanan / services",
+            "nomor kasus / case", "tahap / stage", "dibuka", "pekerja sosial / worker", "masalah / problems"
+        )
+        .map_err(stdout_error)?,
+    }
+    let mut shown = 0u32;
+    let mut page_query = CaseQuery { after: None, ..query };
+    while shown < limit {
+        let want = (limit - shown).min(PAGE);
         page_query.limit = want;
         let page = db.run(db.store.query_cases(&page_query))?;
-        let full = page.len() as u32 == want;
+        for s in &page {
+            match format {
+                CasesFormat::Json => {
+                    if shown > 0 {
+                        out.write_all(b",").map_err(stdout_error)?;
+                    }
+                    serde_json::to_writer(&mut out, s).map_err(|e| match e.io_error_kind() {
+                        Some(kind) => stdout_error(kind.into()),
+                        None => json_error("cases")(e),
+                    })?;
+                }
+                CasesFormat::Table => writeln!(out, "{}", table_row(s)).map_err(stdout_error)?,
+            }
+            shown += 1;
+        }
         page_query.after = page.last().map(|s| s.case_id);
-        shown.extend(page);
-        if !full || page_query.after.is_none() {
+        if page.len() < want as usize || page_query.after.is_none() {
             break;
         }
     }
-    let count = db.run(db.store.count_cases(&query))?;
-    let mut out = std::io::stdout().lock();
     match format {
-        CasesFormat::Json => {
-            #[derive(Serialize)]
-            struct Output<'a> {
-                count: u64,
-                cases: &'a [CaseSummary],
-            }
-            let json = serde_json::to_string(&Output { count, cases: &shown }).map_err(json_error("cases"))?;
-            writeln!(out, "{json}").map_err(stdout_error)?;
-        }
+        CasesFormat::Json => writeln!(out, "]}}").map_err(stdout_error)?,
         CasesFormat::Table => {
-            writeln!(
-                out,
-                "{:<22} {:<20} {:<10} {:<36} {:<24} layanan / services",
-                "nomor kasus / case", "tahap / stage", "dibuka", "pekerja sosial / worker", "masalah / problems"
-            )
-            .map_err(stdout_error)?;
-            for s in &shown {
-                writeln!(out, "{}", table_row(s)).map_err(stdout_error)?;
-            }
-            writeln!(out, "{count} kasus cocok / cases match; ditampilkan / shown: {}", shown.len())
-                .map_err(stdout_error)?;
+            writeln!(out, "{count} kasus cocok / cases match; ditampilkan / shown: {shown}").map_err(stdout_error)?
         }
     }
-    Ok(())
+    out.flush().map_err(stdout_error)
 }
 
 fn table_row(s: &CaseSummary) -> String {
