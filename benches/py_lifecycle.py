@@ -31,6 +31,22 @@ def actors(at: datetime) -> dict:
                                                        "konselor", "ketua")}
 
 
+def to_intervention(s: "lk3.Store", a: dict, tick: Callable[[], datetime]) -> "lk3.Case":
+    """A case of one client taken to intervention with a konseling service (9 commands)."""
+    case = s.open_case(unit=UNIT, case_number=f"{UNIT}/2019/0001", channel="datang_langsung",
+                       sasaran="keluarga", actor=a["relawan"], at=tick())
+    cid = case.case_id
+    mother = lk3.new_id(tick())
+    s.register(cid, clients=[mother], problems=["kdrt"], actor=a["sekretaris"], at=tick())
+    s.start_engagement(cid, actor=a["pekerja_sosial"], at=tick())
+    s.record_consent(cid, subject=mother, purposes=["layanan", "asesmen"], actor=a["pekerja_sosial"], at=tick())
+    s.agree_contract(cid, actor=a["pekerja_sosial"], at=tick())
+    s.start_assessment(cid, actor=a["psikolog"], at=tick())
+    s.complete_assessment(cid, problems=["kdrt"], risk="sedang", actor=a["psikolog"], at=tick())
+    case = s.propose_plan(cid, items=["konseling"], actor=a["pekerja_sosial"], at=tick())
+    return s.approve_plan(cid, plan_version=case.proposal_version or 1, actor=a["ketua"], at=tick())
+
+
 def run(url: str, commands: int, read_back: bool) -> List[float]:
     """CPU seconds of each of ``commands`` session commands on one case."""
     at = datetime(2019, 3, 4, 8, 0, tzinfo=timezone.utc)
@@ -42,18 +58,8 @@ def run(url: str, commands: int, read_back: bool) -> List[float]:
         return at
 
     with lk3.Store.open(url) as s:
-        case = s.open_case(unit=UNIT, case_number=f"{UNIT}/2019/0001", channel="datang_langsung",
-                           sasaran="keluarga", actor=a["relawan"], at=tick())
+        case = to_intervention(s, a, tick)
         cid = case.case_id
-        mother = lk3.new_id(at)
-        s.register(cid, clients=[mother], problems=["kdrt"], actor=a["sekretaris"], at=tick())
-        s.start_engagement(cid, actor=a["pekerja_sosial"], at=tick())
-        s.record_consent(cid, subject=mother, purposes=["layanan", "asesmen"], actor=a["pekerja_sosial"], at=tick())
-        s.agree_contract(cid, actor=a["pekerja_sosial"], at=tick())
-        s.start_assessment(cid, actor=a["psikolog"], at=tick())
-        s.complete_assessment(cid, problems=["kdrt"], risk="sedang", actor=a["psikolog"], at=tick())
-        case = s.propose_plan(cid, items=["konseling"], actor=a["pekerja_sosial"], at=tick())
-        case = s.approve_plan(cid, plan_version=case.proposal_version or 1, actor=a["ketua"], at=tick())
         sid = case.services[0].service_id
         out = []
         for _ in range(commands):
