@@ -855,7 +855,7 @@ macro_rules! sql_store {
                 tx: &mut Tx,
                 batches: &[Batch],
                 signer: Option<&lk3_core::seal::SigningKey>,
-            ) -> Result<Vec<AppendOutcome>, StoreError> {
+            ) -> Result<Option<Vec<AppendOutcome>>, StoreError> {
                 // Claim every command id; those not returned were there before.
                 let mut claims = Vec::new();
                 for batch in batches {
@@ -917,13 +917,13 @@ macro_rules! sql_store {
                     outcomes[i] = Some(AppendOutcome::AlreadyApplied { events });
                 }
                 let written: Vec<&Batch> = fresh.iter().map(|&i| &batches[i]).collect();
-                if !written.is_empty() {
-                    write_new_streams(tx, &written, signer).await?;
+                if !written.is_empty() && !write_new_streams(tx, &written, signer).await? {
+                    return Ok(None);
                 }
                 for i in fresh {
                     outcomes[i] = Some(AppendOutcome::Written { version: batches[i].new_version() });
                 }
-                Ok(outcomes.into_iter().flatten().collect())
+                Ok(Some(outcomes.into_iter().flatten().collect()))
             }
 
             /// The stored records of command ids, by id.
@@ -978,12 +978,15 @@ macro_rules! sql_store {
             }
 
             /// The streams, manifest counts, events, query rows and seals of
-            /// new streams whose command ids are claimed.
+            /// new streams whose command ids are claimed. `false` when a row
+            /// met a unique key a concurrent writer took after the checks (a
+            /// case number on PostgreSQL): the caller writes the batches one by
+            /// one instead, which names what was taken.
             async fn write_new_streams(
                 tx: &mut Tx,
                 batches: &[&Batch],
                 signer: Option<&lk3_core::seal::SigningKey>,
-            ) -> Result<(), StoreError> {
+            ) -> Result<bool, StoreError> {
                 let heads: Vec<rows::Row> = batches
                     .iter()
                     .map(|b| {
@@ -1030,7 +1033,10 @@ macro_rules! sql_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                insert_events(tx, batches).await?;
+                match insert_events(tx, batches).await {
+                    Err(e) if is_unique(&e) => return Ok(false),
+                    written => written?,
+                }
                 // The query rows, table by table; a case number a unit has
                 // given already is found first, to name it.
                 let mut tables: Vec<(&'static Table, Vec<rows::Row>)> = Vec::new();
@@ -1046,14 +1052,17 @@ macro_rules! sql_store {
                 for (table, table_rows) in &tables {
                     let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
                     let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
-                    insert_many(tx, &into, &types, table_rows, "").await?;
+                    match insert_many(tx, &into, &types, table_rows, "").await {
+                        Err(e) if is_unique(&e) => return Ok(false),
+                        written => drop(written?),
+                    }
                 }
                 for batch in batches {
                     if let Some(seal) = $crate::trust::seal_of_batch(batch, signer) {
                         upsert(tx, &rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)).await?;
                     }
                 }
-                Ok(())
+                Ok(true)
             }
 
             /// Refuses new cases whose number their unit has given already, in
@@ -1252,14 +1261,24 @@ macro_rules! sql_store {
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
                     let signer = self.signer.get();
                     let mut tx = begin_write(&self.pool).await?;
-                    let outcomes = if writable_together(batches) {
-                        append_new_streams(&mut tx, batches, signer.as_deref()).await?
-                    } else {
-                        let mut outcomes = Vec::with_capacity(batches.len());
-                        for batch in batches {
-                            outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
+                    let mut together = None;
+                    if writable_together(batches) {
+                        together = append_new_streams(&mut tx, batches, signer.as_deref()).await?;
+                        if together.is_none() {
+                            // They met another writer: one by one, from the start.
+                            tx.rollback().await?;
+                            tx = begin_write(&self.pool).await?;
                         }
-                        outcomes
+                    }
+                    let outcomes = match together {
+                        Some(outcomes) => outcomes,
+                        None => {
+                            let mut outcomes = Vec::with_capacity(batches.len());
+                            for batch in batches {
+                                outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
+                            }
+                            outcomes
+                        }
                     };
                     tx.commit().await?;
                     Ok(outcomes)
@@ -1543,7 +1562,8 @@ macro_rules! sql_store {
                     // Each part is read on its own: one that fails is a finding, not the end.
                     let failed = |what: &str, e: sqlx::Error| audit_failed(what, e);
                     if let Some([cache, check, cache_after]) = <$store>::INTEGRITY_CHECK {
-                        sqlx::query(cache).execute(&mut *tx).await?;
+                        // The cache only sets the check's speed: failing to set it is no finding.
+                        let _ = sqlx::query(cache).execute(&mut *tx).await;
                         let lines = match sqlx::query(check).fetch_all(&mut *tx).await {
                             Ok(found) => found
                                 .iter()
@@ -1553,7 +1573,7 @@ macro_rules! sql_store {
                             Err(e) => vec![failed("the integrity check", e)],
                         };
                         audit.engine = Some(lines);
-                        sqlx::query(cache_after).execute(&mut *tx).await?;
+                        let _ = sqlx::query(cache_after).execute(&mut *tx).await;
                     }
                     let mut errors = Vec::new();
                     for table in rows::DERIVED.iter().skip(1) {

@@ -318,9 +318,10 @@ pub trait CaseStoreExt: CaseStore {
         command: &A::Command,
         ctx: &CommandContext,
     ) -> Result<Executed<A>, StoreError> {
-        // No look-up of the command id first: the append claims it, and a
-        // retry is answered there with its first events (or, refused by the
-        // kept state, by `decide_and_append`), so a new command costs no read.
+        // No look-up of the command id first: the append claims it and
+        // answers a retry with its first events, and whatever refuses a retry
+        // before the append, `decide_and_append` answers from the stored
+        // command. A new command costs no read.
         let fingerprint = Fingerprint::of_command(&ctx.actor, command)?;
         decide_and_append(self, state, stream_id, command, ctx, fingerprint).await
     }
@@ -426,7 +427,10 @@ async fn answer_retry<A: Aggregate, S: CaseStore + ?Sized>(
     Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
 }
 
-/// Decides a new command against `state` and appends its events.
+/// Decides a new command against `state` and appends its events. Whatever
+/// refuses it (the decision, the stream it names, the partner or record
+/// checks, the append), a command id already stored is answered as a retry:
+/// with its first events, or refused as a reuse or a conflict.
 async fn decide_and_append<A: Aggregate, S: CaseStore + ?Sized>(
     store: &S,
     state: &A,
@@ -435,21 +439,24 @@ async fn decide_and_append<A: Aggregate, S: CaseStore + ?Sized>(
     ctx: &CommandContext,
     fingerprint: Fingerprint,
 ) -> Result<Executed<A>, StoreError> {
-    let events = match state.decide(command, ctx).map_err(|e| StoreError::from(e.into())) {
-        Ok(events) => events,
-        Err(refusal) => {
-            // A retry that raced its first run past the caller's check may
-            // find the stream already moved on by it: answer it as a retry.
-            return match store.command(ctx.command_id).await? {
-                Some(record) => answer_retry(store, ctx, stream_id, fingerprint, record).await,
-                None => Err(refusal),
-            };
-        }
+    let decided = state.decide(command, ctx).map_err(|e| StoreError::from(e.into()));
+    let appended = match decided {
+        Ok(events) => match events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
+            Some(other) => Err(StoreError::StreamIdMismatch { stream_id, command_stream: other }),
+            None => append_batch(store, state, &events, Some(fingerprint), ReferenceCheck::New).await,
+        },
+        Err(refusal) => Err(refusal),
     };
-    if let Some(other) = events.iter().map(|e| e.stream_id).find(|s| *s != stream_id) {
-        return Err(StoreError::StreamIdMismatch { stream_id, command_stream: other });
+    match appended {
+        // A retry decided again may be refused where its first run was not
+        // (the stream moved on by it, a partner since withdrawn, a note since
+        // erased): the stored command answers it.
+        Err(refusal) => match store.command(ctx.command_id).await? {
+            Some(record) => answer_retry(store, ctx, stream_id, fingerprint, record).await,
+            None => Err(refusal),
+        },
+        done => done,
     }
-    append_batch(store, state, &events, Some(fingerprint), ReferenceCheck::New).await
 }
 
 /// Appends one command's events, under the command's fingerprint when the

@@ -193,7 +193,30 @@ pub async fn a_command_decided_on_a_kept_state_needs_it_current(store: Store) {
     assert_eq!(store.load_case(case_id).await.expect("load").events.len(), events.len() + done.events.len());
     // On the kept, current state it goes through.
     let next = w.ctx(peksos);
-    store.execute_on(&kept, stream_id, &w.consent_command(w.adult, None), &next).await.expect("current again");
+    let consented = store.execute_on(&kept, stream_id, &w.consent_command(w.adult, None), &next).await;
+    for e in &consented.expect("current again").events {
+        kept.apply(e);
+    }
+    // A retry decided on the state after its first run, which refuses it
+    // (the stage has moved on): answered from the stored command all the same.
+    let engage = w.command(&kept, K::StartEngagement);
+    let engaged_ctx = w.ctx(peksos);
+    let engaged = store.execute_on(&kept, stream_id, &engage, &engaged_ctx).await.expect("engaged");
+    let before_engagement = kept.clone();
+    for e in &engaged.events {
+        kept.apply(e);
+    }
+    assert!(kept.decide(&engage, &engaged_ctx).is_err(), "the state after refuses the command again");
+    let retried = store.execute_on(&kept, stream_id, &engage, &engaged_ctx).await.expect("answered");
+    assert!(retried.replayed && retried.events == engaged.events);
+    // The same command id sent to another stream with a state of this case
+    // that decides it: the events name this case, and the stored command
+    // says it ran here.
+    let (other, other_events) = case_at(&mut w, Stage::Registrasi);
+    import_case(&store, &other_events).await;
+    let elsewhere = *other.case_id().expect("id").as_uuid();
+    let err = store.execute_on(&before_engagement, elsewhere, &engage, &engaged_ctx).await.expect_err("another stream");
+    assert_eq!(code(&err), ErrorCode::CommandIdReused, "{err}");
     assert!(verify(&*store).await.expect("verify").is_ok());
 }
 
@@ -437,6 +460,31 @@ pub async fn an_import_of_many_writes_what_appends_one_by_one_write(store: Store
         let err = store.append_batches(&group).await.expect_err("a number given twice");
         assert_eq!(code(&err), ErrorCode::CaseNumberTaken, "{err}");
         assert_eq!(store.streams(None, 100).await.expect("list").len(), stored, "nothing written");
+    }
+    // A document of a stored case with one more command, among new ones: the
+    // stored commands match but the stream is there, so all is refused.
+    let (mut grown, mut grown_events) = w.case_at(Stage::Registrasi);
+    import_case(&store, &grown_events).await;
+    w.run(&mut grown, &mut grown_events, w.actor(Role::PekerjaSosial, false), CaseCommand::StartEngagement {});
+    let (_, another) = case_at(&mut w, Stage::Asesmen);
+    let group = [
+        encode(&Case::default(), &another).expect("encode").0,
+        encode(&Case::default(), &grown_events).expect("encode").0,
+    ];
+    let stored = store.streams(None, 1000).await.expect("list").len();
+    let err = store.append_batches(&group).await.expect_err("partly stored");
+    assert_eq!(code(&err), ErrorCode::VersionConflict, "{err}");
+    assert_eq!(store.streams(None, 1000).await.expect("list").len(), stored, "nothing written");
+    // More events than one statement's bound values hold: written in several.
+    let mut many = Vec::new();
+    while many.iter().map(|b: &lk3_storage::model::Batch| b.events.len()).sum::<usize>() < 4_000 {
+        let (_, events) = case_at(&mut w, Stage::Ditutup);
+        many.push(encode(&Case::default(), &events).expect("encode").0);
+    }
+    let report = import_documents(&*store, &many).await.expect("import");
+    assert_eq!(report.imported, many.len() as u64);
+    for b in [&many[0], &many[many.len() - 1]] {
+        assert_eq!(store.read_stream(b.stream_id).await.expect("read").expect("there").1, b.events);
     }
     assert!(verify(&*store).await.expect("verify").is_ok());
 }
