@@ -576,21 +576,7 @@ macro_rules! sql_store {
                         format!("DELETE FROM {} WHERE unit = $1 AND {} = $2", table.name, table.stream_column);
                     sqlx::query(<$store>::stmt_owned(text)).bind(stream.0).bind(stream.1).execute(&mut **tx).await?;
                 }
-                if rows.is_empty() {
-                    return Ok(());
-                }
-                let mut q = sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO {} ({}) ", table.name, table.column_list()));
-                q.push_values(rows, |mut b, row| {
-                    for (value, column) in row.iter().zip(table.columns) {
-                        match (value, column.ty) {
-                            (Value::Int(v), _) => b.push_bind(*v),
-                            (Value::Text(v), _) => b.push_bind(v.clone()),
-                            (_, ColumnType::Int) => b.push_bind(None::<i64>),
-                            (_, ColumnType::Text) => b.push_bind(None::<String>),
-                        };
-                    }
-                });
-                q.build().execute(&mut **tx).await?;
+                insert_into(tx, table, rows, "").await?;
                 Ok(())
             }
 
@@ -654,17 +640,20 @@ macro_rules! sql_store {
                     let values = rows::command_row(&batch.unit, &command_id.to_string(), &record);
                     let claimed =
                         insert_checked(tx, &rows::CHECKED_COMMANDS, values, "ON CONFLICT DO NOTHING").await?;
-                    seen.push(if claimed == 1 { None } else { stored_command(tx, command_id).await? });
+                    seen.push(if claimed == 1 { None } else { stored_command(&mut **tx, command_id).await? });
                 }
                 Ok(seen)
             }
 
-            async fn stored_command(tx: &mut Tx, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
+            async fn stored_command(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                command_id: CommandId,
+            ) -> Result<Option<CommandRecord>, StoreError> {
                 sqlx::query(<$store>::stmt(
                     "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
                 ))
                 .bind(command_id.to_string())
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *conn)
                 .await?
                 .map(|r| command_row(&r))
                 .transpose()
@@ -805,6 +794,23 @@ macro_rules! sql_store {
                 Ok(returned)
             }
 
+            /// [`insert_many`] into all of `table`'s columns.
+            async fn insert_into(
+                tx: &mut Tx,
+                table: &Table,
+                rows: &[rows::Row],
+                tail: &str,
+            ) -> Result<Vec<DbRow>, sqlx::Error> {
+                let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
+                let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
+                insert_many(tx, &into, &types, rows, tail).await
+            }
+
+            /// The first column of rows an insert returned (`RETURNING id`).
+            fn returned_ids(rows: Vec<DbRow>) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+                rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+            }
+
             /// The events of `batches`, in as few statements as the limit of
             /// bound values allows (8 values an event).
             async fn insert_events(tx: &mut Tx, batches: &[&Batch]) -> Result<(), sqlx::Error> {
@@ -870,12 +876,9 @@ macro_rules! sql_store {
                     .chain(std::iter::once(ColumnType::Text))
                     .collect();
                 let into = format!("INSERT INTO commands ({}) ", rows::CHECKED_COMMANDS.column_list());
-                let claimed: std::collections::HashSet<String> =
-                    insert_many(tx, &into, &types, &claims, " ON CONFLICT DO NOTHING RETURNING command_id")
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get::<String, _>(0))
-                        .collect::<Result<_, _>>()?;
+                let claimed = returned_ids(
+                    insert_many(tx, &into, &types, &claims, " ON CONFLICT DO NOTHING RETURNING command_id").await?,
+                )?;
                 drop(claims);
                 let mut outcomes: Vec<Option<AppendOutcome>> = vec![None; batches.len()];
                 let (fresh, seen_before): (Vec<usize>, Vec<usize>) = (0..batches.len())
@@ -999,14 +1002,8 @@ macro_rules! sql_store {
                         ]
                     })
                     .collect();
-                let types: Vec<ColumnType> = rows::STREAMS.columns.iter().map(|c| c.ty).collect();
-                let into = format!("INSERT INTO streams ({}) ", rows::STREAMS.column_list());
-                let created: std::collections::HashSet<String> =
-                    insert_many(tx, &into, &types, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id")
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get::<String, _>(0))
-                        .collect::<Result<_, _>>()?;
+                let created =
+                    returned_ids(insert_into(tx, &rows::STREAMS, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id").await?)?;
                 // A stream already there (under other command ids): refused as
                 // the one-by-one path refuses it.
                 if let Some(batch) = batches.iter().find(|b| !created.contains(&b.stream_id.to_string())) {
@@ -1050,9 +1047,7 @@ macro_rules! sql_store {
                 }
                 check_case_numbers(tx, batches).await?;
                 for (table, table_rows) in &tables {
-                    let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
-                    let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
-                    match insert_many(tx, &into, &types, table_rows, "").await {
+                    match insert_into(tx, table, table_rows, "").await {
                         Err(e) if is_unique(&e) => return Ok(false),
                         written => drop(written?),
                     }
@@ -1319,14 +1314,7 @@ macro_rules! sql_store {
                 }
 
                 async fn command(&self, command_id: CommandId) -> Result<Option<CommandRecord>, StoreError> {
-                    sqlx::query(<$store>::stmt(
-                        "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
-                    ))
-                        .bind(command_id.to_string())
-                        .fetch_optional(&self.pool)
-                        .await?
-                        .map(|r| command_row(&r))
-                        .transpose()
+                    stored_command(&mut *self.pool.acquire().await?, command_id).await
                 }
 
                 async fn read_events(&self, stream_id: Uuid, first: u64, last: u64) -> Result<Vec<StoredEvent>, StoreError> {
