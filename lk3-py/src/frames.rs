@@ -22,7 +22,10 @@ use lk3_core::ids::{KodeWilayah, Sex};
 use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::service::{ServiceState, ServiceTable};
-use lk3_core::vocab::{AidItem, EmergencyReason, FundingSource, Problem, ProtectivePartner, Role, ServiceKind, Stage};
+use lk3_core::vocab::{
+    AidItem, ContactChannel, EmergencyReason, FundingSource, Problem, ProtectivePartner, Role, Sasaran, ServiceKind,
+    Stage,
+};
 use lk3_storage::CaseSummary;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -382,6 +385,8 @@ pub fn cases(summaries: &[CaseSummary], o: &Options) -> Table {
     let version = t.add("events", Data::Int(Vec::new()));
     let worker = t.add("worker", Data::Cat(Categories::open()));
     let risk = t.add("risk", Data::Cat(Categories::vocabulary::<RiskLevel>()));
+    let channel = t.add("channel", Data::Cat(Categories::vocabulary::<ContactChannel>()));
+    let sasaran = t.add("sasaran", Data::Cat(Categories::vocabulary::<Sasaran>()));
     let problems = t.add("problems", Data::List(Vec::new()));
     let clients = t.add("clients", Data::Int(Vec::new()));
     let services = t.add("services", Data::Int(Vec::new()));
@@ -400,6 +405,8 @@ pub fn cases(summaries: &[CaseSummary], o: &Options) -> Table {
         t.int(version, count(s.version));
         t.cat(worker, s.worker.map(|w| w.to_string()).as_deref());
         t.cat(risk, s.risk.map(Labelled::id));
+        t.cat(channel, s.channel.map(Labelled::id));
+        t.cat(sasaran, s.sasaran.map(Labelled::id));
         t.list(problems, s.problems.iter().map(|p: &Problem| p.id()).collect());
         t.int(clients, count(s.clients.len()));
         t.int(services, count(s.services.len()));
@@ -440,6 +447,8 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
     } else {
         t.add("state", Data::Cat(Categories::vocabulary::<ServiceState>()))
     };
+    // An organisation, not a person: kept as is, as in the events table.
+    let partner_id = t.add("partner_id", Data::Cat(Categories::open()));
     let deadline = t.add("response_deadline", Data::Time(Vec::new()));
     let overdue = t.add("overdue", Data::Bool(Vec::new()));
     let closed = referrals_only.then(|| t.add("closed", Data::Bool(Vec::new())));
@@ -456,6 +465,7 @@ pub fn services(summaries: &[CaseSummary], o: &Options, referrals_only: bool) ->
                 t.cat(c, Some(v.kind.id()));
             }
             t.cat(state, Some(v.state.id()));
+            t.cat(partner_id, v.partner_id.map(|p| p.to_string()).as_deref());
             t.time(deadline, v.response_deadline);
             let late = v.state == ServiceState::Dikirim && v.response_deadline.is_some_and(|d| o.now > d);
             t.boolean(overdue, late);

@@ -37,7 +37,8 @@ def test_cases_frame_columns_and_dtypes(populated: World) -> None:
     assert dtypes(f) == {
         "unit": "category", "case_id": "string", "case_number": "string", "stage": "category",
         "opened_at": "datetime64[us, UTC]", "last_at": "datetime64[us, UTC]", "events": "int64",
-        "worker": "category", "risk": "category", "problems": "object", "clients": "int64",
+        "worker": "category", "risk": "category", "channel": "category", "sasaran": "category",
+        "problems": "object", "clients": "int64",
         "services": "int64", "referrals": "int64", "consents": "int64", "overdue_referral": "bool",
     }
     assert list(f["stage"]) == ["ditutup", "intervensi", "kontak"]
@@ -53,16 +54,38 @@ def test_services_and_referrals_frames(populated: World) -> None:
     services = s.services_frame()
     assert dtypes(services) == {
         "unit": "category", "case_id": "string", "service_id": "string", "kind": "category", "state": "category",
-        "response_deadline": "datetime64[us, UTC]", "overdue": "bool", "case_stage": "category",
+        "partner_id": "category", "response_deadline": "datetime64[us, UTC]", "overdue": "bool", "case_stage": "category",
         "case_opened_at": "datetime64[us, UTC]",
     }
     assert services.groupby("kind", observed=True).size().to_dict() == {"konseling": 2, "rujukan": 1}
     referrals = s.referrals_frame(now=populated.now + timedelta(days=2))
-    assert list(referrals.columns) == ["unit", "case_id", "service_id", "state", "response_deadline", "overdue",
-                                       "closed", "case_stage", "case_opened_at"]
+    assert list(referrals.columns) == ["unit", "case_id", "service_id", "state", "partner_id", "response_deadline",
+                                       "overdue", "closed", "case_stage", "case_opened_at"]
     assert list(referrals["state"]) == ["dikirim"] and list(referrals["overdue"]) == [True]
     assert set(referrals["state"].cat.categories) == {"draf", "dikirim", "diterima", "diproses", "ditunda", "ditolak",
                                                       "gagal", "selesai", "dibatalkan", "salah_catat"}
+
+
+def test_the_frames_hold_each_case_s_channel_sasaran_and_referral_partner(crossing: World) -> None:
+    s = crossing.store
+    cases = {c.case_id: s.case(c.case_id) for c in s.cases()}
+    rows = s.table("cases").to_records()
+    assert sorted((r["case_id"], r["channel"], r["sasaran"]) for r in rows) == sorted(
+        (i, c.channel, c.sasaran) for i, c in cases.items())
+    assert all(r["channel"] is not None for r in rows), "every case reached the LK3 somehow"
+    summaries = {c.case_id: c for c in s.cases()}
+    assert all((summaries[i].channel, summaries[i].sasaran) == (c.channel, c.sasaran) for i, c in cases.items())
+    for name in ("services", "referrals"):
+        got = sorted((r["case_id"], r["service_id"], r["partner_id"]) for r in s.table(name).to_records())
+        want = sorted((i, v.service_id, v.partner_id) for i, c in cases.items() for v in c.services
+                      if name == "services" or v.kind == "rujukan")
+        assert got == want, name
+    assert any(p for _, _, p in got), "a referral with its partner"
+    channels = [o["const"] for o in lk3.schema("case")["$defs"]["ContactChannel"]["oneOf"]]
+    assert list(s.cases_frame()["channel"].cat.categories) == channels, "the vocabulary, in its order"
+    # An organisation, not a person: the partner stays as it is in a pseudonymised frame.
+    keyed = s.referrals_frame(pseudonymise=True, key=b"k" * 32)
+    assert sorted(keyed["partner_id"].dropna()) == sorted(p for _, _, p in got if p)
 
 
 def test_events_frame(populated: World) -> None:

@@ -48,6 +48,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0008_sensitivity_attachments_access_log.sql"),
         include_str!("../migrations/postgres/0009_unclassified_notes_secret.sql"),
         include_str!("../migrations/postgres/0010_case_clients_covering.sql"),
+        include_str!("../migrations/postgres/0011_summary_channel_sasaran_partner.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.
@@ -71,6 +72,7 @@ impl PostgresStore {
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }
+        store.refresh_summaries().await?;
         Ok(store)
     }
 
@@ -86,6 +88,7 @@ impl PostgresStore {
             }
             Some(found) => {
                 sql::check_schema(Some(found))?;
+                sql::refuse_unfinished_upgrade(sql_impl::summaries_pending(&pool).await?)?;
                 Ok(PostgresStore { pool, signer: Default::default() })
             }
         }

@@ -5,16 +5,20 @@
 
 use chrono::{DateTime, Utc};
 use lk3_core::case::{Case, RiskLevel, TransferState};
-use lk3_core::ids::{CaseId, CaseNumber, ClientId, ConsentId, OutreachId, ServiceId, StaffId, UnitCode};
+use lk3_core::ids::{CaseId, CaseNumber, ClientId, ConsentId, OutreachId, PartnerId, ServiceId, StaffId, UnitCode};
 use lk3_core::outreach::{Outreach, OutreachState};
 use lk3_core::report::{finished_in_every_rule_set, may_be_active_from};
 use lk3_core::service::ServiceState;
-use lk3_core::vocab::{ConsentPurpose, Problem, ServiceKind, Stage};
+use lk3_core::vocab::{ConsentPurpose, ContactChannel, Problem, Sasaran, ServiceKind, Stage};
 use serde::{Deserialize, Serialize};
+
+use crate::model::StoredEvent;
 
 /// The query row of a stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// Nearly every stream is a case: boxing its row would cost an allocation per append for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Projection {
     /// A case's row.
     Case(CaseSummary),
@@ -59,6 +63,13 @@ pub struct CaseSummary {
     /// Its transfers to other units, in order; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<TransferSummary>,
+    /// How the case first reached the LK3 (absent in a summary written
+    /// before schema 11 and not yet refreshed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ContactChannel>,
+    /// Whom the case concerns (absent as `channel` is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sasaran: Option<Sasaran>,
 }
 
 /// A transfer inside a case summary: to which unit, and where it stands.
@@ -83,6 +94,10 @@ pub struct ServiceSummary {
     pub state: ServiceState,
     /// For a sent referral: when the partner must answer by.
     pub response_deadline: Option<DateTime<Utc>>,
+    /// The partner (an organisation) a referral is sent to, once chosen;
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<PartnerId>,
 }
 
 /// A consent inside a case summary: who, for what, when.
@@ -144,6 +159,7 @@ impl CaseSummary {
                     kind: s.kind,
                     state: s.state,
                     response_deadline: s.response_deadline,
+                    partner_id: s.partner_id,
                 })
                 .collect(),
             consents: case
@@ -164,7 +180,22 @@ impl CaseSummary {
                 .iter()
                 .map(|t| TransferSummary { to_unit: t.to_unit, state: t.state })
                 .collect(),
+            channel: case.channel(),
+            sasaran: case.sasaran(),
         })
+    }
+
+    /// The summary as schema 10 and before wrote it, without the fields
+    /// schema 11 added (channel, sasaran, a referral's partner): what a
+    /// refresh expects to find before it writes the whole summary.
+    pub(crate) fn before_schema_11(&self) -> Self {
+        let mut old = self.clone();
+        old.channel = None;
+        old.sasaran = None;
+        for s in &mut old.services {
+            s.partner_id = None;
+        }
+        old
     }
 
     /// The unit holding the case now.
@@ -296,4 +327,24 @@ pub struct ClientConsent {
     pub case_id: CaseId,
     /// The consent.
     pub consent: ConsentSummary,
+}
+
+/// A case summary refreshed for schema 11, from the stored summary and the
+/// case's stored events: the whole summary as text when the events decode,
+/// chain and fold to a summary that schema 10 wrote exactly as `stored`, and
+/// `None` otherwise. A summary or an event changed outside lk3 is left as it
+/// is, for `verify` to name, rather than rewritten to look right.
+pub(crate) fn refreshed_summary(stream_id: uuid::Uuid, stored: &str, events: &[StoredEvent]) -> Option<String> {
+    use lk3_core::Decider;
+    let events = crate::aggregate::decode::<lk3_core::case::CaseEvent>(stream_id, events).ok()?;
+    if !lk3_core::event::chain_problems(&events, true).is_empty() {
+        return None;
+    }
+    let mut case = Case::default();
+    for e in &events {
+        case.apply(e);
+    }
+    let summary = CaseSummary::of(&case)?;
+    let old = serde_json::to_string(&summary.before_schema_11()).ok()?;
+    (old == stored).then(|| serde_json::to_string(&summary).ok()).flatten()
 }

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 10;
+pub(crate) const SCHEMA_VERSION: i64 = 11;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -1178,6 +1178,70 @@ macro_rules! sql_store {
                     tx.commit().await?;
                     Ok(())
                 }
+
+                /// Finishes the upgrade to schema 11 (see its migration):
+                /// every case summary written before it is folded again and
+                /// written whole, in one transaction that also removes the
+                /// mark, so that a crash leaves it for the next open.
+                pub(crate) async fn refresh_summaries(&self) -> Result<(), StoreError> {
+                    const CASES_PER_READ: i64 = 500;
+                    if !summaries_pending(&self.pool).await? {
+                        return Ok(());
+                    }
+                    let mut tx = begin_write(&self.pool).await?;
+                    // Another writer opening the store at the same time did it first.
+                    if sqlx::query("DELETE FROM summary_refresh").execute(&mut *tx).await?.rows_affected() == 0 {
+                        return Ok(());
+                    }
+                    let mut after = String::new();
+                    loop {
+                        let page = sqlx::query(<$store>::stmt(
+                            "SELECT unit, case_id, summary FROM cases WHERE case_id > $1 ORDER BY case_id LIMIT $2",
+                        ))
+                        .bind(&after)
+                        .bind(CASES_PER_READ)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let Some(last) = page.last() else { break };
+                        after = last.try_get::<String, _>(1)?;
+                        let mut by_unit: std::collections::BTreeMap<String, Vec<(Uuid, String)>> = Default::default();
+                        for r in &page {
+                            let (unit, case_id, summary): (String, &str, String) =
+                                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                            // A row whose ids do not read is left for verify to name.
+                            if let Ok(case_id) = sql::uuid(case_id) {
+                                by_unit.entry(unit).or_default().push((case_id, summary));
+                            }
+                        }
+                        for (unit, cases) in by_unit {
+                            let Ok(unit_code) = unit.parse::<UnitCode>() else { continue };
+                            let ids: Vec<Uuid> = cases.iter().map(|(id, _)| *id).collect();
+                            let events = events_of_streams(&mut *tx, &unit_code, &ids).await?;
+                            for (case_id, stored) in &cases {
+                                let Some(events) = events.get(case_id) else { continue };
+                                let Some(summary) = crate::projection::refreshed_summary(*case_id, stored, events)
+                                else {
+                                    continue;
+                                };
+                                sqlx::query(<$store>::stmt(
+                                    "UPDATE cases SET summary = $1 WHERE unit = $2 AND case_id = $3",
+                                ))
+                                .bind(summary)
+                                .bind(&unit)
+                                .bind(case_id.to_string())
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                        }
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
+            /// Whether the summaries still wait for the refresh of schema 11.
+            pub(crate) async fn summaries_pending(pool: &sqlx::Pool<$db>) -> Result<bool, StoreError> {
+                Ok(sqlx::query("SELECT 1 FROM summary_refresh LIMIT 1").fetch_optional(pool).await?.is_some())
             }
 
             #[async_trait]
@@ -2284,6 +2348,16 @@ pub(crate) fn migrator(scripts: &[&'static str]) -> sqlx::migrate::Migrator {
         })
         .collect();
     Migrator::with_migrations(migrations)
+}
+
+/// Refuses, for reading, a store whose upgrade to schema 11 a crash cut
+/// short (its summaries are still as schema 10 wrote them): opening it for
+/// writing finishes the upgrade.
+pub(crate) fn refuse_unfinished_upgrade(summaries_pending: bool) -> Result<(), StoreError> {
+    match summaries_pending {
+        true => Err(StoreError::SchemaTooOld { found: 10, supported: SCHEMA_VERSION }),
+        false => Ok(()),
+    }
 }
 
 /// Refuses a store whose newest applied migration is newer than this build.

@@ -62,6 +62,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0008_sensitivity_attachments_access_log.sql"),
         include_str!("../migrations/sqlite/0009_unclassified_notes_secret.sql"),
         include_str!("../migrations/sqlite/0010_case_clients_covering.sql"),
+        include_str!("../migrations/sqlite/0011_summary_channel_sasaran_partner.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
@@ -117,6 +118,7 @@ impl SqliteStore {
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
         }
+        store.refresh_summaries().await?;
         Ok(store)
     }
 
@@ -167,6 +169,7 @@ impl SqliteStore {
             Some(found) => {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
+                sql::refuse_unfinished_upgrade(sql_impl::summaries_pending(&pool).await?)?;
                 Ok(SqliteStore { pool, signer: Default::default() })
             }
         }

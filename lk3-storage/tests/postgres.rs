@@ -111,18 +111,28 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let Some(url) = fresh_database().await else { return };
     let store: conformance::Store = Arc::new(PostgresStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 8 added goes (its indexes with its columns), and so do their records.
+        // What migrations 4 to 11 added goes (its indexes with its columns), and so do their records.
         let pool = sqlx::PgPool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
             "DROP TABLE access_log; DROP FUNCTION lk3_access_log_append_only; DROP TABLE attachments; \
              ALTER TABLE notes DROP COLUMN sensitivity; DROP TABLE client_merges; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
              CREATE UNIQUE INDEX cases_by_id ON cases (case_id); CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
-             DROP TABLE case_clients; DROP TABLE partners; DELETE FROM _sqlx_migrations WHERE version >= 4",
+             DROP TABLE case_clients; DROP TABLE partners; DROP TABLE summary_refresh; DELETE FROM _sqlx_migrations WHERE version >= 4",
         )
         .execute(&pool)
         .await
         .expect("rewind");
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT case_id, summary FROM cases").fetch_all(&pool).await.expect("summaries");
+        for (case_id, summary) in conformance::summaries_of_schema_10(&stored) {
+            sqlx::query("UPDATE cases SET summary = $1 WHERE case_id = $2")
+                .bind(summary)
+                .bind(case_id)
+                .execute(&pool)
+                .await
+                .expect("summary of schema 10");
+        }
         pool.close().await;
         Arc::new(PostgresStore::open(&url).await.expect("upgrade")) as conformance::Store
     })

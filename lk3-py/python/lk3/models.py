@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, Union
 
 from . import _lk3, _time
+from .commands import ContactChannel, Sasaran
 
 __all__ = [
     "Actor",
@@ -688,6 +689,8 @@ class ServiceSummary:
     kind: str
     state: str
     response_deadline: Optional[datetime]
+    partner_id: Optional[str] = None
+    """The partner (an organisation) a referral is sent to, once chosen."""
 
 
 @dataclass(frozen=True)
@@ -709,6 +712,10 @@ class CaseSummary:
     _raw: Dict[str, Any] = field(repr=False, compare=False)
     holding_unit: str = ""
     """The unit holding the case now (``unit`` opened it and keeps its history)."""
+    channel: Optional[ContactChannel] = None
+    """How the case first reached the LK3."""
+    sasaran: Optional[Sasaran] = None
+    """Whom the case concerns."""
 
     def to_dict(self) -> Dict[str, Any]:
         """The summary as JSON data (a copy)."""
@@ -734,11 +741,14 @@ class CaseSummary:
                     kind=s["kind"],
                     state=s["state"],
                     response_deadline=_time.parse(s.get("response_deadline")),
+                    partner_id=s.get("partner_id"),
                 )
                 for s in d.get("services", ())
             ),
             _raw=d,
             holding_unit=d.get("holder") or d["unit"],
+            channel=d.get("channel"),
+            sasaran=d.get("sasaran"),
         )
 
 

@@ -1346,8 +1346,9 @@ class Store:
         opened_before: Optional[DateLike] = None,
     ) -> pandas.DataFrame:
         """One row per case: unit, case_id, case_number, stage, opened_at,
-        last_at, events, worker, risk, problems, counts of clients, services,
-        referrals and consents, overdue_referral. See :meth:`table`."""
+        last_at, events, worker, risk, channel (how the case first reached the
+        LK3), sasaran, problems, counts of clients, services, referrals and
+        consents, overdue_referral. See :meth:`table`."""
         return self.table(
             "cases",
             pseudonymise=pseudonymise,
@@ -1375,7 +1376,8 @@ class Store:
         opened_before: Optional[DateLike] = None,
     ) -> pandas.DataFrame:
         """One row per service instance: unit, case_id, service_id, kind,
-        state, response_deadline, overdue, case_stage, case_opened_at.
+        state, partner_id (of a referral, once chosen), response_deadline,
+        overdue, case_stage, case_opened_at.
         ``service_kind`` selects the cases that have one (their other
         services come too). See :meth:`table`."""
         return self.table(
@@ -1402,7 +1404,8 @@ class Store:
         opened_before: Optional[DateLike] = None,
     ) -> pandas.DataFrame:
         """One row per referral (rujukan): unit, case_id, service_id, state
-        (the rujukan machine's states), response_deadline, overdue, closed,
+        (the rujukan machine's states), partner_id (the organisation, kept
+        as is when pseudonymised), response_deadline, overdue, closed,
         case_stage, case_opened_at. See :meth:`table`."""
         return self.table(
             "referrals",

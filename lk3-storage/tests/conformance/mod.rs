@@ -1154,7 +1154,10 @@ where
     Fut: std::future::Future<Output = Store>,
 {
     let mut w = World::new();
-    populate(&store, &mut w).await;
+    let mut summaries = populate(&store, &mut w).await;
+    let (referral, events, _) = sent_referral(&mut w);
+    import_case(&store, &events).await;
+    summaries.push(CaseSummary::of(&referral).expect("summary"));
     import_outreach(&store, &refused_outreach(&mut w)).await;
     let before = reports_2018_to_2020(&store).await;
     store.close().await;
@@ -1162,6 +1165,36 @@ where
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok(), "{report:#?}");
     assert_eq!(reports_2018_to_2020(&store).await, before);
+    // Every summary is whole again: channel, sasaran, the referral's partner.
+    let mut refreshed = store.query_cases(&CaseQuery::default()).await.expect("query");
+    refreshed.sort_by_key(|s| s.case_id);
+    summaries.sort_by_key(|s| s.case_id);
+    assert_eq!(refreshed, summaries);
+}
+
+/// The summaries of a store as schema 10 wrote them, for a rewind: each
+/// `(case_id, summary)` without channel, sasaran and referral partners.
+/// Panics unless every summary held a channel and some a sasaran.
+pub fn summaries_of_schema_10(rows: &[(String, String)]) -> Vec<(String, String)> {
+    let (mut channels, mut sasaran) = (0, 0);
+    let old = rows
+        .iter()
+        .map(|(case_id, text)| {
+            let mut s: CaseSummary = serde_json::from_str(text).expect("a summary");
+            channels += usize::from(s.channel.take().is_some());
+            sasaran += usize::from(s.sasaran.take().is_some());
+            for v in &mut s.services {
+                v.partner_id = None;
+            }
+            (case_id.clone(), serde_json::to_string(&s).expect("json"))
+        })
+        .collect();
+    assert!(
+        channels == rows.len() && sasaran > 0,
+        "{channels} of {} with a channel, {sasaran} with sasaran",
+        rows.len()
+    );
+    old
 }
 
 /// The national report of each year 2018–2020.
