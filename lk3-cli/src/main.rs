@@ -185,7 +185,9 @@ enum Command {
         /// Show at most this many cases.
         #[arg(long, value_name = "N", default_value_t = 50)]
         limit: u32,
-        /// Output format.
+        /// Output format. Cases are written a page at a time as they are read, so memory stays
+        /// flat however many there are; a read that fails part way ends the output where it
+        /// got to (JSON left unclosed) and lk3 exits non-zero with the error on stderr.
         #[arg(long, value_enum, default_value_t = store::CasesFormat::Table)]
         format: store::CasesFormat,
     },
