@@ -402,6 +402,10 @@ pub async fn a_failed_multi_stream_append_writes_nothing(store: Store) {
 pub async fn an_import_of_many_writes_what_appends_one_by_one_write(store: Store) {
     let mut w = World::new();
     let reference = MemoryStore::new();
+    // Both seal what they write, with one key: the seals must agree too.
+    let (key, _) = unit_key(&"64.74".parse().expect("unit"), 9);
+    store.set_signer(Some(key.clone()));
+    reference.set_signer(Some(key));
     let mut batches = Vec::new();
     for (unit, stage) in [
         ("64.74", Stage::Registrasi),
@@ -415,6 +419,10 @@ pub async fn an_import_of_many_writes_what_appends_one_by_one_write(store: Store
         let (_, events) = case_at(&mut w, stage);
         batches.push(encode(&Case::default(), &events).expect("encode").0);
     }
+    // An outreach among the cases.
+    w.unit = "64.74";
+    let outreach = refused_outreach(&mut w);
+    batches.insert(3, encode(&lk3_core::outreach::Outreach::default(), &outreach).expect("encode").0);
     for b in &batches {
         reference.append_batches(std::slice::from_ref(b)).await.expect("one by one");
     }
@@ -424,6 +432,10 @@ pub async fn an_import_of_many_writes_what_appends_one_by_one_write(store: Store
         let id = b.stream_id;
         assert_eq!(store.read_stream(id).await.expect("read"), reference.read_stream(id).await.expect("read"));
         assert_eq!(store.projection(id).await.expect("read"), reference.projection(id).await.expect("read"));
+        let seals = store.seals(id).await.expect("read");
+        let own_unit = b.unit.to_string() == "64.74";
+        assert_eq!(seals.len(), usize::from(own_unit), "one seal per batch of the key's unit, none of another's");
+        assert_eq!(seals, reference.seals(id).await.expect("read"));
         for c in &b.commands {
             let (ours, theirs) = (store.command(c.command_id).await, reference.command(c.command_id).await);
             assert_eq!(ours.expect("read"), theirs.expect("read"));
