@@ -1,6 +1,7 @@
 """Case listings of a PostgreSQL store of 1,000,000 cases, through the Python
 package (the same `CaseStore` queries as `lk3 cases` and every embedder).
 
+    cargo build --release -p lk3-cli   # the seed is stored by target/release/lk3
     python benches/pg_listing.py [--cases 1000000] [--seed-cases 2000] [--rounds 5] [--pg-url URL]
 
 The store is built once in a new database `lk3_bench_listing` on the server of
@@ -119,7 +120,7 @@ def build(url: str, total: int, seed_cases: int) -> None:
     copies = -(-(total - seeded) // seeded)
     units = "{" + ",".join(UNITS) + "}"
     psql(target, COPY % {"units": f"'{units}'", "copies": copies})
-    # Trim to exactly `total`: the newest copies' cases go.
+    # Trim to exactly `total`: the cases opened last (highest ids) among the copies go.
     psql(target, f"""
         CREATE TEMP TABLE extra AS SELECT unit, case_id FROM cases WHERE unit <> '64.74'
           ORDER BY case_id DESC LIMIT (SELECT greatest(count(*) - {total}, 0) FROM cases);

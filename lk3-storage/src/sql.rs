@@ -1193,6 +1193,8 @@ macro_rules! sql_store {
                     if sqlx::query("DELETE FROM summary_refresh").execute(&mut *tx).await?.rows_affected() == 0 {
                         return Ok(());
                     }
+                    // A row, an event or a page that does not read is skipped, never
+                    // an error: the open must succeed, so that verify can name it.
                     let mut after = String::new();
                     loop {
                         let page = sqlx::query(<$store>::stmt(
@@ -1202,33 +1204,53 @@ macro_rules! sql_store {
                         .bind(CASES_PER_READ)
                         .fetch_all(&mut *tx)
                         .await?;
-                        let Some(last) = page.last() else { break };
-                        after = last.try_get::<String, _>(1)?;
+                        let keys: Vec<Option<String>> = page.iter().map(|r| r.try_get::<String, _>(1).ok()).collect();
+                        // The end, a key that does not read, or a damaged index going round.
+                        let Some(Some(last)) = keys.last().cloned() else { break };
+                        if keys.iter().any(Option::is_none) || sql::in_order("cases", Some(&after.as_str()), keys.iter().flatten().map(String::as_str)).is_err() {
+                            break;
+                        }
+                        after = last;
                         let mut by_unit: std::collections::BTreeMap<String, Vec<(Uuid, String)>> = Default::default();
                         for r in &page {
-                            let (unit, case_id, summary): (String, &str, String) =
-                                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-                            // A row whose ids do not read is left for verify to name.
-                            if let Ok(case_id) = sql::uuid(case_id) {
+                            let cells = (r.try_get::<String, _>(0), r.try_get::<&str, _>(1), r.try_get::<String, _>(2));
+                            if let (Ok(unit), Ok(case_id), Ok(summary)) = cells
+                                && let Ok(case_id) = sql::uuid(case_id)
+                            {
                                 by_unit.entry(unit).or_default().push((case_id, summary));
                             }
                         }
                         for (unit, cases) in by_unit {
                             let Ok(unit_code) = unit.parse::<UnitCode>() else { continue };
                             let ids: Vec<Uuid> = cases.iter().map(|(id, _)| *id).collect();
-                            let events = events_of_streams(&mut *tx, &unit_code, &ids).await?;
+                            // The page's events at once; if one of them does not read, case by case.
+                            let events = match events_of_streams(&mut *tx, &unit_code, &ids).await {
+                                Ok(events) => events,
+                                Err(_) => {
+                                    let mut one_by_one = std::collections::HashMap::new();
+                                    for id in &ids {
+                                        if let Ok(found) = events_of_streams(&mut *tx, &unit_code, &[*id]).await {
+                                            one_by_one.extend(found);
+                                        }
+                                    }
+                                    one_by_one
+                                }
+                            };
                             for (case_id, stored) in &cases {
                                 let Some(events) = events.get(case_id) else { continue };
                                 let Some(summary) = crate::projection::refreshed_summary(*case_id, stored, events)
                                 else {
                                     continue;
                                 };
+                                // Only over the summary read: a writer of an older build
+                                // still running may have moved the case on since.
                                 sqlx::query(<$store>::stmt(
-                                    "UPDATE cases SET summary = $1 WHERE unit = $2 AND case_id = $3",
+                                    "UPDATE cases SET summary = $1 WHERE unit = $2 AND case_id = $3 AND summary = $4",
                                 ))
                                 .bind(summary)
                                 .bind(&unit)
                                 .bind(case_id.to_string())
+                                .bind(stored)
                                 .execute(&mut *tx)
                                 .await?;
                             }
