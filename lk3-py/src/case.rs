@@ -126,29 +126,34 @@ impl NativeCase {
     }
 
     /// One member of the case's JSON form (`clients`, `consents`,
-    /// `services`, `aid` ...), as JSON text: a caller converts only what
-    /// it reads.
-    fn part(&self, py: Python<'_>, name: &str) -> PyResult<String> {
+    /// `services`, `aid` ...), as Python objects (what `json.loads` gives
+    /// for it): a caller converts only what it reads.
+    fn part<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        use crate::objects;
         let s = &*self.state;
-        let json = match name {
-            "clients" => serde_json::to_string(s.clients()),
-            "consents" => serde_json::to_string(s.consents()),
-            "services" => serde_json::to_string(s.services()),
-            "aid" => serde_json::to_string(s.aid()),
-            "participants" => serde_json::to_string(s.participants()),
-            "protective_referrals" => serde_json::to_string(s.protective_referrals()),
-            "transfers" => serde_json::to_string(s.transfers()),
-            "notes" => serde_json::to_string(s.notes()),
-            "attachments" => serde_json::to_string(s.attachments()),
-            "referred_by" => serde_json::to_string(&s.referred_by()),
-            other => return Err(Failure::Value(format!("a case has no member `{other}`"))).py(py),
-        };
-        json.map_err(|e| Failure::Internal(format!("serialisation failed: {e}"))).py(py)
+        match name {
+            "clients" => objects(py, s.clients()),
+            "consents" => objects(py, s.consents()),
+            "services" => objects(py, s.services()),
+            "aid" => objects(py, s.aid()),
+            "participants" => objects(py, s.participants()),
+            "protective_referrals" => objects(py, s.protective_referrals()),
+            "transfers" => objects(py, s.transfers()),
+            "notes" => objects(py, s.notes()),
+            "attachments" => objects(py, s.attachments()),
+            "referred_by" => objects(py, &s.referred_by()),
+            other => Err(Failure::Value(format!("a case has no member `{other}`"))).py(py),
+        }
     }
 
     /// The whole case as JSON text (the `case` of an export document).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         serde_json::to_string(&*self.state).map_err(|e| Failure::Internal(format!("serialisation failed: {e}"))).py(py)
+    }
+
+    /// The whole case as Python objects (what `json.loads` gives for [`NativeCase::to_json`]).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::objects(py, &*self.state)
     }
 
     /// Whether both are the same fold: the same stream at the same event.

@@ -43,8 +43,8 @@ impl Failure {
     pub fn into_py(self, py: Python<'_>) -> PyErr {
         match self {
             Failure::Lk3 { code, message_en, message_id, findings } => {
-                let findings = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".to_owned());
-                match build(py, &code, &message_en, &message_id, &findings) {
+                let findings: Vec<crate::finding::Finding> = findings.iter().map(Into::into).collect();
+                match build(py, &code, &message_en, &message_id, findings) {
                     Ok(err) | Err(err) => err,
                 }
             }
@@ -72,7 +72,7 @@ impl From<lk3_core::label::UnknownValue> for Failure {
     }
 }
 
-fn build(py: Python<'_>, code: &str, en: &str, id: &str, findings: &str) -> PyResult<PyErr> {
+fn build(py: Python<'_>, code: &str, en: &str, id: &str, findings: Vec<crate::finding::Finding>) -> PyResult<PyErr> {
     let exc = py.import("lk3.errors")?.getattr("_from_code")?.call1((code, en, id, findings))?;
     Ok(PyErr::from_value(exc))
 }

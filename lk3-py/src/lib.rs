@@ -11,6 +11,7 @@
 
 mod case;
 mod error;
+mod finding;
 mod frames;
 mod store;
 
@@ -82,19 +83,57 @@ fn schema_names() -> Vec<&'static str> {
     lk3_core::schema::DOCUMENTS.iter().map(|d| d.name).collect()
 }
 
+/// A value as Python's own objects (dicts, lists, str, int, float, bool,
+/// None), built directly rather than parsed from text: what `json.loads`
+/// gives for its JSON, members in the same order.
+pub(crate) fn objects<'py, T: serde::Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let built = pythonize::pythonize(py, value)
+        .map_err(|e| error::Failure::Internal(format!("conversion failed: {e}")).into_py(py))?;
+    as_json_gives(built)
+}
+
+/// `pythonize` makes a Rust tuple a Python tuple; JSON has only arrays,
+/// which `json.loads` reads as lists.
+fn as_json_gives(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
+    use pyo3::types::{PyDict, PyList, PyTuple};
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        let items = tuple.iter().map(as_json_gives).collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(value.py(), items)?.into_any());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        for (i, item) in list.iter().enumerate() {
+            if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() || item.is_instance_of::<PyDict>() {
+                list.set_item(i, as_json_gives(item)?)?;
+            }
+        }
+    } else if let Ok(dict) = value.cast::<PyDict>() {
+        let members: Vec<_> = dict.iter().collect();
+        for (key, item) in members {
+            if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() || item.is_instance_of::<PyDict>() {
+                dict.set_item(key, as_json_gives(item)?)?;
+            }
+        }
+    }
+    Ok(value)
+}
+
 /// The JSON Schema named `name` as JSON text, or `None`.
 #[pyfunction]
 fn schema_json(name: &str) -> Option<String> {
     lk3_core::schema::to_json(name)
 }
 
-/// Validates one JSON document (bytes); returns the report as JSON (the
-/// `validation-result` document). With `trust` (a trust file's bytes), a
-/// case or outreach document must carry a seal by one of its keys. Runs with
-/// the GIL released.
+/// What [`validate_bytes`] found: the document kind, valid, structurally
+/// valid, and every finding as a native [`finding::Finding`].
+type Validated = (Option<String>, bool, bool, Vec<finding::Finding>);
+
+/// Validates one JSON document (bytes); returns the report's fields (those
+/// of the `validation-result` document), the findings as native objects.
+/// With `trust` (a trust file's bytes), a case or outreach document must
+/// carry a seal by one of its keys. Runs with the GIL released.
 #[pyfunction]
 #[pyo3(signature = (data, kind = None, trust = None))]
-fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>, trust: Option<Vec<u8>>) -> PyResult<String> {
+fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>, trust: Option<Vec<u8>>) -> PyResult<Validated> {
     if let Some(k) = kind.as_deref().filter(|k| !lk3_core::validate::KINDS.contains(k)) {
         return Err(PyValueError::new_err(format!(
             "unknown document kind `{k}`: expected one of {}",
@@ -110,7 +149,8 @@ fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>, trust: Op
         let limits = lk3_core::validate::Limits::default();
         lk3_core::validate::validate_trusted(&data, kind.as_deref(), &limits, None, trust.as_ref())
     });
-    serde_json::to_string(&report).map_err(|e| PyValueError::new_err(e.to_string()))
+    let findings = report.findings.iter().map(finding::Finding::from).collect();
+    Ok((report.document, report.valid, report.structurally_valid, findings))
 }
 
 /// A document file's bytes, at most the validator's size limit (a FIFO, a
@@ -195,6 +235,8 @@ mod _lk3 {
 
     #[pymodule_export]
     use super::case::NativeCase;
+    #[pymodule_export]
+    use super::finding::Finding;
     #[pymodule_export]
     use super::store::{NativeStore, before_fork};
 

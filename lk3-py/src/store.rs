@@ -716,16 +716,16 @@ impl NativeStore {
     }
 
     /// Executes a case command (JSON) as `staff_id` in `role` at `at`
-    /// (RFC 3339); returns the events (JSON) and whether the command id had
-    /// been seen before. With `expected_version`, the command is decided
+    /// (RFC 3339); returns the events (a list of dicts) and whether the
+    /// command id had been seen before. With `expected_version`, the command is decided
     /// against the case at that version and refused with a conflict when
     /// the case has moved on. With `rule_set`, a case this command opens is
     /// pinned to it (else: the one in force on the unit's local date).
     #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None, unit=None))]
     #[allow(clippy::too_many_arguments)]
-    fn execute(
+    fn execute<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         case_id: &str,
         command: &str,
         staff_id: &str,
@@ -736,7 +736,7 @@ impl NativeStore {
         rule_set: Option<&str>,
         partner_id: Option<&str>,
         unit: Option<&str>,
-    ) -> PyResult<(String, bool, NativeCase)> {
+    ) -> PyResult<(Bound<'py, PyAny>, bool, NativeCase)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
             let command = parse_command(command)?;
@@ -748,9 +748,9 @@ impl NativeStore {
         let (events, replayed, after) = self.run(py, move |store| async move {
             let (executed, after) =
                 execute_kept(&*store, &slot.folds, case_id, &command, &ctx, expected_version).await?;
-            Ok((json(&executed.events)?, executed.replayed, after))
+            Ok((executed.events, executed.replayed, after))
         })?;
-        Ok((events, replayed, NativeCase::new(after)))
+        Ok((crate::objects(py, &events)?, replayed, NativeCase::new(after)))
     }
 
     /// A case loaded and verified (its chain and head).
@@ -764,20 +764,22 @@ impl NativeStore {
         })
     }
 
-    /// A case's events (JSON list), loaded and verified.
-    fn case_events(&self, py: Python<'_>, case_id: &str) -> PyResult<String> {
+    /// A case's events (a list of dicts), loaded and verified.
+    fn case_events<'py>(&self, py: Python<'py>, case_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
-        self.run(py, move |store| async move { json(&store.load_case(case_id).await?.events) })
+        let events = self.run(py, move |store| async move { Ok(store.load_case(case_id).await?.events) })?;
+        crate::objects(py, &events)
     }
 
     /// Executes an outreach command (JSON, the `outreach-command` schema):
-    /// returns the events (JSON), whether the command id had been seen
-    /// before, and the outreach after them (JSON, as [`NativeStore::outreach`]).
+    /// returns the events (a list of dicts), whether the command id had
+    /// been seen before, and the outreach after them (JSON, as
+    /// [`NativeStore::outreach`]).
     #[pyo3(signature = (outreach_id, command, staff_id, role, at, command_id=None, rule_set=None, partner_id=None, unit=None))]
     #[allow(clippy::too_many_arguments)]
-    fn execute_outreach(
+    fn execute_outreach<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         outreach_id: &str,
         command: &str,
         staff_id: &str,
@@ -787,7 +789,7 @@ impl NativeStore {
         rule_set: Option<&str>,
         partner_id: Option<&str>,
         unit: Option<&str>,
-    ) -> PyResult<(String, bool, String)> {
+    ) -> PyResult<(Bound<'py, PyAny>, bool, String)> {
         let prepared = (|| -> Outcome<_> {
             let id = OutreachId::parse(outreach_id)?;
             let command: OutreachCommand = parse_checked(command, "outreach-command")?;
@@ -795,7 +797,7 @@ impl NativeStore {
             Ok((id, command, ctx))
         })();
         let (id, command, ctx) = prepared.py(py)?;
-        self.run(py, move |store| async move {
+        let (events, replayed, after) = self.run(py, move |store| async move {
             // One read of the stream: the outreach after the command is folded, not loaded again.
             let stream_id = *id.as_uuid();
             let before: Outreach = load_or_new(&*store, stream_id).await?;
@@ -805,8 +807,9 @@ impl NativeStore {
             } else {
                 folded(before, &executed.events)
             };
-            Ok((json(&executed.events)?, executed.replayed, outreach_json(&after)?))
-        })
+            Ok((executed.events, executed.replayed, outreach_json(&after)?))
+        })?;
+        Ok((crate::objects(py, &events)?, replayed, after))
     }
 
     /// An outreach loaded and verified: `{"outreach": ..., "allowed_commands": [...]}` (JSON).
@@ -815,10 +818,11 @@ impl NativeStore {
         self.run(py, move |store| async move { outreach_json(&store.load_outreach(id).await?.state) })
     }
 
-    /// An outreach's events (JSON list), loaded and verified.
-    fn outreach_events(&self, py: Python<'_>, outreach_id: &str) -> PyResult<String> {
+    /// An outreach's events (a list of dicts), loaded and verified.
+    fn outreach_events<'py>(&self, py: Python<'py>, outreach_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
-        self.run(py, move |store| async move { json(&store.load_outreach(id).await?.events) })
+        let events = self.run(py, move |store| async move { Ok(store.load_outreach(id).await?.events) })?;
+        crate::objects(py, &events)
     }
 
     /// The summaries (JSON list) of `unit`'s outreaches that may be active
@@ -862,17 +866,17 @@ impl NativeStore {
         })
     }
 
-    /// Case summaries (JSON list) matching the filters, at most `limit`.
-    /// With `reader` (staff id, role, partner id, unit), only the cases
-    /// that reader's scope admits.
+    /// Case summaries (a list of dicts) matching the filters, at most
+    /// `limit`. With `reader` (staff id, role, partner id, unit), only the
+    /// cases that reader's scope admits.
     #[pyo3(signature = (filters, limit=None, reader=None))]
-    fn cases(
+    fn cases<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         filters: HashMap<String, String>,
         limit: Option<u64>,
         reader: Option<(String, String, Option<String>, Option<String>)>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let q = case_query(&filters).py(py)?;
         let scope = reader
             .map(|(staff_id, role, partner_id, unit)| -> Outcome<_> {
@@ -886,7 +890,8 @@ impl NativeStore {
             })
             .transpose()
             .py(py)?;
-        self.run(py, move |store| async move { json(&all_cases(&*store, q, limit, scope).await?) })
+        let cases = self.run(py, move |store| async move { Ok(all_cases(&*store, q, limit, scope).await?) })?;
+        crate::objects(py, &cases)
     }
 
     /// The family of a Kartu Keluarga in a unit's registry (JSON array of

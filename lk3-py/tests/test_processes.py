@@ -11,7 +11,6 @@ import copy
 import ctypes
 import faulthandler
 import inspect
-import json
 import multiprocessing
 import os
 import pickle
@@ -86,8 +85,7 @@ def test_every_exception_pickles_with_every_code(cls: Type[lk3.Lk3Error]) -> Non
 def test_the_exception_of_every_code_pickles(code: str) -> None:
     from lk3.errors import _from_code, error_class
 
-    findings = json.dumps([FINDING.__dict__])
-    e = _from_code(code, f"[{code}] in English", f"[{code}] dalam bahasa Indonesia", findings)
+    e = _from_code(code, f"[{code}] in English", f"[{code}] dalam bahasa Indonesia", [FINDING])
     back = pickle.loads(pickle.dumps(e))
     assert type(back) is error_class(code) and fields(back) == fields(e)
     assert back.findings == (FINDING,) and str(back) == f"[{code}] in English"

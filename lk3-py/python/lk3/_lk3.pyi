@@ -1,8 +1,9 @@
 """Stubs of the compiled module ``lk3._lk3`` (Rust, pyo3). Use the package
-``lk3`` instead: this low-level layer takes and returns JSON text."""
+``lk3`` instead: this low-level layer takes JSON text and returns JSON text,
+Python objects built in Rust (events, case summaries), or native classes."""
 
 import os
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 __version__: str
 
@@ -21,8 +22,32 @@ def schema_names() -> List[str]:
 def schema_json(name: str) -> Optional[str]:
     """The JSON Schema ``name`` as JSON text, or ``None``."""
 
-def validate_bytes(data: bytes, kind: Optional[str] = None, trust: Optional[bytes] = None) -> str:
-    """Validates a JSON document, its seal against a trust file's bytes if given; the report as JSON (GIL released)."""
+class Finding:
+    """One problem the validator found in a document (``lk3.Finding``):
+    frozen, compared and hashed by its fields, pickled whole."""
+
+    def __init__(self, code: str, severity: str, pointer: str, message_en: str, message_id: str) -> None: ...
+    @property
+    def code(self) -> str:
+        """The stable code (``LK3-E070``, ``LK3-W001`` ...)."""
+    @property
+    def severity(self) -> str:
+        """``error`` (the document is invalid) or ``warning``."""
+    @property
+    def pointer(self) -> str:
+        """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole document."""
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian."""
+
+def validate_bytes(
+    data: bytes, kind: Optional[str] = None, trust: Optional[bytes] = None
+) -> Tuple[Optional[str], bool, bool, List[Finding]]:
+    """Validates a JSON document, its seal against a trust file's bytes if given: the document
+    kind, valid, structurally valid, and every finding (GIL released)."""
 
 def read_document(path: Union[str, "os.PathLike[str]"]) -> bytes:
     """A document file's bytes, at most the size limit; a FIFO or device is refused (GIL released)."""
@@ -89,10 +114,12 @@ class NativeCase:
     def continuing(self) -> bool: ...
     @property
     def reopen_count(self) -> int: ...
-    def part(self, name: str) -> str:
-        """One member (``clients``, ``consents``, ``services``, ``aid`` ...) as JSON text."""
+    def part(self, name: str) -> Any:
+        """One member (``clients``, ``consents``, ``services``, ``aid`` ...) as Python objects built in Rust."""
     def to_json(self) -> str:
         """The whole case as JSON text."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The whole case as Python objects built in Rust (what ``json.loads`` gives for :meth:`to_json`)."""
     def same_as(self, other: "NativeCase") -> bool:
         """The same case at the same event."""
 
@@ -123,14 +150,14 @@ class NativeStore:
         rule_set: Optional[str] = None,
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
-    ) -> Tuple[str, bool, "NativeCase"]:
-        """Executes a case command (JSON): its events (JSON), whether its id
+    ) -> Tuple[List[Dict[str, Any]], bool, "NativeCase"]:
+        """Executes a case command (JSON): its events (dicts, built in Rust), whether its id
         was seen before, and the case after it. Decided against the fold this
         handle kept of the case when it has one (the stream is not read again)."""
     def case(self, case_id: str) -> "NativeCase":
         """A case loaded and verified."""
-    def case_events(self, case_id: str) -> str:
-        """A case's events (JSON list), loaded and verified."""
+    def case_events(self, case_id: str) -> List[Dict[str, Any]]:
+        """A case's events (dicts, built in Rust), loaded and verified."""
     def execute_outreach(
         self,
         outreach_id: str,
@@ -142,13 +169,13 @@ class NativeStore:
         rule_set: Optional[str] = None,
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
-    ) -> Tuple[str, bool, str]:
-        """Executes an outreach command (JSON): its events, whether its id was
+    ) -> Tuple[List[Dict[str, Any]], bool, str]:
+        """Executes an outreach command (JSON): its events (dicts), whether its id was
         seen before, and the outreach after it (JSON, as :meth:`outreach`)."""
     def outreach(self, outreach_id: str) -> str:
         """``{"outreach": ..., "allowed_commands": [...]}`` (JSON), loaded and verified."""
-    def outreach_events(self, outreach_id: str) -> str:
-        """An outreach's events (JSON list), loaded and verified."""
+    def outreach_events(self, outreach_id: str) -> List[Dict[str, Any]]:
+        """An outreach's events (dicts, built in Rust), loaded and verified."""
     def outreaches(
         self,
         unit: str,
@@ -163,7 +190,8 @@ class NativeStore:
         filters: Dict[str, str],
         limit: Optional[int] = None,
         reader: Optional[Tuple[str, str, Optional[str], Optional[str]]] = None,
-    ) -> str: ...
+    ) -> List[Dict[str, Any]]:
+        """Case summaries (dicts, built in Rust) matching the filters."""
     def family(self, unit: str, no_kk: str) -> str: ...
     def count_cases(self, filters: Dict[str, str]) -> int: ...
     def fhir_bundle(

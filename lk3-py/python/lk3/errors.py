@@ -48,8 +48,6 @@ pickles with its class, code, messages and findings, so an error raised in a
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type
 
 from . import _lk3
@@ -72,30 +70,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem the validator found in a document."""
-
-    code: str
-    """The stable code (``LK3-E070``, ``LK3-W001`` ...)."""
-    severity: str
-    """``error`` (the document is invalid) or ``warning``."""
-    pointer: str
-    """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole document."""
-    message_en: str
-    """The message in English."""
-    message_id: str
-    """The message in Indonesian."""
-
-    @classmethod
-    def _from_json(cls, d: Dict[str, Any]) -> Finding:
-        return cls(
-            code=str(d["code"]),
-            severity=str(d["severity"]),
-            pointer=str(d["pointer"]),
-            message_en=str(d["message_en"]),
-            message_id=str(d["message_id"]),
-        )
+Finding = _lk3.Finding
+"""One problem the validator found in a document (a native class; see
+:class:`lk3._lk3.Finding`)."""
 
 
 class Lk3Error(Exception):
@@ -262,7 +239,6 @@ def error_areas() -> Dict[str, str]:
     return dict(_areas())
 
 
-def _from_code(code: str, message_en: str, message_id: str, findings_json: str = "[]") -> Lk3Error:
+def _from_code(code: str, message_en: str, message_id: str, findings: Sequence[Finding] = ()) -> Lk3Error:
     """Builds the exception for an error of the Rust core (called from Rust)."""
-    findings = [Finding._from_json(f) for f in json.loads(findings_json or "[]")]
     return error_class(code)(message_en, code=code, message_id=message_id, findings=findings)

@@ -339,12 +339,15 @@ class _CaseData:
     continuing = property(lambda self: bool(self._get("continuing")))
     reopen_count = property(lambda self: int(self._get("reopen_count") or 0))
 
-    def part(self, name: str) -> str:
+    def part(self, name: str) -> Any:
         default: Any = None if name == "referred_by" else []
-        return json.dumps(self._d.get(name, default))
+        return copy.deepcopy(self._d.get(name, default))
 
     def to_json(self) -> str:
         return json.dumps(self._d)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return copy.deepcopy(self._d)
 
 
 def _case_from_dict(d: Dict[str, Any]) -> Case:
@@ -405,7 +408,7 @@ class Case:
     def _member(self, name: str, build: Callable[[Any], _T]) -> _T:
         members: Dict[str, Any] = self._members
         if name not in members:
-            members[name] = build(json.loads(self._native.part(name)))
+            members[name] = build(self._native.part(name))
         value: _T = members[name]
         return value
 
@@ -548,7 +551,7 @@ class Case:
 
     def to_dict(self) -> Dict[str, Any]:
         """The case as JSON data (a new copy each call): the ``case`` of an export document."""
-        d: Dict[str, Any] = json.loads(self._native.to_json())
+        d: Dict[str, Any] = self._native.to_dict()
         return d
 
     def service(self, service_id: str) -> Service:

@@ -180,12 +180,11 @@ def validate(doc: Document, *, kind: Optional[str] = None, trust: Optional[Docum
     >>> r.valid, r.findings[0].code, r.findings[0].pointer
     (False, 'LK3-E070', '/reason')
     """
-    report = json.loads(_lk3.validate_bytes(_bytes(doc), kind, None if trust is None else _bytes(trust)))
+    document, valid, structurally_valid, findings = _lk3.validate_bytes(
+        _bytes(doc), kind, None if trust is None else _bytes(trust)
+    )
     return ValidationResult(
-        document=report.get("document"),
-        valid=bool(report["valid"]),
-        structurally_valid=bool(report["structurally_valid"]),
-        findings=tuple(Finding._from_json(f) for f in report["findings"]),
+        document=document, valid=valid, structurally_valid=structurally_valid, findings=tuple(findings)
     )
 
 

@@ -269,7 +269,7 @@ class Store:
             a.partner_id,
             a.unit,
         )
-        return Executed(case_id=case_id, events=tuple(json.loads(events)), replayed=replayed, case=Case(case))
+        return Executed(case_id=case_id, events=tuple(events), replayed=replayed, case=Case(case))
 
     def _run(
         self,
@@ -701,7 +701,7 @@ class Store:
 
     def outreach_events(self, outreach_id: str) -> List[Dict[str, Any]]:
         """An outreach's events (JSON data), verified."""
-        events: List[Dict[str, Any]] = json.loads(self._native.outreach_events(outreach_id))
+        events: List[Dict[str, Any]] = self._native.outreach_events(outreach_id)
         return events
 
     def outreaches(
@@ -735,7 +735,7 @@ class Store:
 
     def events(self, case_id: str) -> List[Dict[str, Any]]:
         """A case's events (JSON data: seq, time, actor, payload, hashes), verified."""
-        events: List[Dict[str, Any]] = json.loads(self._native.case_events(case_id))
+        events: List[Dict[str, Any]] = self._native.case_events(case_id)
         return events
 
     def cases(
@@ -782,7 +782,7 @@ class Store:
         if reader is not None:
             r = _actor(reader)
             scope = (r.staff_id, r.role, r.partner_id, r.unit)
-        return [CaseSummary._from_json(d) for d in json.loads(self._native.cases(filters, limit, scope))]
+        return [CaseSummary._from_json(d) for d in self._native.cases(filters, limit, scope)]
 
     def iter_cases(
         self,
