@@ -87,6 +87,7 @@ impl SqliteStore {
                 Durability::Normal => SqliteSynchronous::Normal,
             })
             .busy_timeout(Duration::from_secs(30))
+            .row_buffer_size(ROWS_BUFFERED)
             .pragma("secure_delete", "ON")
             .foreign_keys(true);
         // Each connection to `:memory:` is its own empty database.
@@ -133,6 +134,7 @@ impl SqliteStore {
             .read_only(true)
             .create_if_missing(false)
             .busy_timeout(Duration::from_secs(30))
+            .row_buffer_size(ROWS_BUFFERED)
             .foreign_keys(true);
         let path = options.get_filename().to_owned();
         match std::fs::metadata(&path) {
@@ -191,6 +193,11 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite, begin = Some("BEGIN IMMEDIATE"));
+
+/// Rows a connection's thread may read ahead of the caller (sqlx's default
+/// is 50): with a short channel, the thread and the caller wake each other
+/// every few rows of a long read (verify, the events table, `lk3 cases`).
+const ROWS_BUFFERED: usize = 4096;
 
 /// The newest migration applied, `None` when the file has no lk3 schema.
 async fn schema_version(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
