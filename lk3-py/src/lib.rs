@@ -100,18 +100,18 @@ fn as_json_gives(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
         let items = tuple.iter().map(as_json_gives).collect::<PyResult<Vec<_>>>()?;
         return Ok(PyList::new(value.py(), items)?.into_any());
     }
+    // Scalars are left in place; only containers may hold a tuple.
+    let nested = |item: &Bound<'_, PyAny>| {
+        item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() || item.is_instance_of::<PyDict>()
+    };
     if let Ok(list) = value.cast::<PyList>() {
-        for (i, item) in list.iter().enumerate() {
-            if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() || item.is_instance_of::<PyDict>() {
-                list.set_item(i, as_json_gives(item)?)?;
-            }
+        for (i, item) in list.iter().enumerate().filter(|(_, item)| nested(item)) {
+            list.set_item(i, as_json_gives(item)?)?;
         }
     } else if let Ok(dict) = value.cast::<PyDict>() {
-        let members: Vec<_> = dict.iter().collect();
+        let members: Vec<_> = dict.iter().filter(|(_, item)| nested(item)).collect();
         for (key, item) in members {
-            if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() || item.is_instance_of::<PyDict>() {
-                dict.set_item(key, as_json_gives(item)?)?;
-            }
+            dict.set_item(key, as_json_gives(item)?)?;
         }
     }
     Ok(value)

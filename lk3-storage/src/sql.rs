@@ -2376,10 +2376,10 @@ pub(crate) fn migrator(scripts: &[&'static str]) -> sqlx::migrate::Migrator {
 /// short (its summaries are still as schema 10 wrote them): opening it for
 /// writing finishes the upgrade.
 pub(crate) fn refuse_unfinished_upgrade(summaries_pending: bool) -> Result<(), StoreError> {
-    match summaries_pending {
-        true => Err(StoreError::SchemaTooOld { found: 10, supported: SCHEMA_VERSION }),
-        false => Ok(()),
+    if summaries_pending {
+        return Err(StoreError::SchemaTooOld { found: 10, supported: SCHEMA_VERSION });
     }
+    Ok(())
 }
 
 /// Refuses a store whose newest applied migration is newer than this build.
