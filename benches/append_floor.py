@@ -114,7 +114,7 @@ def main() -> None:
     print(f"{args.commands} hold_session commands, one durable transaction each; CPU µs per command, "
           f"best of {args.rounds}")
     print(f"{'lk3 (Python package, SQLite)':40} {per['lk3']:8.0f}")
-    print(f"{'baseline: lk3's rows, sqlite3':40} {per['baseline']:8.0f}")
+    print(f"{'baseline: the same rows, sqlite3':40} {per['baseline']:8.0f}")
     print(f"{'lk3 / baseline':40} {per['lk3'] / per['baseline']:8.2f}x")
 
 

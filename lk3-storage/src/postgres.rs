@@ -99,6 +99,11 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// Writers take connections from the pool: the server orders them.
+    fn writer_slot(&self) -> Option<&sql::WriterSlot<sqlx::PgConnection>> {
+        None
+    }
+
     fn stmt(text: &'static str) -> &'static str {
         text
     }

@@ -23,6 +23,33 @@ pub(crate) fn id_array<T: ToString>(ids: &[T]) -> Result<String, StoreError> {
     serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable { message: e.to_string() })
 }
 
+/// The one connection a store writes with, held between writes. SQLite
+/// has one writer a file anyway; a connection from the pool would cost each
+/// write a wait for it and, when it goes back, a ping and a task to return it
+/// (three thread switches). The slot is empty until the first write and after
+/// a write that did not commit; clones share it.
+#[derive(Debug)]
+pub(crate) struct WriterSlot<C>(std::sync::Arc<futures_util::lock::Mutex<Option<C>>>);
+
+impl<C> Default for WriterSlot<C> {
+    fn default() -> Self {
+        WriterSlot(Default::default())
+    }
+}
+
+impl<C> Clone for WriterSlot<C> {
+    fn clone(&self) -> Self {
+        WriterSlot(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<C> WriterSlot<C> {
+    /// Waits for the slot (one write at a time in this process).
+    pub(crate) async fn lock(&self) -> futures_util::lock::MutexGuard<'_, Option<C>> {
+        self.0.lock().await
+    }
+}
+
 /// A bound value: every column is TEXT or a 64-bit integer.
 #[derive(Clone)]
 pub(crate) enum Bind {
@@ -259,7 +286,8 @@ macro_rules! sql_store {
             use $crate::sql::{self, Bind};
             use $crate::{CaseStore, StoreError};
 
-            type Tx = sqlx::Transaction<'static, $db>;
+            type Tx<'c> = sqlx::Transaction<'c, $db>;
+            type Conn = <$db as sqlx::Database>::Connection;
             type DbRow = <$db as sqlx::Database>::Row;
 
             fn is_unique(e: &sqlx::Error) -> bool {
@@ -399,7 +427,7 @@ macro_rules! sql_store {
             /// The rows of a checked table whose check no longer matches them,
             /// read one at a time (a table may hold millions).
             async fn changed_rows(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 table: &rows::CheckedTable,
                 out: &mut Vec<(&'static str, rows::Row)>,
             ) -> Result<(), sqlx::Error> {
@@ -419,7 +447,7 @@ macro_rules! sql_store {
 
             /// Notes whose text no longer matches its digest, or whose subject
             /// rows are not its subjects (notes read one at a time).
-            async fn read_notes(tx: &mut Tx) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
+            async fn read_notes(tx: &mut Tx<'_>) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
                 use futures_util::TryStreamExt;
                 let mut found = Vec::new();
                 let mut subjects: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
@@ -482,7 +510,7 @@ macro_rules! sql_store {
 
             /// Inserts a checked row ([`rows::CheckedTable`]) with its check.
             async fn insert_checked(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 table: &rows::CheckedTable,
                 values: rows::Row,
                 on_conflict: &str,
@@ -506,7 +534,7 @@ macro_rules! sql_store {
             /// The clients a note or an attachment is about, as rows of
             /// `note_subjects` (which erasure looks them up by).
             async fn insert_subjects(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 unit: &str,
                 digest: Hash,
                 subjects: &[ClientId],
@@ -540,7 +568,7 @@ macro_rules! sql_store {
 
             /// Writes the stream's own query row (`cases`, `outreaches`), new or
             /// replacing the one before.
-            async fn upsert(tx: &mut Tx, table: &Table, row: &rows::Row) -> Result<(), sqlx::Error> {
+            async fn upsert(tx: &mut Tx<'_>, table: &Table, row: &rows::Row) -> Result<(), sqlx::Error> {
                 let placeholders: Vec<String> = (1..=table.columns.len()).map(|n| format!("${n}")).collect();
                 let updates: Vec<String> = table
                     .columns
@@ -565,7 +593,7 @@ macro_rules! sql_store {
 
             /// Replaces a stream's rows of a child table.
             async fn replace_rows(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 table: &Table,
                 stream: (&str, &str),
                 rows: &[rows::Row],
@@ -583,7 +611,7 @@ macro_rules! sql_store {
             /// Writes a stream's query rows ([`rows::projection_rows`]): its own
             /// row always, and of its child tables only those that changed.
             async fn write_projection(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 projection: &Projection,
                 previous: Option<&Projection>,
             ) -> Result<(), StoreError> {
@@ -611,15 +639,68 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            /// A transaction for writing (SQLite takes the write lock at once).
-            async fn begin_write(pool: &sqlx::Pool<$db>) -> Result<Tx, StoreError> {
-                Ok(match $begin {
-                    Some(statement) => pool.begin_with(statement).await?,
-                    None => pool.begin().await?,
-                })
+            /// The connection a write runs on: the store's held writer
+            /// ([`sql::WriterSlot`]), or one from the pool.
+            enum WriteConnection<'a> {
+                /// The held writer; `keep` once a write committed on it.
+                Held { slot: futures_util::lock::MutexGuard<'a, Option<Conn>>, keep: bool },
+                Pooled(sqlx::pool::PoolConnection<$db>),
             }
 
-            async fn read_head(tx: &mut Tx, stream: &str) -> Result<Option<StreamInfo>, StoreError> {
+            impl WriteConnection<'_> {
+                /// A transaction for writing (SQLite takes the write lock at once).
+                async fn begin(&mut self) -> Result<Tx<'_>, StoreError> {
+                    let conn: &mut Conn = match self {
+                        WriteConnection::Held { slot, .. } => slot
+                            .as_mut()
+                            .ok_or_else(|| StoreError::Unavailable { message: "no writer connection".into() })?,
+                        WriteConnection::Pooled(pooled) => &mut **pooled,
+                    };
+                    Ok(match $begin {
+                        Some(statement) => sqlx::Connection::begin_with(conn, statement).await?,
+                        None => sqlx::Connection::begin(conn).await?,
+                    })
+                }
+
+                /// Says that the writes on this connection committed: a held
+                /// writer is kept for the next write.
+                fn committed(&mut self) {
+                    if let WriteConnection::Held { keep, .. } = self {
+                        *keep = true;
+                    }
+                }
+            }
+
+            impl Drop for WriteConnection<'_> {
+                fn drop(&mut self) {
+                    // A write that did not commit may have left its connection
+                    // in any state (a rollback pending, a thread gone): a held
+                    // writer is closed and the next write opens a new one.
+                    if let WriteConnection::Held { slot, keep: false } = self {
+                        slot.take();
+                    }
+                }
+            }
+
+            impl $store {
+                /// The connection to write with: the held writer, waited
+                /// for and opened if need be, or one from the pool.
+                async fn writer(&self) -> Result<WriteConnection<'_>, StoreError> {
+                    match self.writer_slot() {
+                        Some(held) => {
+                            let mut slot = held.lock().await;
+                            if slot.is_none() {
+                                // Detached: the pool neither counts nor pings it.
+                                *slot = Some(self.pool.acquire().await?.detach());
+                            }
+                            Ok(WriteConnection::Held { slot, keep: false })
+                        }
+                        None => Ok(WriteConnection::Pooled(self.pool.acquire().await?)),
+                    }
+                }
+            }
+
+            async fn read_head(tx: &mut Tx<'_>, stream: &str) -> Result<Option<StreamInfo>, StoreError> {
                 sqlx::query(<$store>::stmt(
                     "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
                 ))
@@ -634,7 +715,7 @@ macro_rules! sql_store {
             /// claimed now, the stored record for one already there (a retry
             /// or a reuse, which `decide_append` tells apart). On any error the
             /// caller's transaction is rolled back, claims included.
-            async fn claim_commands(tx: &mut Tx, batch: &Batch) -> Result<Vec<Option<CommandRecord>>, StoreError> {
+            async fn claim_commands(tx: &mut Tx<'_>, batch: &Batch) -> Result<Vec<Option<CommandRecord>>, StoreError> {
                 let mut seen = Vec::with_capacity(batch.commands.len());
                 for (command_id, record) in batch.command_records() {
                     let values = rows::command_row(&batch.unit, &command_id.to_string(), &record);
@@ -660,7 +741,7 @@ macro_rules! sql_store {
             }
 
             async fn append_one(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 batch: &Batch,
                 signer: Option<&lk3_core::seal::SigningKey>,
             ) -> Result<AppendOutcome, StoreError> {
@@ -671,7 +752,7 @@ macro_rules! sql_store {
             /// The rest of an append once its command ids are claimed (`seen`:
             /// the record of each one that was already there).
             async fn append_claimed(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 batch: &Batch,
                 seen: &[Option<CommandRecord>],
                 signer: Option<&lk3_core::seal::SigningKey>,
@@ -769,7 +850,7 @@ macro_rules! sql_store {
             /// `tail` what follows the values. Returns the rows the statements
             /// return (`RETURNING`).
             async fn insert_many(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 into: &str,
                 types: &[ColumnType],
                 rows: &[rows::Row],
@@ -796,7 +877,7 @@ macro_rules! sql_store {
 
             /// [`insert_many`] into all of `table`'s columns.
             async fn insert_into(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 table: &Table,
                 rows: &[rows::Row],
                 tail: &str,
@@ -813,7 +894,7 @@ macro_rules! sql_store {
 
             /// The events of `batches`, in as few statements as the limit of
             /// bound values allows (8 values an event).
-            async fn insert_events(tx: &mut Tx, batches: &[&Batch]) -> Result<(), sqlx::Error> {
+            async fn insert_events(tx: &mut Tx<'_>, batches: &[&Batch]) -> Result<(), sqlx::Error> {
                 let events: Vec<(&Batch, &StoredEvent)> =
                     batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
                 for chunk in events.chunks(VALUES_PER_STATEMENT / 8) {
@@ -858,7 +939,7 @@ macro_rules! sql_store {
             /// batch whose command ids were already there takes the one-by-one
             /// path (a re-import is answered as present; a partial one refused).
             async fn append_new_streams(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 batches: &[Batch],
                 signer: Option<&lk3_core::seal::SigningKey>,
             ) -> Result<Option<Vec<AppendOutcome>>, StoreError> {
@@ -931,7 +1012,7 @@ macro_rules! sql_store {
 
             /// The stored records of command ids, by id.
             async fn stored_commands(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 command_ids: &[String],
             ) -> Result<std::collections::HashMap<String, CommandRecord>, StoreError> {
                 let mut found = std::collections::HashMap::with_capacity(command_ids.len());
@@ -986,7 +1067,7 @@ macro_rules! sql_store {
             /// case number on PostgreSQL): the caller writes the batches one by
             /// one instead, which names what was taken.
             async fn write_new_streams(
-                tx: &mut Tx,
+                tx: &mut Tx<'_>,
                 batches: &[&Batch],
                 signer: Option<&lk3_core::seal::SigningKey>,
             ) -> Result<bool, StoreError> {
@@ -1062,7 +1143,7 @@ macro_rules! sql_store {
 
             /// Refuses new cases whose number their unit has given already, in
             /// the store or among themselves.
-            async fn check_case_numbers(tx: &mut Tx, batches: &[&Batch]) -> Result<(), StoreError> {
+            async fn check_case_numbers(tx: &mut Tx<'_>, batches: &[&Batch]) -> Result<(), StoreError> {
                 let mut numbers = std::collections::HashSet::new();
                 let mut asked = Vec::new();
                 for b in batches {
@@ -1106,7 +1187,8 @@ macro_rules! sql_store {
                     if pending.is_none() {
                         return Ok(());
                     }
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     // Note rows from before schema 8 have no sensitivity: each is
                     // `rahasia`, checked again, but only where its old check holds
                     // (one changed outside lk3 stays without, unreadable, for
@@ -1141,13 +1223,15 @@ macro_rules! sql_store {
                         query.execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
                 /// Gives rows written before schema 2 their check (see
                 /// [`rows::CheckedTable`]); run when the store is opened for writing.
                 pub(crate) async fn check_legacy_rows(&self) -> Result<(), StoreError> {
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     for table in rows::LEGACY_CHECKED {
                         let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
                         // A page at a time: each row checked leaves the selection.
@@ -1176,6 +1260,7 @@ macro_rules! sql_store {
                         }
                     }
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
@@ -1188,7 +1273,8 @@ macro_rules! sql_store {
                     if !summaries_pending(&self.pool).await? {
                         return Ok(());
                     }
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     // Another writer opening the store at the same time did it first.
                     if sqlx::query("DELETE FROM summary_refresh").execute(&mut *tx).await?.rows_affected() == 0 {
                         return Ok(());
@@ -1257,6 +1343,7 @@ macro_rules! sql_store {
                         }
                     }
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
             }
@@ -1273,6 +1360,12 @@ macro_rules! sql_store {
                 }
 
                 async fn close(&self) {
+                    if let Some(held) = self.writer_slot() {
+                        if let Some(conn) = held.lock().await.take() {
+                            // Closing fails only on a connection already gone.
+                            let _ = sqlx::Connection::close(conn).await;
+                        }
+                    }
                     self.pool.close().await
                 }
 
@@ -1308,9 +1401,11 @@ macro_rules! sql_store {
                     stream_id: Uuid,
                     seal: &lk3_core::seal::Seal,
                 ) -> Result<(), StoreError> {
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     upsert(&mut tx, &rows::SEALS, &rows::seal_row(unit, stream_id, seal)).await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
@@ -1333,22 +1428,25 @@ macro_rules! sql_store {
                         .map(|name| format!("{name} = excluded.{name}"))
                         .collect();
                     let on_conflict = format!("ON CONFLICT ({}) DO UPDATE SET {}", table.key.join(", "), updates.join(", "));
-                    let mut tx = self.pool.begin().await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     insert_checked(&mut tx, table, rows::trust_row(record), &on_conflict).await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
                     let signer = self.signer.get();
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     let mut together = None;
                     if writable_together(batches) {
                         together = append_new_streams(&mut tx, batches, signer.as_deref()).await?;
                         if together.is_none() {
                             // They met another writer: one by one, from the start.
                             tx.rollback().await?;
-                            tx = begin_write(&self.pool).await?;
+                            tx = writer.begin().await?;
                         }
                     }
                     let outcomes = match together {
@@ -1362,6 +1460,7 @@ macro_rules! sql_store {
                         }
                     };
                     tx.commit().await?;
+                    writer.committed();
                     Ok(outcomes)
                 }
 
@@ -1885,7 +1984,8 @@ macro_rules! sql_store {
                 async fn merge_clients(&self, merge: &lk3_core::schema::ClientMerge) -> Result<(), StoreError> {
                     let unit = merge.unit.to_string();
                     let (merged, into) = (merge.merged.to_string(), merge.into.to_string());
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     let present = sqlx::query(<$store>::stmt("SELECT client_id FROM clients WHERE unit = $1 AND client_id IN ($2, $3)"))
                         .bind(&unit)
                         .bind(&merged)
@@ -1915,6 +2015,7 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
@@ -2007,7 +2108,8 @@ macro_rules! sql_store {
                 }
 
                 async fn put_partners(&self, partners: &[lk3_core::partner::Partner]) -> Result<(), StoreError> {
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     for partner in partners {
                         insert_checked(
                             &mut tx,
@@ -2018,13 +2120,15 @@ macro_rules! sql_store {
                         .await?;
                     }
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
                 async fn put_client(&self, record: &ClientRecord) -> Result<(), StoreError> {
                     let json = serde_json::to_string(record).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
                     let values = vec![Value::Text(record.unit.to_string()), Value::Text(record.client_id.to_string()), Value::Text(json)];
-                    let mut tx = self.pool.begin().await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     insert_checked(
                         &mut tx,
                         &rows::CLIENTS,
@@ -2033,6 +2137,7 @@ macro_rules! sql_store {
                     )
                     .await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(())
                 }
 
@@ -2055,7 +2160,8 @@ macro_rules! sql_store {
                     let unit = note.unit.to_string();
                     let subjects = serde_json::to_string(&note.subjects)
                         .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     let values = vec![
                         Value::Text(unit.clone()),
                         Value::Text(digest.to_string()),
@@ -2069,6 +2175,7 @@ macro_rules! sql_store {
                     insert_checked(&mut tx, &rows::NOTES, values, "").await?;
                     insert_subjects(&mut tx, &unit, digest, &note.subjects).await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(digest)
                 }
 
@@ -2112,7 +2219,8 @@ macro_rules! sql_store {
                     let unit = attachment.unit.to_string();
                     let subjects = serde_json::to_string(&attachment.subjects)
                         .map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     let values = vec![
                         Value::Text(unit.clone()),
                         Value::Text(digest.to_string()),
@@ -2129,6 +2237,7 @@ macro_rules! sql_store {
                     insert_checked(&mut tx, &rows::ATTACHMENTS, values, "").await?;
                     insert_subjects(&mut tx, &unit, digest, &attachment.subjects).await?;
                     tx.commit().await?;
+                    writer.committed();
                     Ok(digest)
                 }
 
@@ -2179,8 +2288,9 @@ macro_rules! sql_store {
                     let text = serde_json::to_string(entry).map_err(|e| StoreError::Unavailable { message: e.to_string() })?;
                     // Two readers logging at once: the second one's insert finds
                     // the place taken (the key) and tries the next.
+                    let mut writer = self.writer().await?;
                     for _ in 0..16 {
-                        let mut tx = begin_write(&self.pool).await?;
+                        let mut tx = writer.begin().await?;
                         let last = sqlx::query(<$store>::stmt(
                             "SELECT seq, hash FROM access_log WHERE unit = $1 ORDER BY seq DESC LIMIT 1",
                         ))
@@ -2209,6 +2319,7 @@ macro_rules! sql_store {
                         .rows_affected();
                         if inserted == 1 {
                             tx.commit().await?;
+                            writer.committed();
                             return Ok(LoggedAccess { seq: seq as u64, entry: entry.clone(), hash });
                         }
                         tx.rollback().await?;
@@ -2248,7 +2359,8 @@ macro_rules! sql_store {
                 ) -> Result<Erasure, StoreError> {
                     let unit_text = unit.to_string();
                     let client_text = client.to_string();
-                    let mut tx = begin_write(&self.pool).await?;
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
                     let removed = sqlx::query(<$store>::stmt("DELETE FROM clients WHERE unit = $1 AND client_id = $2"))
                         .bind(&unit_text)
                         .bind(&client_text)
@@ -2337,6 +2449,7 @@ macro_rules! sql_store {
                     ];
                     insert_checked(&mut tx, &rows::ERASURES, values, "ON CONFLICT DO NOTHING").await?;
                     tx.commit().await?;
+                    writer.committed();
                     // Old page images with the erased data may still sit in the
                     // write-ahead log: copy them out and empty it.
                     if let Some(statement) = <$store>::AFTER_ERASURE {

@@ -1,13 +1,17 @@
 //! The embedded default: one SQLite file (bundled SQLite, no server), in
 //! WAL mode with `synchronous = FULL`, so a committed append survives a
 //! crash or a power cut. Writers take the write lock when their transaction
-//! begins (`BEGIN IMMEDIATE`), so two appends never interleave.
+//! begins (`BEGIN IMMEDIATE`), so two appends never interleave. A store
+//! writes through one connection it holds between writes, so writers of
+//! one process wait for each other in turn rather than on the file's lock.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::StoreError;
@@ -30,6 +34,9 @@ pub enum Durability {
 pub struct SqliteStore {
     pool: SqlitePool,
     signer: crate::trust::SignerSlot,
+    /// `None` for `:memory:` (whose one connection is the database) and
+    /// for a store opened read-only.
+    writer: Option<sql::WriterSlot<SqliteConnection>>,
 }
 
 impl SqliteStore {
@@ -114,7 +121,8 @@ impl SqliteStore {
             None => {}
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
-        let store = SqliteStore { pool, signer: Default::default() };
+        let writer = (!in_memory).then(sql::WriterSlot::default);
+        let store = SqliteStore { pool, signer: Default::default(), writer };
         store.check_note_sensitivity(before.is_some_and(|v| v < 2)).await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
@@ -172,7 +180,7 @@ impl SqliteStore {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
                 sql::refuse_unfinished_upgrade(sql_impl::summaries_pending(&pool).await?)?;
-                Ok(SqliteStore { pool, signer: Default::default() })
+                Ok(SqliteStore { pool, signer: Default::default(), writer: None })
             }
         }
     }
@@ -180,6 +188,10 @@ impl SqliteStore {
     /// The connection pool, for tools that read the tables directly.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    fn writer_slot(&self) -> Option<&sql::WriterSlot<SqliteConnection>> {
+        self.writer.as_ref()
     }
 
     fn stmt(text: &'static str) -> AssertSqlSafe<String> {

@@ -548,3 +548,20 @@ async fn an_import_that_meets_an_unforeseen_row_is_written_one_by_one() {
     }
     assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
 }
+
+/// A store holds one connection for its writes between them; `close` closes
+/// it with the pool: the last connection to go checkpoints the log into the
+/// file and removes it, and the file is whole for whoever opens it next.
+#[tokio::test]
+async fn closing_a_store_closes_its_writer_too() {
+    let (s, url, events) = store_with_case().await;
+    let path = url.trim_start_matches("sqlite://").to_owned();
+    let log = format!("{path}-wal");
+    assert!(std::path::Path::new(&log).exists(), "a store at work keeps its log");
+    s.close().await;
+    assert!(!std::path::Path::new(&log).exists(), "a connection stayed open after close");
+    let again = SqliteStore::open_read_only(&url).await.expect("reopen");
+    let case_id = lk3_core::ids::CaseId::from_uuid(events[0].stream_id);
+    let loaded = lk3_storage::CaseStoreExt::load_case(&again, case_id).await.expect("load");
+    assert_eq!(loaded.events, events);
+}

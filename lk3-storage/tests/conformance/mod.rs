@@ -67,6 +67,7 @@ macro_rules! conformance_suite {
             eight_writers_on_one_case_lose_and_duplicate_nothing,
             eight_writers_on_many_cases_lose_and_duplicate_nothing,
             verify_while_writers_append_finds_nothing_wrong,
+            a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lands,
             a_reimport_whose_events_differ_is_a_conflict,
             a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals,
             verify_with_trusted_keys_requires_every_head_sealed,
@@ -928,6 +929,48 @@ pub async fn verify_while_writers_append_finds_nothing_wrong(store: Store) {
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok() && report.streams == 6, "{report:?}");
     assert!(runs >= 3);
+}
+
+/// A write whose future is dropped part way (a caller's timeout, a task
+/// cancelled), after one poll, then two, and so on: each time it wrote all
+/// of its events or none, and the same append then lands (a store that holds
+/// a connection for its writes must not keep one a dropped write left in a
+/// transaction).
+pub async fn a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lands(store: Store) {
+    use std::future::Future;
+    use std::task::Poll;
+    let mut w = World::new();
+    let (case, events) = case_at(&mut w, Stage::Ditutup);
+    let stream_id = *case.case_id().expect("id").as_uuid();
+    let stored =
+        |store: Store| async move { store.read_stream(stream_id).await.expect("read").map_or(0, |(_, e)| e.len()) };
+    let mut before = Case::default();
+    let mut dropped_before_writing = 0;
+    for (polls, e) in events.iter().enumerate() {
+        {
+            let mut write = std::pin::pin!(store.append(&before, std::slice::from_ref(e)));
+            for _ in 0..polls % 12 {
+                let polled = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx).is_ready())).await;
+                if polled {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        let after_drop = stored(store.clone()).await;
+        if after_drop == polls {
+            dropped_before_writing += 1;
+            store.append(&before, std::slice::from_ref(e)).await.expect("the next write lands");
+        } else {
+            assert_eq!(after_drop, polls + 1, "a dropped write wrote part of a batch");
+        }
+        assert_eq!(stored(store.clone()).await, polls + 1);
+        before.apply(e);
+    }
+    assert!(dropped_before_writing > 0, "no write was dropped before it wrote: the test tested nothing");
+    let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+    assert_eq!(loaded.events, events);
+    assert!(verify(&*store).await.expect("verify").is_ok());
 }
 
 /// A document re-imported: the same events are "already present"; events
