@@ -55,8 +55,13 @@ pub mod rows;
 mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod statement;
 mod store;
 pub mod tasks;
+#[cfg(test)]
+#[path = "../../lk3-core/tests/common/mod.rs"]
+mod test_world;
 pub mod trust;
 pub mod verify;
 

@@ -32,6 +32,8 @@ impl PostgresStore {
     const INTEGRITY_CHECK: Option<[&'static str; 3]> = None;
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = false;
+    /// One statement a query (the extended protocol).
+    const MANY_STATEMENTS_A_QUERY: bool = false;
     const BACKEND: &'static str = "postgres";
     /// The values of a JSON array of text bound as `$2`, as a subquery.
     const JSON_TEXT_ARRAY: &'static str = "SELECT jsonb_array_elements_text(CAST($2 AS jsonb))";
@@ -102,6 +104,10 @@ impl PostgresStore {
     /// Writers take connections from the pool: the server orders them.
     fn writer_slot(&self) -> Option<&sql::WriterSlot<sqlx::PgConnection>> {
         None
+    }
+
+    fn statement_text(text: &str) -> AssertSqlSafe<String> {
+        AssertSqlSafe(text.to_owned())
     }
 
     fn stmt(text: &'static str) -> &'static str {

@@ -508,6 +508,27 @@ macro_rules! sql_store {
                 Ok(found)
             }
 
+            /// A statement as this driver's query.
+            trait AsQuery {
+                fn query(self) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>;
+            }
+
+            impl AsQuery for $crate::statement::Statement {
+                // By value: each text is moved into the driver's arguments, not copied.
+                fn query(self) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
+                    let mut query = sqlx::query(<$store>::statement_text(&self.text));
+                    for (value, ty) in self.values {
+                        query = match (value, ty) {
+                            (Value::Int(v), _) => query.bind(v),
+                            (Value::Text(v), _) => query.bind(v),
+                            (_, ColumnType::Int) => query.bind(None::<i64>),
+                            (_, ColumnType::Text) => query.bind(None::<String>),
+                        };
+                    }
+                    query
+                }
+            }
+
             /// Inserts a checked row ([`rows::CheckedTable`]) with its check.
             async fn insert_checked(
                 tx: &mut Tx<'_>,
@@ -515,20 +536,7 @@ macro_rules! sql_store {
                 values: rows::Row,
                 on_conflict: &str,
             ) -> Result<u64, StoreError> {
-                let row = rows::checked(values);
-                let placeholders: Vec<String> = (1..=row.len()).map(|n| format!("${n}")).collect();
-                let text = format!(
-                    "INSERT INTO {} ({}) VALUES ({}) {on_conflict}",
-                    table.name,
-                    table.column_list(),
-                    placeholders.join(", ")
-                );
-                let mut query = sqlx::query(<$store>::stmt_owned(text));
-                let types = table.columns.iter().map(|c| c.ty).chain(std::iter::once(ColumnType::Text));
-                for (value, ty) in row.iter().zip(types) {
-                    query = bind_value(query, value, ty);
-                }
-                Ok(query.execute(&mut **tx).await?.rows_affected())
+                Ok($crate::statement::checked_insert(table, values, on_conflict).query().execute(&mut **tx).await?.rows_affected())
             }
 
             /// The clients a note or an attachment is about, as rows of
@@ -554,12 +562,12 @@ macro_rules! sql_store {
 
             fn bind_value<'q>(
                 query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
-                value: &Value,
+                value: &'q Value,
                 ty: ColumnType,
             ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
                 match (value, ty) {
                     (Value::Int(v), _) => query.bind(*v),
-                    (Value::Text(v), _) => query.bind(v.clone()),
+                    (Value::Text(v), _) => query.bind(v.as_str()),
                     // A NULL is bound with its column's type (PostgreSQL checks it).
                     (_, ColumnType::Int) => query.bind(None::<i64>),
                     (_, ColumnType::Text) => query.bind(None::<String>),
@@ -569,57 +577,17 @@ macro_rules! sql_store {
             /// Writes the stream's own query row (`cases`, `outreaches`), new or
             /// replacing the one before.
             async fn upsert(tx: &mut Tx<'_>, table: &Table, row: &rows::Row) -> Result<(), sqlx::Error> {
-                let placeholders: Vec<String> = (1..=table.columns.len()).map(|n| format!("${n}")).collect();
-                let updates: Vec<String> = table
-                    .columns
-                    .iter()
-                    .filter(|c| !table.key.contains(&c.name))
-                    .map(|c| format!("{0} = excluded.{0}", c.name))
-                    .collect();
-                let text = format!(
-                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
-                    table.name,
-                    table.column_list(),
-                    placeholders.join(", "),
-                    table.key.join(", "),
-                    updates.join(", ")
-                );
-                let mut query = sqlx::query(<$store>::stmt_owned(text));
-                for (value, column) in row.iter().zip(table.columns) {
-                    query = bind_value(query, value, column.ty);
-                }
-                query.execute(&mut **tx).await.map(drop)
+                $crate::statement::upsert(table, row).query().execute(&mut **tx).await.map(drop)
             }
 
-            /// Replaces a stream's rows of a child table.
-            async fn replace_rows(
-                tx: &mut Tx<'_>,
-                table: &Table,
-                stream: (&str, &str),
-                rows: &[rows::Row],
-                had_rows: bool,
-            ) -> Result<(), StoreError> {
-                if had_rows {
-                    let text =
-                        format!("DELETE FROM {} WHERE unit = $1 AND {} = $2", table.name, table.stream_column);
-                    sqlx::query(<$store>::stmt_owned(text)).bind(stream.0).bind(stream.1).execute(&mut **tx).await?;
-                }
-                insert_into(tx, table, rows, "").await?;
-                Ok(())
-            }
-
-            /// Writes a stream's query rows ([`rows::projection_rows`]): its own
-            /// row always, and of its child tables only those that changed.
+            /// Writes a stream's query rows ([`$crate::statement::projection_statements`]).
             async fn write_projection(
                 tx: &mut Tx<'_>,
                 projection: &Projection,
                 previous: Option<&Projection>,
             ) -> Result<(), StoreError> {
-                let tables = rows::projection_rows(projection)?;
-                let before = previous.map(rows::projection_rows).transpose()?;
-                let Some(((own, own_rows), children)) = tables.split_first() else { return Ok(()) };
-                let stream = (own_rows[0][0].as_text().unwrap_or_default(), own_rows[0][1].as_text().unwrap_or_default());
-                match (upsert(tx, own, &own_rows[0]).await, projection) {
+                let Some((own, children)) = $crate::statement::projection_statements(projection, previous)? else { return Ok(()) };
+                match (own.query().execute(&mut **tx).await, projection) {
                     // The one unique key an upsert of a case can break is (unit, case_number).
                     (Err(e), Projection::Case(c)) if is_unique(&e) => {
                         return Err(StoreError::CaseNumberTaken {
@@ -627,14 +595,12 @@ macro_rules! sql_store {
                             case_number: c.case_number.as_ref().map_or_else(String::new, ToString::to_string),
                         });
                     }
-                    (written, _) => written?,
-                }
-                for (k, (table, table_rows)) in children.iter().enumerate() {
-                    let old = before.as_ref().and_then(|b| b.get(k + 1)).map(|(_, r)| r);
-                    if old == Some(table_rows) {
-                        continue;
+                    (written, _) => {
+                        written?;
                     }
-                    replace_rows(tx, table, stream, table_rows, old.is_some_and(|o| !o.is_empty())).await?;
+                }
+                for statement in children {
+                    statement.query().execute(&mut **tx).await?;
                 }
                 Ok(())
             }
@@ -717,10 +683,8 @@ macro_rules! sql_store {
             /// caller's transaction is rolled back, claims included.
             async fn claim_commands(tx: &mut Tx<'_>, batch: &Batch) -> Result<Vec<Option<CommandRecord>>, StoreError> {
                 let mut seen = Vec::with_capacity(batch.commands.len());
-                for (command_id, record) in batch.command_records() {
-                    let values = rows::command_row(&batch.unit, &command_id.to_string(), &record);
-                    let claimed =
-                        insert_checked(tx, &rows::CHECKED_COMMANDS, values, "ON CONFLICT DO NOTHING").await?;
+                for ((command_id, _), claim) in batch.command_records().zip($crate::statement::command_claims(batch)) {
+                    let claimed = claim.query().execute(&mut **tx).await?.rows_affected();
                     seen.push(if claimed == 1 { None } else { stored_command(&mut **tx, command_id).await? });
                 }
                 Ok(seen)
@@ -773,37 +737,7 @@ macro_rules! sql_store {
                     let command_id = batch.commands.first().map_or(Uuid::nil(), |c| *c.command_id.as_uuid());
                     return Err(StoreError::CommandIdConflict { command_id, stream_id: batch.stream_id });
                 }
-                let new_version = sql::signed(batch.new_version());
-                let head_hash = batch.head_hash().to_string();
-                let moved = if batch.expected_version == 0 {
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO streams (unit, stream_id, kind, version, head_hash) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT DO NOTHING",
-                    ))
-                    .bind(&unit)
-                    .bind(&stream)
-                    .bind(batch.kind.as_str())
-                    .bind(new_version)
-                    .bind(&head_hash)
-                    .execute(&mut **tx)
-                    .await?
-                } else {
-                    // The conditional update is the check: it locks the row, and a
-                    // writer that waited for another's commit finds the version moved.
-                    sqlx::query(<$store>::stmt(
-                        "UPDATE streams SET version = $1, head_hash = $2 \
-                         WHERE unit = $3 AND stream_id = $4 AND kind = $5 AND version = $6 AND head_hash = $7",
-                    ))
-                    .bind(new_version)
-                    .bind(&head_hash)
-                    .bind(&unit)
-                    .bind(&stream)
-                    .bind(batch.kind.as_str())
-                    .bind(sql::signed(batch.expected_version))
-                    .bind(batch.prev_hash.to_string())
-                    .execute(&mut **tx)
-                    .await?
-                };
+                let moved = $crate::statement::head_move(batch).query().execute(&mut **tx).await?;
                 if moved.rows_affected() != 1 {
                     // Only now read the head, to say precisely what is wrong.
                     let head = read_head(tx, &stream).await?;
@@ -815,14 +749,7 @@ macro_rules! sql_store {
                     });
                 }
                 if batch.expected_version == 0 {
-                    // Counted per unit, so that a stream deleted outside lk3 shows in `verify`.
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO manifest (unit, streams) VALUES ($1, 1) \
-                         ON CONFLICT (unit) DO UPDATE SET streams = manifest.streams + 1",
-                    ))
-                    .bind(&unit)
-                    .execute(&mut **tx)
-                    .await?;
+                    $crate::statement::manifest_count(&unit, 1).query().execute(&mut **tx).await?;
                 }
                 if let Err(err) = insert_events(tx, &[batch]).await {
                     if is_unique(&err) {
@@ -835,20 +762,47 @@ macro_rules! sql_store {
                     return Err(err.into());
                 }
                 write_projection(tx, &batch.projection, batch.previous.as_ref()).await?;
-                if let Some(seal) = $crate::trust::seal_of_batch(batch, signer) {
-                    upsert(tx, &rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)).await?;
+                if let Some(seal) = $crate::statement::seal_upsert(batch, signer) {
+                    seal.query().execute(&mut **tx).await?;
                 }
                 Ok(AppendOutcome::Written { version: batch.new_version() })
             }
 
-            /// Bound values per statement of many rows: far below either
-            /// driver's limit (SQLite 32,766, PostgreSQL 65,535).
-            const VALUES_PER_STATEMENT: usize = 30_000;
+            /// An append of one batch in one query, for a driver that runs
+            /// many statements in one (SQLite; [`$crate::statement::at_once`]): a round trip
+            /// to the connection's thread instead of one per statement. `None`
+            /// when a claim or the head's move did not take, or a statement
+            /// failed: the caller rolls back and appends one statement at a
+            /// time, which says why.
+            async fn append_at_once(
+                tx: &mut Tx<'_>,
+                batch: &Batch,
+                signer: Option<&lk3_core::seal::SigningKey>,
+            ) -> Result<Option<AppendOutcome>, StoreError> {
+                let Some((statement, expected)) = $crate::statement::at_once(batch, signer)? else { return Ok(None) };
+                match statement.query().fetch_all(&mut **tx).await {
+                    Ok(returned) if returned.len() == expected => {
+                        Ok(Some(AppendOutcome::Written { version: batch.new_version() }))
+                    }
+                    _ => Ok(None),
+                }
+            }
+
+            /// Runs `statements` in turn (each built when its turn comes),
+            /// returning the rows they return (`RETURNING`).
+            async fn run_all(
+                tx: &mut Tx<'_>,
+                statements: impl IntoIterator<Item = $crate::statement::Statement> + Send,
+            ) -> Result<Vec<DbRow>, sqlx::Error> {
+                let mut returned = Vec::new();
+                for statement in statements {
+                    returned.extend(statement.query().fetch_all(&mut **tx).await?);
+                }
+                Ok(returned)
+            }
 
             /// Inserts rows of `types` in as few statements as the limit of
-            /// bound values allows: `into` is `INSERT INTO t (columns) `,
-            /// `tail` what follows the values. Returns the rows the statements
-            /// return (`RETURNING`).
+            /// bound values allows ([`$crate::statement::values_statements`]).
             async fn insert_many(
                 tx: &mut Tx<'_>,
                 into: &str,
@@ -856,23 +810,7 @@ macro_rules! sql_store {
                 rows: &[rows::Row],
                 tail: &str,
             ) -> Result<Vec<DbRow>, sqlx::Error> {
-                let mut returned = Vec::new();
-                for chunk in rows.chunks((VALUES_PER_STATEMENT / types.len().max(1)).max(1)) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(into);
-                    q.push_values(chunk, |mut b, row| {
-                        for (value, ty) in row.iter().zip(types) {
-                            match (value, ty) {
-                                (Value::Int(v), _) => b.push_bind(*v),
-                                (Value::Text(v), _) => b.push_bind(v.as_str()),
-                                (_, ColumnType::Int) => b.push_bind(None::<i64>),
-                                (_, ColumnType::Text) => b.push_bind(None::<String>),
-                            };
-                        }
-                    });
-                    q.push(tail);
-                    returned.extend(q.build().fetch_all(&mut **tx).await?);
-                }
-                Ok(returned)
+                run_all(tx, $crate::statement::values_statements(into, types, rows, tail)).await
             }
 
             /// [`insert_many`] into all of `table`'s columns.
@@ -882,9 +820,7 @@ macro_rules! sql_store {
                 rows: &[rows::Row],
                 tail: &str,
             ) -> Result<Vec<DbRow>, sqlx::Error> {
-                let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
-                let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
-                insert_many(tx, &into, &types, rows, tail).await
+                run_all(tx, $crate::statement::table_statements(table, rows, tail)).await
             }
 
             /// The first column of rows an insert returned (`RETURNING id`).
@@ -895,26 +831,7 @@ macro_rules! sql_store {
             /// The events of `batches`, in as few statements as the limit of
             /// bound values allows (8 values an event).
             async fn insert_events(tx: &mut Tx<'_>, batches: &[&Batch]) -> Result<(), sqlx::Error> {
-                let events: Vec<(&Batch, &StoredEvent)> =
-                    batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
-                for chunk in events.chunks(VALUES_PER_STATEMENT / 8) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) ",
-                    );
-                    q.push_values(chunk, |mut row, (batch, e)| {
-                        let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
-                        row.push_bind(batch.unit.to_string())
-                            .push_bind(batch.stream_id.to_string())
-                            .push_bind(sql::signed(e.seq))
-                            .push_bind(e.event_id.to_string())
-                            .push_bind(span.map(|c| c.command_id.to_string()).unwrap_or_default())
-                            .push_bind(sql::micros(e.occurred_at))
-                            .push_bind(e.hash.to_string())
-                            .push_bind(e.body.as_str());
-                    });
-                    q.build().execute(&mut **tx).await?;
-                }
-                Ok(())
+                run_all(tx, $crate::statement::event_statements(batches)).await.map(drop)
             }
 
             /// Whether [`append_new_streams`] may write `batches` together:
@@ -1102,14 +1019,7 @@ macro_rules! sql_store {
                     *per_unit.entry(b.unit.to_string()).or_default() += 1;
                 }
                 for (unit, count) in per_unit {
-                    sqlx::query(<$store>::stmt(
-                        "INSERT INTO manifest (unit, streams) VALUES ($1, $2) \
-                         ON CONFLICT (unit) DO UPDATE SET streams = manifest.streams + excluded.streams",
-                    ))
-                    .bind(unit)
-                    .bind(count)
-                    .execute(&mut **tx)
-                    .await?;
+                    $crate::statement::manifest_count(&unit, count).query().execute(&mut **tx).await?;
                 }
                 match insert_events(tx, batches).await {
                     Err(e) if is_unique(&e) => return Ok(false),
@@ -1447,6 +1357,17 @@ macro_rules! sql_store {
                             // They met another writer: one by one, from the start.
                             tx.rollback().await?;
                             tx = writer.begin().await?;
+                        }
+                    }
+                    if let ([batch], true) = (batches, <$store>::MANY_STATEMENTS_A_QUERY) {
+                        match append_at_once(&mut tx, batch, signer.as_deref()).await? {
+                            Some(outcome) => together = Some(vec![outcome]),
+                            None => {
+                                // A claim or the head did not take, or a statement failed:
+                                // one at a time, from the start, to say why.
+                                tx.rollback().await?;
+                                tx = writer.begin().await?;
+                            }
                         }
                     }
                     let outcomes = match together {

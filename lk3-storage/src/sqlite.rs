@@ -53,6 +53,9 @@ impl SqliteStore {
         Some(["PRAGMA cache_size = -65536", "PRAGMA integrity_check", "PRAGMA cache_size = -2000"]);
     /// Bulk scans walk the table in row order (true) or the primary key.
     const SCAN_BY_ROW: bool = true;
+    /// Runs many statements in one query: an append is one round trip to
+    /// the connection's thread ([`crate::statement::at_once`]).
+    const MANY_STATEMENTS_A_QUERY: bool = true;
     const BACKEND: &'static str = "sqlite";
     /// The values of a JSON array of text bound as `$2`, as a subquery.
     const JSON_TEXT_ARRAY: &'static str = "SELECT value FROM json_each($2)";
@@ -192,6 +195,12 @@ impl SqliteStore {
 
     fn writer_slot(&self) -> Option<&sql::WriterSlot<SqliteConnection>> {
         self.writer.as_ref()
+    }
+
+    // The statements of `crate::statement` (in order, each value once) as
+    // bare `?`: a numbered one costs SQLite a search of its names per value.
+    fn statement_text(text: &str) -> AssertSqlSafe<String> {
+        AssertSqlSafe(crate::statement::bare(text))
     }
 
     fn stmt(text: &'static str) -> AssertSqlSafe<String> {

@@ -1,0 +1,464 @@
+//! The statements an append writes, built once for both SQL drivers as text
+//! in `$n` form with their values: the `sql_store!` macro runs them one at a
+//! time, or, on a driver that runs many statements in one query (SQLite),
+//! joins them ([`at_once`]) so that a command costs one round trip to the
+//! connection's thread instead of one per statement.
+//!
+//! Every statement here names its values `$1, $2, ...` in order, each once,
+//! so that SQLite can take them as bare `?` ([`bare`]): SQLite looks a
+//! numbered placeholder's name up in a list for each value bound, which in a
+//! statement of 30,000 values costs more than the rest of an import.
+
+use lk3_core::seal::SigningKey;
+
+use crate::StoreError;
+use crate::model::{Batch, StoredEvent};
+use crate::projection::Projection;
+use crate::rows::{self, CheckedTable, ColumnType, Row, Table, Value};
+use crate::sql;
+
+/// A statement in `$n` form (in order, each once) and its values, each with
+/// its column's type (a NULL is bound typed: PostgreSQL checks it).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Statement {
+    pub(crate) text: String,
+    pub(crate) values: Vec<(Value, ColumnType)>,
+}
+
+/// Bound values per statement of many rows: far below either driver's
+/// limit (SQLite 32,766, PostgreSQL 65,535).
+pub(crate) const VALUES_PER_STATEMENT: usize = 30_000;
+
+/// Rows a statement of rows `width` values wide may hold.
+fn rows_per_statement(width: usize) -> usize {
+    (VALUES_PER_STATEMENT / width.max(1)).max(1)
+}
+
+/// `{into}VALUES ($1, ...), (...){tail}` for `rows` rows `width` values wide.
+fn values_text(into: &str, width: usize, rows: usize, tail: &str) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!("{into}VALUES {}{tail}", tuples.join(", "))
+}
+
+/// The insert of `chunk`, rows of `types`, after `into`, with `tail` after
+/// the values.
+fn values_statement(into: &str, types: &[ColumnType], chunk: &[Row], tail: &str) -> Statement {
+    let values = chunk.iter().flat_map(|row| row.iter().cloned().zip(types.iter().copied())).collect();
+    Statement { text: values_text(into, types.len().max(1), chunk.len(), tail), values }
+}
+
+/// Inserts of `rows`, each of `types`, after `into` (`INSERT INTO t (columns) `)
+/// with `tail` after the values: as few statements as the limit of bound
+/// values allows, none for no rows, each built when it is taken (an import
+/// holds one statement's values at a time).
+pub(crate) fn values_statements<'a>(
+    into: &'a str,
+    types: &'a [ColumnType],
+    rows: &'a [Row],
+    tail: &'a str,
+) -> impl Iterator<Item = Statement> + Send + 'a {
+    rows.chunks(rows_per_statement(types.len())).map(move |chunk| values_statement(into, types, chunk, tail))
+}
+
+/// [`values_statements`] into all of `table`'s columns.
+pub(crate) fn table_statements<'a>(
+    table: &Table,
+    rows: &'a [Row],
+    tail: &'a str,
+) -> impl Iterator<Item = Statement> + Send + 'a {
+    let types: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).collect();
+    let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
+    rows.chunks(rows_per_statement(types.len())).map(move |chunk| values_statement(&into, &types, chunk, tail))
+}
+
+/// The insert of a checked row ([`rows::CheckedTable`]) with its check.
+pub(crate) fn checked_insert(table: &CheckedTable, values: Row, on_conflict: &str) -> Statement {
+    let row = rows::checked(values);
+    let marks: Vec<String> = (1..=row.len()).map(|n| format!("${n}")).collect();
+    let types = table.columns.iter().map(|c| c.ty).chain(std::iter::once(ColumnType::Text));
+    Statement {
+        text: format!(
+            "INSERT INTO {} ({}) VALUES ({}) {on_conflict}",
+            table.name,
+            table.column_list(),
+            marks.join(", ")
+        ),
+        values: row.into_iter().zip(types).collect(),
+    }
+}
+
+/// A row of `table` written new or over the one with its key.
+pub(crate) fn upsert(table: &Table, row: &Row) -> Statement {
+    let marks: Vec<String> = (1..=table.columns.len()).map(|n| format!("${n}")).collect();
+    let updates: Vec<String> = table
+        .columns
+        .iter()
+        .filter(|c| !table.key.contains(&c.name))
+        .map(|c| format!("{0} = excluded.{0}", c.name))
+        .collect();
+    Statement {
+        text: format!(
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+            table.name,
+            table.column_list(),
+            marks.join(", "),
+            table.key.join(", "),
+            updates.join(", ")
+        ),
+        values: row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect(),
+    }
+}
+
+/// A stream's query rows ([`rows::projection_rows`]): the upsert of its own
+/// row (apart, so that the caller can name a case number already given),
+/// and for each child table whose rows changed since `previous`, the delete
+/// of the old rows and the insert of the new. `None` for a projection
+/// without rows.
+pub(crate) fn projection_statements(
+    projection: &Projection,
+    previous: Option<&Projection>,
+) -> Result<Option<(Statement, Vec<Statement>)>, StoreError> {
+    let tables = rows::projection_rows(projection)?;
+    let before = previous.map(rows::projection_rows).transpose()?;
+    let Some(((own, own_rows), children)) = tables.split_first() else { return Ok(None) };
+    let Some(own_row) = own_rows.first() else { return Ok(None) };
+    let key = |k: usize| Value::Text(own_row.get(k).and_then(Value::as_text).unwrap_or_default().to_owned());
+    let mut changed = Vec::new();
+    for (k, (table, table_rows)) in children.iter().enumerate() {
+        let old = before.as_ref().and_then(|b| b.get(k + 1)).map(|(_, r)| r);
+        if old == Some(table_rows) {
+            continue;
+        }
+        if old.is_some_and(|o| !o.is_empty()) {
+            changed.push(Statement {
+                text: format!("DELETE FROM {} WHERE unit = $1 AND {} = $2", table.name, table.stream_column),
+                values: vec![(key(0), ColumnType::Text), (key(1), ColumnType::Text)],
+            });
+        }
+        changed.extend(table_statements(table, table_rows, ""));
+    }
+    Ok(Some((upsert(own, own_row), changed)))
+}
+
+/// The move of the stream's head: created at the batch's version when it
+/// opens the stream (nothing when it exists), else moved only from the
+/// version and hash the batch was decided on. The conditional update is
+/// the check: it locks the row, and a writer that waited for another's
+/// commit finds the version moved.
+pub(crate) fn head_move(batch: &Batch) -> Statement {
+    let text = |s: String| (Value::Text(s), ColumnType::Text);
+    let int = |v: u64| (Value::Int(sql::signed(v)), ColumnType::Int);
+    let (unit, stream, kind) =
+        (text(batch.unit.to_string()), text(batch.stream_id.to_string()), text(batch.kind.as_str().to_owned()));
+    let (version, head) = (int(batch.new_version()), text(batch.head_hash().to_string()));
+    if batch.expected_version == 0 {
+        Statement {
+            text: "INSERT INTO streams (unit, stream_id, kind, version, head_hash) VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT DO NOTHING"
+                .to_owned(),
+            values: vec![unit, stream, kind, version, head],
+        }
+    } else {
+        Statement {
+            text: "UPDATE streams SET version = $1, head_hash = $2 \
+                   WHERE unit = $3 AND stream_id = $4 AND kind = $5 AND version = $6 AND head_hash = $7"
+                .to_owned(),
+            values: vec![
+                version,
+                head,
+                unit,
+                stream,
+                kind,
+                int(batch.expected_version),
+                text(batch.prev_hash.to_string()),
+            ],
+        }
+    }
+}
+
+/// `streams` more streams of `unit` counted: counted per unit, so that a
+/// stream deleted outside lk3 shows in `verify`.
+pub(crate) fn manifest_count(unit: &str, streams: i64) -> Statement {
+    Statement {
+        text: "INSERT INTO manifest (unit, streams) VALUES ($1, $2) \
+               ON CONFLICT (unit) DO UPDATE SET streams = manifest.streams + excluded.streams"
+            .to_owned(),
+        values: vec![(Value::Text(unit.to_owned()), ColumnType::Text), (Value::Int(streams), ColumnType::Int)],
+    }
+}
+
+/// The columns of `events`, in the order [`event_statements`] writes them.
+const EVENT_COLUMNS: [(&str, ColumnType); 8] = [
+    ("unit", ColumnType::Text),
+    ("stream_id", ColumnType::Text),
+    ("seq", ColumnType::Int),
+    ("event_id", ColumnType::Text),
+    ("command_id", ColumnType::Text),
+    ("occurred_at", ColumnType::Int),
+    ("hash", ColumnType::Text),
+    ("body", ColumnType::Text),
+];
+
+/// One event's row: its command is the batch's last one that began at or
+/// before it.
+fn event_row(batch: &Batch, e: &StoredEvent) -> Row {
+    let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
+    vec![
+        Value::Text(batch.unit.to_string()),
+        Value::Text(batch.stream_id.to_string()),
+        Value::Int(sql::signed(e.seq)),
+        Value::Text(e.event_id.to_string()),
+        Value::Text(span.map(|c| c.command_id.to_string()).unwrap_or_default()),
+        Value::Int(sql::micros(e.occurred_at)),
+        Value::Text(e.hash.to_string()),
+        Value::Text(e.body.clone()),
+    ]
+}
+
+/// The inserts of the events of `batches`, each built when it is taken.
+pub(crate) fn event_statements<'a>(batches: &'a [&'a Batch]) -> impl Iterator<Item = Statement> + Send + 'a {
+    let events: Vec<(&Batch, &StoredEvent)> =
+        batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
+    let names: Vec<&str> = EVENT_COLUMNS.iter().map(|(name, _)| *name).collect();
+    let into = format!("INSERT INTO events ({}) ", names.join(", "));
+    let types: Vec<ColumnType> = EVENT_COLUMNS.iter().map(|(_, ty)| *ty).collect();
+    let per = rows_per_statement(types.len());
+    (0..events.len()).step_by(per).map(move |start| {
+        let chunk = &events[start..events.len().min(start + per)];
+        let values = chunk.iter().flat_map(|(b, e)| event_row(b, e).into_iter().zip(types.iter().copied())).collect();
+        Statement { text: values_text(&into, types.len(), chunk.len(), ""), values }
+    })
+}
+
+/// The upsert of the seal a signing store puts on the batch's head.
+pub(crate) fn seal_upsert(batch: &Batch, signer: Option<&SigningKey>) -> Option<Statement> {
+    crate::trust::seal_of_batch(batch, signer)
+        .map(|seal| upsert(&rows::SEALS, &rows::seal_row(&batch.unit, batch.stream_id, &seal)))
+}
+
+/// The claim of each of the batch's command ids (nothing when one is there).
+pub(crate) fn command_claims(batch: &Batch) -> Vec<Statement> {
+    batch
+        .command_records()
+        .map(|(command_id, record)| {
+            checked_insert(
+                &rows::CHECKED_COMMANDS,
+                rows::command_row(&batch.unit, &command_id.to_string(), &record),
+                "ON CONFLICT DO NOTHING",
+            )
+        })
+        .collect()
+}
+
+/// Every statement of a batch's append, in the order the one-at-a-time path
+/// runs them, the claims and the head's move each returning a row when they
+/// take; and how many rows that makes.
+fn append_statements(batch: &Batch, signer: Option<&SigningKey>) -> Result<(Vec<Statement>, usize), StoreError> {
+    let mut parts = command_claims(batch);
+    parts.push(head_move(batch));
+    for taking in &mut parts {
+        taking.text.push_str(" RETURNING 1");
+    }
+    let returning = parts.len();
+    if batch.expected_version == 0 {
+        parts.push(manifest_count(&batch.unit.to_string(), 1));
+    }
+    parts.extend(event_statements(&[batch]));
+    if let Some((own, children)) = projection_statements(&batch.projection, batch.previous.as_ref())? {
+        parts.push(own);
+        parts.extend(children);
+    }
+    parts.extend(seal_upsert(batch, signer));
+    Ok((parts, returning))
+}
+
+/// [`append_statements`] joined into one SQLite query, to be rendered
+/// [`bare`]: SQLite (through sqlx) binds bare `?` in order across the
+/// statements of a query, where each statement's own `$1` would take the
+/// query's first value. `None` when the values are more than one query may
+/// bind.
+pub(crate) fn at_once(batch: &Batch, signer: Option<&SigningKey>) -> Result<Option<(Statement, usize)>, StoreError> {
+    let (parts, returning) = append_statements(batch, signer)?;
+    if parts.iter().map(|p| p.values.len()).sum::<usize>() > VALUES_PER_STATEMENT {
+        return Ok(None);
+    }
+    Ok(Some((joined(parts), returning)))
+}
+
+/// Statements as one text and one list of values.
+fn joined(parts: Vec<Statement>) -> Statement {
+    let mut text = String::new();
+    let mut values = Vec::new();
+    for part in parts {
+        text.push_str(&part.text);
+        text.push_str(";\n");
+        values.extend(part.values);
+    }
+    Statement { text, values }
+}
+
+/// A statement's text with each placeholder `$n` made a bare `?` (SQLite
+/// binds those in order).
+pub(crate) fn bare(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        out.push(if digits > 0 { '?' } else { '$' });
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with its placeholders `$1` to `$count`, in that order, made `?`;
+/// `None` when they are not so (the rule every statement here keeps).
+#[cfg(test)]
+fn in_order(text: &str, count: usize) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut next = 1;
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if rest[..digits].parse::<usize>().ok()? != next {
+            return None;
+        }
+        next += 1;
+        out.push('?');
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    (next - 1 == count).then_some(out)
+}
+
+/// How many placeholders a statement names.
+#[cfg(test)]
+fn count_marks(text: &str) -> usize {
+    text.matches('$').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(text: &str, values: std::ops::Range<i64>) -> Statement {
+        Statement { text: text.into(), values: values.map(|v| (Value::Int(v), ColumnType::Int)).collect() }
+    }
+
+    #[test]
+    fn placeholders_in_order_become_bare_and_any_other_order_is_refused() {
+        assert_eq!(
+            in_order("UPDATE t SET a = $1 WHERE b = $2 AND c = $3", 3).as_deref(),
+            Some("UPDATE t SET a = ? WHERE b = ? AND c = ?")
+        );
+        assert_eq!(in_order("SELECT 1", 0).as_deref(), Some("SELECT 1"));
+        for (text, count) in
+            [("A $2 $1", 2), ("A $1 $1", 2), ("A $1 $3", 2), ("A $1 $2", 3), ("A $1 $2", 1), ("A $ $1", 1)]
+        {
+            assert_eq!(in_order(text, count), None, "{text} with {count} values");
+        }
+    }
+
+    #[test]
+    fn joined_statements_keep_their_values_in_order_and_render_bare() {
+        let j = joined(vec![ints("A $1 $2", 1..3), ints("B $1 $2 $3", 3..6)]);
+        assert_eq!(bare(&j.text), "A ? ?;\nB ? ? ?;\n");
+        assert_eq!(j.values, ints("", 1..6).values);
+        assert_eq!(bare("a $ b $x $12"), "a $ b $x ?");
+    }
+
+    #[test]
+    fn many_rows_are_split_at_the_limit_of_bound_values_and_each_statement_binds_what_it_names() {
+        let types = [ColumnType::Int, ColumnType::Text, ColumnType::Int];
+        let per = VALUES_PER_STATEMENT / types.len();
+        for n in [0, 1, 2, per - 1, per, per + 1, 2 * per + 5] {
+            let rows: Vec<Row> =
+                (0..n).map(|i| vec![Value::Int(i as i64), Value::Text(format!("r{i}")), Value::Null]).collect();
+            let statements: Vec<Statement> =
+                values_statements("INSERT INTO t (a, b, c) ", &types, &rows, " ON CONFLICT DO NOTHING").collect();
+            assert_eq!(statements.len(), n.div_ceil(per), "{n} rows");
+            let mut all = Vec::new();
+            for s in &statements {
+                assert!(s.values.len() <= VALUES_PER_STATEMENT);
+                assert_eq!(count_marks(&s.text), s.values.len());
+                assert!(in_order(&s.text, s.values.len()).is_some());
+                assert!(s.text.starts_with("INSERT INTO t (a, b, c) VALUES ($1, $2, $3)"));
+                assert!(s.text.ends_with(&format!("${}) ON CONFLICT DO NOTHING", s.values.len())));
+                all.extend(s.values.iter().map(|(v, _)| v.clone()));
+            }
+            assert_eq!(all, rows.concat(), "every value once, in row order");
+        }
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod on_sqlite {
+    use super::*;
+    use crate::CaseStoreExt;
+    use lk3_core::case::Case;
+    use lk3_core::vocab::Stage;
+
+    async fn run(tx: &mut sqlx::SqliteConnection, statement: &Statement) -> Result<usize, sqlx::Error> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(bare(&statement.text)));
+        for (value, ty) in &statement.values {
+            query = match (value, ty) {
+                (Value::Int(v), _) => query.bind(*v),
+                (Value::Text(v), _) => query.bind(v.clone()),
+                (_, ColumnType::Int) => query.bind(None::<i64>),
+                (_, ColumnType::Text) => query.bind(None::<String>),
+            };
+        }
+        Ok(query.fetch_all(&mut *tx).await?.len())
+    }
+
+    /// What the SQLite store's one-query append stands on: on a real file,
+    /// each batch of a case's life, joined, returns one row for each claim
+    /// and the head, and the stream written so is whole for `verify`; the
+    /// same batch again does not (it fails or returns fewer), so a retry
+    /// goes the one-at-a-time way, which answers it.
+    #[tokio::test]
+    async fn a_batch_at_once_returns_a_row_for_each_claim_and_the_head_and_a_retry_does_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("at-once.db").display());
+        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let mut w = crate::test_world::World::new();
+        let (case, events) = w.case_at(Stage::Ditutup);
+        // Signed, so that each batch also writes its head's seal.
+        let unit = *case.unit().expect("unit");
+        let key = SigningKey::from_secret(&[7; 32], unit);
+        let mut before = Case::default();
+        for e in &events {
+            let (batch, after) = crate::aggregate::encode(&before, std::slice::from_ref(e)).expect("encode");
+            let (parts, _) = append_statements(&batch, Some(&key)).expect("statements");
+            for part in &parts {
+                assert!(in_order(&part.text, part.values.len()).is_some(), "{}", part.text);
+            }
+            let (joined, returning) = at_once(&batch, Some(&key)).expect("statements").expect("within the limit");
+            assert_eq!(returning, batch.commands.len() + 1);
+            let mut conn = store.pool().acquire().await.expect("connection");
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.expect("begin");
+            assert_eq!(run(&mut conn, &joined).await.expect("written"), returning, "event {}", e.seq);
+            sqlx::query("COMMIT").execute(&mut *conn).await.expect("commit");
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.expect("begin");
+            let again = run(&mut conn, &joined).await;
+            assert!(again.as_ref().map_or(true, |rows| *rows < returning), "a retry took: {again:?}");
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.expect("rollback");
+            before = after;
+        }
+        let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+        assert_eq!(loaded.events, events);
+        let report = crate::verify::verify(&store).await.expect("verify");
+        assert!(report.is_ok(), "{report:?}");
+        let seals = crate::CaseStore::seals(&store, *case.case_id().expect("id").as_uuid()).await.expect("seals");
+        assert_eq!(seals.len(), events.len(), "a seal for each batch's head");
+    }
+}
