@@ -12,8 +12,6 @@ use lk3_core::service::ServiceState;
 use lk3_core::vocab::{ConsentPurpose, ContactChannel, Problem, Sasaran, ServiceKind, Stage};
 use serde::{Deserialize, Serialize};
 
-use crate::model::StoredEvent;
-
 /// The query row of a stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -188,6 +186,7 @@ impl CaseSummary {
     /// The summary as schema 10 and before wrote it, without the fields
     /// schema 11 added (channel, sasaran, a referral's partner): what a
     /// refresh expects to find before it writes the whole summary.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn before_schema_11(&self) -> Self {
         let mut old = self.clone();
         old.channel = None;
@@ -334,7 +333,12 @@ pub struct ClientConsent {
 /// chain and fold to a summary that schema 10 wrote exactly as `stored`, and
 /// `None` otherwise. A summary or an event changed outside lk3 is left as it
 /// is, for `verify` to name, rather than rewritten to look right.
-pub(crate) fn refreshed_summary(stream_id: uuid::Uuid, stored: &str, events: &[StoredEvent]) -> Option<String> {
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn refreshed_summary(
+    stream_id: uuid::Uuid,
+    stored: &str,
+    events: &[crate::model::StoredEvent],
+) -> Option<String> {
     use lk3_core::Decider;
     let events = crate::aggregate::decode::<lk3_core::case::CaseEvent>(stream_id, events).ok()?;
     if !lk3_core::event::chain_problems(&events, true).is_empty() {

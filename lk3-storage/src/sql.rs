@@ -1,7 +1,8 @@
 //! What the SQL adapters share: the schema version, value conversions, the
 //! case query compiled to SQL, and the `CaseStore` implementation itself,
 //! written once as a macro over the sqlx driver (statements are written with
-//! PostgreSQL's `$n` placeholders; SQLite reads them as `?n`).
+//! PostgreSQL's `$n` placeholders; SQLite reads them as `?n`, and those of
+//! [`crate::statement`], which are in order, as bare `?`).
 
 use chrono::{DateTime, Utc};
 use lk3_core::Labelled;
@@ -26,14 +27,30 @@ pub(crate) fn id_array<T: ToString>(ids: &[T]) -> Result<String, StoreError> {
 /// The one connection a store writes with, held between writes. SQLite
 /// has one writer a file anyway; a connection from the pool would cost each
 /// write a wait for it and, when it goes back, a ping and a task to return it
-/// (three thread switches). The slot is empty until the first write and after
-/// a write that did not commit; clones share it.
+/// (three thread switches). Clones of a store share it.
 #[derive(Debug)]
-pub(crate) struct WriterSlot<C>(std::sync::Arc<futures_util::lock::Mutex<Option<C>>>);
+pub(crate) struct WriterSlot<C>(std::sync::Arc<futures_util::lock::Mutex<Writer<C>>>);
+
+/// What a [`WriterSlot`] holds.
+#[derive(Debug)]
+pub(crate) struct Writer<C> {
+    /// The connection, from the first write on.
+    pub(crate) conn: Option<C>,
+    /// The last write on it ended neither in a commit nor in a rollback
+    /// that returned (an error, a dropped future): the next write closes it,
+    /// waiting for its thread, and opens another.
+    pub(crate) suspect: bool,
+    /// The store was closed: no write opens a connection again.
+    pub(crate) closed: bool,
+}
 
 impl<C> Default for WriterSlot<C> {
     fn default() -> Self {
-        WriterSlot(Default::default())
+        WriterSlot(std::sync::Arc::new(futures_util::lock::Mutex::new(Writer {
+            conn: None,
+            suspect: false,
+            closed: false,
+        })))
     }
 }
 
@@ -45,7 +62,7 @@ impl<C> Clone for WriterSlot<C> {
 
 impl<C> WriterSlot<C> {
     /// Waits for the slot (one write at a time in this process).
-    pub(crate) async fn lock(&self) -> futures_util::lock::MutexGuard<'_, Option<C>> {
+    pub(crate) async fn lock(&self) -> futures_util::lock::MutexGuard<'_, Writer<C>> {
         self.0.lock().await
     }
 }
@@ -516,6 +533,11 @@ macro_rules! sql_store {
             impl AsQuery for $crate::statement::Statement {
                 // By value: each text is moved into the driver's arguments, not copied.
                 fn query(self) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
+                    debug_assert!(
+                        $crate::statement::placeholders_fit(&self),
+                        "placeholders not $1, $2, ... in order, one a value: {}",
+                        self.text
+                    );
                     let mut query = sqlx::query(<$store>::statement_text(&self.text));
                     for (value, ty) in self.values {
                         query = match (value, ty) {
@@ -608,8 +630,8 @@ macro_rules! sql_store {
             /// The connection a write runs on: the store's held writer
             /// ([`sql::WriterSlot`]), or one from the pool.
             enum WriteConnection<'a> {
-                /// The held writer; `keep` once a write committed on it.
-                Held { slot: futures_util::lock::MutexGuard<'a, Option<Conn>>, keep: bool },
+                /// The held writer; `settled` once a write committed or rolled back on it.
+                Held { slot: futures_util::lock::MutexGuard<'a, sql::Writer<Conn>>, settled: bool },
                 Pooled(sqlx::pool::PoolConnection<$db>),
             }
 
@@ -618,6 +640,7 @@ macro_rules! sql_store {
                 async fn begin(&mut self) -> Result<Tx<'_>, StoreError> {
                     let conn: &mut Conn = match self {
                         WriteConnection::Held { slot, .. } => slot
+                            .conn
                             .as_mut()
                             .ok_or_else(|| StoreError::Unavailable { message: "no writer connection".into() })?,
                         WriteConnection::Pooled(pooled) => &mut **pooled,
@@ -628,22 +651,21 @@ macro_rules! sql_store {
                     })
                 }
 
-                /// Says that the writes on this connection committed: a held
-                /// writer is kept for the next write.
-                fn committed(&mut self) {
-                    if let WriteConnection::Held { keep, .. } = self {
-                        *keep = true;
+                /// Says that the write on this connection committed or rolled
+                /// back: a held writer serves the next write as it is.
+                fn settled(&mut self) {
+                    if let WriteConnection::Held { settled, .. } = self {
+                        *settled = true;
                     }
                 }
             }
 
             impl Drop for WriteConnection<'_> {
                 fn drop(&mut self) {
-                    // A write that did not commit may have left its connection
-                    // in any state (a rollback pending, a thread gone): a held
-                    // writer is closed and the next write opens a new one.
-                    if let WriteConnection::Held { slot, keep: false } = self {
-                        slot.take();
+                    // A write that did not settle may have left its connection
+                    // in any state (a rollback pending, a thread gone).
+                    if let WriteConnection::Held { slot, settled: false } = self {
+                        slot.suspect = true;
                     }
                 }
             }
@@ -655,11 +677,20 @@ macro_rules! sql_store {
                     match self.writer_slot() {
                         Some(held) => {
                             let mut slot = held.lock().await;
-                            if slot.is_none() {
-                                // Detached: the pool neither counts nor pings it.
-                                *slot = Some(self.pool.acquire().await?.detach());
+                            if slot.closed {
+                                return Err(StoreError::Unavailable { message: "the store is closed".into() });
                             }
-                            Ok(WriteConnection::Held { slot, keep: false })
+                            if std::mem::take(&mut slot.suspect) {
+                                if let Some(conn) = slot.conn.take() {
+                                    // It fails only on a connection already gone.
+                                    let _ = sqlx::Connection::close(conn).await;
+                                }
+                            }
+                            if slot.conn.is_none() {
+                                // Detached: the pool neither counts nor pings it.
+                                slot.conn = Some(self.pool.acquire().await?.detach());
+                            }
+                            Ok(WriteConnection::Held { slot, settled: false })
                         }
                         None => Ok(WriteConnection::Pooled(self.pool.acquire().await?)),
                     }
@@ -779,9 +810,12 @@ macro_rules! sql_store {
                 batch: &Batch,
                 signer: Option<&lk3_core::seal::SigningKey>,
             ) -> Result<Option<AppendOutcome>, StoreError> {
-                let Some((statement, expected)) = $crate::statement::at_once(batch, signer)? else { return Ok(None) };
+                // Whatever does not build here is answered by the one-at-a-time path.
+                let Ok(Some((statement, expected))) = $crate::statement::at_once(batch, signer) else { return Ok(None) };
                 match statement.query().fetch_all(&mut **tx).await {
                     Ok(returned) if returned.len() == expected => {
+                        #[cfg(test)]
+                        $crate::statement::WRITTEN_AT_ONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         Ok(Some(AppendOutcome::Written { version: batch.new_version() }))
                     }
                     _ => Ok(None),
@@ -1133,7 +1167,7 @@ macro_rules! sql_store {
                         query.execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -1170,7 +1204,7 @@ macro_rules! sql_store {
                         }
                     }
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -1253,7 +1287,7 @@ macro_rules! sql_store {
                         }
                     }
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
             }
@@ -1271,8 +1305,11 @@ macro_rules! sql_store {
 
                 async fn close(&self) {
                     if let Some(held) = self.writer_slot() {
-                        if let Some(conn) = held.lock().await.take() {
-                            // Closing fails only on a connection already gone.
+                        // Marked first: a write waiting for the slot finds the store closed.
+                        let mut slot = held.lock().await;
+                        slot.closed = true;
+                        if let Some(conn) = slot.conn.take() {
+                            // It fails only on a connection already gone.
                             let _ = sqlx::Connection::close(conn).await;
                         }
                     }
@@ -1315,7 +1352,7 @@ macro_rules! sql_store {
                     let mut tx = writer.begin().await?;
                     upsert(&mut tx, &rows::SEALS, &rows::seal_row(unit, stream_id, seal)).await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -1342,7 +1379,7 @@ macro_rules! sql_store {
                     let mut tx = writer.begin().await?;
                     insert_checked(&mut tx, table, rows::trust_row(record), &on_conflict).await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -1359,7 +1396,7 @@ macro_rules! sql_store {
                             tx = writer.begin().await?;
                         }
                     }
-                    if let ([batch], true) = (batches, <$store>::MANY_STATEMENTS_A_QUERY) {
+                    if let ([batch], true, None) = (batches, <$store>::MANY_STATEMENTS_A_QUERY, &together) {
                         match append_at_once(&mut tx, batch, signer.as_deref()).await? {
                             Some(outcome) => together = Some(vec![outcome]),
                             None => {
@@ -1375,13 +1412,23 @@ macro_rules! sql_store {
                         None => {
                             let mut outcomes = Vec::with_capacity(batches.len());
                             for batch in batches {
-                                outcomes.push(append_one(&mut tx, batch, signer.as_deref()).await?);
+                                match append_one(&mut tx, batch, signer.as_deref()).await {
+                                    Ok(outcome) => outcomes.push(outcome),
+                                    Err(refused) => {
+                                        // A refusal (a conflict, a reused command id) leaves
+                                        // the connection as good as new once rolled back.
+                                        if tx.rollback().await.is_ok() {
+                                            writer.settled();
+                                        }
+                                        return Err(refused);
+                                    }
+                                }
                             }
                             outcomes
                         }
                     };
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(outcomes)
                 }
 
@@ -1936,7 +1983,7 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -2041,7 +2088,7 @@ macro_rules! sql_store {
                         .await?;
                     }
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -2058,7 +2105,7 @@ macro_rules! sql_store {
                     )
                     .await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(())
                 }
 
@@ -2096,7 +2143,7 @@ macro_rules! sql_store {
                     insert_checked(&mut tx, &rows::NOTES, values, "").await?;
                     insert_subjects(&mut tx, &unit, digest, &note.subjects).await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(digest)
                 }
 
@@ -2158,7 +2205,7 @@ macro_rules! sql_store {
                     insert_checked(&mut tx, &rows::ATTACHMENTS, values, "").await?;
                     insert_subjects(&mut tx, &unit, digest, &attachment.subjects).await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     Ok(digest)
                 }
 
@@ -2240,7 +2287,7 @@ macro_rules! sql_store {
                         .rows_affected();
                         if inserted == 1 {
                             tx.commit().await?;
-                            writer.committed();
+                            writer.settled();
                             return Ok(LoggedAccess { seq: seq as u64, entry: entry.clone(), hash });
                         }
                         tx.rollback().await?;
@@ -2370,7 +2417,7 @@ macro_rules! sql_store {
                     ];
                     insert_checked(&mut tx, &rows::ERASURES, values, "ON CONFLICT DO NOTHING").await?;
                     tx.commit().await?;
-                    writer.committed();
+                    writer.settled();
                     // Old page images with the erased data may still sit in the
                     // write-ahead log: copy them out and empty it.
                     if let Some(statement) = <$store>::AFTER_ERASURE {

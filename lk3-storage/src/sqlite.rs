@@ -2,8 +2,9 @@
 //! WAL mode with `synchronous = FULL`, so a committed append survives a
 //! crash or a power cut. Writers take the write lock when their transaction
 //! begins (`BEGIN IMMEDIATE`), so two appends never interleave. A store
-//! writes through one connection it holds between writes, so writers of
-//! one process wait for each other in turn rather than on the file's lock.
+//! writes through one connection it holds between writes, so the writers of
+//! one store (and its clones) wait for each other in turn rather than on the
+//! file's lock; an append of one batch goes as one query.
 
 use std::path::Path;
 use std::str::FromStr;

@@ -25,6 +25,11 @@ pub(crate) struct Statement {
     pub(crate) values: Vec<(Value, ColumnType)>,
 }
 
+/// Appends the SQLite store wrote in one query (the tests' view of which
+/// path an append took).
+#[cfg(test)]
+pub(crate) static WRITTEN_AT_ONCE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Bound values per statement of many rows: far below either driver's
 /// limit (SQLite 32,766, PostgreSQL 65,535).
 pub(crate) const VALUES_PER_STATEMENT: usize = 30_000;
@@ -277,29 +282,37 @@ fn append_statements(batch: &Batch, signer: Option<&SigningKey>) -> Result<(Vec<
     Ok((parts, returning))
 }
 
-/// [`append_statements`] joined into one SQLite query, to be rendered
-/// [`bare`]: SQLite (through sqlx) binds bare `?` in order across the
-/// statements of a query, where each statement's own `$1` would take the
-/// query's first value. `None` when the values are more than one query may
-/// bind.
+/// [`append_statements`] joined into one SQLite query with bare `?`: SQLite
+/// (through sqlx) binds those in order across the statements of a query,
+/// where each statement's own `$1` would take the query's first value.
+/// `None` when the values are more than one query may bind.
 pub(crate) fn at_once(batch: &Batch, signer: Option<&SigningKey>) -> Result<Option<(Statement, usize)>, StoreError> {
     let (parts, returning) = append_statements(batch, signer)?;
     if parts.iter().map(|p| p.values.len()).sum::<usize>() > VALUES_PER_STATEMENT {
         return Ok(None);
     }
-    Ok(Some((joined(parts), returning)))
+    Ok(joined(parts).map(|statement| (statement, returning)))
 }
 
-/// Statements as one text and one list of values.
-fn joined(parts: Vec<Statement>) -> Statement {
+/// Statements as one text with bare `?` and one list of values; `None` if
+/// one of them breaks the rule of placeholders in order.
+fn joined(parts: Vec<Statement>) -> Option<Statement> {
     let mut text = String::new();
     let mut values = Vec::new();
     for part in parts {
-        text.push_str(&part.text);
+        text.push_str(&in_order(&part.text, part.values.len())?);
         text.push_str(";\n");
         values.extend(part.values);
     }
-    Statement { text, values }
+    Some(Statement { text, values })
+}
+
+/// Whether a statement's placeholders fit its values: `$1` to `$n` in
+/// order, or (a [`joined`] one) as many bare `?`.
+pub(crate) fn placeholders_fit(statement: &Statement) -> bool {
+    let n = statement.values.len();
+    in_order(&statement.text, n).is_some()
+        || (!statement.text.contains('$') && statement.text.matches('?').count() == n)
 }
 
 /// A statement's text with each placeholder `$n` made a bare `?` (SQLite
@@ -319,8 +332,8 @@ pub(crate) fn bare(text: &str) -> String {
 }
 
 /// `text` with its placeholders `$1` to `$count`, in that order, made `?`;
-/// `None` when they are not so (the rule every statement here keeps).
-#[cfg(test)]
+/// `None` when they are not so (the rule every statement here keeps, which
+/// the drivers check in debug builds, [`placeholders_fit`]).
 fn in_order(text: &str, count: usize) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut next = 1;
@@ -370,9 +383,13 @@ mod tests {
 
     #[test]
     fn joined_statements_keep_their_values_in_order_and_render_bare() {
-        let j = joined(vec![ints("A $1 $2", 1..3), ints("B $1 $2 $3", 3..6)]);
-        assert_eq!(bare(&j.text), "A ? ?;\nB ? ? ?;\n");
+        let j = joined(vec![ints("A $1 $2", 1..3), ints("B $1 $2 $3", 3..6)]).expect("in order");
+        assert_eq!(j.text, "A ? ?;\nB ? ? ?;\n");
+        assert_eq!(bare(&j.text), j.text);
         assert_eq!(j.values, ints("", 1..6).values);
+        assert!(placeholders_fit(&j));
+        assert_eq!(joined(vec![ints("A $1", 1..2), ints("B $2 $1", 2..4)]), None);
+        assert!(!placeholders_fit(&ints("A $2 $1", 1..3)) && !placeholders_fit(&ints("A ? ?", 1..4)));
         assert_eq!(bare("a $ b $x $12"), "a $ b $x ?");
     }
 
@@ -460,5 +477,39 @@ mod on_sqlite {
         assert!(report.is_ok(), "{report:?}");
         let seals = crate::CaseStore::seals(&store, *case.case_id().expect("id").as_uuid()).await.expect("seals");
         assert_eq!(seals.len(), events.len(), "a seal for each batch's head");
+    }
+
+    /// A store's appends take the one-query path, one for each batch of a
+    /// case's life (counted by the store); a retry of the last command, which
+    /// that path cannot take, is still answered with its first events.
+    #[tokio::test]
+    async fn a_store_s_appends_go_in_one_query_each_and_a_retry_is_still_answered() {
+        use lk3_core::Decider;
+        use std::sync::atomic::Ordering;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("appends.db").display());
+        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let mut w = crate::test_world::World::new();
+        let (case, events) = w.case_at(Stage::Ditutup);
+        let counted = WRITTEN_AT_ONCE.load(Ordering::Relaxed);
+        let mut before = Case::default();
+        let mut before_last = Case::default();
+        for e in &events {
+            before_last = before.clone();
+            let written = store.append(&before, std::slice::from_ref(e)).await.expect("append");
+            assert!(!written.replayed);
+            before.apply(e);
+        }
+        // Other tests of this binary may add to the count, never take from it.
+        assert!(
+            WRITTEN_AT_ONCE.load(Ordering::Relaxed) - counted >= events.len(),
+            "an append went one statement at a time"
+        );
+        let last = events.last().expect("events");
+        let retried = store.append(&before_last, std::slice::from_ref(last)).await.expect("a retry is answered");
+        assert!(retried.replayed);
+        assert_eq!(retried.events, vec![last.clone()]);
+        let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
+        assert_eq!(loaded.events, events);
     }
 }

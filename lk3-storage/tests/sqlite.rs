@@ -565,3 +565,44 @@ async fn closing_a_store_closes_its_writer_too() {
     let loaded = lk3_storage::CaseStoreExt::load_case(&again, case_id).await.expect("load");
     assert_eq!(loaded.events, events);
 }
+
+/// A write dropped part way leaves its connection to be closed by the next
+/// write or by `close`, which waits for it: after `close` no connection
+/// is left (the log is gone), and a write on the closed store is refused
+/// rather than opening one.
+#[tokio::test]
+async fn close_after_a_write_dropped_part_way_leaves_no_connection_open() {
+    use std::future::Future;
+    use std::task::Poll;
+    let mut dropped_part_way = 0;
+    for polls in 1..6 {
+        let (s, url, events) = store_with_case().await;
+        let mut w = conformance::world::World::new();
+        let (_, other) = w.case_at(lk3_core::vocab::Stage::Registrasi);
+        // The first command of another case: an append takes one command's events.
+        let (empty, first) = (lk3_core::case::Case::default(), &other[..1]);
+        {
+            let mut write = std::pin::pin!(lk3_storage::CaseStoreExt::append(&s, &empty, first));
+            let mut pending = true;
+            for _ in 0..polls {
+                pending = !std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx).is_ready())).await;
+                if !pending {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            dropped_part_way += usize::from(pending);
+        }
+        s.close().await;
+        let log = format!("{}-wal", url.trim_start_matches("sqlite://"));
+        assert!(!std::path::Path::new(&log).exists(), "a connection stayed open after close ({polls} polls)");
+        let refused =
+            lk3_storage::CaseStoreExt::append(&s, &empty, first).await.expect_err("a closed store writes nothing");
+        assert_eq!(refused.code(), ErrorCode::StoreUnavailable, "{refused}");
+        let again = SqliteStore::open_read_only(&url).await.expect("reopen");
+        let case_id = lk3_core::ids::CaseId::from_uuid(events[0].stream_id);
+        let loaded = lk3_storage::CaseStoreExt::load_case(&again, case_id).await.expect("load");
+        assert_eq!(loaded.events, events, "the store is whole");
+    }
+    assert!(dropped_part_way > 0, "no write was dropped part way: the test tested nothing");
+}
