@@ -421,7 +421,7 @@ mod tests {
 mod on_sqlite {
     use super::*;
     use crate::CaseStoreExt;
-    use lk3_core::case::Case;
+    use lk3_core::case::{Case, CaseEventRecord};
     use lk3_core::vocab::Stage;
 
     async fn run(tx: &mut sqlx::SqliteConnection, statement: &Statement) -> Result<usize, sqlx::Error> {
@@ -437,6 +437,16 @@ mod on_sqlite {
         Ok(query.fetch_all(&mut *tx).await?.len())
     }
 
+    /// A new store in a temporary directory (kept while the test runs) and a
+    /// closed case's events.
+    async fn store_and_case() -> (tempfile::TempDir, crate::sqlite::SqliteStore, Case, Vec<CaseEventRecord>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let (case, events) = crate::test_world::World::new().case_at(Stage::Ditutup);
+        (dir, store, case, events)
+    }
+
     /// What the SQLite store's one-query append stands on: on a real file,
     /// each batch of a case's life, joined, returns one row for each claim
     /// and the head, and the stream written so is whole for `verify`; the
@@ -444,11 +454,7 @@ mod on_sqlite {
     /// goes the one-at-a-time way, which answers it.
     #[tokio::test]
     async fn a_batch_at_once_returns_a_row_for_each_claim_and_the_head_and_a_retry_does_not() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("at-once.db").display());
-        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
-        let mut w = crate::test_world::World::new();
-        let (case, events) = w.case_at(Stage::Ditutup);
+        let (_dir, store, case, events) = store_and_case().await;
         // Signed, so that each batch also writes its head's seal.
         let unit = *case.unit().expect("unit");
         let key = SigningKey::from_secret(&[7; 32], unit);
@@ -486,11 +492,7 @@ mod on_sqlite {
     async fn a_store_s_appends_go_in_one_query_each_and_a_retry_is_still_answered() {
         use lk3_core::Decider;
         use std::sync::atomic::Ordering;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("appends.db").display());
-        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
-        let mut w = crate::test_world::World::new();
-        let (case, events) = w.case_at(Stage::Ditutup);
+        let (_dir, store, case, events) = store_and_case().await;
         let counted = WRITTEN_AT_ONCE.load(Ordering::Relaxed);
         let mut before = Case::default();
         let mut before_last = Case::default();

@@ -979,7 +979,8 @@ pub async fn a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lan
     }
     let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
     assert_eq!(loaded.events, events);
-    assert!(verify(&*store).await.expect("verify").is_ok());
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok(), "{report:#?}");
 }
 
 /// A document re-imported: the same events are "already present"; events
