@@ -531,7 +531,6 @@ macro_rules! sql_store {
             }
 
             impl AsQuery for $crate::statement::Statement {
-                // By value: each text is moved into the driver's arguments, not copied.
                 fn query(self) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
                     debug_assert!(
                         $crate::statement::placeholders_fit(&self),
@@ -540,12 +539,7 @@ macro_rules! sql_store {
                     );
                     let mut query = sqlx::query(<$store>::statement_text(&self.text));
                     for (value, ty) in self.values {
-                        query = match (value, ty) {
-                            (Value::Int(v), _) => query.bind(v),
-                            (Value::Text(v), _) => query.bind(v),
-                            (_, ColumnType::Int) => query.bind(None::<i64>),
-                            (_, ColumnType::Text) => query.bind(None::<String>),
-                        };
+                        query = bind_value(query, value, ty);
                     }
                     query
                 }
@@ -582,14 +576,15 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// Binds a value, moved into the driver's arguments rather than copied.
             fn bind_value<'q>(
                 query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
-                value: &'q Value,
+                value: Value,
                 ty: ColumnType,
             ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
                 match (value, ty) {
-                    (Value::Int(v), _) => query.bind(*v),
-                    (Value::Text(v), _) => query.bind(v.as_str()),
+                    (Value::Int(v), _) => query.bind(v),
+                    (Value::Text(v), _) => query.bind(v),
                     // A NULL is bound with its column's type (PostgreSQL checks it).
                     (_, ColumnType::Int) => query.bind(None::<i64>),
                     (_, ColumnType::Text) => query.bind(None::<String>),
@@ -1162,8 +1157,8 @@ macro_rules! sql_store {
                             "UPDATE notes SET sensitivity = 'rahasia', row_check = $1 WHERE unit = $2 AND digest = $3",
                         ))
                         .bind(rows::row_check(&values));
-                        query = bind_value(query, &unit, ColumnType::Text);
-                        query = bind_value(query, &digest, ColumnType::Text);
+                        query = bind_value(query, unit.clone(), ColumnType::Text);
+                        query = bind_value(query, digest.clone(), ColumnType::Text);
                         query.execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
@@ -1193,7 +1188,7 @@ macro_rules! sql_store {
                                 let mut query =
                                     sqlx::query(<$store>::stmt_owned(update.clone())).bind(rows::row_check(&values));
                                 for (value, column) in values.iter().zip(table.columns).take(table.key.len()) {
-                                    query = bind_value(query, value, column.ty);
+                                    query = bind_value(query, value.clone(), column.ty);
                                 }
                                 checked += query.execute(&mut *tx).await?.rows_affected();
                             }
@@ -2404,7 +2399,7 @@ macro_rules! sql_store {
                         .bind(sql::micros(at))
                         .bind(rows::row_check(&values))
                         .bind(&unit_text);
-                        query = bind_value(query, &digest, ColumnType::Text);
+                        query = bind_value(query, digest.clone(), ColumnType::Text);
                         query.execute(&mut *tx).await?;
                     }
                     let attachments = erased.len() as u64;

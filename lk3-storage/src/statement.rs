@@ -318,39 +318,34 @@ pub(crate) fn placeholders_fit(statement: &Statement) -> bool {
 /// A statement's text with each placeholder `$n` made a bare `?` (SQLite
 /// binds those in order).
 pub(crate) fn bare(text: &str) -> String {
+    made_bare(text).0
+}
+
+/// `text` with each `$n` made `?` (a `$` without digits kept), and the
+/// numbers it had, in order (`None` for a `$` without digits).
+fn made_bare(text: &str) -> (String, Vec<Option<usize>>) {
     let mut out = String::with_capacity(text.len());
+    let mut numbers = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         rest = &rest[at + 1..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         out.push(if digits > 0 { '?' } else { '$' });
+        numbers.push(rest[..digits].parse::<usize>().ok());
         rest = &rest[digits..];
     }
     out.push_str(rest);
-    out
+    (out, numbers)
 }
 
 /// `text` with its placeholders `$1` to `$count`, in that order, made `?`;
 /// `None` when they are not so (the rule every statement here keeps, which
 /// the drivers check in debug builds, [`placeholders_fit`]).
 fn in_order(text: &str, count: usize) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut next = 1;
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if rest[..digits].parse::<usize>().ok()? != next {
-            return None;
-        }
-        next += 1;
-        out.push('?');
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    (next - 1 == count).then_some(out)
+    let (out, numbers) = made_bare(text);
+    let in_order = numbers.len() == count && numbers.iter().enumerate().all(|(k, n)| *n == Some(k + 1));
+    in_order.then_some(out)
 }
 
 /// How many placeholders a statement names.
