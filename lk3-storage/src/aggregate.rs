@@ -169,13 +169,13 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
         if e.seq != first.seq + i as u64 || (i > 0 && e.prev_hash != prev) {
             return Err(reject(format!("event {} does not follow the one before it", e.seq)));
         }
-        let hash = e.compute_hash().map_err(|err| reject(err.to_string()))?;
+        // The canonical bytes are hashed once and kept as the body.
+        let (body, hash) = crate::body::of_event(e).map_err(|err| reject(err.to_string()))?;
         if hash != e.hash {
             return Err(reject(format!("event {} does not match its hash", e.seq)));
         }
         prev = e.hash;
         after.rederive(e).map_err(|problem| not_decided::<A>(stream_id, e.seq, problem))?;
-        let body = serde_json::to_string(e).map_err(|err| reject(err.to_string()))?;
         stored.push(StoredEvent {
             seq: e.seq,
             event_id: *e.event_id.as_uuid(),
@@ -207,7 +207,7 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
 pub fn decode<P: DeserializeOwned>(stream_id: Uuid, rows: &[StoredEvent]) -> Result<Vec<Event<P>>, StoreError> {
     rows.iter()
         .map(|row| {
-            serde_json::from_str(&row.body).map_err(|e| StoreError::CorruptRow {
+            crate::body::decode(&row.body, &row.hash).map_err(|e| StoreError::CorruptRow {
                 stream_id,
                 seq: row.seq,
                 message: e.to_string(),

@@ -34,6 +34,7 @@
 
 pub mod access;
 pub mod aggregate;
+pub mod body;
 pub mod caseload;
 pub mod document;
 mod error;

@@ -39,9 +39,10 @@ impl StreamKind {
     }
 }
 
-/// An event as stored: the envelope's key columns and the whole event as
-/// JSON. The body is the truth; the columns are for indexes, and `verify`
-/// recomputes every hash from the body.
+/// An event as stored: the envelope's key columns and the event's canonical
+/// JSON (see [`crate::body`]). The body and the hash are the truth
+/// (`SHA-256(body) = hash`); the other columns are for indexes, and `verify`
+/// checks each against the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
     /// The seq within the stream.
@@ -52,7 +53,8 @@ pub struct StoredEvent {
     pub occurred_at: DateTime<Utc>,
     /// The event's hash.
     pub hash: Hash,
-    /// The whole event as JSON (compact, as `serde_json` writes it).
+    /// The event's canonical JSON without its `hash` member, the bytes the
+    /// hash is taken over ([`crate::body::decode`] reads it back whole).
     pub body: String,
 }
 
@@ -157,8 +159,10 @@ pub enum AppendOutcome {
 }
 
 /// An event as a bulk scan returns it: where it belongs and its body (the
-/// whole event as JSON, the truth; the envelope's other columns are left
-/// out, which makes a scan cheaper).
+/// event's canonical JSON, the truth; the envelope's other columns are left
+/// out, which makes a scan cheaper). A scan does not verify: the body's
+/// hash is `Hash::of(body)`, and [`crate::body::decode`] with it reads the
+/// whole event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannedEvent {
     /// The stream's unit.
@@ -169,7 +173,7 @@ pub struct ScannedEvent {
     pub kind: StreamKind,
     /// The seq within the stream.
     pub seq: u64,
-    /// The whole event as JSON.
+    /// The event's canonical JSON without its `hash` member (see [`crate::body`]).
     pub body: String,
     /// Where the scan goes on after this event.
     pub cursor: EventCursor,

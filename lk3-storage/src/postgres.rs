@@ -51,6 +51,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0009_unclassified_notes_secret.sql"),
         include_str!("../migrations/postgres/0010_case_clients_covering.sql"),
         include_str!("../migrations/postgres/0011_summary_channel_sasaran_partner.sql"),
+        include_str!("../migrations/postgres/0012_canonical_bodies.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.
@@ -75,6 +76,7 @@ impl PostgresStore {
             store.check_legacy_rows().await?;
         }
         store.refresh_summaries().await?;
+        store.rewrite_bodies().await?;
         Ok(store)
     }
 
@@ -90,7 +92,7 @@ impl PostgresStore {
             }
             Some(found) => {
                 sql::check_schema(Some(found))?;
-                sql::refuse_unfinished_upgrade(sql_impl::summaries_pending(&pool).await?)?;
+                sql::refuse_unfinished_upgrade(sql_impl::unfinished_upgrade(&pool).await?)?;
                 Ok(PostgresStore { pool, signer: Default::default() })
             }
         }

@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 11;
+pub(crate) const SCHEMA_VERSION: i64 = 12;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -1285,11 +1285,92 @@ macro_rules! sql_store {
                     writer.settled();
                     Ok(())
                 }
+
+                /// Finishes the upgrade to schema 12 (see its migration and
+                /// [`crate::body`]): every body in the form stores kept before
+                /// it, whose canonical JSON has the hash its row records, is
+                /// rewritten as that canonical JSON, in one transaction that
+                /// also removes the mark. A body that does not decode or whose
+                /// hash does not hold is left as it is, for verify to name.
+                pub(crate) async fn rewrite_bodies(&self) -> Result<(), StoreError> {
+                    const EVENTS_PER_READ: i64 = 5_000;
+                    if !bodies_pending(&self.pool).await? {
+                        return Ok(());
+                    }
+                    let mut writer = self.writer().await?;
+                    let mut tx = writer.begin().await?;
+                    if sqlx::query("DELETE FROM body_rewrite").execute(&mut *tx).await?.rows_affected() == 0 {
+                        return Ok(());
+                    }
+                    let (mut unit, mut stream, mut seq) = (String::new(), String::new(), 0_i64);
+                    loop {
+                        let page = sqlx::query(<$store>::stmt(
+                            "SELECT unit, stream_id, seq, hash, body FROM events \
+                             WHERE (unit, stream_id, seq) > ($1, $2, $3) ORDER BY unit, stream_id, seq LIMIT $4",
+                        ))
+                        .bind(&unit)
+                        .bind(&stream)
+                        .bind(seq)
+                        .bind(EVENTS_PER_READ)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let Some(last) = page.last() else { break };
+                        let key = (last.try_get::<String, _>(0), last.try_get::<String, _>(1), last.try_get::<i64, _>(2));
+                        let (Ok(next_unit), Ok(next_stream), Ok(next_seq)) = key else { break };
+                        // A damaged index going round ends the walk.
+                        if (next_unit.as_str(), next_stream.as_str(), next_seq) <= (unit.as_str(), stream.as_str(), seq) {
+                            break;
+                        }
+                        (unit, stream, seq) = (next_unit, next_stream, next_seq);
+                        for r in &page {
+                            let (Ok(row_unit), Ok(row_stream), Ok(row_seq), Ok(hash), Ok(body)) = (
+                                r.try_get::<&str, _>(0),
+                                r.try_get::<&str, _>(1),
+                                r.try_get::<i64, _>(2),
+                                r.try_get::<&str, _>(3),
+                                r.try_get::<&str, _>(4),
+                            ) else {
+                                continue;
+                            };
+                            let Some(canonical) = crate::body::rewritten(body, hash) else { continue };
+                            sqlx::query(<$store>::stmt(
+                                "UPDATE events SET body = $1 WHERE unit = $2 AND stream_id = $3 AND seq = $4 AND body = $5",
+                            ))
+                            .bind(canonical)
+                            .bind(row_unit)
+                            .bind(row_stream)
+                            .bind(row_seq)
+                            .bind(body)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                    }
+                    tx.commit().await?;
+                    writer.settled();
+                    Ok(())
+                }
             }
 
             /// Whether the summaries still wait for the refresh of schema 11.
             pub(crate) async fn summaries_pending(pool: &sqlx::Pool<$db>) -> Result<bool, StoreError> {
                 Ok(sqlx::query("SELECT 1 FROM summary_refresh LIMIT 1").fetch_optional(pool).await?.is_some())
+            }
+
+            /// Whether the bodies still wait for their rewrite of schema 12.
+            pub(crate) async fn bodies_pending(pool: &sqlx::Pool<$db>) -> Result<bool, StoreError> {
+                Ok(sqlx::query("SELECT 1 FROM body_rewrite LIMIT 1").fetch_optional(pool).await?.is_some())
+            }
+
+            /// The schema a store's data is still at while an upgrade's own
+            /// work waits (a crash between the migration and it), if any.
+            pub(crate) async fn unfinished_upgrade(pool: &sqlx::Pool<$db>) -> Result<Option<i64>, StoreError> {
+                Ok(if summaries_pending(pool).await? {
+                    Some(10)
+                } else if bodies_pending(pool).await? {
+                    Some(11)
+                } else {
+                    None
+                })
             }
 
             #[async_trait]
@@ -2448,14 +2529,14 @@ pub(crate) fn migrator(scripts: &[&'static str]) -> sqlx::migrate::Migrator {
     Migrator::with_migrations(migrations)
 }
 
-/// Refuses, for reading, a store whose upgrade to schema 11 a crash cut
-/// short (its summaries are still as schema 10 wrote them): opening it for
-/// writing finishes the upgrade.
-pub(crate) fn refuse_unfinished_upgrade(summaries_pending: bool) -> Result<(), StoreError> {
-    if summaries_pending {
-        return Err(StoreError::SchemaTooOld { found: 10, supported: SCHEMA_VERSION });
+/// Refuses, for reading, a store whose upgrade a crash cut short (its
+/// summaries still as schema 10 wrote them, or its bodies as schema 11 did):
+/// opening it for writing finishes the upgrade.
+pub(crate) fn refuse_unfinished_upgrade(data_at: Option<i64>) -> Result<(), StoreError> {
+    match data_at {
+        Some(found) => Err(StoreError::SchemaTooOld { found, supported: SCHEMA_VERSION }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Refuses a store whose newest applied migration is newer than this build.

@@ -74,6 +74,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0009_unclassified_notes_secret.sql"),
         include_str!("../migrations/sqlite/0010_case_clients_covering.sql"),
         include_str!("../migrations/sqlite/0011_summary_channel_sasaran_partner.sql"),
+        include_str!("../migrations/sqlite/0012_canonical_bodies.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,
@@ -132,6 +133,7 @@ impl SqliteStore {
             store.check_legacy_rows().await?;
         }
         store.refresh_summaries().await?;
+        store.rewrite_bodies().await?;
         Ok(store)
     }
 
@@ -183,7 +185,7 @@ impl SqliteStore {
             Some(found) => {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
-                sql::refuse_unfinished_upgrade(sql_impl::summaries_pending(&pool).await?)?;
+                sql::refuse_unfinished_upgrade(sql_impl::unfinished_upgrade(&pool).await?)?;
                 Ok(SqliteStore { pool, signer: Default::default(), writer: None })
             }
         }

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use lk3_core::case::Case;
-use lk3_core::event::{Event, chain_problems};
+use lk3_core::event::{Event, chain_problems_with};
 use lk3_core::ids::UnitCode;
 use lk3_core::outreach::Outreach;
 use lk3_core::seal::{self, SealError, StreamHead, TrustedKeys};
@@ -306,13 +306,15 @@ fn check_stream(audit: &StreamAudit, trust: Option<&TrustedKeys>, report: &mut V
     report.problems.extend(found);
 }
 
-/// An event row: its body decoded, and whether its columns agree with it.
+/// An event row: its body decoded, and whether its columns agree with it;
+/// with the body's hash when the body is the event's canonical JSON (the
+/// bytes the event's hash is over, so the chain need not serialise it again).
 fn read_event<A: Aggregate>(
     stream: &StreamRow,
     index: usize,
     row: &Row,
     out: &mut Vec<Problem>,
-) -> Option<Event<A::Payload>> {
+) -> Option<(Event<A::Payload>, Option<lk3_core::event::Hash>)> {
     let stream_id = stream.stream_id;
     let seq = row.get(2).and_then(Value::as_int).and_then(|v| u64::try_from(v).ok()).unwrap_or(index as u64 + 1);
     let row_event_id = row.get(3).and_then(Value::as_text).and_then(|s| Uuid::try_parse(s).ok());
@@ -325,7 +327,14 @@ fn read_event<A: Aggregate>(
             return None;
         }
     };
-    let event: Event<A::Payload> = match serde_json::from_str(body) {
+    // The hash column completes the body; one that does not read is named
+    // below as a column that disagrees, and the body's own hash stands in.
+    let hash = row
+        .get(6)
+        .and_then(Value::as_text)
+        .and_then(lk3_core::event::Hash::from_hex)
+        .unwrap_or_else(|| lk3_core::event::Hash::of(body.as_bytes()));
+    let event: Event<A::Payload> = match crate::body::decode(body, &hash) {
         Ok(e) => e,
         Err(err) => {
             let e = corrupt(stream_id, seq, format!("the body does not decode: {err}"));
@@ -334,11 +343,17 @@ fn read_event<A: Aggregate>(
         }
     };
     let event_id = Some(*event.event_id.as_uuid());
-    // The body must be exactly what lk3 writes for this event: a change
-    // that still decodes (an unknown member, another spelling) is a change.
-    let rewritten = serde_json::to_string(&event).ok();
-    if rewritten.as_deref() != Some(body.as_str()) {
-        let e = corrupt(stream_id, seq, "the body is not in the form lk3 wrote it");
+    // The body must be exactly the canonical JSON of the event it decodes
+    // to, the bytes its hash is over: a change that still decodes (an
+    // unknown member, another spelling, white space) is a change.
+    let canonical = !crate::body::is_whole_event(body) && event.canonical_text().ok().as_deref() == Some(body.as_str());
+    if !canonical {
+        let form = if crate::body::is_whole_event(body) {
+            "the body is in the form of stores before schema 12, which lk3 no longer writes"
+        } else {
+            "the body is not in the form lk3 wrote it"
+        };
+        let e = corrupt(stream_id, seq, form);
         out.push(problem(Some(stream_id), Some(seq), event_id, table, &e));
     }
     let stored = StoredEvent {
@@ -360,7 +375,8 @@ fn read_event<A: Aggregate>(
         let e = corrupt(stream_id, seq, format!("the row's columns disagree with its body: {}", differing.join(", ")));
         out.push(problem(Some(stream_id), Some(seq), event_id, table, &e));
     }
-    Some(event)
+    let hashed = canonical.then(|| lk3_core::event::Hash::of(body.as_bytes()));
+    Some((event, hashed))
 }
 
 /// The stream's problems, and whether its last event is sealed by a trusted key.
@@ -442,16 +458,21 @@ fn check_events<A: Aggregate>(stream: &StreamRow, audit: &StreamAudit) -> (Vec<P
     let mut out = Vec::new();
     let stream_id = stream.stream_id;
     let mut events: Vec<Event<A::Payload>> = Vec::with_capacity(audit.events.len());
+    let mut hashed = Vec::with_capacity(audit.events.len());
     let mut decodable = true;
     for (i, row) in audit.events.iter().enumerate() {
         match read_event::<A>(stream, i, row, &mut out) {
-            Some(e) => events.push(e),
+            Some((e, hash)) => {
+                events.push(e);
+                hashed.push(hash);
+            }
             None => decodable = false,
         }
     }
     // With a row missing from the decoded list every later seq would look
     // wrong: the undecodable row is the finding.
-    let chain = if decodable { chain_problems(&events, false) } else { Vec::new() };
+    let hash_of = |i: usize, e: &Event<A::Payload>| hashed[i].map_or_else(|| e.compute_hash(), Ok);
+    let chain = if decodable { chain_problems_with(&events, hash_of, false) } else { Vec::new() };
     decodable &= chain.is_empty();
     for (_, e) in chain {
         let (seq, event_id) = chain_subject(&e);

@@ -44,7 +44,7 @@ async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let named: Vec<_> = report.problems.iter().map(|p| (p.seq, p.code.as_str())).collect();
     assert_eq!(named, vec![(Some(4), "LK3-E086")], "{report:?}");
-    let body = serde_json::to_string(victim).expect("json");
+    let body = victim.canonical_text().expect("json");
     let forged = body.replace(&victim.occurred_at.format("%Y-%m-%dT%H:%M").to_string(), "2019-12-31T23:59");
     assert_ne!(forged, body);
     sqlx::query("UPDATE events SET body = ?1 WHERE seq = 4").bind(&forged).execute(s.pool()).await.expect("edit");
@@ -224,7 +224,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
              DROP TABLE client_merges; DROP INDEX cases_by_holder; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
              DROP INDEX cases_by_activity; CREATE INDEX cases_by_opened ON cases (unit, opened_at); \
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
-             DROP TABLE case_clients; DROP TABLE partners; DROP TABLE summary_refresh; DELETE FROM _sqlx_migrations WHERE version >= 4",
+             DROP TABLE case_clients; DROP TABLE partners; DROP TABLE summary_refresh; DROP TABLE body_rewrite; DELETE FROM _sqlx_migrations WHERE version >= 4",
         )
         .execute(&pool)
         .await
@@ -238,6 +238,18 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
                 .execute(&pool)
                 .await
                 .expect("summary of schema 10");
+        }
+        let stored: Vec<(String, String, i64, String, String)> =
+            sqlx::query_as("SELECT unit, stream_id, seq, hash, body FROM events").fetch_all(&pool).await.expect("events");
+        for (unit, stream_id, seq, body) in conformance::bodies_of_schema_11(&stored) {
+            sqlx::query("UPDATE events SET body = ?1 WHERE unit = ?2 AND stream_id = ?3 AND seq = ?4")
+                .bind(body)
+                .bind(unit)
+                .bind(stream_id)
+                .bind(seq)
+                .execute(&pool)
+                .await
+                .expect("body of schema 11");
         }
         pool.close().await;
         Arc::new(SqliteStore::open(&url).await.expect("upgrade")) as conformance::Store
@@ -309,6 +321,74 @@ async fn the_upgrade_to_schema_11_refreshes_summaries_but_leaves_a_forged_one_fo
     let on_forged: Vec<_> =
         report.problems.iter().filter(|p| p.stream_id.map(|id| id.to_string()) == Some(forged.clone())).collect();
     assert!(on_forged.iter().all(|p| p.code == "LK3-E088") && !on_forged.is_empty(), "{report:#?}");
+    s.close().await;
+    assert!(SqliteStore::open_read_only(&url).await.is_ok(), "the upgrade is finished");
+}
+
+/// The upgrade to schema 12 rewrites each body schema 11 wrote as the
+/// canonical JSON its hash is over, except one whose content the hash is not
+/// over (changed outside lk3 before the upgrade): that one stays as it was,
+/// for verify to name, and the open still succeeds. Until the rewrite is
+/// done, a read-only open refuses the store.
+#[tokio::test]
+async fn the_upgrade_to_schema_12_rewrites_bodies_but_leaves_a_forged_one_for_verify() {
+    use lk3_core::case::Case;
+    use lk3_core::vocab::Stage;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
+    let s = SqliteStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let mut batches = Vec::new();
+    // More events than one page of the rewrite reads.
+    for _ in 0..800 {
+        let (_, events) = w.case_at(Stage::Asesmen);
+        batches.push(lk3_storage::aggregate::encode(&Case::default(), &events).expect("encode").0);
+    }
+    s.append_batches(&batches).await.expect("append");
+    let rows = "SELECT unit, stream_id, seq, hash, body FROM events ORDER BY unit, stream_id, seq";
+    let current: Vec<(String, String, i64, String, String)> =
+        sqlx::query_as(rows).fetch_all(s.pool()).await.expect("events");
+    assert!(current.len() > 5_000, "{} events", current.len());
+    let forged = batches[1].stream_id.to_string();
+    for (unit, stream_id, seq, mut body) in conformance::bodies_of_schema_11(&current) {
+        if stream_id == forged && seq == 2 {
+            body = body.replacen("\"occurred_at\":\"20", "\"occurred_at\":\"19", 1);
+        }
+        sqlx::query("UPDATE events SET body = ?1 WHERE unit = ?2 AND stream_id = ?3 AND seq = ?4")
+            .bind(body)
+            .bind(unit)
+            .bind(stream_id)
+            .bind(seq)
+            .execute(s.pool())
+            .await
+            .expect("rewind");
+    }
+    sqlx::query("INSERT INTO body_rewrite (reason) VALUES ('schema 12')").execute(s.pool()).await.expect("mark");
+    // Whole events read as they did before the rewrite.
+    use lk3_storage::CaseStoreExt;
+    s.load::<Case>(batches[0].stream_id).await.expect("a body of schema 11 reads");
+    s.close().await;
+
+    let err = SqliteStore::open_read_only(&url).await.expect_err("an unfinished upgrade");
+    assert_eq!(err.code(), ErrorCode::SchemaTooOld);
+    let s = SqliteStore::open(&url).await.expect("upgrade");
+    let after: Vec<(String, String, i64, String, String)> =
+        sqlx::query_as(rows).fetch_all(s.pool()).await.expect("events");
+    let mut left = 0;
+    for (now, was) in after.iter().zip(&current) {
+        if now.1 == forged && now.2 == 2 {
+            assert!(lk3_storage::body::is_whole_event(&now.4), "left as it was: {}", now.4);
+            left += 1;
+        } else {
+            assert_eq!(now, was, "rewritten as the canonical JSON");
+        }
+    }
+    assert_eq!((left, after.len()), (1, current.len()));
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert!(!report.problems.is_empty(), "{report:#?}");
+    for p in &report.problems {
+        assert_eq!((p.stream_id.map(|id| id.to_string()), p.seq), (Some(forged.clone()), Some(2)), "{report:#?}");
+    }
     s.close().await;
     assert!(SqliteStore::open_read_only(&url).await.is_ok(), "the upgrade is finished");
 }

@@ -221,6 +221,15 @@ impl Serialize for Rfc3339<'_> {
 }
 
 impl<P: Serialize> Event<P> {
+    /// The event's canonical JSON (see [`canonical_json`]) as text: the
+    /// bytes its hash is taken over, and the form a store keeps it in.
+    pub fn canonical_text(&self) -> Result<String, ChainError> {
+        let mut out = Vec::with_capacity(768);
+        canonical_json(self, &mut out)?;
+        // Built from UTF-8 text and ASCII punctuation only.
+        String::from_utf8(out).map_err(|e| ChainError::Serialization(e.to_string()))
+    }
+
     /// The SHA-256 of the event's canonical JSON.
     pub fn compute_hash(&self) -> Result<Hash, ChainError> {
         // One buffer per thread: hashing is the hot path of every decided
@@ -306,6 +315,18 @@ pub fn verify_chain<P: Serialize>(events: &[Event<P>]) -> Result<(), ChainError>
 /// validator reports them all). After a problem the check goes on from that
 /// event, so that one removed event is one finding, not one per later event.
 pub fn chain_problems<P: Serialize>(events: &[Event<P>], first_only: bool) -> Vec<(usize, ChainError)> {
+    chain_problems_with(events, |_, e| e.compute_hash(), first_only)
+}
+
+/// [`chain_problems`] with each event's hash as `hash_of(index, event)`
+/// gives it: for a caller that already holds the canonical bytes of an
+/// event (a store's body, checked to be that event's canonical JSON) and
+/// need not serialise it again.
+pub fn chain_problems_with<P>(
+    events: &[Event<P>],
+    hash_of: impl Fn(usize, &Event<P>) -> Result<Hash, ChainError>,
+    first_only: bool,
+) -> Vec<(usize, ChainError)> {
     let mut found = Vec::new();
     let Some(first) = events.first() else {
         return found;
@@ -328,7 +349,7 @@ pub fn chain_problems<P: Serialize>(events: &[Event<P>], first_only: bool) -> Ve
         if e.rule_set != first.rule_set {
             problems.push(ChainError::RuleSetMismatch { event_id: e.event_id, seq: e.seq });
         }
-        match e.compute_hash() {
+        match hash_of(i, e) {
             Ok(h) if h != e.hash => problems.push(ChainError::HashMismatch { event_id: e.event_id, seq: e.seq }),
             Ok(_) => {}
             Err(err) => problems.push(err),

@@ -77,6 +77,12 @@ impl Hash {
 }
 
 impl Hash {
+    /// The SHA-256 of `bytes` (an event's hash is that of its canonical JSON).
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        Hash(sha2::Sha256::digest(bytes).into())
+    }
+
     /// The 64 lowercase hex digits.
     pub fn to_hex(&self) -> [u8; 64] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -10,5 +10,5 @@ mod chain;
 mod envelope;
 
 pub use canonical::{CanonicalError, write_canonical};
-pub use chain::{ChainError, canonical_json, chain_problems, verify_chain};
+pub use chain::{ChainError, canonical_json, chain_problems, chain_problems_with, verify_chain};
 pub use envelope::{Actor, Event, Hash};

@@ -61,6 +61,7 @@ macro_rules! conformance_suite {
             an_import_of_many_writes_what_appends_one_by_one_write,
             queries_agree_with_the_reference_filter,
             a_bulk_scan_pages_through_every_event_once,
+            every_stored_body_is_the_canonical_json_its_hash_is_over,
             overdue_referrals_are_found_by_deadline,
             personal_data_is_kept_apart_and_erasure_keeps_chains_valid,
             export_import_round_trips_byte_for_byte,
@@ -667,6 +668,75 @@ pub async fn a_bulk_scan_pages_through_every_event_once(store: Store) {
         want.sort_by_key(|e| (e.1, e.2));
         assert_eq!(got, want, "unit {unit:?}: every event once");
     }
+}
+
+/// What an auditor outside lk3 checks of every stored event, of either
+/// kind: the body is the exact bytes its hash is taken over
+/// (`SHA-256(body) = hash`), canonical JSON that names the previous event's
+/// hash, and it decodes (with its hash put back) to the event appended.
+pub async fn every_stored_body_is_the_canonical_json_its_hash_is_over(store: Store) {
+    let mut w = World::new();
+    let mut streams: Vec<uuid::Uuid> = populate(&store, &mut w).await.iter().map(|s| *s.case_id.as_uuid()).collect();
+    let (_, events, _) = sent_referral(&mut w);
+    import_case(&store, &events).await;
+    streams.push(events[0].stream_id);
+    let outreach = refused_outreach(&mut w);
+    import_outreach(&store, &outreach).await;
+    streams.push(outreach[0].stream_id);
+    let mut checked = 0;
+    for stream_id in streams {
+        let (info, rows) = store.read_stream(stream_id).await.expect("read").expect("stream");
+        let mut prev = Hash::GENESIS;
+        for row in &rows {
+            assert_eq!(Hash::of(row.body.as_bytes()), row.hash, "{stream_id} {}: {}", row.seq, row.body);
+            let members: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&row.body).expect("a JSON object");
+            assert!(!members.contains_key("hash"), "the hash is the row's, not the body's");
+            assert_eq!(members["prev_hash"].as_str(), Some(prev.to_string().as_str()));
+            let keys: Vec<&String> = members.keys().collect();
+            assert!(keys.windows(2).all(|k| k[0] < k[1]), "keys in order");
+            prev = row.hash;
+            checked += 1;
+        }
+        assert_eq!(Some(prev), Some(info.head_hash));
+        match info.kind {
+            StreamKind::Case => {
+                let decoded =
+                    lk3_storage::aggregate::decode::<lk3_core::case::CaseEvent>(stream_id, &rows).expect("decodes");
+                assert_eq!(
+                    decoded.iter().map(|e| e.hash).collect::<Vec<_>>(),
+                    rows.iter().map(|r| r.hash).collect::<Vec<_>>()
+                );
+            }
+            StreamKind::Outreach => {
+                let decoded = lk3_storage::aggregate::decode::<lk3_core::outreach::OutreachEvent>(stream_id, &rows)
+                    .expect("decodes");
+                assert_eq!(decoded, outreach);
+            }
+        }
+    }
+    assert!(checked > 20, "{checked} events");
+}
+
+/// Every event body of a store as schema 11 wrote it (the whole event, in
+/// struct order), for a rewind: `(unit, stream_id, seq, body)` from
+/// `(unit, stream_id, seq, hash, body)` rows of either kind.
+pub fn bodies_of_schema_11(rows: &[(String, String, i64, String, String)]) -> Vec<(String, String, i64, String)> {
+    use lk3_storage::body;
+    rows.iter()
+        .map(|(unit, stream_id, seq, hash, canonical)| {
+            let hash = Hash::from_hex(hash).expect("a hash");
+            let whole = match body::decode::<lk3_core::case::CaseEvent>(canonical, &hash) {
+                Ok(e) => serde_json::to_string(&e),
+                Err(_) => serde_json::to_string(
+                    &body::decode::<lk3_core::outreach::OutreachEvent>(canonical, &hash).expect("an event"),
+                ),
+            }
+            .expect("json");
+            assert!(body::is_whole_event(&whole) && whole.contains("\"hash\":"));
+            (unit.clone(), stream_id.clone(), *seq, whole)
+        })
+        .collect()
 }
 
 /// A case with a referral sent under an emergency override, due in 3 days.
