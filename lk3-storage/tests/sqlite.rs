@@ -217,7 +217,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 11 added goes, and so do their records.
+        // What migrations 4 to 12 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
             "DROP TABLE access_log; DROP TABLE attachments; ALTER TABLE notes DROP COLUMN sensitivity; \
@@ -226,6 +226,20 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
              ALTER TABLE cases DROP COLUMN last_at; ALTER TABLE outreaches DROP COLUMN last_at; \
              DROP TABLE case_clients; DROP TABLE partners; DROP TABLE summary_refresh; DROP TABLE body_rewrite; DELETE FROM _sqlx_migrations WHERE version >= 4",
         )
+        .execute(&pool)
+        .await
+        .expect("rewind");
+        // Schema 12 rebuilt the commands table: back to the table migrations 1 and 2 made.
+        let first = include_str!("../migrations/sqlite/0001_init.sql");
+        let made = &first[first.find("CREATE TABLE commands").expect("0001")..];
+        let made = &made[..=made.find(");").expect("its end") + 1];
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER TABLE commands RENAME TO commands_12; {made} \
+             ALTER TABLE commands ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''; \
+             ALTER TABLE commands ADD COLUMN row_check TEXT NOT NULL DEFAULT ''; \
+             CREATE UNIQUE INDEX commands_by_id ON commands (command_id); \
+             INSERT INTO commands SELECT * FROM commands_12; DROP TABLE commands_12;"
+        )))
         .execute(&pool)
         .await
         .expect("rewind");

@@ -285,13 +285,46 @@ async fn a_store_of_schema_1_is_upgraded_by_a_write_and_then_verifies_clean() {
     assert!(verify(&reader).await.expect("verify").is_ok());
 }
 
-/// The first row (by row number) of a table, as a WHERE clause on its rowid.
-async fn first_rowid(pool: &sqlx::SqlitePool, table: &str) -> Option<i64> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} ORDER BY rowid LIMIT 1")))
-        .fetch_optional(pool)
+/// The first row of a table (by row number, or by key in a table WITHOUT
+/// ROWID), as a WHERE clause.
+async fn first_row(pool: &sqlx::SqlitePool, table: &str) -> Option<String> {
+    let key = row_order(pool, table).await;
+    if key == "rowid" {
+        return sqlx::query(sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} ORDER BY rowid LIMIT 1")))
+            .fetch_optional(pool)
+            .await
+            .expect("select")
+            .map(|r| format!("rowid = {}", r.get::<i64, _>(0)));
+    }
+    // Each key column's value as an SQL literal (quote()), to compare it with.
+    let names: Vec<&str> = key.split(", ").collect();
+    let quoted: Vec<String> = names.iter().map(|k| format!("quote({k})")).collect();
+    let text = format!("SELECT {} FROM {table} ORDER BY {key} LIMIT 1", quoted.join(", "));
+    let row = sqlx::query(sqlx::AssertSqlSafe(text)).fetch_optional(pool).await.expect("select")?;
+    let equal: Vec<String> =
+        names.iter().enumerate().map(|(i, k)| format!("{k} = {}", row.get::<String, _>(i))).collect();
+    Some(equal.join(" AND "))
+}
+
+/// The order of a table's rows: `rowid`, or the primary key's columns of a
+/// table WITHOUT ROWID.
+async fn row_order(pool: &sqlx::SqlitePool, table: &str) -> String {
+    let without_rowid: Option<(String,)> = sqlx::query_as(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 AND sql LIKE '%WITHOUT ROWID'",
+    )
+    .bind(table)
+    .fetch_optional(pool)
+    .await
+    .expect("schema");
+    if without_rowid.is_none() {
+        return "rowid".to_owned();
+    }
+    let keys: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+        .bind(table)
+        .fetch_all(pool)
         .await
-        .expect("select")
-        .map(|r| r.get(0))
+        .expect("keys");
+    keys.into_iter().map(|(k,)| k).collect::<Vec<_>>().join(", ")
 }
 
 /// Changes one column of the first row of a table behind lk3's back and
@@ -299,12 +332,12 @@ async fn first_rowid(pool: &sqlx::SqlitePool, table: &str) -> Option<i64> {
 async fn tamper(dir: &Path, pristine: &[u8], table: &str, column: &str, ty: ColumnType) -> Option<usize> {
     std::fs::write(dir.join("lk3.db"), pristine).expect("restore");
     let pool = sqlx::SqlitePool::connect(&url(dir)).await.expect("db");
-    let rowid = first_rowid(&pool, table).await?;
+    let first = first_row(&pool, table).await?;
     let change = match ty {
         ColumnType::Text => format!("{column} = COALESCE({column}, '') || 'x'"),
         ColumnType::Int => format!("{column} = COALESCE({column}, 0) + 1000003"),
     };
-    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {change} WHERE rowid = {rowid}")))
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {change} WHERE {first}")))
         .execute(&pool)
         .await
         .expect("update");
@@ -360,7 +393,8 @@ async fn dump(db: &Path) -> Result<BTreeMap<String, Vec<String>>, sqlx::Error> {
             .collect();
     out.insert("sqlite_schema".to_owned(), schema);
     for table in tables {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM \"{table}\" ORDER BY rowid")))
+        let order = row_order(&pool, &table).await;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM \"{table}\" ORDER BY {order}")))
             .fetch_all(&pool)
             .await?;
         let rendered = rows
