@@ -622,28 +622,76 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// A transaction on `conn`, begun with `statement` (or a plain `BEGIN`).
+            async fn begin_on<'c>(conn: &'c mut Conn, statement: Option<&'static str>) -> Result<Tx<'c>, StoreError> {
+                Ok(match statement {
+                    Some(statement) => sqlx::Connection::begin_with(conn, statement).await?,
+                    None => sqlx::Connection::begin(conn).await?,
+                })
+            }
+
+            /// A connection from the pool whose transactions begin
+            /// cancel-safely: dropped while a `BEGIN` is on the wire, it is
+            /// closed instead of going back to the pool. sqlx 0.9 counts a
+            /// transaction only once the server has answered `BEGIN`, so a
+            /// begin dropped before that leaves the session inside a
+            /// transaction nothing rolls back, and the pool hands it to the
+            /// next caller, whose statements run in it (sqlx issue #4393;
+            /// fixed upstream after 0.9.0).
+            struct Pooled {
+                conn: Option<sqlx::pool::PoolConnection<$db>>,
+                beginning: bool,
+            }
+
+            impl Pooled {
+                async fn acquire(pool: &sqlx::Pool<$db>) -> Result<Self, StoreError> {
+                    Ok(Pooled { conn: Some(pool.acquire().await?), beginning: false })
+                }
+
+                /// A transaction begun with `statement` (or a plain `BEGIN`).
+                async fn begin(&mut self, statement: Option<&'static str>) -> Result<Tx<'_>, StoreError> {
+                    let Pooled { conn, beginning } = self;
+                    let conn = conn.as_mut().ok_or_else(|| StoreError::Unavailable { message: "no connection".into() })?;
+                    // Left set when the begin fails or is dropped part way.
+                    *beginning = true;
+                    let tx = begin_on(&mut **conn, statement).await?;
+                    *beginning = false;
+                    Ok(tx)
+                }
+            }
+
+            impl Drop for Pooled {
+                fn drop(&mut self) {
+                    if self.beginning
+                        && let Some(conn) = self.conn.take()
+                    {
+                        // Out of the pool; dropped, its session ends and the server rolls back.
+                        drop(conn.detach());
+                    }
+                }
+            }
+
             /// The connection a write runs on: the store's held writer
             /// ([`sql::WriterSlot`]), or one from the pool.
             enum WriteConnection<'a> {
                 /// The held writer; `settled` once a write committed or rolled back on it.
                 Held { slot: futures_util::lock::MutexGuard<'a, sql::Writer<Conn>>, settled: bool },
-                Pooled(sqlx::pool::PoolConnection<$db>),
+                Pooled(Pooled),
             }
 
             impl WriteConnection<'_> {
                 /// A transaction for writing (SQLite takes the write lock at once).
                 async fn begin(&mut self) -> Result<Tx<'_>, StoreError> {
-                    let conn: &mut Conn = match self {
-                        WriteConnection::Held { slot, .. } => slot
-                            .conn
-                            .as_mut()
-                            .ok_or_else(|| StoreError::Unavailable { message: "no writer connection".into() })?,
-                        WriteConnection::Pooled(pooled) => &mut **pooled,
-                    };
-                    Ok(match $begin {
-                        Some(statement) => sqlx::Connection::begin_with(conn, statement).await?,
-                        None => sqlx::Connection::begin(conn).await?,
-                    })
+                    match self {
+                        WriteConnection::Held { slot, .. } => {
+                            let conn = slot
+                                .conn
+                                .as_mut()
+                                .ok_or_else(|| StoreError::Unavailable { message: "no writer connection".into() })?;
+                            begin_on(conn, $begin).await
+                        }
+                        WriteConnection::Pooled(pooled) => pooled.begin($begin).await,
+                    }
                 }
 
                 /// Says that the write on this connection committed or rolled
@@ -687,7 +735,7 @@ macro_rules! sql_store {
                             }
                             Ok(WriteConnection::Held { slot, settled: false })
                         }
-                        None => Ok(WriteConnection::Pooled(self.pool.acquire().await?)),
+                        None => Ok(WriteConnection::Pooled(Pooled::acquire(&self.pool).await?)),
                     }
                 }
             }
@@ -1673,7 +1721,8 @@ macro_rules! sql_store {
                     let limit = i64::from(limit);
                     // One snapshot for the whole page: a writer at work cannot make the
                     // rows of one moment disagree with those of another.
-                    let mut tx = self.pool.begin_with(<$store>::READ_SNAPSHOT).await?;
+                    let mut reader = Pooled::acquire(&self.pool).await?;
+                    let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
                     let listed = format!(
                         "SELECT {key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2",
                         rows::STREAMS.column_list()
@@ -1774,7 +1823,8 @@ macro_rules! sql_store {
                 }
 
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
-                    let mut tx = self.pool.begin_with(<$store>::READ_SNAPSHOT).await?;
+                    let mut reader = Pooled::acquire(&self.pool).await?;
+                    let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
                     let mut audit = StoreAudit::default();
                     // Each part is read on its own: one that fails is a finding, not the end.
                     let failed = |what: &str, e: sqlx::Error| audit_failed(what, e);

@@ -191,3 +191,71 @@ async fn the_access_log_refuses_truncate() {
     }
     store.close().await;
 }
+
+/// A read or a write whose future is dropped while its `BEGIN` is on the
+/// wire (a caller's timeout) must not hand the next caller a session still
+/// inside that transaction (sqlx 0.9 counts a transaction only once the
+/// server answers `BEGIN`: sqlx issue #4393). With one connection in the
+/// pool, the next caller gets that very session: after each read and write
+/// cut short by a timeout, a verify (a snapshot that must be the first
+/// statement of its transaction) and the write again both succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_or_write_dropped_while_it_begins_leaves_no_transaction_for_the_next_caller() {
+    use lk3_storage::CaseStoreExt;
+    use std::future::Future;
+    use std::task::Poll;
+    use std::time::{Duration, Instant};
+    /// Polls `f` again and again (the other worker drives the I/O) until it
+    /// is done or `limit` has passed, and drops it; whether it was cut.
+    /// (A timer's resolution is a millisecond: too coarse for a `BEGIN`.)
+    async fn cut_after<F: Future>(f: F, limit: Duration) -> bool {
+        let mut f = std::pin::pin!(f);
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if std::future::poll_fn(|cx| Poll::Ready(f.as_mut().poll(cx).is_ready())).await {
+                return false;
+            }
+            tokio::task::yield_now().await;
+        }
+        true
+    }
+    let Some(url) = fresh_database().await else { return };
+    let s = PostgresStore::open_with_pool(&url, 1).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (mut reads_cut, mut writes_cut) = (0, 0);
+    let mut cases = Vec::new();
+    // Each read and write cut 20 µs later than the one before, over the
+    // first 3 ms (a read's first snapshot and a write's `BEGIN` among them).
+    for step in 0..150_u64 {
+        let limit = Duration::from_micros(step * 20);
+        if cut_after(lk3_storage::verify::verify(&s), limit).await {
+            reads_cut += 1;
+            // A statement outside a transaction first: in a session left
+            // inside one, it runs there, and the snapshot's `BEGIN` fails.
+            s.count_cases(&lk3_storage::CaseQuery::default()).await.expect("count");
+            let report = lk3_storage::verify::verify(&s).await.expect("verify");
+            assert!(report.is_ok(), "after a read cut at {limit:?}: {:#?}", report.problems);
+        }
+        if step % 2 == 1 {
+            continue;
+        }
+        let (case, events) = w.case_at(lk3_core::vocab::Stage::Kontak);
+        let new = lk3_core::case::Case::default();
+        writes_cut += usize::from(cut_after(s.append(&new, &events), limit).await);
+        s.count_cases(&lk3_storage::CaseQuery::default()).await.expect("count");
+        let report = lk3_storage::verify::verify(&s).await.expect("verify");
+        assert!(report.is_ok(), "after a write cut at {limit:?}: {:#?}", report.problems);
+        s.append(&new, &events).await.expect("the write again, or its retry");
+        let report = lk3_storage::verify::verify(&s).await.expect("verify");
+        assert!(report.is_ok(), "after a write cut at {limit:?}: {:#?}", report.problems);
+        cases.push((case, events));
+    }
+    assert!(
+        reads_cut > 50 && writes_cut > 10,
+        "{reads_cut} reads and {writes_cut} writes cut: the test tested nothing"
+    );
+    for (case, events) in &cases {
+        let loaded = s.load::<lk3_core::case::Case>(*case.case_id().expect("id").as_uuid()).await.expect("load");
+        assert_eq!(&loaded.events, events);
+    }
+}
