@@ -19,8 +19,8 @@ CREATE TABLE commands_keyed (
     stream_id   TEXT    NOT NULL,
     first_seq   INTEGER NOT NULL,
     last_seq    INTEGER NOT NULL,
-    fingerprint TEXT    NOT NULL,
-    row_check   TEXT    NOT NULL
+    fingerprint TEXT    NOT NULL DEFAULT '',
+    row_check   TEXT    NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 INSERT INTO commands_keyed (unit, command_id, stream_id, first_seq, last_seq, fingerprint, row_check)
     SELECT unit, command_id, stream_id, first_seq, last_seq, fingerprint, row_check FROM commands;
