@@ -24,6 +24,8 @@ pub enum Failure {
     },
     /// A malformed argument (a naive time, a key of the wrong type ...): `ValueError`.
     Value(String),
+    /// An argument of a type lk3 does not take (an object that is not JSON data): `TypeError`.
+    Type(String),
     /// Something that should not happen (a runtime that cannot start): `RuntimeError`.
     Internal(String),
 }
@@ -49,6 +51,7 @@ impl Failure {
                 }
             }
             Failure::Value(message) => PyValueError::new_err(message),
+            Failure::Type(message) => pyo3::exceptions::PyTypeError::new_err(message),
             Failure::Internal(message) => PyRuntimeError::new_err(message),
         }
     }

@@ -13,6 +13,7 @@ mod case;
 mod error;
 mod finding;
 mod frames;
+mod pyjson;
 mod store;
 
 use lk3_core::Labelled;

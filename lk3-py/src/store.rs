@@ -27,7 +27,7 @@ use lk3_core::rules::RuleSetId;
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{KeyId, PrivateKeyFile, PublicKeyFile, SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::ServiceState;
-use lk3_core::validate::{Limits, validate};
+use lk3_core::validate::Limits;
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate::Aggregate;
@@ -447,16 +447,17 @@ fn command_context(
     })
 }
 
-/// A case command document, checked against the `command` schema
+/// A case command (Python data), checked against the `command` schema
 /// (findings on failure) and decoded.
-fn parse_command(json: &str) -> Outcome<CaseCommand> {
-    parse_checked(json, "command")
+fn parse_command(command: &Bound<'_, PyAny>) -> Outcome<CaseCommand> {
+    parse_checked(command, "command")
 }
 
-/// A document checked against the schema `schema` (findings on failure)
-/// and decoded.
-fn parse_checked<T: serde::de::DeserializeOwned>(json: &str, schema: &str) -> Outcome<T> {
-    let report = validate(json.as_bytes(), Some(schema), &Limits::default());
+/// Python data read as a JSON tree ([`crate::pyjson`]), checked against the
+/// schema `schema` (findings on failure) and decoded.
+fn parse_checked<T: serde::de::DeserializeOwned>(data: &Bound<'_, PyAny>, schema: &str) -> Outcome<T> {
+    let tree = crate::pyjson::json_of(data)?;
+    let report = lk3_core::validate::validate_tree(&tree, Some(schema), &Limits::default());
     if !report.valid {
         let first = report.findings.first();
         return Err(Failure::Lk3 {
@@ -470,7 +471,7 @@ fn parse_checked<T: serde::de::DeserializeOwned>(json: &str, schema: &str) -> Ou
             findings: report.findings,
         });
     }
-    lk3_core::json::from_slice(json.as_bytes(), "a command").map_err(|e| Failure::Lk3 {
+    lk3_core::json::from_value(tree, "a command").map_err(|e| Failure::Lk3 {
         code: e.code().id().to_owned(),
         message_en: format!("the command does not decode: {}", e.message_en()),
         message_id: format!("perintah tidak dapat dibaca: {}", e.message_id()),
@@ -715,7 +716,8 @@ impl NativeStore {
         }
     }
 
-    /// Executes a case command (JSON) as `staff_id` in `role` at `at`
+    /// Executes a case command (Python data: a dict tagged by `type`, the
+    /// `command` schema) as `staff_id` in `role` at `at`
     /// (RFC 3339); returns the events (a list of dicts) and whether the
     /// command id had been seen before. With `expected_version`, the command is decided
     /// against the case at that version and refused with a conflict when
@@ -727,7 +729,7 @@ impl NativeStore {
         &self,
         py: Python<'py>,
         case_id: &str,
-        command: &str,
+        command: &Bound<'py, PyAny>,
         staff_id: &str,
         role: &str,
         at: &str,
@@ -771,7 +773,7 @@ impl NativeStore {
         crate::objects(py, &events)
     }
 
-    /// Executes an outreach command (JSON, the `outreach-command` schema):
+    /// Executes an outreach command (Python data, the `outreach-command` schema):
     /// returns the events (a list of dicts), whether the command id had
     /// been seen before, and the outreach after them (JSON, as
     /// [`NativeStore::outreach`]).
@@ -781,7 +783,7 @@ impl NativeStore {
         &self,
         py: Python<'py>,
         outreach_id: &str,
-        command: &str,
+        command: &Bound<'py, PyAny>,
         staff_id: &str,
         role: &str,
         at: &str,
@@ -1130,8 +1132,9 @@ impl NativeStore {
 
     /// Adds or replaces a client's identity (a `client` document, JSON);
     /// returns the other records it may duplicate, with their files (JSON).
-    fn put_client(&self, py: Python<'_>, record: &str) -> PyResult<String> {
-        let report = validate(record.as_bytes(), Some("client"), &Limits::default());
+    fn put_client(&self, py: Python<'_>, record: &Bound<'_, PyAny>) -> PyResult<String> {
+        let tree = crate::pyjson::json_of(record).py(py)?;
+        let report = lk3_core::validate::validate_tree(&tree, Some("client"), &Limits::default());
         if !report.valid {
             let f = report.findings.first();
             return Err(Failure::Lk3 {
@@ -1143,7 +1146,7 @@ impl NativeStore {
             .into_py(py));
         }
         let record: ClientRecord =
-            lk3_core::json::from_slice(record.as_bytes(), "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
+            lk3_core::json::from_value(tree, "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
         self.run(py, move |store| async move { json(&lk3_storage::registry::register_client(&*store, &record).await?) })
     }
 

@@ -199,6 +199,34 @@ pub fn validate_parsed(
     (report, Some(value))
 }
 
+/// [`validate`] of a document already held as a JSON tree (built by a
+/// language binding from its own objects, never parsed from text): the same
+/// checks, with nesting past `limits.max_depth` refused as `LK3-E063` before
+/// any other (a tree has no byte size and no repeated key to check).
+pub fn validate_tree(value: &Value, kind: Option<&str>, limits: &Limits) -> Report {
+    let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
+    // Walked with a stack of its own: a hostile tree cannot exhaust the thread's.
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((v, depth)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(members) => Box::new(members.values()),
+            _ => continue,
+        };
+        if depth + 1 > limits.max_depth {
+            report.findings.push(Finding::error(
+                ErrorCode::DocumentTooDeep,
+                "",
+                format!("dokumen bersarang lebih dari {} tingkat", limits.max_depth),
+                format!("the document nests deeper than {} levels", limits.max_depth),
+            ));
+            return report;
+        }
+        pending.extend(children.map(|c| (c, depth + 1)));
+    }
+    validate_value(value, kind, None, None, report)
+}
+
 fn validate_value(
     value: &Value,
     kind: Option<&str>,

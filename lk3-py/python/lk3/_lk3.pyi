@@ -3,7 +3,7 @@
 Python objects built in Rust (events, case summaries), or native classes."""
 
 import os
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 __version__: str
 
@@ -141,7 +141,7 @@ class NativeStore:
     def execute(
         self,
         case_id: str,
-        command: str,
+        command: Mapping[str, Any],
         staff_id: str,
         role: str,
         at: str,
@@ -151,7 +151,10 @@ class NativeStore:
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
     ) -> Tuple[List[Dict[str, Any]], bool, "NativeCase"]:
-        """Executes a case command (JSON): its events (dicts, built in Rust), whether its id
+        """Executes a case command (a dict tagged by ``type``, read in Rust as JSON data:
+        an aware datetime as RFC 3339 text, a date as ISO text, a tuple or set as a
+        list; another object is a ``TypeError``, nesting past 64 levels ``LK3-E063``):
+        its events (dicts, built in Rust), whether its id
         was seen before, and the case after it. Decided against the fold this
         handle kept of the case when it has one (the stream is not read again)."""
     def case(self, case_id: str) -> "NativeCase":
@@ -161,7 +164,7 @@ class NativeStore:
     def execute_outreach(
         self,
         outreach_id: str,
-        command: str,
+        command: Mapping[str, Any],
         staff_id: str,
         role: str,
         at: str,
@@ -170,7 +173,8 @@ class NativeStore:
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
     ) -> Tuple[List[Dict[str, Any]], bool, str]:
-        """Executes an outreach command (JSON): its events (dicts), whether its id was
+        """Executes an outreach command (a dict, read as :meth:`execute` reads one): its
+        events (dicts), whether its id was
         seen before, and the outreach after it (JSON, as :meth:`outreach`)."""
     def outreach(self, outreach_id: str) -> str:
         """``{"outreach": ..., "allowed_commands": [...]}`` (JSON), loaded and verified."""
@@ -215,7 +219,7 @@ class NativeStore:
     ) -> str: ...
     def partners(self, unit: Optional[str] = None, format: str = "lk3") -> str: ...
     def import_partners(self, partners: str, format: str = "lk3") -> Tuple[int, int, int]: ...
-    def put_client(self, record: str) -> str: ...
+    def put_client(self, record: Mapping[str, Any]) -> str: ...
     def find_clients(
         self,
         unit: str,

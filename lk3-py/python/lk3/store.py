@@ -256,10 +256,9 @@ class Store:
         local date (:func:`lk3.rule_set_in_force`) unless ``rule_set`` pins one.
         """
         a = _actor(actor)
-        text = json.dumps(dict(command), default=_json_default)
         events, replayed, case = self._native.execute(
             case_id,
-            text,
+            dict(command),
             a.staff_id,
             a.role,
             _time.to_rfc3339(at),
@@ -689,9 +688,8 @@ class Store:
         ``command_id`` again returns the outreach and writes nothing;
         a refusal raises a :class:`lk3.CommandRefused` subclass."""
         a = _actor(actor)
-        text = json.dumps(dict(command), default=_json_default)
         _, _, state = self._native.execute_outreach(
-            outreach_id, text, a.staff_id, a.role, _time.to_rfc3339(at), command_id, rule_set, a.partner_id, a.unit
+            outreach_id, dict(command), a.staff_id, a.role, _time.to_rfc3339(at), command_id, rule_set, a.partner_id, a.unit
         )
         return _outreach(state)
 
@@ -975,7 +973,7 @@ class Store:
         ``{"client_id", "by": "nik"|"no_kk"|"nama", "score", "files":
         [{"case_id", "case_number", "stage"}]}``: open the existing file, or
         :meth:`merge_clients` the two records."""
-        text = self._native.put_client(json.dumps(dict(record), default=_json_default))
+        text = self._native.put_client(dict(record))
         candidates: List[Dict[str, Any]] = json.loads(text)
         return candidates
 
