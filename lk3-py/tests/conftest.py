@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from glob import glob
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import urlparse
 
 import pytest
@@ -19,6 +19,16 @@ import pytest
 import lk3
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_function(block: str, name: str) -> Any:
+    """The function `name` of the README's python block marked `<!-- block -->`, as printed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(rf"<!-- {block} -->\n```python\n(.*?)```\n<!-- /{block} -->", readme, re.S)
+    assert found, f"README.md lacks the {block} block"
+    scope: Dict[str, Any] = {}
+    exec(compile(found.group(1), f"README.md#{block}", "exec"), scope)
+    return scope[name]
 UNIT = "64.74"
 CI = os.environ.get("CI") == "true"
 

@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Callable
 
 import pytest
 
 import lk3
-from conftest import ROOT, World, demo_report_dir, populate
+from conftest import World, demo_report_dir, populate, readme_function
 
 
 def readme_audit() -> Callable[[str], int]:
     """The `audit_store` function of the README's store-audit-recipe block, as printed."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"<!-- store-audit-recipe -->\n```python\n(.*?)```\n<!-- /store-audit-recipe -->", readme, re.S)
-    assert found, "README.md lacks the store-audit-recipe block"
-    scope: Dict[str, Any] = {}
-    exec(compile(found.group(1), "README.md#store-audit-recipe", "exec"), scope)
-    recipe: Callable[[str], int] = scope["audit_store"]
+    recipe: Callable[[str], int] = readme_function("store-audit-recipe", "audit_store")
     return recipe
 
 

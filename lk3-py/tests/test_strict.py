@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Tuple
@@ -15,19 +14,14 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 import pytest
 
 import lk3
-from conftest import CI, ROOT, World, demo_export, populate
+from conftest import CI, World, demo_export, populate, readme_function
 
 Event = Dict[str, Any]
 
 
 def readme_recipe() -> Callable[[Event], str]:
     """The `event_hash` function of the README's hash-recipe block, as printed."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"<!-- hash-recipe -->\n```python\n(.*?)```\n<!-- /hash-recipe -->", readme, re.S)
-    assert found, "README.md lacks the hash-recipe block"
-    scope: Dict[str, Any] = {}
-    exec(compile(found.group(1), "README.md#hash-recipe", "exec"), scope)
-    recipe: Callable[[Event], str] = scope["event_hash"]
+    recipe: Callable[[Event], str] = readme_function("hash-recipe", "event_hash")
     return recipe
 
 
