@@ -34,6 +34,8 @@
 
 pub mod access;
 pub mod aggregate;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod audit_page;
 pub mod body;
 pub mod caseload;
 pub mod document;
@@ -56,6 +58,8 @@ pub mod rows;
 mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_direct;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod statement;
 mod store;

@@ -108,6 +108,27 @@ impl PostgresStore {
         None
     }
 
+    /// Every append goes through the pool (no connection in the caller's thread).
+    fn append_in_thread(
+        &self,
+        _: &crate::model::Batch,
+        _: Option<&lk3_core::seal::SigningKey>,
+    ) -> Option<crate::model::AppendOutcome> {
+        None
+    }
+
+    /// Nothing to close: see [`PostgresStore::append_in_thread`].
+    fn close_in_thread(&self) {}
+
+    /// Every page of `verify` is read through the pool.
+    fn audit_streams_in_thread(
+        &self,
+        _: Option<&crate::verify::StreamCursor>,
+        _: u32,
+    ) -> Option<Result<crate::verify::AuditPage, StoreError>> {
+        None
+    }
+
     fn statement_text(text: &str) -> AssertSqlSafe<String> {
         AssertSqlSafe(text.to_owned())
     }

@@ -299,7 +299,7 @@ macro_rules! sql_store {
             use lk3_core::access::{AccessEntry, LoggedAccess};
             use $crate::projection::{CaseQuery, CaseSummary, ClientConsent, OutreachSummary, Projection};
             use $crate::rows::{self, ColumnType, Table, Value};
-            use $crate::verify::{AuditPage, StoreAudit, StreamAudit, StreamCursor};
+            use $crate::verify::{AuditPage, StoreAudit, StreamCursor};
             use $crate::sql::{self, Bind};
             use $crate::{CaseStore, StoreError};
 
@@ -1437,6 +1437,8 @@ macro_rules! sql_store {
                             let _ = sqlx::Connection::close(conn).await;
                         }
                     }
+                    // After the slot is marked: no append begins in the caller's thread either.
+                    self.close_in_thread();
                     self.pool.close().await
                 }
 
@@ -1510,6 +1512,12 @@ macro_rules! sql_store {
                 async fn append_batches(&self, batches: &[Batch]) -> Result<Vec<AppendOutcome>, StoreError> {
                     let signer = self.signer.get();
                     let mut writer = self.writer().await?;
+                    if let [batch] = batches
+                        && let Some(outcome) = self.append_in_thread(batch, signer.as_deref())
+                    {
+                        writer.settled();
+                        return Ok(vec![outcome]);
+                    }
                     let mut tx = writer.begin().await?;
                     let mut together = None;
                     if writable_together(batches) {
@@ -1703,123 +1711,37 @@ macro_rules! sql_store {
                 }
 
                 async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError> {
-                    // SQLite pages by row number, which a damaged id cannot upset;
-                    // PostgreSQL by id (its text is always valid).
-                    let (key, from) = if <$store>::SCAN_BY_ROW {
-                        let row = match after.map(|a| &a.0) {
-                            Some(CursorPosition::Row(r)) => *r,
-                            _ => 0,
-                        };
-                        ("rowid", Bind::Int(row))
-                    } else {
-                        let id = match after.map(|a| &a.0) {
-                            Some(CursorPosition::Text(t)) => t.clone(),
-                            _ => String::new(),
-                        };
-                        ("stream_id", Bind::Text(id))
-                    };
-                    let limit = i64::from(limit);
+                    if let Some(page) = self.audit_streams_in_thread(after, limit) {
+                        return page;
+                    }
+                    let by_row = <$store>::SCAN_BY_ROW;
+                    let binds = vec![$crate::audit_page::first_key(after, by_row), Bind::Int(i64::from(limit))];
+                    let (listed, reads) = $crate::audit_page::queries(by_row);
                     // One snapshot for the whole page: a writer at work cannot make the
                     // rows of one moment disagree with those of another.
                     let mut reader = Pooled::acquire(&self.pool).await?;
                     let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
-                    let listed = format!(
-                        "SELECT {key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2",
-                        rows::STREAMS.column_list()
-                    );
-                    let listed = bind_all(sqlx::query(<$store>::stmt_owned(listed)), vec![from.clone(), Bind::Int(limit)])
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    let keys = listed.iter().map(|r| match read_value(r, 0, if <$store>::SCAN_BY_ROW { ColumnType::Int } else { ColumnType::Text }) {
-                        Value::Int(i) => CursorPosition::Row(i),
-                        v => CursorPosition::Text(v.as_text().unwrap_or_default().to_owned()),
-                    });
-                    sql::in_order("streams", after.map(|a| &a.0), keys)?;
-                    let mut page = AuditPage::default();
-                    let mut index = std::collections::HashMap::new();
-                    for r in &listed {
-                        let row = read_row(r, &rows::STREAMS, 1);
-                        index.insert((row[0].clone(), row[1].clone()), page.streams.len());
-                        page.next = Some(StreamCursor(if <$store>::SCAN_BY_ROW {
-                            CursorPosition::Row(r.try_get(0).unwrap_or(i64::MAX))
-                        } else {
-                            CursorPosition::Text(row[1].as_text().unwrap_or_default().to_owned())
-                        }));
-                        page.streams.push(StreamAudit { stream: row, ..StreamAudit::default() });
+                    let listed = bind_all(sqlx::query(<$store>::stmt_owned(listed)), binds.clone()).fetch_all(&mut *tx).await?;
+                    let key_type = if by_row { ColumnType::Int } else { ColumnType::Text };
+                    let listed = listed
+                        .iter()
+                        .map(|r| std::iter::once(read_value(r, 0, key_type)).chain(read_row(r, &rows::STREAMS, 1)).collect())
+                        .collect();
+                    let mut page = $crate::audit_page::Page::listed(after, by_row, listed)?;
+                    if page.is_empty() {
+                        return Ok(page.finish());
                     }
-                    if page.streams.is_empty() {
-                        return Ok(page);
-                    }
-                    // The page again, as a table the other tables join: every row below
-                    // names the listed stream it belongs to first.
-                    let of_page = format!("(SELECT unit, stream_id FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2) p");
-                    let columns = |table: &Table, alias: &str| {
-                        table.columns.iter().map(|c| format!("{alias}.{}", c.name)).collect::<Vec<_>>().join(", ")
-                    };
-                    let mut reads: Vec<(Option<&'static Table>, &'static Table, String)> = vec![
-                        (
-                            None,
-                            &rows::EVENTS,
-                            format!(
-                                "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN events x \
-                                 ON x.unit = p.unit AND x.stream_id = p.stream_id ORDER BY p.unit, p.stream_id, x.seq",
-                                columns(&rows::EVENTS, "x")
-                            ),
-                        ),
-                        (
-                            None,
-                            &rows::SEALS,
-                            format!(
-                                "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN seals x \
-                                 ON x.unit = p.unit AND x.stream_id = p.stream_id ORDER BY p.unit, p.stream_id, x.seq",
-                                columns(&rows::SEALS, "x")
-                            ),
-                        ),
-                        (
-                            None,
-                            &rows::COMMANDS,
-                            format!(
-                                "SELECT DISTINCT p.unit, p.stream_id, {} FROM {of_page} JOIN events e \
-                                 ON e.unit = p.unit AND e.stream_id = p.stream_id JOIN commands x ON x.command_id = e.command_id",
-                                columns(&rows::COMMANDS, "x")
-                            ),
-                        ),
-                    ];
-                    for table in rows::PROJECTED {
-                        let text = format!(
-                            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
-                            columns(table, "x"),
-                            table.name,
-                            table.stream_column
-                        );
-                        reads.push((Some(table), table, text));
-                    }
-                    for stream in &mut page.streams {
-                        stream.projection = reads.iter().filter_map(|(t, _, _)| t.map(|t| (t, Vec::new()))).collect();
-                    }
-                    for (projection, table, text) in reads {
-                        let found = bind_all(sqlx::query(<$store>::stmt_owned(text)), vec![from.clone(), Bind::Int(limit)])
+                    for read in &reads {
+                        let found = bind_all(sqlx::query(<$store>::stmt_owned(read.text.clone())), binds.clone())
                             .fetch_all(&mut *tx)
                             .await?;
                         for r in &found {
                             let owner = (read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Text));
-                            let Some(&i) = index.get(&owner) else { continue };
-                            let row = read_row(r, table, 2);
-                            let stream = &mut page.streams[i];
-                            match projection {
-                                None if table.name == rows::EVENTS.name => stream.events.push(row),
-                                None if table.name == rows::SEALS.name => stream.seals.push(row),
-                                None => stream.commands.push(row),
-                                Some(t) => {
-                                    if let Some((_, rows)) = stream.projection.iter_mut().find(|(p, _)| p.name == t.name) {
-                                        rows.push(row);
-                                    }
-                                }
-                            }
+                            page.add(read, owner, read_row(r, read.table, 2));
                         }
                     }
                     tx.rollback().await?;
-                    Ok(page)
+                    Ok(page.finish())
                 }
 
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {

@@ -4,10 +4,12 @@
 //! begins (`BEGIN IMMEDIATE`), so two appends never interleave. A store
 //! writes through one connection it holds between writes, so the writers of
 //! one store (and its clones) wait for each other in turn rather than on the
-//! file's lock; an append of one batch goes as one query.
+//! file's lock; an append of one batch is written in the caller's thread
+//! (`sqlite_direct`), and otherwise goes as one query.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -16,8 +18,10 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::StoreError;
+use crate::model::{AppendOutcome, Batch};
 use crate::rows;
 use crate::sql::{self, sql_store};
+use crate::sqlite_direct::{DirectReader, DirectWriter};
 
 /// Durability of a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +42,40 @@ pub struct SqliteStore {
     /// `None` for `:memory:` (whose one connection is the database) and
     /// for a store opened read-only.
     writer: Option<sql::WriterSlot<SqliteConnection>>,
+    /// The connection that appends one batch in the caller's thread
+    /// ([`crate::sqlite_direct`]), used only under the writer slot: `None`
+    /// where `writer` is.
+    direct: Option<Arc<Mutex<DirectSlot>>>,
+    /// The file `verify` reads in the caller's thread ([`DirectReader`]),
+    /// opened on its first page; `None` in memory and on read-only media.
+    reader: Option<Arc<Mutex<ReaderSlot>>>,
+}
+
+/// Where the store's [`DirectReader`] is opened from, and the reader once it is.
+#[derive(Debug)]
+struct ReaderSlot {
+    path: PathBuf,
+    reader: Option<DirectReader>,
+    closed: bool,
+    /// Pages read by it (the tests' view of which path a read took).
+    pages: usize,
+}
+
+impl ReaderSlot {
+    fn of(path: &Path) -> Arc<Mutex<ReaderSlot>> {
+        Arc::new(Mutex::new(ReaderSlot { path: path.to_owned(), reader: None, closed: false, pages: 0 }))
+    }
+}
+
+/// Where the store's [`DirectWriter`] is opened from, and the writer once it is.
+#[derive(Debug)]
+struct DirectSlot {
+    path: PathBuf,
+    durability: Durability,
+    writer: Option<DirectWriter>,
+    closed: bool,
+    /// Appends written by it (the tests' view of which path an append took).
+    appended: usize,
 }
 
 impl SqliteStore {
@@ -104,8 +142,9 @@ impl SqliteStore {
             .foreign_keys(true);
         // Each connection to `:memory:` is its own empty database.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let path = options.get_filename().to_owned();
         if !in_memory {
-            create_owner_only(options.get_filename())?;
+            create_owner_only(&path)?;
         }
         // A file needs no ping before each use: that is a round trip to the
         // connection's thread on every command.
@@ -127,7 +166,10 @@ impl SqliteStore {
         }
         sql::migrator(Self::MIGRATIONS).run(&pool).await?;
         let writer = (!in_memory).then(sql::WriterSlot::default);
-        let store = SqliteStore { pool, signer: Default::default(), writer };
+        let reader = (!in_memory).then(|| ReaderSlot::of(&path));
+        let direct = (!in_memory)
+            .then(|| Arc::new(Mutex::new(DirectSlot { path, durability, writer: None, closed: false, appended: 0 })));
+        let store = SqliteStore { pool, signer: Default::default(), writer, direct, reader };
         store.check_note_sensitivity(before.is_some_and(|v| v < 2)).await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
@@ -161,6 +203,8 @@ impl SqliteStore {
             Ok(pool) => schema_version(&pool).await.map(|found| (pool, found)),
             Err(e) => Err(e),
         };
+        // The reader in the caller's thread opens as `mode=ro` does; not immutable.
+        let mut reader = Some(ReaderSlot::of(&path));
         let (pool, found) = match read {
             Ok(read) => read,
             // A store in WAL mode on read-only media: SQLite cannot create the
@@ -172,6 +216,7 @@ impl SqliteStore {
                     .connect_with(options.immutable(true))
                     .await
                     .map_err(|e| not_a_store(url, e))?;
+                reader = None;
                 let found = schema_version(&pool).await.map_err(|e| not_a_store(url, e))?;
                 (pool, found)
             }
@@ -186,7 +231,7 @@ impl SqliteStore {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
                 sql::refuse_unfinished_upgrade(sql_impl::unfinished_upgrade(&pool).await?)?;
-                Ok(SqliteStore { pool, signer: Default::default(), writer: None })
+                Ok(SqliteStore { pool, signer: Default::default(), writer: None, direct: None, reader })
             }
         }
     }
@@ -198,6 +243,91 @@ impl SqliteStore {
 
     fn writer_slot(&self) -> Option<&sql::WriterSlot<SqliteConnection>> {
         self.writer.as_ref()
+    }
+
+    /// Appends one batch in the caller's thread ([`crate::sqlite_direct`]),
+    /// opening that connection on the first append: `None` (nothing
+    /// written) when that path does not answer, for the sqlx path. Called
+    /// only with the writer slot held.
+    fn append_in_thread(&self, batch: &Batch, signer: Option<&lk3_core::seal::SigningKey>) -> Option<AppendOutcome> {
+        let mut slot = self.direct.as_ref()?.lock().ok()?;
+        if slot.closed {
+            return None;
+        }
+        if slot.writer.is_none() {
+            slot.writer = DirectWriter::open(&slot.path, slot.durability).ok();
+        }
+        match slot.writer.as_mut()?.append(batch, signer) {
+            Ok(outcome) => {
+                slot.appended += usize::from(outcome.is_some());
+                outcome
+            }
+            Err(_) => {
+                // Left inside a transaction it could not end: closed, and opened again next time.
+                slot.writer = None;
+                None
+            }
+        }
+    }
+
+    /// A page of `verify` read in the caller's thread ([`DirectReader`]),
+    /// opening that connection on the first page: `None` when the file
+    /// could not be read so (the sqlx path then reads it, and says why), or
+    /// another page is being read on it.
+    fn audit_streams_in_thread(
+        &self,
+        after: Option<&crate::verify::StreamCursor>,
+        limit: u32,
+    ) -> Option<Result<crate::verify::AuditPage, StoreError>> {
+        let mut slot = self.reader.as_ref()?.try_lock().ok()?;
+        if slot.closed {
+            return None;
+        }
+        if slot.reader.is_none() {
+            slot.reader = DirectReader::open(&slot.path).ok();
+        }
+        match slot.reader.as_ref()?.audit_streams(after, limit) {
+            Ok(page) => {
+                slot.pages += 1;
+                Some(page)
+            }
+            Err(_) => {
+                slot.reader = None;
+                None
+            }
+        }
+    }
+
+    /// How many pages [`SqliteStore::audit_streams_in_thread`] read.
+    #[cfg(test)]
+    pub(crate) fn pages_read_in_thread(&self) -> usize {
+        self.reader.as_ref().and_then(|r| r.lock().ok()).map_or(0, |slot| slot.pages)
+    }
+
+    /// The store without its reader in the caller's thread: every page
+    /// read through sqlx.
+    #[cfg(test)]
+    pub(crate) fn reading_through_sqlx(&self) -> Self {
+        SqliteStore { reader: None, ..self.clone() }
+    }
+
+    /// How many appends [`SqliteStore::append_in_thread`] wrote.
+    #[cfg(test)]
+    pub(crate) fn appended_in_thread(&self) -> usize {
+        self.direct.as_ref().and_then(|d| d.lock().ok()).map_or(0, |slot| slot.appended)
+    }
+
+    /// Closes the connections of [`SqliteStore::append_in_thread`] and
+    /// [`SqliteStore::audit_streams_in_thread`] for good.
+    fn close_in_thread(&self) {
+        if let Some(mut slot) = self.direct.as_ref().and_then(|d| d.lock().ok()) {
+            slot.closed = true;
+            slot.writer = None;
+        }
+        if let Some(mut slot) = self.reader.as_ref().and_then(|r| r.lock().ok()) {
+            slot.closed = true;
+            slot.reader = None;
+        }
     }
 
     // The statements of `crate::statement` (in order, each value once) as

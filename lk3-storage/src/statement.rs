@@ -263,7 +263,10 @@ pub(crate) fn command_claims(batch: &Batch) -> Vec<Statement> {
 /// Every statement of a batch's append, in the order the one-at-a-time path
 /// runs them, the claims and the head's move each returning a row when they
 /// take; and how many rows that makes.
-fn append_statements(batch: &Batch, signer: Option<&SigningKey>) -> Result<(Vec<Statement>, usize), StoreError> {
+pub(crate) fn append_statements(
+    batch: &Batch,
+    signer: Option<&SigningKey>,
+) -> Result<(Vec<Statement>, usize), StoreError> {
     let mut parts = command_claims(batch);
     parts.push(head_move(batch));
     for taking in &mut parts {
@@ -480,28 +483,45 @@ mod on_sqlite {
         assert_eq!(seals.len(), events.len(), "a seal for each batch's head");
     }
 
-    /// A store's appends take the one-query path, one for each batch of a
-    /// case's life (counted by the store); a retry of the last command, which
-    /// that path cannot take, is still answered with its first events.
+    /// A file store's appends are written in the caller's thread, one
+    /// transaction for each batch of a case's life (counted by the store); a
+    /// retry of the last command, which that path cannot take, is still
+    /// answered with its first events.
     #[tokio::test]
-    async fn a_store_s_appends_go_in_one_query_each_and_a_retry_is_still_answered() {
-        use lk3_core::Decider;
-        use std::sync::atomic::Ordering;
+    async fn a_file_store_s_appends_are_written_in_the_callers_thread_and_a_retry_is_still_answered() {
         let (_dir, store, case, events) = store_and_case().await;
-        let counted = WRITTEN_AT_ONCE.load(Ordering::Relaxed);
+        appends_take(|| store.appended_in_thread(), &store, &case, &events).await;
+    }
+
+    /// A store in memory (no file to open a second connection to) sends an
+    /// append's statements to sqlx's connection thread in one query.
+    #[tokio::test]
+    async fn an_in_memory_store_s_appends_go_in_one_query_each_and_a_retry_is_still_answered() {
+        let store = crate::sqlite::SqliteStore::open("sqlite::memory:").await.expect("open");
+        let (case, events) = crate::test_world::World::new().case_at(Stage::Ditutup);
+        appends_take(|| WRITTEN_AT_ONCE.load(std::sync::atomic::Ordering::Relaxed), &store, &case, &events).await;
+    }
+
+    /// Appends each of `events` (a case's life) to `store`, checking that
+    /// every one was counted by `path` (a count other tests may add to,
+    /// never take from), then retries the last.
+    async fn appends_take(
+        path: impl Fn() -> usize,
+        store: &crate::sqlite::SqliteStore,
+        case: &Case,
+        events: &[CaseEventRecord],
+    ) {
+        use lk3_core::Decider;
+        let counted = path();
         let mut before = Case::default();
         let mut before_last = Case::default();
-        for e in &events {
+        for e in events {
             before_last = before.clone();
             let written = store.append(&before, std::slice::from_ref(e)).await.expect("append");
             assert!(!written.replayed);
             before.apply(e);
         }
-        // Other tests of this binary may add to the count, never take from it.
-        assert!(
-            WRITTEN_AT_ONCE.load(Ordering::Relaxed) - counted >= events.len(),
-            "an append went one statement at a time"
-        );
+        assert!(path() - counted >= events.len(), "an append went another way");
         let last = events.last().expect("events");
         let retried = store.append(&before_last, std::slice::from_ref(last)).await.expect("a retry is answered");
         assert!(retried.replayed);

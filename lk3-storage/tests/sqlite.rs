@@ -700,3 +700,13 @@ async fn close_after_a_write_dropped_part_way_leaves_no_connection_open() {
     }
     assert!(dropped_part_way > 0, "no write was dropped part way: the test tested nothing");
 }
+
+/// The conformance test of dropped writes on a store whose appends all go
+/// through sqlx's connection thread (in memory: no file for a second
+/// connection), where a write is pending between statements.
+#[tokio::test]
+async fn a_write_dropped_part_way_through_sqlx_writes_all_or_nothing() {
+    let store: conformance::Store = Arc::new(SqliteStore::open("sqlite::memory:").await.expect("open"));
+    let dropped = conformance::writes_dropped_part_way(store).await;
+    assert!(dropped > 0, "no write was dropped part way: the test tested nothing");
+}

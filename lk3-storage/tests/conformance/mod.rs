@@ -1007,6 +1007,18 @@ pub async fn verify_while_writers_append_finds_nothing_wrong(store: Store) {
 /// a connection for its writes must not keep one a dropped write left in a
 /// transaction).
 pub async fn a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lands(store: Store) {
+    let dropped_part_way = writes_dropped_part_way(store.clone()).await;
+    // The memory store's append never waits, nor does a SQLite file's
+    // append of one batch (in the caller's thread): nothing of it is ever
+    // pending. `sqlite.rs` runs this on a store whose appends go through sqlx.
+    if store.backend() == "postgres" {
+        assert!(dropped_part_way > 0, "no write was dropped part way: the test tested nothing");
+    }
+}
+
+/// The body of [`a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lands`]:
+/// how many of the writes were dropped while pending.
+pub async fn writes_dropped_part_way(store: Store) -> usize {
     use std::future::Future;
     use std::task::Poll;
     let mut w = World::new();
@@ -1043,14 +1055,11 @@ pub async fn a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lan
         before.apply(e);
     }
     assert!(dropped_before_writing > 0, "no write was dropped before it wrote: the test tested nothing");
-    // The memory store's append never waits, so nothing of it is ever pending.
-    if store.backend() != "memory" {
-        assert!(dropped_part_way > 0, "no write was dropped part way: the test tested nothing");
-    }
     let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
     assert_eq!(loaded.events, events);
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok(), "{report:#?}");
+    dropped_part_way
 }
 
 /// A document re-imported: the same events are "already present"; events

@@ -1,0 +1,163 @@
+//! Verify's page of streams in SQL, for every reader of it: the queries
+//! (in `$n` form) and the assembly of the rows they return into an
+//! [`AuditPage`]. The sqlx drivers (`sql_store!`) and the SQLite file
+//! store's reader in the caller's thread ([`crate::sqlite_direct`]) run the
+//! same text and build the page the same way; only how a row is fetched
+//! differs.
+
+use std::collections::HashMap;
+
+use crate::StoreError;
+use crate::model::CursorPosition;
+use crate::rows::{self, Row, Table, Value};
+use crate::sql::{self, Bind};
+use crate::verify::{AuditPage, StreamAudit, StreamCursor};
+
+/// One read of a page: the rows of `table` owned by the page's streams,
+/// each prefixed by its stream's `unit, stream_id`; `projection` names the
+/// query table it fills (none for events, seals and commands).
+pub(crate) struct Read {
+    pub(crate) projection: Option<&'static Table>,
+    pub(crate) table: &'static Table,
+    pub(crate) text: String,
+}
+
+/// The queries of a page, each bound to `$1` (the key after which the page
+/// begins, [`first_key`]) and `$2` (how many streams): the listing (the
+/// key, then the stream's row), then each [`Read`]. SQLite pages by row
+/// number (`by_row`), which a damaged id cannot upset; PostgreSQL by id
+/// (its text is always valid).
+pub(crate) fn queries(by_row: bool) -> (String, Vec<Read>) {
+    let key = if by_row { "rowid" } else { "stream_id" };
+    let listed =
+        format!("SELECT {key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2", rows::STREAMS.column_list());
+    // The page again, as a table the other tables join: every row below
+    // names the listed stream it belongs to first. Rows come in no order
+    // (sorting a page's events in SQL took a temporary B-tree of their
+    // bodies); [`Page::finish`] puts events and seals in order.
+    let of_page = format!("(SELECT unit, stream_id FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2) p");
+    let columns =
+        |table: &Table, alias: &str| table.columns.iter().map(|c| format!("{alias}.{}", c.name)).collect::<Vec<_>>();
+    let joined = |table: &'static Table| Read {
+        projection: None,
+        table,
+        text: format!(
+            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.stream_id = p.stream_id",
+            columns(table, "x").join(", "),
+            table.name
+        ),
+    };
+    let mut reads = vec![
+        joined(&rows::EVENTS),
+        joined(&rows::SEALS),
+        Read {
+            projection: None,
+            table: &rows::COMMANDS,
+            text: format!(
+                "SELECT DISTINCT p.unit, p.stream_id, {} FROM {of_page} JOIN events e \
+                 ON e.unit = p.unit AND e.stream_id = p.stream_id JOIN commands x ON x.command_id = e.command_id",
+                columns(&rows::COMMANDS, "x").join(", ")
+            ),
+        },
+    ];
+    reads.extend(rows::PROJECTED.into_iter().map(|table| Read {
+        projection: Some(table),
+        table,
+        text: format!(
+            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
+            columns(table, "x").join(", "),
+            table.name,
+            table.stream_column
+        ),
+    }));
+    (listed, reads)
+}
+
+/// The value `$1` of [`queries`] takes after `after`.
+pub(crate) fn first_key(after: Option<&StreamCursor>, by_row: bool) -> Bind {
+    match (after.map(|a| &a.0), by_row) {
+        (Some(CursorPosition::Row(r)), true) => Bind::Int(*r),
+        (_, true) => Bind::Int(0),
+        (Some(CursorPosition::Text(t)), false) => Bind::Text(t.clone()),
+        (_, false) => Bind::Text(String::new()),
+    }
+}
+
+/// A page being assembled.
+pub(crate) struct Page {
+    page: AuditPage,
+    /// Where each listed stream (unit, stream id) is in the page.
+    index: HashMap<(Value, Value), usize>,
+}
+
+impl Page {
+    /// The page of the listing's rows (each the key, then the stream's
+    /// row), checked to be in order after `after`.
+    pub(crate) fn listed(after: Option<&StreamCursor>, by_row: bool, listed: Vec<Row>) -> Result<Self, StoreError> {
+        let key = |row: &Row| match row.first() {
+            Some(Value::Int(i)) => CursorPosition::Row(*i),
+            v => CursorPosition::Text(v.and_then(Value::as_text).unwrap_or_default().to_owned()),
+        };
+        sql::in_order("streams", after.map(|a| &a.0), listed.iter().map(key))?;
+        let mut page = AuditPage::default();
+        let mut index = HashMap::with_capacity(listed.len());
+        for mut row in listed {
+            let first = row.first().cloned();
+            let stream: Row = row.drain(1..).collect();
+            page.next = Some(StreamCursor(match (by_row, first) {
+                (true, Some(Value::Int(r))) => CursorPosition::Row(r),
+                (true, _) => CursorPosition::Row(i64::MAX),
+                (false, _) => {
+                    CursorPosition::Text(stream.get(1).and_then(Value::as_text).unwrap_or_default().to_owned())
+                }
+            }));
+            index.insert((stream[0].clone(), stream[1].clone()), page.streams.len());
+            let projection = rows::PROJECTED.into_iter().map(|t| (t, Vec::new())).collect();
+            page.streams.push(StreamAudit { stream, projection, ..StreamAudit::default() });
+        }
+        Ok(Page { page, index })
+    }
+
+    /// Whether the listing found no stream (and no read is needed).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.page.streams.is_empty()
+    }
+
+    /// A row `read` returned: the owner's unit and stream id, then the
+    /// row in its table's columns. A row of no listed stream is ignored.
+    pub(crate) fn add(&mut self, read: &Read, owner: (Value, Value), row: Row) {
+        let Some(&i) = self.index.get(&owner) else { return };
+        let stream = &mut self.page.streams[i];
+        match read.projection {
+            None if read.table.name == rows::EVENTS.name => stream.events.push(row),
+            None if read.table.name == rows::SEALS.name => stream.seals.push(row),
+            None => stream.commands.push(row),
+            Some(t) => {
+                if let Some((_, rows)) = stream.projection.iter_mut().find(|(p, _)| p.name == t.name) {
+                    rows.push(row);
+                }
+            }
+        }
+    }
+
+    /// The page, each stream's events and seals in order of `seq`.
+    pub(crate) fn finish(mut self) -> AuditPage {
+        for stream in &mut self.page.streams {
+            by_seq(&mut stream.events);
+            by_seq(&mut stream.seals);
+        }
+        self.page
+    }
+}
+
+/// Rows of `events` or `seals` (whose third column is `seq`) in order of
+/// `seq`, a damaged one (not an integer) after the rest, as SQL orders text
+/// after numbers.
+fn by_seq(rows: &mut [Row]) {
+    debug_assert_eq!(rows::EVENTS.position("seq"), Some(2));
+    debug_assert_eq!(rows::SEALS.position("seq"), Some(2));
+    rows.sort_by_key(|row| match row.get(2) {
+        Some(Value::Int(seq)) => (false, *seq),
+        _ => (true, 0),
+    });
+}

@@ -1,0 +1,324 @@
+//! The SQLite file store's appends, and `verify`'s reads, in the caller's
+//! thread.
+//!
+//! sqlx runs each SQLite connection on a thread of its own and hands every
+//! statement to it over a channel: a durable append (`BEGIN IMMEDIATE`, the
+//! statements, `COMMIT`) then costs three round trips between threads, each
+//! two context switches, which measured more than SQLite's own work. This
+//! writer holds a second connection to the same file (rusqlite, the same
+//! bundled SQLite) and runs an append of one batch where it is called: the
+//! statements of [`crate::statement::append_statements`], each prepared once
+//! and kept.
+//!
+//! It only ever writes what the one-query path writes, under the store's
+//! writer slot (so never beside another of the store's writes), and it
+//! answers only the case where every claim and the head's move take: any
+//! other outcome (a retried command id, a conflict, a failed statement, an
+//! I/O error) is rolled back and left to the sqlx path, which says why. An
+//! append here has no await point, so a dropped future cannot leave it half
+//! done. It blocks its thread for the commit (an `fsync` under
+//! `synchronous = FULL`), as SQLite called from any thread does.
+//!
+//! [`DirectReader`] reads `verify`'s pages of streams the same way, with the
+//! queries and the assembly of [`crate::audit_page`] that the sqlx path runs.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::StoreError;
+use crate::audit_page;
+use crate::model::{AppendOutcome, Batch};
+use crate::rows::{self, ColumnType, Row, Table, Value};
+use crate::sql::Bind;
+use crate::sqlite::Durability;
+use crate::statement::{self, Statement};
+use crate::verify::{AuditPage, StreamCursor};
+
+/// Statements kept prepared: an append's claims, head, events, query rows
+/// and seal, in the few shapes a case's batches take.
+const STATEMENTS_KEPT: usize = 64;
+
+/// A connection that appends in the caller's thread.
+#[derive(Debug)]
+pub(crate) struct DirectWriter {
+    conn: Connection,
+}
+
+impl DirectWriter {
+    /// A connection to the store file at `path` (which exists, with lk3's
+    /// schema), set as the store's own connections are.
+    pub(crate) fn open(path: &Path, durability: Durability) -> rusqlite::Result<Self> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(
+            None,
+            "synchronous",
+            match durability {
+                Durability::Full => "FULL",
+                Durability::Normal => "NORMAL",
+            },
+        )?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        Ok(DirectWriter { conn })
+    }
+
+    /// Appends `batch` in one transaction if every claim of its command ids
+    /// and the move of its stream's head take: `Some` once committed,
+    /// `None` (nothing written) otherwise, for the caller's other path.
+    /// `Err` only when the connection could not be brought back to no
+    /// transaction: the caller drops it.
+    pub(crate) fn append(
+        &mut self,
+        batch: &Batch,
+        signer: Option<&lk3_core::seal::SigningKey>,
+    ) -> Result<Option<AppendOutcome>, rusqlite::Error> {
+        let Ok((parts, returning)) = statement::append_statements(batch, signer) else { return Ok(None) };
+        if self.conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+            // Busy past the timeout, or the file unwritable: the other path says which.
+            return Ok(None);
+        }
+        let written = self.run(&parts, returning).and_then(|()| self.conn.execute_batch("COMMIT"));
+        match written {
+            Ok(()) => Ok(Some(AppendOutcome::Written { version: batch.new_version() })),
+            Err(_) => {
+                if !self.conn.is_autocommit() {
+                    self.conn.execute_batch("ROLLBACK")?;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Runs `parts` in order; the first `returning` of them must each
+    /// return a row (a claim or the head's move that took).
+    fn run(&self, parts: &[Statement], returning: usize) -> rusqlite::Result<()> {
+        for (k, part) in parts.iter().enumerate() {
+            let mut prepared = self.conn.prepare_cached(&statement::bare(&part.text))?;
+            for (i, (value, _)) in part.values.iter().enumerate() {
+                match value {
+                    Value::Null => prepared.raw_bind_parameter(i + 1, rusqlite::types::Null)?,
+                    Value::Int(n) => prepared.raw_bind_parameter(i + 1, n)?,
+                    Value::Text(t) => prepared.raw_bind_parameter(i + 1, t.as_str())?,
+                    Value::Invalid(_) => return Err(rusqlite::Error::InvalidQuery),
+                }
+            }
+            if k < returning {
+                // Stepped to its end, so that the statement finishes.
+                let mut rows = prepared.raw_query();
+                let mut returned = 0;
+                while rows.next()?.is_some() {
+                    returned += 1;
+                }
+                if returned != 1 {
+                    return Err(rusqlite::Error::QueryReturnedNoRows);
+                }
+            } else {
+                prepared.raw_execute()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A read-only connection that reads `verify`'s pages in the caller's
+/// thread: the queries of [`crate::audit_page`], each page in one read
+/// transaction (one snapshot), rows read straight into [`Value`]s rather
+/// than copied for, and sent from, sqlx's connection thread.
+#[derive(Debug)]
+pub(crate) struct DirectReader {
+    conn: Connection,
+}
+
+impl DirectReader {
+    /// A read-only connection to the store file at `path`.
+    pub(crate) fn open(path: &Path) -> rusqlite::Result<Self> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        Ok(DirectReader { conn })
+    }
+
+    /// A page of `limit` streams after `after`: `Err(Ok(..))` when the
+    /// database could not be read (the caller reads through sqlx, which
+    /// says why), `Err(Err(..))` when it was and the rows are damaged.
+    pub(crate) fn audit_streams(
+        &self,
+        after: Option<&StreamCursor>,
+        limit: u32,
+    ) -> Result<Result<AuditPage, StoreError>, rusqlite::Error> {
+        self.conn.execute_batch("BEGIN")?;
+        let page = self.read_page(after, limit);
+        // A read transaction: nothing to keep, nothing to lose.
+        let ended = self.conn.execute_batch("ROLLBACK");
+        let page = page?;
+        ended?;
+        Ok(page)
+    }
+
+    fn read_page(
+        &self,
+        after: Option<&StreamCursor>,
+        limit: u32,
+    ) -> Result<Result<AuditPage, StoreError>, rusqlite::Error> {
+        let (listed, reads) = audit_page::queries(true);
+        let Bind::Int(from) = audit_page::first_key(after, true) else { return Err(rusqlite::Error::InvalidQuery) };
+        let limit = i64::from(limit);
+        let mut rows = Vec::new();
+        self.each_row(&listed, from, limit, |row| {
+            rows.push(
+                std::iter::once(value(row.get_ref(0)?, ColumnType::Int))
+                    .chain(read_row(row, &rows::STREAMS, 1)?)
+                    .collect(),
+            );
+            Ok(())
+        })?;
+        let mut page = match audit_page::Page::listed(after, true, rows) {
+            Ok(page) => page,
+            Err(damaged) => return Ok(Err(damaged)),
+        };
+        if !page.is_empty() {
+            for read in &reads {
+                self.each_row(&read.text, from, limit, |row| {
+                    let owner = (value(row.get_ref(0)?, ColumnType::Text), value(row.get_ref(1)?, ColumnType::Text));
+                    page.add(read, owner, read_row(row, read.table, 2)?);
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(Ok(page.finish()))
+    }
+
+    /// Runs `text` (placeholders `$1`, `$2`) with `first` and `second`,
+    /// handing each row to `each`.
+    fn each_row(
+        &self,
+        text: &str,
+        first: i64,
+        second: i64,
+        mut each: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
+        let mut prepared = self.conn.prepare_cached(&statement::bare(text))?;
+        prepared.raw_bind_parameter(1, first)?;
+        prepared.raw_bind_parameter(2, second)?;
+        let mut rows = prepared.raw_query();
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
+    }
+}
+
+/// A row read in `table`'s columns, from column `offset` on.
+fn read_row(row: &rusqlite::Row<'_>, table: &Table, offset: usize) -> rusqlite::Result<Row> {
+    table.columns.iter().enumerate().map(|(i, c)| Ok(value(row.get_ref(offset + i)?, c.ty))).collect()
+}
+
+/// A value in its column's type, or what was found instead.
+fn value(found: ValueRef<'_>, ty: ColumnType) -> Value {
+    match (found, ty) {
+        (ValueRef::Null, _) => Value::Null,
+        (ValueRef::Integer(n), ColumnType::Int) => Value::Int(n),
+        (ValueRef::Text(bytes), ColumnType::Text) => match std::str::from_utf8(bytes) {
+            Ok(text) => Value::Text(text.to_owned()),
+            Err(e) => Value::Invalid(format!("text that is not UTF-8: {e}")),
+        },
+        (other, ty) => {
+            let belongs = match ty {
+                ColumnType::Int => "an integer",
+                ColumnType::Text => "text",
+            };
+            Value::Invalid(format!("{} where {belongs} belongs", other.data_type()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lk3_core::seal::SigningKey;
+    use lk3_core::vocab::Stage;
+
+    use crate::rows::Value;
+    use crate::verify::{AuditPage, StreamCursor};
+    use crate::{CaseStore, CaseStoreExt};
+
+    /// Every page, `limit` streams at a time, with each unreadable value's
+    /// wording (which says what the driver found) left out.
+    async fn pages(store: &crate::sqlite::SqliteStore, limit: u32) -> Vec<AuditPage> {
+        let mut pages = Vec::new();
+        let mut after: Option<StreamCursor> = None;
+        loop {
+            let mut page = store.audit_streams(after.as_ref(), limit).await.expect("page");
+            let Some(next) = page.next.clone() else { break };
+            for stream in &mut page.streams {
+                let rows = std::iter::once(&mut stream.stream)
+                    .chain(&mut stream.events)
+                    .chain(&mut stream.seals)
+                    .chain(&mut stream.commands)
+                    .chain(stream.projection.iter_mut().flat_map(|(_, rows)| rows));
+                for value in rows.flatten() {
+                    if let Value::Invalid(_) = value {
+                        *value = Value::Invalid(String::new());
+                    }
+                }
+            }
+            pages.push(page);
+            after = Some(next);
+        }
+        pages
+    }
+
+    /// The reader in the caller's thread reads, page by page, exactly what
+    /// the sqlx path reads: streams of every stage, sealed, with rows
+    /// damaged behind lk3's back (a time that is text, a seq that is text, a
+    /// body that is not UTF-8, an event gone), and `verify` names the same
+    /// problems either way.
+    #[tokio::test]
+    async fn the_reader_in_the_callers_thread_reads_what_sqlx_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let mut world = crate::test_world::World::new();
+        for (k, stage) in [Stage::Kontak, Stage::Registrasi, Stage::Intervensi, Stage::Ditutup].into_iter().enumerate()
+        {
+            let (case, events) = world.case_at(stage);
+            if k == 1 {
+                store.set_signer(Some(SigningKey::from_secret(&[9; 32], *case.unit().expect("unit"))));
+            }
+            let mut before = lk3_core::case::Case::default();
+            for e in &events {
+                store.append(&before, std::slice::from_ref(e)).await.expect("append");
+                lk3_core::Decider::apply(&mut before, e);
+            }
+            store.set_signer(None);
+        }
+        for damage in [
+            "UPDATE events SET occurred_at = 'kemarin' WHERE seq = 2 AND rowid = (SELECT MIN(rowid) FROM events)",
+            "UPDATE seals SET seq = 'tiga' WHERE seq = 3",
+            "UPDATE events SET body = CAST(X'FF7B' AS TEXT) WHERE seq = 3 AND rowid = (SELECT MAX(rowid) FROM events)",
+            "DELETE FROM events WHERE seq = 2 AND rowid = (SELECT MAX(rowid) FROM events WHERE seq = 2)",
+        ] {
+            sqlx::query(damage).execute(store.pool()).await.expect(damage);
+        }
+        let through_sqlx = store.reading_through_sqlx();
+        for limit in [1, 3, 500] {
+            let read_before = store.pages_read_in_thread();
+            let in_thread = pages(&store, limit).await;
+            // Each page, and the empty one that ends the listing.
+            assert_eq!(store.pages_read_in_thread() - read_before, in_thread.len() + 1, "a page went through sqlx");
+            assert_eq!(in_thread, pages(&through_sqlx, limit).await, "{limit} a page");
+            assert_eq!(in_thread.iter().map(|p| p.streams.len()).sum::<usize>(), 4);
+        }
+        let (in_thread, sqlx_read) = (
+            crate::verify::verify(&store).await.expect("verify"),
+            crate::verify::verify(&through_sqlx).await.expect("verify"),
+        );
+        assert!(!in_thread.is_ok(), "the damage was not seen: {in_thread:?}");
+        assert_eq!(in_thread, sqlx_read);
+    }
+}
