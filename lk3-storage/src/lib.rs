@@ -55,6 +55,8 @@ pub mod registry;
 pub mod report;
 pub mod rows;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod scan_page;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

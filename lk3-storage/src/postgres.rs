@@ -120,6 +120,16 @@ impl PostgresStore {
     /// Nothing to close: see [`PostgresStore::append_in_thread`].
     fn close_in_thread(&self) {}
 
+    /// Every page of the bulk scan is read through the pool.
+    fn scan_events_in_thread(
+        &self,
+        _: Option<&lk3_core::ids::UnitCode>,
+        _: Option<&crate::model::EventCursor>,
+        _: u32,
+    ) -> Option<Result<Vec<crate::model::ScannedEvent>, StoreError>> {
+        None
+    }
+
     /// Every page of `verify` is read through the pool.
     fn audit_streams_in_thread(
         &self,

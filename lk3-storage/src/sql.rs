@@ -1613,58 +1613,56 @@ macro_rules! sql_store {
                     after: Option<&EventCursor>,
                     limit: u32,
                 ) -> Result<Vec<ScannedEvent>, StoreError> {
+                    if let Some(page) = self.scan_events_in_thread(unit, after, limit) {
+                        return page;
+                    }
                     let unit = unit.map_or_else(String::new, |u| u.to_string());
-                    // Keyset paging: SQLite in row order (a plain walk of the table),
-                    // PostgreSQL on the events' primary key (an index range).
-                    let rows = if <$store>::SCAN_BY_ROW {
+                    let by_row = <$store>::SCAN_BY_ROW;
+                    let rows = if by_row {
                         let row = match after.map(|a| &a.0) {
                             Some(CursorPosition::Row(r)) => *r,
                             _ => 0,
                         };
-                        sqlx::query(<$store>::stmt(
-                            "SELECT e.rowid, e.unit, e.stream_id, e.seq, e.body FROM events e \
-                             WHERE e.rowid > $1 AND ($3 = '' OR e.unit = $3) ORDER BY e.rowid LIMIT $2",
-                        ))
-                        .bind(row)
-                        .bind(i64::from(limit))
-                        .bind(unit)
-                        .fetch_all(&self.pool)
-                        .await?
+                        sqlx::query(<$store>::stmt($crate::scan_page::BY_ROW))
+                            .bind(row)
+                            .bind(i64::from(limit))
+                            .bind(unit)
+                            .fetch_all(&self.pool)
+                            .await?
                     } else {
                         let (u, s, q) = match after.map(|a| &a.0) {
                             Some(CursorPosition::Key(u, s, q)) => (u.to_string(), s.to_string(), sql::signed(*q)),
                             _ => (String::new(), String::new(), 0),
                         };
-                        sqlx::query(<$store>::stmt(
-                            "SELECT 0::BIGINT, e.unit, e.stream_id, e.seq, e.body FROM events e \
-                             WHERE (e.unit, e.stream_id, e.seq) > ($1, $2, $3) AND ($5 = '' OR e.unit = $5) \
-                             ORDER BY e.unit, e.stream_id, e.seq LIMIT $4",
-                        ))
-                        .bind(u)
-                        .bind(s)
-                        .bind(q)
-                        .bind(i64::from(limit))
-                        .bind(unit)
-                        .fetch_all(&self.pool)
-                        .await?
+                        sqlx::query(<$store>::stmt($crate::scan_page::BY_KEY))
+                            .bind(u)
+                            .bind(s)
+                            .bind(q)
+                            .bind(i64::from(limit))
+                            .bind(unit)
+                            .fetch_all(&self.pool)
+                            .await?
                     };
+                    let rows = rows
+                        .into_iter()
+                        .map(|r| {
+                            Ok($crate::scan_page::ScanRow {
+                                row: r.try_get(0)?,
+                                unit: r.try_get(1)?,
+                                stream: r.try_get(2)?,
+                                seq: r.try_get(3)?,
+                                body: r.try_get(4)?,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, sqlx::Error>>()?;
                     // The kinds of the page's streams, in one query per 10,000 streams
                     // (a join would cost a lookup per event).
-                    let mut ids: Vec<String> = Vec::new();
-                    for r in &rows {
-                        let id: &str = r.try_get(2)?;
-                        if ids.last().is_none_or(|last| last != id) {
-                            ids.push(id.to_owned());
-                        }
-                    }
-                    ids.sort_unstable();
-                    ids.dedup();
-                    let mut kinds = std::collections::HashMap::with_capacity(ids.len());
-                    for chunk in ids.chunks(10_000) {
+                    let mut kinds = std::collections::HashMap::new();
+                    for chunk in $crate::scan_page::streams_of(&rows).chunks(10_000) {
                         let mut q = sqlx::QueryBuilder::<$db>::new("SELECT stream_id, kind FROM streams WHERE stream_id IN (");
                         let mut list = q.separated(", ");
                         for id in chunk {
-                            list.push_bind(id.clone());
+                            list.push_bind(id.to_string());
                         }
                         q.push(")");
                         for row in q.build().fetch_all(&self.pool).await? {
@@ -1672,42 +1670,7 @@ macro_rules! sql_store {
                             kinds.insert(id, kind);
                         }
                     }
-                    // Rows of one stream come together: parse its unit, id and kind once.
-                    let mut stream: Option<(String, UnitCode, Uuid, StreamKind)> = None;
-                    rows.iter()
-                        .map(|r| {
-                            let stream_text: &str = r.try_get(2)?;
-                            if stream.as_ref().is_none_or(|(t, ..)| t != stream_text) {
-                                let stream_id = sql::uuid(stream_text)?;
-                                let kind = kinds.get(stream_text).map_or("", String::as_str);
-                                let unit = UnitCode::parse(r.try_get::<&str, _>(1)?)
-                                    .map_err(|e| sql::corrupt(stream_id, 0, e.to_string()))?;
-                                let kind = StreamKind::parse(kind)
-                                    .ok_or_else(|| sql::corrupt(stream_id, 0, format!("kind {kind:?}")))?;
-                                stream = Some((stream_text.to_owned(), unit, stream_id, kind));
-                            }
-                            let Some((_, unit, stream_id, kind)) = &stream else { unreachable!("set above") };
-                            let (stream_id, kind) = (*stream_id, *kind);
-                            let seq = sql::unsigned(stream_id, r.try_get(3)?)?;
-                            let cursor = if <$store>::SCAN_BY_ROW {
-                                CursorPosition::Row(r.try_get(0)?)
-                            } else {
-                                CursorPosition::Key(unit.clone(), stream_id, seq)
-                            };
-                            Ok(ScannedEvent {
-                                unit: unit.clone(),
-                                stream_id,
-                                kind,
-                                seq,
-                                body: r.try_get(4)?,
-                                cursor: EventCursor(cursor),
-                            })
-                        })
-                        .collect::<Result<Vec<ScannedEvent>, StoreError>>()
-                        .and_then(|page| {
-                            sql::in_order("events", after.map(|a| &a.0), page.iter().map(|e| e.cursor.0.clone()))?;
-                            Ok(page)
-                        })
+                    $crate::scan_page::page(rows, &kinds, by_row, after)
                 }
 
                 async fn audit_streams(&self, after: Option<&StreamCursor>, limit: u32) -> Result<AuditPage, StoreError> {

@@ -57,7 +57,7 @@ struct ReaderSlot {
     path: PathBuf,
     reader: Option<DirectReader>,
     closed: bool,
-    /// Pages read by it (the tests' view of which path a read took).
+    /// Reads it answered (the tests' view of which path a read took).
     pages: usize,
 }
 
@@ -270,15 +270,35 @@ impl SqliteStore {
         }
     }
 
-    /// A page of `verify` read in the caller's thread ([`DirectReader`]),
-    /// opening that connection on the first page: `None` when the file
-    /// could not be read so (the sqlx path then reads it, and says why), or
-    /// another page is being read on it.
+    /// A page of `verify` read in the caller's thread ([`DirectReader`]):
+    /// `None` when the file could not be read so (the sqlx path then reads
+    /// it, and says why), or another read is at work on the reader.
     fn audit_streams_in_thread(
         &self,
         after: Option<&crate::verify::StreamCursor>,
         limit: u32,
     ) -> Option<Result<crate::verify::AuditPage, StoreError>> {
+        self.read_in_thread(|reader| reader.audit_streams(after, limit))
+    }
+
+    /// A page of the bulk scan of events read in the caller's thread
+    /// ([`DirectReader`]): `None` as for [`SqliteStore::audit_streams_in_thread`].
+    fn scan_events_in_thread(
+        &self,
+        unit: Option<&lk3_core::ids::UnitCode>,
+        after: Option<&crate::model::EventCursor>,
+        limit: u32,
+    ) -> Option<Result<Vec<crate::model::ScannedEvent>, StoreError>> {
+        self.read_in_thread(|reader| reader.scan_events(unit, after, limit))
+    }
+
+    /// Runs `read` on the reader in the caller's thread, opening it on the
+    /// first read: `None` when the file could not be read so (the sqlx path
+    /// then reads it, and says why), or another read is at work on it.
+    fn read_in_thread<T>(
+        &self,
+        read: impl FnOnce(&DirectReader) -> Result<Result<T, StoreError>, rusqlite::Error>,
+    ) -> Option<Result<T, StoreError>> {
         let mut slot = self.reader.as_ref()?.try_lock().ok()?;
         if slot.closed {
             return None;
@@ -286,10 +306,10 @@ impl SqliteStore {
         if slot.reader.is_none() {
             slot.reader = DirectReader::open(&slot.path).ok();
         }
-        match slot.reader.as_ref()?.audit_streams(after, limit) {
-            Ok(page) => {
+        match read(slot.reader.as_ref()?) {
+            Ok(found) => {
                 slot.pages += 1;
-                Some(page)
+                Some(found)
             }
             Err(_) => {
                 slot.reader = None;
@@ -298,7 +318,7 @@ impl SqliteStore {
         }
     }
 
-    /// How many pages [`SqliteStore::audit_streams_in_thread`] read.
+    /// How many reads [`SqliteStore::read_in_thread`] answered.
     #[cfg(test)]
     pub(crate) fn pages_read_in_thread(&self) -> usize {
         self.reader.as_ref().and_then(|r| r.lock().ok()).map_or(0, |slot| slot.pages)

@@ -22,16 +22,20 @@
 //! [`DirectReader`] reads `verify`'s pages of streams the same way, with the
 //! queries and the assembly of [`crate::audit_page`] that the sqlx path runs.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
+use lk3_core::ids::UnitCode;
+
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::StoreError;
 use crate::audit_page;
-use crate::model::{AppendOutcome, Batch};
+use crate::model::{AppendOutcome, Batch, CursorPosition, EventCursor, ScannedEvent};
 use crate::rows::{self, ColumnType, Row, Table, Value};
+use crate::scan_page::{self, ScanRow};
 use crate::sql::Bind;
 use crate::sqlite::Durability;
 use crate::statement::{self, Statement};
@@ -194,6 +198,39 @@ impl DirectReader {
         Ok(Ok(page.finish()))
     }
 
+    /// A page of the bulk scan of events ([`crate::scan_page`]): `Err(Ok(..))`
+    /// when the database could not be read (the caller reads through sqlx,
+    /// which says why), `Err(Err(..))` when it was and the rows are damaged.
+    pub(crate) fn scan_events(
+        &self,
+        unit: Option<&UnitCode>,
+        after: Option<&EventCursor>,
+        limit: u32,
+    ) -> Result<Result<Vec<ScannedEvent>, StoreError>, rusqlite::Error> {
+        let row = match after.map(|a| &a.0) {
+            Some(CursorPosition::Row(r)) => *r,
+            _ => 0,
+        };
+        let mut scan = self.conn.prepare_cached(&scan_page::BY_ROW.replace('$', "?"))?;
+        scan.raw_bind_parameter(1, row)?;
+        scan.raw_bind_parameter(2, i64::from(limit))?;
+        scan.raw_bind_parameter(3, unit.map_or_else(String::new, |u| u.to_string()))?;
+        let mut found = scan.raw_query();
+        let mut rows = Vec::with_capacity(usize::try_from(limit).unwrap_or(0).min(100_000));
+        while let Some(r) = found.next()? {
+            rows.push(ScanRow { row: r.get(0)?, unit: r.get(1)?, stream: r.get(2)?, seq: r.get(3)?, body: r.get(4)? });
+        }
+        drop(found);
+        // Each stream's kind, one look-up each (in this thread, a call, not a round trip).
+        let mut kind_of = self.conn.prepare_cached("SELECT kind FROM streams WHERE stream_id = ?1")?;
+        let mut kinds = HashMap::new();
+        for stream in scan_page::streams_of(&rows) {
+            let kind: Option<String> = kind_of.query_row([stream], |r| r.get(0)).optional()?;
+            kinds.insert(stream.to_owned(), kind.unwrap_or_default());
+        }
+        Ok(scan_page::page(rows, &kinds, true, after))
+    }
+
     /// Runs `text` (placeholders `$1`, `$2`) with `first` and `second`,
     /// handing each row to `each`.
     fn each_row(
@@ -271,6 +308,61 @@ mod tests {
             after = Some(next);
         }
         pages
+    }
+
+    /// The bulk scan in the caller's thread reads, page by page, exactly
+    /// what the sqlx path reads, for every unit and for each one, at page
+    /// sizes of one event to more than there are; a stream whose kind was
+    /// changed behind lk3's back is the same error either way.
+    #[tokio::test]
+    async fn the_scan_in_the_callers_thread_reads_what_sqlx_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let mut world = crate::test_world::World::new();
+        let mut units = Vec::new();
+        for stage in [Stage::Registrasi, Stage::Ditutup] {
+            for other_unit in [false, true] {
+                world.unit = if other_unit { "64.72" } else { "64.74" };
+                let (_, events) = world.case_at(stage);
+                let mut before = lk3_core::case::Case::default();
+                for e in &events {
+                    store.append(&before, std::slice::from_ref(e)).await.expect("append");
+                    lk3_core::Decider::apply(&mut before, e);
+                }
+                units.push(*before.unit().expect("unit"));
+            }
+        }
+        units.sort();
+        units.dedup();
+        assert_eq!(units.len(), 2);
+        let through_sqlx = store.reading_through_sqlx();
+        let scan = |store: crate::sqlite::SqliteStore, unit: Option<lk3_core::ids::UnitCode>, limit: u32| async move {
+            let mut all = Vec::new();
+            let mut after = None;
+            loop {
+                let page = store.scan_events(unit.as_ref(), after.as_ref(), limit).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.cursor.clone());
+                all.push(page);
+            }
+            Ok::<_, crate::StoreError>(all)
+        };
+        let every: usize = scan(store.clone(), None, 1000).await.expect("scan").iter().map(Vec::len).sum();
+        assert!(every > 20, "{every} events");
+        for unit in std::iter::once(None).chain(units.iter().copied().map(Some)) {
+            for limit in [1, 7, 1000] {
+                let read_before = store.pages_read_in_thread();
+                let in_thread = scan(store.clone(), unit, limit).await.expect("scan");
+                assert_eq!(store.pages_read_in_thread() - read_before, in_thread.len() + 1, "a page went through sqlx");
+                assert_eq!(in_thread, scan(through_sqlx.clone(), unit, limit).await.expect("scan"), "{unit:?} {limit}");
+                assert!(in_thread.iter().all(|p| p.len() <= limit as usize));
+            }
+        }
+        sqlx::query("UPDATE streams SET kind = 'kasus' WHERE rowid = 2").execute(store.pool()).await.expect("damage");
+        let (in_thread, sqlx_read) = (scan(store.clone(), None, 1000).await, scan(through_sqlx, None, 1000).await);
+        let in_thread = in_thread.expect_err("a kind that is none");
+        assert_eq!(in_thread.to_string(), sqlx_read.expect_err("a kind that is none").to_string());
     }
 
     /// The reader in the caller's thread reads, page by page, exactly what
