@@ -1,5 +1,5 @@
-//! The SQLite file store's appends, and `verify`'s reads, in the caller's
-//! thread.
+//! The SQLite file store's appends, `verify`'s pages and the bulk scan of
+//! events, in the caller's thread.
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every
 //! statement to it over a channel: a durable append (`BEGIN IMMEDIATE`, the
@@ -19,8 +19,12 @@
 //! done. It blocks its thread for the commit (an `fsync` under
 //! `synchronous = FULL`), as SQLite called from any thread does.
 //!
-//! [`DirectReader`] reads `verify`'s pages of streams the same way, with the
-//! queries and the assembly of [`crate::audit_page`] that the sqlx path runs.
+//! [`DirectReader`] reads `verify`'s pages of streams and the bulk scan of
+//! events the same way, with the queries and the assembly of
+//! [`crate::audit_page`] and [`crate::scan_page`] that the sqlx path runs,
+//! and blocks its thread for a page (about 50 ms for 20,000 events). A
+//! read it cannot make (the file unreadable so, another read at work on
+//! it) goes the sqlx way.
 
 use std::collections::HashMap;
 use std::path::Path;
