@@ -648,18 +648,19 @@ async fn execute_kept(
     Ok((executed, after))
 }
 
-/// An outreach and the commands it allows now, as JSON.
-fn outreach_json(state: &Outreach) -> Outcome<String> {
+/// An outreach and the commands it allows now, as JSON data.
+fn outreach_value(state: &Outreach) -> Outcome<serde_json::Value> {
     let allowed: Vec<&str> = state.allowed_commands().into_iter().map(|k| k.id()).collect();
-    json(&serde_json::json!({
+    value(&serde_json::json!({
         "outreach": state,
         "allowed_commands": allowed,
         "max_attempts": state.max_attempts(),
     }))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Outcome<String> {
-    serde_json::to_string(value).map_err(|e| Failure::Internal(format!("serialisation failed: {e}")))
+/// A result as JSON data, handed to Python as objects ([`crate::objects`]).
+fn value<T: serde::Serialize>(found: &T) -> Outcome<serde_json::Value> {
+    serde_json::to_value(found).map_err(|e| Failure::Internal(format!("serialisation failed: {e}")))
 }
 
 #[pymethods]
@@ -775,7 +776,7 @@ impl NativeStore {
 
     /// Executes an outreach command (Python data, the `outreach-command` schema):
     /// returns the events (a list of dicts), whether the command id had
-    /// been seen before, and the outreach after them (JSON, as
+    /// been seen before, and the outreach after them (a dict, as
     /// [`NativeStore::outreach`]).
     #[pyo3(signature = (outreach_id, command, staff_id, role, at, command_id=None, rule_set=None, partner_id=None, unit=None))]
     #[allow(clippy::too_many_arguments)]
@@ -791,7 +792,7 @@ impl NativeStore {
         rule_set: Option<&str>,
         partner_id: Option<&str>,
         unit: Option<&str>,
-    ) -> PyResult<(Bound<'py, PyAny>, bool, String)> {
+    ) -> PyResult<(Bound<'py, PyAny>, bool, Bound<'py, PyAny>)> {
         let prepared = (|| -> Outcome<_> {
             let id = OutreachId::parse(outreach_id)?;
             let command: OutreachCommand = parse_checked(command, "outreach-command")?;
@@ -809,15 +810,16 @@ impl NativeStore {
             } else {
                 folded(before, &executed.events)
             };
-            Ok((executed.events, executed.replayed, outreach_json(&after)?))
+            Ok((executed.events, executed.replayed, outreach_value(&after)?))
         })?;
-        Ok((crate::objects(py, &events)?, replayed, after))
+        Ok((crate::objects(py, &events)?, replayed, crate::objects(py, &after)?))
     }
 
-    /// An outreach loaded and verified: `{"outreach": ..., "allowed_commands": [...]}` (JSON).
-    fn outreach(&self, py: Python<'_>, outreach_id: &str) -> PyResult<String> {
+    /// An outreach loaded and verified: `{"outreach": ..., "allowed_commands": [...]}` (a dict).
+    fn outreach<'py>(&self, py: Python<'py>, outreach_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
-        self.run(py, move |store| async move { outreach_json(&store.load_outreach(id).await?.state) })
+        let found = self.run(py, move |store| async move { outreach_value(&store.load_outreach(id).await?.state) })?;
+        crate::objects(py, &found)
     }
 
     /// An outreach's events (a list of dicts), loaded and verified.
@@ -827,19 +829,19 @@ impl NativeStore {
         crate::objects(py, &events)
     }
 
-    /// The summaries (JSON list) of `unit`'s outreaches that may be active
+    /// The summaries (a list of dicts) of `unit`'s outreaches that may be active
     /// from `active_from` to `active_to` (RFC 3339; every one without),
     /// in outreach id order after `after`, at most `limit`.
     #[pyo3(signature = (unit, active_from=None, active_to=None, after=None, limit=None))]
-    fn outreaches(
+    fn outreaches<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: &str,
         active_from: Option<&str>,
         active_to: Option<&str>,
         after: Option<&str>,
         limit: Option<u64>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let prepared = (|| -> Outcome<_> {
             let unit = UnitCode::parse(unit)?;
             let from = active_from.map(parse_time).transpose()?.unwrap_or(DateTime::<Utc>::MIN_UTC);
@@ -848,7 +850,7 @@ impl NativeStore {
             Ok((unit, from..to, after))
         })();
         let (unit, period, mut after) = prepared.py(py)?;
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let mut out = Vec::new();
             loop {
                 let left = limit.map_or(u64::from(PAGE), |l| l.saturating_sub(out.len() as u64));
@@ -864,8 +866,9 @@ impl NativeStore {
                     break;
                 }
             }
-            json(&out)
-        })
+            value(&out)
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Case summaries (a list of dicts) matching the filters, at most
@@ -896,12 +899,14 @@ impl NativeStore {
         crate::objects(py, &cases)
     }
 
-    /// The family of a Kartu Keluarga in a unit's registry (JSON array of
+    /// The family of a Kartu Keluarga in a unit's registry (a list of
     /// members, each with its cases and roles).
-    fn family(&self, py: Python<'_>, unit: &str, no_kk: &str) -> PyResult<String> {
+    fn family<'py>(&self, py: Python<'py>, unit: &str, no_kk: &str) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, lk3_core::ids::NoKk::parse(no_kk)?)) })();
         let (unit, no_kk) = args.py(py)?;
-        self.run(py, move |store| async move { json(&lk3_storage::registry::family(&*store, &unit, no_kk).await?) })
+        let found = self
+            .run(py, move |store| async move { value(&lk3_storage::registry::family(&*store, &unit, no_kk).await?) })?;
+        crate::objects(py, &found)
     }
 
     /// How many cases match the filters.
@@ -910,18 +915,18 @@ impl NativeStore {
         self.run(py, move |store| async move { Ok(store.count_cases(&q).await?) })
     }
 
-    /// The FHIR R4 Bundle (JSON) of the referrals of one case, or of every
+    /// The FHIR R4 Bundle (a dict) of the referrals of one case, or of every
     /// case with one; partners (JSON array of partner documents) name the
     /// Organizations; the pseudonym key is fresh and random when `None`.
     #[pyo3(signature = (case_id=None, partners=None, base="https://lk3.invalid/fhir", key=None))]
-    fn fhir_bundle(
+    fn fhir_bundle<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         case_id: Option<&str>,
         partners: Option<&str>,
         base: &str,
         key: Option<Vec<u8>>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         use lk3_storage::fhir::{FhirOptions, fhir_bundle};
         let case_id = case_id.map(CaseId::parse).transpose().map_err(Failure::from).py(py)?;
         let partners = match partners {
@@ -940,15 +945,16 @@ impl NativeStore {
         let key =
             key.unwrap_or_else(|| [uuid::Uuid::new_v4().into_bytes(), uuid::Uuid::new_v4().into_bytes()].concat());
         let base = base.to_owned();
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             // Without a network given, the store's names the partners.
             let partners = match partners {
                 Some(given) => given,
                 None => store.partner_directory(None).await?,
             };
             let options = FhirOptions { base: &base, partners: Some(&partners), pseudonym_key: &key };
-            json(&fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
-        })
+            value(&fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
+        })?;
+        crate::objects(py, &found)
     }
 
     /// A report over local dates `from_..=to` (YYYY-MM-DD) of one `unit`, of
@@ -956,14 +962,14 @@ impl NativeStore {
     /// unit: `{"report": <the report document>, "sections": {"": [the
     /// totals' sections], "<unit>": [...], ...}}`.
     #[pyo3(signature = (from_, to, unit=None, region=None))]
-    fn report(
+    fn report<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         from_: &str,
         to: &str,
         unit: Option<&str>,
         region: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         use lk3_storage::report::{ReportScope, report};
         let (from, to) = (parse_date(from_).py(py)?, parse_date(to).py(py)?);
         let scope = match (unit, region) {
@@ -977,7 +983,7 @@ impl NativeStore {
             }
             (None, None) => ReportScope::National,
         };
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let r = report(&*store, &scope, from, to).await?;
             let mut sections = serde_json::Map::new();
             sections.insert(
@@ -989,30 +995,34 @@ impl NativeStore {
                     serde_json::to_value(r.sections(Some(&u.unit))).map_err(|e| Failure::Value(e.to_string()))?;
                 sections.insert(u.unit.to_string(), value);
             }
-            json(&serde_json::json!({ "report": r, "sections": sections }))
-        })
+            value(&serde_json::json!({ "report": r, "sections": sections }))
+        })?;
+        crate::objects(py, &found)
     }
 
-    /// Each worker's open cases by stage (JSON array of caseloads: unit,
+    /// Each worker's open cases by stage (a list of caseloads: unit,
     /// worker or null, by_stage, open).
     #[pyo3(signature = (unit=None))]
-    fn caseload(&self, py: Python<'_>, unit: Option<&str>) -> PyResult<String> {
+    fn caseload<'py>(&self, py: Python<'py>, unit: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
-        self.run(py, move |store| async move { json(&lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?) })
+        let found = self.run(py, move |store| async move {
+            value(&lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?)
+        })?;
+        crate::objects(py, &found)
     }
 
-    /// The open tasks (JSON `{"kinds": [every task id], "tasks": [...]}`),
+    /// The open tasks (a dict `{"kinds": [every task id], "tasks": [...]}`),
     /// by due date: of what `unit` holds, of `worker`'s cases, due before
     /// `due_before`, overdue at `overdue_at` (RFC 3339 times).
     #[pyo3(signature = (unit=None, worker=None, due_before=None, overdue_at=None))]
-    fn tasks(
+    fn tasks<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: Option<&str>,
         worker: Option<&str>,
         due_before: Option<&str>,
         overdue_at: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let query = (|| -> Outcome<_> {
             Ok(lk3_storage::tasks::TaskQuery {
                 unit: unit.map(UnitCode::parse).transpose()?,
@@ -1022,26 +1032,27 @@ impl NativeStore {
             })
         })()
         .py(py)?;
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let tasks = lk3_storage::tasks::tasks(&*store, &query).await?;
             let kinds: Vec<&str> = lk3_core::vocab::TaskKind::ALL.iter().map(|k| k.id()).collect();
-            json(&serde_json::json!({ "kinds": kinds, "tasks": tasks }))
-        })
+            value(&serde_json::json!({ "kinds": kinds, "tasks": tasks }))
+        })?;
+        crate::objects(py, &found)
     }
 
-    /// The records of `unit`'s registry that may be the person (JSON array
+    /// The records of `unit`'s registry that may be the person (a list
     /// of candidates with their files): by NIK, No. KK, name (any spelling)
     /// and birth date (YYYY-MM-DD).
     #[pyo3(signature = (unit, nik=None, no_kk=None, name=None, birth_date=None))]
-    fn find_clients(
+    fn find_clients<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: &str,
         nik: Option<&str>,
         no_kk: Option<&str>,
         name: Option<String>,
         birth_date: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (unit, lookup) = (|| -> Outcome<_> {
             Ok((
                 UnitCode::parse(unit)?,
@@ -1054,10 +1065,10 @@ impl NativeStore {
             ))
         })()
         .py(py)?;
-        self.run(
-            py,
-            move |store| async move { json(&lk3_storage::registry::find_clients(&*store, &unit, &lookup).await?) },
-        )
+        let found = self.run(py, move |store| async move {
+            value(&lk3_storage::registry::find_clients(&*store, &unit, &lookup).await?)
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Merges registry record `merged` into `into` (both of `unit`), by staff
@@ -1087,22 +1098,24 @@ impl NativeStore {
         self.run(py, move |store| async move { Ok(store.merge_clients(&merge).await?) })
     }
 
-    /// The merges of `unit`'s registry (JSON array).
-    fn client_merges(&self, py: Python<'_>, unit: &str) -> PyResult<String> {
+    /// The merges of `unit`'s registry (a list of dicts).
+    fn client_merges<'py>(&self, py: Python<'py>, unit: &str) -> PyResult<Bound<'py, PyAny>> {
         let unit = UnitCode::parse(unit).map_err(Failure::from).py(py)?;
-        self.run(py, move |store| async move { json(&store.client_merges(&unit).await?) })
+        let found = self.run(py, move |store| async move { value(&store.client_merges(&unit).await?) })?;
+        crate::objects(py, &found)
     }
 
-    /// The partners of one unit's network, or of every unit's (JSON array),
+    /// The partners of one unit's network, or of every unit's (a list of dicts),
     /// as lk3 partner documents or (`format="hsds"`) HSDS 3.0 organizations.
     #[pyo3(signature = (unit=None, format="lk3"))]
-    fn partners(&self, py: Python<'_>, unit: Option<&str>, format: &str) -> PyResult<String> {
+    fn partners<'py>(&self, py: Python<'py>, unit: Option<&str>, format: &str) -> PyResult<Bound<'py, PyAny>> {
         let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
         let hsds = partner_format(format).py(py)?;
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let directory = store.partner_directory(unit.as_ref()).await?;
-            if hsds { json(&directory.to_hsds()) } else { json(&directory.iter().collect::<Vec<_>>()) }
-        })
+            if hsds { value(&directory.to_hsds()) } else { value(&directory.iter().collect::<Vec<_>>()) }
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Adds or replaces partners (a JSON array of partner documents, or with
@@ -1131,8 +1144,8 @@ impl NativeStore {
     }
 
     /// Adds or replaces a client's identity (a `client` document, JSON);
-    /// returns the other records it may duplicate, with their files (JSON).
-    fn put_client(&self, py: Python<'_>, record: &Bound<'_, PyAny>) -> PyResult<String> {
+    /// returns the other records it may duplicate, with their files (a list of dicts).
+    fn put_client<'py>(&self, py: Python<'py>, record: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let tree = crate::pyjson::json_of(record).py(py)?;
         let report = lk3_core::validate::validate_tree(&tree, Some("client"), &Limits::default());
         if !report.valid {
@@ -1147,7 +1160,10 @@ impl NativeStore {
         }
         let record: ClientRecord =
             lk3_core::json::from_value(tree, "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
-        self.run(py, move |store| async move { json(&lk3_storage::registry::register_client(&*store, &record).await?) })
+        let found = self.run(py, move |store| async move {
+            value(&lk3_storage::registry::register_client(&*store, &record).await?)
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Stores a note's text (its sensitivity with it); returns its digest.
@@ -1203,12 +1219,12 @@ impl NativeStore {
         self.run(py, move |store| async move { Ok(store.put_attachment(&attachment).await?.to_string()) })
     }
 
-    /// A note read through the access rule (JSON), logged when it must be.
+    /// A note read through the access rule (a dict), logged when it must be.
     #[pyo3(signature = (unit, digest, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
     #[allow(clippy::too_many_arguments)]
-    fn read_note(
+    fn read_note<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: &str,
         digest: &str,
         staff_id: &str,
@@ -1217,7 +1233,7 @@ impl NativeStore {
         partner_id: Option<&str>,
         actor_unit: Option<&str>,
         purpose: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> {
             Ok((
                 UnitCode::parse(unit)?,
@@ -1226,21 +1242,22 @@ impl NativeStore {
             ))
         })();
         let (unit, digest, request) = args.py(py)?;
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let n = store.read_note(&unit, digest, &request).await?;
             let mut m = kept_json(n.digest, n.case_id, &n.subjects, n.sensitivity, n.erased_at);
             m.insert("text".into(), n.text.into());
-            json(&m)
-        })
+            value(&m)
+        })?;
+        crate::objects(py, &found)
     }
 
-    /// An attachment read through the access rule: its description (JSON)
+    /// An attachment read through the access rule: its description (a dict)
     /// and its bytes (`None` once erased), logged.
     #[pyo3(signature = (unit, digest, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
     #[allow(clippy::too_many_arguments)]
-    fn read_attachment(
+    fn read_attachment<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: &str,
         digest: &str,
         staff_id: &str,
@@ -1249,7 +1266,7 @@ impl NativeStore {
         partner_id: Option<&str>,
         actor_unit: Option<&str>,
         purpose: Option<&str>,
-    ) -> PyResult<(String, Option<Py<pyo3::types::PyBytes>>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Option<Py<pyo3::types::PyBytes>>)> {
         let args = (|| -> Outcome<_> {
             Ok((
                 UnitCode::parse(unit)?,
@@ -1264,17 +1281,17 @@ impl NativeStore {
             m.insert("kind".into(), a.kind.id().into());
             m.insert("content_type".into(), a.content_type.id().into());
             m.insert("bytes".into(), a.bytes.into());
-            Ok((json(&m)?, a.content))
+            Ok((m, a.content))
         })?;
-        Ok((meta, content.map(|c| pyo3::types::PyBytes::new(py, &c).unbind())))
+        Ok((crate::objects(py, &meta)?, content.map(|c| pyo3::types::PyBytes::new(py, &c).unbind())))
     }
 
-    /// A client's identity read through the access rule (JSON), logged.
+    /// A client's identity read through the access rule (a dict), logged.
     #[pyo3(signature = (unit, client_id, staff_id, role, at, partner_id=None, actor_unit=None, purpose=None))]
     #[allow(clippy::too_many_arguments)]
-    fn read_client(
+    fn read_client<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         unit: &str,
         client_id: &str,
         staff_id: &str,
@@ -1283,7 +1300,7 @@ impl NativeStore {
         partner_id: Option<&str>,
         actor_unit: Option<&str>,
         purpose: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> {
             Ok((
                 UnitCode::parse(unit)?,
@@ -1292,19 +1309,22 @@ impl NativeStore {
             ))
         })();
         let (unit, client, request) = args.py(py)?;
-        self.run(py, move |store| async move { json(&store.read_client(&unit, client, &request).await?) })
+        let found =
+            self.run(py, move |store| async move { value(&store.read_client(&unit, client, &request).await?) })?;
+        crate::objects(py, &found)
     }
 
-    /// A unit's access log, checked link by link (JSON array), only the
+    /// A unit's access log, checked link by link (a list of dicts), only the
     /// entries about `client_id` when given.
     #[pyo3(signature = (unit, client_id=None))]
-    fn access_log(&self, py: Python<'_>, unit: &str, client_id: Option<&str>) -> PyResult<String> {
+    fn access_log<'py>(&self, py: Python<'py>, unit: &str, client_id: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, client_id.map(ClientId::parse).transpose()?)) })();
         let (unit, client) = args.py(py)?;
-        self.run(py, move |store| async move {
+        let found = self.run(py, move |store| async move {
             let log = lk3_storage::access::verified_log(&*store, &unit).await?;
-            json(&log.into_iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).collect::<Vec<_>>())
-        })
+            value(&log.into_iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).collect::<Vec<_>>())
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Erases a client's identity and note texts; returns (identity removed, notes erased).
@@ -1317,16 +1337,16 @@ impl NativeStore {
         })
     }
 
-    /// Re-reads every stream: the verify report (JSON). Seals are checked
+    /// Re-reads every stream: the verify report (a dict). Seals are checked
     /// against `trust` (a trust file's bytes) when given, else against the
     /// keys the store trusts.
     #[pyo3(signature = (trust = None))]
-    fn verify(&self, py: Python<'_>, trust: Option<Vec<u8>>) -> PyResult<String> {
+    fn verify<'py>(&self, py: Python<'py>, trust: Option<Vec<u8>>) -> PyResult<Bound<'py, PyAny>> {
         let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
-        self.run(
-            py,
-            move |store| async move { json(&lk3_storage::verify::verify_trusted(&*store, trust.as_ref()).await?) },
-        )
+        let found = self.run(py, move |store| async move {
+            value(&lk3_storage::verify::verify_trusted(&*store, trust.as_ref()).await?)
+        })?;
+        crate::objects(py, &found)
     }
 
     /// Seals every batch appended from now on with the key of a private key

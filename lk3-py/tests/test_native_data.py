@@ -1,5 +1,5 @@
 """Commands and client records cross into Rust as Python objects, never JSON
-text, and are read there as JSON data: times, dates, tuples and sets as
+text (and results come back as objects), and are read there as JSON data: times, dates, tuples and sets as
 json.dumps(default=...) would write them; anything else a TypeError; a bool
 is never a number; nesting past 64 levels, however deep, LK3-E063 (never a
 crash); whatever is read is then judged by the same schema as a document."""
@@ -93,3 +93,28 @@ def test_a_client_record_with_a_date_of_birth_as_a_date(world: World) -> None:
                   "birth_date": date(1985, 5, 15)})
     with pytest.raises(TypeError):
         s.put_client({"client_id": lk3.new_id(), "unit": UNIT, "name": "Ibu Contoh", "birth_date": object()})
+
+
+def test_results_come_back_from_rust_as_python_objects_not_json_text(world: World) -> None:
+    """The native layer hands dicts and lists to Python (pydantic-core's way),
+    built in Rust: nothing in between is JSON text for Python to parse."""
+    s = world.store
+    case = world.in_intervention()
+    native = s._native
+    duplicates = native.put_client({"client_id": lk3.new_id(), "unit": UNIT, "name": "Ibu Contoh", "sex": "perempuan"})
+    assert isinstance(duplicates, list)
+    results = {
+        "verify": native.verify(None),
+        "tasks": native.tasks(UNIT, None, None, None),
+        "caseload": native.caseload(UNIT),
+        "partners": native.partners(UNIT, "lk3"),
+        "client_merges": native.client_merges(UNIT),
+        "access_log": native.access_log(UNIT, None),
+        "outreaches": native.outreaches(UNIT, None, None, None, None),
+        "fhir_bundle": native.fhir_bundle(case.case_id, None, "https://lk3.invalid/fhir", None),
+    }
+    for name, found in results.items():
+        assert isinstance(found, (dict, list)), (name, type(found))
+    assert results["verify"]["streams"] >= 1
+    assert results["fhir_bundle"]["resourceType"] == "Bundle"
+    assert results["tasks"]["kinds"], "every task kind is named"

@@ -172,12 +172,12 @@ class NativeStore:
         rule_set: Optional[str] = None,
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
-    ) -> Tuple[List[Dict[str, Any]], bool, str]:
+    ) -> Tuple[List[Dict[str, Any]], bool, Dict[str, Any]]:
         """Executes an outreach command (a dict, read as :meth:`execute` reads one): its
         events (dicts), whether its id was
-        seen before, and the outreach after it (JSON, as :meth:`outreach`)."""
-    def outreach(self, outreach_id: str) -> str:
-        """``{"outreach": ..., "allowed_commands": [...]}`` (JSON), loaded and verified."""
+        seen before, and the outreach after it (a dict, as :meth:`outreach`)."""
+    def outreach(self, outreach_id: str) -> Dict[str, Any]:
+        """``{"outreach": ..., "allowed_commands": [...], "max_attempts": n}``, loaded and verified."""
     def outreach_events(self, outreach_id: str) -> List[Dict[str, Any]]:
         """An outreach's events (dicts, built in Rust), loaded and verified."""
     def outreaches(
@@ -187,8 +187,8 @@ class NativeStore:
         active_to: Optional[str] = None,
         after: Optional[str] = None,
         limit: Optional[int] = None,
-    ) -> str:
-        """Summaries (JSON list) of the unit's outreaches that may be active in the period."""
+    ) -> List[Dict[str, Any]]:
+        """Summaries (dicts) of the unit's outreaches that may be active in the period."""
     def cases(
         self,
         filters: Dict[str, str],
@@ -196,7 +196,7 @@ class NativeStore:
         reader: Optional[Tuple[str, str, Optional[str], Optional[str]]] = None,
     ) -> List[Dict[str, Any]]:
         """Case summaries (dicts, built in Rust) matching the filters."""
-    def family(self, unit: str, no_kk: str) -> str: ...
+    def family(self, unit: str, no_kk: str) -> List[Dict[str, Any]]: ...
     def count_cases(self, filters: Dict[str, str]) -> int: ...
     def fhir_bundle(
         self,
@@ -204,22 +204,24 @@ class NativeStore:
         partners: Optional[str] = None,
         base: str = "https://lk3.invalid/fhir",
         key: Optional[bytes] = None,
-    ) -> str: ...
-    def report(self, from_: str, to: str, unit: Optional[str] = None, region: Optional[str] = None) -> str:
+    ) -> Dict[str, Any]: ...
+    def report(
+        self, from_: str, to: str, unit: Optional[str] = None, region: Optional[str] = None
+    ) -> Dict[str, Any]:
         """A report over local dates ``from_..=to`` (YYYY-MM-DD) of a unit, a
         region (province or kab/kota code) or every unit: JSON
         ``{"report": <lk3.report document>, "sections": {"": [...], "<unit>": [...]}}``."""
-    def caseload(self, unit: Optional[str] = None) -> str: ...
+    def caseload(self, unit: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def tasks(
         self,
         unit: Optional[str] = None,
         worker: Optional[str] = None,
         due_before: Optional[str] = None,
         overdue_at: Optional[str] = None,
-    ) -> str: ...
-    def partners(self, unit: Optional[str] = None, format: str = "lk3") -> str: ...
+    ) -> Dict[str, Any]: ...
+    def partners(self, unit: Optional[str] = None, format: str = "lk3") -> List[Dict[str, Any]]: ...
     def import_partners(self, partners: str, format: str = "lk3") -> Tuple[int, int, int]: ...
-    def put_client(self, record: Mapping[str, Any]) -> str: ...
+    def put_client(self, record: Mapping[str, Any]) -> List[Dict[str, Any]]: ...
     def find_clients(
         self,
         unit: str,
@@ -227,9 +229,9 @@ class NativeStore:
         no_kk: Optional[str] = None,
         name: Optional[str] = None,
         birth_date: Optional[str] = None,
-    ) -> str: ...
+    ) -> List[Dict[str, Any]]: ...
     def merge_clients(self, unit: str, merged: str, into: str, by: str, reason: str, at: str) -> None: ...
-    def client_merges(self, unit: str) -> str: ...
+    def client_merges(self, unit: str) -> List[Dict[str, Any]]: ...
     def read_client(
         self,
         unit: str,
@@ -240,7 +242,7 @@ class NativeStore:
         partner_id: Optional[str] = None,
         actor_unit: Optional[str] = None,
         purpose: Optional[str] = None,
-    ) -> str: ...
+    ) -> Dict[str, Any]: ...
     def put_note(
         self,
         unit: str,
@@ -269,7 +271,7 @@ class NativeStore:
         partner_id: Optional[str] = None,
         actor_unit: Optional[str] = None,
         purpose: Optional[str] = None,
-    ) -> str: ...
+    ) -> Dict[str, Any]: ...
     def read_attachment(
         self,
         unit: str,
@@ -280,10 +282,10 @@ class NativeStore:
         partner_id: Optional[str] = None,
         actor_unit: Optional[str] = None,
         purpose: Optional[str] = None,
-    ) -> Tuple[str, Optional[bytes]]: ...
-    def access_log(self, unit: str, client_id: Optional[str] = None) -> str: ...
+    ) -> Tuple[Dict[str, Any], Optional[bytes]]: ...
+    def access_log(self, unit: str, client_id: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def erase_client(self, unit: str, client_id: str, at: str) -> Tuple[bool, int]: ...
-    def verify(self, trust: Optional[bytes] = None) -> str: ...
+    def verify(self, trust: Optional[bytes] = None) -> Dict[str, Any]: ...
     def set_signer(self, private_key: Optional[bytes] = None) -> Optional[str]: ...
     @property
     def signer_key_id(self) -> Optional[str]: ...

@@ -716,14 +716,14 @@ class Store:
         ``active_to`` (reported before its end; written to since its start,
         or not finished). ``after`` (the last ``outreach_id`` of a page) and
         ``limit`` page through them."""
-        text = self._native.outreaches(
+        found = self._native.outreaches(
             unit,
             None if active_from is None else _time.to_bound(active_from, "active_from"),
             None if active_to is None else _time.to_bound(active_to, "active_to"),
             after,
             limit,
         )
-        return [OutreachSummary._from_json(d) for d in json.loads(text)]
+        return [OutreachSummary._from_json(d) for d in found]
 
     # -- reading ----------------------------------------------------------
 
@@ -823,7 +823,7 @@ class Store:
         ``{"client_id", "files": [{"case_id", "case_number", "stage",
         "role"}]}`` with its role in each case (``korban``, ``pelaku`` ...).
         Ids, numbers and roles only: the No. KK is never echoed."""
-        members: List[Dict[str, Any]] = json.loads(self._native.family(unit, no_kk))
+        members = self._native.family(unit, no_kk)
         return members
 
     def caseload(self, unit: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -832,7 +832,7 @@ class Store:
         entry per unit and worker, ``{"unit", "worker", "by_stage": {stage: n}, "open": n}``,
         the cases no worker holds yet under ``worker`` ``None``.
         ``pandas.json_normalize(store.caseload())`` is a frame of them."""
-        loads: List[Dict[str, Any]] = json.loads(self._native.caseload(unit))
+        loads = self._native.caseload(unit)
         return loads
 
     def tasks(
@@ -852,13 +852,12 @@ class Store:
         about) and the case's ``worker``. Filters: what ``unit`` holds,
         ``worker``'s cases, due before ``due_before``, overdue at
         ``overdue_at``. A task ends when the event that does it is stored."""
-        text = self._native.tasks(
+        data = self._native.tasks(
             unit,
             worker,
             None if due_before is None else _time.to_bound(due_before, "due_before"),
             None if overdue_at is None else _time.to_bound(overdue_at, "overdue_at"),
         )
-        data = json.loads(text)
         return _tasks_table(data["kinds"], data["tasks"])
 
     def count_cases(
@@ -902,13 +901,12 @@ class Store:
         under a pseudonym keyed by ``key``: the same key gives the same
         pseudonym in every bundle; without one, a fresh random key links to
         no other export. ``base`` starts every entry's ``fullUrl``."""
-        text = self._native.fhir_bundle(
+        result = self._native.fhir_bundle(
             case_id,
             None if partners is None else json.dumps([dict(p) for p in partners], default=_json_default),
             base,
             key,
         )
-        result: Dict[str, Any] = json.loads(text)
         return result
 
     def report(
@@ -925,7 +923,7 @@ class Store:
         included), or, with neither, of every unit in the store. Counted from
         the events: a closed period reads the same when run again later.
         ``report.to_frame("by_problem")`` gives a breakdown as a DataFrame."""
-        data = json.loads(self._native.report(_date_text(from_, "from_"), _date_text(to, "to"), unit, region))
+        data = self._native.report(_date_text(from_, "from_"), _date_text(to, "to"), unit, region)
         return Report(data["report"], data["sections"])
 
     # -- partner network ------------------------------------------------------
@@ -937,7 +935,7 @@ class Store:
         ``accepts_referrals``, ``emergency_line``, ``capacity``), or with
         ``format="hsds"`` Open Referral HSDS 3.0 ``organization`` objects.
         ``pandas.DataFrame(store.partners())`` is a frame of them."""
-        partners: List[Dict[str, Any]] = json.loads(self._native.partners(unit, format))
+        partners = self._native.partners(unit, format)
         return partners
 
     def import_partners(
@@ -973,9 +971,7 @@ class Store:
         ``{"client_id", "by": "nik"|"no_kk"|"nama", "score", "files":
         [{"case_id", "case_number", "stage"}]}``: open the existing file, or
         :meth:`merge_clients` the two records."""
-        text = self._native.put_client(dict(record))
-        candidates: List[Dict[str, Any]] = json.loads(text)
-        return candidates
+        return self._native.put_client(dict(record))
 
     def find_clients(
         self,
@@ -992,7 +988,7 @@ class Store:
         spacing or old spelling: ``Soekarno`` is ``Sukarno``; a known birth
         date that differs rules a name out)."""
         born = None if birth_date is None else birth_date.isoformat()
-        found: List[Dict[str, Any]] = json.loads(self._native.find_clients(unit, nik, no_kk, name, born))
+        found = self._native.find_clients(unit, nik, no_kk, name, born)
         return found
 
     def merge_clients(self, unit: str, *, merged: str, into: str, by: str, reason: str, at: TimeLike) -> None:
@@ -1005,7 +1001,7 @@ class Store:
 
     def client_merges(self, unit: str) -> List[Dict[str, Any]]:
         """The merges of ``unit``'s registry: ``{"unit", "merged", "into", "at", "by", "reason"}``."""
-        merges: List[Dict[str, Any]] = json.loads(self._native.client_merges(unit))
+        merges = self._native.client_merges(unit)
         return merges
 
     def client(
@@ -1029,12 +1025,11 @@ class Store:
         naming no unit (``Actor(unit=)``) or another unit ``LK3-E151``."""
         a = _actor(actor)
         try:
-            text = self._native.read_client(
+            record = self._native.read_client(
                 unit, client_id, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose
             )
         except NotFound:
             return None
-        record: Dict[str, Any] = json.loads(text)
         return record
 
     def put_note(
@@ -1133,8 +1128,7 @@ class Store:
         ``LK3-E150``) and the read is logged (:meth:`access_log`); a refusal
         is logged too."""
         a = _actor(actor)
-        text = self._native.read_note(unit, digest, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose)
-        note: Dict[str, Any] = json.loads(text)
+        note = self._native.read_note(unit, digest, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose)
         return note
 
     def read_attachment(
@@ -1151,10 +1145,9 @@ class Store:
         "content_type", "bytes", "erased_at", "content"}``, ``content`` the
         bytes (``None`` once erased)."""
         a = _actor(actor)
-        meta, content = self._native.read_attachment(
+        attachment, content = self._native.read_attachment(
             unit, digest, a.staff_id, a.role, _now(at), a.partner_id, a.unit, purpose
         )
-        attachment: Dict[str, Any] = json.loads(meta)
         attachment["content"] = content
         return attachment
 
@@ -1165,7 +1158,7 @@ class Store:
         "clients", "granted", "kind", "purpose", "refusal", "sensitivity",
         "target", "unit"}, "hash"}``; with ``client``, only the entries about
         that client. Ids, digests and codes only: never an identity."""
-        log: List[Dict[str, Any]] = json.loads(self._native.access_log(unit, client))
+        log = self._native.access_log(unit, client)
         return log
 
     def set_client_role(
@@ -1205,7 +1198,7 @@ class Store:
         must be sealed by a trusted key. With neither, ``seals_checked`` is
         false."""
         trusted = None if trust is None else _bytes(trust)
-        report: Dict[str, Any] = json.loads(self._native.verify(trusted))
+        report = self._native.verify(trusted)
         return report
 
     def export_case(self, case_id: str) -> str:
@@ -1495,8 +1488,7 @@ class Store:
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _outreach(text: str) -> Outreach:
-    d = json.loads(text)
+def _outreach(d: Dict[str, Any]) -> Outreach:
     return Outreach._from_json(d["outreach"], d["allowed_commands"], int(d["max_attempts"]))
 
 
