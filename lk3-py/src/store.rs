@@ -916,23 +916,26 @@ impl NativeStore {
     }
 
     /// The FHIR R4 Bundle (a dict) of the referrals of one case, or of every
-    /// case with one; partners (JSON array of partner documents) name the
+    /// case with one; partners (a list of partner documents) name the
     /// Organizations; the pseudonym key is fresh and random when `None`.
     #[pyo3(signature = (case_id=None, partners=None, base="https://lk3.invalid/fhir", key=None))]
     fn fhir_bundle<'py>(
         &self,
         py: Python<'py>,
         case_id: Option<&str>,
-        partners: Option<&str>,
+        partners: Option<&Bound<'py, PyAny>>,
         base: &str,
         key: Option<Vec<u8>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         use lk3_storage::fhir::{FhirOptions, fhir_bundle};
         let case_id = case_id.map(CaseId::parse).transpose().map_err(Failure::from).py(py)?;
         let partners = match partners {
-            Some(text) => {
-                let list: Vec<lk3_core::partner::Partner> =
-                    serde_json::from_str(text).map_err(|e| Failure::Value(format!("partners: {e}"))).py(py)?;
+            Some(given) => {
+                let list: Vec<lk3_core::partner::Partner> = crate::pyjson::json_of(given)
+                    .and_then(|data| {
+                        lk3_core::json::from_value(data, "a list of partners").map_err(|e| Failure::lk3(&e))
+                    })
+                    .py(py)?;
                 Some(
                     lk3_core::partner::PartnerDirectory::try_from_partners(list)
                         .map_err(|e| Failure::lk3(&e))
@@ -1118,22 +1121,22 @@ impl NativeStore {
         crate::objects(py, &found)
     }
 
-    /// Adds or replaces partners (a JSON array of partner documents, or with
-    /// `format="hsds"` of HSDS organizations), all or none; returns (added,
-    /// changed, unchanged).
+    /// Adds or replaces partners (a list of partner documents, or with
+    /// `format="hsds"` of HSDS organizations, as Python data), all or none;
+    /// returns (added, changed, unchanged).
     #[pyo3(signature = (partners, format="lk3"))]
-    fn import_partners(&self, py: Python<'_>, partners: &str, format: &str) -> PyResult<(u64, u64, u64)> {
+    fn import_partners(&self, py: Python<'_>, partners: &Bound<'_, PyAny>, format: &str) -> PyResult<(u64, u64, u64)> {
         let list = (|| -> Outcome<Vec<lk3_core::partner::Partner>> {
+            let data = crate::pyjson::json_of(partners)?;
             if partner_format(format)? {
                 let organizations: Vec<serde_json::Value> =
-                    lk3_core::json::from_slice(partners.as_bytes(), "a list of HSDS organizations")
-                        .map_err(|e| Failure::lk3(&e))?;
+                    lk3_core::json::from_value(data, "a list of HSDS organizations").map_err(|e| Failure::lk3(&e))?;
                 organizations
                     .iter()
                     .map(|o| lk3_core::partner::Partner::from_hsds(o).map_err(|e| Failure::lk3(&e)))
                     .collect()
             } else {
-                lk3_core::json::from_slice(partners.as_bytes(), "a list of partners").map_err(|e| Failure::lk3(&e))
+                lk3_core::json::from_value(data, "a list of partners").map_err(|e| Failure::lk3(&e))
             }
         })()
         .py(py)?;

@@ -255,3 +255,25 @@ def test_a_perpetrator_is_never_a_child_s_guardian_in_the_case(world: World) -> 
     case = s.record_consent(case.case_id, subject=child, guardian=mother, purposes=["layanan"],
                             actor=world.pekerja_sosial, at=world.at())
     assert case.consents[-1].guardian == mother
+
+
+def test_partners_cross_into_rust_as_python_data_and_bad_data_writes_nothing(store: lk3.Store) -> None:
+    """Partners are read as Python data (a tuple as a list); an object that is
+    not JSON data is a TypeError, a wrong type a typed error, and nesting
+    past 64 levels LK3-E063: each writes nothing."""
+    good = a_partner()
+    deep: dict = {}
+    for _ in range(1_000):
+        deep = {"x": deep}
+    with pytest.raises(TypeError):
+        store.import_partners([dict(good, name=object())])
+    with pytest.raises(lk3.Lk3Error) as wrong:
+        store.import_partners([dict(good, emergency_line="ya")])
+    assert wrong.value.code.startswith("LK3-E")
+    with pytest.raises(lk3.Lk3Error) as nested:
+        store.import_partners([dict(good, extra=deep)])
+    assert nested.value.code == "LK3-E063"
+    assert store.partners() == []
+    assert store.import_partners([dict(good, services=tuple(good["services"]))])["added"] == 1
+    (stored,) = store.partners()
+    assert stored["partner_id"] == good["partner_id"] and stored["services"] == good["services"]

@@ -7,7 +7,6 @@ threads can share a store or use stores of their own.
 
 from __future__ import annotations
 
-import json
 import os
 from array import array
 from datetime import date, datetime, timezone
@@ -36,7 +35,7 @@ from ._privacy import RESOLUTIONS, Resolution
 from .errors import NotFound
 from .models import Actor, ActorLike, Case, CaseSummary, Executed, ImportReport, Outreach, OutreachSummary
 from .report import Report
-from .rules import Document, _bytes, _json_default, new_id
+from .rules import Document, _bytes, new_id
 
 if TYPE_CHECKING:
     import pandas
@@ -903,7 +902,7 @@ class Store:
         no other export. ``base`` starts every entry's ``fullUrl``."""
         result = self._native.fhir_bundle(
             case_id,
-            None if partners is None else json.dumps([dict(p) for p in partners], default=_json_default),
+            None if partners is None else [dict(p) for p in partners],
             base,
             key,
         )
@@ -954,8 +953,7 @@ class Store:
         service it closed) with ``LK3-E143``. Nothing removes a partner (cases
         keep naming it): mark one that stopped (``accepts_referrals`` false,
         services ``bubar``)."""
-        text = json.dumps([dict(p) for p in partners], default=_json_default)
-        added, changed, unchanged = self._native.import_partners(text, format)
+        added, changed, unchanged = self._native.import_partners([dict(p) for p in partners], format)
         return {"added": added, "changed": changed, "unchanged": unchanged}
 
     # -- personal data ----------------------------------------------------
