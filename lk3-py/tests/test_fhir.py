@@ -102,3 +102,18 @@ def test_a_referred_case_answers_its_referrer_in_fhir(world: World) -> None:
     with pytest.raises(lk3.ValidationError):
         s.open_case(unit="64.74", case_number="64.74/2019/0902", channel="rujukan_masuk", sasaran="keluarga",
                     actor=world.relawan, at=world.at(), referred_by={"partner_id": world.partner, "reference": "Ibu Siti"})
+
+
+def test_a_network_is_given_as_python_data(world: World) -> None:
+    """``partners`` crosses into Rust as Python data: an empty network is one
+    (the bundle is made), an object that is not JSON data a TypeError and a
+    partner of the wrong shape a typed error."""
+    s = world.store
+    case = world.in_intervention()
+    bundle = s.fhir_bundle(case.case_id, partners=())
+    assert bundle["resourceType"] == "Bundle" and bundle["entry"]
+    with pytest.raises(TypeError):
+        s.fhir_bundle(case.case_id, partners=[{"partner_id": object()}])
+    with pytest.raises(lk3.Lk3Error) as wrong:
+        s.fhir_bundle(case.case_id, partners=[{"partner_id": 7}])
+    assert wrong.value.code.startswith("LK3-E")
