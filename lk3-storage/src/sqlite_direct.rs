@@ -288,6 +288,26 @@ mod tests {
     use crate::verify::{AuditPage, StreamCursor};
     use crate::{CaseStore, CaseStoreExt};
 
+    /// A store in a file of its own (kept while the directory is).
+    async fn file_store() -> (tempfile::TempDir, crate::sqlite::SqliteStore) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        (dir, crate::sqlite::SqliteStore::open(&url).await.expect("open"))
+    }
+
+    /// Appends `events` one command at a time; the case after them.
+    async fn append_each(
+        store: &crate::sqlite::SqliteStore,
+        events: &[lk3_core::case::CaseEventRecord],
+    ) -> lk3_core::case::Case {
+        let mut before = lk3_core::case::Case::default();
+        for e in events {
+            store.append(&before, std::slice::from_ref(e)).await.expect("append");
+            lk3_core::Decider::apply(&mut before, e);
+        }
+        before
+    }
+
     /// Every page, `limit` streams at a time, with each unreadable value's
     /// wording (which says what the driver found) left out.
     async fn pages(store: &crate::sqlite::SqliteStore, limit: u32) -> Vec<AuditPage> {
@@ -320,21 +340,15 @@ mod tests {
     /// changed behind lk3's back is the same error either way.
     #[tokio::test]
     async fn the_scan_in_the_callers_thread_reads_what_sqlx_reads() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("store.db").display());
-        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let (_dir, store) = file_store().await;
         let mut world = crate::test_world::World::new();
         let mut units = Vec::new();
         for stage in [Stage::Registrasi, Stage::Ditutup] {
             for other_unit in [false, true] {
                 world.unit = if other_unit { "64.72" } else { "64.74" };
                 let (_, events) = world.case_at(stage);
-                let mut before = lk3_core::case::Case::default();
-                for e in &events {
-                    store.append(&before, std::slice::from_ref(e)).await.expect("append");
-                    lk3_core::Decider::apply(&mut before, e);
-                }
-                units.push(*before.unit().expect("unit"));
+                let after = append_each(&store, &events).await;
+                units.push(*after.unit().expect("unit"));
             }
         }
         units.sort();
@@ -376,9 +390,7 @@ mod tests {
     /// problems either way.
     #[tokio::test]
     async fn the_reader_in_the_callers_thread_reads_what_sqlx_reads() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("store.db").display());
-        let store = crate::sqlite::SqliteStore::open(&url).await.expect("open");
+        let (_dir, store) = file_store().await;
         let mut world = crate::test_world::World::new();
         for (k, stage) in [Stage::Kontak, Stage::Registrasi, Stage::Intervensi, Stage::Ditutup].into_iter().enumerate()
         {
@@ -386,11 +398,7 @@ mod tests {
             if k == 1 {
                 store.set_signer(Some(SigningKey::from_secret(&[9; 32], *case.unit().expect("unit"))));
             }
-            let mut before = lk3_core::case::Case::default();
-            for e in &events {
-                store.append(&before, std::slice::from_ref(e)).await.expect("append");
-                lk3_core::Decider::apply(&mut before, e);
-            }
+            append_each(&store, &events).await;
             store.set_signer(None);
         }
         for damage in [
