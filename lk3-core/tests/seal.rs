@@ -14,7 +14,7 @@ use lk3_core::seal::{
     KeyId, PrivateKeyFile, PublicKey, PublicKeyFile, Seal, SealError, SigningKey, StreamHead, TrustedKey, TrustedKeys,
     sign, verify,
 };
-use lk3_core::validate::{Limits, Report, Severity, validate, validate_trusted};
+use lk3_core::validate::{Limits, Report, Severity, validate, validate_tree_trusted, validate_trusted};
 use lk3_core::vocab::{ContactChannel, Stage};
 use lk3_core::{ErrorCode, Labelled, Lk3Error};
 use serde::Serialize;
@@ -55,8 +55,14 @@ fn bytes(doc: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec_pretty(doc).expect("serialises")
 }
 
+/// The report on `doc` as text; a binding's tree of it (`validate_tree_trusted`)
+/// must be judged the same.
 fn check(doc: &impl Serialize, trust: Option<&TrustedKeys>) -> Report {
-    validate_trusted(&bytes(doc), None, &Limits::default(), None, trust)
+    let report = validate_trusted(&bytes(doc), None, &Limits::default(), None, trust);
+    let tree = serde_json::to_value(doc).expect("a tree");
+    let as_tree = validate_tree_trusted(&tree, None, &Limits::default(), trust);
+    assert_eq!((as_tree.valid, &as_tree.findings), (report.valid, &report.findings), "judged as a tree");
+    report
 }
 
 fn errors(report: &Report) -> Vec<(String, String)> {

@@ -43,20 +43,30 @@ fn rule_set_in_force(date: &str) -> PyResult<Option<String>> {
     Ok(RuleSetId::in_force_on(date).map(|r| r.id().to_owned()))
 }
 
+/// The rule set named `rule_set`; `ValueError` naming the known ones.
+fn rules_named(rule_set: &str) -> PyResult<&'static lk3_core::rules::RuleSet> {
+    RuleSetId::parse(rule_set).map(|r| r.rules()).ok_or_else(|| {
+        let known: Vec<String> = RuleSetId::all().iter().map(ToString::to_string).collect();
+        PyValueError::new_err(format!(
+            "unknown rule set `{rule_set}`: expected one of {} / aturan tidak dikenal",
+            known.join(", ")
+        ))
+    })
+}
+
+/// A rule set as data (what `lk3 diagram --format json` writes), as Python
+/// objects.
+#[pyfunction]
+fn rule_set<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    objects(py, &export::to_export(rules_named(name)?))
+}
+
 /// A rule set as JSON (`lk3 diagram --format json`), or Mermaid or DOT;
 /// with `machine`, only that machine (JSON and Mermaid).
 #[pyfunction]
 #[pyo3(signature = (rule_set, format = "json", machine = None))]
 fn diagram(rule_set: &str, format: &str, machine: Option<&str>) -> PyResult<String> {
-    let rules = RuleSetId::parse(rule_set)
-        .ok_or_else(|| {
-            let known: Vec<String> = RuleSetId::all().iter().map(ToString::to_string).collect();
-            PyValueError::new_err(format!(
-                "unknown rule set `{rule_set}`: expected one of {} / aturan tidak dikenal",
-                known.join(", ")
-            ))
-        })?
-        .rules();
+    let rules = rules_named(rule_set)?;
     let unknown_machine = |m: &str| {
         let names = rules.machine_names().join(", ");
         PyValueError::new_err(format!("unknown machine `{m}`: expected {names} / mesin tidak dikenal"))
@@ -118,14 +128,15 @@ fn as_json_gives(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
     Ok(value)
 }
 
-/// The JSON Schema named `name` as JSON text, or `None`.
+/// The JSON Schema named `name` as Python objects, or `None`.
 #[pyfunction]
-fn schema_json(name: &str) -> Option<String> {
-    lk3_core::schema::to_json(name)
+fn schema<'py>(py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    lk3_core::schema::generate(name).map(|schema| objects(py, &schema)).transpose()
 }
 
-/// What [`validate_bytes`] found: the document kind, valid, structurally
-/// valid, and every finding as a native [`finding::Finding`].
+/// What [`validate_bytes`] and [`validate_data`] found: the document kind,
+/// valid, structurally valid, and every finding as a native
+/// [`finding::Finding`].
 type Validated = (Option<String>, bool, bool, Vec<finding::Finding>);
 
 /// Validates one JSON document (bytes); returns the report's fields (those
@@ -135,23 +146,69 @@ type Validated = (Option<String>, bool, bool, Vec<finding::Finding>);
 #[pyfunction]
 #[pyo3(signature = (data, kind = None, trust = None))]
 fn validate_bytes(py: Python<'_>, data: Vec<u8>, kind: Option<String>, trust: Option<Vec<u8>>) -> PyResult<Validated> {
-    if let Some(k) = kind.as_deref().filter(|k| !lk3_core::validate::KINDS.contains(k)) {
+    let trust = validation_inputs(py, kind.as_deref(), trust)?;
+    let report = py.detach(|| {
+        let limits = lk3_core::validate::Limits::default();
+        lk3_core::validate::validate_trusted(&data, kind.as_deref(), &limits, None, trust.as_ref())
+    });
+    Ok(validated(report))
+}
+
+/// [`validate_bytes`] of a document given as Python data (dicts, lists,
+/// text, numbers), read as a tree ([`pyjson`]) and never written out as
+/// text: the same checks and findings. Nesting past the limit is the
+/// finding `LK3-E063`, as in text; an object that is not JSON data raises
+/// `TypeError`, as `json.dumps` would.
+#[pyfunction]
+#[pyo3(signature = (data, kind = None, trust = None))]
+fn validate_data(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    kind: Option<String>,
+    trust: Option<Vec<u8>>,
+) -> PyResult<Validated> {
+    let trust = validation_inputs(py, kind.as_deref(), trust)?;
+    let too_deep = lk3_core::ErrorCode::DocumentTooDeep.id();
+    let tree = match pyjson::json_of(data) {
+        Ok(tree) => tree,
+        Err(error::Failure::Lk3 { code, message_en, message_id, .. }) if code == too_deep => {
+            let finding = lk3_core::validate::Finding {
+                code,
+                severity: lk3_core::validate::Severity::Error,
+                pointer: String::new(),
+                message_id,
+                message_en,
+            };
+            return Ok((None, false, false, vec![finding::Finding::from(&finding)]));
+        }
+        Err(other) => return Err(other.into_py(py)),
+    };
+    let report = py.detach(|| {
+        let limits = lk3_core::validate::Limits::default();
+        lk3_core::validate::validate_tree_trusted(&tree, kind.as_deref(), &limits, trust.as_ref())
+    });
+    Ok(validated(report))
+}
+
+/// The trust set of a validation, read from its file's bytes, once `kind`
+/// (if given) is known to be a document kind.
+fn validation_inputs(
+    py: Python<'_>,
+    kind: Option<&str>,
+    trust: Option<Vec<u8>>,
+) -> PyResult<Option<lk3_core::seal::TrustedKeys>> {
+    if let Some(k) = kind.filter(|k| !lk3_core::validate::KINDS.contains(k)) {
         return Err(PyValueError::new_err(format!(
             "unknown document kind `{k}`: expected one of {}",
             lk3_core::validate::KINDS.join(", ")
         )));
     }
-    let trust = trust
-        .map(|t| lk3_core::seal::TrustedKeys::parse(&t))
-        .transpose()
-        .map_err(|e| error::Failure::lk3(&e))
-        .py(py)?;
-    let report = py.detach(|| {
-        let limits = lk3_core::validate::Limits::default();
-        lk3_core::validate::validate_trusted(&data, kind.as_deref(), &limits, None, trust.as_ref())
-    });
+    trust.map(|t| lk3_core::seal::TrustedKeys::parse(&t)).transpose().map_err(|e| error::Failure::lk3(&e)).py(py)
+}
+
+fn validated(report: lk3_core::validate::Report) -> Validated {
     let findings = report.findings.iter().map(finding::Finding::from).collect();
-    Ok((report.document, report.valid, report.structurally_valid, findings))
+    (report.document, report.valid, report.structurally_valid, findings)
 }
 
 /// A document file's bytes, at most the validator's size limit (a FIFO, a
@@ -197,29 +254,29 @@ fn resolutions() -> Vec<&'static str> {
     frames::Resolution::ALL.iter().map(|r| r.name()).collect()
 }
 
-/// Every code of the core's error registry with its short titles
-/// (Indonesian, English) and its area, for `lk3.errors.error_codes`.
-/// The access rule's table (JSON): per sensitivity, the roles that read
-/// at it, whether a purpose is required (and the read logged), whether only
-/// the case's insiders (and the unit's heads) read it; each kind's floor;
-/// each role's scope of cases.
+/// The access rule's table as Python objects: per sensitivity, the roles
+/// that read at it, whether a purpose is required (and the read logged),
+/// whether only the case's insiders (and the unit's heads) read it; each
+/// kind's floor; each role's scope of cases.
 #[pyfunction]
-fn access_rules() -> String {
+fn access_rules(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let floors: serde_json::Map<String, serde_json::Value> = lk3_core::access::ReadKind::ALL
         .iter()
         .map(|k| (k.id().to_owned(), serde_json::Value::from(k.floor().id())))
         .collect();
     let scopes: serde_json::Map<String, serde_json::Value> =
         lk3_core::access::SCOPES.iter().map(|(role, kind)| (role.id().to_owned(), kind.id().into())).collect();
-    serde_json::json!({
+    let table = serde_json::json!({
         "rules": lk3_core::access::READ_RULES,
         "floors": floors,
         "heads": lk3_core::access::HEADS,
         "scopes": scopes,
-    })
-    .to_string()
+    });
+    objects(py, &table)
 }
 
+/// Every code of the core's error registry with its short titles
+/// (Indonesian, English) and its area, for `lk3.errors.error_codes`.
 #[pyfunction]
 fn error_codes() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     lk3_core::ErrorCode::ALL.iter().map(|c| (c.id(), c.label_id(), c.label_en(), c.area().id())).collect()
@@ -230,8 +287,8 @@ fn error_codes() -> Vec<(&'static str, &'static str, &'static str, &'static str)
 mod _lk3 {
     #[pymodule_export]
     use super::{
-        access_rules, age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions,
-        rule_set_in_force, rule_sets, schema_json, schema_names, validate_bytes, walk_documents,
+        access_rules, age_bands, diagram, error_codes, new_id, pseudonym, read_document, resolutions, rule_set,
+        rule_set_in_force, rule_sets, schema, schema_names, validate_bytes, validate_data, walk_documents,
     };
 
     #[pymodule_export]

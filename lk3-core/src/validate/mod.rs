@@ -204,6 +204,17 @@ pub fn validate_parsed(
 /// checks, with nesting past `limits.max_depth` refused as `LK3-E063` before
 /// any other (a tree has no byte size and no repeated key to check).
 pub fn validate_tree(value: &Value, kind: Option<&str>, limits: &Limits) -> Report {
+    validate_tree_trusted(value, kind, limits, None)
+}
+
+/// [`validate_tree`], and with a trust set a case or outreach document must
+/// carry a seal that verifies against it, as in [`validate_trusted`].
+pub fn validate_tree_trusted(
+    value: &Value,
+    kind: Option<&str>,
+    limits: &Limits,
+    trust: Option<&crate::seal::TrustedKeys>,
+) -> Report {
     let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
     // Walked with a stack of its own: a hostile tree cannot exhaust the thread's.
     let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
@@ -224,7 +235,7 @@ pub fn validate_tree(value: &Value, kind: Option<&str>, limits: &Limits) -> Repo
         }
         pending.extend(children.map(|c| (c, depth + 1)));
     }
-    validate_value(value, kind, None, None, report)
+    validate_value(value, kind, None, trust, report)
 }
 
 fn validate_value(

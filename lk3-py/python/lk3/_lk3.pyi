@@ -1,6 +1,7 @@
 """Stubs of the compiled module ``lk3._lk3`` (Rust, pyo3). Use the package
-``lk3`` instead: this low-level layer takes JSON text and returns JSON text,
-Python objects built in Rust (events, case summaries), or native classes."""
+``lk3`` instead: this low-level layer takes Python data and returns Python
+objects built in Rust (events, case summaries, reports) or native classes;
+only documents meant to be written as they are (an export, a diagram) are text."""
 
 import os
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
@@ -19,8 +20,11 @@ def diagram(rule_set: str, format: str = "json", machine: Optional[str] = None) 
 def schema_names() -> List[str]:
     """The names of the published JSON Schemas."""
 
-def schema_json(name: str) -> Optional[str]:
-    """The JSON Schema ``name`` as JSON text, or ``None``."""
+def schema(name: str) -> Optional[Dict[str, Any]]:
+    """The JSON Schema ``name`` as data, or ``None``."""
+
+def rule_set(name: str) -> Dict[str, Any]:
+    """The rule set ``name`` as data (``diagram(name, "json")`` as objects); ``ValueError`` for an unknown name."""
 
 class Finding:
     """One problem the validator found in a document (``lk3.Finding``):
@@ -49,6 +53,13 @@ def validate_bytes(
     """Validates a JSON document, its seal against a trust file's bytes if given: the document
     kind, valid, structurally valid, and every finding (GIL released)."""
 
+def validate_data(
+    data: Any, kind: Optional[str] = None, trust: Optional[bytes] = None
+) -> Tuple[Optional[str], bool, bool, List[Finding]]:
+    """``validate_bytes`` of a document given as Python data (dicts, lists, text, numbers), read as it
+    is, never written out as text: nesting past 64 levels is the finding ``LK3-E063``; an object that
+    is not JSON data raises ``TypeError``."""
+
 def read_document(path: Union[str, "os.PathLike[str]"]) -> bytes:
     """A document file's bytes, at most the size limit; a FIFO or device is refused (GIL released)."""
 
@@ -64,8 +75,8 @@ def pseudonym(key: bytes, id: str) -> str:
 def age_bands() -> List[str]:
     """The age bands of pseudonymised frames, youngest first."""
 
-def access_rules() -> str:
-    """The access rule's table as JSON: ``{"rules": [...], "floors": {...}, "heads": [...]}``."""
+def access_rules() -> Dict[str, Any]:
+    """The access rule's table as data: ``{"rules": [...], "floors": {...}, "heads": [...], "scopes": {...}}``."""
 
 def resolutions() -> List[str]:
     """The resolutions times are coarsened to (``date``, ``week``, ``month``), finest first."""

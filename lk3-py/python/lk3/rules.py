@@ -72,7 +72,7 @@ def rule_set(name: str) -> Dict[str, Any]:
     >>> [m["name"] for m in lk3.rule_set("permensos-16-2013")["machines"]][:2]
     ['case', 'informasi']
     """
-    result: Dict[str, Any] = json.loads(_lk3.diagram(name, "json"))
+    result: Dict[str, Any] = _lk3.rule_set(name)
     return result
 
 
@@ -91,10 +91,9 @@ def schema_names() -> List[str]:
 def schema(name: str) -> Dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a document type, e.g. ``schema("case")``;
     ``ValueError`` for an unknown name."""
-    text = _lk3.schema_json(name)
-    if text is None:
+    result = _lk3.schema(name)
+    if result is None:
         raise ValueError(f"unknown schema `{name}`: expected one of {', '.join(schema_names())}")
-    result: Dict[str, Any] = json.loads(text)
     return result
 
 
@@ -169,6 +168,12 @@ def validate(doc: Document, *, kind: Optional[str] = None, trust: Optional[Docum
     findings say what is wrong. ``kind`` forces the document kind (a schema
     name); otherwise it is told from the document.
 
+    ``doc`` is a path, JSON text or bytes (read as they are: a repeated key is
+    ``LK3-E066``), or Python data (dicts, lists, text, numbers, times), which
+    the validator reads as it is, never writing it out as text first. Data
+    that is not JSON raises: ``TypeError`` for an object of another kind or
+    a key that is not text, ``ValueError`` for a number that is not finite.
+
     ``trust`` is a trust file (``lk3 keys trust`` writes it; a path, its
     text or bytes, or its data): a case or outreach document must then carry
     a seal by one of its keys (``LK3-E040`` ... ``LK3-E045`` at ``/seal``).
@@ -180,9 +185,12 @@ def validate(doc: Document, *, kind: Optional[str] = None, trust: Optional[Docum
     >>> r.valid, r.findings[0].code, r.findings[0].pointer
     (False, 'LK3-E070', '/reason')
     """
-    document, valid, structurally_valid, findings = _lk3.validate_bytes(
-        _bytes(doc), kind, None if trust is None else _bytes(trust)
-    )
+    trusted = None if trust is None else _bytes(trust)
+    if isinstance(doc, (bytes, str, os.PathLike)):
+        document, valid, structurally_valid, findings = _lk3.validate_bytes(_bytes(doc), kind, trusted)
+    else:
+        # Data is read by the native validator as it is, never written out as text first.
+        document, valid, structurally_valid, findings = _lk3.validate_data(doc, kind, trusted)
     return ValidationResult(
         document=document, valid=valid, structurally_valid=structurally_valid, findings=tuple(findings)
     )
@@ -217,5 +225,4 @@ def access_rules() -> Dict[str, Any]:
     its own sensitivity and its kind's floor; where ``insiders_only``, only the
     case's worker, the record's author and the unit's ``heads`` read it; a read
     that needs a purpose is logged."""
-    rules: Dict[str, Any] = json.loads(_lk3.access_rules())
-    return rules
+    return _lk3.access_rules()
