@@ -36,6 +36,8 @@ pub mod access;
 pub mod aggregate;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod audit_page;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod audit_store;
 pub mod body;
 pub mod caseload;
 pub mod document;

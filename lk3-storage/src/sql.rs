@@ -437,92 +437,31 @@ macro_rules! sql_store {
                     .collect()
             }
 
-            fn audit_failed(what: &str, e: sqlx::Error) -> String {
-                format!("{what} could not be read: {e}")
-            }
-
-            /// The rows of a checked table whose check no longer matches them,
-            /// read one at a time (a table may hold millions).
-            async fn changed_rows(
-                tx: &mut Tx<'_>,
-                table: &rows::CheckedTable,
-                out: &mut Vec<(&'static str, rows::Row)>,
-            ) -> Result<(), sqlx::Error> {
-                use futures_util::TryStreamExt;
-                let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
-                let mut found = sqlx::query(<$store>::stmt_owned(text)).fetch(&mut **tx);
-                while let Some(r) = found.try_next().await? {
-                    let values: rows::Row =
-                        table.columns.iter().enumerate().map(|(i, c)| read_value(&r, i, c.ty)).collect();
-                    let stored = read_value(&r, table.columns.len(), ColumnType::Text);
-                    if stored.as_text() != Some(rows::row_check(&values).as_str()) {
-                        out.push((table.name, values[..table.key.len()].to_vec()));
+            /// The applied migrations whose record is not that of lk3's
+            /// embedded migrations; `Err` (why) when the record cannot be read.
+            async fn migration_record(tx: &mut Tx<'_>) -> Result<Vec<String>, String> {
+                let applied = sqlx::query(
+                    "SELECT version, description, success, checksum FROM _sqlx_migrations ORDER BY version",
+                )
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(|e| e.to_string())?;
+                let migrator = sql::migrator(<$store>::MIGRATIONS);
+                let mut known = migrator.iter();
+                let mut changed = Vec::new();
+                for r in &applied {
+                    let version = r.try_get::<i64, _>(0).unwrap_or(-1);
+                    let same = known.next().is_some_and(|m| {
+                        m.version == version
+                            && r.try_get::<String, _>(1).is_ok_and(|d| d == m.description)
+                            && r.try_get::<bool, _>(2).unwrap_or(false)
+                            && r.try_get::<Vec<u8>, _>(3).is_ok_and(|c| c.as_slice() == &*m.checksum)
+                    });
+                    if !same {
+                        changed.push(format!("the record of migration {version} is not lk3's"));
                     }
                 }
-                Ok(())
-            }
-
-            /// Notes whose text no longer matches its digest, or whose subject
-            /// rows are not its subjects (notes read one at a time).
-            async fn read_notes(tx: &mut Tx<'_>) -> Result<Vec<(Value, Value, &'static str)>, sqlx::Error> {
-                use futures_util::TryStreamExt;
-                let mut found = Vec::new();
-                let mut subjects: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
-                {
-                    let mut rows = sqlx::query("SELECT unit, digest, client_id FROM note_subjects").fetch(&mut **tx);
-                    while let Some(r) = rows.try_next().await? {
-                        let v = |i| read_value(&r, i, ColumnType::Text).as_text().map(str::to_owned).unwrap_or_default();
-                        subjects.entry((v(0), v(1))).or_default().push(v(2));
-                    }
-                }
-                // Notes (their text as it is) and attachments (their bytes as base64).
-                let tables = [
-                    ("SELECT unit, digest, salt, text, subjects FROM notes ORDER BY unit, digest", false),
-                    ("SELECT unit, digest, salt, content, subjects FROM attachments ORDER BY unit, digest", true),
-                ];
-                for (statement, base64) in tables {
-                    let mut rows = sqlx::query(statement).fetch(&mut **tx);
-                    while let Some(r) = rows.try_next().await? {
-                        let r = &r;
-                        let v = |i| read_value(r, i, ColumnType::Text);
-                        let (unit, digest, salt, content, listed) = (v(0), v(1), v(2), v(3), v(4));
-                        let matches = match (&salt, &content, digest.as_text().and_then(Hash::from_hex)) {
-                            (Value::Text(salt), Value::Text(content), Some(d)) => {
-                                let bytes =
-                                    if base64 { sql::base64_bytes(content) } else { Some(content.as_bytes().to_vec()) };
-                                match (sql::salt_bytes(salt), bytes) {
-                                    (Some(salt), Some(bytes)) => attachment_digest(&salt, &bytes) == d,
-                                    _ => false,
-                                }
-                            }
-                            // Erased: no content and no salt.
-                            (Value::Null, Value::Null, Some(_)) => true,
-                            _ => false,
-                        };
-                        if !matches {
-                            found.push((unit.clone(), digest.clone(), $crate::verify::NOTE_TEXT));
-                            continue;
-                        }
-                        let mut want: Vec<String> = listed
-                            .as_text()
-                            .and_then(|l| serde_json::from_str::<Vec<String>>(l).ok())
-                            .unwrap_or_else(|| vec![String::from("(unreadable)")]);
-                        want.sort();
-                        want.dedup();
-                        let key =
-                            (unit.as_text().unwrap_or_default().to_owned(), digest.as_text().unwrap_or_default().to_owned());
-                        let mut got = subjects.remove(&key).unwrap_or_default();
-                        got.sort();
-                        if got != want {
-                            found.push((unit, digest, $crate::verify::NOTE_SUBJECTS));
-                        }
-                    }
-                }
-                // Subject rows of no note nor attachment.
-                for ((unit, digest), _) in subjects {
-                    found.push((Value::Text(unit), Value::Text(digest), $crate::verify::NOTE_SUBJECTS));
-                }
-                Ok(found)
+                Ok(changed)
             }
 
             /// A statement as this driver's query.
@@ -1708,107 +1647,40 @@ macro_rules! sql_store {
                 }
 
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
+                    use futures_util::TryStreamExt;
+                    let parts = $crate::audit_store::parts(<$store>::INTEGRITY_CHECK);
+                    if let Some(audit) = self.audit_store_in_thread(&parts) {
+                        // The record of migrations is sqlx's own table: read through sqlx.
+                        let mut reader = Pooled::acquire(&self.pool).await?;
+                        let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
+                        let migrations = migration_record(&mut tx).await;
+                        tx.rollback().await?;
+                        return Ok(audit.finish(migrations));
+                    }
                     let mut reader = Pooled::acquire(&self.pool).await?;
                     let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
-                    let mut audit = StoreAudit::default();
+                    let mut audit = $crate::audit_store::Audit::default();
                     // Each part is read on its own: one that fails is a finding, not the end.
-                    let failed = |what: &str, e: sqlx::Error| audit_failed(what, e);
-                    if let Some([cache, check, cache_after]) = <$store>::INTEGRITY_CHECK {
-                        // The cache only sets the check's speed: failing to set it is no finding.
-                        let _ = sqlx::query(cache).execute(&mut *tx).await;
-                        let lines = match sqlx::query(check).fetch_all(&mut *tx).await {
-                            Ok(found) => found
-                                .iter()
-                                .map(|r| r.try_get::<String, _>(0).unwrap_or_else(|e| e.to_string()))
-                                .filter(|line| line != "ok")
-                                .collect(),
-                            Err(e) => vec![failed("the integrity check", e)],
-                        };
-                        audit.engine = Some(lines);
-                        let _ = sqlx::query(cache_after).execute(&mut *tx).await;
-                    }
-                    let mut errors = Vec::new();
-                    for table in rows::DERIVED.iter().skip(1) {
-                        let col = table.stream_column;
-                        let text = format!(
-                            "SELECT DISTINCT x.unit, x.{col} FROM {} x WHERE NOT EXISTS \
-                             (SELECT 1 FROM streams s WHERE s.stream_id = x.{col} AND s.unit = x.unit)",
-                            table.name
-                        );
-                        match sqlx::query(<$store>::stmt_owned(text)).fetch_all(&mut *tx).await {
-                            Ok(found) => audit.orphans.extend(found.iter().map(|r| {
-                                (table.name, read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Text))
-                            })),
-                            Err(e) => errors.push(failed(table.name, e)),
-                        }
-                    }
-                    let dangling = sqlx::query(
-                        "SELECT c.unit, c.command_id, c.stream_id FROM commands c WHERE NOT EXISTS \
-                         (SELECT 1 FROM events e WHERE e.unit = c.unit AND e.stream_id = c.stream_id \
-                         AND e.seq = c.first_seq AND e.command_id = c.command_id)",
-                    )
-                    .fetch_all(&mut *tx)
-                    .await;
-                    match dangling {
-                        Ok(found) => {
-                            audit.dangling_commands = found
-                                .iter()
-                                .map(|r| {
-                                    let v = |i| read_value(r, i, ColumnType::Text);
-                                    (v(0), v(1), v(2))
-                                })
-                                .collect()
-                        }
-                        Err(e) => errors.push(failed(rows::COMMANDS.name, e)),
-                    }
-                    let pairs = |found: Vec<DbRow>| -> Vec<(Value, Value)> {
-                        found.iter().map(|r| (read_value(r, 0, ColumnType::Text), read_value(r, 1, ColumnType::Int))).collect()
-                    };
-                    match sqlx::query("SELECT unit, streams FROM manifest ORDER BY unit").fetch_all(&mut *tx).await {
-                        Ok(found) => audit.manifest = pairs(found),
-                        Err(e) => errors.push(failed("manifest", e)),
-                    }
-                    match sqlx::query("SELECT unit, COUNT(*) FROM streams GROUP BY unit ORDER BY unit").fetch_all(&mut *tx).await {
-                        Ok(found) => audit.stream_counts = pairs(found),
-                        Err(e) => errors.push(failed(rows::STREAMS.name, e)),
-                    }
-                    // The record of the migrations applied is the embedded migrations'.
-                    let applied = sqlx::query(
-                        "SELECT version, description, success, checksum FROM _sqlx_migrations ORDER BY version",
-                    )
-                    .fetch_all(&mut *tx)
-                    .await;
-                    match applied {
-                        Ok(found) => {
-                            let migrator = sql::migrator(<$store>::MIGRATIONS);
-                            let mut known = migrator.iter();
-                            for r in &found {
-                                let version = r.try_get::<i64, _>(0).unwrap_or(-1);
-                                let same = known.next().is_some_and(|m| {
-                                    m.version == version
-                                        && r.try_get::<String, _>(1).is_ok_and(|d| d == m.description)
-                                        && r.try_get::<bool, _>(2).unwrap_or(false)
-                                        && r.try_get::<Vec<u8>, _>(3).is_ok_and(|c| c.as_slice() == &*m.checksum)
-                                });
-                                if !same {
-                                    audit.migrations.push(format!("the record of migration {version} is not lk3's"));
+                    for part in &parts {
+                        audit.begin(part);
+                        let mut found = sqlx::query(<$store>::stmt_owned(part.text.clone())).fetch(&mut *tx);
+                        loop {
+                            match found.try_next().await {
+                                Ok(Some(r)) => audit.add(
+                                    part,
+                                    part.columns.iter().enumerate().map(|(i, ty)| read_value(&r, i, *ty)).collect(),
+                                ),
+                                Ok(None) => break,
+                                Err(e) => {
+                                    audit.failed(part, e);
+                                    break;
                                 }
                             }
                         }
-                        Err(e) => errors.push(failed("_sqlx_migrations", e)),
                     }
-                    for table in rows::CHECKED {
-                        if let Err(e) = changed_rows(&mut tx, table, &mut audit.changed).await {
-                            errors.push(failed(table.name, e));
-                        }
-                    }
-                    match read_notes(&mut tx).await {
-                        Ok(found) => audit.notes = found,
-                        Err(e) => errors.push(failed("notes", e)),
-                    }
-                    audit.unreadable = errors;
+                    let migrations = migration_record(&mut tx).await;
                     tx.rollback().await?;
-                    Ok(audit)
+                    Ok(audit.finish(migrations))
                 }
 
                 async fn projection(&self, stream_id: Uuid) -> Result<Option<Projection>, StoreError> {

@@ -281,6 +281,13 @@ impl SqliteStore {
         self.read_in_thread(|reader| reader.audit_streams(after, limit))
     }
 
+    /// `verify`'s store-wide checks read in the caller's thread
+    /// ([`DirectReader`]): `None` as for [`SqliteStore::audit_streams_in_thread`],
+    /// and when any part could not be read (the sqlx path reports it).
+    fn audit_store_in_thread(&self, parts: &[crate::audit_store::Part]) -> Option<crate::audit_store::Audit> {
+        self.read_in_thread(|reader| reader.audit_store(parts).map(Ok))?.ok()
+    }
+
     /// A page of the bulk scan of events read in the caller's thread
     /// ([`DirectReader`]): `None` as for [`SqliteStore::audit_streams_in_thread`].
     fn scan_events_in_thread(

@@ -1,5 +1,5 @@
-//! The SQLite file store's appends, `verify`'s pages and the bulk scan of
-//! events, in the caller's thread.
+//! The SQLite file store's appends, `verify`'s pages and store-wide checks,
+//! and the bulk scan of events, in the caller's thread.
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every
 //! statement to it over a channel: a durable append (`BEGIN IMMEDIATE`, the
@@ -19,12 +19,13 @@
 //! done. It blocks its thread for the commit (an `fsync` under
 //! `synchronous = FULL`), as SQLite called from any thread does.
 //!
-//! [`DirectReader`] reads `verify`'s pages of streams and the bulk scan of
-//! events the same way, with the queries and the assembly of
-//! [`crate::audit_page`] and [`crate::scan_page`] that the sqlx path runs,
-//! and blocks its thread for a page (about 50 ms for 20,000 events). A
-//! read it cannot make (the file unreadable so, another read at work on
-//! it) goes the sqlx way.
+//! [`DirectReader`] reads `verify`'s pages of streams, its store-wide
+//! checks and the bulk scan of events the same way, with the queries and
+//! the assembly of [`crate::audit_page`], [`crate::audit_store`] and
+//! [`crate::scan_page`] that the sqlx path runs, and blocks its thread for
+//! a page (about 50 ms for 20,000 events), or for the whole store-wide
+//! check (seconds on a store of millions of rows). A read it cannot make
+//! (the file unreadable so, another read at work on it) goes the sqlx way.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -37,6 +38,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::StoreError;
 use crate::audit_page;
+use crate::audit_store;
 use crate::model::{AppendOutcome, Batch, CursorPosition, EventCursor, ScannedEvent};
 use crate::rows::{self, ColumnType, Row, Table, Value};
 use crate::scan_page::{self, ScanRow};
@@ -200,6 +202,31 @@ impl DirectReader {
             }
         }
         Ok(Ok(page.finish()))
+    }
+
+    /// `verify`'s store-wide checks ([`crate::audit_store`]), every part in
+    /// one read transaction: `Err` when a part could not be read (the caller
+    /// reads them all through sqlx, which reports it).
+    pub(crate) fn audit_store(&self, parts: &[audit_store::Part]) -> rusqlite::Result<audit_store::Audit> {
+        self.conn.execute_batch("BEGIN")?;
+        let mut audit = audit_store::Audit::default();
+        let read = parts.iter().try_for_each(|part| -> rusqlite::Result<()> {
+            audit.begin(part);
+            let mut statement = self.conn.prepare(&part.text)?;
+            let mut found = statement.raw_query();
+            while let Some(r) = found.next()? {
+                let row = (0..part.columns.len())
+                    .map(|i| Ok(value(r.get_ref(i)?, part.columns[i])))
+                    .collect::<rusqlite::Result<Row>>()?;
+                audit.add(part, row);
+            }
+            Ok(())
+        });
+        // A read transaction: nothing to keep, nothing to lose.
+        let ended = self.conn.execute_batch("ROLLBACK");
+        read?;
+        ended?;
+        Ok(audit)
     }
 
     /// A page of the bulk scan of events ([`crate::scan_page`]): `Err(Ok(..))`
@@ -424,5 +451,73 @@ mod tests {
         );
         assert!(!in_thread.is_ok(), "the damage was not seen: {in_thread:?}");
         assert_eq!(in_thread, sqlx_read);
+    }
+
+    /// `verify`'s store-wide checks read in the caller's thread find, part
+    /// by part, what the sqlx path finds: on a sound store, and on one
+    /// damaged behind lk3's back in every part (an orphaned stream, a
+    /// dangling command, a manifest that miscounts, a changed checked row, a
+    /// note whose text changed, a subject row of no note). A part that cannot
+    /// be read (a table gone) sends the whole audit through sqlx, which says why.
+    #[tokio::test]
+    async fn the_store_audit_in_the_callers_thread_finds_what_sqlx_finds() {
+        let (_dir, store) = file_store().await;
+        let mut world = crate::test_world::World::new();
+        let mut cases = Vec::new();
+        for stage in [Stage::Registrasi, Stage::Intervensi, Stage::Ditutup] {
+            let (_, events) = world.case_at(stage);
+            cases.push(append_each(&store, &events).await);
+        }
+        let unit = *cases[0].unit().expect("unit");
+        for text in ["Catatan pertama.", "Catatan kedua."] {
+            let note = crate::personal::NewNote {
+                unit,
+                case_id: None,
+                subjects: vec![],
+                sensitivity: lk3_core::vocab::Sensitivity::Biasa,
+                text: text.into(),
+            };
+            store.put_note(&note).await.expect("note");
+        }
+        let through_sqlx = store.reading_through_sqlx();
+        let audits = || async {
+            let read_before = store.pages_read_in_thread();
+            let in_thread = store.audit_store().await.expect("audit");
+            let read = store.pages_read_in_thread() - read_before;
+            (in_thread, read, through_sqlx.audit_store().await.expect("audit"))
+        };
+        let (sound, read, sqlx_read) = audits().await;
+        assert_eq!(read, 1, "read in the caller's thread");
+        assert_eq!(sound, sqlx_read);
+        assert_eq!(sound, crate::verify::StoreAudit { engine: Some(vec![]), ..sound.clone() });
+        assert!(sound.orphans.is_empty() && sound.changed.is_empty() && sound.notes.is_empty(), "{sound:?}");
+        assert_eq!(sound.manifest, sound.stream_counts);
+        for damage in [
+            "DELETE FROM streams WHERE rowid = (SELECT MIN(rowid) FROM streams)",
+            "UPDATE commands SET first_seq = 99 WHERE command_id = (SELECT MAX(command_id) FROM commands)",
+            "UPDATE manifest SET streams = streams + 1",
+            "UPDATE notes SET text = 'Diubah.' WHERE digest = (SELECT MIN(digest) FROM notes)",
+            "INSERT INTO note_subjects (unit, digest, client_id) VALUES ('64.74', 'ab', 'cd')",
+        ] {
+            sqlx::query(damage).execute(store.pool()).await.expect(damage);
+        }
+        let (damaged, read, sqlx_read) = audits().await;
+        assert_eq!(read, 1, "read in the caller's thread");
+        assert_eq!(damaged, sqlx_read);
+        let tables: std::collections::BTreeSet<&str> = damaged.orphans.iter().map(|(t, _, _)| *t).collect();
+        assert!(tables.contains("events") && tables.contains("commands"), "{damaged:?}");
+        assert_eq!(damaged.dangling_commands.len(), 1, "{damaged:?}");
+        assert_eq!(damaged.changed.iter().filter(|(t, _)| *t == "commands").count(), 1, "{damaged:?}");
+        assert_ne!(damaged.manifest, damaged.stream_counts);
+        let notes: Vec<&str> = damaged.notes.iter().map(|(_, _, what)| *what).collect();
+        assert_eq!(notes, [crate::verify::NOTE_TEXT, crate::verify::NOTE_SUBJECTS], "{damaged:?}");
+        assert!(damaged.unreadable.is_empty() && damaged.migrations.is_empty(), "{damaged:?}");
+        sqlx::query("DROP TABLE attachments").execute(store.pool()).await.expect("drop");
+        let (gone, read, sqlx_read) = audits().await;
+        assert_eq!(read, 0, "a part that cannot be read goes through sqlx");
+        assert_eq!(gone, sqlx_read);
+        // Its checked rows, and the notes' part that reads attachments.
+        let what: Vec<&str> = gone.unreadable.iter().filter_map(|u| u.split(" could not be read").next()).collect();
+        assert_eq!(what, ["attachments", "notes"], "{:?}", gone.unreadable);
     }
 }
