@@ -39,8 +39,8 @@ pub enum Durability {
 pub struct SqliteStore {
     pool: SqlitePool,
     signer: crate::trust::SignerSlot,
-    /// `None` for `:memory:` (whose one connection is the database) and
-    /// for a store opened read-only.
+    /// `None` for `:memory:` (whose pool has its one connection) and for a
+    /// store opened read-only.
     writer: Option<sql::WriterSlot<SqliteConnection>>,
     /// The connection that appends one batch in the caller's thread
     /// ([`crate::sqlite_direct`]), used only under the writer slot: `None`
@@ -49,6 +49,11 @@ pub struct SqliteStore {
     /// The file `verify` reads in the caller's thread ([`DirectReader`]),
     /// opened on its first page; `None` in memory and on read-only media.
     reader: Option<Arc<Mutex<ReaderSlot>>>,
+    /// In memory: a connection of the store's own, never the pool's, held
+    /// until the store is closed. A database in memory lives as long as a
+    /// connection to it: without this one, the pool closing its connection
+    /// (after a write dropped part way, or idle too long) would lose it all.
+    memory: Option<Arc<Mutex<Option<SqliteConnection>>>>,
 }
 
 /// Where the store's [`DirectReader`] is opened from, and the reader once it is.
@@ -140,12 +145,20 @@ impl SqliteStore {
             .row_buffer_size(ROWS_BUFFERED)
             .pragma("secure_delete", "ON")
             .foreign_keys(true);
-        // Each connection to `:memory:` is its own empty database.
+        // A database in memory is shared by the connections of this store
+        // (sqlx names `:memory:` uniquely, with a shared cache) while one is open.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let path = options.get_filename().to_owned();
-        if !in_memory {
-            create_owner_only(&path)?;
-        }
+        let memory = match in_memory {
+            true => {
+                let held = sqlx::ConnectOptions::connect(&options).await.map_err(|e| not_a_store(url, e))?;
+                Some(Arc::new(Mutex::new(Some(held))))
+            }
+            false => {
+                create_owner_only(&path)?;
+                None
+            }
+        };
         // A file needs no ping before each use: that is a round trip to the
         // connection's thread on every command.
         let pool = SqlitePoolOptions::new()
@@ -169,7 +182,7 @@ impl SqliteStore {
         let reader = (!in_memory).then(|| ReaderSlot::of(&path));
         let direct = (!in_memory)
             .then(|| Arc::new(Mutex::new(DirectSlot { path, durability, writer: None, closed: false, appended: 0 })));
-        let store = SqliteStore { pool, signer: Default::default(), writer, direct, reader };
+        let store = SqliteStore { pool, signer: Default::default(), writer, direct, reader, memory };
         store.check_note_sensitivity(before.is_some_and(|v| v < 2)).await?;
         if before.is_some_and(|v| v < 2) {
             store.check_legacy_rows().await?;
@@ -231,7 +244,7 @@ impl SqliteStore {
                 sql::check_schema(Some(found))?;
                 check_schema_text(&pool, found).await?;
                 sql::refuse_unfinished_upgrade(sql_impl::unfinished_upgrade(&pool).await?)?;
-                Ok(SqliteStore { pool, signer: Default::default(), writer: None, direct: None, reader })
+                Ok(SqliteStore { pool, signer: Default::default(), writer: None, direct: None, reader, memory: None })
             }
         }
     }
@@ -354,6 +367,10 @@ impl SqliteStore {
         if let Some(mut slot) = self.reader.as_ref().and_then(|r| r.lock().ok()) {
             slot.closed = true;
             slot.reader = None;
+        }
+        // The database in memory goes with its last connection.
+        if let Some(mut held) = self.memory.as_ref().and_then(|m| m.lock().ok()) {
+            held.take();
         }
     }
 

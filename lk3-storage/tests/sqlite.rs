@@ -710,3 +710,26 @@ async fn a_write_dropped_part_way_through_sqlx_writes_all_or_nothing() {
     let dropped = conformance::writes_dropped_part_way(store).await;
     assert!(dropped > 0, "no write was dropped part way: the test tested nothing");
 }
+
+/// A store in memory keeps its data when the pool's connection to it is
+/// closed (as sqlx closes one after a write dropped part way, or one idle
+/// too long): the database lives while the store does, and goes when it is
+/// closed.
+#[tokio::test]
+async fn a_store_in_memory_outlives_its_pools_connections() {
+    let store = SqliteStore::open("sqlite::memory:").await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    store.append_batches(&[batch]).await.expect("append");
+    let stream_id = events[0].stream_id;
+    for _ in 0..3 {
+        store.pool().acquire().await.expect("the pool's connection").close().await.expect("closed");
+        let (_, stored) = store.read_stream(stream_id).await.expect("read").expect("the case is still there");
+        assert_eq!(stored.len(), events.len());
+    }
+    let other = SqliteStore::open("sqlite::memory:").await.expect("open");
+    assert!(other.read_stream(stream_id).await.expect("read").is_none(), "each store in memory is its own");
+    store.close().await;
+    assert!(store.read_stream(stream_id).await.is_err(), "closed");
+}
