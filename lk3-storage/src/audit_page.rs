@@ -47,19 +47,9 @@ pub(crate) fn queries(by_row: bool) -> (String, Vec<Read>) {
             table.name
         ),
     };
-    let mut reads = vec![
-        joined(&rows::EVENTS),
-        joined(&rows::SEALS),
-        Read {
-            projection: None,
-            table: &rows::COMMANDS,
-            text: format!(
-                "SELECT DISTINCT p.unit, p.stream_id, {} FROM {of_page} JOIN events e \
-                 ON e.unit = p.unit AND e.stream_id = p.stream_id JOIN commands x ON x.command_id = e.command_id",
-                columns(&rows::COMMANDS, "x").join(", ")
-            ),
-        },
-    ];
+    // The command rows are read by [`commands_query`], by the ids the
+    // page's events name.
+    let mut reads = vec![joined(&rows::EVENTS), joined(&rows::SEALS)];
     reads.extend(rows::PROJECTED.into_iter().map(|table| Read {
         projection: Some(table),
         table,
@@ -71,6 +61,16 @@ pub(crate) fn queries(by_row: bool) -> (String, Vec<Read>) {
         ),
     }));
     (listed, reads)
+}
+
+/// The command rows of the ids a page's events name, bound as `$1`
+/// ([`Page::command_ids`]); `ids` is the driver's subquery of a JSON array's
+/// text values bound as `$1`. The ids come from the events the page already
+/// read: joining the events again read every event's row twice, and sorting
+/// out repeats took a temporary B-tree.
+pub(crate) fn commands_query(ids: &str) -> String {
+    let columns: Vec<String> = rows::COMMANDS.columns.iter().map(|c| format!("x.{}", c.name)).collect();
+    format!("SELECT {} FROM commands x WHERE x.command_id IN ({ids})", columns.join(", "))
 }
 
 /// The value `$1` of [`queries`] takes after `after`.
@@ -88,6 +88,8 @@ pub(crate) struct Page {
     page: AuditPage,
     /// Where each listed stream (unit, stream id) is in the page.
     index: HashMap<(Value, Value), usize>,
+    /// The streams (where in the page) whose events name each command id.
+    named: HashMap<String, Vec<usize>>,
 }
 
 impl Page {
@@ -115,7 +117,7 @@ impl Page {
             let projection = rows::PROJECTED.into_iter().map(|t| (t, Vec::new())).collect();
             page.streams.push(StreamAudit { stream, projection, ..StreamAudit::default() });
         }
-        Ok(Page { page, index })
+        Ok(Page { page, index, named: HashMap::new() })
     }
 
     /// Whether the listing found no stream (and no read is needed).
@@ -129,14 +131,45 @@ impl Page {
         let Some(&i) = self.index.get(&owner) else { return };
         let stream = &mut self.page.streams[i];
         match read.projection {
-            None if read.table.name == rows::EVENTS.name => stream.events.push(row),
             None if read.table.name == rows::SEALS.name => stream.seals.push(row),
-            None => stream.commands.push(row),
+            None => stream.events.push(row),
             Some(t) => {
                 if let Some((_, rows)) = stream.projection.iter_mut().find(|(p, _)| p.name == t.name) {
                     rows.push(row);
                 }
             }
+        }
+    }
+
+    /// The command ids the page's events name, as the JSON array
+    /// [`commands_query`] binds; `None` when they name none. Call once every
+    /// event is in.
+    pub(crate) fn command_ids(&mut self) -> Option<String> {
+        let at = rows::EVENTS.position("command_id").unwrap_or(usize::MAX);
+        for (i, stream) in self.page.streams.iter().enumerate() {
+            for event in &stream.events {
+                // A damaged id (not text) names no row, as in a join.
+                if let Some(Value::Text(id)) = event.get(at) {
+                    let streams = self.named.entry(id.clone()).or_default();
+                    if streams.last() != Some(&i) {
+                        streams.push(i);
+                    }
+                }
+            }
+        }
+        let mut ids: Vec<&String> = self.named.keys().collect();
+        // In id order: ids of the same time (UUIDv7) are near each other in the table.
+        ids.sort();
+        (!ids.is_empty()).then(|| serde_json::to_string(&ids).unwrap_or_default())
+    }
+
+    /// A row [`commands_query`] returned, in the commands table's columns:
+    /// given to each stream whose events name it.
+    pub(crate) fn add_command(&mut self, row: Row) {
+        let at = rows::COMMANDS.position("command_id").unwrap_or(usize::MAX);
+        let Some(streams) = row.get(at).and_then(Value::as_text).and_then(|id| self.named.get(id)) else { return };
+        for &i in streams {
+            self.page.streams[i].commands.push(row.clone());
         }
     }
 

@@ -35,8 +35,10 @@ impl PostgresStore {
     /// One statement a query (the extended protocol).
     const MANY_STATEMENTS_A_QUERY: bool = false;
     const BACKEND: &'static str = "postgres";
-    /// The values of a JSON array of text bound as `$2`, as a subquery.
-    const JSON_TEXT_ARRAY: &'static str = "SELECT jsonb_array_elements_text(CAST($2 AS jsonb))";
+    /// The values of a JSON array of text bound as parameter `param`, as a subquery.
+    fn json_text_array(param: usize) -> String {
+        format!("SELECT jsonb_array_elements_text(CAST(${param} AS jsonb))")
+    }
 
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[

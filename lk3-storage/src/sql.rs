@@ -18,7 +18,7 @@ pub(crate) const SCHEMA_VERSION: i64 = 12;
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
 
-/// Ids as the JSON array of text a bulk read binds (the driver's `JSON_TEXT_ARRAY` unpacks it).
+/// Ids as the JSON array of text a bulk read binds (the driver's `json_text_array` unpacks it).
 pub(crate) fn id_array<T: ToString>(ids: &[T]) -> Result<String, StoreError> {
     let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
     serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable { message: e.to_string() })
@@ -976,7 +976,7 @@ macro_rules! sql_store {
                     let text = format!(
                         "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
                          WHERE unit = $1 AND stream_id IN ({})",
-                        <$store>::JSON_TEXT_ARRAY
+                        <$store>::json_text_array(2)
                     );
                     let rows = sqlx::query(<$store>::stmt_owned(text))
                         .bind(unit.to_string())
@@ -1642,6 +1642,13 @@ macro_rules! sql_store {
                             page.add(read, owner, read_row(r, read.table, 2));
                         }
                     }
+                    if let Some(ids) = page.command_ids() {
+                        let text = $crate::audit_page::commands_query(&<$store>::json_text_array(1));
+                        let found = sqlx::query(<$store>::stmt_owned(text)).bind(ids).fetch_all(&mut *tx).await?;
+                        for r in &found {
+                            page.add_command(read_row(r, &rows::COMMANDS, 0));
+                        }
+                    }
                     tx.rollback().await?;
                     Ok(page.finish())
                 }
@@ -1784,7 +1791,7 @@ macro_rules! sql_store {
                              JOIN cases c ON c.unit = k.unit AND c.case_id = k.case_id \
                              WHERE k.unit = $1 AND k.client_id IN ({}) AND c.last_at < $3 AND {finished} \
                              ORDER BY k.client_id",
-                            <$store>::JSON_TEXT_ARRAY
+                            <$store>::json_text_array(2)
                         );
                         let query = sqlx::query(<$store>::stmt_owned(text))
                             .bind(unit.to_string())
@@ -1815,7 +1822,7 @@ macro_rules! sql_store {
                     for chunk in clients.chunks(sql::IDS_PER_READ) {
                         let text = format!(
                             "SELECT client_id, record FROM clients WHERE unit = $1 AND client_id IN ({}) ORDER BY client_id",
-                            <$store>::JSON_TEXT_ARRAY
+                            <$store>::json_text_array(2)
                         );
                         let rows = sqlx::query(<$store>::stmt_owned(text))
                             .bind(unit.to_string())

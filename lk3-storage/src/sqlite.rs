@@ -101,8 +101,10 @@ impl SqliteStore {
     /// the connection's thread ([`crate::statement::at_once`]).
     const MANY_STATEMENTS_A_QUERY: bool = true;
     const BACKEND: &'static str = "sqlite";
-    /// The values of a JSON array of text bound as `$2`, as a subquery.
-    const JSON_TEXT_ARRAY: &'static str = "SELECT value FROM json_each($2)";
+    /// The values of a JSON array of text bound as parameter `param`, as a subquery.
+    pub(crate) fn json_text_array(param: usize) -> String {
+        format!("SELECT value FROM json_each(${param})")
+    }
 
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[

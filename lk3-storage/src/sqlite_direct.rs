@@ -43,7 +43,7 @@ use crate::model::{AppendOutcome, Batch, CursorPosition, EventCursor, ScannedEve
 use crate::rows::{self, ColumnType, Row, Table, Value};
 use crate::scan_page::{self, ScanRow};
 use crate::sql::Bind;
-use crate::sqlite::Durability;
+use crate::sqlite::{Durability, SqliteStore};
 use crate::statement::{self, Statement};
 use crate::verify::{AuditPage, StreamCursor};
 
@@ -199,6 +199,15 @@ impl DirectReader {
                     page.add(read, owner, read_row(row, read.table, 2)?);
                     Ok(())
                 })?;
+            }
+            if let Some(ids) = page.command_ids() {
+                let text = audit_page::commands_query(&SqliteStore::json_text_array(1));
+                let mut commands = self.conn.prepare_cached(&statement::bare(&text))?;
+                commands.raw_bind_parameter(1, ids)?;
+                let mut found = commands.raw_query();
+                while let Some(row) = found.next()? {
+                    page.add_command(read_row(row, &rows::COMMANDS, 0)?);
+                }
             }
         }
         Ok(Ok(page.finish()))
