@@ -6,10 +6,12 @@ over); `lk3 cases --format json`
 of every case against a script that writes the stored summary text. CPU
 seconds (user + system) and peak memory of each whole process.
 
-    python benches/read_floor.py [--cases 60000] [--rounds 1] [--workdir DIR]
+    python benches/read_floor.py [--cases 60000] [--rounds 1] [--workdir DIR] [--compare LK3 ...]
 
 The store is `lk3 demo --cases N --db` (SQLite), made once in `--workdir` (a
 temporary directory without one) and reused. Each figure is the best round.
+`--compare` names other `lk3` binaries (earlier builds, copied aside) whose
+`verify` runs in the same rounds, interleaved, each against the first floor.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def main() -> None:
     p.add_argument("--cases", type=int, default=60_000)
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--workdir")
+    p.add_argument("--compare", nargs="*", default=[], help="other lk3 binaries whose verify runs beside")
     args = p.parse_args()
     subprocess.run(["cargo", "build", "-q", "--release", "-p", "lk3-cli"], cwd=ROOT, check=True)
     lk3 = str(TARGET / "lk3")
@@ -110,6 +113,8 @@ def main() -> None:
                                                  "--limit", "4000000000"],
         "floor: the stored summary text (Python)": [py, "-c", CASES_FLOOR, str(db)],
     }
+    compared = {f"lk3 verify, {path}": [path, "verify", "--db", str(db)] for path in args.compare}
+    runs.update(compared)
     best = {name: (float("inf"), 0.0) for name in runs}
     for _ in range(args.rounds):
         for name, cmd in runs.items():
@@ -119,9 +124,12 @@ def main() -> None:
     print(f"{db.name}: {db.stat().st_size / 1e6:.0f} MB; CPU seconds and peak MB, best of {args.rounds}")
     print(f"{'':54} {'CPU s':>8} {'peak MB':>8} {'x floor':>8}")
     # Each measure is followed by its floor: pairs (0, 1), (2, 3), (4, 5).
-    names = list(runs)
+    names = [name for name in runs if name not in compared]
     for i, name in enumerate(names):
         floor = best[names[i | 1]][0]
+        print(f"{name:54} {best[name][0]:8.2f} {best[name][1]:8.0f} {best[name][0] / floor:8.2f}")
+    for name in compared:
+        floor = best[names[1]][0]
         print(f"{name:54} {best[name][0]:8.2f} {best[name][1]:8.0f} {best[name][0] / floor:8.2f}")
 
 

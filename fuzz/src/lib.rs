@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use lk3_core::{CommandContext, Decider, DomainError};
+use lk3_core::{CommandContext, DomainError};
 use lk3_core::case::{Case, CaseCommand};
 use lk3_core::event::{Actor, Event};
 use lk3_core::ids::{CommandId, IdSeed, StaffId};
