@@ -110,19 +110,23 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK | libc::O_NOCTTY);
     let file = open.open(path).map_err(FileError::io(path))?;
     // Checked on the open file, not the name: nothing can be swapped in between.
-    if !file.metadata().map_err(FileError::io(path))?.is_file() {
+    let meta = file.metadata().map_err(FileError::io(path))?;
+    if !meta.is_file() {
         return Err(FileError::NotRegular { path: path.to_owned() });
     }
-    take_limited(file, path, limit)
+    // Room for the file as it is now (and one byte to see it grew past the
+    // limit), so that it is read in one call, not grown into a probe at a time.
+    let expected = meta.len().min(limit).saturating_add(1);
+    take_limited(file, path, limit, usize::try_from(expected).unwrap_or(0))
 }
 
 /// Reads standard input, at most `limit` bytes.
 pub fn read_stdin_limited(limit: u64) -> Result<Vec<u8>, FileError> {
-    take_limited(std::io::stdin().lock(), Path::new("<stdin>"), limit)
+    take_limited(std::io::stdin().lock(), Path::new("<stdin>"), limit, 0)
 }
 
-fn take_limited(source: impl Read, path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let mut bytes = Vec::new();
+fn take_limited(source: impl Read, path: &Path, limit: u64, expected: usize) -> Result<Vec<u8>, FileError> {
+    let mut bytes = Vec::with_capacity(expected);
     source.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(FileError::io(path))?;
     if bytes.len() as u64 > limit {
         return Err(FileError::TooLarge { path: path.to_owned(), limit });
