@@ -168,25 +168,18 @@ fn validate_data(
     trust: Option<Vec<u8>>,
 ) -> PyResult<Validated> {
     let trust = validation_inputs(py, kind.as_deref(), trust)?;
-    let too_deep = lk3_core::ErrorCode::DocumentTooDeep.id();
+    let limits = lk3_core::validate::Limits::default();
     let tree = match pyjson::json_of(data) {
         Ok(tree) => tree,
-        Err(error::Failure::Lk3 { code, message_en, message_id, .. }) if code == too_deep => {
-            let finding = lk3_core::validate::Finding {
-                code,
-                severity: lk3_core::validate::Severity::Error,
-                pointer: String::new(),
-                message_id,
-                message_en,
-            };
+        // Read only to the nesting limit: past it, the validator's finding.
+        Err(error::Failure::Lk3 { code, .. }) if code == lk3_core::ErrorCode::DocumentTooDeep.id() => {
+            let finding = lk3_core::validate::too_deep(&limits);
             return Ok((None, false, false, vec![finding::Finding::from(&finding)]));
         }
         Err(other) => return Err(other.into_py(py)),
     };
-    let report = py.detach(|| {
-        let limits = lk3_core::validate::Limits::default();
-        lk3_core::validate::validate_tree_trusted(&tree, kind.as_deref(), &limits, trust.as_ref())
-    });
+    let report =
+        py.detach(|| lk3_core::validate::validate_tree_trusted(&tree, kind.as_deref(), &limits, trust.as_ref()));
     Ok(validated(report))
 }
 

@@ -7,8 +7,6 @@
 //! Nesting past the validator's limit is `LK3-E063`, found while reading,
 //! so a hostile object never costs more than 64 levels of stack.
 
-use lk3_core::ErrorCode;
-use lk3_core::Labelled;
 use lk3_core::validate::Limits;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -96,12 +94,13 @@ fn type_error(message: String) -> Failure {
     Failure::Type(message)
 }
 
+/// The validator's own finding on a tree past the nesting limit, as the error.
 fn too_deep() -> Failure {
-    let max = Limits::default().max_depth;
+    let finding = lk3_core::validate::too_deep(&Limits::default());
     Failure::Lk3 {
-        code: ErrorCode::DocumentTooDeep.id().to_owned(),
-        message_en: format!("the document nests deeper than {max} levels"),
-        message_id: format!("dokumen bersarang lebih dari {max} tingkat"),
+        code: finding.code,
+        message_en: finding.message_en,
+        message_id: finding.message_id,
         findings: Vec::new(),
     }
 }

@@ -335,6 +335,17 @@ impl NativeStore {
         let (rt, store) = self.live().py(py)?;
         py.detach(|| rt.block_on(f(store))).py(py)
     }
+
+    /// [`NativeStore::run`], its result handed to Python as objects ([`crate::objects`]).
+    fn run_objects<'py, T, F, Fut>(&self, py: Python<'py>, f: F) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: Send + serde::Serialize,
+        F: FnOnce(Arc<dyn CaseStore>) -> Fut + Send,
+        Fut: Future<Output = Outcome<T>>,
+    {
+        let found = self.run(py, f)?;
+        crate::objects(py, &found)
+    }
 }
 
 /// A digest as Python passes it (64 hex digits).
@@ -649,13 +660,13 @@ async fn execute_kept(
 }
 
 /// An outreach and the commands it allows now, as JSON data.
-fn outreach_value(state: &Outreach) -> Outcome<serde_json::Value> {
+fn outreach_value(state: &Outreach) -> serde_json::Value {
     let allowed: Vec<&str> = state.allowed_commands().into_iter().map(|k| k.id()).collect();
-    value(&serde_json::json!({
+    serde_json::json!({
         "outreach": state,
         "allowed_commands": allowed,
         "max_attempts": state.max_attempts(),
-    }))
+    })
 }
 
 /// A result as JSON data, handed to Python as objects ([`crate::objects`]).
@@ -770,8 +781,7 @@ impl NativeStore {
     /// A case's events (a list of dicts), loaded and verified.
     fn case_events<'py>(&self, py: Python<'py>, case_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let case_id = CaseId::parse(case_id).map_err(Failure::from).py(py)?;
-        let events = self.run(py, move |store| async move { Ok(store.load_case(case_id).await?.events) })?;
-        crate::objects(py, &events)
+        self.run_objects(py, move |store| async move { Ok(store.load_case(case_id).await?.events) })
     }
 
     /// Executes an outreach command (Python data, the `outreach-command` schema):
@@ -810,7 +820,7 @@ impl NativeStore {
             } else {
                 folded(before, &executed.events)
             };
-            Ok((executed.events, executed.replayed, outreach_value(&after)?))
+            Ok((executed.events, executed.replayed, outreach_value(&after)))
         })?;
         Ok((crate::objects(py, &events)?, replayed, crate::objects(py, &after)?))
     }
@@ -818,15 +828,13 @@ impl NativeStore {
     /// An outreach loaded and verified: `{"outreach": ..., "allowed_commands": [...]}` (a dict).
     fn outreach<'py>(&self, py: Python<'py>, outreach_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
-        let found = self.run(py, move |store| async move { outreach_value(&store.load_outreach(id).await?.state) })?;
-        crate::objects(py, &found)
+        self.run_objects(py, move |store| async move { Ok(outreach_value(&store.load_outreach(id).await?.state)) })
     }
 
     /// An outreach's events (a list of dicts), loaded and verified.
     fn outreach_events<'py>(&self, py: Python<'py>, outreach_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id = OutreachId::parse(outreach_id).map_err(Failure::from).py(py)?;
-        let events = self.run(py, move |store| async move { Ok(store.load_outreach(id).await?.events) })?;
-        crate::objects(py, &events)
+        self.run_objects(py, move |store| async move { Ok(store.load_outreach(id).await?.events) })
     }
 
     /// The summaries (a list of dicts) of `unit`'s outreaches that may be active
@@ -850,7 +858,7 @@ impl NativeStore {
             Ok((unit, from..to, after))
         })();
         let (unit, period, mut after) = prepared.py(py)?;
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let mut out = Vec::new();
             loop {
                 let left = limit.map_or(u64::from(PAGE), |l| l.saturating_sub(out.len() as u64));
@@ -866,9 +874,8 @@ impl NativeStore {
                     break;
                 }
             }
-            value(&out)
-        })?;
-        crate::objects(py, &found)
+            Ok(out)
+        })
     }
 
     /// Case summaries (a list of dicts) matching the filters, at most
@@ -895,8 +902,7 @@ impl NativeStore {
             })
             .transpose()
             .py(py)?;
-        let cases = self.run(py, move |store| async move { Ok(all_cases(&*store, q, limit, scope).await?) })?;
-        crate::objects(py, &cases)
+        self.run_objects(py, move |store| async move { Ok(all_cases(&*store, q, limit, scope).await?) })
     }
 
     /// The family of a Kartu Keluarga in a unit's registry (a list of
@@ -904,9 +910,10 @@ impl NativeStore {
     fn family<'py>(&self, py: Python<'py>, unit: &str, no_kk: &str) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, lk3_core::ids::NoKk::parse(no_kk)?)) })();
         let (unit, no_kk) = args.py(py)?;
-        let found = self
-            .run(py, move |store| async move { value(&lk3_storage::registry::family(&*store, &unit, no_kk).await?) })?;
-        crate::objects(py, &found)
+        self.run_objects(
+            py,
+            move |store| async move { Ok(lk3_storage::registry::family(&*store, &unit, no_kk).await?) },
+        )
     }
 
     /// How many cases match the filters.
@@ -948,16 +955,15 @@ impl NativeStore {
         let key =
             key.unwrap_or_else(|| [uuid::Uuid::new_v4().into_bytes(), uuid::Uuid::new_v4().into_bytes()].concat());
         let base = base.to_owned();
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             // Without a network given, the store's names the partners.
             let partners = match partners {
                 Some(given) => given,
                 None => store.partner_directory(None).await?,
             };
             let options = FhirOptions { base: &base, partners: Some(&partners), pseudonym_key: &key };
-            value(&fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
-        })?;
-        crate::objects(py, &found)
+            Ok(fhir_bundle(&*store, case_id, &options, DateTime::<Utc>::from(std::time::SystemTime::now())).await?)
+        })
     }
 
     /// A report over local dates `from_..=to` (YYYY-MM-DD) of one `unit`, of
@@ -986,7 +992,7 @@ impl NativeStore {
             }
             (None, None) => ReportScope::National,
         };
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let r = report(&*store, &scope, from, to).await?;
             let mut sections = serde_json::Map::new();
             sections.insert(
@@ -998,9 +1004,8 @@ impl NativeStore {
                     serde_json::to_value(r.sections(Some(&u.unit))).map_err(|e| Failure::Value(e.to_string()))?;
                 sections.insert(u.unit.to_string(), value);
             }
-            value(&serde_json::json!({ "report": r, "sections": sections }))
-        })?;
-        crate::objects(py, &found)
+            Ok(serde_json::json!({ "report": r, "sections": sections }))
+        })
     }
 
     /// Each worker's open cases by stage (a list of caseloads: unit,
@@ -1008,10 +1013,10 @@ impl NativeStore {
     #[pyo3(signature = (unit=None))]
     fn caseload<'py>(&self, py: Python<'py>, unit: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
-        let found = self.run(py, move |store| async move {
-            value(&lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?)
-        })?;
-        crate::objects(py, &found)
+        self.run_objects(
+            py,
+            move |store| async move { Ok(lk3_storage::caseload::caseload(&*store, unit.as_ref()).await?) },
+        )
     }
 
     /// The open tasks (a dict `{"kinds": [every task id], "tasks": [...]}`),
@@ -1035,12 +1040,11 @@ impl NativeStore {
             })
         })()
         .py(py)?;
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let tasks = lk3_storage::tasks::tasks(&*store, &query).await?;
             let kinds: Vec<&str> = lk3_core::vocab::TaskKind::ALL.iter().map(|k| k.id()).collect();
-            value(&serde_json::json!({ "kinds": kinds, "tasks": tasks }))
-        })?;
-        crate::objects(py, &found)
+            Ok(serde_json::json!({ "kinds": kinds, "tasks": tasks }))
+        })
     }
 
     /// The records of `unit`'s registry that may be the person (a list
@@ -1068,10 +1072,9 @@ impl NativeStore {
             ))
         })()
         .py(py)?;
-        let found = self.run(py, move |store| async move {
-            value(&lk3_storage::registry::find_clients(&*store, &unit, &lookup).await?)
-        })?;
-        crate::objects(py, &found)
+        self.run_objects(py, move |store| async move {
+            Ok(lk3_storage::registry::find_clients(&*store, &unit, &lookup).await?)
+        })
     }
 
     /// Merges registry record `merged` into `into` (both of `unit`), by staff
@@ -1104,8 +1107,7 @@ impl NativeStore {
     /// The merges of `unit`'s registry (a list of dicts).
     fn client_merges<'py>(&self, py: Python<'py>, unit: &str) -> PyResult<Bound<'py, PyAny>> {
         let unit = UnitCode::parse(unit).map_err(Failure::from).py(py)?;
-        let found = self.run(py, move |store| async move { value(&store.client_merges(&unit).await?) })?;
-        crate::objects(py, &found)
+        self.run_objects(py, move |store| async move { Ok(store.client_merges(&unit).await?) })
     }
 
     /// The partners of one unit's network, or of every unit's (a list of dicts),
@@ -1114,11 +1116,10 @@ impl NativeStore {
     fn partners<'py>(&self, py: Python<'py>, unit: Option<&str>, format: &str) -> PyResult<Bound<'py, PyAny>> {
         let unit = unit.map(UnitCode::parse).transpose().map_err(Failure::from).py(py)?;
         let hsds = partner_format(format).py(py)?;
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let directory = store.partner_directory(unit.as_ref()).await?;
             if hsds { value(&directory.to_hsds()) } else { value(&directory.iter().collect::<Vec<_>>()) }
-        })?;
-        crate::objects(py, &found)
+        })
     }
 
     /// Adds or replaces partners (a list of partner documents, or with
@@ -1163,10 +1164,10 @@ impl NativeStore {
         }
         let record: ClientRecord =
             lk3_core::json::from_value(tree, "a client record").map_err(|e| Failure::lk3(&e)).py(py)?;
-        let found = self.run(py, move |store| async move {
-            value(&lk3_storage::registry::register_client(&*store, &record).await?)
-        })?;
-        crate::objects(py, &found)
+        self.run_objects(
+            py,
+            move |store| async move { Ok(lk3_storage::registry::register_client(&*store, &record).await?) },
+        )
     }
 
     /// Stores a note's text (its sensitivity with it); returns its digest.
@@ -1245,13 +1246,12 @@ impl NativeStore {
             ))
         })();
         let (unit, digest, request) = args.py(py)?;
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let n = store.read_note(&unit, digest, &request).await?;
             let mut m = kept_json(n.digest, n.case_id, &n.subjects, n.sensitivity, n.erased_at);
             m.insert("text".into(), n.text.into());
-            value(&m)
-        })?;
-        crate::objects(py, &found)
+            Ok(m)
+        })
     }
 
     /// An attachment read through the access rule: its description (a dict)
@@ -1312,9 +1312,7 @@ impl NativeStore {
             ))
         })();
         let (unit, client, request) = args.py(py)?;
-        let found =
-            self.run(py, move |store| async move { value(&store.read_client(&unit, client, &request).await?) })?;
-        crate::objects(py, &found)
+        self.run_objects(py, move |store| async move { Ok(store.read_client(&unit, client, &request).await?) })
     }
 
     /// A unit's access log, checked link by link (a list of dicts), only the
@@ -1323,11 +1321,10 @@ impl NativeStore {
     fn access_log<'py>(&self, py: Python<'py>, unit: &str, client_id: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         let args = (|| -> Outcome<_> { Ok((UnitCode::parse(unit)?, client_id.map(ClientId::parse).transpose()?)) })();
         let (unit, client) = args.py(py)?;
-        let found = self.run(py, move |store| async move {
+        self.run_objects(py, move |store| async move {
             let log = lk3_storage::access::verified_log(&*store, &unit).await?;
-            value(&log.into_iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).collect::<Vec<_>>())
-        })?;
-        crate::objects(py, &found)
+            Ok(log.into_iter().filter(|l| client.is_none_or(|c| l.entry.clients.contains(&c))).collect::<Vec<_>>())
+        })
     }
 
     /// Erases a client's identity and note texts; returns (identity removed, notes erased).
@@ -1346,10 +1343,9 @@ impl NativeStore {
     #[pyo3(signature = (trust = None))]
     fn verify<'py>(&self, py: Python<'py>, trust: Option<Vec<u8>>) -> PyResult<Bound<'py, PyAny>> {
         let trust = trust.map(|t| TrustedKeys::parse(&t)).transpose().map_err(|e| Failure::lk3(&e)).py(py)?;
-        let found = self.run(py, move |store| async move {
-            value(&lk3_storage::verify::verify_trusted(&*store, trust.as_ref()).await?)
-        })?;
-        crate::objects(py, &found)
+        self.run_objects(py, move |store| async move {
+            Ok(lk3_storage::verify::verify_trusted(&*store, trust.as_ref()).await?)
+        })
     }
 
     /// Seals every batch appended from now on with the key of a private key

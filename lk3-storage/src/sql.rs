@@ -1656,35 +1656,34 @@ macro_rules! sql_store {
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
                     use futures_util::TryStreamExt;
                     let parts = $crate::audit_store::parts(<$store>::INTEGRITY_CHECK);
-                    if let Some(audit) = self.audit_store_in_thread(&parts) {
-                        // The record of migrations is sqlx's own table: read through sqlx.
-                        let mut reader = Pooled::acquire(&self.pool).await?;
-                        let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
-                        let migrations = migration_record(&mut tx).await;
-                        tx.rollback().await?;
-                        return Ok(audit.finish(migrations));
-                    }
                     let mut reader = Pooled::acquire(&self.pool).await?;
                     let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
-                    let mut audit = $crate::audit_store::Audit::default();
-                    // Each part is read on its own: one that fails is a finding, not the end.
-                    for part in &parts {
-                        audit.begin(part);
-                        let mut found = sqlx::query(<$store>::stmt_owned(part.text.clone())).fetch(&mut *tx);
-                        loop {
-                            match found.try_next().await {
-                                Ok(Some(r)) => audit.add(
-                                    part,
-                                    part.columns.iter().enumerate().map(|(i, ty)| read_value(&r, i, *ty)).collect(),
-                                ),
-                                Ok(None) => break,
-                                Err(e) => {
-                                    audit.failed(part, e);
-                                    break;
+                    let audit = match self.audit_store_in_thread(&parts) {
+                        Some(audit) => audit,
+                        None => {
+                            let mut audit = $crate::audit_store::Audit::default();
+                            // Each part is read on its own: one that fails is a finding, not the end.
+                            for part in &parts {
+                                audit.begin(part);
+                                let mut found = sqlx::query(<$store>::stmt_owned(part.text.clone())).fetch(&mut *tx);
+                                loop {
+                                    match found.try_next().await {
+                                        Ok(Some(r)) => audit.add(
+                                            part,
+                                            part.columns.iter().enumerate().map(|(i, ty)| read_value(&r, i, *ty)).collect(),
+                                        ),
+                                        Ok(None) => break,
+                                        Err(e) => {
+                                            audit.failed(part, e);
+                                            break;
+                                        }
+                                    }
                                 }
                             }
+                            audit
                         }
-                    }
+                    };
+                    // The record of migrations is sqlx's own table: read through sqlx either way.
                     let migrations = migration_record(&mut tx).await;
                     tx.rollback().await?;
                     Ok(audit.finish(migrations))

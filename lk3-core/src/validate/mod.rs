@@ -199,6 +199,18 @@ pub fn validate_parsed(
     (report, Some(value))
 }
 
+/// The finding on a tree nested deeper than `limits.max_depth`
+/// (`LK3-E063`, at the whole document): what [`validate_tree`] reports, and
+/// what a binding that builds the tree reports when it stops at the limit.
+pub fn too_deep(limits: &Limits) -> Finding {
+    Finding::error(
+        ErrorCode::DocumentTooDeep,
+        "",
+        format!("dokumen bersarang lebih dari {} tingkat", limits.max_depth),
+        format!("the document nests deeper than {} levels", limits.max_depth),
+    )
+}
+
 /// [`validate`] of a document already held as a JSON tree (built by a
 /// language binding from its own objects, never parsed from text): the same
 /// checks, with nesting past `limits.max_depth` refused as `LK3-E063` before
@@ -225,12 +237,7 @@ pub fn validate_tree_trusted(
             _ => continue,
         };
         if depth + 1 > limits.max_depth {
-            report.findings.push(Finding::error(
-                ErrorCode::DocumentTooDeep,
-                "",
-                format!("dokumen bersarang lebih dari {} tingkat", limits.max_depth),
-                format!("the document nests deeper than {} levels", limits.max_depth),
-            ));
+            report.findings.push(too_deep(limits));
             return report;
         }
         pending.extend(children.map(|c| (c, depth + 1)));
