@@ -578,14 +578,6 @@ async fn load_or_new<A: Aggregate>(store: &dyn CaseStore, stream_id: uuid::Uuid)
     }
 }
 
-/// `before` with a command's new events folded in: the state it produced.
-fn folded<A: Aggregate>(mut before: A, events: &[lk3_core::event::Event<A::Payload>]) -> A {
-    for e in events {
-        before.apply(e);
-    }
-    before
-}
-
 /// The case as it was at `expected` events, refused with a version
 /// conflict when the case has moved on since (optimistic concurrency).
 async fn case_at(
@@ -642,18 +634,17 @@ async fn execute_kept(
             outcome = store.execute_on(&*state, stream_id, command, ctx).await;
         }
     }
-    let executed = match outcome {
+    let mut executed = match outcome {
         Ok(executed) => executed,
         Err(e) => {
             folds.forget(stream_id);
             return Err(e);
         }
     };
-    let after = if executed.replayed {
+    let after = match executed.state.take() {
+        Some(after) => Arc::new(after),
         // A retried command id: its events are its first run's, maybe long ago.
-        Arc::new(load_or_new::<Case>(store, stream_id).await?)
-    } else {
-        Arc::new(folded(Arc::unwrap_or_clone(state), &executed.events))
+        None => Arc::new(load_or_new::<Case>(store, stream_id).await?),
     };
     folds.put(&after);
     Ok((executed, after))
@@ -734,8 +725,10 @@ impl NativeStore {
     /// command id had been seen before. With `expected_version`, the command is decided
     /// against the case at that version and refused with a conflict when
     /// the case has moved on. With `rule_set`, a case this command opens is
-    /// pinned to it (else: the one in force on the unit's local date).
-    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None, unit=None))]
+    /// pinned to it (else: the one in force on the unit's local date). With
+    /// `events` false the events are not made into Python objects (an empty
+    /// list comes back): for a caller that wants only the case.
+    #[pyo3(signature = (case_id, command, staff_id, role, at, command_id=None, expected_version=None, rule_set=None, partner_id=None, unit=None, events=true))]
     #[allow(clippy::too_many_arguments)]
     fn execute<'py>(
         &self,
@@ -750,6 +743,7 @@ impl NativeStore {
         rule_set: Option<&str>,
         partner_id: Option<&str>,
         unit: Option<&str>,
+        events: bool,
     ) -> PyResult<(Bound<'py, PyAny>, bool, NativeCase)> {
         let prepared = (|| -> Outcome<_> {
             let case_id = CaseId::parse(case_id)?;
@@ -759,12 +753,14 @@ impl NativeStore {
         })();
         let (case_id, command, ctx) = prepared.py(py)?;
         let slot = Arc::clone(&self.slot);
+        let wanted = events;
         let (events, replayed, after) = self.run(py, move |store| async move {
             let (executed, after) =
                 execute_kept(&*store, &slot.folds, case_id, &command, &ctx, expected_version).await?;
             Ok((executed.events, executed.replayed, after))
         })?;
-        Ok((crate::objects(py, &events)?, replayed, NativeCase::new(after)))
+        let events = if wanted { crate::objects(py, &events)? } else { PyList::empty(py).into_any() };
+        Ok((events, replayed, NativeCase::new(after)))
     }
 
     /// A case loaded and verified (its chain and head).
@@ -811,14 +807,13 @@ impl NativeStore {
         })();
         let (id, command, ctx) = prepared.py(py)?;
         let (events, replayed, after) = self.run(py, move |store| async move {
-            // One read of the stream: the outreach after the command is folded, not loaded again.
+            // One read of the stream: the outreach after the command is the append's, not loaded again.
             let stream_id = *id.as_uuid();
             let before: Outreach = load_or_new(&*store, stream_id).await?;
-            let executed = store.execute_on(&before, stream_id, &command, &ctx).await?;
-            let after = if executed.replayed {
-                load_or_new(&*store, stream_id).await?
-            } else {
-                folded(before, &executed.events)
+            let mut executed = store.execute_on(&before, stream_id, &command, &ctx).await?;
+            let after = match executed.state.take() {
+                Some(after) => after,
+                None => load_or_new(&*store, stream_id).await?,
             };
             Ok((executed.events, executed.replayed, outreach_value(&after)))
         })?;

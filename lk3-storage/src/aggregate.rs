@@ -11,6 +11,7 @@ use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::partner::NamedPartner;
 use lk3_core::schema::{CaseDocument, OutreachDocument};
 use lk3_core::seal::Seal;
+use lk3_core::validate::ReadStream;
 use lk3_core::{Decider, DomainError, Lk3Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -116,19 +117,47 @@ pub struct Loaded<A: Aggregate> {
 /// command id, each event what `decide` gives for the command it records),
 /// and encodes them with the projection after them.
 pub fn batch<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
-    let out = encode(before, events)?;
-    if out.0.commands.len() > 1 {
+    one_command(encode(before, events)?)
+}
+
+/// [`batch`] of the events `decide` has just given for a command against
+/// `before`, in this process: they are what the rules give by their
+/// making, so they are not decided a second time (their seq, chain and
+/// hashes are still checked).
+pub(crate) fn batch_decided<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
+    one_command(encode_events(before, events, Judge::Decided)?)
+}
+
+/// Whose events are encoded: anyone's, re-decided one by one, or those
+/// `decide` gave just now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judge {
+    Rederive,
+    Decided,
+}
+
+/// The batch, if its events are one command's.
+fn one_command<A>((batch, after): (Batch, A)) -> Result<(Batch, A), StoreError> {
+    if batch.commands.len() > 1 {
         return Err(StoreError::BatchRejected {
-            stream_id: out.0.stream_id,
+            stream_id: batch.stream_id,
             reason: "events of more than one command".into(),
         });
     }
-    Ok(out)
+    Ok((batch, after))
 }
 
 /// Like [`batch`], for a whole stream being imported: the events may come
 /// from many commands, each a run of consecutive events.
 pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<(Batch, A), StoreError> {
+    encode_events(before, events, Judge::Rederive)
+}
+
+fn encode_events<A: Aggregate>(
+    before: &A,
+    events: &[Event<A::Payload>],
+    judge: Judge,
+) -> Result<(Batch, A), StoreError> {
     let Some(first) = events.first() else {
         return Err(StoreError::BatchRejected { stream_id: Uuid::nil(), reason: "no events".into() });
     };
@@ -144,27 +173,10 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
     let mut after = before.clone();
     let mut prev = first.prev_hash;
     let mut stored = Vec::with_capacity(events.len());
-    let mut commands: Vec<CommandSpan> = Vec::with_capacity(1);
+    let commands = command_spans(events).map_err(reject)?;
     for (i, e) in events.iter().enumerate() {
         if e.stream_id != stream_id {
             return Err(reject(format!("event {} belongs to another stream", e.seq)));
-        }
-        match commands.last_mut() {
-            Some(span) if span.command_id == e.command_id => {
-                span.last_seq = e.seq;
-                span.fingerprint = Fingerprint::of_events(e.hash);
-            }
-            _ => {
-                if commands.iter().any(|c| c.command_id == e.command_id) {
-                    return Err(reject(format!("event {} repeats an earlier command id", e.seq)));
-                }
-                commands.push(CommandSpan {
-                    command_id: e.command_id,
-                    first_seq: e.seq,
-                    last_seq: e.seq,
-                    fingerprint: Fingerprint::of_events(e.hash),
-                })
-            }
         }
         if e.seq != first.seq + i as u64 || (i > 0 && e.prev_hash != prev) {
             return Err(reject(format!("event {} does not follow the one before it", e.seq)));
@@ -175,7 +187,9 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
             return Err(reject(format!("event {} does not match its hash", e.seq)));
         }
         prev = e.hash;
-        after.rederive(e).map_err(|problem| not_decided::<A>(stream_id, e.seq, problem))?;
+        if judge == Judge::Rederive {
+            after.rederive(e).map_err(|problem| not_decided::<A>(stream_id, e.seq, problem))?;
+        }
         stored.push(StoredEvent {
             seq: e.seq,
             event_id: *e.event_id.as_uuid(),
@@ -201,6 +215,72 @@ pub fn encode<A: Aggregate>(before: &A, events: &[Event<A::Payload>]) -> Result<
         seal: None,
     };
     Ok((batch, after))
+}
+
+/// [`encode`] of a whole stream the validator read and judged
+/// ([`lk3_core::validate::validate_stream`]): every event was re-decided,
+/// chained and hashed there, so its canonical text is stored as its body
+/// and nothing is decided or hashed again. The command spans are made here.
+pub fn encode_read<A: Aggregate>(read: ReadStream<A>) -> Result<Batch, StoreError> {
+    let (events, canonical, after, seal) = read.into_parts();
+    let Some(first) = events.first() else {
+        return Err(StoreError::BatchRejected { stream_id: Uuid::nil(), reason: "no events".into() });
+    };
+    let (stream_id, prev_hash) = (first.stream_id, first.prev_hash);
+    let reject = |reason: String| StoreError::BatchRejected { stream_id, reason };
+    let commands = command_spans(&events).map_err(reject)?;
+    let (Some(unit), Some(projection)) = (after.unit().cloned(), after.projection()) else {
+        return Err(reject("the events do not open the stream".into()));
+    };
+    let stored = events
+        .iter()
+        .zip(canonical)
+        .map(|(e, body)| StoredEvent {
+            seq: e.seq,
+            event_id: *e.event_id.as_uuid(),
+            occurred_at: e.occurred_at,
+            hash: e.hash,
+            body,
+        })
+        .collect();
+    Ok(Batch {
+        unit,
+        stream_id,
+        kind: A::KIND,
+        commands,
+        expected_version: 0,
+        prev_hash,
+        events: stored,
+        projection,
+        previous: None,
+        seal,
+    })
+}
+
+/// The commands `events` record, each a run of consecutive events under
+/// one command id (an id met again after another's run is refused).
+fn command_spans<P>(events: &[Event<P>]) -> Result<Vec<CommandSpan>, String> {
+    let mut commands: Vec<CommandSpan> = Vec::with_capacity(1);
+    for e in events {
+        match commands.last_mut() {
+            Some(span) if span.command_id == e.command_id => {
+                span.last_seq = e.seq;
+                span.fingerprint = Fingerprint::of_events(e.hash);
+            }
+            _ => {
+                if commands.iter().any(|c| c.command_id == e.command_id) {
+                    return Err(format!("event {} repeats an earlier command id", e.seq));
+                }
+                commands.push(CommandSpan {
+                    command_id: e.command_id,
+                    first_seq: e.seq,
+                    last_seq: e.seq,
+                    fingerprint: Fingerprint::of_events(e.hash),
+                })
+            }
+        }
+    }
+    Ok(commands)
 }
 
 /// Decodes stored rows of a stream, naming the first row that does not decode.
@@ -243,4 +323,54 @@ pub fn load<A: Aggregate>(info: &StreamInfo, rows: &[StoredEvent]) -> Result<Loa
 pub(crate) fn describe(e: &dyn Lk3Error) -> (String, String, String) {
     use lk3_core::Labelled;
     (e.code().id().to_owned(), e.message_en(), e.message_id())
+}
+
+#[cfg(test)]
+mod tests {
+    use lk3_core::validate::{Limits, StreamDocument, validate_stream};
+
+    use super::*;
+
+    /// The batch the validator's stream encodes to, against [`encode`] of
+    /// the same document's events read the plain way (decided and hashed again).
+    fn both<A: Aggregate>(read: ReadStream<A>, doc: &serde_json::Value) -> (String, String) {
+        let events: Vec<Event<A::Payload>> = serde_json::from_value(doc["events"].clone()).expect("events");
+        let seal: Option<Seal> = doc.get("seal").map(|s| serde_json::from_value(s.clone()).expect("seal"));
+        let (plain, _) = encode(&A::default(), &events).expect("encodes");
+        let plain = Batch { seal, ..plain };
+        (format!("{:?}", encode_read(read).expect("encodes")), format!("{plain:?}"))
+    }
+
+    #[test]
+    fn every_valid_stream_fixture_encodes_from_what_the_validator_read_as_from_its_events() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/valid");
+        let mut compared = 0;
+        for entry in std::fs::read_dir(corpus).expect("the corpus") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("parses");
+            let (read, plain) = match validate_stream(&bytes, &Limits::default(), None).1 {
+                Some(StreamDocument::Case(read)) => both(*read, &doc),
+                Some(StreamDocument::Outreach(read)) => both(*read, &doc),
+                _ => continue,
+            };
+            assert_eq!(read, plain, "{}", path.display());
+            compared += 1;
+        }
+        assert!(compared >= 50, "{compared} documents compared");
+    }
+
+    #[test]
+    fn a_command_id_met_again_after_another_is_refused() {
+        let mut w = crate::test_world::World::new();
+        let (_, mut events) = w.case_at(lk3_core::vocab::Stage::Terminasi);
+        let first = events[0].command_id;
+        let last = events.len() - 1;
+        events[last].command_id = first;
+        let refused = command_spans(&events).expect_err("a repeated id");
+        assert!(refused.contains("repeats an earlier command id"), "{refused}");
+        let spans = command_spans(&events[..last]).expect("each id once");
+        assert_eq!(spans.first().map(|s| s.first_seq), Some(1));
+        assert_eq!(spans.last().map(|s| s.last_seq), Some(last as u64));
+    }
 }

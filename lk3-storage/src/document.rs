@@ -3,11 +3,9 @@
 //! another store exports to the same bytes.
 
 use lk3_core::case::{Case, CaseEvent};
-use lk3_core::event::Event;
-use lk3_core::outreach::{Outreach, OutreachEvent};
+use lk3_core::outreach::Outreach;
 use lk3_core::seal::{SigningKey, StreamHead, TrustedKeys, sign};
-use lk3_core::validate::{Limits, validate_parsed};
-use serde::de::DeserializeOwned;
+use lk3_core::validate::{Limits, StreamDocument, validate_stream};
 use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate};
@@ -100,8 +98,8 @@ pub fn import_batch_trusted(
         reason_id: format!("dokumen tidak dapat dipakai: {reason}"),
         reason,
     };
-    // Parsed once: the events are decoded from the tree the validator read.
-    let (report, value) = validate_parsed(bytes, None, limits, None, trust);
+    // Read, decided and hashed once: the validator hands on what it read.
+    let (report, stream) = validate_stream(bytes, limits, trust);
     if let Some(f) = report.errors().next() {
         return Err(StoreError::ImportRejected {
             source_name: name.to_owned(),
@@ -109,25 +107,15 @@ pub fn import_batch_trusted(
             reason_id: format!("{} pada {:?}: {}", f.code, f.pointer, f.message_id),
         });
     }
-    let value = value.unwrap_or_default();
-    match report.document.as_deref() {
-        Some("case") => batch_of::<Case, CaseEvent>(&value).map_err(refuse),
-        Some("outreach") => batch_of::<Outreach, OutreachEvent>(&value).map_err(refuse),
-        other => Err(refuse(format!("a {} document is not a stream", other.unwrap_or("unknown")))),
+    match stream {
+        Some(StreamDocument::Case(read)) => aggregate::encode_read(*read).map_err(|e| refuse(e.to_string())),
+        Some(StreamDocument::Outreach(read)) => aggregate::encode_read(*read).map_err(|e| refuse(e.to_string())),
+        // Valid, yet not handed on: only a seal the schema let through and that does not read.
+        _ if matches!(report.document.as_deref(), Some("case" | "outreach")) => {
+            Err(refuse("the document's seal cannot be read".to_owned()))
+        }
+        _ => Err(refuse(format!("a {} document is not a stream", report.document.as_deref().unwrap_or("unknown")))),
     }
-}
-
-fn batch_of<A: Aggregate<Payload = P>, P: DeserializeOwned>(value: &serde_json::Value) -> Result<Batch, String> {
-    #[derive(serde::Deserialize)]
-    struct Events<P> {
-        events: Vec<Event<P>>,
-        #[serde(default)]
-        seal: Option<lk3_core::seal::Seal>,
-    }
-    let doc: Events<P> = lk3_core::json::from_tree(value, "a document's events").map_err(|e| e.to_string())?;
-    let (batch, _) = aggregate::encode(&A::default(), &doc.events).map_err(|e| e.to_string())?;
-    // The document's seal is kept with its events: `verify` checks it.
-    Ok(Batch { seal: doc.seal, ..batch })
 }
 
 /// Imports documents in one transaction: all of them or, on any error,

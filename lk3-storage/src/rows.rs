@@ -261,17 +261,28 @@ fn json<T: serde::Serialize>(v: &T) -> Result<Value, StoreError> {
 /// The query rows of a projection, table by table: the stream's own row
 /// first, then its child rows (sorted, as [`sorted`] orders them).
 pub fn projection_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
-    Ok(match p {
-        Projection::Case(c) => case_rows(c)?,
-        Projection::Outreach(o) => vec![(&OUTREACHES, vec![outreach_row(o)?])],
-    })
+    let own = match p {
+        Projection::Case(c) => (&CASES, vec![case_row(c)?]),
+        Projection::Outreach(o) => (&OUTREACHES, vec![outreach_row(o)?]),
+    };
+    let mut tables = vec![own];
+    tables.extend(child_rows(p)?);
+    Ok(tables)
 }
 
-fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
-    let (unit, case_id) = (t(c.unit), t(c.case_id));
-    let case = vec![
-        unit.clone(),
-        case_id.clone(),
+/// [`projection_rows`] without the stream's own row: its child rows, table
+/// by table (none for an outreach).
+pub fn child_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
+    match p {
+        Projection::Case(c) => case_child_rows(c),
+        Projection::Outreach(_) => Ok(Vec::new()),
+    }
+}
+
+fn case_row(c: &CaseSummary) -> Result<Row, StoreError> {
+    Ok(vec![
+        t(c.unit),
+        t(c.case_id),
         t(c.stage.id()),
         opt(c.worker.map(t)),
         micros(c.opened_at),
@@ -279,7 +290,11 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         json(c)?,
         micros(c.last_at),
         t(c.holding_unit()),
-    ];
+    ])
+}
+
+fn case_child_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
+    let (unit, case_id) = (t(c.unit), t(c.case_id));
     let problems = c.problems.iter().map(|p| vec![unit.clone(), t(p.id()), case_id.clone()]).collect();
     let services = c
         .services
@@ -308,7 +323,6 @@ fn case_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreEr
         .map(|(n, x)| vec![unit.clone(), case_id.clone(), count(n as u64), t(x.to_unit), t(x.state.id())])
         .collect();
     Ok(vec![
-        (&CASES, vec![case]),
         (&CASE_PROBLEMS, sorted(problems)),
         (&CASE_SERVICES, sorted(services)),
         (&CASE_CONSENTS, sorted(consents)),

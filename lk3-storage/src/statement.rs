@@ -129,13 +129,14 @@ pub(crate) fn projection_statements(
     previous: Option<&Projection>,
 ) -> Result<Option<(Statement, Vec<Statement>)>, StoreError> {
     let tables = rows::projection_rows(projection)?;
-    let before = previous.map(rows::projection_rows).transpose()?;
+    // Only the child rows before are compared: the own row is written anyway.
+    let before = previous.map(rows::child_rows).transpose()?;
     let Some(((own, own_rows), children)) = tables.split_first() else { return Ok(None) };
     let Some(own_row) = own_rows.first() else { return Ok(None) };
     let key = |k: usize| Value::Text(own_row.get(k).and_then(Value::as_text).unwrap_or_default().to_owned());
     let mut changed = Vec::new();
     for (k, (table, table_rows)) in children.iter().enumerate() {
-        let old = before.as_ref().and_then(|b| b.get(k + 1)).map(|(_, r)| r);
+        let old = before.as_ref().and_then(|b| b.get(k)).map(|(_, r)| r);
         if old == Some(table_rows) {
             continue;
         }

@@ -232,6 +232,10 @@ pub struct Executed<A: Aggregate> {
     pub events: Vec<Event<A::Payload>>,
     /// True when the command id had been appended before: nothing new was written.
     pub replayed: bool,
+    /// The stream's fold after the events, when they were written now
+    /// (`None` when `replayed`: the stream may have moved on since its
+    /// first run).
+    pub state: Option<A>,
 }
 
 /// The typed operations every store has: load and verify a stream, append
@@ -424,7 +428,7 @@ async fn answer_retry<A: Aggregate, S: CaseStore + ?Sized>(
         return Err(StoreError::CommandIdConflict { command_id, stream_id });
     }
     let rows = store.read_events(stream_id, record.first_seq, record.last_seq).await?;
-    Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+    Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true, state: None })
 }
 
 /// Decides a new command against `state` and appends its events. Whatever
@@ -459,9 +463,10 @@ async fn decide_and_append<A: Aggregate, S: CaseStore + ?Sized>(
     }
 }
 
-/// Appends one command's events, under the command's fingerprint when the
-/// store decided them (the events' own otherwise), once the partners they
-/// name pass the unit's network ([`crate::partners`]).
+/// Appends one command's events, once the partners they name pass the
+/// unit's network ([`crate::partners`]). With `fingerprint` (the command's)
+/// the store decided them just now, against `before`, and they are not
+/// decided again; without, they are the caller's, and each is re-decided.
 async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     store: &S,
     before: &A,
@@ -469,7 +474,10 @@ async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     fingerprint: Option<Fingerprint>,
     check: ReferenceCheck,
 ) -> Result<Executed<A>, StoreError> {
-    let (mut batch, _) = aggregate::batch(before, events)?;
+    let (mut batch, after) = match fingerprint {
+        Some(_) => aggregate::batch_decided(before, events)?,
+        None => aggregate::batch(before, events)?,
+    };
     let references = A::partner_references(before, events);
     let mut directories = std::collections::BTreeMap::new();
     crate::partners::check_references(store, batch.stream_id, &references, check, &mut directories).await?;
@@ -487,8 +495,8 @@ async fn append_batch<A: Aggregate, S: CaseStore + ?Sized>(
     let outcome = store.append_batches(std::slice::from_ref(&batch)).await?;
     match outcome.into_iter().next() {
         Some(AppendOutcome::AlreadyApplied { events: rows }) => {
-            Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true })
+            Ok(Executed { events: aggregate::decode(stream_id, &rows)?, replayed: true, state: None })
         }
-        _ => Ok(Executed { events: events.to_vec(), replayed: false }),
+        _ => Ok(Executed { events: events.to_vec(), replayed: false, state: Some(after) }),
     }
 }

@@ -23,20 +23,46 @@ use crate::error::ErrorCode;
 use crate::event::Event;
 use crate::outreach::OutreachEvent;
 
-/// Every event of a `kind` document that is not in lk3's form, one finding each.
-pub(super) fn check(kind: &str, value: &Value) -> Vec<Finding> {
+/// A stream document's events as this check read them into their type:
+/// the meaning checks go on from these instead of reading them again.
+pub(super) enum Read {
+    /// A case's events.
+    Case(Vec<Event<CaseEvent>>),
+    /// An outreach's events.
+    Outreach(Vec<Event<OutreachEvent>>),
+}
+
+/// Every event of a `kind` document that is not in lk3's form, one finding
+/// each; and a stream's events in their type, when every one of them read.
+pub(super) fn check(kind: &str, value: &Value) -> (Vec<Finding>, Option<Read>) {
     match kind {
-        "case" => events::<CaseEvent>(value),
-        "outreach" => events::<OutreachEvent>(value),
-        "event" => one::<CaseEvent>(value, "").into_iter().collect(),
-        "outreach-event" => one::<OutreachEvent>(value, "").into_iter().collect(),
-        _ => Vec::new(),
+        "case" => {
+            let (found, read) = events::<CaseEvent>(value);
+            (found, read.map(Read::Case))
+        }
+        "outreach" => {
+            let (found, read) = events::<OutreachEvent>(value);
+            (found, read.map(Read::Outreach))
+        }
+        "event" => (one::<CaseEvent>(value, "").1.into_iter().collect(), None),
+        "outreach-event" => (one::<OutreachEvent>(value, "").1.into_iter().collect(), None),
+        _ => (Vec::new(), None),
     }
 }
 
-fn events<P: DeserializeOwned + Serialize>(doc: &Value) -> Vec<Finding> {
-    let Some(events) = doc.get("events").and_then(Value::as_array) else { return Vec::new() };
-    events.iter().enumerate().filter_map(|(i, e)| one::<P>(e, &format!("/events/{i}"))).collect()
+fn events<P: DeserializeOwned + Serialize>(doc: &Value) -> (Vec<Finding>, Option<Vec<Event<P>>>) {
+    let Some(events) = doc.get("events").and_then(Value::as_array) else { return (Vec::new(), None) };
+    let mut found = Vec::new();
+    let mut read = Some(Vec::with_capacity(events.len()));
+    for (i, e) in events.iter().enumerate() {
+        let (event, finding) = one::<P>(e, &format!("/events/{i}"));
+        found.extend(finding);
+        match (event, read.as_mut()) {
+            (Some(event), Some(all)) => all.push(event),
+            _ => read = None,
+        }
+    }
+    (found, read)
 }
 
 /// How a member differs from lk3's form.
@@ -52,25 +78,23 @@ enum Difference {
     Form,
 }
 
-fn one<P: DeserializeOwned + Serialize>(received: &Value, at: &str) -> Option<Finding> {
+/// The event as read (when it reads), and the finding when it is not in lk3's form.
+fn one<P: DeserializeOwned + Serialize>(received: &Value, at: &str) -> (Option<Event<P>>, Option<Finding>) {
     let mut path = Vec::new();
-    let difference = match Event::<P>::deserialize(received) {
+    match Event::<P>::deserialize(received) {
         Ok(event) => {
-            let written = serde_json::to_value(&event).ok()?;
-            if *received == written {
-                return None;
-            }
-            first_difference(received, &written, &mut path)?
+            let difference = match serde_json::to_value(&event) {
+                Ok(written) if *received == written => None,
+                Ok(written) => first_difference(received, &written, &mut path),
+                Err(_) => None,
+            };
+            (Some(event), difference.map(|d| finding(at, &path, d)))
         }
         // Not readable as an event at all: a number with a fraction is this
         // check's to report (the schema lets `1.0` pass as an integer); any
         // other reason is the meaning checks'.
-        Err(_) => {
-            first_float(received, &mut path)?;
-            Difference::Number
-        }
-    };
-    Some(finding(at, &path, difference))
+        Err(_) => (None, first_float(received, &mut path).map(|()| finding(at, &path, Difference::Number))),
+    }
 }
 
 /// The first member, in key order, where `received` is not `written`.

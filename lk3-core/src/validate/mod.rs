@@ -36,8 +36,11 @@ mod structure;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::decider::Decider;
 use crate::error::ErrorCode;
+use crate::event::Event;
 use crate::label::Labelled;
+use crate::seal::Seal;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -166,8 +169,9 @@ pub fn validate_trusted(
 }
 
 /// [`validate_trusted`], handing back the document as parsed too (when it
-/// parsed at all): a caller that goes on to decode it, as import does,
-/// reads it from that tree instead of parsing the bytes again.
+/// parsed at all): a caller that goes on to decode it reads it from that
+/// tree instead of parsing the bytes again (import takes a stream's events
+/// as the checks read them: [`validate_stream`]).
 pub fn validate_parsed(
     bytes: &[u8],
     kind: Option<&str>,
@@ -175,7 +179,22 @@ pub fn validate_parsed(
     partners: Option<&crate::partner::PartnerDirectory>,
     trust: Option<&crate::seal::TrustedKeys>,
 ) -> (Report, Option<Value>) {
-    let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
+    match parsed(bytes, limits) {
+        Ok(value) => {
+            let (report, _) = validate_value(&value, kind, partners, trust, empty_report(), false);
+            (report, Some(value))
+        }
+        Err(report) => (report, None),
+    }
+}
+
+fn empty_report() -> Report {
+    Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() }
+}
+
+/// The document's bytes read as JSON, or the report of why they are not.
+fn parsed(bytes: &[u8], limits: &Limits) -> Result<Value, Report> {
+    let mut report = empty_report();
     if bytes.len() > limits.max_bytes {
         report.findings.push(Finding::error(
             ErrorCode::DocumentTooLarge,
@@ -183,20 +202,89 @@ pub fn validate_parsed(
             format!("dokumen {} byte, melebihi batas {} byte", bytes.len(), limits.max_bytes),
             format!("the document is {} bytes, over the limit of {} bytes", bytes.len(), limits.max_bytes),
         ));
-        return (report, None);
+        return Err(report);
     }
     // Repeated keys are refused here, never resolved "last one wins"; the
     // nesting limit is checked as the parser goes.
-    let value: Value = match crate::json::parse_within(bytes, limits.max_depth) {
-        Ok(v) => v,
-        Err(e) => {
-            use crate::error::Lk3Error;
-            report.findings.push(Finding::error(e.code(), e.pointer(), e.message_id(), e.message_en()));
-            return (report, None);
-        }
-    };
-    let report = validate_value(&value, kind, partners, trust, report);
-    (report, Some(value))
+    crate::json::parse_within(bytes, limits.max_depth).map_err(|e| {
+        use crate::error::Lk3Error;
+        report.findings.push(Finding::error(e.code(), e.pointer(), e.message_id(), e.message_en()));
+        report
+    })
+}
+
+/// A case or outreach document as [`validate_stream`] read and judged it:
+/// its events in their type, each event's canonical JSON (the bytes its
+/// hash is over, checked against it), the fold of the events (re-decided
+/// one by one from the start, and equal to the document's header), and its
+/// seal. Only the validator makes one, and only of a valid document: what
+/// it holds has passed every check.
+#[derive(Clone)]
+pub struct ReadStream<D: Decider> {
+    pub(crate) events: Vec<Event<D::Payload>>,
+    pub(crate) canonical: Vec<String>,
+    pub(crate) state: D,
+    pub(crate) seal: Option<Seal>,
+}
+
+impl<D: Decider> ReadStream<D> {
+    /// The events, seq 1, 2, 3 ...
+    pub fn events(&self) -> &[Event<D::Payload>] {
+        &self.events
+    }
+
+    /// Each event's canonical JSON without `hash`, in the events' order.
+    pub fn canonical(&self) -> &[String] {
+        &self.canonical
+    }
+
+    /// The fold of the events.
+    pub fn state(&self) -> &D {
+        &self.state
+    }
+
+    /// The document's seal, when it carries one.
+    pub fn seal(&self) -> Option<&Seal> {
+        self.seal.as_ref()
+    }
+
+    /// The events, their canonical texts, the fold and the seal.
+    #[allow(clippy::type_complexity)]
+    pub fn into_parts(self) -> (Vec<Event<D::Payload>>, Vec<String>, D, Option<Seal>) {
+        (self.events, self.canonical, self.state, self.seal)
+    }
+}
+
+impl<D: Decider> std::fmt::Debug for ReadStream<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadStream").field("events", &self.events.len()).finish_non_exhaustive()
+    }
+}
+
+/// A stream document [`validate_stream`] read: a case's or an outreach's.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StreamDocument {
+    /// A case document (`lk3.case`).
+    Case(Box<ReadStream<crate::case::Case>>),
+    /// An outreach document (`lk3.outreach`).
+    Outreach(Box<ReadStream<crate::outreach::Outreach>>),
+}
+
+/// [`validate_trusted`] of a document without a partner directory, handing
+/// back, when it is a valid case or outreach document, what the checks
+/// read of it ([`ReadStream`]): import stores that without reading,
+/// deciding or hashing any event a second time. `None` for any other
+/// document, and for one with an error.
+pub fn validate_stream(
+    bytes: &[u8],
+    limits: &Limits,
+    trust: Option<&crate::seal::TrustedKeys>,
+) -> (Report, Option<StreamDocument>) {
+    match parsed(bytes, limits) {
+        Ok(value) => validate_value(&value, None, None, trust, empty_report(), true),
+        Err(report) => (report, None),
+    }
 }
 
 /// The finding on a tree nested deeper than `limits.max_depth`
@@ -227,7 +315,7 @@ pub fn validate_tree_trusted(
     limits: &Limits,
     trust: Option<&crate::seal::TrustedKeys>,
 ) -> Report {
-    let mut report = Report { document: None, valid: false, structurally_valid: false, findings: Vec::new() };
+    let mut report = empty_report();
     // Walked with a stack of its own: a hostile tree cannot exhaust the thread's.
     let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((v, depth)) = pending.pop() {
@@ -242,7 +330,7 @@ pub fn validate_tree_trusted(
         }
         pending.extend(children.map(|c| (c, depth + 1)));
     }
-    validate_value(value, kind, None, trust, report)
+    validate_value(value, kind, None, trust, report, false).0
 }
 
 fn validate_value(
@@ -251,7 +339,8 @@ fn validate_value(
     partners: Option<&crate::partner::PartnerDirectory>,
     trust: Option<&crate::seal::TrustedKeys>,
     mut report: Report,
-) -> Report {
+    keep: bool,
+) -> (Report, Option<StreamDocument>) {
     let Some(kind) = kind.filter(|k| KINDS.contains(k)).or_else(|| detect(value)) else {
         report.findings.push(Finding::error(
             ErrorCode::UnknownDocument,
@@ -259,18 +348,21 @@ fn validate_value(
             "jenis dokumen tidak dapat dikenali (case, outreach, event, command, partner, rule-set)".to_owned(),
             "the document kind cannot be told (case, outreach, event, command, partner, rule-set)".to_owned(),
         ));
-        return report;
+        return (report, None);
     };
     report.document = Some(kind.to_owned());
     let structural = structure::check(kind, value);
     report.structurally_valid = structural.is_empty();
     report.findings.extend(structural);
+    let mut stream = None;
     // The meaning checks read the events as lk3 writes them: only when that
     // is the form they were exchanged in (otherwise one finding per event).
     if report.structurally_valid {
-        let form = canonical::check(kind, value);
+        let (form, read) = canonical::check(kind, value);
         if form.is_empty() {
-            report.findings.extend(semantic::check(kind, value, partners));
+            let (found, kept) = semantic::check(kind, value, partners, read, keep);
+            report.findings.extend(found);
+            stream = kept;
         }
         report.findings.extend(form);
         if let header @ ("case" | "outreach") = kind {
@@ -279,7 +371,22 @@ fn validate_value(
     }
     redact::findings(&mut report.findings);
     report.valid = report.findings.iter().all(|f| f.severity == Severity::Warning);
-    report
+    let stream = stream.filter(|_| report.valid).and_then(|s| with_seal(s, value));
+    (report, stream)
+}
+
+/// The stream with the document's seal, when it carries one that reads
+/// (the schema has checked it; `None` otherwise).
+fn with_seal(stream: StreamDocument, value: &Value) -> Option<StreamDocument> {
+    use serde::Deserialize as _;
+    let seal = match value.get("seal").filter(|s| !s.is_null()) {
+        Some(seal) => Some(Seal::deserialize(seal).ok()?),
+        None => None,
+    };
+    Some(match stream {
+        StreamDocument::Case(s) => StreamDocument::Case(Box::new(ReadStream { seal, ..*s })),
+        StreamDocument::Outreach(s) => StreamDocument::Outreach(Box::new(ReadStream { seal, ..*s })),
+    })
 }
 
 /// Tells a document's kind from its content.

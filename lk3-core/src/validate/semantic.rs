@@ -4,35 +4,54 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::Finding;
+use super::canonical::Read;
+use super::{Finding, ReadStream, StreamDocument};
 use crate::case::{Case, CaseEventRecord};
 use crate::decider::{Decider, Rederived};
 use crate::error::{ErrorCode, Lk3Error};
-use crate::event::{ChainError, Event, chain_problems};
+use crate::event::{ChainError, Event, Hash, chain_problems, chain_problems_with};
 use crate::outreach::{Outreach, OutreachEventRecord};
 use crate::partner::{Partner, PartnerDirectory, ReferenceCheck};
 use crate::vocab::Role;
 
-pub(super) fn check(kind: &str, value: &Value, partners: Option<&PartnerDirectory>) -> Vec<Finding> {
+/// The meaning checks of a `kind` document; `read` is a stream's events as
+/// the canonical-form check read them (read again here when `None`). With
+/// `keep`, a stream's events, their canonical texts and their fold come
+/// back with the findings ([`super::validate_stream`]).
+pub(super) fn check(
+    kind: &str,
+    value: &Value,
+    partners: Option<&PartnerDirectory>,
+    read: Option<Read>,
+    keep: bool,
+) -> (Vec<Finding>, Option<StreamDocument>) {
     // A rule set no one registered: nothing else can be judged without it.
     let unknown = unknown_rule_sets(kind, value);
     if !unknown.is_empty() {
-        return unknown;
+        return (unknown, None);
     }
+    let (case_events, outreach_events) = match read {
+        Some(Read::Case(events)) => (Some(events), None),
+        Some(Read::Outreach(events)) => (None, Some(events)),
+        None => (None, None),
+    };
     match kind {
         "case" => {
-            let mut found = case(value);
+            let (mut found, stream) = case(value, case_events, keep);
             if let Some(directory) = partners {
                 found.extend(partner_references(value, directory));
             }
-            found
+            (found, stream.map(|s| StreamDocument::Case(Box::new(s))))
         }
-        "outreach" => outreach(value),
-        "event" => single_event::<crate::case::CaseEvent>(value),
-        "outreach-event" => single_event::<crate::outreach::OutreachEvent>(value),
-        "partner" => partner(value),
-        "client" => client(value),
-        _ => Vec::new(),
+        "outreach" => {
+            let (found, stream) = outreach(value, outreach_events, keep);
+            (found, stream.map(|s| StreamDocument::Outreach(Box::new(s))))
+        }
+        "event" => (single_event::<crate::case::CaseEvent>(value), None),
+        "outreach-event" => (single_event::<crate::outreach::OutreachEvent>(value), None),
+        "partner" => (partner(value), None),
+        "client" => (client(value), None),
+        _ => (Vec::new(), None),
     }
 }
 
@@ -89,8 +108,27 @@ fn chain_finding(prefix: &str, index: usize, e: &ChainError) -> Finding {
     Finding::error(e.code(), format!("{prefix}/{index}{field}"), e.message_id(), e.message_en())
 }
 
-fn chain<P: serde::Serialize>(events: &[Event<P>]) -> Vec<Finding> {
-    chain_problems(events, false).iter().map(|(i, e)| chain_finding("/events", *i, e)).collect()
+/// The chain's findings; with `keep`, each event's canonical text too (the
+/// bytes its hash is over), written once and hashed from there.
+fn chain<P: serde::Serialize>(events: &[Event<P>], keep: bool) -> (Vec<Finding>, Option<Vec<String>>) {
+    let findings = |problems: Vec<(usize, ChainError)>| -> Vec<Finding> {
+        problems.iter().map(|(i, e)| chain_finding("/events", *i, e)).collect()
+    };
+    if !keep {
+        return (findings(chain_problems(events, false)), None);
+    }
+    let texts: Vec<Result<String, ChainError>> = events.iter().map(Event::canonical_text).collect();
+    let problems = chain_problems_with(
+        events,
+        |i, _| texts[i].as_ref().map(|t| Hash::of(t.as_bytes())).map_err(Clone::clone),
+        false,
+    );
+    (findings(problems), texts.into_iter().collect::<Result<Vec<_>, _>>().ok())
+}
+
+/// A stream read and judged, for the caller to keep.
+fn kept<D: Decider>(events: Vec<Event<D::Payload>>, canonical: Option<Vec<String>>, state: D) -> Option<ReadStream<D>> {
+    Some(ReadStream { events, canonical: canonical?, state, seal: None })
 }
 
 /// Re-decides every event from the command it records ([`Decider::rederive`]):
@@ -189,12 +227,12 @@ fn single_event<P: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Fi
 }
 
 /// Replays a case's events: the chain, every event re-decided, the header.
-fn case(value: &Value) -> Vec<Finding> {
-    let events: Vec<CaseEventRecord> = match parse(&value["events"], "/events") {
+fn case(value: &Value, read: Option<Vec<CaseEventRecord>>, keep: bool) -> (Vec<Finding>, Option<ReadStream<Case>>) {
+    let events: Vec<CaseEventRecord> = match read.map_or_else(|| parse(&value["events"], "/events"), Ok) {
         Ok(e) => e,
-        Err(f) => return vec![f],
+        Err(f) => return (vec![f], None),
     };
-    let mut found = chain(&events);
+    let (mut found, canonical) = chain(&events, keep);
     let state: Case = rederive_all(&events, value, &mut found);
     header(&value["case"], "/case", &state, &mut found);
     for (i, e) in events.iter().enumerate().filter(|(_, e)| e.payload.is_audit_flagged()) {
@@ -221,19 +259,23 @@ fn case(value: &Value) -> Vec<Finding> {
             ),
         ));
     }
-    found
+    (found, kept(events, canonical, state))
 }
 
 /// Replays an outreach's events: the chain, every event re-decided, the header.
-fn outreach(value: &Value) -> Vec<Finding> {
-    let events: Vec<OutreachEventRecord> = match parse(&value["events"], "/events") {
+fn outreach(
+    value: &Value,
+    read: Option<Vec<OutreachEventRecord>>,
+    keep: bool,
+) -> (Vec<Finding>, Option<ReadStream<Outreach>>) {
+    let events: Vec<OutreachEventRecord> = match read.map_or_else(|| parse(&value["events"], "/events"), Ok) {
         Ok(e) => e,
-        Err(f) => return vec![f],
+        Err(f) => return (vec![f], None),
     };
-    let mut found = chain(&events);
+    let (mut found, canonical) = chain(&events, keep);
     let state: Outreach = rederive_all(&events, value, &mut found);
     header(&value["outreach"], "/outreach", &state, &mut found);
-    found
+    (found, kept(events, canonical, state))
 }
 
 fn partner(value: &Value) -> Vec<Finding> {

@@ -161,11 +161,13 @@ class NativeStore:
         rule_set: Optional[str] = None,
         partner_id: Optional[str] = None,
         unit: Optional[str] = None,
+        events: bool = True,
     ) -> Tuple[List[Dict[str, Any]], bool, "NativeCase"]:
         """Executes a case command (a dict tagged by ``type``, read in Rust as JSON data:
         an aware datetime as RFC 3339 text, a date as ISO text, a tuple or set as a
         list; another object is a ``TypeError``, nesting past 64 levels ``LK3-E063``):
-        its events (dicts, built in Rust), whether its id
+        its events (dicts, built in Rust; an empty list with ``events=False``,
+        for a caller that wants only the case), whether its id
         was seen before, and the case after it. Decided against the fold this
         handle kept of the case when it has one (the stream is not read again)."""
     def case(self, case_id: str) -> "NativeCase":

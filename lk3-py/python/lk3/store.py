@@ -254,8 +254,22 @@ class Store:
         ``record_contact`` opens it under the one in force on the unit's
         local date (:func:`lk3.rule_set_in_force`) unless ``rule_set`` pins one.
         """
+        events, replayed, case = self._execute(case_id, command, actor, at, command_id, expected_version, rule_set, True)
+        return Executed(case_id=case_id, events=tuple(events), replayed=replayed, case=Case(case))
+
+    def _execute(
+        self,
+        case_id: str,
+        command: Union[commands.CaseCommand, Mapping[str, Any]],
+        actor: ActorLike,
+        at: TimeLike,
+        command_id: Optional[str],
+        expected_version: Optional[int],
+        rule_set: Optional[str],
+        events: bool,
+    ) -> Tuple[List[Dict[str, Any]], bool, _lk3.NativeCase]:
         a = _actor(actor)
-        events, replayed, case = self._native.execute(
+        return self._native.execute(
             case_id,
             dict(command),
             a.staff_id,
@@ -266,8 +280,8 @@ class Store:
             rule_set,
             a.partner_id,
             a.unit,
+            events=events,
         )
-        return Executed(case_id=case_id, events=tuple(events), replayed=replayed, case=Case(case))
 
     def _run(
         self,
@@ -278,8 +292,9 @@ class Store:
         command_id: Optional[str],
         expected_version: Optional[int] = None,
     ) -> Case:
-        done = self.execute(case_id, command, actor=actor, at=at, command_id=command_id, expected_version=expected_version)
-        return done.case
+        # Only the case is returned: its events are not made into Python objects.
+        _, _, case = self._execute(case_id, command, actor, at, command_id, expected_version, None, False)
+        return Case(case)
 
     def open_case(
         self,

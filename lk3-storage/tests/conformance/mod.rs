@@ -111,6 +111,7 @@ pub async fn a_case_appended_step_by_step_loads_back_equal(store: Store) {
         let done = store.append(&before, std::slice::from_ref(e)).await.expect("append");
         assert!(!done.replayed);
         before.apply(e);
+        assert_eq!(done.state.as_ref(), Some(&before), "an append's state is the fold after its events");
     }
     let loaded = store.load_case(case.case_id().expect("id")).await.expect("load");
     assert_eq!(loaded.events, events);
@@ -184,9 +185,11 @@ pub async fn a_command_decided_on_a_kept_state_needs_it_current(store: Store) {
         kept.apply(e);
     }
     assert_eq!(store.load_case(case_id).await.expect("load").state, kept, "the kept state folds to the stored one");
-    // The same command id again: its first events, nothing new.
+    assert_eq!(done.state.as_ref(), Some(&kept), "the state it produced is the stored one's fold");
+    // The same command id again: its first events, nothing new, and no state (the stream may have moved on).
     let again = store.execute_on(&case, stream_id, &command, &ctx).await.expect("retry");
     assert!(again.replayed && again.events == done.events);
+    assert!(again.state.is_none());
     // Decided on the state before that command: the stream moved on.
     let stale = w.ctx(peksos);
     let err = store.execute_on(&case, stream_id, &w.consent_command(w.adult, None), &stale).await.expect_err("stale");
