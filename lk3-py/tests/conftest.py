@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from glob import glob
@@ -160,6 +161,20 @@ def populate(world: World) -> World:
                    actor=world.pekerja_sosial, at=world.at())
     world.contact()
     return world
+
+
+@pytest.fixture(scope="session")
+def mypy(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`mypy --strict` on some files, as a finished process. One cache for the whole session:
+    the standard library's stubs and lk3's are read once, not once per run (it starts empty,
+    so nothing stale can be read from it)."""
+    cache = tmp_path_factory.mktemp("mypy-cache")
+
+    def run(*targets: str, cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *targets]
+        return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+    return run
 
 
 @pytest.fixture(params=["memory", "sqlite"])

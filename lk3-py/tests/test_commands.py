@@ -8,8 +8,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 import typing
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -77,7 +75,7 @@ def test_every_vocabulary_is_a_literal_of_the_schema_s_values(name: str, values:
     assert list(typing.get_args(alias)) == values
 
 
-def test_a_type_checker_refuses_a_value_the_schema_does_not_allow(tmp_path: Path) -> None:
+def test_a_type_checker_refuses_a_value_the_schema_does_not_allow(tmp_path: Path, mypy: Any) -> None:
     good = tmp_path / "good.py"
     good.write_text(
         "from lk3.commands import Terminate, OutreachSchedule\n"
@@ -91,10 +89,9 @@ def test_a_type_checker_refuses_a_value_the_schema_does_not_allow(tmp_path: Path
         "t: Terminate = {'type': 'terminate', 'reason': 'bosan'}\n"
         "r: Register = {'type': 'register'}\n"
     )
-    run = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache")]
-    ok = subprocess.run(run + [str(good)], capture_output=True, text=True)
+    ok = mypy(str(good))
     assert ok.returncode == 0, ok.stdout
-    refused = subprocess.run(run + [str(bad)], capture_output=True, text=True)
+    refused = mypy(str(bad))
     assert refused.returncode == 1
     assert "bad.py:2" in refused.stdout and "'bosan'" in refused.stdout, refused.stdout
     assert "bad.py:3" in refused.stdout and '"clients"' in refused.stdout, refused.stdout

@@ -6,9 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import runpy
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,17 +29,16 @@ def test_the_package_is_typed() -> None:
     assert (package / "py.typed").exists() and (package / "_lk3.pyi").exists()
 
 
-def test_mypy_strict_passes_on_the_stubs_and_the_typed_example(tmp_path: Path) -> None:
+def test_mypy_strict_passes_on_the_stubs_and_the_typed_example(tmp_path: Path, mypy: Any) -> None:
     need("mypy")
     need("pandas")
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path)]
     for target in (["-p", "lk3"], [str(EXAMPLE)]):
-        done = subprocess.run(mypy + target, capture_output=True, text=True, cwd=tmp_path)
+        done = mypy(*target, cwd=tmp_path)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Success" in done.stdout, done.stdout
 
 
-def test_mypy_catches_a_misuse(tmp_path: Path) -> None:
+def test_mypy_catches_a_misuse(tmp_path: Path, mypy: Any) -> None:
     need("mypy")
     bad = tmp_path / "bad.py"
     bad.write_text(
@@ -51,8 +49,7 @@ def test_mypy_catches_a_misuse(tmp_path: Path) -> None:
         "n: str = store.count_cases()\n",
         encoding="utf-8",
     )
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir",
-                           str(tmp_path / "cache"), str(bad)], capture_output=True, text=True, cwd=tmp_path)
+    done = mypy(str(bad), cwd=tmp_path)
     assert done.returncode == 1, done.stdout
     assert done.stdout.count("error:") >= 3, done.stdout
 

@@ -491,32 +491,62 @@ fn offsets(len: usize) -> Vec<usize> {
     (0..len).step_by(step).collect()
 }
 
+/// One flip's verdict, with a minute's limit on what verify may take.
+async fn verdict(
+    dir: &Path,
+    pristine: &[u8],
+    reference: &BTreeMap<String, Vec<String>>,
+    i: usize,
+    offset: usize,
+) -> Verdict {
+    // A different bit pattern each time, never zero.
+    let xor = std::env::var("LK3_FLIP_XOR")
+        .ok()
+        .and_then(|v| u8::from_str_radix(&v, 16).ok())
+        .unwrap_or([0x01, 0x80, 0xff, 0x10, 0x5a][i % 5]);
+    let flip = flipped(dir, pristine, reference, offset, xor);
+    tokio::time::timeout(std::time::Duration::from_secs(60), flip)
+        .await
+        .unwrap_or_else(|_| Verdict::Missed(format!("offset {offset}: verify hung")))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_single_byte_flip_is_reported_or_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     populated(dir.path()).await;
     let db = dir.path().join("lk3.db");
-    let pristine = std::fs::read(&db).expect("bytes");
-    let reference = dump(&db).await.expect("dump");
+    let pristine = std::sync::Arc::new(std::fs::read(&db).expect("bytes"));
+    let reference = std::sync::Arc::new(dump(&db).await.expect("dump"));
+    let offsets = offsets(pristine.len());
+    // The flips are independent: each worker tries every n-th one in its own directory,
+    // so that the test takes the machine's cores, not one of them.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..workers {
+        let (pristine, reference) = (pristine.clone(), reference.clone());
+        let mine: Vec<(usize, usize)> = offsets.iter().copied().enumerate().skip(worker).step_by(workers).collect();
+        tasks.spawn(async move {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut verdicts = Vec::with_capacity(mine.len());
+            for (i, offset) in mine {
+                verdicts.push(verdict(dir.path(), &pristine, &reference, i, offset).await);
+            }
+            verdicts
+        });
+    }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut missed = Vec::new();
-    for (i, offset) in offsets(pristine.len()).into_iter().enumerate() {
-        // A different bit pattern each time, never zero.
-        let xor = std::env::var("LK3_FLIP_XOR")
-            .ok()
-            .and_then(|v| u8::from_str_radix(&v, 16).ok())
-            .unwrap_or([0x01, 0x80, 0xff, 0x10, 0x5a][i % 5]);
-        let verdict = tokio::time::timeout(
-            std::time::Duration::from_secs(60),
-            flipped(dir.path(), &pristine, &reference, offset, xor),
-        );
-        match verdict.await.unwrap_or_else(|_| Verdict::Missed(format!("offset {offset}: verify hung"))) {
-            Verdict::Refused => *counts.entry("refused").or_default() += 1,
-            Verdict::Reported => *counts.entry("reported").or_default() += 1,
-            Verdict::CleanAndUnchanged => *counts.entry("clean, nothing changed").or_default() += 1,
-            Verdict::Missed(what) => missed.push(what),
+    while let Some(verdicts) = tasks.join_next().await {
+        for verdict in verdicts.expect("a worker panicked") {
+            match verdict {
+                Verdict::Refused => *counts.entry("refused").or_default() += 1,
+                Verdict::Reported => *counts.entry("reported").or_default() += 1,
+                Verdict::CleanAndUnchanged => *counts.entry("clean, nothing changed").or_default() += 1,
+                Verdict::Missed(what) => missed.push(what),
+            }
         }
     }
+    assert_eq!(counts.values().sum::<usize>() + missed.len(), offsets.len(), "every flip has a verdict");
     println!("{} bytes; flips: {counts:?}; missed: {}", pristine.len(), missed.len());
     assert!(missed.is_empty(), "flips verify called clean: {missed:#?}");
     assert!(counts.get("reported").copied().unwrap_or(0) > 10, "{counts:?}");
