@@ -68,6 +68,25 @@ for word in sorted(words):
 PY
 }
 
+# One target for SECONDS: its corpus first, then new inputs.
+fuzz_one() {
+  local seconds="$1" t="$2"
+  # New inputs go to a scratch directory: the committed corpus changes only by `corpus`.
+  local work="$OUT/work/$t" artifacts="$OUT/artifacts/$t"
+  mkdir -p "$work" "$artifacts"
+  echo "fuzz $t for ${seconds} s"
+  "$OUT/bin/$t" "${LIBFUZZER_OPTS[@]}" -max_total_time="$seconds" -dict="$OUT/lk3.dict" \
+    -artifact_prefix="$artifacts/" \
+    "$work" "fuzz/corpus/$t" 2>"$OUT/$t.log" || {
+    tail -n 40 "$OUT/$t.log"
+    echo "fuzz $t: CRASH, input in $artifacts/ (replay: $OUT/bin/$t FILE)"
+    return 1
+  }
+  # The last status line and the final stats: executions, coverage, corpus.
+  grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
+    "$OUT/$t.log" || tail -n 5 "$OUT/$t.log"
+}
+
 run() {
   local seconds="${1:-15}"
   shift || true
@@ -75,22 +94,23 @@ run() {
   [ ${#targets[@]} -gt 0 ] || targets=("${TARGETS[@]}")
   build
   dictionary
+  # A fuzzer is one process on one core: as many at once as the machine has cores, each
+  # target's report printed whole, in order, once all are done.
+  local cores
+  cores="$(nproc 2>/dev/null || echo 1)"
   for t in "${targets[@]}"; do
-    # New inputs go to a scratch directory: the committed corpus changes only by `corpus`.
-    local work="$OUT/work/$t" artifacts="$OUT/artifacts/$t"
-    mkdir -p "$work" "$artifacts"
-    echo "fuzz $t for ${seconds} s"
-    "$OUT/bin/$t" "${LIBFUZZER_OPTS[@]}" -max_total_time="$seconds" -dict="$OUT/lk3.dict" \
-      -artifact_prefix="$artifacts/" \
-      "$work" "fuzz/corpus/$t" 2>"$OUT/$t.log" || {
-      tail -n 40 "$OUT/$t.log"
-      echo "fuzz $t: CRASH, input in $artifacts/ (replay: $OUT/bin/$t FILE)" >&2
-      return 1
-    }
-    # The last status line and the final stats: executions, coverage, corpus.
-    grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
-      "$OUT/$t.log" || tail -n 5 "$OUT/$t.log"
+    while [ "$(jobs -rp | wc -l)" -ge "$cores" ]; do wait -n || true; done
+    rm -f "$OUT/$t.status"
+    (if fuzz_one "$seconds" "$t"; then s=0; else s=1; fi; echo "$s" >"$OUT/$t.status") >"$OUT/$t.report" 2>&1 &
   done
+  wait
+  local failed=0
+  for t in "${targets[@]}"; do
+    cat "$OUT/$t.report"
+    [ "$(cat "$OUT/$t.status" 2>/dev/null)" = 0 ] || failed=1
+  done
+  [ "$failed" = 0 ] || echo "fuzz: a target crashed (above)" >&2
+  return "$failed"
 }
 
 # Every seed a target starts from: all fixtures (valid and invalid) and the README's command

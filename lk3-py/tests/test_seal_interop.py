@@ -4,7 +4,7 @@ makes over the documented message, and ``lk3.validate(..., trust=...)``
 refuses what does not verify.
 
 The fixture (``data/sealed-case.json``, ``data/trust.json``) is written by
-``lk3-core/tests/seal.rs`` with a test key (secret: 32 bytes of 0x42)."""
+``lk3-core/tests/core/seal.rs`` with a test key (secret: 32 bytes of 0x42)."""
 
 from __future__ import annotations
 

@@ -480,15 +480,20 @@ async fn flipped(
     }
 }
 
-/// Offsets to flip: every `LK3_FLIP_STEP`-th byte (all of them with 1),
-/// starting at a different place on each page, so that page headers, cell
-/// pointers, cell contents and free space are all reached.
-fn offsets(len: usize) -> Vec<usize> {
+/// Offsets to flip: every `LK3_FLIP_STEP`-th byte (194 unless set; all of
+/// them with 1), from a start that moves from run to run (`LK3_FLIP_SEED`
+/// sets it, and is printed to replay a run), so that page headers, cell
+/// pointers, cell contents and free space are all reached, and over runs
+/// every byte. Returns the seed too.
+fn offsets(len: usize) -> (Vec<usize>, u64) {
     if let Some(at) = std::env::var("LK3_FLIP_AT").ok().and_then(|v| v.parse().ok()) {
-        return vec![at];
+        return (vec![at], 0);
     }
-    let step: usize = std::env::var("LK3_FLIP_STEP").ok().and_then(|v| v.parse().ok()).unwrap_or(97).max(1);
-    (0..len).step_by(step).collect()
+    let step: usize = std::env::var("LK3_FLIP_STEP").ok().and_then(|v| v.parse().ok()).unwrap_or(194).max(1);
+    let seed = std::env::var("LK3_FLIP_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    });
+    ((seed as usize % step..len).step_by(step).collect(), seed)
 }
 
 /// One flip's verdict, with a minute's limit on what verify may take.
@@ -517,7 +522,7 @@ async fn every_single_byte_flip_is_reported_or_changes_nothing() {
     let db = dir.path().join("lk3.db");
     let pristine = std::sync::Arc::new(std::fs::read(&db).expect("bytes"));
     let reference = std::sync::Arc::new(dump(&db).await.expect("dump"));
-    let offsets = offsets(pristine.len());
+    let (offsets, seed) = offsets(pristine.len());
     // The flips are independent: each worker tries every n-th one in its own directory,
     // so that the test takes the machine's cores, not one of them.
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
@@ -547,7 +552,7 @@ async fn every_single_byte_flip_is_reported_or_changes_nothing() {
         }
     }
     assert_eq!(counts.values().sum::<usize>() + missed.len(), offsets.len(), "every flip has a verdict");
-    println!("{} bytes; flips: {counts:?}; missed: {}", pristine.len(), missed.len());
-    assert!(missed.is_empty(), "flips verify called clean: {missed:#?}");
+    println!("{} bytes; LK3_FLIP_SEED={seed}; flips: {counts:?}; missed: {}", pristine.len(), missed.len());
+    assert!(missed.is_empty(), "flips verify called clean (LK3_FLIP_SEED={seed} replays them): {missed:#?}");
     assert!(counts.get("reported").copied().unwrap_or(0) > 10, "{counts:?}");
 }

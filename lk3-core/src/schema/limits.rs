@@ -7,7 +7,7 @@
 //!
 //! Limits relative to the case's state or comparing two values (a deadline
 //! after the sending, an id not used before) stay with the deciders and the
-//! validator's meaning checks. `lk3-core/tests/schema_limits.rs` lists every
+//! validator's meaning checks. `lk3-core/tests/core/schema_limits.rs` lists every
 //! limit with the refusal it mirrors and holds the two together.
 
 use schemars::Schema;

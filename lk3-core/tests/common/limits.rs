@@ -3,11 +3,11 @@
 //! breaks it and with what, where the validator must report `LK3-E070`, and
 //! which refusal of the deciders the schema limit mirrors.
 //!
-//! `tests/schema_limits.rs` holds every row to both sides (the schema refuses
+//! `tests/core/schema_limits.rs` holds every row to both sides (the schema refuses
 //! it; `decide` or `Partner::validate` refuses it too) and classifies every
-//! refusal that is not here; `tests/fixtures.rs` writes each row into the
+//! refusal that is not here; `tests/core/fixtures.rs` writes each row into the
 //! fixture corpus, so that Python's `jsonschema` is held to it as well.
-//! Include with `#[path = "common/limits.rs"] mod limits;` next to `mod common;`.
+//! Declared once, next to `common`, in `tests/core/main.rs`.
 #![allow(dead_code)]
 
 use chrono::Duration;

@@ -3,7 +3,7 @@
 //! reason; staff who name their unit act only on what their unit holds.
 //! Generated from the table's rows, for every rule set.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K, CaseEvent, TransferState};

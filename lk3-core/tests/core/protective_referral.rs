@@ -2,7 +2,7 @@
 //! partner's response and outcome follow the referral service's own table,
 //! exactly as a referral sent with an emergency override does.
 
-mod common;
+use crate::common;
 
 use common::World;
 use common::services::{actor_for, partner, path_from, service_in, step_of, table};

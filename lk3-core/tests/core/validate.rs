@@ -1,7 +1,7 @@
 //! The validator's meaning checks on forged histories: sealed correctly, so
 //! the chain holds, but each breaking one rule that `decide` would refuse.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Decider;

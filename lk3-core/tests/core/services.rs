@@ -1,7 +1,7 @@
 //! The five in-case service machines: every (state, step) pair is accepted
 //! exactly when the service's table allows it; the referral's closed loop.
 
-mod common;
+use crate::common;
 
 use common::World;
 use common::services::{actor_for, machines, partner, service_in, step_of, table};

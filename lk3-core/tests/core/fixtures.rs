@@ -15,9 +15,8 @@
 //! Not covered: `LK3-E062` (a 32 MiB document). (`LK3-E034` is retired; a
 //! rule set changed inside a stream is `LK3-E055`.)
 
-mod common;
-#[path = "common/limits.rs"]
-mod limits;
+use crate::common;
+use crate::limits;
 
 use lk3_core::Decider;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,7 @@
 //! rule-set table allows it, and a refused one yields no event and the right
 //! error code.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Decider;

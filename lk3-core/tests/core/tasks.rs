@@ -3,7 +3,7 @@
 //! and ends with the event that does it. Generated from the case table's
 //! stages and the counselling and referral tables' states.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::World;

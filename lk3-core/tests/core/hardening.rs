@@ -4,7 +4,7 @@
 //! document re-sealed by someone else), generated over the time zones and
 //! the instants around each local new year.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use common::World;

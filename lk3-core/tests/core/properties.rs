@@ -1,6 +1,6 @@
 //! Property tests: any command sequence keeps every invariant.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Decider;

@@ -1,7 +1,7 @@
 //! Clients' roles in a case: a perpetrator is never a child's guardian in
 //! that case, for every rule set and every stage that records a consent.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Labelled;

@@ -1,7 +1,7 @@
 //! Handing a case to another worker: the ketua reassigns it with a reason,
 //! in every stage from engagement to aftercare, and the fold follows.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::case::{Case, CaseCommand, CaseCommandKind as K, CaseEvent};

@@ -2,7 +2,7 @@
 //! referral machine gives its Task and ServiceRequest status; a client is
 //! named only to a partner they consented to; a Provenance per step.
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use common::World;

@@ -1,7 +1,7 @@
 //! The report's period semantics: what happened in a period of the unit's
 //! local dates, read from the events, never from the cases as they are now.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 //! terminated or closed with a referral open; a closed case's referral is
 //! never overdue.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::World;

@@ -1,6 +1,6 @@
 //! The hash chain finds any changed, removed or reordered event and names it.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Decider;

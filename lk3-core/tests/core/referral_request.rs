@@ -2,7 +2,7 @@
 //! referral linked to the one it replaces; the replaceable states come from
 //! the referral tables.
 
-mod common;
+use crate::common;
 
 use common::services::{machines, partner, service_in, step_of, table};
 use lk3_core::Decider;

@@ -18,9 +18,8 @@
 //! guardians on record, a second person, open services, a known reference,
 //! the time of the last event.
 
-mod common;
-#[path = "common/limits.rs"]
-mod limits;
+use crate::common;
+use crate::limits;
 
 use lk3_core::Decider;
 use std::collections::BTreeSet;

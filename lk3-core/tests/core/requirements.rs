@@ -1,7 +1,7 @@
 //! Each requirement of the rule set refuses with its own code when it does
 //! not hold, and lets the step through when it does.
 
-mod common;
+use crate::common;
 
 use common::World;
 use lk3_core::Decider;

@@ -2,7 +2,7 @@
 //! that partner's referrals; LK3 staff record any partner's step, flagged as
 //! on its behalf. Generated from every referral row that lists `mitra`.
 
-mod common;
+use crate::common;
 
 use common::services::{machines, partner, service_in, step_of, table};
 use lk3_core::Decider;

@@ -2,7 +2,7 @@
 //! against a trust set; forgeries that keep the hash chain whole are refused
 //! by the signature, keys of other units and retired keys by the trust rule.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use lk3_core::Decider;
