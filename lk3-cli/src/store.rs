@@ -17,7 +17,9 @@ use lk3_core::event::Event;
 use lk3_core::outreach::{Outreach, OutreachEvent};
 use lk3_core::validate::Limits;
 use lk3_core::{Labelled, Lk3Error};
-use lk3_storage::document::{ImportReport, export_stream_sealed, import_batch_trusted, import_documents};
+use lk3_storage::document::{
+    ImportReport, export_stream_sealed, held_as_they_are, import_batch_trusted, import_documents,
+};
 use lk3_storage::files;
 use lk3_storage::model::{Batch, StreamKind};
 use lk3_storage::{CaseQuery, CaseStore, CaseSummary, Projection, StoreError, aggregate, redact_url};
@@ -493,13 +495,25 @@ pub fn import(
     let limits = Limits::default();
     let mut batches = Vec::with_capacity(files.len());
     let mut refused = 0usize;
-    for f in &files {
-        let bytes = files::read_limited(f, limits.max_bytes as u64)?;
-        match import_batch_trusted(&f.display().to_string(), &bytes, &limits, trust) {
-            Ok(batch) => batches.push(batch),
-            Err(e) => {
-                refused += 1;
-                eprintln!("lk3: {}", bilingual(&e));
+    let mut held = 0u64;
+    // A few hundred documents at a time: those the store holds as they are (a re-import)
+    // are found in one read and not judged again; the rest are judged in full.
+    for chunk in files.chunks(256) {
+        let read =
+            chunk.iter().map(|f| files::read_limited(f, limits.max_bytes as u64)).collect::<Result<Vec<_>, _>>()?;
+        let documents: Vec<&[u8]> = read.iter().map(Vec::as_slice).collect();
+        let as_they_are = db.run(held_as_they_are(&*db.store, &documents, &limits, trust))?;
+        for ((f, bytes), held_as_is) in chunk.iter().zip(&documents).zip(as_they_are) {
+            if held_as_is {
+                held += 1;
+                continue;
+            }
+            match import_batch_trusted(&f.display().to_string(), bytes, &limits, trust) {
+                Ok(batch) => batches.push(batch),
+                Err(e) => {
+                    refused += 1;
+                    eprintln!("lk3: {}", bilingual(&e));
+                }
             }
         }
     }
@@ -512,7 +526,7 @@ pub fn import(
         return Ok(false);
     }
     let report = match db.rt.block_on(import_documents(&*db.store, &batches)) {
-        Ok(report) => report,
+        Ok(report) => ImportReport { already_present: report.already_present + held, ..report },
         Err(e) if is_data_conflict(&e) => {
             eprintln!("lk3: {}: {}", db.url, bilingual(&e));
             eprintln!("lk3: nothing was written to {} / tidak ada yang ditulis", db.url);

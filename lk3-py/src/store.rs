@@ -31,7 +31,7 @@ use lk3_core::validate::Limits;
 use lk3_core::vocab::{Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate::Aggregate;
-use lk3_storage::document::{export_stream, import_batch_trusted, import_documents};
+use lk3_storage::document::{export_stream, held_as_they_are, import_batch_trusted, import_documents};
 use lk3_storage::model::StreamKind;
 use lk3_storage::{CaseQuery, CaseStore, CaseStoreExt, CaseSummary, Executed, StoreError};
 use pyo3::prelude::*;
@@ -1461,12 +1461,18 @@ impl NativeStore {
             // Without a trust file, the keys the store trusts, if any (as `lk3 import`).
             let trust = lk3_storage::trust::trust_for_import(&*store, trust.as_ref()).await?;
             let limits = Limits::default();
+            // Those the store holds as they are (a re-import) are not judged again.
+            let bytes: Vec<&[u8]> = documents.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+            let held = held_as_they_are(&*store, &bytes, &limits, trust.as_ref()).await?;
             let batches = documents
                 .iter()
-                .map(|(name, bytes)| import_batch_trusted(name, bytes, &limits, trust.as_ref()))
+                .zip(&held)
+                .filter(|(_, held)| !**held)
+                .map(|((name, bytes), _)| import_batch_trusted(name, bytes, &limits, trust.as_ref()))
                 .collect::<Result<Vec<_>, _>>()?;
             let r = import_documents(&*store, &batches).await?;
-            Ok((r.imported, r.already_present, r.events))
+            let held = held.iter().filter(|h| **h).count() as u64;
+            Ok((r.imported, r.already_present + held, r.events))
         })
     }
 

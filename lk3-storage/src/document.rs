@@ -2,15 +2,20 @@
 //! schemas (`lk3.case`, `lk3.outreach`). An exported document imported into
 //! another store exports to the same bytes.
 
+use std::collections::BTreeMap;
+
 use lk3_core::case::{Case, CaseEvent};
+use lk3_core::event::Hash;
+use lk3_core::ids::UnitCode;
 use lk3_core::outreach::Outreach;
-use lk3_core::seal::{SigningKey, StreamHead, TrustedKeys, sign};
+use lk3_core::seal::{Seal, SigningKey, StreamHead, TrustedKeys, sign, verify};
 use lk3_core::validate::{Limits, StreamDocument, validate_stream};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::aggregate::{self, Aggregate};
 use crate::error::StoreError;
-use crate::model::{AppendOutcome, Batch, StreamKind};
+use crate::model::{AppendOutcome, Batch, StoredEvent, StreamInfo, StreamKind};
 use crate::projection::Projection;
 use crate::store::{CaseStore, CaseStoreExt};
 
@@ -47,15 +52,28 @@ async fn render<A: Aggregate, S: CaseStore + ?Sized>(
     key: Option<&SigningKey>,
 ) -> Result<String, StoreError> {
     let loaded = store.load::<A>(stream_id).await?;
-    let seal = match (key, StreamHead::of(loaded.state.unit(), &loaded.events)) {
+    Ok(render_loaded(store, stream_id, loaded, key).await?.0)
+}
+
+/// A loaded stream's export document, and its seal with the head the seal
+/// is over, if it has one.
+async fn render_loaded<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    stream_id: Uuid,
+    loaded: aggregate::Loaded<A>,
+    key: Option<&SigningKey>,
+) -> Result<(String, Option<(Seal, StreamHead)>), StoreError> {
+    let head = StreamHead::of(loaded.state.unit(), &loaded.events);
+    let seal = match (key, &head) {
         (Some(key), Some(head)) => {
-            Some(sign(&head, key).map_err(|e| StoreError::Seal { stream_id, source: Box::new(e) })?)
+            Some(sign(head, key).map_err(|e| StoreError::Seal { stream_id, source: Box::new(e) })?)
         }
         (None, Some(head)) => {
             store.seals(stream_id).await?.into_iter().rev().find(|s| s.seq == head.seq && s.head_hash == head.hash)
         }
         _ => None,
     };
+    let sealed = seal.clone().zip(head);
     let doc = loaded.state.sealed_document(loaded.events, seal);
     let mut json = serde_json::to_string_pretty(&doc).map_err(|e| StoreError::CorruptRow {
         stream_id,
@@ -63,7 +81,119 @@ async fn render<A: Aggregate, S: CaseStore + ?Sized>(
         message: e.to_string(),
     })?;
     json.push('\n');
-    Ok(json)
+    Ok((json, sealed))
+}
+
+/// The stream a document names, read without judging the document: its
+/// kind, unit, id and head, as its header states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Named {
+    kind: StreamKind,
+    unit: UnitCode,
+    stream_id: Uuid,
+    version: u64,
+    last_hash: Hash,
+}
+
+impl Named {
+    /// `None` for anything that does not read as a case or outreach
+    /// document's header (the full check then says what is wrong).
+    fn of(bytes: &[u8]) -> Option<Named> {
+        #[derive(Deserialize)]
+        struct Header {
+            case_id: Option<Uuid>,
+            outreach_id: Option<Uuid>,
+            unit: Option<UnitCode>,
+            version: u64,
+            last_hash: Hash,
+        }
+        #[derive(Deserialize)]
+        struct Document {
+            document: String,
+            case: Option<Header>,
+            outreach: Option<Header>,
+        }
+        let doc: Document = serde_json::from_slice(bytes).ok()?;
+        let (kind, header) = match doc.document.as_str() {
+            "lk3.case" => (StreamKind::Case, doc.case?),
+            "lk3.outreach" => (StreamKind::Outreach, doc.outreach?),
+            _ => return None,
+        };
+        let stream_id = match kind {
+            StreamKind::Case => header.case_id?,
+            StreamKind::Outreach => header.outreach_id?,
+        };
+        Some(Named { kind, unit: header.unit?, stream_id, version: header.version, last_hash: header.last_hash })
+    }
+}
+
+/// Which of `documents` the store already holds exactly as they are: each
+/// is, byte for byte, the document the store exports for the stream it
+/// names, with the seal the store keeps (which, with a trust set, must
+/// verify against it). Importing such a document again would write nothing,
+/// so it need not be judged again: it is the store's own stream, judged
+/// when it was written and loaded (chain and rules checked) to be compared.
+/// Anything else is `false`, for [`import_batch_trusted`] to judge in full:
+/// a stream the store does not hold or holds at another head, a document
+/// laid out otherwise (another program's export), over `limits`, or that
+/// does not read.
+///
+/// A re-import of an export is a fast no-op this way: the streams are read
+/// in one query per unit, and no document is validated.
+pub async fn held_as_they_are<S: CaseStore + ?Sized>(
+    store: &S,
+    documents: &[&[u8]],
+    limits: &Limits,
+    trust: Option<&TrustedKeys>,
+) -> Result<Vec<bool>, StoreError> {
+    let named: Vec<Option<Named>> =
+        documents.iter().map(|bytes| if bytes.len() > limits.max_bytes { None } else { Named::of(bytes) }).collect();
+    let mut by_unit: BTreeMap<UnitCode, Vec<Uuid>> = BTreeMap::new();
+    for n in named.iter().flatten() {
+        by_unit.entry(n.unit).or_default().push(n.stream_id);
+    }
+    let mut held = vec![false; documents.len()];
+    for (unit, ids) in by_unit {
+        let found: BTreeMap<Uuid, Vec<StoredEvent>> = store.read_streams(&unit, &ids).await?.into_iter().collect();
+        for ((n, bytes), held) in named.iter().zip(documents).zip(held.iter_mut()) {
+            let Some(n) = n.filter(|n| n.unit == unit) else { continue };
+            let Some(rows) = found.get(&n.stream_id) else { continue };
+            if rows.last().is_none_or(|last| last.seq != n.version || last.hash != n.last_hash) {
+                continue;
+            }
+            *held = match n.kind {
+                StreamKind::Case => is_export::<Case, _>(store, &n, rows, bytes, trust).await?,
+                StreamKind::Outreach => is_export::<Outreach, _>(store, &n, rows, bytes, trust).await?,
+            };
+        }
+    }
+    Ok(held)
+}
+
+/// Whether `bytes` are the export of the stored stream `rows`.
+async fn is_export<A: Aggregate, S: CaseStore + ?Sized>(
+    store: &S,
+    named: &Named,
+    rows: &[StoredEvent],
+    bytes: &[u8],
+    trust: Option<&TrustedKeys>,
+) -> Result<bool, StoreError> {
+    let info = StreamInfo {
+        unit: named.unit,
+        stream_id: named.stream_id,
+        kind: A::KIND,
+        version: named.version,
+        head_hash: named.last_hash,
+    };
+    // A stream that does not load clean is for the full check (and `verify`) to judge.
+    let Ok(loaded) = aggregate::load::<A>(&info, rows) else { return Ok(false) };
+    let (json, sealed) = render_loaded(store, named.stream_id, loaded, None).await?;
+    Ok(json.as_bytes() == bytes
+        && match (trust, sealed) {
+            (None, _) => true,
+            (Some(trust), Some((seal, head))) => verify(&seal, &head, trust).is_ok(),
+            (Some(_), None) => false,
+        })
 }
 
 /// What [`import_documents`] did.

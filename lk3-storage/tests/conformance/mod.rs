@@ -20,10 +20,11 @@ use lk3_core::partner::{
 use lk3_core::schema::ClientRecord;
 use lk3_core::seal::{SigningKey, TrustedKey, TrustedKeys};
 use lk3_core::service::{ReferralDraft, ServiceCommand, ServiceState};
+use lk3_core::validate::Limits;
 use lk3_core::vocab::{EmergencyReason, Problem, Role, ServiceKind, Stage};
 use lk3_core::{CommandContext, ErrorCode, Labelled, Lk3Error};
 use lk3_storage::aggregate::encode;
-use lk3_storage::document::{export_stream, import_batch, import_documents};
+use lk3_storage::document::{export_stream, held_as_they_are, import_batch, import_batch_trusted, import_documents};
 use lk3_storage::memory::MemoryStore;
 use lk3_storage::model::{AppendOutcome, Fingerprint, StreamKind};
 use lk3_storage::personal::NewNote;
@@ -70,6 +71,7 @@ macro_rules! conformance_suite {
             verify_while_writers_append_finds_nothing_wrong,
             a_write_dropped_part_way_writes_all_or_nothing_and_the_next_one_lands,
             a_reimport_whose_events_differ_is_a_conflict,
+            a_reimported_export_is_found_held_and_anything_else_is_judged_in_full,
             a_store_with_a_key_seals_every_batch_and_verify_checks_the_seals,
             verify_with_trusted_keys_requires_every_head_sealed,
             an_imported_document_keeps_its_seal,
@@ -1088,6 +1090,87 @@ pub async fn a_reimport_whose_events_differ_is_a_conflict(store: Store) {
     assert_eq!(loaded.events, events, "what is stored stays");
 }
 
+pub async fn a_reimported_export_is_found_held_and_anything_else_is_judged_in_full(store: Store) {
+    let mut w = World::new();
+    let summaries = populate(&store, &mut w).await;
+    let outreach = refused_outreach(&mut w);
+    import_outreach(&store, &outreach).await;
+    let mut docs = Vec::new();
+    for s in &summaries {
+        docs.push(export_stream(&*store, StreamKind::Case, *s.case_id.as_uuid()).await.expect("export"));
+    }
+    docs.push(export_stream(&*store, StreamKind::Outreach, outreach[0].stream_id).await.expect("export"));
+    let limits = Limits::default();
+    let held = |docs: Vec<String>, limits: Limits, trust: Option<TrustedKeys>| {
+        let store = store.clone();
+        async move {
+            let bytes: Vec<&[u8]> = docs.iter().map(|d| d.as_bytes()).collect();
+            held_as_they_are(&*store, &bytes, &limits, trust.as_ref()).await.expect("read")
+        }
+    };
+    // Every export, of either kind and any unit, is held as it is ...
+    assert_eq!(held(docs.clone(), limits, None).await, vec![true; docs.len()]);
+    // ... as the full check finds too: judged and appended, each is already present, nothing is written.
+    let batches: Vec<_> = docs.iter().map(|d| import_batch("doc", d.as_bytes(), &limits).expect("valid")).collect();
+    let report = import_documents(&*store, &batches).await.expect("again");
+    assert_eq!((report.imported, report.already_present, report.events), (0, docs.len() as u64, 0));
+    // A store that does not hold them holds none of them.
+    let empty: Store = Arc::new(MemoryStore::new());
+    let bytes: Vec<&[u8]> = docs.iter().map(|d| d.as_bytes()).collect();
+    assert_eq!(held_as_they_are(&*empty, &bytes, &limits, None).await.expect("read"), vec![false; docs.len()]);
+
+    // Anything but the store's own export is left to the full check.
+    let doc = &docs[0];
+    let value: serde_json::Value = serde_json::from_str(doc).expect("json");
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("json") + "\n";
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        edit(&mut v);
+        pretty(&v)
+    };
+    let events = value["events"].as_array().expect("events").len();
+    assert!(events >= 2, "a stream to cut short");
+    let others = [
+        // The same document laid out otherwise: the full check finds it present.
+        ("compact", serde_json::to_string(&value).expect("json")),
+        // An event changed: the full check refuses it.
+        ("tampered", edited(&|v| v["events"][0]["occurred_at"] = "2030-01-01T00:00:00Z".into())),
+        // Its header naming another unit, or another stream.
+        ("another unit", edited(&|v| v["case"]["unit"] = "31.71".into())),
+        ("another stream", edited(&|v| v["case"]["case_id"] = outreach[0].stream_id.to_string().into())),
+        // At an earlier head than the store's.
+        (
+            "earlier head",
+            edited(&|v| {
+                let events = v["events"].as_array_mut().expect("events");
+                events.pop();
+                let head = events.last().expect("event")["hash"].clone();
+                v["case"]["version"] = (events.len() as u64).into();
+                v["case"]["last_hash"] = head;
+            }),
+        ),
+        ("not JSON", doc[..doc.len() / 2].to_owned()),
+        ("another kind", edited(&|v| v["document"] = "lk3.outreach".into())),
+    ];
+    let found = held(others.iter().map(|(_, d)| d.clone()).collect(), limits, None).await;
+    for ((what, _), held) in others.iter().zip(found) {
+        assert!(!held, "{what} is not held as it is");
+    }
+    let compact = import_batch("compact", others[0].1.as_bytes(), &limits).expect("valid as it is");
+    let report = import_documents(&*store, &[compact]).await.expect("again");
+    assert_eq!((report.imported, report.already_present), (0, 1));
+    assert!(import_batch("tampered", others[1].1.as_bytes(), &limits).is_err());
+    // Over the limits: judged in full, and refused there.
+    let tight = Limits { max_bytes: doc.len() - 1, ..limits };
+    assert_eq!(held(vec![doc.clone()], tight, None).await, vec![false]);
+    assert!(import_batch("big", doc.as_bytes(), &tight).is_err());
+    // With a trust set, an unsealed stream is not held as it is, and the full check refuses it.
+    assert_eq!(held(vec![doc.clone()], limits, Some(TrustedKeys::new())).await, vec![false]);
+    assert!(import_batch_trusted("doc", doc.as_bytes(), &limits, Some(&TrustedKeys::new())).is_err());
+    let report = verify(&*store).await.expect("verify");
+    assert!(report.is_ok() && report.streams == docs.len() as u64, "{report:?}");
+}
+
 /// A unit's signing key and the trusted key of its public half.
 fn unit_key(unit: &UnitCode, secret: u8) -> (SigningKey, TrustedKey) {
     let key = SigningKey::from_secret(&[secret; 32], *unit);
@@ -1218,10 +1301,24 @@ pub async fn an_imported_document_keeps_its_seal(store: Store) {
     store.set_signer(Some(unit_key(&unit, 14).0));
     import_documents(&*store, &[batch]).await.expect("import");
     assert_eq!(store.seals(stream).await.expect("seals"), sealed);
-    assert!(lk3_storage::trust::trust_key(&*store, trusted).await.expect("trust"));
+    assert!(lk3_storage::trust::trust_key(&*store, trusted.clone()).await.expect("trust"));
     let report = verify(&*store).await.expect("verify");
     assert!(report.is_ok() && report.sealed_streams == 1, "{report:?}");
     assert_eq!(export_stream(&*store, StreamKind::Case, stream).await.expect("export"), doc);
+    // Imported again: held as it is, with its seal verified against a trust set when one is given.
+    let limits = Limits::default();
+    let held = |trust: Option<TrustedKeys>| {
+        let (store, doc) = (store.clone(), doc.clone());
+        async move { held_as_they_are(&*store, &[doc.as_bytes()], &limits, trust.as_ref()).await.expect("read") }
+    };
+    let mut unit_trusted = TrustedKeys::new();
+    unit_trusted.insert(trusted).expect("trusted");
+    let mut other_trusted = TrustedKeys::new();
+    other_trusted.insert(unit_key(&unit, 16).1).expect("trusted");
+    assert_eq!(held(None).await, vec![true]);
+    assert_eq!(held(Some(unit_trusted)).await, vec![true]);
+    assert_eq!(held(Some(other_trusted.clone())).await, vec![false], "a seal the trust set does not trust");
+    assert!(import_batch_trusted("doc", doc.as_bytes(), &limits, Some(&other_trusted)).is_err());
 }
 
 pub async fn a_store_that_starts_sealing_late_seals_its_old_heads(store: Store) {
