@@ -52,7 +52,19 @@ async fn render<A: Aggregate, S: CaseStore + ?Sized>(
     key: Option<&SigningKey>,
 ) -> Result<String, StoreError> {
     let loaded = store.load::<A>(stream_id).await?;
-    Ok(render_loaded(store, stream_id, loaded, key).await?.0)
+    let seal = key.map_or(SealWith::Kept, SealWith::Key);
+    Ok(render_loaded(store, stream_id, loaded, seal).await?.0)
+}
+
+/// The seal a rendered document carries.
+#[derive(Clone, Copy)]
+enum SealWith<'a> {
+    /// A new one, by this key.
+    Key(&'a SigningKey),
+    /// The one the store keeps over the head, if any.
+    Kept,
+    /// None.
+    Nothing,
 }
 
 /// A loaded stream's export document, and its seal with the head the seal
@@ -61,14 +73,14 @@ async fn render_loaded<A: Aggregate, S: CaseStore + ?Sized>(
     store: &S,
     stream_id: Uuid,
     loaded: aggregate::Loaded<A>,
-    key: Option<&SigningKey>,
+    with: SealWith<'_>,
 ) -> Result<(String, Option<(Seal, StreamHead)>), StoreError> {
     let head = StreamHead::of(loaded.state.unit(), &loaded.events);
-    let seal = match (key, &head) {
-        (Some(key), Some(head)) => {
+    let seal = match (with, &head) {
+        (SealWith::Key(key), Some(head)) => {
             Some(sign(head, key).map_err(|e| StoreError::Seal { stream_id, source: Box::new(e) })?)
         }
-        (None, Some(head)) => {
+        (SealWith::Kept, Some(head)) => {
             store.seals(stream_id).await?.into_iter().rev().find(|s| s.seq == head.seq && s.head_hash == head.hash)
         }
         _ => None,
@@ -93,6 +105,8 @@ struct Named {
     stream_id: Uuid,
     version: u64,
     last_hash: Hash,
+    /// Whether it carries a seal.
+    sealed: bool,
 }
 
 impl Named {
@@ -112,6 +126,7 @@ impl Named {
             document: String,
             case: Option<Header>,
             outreach: Option<Header>,
+            seal: Option<serde::de::IgnoredAny>,
         }
         let doc: Document = serde_json::from_slice(bytes).ok()?;
         let (kind, header) = match doc.document.as_str() {
@@ -123,14 +138,22 @@ impl Named {
             StreamKind::Case => header.case_id?,
             StreamKind::Outreach => header.outreach_id?,
         };
-        Some(Named { kind, unit: header.unit?, stream_id, version: header.version, last_hash: header.last_hash })
+        Some(Named {
+            kind,
+            unit: header.unit?,
+            stream_id,
+            version: header.version,
+            last_hash: header.last_hash,
+            sealed: doc.seal.is_some(),
+        })
     }
 }
 
 /// Which of `documents` the store already holds exactly as they are: each
 /// is, byte for byte, the document the store exports for the stream it
 /// names, with the seal the store keeps (which, with a trust set, must
-/// verify against it). Importing such a document again would write nothing,
+/// verify against it), or with none when it carries none and no trust set
+/// is given (no seal is asked for then, and an import writes none). Importing such a document again would write nothing,
 /// so it need not be judged again: it is the store's own stream, judged
 /// when it was written and loaded (chain and rules checked) to be compared.
 /// Anything else is `false`, for [`import_batch_trusted`] to judge in full:
@@ -187,7 +210,9 @@ async fn is_export<A: Aggregate, S: CaseStore + ?Sized>(
     };
     // A stream that does not load clean is for the full check (and `verify`) to judge.
     let Ok(loaded) = aggregate::load::<A>(&info, rows) else { return Ok(false) };
-    let (json, sealed) = render_loaded(store, named.stream_id, loaded, None).await?;
+    // An unsealed document, where no seal is asked for, is compared unsealed: no read of seals.
+    let with = if named.sealed || trust.is_some() { SealWith::Kept } else { SealWith::Nothing };
+    let (json, sealed) = render_loaded(store, named.stream_id, loaded, with).await?;
     Ok(json.as_bytes() == bytes
         && match (trust, sealed) {
             (None, _) => true,
