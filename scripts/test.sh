@@ -35,14 +35,17 @@ step "Python wheel from source (pip, PEP 517: maturin), manylinux2014 abi3 (zig)
 # The wheel a user gets from `pip install ./lk3-py`, linked by zig against glibc 2.17 so that it
 # installs on any Linux from RHEL 7 / Ubuntu 14.04 on (the tag is checked below). Its release
 # build is the longest step: it runs beside the others at the lowest priority, on the cores they
-# leave idle (test runs, single-process tools), in a process group of its own (stopped on exit),
-# and pytest waits for it.
+# leave idle (test runs, single-process tools), in a session of its own (stopped on exit), and
+# pytest waits for it. Where the kernel groups each session's processes for the scheduler
+# (autogroup), the session's group is set to the lowest priority too: `nice` alone then only
+# ranks processes within the session.
 rm -rf target/wheels
 mkdir -p target
 ZIG_DIR="$(python -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')"
 PATH="$ZIG_DIR:$PATH" CARGO_TARGET_DIR="$PWD/target/maturin" \
   MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014" \
-  setsid -w nice -n 19 python -m pip wheel -q --disable-pip-version-check --no-deps ./lk3-py -w target/wheels \
+  setsid -w sh -c '{ echo 19 > /proc/self/autogroup; } 2>/dev/null; exec nice -n 19 "$@"' wheel \
+  python -m pip wheel -q --disable-pip-version-check --no-deps ./lk3-py -w target/wheels \
   > target/wheel-build.log 2>&1 &
 WHEEL_BUILD=$!
 

@@ -451,11 +451,18 @@ macro_rules! sql_store {
                 let mut changed = Vec::new();
                 for r in &applied {
                     let version = r.try_get::<i64, _>(0).unwrap_or(-1);
+                    // Of the type the migrator wrote, too: SQLite keeps a type with each value,
+                    // and a checksum turned from bytes into text reads the same yet was changed.
+                    let stored_as = |i: usize, ty: <$db as sqlx::Database>::TypeInfo| {
+                        r.try_get_raw(i).is_ok_and(|v| !sqlx::ValueRef::is_null(&v) && *sqlx::ValueRef::type_info(&v) == ty)
+                    };
                     let same = known.next().is_some_and(|m| {
                         m.version == version
                             && r.try_get::<String, _>(1).is_ok_and(|d| d == m.description)
+                            && stored_as(1, <String as sqlx::Type<$db>>::type_info())
                             && r.try_get::<bool, _>(2).unwrap_or(false)
                             && r.try_get::<Vec<u8>, _>(3).is_ok_and(|c| c.as_slice() == &*m.checksum)
+                            && stored_as(3, <Vec<u8> as sqlx::Type<$db>>::type_info())
                     });
                     if !same {
                         changed.push(format!("the record of migration {version} is not lk3's"));

@@ -240,6 +240,36 @@ async fn rows_handed_back_out_of_order_end_a_read_instead_of_going_round() {
     store.close().await;
 }
 
+#[tokio::test]
+async fn a_migration_checksum_kept_as_text_instead_of_bytes_is_found() {
+    // A flip found by the byte-flip test (LK3_FLIP_SEED=1796148878, offset 7832): in the record of
+    // a migration, the checksum's serial type 108 (48 bytes of blob) became 109 (48 bytes of
+    // text). It reads back as the same bytes, yet the record was changed behind lk3's back.
+    let dir = tempfile::tempdir().expect("tempdir");
+    populated(dir.path()).await;
+    let pool = sqlx::SqlitePool::connect(&url(dir.path())).await.expect("db");
+    let changed = sqlx::query(
+        "UPDATE _sqlx_migrations SET checksum = CAST(checksum AS TEXT) \
+         WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&pool)
+    .await
+    .expect("update");
+    assert_eq!(changed.rows_affected(), 1);
+    let kind: String = sqlx::query_scalar("SELECT typeof(checksum) FROM _sqlx_migrations ORDER BY version DESC")
+        .fetch_one(&pool)
+        .await
+        .expect("type");
+    assert_eq!(kind, "text");
+    pool.close().await;
+    let store = SqliteStore::open_read_only(&url(dir.path())).await.expect("open");
+    let report = verify(&store).await.expect("verify");
+    store.close().await;
+    let found: Vec<_> = report.problems.iter().filter(|p| p.table.as_deref() == Some("_sqlx_migrations")).collect();
+    assert_eq!(found.len(), 1, "{report:?}");
+    assert!(found[0].message_en.contains("not lk3's"), "{:?}", found[0]);
+}
+
 /// A store written by lk3 before schema 2 (`lk3 demo` of that version, with
 /// a client, a note and an erasure added as it wrote them).
 const SCHEMA_1_STORE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/store-schema-1.db");
