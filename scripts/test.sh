@@ -68,11 +68,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --lib
 step "fuzz: each target over its corpus, then 15 s of new inputs (FUZZING.md)"
 scripts/fuzz.sh run 15
 
-# The CLI and the examples as `cargo test` built them: `cargo run -p lk3-cli` would build the
-# dependencies again with the CLI's features alone (about a minute).
+# The CLI as `cargo test` built it, and the examples built with the whole workspace's features
+# as `cargo test` resolved them: `cargo run -p lk3-cli` or `cargo run --example` would build the
+# dependencies again with one package's features alone (about a minute). (`cargo test` builds
+# the examples as test harnesses, not as the programs they are.)
 BUILT="${CARGO_TARGET_DIR:-target}/debug"
 
 step "examples run"
+cargo build -q --workspace --examples
 for example in examples/*.rs; do
   name="$(basename "$example" .rs)"
   "$BUILT/examples/$name" > /dev/null
