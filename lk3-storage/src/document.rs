@@ -153,9 +153,10 @@ impl Named {
 /// is, byte for byte, the document the store exports for the stream it
 /// names, with the seal the store keeps (which, with a trust set, must
 /// verify against it), or with none when it carries none and no trust set
-/// is given (no seal is asked for then, and an import writes none). Importing such a document again would write nothing,
-/// so it need not be judged again: it is the store's own stream, judged
-/// when it was written and loaded (chain and rules checked) to be compared.
+/// is given (no seal is asked for then, and an import writes none).
+/// Importing such a document again would write nothing, so it need not be
+/// judged again: it is the store's own stream, judged when it was written
+/// and loaded (chain and rules checked) to be compared.
 /// Anything else is `false`, for [`import_batch_trusted`] to judge in full:
 /// a stream the store does not hold or holds at another head, a document
 /// laid out otherwise (another program's export), over `limits`, or that
