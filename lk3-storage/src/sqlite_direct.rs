@@ -89,11 +89,11 @@ impl DirectWriter {
         signer: Option<&lk3_core::seal::SigningKey>,
     ) -> Result<Option<AppendOutcome>, rusqlite::Error> {
         let Ok((parts, returning)) = statement::append_statements(batch, signer) else { return Ok(None) };
-        if self.conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+        if self.kept("BEGIN IMMEDIATE").is_err() {
             // Busy past the timeout, or the file unwritable: the other path says which.
             return Ok(None);
         }
-        let written = self.run(&parts, returning).and_then(|()| self.conn.execute_batch("COMMIT"));
+        let written = self.run(&parts, returning).and_then(|()| self.kept("COMMIT"));
         match written {
             Ok(()) => Ok(Some(AppendOutcome::Written { version: batch.new_version() })),
             Err(_) => {
@@ -103,6 +103,12 @@ impl DirectWriter {
                 Ok(None)
             }
         }
+    }
+
+    /// Runs a statement without values, prepared once and kept (as the
+    /// append's own are), rather than parsed again each time.
+    fn kept(&self, text: &str) -> rusqlite::Result<()> {
+        self.conn.prepare_cached(text)?.raw_execute().map(|_| ())
     }
 
     /// Runs `parts` in order; the first `returning` of them must each
