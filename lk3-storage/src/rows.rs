@@ -262,12 +262,22 @@ fn json<T: serde::Serialize>(v: &T) -> Result<Value, StoreError> {
 /// first, then its child rows (sorted, as [`sorted`] orders them).
 pub fn projection_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
     let own = match p {
-        Projection::Case(c) => (&CASES, vec![case_row(c)?]),
-        Projection::Outreach(o) => (&OUTREACHES, vec![outreach_row(o)?]),
+        Projection::Case(c) => (&CASES, vec![case_row(c, json(c)?)]),
+        Projection::Outreach(o) => (&OUTREACHES, vec![outreach_row(o, json(o)?)]),
     };
     let mut tables = vec![own];
     tables.extend(child_rows(p)?);
     Ok(tables)
+}
+
+/// The stream's own row of [`projection_rows`], its summary left
+/// unserialised (`Value::Null`): enough to tell which other columns a
+/// command changed, without writing the summary's JSON again.
+pub(crate) fn own_row_unsummarised(p: &Projection) -> Row {
+    match p {
+        Projection::Case(c) => case_row(c, Value::Null),
+        Projection::Outreach(o) => outreach_row(o, Value::Null),
+    }
 }
 
 /// [`projection_rows`] without the stream's own row: its child rows, table
@@ -279,18 +289,19 @@ pub fn child_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>, Sto
     }
 }
 
-fn case_row(c: &CaseSummary) -> Result<Row, StoreError> {
-    Ok(vec![
+/// A case's row, `summary` its summary column.
+fn case_row(c: &CaseSummary, summary: Value) -> Row {
+    vec![
         t(c.unit),
         t(c.case_id),
         t(c.stage.id()),
         opt(c.worker.map(t)),
         micros(c.opened_at),
         opt(c.case_number.as_ref().map(t)),
-        json(c)?,
+        summary,
         micros(c.last_at),
         t(c.holding_unit()),
-    ])
+    ]
 }
 
 fn case_child_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, StoreError> {
@@ -331,8 +342,9 @@ fn case_child_rows(c: &CaseSummary) -> Result<Vec<(&'static Table, Vec<Row>)>, S
     ])
 }
 
-fn outreach_row(o: &OutreachSummary) -> Result<Row, StoreError> {
-    Ok(vec![t(o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), json(o)?, micros(o.last_at)])
+/// An outreach's row, `summary` its summary column.
+fn outreach_row(o: &OutreachSummary, summary: Value) -> Row {
+    vec![t(o.unit), t(o.outreach_id), t(o.state.id()), micros(o.reported_at), summary, micros(o.last_at)]
 }
 
 /// The stream's row.
