@@ -1307,30 +1307,26 @@ pub async fn an_imported_document_keeps_its_seal(store: Store) {
     assert_eq!(export_stream(&*store, StreamKind::Case, stream).await.expect("export"), doc);
     // Imported again: held as it is, with its seal verified against a trust set when one is given.
     let limits = Limits::default();
-    let held = |trust: Option<TrustedKeys>| {
-        let (store, doc) = (store.clone(), doc.clone());
-        async move { held_as_they_are(&*store, &[doc.as_bytes()], &limits, trust.as_ref()).await.expect("read") }
+    let held = |document: &str, trust: Option<TrustedKeys>| {
+        let (store, document) = (store.clone(), document.to_owned());
+        async move { held_as_they_are(&*store, &[document.as_bytes()], &limits, trust.as_ref()).await.expect("read") }
     };
     let mut unit_trusted = TrustedKeys::new();
     unit_trusted.insert(trusted).expect("trusted");
     let mut other_trusted = TrustedKeys::new();
     other_trusted.insert(unit_key(&unit, 16).1).expect("trusted");
-    assert_eq!(held(None).await, vec![true]);
-    assert_eq!(held(Some(unit_trusted)).await, vec![true]);
-    assert_eq!(held(Some(other_trusted.clone())).await, vec![false], "a seal the trust set does not trust");
+    assert_eq!(held(&doc, None).await, vec![true]);
+    assert_eq!(held(&doc, Some(unit_trusted)).await, vec![true]);
+    assert_eq!(held(&doc, Some(other_trusted.clone())).await, vec![false], "a seal the trust set does not trust");
     assert!(import_batch_trusted("doc", doc.as_bytes(), &limits, Some(&other_trusted)).is_err());
     // The same document without its seal (the last member): held as it is when no seal is asked
     // for (importing it writes nothing), not when a trust set asks for one.
     let at = doc.find(",\n  \"seal\": ").expect("the seal is the last member");
     let unsealed = format!("{}\n}}\n", &doc[..at]);
-    let held = |trust: Option<TrustedKeys>| {
-        let (store, unsealed) = (store.clone(), unsealed.clone());
-        async move { held_as_they_are(&*store, &[unsealed.as_bytes()], &limits, trust.as_ref()).await.expect("read") }
-    };
-    assert_eq!(held(None).await, vec![true]);
+    assert_eq!(held(&unsealed, None).await, vec![true]);
     let mut unit_trusted = TrustedKeys::new();
     unit_trusted.insert(unit_key(&unit, 13).1).expect("trusted");
-    assert_eq!(held(Some(unit_trusted.clone())).await, vec![false]);
+    assert_eq!(held(&unsealed, Some(unit_trusted.clone())).await, vec![false]);
     assert!(import_batch_trusted("doc", unsealed.as_bytes(), &limits, Some(&unit_trusted)).is_err());
     let batch = import_batch("doc", unsealed.as_bytes(), &limits).expect("valid");
     let report = import_documents(&*store, &[batch]).await.expect("again");
