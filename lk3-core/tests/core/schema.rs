@@ -1,6 +1,6 @@
 //! The published schemas are generated from the types, valid JSON Schema
 //! documents, and the committed copies in `schemas/` are fresh.
-//! `LK3_BLESS=1 cargo test -p lk3-core --test schema` rewrites them.
+//! `LK3_BLESS=1 cargo test -p lk3-core --test core schema::` rewrites them.
 
 use lk3_core::schema::{DOCUMENTS, generate, to_json};
 
@@ -22,7 +22,7 @@ fn committed_schemas_are_fresh() {
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             current == fresh,
-            "schemas/{}.schema.json is stale: run `LK3_BLESS=1 cargo test -p lk3-core --test schema`",
+            "schemas/{}.schema.json is stale: run `LK3_BLESS=1 cargo test -p lk3-core --test core schema::`",
             doc.name
         );
     }

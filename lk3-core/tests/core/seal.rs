@@ -346,7 +346,7 @@ fn to_hex(b: &[u8]) -> String {
 /// The sealed document and trust file Python checks with its own Ed25519
 /// (`lk3-py/tests/test_seal_interop.py`): a case sealed by a test key whose
 /// secret is 32 bytes of 0x42 (a test key: never trust it). Deterministic;
-/// `LK3_BLESS=1 cargo test -p lk3-core --test seal` rewrites them.
+/// `LK3_BLESS=1 cargo test -p lk3-core --test core seal::` rewrites them.
 #[test]
 fn the_python_interop_fixture_is_fresh() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lk3-py/tests/data");
@@ -368,7 +368,7 @@ fn the_python_interop_fixture_is_fresh() {
         let current = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
         assert!(
             &current == text,
-            "lk3-py/tests/data/{name} is stale: run `LK3_BLESS=1 cargo test -p lk3-core --test seal`"
+            "lk3-py/tests/data/{name} is stale: run `LK3_BLESS=1 cargo test -p lk3-core --test core seal::`"
         );
     }
     let report = validate_trusted(

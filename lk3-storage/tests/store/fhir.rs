@@ -2,8 +2,7 @@
 //! partner's system would, and imported back as the partner's step; refused
 //! with the usual error when the step is not allowed.
 
-#[path = "../../lk3-core/tests/common/mod.rs"]
-mod common;
+use crate::conformance::world as common;
 
 use chrono::Duration;
 use common::World;

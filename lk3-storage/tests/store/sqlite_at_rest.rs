@@ -3,7 +3,7 @@
 //! never write, every derived column and every checked row changed behind
 //! lk3's back, and single-byte flips anywhere in the file.
 
-mod conformance;
+use crate::conformance;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

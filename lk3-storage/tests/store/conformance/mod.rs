@@ -3,7 +3,7 @@
 //! test per function here.
 #![allow(dead_code)]
 
-#[path = "../../../lk3-core/tests/common/mod.rs"]
+#[path = "../../../../lk3-core/tests/common/mod.rs"]
 pub mod world;
 
 use lk3_core::Decider;

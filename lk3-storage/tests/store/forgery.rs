@@ -11,8 +11,7 @@
 //!   found generically: a payload change that leaves the recorded command
 //!   unchanged is a derived field.
 
-#[path = "../../lk3-core/tests/common/mod.rs"]
-mod common;
+use crate::conformance::world as common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! Signing and trust as a user runs them: `lk3 keys generate|show|trust|retire|revoke`,
 //! `lk3 export --sign`, `lk3 validate --trust`, `lk3 import --trust`.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

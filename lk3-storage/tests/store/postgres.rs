@@ -3,7 +3,7 @@
 //! database of its own. Without the URL the tests fail under CI=true and
 //! are skipped (with a message) elsewhere.
 
-mod conformance;
+use crate::conformance;
 
 use std::sync::Arc;
 

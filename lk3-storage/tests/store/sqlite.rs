@@ -2,7 +2,7 @@
 //! asked: a row edited behind lk3's back, a schema from a newer lk3,
 //! durability settings.
 
-mod conformance;
+use crate::conformance;
 
 use std::sync::Arc;
 
@@ -230,7 +230,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
         .await
         .expect("rewind");
         // Schema 12 rebuilt the commands table: back to the table migrations 1 and 2 made.
-        let first = include_str!("../migrations/sqlite/0001_init.sql");
+        let first = include_str!("../../migrations/sqlite/0001_init.sql");
         let made = &first[first.find("CREATE TABLE commands").expect("0001")..];
         let made = &made[..=made.find(");").expect("its end") + 1];
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(

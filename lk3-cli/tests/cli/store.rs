@@ -1,7 +1,7 @@
 //! The store commands as a user runs them: `lk3 demo --db`, `lk3 verify`,
 //! `lk3 export`, `lk3 import`, `lk3 cases`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

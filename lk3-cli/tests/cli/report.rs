@@ -18,7 +18,7 @@
 //! The outreach itself: reported 1 Jul, visited 2 Jul (not found) and 4 Jul
 //! (found, agrees: `bersedia`). The 2017 consultation is outside 2019.
 
-mod common;
+use crate::common;
 
 use common::{lk3_in, path, stdout};
 use serde_json::Value;
