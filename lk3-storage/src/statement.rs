@@ -115,17 +115,17 @@ fn upsert_over(table: &Table, row: &Row, before: Option<&Row>) -> Statement {
         .filter(|(k, c)| !table.key.contains(&c.name) && before.is_none_or(|b| b.get(*k) != row.get(*k)))
         .map(|(_, c)| format!("{0} = excluded.{0}", c.name))
         .collect();
-    let on_conflict = if updates.is_empty() {
-        "DO NOTHING".to_owned()
-    } else {
-        format!("({}) DO UPDATE SET {}", table.key.join(", "), updates.join(", "))
-    };
+    // The key named either way: any other unique index (a case number
+    // already given) still refuses the row.
+    let action =
+        if updates.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {}", updates.join(", ")) };
     Statement {
         text: format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT {on_conflict}",
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {action}",
             table.name,
             table.column_list(),
             marks.join(", "),
+            table.key.join(", "),
         ),
         values: row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect(),
     }
@@ -532,7 +532,11 @@ mod on_sqlite {
             run(&mut conn, &whole).await.expect("written whole");
             assert_eq!(stored(&mut conn, table).await, vec![before.clone()], "{}: a new row", table.name);
             let same = upsert_over(table, &before, Some(&before));
-            assert!(same.text.ends_with("ON CONFLICT DO NOTHING"), "{}", same.text);
+            assert!(
+                same.text.ends_with(&format!("ON CONFLICT ({}) DO NOTHING", table.key.join(", "))),
+                "{}",
+                same.text
+            );
             for (k, column) in table.columns.iter().enumerate().filter(|(_, c)| !table.key.contains(&c.name)) {
                 let mut after = before.clone();
                 after[k] = row_of(2).swap_remove(k);
@@ -548,6 +552,16 @@ mod on_sqlite {
                 assert_eq!(stored(&mut conn, table).await, vec![after.clone()], "{}.{}", table.name, column.name);
                 run(&mut conn, &upsert_over(table, &before, Some(&after))).await.expect("and back");
                 assert_eq!(stored(&mut conn, table).await, vec![before.clone()], "{}.{} back", table.name, column.name);
+            }
+            if table.name == rows::CASES.name {
+                // Another case (another key) with the same number: refused, whichever action the
+                // upsert takes on its own key.
+                let id = table.position("case_id").expect("case_id");
+                let mut other = before.clone();
+                other[id] = Value::Text("case_id-other".into());
+                for over in [None, Some(&other)] {
+                    assert!(run(&mut conn, &upsert_over(table, &other, over)).await.is_err(), "{over:?}");
+                }
             }
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {}", table.name)))
                 .execute(&mut *conn)
