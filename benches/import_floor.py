@@ -72,6 +72,7 @@ def write_rows(corpus: Path, dump: Path, out: Path) -> None:
     for name, rows in tables["rows"].items():
         if rows:
             marks = ", ".join("?" * len(rows[0]))
+            rows = [[bytes.fromhex(v["x"]) if isinstance(v, dict) else v for v in r] for r in rows]
             db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
     db.execute("COMMIT")
     db.close()
@@ -100,8 +101,8 @@ def dump_rows(db_path: Path, dump: Path) -> int:
         "ORDER BY type = 'index', rowid")]
     rows = {}
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
-        rows[name] = [[v.hex() if isinstance(v, bytes) else v for v in r] for r in db.execute(f'SELECT * FROM "{name}"')]
-    # _sqlx_migrations' checksum is a blob: keep it as text, the baseline only needs the bytes' size.
+        # Bytes (ids and hashes since schema 13, _sqlx_migrations' checksum) as {"x": hex}, written back as bytes.
+        rows[name] = [[{"x": v.hex()} if isinstance(v, bytes) else v for v in r] for r in db.execute(f'SELECT * FROM "{name}"')]
     dump.write_text(json.dumps({"schema": schema, "rows": rows}))
     db.close()
     return len(rows.get("events", []))

@@ -36,6 +36,7 @@ for stream, seq, hash_, body in rows:
     e.pop("hash", None)  # a body of schema 11 held it; since schema 12 the row does
     text = json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256(text.encode()).hexdigest()
+    hash_ = hash_.hex()  # stored as its 32 bytes since schema 13
     if stream != prev_stream:
         prev_hash = "0" * 64
     bad += digest != hash_ or e["prev_hash"] != prev_hash
@@ -54,6 +55,7 @@ prev_stream, prev_hash, n, bad = None, "0" * 64, 0, 0
 rows = db.execute("SELECT stream_id, seq, hash, body FROM events ORDER BY unit, stream_id, seq")
 for stream, seq, hash_, body in rows:
     digest = hashlib.sha256(body.encode()).hexdigest()
+    hash_ = hash_.hex()  # stored as its 32 bytes since schema 13
     if stream != prev_stream:
         prev_hash = "0" * 64
     bad += digest != hash_ or json.loads(body)["prev_hash"] != prev_hash

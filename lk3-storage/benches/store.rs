@@ -57,30 +57,32 @@ async fn sqlite(dir: &std::path::Path, name: &str) -> SqliteStore {
     SqliteStore::open(&format!("sqlite://{}", dir.join(name).display())).await.expect("open")
 }
 
-/// The baseline: the same rows, plain INSERTs, one transaction per batch.
+/// The baseline: the same rows, plain INSERTs, one transaction per batch
+/// (ids and hashes as the bytes schema 13 stores).
 async fn bare_insert(pool: &sqlx::SqlitePool, batch: &Batch) {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
     let unit = batch.unit.to_string();
     let stream = batch.stream_id.to_string();
     for e in &batch.events {
         sqlx::query("INSERT INTO events (unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-            .bind(&unit).bind(&stream).bind(e.seq as i64).bind(e.event_id.to_string())
-            .bind(batch.commands[0].command_id.to_string()).bind(e.occurred_at.timestamp_micros())
-            .bind(e.hash.to_string()).bind(&e.body)
+            .bind(&unit).bind(&stream).bind(e.seq as i64).bind(e.event_id.as_bytes().as_slice())
+            .bind(batch.commands[0].command_id.as_uuid().as_bytes().as_slice()).bind(e.occurred_at.timestamp_micros())
+            .bind(e.hash.0.as_slice()).bind(&e.body)
             .execute(&mut *tx).await.expect("event");
     }
     sqlx::query("INSERT INTO streams (unit, stream_id, kind, version, head_hash) VALUES (?1, ?2, 'case', ?3, ?4)")
         .bind(&unit)
         .bind(&stream)
         .bind(batch.new_version() as i64)
-        .bind(batch.head_hash().to_string())
+        .bind(batch.head_hash().0.to_vec())
         .execute(&mut *tx)
         .await
         .expect("stream");
-    sqlx::query("INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq) VALUES (?1, ?2, ?3, 1, 5)")
+    sqlx::query("INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq, fingerprint) VALUES (?1, ?2, ?3, 1, 5, ?4)")
         .bind(&unit)
-        .bind(batch.commands[0].command_id.to_string())
+        .bind(batch.commands[0].command_id.as_uuid().as_bytes().as_slice())
         .bind(&stream)
+        .bind(batch.head_hash().0.to_vec())
         .execute(&mut *tx)
         .await
         .expect("command");

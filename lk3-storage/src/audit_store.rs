@@ -84,7 +84,7 @@ pub(crate) fn parts(integrity: Option<[&str; 3]>) -> Vec<Part> {
          (SELECT 1 FROM events e WHERE e.unit = c.unit AND e.stream_id = c.stream_id \
          AND e.seq = c.first_seq AND e.command_id = c.command_id)"
             .to_owned(),
-        &[text, text, text],
+        &[text, ColumnType::Uuid, text],
         Read::Dangling,
     ));
     parts.push(part(

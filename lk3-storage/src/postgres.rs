@@ -40,6 +40,14 @@ impl PostgresStore {
         format!("SELECT jsonb_array_elements_text(CAST(${param} AS jsonb))")
     }
 
+    /// The ids of a JSON array of their text bound as parameter `param`, as
+    /// a subquery of their stored bytes ([`rows::ColumnType::Uuid`]).
+    fn json_uuid_array(param: usize) -> String {
+        format!(
+            "SELECT decode(replace(v, '-', ''), 'hex') FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS v"
+        )
+    }
+
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/postgres/0001_init.sql"),
@@ -54,6 +62,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0010_case_clients_covering.sql"),
         include_str!("../migrations/postgres/0011_summary_channel_sasaran_partner.sql"),
         include_str!("../migrations/postgres/0012_canonical_bodies.sql"),
+        include_str!("../migrations/postgres/0013_ids_and_hashes_as_bytes.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

@@ -11,7 +11,10 @@ use crate::error::StoreError;
 use crate::model::{CommandRecord, StoredEvent, StreamInfo};
 use crate::projection::{CaseSummary, OutreachSummary, Projection};
 
-/// A stored value: every column is TEXT or a 64-bit integer, or NULL.
+/// A value of a row: text, a 64-bit integer, or NULL. Ids and hashes are
+/// their text here whatever the column stores ([`ColumnType::Uuid`],
+/// [`ColumnType::Hash`]): rows are derived, compared and checked as text,
+/// and only binding and reading convert ([`Stored`], [`from_bytes`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Value {
     /// SQL NULL.
@@ -53,6 +56,81 @@ pub enum ColumnType {
     Text,
     /// A 64-bit integer.
     Int,
+    /// A UUID stored as its 16 bytes (SQLite BLOB, PostgreSQL bytea); its
+    /// hyphenated lowercase text in a [`Row`].
+    Uuid,
+    /// A SHA-256 stored as its 32 bytes (SQLite BLOB, PostgreSQL bytea);
+    /// its 64 lowercase hex digits in a [`Row`].
+    Hash,
+}
+
+impl ColumnType {
+    /// Whether the column stores bytes.
+    pub fn is_bytes(self) -> bool {
+        matches!(self, ColumnType::Uuid | ColumnType::Hash)
+    }
+}
+
+/// A value as it is handed to the database in a column of its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stored {
+    /// NULL, of the column's type (PostgreSQL checks it).
+    Null(ColumnType),
+    /// An integer.
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Stored {
+    /// `value` in a column of `ty`. An id or a hash is stored as its bytes
+    /// when it is lk3's text of one; any other text is stored as it is, so
+    /// that a read finds it out of place ([`Value::Invalid`]) rather than
+    /// finding another value.
+    pub(crate) fn of(value: Value, ty: ColumnType) -> Stored {
+        match value {
+            Value::Int(i) => Stored::Int(i),
+            Value::Text(text) => match bytes_of(&text, ty) {
+                Some(bytes) => Stored::Bytes(bytes),
+                None => Stored::Text(text),
+            },
+            Value::Null | Value::Invalid(_) => Stored::Null(ty),
+        }
+    }
+}
+
+/// The bytes a column of `ty` stores for `text`: `None` for a text column,
+/// or text that is not lk3's text of a UUID (hyphenated, lowercase) or a
+/// hash (64 lowercase hex digits).
+pub(crate) fn bytes_of(text: &str, ty: ColumnType) -> Option<Vec<u8>> {
+    match ty {
+        ColumnType::Uuid => {
+            let id = Uuid::try_parse(text).ok()?;
+            let mut canonical = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            (id.hyphenated().encode_lower(&mut canonical) == text).then(|| id.as_bytes().to_vec())
+        }
+        ColumnType::Hash => lk3_core::event::Hash::from_hex(text).map(|h| h.0.to_vec()),
+        ColumnType::Text | ColumnType::Int => None,
+    }
+}
+
+/// The row value of bytes read from a column of `ty`: the id's or hash's
+/// text, or [`Value::Invalid`] when they are not one (or the column holds
+/// no bytes).
+pub(crate) fn from_bytes(bytes: &[u8], ty: ColumnType) -> Value {
+    match ty {
+        ColumnType::Uuid => match Uuid::from_slice(bytes) {
+            Ok(id) => Value::Text(id.to_string()),
+            Err(_) => Value::Invalid(format!("{} bytes where a UUID's 16 belong", bytes.len())),
+        },
+        ColumnType::Hash => match <[u8; 32]>::try_from(bytes) {
+            Ok(h) => Value::Text(lk3_core::event::Hash(h).to_string()),
+            Err(_) => Value::Invalid(format!("{} bytes where a hash's 32 belong", bytes.len())),
+        },
+        ColumnType::Text | ColumnType::Int => Value::Invalid(format!("{} bytes where a value belongs", bytes.len())),
+    }
 }
 
 /// A column.
@@ -70,6 +148,14 @@ const fn text(name: &'static str) -> Column {
 
 const fn int(name: &'static str) -> Column {
     Column { name, ty: ColumnType::Int }
+}
+
+const fn uuid(name: &'static str) -> Column {
+    Column { name, ty: ColumnType::Uuid }
+}
+
+const fn hash(name: &'static str) -> Column {
+    Column { name, ty: ColumnType::Hash }
 }
 
 /// A table of rows derived from streams. Every such table starts with the
@@ -101,7 +187,7 @@ impl Table {
 /// `streams`: one row per stream, its head.
 pub const STREAMS: Table = Table {
     name: "streams",
-    columns: &[text("unit"), text("stream_id"), text("kind"), int("version"), text("head_hash")],
+    columns: &[text("unit"), text("stream_id"), text("kind"), int("version"), hash("head_hash")],
     stream_column: "stream_id",
     key: &["unit", "stream_id"],
 };
@@ -114,10 +200,10 @@ pub const EVENTS: Table = Table {
         text("unit"),
         text("stream_id"),
         int("seq"),
-        text("event_id"),
-        text("command_id"),
+        uuid("event_id"),
+        uuid("command_id"),
         int("occurred_at"),
-        text("hash"),
+        hash("hash"),
         text("body"),
     ],
     stream_column: "stream_id",
@@ -129,11 +215,11 @@ pub const COMMANDS: Table = Table {
     name: "commands",
     columns: &[
         text("unit"),
-        text("command_id"),
+        uuid("command_id"),
         text("stream_id"),
         int("first_seq"),
         int("last_seq"),
-        text("fingerprint"),
+        hash("fingerprint"),
     ],
     stream_column: "stream_id",
     key: &["unit", "command_id"],
@@ -603,4 +689,38 @@ pub fn trust_of_row(row: &Row) -> Option<crate::trust::TrustRecord> {
 /// A command's row with its check.
 pub fn checked_command_row(unit: &UnitCode, command_id: &str, r: &CommandRecord) -> Row {
     checked(command_row(unit, command_id, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// lk3's text of an id or a hash goes to its bytes and back unchanged;
+    /// any other text (another spelling of the same id or hash included) is
+    /// stored as text, and bytes of another length read as what they are not.
+    #[test]
+    fn an_id_or_a_hash_is_stored_as_its_bytes_and_read_back_as_its_text() {
+        let id = Uuid::from_bytes([0xab; 16]).to_string();
+        let hash = lk3_core::event::Hash([0xcd; 32]).to_string();
+        for (ty, text, len) in [(ColumnType::Uuid, &id, 16), (ColumnType::Hash, &hash, 32)] {
+            let bytes = bytes_of(text, ty).expect("lk3's text");
+            assert_eq!(bytes.len(), len);
+            assert_eq!(from_bytes(&bytes, ty), Value::Text(text.clone()));
+            assert_eq!(Stored::of(Value::Text(text.clone()), ty), Stored::Bytes(bytes.clone()));
+            let others =
+                [text.to_uppercase(), text.replace('-', ""), format!("{{{text}}}"), format!("{text}0"), String::new()];
+            for other in others.into_iter().filter(|o| o != text) {
+                assert_eq!(bytes_of(&other, ty), None, "{other}");
+                assert_eq!(Stored::of(Value::Text(other.clone()), ty), Stored::Text(other));
+            }
+            for wrong in [&bytes[1..], &[bytes.as_slice(), &[0]].concat()] {
+                assert!(matches!(from_bytes(wrong, ty), Value::Invalid(_)), "{} bytes", wrong.len());
+            }
+            assert_eq!(Stored::of(Value::Null, ty), Stored::Null(ty));
+        }
+        for ty in [ColumnType::Text, ColumnType::Int] {
+            assert_eq!(bytes_of(&id, ty), None);
+            assert!(matches!(from_bytes(&[0; 16], ty), Value::Invalid(_)));
+        }
+    }
 }

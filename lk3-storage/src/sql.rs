@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 12;
+pub(crate) const SCHEMA_VERSION: i64 = 13;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -90,8 +90,14 @@ pub(crate) fn uuid(text: &str) -> Result<Uuid, StoreError> {
     Uuid::try_parse(text).map_err(|e| corrupt(Uuid::nil(), 0, format!("id {text:?}: {e}")))
 }
 
-pub(crate) fn hash(stream_id: Uuid, text: &str) -> Result<Hash, StoreError> {
-    Hash::from_hex(text).ok_or_else(|| corrupt(stream_id, 0, format!("hash {text:?} is not 64 hex digits")))
+/// An id stored as its 16 bytes ([`crate::rows::ColumnType::Uuid`]).
+pub(crate) fn uuid_bytes(bytes: &[u8]) -> Result<Uuid, StoreError> {
+    Uuid::from_slice(bytes).map_err(|_| corrupt(Uuid::nil(), 0, format!("an id of {} bytes", bytes.len())))
+}
+
+/// A hash stored as its 32 bytes ([`crate::rows::ColumnType::Hash`]).
+pub(crate) fn hash_bytes(stream_id: Uuid, bytes: &[u8]) -> Result<Hash, StoreError> {
+    <[u8; 32]>::try_from(bytes).map(Hash).map_err(|_| corrupt(stream_id, 0, format!("a hash of {} bytes", bytes.len())))
 }
 
 pub(crate) fn unsigned(stream_id: Uuid, v: i64) -> Result<u64, StoreError> {
@@ -320,7 +326,7 @@ macro_rules! sql_store {
                     stream_id,
                     kind: StreamKind::parse(kind).ok_or_else(|| sql::corrupt(stream_id, 0, format!("kind {kind:?}")))?,
                     version: sql::unsigned(stream_id, row.try_get(3)?)?,
-                    head_hash: sql::hash(stream_id, row.try_get(4)?)?,
+                    head_hash: sql::hash_bytes(stream_id, row.try_get(4)?)?,
                 })
             }
 
@@ -329,9 +335,17 @@ macro_rules! sql_store {
                 let at = row.try_get(2)?;
                 Ok(StoredEvent {
                     seq,
-                    event_id: sql::uuid(row.try_get(1)?).map_err(|_| sql::corrupt(stream_id, seq, "event id"))?,
+                    event_id: row
+                        .try_get(1)
+                        .ok()
+                        .and_then(|b| sql::uuid_bytes(b).ok())
+                        .ok_or_else(|| sql::corrupt(stream_id, seq, "event id"))?,
                     occurred_at: sql::from_micros(stream_id, at).map_err(|_| sql::corrupt(stream_id, seq, "time"))?,
-                    hash: sql::hash(stream_id, row.try_get(3)?).map_err(|_| sql::corrupt(stream_id, seq, "hash"))?,
+                    hash: row
+                        .try_get(3)
+                        .ok()
+                        .and_then(|b| sql::hash_bytes(stream_id, b).ok())
+                        .ok_or_else(|| sql::corrupt(stream_id, seq, "hash"))?,
                     body: row.try_get(4)?,
                 })
             }
@@ -342,7 +356,7 @@ macro_rules! sql_store {
                     stream_id,
                     first_seq: sql::unsigned(stream_id, row.try_get(1)?)?,
                     last_seq: sql::unsigned(stream_id, row.try_get(2)?)?,
-                    fingerprint: Fingerprint(sql::hash(stream_id, row.try_get(3)?)?),
+                    fingerprint: Fingerprint(sql::hash_bytes(stream_id, row.try_get(3)?)?),
                 })
             }
 
@@ -404,6 +418,11 @@ macro_rules! sql_store {
                     },
                     ColumnType::Text => match row.try_get::<Option<String>, _>(i) {
                         Ok(Some(v)) => Value::Text(v),
+                        Ok(None) => Value::Null,
+                        Err(e) => Value::Invalid(e.to_string()),
+                    },
+                    ColumnType::Uuid | ColumnType::Hash => match row.try_get::<Option<&[u8]>, _>(i) {
+                        Ok(Some(v)) => rows::from_bytes(v, ty),
                         Ok(None) => Value::Null,
                         Err(e) => Value::Invalid(e.to_string()),
                     },
@@ -528,12 +547,13 @@ macro_rules! sql_store {
                 value: Value,
                 ty: ColumnType,
             ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
-                match (value, ty) {
-                    (Value::Int(v), _) => query.bind(v),
-                    (Value::Text(v), _) => query.bind(v),
-                    // A NULL is bound with its column's type (PostgreSQL checks it).
-                    (_, ColumnType::Int) => query.bind(None::<i64>),
-                    (_, ColumnType::Text) => query.bind(None::<String>),
+                match rows::Stored::of(value, ty) {
+                    rows::Stored::Int(v) => query.bind(v),
+                    rows::Stored::Text(v) => query.bind(v),
+                    rows::Stored::Bytes(v) => query.bind(v),
+                    rows::Stored::Null(ColumnType::Int) => query.bind(None::<i64>),
+                    rows::Stored::Null(ColumnType::Text) => query.bind(None::<String>),
+                    rows::Stored::Null(_) => query.bind(None::<Vec<u8>>),
                 }
             }
 
@@ -717,7 +737,7 @@ macro_rules! sql_store {
                 sqlx::query(<$store>::stmt(
                     "SELECT stream_id, first_seq, last_seq, fingerprint FROM commands WHERE command_id = $1",
                 ))
-                .bind(command_id.to_string())
+                .bind(command_id.as_uuid().as_bytes().as_slice())
                 .fetch_optional(&mut *conn)
                 .await?
                 .map(|r| command_row(&r))
@@ -846,9 +866,10 @@ macro_rules! sql_store {
                 run_all(tx, $crate::statement::table_statements(table, rows, tail)).await
             }
 
-            /// The first column of rows an insert returned (`RETURNING id`).
-            fn returned_ids(rows: Vec<DbRow>) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-                rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+            /// The first column of rows an insert returned (`RETURNING id`),
+            /// of type `ty`, as text.
+            fn returned_ids(rows: Vec<DbRow>, ty: ColumnType) -> std::collections::HashSet<String> {
+                rows.iter().filter_map(|r| read_value(r, 0, ty).as_text().map(str::to_owned)).collect()
             }
 
             /// The events of `batches`, in as few statements as the limit of
@@ -899,7 +920,8 @@ macro_rules! sql_store {
                 let into = format!("INSERT INTO commands ({}) ", rows::CHECKED_COMMANDS.column_list());
                 let claimed = returned_ids(
                     insert_many(tx, &into, &types, &claims, " ON CONFLICT DO NOTHING RETURNING command_id").await?,
-                )?;
+                    ColumnType::Uuid,
+                );
                 drop(claims);
                 let mut outcomes: Vec<Option<AppendOutcome>> = vec![None; batches.len()];
                 let (fresh, seen_before): (Vec<usize>, Vec<usize>) = (0..batches.len())
@@ -962,11 +984,13 @@ macro_rules! sql_store {
                     );
                     let mut ids = q.separated(", ");
                     for id in chunk {
-                        ids.push_bind(id.as_str());
+                        ids.push_bind(rows::bytes_of(id, ColumnType::Uuid).unwrap_or_default());
                     }
                     q.push(")");
                     for r in q.build().fetch_all(&mut **tx).await? {
-                        found.insert(r.try_get::<String, _>(4)?, command_row(&r)?);
+                        if let Value::Text(id) = read_value(&r, 4, ColumnType::Uuid) {
+                            found.insert(id, command_row(&r)?);
+                        }
                     }
                 }
                 Ok(found)
@@ -1023,8 +1047,10 @@ macro_rules! sql_store {
                         ]
                     })
                     .collect();
-                let created =
-                    returned_ids(insert_into(tx, &rows::STREAMS, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id").await?)?;
+                let created = returned_ids(
+                    insert_into(tx, &rows::STREAMS, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id").await?,
+                    ColumnType::Text,
+                );
                 // A stream already there (under other command ids): refused as
                 // the one-by-one path refuses it.
                 if let Some(batch) = batches.iter().find(|b| !created.contains(&b.stream_id.to_string())) {
@@ -1321,12 +1347,13 @@ macro_rules! sql_store {
                                 r.try_get::<&str, _>(0),
                                 r.try_get::<&str, _>(1),
                                 r.try_get::<i64, _>(2),
-                                r.try_get::<&str, _>(3),
+                                r.try_get::<&[u8], _>(3),
                                 r.try_get::<&str, _>(4),
                             ) else {
                                 continue;
                             };
-                            let Some(canonical) = crate::body::rewritten(body, hash) else { continue };
+                            let Value::Text(hash) = rows::from_bytes(hash, ColumnType::Hash) else { continue };
+                            let Some(canonical) = crate::body::rewritten(body, &hash) else { continue };
                             sqlx::query(<$store>::stmt(
                                 "UPDATE events SET body = $1 WHERE unit = $2 AND stream_id = $3 AND seq = $4 AND body = $5",
                             ))
@@ -1650,7 +1677,7 @@ macro_rules! sql_store {
                         }
                     }
                     if let Some(ids) = page.command_ids() {
-                        let text = $crate::audit_page::commands_query(&<$store>::json_text_array(1));
+                        let text = $crate::audit_page::commands_query(&<$store>::json_uuid_array(1));
                         let found = sqlx::query(<$store>::stmt_owned(text)).bind(ids).fetch_all(&mut *tx).await?;
                         for r in &found {
                             page.add_command(read_row(r, &rows::COMMANDS, 0));

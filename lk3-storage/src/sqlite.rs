@@ -106,6 +106,12 @@ impl SqliteStore {
         format!("SELECT value FROM json_each(${param})")
     }
 
+    /// The ids of a JSON array of their text bound as parameter `param`, as
+    /// a subquery of their stored bytes ([`rows::ColumnType::Uuid`]).
+    pub(crate) fn json_uuid_array(param: usize) -> String {
+        format!("SELECT unhex(replace(value, '-', '')) FROM json_each(${param})")
+    }
+
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/sqlite/0001_init.sql"),
@@ -120,6 +126,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0010_case_clients_covering.sql"),
         include_str!("../migrations/sqlite/0011_summary_channel_sasaran_partner.sql"),
         include_str!("../migrations/sqlite/0012_canonical_bodies.sql"),
+        include_str!("../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

@@ -116,11 +116,15 @@ impl DirectWriter {
     fn run(&self, parts: &[Statement], returning: usize) -> rusqlite::Result<()> {
         for (k, part) in parts.iter().enumerate() {
             let mut prepared = self.conn.prepare_cached(&statement::bare(&part.text))?;
-            for (i, (value, _)) in part.values.iter().enumerate() {
+            for (i, (value, ty)) in part.values.iter().enumerate() {
                 match value {
                     Value::Null => prepared.raw_bind_parameter(i + 1, rusqlite::types::Null)?,
                     Value::Int(n) => prepared.raw_bind_parameter(i + 1, n)?,
-                    Value::Text(t) => prepared.raw_bind_parameter(i + 1, t.as_str())?,
+                    // An id or a hash as its bytes ([`rows::Stored::of`]).
+                    Value::Text(t) => match rows::bytes_of(t, *ty) {
+                        Some(bytes) => prepared.raw_bind_parameter(i + 1, bytes.as_slice())?,
+                        None => prepared.raw_bind_parameter(i + 1, t.as_str())?,
+                    },
                     Value::Invalid(_) => return Err(rusqlite::Error::InvalidQuery),
                 }
             }
@@ -207,7 +211,7 @@ impl DirectReader {
                 })?;
             }
             if let Some(ids) = page.command_ids() {
-                let text = audit_page::commands_query(&SqliteStore::json_text_array(1));
+                let text = audit_page::commands_query(&SqliteStore::json_uuid_array(1));
                 let mut commands = self.conn.prepare_cached(&statement::bare(&text))?;
                 commands.raw_bind_parameter(1, ids)?;
                 let mut found = commands.raw_query();
@@ -311,10 +315,12 @@ fn value(found: ValueRef<'_>, ty: ColumnType) -> Value {
             Ok(text) => Value::Text(text.to_owned()),
             Err(e) => Value::Invalid(format!("text that is not UTF-8: {e}")),
         },
+        (ValueRef::Blob(bytes), ColumnType::Uuid | ColumnType::Hash) => rows::from_bytes(bytes, ty),
         (other, ty) => {
             let belongs = match ty {
                 ColumnType::Int => "an integer",
                 ColumnType::Text => "text",
+                ColumnType::Uuid | ColumnType::Hash => "a blob",
             };
             Value::Invalid(format!("{} where {belongs} belongs", other.data_type()))
         }

@@ -178,7 +178,8 @@ pub(crate) fn head_move(batch: &Batch) -> Statement {
     let int = |v: u64| (Value::Int(sql::signed(v)), ColumnType::Int);
     let (unit, stream, kind) =
         (text(batch.unit.to_string()), text(batch.stream_id.to_string()), text(batch.kind.as_str().to_owned()));
-    let (version, head) = (int(batch.new_version()), text(batch.head_hash().to_string()));
+    let hash = |h: lk3_core::event::Hash| (Value::Text(h.to_string()), ColumnType::Hash);
+    let (version, head) = (int(batch.new_version()), hash(batch.head_hash()));
     if batch.expected_version == 0 {
         Statement {
             text: "INSERT INTO streams (unit, stream_id, kind, version, head_hash) VALUES ($1, $2, $3, $4, $5) \
@@ -191,15 +192,7 @@ pub(crate) fn head_move(batch: &Batch) -> Statement {
             text: "UPDATE streams SET version = $1, head_hash = $2 \
                    WHERE unit = $3 AND stream_id = $4 AND kind = $5 AND version = $6 AND head_hash = $7"
                 .to_owned(),
-            values: vec![
-                version,
-                head,
-                unit,
-                stream,
-                kind,
-                int(batch.expected_version),
-                text(batch.prev_hash.to_string()),
-            ],
+            values: vec![version, head, unit, stream, kind, int(batch.expected_version), hash(batch.prev_hash)],
         }
     }
 }
@@ -215,41 +208,20 @@ pub(crate) fn manifest_count(unit: &str, streams: i64) -> Statement {
     }
 }
 
-/// The columns of `events`, in the order [`event_statements`] writes them.
-const EVENT_COLUMNS: [(&str, ColumnType); 8] = [
-    ("unit", ColumnType::Text),
-    ("stream_id", ColumnType::Text),
-    ("seq", ColumnType::Int),
-    ("event_id", ColumnType::Text),
-    ("command_id", ColumnType::Text),
-    ("occurred_at", ColumnType::Int),
-    ("hash", ColumnType::Text),
-    ("body", ColumnType::Text),
-];
-
 /// One event's row: its command is the batch's last one that began at or
 /// before it.
 fn event_row(batch: &Batch, e: &StoredEvent) -> Row {
     let span = batch.commands.iter().rev().find(|c| c.first_seq <= e.seq);
-    vec![
-        Value::Text(batch.unit.to_string()),
-        Value::Text(batch.stream_id.to_string()),
-        Value::Int(sql::signed(e.seq)),
-        Value::Text(e.event_id.to_string()),
-        Value::Text(span.map(|c| c.command_id.to_string()).unwrap_or_default()),
-        Value::Int(sql::micros(e.occurred_at)),
-        Value::Text(e.hash.to_string()),
-        Value::Text(e.body.clone()),
-    ]
+    let command_id = span.map(|c| c.command_id.to_string()).unwrap_or_default();
+    rows::event_row(&batch.unit, batch.stream_id, &command_id, e)
 }
 
 /// The inserts of the events of `batches`, each built when it is taken.
 pub(crate) fn event_statements<'a>(batches: &'a [&'a Batch]) -> impl Iterator<Item = Statement> + Send + 'a {
     let events: Vec<(&Batch, &StoredEvent)> =
         batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
-    let names: Vec<&str> = EVENT_COLUMNS.iter().map(|(name, _)| *name).collect();
-    let into = format!("INSERT INTO events ({}) ", names.join(", "));
-    let types: Vec<ColumnType> = EVENT_COLUMNS.iter().map(|(_, ty)| *ty).collect();
+    let into = format!("INSERT INTO events ({}) ", rows::EVENTS.column_list());
+    let types: Vec<ColumnType> = rows::EVENTS.columns.iter().map(|c| c.ty).collect();
     let per = rows_per_statement(types.len());
     (0..events.len()).step_by(per).map(move |start| {
         let chunk = &events[start..events.len().min(start + per)];
@@ -443,11 +415,13 @@ mod on_sqlite {
     async fn run(tx: &mut sqlx::SqliteConnection, statement: &Statement) -> Result<usize, sqlx::Error> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(bare(&statement.text)));
         for (value, ty) in &statement.values {
-            query = match (value, ty) {
-                (Value::Int(v), _) => query.bind(*v),
-                (Value::Text(v), _) => query.bind(v.clone()),
-                (_, ColumnType::Int) => query.bind(None::<i64>),
-                (_, ColumnType::Text) => query.bind(None::<String>),
+            query = match rows::Stored::of(value.clone(), *ty) {
+                rows::Stored::Int(v) => query.bind(v),
+                rows::Stored::Text(v) => query.bind(v),
+                rows::Stored::Bytes(v) => query.bind(v),
+                rows::Stored::Null(ColumnType::Int) => query.bind(None::<i64>),
+                rows::Stored::Null(ColumnType::Text) => query.bind(None::<String>),
+                rows::Stored::Null(_) => query.bind(None::<Vec<u8>>),
             };
         }
         Ok(query.fetch_all(&mut *tx).await?.len())
@@ -509,6 +483,7 @@ mod on_sqlite {
         let value = |r: &sqlx::sqlite::SqliteRow, k: usize| match table.columns[k].ty {
             ColumnType::Int => Value::Int(r.get(k)),
             ColumnType::Text => Value::Text(r.get(k)),
+            ty => rows::from_bytes(r.get::<&[u8], _>(k), ty),
         };
         found.iter().map(|r| (0..table.columns.len()).map(|k| value(r, k)).collect()).collect()
     }

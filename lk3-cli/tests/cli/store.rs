@@ -107,7 +107,8 @@ fn verify_names_an_edited_event_by_seq_and_id() {
             .expect("a third event");
         let stream_id: String = row.get(0);
         let seq: i64 = row.get(1);
-        let event_id: String = row.get(2);
+        // Stored as its 16 bytes (schema 13).
+        let event_id = uuid::Uuid::from_slice(row.get::<&[u8], _>(2)).expect("an event id").to_string();
         let body: String = row.get(3);
         assert!(body.contains("\"occurred_at\":\"2019-"), "{body}");
         // The event now claims to have happened a year earlier; its stored hash is unchanged.

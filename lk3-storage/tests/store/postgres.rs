@@ -111,8 +111,9 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let Some(url) = fresh_database().await else { return };
     let store: conformance::Store = Arc::new(PostgresStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 11 added goes (its indexes with its columns), and so do their records.
+        // What migrations 4 to 13 added goes (its indexes with its columns), and so do their records.
         let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+        back_to_schema_12(&pool).await;
         sqlx::raw_sql(
             "DROP TABLE access_log; DROP FUNCTION lk3_access_log_append_only; DROP TABLE attachments; \
              ALTER TABLE notes DROP COLUMN sensitivity; DROP TABLE client_merges; ALTER TABLE cases DROP COLUMN holder; DROP TABLE case_transfers; \
@@ -258,4 +259,67 @@ async fn a_read_or_write_dropped_while_it_begins_leaves_no_transaction_for_the_n
         let loaded = s.load::<lk3_core::case::Case>(*case.case_id().expect("id").as_uuid()).await.expect("load");
         assert_eq!(&loaded.events, events);
     }
+}
+
+/// Schema 13's ids and hashes back to their text, and the record of
+/// migration 13 gone: the store as schema 12 left it.
+async fn back_to_schema_12(pool: &sqlx::PgPool) {
+    sqlx::raw_sql(
+        "ALTER TABLE events ALTER COLUMN event_id TYPE text COLLATE \"C\" USING encode(event_id, 'hex')::uuid::text, \
+         ALTER COLUMN command_id TYPE text COLLATE \"C\" USING encode(command_id, 'hex')::uuid::text, \
+         ALTER COLUMN hash TYPE text COLLATE \"C\" USING encode(hash, 'hex'); \
+         ALTER TABLE streams ALTER COLUMN head_hash TYPE text COLLATE \"C\" USING encode(head_hash, 'hex'); \
+         ALTER TABLE commands ALTER COLUMN command_id TYPE text COLLATE \"C\" USING encode(command_id, 'hex')::uuid::text, \
+         ALTER COLUMN fingerprint TYPE text COLLATE \"C\" USING encode(fingerprint, 'hex'), \
+         ALTER COLUMN fingerprint SET DEFAULT ''; \
+         DELETE FROM _sqlx_migrations WHERE version >= 13",
+    )
+    .execute(pool)
+    .await
+    .expect("back to schema 12");
+}
+
+/// The upgrade to schema 13 stores ids and hashes as their bytes (16 and
+/// 32), which lk3 reads back as it wrote them; a value changed outside lk3
+/// before it (an id that is not one, a hash in capitals) keeps its text's
+/// bytes, and verify names it.
+#[tokio::test]
+async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_damaged_one_for_verify() {
+    let Some(url) = fresh_database().await else { return };
+    let store = PostgresStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    store.append_batches(&[batch]).await.expect("append");
+    store.close().await;
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    back_to_schema_12(&pool).await;
+    sqlx::raw_sql(
+        "UPDATE events SET event_id = 'not an id' WHERE seq = 2; UPDATE events SET hash = upper(hash) WHERE seq = 3",
+    )
+    .execute(&pool)
+    .await
+    .expect("damage");
+    pool.close().await;
+    let store = PostgresStore::open(&url).await.expect("upgraded");
+    let lengths: Vec<(i64, i32, i32, i32)> = sqlx::query_as(
+        "SELECT seq, octet_length(event_id), octet_length(command_id), octet_length(hash) FROM events ORDER BY seq",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("events");
+    assert_eq!(lengths.len(), events.len());
+    for (seq, event_id, command_id, hash) in lengths {
+        let damaged = match seq {
+            2 => (9, 16, 32),
+            3 => (16, 16, 64),
+            _ => (16, 16, 32),
+        };
+        assert_eq!((event_id, command_id, hash), damaged, "seq {seq}");
+    }
+    let report = lk3_storage::verify::verify(&store).await.expect("verify");
+    let mut named: Vec<_> = report.problems.iter().filter_map(|p| p.seq).collect();
+    named.sort_unstable();
+    named.dedup();
+    assert_eq!(named, [2, 3], "{report:#?}");
 }

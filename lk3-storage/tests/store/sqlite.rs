@@ -217,7 +217,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 12 added goes, and so do their records.
+        // What migrations 4 to 13 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
             "DROP TABLE access_log; DROP TABLE attachments; ALTER TABLE notes DROP COLUMN sensitivity; \
@@ -229,6 +229,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
         .execute(&pool)
         .await
         .expect("rewind");
+        back_to_schema_12(&pool).await;
         // Schema 12 rebuilt the commands table: back to the table migrations 1 and 2 made.
         let first = include_str!("../../migrations/sqlite/0001_init.sql");
         let made = &first[first.find("CREATE TABLE commands").expect("0001")..];
@@ -359,7 +360,7 @@ async fn the_upgrade_to_schema_12_rewrites_bodies_but_leaves_a_forged_one_for_ve
         batches.push(lk3_storage::aggregate::encode(&Case::default(), &events).expect("encode").0);
     }
     s.append_batches(&batches).await.expect("append");
-    let rows = "SELECT unit, stream_id, seq, hash, body FROM events ORDER BY unit, stream_id, seq";
+    let rows = "SELECT unit, stream_id, seq, lower(hex(hash)), body FROM events ORDER BY unit, stream_id, seq";
     let current: Vec<(String, String, i64, String, String)> =
         sqlx::query_as(rows).fetch_all(s.pool()).await.expect("events");
     assert!(current.len() > 5_000, "{} events", current.len());
@@ -732,4 +733,102 @@ async fn a_store_in_memory_outlives_its_pools_connections() {
     assert!(other.read_stream(stream_id).await.expect("read").is_none(), "each store in memory is its own");
     store.close().await;
     assert!(store.read_stream(stream_id).await.is_err(), "closed");
+}
+
+/// Schema 13's tables back as schema 12 made them, their ids and hashes
+/// text again, and the record of migration 13 gone: the store as schema 12
+/// left it.
+async fn back_to_schema_12(pool: &sqlx::SqlitePool) {
+    let (first, twelfth) = (
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/sqlite/0012_canonical_bodies.sql"),
+    );
+    let made = |migration: &str, table: &str| {
+        let made = &migration[migration.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
+        made[..=made.find(';').expect("its end")].to_owned()
+    };
+    let (event_id, command_id) = (uuid_text("event_id"), uuid_text("command_id"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE streams RENAME TO streams_13; {streams} \
+         INSERT INTO streams SELECT unit, stream_id, kind, version, lower(hex(head_hash)) FROM streams_13; \
+         DROP TABLE streams_13; CREATE UNIQUE INDEX streams_by_id ON streams (stream_id); \
+         ALTER TABLE events RENAME TO events_13; {events} \
+         INSERT INTO events SELECT unit, stream_id, seq, {event_id}, {command_id}, occurred_at, lower(hex(hash)), body \
+         FROM events_13; DROP TABLE events_13; \
+         ALTER TABLE commands RENAME TO commands_13; {commands} \
+         INSERT INTO commands_keyed SELECT unit, {command_id}, stream_id, first_seq, last_seq, lower(hex(fingerprint)), \
+         row_check FROM commands_13; DROP TABLE commands_13; ALTER TABLE commands_keyed RENAME TO commands; \
+         DELETE FROM _sqlx_migrations WHERE version >= 13;",
+        streams = made(first, "streams"),
+        events = made(first, "events"),
+        commands = made(twelfth, "commands_keyed"),
+    )))
+    .execute(pool)
+    .await
+    .expect("back to schema 12");
+}
+
+/// The upgrade to schema 13 stores every event id, command id, hash, head
+/// hash and fingerprint as its bytes, and lk3 reads back what it wrote
+/// (verify finds nothing else); a value changed outside lk3 before it (an
+/// id that is not one, a hash in capitals) stays text, and verify names it.
+#[tokio::test]
+async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_damaged_one_for_verify() {
+    let (s, url, events) = store_with_case().await;
+    s.close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+    back_to_schema_12(&pool).await;
+    pool.close().await;
+    let s = SqliteStore::open(&url).await.expect("schema 12 as it was, upgraded");
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    let kinds = "SELECT typeof(event_id) || length(event_id), typeof(command_id) || length(command_id), \
+                 typeof(hash) || length(hash) FROM events";
+    let stored: Vec<(String, String, String)> = sqlx::query_as(kinds).fetch_all(s.pool()).await.expect("events");
+    assert_eq!(stored.len(), events.len());
+    assert!(stored.iter().all(|k| *k == ("blob16".into(), "blob16".into(), "blob32".into())), "{stored:?}");
+    let (head, fingerprint): (String, String) = sqlx::query_as(
+        "SELECT (SELECT group_concat(DISTINCT typeof(head_hash) || length(head_hash)) FROM streams), \
+         (SELECT group_concat(DISTINCT typeof(command_id) || length(command_id) || typeof(fingerprint) || length(fingerprint)) FROM commands)",
+    )
+    .fetch_one(s.pool())
+    .await
+    .expect("heads and commands");
+    assert_eq!((head.as_str(), fingerprint.as_str()), ("blob32", "blob16blob32"));
+    s.close().await;
+
+    // Damaged under schema 12, then upgraded.
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+    back_to_schema_12(&pool).await;
+    sqlx::raw_sql(
+        "UPDATE events SET event_id = 'not an id' WHERE seq = 2; UPDATE events SET hash = upper(hash) WHERE seq = 3",
+    )
+    .execute(&pool)
+    .await
+    .expect("damage");
+    pool.close().await;
+    let s = SqliteStore::open(&url).await.expect("upgraded");
+    let kept: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT seq, typeof(event_id), typeof(hash) FROM events WHERE seq IN (2, 3) ORDER BY seq")
+            .fetch_all(s.pool())
+            .await
+            .expect("kept");
+    assert_eq!(kept, vec![(2, "text".into(), "blob".into()), (3, "blob".into(), "text".into())]);
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    let mut named: Vec<_> = report.problems.iter().filter_map(|p| p.seq).collect();
+    named.sort_unstable();
+    named.dedup();
+    assert_eq!(named, [2, 3], "{report:#?}");
+}
+
+/// SQL for the text of an id that `column` stores as its 16 bytes (schema 13).
+fn uuid_text(column: &str) -> String {
+    let part = |from: usize, len: usize| format!("substr(hex({column}), {from}, {len})");
+    format!(
+        "lower({} || '-' || {} || '-' || {} || '-' || {} || '-' || {})",
+        part(1, 8),
+        part(9, 4),
+        part(13, 4),
+        part(17, 4),
+        part(21, 12)
+    )
 }

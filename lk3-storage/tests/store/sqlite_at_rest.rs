@@ -366,6 +366,8 @@ async fn tamper(dir: &Path, pristine: &[u8], table: &str, column: &str, ty: Colu
     let change = match ty {
         ColumnType::Text => format!("{column} = COALESCE({column}, '') || 'x'"),
         ColumnType::Int => format!("{column} = COALESCE({column}, 0) + 1000003"),
+        // Other bytes of the same length: what reads as another id or hash.
+        _ => format!("{column} = zeroblob(length({column}))"),
     };
     sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {change} WHERE {first}")))
         .execute(&pool)
