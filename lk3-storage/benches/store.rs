@@ -78,7 +78,7 @@ async fn bare_insert(pool: &sqlx::SqlitePool, batch: &Batch) {
         .execute(&mut *tx)
         .await
         .expect("stream");
-    sqlx::query("INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq, fingerprint) VALUES (?1, ?2, ?3, 1, 5, ?4)")
+    sqlx::query("INSERT INTO commands (unit, command_id, stream_id, first_seq, last_seq, fingerprint, row_check) VALUES (?1, ?2, ?3, 1, 5, ?4, ?4)")
         .bind(&unit)
         .bind(batch.commands[0].command_id.as_uuid().as_bytes().as_slice())
         .bind(&stream)

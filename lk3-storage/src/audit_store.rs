@@ -100,7 +100,7 @@ pub(crate) fn parts(integrity: Option<[&str; 3]>) -> Vec<Part> {
         Read::StreamCounts,
     ));
     for table in rows::CHECKED {
-        let columns: Vec<ColumnType> = table.columns.iter().map(|c| c.ty).chain([ColumnType::Text]).collect();
+        let columns = table.types();
         let text = format!("SELECT {} FROM {}", table.column_list(), table.name);
         parts.push(Part { what: table.name, text, columns, read: Read::Changed(table) });
     }

@@ -494,6 +494,9 @@ pub struct CheckedTable {
     pub columns: &'static [Column],
     /// The columns of its primary key (a prefix of `columns`).
     pub key: &'static [&'static str],
+    /// How its `row_check` is stored: as text, or (`commands`, one row a
+    /// command, since schema 13) as its bytes.
+    pub check: ColumnType,
 }
 
 impl CheckedTable {
@@ -503,26 +506,34 @@ impl CheckedTable {
         names.push(ROW_CHECK);
         names.join(", ")
     }
+
+    /// Its `row_check` column.
+    pub fn check_column(&self) -> Column {
+        Column { name: ROW_CHECK, ty: self.check }
+    }
+
+    /// The type of each column of [`CheckedTable::column_list`], the check's last.
+    pub fn types(&self) -> Vec<ColumnType> {
+        self.columns.iter().map(|c| c.ty).chain([self.check]).collect()
+    }
 }
 
 /// The name of the check column.
 pub const ROW_CHECK: &str = "row_check";
-
-/// The check column of a [`CheckedTable`].
-pub const ROW_CHECK_COLUMN: Column = text(ROW_CHECK);
 
 /// The column of `manifest` (keyed by unit) that counts a unit's streams.
 pub const MANIFEST_STREAMS: Column = int("streams");
 
 /// `commands`, checked: its fingerprint is the one column not derived from events.
 pub const CHECKED_COMMANDS: CheckedTable =
-    CheckedTable { name: "commands", columns: COMMANDS.columns, key: &["unit", "command_id"] };
+    CheckedTable { name: "commands", columns: COMMANDS.columns, key: &["unit", "command_id"], check: ColumnType::Hash };
 
 /// `clients`: the client registry.
 pub const CLIENTS: CheckedTable = CheckedTable {
     name: "clients",
     columns: &[text("unit"), text("client_id"), text("record")],
     key: &["unit", "client_id"],
+    check: ColumnType::Text,
 };
 
 /// `notes`: note texts by digest.
@@ -539,6 +550,7 @@ pub const NOTES: CheckedTable = CheckedTable {
         text("sensitivity"),
     ],
     key: &["unit", "digest"],
+    check: ColumnType::Text,
 };
 
 /// How many of [`NOTES`]'s columns a note row written before schema 8 was
@@ -562,6 +574,7 @@ pub const ATTACHMENTS: CheckedTable = CheckedTable {
         int("erased_at"),
     ],
     key: &["unit", "digest"],
+    check: ColumnType::Text,
 };
 
 /// `erasures`: who was erased, when, what was removed.
@@ -569,6 +582,7 @@ pub const ERASURES: CheckedTable = CheckedTable {
     name: "erasures",
     columns: &[text("unit"), text("client_id"), int("erased_at"), int("identity_removed"), int("notes_erased")],
     key: &["unit", "client_id", "erased_at"],
+    check: ColumnType::Text,
 };
 
 /// `client_merges`: a registry record merged into another (one person), by
@@ -577,6 +591,7 @@ pub const CLIENT_MERGES: CheckedTable = CheckedTable {
     name: "client_merges",
     columns: &[text("unit"), text("client_id"), text("into_id"), int("merged_at"), text("merged_by"), text("reason")],
     key: &["unit", "client_id"],
+    check: ColumnType::Text,
 };
 
 /// `trusted_keys`: the public keys a store trusts to seal units' streams;
@@ -592,6 +607,7 @@ pub const TRUSTED_KEYS: CheckedTable = CheckedTable {
         int("revoked_at"),
     ],
     key: &["key_id"],
+    check: ColumnType::Text,
 };
 
 /// `partners`: each unit's partner network, one partner record a row.
@@ -599,6 +615,7 @@ pub const PARTNERS: CheckedTable = CheckedTable {
     name: "partners",
     columns: &[text("unit"), text("partner_id"), text("record")],
     key: &["unit", "partner_id"],
+    check: ColumnType::Text,
 };
 
 /// Every checked table.

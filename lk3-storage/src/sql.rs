@@ -911,12 +911,7 @@ macro_rules! sql_store {
                         claims.push(rows::checked(rows::command_row(&batch.unit, &command_id.to_string(), &record)));
                     }
                 }
-                let types: Vec<ColumnType> = rows::CHECKED_COMMANDS
-                    .columns
-                    .iter()
-                    .map(|c| c.ty)
-                    .chain(std::iter::once(ColumnType::Text))
-                    .collect();
+                let types = rows::CHECKED_COMMANDS.types();
                 let into = format!("INSERT INTO commands ({}) ", rows::CHECKED_COMMANDS.column_list());
                 let claimed = returned_ids(
                     insert_many(tx, &into, &types, &claims, " ON CONFLICT DO NOTHING RETURNING command_id").await?,
@@ -1205,8 +1200,8 @@ macro_rules! sql_store {
                             for r in &legacy {
                                 let values: rows::Row =
                                     table.columns.iter().enumerate().map(|(i, c)| read_value(r, i, c.ty)).collect();
-                                let mut query =
-                                    sqlx::query(<$store>::stmt_owned(update.clone())).bind(rows::row_check(&values));
+                                let check = Value::Text(rows::row_check(&values));
+                                let mut query = bind_value(sqlx::query(<$store>::stmt_owned(update.clone())), check, table.check);
                                 for (value, column) in values.iter().zip(table.columns).take(table.key.len()) {
                                     query = bind_value(query, value.clone(), column.ty);
                                 }

@@ -85,7 +85,7 @@ pub(crate) fn table_statements<'a>(
 pub(crate) fn checked_insert(table: &CheckedTable, values: Row, on_conflict: &str) -> Statement {
     let row = rows::checked(values);
     let marks: Vec<String> = (1..=row.len()).map(|n| format!("${n}")).collect();
-    let types = table.columns.iter().map(|c| c.ty).chain(std::iter::once(ColumnType::Text));
+    let types = table.types();
     Statement {
         text: format!(
             "INSERT INTO {} ({}) VALUES ({}) {on_conflict}",

@@ -1,7 +1,8 @@
 -- lk3 store, schema version 13 (PostgreSQL): the event log's ids and hashes
 -- are stored as their bytes, not their text: an event's and a command's id
 -- as a UUID's 16 bytes, an event's hash, a stream's head hash and a
--- command's fingerprint as a SHA-256's 32 (lk3_storage::rows::ColumnType).
+-- command's fingerprint and row check as a SHA-256's 32
+-- (lk3_storage::rows::ColumnType, CheckedTable::check).
 -- lk3 reads them back as the text it wrote. Stream ids stay text: every
 -- query table joins on them. A value that is not lk3's text of an id or a
 -- hash (changed outside lk3) keeps its text's bytes, for verify to name.
@@ -22,4 +23,7 @@ ALTER TABLE commands
         THEN decode(replace(command_id, '-', ''), 'hex') ELSE convert_to(command_id, 'UTF8') END),
     ALTER COLUMN fingerprint DROP DEFAULT,
     ALTER COLUMN fingerprint TYPE bytea USING (CASE WHEN fingerprint ~ '^[0-9a-f]{64}$'
-        THEN decode(fingerprint, 'hex') ELSE convert_to(fingerprint, 'UTF8') END);
+        THEN decode(fingerprint, 'hex') ELSE convert_to(fingerprint, 'UTF8') END),
+    ALTER COLUMN row_check DROP DEFAULT,
+    ALTER COLUMN row_check TYPE bytea USING (CASE WHEN row_check ~ '^[0-9a-f]{64}$'
+        THEN decode(row_check, 'hex') ELSE convert_to(row_check, 'UTF8') END);

@@ -1,7 +1,8 @@
 -- lk3 store, schema version 13 (SQLite): the event log's ids and hashes are
 -- stored as their bytes, not their text: an event's and a command's id as a
 -- UUID's 16 bytes, an event's hash, a stream's head hash and a command's
--- fingerprint as a SHA-256's 32 (lk3_storage::rows::ColumnType). lk3 reads
+-- fingerprint and row check as a SHA-256's 32 (lk3_storage::rows::ColumnType,
+-- CheckedTable::check). lk3 reads
 -- them back as the text it wrote. Stream ids stay text: every query table
 -- joins on them. The three tables are rebuilt with BLOB columns, each row
 -- keeping its rowid; a value that is not lk3's text of an id or a hash
@@ -57,7 +58,7 @@ CREATE TABLE commands_13 (
     first_seq   INTEGER NOT NULL,
     last_seq    INTEGER NOT NULL,
     fingerprint BLOB    NOT NULL,
-    row_check   TEXT    NOT NULL DEFAULT ''
+    row_check   BLOB    NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO commands_13 (unit, command_id, stream_id, first_seq, last_seq, fingerprint, row_check)
     SELECT unit,
@@ -67,7 +68,7 @@ INSERT INTO commands_13 (unit, command_id, stream_id, first_seq, last_seq, finge
             THEN unhex(replace(command_id, '-', '')) ELSE command_id END,
         stream_id, first_seq, last_seq,
         CASE WHEN length(fingerprint) = 64 AND fingerprint NOT GLOB '*[^0-9a-f]*' THEN unhex(fingerprint) ELSE fingerprint END,
-        row_check
+        CASE WHEN length(row_check) = 64 AND row_check NOT GLOB '*[^0-9a-f]*' THEN unhex(row_check) ELSE row_check END
     FROM commands;
 DROP TABLE commands;
 ALTER TABLE commands_13 RENAME TO commands;

@@ -271,7 +271,8 @@ async fn back_to_schema_12(pool: &sqlx::PgPool) {
          ALTER TABLE streams ALTER COLUMN head_hash TYPE text COLLATE \"C\" USING encode(head_hash, 'hex'); \
          ALTER TABLE commands ALTER COLUMN command_id TYPE text COLLATE \"C\" USING encode(command_id, 'hex')::uuid::text, \
          ALTER COLUMN fingerprint TYPE text COLLATE \"C\" USING encode(fingerprint, 'hex'), \
-         ALTER COLUMN fingerprint SET DEFAULT ''; \
+         ALTER COLUMN fingerprint SET DEFAULT '', \
+         ALTER COLUMN row_check TYPE text COLLATE \"C\" USING encode(row_check, 'hex'), ALTER COLUMN row_check SET DEFAULT ''; \
          DELETE FROM _sqlx_migrations WHERE version >= 13",
     )
     .execute(pool)

@@ -757,7 +757,7 @@ async fn back_to_schema_12(pool: &sqlx::SqlitePool) {
          FROM events_13; DROP TABLE events_13; \
          ALTER TABLE commands RENAME TO commands_13; {commands} \
          INSERT INTO commands_keyed SELECT unit, {command_id}, stream_id, first_seq, last_seq, lower(hex(fingerprint)), \
-         row_check FROM commands_13; DROP TABLE commands_13; ALTER TABLE commands_keyed RENAME TO commands; \
+         lower(hex(row_check)) FROM commands_13; DROP TABLE commands_13; ALTER TABLE commands_keyed RENAME TO commands; \
          DELETE FROM _sqlx_migrations WHERE version >= 13;",
         streams = made(first, "streams"),
         events = made(first, "events"),
@@ -769,7 +769,7 @@ async fn back_to_schema_12(pool: &sqlx::SqlitePool) {
 }
 
 /// The upgrade to schema 13 stores every event id, command id, hash, head
-/// hash and fingerprint as its bytes, and lk3 reads back what it wrote
+/// hash, fingerprint and command row check as its bytes, and lk3 reads back what it wrote
 /// (verify finds nothing else); a value changed outside lk3 before it (an
 /// id that is not one, a hash in capitals) stays text, and verify names it.
 #[tokio::test]
@@ -788,12 +788,13 @@ async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_da
     assert!(stored.iter().all(|k| *k == ("blob16".into(), "blob16".into(), "blob32".into())), "{stored:?}");
     let (head, fingerprint): (String, String) = sqlx::query_as(
         "SELECT (SELECT group_concat(DISTINCT typeof(head_hash) || length(head_hash)) FROM streams), \
-         (SELECT group_concat(DISTINCT typeof(command_id) || length(command_id) || typeof(fingerprint) || length(fingerprint)) FROM commands)",
+         (SELECT group_concat(DISTINCT typeof(command_id) || length(command_id) || typeof(fingerprint) || length(fingerprint) \
+         || typeof(row_check) || length(row_check)) FROM commands)",
     )
     .fetch_one(s.pool())
     .await
     .expect("heads and commands");
-    assert_eq!((head.as_str(), fingerprint.as_str()), ("blob32", "blob16blob32"));
+    assert_eq!((head.as_str(), fingerprint.as_str()), ("blob32", "blob16blob32blob32"));
     s.close().await;
 
     // Damaged under schema 12, then upgraded.

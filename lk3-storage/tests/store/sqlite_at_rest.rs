@@ -389,7 +389,7 @@ async fn every_column_changed_behind_lk3s_back_is_found() {
     let derived = rows::DERIVED.iter().map(|t| (t.name, t.columns.to_vec()));
     let checked = rows::CHECKED.iter().map(|t| {
         let mut columns = t.columns.to_vec();
-        columns.push(rows::ROW_CHECK_COLUMN);
+        columns.push(t.check_column());
         (t.name, columns)
     });
     let manifest = std::iter::once(("manifest", vec![rows::MANIFEST_STREAMS]));
