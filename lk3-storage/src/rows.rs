@@ -118,15 +118,21 @@ pub(crate) fn bytes_of(text: &str, ty: ColumnType) -> Option<Vec<u8>> {
 
 /// The row value of bytes read from a column of `ty`: the id's or hash's
 /// text, or [`Value::Invalid`] when they are not one (or the column holds
-/// no bytes).
+/// no bytes). Written without `fmt`: verify reads several a row.
 pub(crate) fn from_bytes(bytes: &[u8], ty: ColumnType) -> Value {
     match ty {
         ColumnType::Uuid => match Uuid::from_slice(bytes) {
-            Ok(id) => Value::Text(id.to_string()),
+            Ok(id) => Value::Text(id.hyphenated().encode_lower(&mut [0u8; uuid::fmt::Hyphenated::LENGTH]).to_owned()),
             Err(_) => Value::Invalid(format!("{} bytes where a UUID's 16 belong", bytes.len())),
         },
         ColumnType::Hash => match <[u8; 32]>::try_from(bytes) {
-            Ok(h) => Value::Text(lk3_core::event::Hash(h).to_string()),
+            Ok(h) => {
+                let hex = lk3_core::event::Hash(h).to_hex();
+                match std::str::from_utf8(&hex) {
+                    Ok(text) => Value::Text(text.to_owned()),
+                    Err(e) => Value::Invalid(e.to_string()),
+                }
+            }
             Err(_) => Value::Invalid(format!("{} bytes where a hash's 32 belong", bytes.len())),
         },
         ColumnType::Text | ColumnType::Int => Value::Invalid(format!("{} bytes where a value belongs", bytes.len())),
