@@ -14,7 +14,7 @@ use crate::projection::{CaseSummary, OutreachSummary, Projection};
 /// A value of a row: text, a 64-bit integer, or NULL. Ids and hashes are
 /// their text here whatever the column stores ([`ColumnType::Uuid`],
 /// [`ColumnType::Hash`]): rows are derived, compared and checked as text,
-/// and only binding and reading convert ([`Stored`], [`from_bytes`]).
+/// and only binding and reading convert.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Value {
     /// SQL NULL.
