@@ -64,13 +64,6 @@ pub enum ColumnType {
     Hash,
 }
 
-impl ColumnType {
-    /// Whether the column stores bytes.
-    pub fn is_bytes(self) -> bool {
-        matches!(self, ColumnType::Uuid | ColumnType::Hash)
-    }
-}
-
 /// A value as it is handed to the database in a column of its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Stored {
