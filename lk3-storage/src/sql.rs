@@ -90,6 +90,34 @@ pub(crate) fn uuid(text: &str) -> Result<Uuid, StoreError> {
     Uuid::try_parse(text).map_err(|e| corrupt(Uuid::nil(), 0, format!("id {text:?}: {e}")))
 }
 
+/// Binds `value` in a column of `ty` ([`crate::rows::Stored::of`]), moved
+/// into the driver's arguments rather than copied; a NULL is bound with
+/// its column's type (PostgreSQL checks it).
+pub(crate) fn bind_value<'q, DB>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
+    value: crate::rows::Value,
+    ty: crate::rows::ColumnType,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Vec<u8>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<Vec<u8>>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    use crate::rows::{ColumnType, Stored};
+    match Stored::of(value, ty) {
+        Stored::Int(v) => query.bind(v),
+        Stored::Text(v) => query.bind(v),
+        Stored::Bytes(v) => query.bind(v),
+        Stored::Null(ColumnType::Int) => query.bind(None::<i64>),
+        Stored::Null(ColumnType::Text) => query.bind(None::<String>),
+        Stored::Null(_) => query.bind(None::<Vec<u8>>),
+    }
+}
+
 /// An id stored as its 16 bytes ([`crate::rows::ColumnType::Uuid`]).
 pub(crate) fn uuid_bytes(bytes: &[u8]) -> Result<Uuid, StoreError> {
     Uuid::from_slice(bytes).map_err(|_| corrupt(Uuid::nil(), 0, format!("an id of {} bytes", bytes.len())))
@@ -541,21 +569,7 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            /// Binds a value, moved into the driver's arguments rather than copied.
-            fn bind_value<'q>(
-                query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
-                value: Value,
-                ty: ColumnType,
-            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
-                match rows::Stored::of(value, ty) {
-                    rows::Stored::Int(v) => query.bind(v),
-                    rows::Stored::Text(v) => query.bind(v),
-                    rows::Stored::Bytes(v) => query.bind(v),
-                    rows::Stored::Null(ColumnType::Int) => query.bind(None::<i64>),
-                    rows::Stored::Null(ColumnType::Text) => query.bind(None::<String>),
-                    rows::Stored::Null(_) => query.bind(None::<Vec<u8>>),
-                }
-            }
+            use sql::bind_value;
 
             /// Writes the stream's own query row (`cases`, `outreaches`), new or
             /// replacing the one before.

@@ -415,14 +415,7 @@ mod on_sqlite {
     async fn run(tx: &mut sqlx::SqliteConnection, statement: &Statement) -> Result<usize, sqlx::Error> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(bare(&statement.text)));
         for (value, ty) in &statement.values {
-            query = match rows::Stored::of(value.clone(), *ty) {
-                rows::Stored::Int(v) => query.bind(v),
-                rows::Stored::Text(v) => query.bind(v),
-                rows::Stored::Bytes(v) => query.bind(v),
-                rows::Stored::Null(ColumnType::Int) => query.bind(None::<i64>),
-                rows::Stored::Null(ColumnType::Text) => query.bind(None::<String>),
-                rows::Stored::Null(_) => query.bind(None::<Vec<u8>>),
-            };
+            query = crate::sql::bind_value(query, value.clone(), *ty);
         }
         Ok(query.fetch_all(&mut *tx).await?.len())
     }
