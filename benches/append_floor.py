@@ -7,13 +7,18 @@ run, in CPU seconds of this process (user + system).
 lk3: one case is taken to intervention with a konseling service (9
 commands), the file is copied, then ``--commands`` counselling sessions are
 recorded one command each through the Python package (`Store.service_step`:
-decide against the kept case, append, return the case). Baseline: on the
-copy, the rows lk3 wrote for those commands (the command's claim, the
-stream's new head, the event, the case's query row) are written by Python's
-`sqlite3`, one `BEGIN IMMEDIATE ... COMMIT` per command, with lk3's
-statements (the case's row upserted setting only the columns the commands
-changed) and lk3's durability (WAL, `synchronous = FULL`). The figure is
-CPU µs per command, the best of ``--rounds``.
+decide against the kept case, append, return the case). The same commands
+are then run on a second copy, with Python's `sqlite3` reading every query
+table after each, to learn what each command changed (outside the run
+timed). Baseline: on the copy, the rows lk3 wrote for each of
+those commands (the command's claim, the stream's new head, the event, and
+the query rows as that command left them: the case's row, a service's row
+...) are written by Python's `sqlite3`, one `BEGIN IMMEDIATE ... COMMIT` per
+command, with lk3's statements (a changed row upserted setting only the
+columns that changed) and lk3's settings (WAL, `synchronous = FULL`,
+`secure_delete`).
+After each round the two files are checked to hold the same rows. The
+figure is CPU µs per command, the best of ``--rounds``.
 """
 
 from __future__ import annotations
@@ -31,8 +36,89 @@ import lk3
 from py_lifecycle import actors, to_intervention
 
 
-def lk3_run(path: Path, copy: Path, commands: int) -> float:
-    """CPU seconds of ``commands`` session commands through lk3."""
+# The event log's tables, written by the baseline's own statements; every
+# other table is a query table, written as lk3 left it after each command.
+LOG_TABLES = ("streams", "events", "commands", "_sqlx_migrations")
+
+Snapshot = Dict[str, Dict[tuple, tuple]]
+
+
+def query_tables(db: sqlite3.Connection) -> Dict[str, Tuple[List[str], List[str]]]:
+    """Each query table's columns and primary-key columns."""
+    tables = {}
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
+        if name not in LOG_TABLES:
+            info = db.execute(f"PRAGMA table_info({name})").fetchall()
+            tables[name] = ([c[1] for c in info], [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]])
+    return tables
+
+
+def snapshot(db: sqlite3.Connection, tables: Dict[str, Tuple[List[str], List[str]]]) -> Snapshot:
+    """Every query table's rows, by primary key."""
+    rows = {}
+    for name, (columns, key) in tables.items():
+        at = [columns.index(k) for k in key]
+        rows[name] = {tuple(r[i] for i in at): r for r in db.execute(f"SELECT {', '.join(columns)} FROM {name}")}
+    return rows
+
+
+def changes(before: Snapshot, after: Snapshot, tables: Dict[str, Tuple[List[str], List[str]]]) -> List[Tuple[str, tuple]]:
+    """The statements that take the query tables from ``before`` to
+    ``after`` as lk3 writes them: a changed row upserted setting only the
+    columns that differ, a new row inserted, a gone row deleted."""
+    statements = []
+    for name, (columns, key) in tables.items():
+        old, new = before[name], after[name]
+        for k, row in new.items():
+            marks = ", ".join("?" * len(columns))
+            if k not in old:
+                statements.append((f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", row))
+            elif old[k] != row:
+                changed = [c for c, o, n in zip(columns, old[k], row) if o != n]
+                statements.append((f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks}) "
+                                   f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                                   + ", ".join(f"{c} = excluded.{c}" for c in changed), row))
+        for k in old.keys() - new.keys():
+            statements.append((f"DELETE FROM {name} WHERE " + " AND ".join(f"{c} = ?" for c in key), k))
+    return statements
+
+
+def sessions(path: Path, case_id: str, at: datetime, commands: int, actor: lk3.Actor,
+             watch: bool) -> Tuple[float, List[List[Tuple[str, tuple]]]]:
+    """CPU seconds of ``commands`` session commands through lk3, one a
+    minute after ``at``; if ``watch``, the statements that write each
+    command's changes to the query tables (read after each command, so that
+    its seconds count those reads too)."""
+    with lk3.Store.open(f"sqlite://{path}") as s:
+        sid = s.case(case_id).services[0].service_id
+        reader = sqlite3.connect(path) if watch else None
+        tables = query_tables(reader) if reader else {}
+        before = snapshot(reader, tables) if reader else {}
+        written = []
+        start = time.process_time()
+        for n in range(commands):
+            when = at + timedelta(minutes=n + 1)
+            case = s.service_step(case_id, sid, "hold_session", actor=actor, at=when)
+            if reader:
+                after = snapshot(reader, tables)
+                written.append(changes(before, after, tables))
+                before = after
+        spent = time.process_time() - start
+        if reader:
+            reader.close()
+    assert case.version == 9 + commands
+    return spent, written
+
+
+def lk3_run(path: Path, copy: Path, commands: int) -> Tuple[float, List[List[Tuple[str, tuple]]]]:
+    """CPU seconds of ``commands`` session commands through lk3, and the
+    statements that write each command's changes to the query tables.
+
+    Those are learnt by running the same commands again on a copy of the
+    file from before them, so that the reads between commands stay out of
+    the run that is timed; the copy's ids are the same, and the query rows
+    do not hold the ids lk3 makes for each command (``same_rows`` checks it
+    after the baseline)."""
     at = datetime(2019, 3, 4, 8, 0, tzinfo=timezone.utc)
     a = actors(at)
 
@@ -41,64 +127,63 @@ def lk3_run(path: Path, copy: Path, commands: int) -> float:
         at += timedelta(minutes=1)
         return at
 
-    url = f"sqlite://{path}"
-    with lk3.Store.open(url) as s:
+    with lk3.Store.open(f"sqlite://{path}") as s:
         cid = to_intervention(s, a, tick).case_id
     shutil.copy(path, copy)
-    with lk3.Store.open(url) as s:
-        sid = s.case(cid).services[0].service_id
-        t0 = time.process_time()
-        for _ in range(commands):
-            case = s.service_step(cid, sid, "hold_session", actor=a["konselor"], at=tick())
-        spent = time.process_time() - t0
-    assert case.version == 9 + commands
-    return spent
+    replay = copy.with_suffix(".replay.db")
+    shutil.copy(path, replay)
+    spent, _ = sessions(path, cid, at, commands, a["konselor"], watch=False)
+    _, written = sessions(replay, cid, at, commands, a["konselor"], watch=True)
+    return spent, written
 
 
-def rows_written(path: Path, after: int) -> Tuple[List[tuple], Dict[str, List[tuple]]]:
-    """The rows lk3 wrote for the events after seq ``after``."""
+def rows_written(path: Path, after: int) -> Tuple[List[tuple], List[tuple]]:
+    """The events and command rows lk3 wrote after seq ``after``."""
     db = sqlite3.connect(path)
     events = db.execute("SELECT * FROM events WHERE seq > ? ORDER BY seq", (after,)).fetchall()
-    tables = {
-        "commands": db.execute("SELECT * FROM commands WHERE first_seq > ? ORDER BY first_seq", (after,)).fetchall(),
-        "cases": db.execute("SELECT * FROM cases").fetchall(),
-        "columns": [tuple(r[1] for r in db.execute("PRAGMA table_info(cases)"))],
-    }
+    commands = db.execute("SELECT * FROM commands WHERE first_seq > ? ORDER BY first_seq", (after,)).fetchall()
     db.close()
-    return events, tables
+    return events, commands
 
 
-def baseline_run(copy: Path, events: List[tuple], tables: Dict[str, List[tuple]]) -> float:
+def baseline_run(copy: Path, events: List[tuple], commands: List[tuple],
+                 written: List[List[Tuple[str, tuple]]]) -> float:
     """CPU seconds of writing lk3's rows, one durable transaction per command."""
     db = sqlite3.connect(copy, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
-    (case,) = tables["cases"]
-    columns = tables["columns"][0]
-    # As lk3 writes it: only the columns the commands changed are set (the
-    # case's row on the copy, before them, against the row after).
-    (before,) = db.execute(f"SELECT {', '.join(columns)} FROM cases").fetchall()
-    changed = [c for c, old, new in zip(columns, before, case) if old != new]
-    upsert = (f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-              f"ON CONFLICT (unit, case_id) DO UPDATE SET "
-              + ", ".join(f"{c} = excluded.{c}" for c in changed))
-    command_marks = ", ".join("?" * len(tables["commands"][0]))
+    # lk3's other settings of its connections (an erased value leaves no residue).
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")
+    command_marks = ", ".join("?" * len(commands[0]))
     event_marks = ", ".join("?" * len(events[0]))
     t0 = time.process_time()
     prev = db.execute("SELECT version, head_hash FROM streams").fetchone()
-    for event, command in zip(events, tables["commands"]):
+    for event, command, statements in zip(events, commands, written):
         unit, stream, seq, _, _, _, hash_, _ = event
         db.execute("BEGIN IMMEDIATE")
         db.execute(f"INSERT INTO commands VALUES ({command_marks}) ON CONFLICT DO NOTHING", command)
         db.execute("UPDATE streams SET version = ?, head_hash = ? WHERE unit = ? AND stream_id = ? AND kind = ? "
                    "AND version = ? AND head_hash = ?", (seq, hash_, unit, stream, "case", prev[0], prev[1]))
         db.execute(f"INSERT INTO events VALUES ({event_marks})", event)
-        db.execute(upsert, case)
+        for sql, params in statements:
+            db.execute(sql, params)
         db.execute("COMMIT")
         prev = (seq, hash_)
     spent = time.process_time() - t0
     db.close()
     return spent
+
+
+def same_rows(a: Path, b: Path) -> bool:
+    """Whether two files hold the same rows in every table."""
+    x, y = sqlite3.connect(a), sqlite3.connect(b)
+    names = [n for (n,) in x.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    same = all(sorted(map(repr, x.execute(f"SELECT * FROM {n}"))) == sorted(map(repr, y.execute(f"SELECT * FROM {n}")))
+               for n in names)
+    x.close()
+    y.close()
+    return same
 
 
 def main() -> None:
@@ -110,10 +195,13 @@ def main() -> None:
     best = {"lk3": float("inf"), "baseline": float("inf")}
     for n in range(args.rounds):
         path, copy = tmp / f"lk3-{n}.db", tmp / f"base-{n}.db"
-        best["lk3"] = min(best["lk3"], lk3_run(path, copy, args.commands))
-        events, tables = rows_written(path, 9)
-        assert len(events) == len(tables["commands"]) == args.commands
-        best["baseline"] = min(best["baseline"], baseline_run(copy, events, tables))
+        spent, written = lk3_run(path, copy, args.commands)
+        best["lk3"] = min(best["lk3"], spent)
+        events, commands = rows_written(path, 9)
+        assert len(events) == len(commands) == len(written) == args.commands
+        best["baseline"] = min(best["baseline"], baseline_run(copy, events, commands, written))
+        # The baseline wrote exactly lk3's rows, no fewer.
+        assert same_rows(path, copy), "the baseline's file differs from lk3's"
     shutil.rmtree(tmp)
     per = {k: v / args.commands * 1e6 for k, v in best.items()}
     print(f"{args.commands} hold_session commands, one durable transaction each; CPU µs per command, "
