@@ -10,19 +10,20 @@
 use lk3_core::validate::Limits;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Failure, Outcome};
 
+/// `lk3.rules._json_default`, looked up once (each command is read with it).
+static JSON_DEFAULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 /// `obj` as a JSON tree.
 pub(crate) fn json_of(obj: &Bound<'_, PyAny>) -> Outcome<Value> {
-    let default = obj
-        .py()
-        .import("lk3.rules")
-        .and_then(|m| m.getattr("_json_default"))
-        .map_err(|e| Failure::Internal(e.to_string()))?;
-    read(obj, &default, Limits::default().max_depth)
+    let default =
+        JSON_DEFAULT.import(obj.py(), "lk3.rules", "_json_default").map_err(|e| Failure::Internal(e.to_string()))?;
+    read(obj, default, Limits::default().max_depth)
 }
 
 fn read(obj: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>, levels: usize) -> Outcome<Value> {

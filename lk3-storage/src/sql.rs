@@ -583,7 +583,7 @@ macro_rules! sql_store {
                 projection: &Projection,
                 previous: Option<&Projection>,
             ) -> Result<(), StoreError> {
-                let Some((own, children)) = $crate::statement::projection_statements(projection, previous)? else { return Ok(()) };
+                let (own, children) = $crate::statement::projection_statements(projection, previous)?;
                 match (own.query().execute(&mut **tx).await, projection) {
                     // The one unique key an upsert of a case can break is (unit, case_number).
                     (Err(e), Projection::Case(c)) if is_unique(&e) => {

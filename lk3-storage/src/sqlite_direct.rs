@@ -115,7 +115,10 @@ impl DirectWriter {
     /// return a row (a claim or the head's move that took).
     fn run(&self, parts: &[Statement], returning: usize) -> rusqlite::Result<()> {
         for (k, part) in parts.iter().enumerate() {
-            let mut prepared = self.conn.prepare_cached(&statement::bare(&part.text))?;
+            // `$1` to `$n` in order: to SQLite, named parameters numbered as
+            // they first appear, so bound by position as bare `?` would be.
+            debug_assert!(statement::placeholders_fit(part), "{}", part.text);
+            let mut prepared = self.conn.prepare_cached(&part.text)?;
             for (i, (value, ty)) in part.values.iter().enumerate() {
                 match value {
                     Value::Null => prepared.raw_bind_parameter(i + 1, rusqlite::types::Null)?,

@@ -135,21 +135,24 @@ fn upsert_over(table: &Table, row: &Row, before: Option<&Row>) -> Statement {
 /// row (apart, so that the caller can name a case number already given),
 /// setting over `previous`'s only the columns that changed, and for each
 /// child table whose rows changed since `previous`, the delete of the old
-/// rows and the insert of the new. `None` for a projection without rows.
+/// rows and the insert of the new (the child rows not made at all when what
+/// they are made of is the same).
 pub(crate) fn projection_statements(
     projection: &Projection,
     previous: Option<&Projection>,
-) -> Result<Option<(Statement, Vec<Statement>)>, StoreError> {
-    let tables = rows::projection_rows(projection)?;
-    // Only the child rows before are compared: the own row is written anyway.
-    let before = previous.map(rows::child_rows).transpose()?;
-    let Some(((own, own_rows), children)) = tables.split_first() else { return Ok(None) };
-    let Some(own_row) = own_rows.first() else { return Ok(None) };
+) -> Result<(Statement, Vec<Statement>), StoreError> {
+    let (own, own_row) = rows::own_row(projection)?;
     // The row before, when it is this stream's (same key): its summary is
     // left unserialised, so the summary column always counts as changed.
     let own_before = previous
         .map(rows::own_row_unsummarised)
         .filter(|b| own.key.iter().filter_map(|k| own.position(k)).all(|k| b.get(k) == own_row.get(k)));
+    let upsert = upsert_over(own, &own_row, own_before.as_ref());
+    if own_before.is_some() && previous.is_some_and(|p| rows::same_child_rows(p, projection)) {
+        return Ok((upsert, Vec::new()));
+    }
+    let children = rows::child_rows(projection)?;
+    let before = previous.map(rows::child_rows).transpose()?;
     let key = |k: usize| Value::Text(own_row.get(k).and_then(Value::as_text).unwrap_or_default().to_owned());
     let mut changed = Vec::new();
     for (k, (table, table_rows)) in children.iter().enumerate() {
@@ -165,7 +168,7 @@ pub(crate) fn projection_statements(
         }
         changed.extend(table_statements(table, table_rows, ""));
     }
-    Ok(Some((upsert_over(own, own_row, own_before.as_ref()), changed)))
+    Ok((upsert, changed))
 }
 
 /// The move of the stream's head: created at the batch's version when it
@@ -267,10 +270,9 @@ pub(crate) fn append_statements(
         parts.push(manifest_count(&batch.unit.to_string(), 1));
     }
     parts.extend(event_statements(&[batch]));
-    if let Some((own, children)) = projection_statements(&batch.projection, batch.previous.as_ref())? {
-        parts.push(own);
-        parts.extend(children);
-    }
+    let (own, children) = projection_statements(&batch.projection, batch.previous.as_ref())?;
+    parts.push(own);
+    parts.extend(children);
     parts.extend(seal_upsert(batch, signer));
     Ok((parts, returning))
 }
