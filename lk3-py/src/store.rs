@@ -401,12 +401,12 @@ fn kept_json(
     m
 }
 
-/// Ten random bytes (UUID v4 randomness) for ids and command seeds.
+/// Ten random bytes (UUID v4 randomness) for ids and command seeds: one v4
+/// (one `getrandom` call) holds fourteen whole random bytes.
 pub fn random_seed() -> IdSeed {
     let a = uuid::Uuid::new_v4().into_bytes();
-    let b = uuid::Uuid::new_v4().into_bytes();
     // Bytes 6 and 8 of a v4 carry its version and variant bits: skip them.
-    IdSeed::new([a[0], a[1], a[2], a[3], a[4], a[5], a[7], b[0], b[1], b[2]])
+    IdSeed::new([a[0], a[1], a[2], a[3], a[4], a[5], a[7], a[9], a[10], a[11]])
 }
 
 /// A key id (16 lowercase hex digits).
