@@ -43,10 +43,15 @@ LOG_TABLES = ("streams", "events", "commands", "_sqlx_migrations")
 Snapshot = Dict[str, Dict[tuple, tuple]]
 
 
+def table_names(db: sqlite3.Connection) -> List[str]:
+    """Every table of lk3's schema (not SQLite's own)."""
+    return [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+
+
 def query_tables(db: sqlite3.Connection) -> Dict[str, Tuple[List[str], List[str]]]:
     """Each query table's columns and primary-key columns."""
     tables = {}
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
+    for name in table_names(db):
         if name not in LOG_TABLES:
             info = db.execute(f"PRAGMA table_info({name})").fetchall()
             tables[name] = ([c[1] for c in info], [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]])
@@ -69,8 +74,8 @@ def changes(before: Snapshot, after: Snapshot, tables: Dict[str, Tuple[List[str]
     statements = []
     for name, (columns, key) in tables.items():
         old, new = before[name], after[name]
+        marks = ", ".join("?" * len(columns))
         for k, row in new.items():
-            marks = ", ".join("?" * len(columns))
             if k not in old:
                 statements.append((f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", row))
             elif old[k] != row:
@@ -178,7 +183,7 @@ def baseline_run(copy: Path, events: List[tuple], commands: List[tuple],
 def same_rows(a: Path, b: Path) -> bool:
     """Whether two files hold the same rows in every table."""
     x, y = sqlite3.connect(a), sqlite3.connect(b)
-    names = [n for (n,) in x.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    names = table_names(x)
     same = all(sorted(map(repr, x.execute(f"SELECT * FROM {n}"))) == sorted(map(repr, y.execute(f"SELECT * FROM {n}")))
                for n in names)
     x.close()
