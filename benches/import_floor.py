@@ -101,7 +101,7 @@ def dump_rows(db_path: Path, dump: Path) -> int:
         "ORDER BY type = 'index', rowid")]
     rows = {}
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
-        # Bytes (ids and hashes since schema 13, _sqlx_migrations' checksum) as {"x": hex}, written back as bytes.
+        # Bytes (ids and hashes since schemas 13 and 14, _sqlx_migrations' checksum) as {"x": hex}, written back as bytes.
         rows[name] = [[{"x": v.hex()} if isinstance(v, bytes) else v for v in r] for r in db.execute(f'SELECT * FROM "{name}"')]
     dump.write_text(json.dumps({"schema": schema, "rows": rows}))
     db.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -64,6 +65,8 @@ def test_the_recipe_checks_a_store_written_from_python(tmp_path: Path) -> None:
         "UPDATE events SET body = replace(body, '\"seq\":3,', '\"seq\":3, ') WHERE seq = 3",
         # A whole stream's tail: the head no longer the last event.
         "DELETE FROM events WHERE rowid = (SELECT max(rowid) FROM events)",
+        # An event moved to another stream (stream ids are 16 bytes since schema 14).
+        "UPDATE events SET stream_id = randomblob(16) WHERE rowid = (SELECT min(rowid) FROM events WHERE seq = 2)",
     ],
 )
 def test_the_recipe_and_lk3_both_find_a_store_changed_behind_lk3s_back(tmp_path: Path, change: str) -> None:
@@ -88,7 +91,8 @@ def test_a_body_is_the_canonical_json_of_the_event_lk3_exports(tmp_path: Path) -
     rows = sqlite3.connect(path).execute("SELECT stream_id, seq, hash, body FROM events").fetchall()
     assert len(rows) > 20
     for stream, seq, hash_, body in rows:
-        event = exported[stream]["events"][seq - 1]
+        # The stream id stored as its 16 bytes (schema 14).
+        event = exported[str(uuid.UUID(bytes=stream))]["events"][seq - 1]
         # Stored as its 32 bytes (schema 13).
         assert event["hash"] == hash_.hex() == hashlib.sha256(body.encode("utf-8")).hexdigest()
         without = {k: v for k, v in event.items() if k != "hash"}

@@ -9,12 +9,12 @@ use std::collections::HashMap;
 
 use crate::StoreError;
 use crate::model::CursorPosition;
-use crate::rows::{self, Row, Table, Value};
+use crate::rows::{self, ColumnType, Row, Table, Value};
 use crate::sql::{self, Bind};
 use crate::verify::{AuditPage, StreamAudit, StreamCursor};
 
 /// One read of a page: the rows of `table` owned by the page's streams,
-/// each prefixed by its stream's `unit, stream_id`; `projection` names the
+/// each prefixed by its stream's unit and id (as text); `projection` names the
 /// query table it fills (none for events, seals and commands).
 pub(crate) struct Read {
     pub(crate) projection: Option<&'static Table>,
@@ -26,40 +26,46 @@ pub(crate) struct Read {
 /// begins, [`first_key`]) and `$2` (how many streams): the listing (the
 /// key, then the stream's row), then each [`Read`]. SQLite pages by row
 /// number (`by_row`), which a damaged id cannot upset; PostgreSQL by id
-/// (its text is always valid).
-pub(crate) fn queries(by_row: bool) -> (String, Vec<Read>) {
+/// (its bytes sort as its text). `ids` is the backend's SQL for the two
+/// forms of a stream id.
+pub(crate) fn queries(by_row: bool, ids: &sql::StreamIdSql) -> (String, Vec<Read>) {
     let key = if by_row { "rowid" } else { "stream_id" };
-    let listed =
-        format!("SELECT {key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2", rows::STREAMS.column_list());
+    // The key as the cursor holds it: a row number, or the id's bytes in hex.
+    let listed_key = if by_row { key.to_owned() } else { (ids.hex)(key) };
+    let listed = format!(
+        "SELECT {listed_key}, {} FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2",
+        rows::STREAMS.column_list()
+    );
     // The page again, as a table the other tables join: every row below
     // names the listed stream it belongs to first. Rows come in no order
     // (sorting a page's events in SQL took a temporary B-tree of their
-    // bodies); [`Page::finish`] puts events and seals in order.
-    let of_page = format!("(SELECT unit, stream_id FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2) p");
-    let columns =
-        |table: &Table, alias: &str| table.columns.iter().map(|c| format!("{alias}.{}", c.name)).collect::<Vec<_>>();
-    let joined = |table: &'static Table| Read {
-        projection: None,
-        table,
-        text: format!(
-            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.stream_id = p.stream_id",
-            columns(table, "x").join(", "),
-            table.name
-        ),
+    // bodies); [`Page::finish`] puts events and seals in order. The id is
+    // there in both its forms: a table joins on the one it stores.
+    let of_page = format!(
+        "(SELECT unit, stream_id, {} AS stream_text FROM streams WHERE {key} > $1 ORDER BY {key} LIMIT $2) p",
+        ids.text("stream_id")
+    );
+    let read = |table: &'static Table, projection| {
+        let columns: Vec<String> = table.columns.iter().map(|c| format!("x.{}", c.name)).collect();
+        let joined = match table.position(table.stream_column).map(|i| table.columns[i].ty) {
+            Some(ColumnType::Uuid) => "p.stream_id",
+            _ => "p.stream_text",
+        };
+        Read {
+            projection,
+            table,
+            text: format!(
+                "SELECT p.unit, p.stream_text, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = {joined}",
+                columns.join(", "),
+                table.name,
+                table.stream_column
+            ),
+        }
     };
     // The command rows are read by [`commands_query`], by the ids the
     // page's events name.
-    let mut reads = vec![joined(&rows::EVENTS), joined(&rows::SEALS)];
-    reads.extend(rows::PROJECTED.into_iter().map(|table| Read {
-        projection: Some(table),
-        table,
-        text: format!(
-            "SELECT p.unit, p.stream_id, {} FROM {of_page} JOIN {} x ON x.unit = p.unit AND x.{} = p.stream_id",
-            columns(table, "x").join(", "),
-            table.name,
-            table.stream_column
-        ),
-    }));
+    let mut reads = vec![read(&rows::EVENTS, None), read(&rows::SEALS, None)];
+    reads.extend(rows::PROJECTED.into_iter().map(|table| read(table, Some(table))));
     (listed, reads)
 }
 
@@ -78,8 +84,9 @@ pub(crate) fn first_key(after: Option<&StreamCursor>, by_row: bool) -> Bind {
     match (after.map(|a| &a.0), by_row) {
         (Some(CursorPosition::Row(r)), true) => Bind::Int(*r),
         (_, true) => Bind::Int(0),
-        (Some(CursorPosition::Text(t)), false) => Bind::Text(t.clone()),
-        (_, false) => Bind::Text(String::new()),
+        // The bytes of the listed key (whatever they are: a damaged id's too).
+        (Some(CursorPosition::Text(hex)), false) => Bind::Bytes(const_hex::decode(hex).unwrap_or_default()),
+        (_, false) => Bind::Bytes(Vec::new()),
     }
 }
 
@@ -109,8 +116,8 @@ impl Page {
             page.next = Some(StreamCursor(match (by_row, first) {
                 (true, Some(Value::Int(r))) => CursorPosition::Row(r),
                 (true, _) => CursorPosition::Row(i64::MAX),
-                (false, _) => {
-                    CursorPosition::Text(stream.get(1).and_then(Value::as_text).unwrap_or_default().to_owned())
+                (false, key) => {
+                    CursorPosition::Text(key.as_ref().and_then(Value::as_text).unwrap_or_default().to_owned())
                 }
             }));
             index.insert((stream[0].clone(), stream[1].clone()), page.streams.len());

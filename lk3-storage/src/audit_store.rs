@@ -57,8 +57,9 @@ impl Part {
 }
 
 /// The parts, in the order they run; `integrity` is the backend's integrity
-/// check (setting the cache, the check, setting it back), if it has one.
-pub(crate) fn parts(integrity: Option<[&str; 3]>) -> Vec<Part> {
+/// check (setting the cache, the check, setting it back), if it has one;
+/// `ids` its SQL for the two forms of a stream id.
+pub(crate) fn parts(integrity: Option<[&str; 3]>, ids: &sql::StreamIdSql) -> Vec<Part> {
     let part = |what, text: String, columns: &[ColumnType], read| Part { what, text, columns: columns.to_vec(), read };
     let (text, int) = (ColumnType::Text, ColumnType::Int);
     let mut parts = Vec::new();
@@ -69,14 +70,17 @@ pub(crate) fn parts(integrity: Option<[&str; 3]>) -> Vec<Part> {
     }
     for table in rows::DERIVED.iter().skip(1) {
         let col = table.stream_column;
+        let ty = table.position(col).map_or(ColumnType::Text, |i| table.columns[i].ty);
+        // A query table names the stream by its text, the log by its bytes.
+        let id = if ty == ColumnType::Uuid { format!("x.{col}") } else { (ids.bytes)(&format!("x.{col}")) };
         // The distinct streams first, then each looked up once: a table's
         // rows per stream are many, and its key index lists them in order.
         let text = format!(
             "SELECT x.unit, x.{col} FROM (SELECT DISTINCT unit, {col} FROM {}) x WHERE NOT EXISTS \
-             (SELECT 1 FROM streams s WHERE s.stream_id = x.{col} AND s.unit = x.unit)",
+             (SELECT 1 FROM streams s WHERE s.stream_id = {id} AND s.unit = x.unit)",
             table.name
         );
-        parts.push(part(table.name, text, &[ColumnType::Text, ColumnType::Text], Read::Orphans(table.name)));
+        parts.push(part(table.name, text, &[ColumnType::Text, ty], Read::Orphans(table.name)));
     }
     parts.push(part(
         rows::COMMANDS.name,
@@ -84,7 +88,7 @@ pub(crate) fn parts(integrity: Option<[&str; 3]>) -> Vec<Part> {
          (SELECT 1 FROM events e WHERE e.unit = c.unit AND e.stream_id = c.stream_id \
          AND e.seq = c.first_seq AND e.command_id = c.command_id)"
             .to_owned(),
-        &[text, ColumnType::Uuid, text],
+        &[text, ColumnType::Uuid, ColumnType::Uuid],
         Read::Dangling,
     ));
     parts.push(part(

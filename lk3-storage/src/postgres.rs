@@ -48,6 +48,18 @@ impl PostgresStore {
         )
     }
 
+    /// A stream id's two forms ([`sql::StreamIdSql`]); `decode` fails on
+    /// what is not hex, so only an id's text is decoded.
+    const STREAM_IDS: sql::StreamIdSql = sql::StreamIdSql {
+        hex: |column| format!("encode({column}, 'hex')"),
+        bytes: |column| {
+            format!(
+                "(CASE WHEN {column} ~ '^[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$' \
+                 THEN decode(replace({column}, '-', ''), 'hex') END)"
+            )
+        },
+    };
+
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/postgres/0001_init.sql"),
@@ -63,6 +75,7 @@ impl PostgresStore {
         include_str!("../migrations/postgres/0011_summary_channel_sasaran_partner.sql"),
         include_str!("../migrations/postgres/0012_canonical_bodies.sql"),
         include_str!("../migrations/postgres/0013_ids_and_hashes_as_bytes.sql"),
+        include_str!("../migrations/postgres/0014_stream_ids_as_bytes.sql"),
     ];
 
     /// Connects to `postgres://...` and brings the schema up to date.

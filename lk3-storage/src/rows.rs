@@ -187,7 +187,7 @@ impl Table {
 /// `streams`: one row per stream, its head.
 pub const STREAMS: Table = Table {
     name: "streams",
-    columns: &[text("unit"), text("stream_id"), text("kind"), int("version"), hash("head_hash")],
+    columns: &[text("unit"), uuid("stream_id"), text("kind"), int("version"), hash("head_hash")],
     stream_column: "stream_id",
     key: &["unit", "stream_id"],
 };
@@ -198,7 +198,7 @@ pub const EVENTS: Table = Table {
     name: "events",
     columns: &[
         text("unit"),
-        text("stream_id"),
+        uuid("stream_id"),
         int("seq"),
         uuid("event_id"),
         uuid("command_id"),
@@ -216,7 +216,7 @@ pub const COMMANDS: Table = Table {
     columns: &[
         text("unit"),
         uuid("command_id"),
-        text("stream_id"),
+        uuid("stream_id"),
         int("first_seq"),
         int("last_seq"),
         hash("fingerprint"),

@@ -29,14 +29,15 @@ pub(crate) struct ScanRow {
     /// The row number (SQLite; 0 on PostgreSQL).
     pub(crate) row: i64,
     pub(crate) unit: String,
-    pub(crate) stream: String,
+    /// The stream id as stored ([`crate::rows::ColumnType::Uuid`]).
+    pub(crate) stream: Vec<u8>,
     pub(crate) seq: i64,
     pub(crate) body: String,
 }
 
 /// The streams `rows` belong to, each once, sorted: whose kinds the page needs.
-pub(crate) fn streams_of(rows: &[ScanRow]) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::new();
+pub(crate) fn streams_of(rows: &[ScanRow]) -> Vec<&[u8]> {
+    let mut ids: Vec<&[u8]> = Vec::new();
     for r in rows {
         if ids.last().is_none_or(|last| *last != r.stream) {
             ids.push(&r.stream);
@@ -51,19 +52,19 @@ pub(crate) fn streams_of(rows: &[ScanRow]) -> Vec<&str> {
 /// checked to be in order after `after`.
 pub(crate) fn page(
     rows: Vec<ScanRow>,
-    kinds: &HashMap<String, String>,
+    kinds: &HashMap<Vec<u8>, String>,
     by_row: bool,
     after: Option<&EventCursor>,
 ) -> Result<Vec<ScannedEvent>, StoreError> {
     // Rows of one stream come together: parse its unit, id and kind once.
-    let mut stream: Option<(String, UnitCode, Uuid, StreamKind)> = None;
+    let mut stream: Option<(Vec<u8>, UnitCode, Uuid, StreamKind)> = None;
     let page = rows
         .into_iter()
         .map(|r| {
             let (unit, stream_id, kind) = match &stream {
                 Some((text, unit, id, kind)) if *text == r.stream => (*unit, *id, *kind),
                 _ => {
-                    let stream_id = sql::uuid(&r.stream)?;
+                    let stream_id = sql::uuid_bytes(&r.stream)?;
                     let kind = kinds.get(&r.stream).map_or("", String::as_str);
                     let unit = UnitCode::parse(&r.unit).map_err(|e| sql::corrupt(stream_id, 0, e.to_string()))?;
                     let kind =

@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::projection::CaseQuery;
 
 /// The newest schema version this build knows (the last migration's number).
-pub(crate) const SCHEMA_VERSION: i64 = 13;
+pub(crate) const SCHEMA_VERSION: i64 = 14;
 
 /// How many ids one bulk read binds (as one JSON array: no per-id parameters).
 pub(crate) const IDS_PER_READ: usize = 1000;
@@ -72,6 +72,31 @@ impl<C> WriterSlot<C> {
 pub(crate) enum Bind {
     Text(String),
     Int(i64),
+    /// Bytes: a stream id in the event log ([`crate::rows::ColumnType::Uuid`]).
+    Bytes(Vec<u8>),
+}
+
+/// A backend's SQL between a stream id's two stored forms: its 16 bytes in
+/// the event log (`streams`, `events`, `commands`) and its text in the
+/// query tables and seals ([`crate::rows::ColumnType`]), for the few reads
+/// that join the two.
+pub(crate) struct StreamIdSql {
+    /// The lowercase hex digits of the bytes in `column`.
+    pub(crate) hex: fn(column: &str) -> String,
+    /// The bytes of the id whose text is in `column`; NULL, never an
+    /// error, when it is not an id's text (a row changed outside lk3).
+    pub(crate) bytes: fn(column: &str) -> String,
+}
+
+impl StreamIdSql {
+    /// The hyphenated text of the id whose bytes are in `column`.
+    pub(crate) fn text(&self, column: &str) -> String {
+        let hex = (self.hex)(column);
+        format!(
+            "substr({hex}, 1, 8) || '-' || substr({hex}, 9, 4) || '-' || substr({hex}, 13, 4) || '-' || \
+             substr({hex}, 17, 4) || '-' || substr({hex}, 21, 12)"
+        )
+    }
 }
 
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
@@ -346,7 +371,7 @@ macro_rules! sql_store {
             }
 
             fn stream_row(row: &DbRow) -> Result<StreamInfo, StoreError> {
-                let stream_id = sql::uuid(row.try_get::<&str, _>(1)?)?;
+                let stream_id = sql::uuid_bytes(row.try_get::<&[u8], _>(1)?)?;
                 let kind: &str = row.try_get(2)?;
                 Ok(StreamInfo {
                     unit: UnitCode::parse(row.try_get::<&str, _>(0)?)
@@ -379,7 +404,7 @@ macro_rules! sql_store {
             }
 
             fn command_row(row: &DbRow) -> Result<CommandRecord, StoreError> {
-                let stream_id = sql::uuid(row.try_get(0)?)?;
+                let stream_id = sql::uuid_bytes(row.try_get(0)?)?;
                 Ok(CommandRecord {
                     stream_id,
                     first_seq: sql::unsigned(stream_id, row.try_get(1)?)?,
@@ -396,6 +421,7 @@ macro_rules! sql_store {
                     query = match b {
                         Bind::Text(s) => query.bind(s),
                         Bind::Int(i) => query.bind(i),
+                        Bind::Bytes(b) => query.bind(b),
                     };
                 }
                 query
@@ -428,7 +454,7 @@ macro_rules! sql_store {
                      WHERE unit = (SELECT unit FROM streams WHERE stream_id = $1) AND stream_id = $1 \
                      AND seq >= $2 AND seq <= $3 ORDER BY seq",
                 ))
-                .bind(stream_id.to_string())
+                .bind(stream_id.as_bytes().as_slice())
                 .bind(sql::signed(first))
                 .bind(sql::signed(last))
                 .fetch_all(&mut *conn)
@@ -720,11 +746,11 @@ macro_rules! sql_store {
                 }
             }
 
-            async fn read_head(tx: &mut Tx<'_>, stream: &str) -> Result<Option<StreamInfo>, StoreError> {
+            async fn read_head(tx: &mut Tx<'_>, stream_id: Uuid) -> Result<Option<StreamInfo>, StoreError> {
                 sqlx::query(<$store>::stmt(
                     "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
                 ))
-                .bind(stream)
+                .bind(stream_id.as_bytes().as_slice())
                 .fetch_optional(&mut **tx)
                 .await?
                 .map(|r| stream_row(&r))
@@ -775,7 +801,6 @@ macro_rules! sql_store {
                 seen: &[Option<CommandRecord>],
                 signer: Option<&lk3_core::seal::SigningKey>,
             ) -> Result<AppendOutcome, StoreError> {
-                let stream = batch.stream_id.to_string();
                 let unit = batch.unit.to_string();
                 // A command seen before is answered before the head is looked at.
                 if seen.iter().all(Option::is_some) {
@@ -786,7 +811,7 @@ macro_rules! sql_store {
                 }
                 // Some commands stored and some not: refused, with the head to say why.
                 if seen.iter().any(Option::is_some) {
-                    let head = read_head(tx, &stream).await?;
+                    let head = read_head(tx, batch.stream_id).await?;
                     decide_append(batch, head.as_ref(), seen)?;
                     let command_id = batch.commands.first().map_or(Uuid::nil(), |c| *c.command_id.as_uuid());
                     return Err(StoreError::CommandIdConflict { command_id, stream_id: batch.stream_id });
@@ -794,7 +819,7 @@ macro_rules! sql_store {
                 let moved = $crate::statement::head_move(batch).query().execute(&mut **tx).await?;
                 if moved.rows_affected() != 1 {
                     // Only now read the head, to say precisely what is wrong.
-                    let head = read_head(tx, &stream).await?;
+                    let head = read_head(tx, batch.stream_id).await?;
                     decide_append(batch, head.as_ref(), seen)?;
                     return Err(StoreError::VersionConflict {
                         stream_id: batch.stream_id,
@@ -1016,7 +1041,7 @@ macro_rules! sql_store {
                     let text = format!(
                         "SELECT seq, event_id, occurred_at, hash, body, stream_id FROM events \
                          WHERE unit = $1 AND stream_id IN ({})",
-                        <$store>::json_text_array(2)
+                        <$store>::json_uuid_array(2)
                     );
                     let rows = sqlx::query(<$store>::stmt_owned(text))
                         .bind(unit.to_string())
@@ -1024,7 +1049,7 @@ macro_rules! sql_store {
                         .fetch_all(&mut *conn)
                         .await?;
                     for r in &rows {
-                        let stream_id = sql::uuid(r.try_get(5)?)?;
+                        let stream_id = sql::uuid_bytes(r.try_get(5)?)?;
                         out.entry(stream_id).or_default().push(event_row(stream_id, r)?);
                     }
                 }
@@ -1058,12 +1083,12 @@ macro_rules! sql_store {
                     .collect();
                 let created = returned_ids(
                     insert_into(tx, &rows::STREAMS, &heads, " ON CONFLICT DO NOTHING RETURNING stream_id").await?,
-                    ColumnType::Text,
+                    ColumnType::Uuid,
                 );
                 // A stream already there (under other command ids): refused as
                 // the one-by-one path refuses it.
                 if let Some(batch) = batches.iter().find(|b| !created.contains(&b.stream_id.to_string())) {
-                    let head = read_head(tx, &batch.stream_id.to_string()).await?;
+                    let head = read_head(tx, batch.stream_id).await?;
                     decide_append(batch, head.as_ref(), &vec![None; batch.commands.len()])?;
                     return Err(StoreError::VersionConflict {
                         stream_id: batch.stream_id,
@@ -1331,7 +1356,7 @@ macro_rules! sql_store {
                     if sqlx::query("DELETE FROM body_rewrite").execute(&mut *tx).await?.rows_affected() == 0 {
                         return Ok(());
                     }
-                    let (mut unit, mut stream, mut seq) = (String::new(), String::new(), 0_i64);
+                    let (mut unit, mut stream, mut seq) = (String::new(), Vec::<u8>::new(), 0_i64);
                     loop {
                         let page = sqlx::query(<$store>::stmt(
                             "SELECT unit, stream_id, seq, hash, body FROM events \
@@ -1344,17 +1369,17 @@ macro_rules! sql_store {
                         .fetch_all(&mut *tx)
                         .await?;
                         let Some(last) = page.last() else { break };
-                        let key = (last.try_get::<String, _>(0), last.try_get::<String, _>(1), last.try_get::<i64, _>(2));
+                        let key = (last.try_get::<String, _>(0), last.try_get::<Vec<u8>, _>(1), last.try_get::<i64, _>(2));
                         let (Ok(next_unit), Ok(next_stream), Ok(next_seq)) = key else { break };
                         // A damaged index going round ends the walk.
-                        if (next_unit.as_str(), next_stream.as_str(), next_seq) <= (unit.as_str(), stream.as_str(), seq) {
+                        if (next_unit.as_str(), next_stream.as_slice(), next_seq) <= (unit.as_str(), stream.as_slice(), seq) {
                             break;
                         }
                         (unit, stream, seq) = (next_unit, next_stream, next_seq);
                         for r in &page {
                             let (Ok(row_unit), Ok(row_stream), Ok(row_seq), Ok(hash), Ok(body)) = (
                                 r.try_get::<&str, _>(0),
-                                r.try_get::<&str, _>(1),
+                                r.try_get::<&[u8], _>(1),
                                 r.try_get::<i64, _>(2),
                                 r.try_get::<&[u8], _>(3),
                                 r.try_get::<&str, _>(4),
@@ -1554,7 +1579,7 @@ macro_rules! sql_store {
                     let Some(row) = sqlx::query(<$store>::stmt(
                         "SELECT unit, stream_id, kind, version, head_hash FROM streams WHERE stream_id = $1",
                     ))
-                    .bind(stream_id.to_string())
+                    .bind(stream_id.as_bytes().as_slice())
                     .fetch_optional(&mut *conn)
                     .await?
                     else {
@@ -1571,7 +1596,8 @@ macro_rules! sql_store {
                         "SELECT unit, stream_id, kind, version, head_hash FROM streams \
                          WHERE stream_id > $1 ORDER BY stream_id LIMIT $2",
                     ))
-                    .bind(after.map_or_else(String::new, |a| a.to_string()))
+                    // A UUID's bytes sort as its text: the order is the ids'.
+                    .bind(after.map_or_else(Vec::new, |a| a.as_bytes().to_vec()))
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await?;
@@ -1613,8 +1639,8 @@ macro_rules! sql_store {
                             .await?
                     } else {
                         let (u, s, q) = match after.map(|a| &a.0) {
-                            Some(CursorPosition::Key(u, s, q)) => (u.to_string(), s.to_string(), sql::signed(*q)),
-                            _ => (String::new(), String::new(), 0),
+                            Some(CursorPosition::Key(u, s, q)) => (u.to_string(), s.as_bytes().to_vec(), sql::signed(*q)),
+                            _ => (String::new(), Vec::new(), 0),
                         };
                         sqlx::query(<$store>::stmt($crate::scan_page::BY_KEY))
                             .bind(u)
@@ -1631,7 +1657,7 @@ macro_rules! sql_store {
                             Ok($crate::scan_page::ScanRow {
                                 row: r.try_get(0)?,
                                 unit: r.try_get(1)?,
-                                stream: r.try_get(2)?,
+                                stream: r.try_get::<Vec<u8>, _>(2)?,
                                 seq: r.try_get(3)?,
                                 body: r.try_get(4)?,
                             })
@@ -1644,11 +1670,11 @@ macro_rules! sql_store {
                         let mut q = sqlx::QueryBuilder::<$db>::new("SELECT stream_id, kind FROM streams WHERE stream_id IN (");
                         let mut list = q.separated(", ");
                         for id in chunk {
-                            list.push_bind(id.to_string());
+                            list.push_bind(id.to_vec());
                         }
                         q.push(")");
                         for row in q.build().fetch_all(&self.pool).await? {
-                            let (id, kind): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+                            let (id, kind): (Vec<u8>, String) = (row.try_get(0)?, row.try_get(1)?);
                             kinds.insert(id, kind);
                         }
                     }
@@ -1661,7 +1687,7 @@ macro_rules! sql_store {
                     }
                     let by_row = <$store>::SCAN_BY_ROW;
                     let binds = vec![$crate::audit_page::first_key(after, by_row), Bind::Int(i64::from(limit))];
-                    let (listed, reads) = $crate::audit_page::queries(by_row);
+                    let (listed, reads) = $crate::audit_page::queries(by_row, &<$store>::STREAM_IDS);
                     // One snapshot for the whole page: a writer at work cannot make the
                     // rows of one moment disagree with those of another.
                     let mut reader = Pooled::acquire(&self.pool).await?;
@@ -1698,7 +1724,7 @@ macro_rules! sql_store {
 
                 async fn audit_store(&self) -> Result<StoreAudit, StoreError> {
                     use futures_util::TryStreamExt;
-                    let parts = $crate::audit_store::parts(<$store>::INTEGRITY_CHECK);
+                    let parts = $crate::audit_store::parts(<$store>::INTEGRITY_CHECK, &<$store>::STREAM_IDS);
                     let mut reader = Pooled::acquire(&self.pool).await?;
                     let mut tx = reader.begin(Some(<$store>::READ_SNAPSHOT)).await?;
                     let audit = match self.audit_store_in_thread(&parts) {
@@ -1746,8 +1772,9 @@ macro_rules! sql_store {
                     }
                     let outreach = sqlx::query(<$store>::stmt(
                         "SELECT summary FROM outreaches WHERE unit = (SELECT unit FROM streams WHERE stream_id = $1) \
-                         AND outreach_id = $1",
+                         AND outreach_id = $2",
                     ))
+                    .bind(stream_id.as_bytes().as_slice())
                     .bind(&id)
                     .fetch_optional(&self.pool)
                     .await?;

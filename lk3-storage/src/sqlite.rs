@@ -112,6 +112,13 @@ impl SqliteStore {
         format!("SELECT unhex(replace(value, '-', '')) FROM json_each(${param})")
     }
 
+    /// A stream id's two forms ([`sql::StreamIdSql`]); `unhex` is NULL for
+    /// what is not hex.
+    pub(crate) const STREAM_IDS: sql::StreamIdSql = sql::StreamIdSql {
+        hex: |column| format!("lower(hex({column}))"),
+        bytes: |column| format!("unhex(replace({column}, '-', ''))"),
+    };
+
     /// The migrations, in order: the schema of a store of this build.
     const MIGRATIONS: &'static [&'static str] = &[
         include_str!("../migrations/sqlite/0001_init.sql"),
@@ -127,6 +134,7 @@ impl SqliteStore {
         include_str!("../migrations/sqlite/0011_summary_channel_sasaran_partner.sql"),
         include_str!("../migrations/sqlite/0012_canonical_bodies.sql"),
         include_str!("../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql"),
+        include_str!("../migrations/sqlite/0014_stream_ids_as_bytes.sql"),
     ];
 
     /// Opens (creating if missing) the store at `url` (`sqlite://PATH`,

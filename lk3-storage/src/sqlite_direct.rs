@@ -189,7 +189,7 @@ impl DirectReader {
         after: Option<&StreamCursor>,
         limit: u32,
     ) -> Result<Result<AuditPage, StoreError>, rusqlite::Error> {
-        let (listed, reads) = audit_page::queries(true);
+        let (listed, reads) = audit_page::queries(true, &SqliteStore::STREAM_IDS);
         let Bind::Int(from) = audit_page::first_key(after, true) else { return Err(rusqlite::Error::InvalidQuery) };
         let limit = i64::from(limit);
         let mut rows = Vec::new();

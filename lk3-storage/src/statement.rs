@@ -179,8 +179,8 @@ pub(crate) fn projection_statements(
 pub(crate) fn head_move(batch: &Batch) -> Statement {
     let text = |s: String| (Value::Text(s), ColumnType::Text);
     let int = |v: u64| (Value::Int(sql::signed(v)), ColumnType::Int);
-    let (unit, stream, kind) =
-        (text(batch.unit.to_string()), text(batch.stream_id.to_string()), text(batch.kind.as_str().to_owned()));
+    let stream = (Value::Text(batch.stream_id.to_string()), ColumnType::Uuid);
+    let (unit, kind) = (text(batch.unit.to_string()), text(batch.kind.as_str().to_owned()));
     let hash = |h: lk3_core::event::Hash| (Value::Text(h.to_string()), ColumnType::Hash);
     let (version, head) = (int(batch.new_version()), hash(batch.head_hash()));
     if batch.expected_version == 0 {

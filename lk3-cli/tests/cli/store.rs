@@ -105,7 +105,8 @@ fn verify_names_an_edited_event_by_seq_and_id() {
             .fetch_one(store.pool())
             .await
             .expect("a third event");
-        let stream_id: String = row.get(0);
+        // Stored as its 16 bytes (schema 14).
+        let stream: Vec<u8> = row.get(0);
         let seq: i64 = row.get(1);
         // Stored as its 16 bytes (schema 13).
         let event_id = uuid::Uuid::from_slice(row.get::<&[u8], _>(2)).expect("an event id").to_string();
@@ -115,14 +116,14 @@ fn verify_names_an_edited_event_by_seq_and_id() {
         let edit = sqlx::query(
             "UPDATE events SET body = replace(body, '\"occurred_at\":\"2019-', '\"occurred_at\":\"2018-') WHERE stream_id = ?1 AND seq = ?2",
         )
-        .bind(&stream_id)
+        .bind(&stream)
         .bind(seq)
         .execute(store.pool())
         .await
         .expect("update");
         assert_eq!(edit.rows_affected(), 1);
         let after: String = sqlx::query("SELECT body FROM events WHERE stream_id = ?1 AND seq = ?2")
-            .bind(&stream_id)
+            .bind(&stream)
             .bind(seq)
             .fetch_one(store.pool())
             .await
@@ -130,7 +131,7 @@ fn verify_names_an_edited_event_by_seq_and_id() {
             .get(0);
         assert_ne!(after, body, "the edit changed the body");
         store.close().await;
-        (stream_id, seq, event_id)
+        (uuid::Uuid::from_slice(&stream).expect("a stream id").to_string(), seq, event_id)
     });
 
     let out = lk3_in(dir.path(), &["verify", "--db", &url]);

@@ -111,7 +111,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let Some(url) = fresh_database().await else { return };
     let store: conformance::Store = Arc::new(PostgresStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 13 added goes (its indexes with its columns), and so do their records.
+        // What migrations 4 to 14 added goes (its indexes with its columns), and so do their records.
         let pool = sqlx::PgPool::connect(&url).await.expect("connect");
         back_to_schema_12(&pool).await;
         sqlx::raw_sql(
@@ -261,9 +261,23 @@ async fn a_read_or_write_dropped_while_it_begins_leaves_no_transaction_for_the_n
     }
 }
 
-/// Schema 13's ids and hashes back to their text, and the record of
-/// migration 13 gone: the store as schema 12 left it.
+/// Schema 14's stream ids back to their text, and the record of migration
+/// 14 gone: the store as schema 13 left it.
+async fn back_to_schema_13(pool: &sqlx::PgPool) {
+    let text = "TYPE text COLLATE \"C\" USING encode(stream_id, 'hex')::uuid::text";
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE streams ALTER COLUMN stream_id {text}; ALTER TABLE events ALTER COLUMN stream_id {text}; \
+         ALTER TABLE commands ALTER COLUMN stream_id {text}; DELETE FROM _sqlx_migrations WHERE version >= 14"
+    )))
+    .execute(pool)
+    .await
+    .expect("back to schema 13");
+}
+
+/// Schema 13's ids and hashes back to their text, and the records of
+/// migrations 13 on gone: the store as schema 12 left it.
 async fn back_to_schema_12(pool: &sqlx::PgPool) {
+    back_to_schema_13(pool).await;
     sqlx::raw_sql(
         "ALTER TABLE events ALTER COLUMN event_id TYPE text COLLATE \"C\" USING encode(event_id, 'hex')::uuid::text, \
          ALTER COLUMN command_id TYPE text COLLATE \"C\" USING encode(command_id, 'hex')::uuid::text, \
@@ -323,4 +337,59 @@ async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_da
     named.sort_unstable();
     named.dedup();
     assert_eq!(named, [2, 3], "{report:#?}");
+}
+
+/// The upgrade to schema 14 stores the event log's stream ids (in streams,
+/// events and commands) as their 16 bytes while the query tables keep their
+/// text, and lk3 reads back what it wrote; a stream id changed outside lk3
+/// before it (in capitals) keeps its text's bytes, and verify names its
+/// stream.
+#[tokio::test]
+async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damaged_one_for_verify() {
+    use lk3_storage::CaseStoreExt;
+    let Some(url) = fresh_database().await else { return };
+    let store = PostgresStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    let stream_id = batch.stream_id;
+    store.append_batches(&[batch]).await.expect("append");
+    store.close().await;
+    let lengths = "SELECT (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM streams), \
+                   (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM events), \
+                   (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM commands), \
+                   (SELECT string_agg(DISTINCT pg_typeof(case_id)::text || octet_length(case_id), ',') FROM cases)";
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    back_to_schema_13(&pool).await;
+    let text = ("text36".to_owned(), "text36".to_owned(), "text36".to_owned(), "text36".to_owned());
+    assert_eq!(
+        sqlx::query_as::<_, (String, String, String, String)>(lengths).fetch_one(&pool).await.expect("lengths"),
+        text
+    );
+    pool.close().await;
+    let store = PostgresStore::open(&url).await.expect("schema 13 as it was, upgraded");
+    assert!(lk3_storage::verify::verify(&store).await.expect("verify").is_ok());
+    let bytes = ("bytea16".to_owned(), "bytea16".to_owned(), "bytea16".to_owned(), "text36".to_owned());
+    assert_eq!(
+        sqlx::query_as::<_, (String, String, String, String)>(lengths).fetch_one(store.pool()).await.expect("lengths"),
+        bytes
+    );
+    assert_eq!(store.load::<lk3_core::case::Case>(stream_id).await.expect("read back").events.len(), events.len());
+    store.close().await;
+
+    // Damaged under schema 13, then upgraded.
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    back_to_schema_13(&pool).await;
+    sqlx::raw_sql("UPDATE events SET stream_id = upper(stream_id) WHERE seq = 2").execute(&pool).await.expect("damage");
+    pool.close().await;
+    let store = PostgresStore::open(&url).await.expect("upgraded");
+    let kept: Vec<(i64, i32)> =
+        sqlx::query_as("SELECT seq, octet_length(stream_id) FROM events WHERE seq IN (1, 2) ORDER BY seq")
+            .fetch_all(store.pool())
+            .await
+            .expect("kept");
+    assert_eq!(kept, vec![(1, 16), (2, 36)]);
+    let report = lk3_storage::verify::verify(&store).await.expect("verify");
+    assert!(!report.problems.is_empty(), "{report:#?}");
+    assert!(report.problems.iter().any(|p| p.stream_id == Some(stream_id)), "{report:#?}");
 }

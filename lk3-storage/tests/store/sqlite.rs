@@ -217,7 +217,7 @@ async fn a_store_of_schema_3_is_brought_to_the_current_schema_with_the_rows_veri
     let url = format!("sqlite://{}", dir.path().join("lk3.db").display());
     let store: conformance::Store = Arc::new(SqliteStore::open(&url).await.expect("open"));
     conformance::a_store_of_schema_3_upgrades(store, || async {
-        // What migrations 4 to 13 added goes, and so do their records.
+        // What migrations 4 to 14 added goes, and so do their records.
         let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
         sqlx::raw_sql(
             "DROP TABLE access_log; DROP TABLE attachments; ALTER TABLE notes DROP COLUMN sensitivity; \
@@ -309,7 +309,7 @@ async fn the_upgrade_to_schema_11_refreshes_summaries_but_leaves_a_forged_one_fo
             .await
             .expect("rewind");
     }
-    sqlx::query("UPDATE events SET event_id = 'not an id' WHERE stream_id = ?1 AND seq = 1")
+    sqlx::query("UPDATE events SET event_id = 'not an id' WHERE stream_id = unhex(replace(?1, '-', '')) AND seq = 1")
         .bind(&unreadable)
         .execute(s.pool())
         .await
@@ -360,23 +360,29 @@ async fn the_upgrade_to_schema_12_rewrites_bodies_but_leaves_a_forged_one_for_ve
         batches.push(lk3_storage::aggregate::encode(&Case::default(), &events).expect("encode").0);
     }
     s.append_batches(&batches).await.expect("append");
-    let rows = "SELECT unit, stream_id, seq, lower(hex(hash)), body FROM events ORDER BY unit, stream_id, seq";
+    let rows = format!(
+        "SELECT unit, {}, seq, lower(hex(hash)), body FROM events ORDER BY unit, stream_id, seq",
+        uuid_text("stream_id")
+    );
+    let rows = || sqlx::AssertSqlSafe(rows.as_str());
     let current: Vec<(String, String, i64, String, String)> =
-        sqlx::query_as(rows).fetch_all(s.pool()).await.expect("events");
+        sqlx::query_as(rows()).fetch_all(s.pool()).await.expect("events");
     assert!(current.len() > 5_000, "{} events", current.len());
     let forged = batches[1].stream_id.to_string();
     for (unit, stream_id, seq, mut body) in conformance::bodies_of_schema_11(&current) {
         if stream_id == forged && seq == 2 {
             body = body.replacen("\"occurred_at\":\"20", "\"occurred_at\":\"19", 1);
         }
-        sqlx::query("UPDATE events SET body = ?1 WHERE unit = ?2 AND stream_id = ?3 AND seq = ?4")
-            .bind(body)
-            .bind(unit)
-            .bind(stream_id)
-            .bind(seq)
-            .execute(s.pool())
-            .await
-            .expect("rewind");
+        sqlx::query(
+            "UPDATE events SET body = ?1 WHERE unit = ?2 AND stream_id = unhex(replace(?3, '-', '')) AND seq = ?4",
+        )
+        .bind(body)
+        .bind(unit)
+        .bind(stream_id)
+        .bind(seq)
+        .execute(s.pool())
+        .await
+        .expect("rewind");
     }
     sqlx::query("INSERT INTO body_rewrite (reason) VALUES ('schema 12')").execute(s.pool()).await.expect("mark");
     // Whole events read as they did before the rewrite.
@@ -388,7 +394,7 @@ async fn the_upgrade_to_schema_12_rewrites_bodies_but_leaves_a_forged_one_for_ve
     assert_eq!(err.code(), ErrorCode::SchemaTooOld);
     let s = SqliteStore::open(&url).await.expect("upgrade");
     let after: Vec<(String, String, i64, String, String)> =
-        sqlx::query_as(rows).fetch_all(s.pool()).await.expect("events");
+        sqlx::query_as(rows()).fetch_all(s.pool()).await.expect("events");
     let mut left = 0;
     for (now, was) in after.iter().zip(&current) {
         if now.1 == forged && now.2 == 2 {
@@ -735,10 +741,44 @@ async fn a_store_in_memory_outlives_its_pools_connections() {
     assert!(store.read_stream(stream_id).await.is_err(), "closed");
 }
 
+/// Schema 14's tables back as schema 13 made them, their stream ids text
+/// again, and the record of migration 14 gone: the store as schema 13 left
+/// it.
+async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
+    let thirteenth = include_str!("../../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql");
+    let made = |table: &str| {
+        let made = &thirteenth[thirteenth.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
+        made[..=made.find(';').expect("its end")].to_owned()
+    };
+    let stream_id = uuid_text("stream_id");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE streams RENAME TO streams_14; {streams} \
+         INSERT INTO streams_13 (rowid, unit, stream_id, kind, version, head_hash) \
+         SELECT rowid, unit, {stream_id}, kind, version, head_hash FROM streams_14; \
+         DROP TABLE streams_14; ALTER TABLE streams_13 RENAME TO streams; \
+         CREATE UNIQUE INDEX streams_by_id ON streams (stream_id); \
+         ALTER TABLE events RENAME TO events_14; {events} \
+         INSERT INTO events_13 (rowid, unit, stream_id, seq, event_id, command_id, occurred_at, hash, body) \
+         SELECT rowid, unit, {stream_id}, seq, event_id, command_id, occurred_at, hash, body FROM events_14; \
+         DROP TABLE events_14; ALTER TABLE events_13 RENAME TO events; \
+         ALTER TABLE commands RENAME TO commands_14; {commands} \
+         INSERT INTO commands_13 SELECT unit, command_id, {stream_id}, first_seq, last_seq, fingerprint, row_check \
+         FROM commands_14; DROP TABLE commands_14; ALTER TABLE commands_13 RENAME TO commands; \
+         DELETE FROM _sqlx_migrations WHERE version >= 14;",
+        streams = made("streams_13"),
+        events = made("events_13"),
+        commands = made("commands_13"),
+    )))
+    .execute(pool)
+    .await
+    .expect("back to schema 13");
+}
+
 /// Schema 13's tables back as schema 12 made them, their ids and hashes
-/// text again, and the record of migration 13 gone: the store as schema 12
-/// left it.
+/// text again, and the records of migrations 13 on gone: the store as
+/// schema 12 left it.
 async fn back_to_schema_12(pool: &sqlx::SqlitePool) {
+    back_to_schema_13(pool).await;
     let (first, twelfth) = (
         include_str!("../../migrations/sqlite/0001_init.sql"),
         include_str!("../../migrations/sqlite/0012_canonical_bodies.sql"),
@@ -821,7 +861,59 @@ async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_da
     assert_eq!(named, [2, 3], "{report:#?}");
 }
 
-/// SQL for the text of an id that `column` stores as its 16 bytes (schema 13).
+/// The upgrade to schema 14 stores the event log's stream ids (in streams,
+/// events and commands) as their 16 bytes, the query tables keep their text,
+/// and lk3 reads back what it wrote (verify finds nothing else); a stream id
+/// changed outside lk3 before it (in capitals) stays text, and verify names
+/// its stream.
+#[tokio::test]
+async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damaged_one_for_verify() {
+    let (s, url, events) = store_with_case().await;
+    s.close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+    back_to_schema_13(&pool).await;
+    let kinds = "SELECT (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM streams), \
+                 (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM events), \
+                 (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM commands), \
+                 (SELECT group_concat(DISTINCT typeof(case_id) || length(case_id)) FROM cases)";
+    let text = ("text36".to_owned(), "text36".to_owned(), "text36".to_owned(), "text36".to_owned());
+    assert_eq!(
+        sqlx::query_as::<_, (String, String, String, String)>(kinds).fetch_one(&pool).await.expect("kinds"),
+        text
+    );
+    pool.close().await;
+    let s = SqliteStore::open(&url).await.expect("schema 13 as it was, upgraded");
+    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
+    let bytes = ("blob16".to_owned(), "blob16".to_owned(), "blob16".to_owned(), "text36".to_owned());
+    assert_eq!(
+        sqlx::query_as::<_, (String, String, String, String)>(kinds).fetch_one(s.pool()).await.expect("kinds"),
+        bytes
+    );
+    let stream_id = events[0].stream_id;
+    use lk3_storage::CaseStoreExt;
+    let case = s.load::<lk3_core::case::Case>(stream_id).await.expect("read back");
+    assert_eq!(case.events.len(), events.len());
+    s.close().await;
+
+    // Damaged under schema 13, then upgraded.
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+    back_to_schema_13(&pool).await;
+    sqlx::raw_sql("UPDATE events SET stream_id = upper(stream_id) WHERE seq = 2").execute(&pool).await.expect("damage");
+    pool.close().await;
+    let s = SqliteStore::open(&url).await.expect("upgraded");
+    let kept: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, typeof(stream_id) FROM events WHERE seq IN (1, 2) ORDER BY seq")
+            .fetch_all(s.pool())
+            .await
+            .expect("kept");
+    assert_eq!(kept, vec![(1, "blob".into()), (2, "text".into())]);
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert!(!report.problems.is_empty(), "{report:#?}");
+    assert!(report.problems.iter().any(|p| p.stream_id == Some(stream_id)), "{report:#?}");
+}
+
+/// SQL for the text of an id that `column` stores as its 16 bytes (schema 13
+/// on; stream ids schema 14 on).
 fn uuid_text(column: &str) -> String {
     let part = |from: usize, len: usize| format!("substr(hex({column}), {from}, {len})");
     format!(

@@ -62,6 +62,7 @@ macro_rules! conformance_suite {
             an_import_of_many_writes_what_appends_one_by_one_write,
             queries_agree_with_the_reference_filter,
             a_bulk_scan_pages_through_every_event_once,
+            verify_s_pages_list_every_stream_once_with_its_rows,
             every_stored_body_is_the_canonical_json_its_hash_is_over,
             overdue_referrals_are_found_by_deadline,
             personal_data_is_kept_apart_and_erasure_keeps_chains_valid,
@@ -673,6 +674,61 @@ pub async fn a_bulk_scan_pages_through_every_event_once(store: Store) {
         want.sort_by_key(|e| (e.1, e.2));
         assert_eq!(got, want, "unit {unit:?}: every event once");
     }
+}
+
+/// Verify's pages of streams, a few at a time: every stream once, each with
+/// every row of its own in the event log (stream ids as bytes since schema
+/// 14) and in the query tables (as text), none of another's; the cursor
+/// goes on from where the last page ended.
+pub async fn verify_s_pages_list_every_stream_once_with_its_rows(store: Store) {
+    use lk3_storage::rows::{self, Value};
+    let mut w = World::new();
+    let mut streams: Vec<uuid::Uuid> = populate(&store, &mut w).await.iter().map(|s| *s.case_id.as_uuid()).collect();
+    let outreach = refused_outreach(&mut w);
+    import_outreach(&store, &outreach).await;
+    streams.push(outreach[0].stream_id);
+    let text = |row: &[Value], column: &str, table: &rows::Table| {
+        row[table.position(column).expect("a column")].as_text().map(str::to_owned)
+    };
+    let (mut listed, mut pages, mut after) = (Vec::new(), 0, None);
+    loop {
+        let page = store.audit_streams(after.as_ref(), 3).await.expect("page");
+        assert!(page.streams.len() <= 3);
+        if page.streams.is_empty() {
+            break;
+        }
+        pages += 1;
+        for audit in &page.streams {
+            let id = text(&audit.stream, "stream_id", &rows::STREAMS).expect("a stream id");
+            let version = audit.stream[rows::STREAMS.position("version").expect("version")].as_int();
+            let (info, events) = store.read_stream(id.parse().expect("an id")).await.expect("read").expect("there");
+            assert_eq!(version, Some(i64::try_from(info.version).expect("version")));
+            assert_eq!(audit.events.len(), events.len(), "{id}: every event");
+            assert!(audit.events.iter().all(|e| text(e, "stream_id", &rows::EVENTS).as_ref() == Some(&id)));
+            assert!(
+                !audit.commands.is_empty()
+                    && audit.commands.iter().all(|c| text(c, "stream_id", &rows::COMMANDS).as_ref() == Some(&id))
+            );
+            let own: Vec<_> =
+                audit.projection.iter().filter(|(t, _)| ["cases", "outreaches"].contains(&t.name)).collect();
+            assert_eq!(own.iter().map(|(_, r)| r.len()).sum::<usize>(), 1, "{id}: its own query row");
+            for (table, found) in &audit.projection {
+                assert!(
+                    found.iter().all(|r| text(r, table.stream_column, table).as_ref() == Some(&id)),
+                    "{}",
+                    table.name
+                );
+            }
+            listed.push(id);
+        }
+        after = page.next;
+    }
+    assert!(pages > 1, "more than one page");
+    let mut want: Vec<String> = streams.iter().map(ToString::to_string).collect();
+    want.sort();
+    let mut got = listed.clone();
+    got.sort();
+    assert_eq!(got, want, "every stream once");
 }
 
 /// What an auditor outside lk3 checks of every stored event, of either

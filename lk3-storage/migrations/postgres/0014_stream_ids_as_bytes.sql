@@ -1,0 +1,19 @@
+-- lk3 store, schema version 14 (PostgreSQL): the event log's stream ids
+-- are stored as a UUID's 16 bytes, as its event and command ids are since
+-- schema 13: in `streams`, in `events` (in every row and in its primary
+-- key's index) and in `commands` (lk3_storage::rows::ColumnType::Uuid).
+-- The query tables and seals keep the id's text: they are what SQL users
+-- read, and lk3's few reads that join the two convert
+-- (lk3_storage::sql::StreamIdSql). A value that is not lk3's text of an id
+-- (changed outside lk3) keeps its text's bytes, for verify to name.
+ALTER TABLE streams
+    ALTER COLUMN stream_id TYPE bytea USING (CASE WHEN stream_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        THEN decode(replace(stream_id, '-', ''), 'hex') ELSE convert_to(stream_id, 'UTF8') END);
+
+ALTER TABLE events
+    ALTER COLUMN stream_id TYPE bytea USING (CASE WHEN stream_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        THEN decode(replace(stream_id, '-', ''), 'hex') ELSE convert_to(stream_id, 'UTF8') END);
+
+ALTER TABLE commands
+    ALTER COLUMN stream_id TYPE bytea USING (CASE WHEN stream_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        THEN decode(replace(stream_id, '-', ''), 'hex') ELSE convert_to(stream_id, 'UTF8') END);

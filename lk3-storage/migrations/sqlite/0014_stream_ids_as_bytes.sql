@@ -1,0 +1,70 @@
+-- lk3 store, schema version 14 (SQLite): the event log's stream ids are
+-- stored as a UUID's 16 bytes, as its event and command ids are since
+-- schema 13: in `streams`, in `events` (in every row and in its primary
+-- key's index) and in `commands` (lk3_storage::rows::ColumnType::Uuid).
+-- The query tables and seals keep the id's text: they are what SQL users
+-- read, and lk3's few reads that join the two convert
+-- (lk3_storage::sql::StreamIdSql). The three tables are rebuilt with a BLOB
+-- column, each row keeping its rowid; a value that is not lk3's text of an
+-- id (changed outside lk3) is kept as it is, for verify to name.
+CREATE TABLE streams_14 (
+    unit       TEXT    NOT NULL,
+    stream_id  BLOB    NOT NULL,
+    kind       TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
+    head_hash  BLOB    NOT NULL,
+    PRIMARY KEY (unit, stream_id)
+);
+INSERT INTO streams_14 (rowid, unit, stream_id, kind, version, head_hash)
+    SELECT rowid, unit,
+        CASE WHEN stream_id GLOB '????????-????-????-????-????????????'
+                AND replace(stream_id, '-', '') NOT GLOB '*[^0-9a-f]*'
+                AND length(replace(stream_id, '-', '')) = 32
+            THEN unhex(replace(stream_id, '-', '')) ELSE stream_id END,
+        kind, version, head_hash
+    FROM streams;
+DROP TABLE streams;
+ALTER TABLE streams_14 RENAME TO streams;
+CREATE UNIQUE INDEX streams_by_id ON streams (stream_id);
+
+CREATE TABLE events_14 (
+    unit        TEXT    NOT NULL,
+    stream_id   BLOB    NOT NULL,
+    seq         INTEGER NOT NULL,
+    event_id    BLOB    NOT NULL,
+    command_id  BLOB    NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    hash        BLOB    NOT NULL,
+    body        TEXT    NOT NULL,
+    PRIMARY KEY (unit, stream_id, seq)
+);
+INSERT INTO events_14 (rowid, unit, stream_id, seq, event_id, command_id, occurred_at, hash, body)
+    SELECT rowid, unit,
+        CASE WHEN stream_id GLOB '????????-????-????-????-????????????'
+                AND replace(stream_id, '-', '') NOT GLOB '*[^0-9a-f]*'
+                AND length(replace(stream_id, '-', '')) = 32
+            THEN unhex(replace(stream_id, '-', '')) ELSE stream_id END,
+        seq, event_id, command_id, occurred_at, hash, body
+    FROM events;
+DROP TABLE events;
+ALTER TABLE events_14 RENAME TO events;
+
+CREATE TABLE commands_14 (
+    unit        TEXT    NOT NULL,
+    command_id  BLOB    NOT NULL PRIMARY KEY,
+    stream_id   BLOB    NOT NULL,
+    first_seq   INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    fingerprint BLOB    NOT NULL,
+    row_check   BLOB    NOT NULL
+) WITHOUT ROWID;
+INSERT INTO commands_14 (unit, command_id, stream_id, first_seq, last_seq, fingerprint, row_check)
+    SELECT unit, command_id,
+        CASE WHEN stream_id GLOB '????????-????-????-????-????????????'
+                AND replace(stream_id, '-', '') NOT GLOB '*[^0-9a-f]*'
+                AND length(replace(stream_id, '-', '')) = 32
+            THEN unhex(replace(stream_id, '-', '')) ELSE stream_id END,
+        first_seq, last_seq, fingerprint, row_check
+    FROM commands;
+DROP TABLE commands;
+ALTER TABLE commands_14 RENAME TO commands;
