@@ -298,7 +298,7 @@ pub const OUTREACHES: Table = Table {
 /// signature is its own check ([`crate::trust`]).
 pub const SEALS: Table = Table {
     name: "seals",
-    columns: &[text("unit"), text("stream_id"), int("seq"), text("key_id"), text("head_hash"), text("signature")],
+    columns: &[text("unit"), uuid("stream_id"), int("seq"), text("key_id"), hash("head_hash"), text("signature")],
     stream_column: "stream_id",
     key: &["unit", "stream_id", "seq"],
 };

@@ -77,9 +77,9 @@ pub(crate) enum Bind {
 }
 
 /// A backend's SQL between a stream id's two stored forms: its 16 bytes in
-/// the event log (`streams`, `events`, `commands`) and its text in the
-/// query tables and seals ([`crate::rows::ColumnType`]), for the few reads
-/// that join the two.
+/// the event log (`streams`, `events`, `commands`, `seals`) and its text in
+/// the query tables ([`crate::rows::ColumnType`]), for the few reads that
+/// join the two.
 pub(crate) struct StreamIdSql {
     /// The lowercase hex digits of the bytes in `column`.
     pub(crate) hex: fn(column: &str) -> String,
@@ -1463,7 +1463,7 @@ macro_rules! sql_store {
                         rows::SEALS.column_list()
                     );
                     let found = sqlx::query(<$store>::stmt_owned(text))
-                        .bind(stream_id.to_string())
+                        .bind(stream_id.as_bytes().as_slice())
                         .fetch_all(&self.pool)
                         .await?;
                     found

@@ -1,12 +1,13 @@
 -- lk3 store, schema version 14 (SQLite): the event log's stream ids are
 -- stored as a UUID's 16 bytes, as its event and command ids are since
 -- schema 13: in `streams`, in `events` (in every row and in its primary
--- key's index) and in `commands` (lk3_storage::rows::ColumnType::Uuid).
--- The query tables and seals keep the id's text: they are what SQL users
--- read, and lk3's few reads that join the two convert
--- (lk3_storage::sql::StreamIdSql). The three tables are rebuilt with a BLOB
--- column, each row keeping its rowid; a value that is not lk3's text of an
--- id (changed outside lk3) is kept as it is, for verify to name.
+-- key's index), in `commands` and in `seals`, whose head hash is stored as
+-- its 32 bytes too (lk3_storage::rows::ColumnType::Uuid, Hash). The query
+-- tables keep the id's text: they are what SQL users read, and lk3's few
+-- reads that join the two convert (lk3_storage::sql::StreamIdSql). The four
+-- tables are rebuilt with BLOB columns, each row keeping its rowid; a value
+-- that is not lk3's text of an id or a hash (changed outside lk3) is kept
+-- as it is, for verify to name.
 CREATE TABLE streams_14 (
     unit       TEXT    NOT NULL,
     stream_id  BLOB    NOT NULL,
@@ -68,3 +69,25 @@ INSERT INTO commands_14 (unit, command_id, stream_id, first_seq, last_seq, finge
     FROM commands;
 DROP TABLE commands;
 ALTER TABLE commands_14 RENAME TO commands;
+
+CREATE TABLE seals_14 (
+    unit       TEXT    NOT NULL,
+    stream_id  BLOB    NOT NULL,
+    seq        INTEGER NOT NULL,
+    key_id     TEXT    NOT NULL,
+    head_hash  BLOB    NOT NULL,
+    signature  TEXT    NOT NULL,
+    PRIMARY KEY (unit, stream_id, seq)
+);
+INSERT INTO seals_14 (rowid, unit, stream_id, seq, key_id, head_hash, signature)
+    SELECT rowid, unit,
+        CASE WHEN stream_id GLOB '????????-????-????-????-????????????'
+                AND replace(stream_id, '-', '') NOT GLOB '*[^0-9a-f]*'
+                AND length(replace(stream_id, '-', '')) = 32
+            THEN unhex(replace(stream_id, '-', '')) ELSE stream_id END,
+        seq, key_id,
+        CASE WHEN length(head_hash) = 64 AND head_hash NOT GLOB '*[^0-9a-f]*' THEN unhex(head_hash) ELSE head_hash END,
+        signature
+    FROM seals;
+DROP TABLE seals;
+ALTER TABLE seals_14 RENAME TO seals;

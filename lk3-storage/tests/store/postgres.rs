@@ -261,13 +261,16 @@ async fn a_read_or_write_dropped_while_it_begins_leaves_no_transaction_for_the_n
     }
 }
 
-/// Schema 14's stream ids back to their text, and the record of migration
-/// 14 gone: the store as schema 13 left it.
+/// Schema 14's stream ids (and the seals' head hashes) back to their text,
+/// and the record of migration 14 gone: the store as schema 13 left it.
 async fn back_to_schema_13(pool: &sqlx::PgPool) {
     let text = "TYPE text COLLATE \"C\" USING encode(stream_id, 'hex')::uuid::text";
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "ALTER TABLE streams ALTER COLUMN stream_id {text}; ALTER TABLE events ALTER COLUMN stream_id {text}; \
-         ALTER TABLE commands ALTER COLUMN stream_id {text}; DELETE FROM _sqlx_migrations WHERE version >= 14"
+         ALTER TABLE commands ALTER COLUMN stream_id {text}; \
+         ALTER TABLE seals ALTER COLUMN stream_id {text}, \
+         ALTER COLUMN head_hash TYPE text COLLATE \"C\" USING encode(head_hash, 'hex'); \
+         DELETE FROM _sqlx_migrations WHERE version >= 14"
     )))
     .execute(pool)
     .await
@@ -349,30 +352,43 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     use lk3_storage::CaseStoreExt;
     let Some(url) = fresh_database().await else { return };
     let store = PostgresStore::open(&url).await.expect("open");
+    store.set_signer(Some(lk3_core::seal::SigningKey::from_secret(&[22; 32], "64.74".parse().expect("unit"))));
     let mut w = conformance::world::World::new();
     let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
     let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
     let stream_id = batch.stream_id;
     store.append_batches(&[batch]).await.expect("append");
     store.close().await;
-    let lengths = "SELECT (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM streams), \
-                   (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM events), \
-                   (SELECT string_agg(DISTINCT pg_typeof(stream_id)::text || octet_length(stream_id), ',') FROM commands), \
-                   (SELECT string_agg(DISTINCT pg_typeof(case_id)::text || octet_length(case_id), ',') FROM cases)";
+    let of = |column: &str, table: &str| {
+        format!("(SELECT string_agg(DISTINCT pg_typeof({column})::text || octet_length({column}), ',') FROM {table})")
+    };
+    let lengths = format!(
+        "SELECT {}, {}, {}, {}, {} || {}",
+        of("stream_id", "streams"),
+        of("stream_id", "events"),
+        of("stream_id", "commands"),
+        of("case_id", "cases"),
+        of("stream_id", "seals"),
+        of("head_hash", "seals")
+    );
+    let lengths =
+        || sqlx::query_as::<_, (String, String, String, String, String)>(sqlx::AssertSqlSafe(lengths.as_str()));
+    let text = |s: &str| s.to_owned();
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
     back_to_schema_13(&pool).await;
-    let text = ("text36".to_owned(), "text36".to_owned(), "text36".to_owned(), "text36".to_owned());
     assert_eq!(
-        sqlx::query_as::<_, (String, String, String, String)>(lengths).fetch_one(&pool).await.expect("lengths"),
-        text
+        lengths().fetch_one(&pool).await.expect("lengths"),
+        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64"))
     );
     pool.close().await;
     let store = PostgresStore::open(&url).await.expect("schema 13 as it was, upgraded");
-    assert!(lk3_storage::verify::verify(&store).await.expect("verify").is_ok());
-    let bytes = ("bytea16".to_owned(), "bytea16".to_owned(), "bytea16".to_owned(), "text36".to_owned());
+    let report = lk3_storage::verify::verify(&store).await.expect("verify");
+    assert!(report.is_ok(), "{report:#?}");
+    let seals = store.seals(events[0].stream_id).await.expect("seals");
+    assert_eq!(seals.iter().map(|seal| seal.seq).collect::<Vec<_>>(), [events.len() as u64], "the seal read back");
     assert_eq!(
-        sqlx::query_as::<_, (String, String, String, String)>(lengths).fetch_one(store.pool()).await.expect("lengths"),
-        bytes
+        lengths().fetch_one(store.pool()).await.expect("lengths"),
+        (text("bytea16"), text("bytea16"), text("bytea16"), text("text36"), text("bytea16bytea32"))
     );
     assert_eq!(store.load::<lk3_core::case::Case>(stream_id).await.expect("read back").events.len(), events.len());
     store.close().await;

@@ -741,15 +741,19 @@ async fn a_store_in_memory_outlives_its_pools_connections() {
     assert!(store.read_stream(stream_id).await.is_err(), "closed");
 }
 
-/// Schema 14's tables back as schema 13 made them, their stream ids text
-/// again, and the record of migration 14 gone: the store as schema 13 left
-/// it.
+/// Schema 14's tables back as schemas 3 and 13 made them, their stream ids
+/// (and the seals' head hashes) text again, and the record of migration 14
+/// gone: the store as schema 13 left it.
 async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
-    let thirteenth = include_str!("../../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql");
-    let made = |table: &str| {
-        let made = &thirteenth[thirteenth.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
+    let (third, thirteenth) = (
+        include_str!("../../migrations/sqlite/0003_seals_trusted_keys.sql"),
+        include_str!("../../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql"),
+    );
+    let made_in = |migration: &str, table: &str| {
+        let made = &migration[migration.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
         made[..=made.find(';').expect("its end")].to_owned()
     };
+    let made = |table: &str| made_in(thirteenth, table);
     let stream_id = uuid_text("stream_id");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "ALTER TABLE streams RENAME TO streams_14; {streams} \
@@ -764,7 +768,12 @@ async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
          ALTER TABLE commands RENAME TO commands_14; {commands} \
          INSERT INTO commands_13 SELECT unit, command_id, {stream_id}, first_seq, last_seq, fingerprint, row_check \
          FROM commands_14; DROP TABLE commands_14; ALTER TABLE commands_13 RENAME TO commands; \
+         ALTER TABLE seals RENAME TO seals_14; {seals} \
+         INSERT INTO seals (rowid, unit, stream_id, seq, key_id, head_hash, signature) \
+         SELECT rowid, unit, {stream_id}, seq, key_id, lower(hex(head_hash)), signature FROM seals_14; \
+         DROP TABLE seals_14; \
          DELETE FROM _sqlx_migrations WHERE version >= 14;",
+        seals = made_in(third, "seals"),
         streams = made("streams_13"),
         events = made("events_13"),
         commands = made("commands_13"),
@@ -868,26 +877,43 @@ async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_da
 /// its stream.
 #[tokio::test]
 async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damaged_one_for_verify() {
-    let (s, url, events) = store_with_case().await;
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let url = format!("sqlite://{}", dir.join("lk3.db").display());
+    let s = SqliteStore::open(&url).await.expect("open");
+    s.set_signer(Some(lk3_core::seal::SigningKey::from_secret(&[22; 32], "64.74".parse().expect("unit"))));
+    let (_, events) = conformance::world::World::new().case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    s.append_batches(&[batch]).await.expect("append");
     s.close().await;
     let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
     back_to_schema_13(&pool).await;
-    let kinds = "SELECT (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM streams), \
-                 (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM events), \
-                 (SELECT group_concat(DISTINCT typeof(stream_id) || length(stream_id)) FROM commands), \
-                 (SELECT group_concat(DISTINCT typeof(case_id) || length(case_id)) FROM cases)";
-    let text = ("text36".to_owned(), "text36".to_owned(), "text36".to_owned(), "text36".to_owned());
+    let of = |column: &str, table: &str| {
+        format!("(SELECT group_concat(DISTINCT typeof({column}) || length({column})) FROM {table})")
+    };
+    let kinds = format!(
+        "SELECT {}, {}, {}, {}, {} || {}",
+        of("stream_id", "streams"),
+        of("stream_id", "events"),
+        of("stream_id", "commands"),
+        of("case_id", "cases"),
+        of("stream_id", "seals"),
+        of("head_hash", "seals")
+    );
+    let kinds = || sqlx::query_as::<_, (String, String, String, String, String)>(sqlx::AssertSqlSafe(kinds.as_str()));
+    let text = |s: &str| s.to_owned();
     assert_eq!(
-        sqlx::query_as::<_, (String, String, String, String)>(kinds).fetch_one(&pool).await.expect("kinds"),
-        text
+        kinds().fetch_one(&pool).await.expect("kinds"),
+        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64"))
     );
     pool.close().await;
     let s = SqliteStore::open(&url).await.expect("schema 13 as it was, upgraded");
-    assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
-    let bytes = ("blob16".to_owned(), "blob16".to_owned(), "blob16".to_owned(), "text36".to_owned());
+    let report = lk3_storage::verify::verify(&s).await.expect("verify");
+    assert!(report.is_ok(), "{report:#?}");
+    let seals = s.seals(events[0].stream_id).await.expect("seals");
+    assert_eq!(seals.iter().map(|seal| seal.seq).collect::<Vec<_>>(), [events.len() as u64], "the seal read back");
     assert_eq!(
-        sqlx::query_as::<_, (String, String, String, String)>(kinds).fetch_one(s.pool()).await.expect("kinds"),
-        bytes
+        kinds().fetch_one(s.pool()).await.expect("kinds"),
+        (text("blob16"), text("blob16"), text("blob16"), text("text36"), text("blob16blob32"))
     );
     let stream_id = events[0].stream_id;
     use lk3_storage::CaseStoreExt;
