@@ -409,3 +409,31 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     assert!(!report.problems.is_empty(), "{report:#?}");
     assert!(report.problems.iter().any(|p| p.stream_id == Some(stream_id)), "{report:#?}");
 }
+
+/// Verify's store-wide check on PostgreSQL meets a stream id that is no
+/// id's text in a query table and other bytes in the event log (each
+/// changed outside lk3): both are named as rows without their stream, and
+/// the conversion between the two forms fails on neither.
+#[tokio::test]
+async fn rows_whose_stream_id_was_changed_outside_lk3_are_named_in_either_form() {
+    let Some(url) = fresh_database().await else { return };
+    let store = PostgresStore::open(&url).await.expect("open");
+    let mut w = conformance::world::World::new();
+    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    store.append_batches(&[batch]).await.expect("append");
+    assert!(lk3_storage::verify::verify(&store).await.expect("verify").is_ok());
+    sqlx::raw_sql(
+        "UPDATE case_problems SET case_id = 'not an id'; \
+         UPDATE events SET stream_id = '\\x00'::bytea WHERE seq = 2",
+    )
+    .execute(store.pool())
+    .await
+    .expect("damage");
+    let report = lk3_storage::verify::verify(&store).await.expect("verify reads on");
+    let messages: Vec<&str> = report.problems.iter().map(|p| p.message_en.as_str()).collect();
+    for table in ["case_problems", "events"] {
+        let orphan = format!("in {table} have no stream row");
+        assert!(messages.iter().any(|m| m.contains(&orphan)), "{table}: {messages:#?}");
+    }
+}
