@@ -177,6 +177,9 @@ macro_rules! hex_string {
 pub struct KeyId(pub [u8; 8]);
 
 impl KeyId {
+    /// Its length in bytes.
+    pub const LEN: usize = 8;
+
     /// The id of a public key.
     pub fn of(public_key: &PublicKey) -> Self {
         let digest = Sha256::digest(public_key.to_bytes());
@@ -262,6 +265,9 @@ hex_string!(PublicKey, 64, "^[0-9a-f]{64}$", "An Ed25519 public key, 64 lowercas
 pub struct Signature(pub [u8; 64]);
 
 impl Signature {
+    /// Its length in bytes.
+    pub const LEN: usize = 64;
+
     /// Parses 128 lowercase hex digits.
     pub fn from_hex(s: &str) -> Option<Self> {
         from_hex(s).map(Signature)

@@ -63,6 +63,10 @@ pub enum ColumnType {
     /// A SHA-256 stored as its 32 bytes (SQLite BLOB, PostgreSQL bytea);
     /// its 64 lowercase hex digits in a [`Row`].
     Hash,
+    /// Bytes of this length (a seal's key id, its signature) stored as they
+    /// are (SQLite BLOB, PostgreSQL bytea); their lowercase hex digits in a
+    /// [`Row`].
+    Hex(usize),
 }
 
 /// A value as it is handed to the database in a column of its type.
@@ -106,6 +110,9 @@ pub(crate) fn bytes_of(text: &str, ty: ColumnType) -> Option<Vec<u8>> {
             (id.hyphenated().encode_lower(&mut canonical) == text).then(|| id.as_bytes().to_vec())
         }
         ColumnType::Hash => lk3_core::event::Hash::from_hex(text).map(|h| h.0.to_vec()),
+        ColumnType::Hex(len) => (text.len() == 2 * len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| const_hex::decode(text).ok())
+            .flatten(),
         ColumnType::Text | ColumnType::Int => None,
     }
 }
@@ -129,6 +136,8 @@ pub(crate) fn from_bytes(bytes: &[u8], ty: ColumnType) -> Value {
             }
             Err(_) => Value::Invalid(format!("{} bytes where a hash's 32 belong", bytes.len())),
         },
+        ColumnType::Hex(len) if bytes.len() == len => Value::Text(const_hex::encode(bytes)),
+        ColumnType::Hex(len) => Value::Invalid(format!("{} bytes where {len} belong", bytes.len())),
         ColumnType::Text | ColumnType::Int => Value::Invalid(format!("{} bytes where a value belongs", bytes.len())),
     }
 }
@@ -156,6 +165,10 @@ const fn uuid(name: &'static str) -> Column {
 
 const fn hash(name: &'static str) -> Column {
     Column { name, ty: ColumnType::Hash }
+}
+
+const fn hex(name: &'static str, len: usize) -> Column {
+    Column { name, ty: ColumnType::Hex(len) }
 }
 
 /// A table of rows derived from streams. Every such table starts with the
@@ -298,7 +311,14 @@ pub const OUTREACHES: Table = Table {
 /// signature is its own check ([`crate::trust`]).
 pub const SEALS: Table = Table {
     name: "seals",
-    columns: &[text("unit"), uuid("stream_id"), int("seq"), text("key_id"), hash("head_hash"), text("signature")],
+    columns: &[
+        text("unit"),
+        uuid("stream_id"),
+        int("seq"),
+        hex("key_id", lk3_core::seal::KeyId::LEN),
+        hash("head_hash"),
+        hex("signature", lk3_core::seal::Signature::LEN),
+    ],
     stream_column: "stream_id",
     key: &["unit", "stream_id", "seq"],
 };
@@ -784,14 +804,17 @@ mod tests {
         assert!(same > 0 && differ > 0, "{same} said the same, {differ} not");
     }
 
-    /// lk3's text of an id or a hash goes to its bytes and back unchanged;
+    /// lk3's text of an id, a hash or a signature goes to its bytes and back unchanged;
     /// any other text (another spelling of the same id or hash included) is
     /// stored as text, and bytes of another length read as what they are not.
     #[test]
-    fn an_id_or_a_hash_is_stored_as_its_bytes_and_read_back_as_its_text() {
+    fn an_id_a_hash_or_a_signature_is_stored_as_its_bytes_and_read_back_as_its_text() {
         let id = Uuid::from_bytes([0xab; 16]).to_string();
         let hash = lk3_core::event::Hash([0xcd; 32]).to_string();
-        for (ty, text, len) in [(ColumnType::Uuid, &id, 16), (ColumnType::Hash, &hash, 32)] {
+        let signature = const_hex::encode([0xef; 64]);
+        for (ty, text, len) in
+            [(ColumnType::Uuid, &id, 16), (ColumnType::Hash, &hash, 32), (ColumnType::Hex(64), &signature, 64)]
+        {
             let bytes = bytes_of(text, ty).expect("lk3's text");
             assert_eq!(bytes.len(), len);
             assert_eq!(from_bytes(&bytes, ty), Value::Text(text.clone()));

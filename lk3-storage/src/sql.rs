@@ -475,7 +475,7 @@ macro_rules! sql_store {
                         Ok(None) => Value::Null,
                         Err(e) => Value::Invalid(e.to_string()),
                     },
-                    ColumnType::Uuid | ColumnType::Hash => match row.try_get::<Option<&[u8]>, _>(i) {
+                    ColumnType::Uuid | ColumnType::Hash | ColumnType::Hex(_) => match row.try_get::<Option<&[u8]>, _>(i) {
                         Ok(Some(v)) => rows::from_bytes(v, ty),
                         Ok(None) => Value::Null,
                         Err(e) => Value::Invalid(e.to_string()),

@@ -318,12 +318,14 @@ fn value(found: ValueRef<'_>, ty: ColumnType) -> Value {
             Ok(text) => Value::Text(text.to_owned()),
             Err(e) => Value::Invalid(format!("text that is not UTF-8: {e}")),
         },
-        (ValueRef::Blob(bytes), ColumnType::Uuid | ColumnType::Hash) => rows::from_bytes(bytes, ty),
+        (ValueRef::Blob(bytes), ColumnType::Uuid | ColumnType::Hash | ColumnType::Hex(_)) => {
+            rows::from_bytes(bytes, ty)
+        }
         (other, ty) => {
             let belongs = match ty {
                 ColumnType::Int => "an integer",
                 ColumnType::Text => "text",
-                ColumnType::Uuid | ColumnType::Hash => "a blob",
+                ColumnType::Uuid | ColumnType::Hash | ColumnType::Hex(_) => "a blob",
             };
             Value::Invalid(format!("{} where {belongs} belongs", other.data_type()))
         }

@@ -1,8 +1,9 @@
 -- lk3 store, schema version 14 (SQLite): the event log's stream ids are
 -- stored as a UUID's 16 bytes, as its event and command ids are since
 -- schema 13: in `streams`, in `events` (in every row and in its primary
--- key's index), in `commands` and in `seals`, whose head hash is stored as
--- its 32 bytes too (lk3_storage::rows::ColumnType::Uuid, Hash). The query
+-- key's index), in `commands` and in `seals`, whose head hash, key id and
+-- signature are stored as their 32, 8 and 64 bytes too
+-- (lk3_storage::rows::ColumnType::Uuid, Hash, Hex). The query
 -- tables keep the id's text: they are what SQL users read, and lk3's few
 -- reads that join the two convert (lk3_storage::sql::StreamIdSql). The four
 -- tables are rebuilt with BLOB columns, each row keeping its rowid; a value
@@ -74,9 +75,9 @@ CREATE TABLE seals_14 (
     unit       TEXT    NOT NULL,
     stream_id  BLOB    NOT NULL,
     seq        INTEGER NOT NULL,
-    key_id     TEXT    NOT NULL,
+    key_id     BLOB    NOT NULL,
     head_hash  BLOB    NOT NULL,
-    signature  TEXT    NOT NULL,
+    signature  BLOB    NOT NULL,
     PRIMARY KEY (unit, stream_id, seq)
 );
 INSERT INTO seals_14 (rowid, unit, stream_id, seq, key_id, head_hash, signature)
@@ -85,9 +86,10 @@ INSERT INTO seals_14 (rowid, unit, stream_id, seq, key_id, head_hash, signature)
                 AND replace(stream_id, '-', '') NOT GLOB '*[^0-9a-f]*'
                 AND length(replace(stream_id, '-', '')) = 32
             THEN unhex(replace(stream_id, '-', '')) ELSE stream_id END,
-        seq, key_id,
+        seq,
+        CASE WHEN length(key_id) = 16 AND key_id NOT GLOB '*[^0-9a-f]*' THEN unhex(key_id) ELSE key_id END,
         CASE WHEN length(head_hash) = 64 AND head_hash NOT GLOB '*[^0-9a-f]*' THEN unhex(head_hash) ELSE head_hash END,
-        signature
+        CASE WHEN length(signature) = 128 AND signature NOT GLOB '*[^0-9a-f]*' THEN unhex(signature) ELSE signature END
     FROM seals;
 DROP TABLE seals;
 ALTER TABLE seals_14 RENAME TO seals;

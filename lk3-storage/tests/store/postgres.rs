@@ -269,7 +269,9 @@ async fn back_to_schema_13(pool: &sqlx::PgPool) {
         "ALTER TABLE streams ALTER COLUMN stream_id {text}; ALTER TABLE events ALTER COLUMN stream_id {text}; \
          ALTER TABLE commands ALTER COLUMN stream_id {text}; \
          ALTER TABLE seals ALTER COLUMN stream_id {text}, \
-         ALTER COLUMN head_hash TYPE text COLLATE \"C\" USING encode(head_hash, 'hex'); \
+         ALTER COLUMN head_hash TYPE text COLLATE \"C\" USING encode(head_hash, 'hex'), \
+         ALTER COLUMN key_id TYPE text COLLATE \"C\" USING encode(key_id, 'hex'), \
+         ALTER COLUMN signature TYPE text COLLATE \"C\" USING encode(signature, 'hex'); \
          DELETE FROM _sqlx_migrations WHERE version >= 14"
     )))
     .execute(pool)
@@ -363,13 +365,15 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
         format!("(SELECT string_agg(DISTINCT pg_typeof({column})::text || octet_length({column}), ',') FROM {table})")
     };
     let lengths = format!(
-        "SELECT {}, {}, {}, {}, {} || {}",
+        "SELECT {}, {}, {}, {}, {} || {} || {} || {}",
         of("stream_id", "streams"),
         of("stream_id", "events"),
         of("stream_id", "commands"),
         of("case_id", "cases"),
         of("stream_id", "seals"),
-        of("head_hash", "seals")
+        of("head_hash", "seals"),
+        of("key_id", "seals"),
+        of("signature", "seals")
     );
     let lengths =
         || sqlx::query_as::<_, (String, String, String, String, String)>(sqlx::AssertSqlSafe(lengths.as_str()));
@@ -378,7 +382,7 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     back_to_schema_13(&pool).await;
     assert_eq!(
         lengths().fetch_one(&pool).await.expect("lengths"),
-        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64"))
+        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64text16text128"))
     );
     pool.close().await;
     let store = PostgresStore::open(&url).await.expect("schema 13 as it was, upgraded");
@@ -388,7 +392,7 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     assert_eq!(seals.iter().map(|seal| seal.seq).collect::<Vec<_>>(), [events.len() as u64], "the seal read back");
     assert_eq!(
         lengths().fetch_one(store.pool()).await.expect("lengths"),
-        (text("bytea16"), text("bytea16"), text("bytea16"), text("text36"), text("bytea16bytea32"))
+        (text("bytea16"), text("bytea16"), text("bytea16"), text("text36"), text("bytea16bytea32bytea8bytea64"))
     );
     assert_eq!(store.load::<lk3_core::case::Case>(stream_id).await.expect("read back").events.len(), events.len());
     store.close().await;

@@ -186,9 +186,11 @@ async fn a_seal_or_a_trusted_key_changed_in_the_file_is_found() {
     s.append_batches(&[batch]).await.expect("append");
     lk3_storage::trust::trust_key(&s, trusted).await.expect("trust");
     assert!(lk3_storage::verify::verify(&s).await.expect("verify").is_ok());
-    // One hex digit of the signature changed: the seal no longer verifies.
-    let signature: String = sqlx::query_scalar("SELECT signature FROM seals").fetch_one(s.pool()).await.expect("read");
-    let flipped = format!("{}{}", if signature.starts_with('0') { '1' } else { '0' }, &signature[1..]);
+    // One bit of the signature (stored as its 64 bytes) changed: the seal no longer verifies.
+    let signature: Vec<u8> = sqlx::query_scalar("SELECT signature FROM seals").fetch_one(s.pool()).await.expect("read");
+    assert_eq!(signature.len(), 64);
+    let mut flipped = signature.clone();
+    flipped[0] ^= 1;
     sqlx::query("UPDATE seals SET signature = ?1").bind(&flipped).execute(s.pool()).await.expect("edit");
     let report = lk3_storage::verify::verify(&s).await.expect("verify");
     let named: Vec<_> = report.problems.iter().map(|p| (p.seq, p.code.as_str())).collect();
@@ -770,7 +772,8 @@ async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
          FROM commands_14; DROP TABLE commands_14; ALTER TABLE commands_13 RENAME TO commands; \
          ALTER TABLE seals RENAME TO seals_14; {seals} \
          INSERT INTO seals (rowid, unit, stream_id, seq, key_id, head_hash, signature) \
-         SELECT rowid, unit, {stream_id}, seq, key_id, lower(hex(head_hash)), signature FROM seals_14; \
+         SELECT rowid, unit, {stream_id}, seq, lower(hex(key_id)), lower(hex(head_hash)), lower(hex(signature)) \
+         FROM seals_14; \
          DROP TABLE seals_14; \
          DELETE FROM _sqlx_migrations WHERE version >= 14;",
         seals = made_in(third, "seals"),
@@ -891,19 +894,21 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
         format!("(SELECT group_concat(DISTINCT typeof({column}) || length({column})) FROM {table})")
     };
     let kinds = format!(
-        "SELECT {}, {}, {}, {}, {} || {}",
+        "SELECT {}, {}, {}, {}, {} || {} || {} || {}",
         of("stream_id", "streams"),
         of("stream_id", "events"),
         of("stream_id", "commands"),
         of("case_id", "cases"),
         of("stream_id", "seals"),
-        of("head_hash", "seals")
+        of("head_hash", "seals"),
+        of("key_id", "seals"),
+        of("signature", "seals")
     );
     let kinds = || sqlx::query_as::<_, (String, String, String, String, String)>(sqlx::AssertSqlSafe(kinds.as_str()));
     let text = |s: &str| s.to_owned();
     assert_eq!(
         kinds().fetch_one(&pool).await.expect("kinds"),
-        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64"))
+        (text("text36"), text("text36"), text("text36"), text("text36"), text("text36text64text16text128"))
     );
     pool.close().await;
     let s = SqliteStore::open(&url).await.expect("schema 13 as it was, upgraded");
@@ -913,7 +918,7 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     assert_eq!(seals.iter().map(|seal| seal.seq).collect::<Vec<_>>(), [events.len() as u64], "the seal read back");
     assert_eq!(
         kinds().fetch_one(s.pool()).await.expect("kinds"),
-        (text("blob16"), text("blob16"), text("blob16"), text("text36"), text("blob16blob32"))
+        (text("blob16"), text("blob16"), text("blob16"), text("text36"), text("blob16blob32blob8blob64"))
     );
     let stream_id = events[0].stream_id;
     use lk3_storage::CaseStoreExt;
