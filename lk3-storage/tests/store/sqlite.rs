@@ -743,6 +743,12 @@ async fn a_store_in_memory_outlives_its_pools_connections() {
     assert!(store.read_stream(stream_id).await.is_err(), "closed");
 }
 
+/// The `CREATE TABLE` statement of `table` in a migration's text.
+fn table_made_in(migration: &str, table: &str) -> String {
+    let made = &migration[migration.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
+    made[..=made.find(';').expect("its end")].to_owned()
+}
+
 /// Schema 14's tables back as schemas 3 and 13 made them, their stream ids
 /// (and the seals' head hashes) text again, and the record of migration 14
 /// gone: the store as schema 13 left it.
@@ -751,11 +757,7 @@ async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
         include_str!("../../migrations/sqlite/0003_seals_trusted_keys.sql"),
         include_str!("../../migrations/sqlite/0013_ids_and_hashes_as_bytes.sql"),
     );
-    let made_in = |migration: &str, table: &str| {
-        let made = &migration[migration.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
-        made[..=made.find(';').expect("its end")].to_owned()
-    };
-    let made = |table: &str| made_in(thirteenth, table);
+    let made = |table: &str| table_made_in(thirteenth, table);
     let stream_id = uuid_text("stream_id");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "ALTER TABLE streams RENAME TO streams_14; {streams} \
@@ -776,7 +778,7 @@ async fn back_to_schema_13(pool: &sqlx::SqlitePool) {
          FROM seals_14; \
          DROP TABLE seals_14; \
          DELETE FROM _sqlx_migrations WHERE version >= 14;",
-        seals = made_in(third, "seals"),
+        seals = table_made_in(third, "seals"),
         streams = made("streams_13"),
         events = made("events_13"),
         commands = made("commands_13"),
@@ -795,10 +797,7 @@ async fn back_to_schema_12(pool: &sqlx::SqlitePool) {
         include_str!("../../migrations/sqlite/0001_init.sql"),
         include_str!("../../migrations/sqlite/0012_canonical_bodies.sql"),
     );
-    let made = |migration: &str, table: &str| {
-        let made = &migration[migration.find(&format!("CREATE TABLE {table} (")).expect("made there")..];
-        made[..=made.find(';').expect("its end")].to_owned()
-    };
+    let made = table_made_in;
     let (event_id, command_id) = (uuid_text("event_id"), uuid_text("command_id"));
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "ALTER TABLE streams RENAME TO streams_13; {streams} \
