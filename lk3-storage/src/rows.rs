@@ -185,10 +185,23 @@ pub struct Table {
     pub key: &'static [&'static str],
 }
 
+/// `names` separated by commas, built in one string (the append's
+/// statements name every column of each table they write).
+fn names_joined<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(256);
+    for name in names {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
+}
+
 impl Table {
     /// The comma-separated column names.
     pub fn column_list(&self) -> String {
-        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        names_joined(self.columns.iter().map(|c| c.name))
     }
 
     /// The position of a column.
@@ -564,9 +577,7 @@ pub struct CheckedTable {
 impl CheckedTable {
     /// The comma-separated column names, `row_check` last.
     pub fn column_list(&self) -> String {
-        let mut names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
-        names.push(ROW_CHECK);
-        names.join(", ")
+        names_joined(self.columns.iter().map(|c| c.name).chain([ROW_CHECK]))
     }
 
     /// Its `row_check` column.
@@ -710,15 +721,19 @@ pub fn row_check(values: &[Value]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"lk3.row\n");
     for v in values {
-        let (tag, bytes): (u8, Vec<u8>) = match v {
-            Value::Null => (0, Vec::new()),
-            Value::Int(i) => (1, i.to_be_bytes().to_vec()),
-            Value::Text(s) => (2, s.as_bytes().to_vec()),
-            Value::Invalid(s) => (3, s.as_bytes().to_vec()),
+        let int;
+        let (tag, bytes): (u8, &[u8]) = match v {
+            Value::Null => (0, &[]),
+            Value::Int(i) => {
+                int = i.to_be_bytes();
+                (1, &int)
+            }
+            Value::Text(s) => (2, s.as_bytes()),
+            Value::Invalid(s) => (3, s.as_bytes()),
         };
         hasher.update([tag]);
         hasher.update((bytes.len() as u64).to_be_bytes());
-        hasher.update(&bytes);
+        hasher.update(bytes);
     }
     lk3_core::event::Hash(hasher.finalize().into()).to_string()
 }

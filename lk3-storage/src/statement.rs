@@ -39,15 +39,34 @@ fn rows_per_statement(width: usize) -> usize {
     (VALUES_PER_STATEMENT / width.max(1)).max(1)
 }
 
+/// `$first, $first+1, ...`, `n` placeholders, written onto `out`: one
+/// string for them all (an append builds its statements for every command).
+fn push_placeholders(out: &mut String, first: usize, n: usize) {
+    use std::fmt::Write;
+    for k in first..first + n {
+        if k > first {
+            out.push_str(", ");
+        }
+        // Writing to a `String` does not fail.
+        let _ = write!(out, "${k}");
+    }
+}
+
 /// `{into}VALUES ($1, ...), (...){tail}` for `rows` rows `width` values wide.
 fn values_text(into: &str, width: usize, rows: usize, tail: &str) -> String {
-    let tuples: Vec<String> = (0..rows)
-        .map(|r| {
-            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
-    format!("{into}VALUES {}{tail}", tuples.join(", "))
+    let mut text = String::with_capacity(into.len() + tail.len() + 8 + rows * width * 7);
+    text.push_str(into);
+    text.push_str("VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            text.push_str(", ");
+        }
+        text.push('(');
+        push_placeholders(&mut text, r * width + 1, width);
+        text.push(')');
+    }
+    text.push_str(tail);
+    text
 }
 
 /// The insert of `chunk`, rows of `types`, after `into`, with `tail` after
@@ -84,17 +103,11 @@ pub(crate) fn table_statements<'a>(
 /// The insert of a checked row ([`rows::CheckedTable`]) with its check.
 pub(crate) fn checked_insert(table: &CheckedTable, values: Row, on_conflict: &str) -> Statement {
     let row = rows::checked(values);
-    let marks: Vec<String> = (1..=row.len()).map(|n| format!("${n}")).collect();
-    let types = table.types();
-    Statement {
-        text: format!(
-            "INSERT INTO {} ({}) VALUES ({}) {on_conflict}",
-            table.name,
-            table.column_list(),
-            marks.join(", ")
-        ),
-        values: row.into_iter().zip(types).collect(),
-    }
+    let mut text = format!("INSERT INTO {} ({}) VALUES (", table.name, table.column_list());
+    push_placeholders(&mut text, 1, row.len());
+    text.push_str(") ");
+    text.push_str(on_conflict);
+    Statement { text, values: row.into_iter().zip(table.types()).collect() }
 }
 
 /// A row of `table` written new or over the one with its key.
@@ -107,28 +120,33 @@ pub(crate) fn upsert(table: &Table, row: &Row) -> Statement {
 /// entry of every index on a column an upsert sets, changed or not (four
 /// pages more of a case's append written and synced).
 fn upsert_over(table: &Table, row: &Row, before: Option<&Row>) -> Statement {
-    let marks: Vec<String> = (1..=table.columns.len()).map(|n| format!("${n}")).collect();
-    let updates: Vec<String> = table
+    let mut text = format!("INSERT INTO {} ({}) VALUES (", table.name, table.column_list());
+    push_placeholders(&mut text, 1, table.columns.len());
+    text.push_str(") ON CONFLICT (");
+    text.push_str(&table.key.join(", "));
+    text.push_str(") ");
+    let mut changed = table
         .columns
         .iter()
         .enumerate()
         .filter(|(k, c)| !table.key.contains(&c.name) && before.is_none_or(|b| b.get(*k) != row.get(*k)))
-        .map(|(_, c)| format!("{0} = excluded.{0}", c.name))
-        .collect();
+        .peekable();
     // The key named either way: any other unique index (a case number
     // already given) still refuses the row.
-    let action =
-        if updates.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {}", updates.join(", ")) };
-    Statement {
-        text: format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {action}",
-            table.name,
-            table.column_list(),
-            marks.join(", "),
-            table.key.join(", "),
-        ),
-        values: row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect(),
+    if changed.peek().is_none() {
+        text.push_str("DO NOTHING");
+    } else {
+        text.push_str("DO UPDATE SET ");
+        for (n, (_, c)) in changed.enumerate() {
+            if n > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(c.name);
+            text.push_str(" = excluded.");
+            text.push_str(c.name);
+        }
     }
+    Statement { text, values: row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect() }
 }
 
 /// A stream's query rows ([`rows::projection_rows`]): the upsert of its own
