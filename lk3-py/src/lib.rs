@@ -226,7 +226,8 @@ fn walk_documents(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Vec<std:
 #[pyfunction]
 fn new_id(py: Python<'_>, at: &str) -> PyResult<String> {
     let at = store::parse_time(at).py(py)?;
-    Ok(lk3_core::ids::CaseId::new_v7(at, store::random_seed()).to_string())
+    let [seed] = store::random_seeds().py(py)?;
+    Ok(lk3_core::ids::CaseId::new_v7(at, seed).to_string())
 }
 
 /// The pseudonym of `id` under `key` (what the pseudonymised frames hold).

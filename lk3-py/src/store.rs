@@ -401,12 +401,14 @@ fn kept_json(
     m
 }
 
-/// Ten random bytes (UUID v4 randomness) for ids and command seeds: one v4
-/// (one `getrandom` call) holds fourteen whole random bytes.
-pub fn random_seed() -> IdSeed {
-    let a = uuid::Uuid::new_v4().into_bytes();
-    // Bytes 6 and 8 of a v4 carry its version and variant bits: skip them.
-    IdSeed::new([a[0], a[1], a[2], a[3], a[4], a[5], a[7], a[9], a[10], a[11]])
+/// `N` seeds of ten random bytes (a UUID v7's randomness) for ids and
+/// command seeds, drawn from the OS in one call (a command takes two: its
+/// id's and its own).
+pub fn random_seeds<const N: usize>() -> Outcome<[IdSeed; N]> {
+    let mut bytes = [[0u8; 10]; N];
+    getrandom::fill(bytes.as_flattened_mut())
+        .map_err(|e| Failure::Internal(format!("the operating system gave no random bytes: {e}")))?;
+    Ok(bytes.map(IdSeed::new))
 }
 
 /// A key id (16 lowercase hex digits).
@@ -447,11 +449,12 @@ fn command_context(
         unit: unit.map(UnitCode::parse).transpose()?,
     };
     let at = parse_time(at)?;
+    let [id_seed, seed] = random_seeds()?;
     let command_id = match command_id {
         Some(id) => CommandId::parse(id)?,
-        None => CommandId::new_v7(at, random_seed()),
+        None => CommandId::new_v7(at, id_seed),
     };
-    let ctx = CommandContext::new(actor, at, command_id, random_seed());
+    let ctx = CommandContext::new(actor, at, command_id, seed);
     Ok(match rule_set {
         Some(name) => ctx.under(name.parse::<RuleSetId>().map_err(|e| Failure::lk3(&e))?),
         None => ctx,
@@ -947,8 +950,16 @@ impl NativeStore {
             None => None,
         };
         // A fresh key: pseudonyms that link to no other export.
-        let key =
-            key.unwrap_or_else(|| [uuid::Uuid::new_v4().into_bytes(), uuid::Uuid::new_v4().into_bytes()].concat());
+        let key = match key {
+            Some(given) => given,
+            None => {
+                let mut fresh = vec![0u8; 32];
+                getrandom::fill(&mut fresh)
+                    .map_err(|e| Failure::Internal(format!("the operating system gave no random bytes: {e}")))
+                    .py(py)?;
+                fresh
+            }
+        };
         let base = base.to_owned();
         self.run_objects(py, move |store| async move {
             // Without a network given, the store's names the partners.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import uuid
 from collections import deque
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -92,6 +93,28 @@ def test_execute_takes_command_dicts_and_retries_return_the_first_result(world: 
                      actor=(world.sekretaris.staff_id, "sekretaris"), at=world.at().isoformat())
     assert done.events[0]["actor"] == {"role": "sekretaris", "staff_id": world.sekretaris.staff_id}
     assert s.case(case_id).stage == "registrasi"
+
+
+def test_the_ids_lk3_makes_are_uuid_v7_of_their_time_and_never_repeat(world: World) -> None:
+    # Cases opened in the same millisecond: lk3 makes each case id (new_id)
+    # and each command's id, from random bits drawn for every call.
+    s, at = world.store, world.at()
+    made: List[str] = []
+    for n in range(200):
+        case_id = lk3.new_id(at)
+        done = s.execute(case_id, {"type": "record_contact", "case_id": case_id, "unit": UNIT,
+                                   "case_number": f"{UNIT}/2019/{n + 100:04d}", "channel": "datang_langsung",
+                                   "sasaran": "keluarga"}, actor=world.relawan, at=at)
+        made += [case_id, done.events[0]["command_id"], done.events[0]["event_id"]]
+    assert len(set(made)) == len(made), "an id came twice"
+    millis = int(at.timestamp() * 1000)
+    for text in made:
+        u = uuid.UUID(text)
+        assert (u.version, u.variant, u.int >> 80) == (7, uuid.RFC_4122, millis), text
+    # The random bits vary: no bit of the 74 is the same in every id.
+    ints = [uuid.UUID(t).int for t in made]
+    random_bits = [i & ((1 << 62) - 1) | (i >> 64 & 0xFFF) << 62 for i in ints]
+    assert all(0 < sum(r >> bit & 1 for r in random_bits) < len(made) for bit in range(74)), "a random bit never changes"
 
 
 def test_refusals_raise_typed_bilingual_errors_and_write_nothing(world: World) -> None:
