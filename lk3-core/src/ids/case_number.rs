@@ -135,9 +135,10 @@ pub enum CaseNumberMismatch {
 
 impl fmt::Display for UnitCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.region)?;
+        fmt::Display::fmt(&self.region, f)?;
         if let Some(s) = &self.suffix {
-            write!(f, "-{}", s.as_str())?;
+            f.write_str("-")?;
+            f.write_str(s.as_str())?;
         }
         Ok(())
     }
@@ -248,7 +249,11 @@ impl CaseNumber {
 
 impl fmt::Display for CaseNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{:04}", self.unit, self.year, self.serial)
+        fmt::Display::fmt(&self.unit, f)?;
+        f.write_str("/")?;
+        super::write_padded(f, self.year.into(), 1)?;
+        f.write_str("/")?;
+        super::write_padded(f, self.serial, 4)
     }
 }
 

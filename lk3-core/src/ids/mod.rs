@@ -33,6 +33,25 @@ macro_rules! serde_as_string {
     )*};
 }
 
+/// `n` in decimal, zero-padded to at least `width` digits (`{n:0width$}`),
+/// written in one piece: unit codes and case numbers are written into every
+/// row lk3 stores, and the formatter's padding costs more than the rest.
+pub(crate) fn write_padded(f: &mut std::fmt::Formatter<'_>, n: u32, width: usize) -> std::fmt::Result {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = start.min(digits.len().saturating_sub(width));
+    f.write_str(std::str::from_utf8(&digits[start..]).map_err(|_| std::fmt::Error)?)
+}
+
 mod case_number;
 mod error;
 mod nik;

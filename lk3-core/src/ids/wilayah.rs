@@ -209,15 +209,13 @@ impl KodeWilayah {
 
 impl fmt::Display for KodeWilayah {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}", self.province)?;
-        if let Some(k) = self.kab_kota {
-            write!(f, ".{k:02}")?;
-        }
-        if let Some(c) = self.kecamatan {
-            write!(f, ".{c:02}")?;
-        }
-        if let Some(v) = self.village {
-            write!(f, ".{v:04}")?;
+        super::write_padded(f, self.province.into(), 2)?;
+        for (part, width) in [(self.kab_kota.map(u16::from), 2), (self.kecamatan.map(u16::from), 2), (self.village, 4)]
+        {
+            if let Some(part) = part {
+                f.write_str(".")?;
+                super::write_padded(f, part.into(), width)?;
+            }
         }
         Ok(())
     }

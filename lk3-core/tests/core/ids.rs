@@ -190,6 +190,27 @@ proptest! {
         let _ = CaseNumber::parse(&s);
     }
 
+    /// Every kode wilayah, unit code and case number the parsers take is
+    /// written back as it was read: each part zero-padded to its width (a
+    /// serial to at least four digits), a suffix after a dash.
+    #[test]
+    fn valid_codes_and_case_numbers_round_trip(
+        pp in 11u8..=99, kk in prop_oneof![1u8..=69, 71u8..=99], cc in 1u8..=99, village in 1000u16..=3999,
+        depth in 1usize..=4, suffix in prop::option::of("[A-Z0-9]{1,16}"),
+        year in 1900u16..=9999, serial in prop_oneof![1u32..=20_000, 1u32..=u32::MAX],
+    ) {
+        let parts = [format!("{pp:02}"), format!("{kk:02}"), format!("{cc:02}"), format!("{village:04}")];
+        let kode = parts[..depth].join(".");
+        prop_assert_eq!(KodeWilayah::parse(&kode).expect("a kode wilayah").to_string(), kode.clone());
+        let mut unit = parts[..depth.min(2)].join(".");
+        if let Some(suffix) = &suffix {
+            unit = format!("{unit}-{suffix}");
+        }
+        prop_assert_eq!(UnitCode::parse(&unit).expect("a unit").to_string(), unit.clone());
+        let number = format!("{unit}/{year}/{serial:04}");
+        prop_assert_eq!(CaseNumber::parse(&number).expect("a case number").to_string(), number);
+    }
+
     #[test]
     fn valid_niks_round_trip(pp in 11u8..=94, kk in 1u8..=69, cc in 1u8..=99, day in 1u8..=28, female: bool, mm in 1u8..=12, yy in 0u8..=99, serial in 1u16..=9999) {
         let dd = if female { day + 40 } else { day };
