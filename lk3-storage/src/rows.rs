@@ -373,8 +373,22 @@ fn count(v: u64) -> Value {
     Value::Int(i64::try_from(v).unwrap_or(i64::MAX))
 }
 
+/// Room for a stream's summary JSON: most are under 1 KB.
+const SUMMARY_BYTES: usize = 1024;
+
 fn json<T: serde::Serialize>(v: &T) -> Result<Value, StoreError> {
-    serde_json::to_string(v).map(Value::Text).map_err(|e| StoreError::Unavailable { message: e.to_string() })
+    json_in(v, 128)
+}
+
+/// [`json`] written into a buffer of `capacity` bytes to start with: a
+/// stream's summary (most under 1 KB) is not grown and copied three times
+/// on every append.
+fn json_in<T: serde::Serialize>(v: &T, capacity: usize) -> Result<Value, StoreError> {
+    let mut out = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut out, v)
+        .map_err(|e| StoreError::Unavailable { message: e.to_string() })
+        .and_then(|()| String::from_utf8(out).map_err(|e| StoreError::Unavailable { message: e.to_string() }))
+        .map(Value::Text)
 }
 
 /// The query rows of a projection, table by table: the stream's own row
@@ -389,8 +403,8 @@ pub fn projection_rows(p: &Projection) -> Result<Vec<(&'static Table, Vec<Row>)>
 /// The stream's own row of [`projection_rows`], and its table.
 pub(crate) fn own_row(p: &Projection) -> Result<(&'static Table, Row), StoreError> {
     Ok(match p {
-        Projection::Case(c) => (&CASES, case_row(c, json(c)?)),
-        Projection::Outreach(o) => (&OUTREACHES, outreach_row(o, json(o)?)),
+        Projection::Case(c) => (&CASES, case_row(c, json_in(c, SUMMARY_BYTES)?)),
+        Projection::Outreach(o) => (&OUTREACHES, outreach_row(o, json_in(o, SUMMARY_BYTES)?)),
     })
 }
 

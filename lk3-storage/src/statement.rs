@@ -9,6 +9,9 @@
 //! numbered placeholder's name up in a list for each value bound, which in a
 //! statement of 30,000 values costs more than the rest of an import.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use lk3_core::seal::SigningKey;
 
 use crate::StoreError;
@@ -37,6 +40,45 @@ pub(crate) const VALUES_PER_STATEMENT: usize = 30_000;
 /// Rows a statement of rows `width` values wide may hold.
 fn rows_per_statement(width: usize) -> usize {
     (VALUES_PER_STATEMENT / width.max(1)).max(1)
+}
+
+/// What shapes the text of one of an append's statements: the statements of
+/// a case's appends take a few shapes, made once and kept ([`kept_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    /// The claim of a command id.
+    Claim,
+    /// The insert of `rows` rows into all of a table's columns (the table
+    /// named by its name and the address of its columns).
+    Rows { table: &'static str, columns: usize, rows: usize },
+    /// The upsert of a row of a table setting, on a conflict, the columns of
+    /// `set` (bit k: column k).
+    Upsert { table: &'static str, columns: usize, set: u64 },
+}
+
+/// Texts kept, at most: the shapes an application's appends take are a few
+/// dozen.
+const TEXTS_KEPT: usize = 512;
+
+/// Statements of at most this many rows have their text kept (an import's,
+/// of thousands of rows, do not).
+const ROWS_KEPT: usize = 16;
+
+/// The text of a statement of `shape`: made by `make` the first time, then
+/// kept. Making a text (a placeholder and a column name at a time) costs
+/// more than finding it again, and an append makes four or five.
+fn kept_text(shape: Shape, make: impl FnOnce() -> String) -> String {
+    static KEPT: LazyLock<Mutex<HashMap<Shape, String>>> = LazyLock::new(Default::default);
+    if let Some(text) = KEPT.lock().ok().and_then(|kept| kept.get(&shape).cloned()) {
+        return text;
+    }
+    let text = make();
+    if let Ok(mut kept) = KEPT.lock()
+        && kept.len() < TEXTS_KEPT
+    {
+        kept.insert(shape, text.clone());
+    }
+    text
 }
 
 /// `$first, $first+1, ...`, `n` placeholders, written onto `out`: one
@@ -100,14 +142,36 @@ pub(crate) fn table_statements<'a>(
     rows.chunks(rows_per_statement(types.len())).map(move |chunk| values_statement(&into, &types, chunk, tail))
 }
 
+/// The text of an insert of `rows` rows into all of `table`'s columns, kept
+/// for a few rows ([`kept_text`]).
+fn rows_text(table: &Table, rows: usize) -> String {
+    let make = || {
+        values_text(&format!("INSERT INTO {} ({}) ", table.name, table.column_list()), table.columns.len(), rows, "")
+    };
+    if rows > ROWS_KEPT {
+        return make();
+    }
+    kept_text(Shape::Rows { table: table.name, columns: table.columns.as_ptr() as usize, rows }, make)
+}
+
 /// The insert of a checked row ([`rows::CheckedTable`]) with its check.
 pub(crate) fn checked_insert(table: &CheckedTable, values: Row, on_conflict: &str) -> Statement {
+    checked_insert_as(table, values, |n| checked_insert_text(table, n, on_conflict))
+}
+
+/// [`checked_insert`] with the text `text` gives for the row's number of values.
+fn checked_insert_as(table: &CheckedTable, values: Row, text: impl FnOnce(usize) -> String) -> Statement {
     let row = rows::checked(values);
+    Statement { text: text(row.len()), values: row.into_iter().zip(table.types()).collect() }
+}
+
+/// The text of [`checked_insert`] of a row of `values` values.
+fn checked_insert_text(table: &CheckedTable, values: usize, on_conflict: &str) -> String {
     let mut text = format!("INSERT INTO {} ({}) VALUES (", table.name, table.column_list());
-    push_placeholders(&mut text, 1, row.len());
+    push_placeholders(&mut text, 1, values);
     text.push_str(") ");
     text.push_str(on_conflict);
-    Statement { text, values: row.into_iter().zip(table.types()).collect() }
+    text
 }
 
 /// A row of `table` written new or over the one with its key.
@@ -120,17 +184,26 @@ pub(crate) fn upsert(table: &Table, row: &Row) -> Statement {
 /// entry of every index on a column an upsert sets, changed or not (four
 /// pages more of a case's append written and synced).
 fn upsert_over(table: &Table, row: &Row, before: Option<&Row>) -> Statement {
+    let values = row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect();
+    let set =
+        |k: usize, c: &rows::Column| !table.key.contains(&c.name) && before.is_none_or(|b| b.get(k) != row.get(k));
+    if table.columns.len() > 64 {
+        return Statement { text: upsert_text(table, set), values };
+    }
+    let mask = table.columns.iter().enumerate().filter(|(k, c)| set(*k, c)).fold(0u64, |m, (k, _)| m | 1 << k);
+    let shape = Shape::Upsert { table: table.name, columns: table.columns.as_ptr() as usize, set: mask };
+    Statement { text: kept_text(shape, || upsert_text(table, set)), values }
+}
+
+/// The text of an upsert into `table` setting, on a conflict, the columns
+/// `set` says (by position and column).
+fn upsert_text(table: &Table, set: impl Fn(usize, &rows::Column) -> bool) -> String {
     let mut text = format!("INSERT INTO {} ({}) VALUES (", table.name, table.column_list());
     push_placeholders(&mut text, 1, table.columns.len());
     text.push_str(") ON CONFLICT (");
     text.push_str(&table.key.join(", "));
     text.push_str(") ");
-    let mut changed = table
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(k, c)| !table.key.contains(&c.name) && before.is_none_or(|b| b.get(*k) != row.get(*k)))
-        .peekable();
+    let mut changed = table.columns.iter().enumerate().filter(|(k, c)| set(*k, c)).peekable();
     // The key named either way: any other unique index (a case number
     // already given) still refuses the row.
     if changed.peek().is_none() {
@@ -146,7 +219,7 @@ fn upsert_over(table: &Table, row: &Row, before: Option<&Row>) -> Statement {
             text.push_str(c.name);
         }
     }
-    Statement { text, values: row.iter().cloned().zip(table.columns.iter().map(|c| c.ty)).collect() }
+    text
 }
 
 /// A stream's query rows ([`rows::projection_rows`]): the upsert of its own
@@ -241,13 +314,12 @@ fn event_row(batch: &Batch, e: &StoredEvent) -> Row {
 pub(crate) fn event_statements<'a>(batches: &'a [&'a Batch]) -> impl Iterator<Item = Statement> + Send + 'a {
     let events: Vec<(&Batch, &StoredEvent)> =
         batches.iter().flat_map(|b| b.events.iter().map(move |e| (*b, e))).collect();
-    let into = format!("INSERT INTO events ({}) ", rows::EVENTS.column_list());
     let types: Vec<ColumnType> = rows::EVENTS.columns.iter().map(|c| c.ty).collect();
     let per = rows_per_statement(types.len());
     (0..events.len()).step_by(per).map(move |start| {
         let chunk = &events[start..events.len().min(start + per)];
         let values = chunk.iter().flat_map(|(b, e)| event_row(b, e).into_iter().zip(types.iter().copied())).collect();
-        Statement { text: values_text(&into, types.len(), chunk.len(), ""), values }
+        Statement { text: rows_text(&rows::EVENTS, chunk.len()), values }
     })
 }
 
@@ -262,11 +334,10 @@ pub(crate) fn command_claims(batch: &Batch) -> Vec<Statement> {
     batch
         .command_records()
         .map(|(command_id, record)| {
-            checked_insert(
-                &rows::CHECKED_COMMANDS,
-                rows::command_row(&batch.unit, &command_id.to_string(), &record),
-                "ON CONFLICT DO NOTHING",
-            )
+            let table = &rows::CHECKED_COMMANDS;
+            checked_insert_as(table, rows::command_row(&batch.unit, &command_id.to_string(), &record), |n| {
+                kept_text(Shape::Claim, || checked_insert_text(table, n, "ON CONFLICT DO NOTHING"))
+            })
         })
         .collect()
 }
@@ -373,6 +444,55 @@ mod tests {
 
     fn ints(text: &str, values: std::ops::Range<i64>) -> Statement {
         Statement { text: text.into(), values: values.map(|v| (Value::Int(v), ColumnType::Int)).collect() }
+    }
+
+    /// A kept text is the text that would be made: for every table a
+    /// store derives, every column set on its own, none and all, asked for
+    /// in turn and again (so that the second comes from what was kept); and
+    /// inserts of 1 to more rows than are kept.
+    #[test]
+    fn kept_texts_are_the_texts_made() {
+        for table in rows::DERIVED {
+            let row: Row = table.columns.iter().map(|c| Value::Text(c.name.to_owned())).collect();
+            let other: Row = row.iter().map(|_| Value::Int(0)).collect();
+            let single = |k: usize| -> Row {
+                row.iter().enumerate().map(|(i, v)| if i == k { Value::Int(0) } else { v.clone() }).collect()
+            };
+            let befores: Vec<Option<Row>> = [None, Some(row.clone()), Some(other)]
+                .into_iter()
+                .chain((0..row.len()).map(|k| Some(single(k))))
+                .collect();
+            for _ in 0..2 {
+                for before in &befores {
+                    let set = |k: usize, c: &rows::Column| {
+                        !table.key.contains(&c.name) && before.as_ref().is_none_or(|b| b.get(k) != row.get(k))
+                    };
+                    assert_eq!(
+                        upsert_over(table, &row, before.as_ref()).text,
+                        upsert_text(table, set),
+                        "{}",
+                        table.name
+                    );
+                }
+                for rows in 1..=ROWS_KEPT + 1 {
+                    let into = format!("INSERT INTO {} ({}) ", table.name, table.column_list());
+                    assert_eq!(rows_text(table, rows), values_text(&into, table.columns.len(), rows, ""));
+                }
+            }
+        }
+        // A command's row: a value for each column (the check is added).
+        let command_row = || -> Row { rows::CHECKED_COMMANDS.columns.iter().map(|_| Value::Null).collect() };
+        let claim = || {
+            checked_insert_as(&rows::CHECKED_COMMANDS, command_row(), |n| {
+                kept_text(Shape::Claim, || checked_insert_text(&rows::CHECKED_COMMANDS, n, "ON CONFLICT DO NOTHING"))
+            })
+        };
+        for _ in 0..2 {
+            assert_eq!(
+                claim().text,
+                checked_insert(&rows::CHECKED_COMMANDS, command_row(), "ON CONFLICT DO NOTHING").text
+            );
+        }
     }
 
     #[test]
