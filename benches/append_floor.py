@@ -20,15 +20,26 @@ columns that changed) and lk3's settings (WAL, `synchronous = FULL`,
 After each round the two files are checked to hold the same rows. The
 figure is CPU µs per command, the best of ``--rounds``.
 
-The same commands are also run on an in-memory store (``memory://``): lk3's
-own work without SQLite's, so that the ratio can be read as its two parts.
+The same commands are run two more ways:
+
+- through lk3's Rust API (`examples/append_floor.rs`, built here in release:
+  `CaseStoreExt::execute_on` against the kept case, one durable transaction
+  each) on another copy of the file: the store's own append, without the
+  Python layer (reading the command from Python objects and checking it
+  against its JSON Schema, the case handed back). Its query rows are checked
+  to be the Python package's;
+- through the Python package on an in-memory store (``memory://``): lk3's
+  own work without SQLite's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -38,6 +49,9 @@ from typing import Dict, List, Tuple
 import lk3
 from py_lifecycle import actors, to_intervention
 
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "examples" / "append_floor"
 
 # The event log's tables, written by the baseline's own statements; every
 # other table is a query table, written as lk3 left it after each command.
@@ -132,23 +146,33 @@ def sessions(path: Path, case_id: str, at: datetime, commands: int, actor: lk3.A
     return spent, written
 
 
-def lk3_run(path: Path, copy: Path, commands: int) -> Tuple[float, List[List[Tuple[str, tuple]]]]:
-    """CPU seconds of ``commands`` session commands through lk3, and the
-    statements that write each command's changes to the query tables.
+def lk3_run(path: Path, copy: Path, rust: Path, commands: int) -> Tuple[float, List[List[Tuple[str, tuple]]], float]:
+    """CPU seconds of ``commands`` session commands through lk3's Python
+    package, the statements that write each command's changes to the query
+    tables, and CPU seconds of the same commands through lk3's Rust API
+    (``rust``, a copy of the file from before them).
 
-    Those are learnt by running the same commands again on a copy of the
-    file from before them, so that the reads between commands stay out of
-    the run that is timed; the copy's ids are the same, and the query rows
+    The statements are learnt by running the same commands again on a copy
+    of the file from before them, so that the reads between commands stay out
+    of the run that is timed; the copy's ids are the same, and the query rows
     do not hold the ids lk3 makes for each command (``same_rows`` checks it
     after the baseline)."""
     with lk3.Store.open(f"sqlite://{path}") as s:
         cid, at, konselor = intervention(s)
+        sid = s.case(cid).services[0].service_id
     shutil.copy(path, copy)
+    shutil.copy(path, rust)
     replay = copy.with_suffix(".replay.db")
     shutil.copy(path, replay)
     spent, _ = sessions(path, cid, at, commands, konselor, watch=False)
     _, written = sessions(replay, cid, at, commands, konselor, watch=True)
-    return spent, written
+    out = subprocess.run([str(EXAMPLE), str(rust), cid, sid, konselor.staff_id, at.isoformat(), str(commands)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        sys.exit(f"examples/append_floor.rs failed: {out.stderr[-2000:]}")
+    # The Rust API's commands left the query tables as the Python package's did.
+    assert same_rows(path, rust, query_only=True), "the Rust API's query rows differ from the Python package's"
+    return spent, written, float(out.stdout)
 
 
 def logic_run(commands: int) -> float:
@@ -204,10 +228,11 @@ def baseline_run(copy: Path, events: List[tuple], commands: List[tuple],
     return spent
 
 
-def same_rows(a: Path, b: Path) -> bool:
-    """Whether two files hold the same rows in every table."""
+def same_rows(a: Path, b: Path, query_only: bool = False) -> bool:
+    """Whether two files hold the same rows in every table (every query
+    table, if ``query_only``)."""
     x, y = sqlite3.connect(a), sqlite3.connect(b)
-    names = table_names(x)
+    names = [n for n in table_names(x) if not (query_only and n in LOG_TABLES)]
     same = all(sorted(map(repr, x.execute(f"SELECT * FROM {n}"))) == sorted(map(repr, y.execute(f"SELECT * FROM {n}")))
                for n in names)
     x.close()
@@ -221,11 +246,13 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lk3-append-"))
-    best = {"lk3": float("inf"), "baseline": float("inf"), "logic": float("inf")}
+    subprocess.run(["cargo", "build", "-q", "--release", "--example", "append_floor"], cwd=ROOT, check=True)
+    best = {"lk3": float("inf"), "baseline": float("inf"), "logic": float("inf"), "rust": float("inf")}
     for n in range(args.rounds):
-        path, copy = tmp / f"lk3-{n}.db", tmp / f"base-{n}.db"
-        spent, written = lk3_run(path, copy, args.commands)
+        path, copy, rust = tmp / f"lk3-{n}.db", tmp / f"base-{n}.db", tmp / f"rust-{n}.db"
+        spent, written, rust_spent = lk3_run(path, copy, rust, args.commands)
         best["lk3"] = min(best["lk3"], spent)
+        best["rust"] = min(best["rust"], rust_spent)
         events, commands = rows_written(path, 9)
         assert len(events) == len(commands) == len(written) == args.commands
         best["baseline"] = min(best["baseline"], baseline_run(copy, events, commands, written))
@@ -237,8 +264,10 @@ def main() -> None:
     print(f"{args.commands} hold_session commands, one durable transaction each; CPU µs per command, "
           f"best of {args.rounds}")
     print(f"{'lk3 (Python package, SQLite)':40} {per['lk3']:8.0f}")
+    print(f"{'lk3 (Rust API, SQLite)':40} {per['rust']:8.0f}")
     print(f"{'baseline: the same rows, sqlite3':40} {per['baseline']:8.0f}")
-    print(f"{'lk3 / baseline':40} {per['lk3'] / per['baseline']:8.2f}x")
+    print(f"{'lk3 (Python) / baseline':40} {per['lk3'] / per['baseline']:8.2f}x")
+    print(f"{'lk3 (Rust) / baseline':40} {per['rust'] / per['baseline']:8.2f}x")
     # What the ratio is made of: lk3's own work, and the rest (SQLite's, and
     # what the file store adds to the logic).
     print(f"{'lk3 on an in-memory store (no SQLite)':40} {per['logic']:8.0f}")

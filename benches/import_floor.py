@@ -21,8 +21,8 @@ Each round then writes a new database file with each of:
 All three use WAL with `synchronous = FULL` (lk3's default durability). The
 figure is each one's CPU seconds, its best round.
 
-The per-command append is measured by `benches/py_lifecycle.py --backend
-sqlite --baseline` (one durable transaction per command).
+The per-command append is measured by `benches/append_floor.py` (one
+durable transaction per command).
 """
 
 from __future__ import annotations
