@@ -10,7 +10,7 @@
 //! statement of 30,000 values costs more than the rest of an import.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, RwLock};
 
 use lk3_core::seal::SigningKey;
 
@@ -46,8 +46,8 @@ fn rows_per_statement(width: usize) -> usize {
 /// a case's appends take a few shapes, made once and kept ([`kept_text`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Shape {
-    /// The claim of a command id.
-    Claim,
+    /// The claim of a command id, a row of `values` values.
+    Claim { values: usize },
     /// The insert of `rows` rows into all of a table's columns (the table
     /// named by its name and the address of its columns).
     Rows { table: &'static str, columns: usize, rows: usize },
@@ -68,12 +68,14 @@ const ROWS_KEPT: usize = 16;
 /// kept. Making a text (a placeholder and a column name at a time) costs
 /// more than finding it again, and an append makes four or five.
 fn kept_text(shape: Shape, make: impl FnOnce() -> String) -> String {
-    static KEPT: LazyLock<Mutex<HashMap<Shape, String>>> = LazyLock::new(Default::default);
-    if let Some(text) = KEPT.lock().ok().and_then(|kept| kept.get(&shape).cloned()) {
+    // Read by every writer at once (a server's appends), written the few
+    // times a shape is new.
+    static KEPT: LazyLock<RwLock<HashMap<Shape, String>>> = LazyLock::new(Default::default);
+    if let Some(text) = KEPT.read().ok().and_then(|kept| kept.get(&shape).cloned()) {
         return text;
     }
     let text = make();
-    if let Ok(mut kept) = KEPT.lock()
+    if let Ok(mut kept) = KEPT.write()
         && kept.len() < TEXTS_KEPT
     {
         kept.insert(shape, text.clone());
@@ -336,7 +338,7 @@ pub(crate) fn command_claims(batch: &Batch) -> Vec<Statement> {
         .map(|(command_id, record)| {
             let table = &rows::CHECKED_COMMANDS;
             checked_insert_as(table, rows::command_row(&batch.unit, &command_id.to_string(), &record), |n| {
-                kept_text(Shape::Claim, || checked_insert_text(table, n, "ON CONFLICT DO NOTHING"))
+                kept_text(Shape::Claim { values: n }, || checked_insert_text(table, n, "ON CONFLICT DO NOTHING"))
             })
         })
         .collect()
@@ -484,7 +486,9 @@ mod tests {
         let command_row = || -> Row { rows::CHECKED_COMMANDS.columns.iter().map(|_| Value::Null).collect() };
         let claim = || {
             checked_insert_as(&rows::CHECKED_COMMANDS, command_row(), |n| {
-                kept_text(Shape::Claim, || checked_insert_text(&rows::CHECKED_COMMANDS, n, "ON CONFLICT DO NOTHING"))
+                kept_text(Shape::Claim { values: n }, || {
+                    checked_insert_text(&rows::CHECKED_COMMANDS, n, "ON CONFLICT DO NOTHING")
+                })
             })
         };
         for _ in 0..2 {
