@@ -42,12 +42,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import lk3
-from py_lifecycle import actors, to_intervention
+from py_lifecycle import intervention
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,20 +105,6 @@ def changes(before: Snapshot, after: Snapshot, tables: Dict[str, Tuple[List[str]
     return statements
 
 
-def intervention(s: lk3.Store) -> Tuple[str, datetime, lk3.Actor]:
-    """One case taken to intervention with a konseling service in ``s`` (9
-    commands): its id, the time of its last command, and its counsellor."""
-    at = datetime(2019, 3, 4, 8, 0, tzinfo=timezone.utc)
-    a = actors(at)
-
-    def tick() -> datetime:
-        nonlocal at
-        at += timedelta(minutes=1)
-        return at
-
-    return to_intervention(s, a, tick).case_id, at, a["konselor"]
-
-
 def sessions(path: Path, case_id: str, at: datetime, commands: int, actor: lk3.Actor,
              watch: bool) -> Tuple[float, List[List[Tuple[str, tuple]]]]:
     """CPU seconds of ``commands`` session commands through lk3, one a
@@ -158,8 +144,8 @@ def lk3_run(path: Path, copy: Path, rust: Path, commands: int) -> Tuple[float, L
     do not hold the ids lk3 makes for each command (``same_rows`` checks it
     after the baseline)."""
     with lk3.Store.open(f"sqlite://{path}") as s:
-        cid, at, konselor = intervention(s)
-        sid = s.case(cid).services[0].service_id
+        case, at, staff = intervention(s)
+    cid, sid, konselor = case.case_id, case.services[0].service_id, staff["konselor"]
     shutil.copy(path, copy)
     shutil.copy(path, rust)
     replay = copy.with_suffix(".replay.db")
@@ -180,8 +166,8 @@ def logic_run(commands: int) -> float:
     lk3's own work (the command read and checked against its schema,
     decided, encoded and hashed, the case handed back) with no SQLite."""
     with lk3.Store.open("memory://") as s:
-        cid, at, konselor = intervention(s)
-        sid = s.case(cid).services[0].service_id
+        case, at, staff = intervention(s)
+        cid, sid, konselor = case.case_id, case.services[0].service_id, staff["konselor"]
         start = time.process_time()
         for n in range(commands):
             case = s.service_step(cid, sid, "hold_session", actor=konselor, at=at + timedelta(minutes=n + 1))

@@ -47,8 +47,9 @@ def to_intervention(s: "lk3.Store", a: dict, tick: Callable[[], datetime]) -> "l
     return s.approve_plan(cid, plan_version=case.proposal_version or 1, actor=a["ketua"], at=tick())
 
 
-def run(url: str, commands: int, read_back: bool) -> List[float]:
-    """CPU seconds of each of ``commands`` session commands on one case."""
+def intervention(s: "lk3.Store") -> Tuple["lk3.Case", datetime, dict]:
+    """:func:`to_intervention` from 2019-03-04 08:00 UTC, a command a minute:
+    the case, the time of its last command, and the staff (:func:`actors`)."""
     at = datetime(2019, 3, 4, 8, 0, tzinfo=timezone.utc)
     a = actors(at)
 
@@ -57,14 +58,20 @@ def run(url: str, commands: int, read_back: bool) -> List[float]:
         at += timedelta(minutes=1)
         return at
 
+    return to_intervention(s, a, tick), at, a
+
+
+def run(url: str, commands: int, read_back: bool) -> List[float]:
+    """CPU seconds of each of ``commands`` session commands on one case, a
+    minute apart."""
     with lk3.Store.open(url) as s:
-        case = to_intervention(s, a, tick)
+        case, at, a = intervention(s)
         cid = case.case_id
         sid = case.services[0].service_id
         out = []
-        for _ in range(commands):
+        for n in range(commands):
             t0 = time.process_time()
-            case = s.service_step(cid, sid, "hold_session", actor=a["konselor"], at=tick())
+            case = s.service_step(cid, sid, "hold_session", actor=a["konselor"], at=at + timedelta(minutes=n + 1))
             if read_back:
                 case = s.case(cid)
             out.append(time.process_time() - t0)

@@ -36,14 +36,24 @@ async fn store() -> Option<conformance::Store> {
 
 conformance_suite!(store);
 
+/// A case `w` takes to `stage`, appended to `store` in one batch: its events.
+async fn append_case_at(
+    store: &PostgresStore,
+    w: &mut conformance::world::World,
+    stage: lk3_core::vocab::Stage,
+) -> Vec<lk3_core::case::CaseEventRecord> {
+    let (_, events) = w.case_at(stage);
+    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
+    store.append_batches(&[batch]).await.expect("append");
+    events
+}
+
 #[tokio::test]
 async fn a_row_edited_behind_lk3s_back_is_named_by_verify() {
     let Some(url) = fresh_database().await else { return };
     let s = PostgresStore::open(&url).await.expect("open");
     let mut w = conformance::world::World::new();
-    let (_, events) = w.case_at(lk3_core::vocab::Stage::Asesmen);
-    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
-    s.append_batches(&[batch]).await.expect("append");
+    let events = append_case_at(&s, &mut w, lk3_core::vocab::Stage::Asesmen).await;
     let victim = &events[2];
     let edited =
         sqlx::query("UPDATE events SET body = replace(body, '\"seq\":3,', '\"seq\":3,\"x\":1,') WHERE seq = 3")
@@ -93,9 +103,7 @@ async fn a_read_only_open_never_writes_and_names_what_is_not_a_store() {
     // A store, read: every transaction is read-only.
     let store = PostgresStore::open(&url).await.expect("open");
     let mut w = conformance::world::World::new();
-    let (_, events) = w.case_at(lk3_core::vocab::Stage::Registrasi);
-    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
-    store.append_batches(std::slice::from_ref(&batch)).await.expect("append");
+    append_case_at(&store, &mut w, lk3_core::vocab::Stage::Registrasi).await;
     store.close().await;
     let reader = PostgresStore::open_read_only(&url).await.expect("read only");
     assert!(lk3_storage::verify::verify(&reader).await.expect("verify").is_ok());
@@ -308,9 +316,7 @@ async fn the_upgrade_to_schema_13_stores_ids_and_hashes_as_bytes_but_leaves_a_da
     let Some(url) = fresh_database().await else { return };
     let store = PostgresStore::open(&url).await.expect("open");
     let mut w = conformance::world::World::new();
-    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
-    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
-    store.append_batches(&[batch]).await.expect("append");
+    let events = append_case_at(&store, &mut w, lk3_core::vocab::Stage::Intervensi).await;
     store.close().await;
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
     back_to_schema_12(&pool).await;
@@ -356,10 +362,8 @@ async fn the_upgrade_to_schema_14_stores_stream_ids_as_bytes_but_leaves_a_damage
     let store = PostgresStore::open(&url).await.expect("open");
     store.set_signer(Some(lk3_core::seal::SigningKey::from_secret(&[22; 32], "64.74".parse().expect("unit"))));
     let mut w = conformance::world::World::new();
-    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
-    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
-    let stream_id = batch.stream_id;
-    store.append_batches(&[batch]).await.expect("append");
+    let events = append_case_at(&store, &mut w, lk3_core::vocab::Stage::Intervensi).await;
+    let stream_id = events[0].stream_id;
     store.close().await;
     let of = |column: &str, table: &str| {
         format!("(SELECT string_agg(DISTINCT pg_typeof({column})::text || octet_length({column}), ',') FROM {table})")
@@ -423,9 +427,7 @@ async fn rows_whose_stream_id_was_changed_outside_lk3_are_named_in_either_form()
     let Some(url) = fresh_database().await else { return };
     let store = PostgresStore::open(&url).await.expect("open");
     let mut w = conformance::world::World::new();
-    let (_, events) = w.case_at(lk3_core::vocab::Stage::Intervensi);
-    let (batch, _) = lk3_storage::aggregate::encode(&lk3_core::case::Case::default(), &events).expect("encode");
-    store.append_batches(&[batch]).await.expect("append");
+    append_case_at(&store, &mut w, lk3_core::vocab::Stage::Intervensi).await;
     assert!(lk3_storage::verify::verify(&store).await.expect("verify").is_ok());
     sqlx::raw_sql(
         "UPDATE case_problems SET case_id = 'not an id'; \
